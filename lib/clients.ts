@@ -1,0 +1,18 @@
+/**
+ * Typed gRPC clients for each service. Transport security is decided here in one place
+ * (insecure loopback for now; the mutual-TLS issue replaces it for every client at once).
+ */
+import * as grpc from '@grpc/grpc-js';
+import { channelOptions, loadProto } from './grpc.js';
+import type { DataNodeClient } from '../proto/gen/fedcredit/v1/DataNode.js';
+import type { CoordinatorClient } from '../proto/gen/fedcredit/v1/Coordinator.js';
+
+export function dataNodeClient(address: string): DataNodeClient {
+  const proto = loadProto();
+  return new proto.fedcredit.v1.DataNode(address, grpc.credentials.createInsecure(), channelOptions);
+}
+
+export function coordinatorClient(address: string): CoordinatorClient {
+  const proto = loadProto();
+  return new proto.fedcredit.v1.Coordinator(address, grpc.credentials.createInsecure(), channelOptions);
+}

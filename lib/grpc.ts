@@ -1,0 +1,150 @@
+/**
+ * gRPC plumbing shared by every role: loading the `fedcredit.v1` package from `proto/`,
+ * wrapping handlers so failures become a status plus a stable error code (never a stack
+ * trace), and promise-returning client calls with deadlines.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { FedcreditError, isErrorCode } from './errors.js';
+import type { ProtoGrpcType as NodeProto } from '../proto/gen/node.js';
+import type { ProtoGrpcType as CoordinatorProto } from '../proto/gen/coordinator.js';
+
+export type FedcreditProto = NodeProto & CoordinatorProto;
+
+export const ERROR_CODE_METADATA_KEY = 'fedcredit-error-code';
+/** Default deadline for a unary call; long-running work uses its own. */
+export const DEFAULT_DEADLINE_MS = 30_000;
+/** Largest message a party accepts; ingest streams files in chunks well below this. */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+/** The repository's `proto/` folder, found from this module whether it runs from `dist/` or from source. */
+export function protoDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, 'proto', 'fedcredit', 'v1', 'node.proto');
+    if (fs.existsSync(candidate)) return path.join(dir, 'proto');
+    dir = path.dirname(dir);
+  }
+  throw new Error('cannot find the proto/ folder next to the fedcredit installation; reinstall the package');
+}
+
+let loaded: FedcreditProto | undefined;
+
+export function loadProto(): FedcreditProto {
+  if (loaded) return loaded;
+  const dir = protoDir();
+  const definition = protoLoader.loadSync(
+    ['fedcredit/v1/node.proto', 'fedcredit/v1/coordinator.proto'],
+    { includeDirs: [dir], longs: String, enums: String, defaults: true, oneofs: true },
+  );
+  loaded = grpc.loadPackageDefinition(definition) as unknown as FedcreditProto;
+  return loaded;
+}
+
+export const channelOptions: grpc.ChannelOptions = {
+  'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+  'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+};
+
+/** Turn any thrown value into a ServiceError-shaped object safe to send: code, message, no stack. */
+export function toServiceError(err: unknown, log?: (line: string) => void): Partial<grpc.StatusObject> {
+  const metadata = new grpc.Metadata();
+  if (err instanceof FedcreditError) {
+    metadata.set(ERROR_CODE_METADATA_KEY, err.code);
+    return { code: err.grpcStatus, details: `${err.code}: ${err.message}`, metadata };
+  }
+  const ref = Math.random().toString(36).slice(2, 10);
+  log?.(`internal error ref=${ref}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  metadata.set(ERROR_CODE_METADATA_KEY, 'INTERNAL');
+  return { code: grpc.status.INTERNAL, details: `INTERNAL: internal error (ref ${ref}; see the party's log)`, metadata };
+}
+
+/** Wrap an async unary handler so every outcome reaches the caller as a response or a clean status. */
+export function unary<Req, Res>(
+  handler: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
+  log?: (line: string) => void,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    handler(call.request, call).then(
+      (response) => callback(null, response),
+      (err: unknown) => callback(toServiceError(err, log)),
+    );
+  };
+}
+
+/** Read the fedcredit error back out of a client-side gRPC failure. */
+export function fromServiceError(err: unknown, target: string): FedcreditError {
+  const e = err as Partial<grpc.ServiceError>;
+  const codeValue = e.metadata?.get(ERROR_CODE_METADATA_KEY)[0];
+  const code = typeof codeValue === 'string' && isErrorCode(codeValue) ? codeValue : undefined;
+  const details = e.details ?? (err instanceof Error ? err.message : String(err));
+  if (code) {
+    const message = details.startsWith(`${code}: `) ? details.slice(code.length + 2) : details;
+    return new FedcreditError(code, message, { grpcStatus: e.code });
+  }
+  if (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.DEADLINE_EXCEEDED) {
+    return new FedcreditError('UNAVAILABLE', `${target} is not reachable: ${details}`, { grpcStatus: e.code });
+  }
+  return new FedcreditError('INTERNAL', `${target} failed: ${details}`, { grpcStatus: e.code });
+}
+
+/**
+ * A generated client method. Its overloads end with the (request, callback) form, which is the
+ * one TypeScript infers from; at run time it is always called with metadata and options too.
+ */
+type UnaryMethod<Req, Res> = (request: Req, callback: grpc.requestCallback<Res>) => grpc.ClientUnaryCall;
+type FullUnaryMethod<Req, Res> = (
+  request: Req,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  callback: grpc.requestCallback<Res>,
+) => grpc.ClientUnaryCall;
+
+/** Call a unary method with a deadline; resolves with the response or rejects with a FedcreditError. */
+export function call<Req, Res>(
+  client: grpc.Client,
+  method: UnaryMethod<Req, Res>,
+  request: Req,
+  deadlineMs = DEFAULT_DEADLINE_MS,
+): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    const full = method as unknown as FullUnaryMethod<Req, Res>;
+    full.call(client, request, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, response) => {
+      if (err) reject(fromServiceError(err, client.getChannel().getTarget()));
+      else if (response === undefined) reject(new FedcreditError('INTERNAL', 'empty response'));
+      else resolve(response);
+    });
+  });
+}
+
+export function startServer(server: grpc.Server, address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
+      if (err) reject(new FedcreditError('UNAVAILABLE', `cannot listen on ${address}: ${err.message}`));
+      else resolve(port);
+    });
+  });
+}
+
+export function stopServer(server: grpc.Server, graceMs = 2_000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+export function newServer(): grpc.Server {
+  return new grpc.Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  });
+}

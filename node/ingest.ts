@@ -1,0 +1,154 @@
+/**
+ * Ingest of one site export into the node's store: all or nothing.
+ *
+ * Every row is validated first (types, ranges, dates, credit-code check characters, duplicates
+ * inside the file and against the store, unknown or missing columns, references between
+ * files); only a file without a single problem is written, in one atomic LevelDB batch. A
+ * rejected file leaves the store exactly as it was and reports each problem as
+ * `file:line: column: problem`.
+ */
+import path from 'node:path';
+import { FedcreditError } from '../lib/errors.js';
+import { CsvSyntaxError, openCsv, type CsvFile } from './csv-reader.js';
+import { ingestRecordFile } from './ingest-records.js';
+import { ingestFeatureTable } from './ingest-table.js';
+import { rebuildFeatures } from './feature-build.js';
+import type { NodeStore } from './store.js';
+
+export interface IngestOptions {
+  /** Name used in messages; defaults to the file's base name. */
+  fileName?: string;
+  /** A record kind, 'features' for a feature table, or undefined to detect it from the header. */
+  kind?: string;
+  idColumn?: string;
+  labelColumn?: string;
+  idFormat?: 'credit-code' | 'any';
+  /** Skip recomputing the feature vectors (when more files of the same site follow). */
+  skipFeatures?: boolean;
+  onProgress?: (rowsRead: number) => void;
+}
+
+export interface RowProblem {
+  line: number;
+  column: string;
+  problem: string;
+}
+
+export interface IngestReport {
+  fileName: string;
+  kind: string;
+  rows: number;
+  committed: boolean;
+  problems: RowProblem[];
+  problemCount: number;
+  sha256: string;
+  seconds: number;
+  enterprises: number;
+  featuresPerEnterprise: number;
+}
+
+/** How many problems a rejection lists in full; the rest are counted. */
+export const MAX_LISTED_PROBLEMS = 200;
+
+export class ProblemList {
+  readonly listed: RowProblem[] = [];
+  count = 0;
+
+  add(line: number, column: string, problem: string): void {
+    this.count++;
+    if (this.listed.length < MAX_LISTED_PROBLEMS) this.listed.push({ line, column, problem });
+  }
+}
+
+export function formatProblem(fileName: string, p: RowProblem): string {
+  return `${fileName}:${p.line}: ${p.column}: ${p.problem}`;
+}
+
+/** The outcome of validating a file, before anything is written. */
+export interface ValidatedFile {
+  kind: string;
+  rows: number;
+  problems: ProblemList;
+  /** Writes the validated rows in one atomic batch; called only when there are no problems. */
+  commit(sha256: string): Promise<void>;
+}
+
+export async function ingestFile(store: NodeStore, filePath: string, options: IngestOptions = {}): Promise<IngestReport> {
+  const started = performance.now();
+  const fileName = options.fileName ?? path.basename(filePath);
+  const site = await store.site();
+  let csv: CsvFile;
+  try {
+    csv = await openCsv(filePath);
+  } catch (err) {
+    throw rejectionFromSyntax(fileName, err);
+  }
+
+  let validated: ValidatedFile;
+  try {
+    validated = options.kind === 'features'
+      ? await ingestFeatureTable(store, csv, options)
+      : await ingestRecordFile(store, site, fileName, csv, options);
+  } catch (err) {
+    throw rejectionFromSyntax(fileName, err);
+  }
+  const sha256 = await csv.sha256;
+  const { problems } = validated;
+  const report: IngestReport = {
+    fileName,
+    kind: validated.kind,
+    rows: validated.rows,
+    committed: false,
+    problems: problems.listed,
+    problemCount: problems.count,
+    sha256,
+    seconds: 0,
+    enterprises: 0,
+    featuresPerEnterprise: 0,
+  };
+  if (problems.count > 0) {
+    report.seconds = (performance.now() - started) / 1000;
+    throw rejection(report);
+  }
+  if (validated.rows === 0) {
+    report.problems = [{ line: 2, column: '-', problem: 'the file has a header but no rows' }];
+    report.problemCount = 1;
+    throw rejection(report);
+  }
+  await validated.commit(sha256);
+  report.committed = true;
+
+  if (validated.kind !== 'features' && !options.skipFeatures) await rebuildFeatures(store);
+  const meta = await store.getMeta();
+  report.enterprises = meta.enterprises ?? 0;
+  report.featuresPerEnterprise = meta.catalogue?.length ?? 0;
+  report.seconds = (performance.now() - started) / 1000;
+  return report;
+}
+
+function rejection(report: IngestReport): FedcreditError {
+  const shown = report.problems.slice(0, 20).map((p) => formatProblem(report.fileName, p));
+  const more = report.problemCount > shown.length ? `\n... and ${report.problemCount - shown.length} more` : '';
+  return new FedcreditError(
+    'INGEST_REJECTED',
+    `${report.fileName}: rejected, nothing was stored (${report.problemCount} problem${report.problemCount === 1 ? '' : 's'}; fix the file and ingest it again):\n${shown.join('\n')}${more}`,
+    report,
+  );
+}
+
+function rejectionFromSyntax(fileName: string, err: unknown): unknown {
+  if (!(err instanceof CsvSyntaxError)) return err;
+  const problem = { line: err.line, column: '-', problem: `unreadable CSV: ${err.message}` };
+  return rejection({
+    fileName,
+    kind: '',
+    rows: 0,
+    committed: false,
+    problems: [problem],
+    problemCount: 1,
+    sha256: '',
+    seconds: 0,
+    enterprises: 0,
+    featuresPerEnterprise: 0,
+  });
+}

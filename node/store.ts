@@ -1,0 +1,161 @@
+/**
+ * A data node's local store: one LevelDB database on disk under `<data>/store`.
+ *
+ * Layout (sublevels):
+ * - `meta`    JSON: site, feature source, catalogue, as-of month, standardization stats, counts
+ * - `ingest`  JSON: one manifest entry per committed file (name, kind, rows, sha256, time)
+ * - `rec`     JSON arrays: raw records keyed `<credit code>!<kind>!<key parts>` so that all of
+ *             one enterprise's records are adjacent and feature aggregation is one scan
+ * - `loan`    loan id -> credit code, to keep loan ids unique and tie repayments to loans
+ * - `feat`    Float64 bytes: the feature vector per enterprise (catalogue order)
+ * - `label`   '0' | '1': the label per enterprise, at the label-holding site only
+ *
+ * Raw records never leave this store except as aggregates computed by this node's own code.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Level } from 'level';
+import { FedcreditError } from '../lib/errors.js';
+
+export type FeatureSource = 'records' | 'table';
+
+export interface FeatureDescription {
+  name: string;
+  meaning: string;
+  unit: string;
+  window: string;
+  imputation: string;
+}
+
+export interface StandardizationStats {
+  mean: number[];
+  std: number[];
+  count: number;
+}
+
+export interface IngestManifestEntry {
+  seq: number;
+  fileName: string;
+  kind: string;
+  rows: number;
+  sha256: string;
+  committedAt: string;
+}
+
+/** What the store knows about itself; everything here is safe to show an operator. */
+export interface StoreMeta {
+  site?: string;
+  source?: FeatureSource;
+  catalogue?: FeatureDescription[];
+  asOf?: string;
+  stats?: StandardizationStats;
+  counts?: Record<string, number>;
+  enterprises?: number;
+  hasLabels?: boolean;
+  nextIngestSeq?: number;
+  /** For feature tables: the id format the table was ingested with. */
+  idFormat?: 'credit-code' | 'any';
+}
+
+type JsonValue = unknown;
+
+export class NodeStore {
+  readonly dataDir: string;
+  readonly db: Level<string, string>;
+  readonly meta;
+  readonly ingests;
+  readonly records;
+  readonly loans;
+  readonly features;
+  readonly labels;
+
+  private constructor(dataDir: string, db: Level<string, string>) {
+    this.dataDir = dataDir;
+    this.db = db;
+    this.meta = db.sublevel<string, JsonValue>('meta', { valueEncoding: 'json' });
+    this.ingests = db.sublevel<string, IngestManifestEntry>('ingest', { valueEncoding: 'json' });
+    this.records = db.sublevel<string, (string | number)[]>('rec', { valueEncoding: 'json' });
+    this.loans = db.sublevel<string, string>('loan', { valueEncoding: 'utf8' });
+    this.features = db.sublevel<string, Uint8Array>('feat', { valueEncoding: 'view' });
+    this.labels = db.sublevel<string, string>('label', { valueEncoding: 'utf8' });
+  }
+
+  /**
+   * Open (creating if needed) the store under `dataDir`. When `site` is given, a new store is
+   * bound to it and an existing one must already belong to it.
+   */
+  static async open(dataDir: string, site?: string): Promise<NodeStore> {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const db = new Level<string, string>(path.join(dataDir, 'store'), { valueEncoding: 'utf8' });
+    try {
+      await db.open();
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string }; code?: string });
+      if (cause.code === 'LEVEL_LOCKED' || cause.cause?.code === 'LEVEL_LOCKED') {
+        throw new FedcreditError(
+          'STORE_LOCKED',
+          `the store in ${dataDir} is in use by another process (a running \`fedcredit node serve\`?); ` +
+            'stop it, or send the file through the running node with --node HOST:PORT',
+        );
+      }
+      throw err;
+    }
+    const store = new NodeStore(dataDir, db);
+    const existing = await store.getMeta();
+    if (site !== undefined) {
+      if (existing.site === undefined) {
+        await store.meta.put('site', site);
+      } else if (existing.site !== site) {
+        await db.close();
+        throw new FedcreditError(
+          'STORE_MISMATCH',
+          `the store in ${dataDir} belongs to site '${existing.site}', not '${site}'; use another --data folder`,
+        );
+      }
+    }
+    return store;
+  }
+
+  async getMeta(): Promise<StoreMeta> {
+    const out: Record<string, unknown> = {};
+    for await (const [key, value] of this.meta.iterator()) out[key] = value;
+    return out as StoreMeta;
+  }
+
+  async site(): Promise<string> {
+    const site = (await this.getMeta()).site;
+    if (site === undefined) throw new FedcreditError('STORE_MISMATCH', `the store in ${this.dataDir} has no site yet; start it with --site`);
+    return site;
+  }
+
+  async listIngests(): Promise<IngestManifestEntry[]> {
+    const out: IngestManifestEntry[] = [];
+    for await (const value of this.ingests.values()) out.push(value);
+    return out;
+  }
+
+  /** The feature vector of one entity, or undefined when the node has none for it. */
+  async featureVector(id: string): Promise<Float64Array | undefined> {
+    const bytes = await this.features.get(id);
+    return bytes === undefined ? undefined : bytesToFloat64(bytes);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+export function float64ToBytes(values: Float64Array): Uint8Array {
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice();
+}
+
+export function bytesToFloat64(bytes: Uint8Array): Float64Array {
+  if (bytes.byteLength % 8 !== 0) throw new RangeError(`feature bytes of length ${bytes.byteLength} are not a whole number of float64`);
+  const copy = bytes.slice();
+  return new Float64Array(copy.buffer, copy.byteOffset, copy.byteLength / 8);
+}
+
+/** Zero-padded sequence numbers keep LevelDB's byte order equal to numeric order. */
+export function seqKey(seq: number): string {
+  return String(seq).padStart(12, '0');
+}

@@ -1,0 +1,20 @@
+// Original file: proto/fedcredit/v1/node.proto
+
+
+export interface IngestOptions {
+  'fileName'?: (string);
+  'kind'?: (string);
+  'idColumn'?: (string);
+  'labelColumn'?: (string);
+  'idFormat'?: (string);
+  'skipFeatures'?: (boolean);
+}
+
+export interface IngestOptions__Output {
+  'fileName': (string);
+  'kind': (string);
+  'idColumn': (string);
+  'labelColumn': (string);
+  'idFormat': (string);
+  'skipFeatures': (boolean);
+}

@@ -1,0 +1,19 @@
+// Original file: proto/fedcredit/v1/coordinator.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface RegisterNodeRequest {
+  'site'?: (string);
+  'address'?: (string);
+  'identityPublicKey'?: (Buffer | Uint8Array | string);
+  'timestampMs'?: (number | string | Long);
+  'signature'?: (Buffer | Uint8Array | string);
+}
+
+export interface RegisterNodeRequest__Output {
+  'site': (string);
+  'address': (string);
+  'identityPublicKey': (Buffer);
+  'timestampMs': (string);
+  'signature': (Buffer);
+}
