@@ -1,0 +1,115 @@
+/**
+ * `fedcredit sim ...`: generate a simulated federation's raw site exports, and measure the
+ * centralized baseline on it.
+ *
+ * Output follows the CLI's conventions: a short human summary on stdout (or one JSON document
+ * with --json), progress on stderr only when stderr is a terminal, and failures as
+ * `error: message` on stderr with exit status 1.
+ */
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { centralizedBaseline, buildBaselineDataset } from './baseline.js';
+import { generateFederation, type Manifest } from './generate.js';
+
+function wholeNumber(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max.toLocaleString('en-US')}, got '${value}'`);
+    }
+    return n;
+  };
+}
+
+function month(value: string): string {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new InvalidArgumentError(`--observation must be a month YYYY-MM, got '${value}'`);
+  return value;
+}
+
+async function reportFailure(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+export function summarizeManifest(m: Manifest, outDir: string, seconds: number): string {
+  const pct = (n: number) => `${((100 * n) / m.enterprises).toFixed(1)}%`;
+  const lines = [
+    `generated ${m.enterprises.toLocaleString('en-US')} enterprises (seed '${m.seed}', observation ${m.observation}) into ${outDir} in ${seconds.toFixed(1)} s`,
+    ...m.files.map((f) => `  ${f.path.padEnd(22)} ${f.rows.toLocaleString('en-US').padStart(12)} rows`),
+    `  coverage: tax ${pct(m.coverage.tax)}, power ${pct(m.coverage.power)}, bank ${pct(m.coverage.bank)}, all three ${pct(m.coverage.allThree)}`,
+    `  bank label (90+ dpd ${m.periods.labelWindow[0]}..${m.periods.labelWindow[1]}): ${m.bank.labelled.toLocaleString('en-US')} labelled, default rate ${(100 * m.bank.defaultRate).toFixed(1)}%`,
+    `  ground_truth.csv is for evaluation only: no site holds it.`,
+  ];
+  return lines.join('\n');
+}
+
+export function registerSimCommands(program: Command): void {
+  const sim = program
+    .command('sim')
+    .description('simulate the raw record exports of a tax bureau, a power utility and a bank');
+
+  sim
+    .command('generate')
+    .description('write tax/, power/ and bank/ CSV exports (columns as in docs/data-formats.md), ground_truth.csv and manifest.json')
+    .requiredOption('--enterprises <n>', 'number of enterprises to simulate', wholeNumber('--enterprises', 1, 10_000_000))
+    .requiredOption('--seed <seed>', 'any text; the same seed gives byte-identical files')
+    .requiredOption('--out <dir>', 'output directory (created if missing; existing files of these names are replaced)')
+    .option('--observation <YYYY-MM>', 'observation month: tax and power end here, the bank runs 12 months further', month, '2025-12')
+    .option('--history-months <n>', 'months of tax and power history ending at the observation month', wholeNumber('--history-months', 13, 120), 24)
+    .option('--json', 'print the manifest as JSON instead of a summary')
+    .addHelpText('after', [
+      '',
+      'Example:',
+      '  fedcredit sim generate --enterprises 10000 --seed demo --out data/sim',
+      '',
+      'Each site node then ingests only its own folder (data/sim/tax, data/sim/power, data/sim/bank).',
+      '100,000 enterprises take well under a minute and about 450 MB of disk.',
+    ].join('\n'))
+    .action(async (flags: { enterprises: number; seed: string; out: string; observation: string; historyMonths: number; json?: boolean }) => {
+      await reportFailure(async () => {
+        const showProgress = !flags.json && process.stderr.isTTY === true;
+        const started = performance.now();
+        const outDir = path.resolve(flags.out);
+        const manifest = await generateFederation(
+          { enterprises: flags.enterprises, seed: flags.seed, outDir, observation: flags.observation, historyMonths: flags.historyMonths },
+          showProgress ? (done, total) => process.stderr.write(`\rgenerating: ${Math.floor((100 * done) / total)}%\u001b[K`) : undefined,
+        );
+        const seconds = (performance.now() - started) / 1000;
+        if (showProgress) process.stderr.write('\n');
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
+        } else {
+          if (!showProgress) process.stderr.write(`sim: done in ${seconds.toFixed(1)} s\n`);
+          process.stdout.write(`${summarizeManifest(manifest, outDir, seconds)}\n`);
+        }
+      });
+    });
+
+  sim
+    .command('baseline')
+    .description('centralized plain logistic regression on a generated federation: bank features alone vs all three sites pooled')
+    .requiredOption('--data <dir>', 'directory written by `sim generate`')
+    .option('--test-fraction <f>', 'share of enterprises held out for the AUC', '0.3')
+    .option('--json', 'print the result as JSON')
+    .action(async (flags: { data: string; testFraction: string; json?: boolean }) => {
+      await reportFailure(async () => {
+        const testFraction = Number(flags.testFraction);
+        const result = centralizedBaseline(buildBaselineDataset(path.resolve(flags.data)), { testFraction });
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write([
+          `enterprises held by all three sites with a bank label: ${result.trainRows + result.testRows} (default rate ${(100 * result.defaultRate).toFixed(1)}%)`,
+          `test split: ${result.testRows} enterprises, ${result.testDefaults} defaults`,
+          `  bank features only      AUC ${result.bankOnly.auc.toFixed(3)}  KS ${result.bankOnly.ks.toFixed(3)}`,
+          `  tax + power + bank      AUC ${result.pooled.auc.toFixed(3)}  KS ${result.pooled.ks.toFixed(3)}`,
+          `  same, sigmoid 0.5+0.25z AUC ${result.pooledTaylor.auc.toFixed(3)}  KS ${result.pooledTaylor.ks.toFixed(3)}`,
+        ].join('\n') + '\n');
+      });
+    });
+}
