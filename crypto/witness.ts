@@ -76,6 +76,7 @@ export class Witness {
    * Never throws on bad input: a refusal says what was wrong.
    */
   cosign(note: string | Uint8Array, proof: readonly Uint8Array[]): CosignResult {
+    if (!Array.isArray(proof)) return { ok: false, code: 'INCONSISTENT', reason: 'consistency proof must be an array of hashes' };
     const opened = openCheckpoint(note, this.#log);
     if (!opened.ok) return { ok: false, code: 'BAD_CHECKPOINT', reason: `${opened.code}: ${opened.reason}` };
     const next = opened.checkpoint;

@@ -4,8 +4,9 @@
  * finding with the reason it gives.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { MemoryTree, consistencyProof, hashLeaf, inclusionProof } from '../../crypto/merkle.js';
-import { signCheckpoint } from '../../crypto/checkpoint.js';
+import { formatCheckpoint, signCheckpoint } from '../../crypto/checkpoint.js';
 import type { Checkpoint } from '../../crypto/checkpoint.js';
 import { addSignatureLines } from '../../crypto/signed-note.js';
 import { Witness } from '../../crypto/witness.js';
@@ -121,6 +122,33 @@ describe('auditor', () => {
     expect(noProofs.findings.map((f) => f.code)).toEqual(['NO_ENTRY_EVIDENCE']);
     const unsigned = auditLog({ log, newCheckpoint: `${ORIGIN}\n12\n${Buffer.from(new Uint8Array(32)).toString('base64')}\n`, witnesses: [], quorum: 0, consistencyProof: [], entries: { start: 0, items } });
     expect(unsigned).toMatchObject({ ok: false, findings: [{ code: 'BAD_CHECKPOINT' }] });
+  });
+});
+
+describe('hostile input', () => {
+  it('random byte changes to a cosigned checkpoint never pass a witness or an auditor, and never throw', async () => {
+    const { items, tree, noteAt } = makeLog(9);
+    const w = new Witness({ log, identity: witnesses[1]!, now: () => 1n });
+    const honest = w.cosign(noteAt(9), []);
+    if (!honest.ok) throw new Error(honest.reason);
+    const note = utf8(addSignatureLines(noteAt(9), [honest.cosignature]));
+    const proof = await consistencyProof(tree, 4, 9);
+    const trusted = { origin: ORIGIN, size: 4, rootHash: tree.rootAt(4), extensions: [] };
+    const trusted9 = { origin: ORIGIN, size: 9, rootHash: tree.rootAt(9), extensions: [] };
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 1, max: 255 }), (at, xor) => {
+        const mutated = note.slice();
+        mutated[at % mutated.length]! ^= xor;
+        const fresh = new Witness({ log, identity: witnesses[0]!, state: trusted });
+        const verdict = fresh.cosign(mutated, proof);
+        const report = auditLog({ log, trusted, newCheckpoint: mutated, witnesses: [witnesses[1]!], quorum: 1, consistencyProof: proof, entries: { start: 0, items } });
+        // The witness checks only the log's signature, so a change confined to the cosignature
+        // line may pass it, but never with a different checkpoint; the auditor needs both.
+        if (verdict.ok) expect(formatCheckpoint(verdict.checkpoint)).toBe(formatCheckpoint(trusted9));
+        expect(report.ok).toBe(false);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 
