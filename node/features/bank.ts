@@ -33,9 +33,10 @@ function scheduledBalance(loan: Loan, paid: number): number {
   if (paid >= n) return 0;
   if (paid <= 0) return loan.amount;
   const r = loan.annualRate / 12;
-  if (r === 0) return loan.amount * (1 - paid / n);
   const g = Math.pow(1 + r, paid);
   const gn = Math.pow(1 + r, n);
+  // A rate so small that (1 + r)^n rounds to 1 is a zero-rate loan: straight-line principal.
+  if (!(gn - 1 > 1e-12)) return loan.amount * (1 - paid / n);
   return Math.max(0, (loan.amount * (gn - g)) / (gn - 1));
 }
 
