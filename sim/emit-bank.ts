@@ -123,7 +123,8 @@ function emitRepayments(
     } else if (episodeLeft > 0) {
       miss = true;
       episodeLeft--;
-    } else if (scheduled > 0 && rng.bernoulli(delinquencyHazard(e, t))) {
+    } else if (scheduled > 0 && overdueMonths === 0 && rng.bernoulli(delinquencyHazard(e, t))) {
+      // Only from a current loan: an episode starting on top of unpaid arrears would extend it past 90 days.
       let months = rng.pick(EPISODE_WEIGHTS) + 1;
       // Only a cured episode wholly before the observation month may pass 90 days.
       if (months === 4 && t + 4 > cal.obs) months = 3;
