@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SITES, parsePeriod, type Site } from '../../lib/site-schema.js';
@@ -72,4 +73,13 @@ describe('feature catalogues', () => {
       );
     });
   }
+});
+
+describe('docs/features.md', () => {
+  it('documents every feature of every catalogue', () => {
+    const doc = readFileSync(new URL('../../docs/features.md', import.meta.url), 'utf8');
+    for (const site of SITES) {
+      for (const f of featureSetFor(site).catalogue) expect(doc.includes(`| \`${f.name}\` |`), f.name).toBe(true);
+    }
+  });
 });
