@@ -1,0 +1,101 @@
+/**
+ * X25519 key agreement (RFC 7748 §5, §6.1) on node:crypto, and the pairwise seeds that
+ * secure-aggregation masks grow from.
+ *
+ * Keys travel as raw 32-byte strings. A shared secret of all zeros (the peer sent a low-order
+ * point, RFC 7748 §6.1) is refused: it would make the "secret" public.
+ * Pairwise seeds are HKDF-SHA256 (RFC 5869) over the X25519 secret, salted with both public
+ * keys in a fixed order so both ends derive the same seed, and bound to a caller context so a
+ * seed for one job is never reused for another.
+ */
+import crypto from 'node:crypto';
+import { hashWithDomain } from './hash.js';
+
+export const X25519_KEY_BYTES = 32;
+
+/** DER prefixes for raw X25519 keys in SPKI / PKCS#8 (RFC 8410 §4, §7). */
+const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+
+const PAIRWISE_SEED_DOMAIN = 'fedcredit/pairwise-seed/v1';
+export const PAIRWISE_SEED_BYTES = 32;
+
+export interface X25519KeyPair {
+  /** Raw 32-byte public key (u-coordinate, RFC 7748 §5). */
+  readonly publicKey: Uint8Array;
+  /** Raw 32-byte private scalar; keep it secret. */
+  readonly privateKey: Uint8Array;
+}
+
+export function generateX25519KeyPair(): X25519KeyPair {
+  const { privateKey } = crypto.generateKeyPairSync('x25519');
+  const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
+  const raw = new Uint8Array(pkcs8.subarray(PKCS8_PREFIX.length));
+  return { privateKey: raw, publicKey: x25519PublicKey(raw) };
+}
+
+/** The public key of a raw private key (RFC 7748 §6.1: X25519(a, 9)). */
+export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
+  const spki = crypto.createPublicKey(privateKeyObject(privateKey)).export({ format: 'der', type: 'spki' });
+  return new Uint8Array(spki.subarray(SPKI_PREFIX.length));
+}
+
+/**
+ * The raw 32-byte X25519 shared secret. Throws RangeError if the peer key is a low-order point
+ * (the result would be all zeros). Callers must not use it as a key directly: derive with HKDF.
+ */
+export function x25519SharedSecret(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array {
+  const priv = privateKeyObject(privateKey);
+  const pub = publicKeyObject(peerPublicKey);
+  let secret: Buffer;
+  try {
+    secret = crypto.diffieHellman({ privateKey: priv, publicKey: pub });
+  } catch (e) {
+    // OpenSSL refuses all-zero outputs itself (RFC 7748 §6.1); report it in our terms.
+    throw new RangeError(`X25519 with this peer key failed (${(e as Error).message}): the peer sent a low-order point; refuse the peer`);
+  }
+  if (secret.every((b) => b === 0)) {
+    throw new RangeError('X25519 shared secret is all zeros: the peer sent a low-order point; refuse the peer');
+  }
+  return new Uint8Array(secret);
+}
+
+/**
+ * A 32-byte seed shared by the owners of two X25519 keys and nobody else:
+ *
+ *   HKDF-SHA256(ikm = X25519(my, peer), salt = H(domain, lo(pkA, pkB), hi(pkA, pkB)),
+ *               info = H(domain, context))
+ *
+ * `context` names what the seed is for (e.g. `score-mask/<modelId>`); per-query masks are then
+ * expanded from the seed and the query id by the caller.
+ */
+export function pairwiseSeed(myPrivateKey: Uint8Array, peerPublicKey: Uint8Array, context: string | Uint8Array): Uint8Array {
+  const contextBytes = typeof context === 'string' ? new TextEncoder().encode(context) : context;
+  if (!(contextBytes instanceof Uint8Array)) throw new TypeError(`pairwise seed context must be a string or Uint8Array, got ${typeof context}`);
+  if (contextBytes.length === 0) throw new RangeError('pairwise seed context is empty: name what the seed is for, e.g. "score-mask/model-7"');
+  const mine = x25519PublicKey(myPrivateKey);
+  const shared = x25519SharedSecret(myPrivateKey, peerPublicKey);
+  if (Buffer.compare(mine, peerPublicKey) === 0) {
+    throw new RangeError('pairwise seed with one\'s own public key: the peer key must be another party\'s');
+  }
+  // Sorting the two public keys makes the derivation symmetric: A->B and B->A agree.
+  const [lo, hi] = Buffer.compare(mine, peerPublicKey) < 0 ? [mine, peerPublicKey] : [peerPublicKey, mine];
+  const salt = hashWithDomain(PAIRWISE_SEED_DOMAIN, lo, hi);
+  const info = hashWithDomain(PAIRWISE_SEED_DOMAIN, contextBytes);
+  return new Uint8Array(crypto.hkdfSync('sha256', shared, salt, info, PAIRWISE_SEED_BYTES));
+}
+
+export function privateKeyObject(privateKey: Uint8Array): crypto.KeyObject {
+  requireKeyBytes(privateKey, 'X25519 private key');
+  return crypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, privateKey]), format: 'der', type: 'pkcs8' });
+}
+
+export function publicKeyObject(publicKey: Uint8Array): crypto.KeyObject {
+  requireKeyBytes(publicKey, 'X25519 public key');
+  return crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+}
+
+function requireKeyBytes(key: Uint8Array, what: string): void {
+  if (!(key instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array, got ${key === null ? 'null' : typeof key}`);
+  if (key.length !== X25519_KEY_BYTES) throw new RangeError(`${what} must be 32 bytes, got ${key.length}`);
+}
