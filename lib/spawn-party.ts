@@ -42,14 +42,15 @@ export function spawnParty(name: string, args: string[], opts: { startTimeoutMs?
       child.kill('SIGKILL');
       reject(new Error(`${name} did not start within ${opts.startTimeoutMs ?? 20_000} ms; its log:\n${logLines.join('\n')}`));
     }, opts.startTimeoutMs ?? 20_000);
-    child.once('exit', (code) => {
+    const onEarlyExit = (code: number | null) => {
       clearTimeout(timer);
       reject(new Error(`${name} exited with status ${code} before listening; its log:\n${logLines.join('\n')}`));
-    });
+    };
+    child.once('exit', onEarlyExit);
     const lines = readline.createInterface({ input: child.stdout! });
     lines.once('line', (line) => {
       clearTimeout(timer);
-      child.removeAllListeners('exit');
+      child.off('exit', onEarlyExit);
       let event: { event?: string; address?: string; port?: number };
       try {
         event = JSON.parse(line) as typeof event;

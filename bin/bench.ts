@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: every benchmark in one run, one table of medians, with the machine's cores.
+ * `npm run bench -- --only log,psi` runs a subset. Benchmarks run one after another, never in
+ * parallel, so they do not compete for the two cores.
+ */
+import { Command } from 'commander';
+import { formatBenchTable, type BenchRow } from '../bench/report.js';
+import { benchLog } from '../bench/log.js';
+import { benchSim } from '../bench/sim.js';
+
+const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
+  sim: () => benchSim(),
+  log: () => benchLog(),
+};
+
+const program = new Command()
+  .name('fedcredit-bench')
+  .description('run the benchmarks and print one table')
+  .option('--only <areas>', `comma-separated subset of: ${Object.keys(AREAS).join(', ')}`)
+  .option('--json', 'print the rows as JSON')
+  .parse(process.argv);
+const flags = program.opts<{ only?: string; json?: boolean }>();
+
+const chosen = flags.only ? flags.only.split(',').map((s) => s.trim()) : Object.keys(AREAS);
+const unknown = chosen.filter((a) => !Object.hasOwn(AREAS, a));
+if (unknown.length > 0) {
+  process.stderr.write(`error: unknown benchmark area(s) ${unknown.join(', ')}; choose from ${Object.keys(AREAS).join(', ')}\n`);
+  process.exit(2);
+}
+
+const rows: BenchRow[] = [];
+for (const area of chosen) {
+  process.stderr.write(`running ${area} benchmark...\n`);
+  rows.push(...(await AREAS[area]!()));
+}
+process.stdout.write(flags.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatBenchTable(rows)}\n`);

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+/**
+ * The `fedcredit` command: one CLI with a subcommand per role.
+ */
+import { Command } from 'commander';
+import { registerCoordinatorCommands } from '../coordinator/cli.js';
+import { registerNodeCommands } from '../node/cli.js';
+import { registerSimCommands } from '../sim/cli.js';
+import { registerDemoCommand } from './demo.js';
+
+const program = new Command();
+program
+  .name('fedcredit')
+  .description('Privacy-preserving federated data exchange for enterprise credit scoring.\n' +
+    'Data nodes keep raw records at their site; the coordinator aligns, trains and scores without seeing them.')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)');
+
+registerNodeCommands(program);
+registerCoordinatorCommands(program);
+registerSimCommands(program);
+registerDemoCommand(program);
+
+await program.parseAsync(process.argv);

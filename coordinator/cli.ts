@@ -1,0 +1,45 @@
+/**
+ * `fedcredit coordinator ...`: run the coordinator and inspect its node registry.
+ */
+import type { Command } from 'commander';
+import { coordinatorClient } from '../lib/clients.js';
+import { emit, portOption, runCommand, waitForSignal } from '../lib/cli-output.js';
+import { call } from '../lib/grpc.js';
+import { startCoordinator } from './server.js';
+
+export function registerCoordinatorCommands(program: Command): void {
+  const coordinator = program.command('coordinator').description('run the coordinator: node registry, alignment, training, scoring');
+
+  coordinator.command('serve')
+    .description('serve the coordinator over gRPC')
+    .requiredOption('--data <dir>', 'folder for the coordinator\'s LevelDB store and identity key')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 = any free port)', portOption, 0)
+    .action((flags: { data: string; host: string; port: number }) => runCommand(async () => {
+      const running = await startCoordinator({ dataDir: flags.data, host: flags.host, port: flags.port });
+      process.stdout.write(`${JSON.stringify({ event: 'listening', role: 'coordinator', address: running.address, port: running.port })}\n`);
+      await waitForSignal();
+      await running.stop();
+    }));
+
+  coordinator.command('nodes')
+    .description('list the registered data nodes and their health')
+    .requiredOption('--coordinator <host:port>', 'the coordinator to ask')
+    .option('--json', 'print as JSON')
+    .action((flags: { coordinator: string; json?: boolean }) => runCommand(async () => {
+      const client = coordinatorClient(flags.coordinator);
+      try {
+        const { nodes } = await call(client, client.ListNodes, {});
+        const rows = nodes.map((n) => ({
+          site: n.site, address: n.address, health: n.health,
+          identityKey: Buffer.from(n.identityPublicKey).toString('hex'),
+          lastSeen: Number(n.lastSeenMs) ? new Date(Number(n.lastSeenMs)).toISOString() : null,
+          lastError: n.lastError || null,
+        }));
+        emit(Boolean(flags.json), rows, () => rows.length === 0 ? 'no nodes registered' : rows.map((r) =>
+          `${r.site.padEnd(8)} ${r.address.padEnd(22)} ${r.health.padEnd(12)} key ${r.identityKey.slice(0, 16)}...${r.lastError ? `  (${r.lastError})` : ''}`).join('\n'));
+      } finally {
+        client.close();
+      }
+    }));
+}

@@ -1,0 +1,93 @@
+/**
+ * The coordinator's registry of data nodes: which site is at which address under which
+ * identity key, persisted in LevelDB, plus the health the coordinator last observed.
+ *
+ * A registration must be signed by the node's identity key and be fresh; a site that is
+ * already registered under another key is not taken over by a new key (that would let anyone
+ * redirect a site's traffic), so re-keying a site is an explicit operator action.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Level } from 'level';
+import { FedcreditError } from '../lib/errors.js';
+import { REGISTRATION_MAX_AGE_MS, registrationMessage, SITE_NAME, type NodeRegistration } from '../lib/registration.js';
+import { verifySignature } from '../crypto/identity.js';
+
+export interface RegisteredNode {
+  site: string;
+  address: string;
+  identityPublicKeyHex: string;
+  registeredAtMs: number;
+}
+
+export interface NodeHealth {
+  health: string;
+  lastSeenMs: number;
+  lastError: string;
+}
+
+export class NodeRegistry {
+  private readonly health = new Map<string, NodeHealth>();
+
+  private constructor(
+    readonly db: Level<string, RegisteredNode>,
+  ) {}
+
+  static async open(dataDir: string): Promise<NodeRegistry> {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const db = new Level<string, RegisteredNode>(path.join(dataDir, 'registry'), { valueEncoding: 'json' });
+    try {
+      await db.open();
+    } catch (err) {
+      const code = (err as { code?: string; cause?: { code?: string } });
+      if (code.code === 'LEVEL_LOCKED' || code.cause?.code === 'LEVEL_LOCKED') {
+        throw new FedcreditError('STORE_LOCKED', `the coordinator store in ${dataDir} is in use by another process`);
+      }
+      throw err;
+    }
+    return new NodeRegistry(db);
+  }
+
+  /** Verify and record a node's signed registration. Returns whether an earlier address was replaced. */
+  async register(r: NodeRegistration, signature: Uint8Array, nowMs = Date.now()): Promise<{ replaced: boolean }> {
+    if (!SITE_NAME.test(r.site)) throw new FedcreditError('BAD_REQUEST', `site name '${r.site.slice(0, 40)}' must be lowercase letters, digits or '-' (at most 32)`);
+    if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(r.address)) throw new FedcreditError('BAD_REQUEST', `address '${r.address.slice(0, 60)}' is not host:port`);
+    if (r.identityPublicKey.length !== 32) throw new FedcreditError('BAD_REQUEST', 'identity key must be 32 bytes (Ed25519)');
+    if (Math.abs(nowMs - r.timestampMs) > REGISTRATION_MAX_AGE_MS) {
+      throw new FedcreditError('STALE_REQUEST', 'registration timestamp is more than 5 minutes off the coordinator clock; check the node clock');
+    }
+    if (!verifySignature(r.identityPublicKey, registrationMessage(r), signature)) {
+      throw new FedcreditError('BAD_SIGNATURE', `registration of site '${r.site}' is not signed by the key it presents`);
+    }
+    const keyHex = Buffer.from(r.identityPublicKey).toString('hex');
+    const existing = await this.db.get(r.site);
+    if (existing && existing.identityPublicKeyHex !== keyHex) {
+      throw new FedcreditError(
+        'BAD_SIGNATURE',
+        `site '${r.site}' is registered under another identity key; remove it from the coordinator first if the node was re-keyed`,
+      );
+    }
+    await this.db.put(r.site, { site: r.site, address: r.address, identityPublicKeyHex: keyHex, registeredAtMs: nowMs }, { sync: true });
+    return { replaced: existing !== undefined && existing.address !== r.address };
+  }
+
+  async list(): Promise<RegisteredNode[]> {
+    return this.db.values().all();
+  }
+
+  async get(site: string): Promise<RegisteredNode | undefined> {
+    return this.db.get(site);
+  }
+
+  setHealth(site: string, health: NodeHealth): void {
+    this.health.set(site, health);
+  }
+
+  healthOf(site: string): NodeHealth {
+    return this.health.get(site) ?? { health: 'UNKNOWN', lastSeenMs: 0, lastError: '' };
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}

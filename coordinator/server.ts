@@ -1,0 +1,103 @@
+/**
+ * The coordinator process: its identity, the node registry, and the Coordinator gRPC service.
+ * It polls every registered node's Health so operators see which sites are up.
+ */
+import path from 'node:path';
+import { call, loadProto, newServer, startServer, stopServer, unary } from '../lib/grpc.js';
+import { dataNodeClient } from '../lib/clients.js';
+import { FedcreditError } from '../lib/errors.js';
+import { loadOrCreateIdentity } from '../crypto/identity.js';
+import type { CoordinatorHandlers } from '../proto/gen/fedcredit/v1/Coordinator.js';
+import { NodeRegistry } from './registry.js';
+
+export const VERSION = '0.1.0';
+const HEALTH_POLL_MS = 3_000;
+
+export interface CoordinatorOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningCoordinator {
+  port: number;
+  address: string;
+  registry: NodeRegistry;
+  stop(): Promise<void>;
+}
+
+export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
+  const log = opts.log ?? ((line: string) => console.error(`[coordinator] ${line}`));
+  const identity = loadOrCreateIdentity(path.join(opts.dataDir, 'identity.pem'));
+  const registry = await NodeRegistry.open(opts.dataDir);
+  const startedAt = Date.now();
+
+  const handlers: CoordinatorHandlers = {
+    Health: unary(async () => ({
+      status: 'SERVING',
+      role: 'coordinator',
+      version: VERSION,
+      identityPublicKey: Buffer.from(identity.publicKey),
+      uptimeSeconds: (Date.now() - startedAt) / 1000,
+    }), log),
+    RegisterNode: unary(async (req) => {
+      const timestampMs = Number(req.timestampMs);
+      if (!Number.isSafeInteger(timestampMs)) throw new FedcreditError('BAD_REQUEST', 'timestamp_ms is not a valid time');
+      const { replaced } = await registry.register(
+        { site: req.site, address: req.address, identityPublicKey: new Uint8Array(req.identityPublicKey), timestampMs },
+        new Uint8Array(req.signature),
+      );
+      log(`registered node ${req.site} at ${req.address}${replaced ? ' (address changed)' : ''}`);
+      void pollOne(req.site, req.address);
+      return { site: req.site, replaced };
+    }, log),
+    ListNodes: unary(async () => ({
+      nodes: (await registry.list()).map((n) => {
+        const h = registry.healthOf(n.site);
+        return {
+          site: n.site,
+          address: n.address,
+          identityPublicKey: Buffer.from(n.identityPublicKeyHex, 'hex'),
+          registeredAtMs: String(n.registeredAtMs),
+          health: h.health,
+          lastSeenMs: String(h.lastSeenMs),
+          lastError: h.lastError,
+        };
+      }),
+    }), log),
+  };
+
+  async function pollOne(site: string, address: string): Promise<void> {
+    const client = dataNodeClient(address);
+    try {
+      const res = await call(client, client.Health, {}, 2_000);
+      registry.setHealth(site, { health: res.status, lastSeenMs: Date.now(), lastError: '' });
+    } catch (err) {
+      const prev = registry.healthOf(site);
+      registry.setHealth(site, { health: 'UNREACHABLE', lastSeenMs: prev.lastSeenMs, lastError: (err as Error).message });
+    } finally {
+      client.close();
+    }
+  }
+  const poller = setInterval(() => {
+    void registry.list().then((nodes) => Promise.all(nodes.map((n) => pollOne(n.site, n.address))));
+  }, HEALTH_POLL_MS);
+  poller.unref();
+
+  const server = newServer();
+  server.addService(loadProto().fedcredit.v1.Coordinator.service, handlers);
+  const host = opts.host ?? '127.0.0.1';
+  const port = await startServer(server, `${host}:${opts.port ?? 0}`);
+  log(`listening on ${host}:${port}`);
+  return {
+    port,
+    address: `${host}:${port}`,
+    registry,
+    stop: async () => {
+      clearInterval(poller);
+      await stopServer(server);
+      await registry.close();
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * `fedcredit node ...`: run a site's data node, ingest its exports, show what it holds.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { emit, endProgress, portOption, progressLine, runCommand, waitForSignal } from '../lib/cli-output.js';
+import { FedcreditError } from '../lib/errors.js';
+import { parsePeriod } from '../lib/site-schema.js';
+import { rebuildFeatures } from './feature-build.js';
+import { formatProblem, ingestFile, type IngestOptions } from './ingest.js';
+import { startNode, type NodeRuntimeInfo } from './server.js';
+import { NodeStore } from './store.js';
+import { uploadFile } from './upload.js';
+
+interface IngestFlags {
+  data?: string;
+  file: string;
+  site?: string;
+  node?: string;
+  kind?: string;
+  idColumn?: string;
+  labelColumn?: string;
+  idFormat?: string;
+  features: boolean;
+  json?: boolean;
+}
+
+export function registerNodeCommands(program: Command): void {
+  const node = program.command('node').description('run a site\'s data node and manage its local store');
+
+  node.command('serve')
+    .description('serve the node over gRPC (health, catalogue, counts, uploads) and register with the coordinator')
+    .requiredOption('--site <site>', 'the site this node runs at: tax, power, bank (or a custom name for feature tables)')
+    .requiredOption('--data <dir>', 'folder for the node\'s LevelDB store and identity key')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 = any free port)', portOption, 0)
+    .option('--coordinator <host:port>', 'coordinator to register with')
+    .option('--advertise <host:port>', 'address the coordinator should call this node on (default host:port)')
+    .action((flags: { site: string; data: string; host: string; port: number; coordinator?: string; advertise?: string }) => runCommand(async () => {
+      const running = await startNode({
+        site: flags.site,
+        dataDir: flags.data,
+        host: flags.host,
+        port: flags.port,
+        ...(flags.coordinator ? { coordinator: flags.coordinator } : {}),
+        ...(flags.advertise ? { advertise: flags.advertise } : {}),
+      });
+      // A machine-readable first line on stdout lets supervisors (and the demo) learn the port.
+      process.stdout.write(`${JSON.stringify({ event: 'listening', role: 'node', site: flags.site, address: running.address, port: running.port })}\n`);
+      await waitForSignal();
+      await running.stop();
+    }));
+
+  node.command('ingest')
+    .description('validate a site export and store it whole, or reject it and store nothing')
+    .requiredOption('--file <path>', 'CSV export to ingest')
+    .option('--data <dir>', 'the node\'s data folder (ingests directly, or through the running node found there)')
+    .option('--node <host:port>', 'send the file to a running node instead of opening its store')
+    .option('--site <site>', 'site of a new store (needed the first time a --data folder is used)')
+    .option('--kind <kind>', 'record kind (vat_filing, tax_rating, power_bill, loan, repayment) or "features" for a feature table; detected from the header when omitted')
+    .option('--id-column <name>', 'feature tables: the id column', 'id')
+    .option('--label-column <name>', 'feature tables: the 0/1 label column, if the table has one')
+    .option('--id-format <format>', 'feature tables: "credit-code" (validated) or "any"', 'credit-code')
+    .option('--no-features', 'do not recompute features after this file (more files follow)')
+    .option('--json', 'print the ingest report as JSON')
+    .action((flags: IngestFlags) => runCommand(async () => {
+      if (!fs.existsSync(flags.file)) throw new FedcreditError('NOT_FOUND', `file ${flags.file} does not exist`);
+      if (flags.idFormat !== 'credit-code' && flags.idFormat !== 'any') throw new FedcreditError('BAD_REQUEST', `--id-format must be credit-code or any, not '${flags.idFormat}'`);
+      const options: IngestOptions = {
+        ...(flags.kind ? { kind: flags.kind } : {}),
+        ...(flags.idColumn ? { idColumn: flags.idColumn } : {}),
+        ...(flags.labelColumn ? { labelColumn: flags.labelColumn } : {}),
+        idFormat: flags.idFormat,
+        skipFeatures: !flags.features,
+      };
+      const report = await ingestSomewhere(flags, options);
+      emit(Boolean(flags.json), report, () =>
+        `${report.fileName}: ${report.rows} ${report.kind} rows stored in ${report.seconds.toFixed(2)} s ` +
+        `(sha256 ${report.sha256.slice(0, 12)}...); node covers ${report.enterprises} enterprises x ${report.featuresPerEnterprise} features`);
+    }));
+
+  node.command('features')
+    .description('recompute the node\'s feature vectors and standardization statistics from its raw records')
+    .requiredOption('--data <dir>', 'the node\'s data folder (the node must not be running)')
+    .option('--as-of <YYYY-MM>', 'month the features describe (default: the site\'s latest complete month)')
+    .option('--json', 'print the result as JSON')
+    .action((flags: { data: string; asOf?: string; json?: boolean }) => runCommand(async () => {
+      const store = await NodeStore.open(flags.data);
+      try {
+        const result = await rebuildFeatures(store, flags.asOf === undefined ? undefined : parsePeriod(flags.asOf));
+        emit(Boolean(flags.json), result, () => `${result.enterprises} enterprises x ${result.features} features as of ${result.asOf ?? '-'}` +
+          (result.labels ? `, ${result.labels} labels` : ''));
+      } finally {
+        await store.close();
+      }
+    }));
+
+  node.command('status')
+    .description('what the node holds: site, record counts, feature catalogue (never values)')
+    .requiredOption('--data <dir>', 'the node\'s data folder (the node must not be running)')
+    .option('--json', 'print as JSON')
+    .action((flags: { data: string; json?: boolean }) => runCommand(async () => {
+      const store = await NodeStore.open(flags.data);
+      try {
+        const meta = await store.getMeta();
+        const ingests = await store.listIngests();
+        const status = {
+          site: meta.site, source: meta.source ?? null, asOf: meta.asOf ?? null, counts: meta.counts ?? {},
+          enterprises: meta.enterprises ?? 0, hasLabels: meta.hasLabels ?? false, catalogue: meta.catalogue ?? [], ingests,
+        };
+        emit(Boolean(flags.json), status, () => [
+          `site ${status.site}, ${status.enterprises} enterprises, features as of ${status.asOf ?? '-'}`,
+          ...Object.entries(status.counts).map(([k, n]) => `  ${k}: ${n} records`),
+          `catalogue (${status.catalogue.length} features):`,
+          ...status.catalogue.map((f) => `  ${f.name.padEnd(28)} ${f.meaning} [${f.unit}; ${f.window}]`),
+        ].join('\n'));
+      } finally {
+        await store.close();
+      }
+    }));
+}
+
+async function ingestSomewhere(flags: IngestFlags, options: IngestOptions) {
+  if (flags.node) return uploadFile(flags.node, flags.file, options);
+  if (!flags.data) throw new FedcreditError('BAD_REQUEST', 'say where to ingest: --data DIR (the node\'s folder) or --node HOST:PORT');
+  let store: NodeStore;
+  try {
+    store = await NodeStore.open(flags.data, flags.site);
+  } catch (err) {
+    // The node is running and holds the store: send the file through it instead.
+    const info = runningNodeInfo(flags.data);
+    if (err instanceof FedcreditError && err.code === 'STORE_LOCKED' && info) return uploadFile(info.address, flags.file, options);
+    throw err;
+  }
+  const progress = flags.json ? () => undefined : progressLine(`ingest ${path.basename(flags.file)}`);
+  try {
+    return await ingestFile(store, flags.file, { ...options, onProgress: (n) => progress(`${n} rows read`) });
+  } catch (err) {
+    if (err instanceof FedcreditError && err.code === 'INGEST_REJECTED' && flags.json) {
+      const report = err.detail as { problems: { line: number; column: string; problem: string }[]; fileName: string };
+      process.stdout.write(`${JSON.stringify({ ...report, problems: report.problems.map((p) => ({ ...p, text: formatProblem(report.fileName, p) })) }, null, 2)}\n`);
+    }
+    throw err;
+  } finally {
+    if (!flags.json) endProgress();
+    await store.close();
+  }
+}
+
+function runningNodeInfo(dataDir: string): NodeRuntimeInfo | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dataDir, 'node.json'), 'utf8')) as NodeRuntimeInfo;
+  } catch {
+    // No readable node.json means no node is running from this folder; the caller reports the lock.
+    return undefined;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The data node process: opens the site's store, serves the DataNode gRPC service, and
+ * registers itself with the coordinator under its signed identity (retrying until the
+ * coordinator answers, so nodes and coordinator can start in any order).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { call, loadProto, newServer, startServer, stopServer } from '../lib/grpc.js';
+import { coordinatorClient } from '../lib/clients.js';
+import { FedcreditError } from '../lib/errors.js';
+import { registrationMessage, SITE_NAME } from '../lib/registration.js';
+import { SerialQueue } from '../lib/serial-queue.js';
+import { loadOrCreateIdentity } from '../crypto/identity.js';
+import { dataNodeHandlers } from './service.js';
+import { NodeStore } from './store.js';
+
+export const VERSION = '0.1.0';
+
+export interface NodeOptions {
+  site: string;
+  dataDir: string;
+  host?: string;
+  port?: number;
+  /** Coordinator address host:port; when absent the node runs stand-alone. */
+  coordinator?: string;
+  /** Address the coordinator should use to reach this node (defaults to host:port). */
+  advertise?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningNode {
+  port: number;
+  address: string;
+  store: NodeStore;
+  /** Resolves once the coordinator accepted the registration. */
+  registered: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Written to `<data>/node.json` while the node runs, so local tools can find it. */
+export interface NodeRuntimeInfo {
+  site: string;
+  address: string;
+  pid: number;
+  startedAt: string;
+}
+
+export async function startNode(opts: NodeOptions): Promise<RunningNode> {
+  if (!SITE_NAME.test(opts.site)) {
+    throw new FedcreditError('BAD_REQUEST', `site name '${opts.site}' must be lowercase letters, digits or '-' (e.g. tax, power, bank)`);
+  }
+  const log = opts.log ?? ((line: string) => console.error(`[node ${opts.site}] ${line}`));
+  const store = await NodeStore.open(opts.dataDir, opts.site);
+  const identity = loadOrCreateIdentity(path.join(opts.dataDir, 'identity.pem'));
+  const server = newServer();
+  server.addService(loadProto().fedcredit.v1.DataNode.service, dataNodeHandlers({
+    store,
+    site: opts.site,
+    version: VERSION,
+    identityPublicKey: identity.publicKey,
+    startedAt: Date.now(),
+    writes: new SerialQueue(),
+    log,
+  }));
+  const host = opts.host ?? '127.0.0.1';
+  let port: number;
+  try {
+    port = await startServer(server, `${host}:${opts.port ?? 0}`);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const address = opts.advertise ?? `${host}:${port}`;
+  const infoPath = path.join(opts.dataDir, 'node.json');
+  const info: NodeRuntimeInfo = { site: opts.site, address, pid: process.pid, startedAt: new Date().toISOString() };
+  fs.writeFileSync(infoPath, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  log(`listening on ${host}:${port}`);
+
+  let stopped = false;
+  const registered = opts.coordinator === undefined
+    ? Promise.resolve()
+    : registerWithRetry(opts.coordinator, { site: opts.site, address, identity }, () => stopped, log);
+  // The failure is logged where it happens; callers that care await `registered`.
+  registered.catch(() => undefined);
+
+  return {
+    port,
+    address,
+    store,
+    registered,
+    stop: async () => {
+      stopped = true;
+      await stopServer(server);
+      await store.close();
+      fs.rmSync(infoPath, { force: true });
+    },
+  };
+}
+
+interface Registrant {
+  site: string;
+  address: string;
+  identity: { publicKey: Uint8Array; sign(message: Uint8Array): Uint8Array };
+}
+
+async function registerWithRetry(
+  coordinator: string,
+  who: Registrant,
+  isStopped: () => boolean,
+  log: (line: string) => void,
+): Promise<void> {
+  const client = coordinatorClient(coordinator);
+  let delay = 200;
+  try {
+    for (;;) {
+      const timestampMs = Date.now();
+      const registration = { site: who.site, address: who.address, identityPublicKey: who.identity.publicKey, timestampMs };
+      try {
+        await call(client, client.RegisterNode, {
+          ...registration,
+          identityPublicKey: Buffer.from(who.identity.publicKey),
+          timestampMs: String(timestampMs),
+          signature: Buffer.from(who.identity.sign(registrationMessage(registration))),
+        }, 5_000);
+        log(`registered with coordinator ${coordinator}`);
+        return;
+      } catch (err) {
+        // A refusal is final (wrong key, bad clock); only an unreachable coordinator is worth retrying.
+        if (!(err instanceof FedcreditError) || err.code !== 'UNAVAILABLE') {
+          log(`coordinator ${coordinator} refused the registration: ${(err as Error).message}`);
+          throw err;
+        }
+        if (isStopped()) return;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+  } finally {
+    client.close();
+  }
+}

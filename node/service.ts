@@ -1,0 +1,131 @@
+/**
+ * The DataNode gRPC service (proto/fedcredit/v1/node.proto): health, catalogue, record counts
+ * and operator uploads. Every answer is metadata or an aggregate count; no handler returns a
+ * record or a feature value.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type * as grpc from '@grpc/grpc-js';
+import { FedcreditError } from '../lib/errors.js';
+import { toServiceError, unary } from '../lib/grpc.js';
+import type { SerialQueue } from '../lib/serial-queue.js';
+import type { DataNodeHandlers } from '../proto/gen/fedcredit/v1/DataNode.js';
+import type { IngestChunk__Output } from '../proto/gen/fedcredit/v1/IngestChunk.js';
+import type { IngestReport as IngestReportMessage } from '../proto/gen/fedcredit/v1/IngestReport.js';
+import { ingestFile, type IngestReport } from './ingest.js';
+import type { NodeStore } from './store.js';
+
+/** Largest upload a node accepts through IngestFile. */
+export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
+
+export interface NodeServiceContext {
+  store: NodeStore;
+  site: string;
+  version: string;
+  identityPublicKey: Uint8Array;
+  startedAt: number;
+  /** Serializes writes to the store (ingests, feature rebuilds). */
+  writes: SerialQueue;
+  log: (line: string) => void;
+}
+
+export function toReportMessage(r: IngestReport): IngestReportMessage {
+  return {
+    fileName: r.fileName,
+    kind: r.kind,
+    rows: r.rows,
+    committed: r.committed,
+    problems: r.problems,
+    problemCount: r.problemCount,
+    sha256: r.sha256,
+    seconds: r.seconds,
+    enterprises: r.enterprises,
+    featuresPerEnterprise: r.featuresPerEnterprise,
+  };
+}
+
+export function dataNodeHandlers(ctx: NodeServiceContext): DataNodeHandlers {
+  const { store, log } = ctx;
+  return {
+    Health: unary(async () => ({
+      status: 'SERVING',
+      role: ctx.site,
+      version: ctx.version,
+      identityPublicKey: Buffer.from(ctx.identityPublicKey),
+      uptimeSeconds: (Date.now() - ctx.startedAt) / 1000,
+    }), log),
+
+    GetCatalogue: unary(async () => {
+      const meta = await store.getMeta();
+      return {
+        site: ctx.site,
+        source: meta.source ?? '',
+        features: meta.catalogue ?? [],
+        asOf: meta.asOf ?? '',
+        hasLabels: meta.hasLabels ?? false,
+      };
+    }, log),
+
+    GetRecordCounts: unary(async () => {
+      const meta = await store.getMeta();
+      return {
+        site: ctx.site,
+        records: Object.entries(meta.counts ?? {}).map(([kind, count]) => ({ kind, count })),
+        enterprises: meta.enterprises ?? 0,
+        featuresPerEnterprise: meta.catalogue?.length ?? 0,
+      };
+    }, log),
+
+    IngestFile: (call: grpc.ServerReadableStream<IngestChunk__Output, IngestReportMessage>, callback) => {
+      receiveUpload(ctx, call).then(
+        (report) => callback(null, toReportMessage(report)),
+        (err: unknown) => callback(toServiceError(err, log)),
+      );
+    },
+  };
+}
+
+/** Spool the streamed file into the node's data folder, ingest it, and always remove the spool. */
+async function receiveUpload(
+  ctx: NodeServiceContext,
+  call: grpc.ServerReadableStream<IngestChunk__Output, IngestReportMessage>,
+): Promise<IngestReport> {
+  const spoolDir = path.join(ctx.store.dataDir, 'incoming');
+  fs.mkdirSync(spoolDir, { recursive: true, mode: 0o700 });
+  const spool = path.join(spoolDir, `${Date.now()}-${randomBytes(6).toString('hex')}.csv`);
+  const out = fs.createWriteStream(spool, { mode: 0o600 });
+  try {
+    let options: IngestChunk__Output['options'] = null;
+    let bytes = 0;
+    for await (const chunk of call as AsyncIterable<IngestChunk__Output>) {
+      if (chunk.options) options ??= chunk.options;
+      bytes += chunk.data.length;
+      if (bytes > MAX_UPLOAD_BYTES) throw new FedcreditError('BAD_REQUEST', `upload is larger than ${MAX_UPLOAD_BYTES} bytes; split the file`);
+      if (!out.write(chunk.data)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    }
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    if (!options) throw new FedcreditError('BAD_REQUEST', 'the first chunk of an upload must carry the ingest options');
+    const fileName = path.basename(options.fileName || 'upload.csv');
+    if (options.idFormat !== '' && options.idFormat !== 'credit-code' && options.idFormat !== 'any') {
+      throw new FedcreditError('BAD_REQUEST', `id format '${options.idFormat}' is not 'credit-code' or 'any'`);
+    }
+    const opts = options;
+    return await ctx.writes.run(async () => {
+      const report = await ingestFile(ctx.store, spool, {
+        fileName,
+        ...(opts.kind ? { kind: opts.kind } : {}),
+        ...(opts.idColumn ? { idColumn: opts.idColumn } : {}),
+        ...(opts.labelColumn ? { labelColumn: opts.labelColumn } : {}),
+        ...(opts.idFormat ? { idFormat: opts.idFormat as 'credit-code' | 'any' } : {}),
+        skipFeatures: opts.skipFeatures,
+      });
+      // Counts and timings only: the operator's log never shows a record.
+      ctx.log(`ingested ${report.fileName}: ${report.rows} ${report.kind} rows in ${report.seconds.toFixed(2)} s`);
+      return report;
+    });
+  } finally {
+    out.destroy();
+    fs.rmSync(spool, { force: true });
+  }
+}

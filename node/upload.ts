@@ -1,0 +1,61 @@
+/**
+ * Client side of IngestFile: streams a local export to a running node in 1 MiB chunks, so an
+ * operator can ingest while the node serves (LevelDB allows one process per store).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { dataNodeClient } from '../lib/clients.js';
+import { fromServiceError } from '../lib/grpc.js';
+import type { IngestReport__Output } from '../proto/gen/fedcredit/v1/IngestReport.js';
+import type { IngestOptions } from './ingest.js';
+
+const CHUNK_BYTES = 1024 * 1024;
+/** Uploads get a generous deadline: a large file is validated and committed before the answer. */
+const UPLOAD_DEADLINE_MS = 30 * 60_000;
+
+export async function uploadFile(address: string, filePath: string, options: IngestOptions = {}): Promise<IngestReport__Output> {
+  const client = dataNodeClient(address);
+  try {
+    return await new Promise<IngestReport__Output>((resolve, reject) => {
+      const stream = client.IngestFile(new grpc.Metadata(), { deadline: Date.now() + UPLOAD_DEADLINE_MS }, (err, report) => {
+        if (err) reject(fromServiceError(err, address));
+        else if (!report) reject(new Error('empty ingest report'));
+        else resolve(report);
+      });
+      const input = fs.createReadStream(filePath, { highWaterMark: CHUNK_BYTES });
+      let first = true;
+      input.on('data', (data) => {
+        const chunk = {
+          data: data as Buffer,
+          ...(first ? {
+            options: {
+              fileName: options.fileName ?? path.basename(filePath),
+              kind: options.kind ?? '',
+              idColumn: options.idColumn ?? '',
+              labelColumn: options.labelColumn ?? '',
+              idFormat: options.idFormat ?? '',
+              skipFeatures: options.skipFeatures ?? false,
+            },
+          } : {}),
+        };
+        first = false;
+        if (!stream.write(chunk)) {
+          input.pause();
+          stream.once('drain', () => input.resume());
+        }
+      });
+      input.on('end', () => {
+        // An empty file still sends its options so the node can say what is wrong with it.
+        if (first) stream.write({ data: Buffer.alloc(0), options: { fileName: options.fileName ?? path.basename(filePath), kind: options.kind ?? '' } });
+        stream.end();
+      });
+      input.on('error', (err) => {
+        stream.cancel();
+        reject(err);
+      });
+    });
+  } finally {
+    client.close();
+  }
+}
