@@ -9,10 +9,9 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { FedcreditError, isErrorCode } from './errors.js';
-import type { ProtoGrpcType as NodeProto } from '../proto/gen/node.js';
-import type { ProtoGrpcType as CoordinatorProto } from '../proto/gen/coordinator.js';
+import type { ProtoGrpcType } from '../proto/gen/fedcredit.js';
 
-export type FedcreditProto = NodeProto & CoordinatorProto;
+export type FedcreditProto = ProtoGrpcType;
 
 export const ERROR_CODE_METADATA_KEY = 'fedcredit-error-code';
 /** Default deadline for a unary call; long-running work uses its own. */
@@ -24,7 +23,7 @@ export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 export function protoDir(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    const candidate = path.join(dir, 'proto', 'fedcredit', 'v1', 'node.proto');
+    const candidate = path.join(dir, 'proto', 'fedcredit.proto');
     if (fs.existsSync(candidate)) return path.join(dir, 'proto');
     dir = path.dirname(dir);
   }
@@ -36,10 +35,10 @@ let loaded: FedcreditProto | undefined;
 export function loadProto(): FedcreditProto {
   if (loaded) return loaded;
   const dir = protoDir();
-  const definition = protoLoader.loadSync(
-    ['fedcredit/v1/node.proto', 'fedcredit/v1/coordinator.proto'],
-    { includeDirs: [dir], longs: String, enums: String, defaults: true, oneofs: true },
-  );
+  // fedcredit.proto imports every service file, so one load brings the whole package.
+  const definition = protoLoader.loadSync('fedcredit.proto', {
+    includeDirs: [dir], longs: String, enums: String, defaults: true, oneofs: true,
+  });
   loaded = grpc.loadPackageDefinition(definition) as unknown as FedcreditProto;
   return loaded;
 }
