@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { TransparencyLog } from '../coordinator/log/store.js';
-import { encodeEntry } from '../coordinator/log/entry.js';
+import { encodeEntry } from '../lib/log-entries.js';
 import { auditLog } from '../crypto/audit-verify.js';
 import { ed25519IdentityFromSeed } from '../crypto/signed-note.js';
 import { formatBenchTable, median } from './report.js';

@@ -16,7 +16,7 @@ import { openCheckpoint, signCheckpoint } from '../../crypto/checkpoint.js';
 import type { Checkpoint } from '../../crypto/checkpoint.js';
 import type { Ed25519Identity } from '../../crypto/signed-note.js';
 import { META_CHECKPOINT, META_COSIGNED, META_ORIGIN, META_SIZE, entryKey, nodeKey } from './keys.js';
-import { MAX_ENTRY_BYTES } from './entry.js';
+import { MAX_ENTRY_BYTES } from '../../lib/log-entries.js';
 import { checkLogStore } from './integrity.js';
 import type { IntegrityReport } from './integrity.js';
 

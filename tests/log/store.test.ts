@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TransparencyLog } from '../../coordinator/log/store.js';
-import { decodeEntry, encodeEntry } from '../../coordinator/log/entry.js';
+import { decodeEntry, encodeEntry } from '../../lib/log-entries.js';
 import { MemoryTree, hashLeaf, verifyConsistency, verifyInclusion } from '../../crypto/merkle.js';
 import { openCheckpoint } from '../../crypto/checkpoint.js';
 import { identity, utf8 } from './helpers.js';

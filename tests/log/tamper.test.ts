@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Level } from 'level';
 import { TransparencyLog } from '../../coordinator/log/store.js';
-import { encodeEntry } from '../../coordinator/log/entry.js';
+import { encodeEntry } from '../../lib/log-entries.js';
 import { META_CHECKPOINT, entryKey, nodeKey } from '../../coordinator/log/keys.js';
 import { MemoryTree, hashLeaf } from '../../crypto/merkle.js';
 import { openCheckpoint } from '../../crypto/checkpoint.js';

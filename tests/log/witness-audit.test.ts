@@ -11,7 +11,7 @@ import type { Checkpoint } from '../../crypto/checkpoint.js';
 import { addSignatureLines } from '../../crypto/signed-note.js';
 import { Witness } from '../../crypto/witness.js';
 import { auditLog } from '../../crypto/audit-verify.js';
-import { decodeEntry, encodeEntry } from '../../coordinator/log/entry.js';
+import { decodeEntry, encodeEntry } from '../../lib/log-entries.js';
 import { identity, utf8 } from './helpers.js';
 
 const ORIGIN = 'fedcredit.test/log';
