@@ -6,6 +6,8 @@ import * as grpc from '@grpc/grpc-js';
 import { channelOptions, loadProto } from './grpc.js';
 import type { DataNodeClient } from '../proto/gen/fedcredit/v1/DataNode.js';
 import type { CoordinatorClient } from '../proto/gen/fedcredit/v1/Coordinator.js';
+import type { NodeAuditClient } from '../proto/gen/fedcredit/v1/NodeAudit.js';
+import type { TransparencyLogClient } from '../proto/gen/fedcredit/v1/TransparencyLog.js';
 
 export function dataNodeClient(address: string): DataNodeClient {
   const proto = loadProto();
@@ -15,4 +17,14 @@ export function dataNodeClient(address: string): DataNodeClient {
 export function coordinatorClient(address: string): CoordinatorClient {
   const proto = loadProto();
   return new proto.fedcredit.v1.Coordinator(address, grpc.credentials.createInsecure(), channelOptions);
+}
+
+export function transparencyLogClient(address: string): TransparencyLogClient {
+  const proto = loadProto();
+  return new proto.fedcredit.v1.TransparencyLog(address, grpc.credentials.createInsecure(), channelOptions);
+}
+
+export function nodeAuditClient(address: string): NodeAuditClient {
+  const proto = loadProto();
+  return new proto.fedcredit.v1.NodeAudit(address, grpc.credentials.createInsecure(), channelOptions);
 }

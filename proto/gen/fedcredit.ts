@@ -2,24 +2,44 @@ import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { Catalogue as _fedcredit_v1_Catalogue, Catalogue__Output as _fedcredit_v1_Catalogue__Output } from './fedcredit/v1/Catalogue.js';
+import type { CheckpointResponse as _fedcredit_v1_CheckpointResponse, CheckpointResponse__Output as _fedcredit_v1_CheckpointResponse__Output } from './fedcredit/v1/CheckpointResponse.js';
+import type { ConsistencyProofRequest as _fedcredit_v1_ConsistencyProofRequest, ConsistencyProofRequest__Output as _fedcredit_v1_ConsistencyProofRequest__Output } from './fedcredit/v1/ConsistencyProofRequest.js';
 import type { CoordinatorClient as _fedcredit_v1_CoordinatorClient, CoordinatorDefinition as _fedcredit_v1_CoordinatorDefinition } from './fedcredit/v1/Coordinator.js';
 import type { DataNodeClient as _fedcredit_v1_DataNodeClient, DataNodeDefinition as _fedcredit_v1_DataNodeDefinition } from './fedcredit/v1/DataNode.js';
+import type { EntriesResponse as _fedcredit_v1_EntriesResponse, EntriesResponse__Output as _fedcredit_v1_EntriesResponse__Output } from './fedcredit/v1/EntriesResponse.js';
 import type { FeatureDescription as _fedcredit_v1_FeatureDescription, FeatureDescription__Output as _fedcredit_v1_FeatureDescription__Output } from './fedcredit/v1/FeatureDescription.js';
 import type { GetCatalogueRequest as _fedcredit_v1_GetCatalogueRequest, GetCatalogueRequest__Output as _fedcredit_v1_GetCatalogueRequest__Output } from './fedcredit/v1/GetCatalogueRequest.js';
+import type { GetCheckpointRequest as _fedcredit_v1_GetCheckpointRequest, GetCheckpointRequest__Output as _fedcredit_v1_GetCheckpointRequest__Output } from './fedcredit/v1/GetCheckpointRequest.js';
+import type { GetEntriesRequest as _fedcredit_v1_GetEntriesRequest, GetEntriesRequest__Output as _fedcredit_v1_GetEntriesRequest__Output } from './fedcredit/v1/GetEntriesRequest.js';
+import type { GetLogInfoRequest as _fedcredit_v1_GetLogInfoRequest, GetLogInfoRequest__Output as _fedcredit_v1_GetLogInfoRequest__Output } from './fedcredit/v1/GetLogInfoRequest.js';
 import type { GetRecordCountsRequest as _fedcredit_v1_GetRecordCountsRequest, GetRecordCountsRequest__Output as _fedcredit_v1_GetRecordCountsRequest__Output } from './fedcredit/v1/GetRecordCountsRequest.js';
+import type { GetServedRecordsRequest as _fedcredit_v1_GetServedRecordsRequest, GetServedRecordsRequest__Output as _fedcredit_v1_GetServedRecordsRequest__Output } from './fedcredit/v1/GetServedRecordsRequest.js';
+import type { GetWitnessStatusRequest as _fedcredit_v1_GetWitnessStatusRequest, GetWitnessStatusRequest__Output as _fedcredit_v1_GetWitnessStatusRequest__Output } from './fedcredit/v1/GetWitnessStatusRequest.js';
 import type { HealthRequest as _fedcredit_v1_HealthRequest, HealthRequest__Output as _fedcredit_v1_HealthRequest__Output } from './fedcredit/v1/HealthRequest.js';
 import type { HealthResponse as _fedcredit_v1_HealthResponse, HealthResponse__Output as _fedcredit_v1_HealthResponse__Output } from './fedcredit/v1/HealthResponse.js';
+import type { InclusionProofRequest as _fedcredit_v1_InclusionProofRequest, InclusionProofRequest__Output as _fedcredit_v1_InclusionProofRequest__Output } from './fedcredit/v1/InclusionProofRequest.js';
 import type { IngestChunk as _fedcredit_v1_IngestChunk, IngestChunk__Output as _fedcredit_v1_IngestChunk__Output } from './fedcredit/v1/IngestChunk.js';
 import type { IngestOptions as _fedcredit_v1_IngestOptions, IngestOptions__Output as _fedcredit_v1_IngestOptions__Output } from './fedcredit/v1/IngestOptions.js';
 import type { IngestReport as _fedcredit_v1_IngestReport, IngestReport__Output as _fedcredit_v1_IngestReport__Output } from './fedcredit/v1/IngestReport.js';
 import type { ListNodesRequest as _fedcredit_v1_ListNodesRequest, ListNodesRequest__Output as _fedcredit_v1_ListNodesRequest__Output } from './fedcredit/v1/ListNodesRequest.js';
+import type { LogInfo as _fedcredit_v1_LogInfo, LogInfo__Output as _fedcredit_v1_LogInfo__Output } from './fedcredit/v1/LogInfo.js';
+import type { NodeAuditClient as _fedcredit_v1_NodeAuditClient, NodeAuditDefinition as _fedcredit_v1_NodeAuditDefinition } from './fedcredit/v1/NodeAudit.js';
 import type { NodeList as _fedcredit_v1_NodeList, NodeList__Output as _fedcredit_v1_NodeList__Output } from './fedcredit/v1/NodeList.js';
 import type { NodeStatus as _fedcredit_v1_NodeStatus, NodeStatus__Output as _fedcredit_v1_NodeStatus__Output } from './fedcredit/v1/NodeStatus.js';
+import type { ProofResponse as _fedcredit_v1_ProofResponse, ProofResponse__Output as _fedcredit_v1_ProofResponse__Output } from './fedcredit/v1/ProofResponse.js';
 import type { RecordCount as _fedcredit_v1_RecordCount, RecordCount__Output as _fedcredit_v1_RecordCount__Output } from './fedcredit/v1/RecordCount.js';
 import type { RecordCounts as _fedcredit_v1_RecordCounts, RecordCounts__Output as _fedcredit_v1_RecordCounts__Output } from './fedcredit/v1/RecordCounts.js';
 import type { RegisterNodeRequest as _fedcredit_v1_RegisterNodeRequest, RegisterNodeRequest__Output as _fedcredit_v1_RegisterNodeRequest__Output } from './fedcredit/v1/RegisterNodeRequest.js';
 import type { RegisterNodeResponse as _fedcredit_v1_RegisterNodeResponse, RegisterNodeResponse__Output as _fedcredit_v1_RegisterNodeResponse__Output } from './fedcredit/v1/RegisterNodeResponse.js';
 import type { RowProblem as _fedcredit_v1_RowProblem, RowProblem__Output as _fedcredit_v1_RowProblem__Output } from './fedcredit/v1/RowProblem.js';
+import type { ServedRecord as _fedcredit_v1_ServedRecord, ServedRecord__Output as _fedcredit_v1_ServedRecord__Output } from './fedcredit/v1/ServedRecord.js';
+import type { ServedRecordsResponse as _fedcredit_v1_ServedRecordsResponse, ServedRecordsResponse__Output as _fedcredit_v1_ServedRecordsResponse__Output } from './fedcredit/v1/ServedRecordsResponse.js';
+import type { SubmitCosignatureRequest as _fedcredit_v1_SubmitCosignatureRequest, SubmitCosignatureRequest__Output as _fedcredit_v1_SubmitCosignatureRequest__Output } from './fedcredit/v1/SubmitCosignatureRequest.js';
+import type { SubmitCosignatureResponse as _fedcredit_v1_SubmitCosignatureResponse, SubmitCosignatureResponse__Output as _fedcredit_v1_SubmitCosignatureResponse__Output } from './fedcredit/v1/SubmitCosignatureResponse.js';
+import type { TransparencyLogClient as _fedcredit_v1_TransparencyLogClient, TransparencyLogDefinition as _fedcredit_v1_TransparencyLogDefinition } from './fedcredit/v1/TransparencyLog.js';
+import type { WitnessAlarm as _fedcredit_v1_WitnessAlarm, WitnessAlarm__Output as _fedcredit_v1_WitnessAlarm__Output } from './fedcredit/v1/WitnessAlarm.js';
+import type { WitnessInfo as _fedcredit_v1_WitnessInfo, WitnessInfo__Output as _fedcredit_v1_WitnessInfo__Output } from './fedcredit/v1/WitnessInfo.js';
+import type { WitnessStatus as _fedcredit_v1_WitnessStatus, WitnessStatus__Output as _fedcredit_v1_WitnessStatus__Output } from './fedcredit/v1/WitnessStatus.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -29,24 +49,44 @@ export interface ProtoGrpcType {
   fedcredit: {
     v1: {
       Catalogue: MessageTypeDefinition<_fedcredit_v1_Catalogue, _fedcredit_v1_Catalogue__Output>
+      CheckpointResponse: MessageTypeDefinition<_fedcredit_v1_CheckpointResponse, _fedcredit_v1_CheckpointResponse__Output>
+      ConsistencyProofRequest: MessageTypeDefinition<_fedcredit_v1_ConsistencyProofRequest, _fedcredit_v1_ConsistencyProofRequest__Output>
       Coordinator: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_CoordinatorClient> & { service: _fedcredit_v1_CoordinatorDefinition }
       DataNode: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_DataNodeClient> & { service: _fedcredit_v1_DataNodeDefinition }
+      EntriesResponse: MessageTypeDefinition<_fedcredit_v1_EntriesResponse, _fedcredit_v1_EntriesResponse__Output>
       FeatureDescription: MessageTypeDefinition<_fedcredit_v1_FeatureDescription, _fedcredit_v1_FeatureDescription__Output>
       GetCatalogueRequest: MessageTypeDefinition<_fedcredit_v1_GetCatalogueRequest, _fedcredit_v1_GetCatalogueRequest__Output>
+      GetCheckpointRequest: MessageTypeDefinition<_fedcredit_v1_GetCheckpointRequest, _fedcredit_v1_GetCheckpointRequest__Output>
+      GetEntriesRequest: MessageTypeDefinition<_fedcredit_v1_GetEntriesRequest, _fedcredit_v1_GetEntriesRequest__Output>
+      GetLogInfoRequest: MessageTypeDefinition<_fedcredit_v1_GetLogInfoRequest, _fedcredit_v1_GetLogInfoRequest__Output>
       GetRecordCountsRequest: MessageTypeDefinition<_fedcredit_v1_GetRecordCountsRequest, _fedcredit_v1_GetRecordCountsRequest__Output>
+      GetServedRecordsRequest: MessageTypeDefinition<_fedcredit_v1_GetServedRecordsRequest, _fedcredit_v1_GetServedRecordsRequest__Output>
+      GetWitnessStatusRequest: MessageTypeDefinition<_fedcredit_v1_GetWitnessStatusRequest, _fedcredit_v1_GetWitnessStatusRequest__Output>
       HealthRequest: MessageTypeDefinition<_fedcredit_v1_HealthRequest, _fedcredit_v1_HealthRequest__Output>
       HealthResponse: MessageTypeDefinition<_fedcredit_v1_HealthResponse, _fedcredit_v1_HealthResponse__Output>
+      InclusionProofRequest: MessageTypeDefinition<_fedcredit_v1_InclusionProofRequest, _fedcredit_v1_InclusionProofRequest__Output>
       IngestChunk: MessageTypeDefinition<_fedcredit_v1_IngestChunk, _fedcredit_v1_IngestChunk__Output>
       IngestOptions: MessageTypeDefinition<_fedcredit_v1_IngestOptions, _fedcredit_v1_IngestOptions__Output>
       IngestReport: MessageTypeDefinition<_fedcredit_v1_IngestReport, _fedcredit_v1_IngestReport__Output>
       ListNodesRequest: MessageTypeDefinition<_fedcredit_v1_ListNodesRequest, _fedcredit_v1_ListNodesRequest__Output>
+      LogInfo: MessageTypeDefinition<_fedcredit_v1_LogInfo, _fedcredit_v1_LogInfo__Output>
+      NodeAudit: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeAuditClient> & { service: _fedcredit_v1_NodeAuditDefinition }
       NodeList: MessageTypeDefinition<_fedcredit_v1_NodeList, _fedcredit_v1_NodeList__Output>
       NodeStatus: MessageTypeDefinition<_fedcredit_v1_NodeStatus, _fedcredit_v1_NodeStatus__Output>
+      ProofResponse: MessageTypeDefinition<_fedcredit_v1_ProofResponse, _fedcredit_v1_ProofResponse__Output>
       RecordCount: MessageTypeDefinition<_fedcredit_v1_RecordCount, _fedcredit_v1_RecordCount__Output>
       RecordCounts: MessageTypeDefinition<_fedcredit_v1_RecordCounts, _fedcredit_v1_RecordCounts__Output>
       RegisterNodeRequest: MessageTypeDefinition<_fedcredit_v1_RegisterNodeRequest, _fedcredit_v1_RegisterNodeRequest__Output>
       RegisterNodeResponse: MessageTypeDefinition<_fedcredit_v1_RegisterNodeResponse, _fedcredit_v1_RegisterNodeResponse__Output>
       RowProblem: MessageTypeDefinition<_fedcredit_v1_RowProblem, _fedcredit_v1_RowProblem__Output>
+      ServedRecord: MessageTypeDefinition<_fedcredit_v1_ServedRecord, _fedcredit_v1_ServedRecord__Output>
+      ServedRecordsResponse: MessageTypeDefinition<_fedcredit_v1_ServedRecordsResponse, _fedcredit_v1_ServedRecordsResponse__Output>
+      SubmitCosignatureRequest: MessageTypeDefinition<_fedcredit_v1_SubmitCosignatureRequest, _fedcredit_v1_SubmitCosignatureRequest__Output>
+      SubmitCosignatureResponse: MessageTypeDefinition<_fedcredit_v1_SubmitCosignatureResponse, _fedcredit_v1_SubmitCosignatureResponse__Output>
+      TransparencyLog: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_TransparencyLogClient> & { service: _fedcredit_v1_TransparencyLogDefinition }
+      WitnessAlarm: MessageTypeDefinition<_fedcredit_v1_WitnessAlarm, _fedcredit_v1_WitnessAlarm__Output>
+      WitnessInfo: MessageTypeDefinition<_fedcredit_v1_WitnessInfo, _fedcredit_v1_WitnessInfo__Output>
+      WitnessStatus: MessageTypeDefinition<_fedcredit_v1_WitnessStatus, _fedcredit_v1_WitnessStatus__Output>
     }
   }
 }

@@ -1,0 +1,12 @@
+// Original file: proto/fedcredit/v1/log.proto
+
+
+export interface ServedRecord {
+  'record'?: (Buffer | Uint8Array | string);
+  'signature'?: (Buffer | Uint8Array | string);
+}
+
+export interface ServedRecord__Output {
+  'record': (Buffer);
+  'signature': (Buffer);
+}
