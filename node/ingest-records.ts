@@ -152,7 +152,7 @@ export async function ingestRecordFile(
       const counts = { ...(fresh.counts ?? {}) };
       counts[spec.kind] = (counts[spec.kind] ?? 0) + rows.size;
       const batch = store.db.batch();
-      for (const [key, { values }] of rows) batch.put(key, values, { sublevel: store.records });
+      store.putRecords(batch, (function* () { for (const [key, { values }] of rows) yield [key, values] as [string, CellValue[]]; })());
       for (const [loanId, code] of loanCodes) batch.put(loanId, code, { sublevel: store.loans });
       batch.put('counts', counts, { sublevel: store.meta });
       batch.put('source', 'records', { sublevel: store.meta });

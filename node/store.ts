@@ -134,6 +134,16 @@ export class NodeStore {
     return out;
   }
 
+  /**
+   * Queue raw records into a root-level chained batch. Writing through the root with the
+   * sublevel's key prefix and pre-encoded JSON is more than twice as fast as per-put sublevel
+   * options, which matters for files of millions of rows; the bytes stored are identical.
+   */
+  putRecords(batch: ReturnType<Level<string, string>['batch']>, records: Iterable<[string, unknown[]]>): void {
+    const prefix = this.records.prefixKey('', 'utf8');
+    for (const [key, values] of records) batch.put(prefix + key, JSON.stringify(values));
+  }
+
   /** The feature vector of one entity, or undefined when the node has none for it. */
   async featureVector(id: string): Promise<Float64Array | undefined> {
     const bytes = await this.features.get(id);
