@@ -108,6 +108,14 @@ describe('ingest of raw site records', () => {
     expect(report.problemCount).toBe(3);
   });
 
+  it('keeps exact line numbers across CRLF, blank lines and quoted fields', async () => {
+    const file = path.join(dir, 'crlf.csv');
+    const lines = [VAT_HEADER, `"${A}",2025-01,1,1,1,1,0`, '', `${A},"2025-02",1,1,1,1,0`, `${A},2025-03,"1\n2",1,1,1,0`, `${A},2025-04,zz,1,1,1,0`];
+    fs.writeFileSync(file, `\uFEFF${lines.join('\r\n')}\r\n`);
+    const report = await expectRejected(file, [/crlf\.csv:5: taxable_revenue: '1\n2' is not an amount/, /crlf\.csv:7: taxable_revenue: 'zz'/]);
+    expect(report.problemCount).toBe(2);
+  });
+
   it('rejects an empty file and a header without rows', async () => {
     await expectRejected(writeCsv('empty.csv', []), [/the file is empty/]);
     await expectRejected(writeCsv('header.csv', [VAT_HEADER]), [/header but no rows/]);
