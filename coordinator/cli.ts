@@ -3,7 +3,7 @@
  */
 import type { Command } from 'commander';
 import { coordinatorClient } from '../lib/clients.js';
-import { emit, portOption, runCommand, waitForSignal } from '../lib/cli-output.js';
+import { emit, portOption, positiveInt, runCommand, waitForSignal } from '../lib/cli-output.js';
 import { call } from '../lib/grpc.js';
 import { startCoordinator } from './server.js';
 
@@ -15,8 +15,14 @@ export function registerCoordinatorCommands(program: Command): void {
     .requiredOption('--data <dir>', 'folder for the coordinator\'s LevelDB store and identity key')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', portOption, 0)
-    .action((flags: { data: string; host: string; port: number }) => runCommand(async () => {
-      const running = await startCoordinator({ dataDir: flags.data, host: flags.host, port: flags.port });
+    .option('--log-origin <origin>', 'transparency log origin line (fixed for the life of the log)', 'fedcredit.local/log')
+    .option('--witness-quorum <n>', 'node cosignatures that make a checkpoint final (default: every registered node)', positiveInt('--witness-quorum'))
+    .option('--checkpoint-interval <ms>', 'how often to sign a new checkpoint when the log grew', positiveInt('--checkpoint-interval'), 500)
+    .action((flags: { data: string; host: string; port: number; logOrigin: string; witnessQuorum?: number; checkpointInterval: number }) => runCommand(async () => {
+      const running = await startCoordinator({
+        dataDir: flags.data, host: flags.host, port: flags.port, logOrigin: flags.logOrigin, checkpointIntervalMs: flags.checkpointInterval,
+        ...(flags.witnessQuorum ? { witnessQuorum: flags.witnessQuorum } : {}),
+      });
       process.stdout.write(`${JSON.stringify({ event: 'listening', role: 'coordinator', address: running.address, port: running.port })}\n`);
       await waitForSignal();
       await running.stop();

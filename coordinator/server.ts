@@ -9,6 +9,8 @@ import { FedcreditError } from '../lib/errors.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
 import type { CoordinatorHandlers } from '../proto/gen/fedcredit/v1/Coordinator.js';
 import { NodeRegistry } from './registry.js';
+import { CoordinatorLog, transparencyLogHandlers } from './log-service.js';
+import { nodeRegistrationEntry } from '../lib/log-entries.js';
 
 export const VERSION = '0.1.0';
 const HEALTH_POLL_MS = 3_000;
@@ -18,12 +20,20 @@ export interface CoordinatorOptions {
   host?: string;
   port?: number;
   log?: (line: string) => void;
+  /** Transparency log origin line (default fedcredit.local/log). */
+  logOrigin?: string;
+  /** Cosignatures that make a checkpoint final (default: every registered node). */
+  witnessQuorum?: number;
+  /** How often a new checkpoint is signed when the log grew (ms). */
+  checkpointIntervalMs?: number;
 }
 
 export interface RunningCoordinator {
   port: number;
   address: string;
   registry: NodeRegistry;
+  /** Where every protocol appends its log entries (durable before acknowledged). */
+  transparencyLog: CoordinatorLog;
   stop(): Promise<void>;
 }
 
@@ -32,6 +42,15 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const identity = loadOrCreateIdentity(path.join(opts.dataDir, 'identity.pem'));
   const registry = await NodeRegistry.open(opts.dataDir);
   const startedAt = Date.now();
+  const transparencyLog = await CoordinatorLog.open({
+    dataDir: opts.dataDir,
+    identity,
+    log,
+    ...(opts.logOrigin ? { origin: opts.logOrigin } : {}),
+    ...(opts.witnessQuorum ? { witnessQuorum: opts.witnessQuorum } : {}),
+    ...(opts.checkpointIntervalMs ? { checkpointIntervalMs: opts.checkpointIntervalMs } : {}),
+    witnesses: async () => (await registry.list()).map((n) => ({ site: n.site, address: n.address, publicKey: Buffer.from(n.identityPublicKeyHex, 'hex') })),
+  });
 
   const handlers: CoordinatorHandlers = {
     Health: unary(async () => ({
@@ -44,13 +63,13 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     RegisterNode: unary(async (req) => {
       const timestampMs = Number(req.timestampMs);
       if (!Number.isSafeInteger(timestampMs)) throw new FedcreditError('BAD_REQUEST', 'timestamp_ms is not a valid time');
-      const { replaced } = await registry.register(
-        { site: req.site, address: req.address, identityPublicKey: new Uint8Array(req.identityPublicKey), timestampMs },
-        new Uint8Array(req.signature),
-      );
-      log(`registered node ${req.site} at ${req.address}${replaced ? ' (address changed)' : ''}`);
+      const registration = { site: req.site, address: req.address, identityPublicKey: new Uint8Array(req.identityPublicKey), timestampMs };
+      const { replaced } = await registry.register(registration, new Uint8Array(req.signature));
+      // Logged (durably) before the node hears it is registered.
+      const { index } = await transparencyLog.append(nodeRegistrationEntry(registration, new Uint8Array(req.signature)));
+      log(`registered node ${req.site} at ${req.address}${replaced ? ' (address changed)' : ''}, log entry ${index}`);
       void pollOne(req.site, req.address);
-      return { site: req.site, replaced };
+      return { site: req.site, replaced, logIndex: index };
     }, log),
     ListNodes: unary(async () => ({
       nodes: (await registry.list()).map((n) => {
@@ -87,6 +106,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
 
   const server = newServer();
   server.addService(loadProto().fedcredit.v1.Coordinator.service, handlers);
+  server.addService(loadProto().fedcredit.v1.TransparencyLog.service, transparencyLogHandlers(transparencyLog, log));
   const host = opts.host ?? '127.0.0.1';
   const port = await startServer(server, `${host}:${opts.port ?? 0}`);
   log(`listening on ${host}:${port}`);
@@ -94,9 +114,11 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     port,
     address: `${host}:${port}`,
     registry,
+    transparencyLog,
     stop: async () => {
       clearInterval(poller);
       await stopServer(server);
+      await transparencyLog.close();
       await registry.close();
     },
   };

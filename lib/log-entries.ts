@@ -1,20 +1,35 @@
 /**
- * The versioned envelope every transparency log entry is wrapped in: `{ v: 1, kind, body }`
- * as canonical JSON (object keys sorted by UTF-16 code units as in RFC 8785, no whitespace),
- * so the same logical entry always has the same bytes and therefore the same RFC 9162 leaf
- * hash. Entry kinds and their bodies are defined by the code that logs them.
+ * Transparency log entries: the versioned envelope and the set of entry kinds every party
+ * agrees on (coordinator writes them, nodes record them, auditors and enterprises read them).
+ *
+ * Envelope: `{ v: 1, kind, body }` as canonical JSON (object keys sorted by UTF-16 code units
+ * as in RFC 8785, no whitespace), so the same logical entry always has the same bytes and
+ * therefore the same RFC 9162 §2.1.1 leaf hash.
+ *
+ * Kinds (ENTRY_KINDS below, version 1 of each body): node-registration,
+ * enterprise-key-registration, alignment-job, training-job, query, refusal, revocation. Every
+ * body has `time` (ms since the epoch). Bodies hold metadata only: who, about whom, why, under
+ * which consent and model; never a record, a feature value or a score (a score may appear only
+ * as a salted commitment). Two fields have a fixed meaning across kinds:
+ *   - `subject`: the credit code of the one enterprise the entry is about (`audit entries`);
+ *   - `sites`: the data nodes that served the request; each must hold a signed served record
+ *     naming this entry's index (node/served-record.ts), which `audit verify` cross-checks.
+ * Adding a kind is additive; changing a body means a new kind name (e.g. `query.v2`).
  */
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 export interface LogEntry {
   readonly v: 1;
-  /** e.g. 'query', 'refusal', 'revocation', 'training-job', 'key-registration'. */
+  /** One of ENTRY_KINDS for entries fedcredit writes; decodeEntry accepts any well-formed kind. */
   readonly kind: string;
   readonly body: { readonly [key: string]: JsonValue };
 }
 
 export type EntryDecode = { readonly ok: true; readonly entry: LogEntry } | { readonly ok: false; readonly reason: string };
+
+import { verifySignature } from '../crypto/identity.js';
+import { registrationMessage, type NodeRegistration } from './registration.js';
 
 /** Bounds what one entry may cost every auditor who downloads the log. */
 export const MAX_ENTRY_BYTES = 64 * 1024;
@@ -92,4 +107,123 @@ export function decodeEntry(bytes: Uint8Array): EntryDecode {
   // Two byte strings for one entry would give two leaf hashes; only the canonical one counts.
   if (canonical !== text) return { ok: false, reason: 'entry is not in canonical form (sorted keys, no whitespace)' };
   return { ok: true, entry };
+}
+
+/* ---------------------------------------------------------------- entry kinds, version 1 */
+
+type FieldType = 'string' | 'int' | 'hex' | 'credit-code' | 'sites' | 'object';
+interface FieldSpec {
+  readonly type: FieldType;
+  readonly optional?: boolean;
+}
+const f = (type: FieldType, optional = false): FieldSpec => ({ type, optional });
+
+/** Body fields per kind. `time` is required everywhere and added below. */
+export const ENTRY_KINDS = {
+  /** A data node joined (or moved): the node's own signed registration, re-verifiable by anyone. */
+  'node-registration': { site: f('string'), address: f('string'), identityKey: f('hex'), signature: f('hex'), sites: f('sites') },
+  /** An enterprise's signing key bound to its credit code by the registrar. */
+  'enterprise-key-registration': { subject: f('credit-code'), enterpriseKey: f('hex'), registrarKey: f('hex'), registrarSignature: f('hex') },
+  /** A PSI alignment run: who asked, which sites, why; the coordinator learns set sizes only. */
+  'alignment-job': { jobId: f('string'), requester: f('string'), sites: f('sites'), purpose: f('string') },
+  /** A training run: who asked, which sites, purpose, hyper-parameters (never weights). */
+  'training-job': { jobId: f('string'), requester: f('string'), sites: f('sites'), purpose: f('string'), model: f('string'), parameters: f('object') },
+  /** A consented score query; the score itself only as a salted commitment. */
+  'query': {
+    queryId: f('string'), requester: f('string'), subject: f('credit-code'), consentId: f('string'), purpose: f('string'),
+    model: f('string'), sites: f('sites'), scoreCommitment: f('hex', true),
+  },
+  /** A request that was refused, by whom and why (e.g. CONSENT_EXPIRED). */
+  'refusal': { queryId: f('string'), requester: f('string'), subject: f('credit-code', true), refusedBy: f('string'), reason: f('string'), sites: f('sites', true) },
+  /** An enterprise withdrew a consent; signed by the enterprise's key. */
+  'revocation': { subject: f('credit-code'), consentId: f('string'), signerKey: f('hex'), signature: f('hex') },
+} as const satisfies Record<string, Record<string, FieldSpec>>;
+
+export type EntryKind = keyof typeof ENTRY_KINDS;
+
+export function isEntryKind(kind: string): kind is EntryKind {
+  return Object.hasOwn(ENTRY_KINDS, kind);
+}
+
+const HEX = /^(?:[0-9a-f]{2})+$/;
+const CREDIT_CODE = /^[0-9A-HJ-NP-RT-UW-Y]{18}$/;
+
+function fieldProblem(name: string, spec: FieldSpec, value: JsonValue | undefined): string | undefined {
+  if (value === undefined) return spec.optional ? undefined : `missing field ${name}`;
+  switch (spec.type) {
+    case 'string': return typeof value === 'string' && value.length > 0 && value.length <= 256 ? undefined : `${name} must be a non-empty string of at most 256 characters`;
+    case 'int': return Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : `${name} must be a non-negative integer`;
+    case 'hex': return typeof value === 'string' && HEX.test(value) ? undefined : `${name} must be lowercase hex`;
+    case 'credit-code': return typeof value === 'string' && CREDIT_CODE.test(value) ? undefined : `${name} must be an 18-character credit code`;
+    case 'sites': return Array.isArray(value) && value.length > 0 && value.every((s) => typeof s === 'string' && /^[a-z][a-z0-9-]{0,31}$/.test(s))
+      ? undefined : `${name} must be a non-empty list of site names`;
+    case 'object': return typeof value === 'object' && value !== null && !Array.isArray(value) ? undefined : `${name} must be an object`;
+  }
+}
+
+/** Why an entry's body does not fit its kind, or undefined. Unknown kinds are a problem too. */
+export function entryProblem(entry: LogEntry): string | undefined {
+  if (!isEntryKind(entry.kind)) return `unknown entry kind ${JSON.stringify(entry.kind)}`;
+  const spec: Record<string, FieldSpec> = { ...ENTRY_KINDS[entry.kind], time: f('int') };
+  for (const [name, field] of Object.entries(spec)) {
+    const problem = fieldProblem(name, field, entry.body[name]);
+    if (problem) return `${entry.kind}: ${problem}`;
+  }
+  const extra = Object.keys(entry.body).filter((k) => !Object.hasOwn(spec, k));
+  return extra.length ? `${entry.kind}: unknown fields ${extra.join(', ')}` : undefined;
+}
+
+/** Builds a well-formed entry of a known kind; throws RangeError naming the bad field. */
+export function makeEntry(kind: EntryKind, body: { readonly [key: string]: JsonValue }): LogEntry {
+  const entry: LogEntry = { v: 1, kind, body };
+  const problem = entryProblem(entry);
+  if (problem) throw new RangeError(problem);
+  return entry;
+}
+
+/** The data nodes that must hold a served record of this entry. */
+export function sitesOf(entry: LogEntry): string[] {
+  const sites = entry.body['sites'];
+  return Array.isArray(sites) ? sites.filter((s): s is string => typeof s === 'string') : [];
+}
+
+/** The enterprise an entry is about, if any. */
+export function subjectOf(entry: LogEntry): string | undefined {
+  const subject = entry.body['subject'];
+  return typeof subject === 'string' ? subject : undefined;
+}
+
+/** Key name a site's witness cosigns under (c2sp.org/signed-note key names). */
+export function witnessKeyName(site: string): string {
+  return `${site}.witness.fedcredit`;
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/**
+ * The node-registration entry for a signed registration. Built only from what the node signed,
+ * so the node can rebuild the same bytes (and leaf hash) for its own served record.
+ */
+export function nodeRegistrationEntry(r: NodeRegistration, signature: Uint8Array): LogEntry {
+  return makeEntry('node-registration', {
+    site: r.site, address: r.address, identityKey: hex(r.identityPublicKey), signature: hex(signature), sites: [r.site], time: r.timestampMs,
+  });
+}
+
+/**
+ * Checks the signatures an entry carries itself (the node's registration signature; later the
+ * enterprise's on a revocation). `undefined` when they verify or the kind carries none yet.
+ */
+export function entrySignatureProblem(entry: LogEntry): string | undefined {
+  if (entry.kind !== 'node-registration') return undefined;
+  const b = entry.body;
+  const reg: NodeRegistration = {
+    site: String(b['site']), address: String(b['address']),
+    identityPublicKey: Buffer.from(String(b['identityKey']), 'hex'), timestampMs: Number(b['time']),
+  };
+  const sites = sitesOf(entry);
+  if (sites.length !== 1 || sites[0] !== reg.site) return `node-registration for ${reg.site} names sites ${sites.join(', ')}`;
+  return verifySignature(reg.identityPublicKey, registrationMessage(reg), Buffer.from(String(b['signature']), 'hex'))
+    ? undefined
+    : `node-registration for ${reg.site}: the registration signature does not verify under the key it names`;
 }
