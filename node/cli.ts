@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { emit, endProgress, portOption, progressLine, runCommand, waitForSignal } from '../lib/cli-output.js';
+import { emit, endProgress, portOption, positiveInt, progressLine, runCommand, waitForSignal } from '../lib/cli-output.js';
 import { FedcreditError } from '../lib/errors.js';
 import { parsePeriod } from '../lib/site-schema.js';
 import { rebuildFeatures } from './feature-build.js';
@@ -12,6 +12,7 @@ import { formatProblem, ingestFile, type IngestOptions } from './ingest.js';
 import { startNode, type NodeRuntimeInfo } from './server.js';
 import { NodeStore } from './store.js';
 import { uploadFile } from './upload.js';
+import { storedAlarms } from './witness-loop.js';
 
 interface IngestFlags {
   data?: string;
@@ -37,12 +38,14 @@ export function registerNodeCommands(program: Command): void {
     .option('--port <port>', 'port to listen on (0 = any free port)', portOption, 0)
     .option('--coordinator <host:port>', 'coordinator to register with')
     .option('--advertise <host:port>', 'address the coordinator should call this node on (default host:port)')
-    .action((flags: { site: string; data: string; host: string; port: number; coordinator?: string; advertise?: string }) => runCommand(async () => {
+    .option('--witness-interval <ms>', 'how often to check and cosign the coordinator\'s transparency log', positiveInt('--witness-interval'), 1000)
+    .action((flags: { site: string; data: string; host: string; port: number; coordinator?: string; advertise?: string; witnessInterval: number }) => runCommand(async () => {
       const running = await startNode({
         site: flags.site,
         dataDir: flags.data,
         host: flags.host,
         port: flags.port,
+        witnessIntervalMs: flags.witnessInterval,
         ...(flags.coordinator ? { coordinator: flags.coordinator } : {}),
         ...(flags.advertise ? { advertise: flags.advertise } : {}),
       });
@@ -105,12 +108,16 @@ export function registerNodeCommands(program: Command): void {
       try {
         const meta = await store.getMeta();
         const ingests = await store.listIngests();
+        const alarms = await storedAlarms(store);
         const status = {
+          health: alarms.length > 0 ? 'ALARM' : 'OK',
+          alarms: alarms.map((a) => ({ code: a.code, reason: a.reason, time: new Date(a.timeMs).toISOString() })),
           site: meta.site, source: meta.source ?? null, asOf: meta.asOf ?? null, counts: meta.counts ?? {},
           enterprises: meta.enterprises ?? 0, hasLabels: meta.hasLabels ?? false, catalogue: meta.catalogue ?? [], ingests,
         };
         emit(Boolean(flags.json), status, () => [
           `site ${status.site}, ${status.enterprises} enterprises, features as of ${status.asOf ?? '-'}`,
+          ...status.alarms.map((a) => `ALARM ${a.time} ${a.code}: ${a.reason}`),
           ...Object.entries(status.counts).map(([k, n]) => `  ${k}: ${n} records`),
           `catalogue (${status.catalogue.length} features):`,
           ...status.catalogue.map((f) => `  ${f.name.padEnd(28)} ${f.meaning} [${f.unit}; ${f.window}]`),

@@ -13,6 +13,11 @@ import { SerialQueue } from '../lib/serial-queue.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
 import { dataNodeHandlers } from './service.js';
 import { NodeStore } from './store.js';
+import { nodeAuditHandlers } from './audit-service.js';
+import { ServedRecordBook } from './served-record.js';
+import { WitnessLoop } from './witness-loop.js';
+import { nodeRegistrationEntry } from '../lib/log-entries.js';
+import type { NodeRegistration } from '../lib/registration.js';
 
 export const VERSION = '0.1.0';
 
@@ -25,6 +30,8 @@ export interface NodeOptions {
   coordinator?: string;
   /** Address the coordinator should use to reach this node (defaults to host:port). */
   advertise?: string;
+  /** How often the node's witness checks the coordinator's log (ms, default 1000). */
+  witnessIntervalMs?: number;
   log?: (line: string) => void;
 }
 
@@ -32,6 +39,10 @@ export interface RunningNode {
   port: number;
   address: string;
   store: NodeStore;
+  /** The node's signed record of requests it served; every protocol records through it. */
+  servedRecords: ServedRecordBook;
+  /** The node's transparency log witness, when it has a coordinator. */
+  witness: WitnessLoop | undefined;
   /** Resolves once the coordinator accepted the registration. */
   registered: Promise<void>;
   stop(): Promise<void>;
@@ -52,6 +63,11 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const log = opts.log ?? ((line: string) => console.error(`[node ${opts.site}] ${line}`));
   const store = await NodeStore.open(opts.dataDir, opts.site);
   const identity = loadOrCreateIdentity(path.join(opts.dataDir, 'identity.pem'));
+  const servedRecords = new ServedRecordBook(store, opts.site, identity);
+  const witness = opts.coordinator === undefined ? undefined : await WitnessLoop.open({
+    store, site: opts.site, identity, coordinator: opts.coordinator, log,
+    ...(opts.witnessIntervalMs ? { intervalMs: opts.witnessIntervalMs } : {}),
+  });
   const server = newServer();
   server.addService(loadProto().fedcredit.v1.DataNode.service, dataNodeHandlers({
     store,
@@ -61,6 +77,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     startedAt: Date.now(),
     writes: new SerialQueue(),
     log,
+    healthStatus: () => (witness?.hasAlarm ? 'ALARM' : 'SERVING'),
+  }));
+  server.addService(loadProto().fedcredit.v1.NodeAudit.service, nodeAuditHandlers({
+    site: opts.site, identityPublicKey: identity.publicKey, book: servedRecords, witness: () => witness, log,
   }));
   const host = opts.host ?? '127.0.0.1';
   let port: number;
@@ -79,7 +99,11 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   let stopped = false;
   const registered = opts.coordinator === undefined
     ? Promise.resolve()
-    : registerWithRetry(opts.coordinator, { site: opts.site, address, identity }, () => stopped, log);
+    : registerWithRetry(opts.coordinator, { site: opts.site, address, identity }, () => stopped, log, async (registration, signature, logIndex) => {
+      // The node's own record of its registration, so auditors can cross-check the log today.
+      await servedRecords.record({ entry: nodeRegistrationEntry(registration, signature), requester: 'coordinator', logIndex });
+      if (!stopped) witness?.start();
+    });
   // The failure is logged where it happens; callers that care await `registered`.
   registered.catch(() => undefined);
 
@@ -87,9 +111,12 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     port,
     address,
     store,
+    servedRecords,
+    witness,
     registered,
     stop: async () => {
       stopped = true;
+      await witness?.stop();
       await stopServer(server);
       await store.close();
       fs.rmSync(infoPath, { force: true });
@@ -108,6 +135,7 @@ async function registerWithRetry(
   who: Registrant,
   isStopped: () => boolean,
   log: (line: string) => void,
+  onRegistered: (registration: NodeRegistration, signature: Uint8Array, logIndex: number) => Promise<void>,
 ): Promise<void> {
   const client = coordinatorClient(coordinator);
   let delay = 200;
@@ -115,14 +143,16 @@ async function registerWithRetry(
     for (;;) {
       const timestampMs = Date.now();
       const registration = { site: who.site, address: who.address, identityPublicKey: who.identity.publicKey, timestampMs };
+      const signature = who.identity.sign(registrationMessage(registration));
       try {
-        await call(client, client.RegisterNode, {
+        const res = await call(client, client.RegisterNode, {
           ...registration,
           identityPublicKey: Buffer.from(who.identity.publicKey),
           timestampMs: String(timestampMs),
-          signature: Buffer.from(who.identity.sign(registrationMessage(registration))),
+          signature: Buffer.from(signature),
         }, 5_000);
-        log(`registered with coordinator ${coordinator}`);
+        log(`registered with coordinator ${coordinator} (log entry ${res.logIndex})`);
+        await onRegistered(registration, signature, Number(res.logIndex));
         return;
       } catch (err) {
         // A refusal is final (wrong key, bad clock); only an unreachable coordinator is worth retrying.

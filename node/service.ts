@@ -28,6 +28,8 @@ export interface NodeServiceContext {
   /** Serializes writes to the store (ingests, feature rebuilds). */
   writes: SerialQueue;
   log: (line: string) => void;
+  /** 'SERVING', or 'ALARM' once the node's log witness refused the coordinator's checkpoint. */
+  healthStatus?: () => string;
 }
 
 export function toReportMessage(r: IngestReport): IngestReportMessage {
@@ -49,7 +51,7 @@ export function dataNodeHandlers(ctx: NodeServiceContext): DataNodeHandlers {
   const { store, log } = ctx;
   return {
     Health: unary(async () => ({
-      status: 'SERVING',
+      status: ctx.healthStatus?.() ?? 'SERVING',
       role: ctx.site,
       version: ctx.version,
       identityPublicKey: Buffer.from(ctx.identityPublicKey),

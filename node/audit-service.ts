@@ -1,0 +1,43 @@
+/**
+ * The NodeAudit gRPC service (proto/fedcredit/v1/log.proto): the node's signed record of
+ * served requests and its witness status, for auditors. Records are metadata (what, for whom,
+ * which log entry), never a record or a feature value.
+ */
+import { unary } from '../lib/grpc.js';
+import { FedcreditError } from '../lib/errors.js';
+import type { NodeAuditHandlers } from '../proto/gen/fedcredit/v1/NodeAudit.js';
+import type { ServedRecordBook } from './served-record.js';
+import type { WitnessLoop } from './witness-loop.js';
+
+export interface NodeAuditContext {
+  readonly site: string;
+  readonly identityPublicKey: Uint8Array;
+  readonly book: ServedRecordBook;
+  /** Absent when the node runs without a coordinator. */
+  readonly witness: () => WitnessLoop | undefined;
+  readonly log: (line: string) => void;
+}
+
+export function nodeAuditHandlers(ctx: NodeAuditContext): NodeAuditHandlers {
+  return {
+    GetServedRecords: unary(async (req) => {
+      const from = Number(req.from);
+      if (!Number.isSafeInteger(from) || from < 0) throw new FedcreditError('BAD_REQUEST', 'from must be a non-negative integer');
+      const records = await ctx.book.list(from);
+      return {
+        site: ctx.site,
+        identityPublicKey: Buffer.from(ctx.identityPublicKey),
+        records: records.map((r) => ({ record: Buffer.from(r.record), signature: Buffer.from(r.signature) })),
+      };
+    }, ctx.log),
+    GetWitnessStatus: unary(async () => {
+      const witness = ctx.witness();
+      const cosigned = witness?.cosigned();
+      return {
+        cosignedSize: cosigned?.size ?? 0,
+        cosignedRoot: Buffer.from(cosigned?.rootHash ?? new Uint8Array(0)),
+        alarms: (await witness?.alarms() ?? []).map((a) => ({ code: a.code, reason: a.reason, timeMs: a.timeMs, checkpoint: a.checkpoint })),
+      };
+    }, ctx.log),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The node's append-only book of requests it served (format and checks: lib/served-record.ts),
+ * kept in its own LevelDB store under the `served` sublevel and signed by the node's identity
+ * key. Every protocol that serves a request calls `record` with the log entry index the
+ * coordinator returned; auditors read the book over gRPC (NodeAudit.GetServedRecords).
+ */
+import { hashLeaf } from '../crypto/merkle.js';
+import { encodeEntry, type LogEntry } from '../lib/log-entries.js';
+import { encodeServedRecord, GENESIS_PREV, recordDigest, servedRecordMessage, type ServedRecord, type SignedServedRecord } from '../lib/served-record.js';
+import { SerialQueue } from '../lib/serial-queue.js';
+import { seqKey, type NodeStore } from './store.js';
+
+interface StoredRecord {
+  /** The canonical record text, exactly the signed bytes. */
+  readonly r: string;
+  /** Hex Ed25519 signature. */
+  readonly s: string;
+}
+
+export interface ServedRequest {
+  /** The log entry as the node expects the coordinator logged it (its kind is `what`). */
+  readonly entry: LogEntry;
+  readonly requester: string;
+  readonly logIndex: number;
+}
+
+export class ServedRecordBook {
+  readonly #db;
+  readonly #root;
+  readonly #site: string;
+  readonly #identity: { sign(message: Uint8Array): Uint8Array };
+  readonly #writes = new SerialQueue();
+
+  constructor(store: NodeStore, site: string, identity: { sign(message: Uint8Array): Uint8Array }) {
+    this.#root = store.db;
+    this.#db = store.db.sublevel<string, StoredRecord>('served', { valueEncoding: 'json' });
+    this.#site = site;
+    this.#identity = identity;
+  }
+
+  /** Appends a signed record of a served request; resolves once it is on disk. */
+  record(req: ServedRequest): Promise<ServedRecord> {
+    return this.#writes.run(async () => {
+      const last = await this.#last();
+      const record: ServedRecord = {
+        v: 1,
+        seq: last ? last.seq + 1 : 0,
+        site: this.#site,
+        what: req.entry.kind,
+        requester: req.requester,
+        logIndex: req.logIndex,
+        entryHash: Buffer.from(hashLeaf(encodeEntry(req.entry))).toString('hex'),
+        time: Date.now(),
+        prev: last ? last.digest : GENESIS_PREV,
+      };
+      const bytes = encodeServedRecord(record);
+      const signature = this.#identity.sign(servedRecordMessage(bytes));
+      // Through the root database: only it takes `sync`, and a served record must survive a crash.
+      await this.#root.batch([{ type: 'put', sublevel: this.#db, key: seqKey(record.seq), value: { r: new TextDecoder().decode(bytes), s: Buffer.from(signature).toString('hex') } }], { sync: true });
+      return record;
+    });
+  }
+
+  /** Signed records from sequence number `from` on. */
+  async list(from = 0): Promise<SignedServedRecord[]> {
+    const out: SignedServedRecord[] = [];
+    for await (const value of this.#db.values({ gte: seqKey(from) })) {
+      out.push({ record: new TextEncoder().encode(value.r), signature: Buffer.from(value.s, 'hex') });
+    }
+    return out;
+  }
+
+  async #last(): Promise<{ seq: number; digest: string } | undefined> {
+    for await (const value of this.#db.values({ reverse: true, limit: 1 })) {
+      const record = JSON.parse(value.r) as ServedRecord;
+      return { seq: record.seq, digest: recordDigest(new TextEncoder().encode(value.r)) };
+    }
+    return undefined;
+  }
+}
