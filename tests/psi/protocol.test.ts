@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PsiParty,
   PsiProtocolError,
+  runPsiInMemory,
   type PsiEnvelope,
   type PsiMessage,
   type PsiPayloadSealer,
@@ -246,6 +247,14 @@ describe('refusals', () => {
     await expect(
       tax.receive({ session: 'job', from: 'bank', to: 'tax', kind: 'leader-set-1', payload: lowOrder }),
     ).rejects.toThrow(/low-order/);
+  });
+
+  it('the in-memory relay wants exactly three distinct parties that can all finish', async () => {
+    const a = make('bank');
+    await expect(runPsiInMemory([a, make('tax')])).rejects.toThrow(/expected 3 parties/);
+    await expect(runPsiInMemory([a, make('tax'), make('tax')])).rejects.toThrow(/two parties for site 'tax'/);
+    const stranger = new PsiParty('power', codes(0, 3), { session: 'other-job', ring });
+    await expect(runPsiInMemory([make('bank'), make('tax'), stranger])).rejects.toMatchObject({ code: 'WRONG_SESSION' });
   });
 
   it('start() runs once', async () => {
