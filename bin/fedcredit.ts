@@ -3,6 +3,7 @@
  * The `fedcredit` command: one CLI with a subcommand per role.
  */
 import { Command } from 'commander';
+import { registerAuditCommands } from '../auditor/cli.js';
 import { registerCoordinatorCommands } from '../coordinator/cli.js';
 import { registerNodeCommands } from '../node/cli.js';
 import { registerSimCommands } from '../sim/cli.js';
@@ -18,6 +19,7 @@ program
 
 registerNodeCommands(program);
 registerCoordinatorCommands(program);
+registerAuditCommands(program);
 registerSimCommands(program);
 registerDemoCommand(program);
 

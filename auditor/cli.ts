@@ -1,0 +1,62 @@
+/**
+ * `fedcredit audit ...`: verify the federation's transparency log (auditor/verify.ts) and list
+ * the entries about one enterprise (auditor/entries.ts).
+ */
+import type { Command } from 'commander';
+import { emit, positiveInt, runCommand } from '../lib/cli-output.js';
+import { auditVerify, type AuditSummary } from './verify.js';
+import { entriesAbout } from './entries.js';
+
+export function registerAuditCommands(program: Command): void {
+  const audit = program.command('audit').description('verify the transparency log as an auditor, or list the entries about an enterprise');
+
+  audit.command('verify')
+    .description('verify the newest cosigned checkpoint, consistency with the last verified one, every new entry, and each node\'s served record')
+    .requiredOption('--coordinator <host:port>', 'the coordinator whose log to verify')
+    .requiredOption('--state <file>', 'the auditor\'s state file: pinned keys and the last verified checkpoint (created on first use)')
+    .option('--quorum <n>', 'witness cosignatures required (default: every pinned witness)', positiveInt('--quorum'))
+    .option('--trust <file>', 'JSON with the log key and witness keys to trust, instead of pinning them on first use')
+    .option('--json', 'print the report as JSON')
+    .action((flags: { coordinator: string; state: string; quorum?: number; trust?: string; json?: boolean }) => runCommand(async () => {
+      const summary = await auditVerify({
+        coordinator: flags.coordinator, stateFile: flags.state,
+        ...(flags.quorum ? { quorum: flags.quorum } : {}), ...(flags.trust ? { trustFile: flags.trust } : {}),
+      });
+      emit(Boolean(flags.json), summary, () => formatAuditSummary(summary));
+      if (!summary.ok) process.exitCode = 2;
+    }));
+
+  audit.command('entries')
+    .description('the log entries about one enterprise (its credit code as subject), complete for the newest cosigned checkpoint')
+    .requiredOption('--coordinator <host:port>', 'the coordinator whose log to read')
+    .requiredOption('--enterprise <code>', 'the enterprise\'s 18-character credit code')
+    .option('--state <file>', 'use the keys pinned by `audit verify` in this state file')
+    .option('--json', 'print as JSON')
+    .action((flags: { coordinator: string; enterprise: string; state?: string; json?: boolean }) => runCommand(async () => {
+      const result = await entriesAbout({ coordinator: flags.coordinator, enterprise: flags.enterprise, ...(flags.state ? { stateFile: flags.state } : {}) });
+      emit(Boolean(flags.json), result, () => [
+        `${result.entries.length} log entries about ${result.enterprise} (log size ${result.checkpointSize}, cosigned by ${result.cosignedBy.join(', ') || 'nobody'}):`,
+        ...result.entries.map((e) => `  #${e.index} ${e.kind} ${new Date(Number(e.body['time'])).toISOString()} ${JSON.stringify(e.body)}`),
+      ].join('\n'));
+    }));
+}
+
+export function formatAuditSummary(s: AuditSummary): string {
+  const kinds = Object.entries(s.entriesByKind).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
+  const lines = [
+    `audit of log ${s.origin} (key ${s.logKey.slice(0, 16)}...)`,
+    ...s.notices.map((n) => `  note: ${n}`),
+  ];
+  if (s.checkpoint) {
+    lines.push(
+      `  checkpoint: size ${s.checkpoint.size}, root ${s.checkpoint.root}`,
+      `  cosigned by ${s.checkpoint.cosignedBy.length} witnesses (${s.checkpoint.cosignedBy.join(', ') || 'none'}); quorum ${s.checkpoint.quorum}`,
+      s.previousSize > 0 ? `  append-only since the checkpoint verified before (size ${s.previousSize})` : '  verified from the empty tree',
+      `  ${s.newEntries} new entries: ${kinds}; ${s.signaturesChecked} entry signatures verified; root recomputed`,
+      `  node records matching the log: ${Object.entries(s.nodeRecords).map(([site, n]) => `${site} ${n}`).join(', ') || 'none'}${s.pendingRecords ? ` (${s.pendingRecords} newer than the checkpoint, checked next time)` : ''}`,
+    );
+  }
+  lines.push(s.ok ? `  OK: no findings (${s.seconds.toFixed(2)} s)${s.stateSaved ? '; state saved' : ''}` : `  FAILED: ${s.findings.length} finding${s.findings.length === 1 ? '' : 's'} (${s.seconds.toFixed(2)} s); state not advanced`);
+  for (const f of s.findings) lines.push(`  [${f.code}] ${f.message}`);
+  return lines.join('\n');
+}

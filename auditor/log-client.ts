@@ -1,0 +1,76 @@
+/**
+ * The auditor's view of the federation over gRPC: the coordinator's TransparencyLog service
+ * and each node's NodeAudit service (proto/fedcredit/v1/log.proto). Every response can be
+ * handed to an observer, so tests can show what an auditor receives (metadata only).
+ */
+import { call } from '../lib/grpc.js';
+import { nodeAuditClient, transparencyLogClient } from '../lib/clients.js';
+import type { LogInfo__Output } from '../proto/gen/fedcredit/v1/LogInfo.js';
+import type { CheckpointResponse__Output } from '../proto/gen/fedcredit/v1/CheckpointResponse.js';
+import type { SignedServedRecord } from '../lib/served-record.js';
+
+/** Sees every response the auditor receives: which service method, and the message. */
+export type MessageObserver = (method: string, message: unknown) => void;
+
+const DEADLINE_MS = 60_000;
+
+export class LogReader {
+  readonly #client;
+  readonly #observe: MessageObserver;
+
+  constructor(address: string, observe: MessageObserver = () => undefined) {
+    this.#client = transparencyLogClient(address);
+    this.#observe = observe;
+  }
+
+  async #call<Req, Res>(name: string, method: Parameters<typeof call<Req, Res>>[1], req: Req): Promise<Res> {
+    const res = await call(this.#client, method, req, DEADLINE_MS);
+    this.#observe(`TransparencyLog.${name}`, res);
+    return res;
+  }
+
+  info(): Promise<LogInfo__Output> {
+    return this.#call('GetLogInfo', this.#client.GetLogInfo, {});
+  }
+
+  checkpoints(): Promise<CheckpointResponse__Output> {
+    return this.#call('GetCheckpoint', this.#client.GetCheckpoint, {});
+  }
+
+  async consistencyProof(oldSize: number, newSize: number): Promise<Uint8Array[]> {
+    const res = await this.#call('GetConsistencyProof', this.#client.GetConsistencyProof, { oldSize, newSize });
+    return res.hashes.map((h) => new Uint8Array(h));
+  }
+
+  async inclusionProof(index: number, treeSize: number): Promise<Uint8Array[]> {
+    const res = await this.#call('GetInclusionProof', this.#client.GetInclusionProof, { index, treeSize });
+    return res.hashes.map((h) => new Uint8Array(h));
+  }
+
+  /** Entries [from, to), page by page; stops early (returning fewer) if a page comes back empty. */
+  async entries(from: number, to: number): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = [];
+    while (from + out.length < to) {
+      const res = await this.#call('GetEntries', this.#client.GetEntries, { from: from + out.length, to });
+      if (Number(res.from) !== from + out.length || res.entries.length === 0) break;
+      for (const e of res.entries.slice(0, to - from - out.length)) out.push(new Uint8Array(e));
+    }
+    return out;
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+}
+
+/** A node's signed served records, as it returns them. */
+export async function fetchServedRecords(address: string, observe: MessageObserver = () => undefined): Promise<{ site: string; records: SignedServedRecord[] }> {
+  const client = nodeAuditClient(address);
+  try {
+    const res = await call(client, client.GetServedRecords, { from: 0 }, DEADLINE_MS);
+    observe('NodeAudit.GetServedRecords', res);
+    return { site: res.site, records: res.records.map((r) => ({ record: new Uint8Array(r.record), signature: new Uint8Array(r.signature) })) };
+  } finally {
+    client.close();
+  }
+}
