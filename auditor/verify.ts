@@ -103,9 +103,14 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
   const report = auditLog({ log, ...(trusted ? { trusted } : {}), newCheckpoint: final, witnesses, quorum, consistencyProof: proof, entries: { start: next.size, items: [] } });
   for (const f of report.findings) findings.push({ ...f });
 
-  const items = await reader.entries(from, next.size);
-  if (items.length !== next.size - from) {
-    findings.push({ code: 'ENTRY_COUNT', message: `the coordinator returned ${items.length} of the ${next.size - from} entries [${from}, ${next.size})` });
+  let items: Uint8Array[] = [];
+  try {
+    items = await reader.entries(from, next.size);
+    if (items.length !== next.size - from) {
+      findings.push({ code: 'ENTRY_COUNT', message: `the coordinator returned ${items.length} of the ${next.size - from} entries [${from}, ${next.size})` });
+    }
+  } catch (err) {
+    findings.push({ code: 'ENTRIES_UNAVAILABLE', message: `the coordinator could not serve entries [${from}, ${next.size}) of its cosigned tree: ${(err as Error).message}` });
   }
   const range = await recomputeRoot(saved, trusted, items, next, findings);
   const { byKind, signatures } = checkEntries(from, items, findings);

@@ -1,0 +1,61 @@
+/**
+ * Helpers for the transparency-log tests that run the federation as real processes: start a
+ * coordinator and nodes from the compiled CLI with fast checkpoint and witness cadences, wait
+ * for a final checkpoint, and run `fedcredit audit ...` as an operator would.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { cliPath, spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
+import { transparencyLogClient } from '../../lib/clients.js';
+import { call } from '../../lib/grpc.js';
+import { parseNote } from '../../crypto/signed-note.js';
+import { parseCheckpoint } from '../../crypto/checkpoint.js';
+
+export const FAST = ['--checkpoint-interval', '100'];
+export const FAST_WITNESS = ['--witness-interval', '100'];
+
+export function startCoordinatorProcess(dir: string, extra: string[] = []): Promise<SpawnedParty> {
+  return spawnParty('coordinator', ['coordinator', 'serve', '--data', path.join(dir, 'coordinator'), ...FAST, ...extra]);
+}
+
+export function startNodeProcess(dir: string, site: string, coordinator: string): Promise<SpawnedParty> {
+  return spawnParty(`node ${site}`, ['node', 'serve', '--site', site, '--data', path.join(dir, `node-${site}`), '--port', '0', '--coordinator', coordinator, ...FAST_WITNESS]);
+}
+
+/** Polls until the final checkpoint has `size` entries and `cosigners` cosignatures. */
+export async function waitForFinal(address: string, size: number, cosigners: number, timeoutMs = 15_000): Promise<string> {
+  const client = transparencyLogClient(address);
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  try {
+    for (;;) {
+      try {
+        ({ final: last } = await call(client, client.GetCheckpoint, {}, 2_000));
+        const note = last ? parseNote(last) : undefined;
+        const cp = note?.ok ? parseCheckpoint(note.note.text) : undefined;
+        if (note?.ok && cp?.ok && cp.checkpoint.size >= size && note.note.signatures.length - 1 >= cosigners) return last;
+      } catch {
+        // The coordinator may be restarting; keep polling until the deadline.
+      }
+      if (Date.now() > deadline) throw new Error(`no final checkpoint of size ${size} with ${cosigners} cosignatures within ${timeoutMs} ms; last: ${last}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    client.close();
+  }
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cliPath(), ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
