@@ -1,0 +1,165 @@
+/**
+ * Tampering with the coordinator's log store under a running federation (real processes):
+ * an entry deleted, two entries swapped or one rewritten in LevelDB behind the coordinator's
+ * back is found by `audit verify`; a coordinator that re-signs the forged tree (as a
+ * malicious one would) is refused by every witness, which raises an alarm the operator sees
+ * (stderr, Health, `node status`), and `audit verify` reports the split view or rollback.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Level } from 'level';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataNodeClient } from '../../lib/clients.js';
+import { call } from '../../lib/grpc.js';
+import { canonicalJson, decodeEntry } from '../../lib/log-entries.js';
+import type { SpawnedParty } from '../../lib/spawn-party.js';
+import { TransparencyLog } from '../../coordinator/log/store.js';
+import { entryKey } from '../../coordinator/log/keys.js';
+import { identityFromPem } from '../../crypto/identity.js';
+import { auditVerify, type AuditSummary } from '../../auditor/verify.js';
+import { startCoordinatorProcess, startNodeProcess, runCli, waitForFinal } from './federation-helpers.js';
+
+const SITES = ['tax', 'power', 'bank'];
+const ORIGIN = 'fedcredit.local/log';
+let dir: string;
+let coordinator: SpawnedParty;
+let port: number;
+const nodes: SpawnedParty[] = [];
+let logDir: string;
+let backup: string;
+let goodState: string;
+
+const codes = (s: AuditSummary) => s.findings.map((f) => f.code);
+
+async function restartCoordinator(tamper: () => Promise<void>): Promise<void> {
+  await coordinator.stop();
+  await tamper();
+  coordinator = await startCoordinatorProcess(dir, ['--port', String(port)]);
+}
+
+async function restore(): Promise<void> {
+  await restartCoordinator(async () => {
+    fs.rmSync(logDir, { recursive: true, force: true });
+    fs.cpSync(backup, logDir, { recursive: true });
+  });
+}
+
+async function editStore(edit: (db: Level<string, Uint8Array>) => Promise<void>): Promise<void> {
+  const db = new Level<string, Uint8Array>(logDir, { valueEncoding: 'view' });
+  await db.open();
+  try {
+    await edit(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function freshAudit(name: string): Promise<AuditSummary> {
+  return auditVerify({ coordinator: coordinator.address, stateFile: path.join(dir, `${name}.json`) });
+}
+
+/** Re-encodes entry bytes with the address changed: still a canonical, well-formed entry. */
+function rewritten(bytes: Uint8Array): Uint8Array {
+  const d = decodeEntry(bytes);
+  if (!d.ok) throw new Error(d.reason);
+  return new TextEncoder().encode(canonicalJson({ v: 1, kind: d.entry.kind, body: { ...d.entry.body, address: '10.6.6.6:666' } }));
+}
+
+/** What a malicious coordinator does: rebuild the tree from forged entries and sign it. */
+async function resign(entries: (list: Uint8Array[]) => Uint8Array[]): Promise<void> {
+  const db = new Level<string, Uint8Array>(logDir, { valueEncoding: 'view' });
+  await db.open();
+  const original = await db.getMany([0, 1, 2].map(entryKey)) as Uint8Array[];
+  await db.close();
+  fs.rmSync(logDir, { recursive: true, force: true });
+  const id = identityFromPem(fs.readFileSync(path.join(dir, 'coordinator', 'identity.pem'), 'utf8'));
+  const log = await TransparencyLog.open({ path: logDir, origin: ORIGIN, signer: { name: ORIGIN, publicKey: id.publicKey, sign: (m) => id.sign(m) } });
+  for (const e of entries(original)) await log.append(e);
+  await log.checkpoint();
+  await log.close();
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-txtamper-'));
+  coordinator = await startCoordinatorProcess(dir);
+  port = coordinator.port;
+  for (const site of SITES) nodes.push(await startNodeProcess(dir, site, coordinator.address));
+  await waitForFinal(coordinator.address, 3, 3);
+  goodState = path.join(dir, 'good.json');
+  const first = await auditVerify({ coordinator: coordinator.address, stateFile: goodState });
+  expect(first.ok).toBe(true);
+  logDir = path.join(dir, 'coordinator', 'log');
+  backup = path.join(dir, 'log-backup');
+  await restartCoordinator(async () => fs.cpSync(logDir, backup, { recursive: true }));
+}, 40_000);
+
+afterAll(async () => {
+  await Promise.all([...nodes.map((n) => n.stop()), coordinator?.stop()]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('tampering with the coordinator\'s LevelDB store', () => {
+  it('a rewritten entry: the root no longer matches, and the node\'s own record contradicts the log', async () => {
+    await restartCoordinator(() => editStore(async (db) => {
+      await db.put(entryKey(1), rewritten((await db.get(entryKey(1)))!));
+    }));
+    const fresh = await freshAudit('fresh-rewrite');
+    expect(codes(fresh)).toContain('ROOT_MISMATCH');
+    expect(fresh.findings.find((f) => f.code === 'ROOT_MISMATCH')!.message).toMatch(/deleted, reordered or rewritten/);
+    const known = await auditVerify({ coordinator: coordinator.address, stateFile: goodState });
+    expect(known.ok).toBe(false);
+    expect(known.findings).toContainEqual(expect.objectContaining({ code: 'RECORD_NOT_IN_LOG', index: 1 }));
+    expect(known.findings.find((f) => f.index === 1)!.message).toMatch(/record #0 \(node-registration for coordinator\) names log entry 1, but the entry the coordinator serves at 1 is not in the verified tree/);
+    await restore();
+  });
+
+  it('two entries swapped: found', async () => {
+    await restartCoordinator(() => editStore(async (db) => {
+      const [a, c] = await db.getMany([entryKey(0), entryKey(2)]);
+      await db.batch([{ type: 'put', key: entryKey(0), value: c! }, { type: 'put', key: entryKey(2), value: a! }]);
+    }));
+    const res = await runCli(['audit', 'verify', '--coordinator', coordinator.address, '--state', path.join(dir, 'fresh-swap.json')]);
+    expect(res.code).toBe(2);
+    expect(res.stdout).toContain('[ROOT_MISMATCH]');
+    expect(res.stdout).toContain('state not advanced');
+    await restore();
+  });
+
+  it('a deleted entry: the coordinator cannot serve its cosigned tree, and says so', async () => {
+    await restartCoordinator(() => editStore((db) => db.del(entryKey(2))));
+    const fresh = await freshAudit('fresh-delete');
+    expect(fresh.findings).toContainEqual(expect.objectContaining({ code: 'ENTRIES_UNAVAILABLE' }));
+    expect(fresh.findings.map((f) => f.message).join('\n')).toMatch(/missing entry 2/);
+    await restore();
+    expect((await freshAudit('fresh-restored')).ok).toBe(true);
+  });
+
+  it('a re-signed forgery of the same size: every witness refuses (split view) and raises an alarm', async () => {
+    await restartCoordinator(() => resign((list) => [list[0]!, rewritten(list[1]!), list[2]!]));
+    const client = dataNodeClient(nodes[0]!.address);
+    try {
+      for (let i = 0; i < 100 && (await call(client, client.Health, {})).status !== 'ALARM'; i++) await new Promise((r) => setTimeout(r, 100));
+      expect((await call(client, client.Health, {})).status).toBe('ALARM');
+    } finally {
+      client.close();
+    }
+    expect(nodes[0]!.logLines.join('\n')).toMatch(/ALARM: \[node tax\] witness refused to cosign the coordinator's checkpoint: SPLIT_VIEW: same size different root/);
+    const known = await auditVerify({ coordinator: coordinator.address, stateFile: goodState });
+    expect(codes(known)).toEqual(expect.arrayContaining(['SPLIT_VIEW', 'NO_FINAL_CHECKPOINT']));
+    expect(known.findings.find((f) => f.code === 'SPLIT_VIEW')!.message).toMatch(/signed two different trees of size 3/);
+  });
+
+  it('a re-signed log with an entry deleted: witnesses see a rollback; the operator sees it in node status', async () => {
+    await restartCoordinator(() => resign((list) => [list[0]!, list[2]!]));
+    for (let i = 0; i < 100 && !nodes[1]!.logLines.some((l) => l.includes('ROLLBACK')); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(nodes[1]!.logLines.join('\n')).toMatch(/ALARM: \[node power\] .*ROLLBACK: checkpoint size 2 is smaller than the already cosigned size 3/);
+    const known = await auditVerify({ coordinator: coordinator.address, stateFile: goodState });
+    expect(codes(known)).toContain('ROLLBACK');
+    await nodes[1]!.stop();
+    const status = await runCli(['node', 'status', '--data', path.join(dir, 'node-power')]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/ALARM .* SPLIT_VIEW: /);
+    expect(status.stdout).toMatch(/ALARM .* ROLLBACK: /);
+  });
+});
