@@ -1,0 +1,122 @@
+/**
+ * A malicious coordinator that shows two different logs of the same size to two witnesses
+ * (a split view). The coordinator here is test code built from the real log service over two
+ * stores under one key; it is not reachable from the product. The nodes are real processes.
+ * Each witness alone sees a consistent history, so the split shows in the quorum (the auditor
+ * finds too few cosignatures on either view) and, as soon as one witness is shown the other
+ * view, in that witness's refusal and alarm.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataNodeClient } from '../../lib/clients.js';
+import { call, loadProto, newServer, startServer, stopServer, unary } from '../../lib/grpc.js';
+import { makeEntry, nodeRegistrationEntry } from '../../lib/log-entries.js';
+import { SerialQueue } from '../../lib/serial-queue.js';
+import type { SpawnedParty } from '../../lib/spawn-party.js';
+import { creditCodeCheckChar } from '../../lib/credit-code.js';
+import { generateIdentity } from '../../crypto/identity.js';
+import { CoordinatorLog, transparencyLogHandlers, type WitnessNode } from '../../coordinator/log-service.js';
+import { auditVerify } from '../../auditor/verify.js';
+import { startNodeProcess, waitForFinal } from './federation-helpers.js';
+
+type View = 'A' | 'B';
+const code = (body: string) => body + creditCodeCheckChar(body);
+let dir: string;
+let server: grpc.Server;
+let address: string;
+let logs: Record<View, CoordinatorLog>;
+const nodes: SpawnedParty[] = [];
+const view: Record<string, View> = { tax: 'A', power: 'B' };
+
+/** Test-only malicious coordinator: a view per witness, remembered per connection for its follow-up calls. */
+async function startSplitViewCoordinator(): Promise<void> {
+  const identity = generateIdentity();
+  const registered = new Map<string, WitnessNode>();
+  const witnesses = async () => [...registered.values()];
+  const open = (name: View) => CoordinatorLog.open({ dataDir: path.join(dir, `log-${name}`), identity, witnessQuorum: 1, checkpointIntervalMs: 100, witnesses, log: () => undefined });
+  logs = { A: await open('A'), B: await open('B') };
+  const handlers = { A: transparencyLogHandlers(logs.A, () => undefined), B: transparencyLogHandlers(logs.B, () => undefined) };
+  const peerView = new Map<string, View>();
+  const route = <Req, Res>(pick: (h: typeof handlers.A) => grpc.handleUnaryCall<Req, Res>, choose: (c: grpc.ServerUnaryCall<Req, Res>) => View): grpc.handleUnaryCall<Req, Res> =>
+    (c, cb) => pick(handlers[choose(c)])(c, cb);
+  const byPeer = (c: { getPeer(): string }): View => peerView.get(c.getPeer()) ?? 'A';
+  const serial = new SerialQueue();
+  server = newServer();
+  const proto = loadProto().fedcredit.v1;
+  server.addService(proto.Coordinator.service, {
+    RegisterNode: unary(async (req: { site: string; address: string; identityPublicKey: Buffer; timestampMs: string; signature: Buffer }) => serial.run(async () => {
+      const reg = { site: req.site, address: req.address, identityPublicKey: new Uint8Array(req.identityPublicKey), timestampMs: Number(req.timestampMs) };
+      registered.set(req.site, { site: req.site, address: req.address, publicKey: reg.identityPublicKey });
+      const entry = nodeRegistrationEntry(reg, new Uint8Array(req.signature));
+      const { index } = await logs.A.append(entry);
+      await logs.B.append(entry);
+      return { site: req.site, replaced: false, logIndex: index };
+    })),
+  });
+  server.addService(proto.TransparencyLog.service, {
+    GetLogInfo: route((h) => h.GetLogInfo, byPeer),
+    GetCheckpoint: route((h) => h.GetCheckpoint, (c) => {
+      const v = view[c.request.witnessSite] ?? 'A';
+      peerView.set(c.getPeer(), v);
+      return v;
+    }),
+    GetConsistencyProof: route((h) => h.GetConsistencyProof, byPeer),
+    GetInclusionProof: route((h) => h.GetInclusionProof, byPeer),
+    GetEntries: route((h) => h.GetEntries, byPeer),
+    SubmitCosignature: route((h) => h.SubmitCosignature, (c) => view[c.request.site] ?? 'A'),
+  });
+  address = `127.0.0.1:${await startServer(server, '127.0.0.1:0')}`;
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-split-'));
+  await startSplitViewCoordinator();
+  for (const site of ['tax', 'power']) nodes.push(await startNodeProcess(dir, site, address));
+  await waitForFinal(address, 2, 1);
+  // Same size, different contents: the fork.
+  const entry = (subject: string) => makeEntry('enterprise-key-registration', { subject, enterpriseKey: 'aa'.repeat(32), registrarKey: 'bb'.repeat(32), registrarSignature: 'cc'.repeat(64), time: Date.now() });
+  await logs.A.append(entry(code('91350100M000100Y4')));
+  await logs.B.append(entry(code('91350100M000200Y4')));
+  await logs.A.mintCheckpoint();
+  await logs.B.mintCheckpoint();
+  for (const v of ['A', 'B'] as const) {
+    for (let i = 0; i < 100 && !(await logs[v].store.latestCosignedCheckpoint())?.startsWith('fedcredit.local/log\n3\n'); i++) await new Promise((r) => setTimeout(r, 100));
+  }
+}, 40_000);
+
+afterAll(async () => {
+  await Promise.all(nodes.map((n) => n.stop()));
+  if (server) await stopServer(server);
+  await Promise.all(Object.values(logs ?? {}).map((l) => l.close()));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('two different checkpoints of the same size shown to two witnesses', () => {
+  it('each view has only its own witness\'s cosignature: the auditor reports the missing quorum', async () => {
+    expect(await logs.A.store.latestCosignedCheckpoint()).toContain('tax.witness.fedcredit');
+    expect(await logs.B.store.latestCosignedCheckpoint()).toContain('power.witness.fedcredit');
+    const summary = await auditVerify({ coordinator: address, stateFile: path.join(dir, 'auditor.json') });
+    expect(summary.ok).toBe(false);
+    const quorum = summary.findings.find((f) => f.code === 'QUORUM_NOT_MET');
+    expect(quorum?.message).toMatch(/1 of 2 required witness cosignatures verify \(valid: tax.witness.fedcredit\)/);
+    expect(summary.stateSaved).toBe(false);
+  });
+
+  it('the witness then shown the other view refuses it as a split view and raises an alarm', async () => {
+    view.tax = 'B';
+    const tax = nodes[0]!;
+    for (let i = 0; i < 100 && !tax.logLines.some((l) => l.startsWith('ALARM:')); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(tax.logLines.find((l) => l.startsWith('ALARM:'))).toMatch(/ALARM: \[node tax\] witness refused to cosign the coordinator's checkpoint: SPLIT_VIEW: same size different root: split view \(size 3/);
+    const client = dataNodeClient(tax.address);
+    try {
+      expect((await call(client, client.Health, {})).status).toBe('ALARM');
+    } finally {
+      client.close();
+    }
+    // The forked view never gets the refusing witness's cosignature.
+    expect(await logs.B.store.latestCosignedCheckpoint()).not.toContain('tax.witness.fedcredit');
+  });
+});
