@@ -1,0 +1,373 @@
+/**
+ * BFV (Brakerski 2012; Fan and Vercauteren, ePrint 2012/144) over node-seal 6.0.3 / Microsoft
+ * SEAL 4.1 with coefficient encoding: the homomorphic kernel of vertical federated LR, where the
+ * coordinator holds the secret key (FATE's "arbiter") and the sites compute under its public key.
+ *
+ * Parameters: N = 8192, SEAL's 128-bit BFVDefault coefficient modulus (43+43+44+44 data bits
+ * plus a 44-bit special prime), plain modulus t = 1125899906826241, the largest prime below
+ * 2^50 with t = 1 mod 2N. The design asked for t = 2^50, but node-seal's WASM build refuses any
+ * t that is not NTT-friendly ("invalid modulus" escapes SEAL's own try/catch around the batching
+ * tables), so we take the nearest acceptable value. Every residue mod t stays an exact JS number.
+ *
+ * Rotation-free inner products: a ciphertext of d (samples in coefficients 0..N-1) times the
+ * plaintext x~ = x_0 - sum_{i>=1} x_i X^{N-i} (negacyclic reversal, X^N = -1) has
+ * sum_i d_i x_i in coefficient 0. Features never change between epochs, so each feature chunk
+ * is transformed to NTT form once (prepareFeature) and each incoming d chunk once per call; the
+ * per-feature work is a pointwise multiply-accumulate, then one inverse NTT per feature.
+ *
+ * Privacy at the key holder. Before a result leaves a site it is (1) switched down to the
+ * lowest level, which divides the data-dependent noise (products of encryption noise and x~) by
+ * the dropped primes (~2^44) so what remains is modulus-switching rounding noise, and (2) masked:
+ * a uniform R_0 mod t is added to coefficient 0 and only coefficient 0's share is sent (see
+ * ./bfv-wire.ts). The key holder decrypts g + R_0 mod t, uniform whatever g is: perfect hiding.
+ * BFV decryption is exact (rounding to the nearest multiple of q/t), so, unlike CKKS, a released
+ * decryption carries no noise that depends on the secret key: the Li-Micciancio attack
+ * (Eurocrypt 2021) on approximate decryptions does not apply.
+ */
+import { isWasmTrap, made, sealRuntime } from './ckks-seal.js';
+import type { CipherText, Decryptor, Encryptor, Evaluator, PlainText, PublicKey, SEALLibrary, SealContext, SealObject, SealRuntime, SecretKey } from './ckks-seal.js';
+import type { ParmsIdType } from './ckks-seal.js';
+import { BfvFormatError, packCiphertext, plaintextBytes, plaintextCoefficients, unpackCiphertext } from './bfv-wire.js';
+import type { BfvLevel, BfvShape, WireKind } from './bfv-wire.js';
+
+export { BfvFormatError } from './bfv-wire.js';
+
+export const BFV_POLY_DEGREE = 8192;
+/** Largest prime below 2^50 that is 1 mod 16384 (SEAL's PlainModulus.Batching(8192, 50)). */
+export const BFV_PLAIN_MODULUS = 1125899906826241;
+
+export interface BfvKeyMaterial {
+  readonly publicKey: Uint8Array;
+  /** Only the key holder ever has this. */
+  readonly secretKey: Uint8Array;
+}
+
+/** A feature chunk x~ in NTT form at one level, ready for multiply-accumulate. Delete it. */
+export interface PreparedFeature {
+  readonly level: number;
+  /** true when every coefficient is zero: the product is skipped (SEAL refuses zero plaintexts). */
+  readonly zero: boolean;
+  delete(): void;
+}
+
+interface Level extends BfvLevel {
+  readonly id: ParmsIdType;
+}
+
+type Own = <O extends SealObject>(object: O) => O;
+
+class Prepared implements PreparedFeature {
+  #plain: PlainText | undefined;
+  constructor(
+    readonly level: number,
+    plain: PlainText | undefined,
+  ) {
+    this.#plain = plain;
+  }
+  get zero(): boolean {
+    return this.#plain === undefined;
+  }
+  get plain(): PlainText | undefined {
+    return this.#plain;
+  }
+  delete(): void {
+    this.#plain?.delete();
+    this.#plain = undefined;
+  }
+}
+
+export class BfvCoeffContext {
+  readonly shape: BfvShape;
+  readonly plainModulus = BFV_PLAIN_MODULUS;
+  readonly polyModulusDegree = BFV_POLY_DEGREE;
+  readonly #runtime: SealRuntime;
+  readonly #seal: SEALLibrary;
+  readonly #context: SealContext;
+  readonly #evaluator: Evaluator;
+  readonly #levels: readonly Level[];
+  #encryptor: Encryptor | undefined;
+  #decryptor: Decryptor | undefined;
+  #publicKey: PublicKey | undefined;
+  #secretKey: SecretKey | undefined;
+  #disposed = false;
+
+  private constructor(runtime: SealRuntime, context: SealContext, levels: Level[]) {
+    this.#runtime = runtime;
+    this.#seal = runtime.seal;
+    this.#context = context;
+    this.#levels = levels;
+    this.shape = { polyModulusDegree: BFV_POLY_DEGREE, levels };
+    this.#evaluator = this.#seal.Evaluator(context);
+  }
+
+  /** A context on this thread's SEAL instance, without keys yet. */
+  static async create(): Promise<BfvCoeffContext> {
+    const runtime = await sealRuntime();
+    return runtime.run('create BFV context', (own) => {
+      const seal = runtime.seal;
+      const parms = own(seal.EncryptionParameters(seal.SchemeType.bfv));
+      parms.setPolyModulusDegree(BFV_POLY_DEGREE);
+      parms.setCoeffModulus(own(seal.CoeffModulus.BFVDefault(BFV_POLY_DEGREE, seal.SecurityLevel.tc128)));
+      parms.setPlainModulus(own(seal.Modulus(BigInt(BFV_PLAIN_MODULUS))));
+      let context: SealContext;
+      try {
+        context = seal.Context(parms, true, seal.SecurityLevel.tc128);
+      } catch (e) {
+        // node-seal throws a raw pointer here; translate it.
+        throw new Error(`SEAL refused the BFV parameters: ${typeof e === 'number' ? seal.Exception.safe(e).message : String(e)}`);
+      }
+      const levels: Level[] = [];
+      try {
+        if (!context.parametersSet()) throw new Error('SEAL rejected the BFV parameters at 128-bit security; the parameter table is wrong');
+        let data = own(context.firstContextData);
+        for (;;) {
+          const primes = [...own(data.parms).coeffModulus].map(Number);
+          const id = data.parmsId;
+          levels.push({ id, parmsId: parmsIdBytes(id.values), primes, widths: primes.map((q) => q.toString(2).length) });
+          if (data.chainIndex === 0) break;
+          data = own(data.nextContextData);
+        }
+        return new BfvCoeffContext(runtime, context, levels);
+      } catch (e) {
+        for (const level of levels) level.id.delete();
+        context.delete();
+        throw e;
+      }
+    });
+  }
+
+  get lastLevel(): number {
+    return this.#levels.length - 1;
+  }
+
+  /** New keys, loaded into this context (the key holder's). */
+  generateKeys(): BfvKeyMaterial {
+    const keys = this.#run('generate keys', (own) => {
+      const generator = own(this.#seal.KeyGenerator(this.#context));
+      const none = this.#seal.ComprModeType.none;
+      return { secretKey: own(generator.secretKey()).saveArray(none), publicKey: own(generator.createPublicKey()).saveArray(none) };
+    });
+    this.loadKeys(keys);
+    return keys;
+  }
+
+  /** Load a public key (every party) and/or the secret key (the key holder only). */
+  loadKeys(keys: Partial<BfvKeyMaterial>): void {
+    this.#run('load keys', () => {
+      if (keys.publicKey !== undefined) {
+        const pk = this.#seal.PublicKey();
+        this.#sealLoad(pk, keys.publicKey, 'public key');
+        this.#publicKey?.delete();
+        this.#encryptor?.delete();
+        this.#publicKey = pk;
+        this.#encryptor = this.#seal.Encryptor(this.#context, pk);
+      }
+      if (keys.secretKey !== undefined) {
+        const sk = this.#seal.SecretKey();
+        this.#sealLoad(sk, keys.secretKey, 'secret key');
+        this.#secretKey?.delete();
+        this.#decryptor?.delete();
+        this.#secretKey = sk;
+        this.#decryptor = this.#seal.Decryptor(this.#context, sk);
+      }
+    });
+  }
+
+  /** Encrypt a polynomial (residues mod t, at most N) and switch it down to `level`. */
+  encrypt(coefficients: Float64Array, level: number): Uint8Array {
+    this.#checkLevel(level);
+    const encryptor = this.#need(this.#encryptor, 'encrypt', 'public key');
+    return this.#run('encrypt', (own) => {
+      const plain = own(this.#plain(coefficients));
+      const ct = own(made(encryptor.encrypt(plain), 'encrypt'));
+      return this.#save(this.#switchTo(ct, level, own), 'ciphertext');
+    });
+  }
+
+  /** sum of ciphertexts (same level) plus an optional plaintext polynomial (residues mod t). */
+  sum(ciphertexts: readonly Uint8Array[], addend?: Float64Array): Uint8Array {
+    if (ciphertexts.length === 0) throw new RangeError('sum: no ciphertexts given');
+    return this.#run('sum', (own) => {
+      const acc = this.#load(ciphertexts[0]!, 'ciphertext 0', own, 'ciphertext');
+      for (let i = 1; i < ciphertexts.length; i++) {
+        const next = this.#load(ciphertexts[i]!, `ciphertext ${i}`, own, 'ciphertext');
+        if (next.level !== acc.level) throw new RangeError(`sum: ciphertext ${i} is at level ${next.level}, ciphertext 0 at ${acc.level}; switch them to one level`);
+        this.#evaluator.add(acc.ct, next.ct, acc.ct);
+      }
+      if (addend !== undefined) this.#evaluator.addPlain(acc.ct, own(this.#plain(addend)), acc.ct);
+      return this.#save(acc.ct, 'ciphertext');
+    });
+  }
+
+  /** x~ for one chunk of a feature column (residues mod t in sample order), in NTT form. */
+  prepareFeature(column: Float64Array, level: number): PreparedFeature {
+    this.#checkLevel(level);
+    if (column.length > BFV_POLY_DEGREE) throw new RangeError(`a feature chunk holds at most ${BFV_POLY_DEGREE} samples, got ${column.length}`);
+    const reversed = negacyclicReverse(column, this.plainModulus);
+    if (reversed.every((c) => c === 0)) return new Prepared(level, undefined);
+    return this.#run('prepare feature', (own) => {
+      const plain = own(this.#plain(reversed));
+      return new Prepared(level, made(this.#evaluator.plainTransformToNtt(plain, this.#levels[level]!.id), 'plainTransformToNtt'));
+    });
+  }
+
+  /**
+   * For each feature f: sum over chunks c of d_c * x~_{f,c}, switched to the lowest level, plus
+   * masks[f] in coefficient 0, as a coefficient-0 share. `features[f][c]` pairs with `d[c]`.
+   */
+  maskedInnerProducts(d: readonly Uint8Array[], features: readonly (readonly PreparedFeature[])[], masks: Float64Array): Uint8Array[] {
+    if (features.length !== masks.length) throw new RangeError(`${features.length} features but ${masks.length} masks; give one mask per feature`);
+    return this.#run('masked inner products', (own) => {
+      const chunks = d.map((bytes, c) => {
+        const x = this.#load(bytes, `residual chunk ${c}`, own, 'ciphertext');
+        return { level: x.level, ntt: own(made(this.#evaluator.cipherTransformToNtt(x.ct), 'cipherTransformToNtt')) };
+      });
+      const product = own(this.#seal.CipherText());
+      return features.map((chunkPlains, f) => {
+        if (chunkPlains.length !== chunks.length) throw new RangeError(`feature ${f} has ${chunkPlains.length} chunks, the residual ${chunks.length}`);
+        let acc: CipherText | undefined;
+        chunkPlains.forEach((prepared, c) => {
+          if (!(prepared instanceof Prepared)) throw new TypeError(`feature ${f} chunk ${c} was not made by prepareFeature of this kernel`);
+          if (prepared.level !== chunks[c]!.level) throw new RangeError(`feature ${f} chunk ${c} is prepared at level ${prepared.level}, the residual is at ${chunks[c]!.level}`);
+          if (prepared.plain === undefined) return;
+          if (acc === undefined) {
+            acc = own(made(this.#evaluator.multiplyPlain(chunks[c]!.ntt, prepared.plain), 'multiplyPlain'));
+          } else {
+            this.#evaluator.multiplyPlain(chunks[c]!.ntt, prepared.plain, product);
+            this.#evaluator.add(acc, product, acc);
+          }
+        });
+        const level = chunks[0]?.level ?? 0;
+        const result = acc === undefined ? this.#encryptZero(level, own) : own(made(this.#evaluator.cipherTransformFromNtt(acc), 'cipherTransformFromNtt'));
+        const low = this.#switchTo(result, this.lastLevel, own);
+        this.#evaluator.addPlain(low, own(this.#plain(Float64Array.of(masks[f]!))), low);
+        return this.#save(low, 'share');
+      });
+    });
+  }
+
+  /** Switch to the lowest level and add a mask polynomial: what a site sends to be decrypted. */
+  maskForDecryption(ciphertext: Uint8Array, mask: Float64Array): Uint8Array {
+    return this.#run('mask for decryption', (own) => {
+      const x = this.#load(ciphertext, 'ciphertext', own, 'ciphertext');
+      const low = this.#switchTo(x.ct, this.lastLevel, own);
+      this.#evaluator.addPlain(low, own(this.#plain(mask)), low);
+      return this.#save(low, 'ciphertext');
+    });
+  }
+
+  /** Key holder: the first `count` coefficients (residues mod t) of a ciphertext or share. */
+  decrypt(bytes: Uint8Array, count: number): Float64Array {
+    if (!Number.isInteger(count) || count < 1 || count > BFV_POLY_DEGREE) throw new RangeError(`count must be an integer in 1..${BFV_POLY_DEGREE}, got ${count}`);
+    const decryptor = this.#need(this.#decryptor, 'decrypt', 'secret key (only the key holder decrypts)');
+    return this.#run('decrypt', (own) => {
+      const x = this.#load(bytes, 'ciphertext to decrypt', own);
+      if (x.kind === 'share' && count !== 1) throw new RangeError('a share decrypts to coefficient 0 only; ask for count 1');
+      const plain = own(made(decryptor.decrypt(x.ct), 'decrypt'));
+      return plaintextCoefficients(plain.saveArray(this.#seal.ComprModeType.none), count);
+    });
+  }
+
+  /** Key holder, tests and diagnostics: bits of noise budget left (0 = no longer decrypts). */
+  noiseBudget(bytes: Uint8Array): number {
+    const decryptor = this.#need(this.#decryptor, 'measure noise', 'secret key');
+    return this.#run('noise budget', (own) => decryptor.invariantNoiseBudget(this.#load(bytes, 'ciphertext', own).ct));
+  }
+
+  /** Free every SEAL object of this context. Idempotent. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (this.#runtime.aborted) return;
+    for (const o of [this.#encryptor, this.#decryptor, this.#publicKey, this.#secretKey, this.#evaluator]) o?.delete();
+    for (const level of this.#levels) level.id.delete();
+    this.#context.delete();
+  }
+
+  #run<T>(operation: string, fn: (own: Own) => T): T {
+    if (this.#disposed) throw new Error(`cannot ${operation}: this BfvCoeffContext was disposed; create a new one`);
+    return this.#runtime.run(operation, fn);
+  }
+
+  #plain(coefficients: Float64Array): PlainText {
+    if (!(coefficients instanceof Float64Array)) throw new TypeError(`coefficients must be a Float64Array, got ${typeof coefficients}`);
+    if (coefficients.length > BFV_POLY_DEGREE) throw new RangeError(`a polynomial has at most ${BFV_POLY_DEGREE} coefficients, got ${coefficients.length}`);
+    const plain = this.#seal.PlainText();
+    try {
+      plain.loadArray(this.#context, plaintextBytes(coefficients.length === 0 ? new Float64Array(1) : coefficients, this.plainModulus));
+    } catch (e) {
+      plain.delete();
+      throw e;
+    }
+    return plain;
+  }
+
+  #load(bytes: Uint8Array, what: string, own: Own, expect?: WireKind): { ct: CipherText; level: number; kind: WireKind } {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`);
+    let unpacked: ReturnType<typeof unpackCiphertext>;
+    try {
+      unpacked = unpackCiphertext(bytes, this.shape, expect);
+    } catch (e) {
+      if (e instanceof BfvFormatError) throw new BfvFormatError(`${what}: ${e.message}`);
+      throw e;
+    }
+    const ct = own(this.#seal.CipherText());
+    this.#sealLoad(ct, unpacked.sealBytes, what);
+    return { ct, level: unpacked.info.level, kind: unpacked.info.kind };
+  }
+
+  #sealLoad(target: { loadArray(context: SealContext, bytes: Uint8Array): void }, bytes: Uint8Array, what: string): void {
+    try {
+      target.loadArray(this.#context, bytes);
+    } catch (e) {
+      if (isWasmTrap(e)) throw e;
+      throw new BfvFormatError(`${what}: SEAL refused it (${e instanceof Error ? e.message : String(e)}); was it made for this BFV context?`);
+    }
+  }
+
+  #save(ct: CipherText, kind: WireKind): Uint8Array {
+    return packCiphertext(ct.saveArray(this.#seal.ComprModeType.none), this.shape, kind);
+  }
+
+  #switchTo(ct: CipherText, level: number, own: Own): CipherText {
+    const id = parmsIdBytes(own(ct.parmsId).values);
+    const current = this.#levels.findIndex((l) => l.parmsId.every((b, i) => b === id[i]));
+    if (current === level) return ct;
+    if (current > level) throw new RangeError(`cannot switch a level-${current} ciphertext up to level ${level}`);
+    return own(made(this.#evaluator.cipherModSwitchTo(ct, this.#levels[level]!.id), 'cipherModSwitchTo'));
+  }
+
+  #encryptZero(level: number, own: Own): CipherText {
+    const encryptor = this.#need(this.#encryptor, 'encrypt a zero result', 'public key');
+    return this.#switchTo(own(made(encryptor.encrypt(own(this.#plain(new Float64Array(1)))), 'encrypt')), level, own);
+  }
+
+  #checkLevel(level: number): void {
+    if (!Number.isInteger(level) || level < 0 || level > this.lastLevel) throw new RangeError(`level must be an integer in 0..${this.lastLevel}, got ${level}`);
+  }
+
+  #need<T>(value: T | undefined, operation: string, what: string): T {
+    if (this.#disposed) throw new Error(`cannot ${operation}: this BfvCoeffContext was disposed; create a new one`);
+    if (value === undefined) throw new Error(`cannot ${operation}: this context has no ${what}; call loadKeys() first`);
+    return value;
+  }
+}
+
+/** x~ = x_0 - sum_{i>=1} x_i X^{N-i} mod t, so that coefficient 0 of d * x~ is sum_i d_i x_i. */
+export function negacyclicReverse(column: Float64Array, t: number): Float64Array {
+  const out = new Float64Array(column.length === 0 ? 1 : BFV_POLY_DEGREE);
+  if (column.length === 0) return out;
+  out[0] = column[0]!;
+  for (let i = 1; i < column.length; i++) {
+    const v = column[i]!;
+    out[BFV_POLY_DEGREE - i] = v === 0 ? 0 : t - v;
+  }
+  return out;
+}
+
+function parmsIdBytes(words: BigUint64Array): Uint8Array {
+  const out = new Uint8Array(words.length * 8);
+  const view = new DataView(out.buffer);
+  words.forEach((w, i) => view.setBigUint64(8 * i, w, true));
+  return out;
+}

@@ -1,0 +1,320 @@
+/**
+ * Bytes of the BFV coefficient kernel (./bfv-coeff.ts): SEAL 4.1's own serialization, which
+ * we write and read in plain JS, and our compact wire format for ciphertexts.
+ *
+ * SEAL 4.1 layout (native/src/seal/serialization.h, plaintext.cpp, ciphertext.cpp), all
+ * little-endian, learned by saving real objects with compr_mode_type::none (tests check it):
+ *
+ *   SEALHeader (16): u16 magic 0xA15E | u8 16 | u8 major 4 | u8 minor 1 | u8 compression |
+ *                    u16 reserved 0 | u64 total size
+ *   Plaintext:  parms_id (32, zero = not NTT) | u64 coeff_count | f64 scale |
+ *               DynArray: SEALHeader | u64 count | count x u64
+ *   Ciphertext: parms_id (32) | u8 is_ntt_form | u64 size | u64 poly_modulus_degree |
+ *               u64 coeff_modulus_size | f64 scale | u64 correction_factor | DynArray as above,
+ *               data ordered polynomial, then RNS prime, then coefficient.
+ *
+ * node-seal has no encoder for arbitrary polynomial coefficients, so plaintexts are built here.
+ *
+ * Wire format ("FCB1"): SEAL's u64 words waste 20 of 64 bits on 43/44-bit residues, and SEAL's
+ * zstd (13% smaller on these ciphertexts) is unsafe on untrusted input: its WASM decoder can
+ * abort or spin on a truncated frame (see ./ckks-wire.ts). So we bit-pack each residue to its
+ * prime's exact width (32% smaller, no decompressor at all) and check every residue < q_j
+ * before SEAL sees the bytes:
+ *
+ *   'FCB1' | u8 kind (1 ciphertext, 2 coefficient-0 share) | u8 level | u16 reserved 0 |
+ *   kind 1: poly 0 then poly 1, each prime by prime, N residues packed at bitlength(q_j)
+ *   kind 2: c0[0] as one u64 per prime, then c1 as in kind 1
+ *
+ * A coefficient-0 share is all the key holder needs to decrypt coefficient 0:
+ * m_0 = round(t/q (c0[0] + (c1 s)[0])) reads c0 only at index 0, so the other N-1 coefficients
+ * of c0, which carry the cross terms sum_i d_i x_{i+k}, are never sent at all.
+ */
+export const SEAL_HEADER_BYTES = 16;
+const SEAL_MAGIC = 0xa15e;
+const WIRE_MAGIC = 0x31424346; // 'FCB1' little-endian
+const WIRE_HEADER_BYTES = 8;
+const CIPHERTEXT_META_BYTES = 32 + 1 + 8 + 8 + 8 + 8 + 8;
+const PLAINTEXT_META_BYTES = 32 + 8 + 8;
+
+/** Bytes that are not what this kernel expects; the message says what was wrong. */
+export class BfvFormatError extends Error {
+  override readonly name = 'BfvFormatError';
+}
+
+export type WireKind = 'ciphertext' | 'share';
+
+/** One modulus level of the context, top (freshly encrypted) first. */
+export interface BfvLevel {
+  /** parms_id as SEAL writes it: 32 bytes. */
+  readonly parmsId: Uint8Array;
+  readonly primes: readonly number[];
+  /** bitlength of each prime: the packed width of its residues. */
+  readonly widths: readonly number[];
+}
+
+export interface BfvShape {
+  readonly polyModulusDegree: number;
+  readonly levels: readonly BfvLevel[];
+}
+
+/** A ciphertext as SEAL 'none' bytes, with where its residues start. */
+interface SealCiphertextView {
+  readonly level: number;
+  readonly view: DataView;
+  readonly dataOffset: number;
+}
+
+function writeSealHeader(view: DataView, at: number, size: number): void {
+  view.setUint16(at, SEAL_MAGIC, true);
+  view.setUint8(at + 2, SEAL_HEADER_BYTES);
+  view.setUint8(at + 3, 4);
+  view.setUint8(at + 4, 1);
+  view.setUint8(at + 5, 0);
+  view.setUint16(at + 6, 0, true);
+  view.setBigUint64(at + 8, BigInt(size), true);
+}
+
+function setU64(view: DataView, at: number, value: number): void {
+  view.setUint32(at, value % 0x1_0000_0000, true);
+  view.setUint32(at + 4, Math.floor(value / 0x1_0000_0000), true);
+}
+
+function getU64(view: DataView, at: number): number {
+  const hi = view.getUint32(at + 4, true);
+  // Every value this kernel handles is below 2^53; anything larger is corrupt.
+  if (hi >= 0x20_0000) return Number.POSITIVE_INFINITY;
+  return view.getUint32(at, true) + hi * 0x1_0000_0000;
+}
+
+/** SEAL bytes of a plaintext with these coefficients (integers in [0, t)), not in NTT form. */
+export function plaintextBytes(coefficients: Float64Array, plainModulus: number): Uint8Array {
+  const n = coefficients.length;
+  if (n === 0) throw new RangeError('a plaintext needs at least one coefficient');
+  const arrayBytes = SEAL_HEADER_BYTES + 8 + 8 * n;
+  const total = SEAL_HEADER_BYTES + PLAINTEXT_META_BYTES + arrayBytes;
+  const bytes = new Uint8Array(total);
+  const view = new DataView(bytes.buffer);
+  writeSealHeader(view, 0, total);
+  let at = SEAL_HEADER_BYTES + 32;
+  setU64(view, at, n);
+  view.setFloat64(at + 8, 1, true);
+  at += 16;
+  writeSealHeader(view, at, arrayBytes);
+  setU64(view, at + SEAL_HEADER_BYTES, n);
+  at += SEAL_HEADER_BYTES + 8;
+  for (let i = 0; i < n; i++, at += 8) {
+    const c = coefficients[i]!;
+    if (!(Number.isInteger(c) && c >= 0 && c < plainModulus)) {
+      throw new RangeError(`plaintext coefficient ${i} is ${c}; coefficients must be integers in [0, ${plainModulus})`);
+    }
+    setU64(view, at, c);
+  }
+  return bytes;
+}
+
+/** Coefficients of SEAL plaintext bytes ('none'); missing high coefficients are zero. */
+export function plaintextCoefficients(bytes: Uint8Array, count: number): Float64Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  checkHeader(view, 0, 'plaintext');
+  const n = getU64(view, SEAL_HEADER_BYTES + 32);
+  const arrayAt = SEAL_HEADER_BYTES + PLAINTEXT_META_BYTES;
+  checkHeader(view, arrayAt, 'plaintext data');
+  if (getU64(view, arrayAt + SEAL_HEADER_BYTES) !== n || bytes.length !== arrayAt + SEAL_HEADER_BYTES + 8 + 8 * n) {
+    throw new BfvFormatError(`plaintext of ${bytes.length} bytes does not hold the ${n} coefficients its header announces`);
+  }
+  const out = new Float64Array(count);
+  const dataAt = arrayAt + SEAL_HEADER_BYTES + 8;
+  for (let i = 0; i < Math.min(n, count); i++) out[i] = getU64(view, dataAt + 8 * i);
+  return out;
+}
+
+function checkHeader(view: DataView, at: number, what: string): void {
+  if (view.byteLength - at < SEAL_HEADER_BYTES) throw new BfvFormatError(`${what}: too short for a SEAL header`);
+  if (view.getUint16(at, true) !== SEAL_MAGIC) throw new BfvFormatError(`${what}: not SEAL bytes (magic 0xA15E missing)`);
+  if (view.getUint8(at + 5) !== 0) throw new BfvFormatError(`${what}: compressed SEAL bytes; this kernel reads compr_mode none only`);
+  if (getU64(view, at + 8) !== view.byteLength - at) throw new BfvFormatError(`${what}: SEAL header size does not match the bytes given`);
+}
+
+/** Parse SEAL 'none' ciphertext bytes of this shape (what our own context just saved). */
+function viewSealCiphertext(bytes: Uint8Array, shape: BfvShape): SealCiphertextView {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  checkHeader(view, 0, 'ciphertext');
+  const parmsId = bytes.subarray(SEAL_HEADER_BYTES, SEAL_HEADER_BYTES + 32);
+  const level = shape.levels.findIndex((l) => equalBytes(l.parmsId, parmsId));
+  if (level < 0) throw new BfvFormatError('ciphertext parms_id matches no level of this context');
+  const at = SEAL_HEADER_BYTES + 32;
+  if (view.getUint8(at) !== 0) throw new BfvFormatError('ciphertext is in NTT form; transform it back before serializing');
+  if (getU64(view, at + 1) !== 2) throw new BfvFormatError(`ciphertext has ${getU64(view, at + 1)} polynomials; this kernel sends 2`);
+  const primes = shape.levels[level]!.primes.length;
+  const dataOffset = SEAL_HEADER_BYTES + CIPHERTEXT_META_BYTES + SEAL_HEADER_BYTES + 8;
+  if (bytes.length !== dataOffset + 8 * 2 * primes * shape.polyModulusDegree) {
+    throw new BfvFormatError(`ciphertext is ${bytes.length} bytes; level ${level} needs ${dataOffset + 16 * primes * shape.polyModulusDegree}`);
+  }
+  return { level, view, dataOffset };
+}
+
+/** Pack SEAL 'none' ciphertext bytes into the wire format (kind 'ciphertext' or 'share'). */
+export function packCiphertext(sealBytes: Uint8Array, shape: BfvShape, kind: WireKind): Uint8Array {
+  const { level, view, dataOffset } = viewSealCiphertext(sealBytes, shape);
+  const n = shape.polyModulusDegree;
+  const { widths } = shape.levels[level]!;
+  const out = new Uint8Array(wireBytes(shape, level, kind));
+  const outView = new DataView(out.buffer);
+  outView.setUint32(0, WIRE_MAGIC, true);
+  outView.setUint8(4, kind === 'ciphertext' ? 1 : 2);
+  outView.setUint8(5, level);
+  const writer = new BitWriter(out, WIRE_HEADER_BYTES);
+  const polyWords = widths.length * n;
+  if (kind === 'share') {
+    for (let j = 0; j < widths.length; j++) setU64(outView, WIRE_HEADER_BYTES + 8 * j, getU64(view, dataOffset + 8 * j * n));
+    writer.at = WIRE_HEADER_BYTES + 8 * widths.length;
+  }
+  for (let poly = kind === 'share' ? 1 : 0; poly < 2; poly++) {
+    for (let j = 0; j < widths.length; j++) {
+      const base = dataOffset + 8 * (poly * polyWords + j * n);
+      for (let i = 0; i < n; i++) writer.write(getU64(view, base + 8 * i), widths[j]!);
+    }
+  }
+  writer.flush();
+  return out;
+}
+
+/** Wire bytes of a ciphertext or share at `level`. */
+export function wireBytes(shape: BfvShape, level: number, kind: WireKind): number {
+  const widths = shape.levels[level]!.widths;
+  const polyBits = widths.reduce((s, w) => s + w, 0) * shape.polyModulusDegree;
+  return kind === 'ciphertext' ? WIRE_HEADER_BYTES + Math.ceil((2 * polyBits) / 8) : WIRE_HEADER_BYTES + 8 * widths.length + Math.ceil(polyBits / 8);
+}
+
+export interface WireInfo {
+  readonly kind: WireKind;
+  readonly level: number;
+}
+
+/** Check wire bytes without SEAL: magic, kind, level and exact length. A result, never a throw. */
+export function checkWire(bytes: Uint8Array, shape: BfvShape): { ok: true; value: WireInfo } | { ok: false; reason: string } {
+  if (!(bytes instanceof Uint8Array)) return { ok: false, reason: `expected a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}` };
+  if (bytes.length < WIRE_HEADER_BYTES) return { ok: false, reason: `${bytes.length} bytes is shorter than the 8-byte FCB1 header: truncated` };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(0, true) !== WIRE_MAGIC) return { ok: false, reason: 'not a BFV wire ciphertext (magic FCB1 missing)' };
+  const code = view.getUint8(4);
+  if (code !== 1 && code !== 2) return { ok: false, reason: `unknown wire kind ${code}; expected 1 (ciphertext) or 2 (share)` };
+  const kind: WireKind = code === 1 ? 'ciphertext' : 'share';
+  const level = view.getUint8(5);
+  if (level >= shape.levels.length) return { ok: false, reason: `level ${level} does not exist; this context has levels 0..${shape.levels.length - 1}` };
+  if (view.getUint16(6, true) !== 0) return { ok: false, reason: 'reserved header bytes are not zero: corrupted' };
+  const expected = wireBytes(shape, level, kind);
+  if (bytes.length !== expected) return { ok: false, reason: `${kind} at level ${level} is ${expected} bytes; got ${bytes.length} (truncated or padded)` };
+  return { ok: true, value: { kind, level } };
+}
+
+/**
+ * Wire bytes back to SEAL 'none' ciphertext bytes, checking every residue against its prime.
+ * A share's c0 is rebuilt as (c0[0], 0, ..., 0): only coefficient 0 decrypts meaningfully.
+ */
+export function unpackCiphertext(bytes: Uint8Array, shape: BfvShape, expect?: WireKind): { sealBytes: Uint8Array; info: WireInfo } {
+  const check = checkWire(bytes, shape);
+  if (!check.ok) throw new BfvFormatError(check.reason);
+  const { kind, level } = check.value;
+  if (expect !== undefined && kind !== expect) throw new BfvFormatError(`expected a ${expect}, got a ${kind}`);
+  const n = shape.polyModulusDegree;
+  const { primes, widths, parmsId } = shape.levels[level]!;
+  const count = 2 * primes.length * n;
+  const arrayBytes = SEAL_HEADER_BYTES + 8 + 8 * count;
+  const total = SEAL_HEADER_BYTES + CIPHERTEXT_META_BYTES + arrayBytes;
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  writeSealHeader(view, 0, total);
+  out.set(parmsId, SEAL_HEADER_BYTES);
+  let at = SEAL_HEADER_BYTES + 32;
+  view.setUint8(at, 0);
+  setU64(view, at + 1, 2);
+  setU64(view, at + 9, n);
+  setU64(view, at + 17, primes.length);
+  view.setFloat64(at + 25, 1, true);
+  setU64(view, at + 33, 1);
+  at += CIPHERTEXT_META_BYTES - 32;
+  writeSealHeader(view, at, arrayBytes);
+  setU64(view, at + SEAL_HEADER_BYTES, count);
+  const dataOffset = at + SEAL_HEADER_BYTES + 8;
+  const inView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const reader = new BitReader(bytes, WIRE_HEADER_BYTES);
+  const polyWords = primes.length * n;
+  const put = (poly: number, j: number, i: number, v: number): void => {
+    if (!(v < primes[j]!)) throw new BfvFormatError(`residue ${i} of polynomial ${poly}, prime ${j} is ${v}, not below the prime ${primes[j]}: corrupted`);
+    setU64(view, dataOffset + 8 * (poly * polyWords + j * n + i), v);
+  };
+  if (kind === 'share') {
+    for (let j = 0; j < primes.length; j++) put(0, j, 0, getU64(inView, WIRE_HEADER_BYTES + 8 * j));
+    reader.at = WIRE_HEADER_BYTES + 8 * primes.length;
+  }
+  for (let poly = kind === 'share' ? 1 : 0; poly < 2; poly++) {
+    for (let j = 0; j < primes.length; j++) for (let i = 0; i < n; i++) put(poly, j, i, reader.read(widths[j]!));
+  }
+  return { sealBytes: out, info: { kind, level } };
+}
+
+/** LSB-first bit packing of values below 2^52 in two halves, so no intermediate exceeds 2^53. */
+class BitWriter {
+  #acc = 0;
+  #bits = 0;
+  constructor(
+    private readonly out: Uint8Array,
+    public at: number,
+  ) {}
+
+  write(value: number, width: number): void {
+    const low = width > 26 ? 26 : width;
+    this.#push(value % 0x400_0000, low);
+    if (width > low) this.#push(Math.floor(value / 0x400_0000), width - low);
+  }
+
+  #push(value: number, width: number): void {
+    this.#acc += value * 2 ** this.#bits;
+    this.#bits += width;
+    while (this.#bits >= 8) {
+      this.out[this.at++] = this.#acc & 0xff;
+      this.#acc = Math.floor(this.#acc / 256);
+      this.#bits -= 8;
+    }
+  }
+
+  flush(): void {
+    if (this.#bits > 0) this.out[this.at++] = this.#acc & 0xff;
+    this.#acc = 0;
+    this.#bits = 0;
+  }
+}
+
+class BitReader {
+  #acc = 0;
+  #bits = 0;
+  constructor(
+    private readonly input: Uint8Array,
+    public at: number,
+  ) {}
+
+  read(width: number): number {
+    const low = width > 26 ? 26 : width;
+    const lo = this.#pull(low);
+    return width > low ? lo + this.#pull(width - low) * 0x400_0000 : lo;
+  }
+
+  #pull(width: number): number {
+    while (this.#bits < width) {
+      this.#acc += this.input[this.at++]! * 2 ** this.#bits;
+      this.#bits += 8;
+    }
+    const scale = 2 ** width;
+    const value = this.#acc % scale;
+    this.#acc = Math.floor(this.#acc / scale);
+    this.#bits -= width;
+    return value;
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, BfvCoeffContext, BfvFormatError } from '../../crypto/bfv-coeff.js';
+import { decodeFixed, encodeFixed, fromResidue, randomResidues, subResidue, toResidue } from '../../crypto/bfv-fixed.js';
+import { checkWire, plaintextBytes, plaintextCoefficients, wireBytes } from '../../crypto/bfv-wire.js';
+import { sealRuntime } from '../../crypto/ckks-seal.js';
+
+const N = BFV_POLY_DEGREE;
+const T = BFV_PLAIN_MODULUS;
+let ctx: BfvCoeffContext;
+
+/** Deterministic small PRNG for test data. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+}
+
+beforeAll(async () => {
+  ctx = await BfvCoeffContext.create();
+  ctx.generateKeys();
+});
+afterAll(() => ctx.dispose());
+
+describe('SEAL byte layout', () => {
+  it('our plaintext bytes equal what SEAL saves for the same polynomial', async () => {
+    const runtime = await sealRuntime();
+    const seal = runtime.seal;
+    const coeffs = Float64Array.from([5, 0, T - 1, 123456789012345]);
+    const bytes = plaintextBytes(coeffs, T);
+    runtime.run('layout', (own) => {
+      const parms = own(seal.EncryptionParameters(seal.SchemeType.bfv));
+      parms.setPolyModulusDegree(N);
+      parms.setCoeffModulus(own(seal.CoeffModulus.BFVDefault(N, seal.SecurityLevel.tc128)));
+      parms.setPlainModulus(own(seal.Modulus(BigInt(T))));
+      const context = own(seal.Context(parms, true, seal.SecurityLevel.tc128));
+      const plain = own(seal.PlainText());
+      plain.loadArray(context, bytes);
+      expect(plain.coeffCount).toBe(4);
+      // SEAL's own hex rendering, highest degree first.
+      const hex = (v: number) => v.toString(16).toUpperCase();
+      expect(plain.toPolynomial()).toBe(`${hex(123456789012345)}x^3 + ${hex(T - 1)}x^2 + 5`);
+      const saved = plain.saveArray(seal.ComprModeType.none);
+      expect(Buffer.from(saved).equals(Buffer.from(bytes))).toBe(true);
+      expect([...plaintextCoefficients(saved, 6)]).toEqual([...coeffs, 0, 0]);
+    });
+  });
+});
+
+describe('BFV coefficient kernel', () => {
+  it('round trips a polynomial at every level', () => {
+    const values = randomResidues(N);
+    for (let level = 0; level <= ctx.lastLevel; level++) {
+      const ct = ctx.encrypt(values, level);
+      expect(ct.length).toBe(wireBytes(ctx.shape, level, 'ciphertext'));
+      expect([...ctx.decrypt(ct, N)]).toEqual([...values]);
+    }
+  });
+
+  it('inner product equals the plaintext dot product exactly, over several chunks and features', () => {
+    const next = rng(7);
+    const chunks = 3;
+    const d = Array.from({ length: chunks }, () => Float64Array.from({ length: N }, () => Math.round((next() * 16 - 8) * 2 ** 12)));
+    const x = Array.from({ length: 2 }, () => Array.from({ length: chunks }, () => Float64Array.from({ length: N }, () => Math.round((next() * 16 - 8) * 2 ** 10))));
+    const dCts = d.map((chunk) => ctx.encrypt(chunk.map(toResidue), 1));
+    const prepared = x.map((feature) => feature.map((chunk) => ctx.prepareFeature(chunk.map(toResidue), 1)));
+    const masks = randomResidues(2);
+    const shares = ctx.maskedInnerProducts(dCts, prepared, masks);
+    prepared.flat().forEach((p) => p.delete());
+    for (let f = 0; f < 2; f++) {
+      let truth = 0n;
+      for (let c = 0; c < chunks; c++) for (let i = 0; i < N; i++) truth += BigInt(d[c]![i]!) * BigInt(x[f]![c]![i]!);
+      const [masked] = ctx.decrypt(shares[f]!, 1);
+      expect(fromResidue(subResidue(masked!, masks[f]!))).toBe(Number(truth));
+      expect(shares[f]!.length).toBe(wireBytes(ctx.shape, ctx.lastLevel, 'share'));
+    }
+  });
+
+  it('fixed point encodes and decodes', () => {
+    expect(decodeFixed(encodeFixed(-3.25, 12), 12)).toBe(-3.25);
+    expect(() => toResidue(T)).toThrow(RangeError);
+  });
+
+  it('refuses malformed bytes with a clear error', () => {
+    const ct = ctx.encrypt(randomResidues(16), 1);
+    expect(() => ctx.decrypt(ct.subarray(0, ct.length - 1), 1)).toThrow(/truncated/);
+    const bad = ct.slice();
+    bad[0] = 0;
+    expect(() => ctx.decrypt(bad, 1)).toThrow(BfvFormatError);
+    const big = ct.slice();
+    big.fill(0xff, 8, 20);
+    expect(() => ctx.decrypt(big, 1)).toThrow(/not below the prime/);
+    expect(checkWire(new Uint8Array(3), ctx.shape).ok).toBe(false);
+  });
+});
