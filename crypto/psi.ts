@@ -67,7 +67,7 @@ import {
 } from './psi-messages.js';
 import { alignIntersection, checkSplitOptions, type AlignedEntry, type PsiSplitOptions } from './psi-output.js';
 import { checkIncomingCount, runPsiStep, type PsiState } from './psi-steps.js';
-import { generateBlindingKey, SCALAR_BYTES } from './psi-x25519.js';
+import { clearBlindingKeyCache, generateBlindingKey, SCALAR_BYTES } from './psi-x25519.js';
 import { permuteArray, randomPermutation } from './psi-sets.js';
 
 export * from './psi-messages.js';
@@ -131,6 +131,8 @@ export class PsiParty {
   readonly #sealer: PsiPayloadSealer;
   readonly #split: PsiSplitOptions | undefined;
   readonly #inputIds: number;
+  /** True when this party generated its keys (and so may wipe them). */
+  readonly #ownKeys: boolean;
   #started = false;
   #result: PsiResult | undefined;
   /** Steps run one at a time even if a transport delivers concurrently. */
@@ -159,6 +161,7 @@ export class PsiParty {
     this.#sealer = opts.sealer ?? UNSEALED;
     this.#split = opts.split;
     this.#inputIds = ids.length;
+    this.#ownKeys = opts.secretKeys === undefined;
 
     ids.forEach((id, i) => {
       const problem = creditCodeProblem(id);
@@ -310,6 +313,13 @@ export class PsiParty {
     // Nothing more arrives for this party; drop the blinded sets.
     this.#state.received.clear();
     delete this.#state.overlap;
+    // The keys have done their job; with them and a transcript anyone could recompute the
+    // blinded sets. Wipe the ones this party made (callers' test keys are theirs to keep).
+    if (this.#ownKeys) {
+      this.#state.keys.primary.fill(0);
+      this.#state.keys.secondary.fill(0);
+      clearBlindingKeyCache();
+    }
   }
 }
 
