@@ -74,3 +74,24 @@ export async function fetchServedRecords(address: string, observe: MessageObserv
     client.close();
   }
 }
+
+/**
+ * Waits until the newest checkpoint the log signed is also final with at least `cosigners`
+ * cosignatures (e.g. every node), so an audit right after covers everything logged so far.
+ */
+export async function waitForCosignedLatest(address: string, cosigners: number, timeoutMs = 30_000): Promise<void> {
+  const reader = new LogReader(address);
+  const deadline = Date.now() + timeoutMs;
+  const body = (note: string) => note.slice(0, note.indexOf('\n\n') + 1);
+  try {
+    for (;;) {
+      const { latest, final } = await reader.checkpoints();
+      const lines = final.split('\n').filter((l) => l.startsWith('— ')).length;
+      if (final && body(final) === body(latest) && lines - 1 >= cosigners) return;
+      if (Date.now() > deadline) throw new Error(`the latest checkpoint was not cosigned by ${cosigners} witnesses within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    reader.close();
+  }
+}

@@ -15,6 +15,9 @@ import { RECORD_KINDS, SITES, type Site } from '../lib/site-schema.js';
 import { spawnParty, type SpawnedParty } from '../lib/spawn-party.js';
 import { uploadFile } from '../node/upload.js';
 import { generateFederation } from '../sim/generate.js';
+import { auditVerify } from '../auditor/verify.js';
+import { formatAuditSummary } from '../auditor/cli.js';
+import { waitForCosignedLatest } from '../auditor/log-client.js';
 
 interface DemoFlags {
   enterprises: number;
@@ -65,13 +68,13 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     const simSeconds = (performance.now() - simStart) / 1000;
     say(`  generated raw site records in ${simSeconds.toFixed(1)} s`);
 
-    const coordinator = await spawnParty('coordinator', ['coordinator', 'serve', '--data', path.join(out, 'coordinator'), '--port', '0']);
+    const coordinator = await spawnParty('coordinator', ['coordinator', 'serve', '--data', path.join(out, 'coordinator'), '--port', '0', '--checkpoint-interval', '200']);
     parties.push(coordinator);
     say(`  coordinator listening on ${coordinator.address} (pid ${coordinator.child.pid})`);
     const nodes = new Map<Site, SpawnedParty>();
     for (const site of SITES) {
       const node = await spawnParty(`node ${site}`, [
-        'node', 'serve', '--site', site, '--data', path.join(out, `node-${site}`), '--port', '0', '--coordinator', coordinator.address,
+        'node', 'serve', '--site', site, '--data', path.join(out, `node-${site}`), '--port', '0', '--coordinator', coordinator.address, '--witness-interval', '200',
       ]);
       parties.push(node);
       nodes.set(site, node);
@@ -83,6 +86,11 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     // Each node ingests in its own process, so the three sites load side by side.
     const summaries = await Promise.all(SITES.map((site) => ingestSite(site, nodes.get(site)!.address, dataDir, say)));
 
+    // The auditor's view: wait until every node cosigned the newest checkpoint, then verify it.
+    await waitForCosignedLatest(coordinator.address, SITES.length);
+    const audit = await auditVerify({ coordinator: coordinator.address, stateFile: path.join(out, 'auditor', 'state.json') });
+    say(`  transparency log: checkpoint of size ${audit.checkpoint?.size ?? 0} cosigned by all ${SITES.length} nodes; audited`);
+
     const summary = {
       enterprises: flags.enterprises,
       seed: flags.seed,
@@ -90,9 +98,10 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       simulationSeconds: simSeconds,
       sites: summaries,
       registry: await listNodes(coordinator.address),
+      audit,
       totalSeconds: (performance.now() - started) / 1000,
     };
-    emit(Boolean(flags.json), summary, () => formatSummary(summary.sites, summary.registry, summary.totalSeconds));
+    emit(Boolean(flags.json), summary, () => `${formatSummary(summary.sites, summary.registry, summary.totalSeconds)}\n\nTransparency log, as an auditor sees it (\`fedcredit audit verify\`):\n${formatAuditSummary(audit)}`);
   } finally {
     await Promise.all(parties.map((p) => p.stop()));
     if (!flags.keep && !flags.out) fs.rmSync(out, { recursive: true, force: true });
