@@ -8,11 +8,13 @@ import { Command } from 'commander';
 import { formatBenchTable, type BenchRow } from '../bench/report.js';
 import { benchCkks } from '../bench/ckks.js';
 import { benchLog } from '../bench/log.js';
+import { benchAudit } from '../bench/audit.js';
 import { benchSim } from '../bench/sim.js';
 
 const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   sim: () => benchSim(),
   log: () => benchLog(),
+  audit: () => benchAudit(),
   ckks: () => benchCkks(),
 };
 
