@@ -5,9 +5,8 @@
  * tlog-cosignature), append-only consistency (RFC 9162 §2.1.4.2), that the new entries are
  * exactly what the new root commits to (the saved compact range extended by every new leaf,
  * §2.1.1; over gRPC on 100k entries 3.7 s against ~140 s for one §2.1.3 inclusion proof per
- * entry, see bench/audit.ts), each
- * entry's kind, fields and own signatures (lib/log-entries.ts), and each node's signed
- * record against the log (auditor/cross-check.ts). It also compares the newest not-yet-final
+ * entry, see bench/audit.ts), each entry's kind, fields and own signatures
+ * (lib/log-entries.ts), and each node's signed record against the log (auditor/cross-check.ts). It also compares the newest not-yet-final
  * checkpoint with what it trusts, so a re-signed fork is reported even when no witness
  * cosigned it. Untrusted input becomes findings; the state advances only on a clean run.
  */
