@@ -17,6 +17,7 @@ export interface RegisteredNode {
   site: string;
   address: string;
   identityPublicKeyHex: string;
+  sealingPublicKeyHex: string;
   registeredAtMs: number;
 }
 
@@ -48,26 +49,33 @@ export class NodeRegistry {
     return new NodeRegistry(db);
   }
 
-  /** Verify and record a node's signed registration. Returns whether an earlier address was replaced. */
-  async register(r: NodeRegistration, signature: Uint8Array, nowMs = Date.now()): Promise<{ replaced: boolean }> {
+  /** Throws the reason a registration would be refused; register() runs the same checks. */
+  async checkRegistration(r: NodeRegistration, signature: Uint8Array, nowMs = Date.now()): Promise<void> {
     if (!SITE_NAME.test(r.site)) throw new FedcreditError('BAD_REQUEST', `site name '${r.site.slice(0, 40)}' must be lowercase letters, digits or '-' (at most 32)`);
     if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(r.address)) throw new FedcreditError('BAD_REQUEST', `address '${r.address.slice(0, 60)}' is not host:port`);
     if (r.identityPublicKey.length !== 32) throw new FedcreditError('BAD_REQUEST', 'identity key must be 32 bytes (Ed25519)');
+    if (r.sealingPublicKey.length !== 32) throw new FedcreditError('BAD_REQUEST', 'sealing key must be 32 bytes (X25519)');
     if (Math.abs(nowMs - r.timestampMs) > REGISTRATION_MAX_AGE_MS) {
       throw new FedcreditError('STALE_REQUEST', 'registration timestamp is more than 5 minutes off the coordinator clock; check the node clock');
     }
     if (!verifySignature(r.identityPublicKey, registrationMessage(r), signature)) {
       throw new FedcreditError('BAD_SIGNATURE', `registration of site '${r.site}' is not signed by the key it presents`);
     }
-    const keyHex = Buffer.from(r.identityPublicKey).toString('hex');
     const existing = await this.db.get(r.site);
-    if (existing && existing.identityPublicKeyHex !== keyHex) {
+    if (existing && existing.identityPublicKeyHex !== Buffer.from(r.identityPublicKey).toString('hex')) {
       throw new FedcreditError(
         'BAD_SIGNATURE',
         `site '${r.site}' is registered under another identity key; remove it from the coordinator first if the node was re-keyed`,
       );
     }
-    await this.db.put(r.site, { site: r.site, address: r.address, identityPublicKeyHex: keyHex, registeredAtMs: nowMs }, { sync: true });
+  }
+
+  /** Verify and record a node's signed registration. Returns whether an earlier address was replaced. */
+  async register(r: NodeRegistration, signature: Uint8Array, nowMs = Date.now()): Promise<{ replaced: boolean }> {
+    await this.checkRegistration(r, signature, nowMs);
+    const keyHex = Buffer.from(r.identityPublicKey).toString('hex');
+    const existing = await this.db.get(r.site);
+    await this.db.put(r.site, { site: r.site, address: r.address, identityPublicKeyHex: keyHex, sealingPublicKeyHex: Buffer.from(r.sealingPublicKey).toString('hex'), registeredAtMs: nowMs }, { sync: true });
     return { replaced: existing !== undefined && existing.address !== r.address };
   }
 

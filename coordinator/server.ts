@@ -63,10 +63,14 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     RegisterNode: unary(async (req) => {
       const timestampMs = Number(req.timestampMs);
       if (!Number.isSafeInteger(timestampMs)) throw new FedcreditError('BAD_REQUEST', 'timestamp_ms is not a valid time');
-      const registration = { site: req.site, address: req.address, identityPublicKey: new Uint8Array(req.identityPublicKey), timestampMs };
-      const { replaced } = await registry.register(registration, new Uint8Array(req.signature));
-      // Logged (durably) before the node hears it is registered.
+      const registration = {
+        site: req.site, address: req.address, identityPublicKey: new Uint8Array(req.identityPublicKey),
+        sealingPublicKey: new Uint8Array(req.sealingPublicKey), timestampMs,
+      };
+      // Checked first, then logged durably, then recorded: a registration the log does not hold is never in effect.
+      await registry.checkRegistration(registration, new Uint8Array(req.signature));
       const { index } = await transparencyLog.append(nodeRegistrationEntry(registration, new Uint8Array(req.signature)));
+      const { replaced } = await registry.register(registration, new Uint8Array(req.signature));
       log(`registered node ${req.site} at ${req.address}${replaced ? ' (address changed)' : ''}, log entry ${index}`);
       void pollOne(req.site, req.address);
       return { site: req.site, replaced, logIndex: index };
@@ -78,6 +82,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
           site: n.site,
           address: n.address,
           identityPublicKey: Buffer.from(n.identityPublicKeyHex, 'hex'),
+          sealingPublicKey: Buffer.from(n.sealingPublicKeyHex ?? '', 'hex'),
           registeredAtMs: String(n.registeredAtMs),
           health: h.health,
           lastSeenMs: String(h.lastSeenMs),

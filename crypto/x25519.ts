@@ -9,6 +9,8 @@
  * seed for one job is never reused for another.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { hashWithDomain } from './hash.js';
 
 export const X25519_KEY_BYTES = 32;
@@ -98,4 +100,25 @@ export function publicKeyObject(publicKey: Uint8Array): crypto.KeyObject {
 function requireKeyBytes(key: Uint8Array, what: string): void {
   if (!(key instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array, got ${key === null ? 'null' : typeof key}`);
   if (key.length !== X25519_KEY_BYTES) throw new RangeError(`${what} must be 32 bytes, got ${key.length}`);
+}
+
+/**
+ * Load a party's X25519 sealing key pair from `file` (raw 32-byte private key, owner-only),
+ * creating it on first start. Peers seal node-to-node payloads to its public half.
+ */
+export function loadOrCreateX25519KeyPair(file: string): X25519KeyPair {
+  if (fs.existsSync(file)) {
+    const stat = fs.statSync(file);
+    if ((stat.mode & 0o077) !== 0 && process.platform !== 'win32') {
+      throw new Error(`sealing key ${file} is readable by other users (mode ${(stat.mode & 0o777).toString(8)}); run chmod 600 on it`);
+    }
+    const raw = new Uint8Array(fs.readFileSync(file));
+    if (raw.length !== X25519_KEY_BYTES) throw new RangeError(`sealing key ${file} is ${raw.length} bytes, expected ${X25519_KEY_BYTES}`);
+    return { privateKey: raw, publicKey: x25519PublicKey(raw) };
+  }
+  const pair = generateX25519KeyPair();
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // 'wx': never overwrite a key another process just created.
+  fs.writeFileSync(file, pair.privateKey, { mode: 0o600, flag: 'wx' });
+  return pair;
 }

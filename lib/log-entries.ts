@@ -121,7 +121,7 @@ const f = (type: FieldType, optional = false): FieldSpec => ({ type, optional })
 /** Body fields per kind. `time` is required everywhere and added below. */
 export const ENTRY_KINDS = {
   /** A data node joined (or moved): the node's own signed registration, re-verifiable by anyone. */
-  'node-registration': { site: f('string'), address: f('string'), identityKey: f('hex'), signature: f('hex'), sites: f('sites') },
+  'node-registration': { site: f('string'), address: f('string'), identityKey: f('hex'), sealingKey: f('hex'), signature: f('hex'), sites: f('sites') },
   /** An enterprise's signing key bound to its credit code by the registrar. */
   'enterprise-key-registration': { subject: f('credit-code'), enterpriseKey: f('hex'), registrarKey: f('hex'), registrarSignature: f('hex') },
   /** A PSI alignment run: who asked, which sites, why; the coordinator learns set sizes only. */
@@ -206,7 +206,7 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
  */
 export function nodeRegistrationEntry(r: NodeRegistration, signature: Uint8Array): LogEntry {
   return makeEntry('node-registration', {
-    site: r.site, address: r.address, identityKey: hex(r.identityPublicKey), signature: hex(signature), sites: [r.site], time: r.timestampMs,
+    site: r.site, address: r.address, identityKey: hex(r.identityPublicKey), sealingKey: hex(r.sealingPublicKey), signature: hex(signature), sites: [r.site], time: r.timestampMs,
   });
 }
 
@@ -219,7 +219,8 @@ export function entrySignatureProblem(entry: LogEntry): string | undefined {
   const b = entry.body;
   const reg: NodeRegistration = {
     site: String(b['site']), address: String(b['address']),
-    identityPublicKey: Buffer.from(String(b['identityKey']), 'hex'), timestampMs: Number(b['time']),
+    identityPublicKey: Buffer.from(String(b['identityKey']), 'hex'), sealingPublicKey: Buffer.from(String(b['sealingKey']), 'hex'),
+    timestampMs: Number(b['time']),
   };
   const sites = sitesOf(entry);
   if (sites.length !== 1 || sites[0] !== reg.site) return `node-registration for ${reg.site} names sites ${sites.join(', ')}`;

@@ -8,6 +8,8 @@ export interface NodeRegistration {
   site: string;
   address: string;
   identityPublicKey: Uint8Array;
+  /** X25519 key that peers seal node-to-node payloads to (crypto/sealed-box.ts). */
+  sealingPublicKey: Uint8Array;
   timestampMs: number;
 }
 
@@ -17,6 +19,7 @@ export function registrationMessage(r: NodeRegistration): Uint8Array {
     `site ${r.site}`,
     `address ${r.address}`,
     `key ${Buffer.from(r.identityPublicKey).toString('hex')}`,
+    `sealing ${Buffer.from(r.sealingPublicKey).toString('hex')}`,
     `time ${r.timestampMs}`,
     '',
   ].join('\n');

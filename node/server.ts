@@ -11,6 +11,7 @@ import { FedcreditError } from '../lib/errors.js';
 import { registrationMessage, SITE_NAME } from '../lib/registration.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
+import { loadOrCreateX25519KeyPair } from '../crypto/x25519.js';
 import { dataNodeHandlers } from './service.js';
 import { NodeStore } from './store.js';
 import { nodeAuditHandlers } from './audit-service.js';
@@ -63,6 +64,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const log = opts.log ?? ((line: string) => console.error(`[node ${opts.site}] ${line}`));
   const store = await NodeStore.open(opts.dataDir, opts.site);
   const identity = loadOrCreateIdentity(path.join(opts.dataDir, 'identity.pem'));
+  const sealingKeys = loadOrCreateX25519KeyPair(path.join(opts.dataDir, 'sealing.key'));
   const servedRecords = new ServedRecordBook(store, opts.site, identity);
   const witness = opts.coordinator === undefined ? undefined : await WitnessLoop.open({
     store, site: opts.site, identity, coordinator: opts.coordinator, log,
@@ -99,7 +101,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   let stopped = false;
   const registered = opts.coordinator === undefined
     ? Promise.resolve()
-    : registerWithRetry(opts.coordinator, { site: opts.site, address, identity }, () => stopped, log, async (registration, signature, logIndex) => {
+    : registerWithRetry(opts.coordinator, { site: opts.site, address, identity, sealingPublicKey: sealingKeys.publicKey }, () => stopped, log, async (registration, signature, logIndex) => {
       // The node's own record of its registration, so auditors can cross-check the log today.
       await servedRecords.record({ entry: nodeRegistrationEntry(registration, signature), requester: 'coordinator', logIndex });
       if (!stopped) witness?.start();
@@ -128,6 +130,7 @@ interface Registrant {
   site: string;
   address: string;
   identity: { publicKey: Uint8Array; sign(message: Uint8Array): Uint8Array };
+  sealingPublicKey: Uint8Array;
 }
 
 async function registerWithRetry(
@@ -142,12 +145,15 @@ async function registerWithRetry(
   try {
     for (;;) {
       const timestampMs = Date.now();
-      const registration = { site: who.site, address: who.address, identityPublicKey: who.identity.publicKey, timestampMs };
+      const registration = {
+        site: who.site, address: who.address, identityPublicKey: who.identity.publicKey, sealingPublicKey: who.sealingPublicKey, timestampMs,
+      };
       const signature = who.identity.sign(registrationMessage(registration));
       try {
         const res = await call(client, client.RegisterNode, {
           ...registration,
           identityPublicKey: Buffer.from(who.identity.publicKey),
+          sealingPublicKey: Buffer.from(who.sealingPublicKey),
           timestampMs: String(timestampMs),
           signature: Buffer.from(signature),
         }, 5_000);

@@ -10,6 +10,7 @@ export interface NodeStatus {
   'health'?: (string);
   'lastSeenMs'?: (number | string | Long);
   'lastError'?: (string);
+  'sealingPublicKey'?: (Buffer | Uint8Array | string);
 }
 
 export interface NodeStatus__Output {
@@ -20,4 +21,5 @@ export interface NodeStatus__Output {
   'health': (string);
   'lastSeenMs': (string);
   'lastError': (string);
+  'sealingPublicKey': (Buffer);
 }

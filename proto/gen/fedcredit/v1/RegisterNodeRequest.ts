@@ -8,6 +8,7 @@ export interface RegisterNodeRequest {
   'identityPublicKey'?: (Buffer | Uint8Array | string);
   'timestampMs'?: (number | string | Long);
   'signature'?: (Buffer | Uint8Array | string);
+  'sealingPublicKey'?: (Buffer | Uint8Array | string);
 }
 
 export interface RegisterNodeRequest__Output {
@@ -16,4 +17,5 @@ export interface RegisterNodeRequest__Output {
   'identityPublicKey': (Buffer);
   'timestampMs': (string);
   'signature': (Buffer);
+  'sealingPublicKey': (Buffer);
 }
