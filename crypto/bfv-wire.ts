@@ -155,28 +155,78 @@ function viewSealCiphertext(bytes: Uint8Array, shape: BfvShape): SealCiphertextV
 
 /** Pack SEAL 'none' ciphertext bytes into the wire format (kind 'ciphertext' or 'share'). */
 export function packCiphertext(sealBytes: Uint8Array, shape: BfvShape, kind: WireKind): Uint8Array {
-  const { level, view, dataOffset } = viewSealCiphertext(sealBytes, shape);
+  const { level, dataOffset } = viewSealCiphertext(sealBytes, shape);
   const n = shape.polyModulusDegree;
   const { widths } = shape.levels[level]!;
+  // An aligned copy of SEAL's u64 residues as (low, high) u32 pairs: its data starts at byte 129.
+  const words = new Uint32Array(sealBytes.slice(dataOffset).buffer);
   const out = new Uint8Array(wireBytes(shape, level, kind));
   const outView = new DataView(out.buffer);
   outView.setUint32(0, WIRE_MAGIC, true);
   outView.setUint8(4, kind === 'ciphertext' ? 1 : 2);
   outView.setUint8(5, level);
-  const writer = new BitWriter(out, WIRE_HEADER_BYTES);
-  const polyWords = widths.length * n;
+  let at = WIRE_HEADER_BYTES;
   if (kind === 'share') {
-    for (let j = 0; j < widths.length; j++) setU64(outView, WIRE_HEADER_BYTES + 8 * j, getU64(view, dataOffset + 8 * j * n));
-    writer.at = WIRE_HEADER_BYTES + 8 * widths.length;
-  }
-  for (let poly = kind === 'share' ? 1 : 0; poly < 2; poly++) {
-    for (let j = 0; j < widths.length; j++) {
-      const base = dataOffset + 8 * (poly * polyWords + j * n);
-      for (let i = 0; i < n; i++) writer.write(getU64(view, base + 8 * i), widths[j]!);
+    for (let j = 0; j < widths.length; j++, at += 8) {
+      outView.setUint32(at, words[2 * j * n]!, true);
+      outView.setUint32(at + 4, words[2 * j * n + 1]!, true);
     }
   }
-  writer.flush();
+  for (let poly = kind === 'share' ? 1 : 0; poly < 2; poly++) {
+    for (let j = 0; j < widths.length; j++) at = packSegment(words, 2 * (poly * widths.length + j) * n, n, widths[j]! - 32, out, at);
+  }
   return out;
+}
+
+/**
+ * n residues as n low u32 words, then the high bits (width - 32 <= 12 each) bit-packed LSB
+ * first. Integer-only arithmetic: the accumulator never exceeds 2^19.
+ */
+function packSegment(words: Uint32Array, from: number, n: number, highBits: number, out: Uint8Array, at: number): number {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  for (let i = 0; i < n; i++) view.setUint32(at + 4 * i, words[from + 2 * i]!, true);
+  at += 4 * n;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < n; i++) {
+    acc |= words[from + 2 * i + 1]! << bits;
+    bits += highBits;
+    while (bits >= 8) {
+      out[at++] = acc & 0xff;
+      acc >>>= 8;
+      bits -= 8;
+    }
+  }
+  if (bits > 0) out[at++] = acc & 0xff;
+  return at;
+}
+
+/** Inverse of packSegment into (low, high) pairs; every residue must be below `prime`. */
+function unpackSegment(input: Uint8Array, at: number, n: number, highBits: number, prime: number, words: Uint32Array, into: number, what: string): number {
+  const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+  const primeHigh = Math.floor(prime / 0x1_0000_0000);
+  const primeLow = prime % 0x1_0000_0000;
+  const lowAt = at;
+  at += 4 * n;
+  const mask = (1 << highBits) - 1;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < n; i++) {
+    while (bits < highBits) {
+      acc |= input[at++]! << bits;
+      bits += 8;
+    }
+    const high = acc & mask;
+    acc >>>= highBits;
+    bits -= highBits;
+    const low = view.getUint32(lowAt + 4 * i, true);
+    if (high > primeHigh || (high === primeHigh && low >= primeLow)) {
+      throw new BfvFormatError(`${what}, residue ${i} is ${high * 0x1_0000_0000 + low}, not below the prime ${prime}: corrupted`);
+    }
+    words[into + 2 * i] = low;
+    words[into + 2 * i + 1] = high;
+  }
+  return at;
 }
 
 /** Wire bytes of a ciphertext or share at `level`. */
@@ -237,80 +287,24 @@ export function unpackCiphertext(bytes: Uint8Array, shape: BfvShape, expect?: Wi
   writeSealHeader(view, at, arrayBytes);
   setU64(view, at + SEAL_HEADER_BYTES, count);
   const dataOffset = at + SEAL_HEADER_BYTES + 8;
+  const words = new Uint32Array(2 * count);
   const inView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const reader = new BitReader(bytes, WIRE_HEADER_BYTES);
-  const polyWords = primes.length * n;
-  const put = (poly: number, j: number, i: number, v: number): void => {
-    if (!(v < primes[j]!)) throw new BfvFormatError(`residue ${i} of polynomial ${poly}, prime ${j} is ${v}, not below the prime ${primes[j]}: corrupted`);
-    setU64(view, dataOffset + 8 * (poly * polyWords + j * n + i), v);
-  };
+  let from = WIRE_HEADER_BYTES;
   if (kind === 'share') {
-    for (let j = 0; j < primes.length; j++) put(0, j, 0, getU64(inView, WIRE_HEADER_BYTES + 8 * j));
-    reader.at = WIRE_HEADER_BYTES + 8 * primes.length;
+    for (let j = 0; j < primes.length; j++, from += 8) {
+      const value = getU64(inView, from);
+      if (!(value < primes[j]!)) throw new BfvFormatError(`share c0[0] residue for prime ${j} is ${value}, not below the prime ${primes[j]}: corrupted`);
+      words[2 * j * n] = value % 0x1_0000_0000;
+      words[2 * j * n + 1] = Math.floor(value / 0x1_0000_0000);
+    }
   }
   for (let poly = kind === 'share' ? 1 : 0; poly < 2; poly++) {
-    for (let j = 0; j < primes.length; j++) for (let i = 0; i < n; i++) put(poly, j, i, reader.read(widths[j]!));
+    for (let j = 0; j < primes.length; j++) {
+      from = unpackSegment(bytes, from, n, widths[j]! - 32, primes[j]!, words, 2 * (poly * primes.length + j) * n, `polynomial ${poly}, prime ${j}`);
+    }
   }
+  out.set(new Uint8Array(words.buffer), dataOffset);
   return { sealBytes: out, info: { kind, level } };
-}
-
-/** LSB-first bit packing of values below 2^52 in two halves, so no intermediate exceeds 2^53. */
-class BitWriter {
-  #acc = 0;
-  #bits = 0;
-  constructor(
-    private readonly out: Uint8Array,
-    public at: number,
-  ) {}
-
-  write(value: number, width: number): void {
-    const low = width > 26 ? 26 : width;
-    this.#push(value % 0x400_0000, low);
-    if (width > low) this.#push(Math.floor(value / 0x400_0000), width - low);
-  }
-
-  #push(value: number, width: number): void {
-    this.#acc += value * 2 ** this.#bits;
-    this.#bits += width;
-    while (this.#bits >= 8) {
-      this.out[this.at++] = this.#acc & 0xff;
-      this.#acc = Math.floor(this.#acc / 256);
-      this.#bits -= 8;
-    }
-  }
-
-  flush(): void {
-    if (this.#bits > 0) this.out[this.at++] = this.#acc & 0xff;
-    this.#acc = 0;
-    this.#bits = 0;
-  }
-}
-
-class BitReader {
-  #acc = 0;
-  #bits = 0;
-  constructor(
-    private readonly input: Uint8Array,
-    public at: number,
-  ) {}
-
-  read(width: number): number {
-    const low = width > 26 ? 26 : width;
-    const lo = this.#pull(low);
-    return width > low ? lo + this.#pull(width - low) * 0x400_0000 : lo;
-  }
-
-  #pull(width: number): number {
-    while (this.#bits < width) {
-      this.#acc += this.input[this.at++]! * 2 ** this.#bits;
-      this.#bits += 8;
-    }
-    const scale = 2 ** width;
-    const value = this.#acc % scale;
-    this.#acc = Math.floor(this.#acc / scale);
-    this.#bits -= width;
-    return value;
-  }
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,0 +1,184 @@
+/**
+ * Where the BFV kernel runs: on the calling thread, or over a Piscina pool of worker threads,
+ * each owning its SEAL instance (./bfv-worker.ts). The training protocol talks to the
+ * `HeEngine` interface only, so a plaintext engine (training/plain-engine.ts, benchmarks only)
+ * drops in without touching the protocol.
+ *
+ * Locating the worker, as for PSI (./psi-blinder.ts): compiled code loads its sibling
+ * `bfv-worker.js`; code run from source (vitest) loads `dist/crypto/bfv-worker.js`, which
+ * `npm run build` produces, and refuses a build older than its sources. Without it, or with one
+ * core, the engine runs in-thread and says why in `reason`.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { BFV_POLY_DEGREE } from './bfv-coeff.js';
+import { runBfvTask } from './bfv-worker.js';
+import type { BfvResult, BfvTask, FeatureRef, KeyRef } from './bfv-worker.js';
+
+export type { FeatureRef, KeyRef } from './bfv-worker.js';
+
+/** Level at which partial terms and residuals travel and are multiplied (3 of 4 primes). */
+export const WORK_LEVEL = 1;
+
+/** The operations of the VFL protocol on encrypted (or, in plaintext mode, clear) vectors. */
+export interface HeEngine {
+  readonly kind: 'bfv' | 'plaintext';
+  readonly mode: 'in-thread' | 'worker-pool';
+  readonly threads: number;
+  readonly reason: string;
+  /** Samples per ciphertext. */
+  readonly chunkSize: number;
+  /** Encrypt residues mod t as ceil(length / chunkSize) ciphertexts at WORK_LEVEL. */
+  encrypt(keys: KeyRef, residues: Float64Array): Promise<Uint8Array[]>;
+  /** Chunk-wise sum of ciphertext vectors plus a plaintext vector of residues. */
+  sum(keys: KeyRef, parts: readonly (readonly Uint8Array[])[], addend: Float64Array): Promise<Uint8Array[]>;
+  /** One coefficient-0 share per feature: sum over samples [start, end) of residual x feature, plus masks[f]. */
+  maskedGradient(keys: KeyRef, matrix: FeatureRef, start: number, end: number, residual: readonly Uint8Array[], masks: Float64Array): Promise<Uint8Array[]>;
+  /** Each ciphertext switched to the lowest level plus its mask polynomial. */
+  maskForDecryption(keys: KeyRef, ciphertexts: readonly Uint8Array[], masks: readonly Float64Array[]): Promise<Uint8Array[]>;
+  /** Key holder: the first `count` residues of each item. */
+  decrypt(keys: KeyRef, items: readonly Uint8Array[], count: number): Promise<Float64Array[]>;
+  /** Drop cached NTT forms of a feature matrix (in-thread; pool workers evict by age). */
+  forget(matrixId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BfvEngineOptions {
+  /** Worker threads; 'auto' = available cores; 0 or 1 = in-thread. Default 'auto'. */
+  readonly threads?: number | 'auto';
+  /** Features per gradient task: enough to amortise the residual's NTT, few enough to balance. */
+  readonly featuresPerTask?: number;
+  readonly workerUrl?: URL;
+}
+
+/** Key bytes in SharedArrayBuffers, so every task can carry them for the price of a reference. */
+export function shareKeys(keys: { readonly publicKey: Uint8Array; readonly secretKey?: Uint8Array }): KeyRef {
+  const share = (bytes: Uint8Array): Uint8Array => {
+    const out = new Uint8Array(new SharedArrayBuffer(bytes.length));
+    out.set(bytes);
+    return out;
+  };
+  const id = createHash('sha256').update(keys.publicKey).digest('hex').slice(0, 32);
+  return { id, publicKey: share(keys.publicKey), ...(keys.secretKey ? { secretKey: share(keys.secretKey) } : {}) };
+}
+
+/** A feature-major residue matrix in a SharedArrayBuffer. */
+export function shareFeatures(id: string, residues: Float64Array, samples: number, features: number): FeatureRef {
+  if (residues.length !== samples * features) throw new RangeError(`feature matrix has ${residues.length} residues; ${samples} samples x ${features} features = ${samples * features}`);
+  const shared = new Float64Array(new SharedArrayBuffer(residues.byteLength));
+  shared.set(residues);
+  return { id, residues: shared, samples, features };
+}
+
+export type WorkerResolution = { readonly url: URL; readonly reason: string } | { readonly url: undefined; readonly reason: string };
+
+export function resolveBfvWorkerUrl(moduleUrl: string = import.meta.url): WorkerResolution {
+  if (moduleUrl.endsWith('.js')) {
+    const url = new URL('./bfv-worker.js', moduleUrl);
+    return fs.existsSync(url) ? { url, reason: 'compiled worker next to this module' } : { url: undefined, reason: `${fileURLToPath(url)} is missing` };
+  }
+  const url = new URL('../dist/crypto/bfv-worker.js', moduleUrl);
+  if (!fs.existsSync(url)) return { url: undefined, reason: `running from source and ${fileURLToPath(url)} is not built (run npm run build)` };
+  for (const name of ['bfv-worker', 'bfv-coeff', 'bfv-wire', 'ckks-seal']) {
+    const source = new URL(`./${name}.ts`, moduleUrl);
+    const built = new URL(`../dist/crypto/${name}.js`, moduleUrl);
+    if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(source).mtimeMs) {
+      return { url: undefined, reason: `${fileURLToPath(built)} is older than its source (run npm run build)` };
+    }
+  }
+  return { url, reason: 'running from source: using the compiled dist/crypto/bfv-worker.js' };
+}
+
+export function createBfvEngine(opts: BfvEngineOptions = {}): HeEngine {
+  const requested = opts.threads ?? 'auto';
+  if (requested !== 'auto' && (!Number.isInteger(requested) || requested < 0)) {
+    throw new RangeError(`BFV engine: threads must be 'auto' or a non-negative integer, got ${String(requested)}`);
+  }
+  const featuresPerTask = opts.featuresPerTask ?? 4;
+  if (!Number.isInteger(featuresPerTask) || featuresPerTask < 1) throw new RangeError(`featuresPerTask must be a positive integer, got ${featuresPerTask}`);
+  const threads = requested === 'auto' ? os.availableParallelism() : requested;
+  if (threads <= 1) return new BfvEngine(undefined, 1, featuresPerTask, requested === 'auto' ? 'one core available' : `threads = ${threads} requested`);
+  const resolved = opts.workerUrl ? { url: opts.workerUrl, reason: 'worker file given by caller' } : resolveBfvWorkerUrl();
+  if (resolved.url === undefined) return new BfvEngine(undefined, 1, featuresPerTask, resolved.reason);
+  const pool = new Piscina<BfvTask, BfvResult>({ filename: resolved.url.href, minThreads: threads, maxThreads: threads });
+  return new BfvEngine(pool, threads, featuresPerTask, resolved.reason);
+}
+
+class BfvEngine implements HeEngine {
+  readonly kind = 'bfv';
+  readonly chunkSize = BFV_POLY_DEGREE;
+  readonly mode: 'in-thread' | 'worker-pool';
+
+  constructor(
+    private readonly pool: Piscina<BfvTask, BfvResult> | undefined,
+    readonly threads: number,
+    private readonly featuresPerTask: number,
+    readonly reason: string,
+  ) {
+    this.mode = pool ? 'worker-pool' : 'in-thread';
+  }
+
+  async encrypt(keys: KeyRef, residues: Float64Array): Promise<Uint8Array[]> {
+    const tasks: BfvTask[] = [];
+    for (let at = 0; at < residues.length; at += this.chunkSize) {
+      tasks.push({ op: 'encrypt', keys, values: residues.slice(at, at + this.chunkSize), level: WORK_LEVEL });
+    }
+    return (await this.#all(tasks)).flat() as Uint8Array[];
+  }
+
+  async sum(keys: KeyRef, parts: readonly (readonly Uint8Array[])[], addend: Float64Array): Promise<Uint8Array[]> {
+    const chunks = Math.ceil(addend.length / this.chunkSize);
+    parts.forEach((p, i) => {
+      if (p.length !== chunks) throw new RangeError(`sum: part ${i} has ${p.length} ciphertexts; ${addend.length} samples take ${chunks}`);
+    });
+    const tasks: BfvTask[] = [];
+    for (let c = 0; c < chunks; c++) {
+      tasks.push({ op: 'sum', keys, parts: parts.map((p) => p[c]!), addend: addend.slice(c * this.chunkSize, (c + 1) * this.chunkSize) });
+    }
+    return (await this.#all(tasks)).flat() as Uint8Array[];
+  }
+
+  async maskedGradient(keys: KeyRef, matrix: FeatureRef, start: number, end: number, residual: readonly Uint8Array[], masks: Float64Array): Promise<Uint8Array[]> {
+    if (masks.length !== matrix.features) throw new RangeError(`${matrix.features} features but ${masks.length} masks`);
+    const tasks: BfvTask[] = [];
+    for (let from = 0; from < matrix.features; from += this.featuresPerTask) {
+      const to = Math.min(matrix.features, from + this.featuresPerTask);
+      tasks.push({ op: 'gradient', keys, matrix, start, end, from, to, residual, masks: masks.slice(from, to), level: WORK_LEVEL });
+    }
+    return (await this.#all(tasks)).flat() as Uint8Array[];
+  }
+
+  async maskForDecryption(keys: KeyRef, ciphertexts: readonly Uint8Array[], masks: readonly Float64Array[]): Promise<Uint8Array[]> {
+    if (masks.length !== ciphertexts.length) throw new RangeError(`${ciphertexts.length} ciphertexts but ${masks.length} masks`);
+    return (await this.#all(ciphertexts.map((ciphertext, i) => ({ op: 'mask', keys, ciphertext, mask: masks[i]! }) as const))).flat() as Uint8Array[];
+  }
+
+  async decrypt(keys: KeyRef, items: readonly Uint8Array[], count: number): Promise<Float64Array[]> {
+    const per = Math.max(1, Math.ceil(items.length / (this.threads * 2)));
+    const tasks: BfvTask[] = [];
+    for (let at = 0; at < items.length; at += per) tasks.push({ op: 'decrypt', keys, items: items.slice(at, at + per), count });
+    return (await this.#all(tasks)).flat() as Float64Array[];
+  }
+
+  async forget(matrixId: string): Promise<void> {
+    if (this.pool === undefined) await runBfvTask({ op: 'forget', matrixId });
+  }
+
+  async #all(tasks: readonly BfvTask[]): Promise<BfvResult[]> {
+    if (this.pool !== undefined) return Promise.all(tasks.map((task) => this.pool!.run(task)));
+    const out: BfvResult[] = [];
+    for (const task of tasks) {
+      out.push(await runBfvTask(task));
+      // Yield between tasks: a node training in-thread must still answer its RPCs.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return out;
+  }
+
+  close(): Promise<void> {
+    return this.pool ? this.pool.destroy() : Promise.resolve();
+  }
+}

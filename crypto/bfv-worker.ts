@@ -1,0 +1,155 @@
+/**
+ * The BFV kernel's unit of work, run in a Piscina worker (see ./bfv-engine.ts) or in-thread.
+ *
+ * Each thread owns one SEAL instance and one BfvCoeffContext (node-seal objects cannot cross
+ * threads). Tasks carry bytes only: key material and feature matrices travel as views over
+ * SharedArrayBuffers, so sending them with every task costs a reference, not a copy; the
+ * thread loads a key once per key id and keeps each feature chunk's NTT form once per
+ * (feature set, batch, feature), which is what makes the per-epoch work a multiply-accumulate.
+ */
+import { BFV_POLY_DEGREE, BfvCoeffContext } from './bfv-coeff.js';
+import type { PreparedFeature } from './bfv-coeff.js';
+
+export interface KeyRef {
+  /** Stable id of the key pair (e.g. a hash of the public key). */
+  readonly id: string;
+  readonly publicKey?: Uint8Array;
+  readonly secretKey?: Uint8Array;
+}
+
+/** A party's feature matrix as residues mod t, feature-major: value (f, i) at f * samples + i. */
+export interface FeatureRef {
+  readonly id: string;
+  readonly residues: Float64Array;
+  readonly samples: number;
+  readonly features: number;
+}
+
+export type BfvTask =
+  | { readonly op: 'encrypt'; readonly keys: KeyRef; readonly values: Float64Array; readonly level: number }
+  | { readonly op: 'sum'; readonly keys: KeyRef; readonly parts: readonly Uint8Array[]; readonly addend?: Float64Array }
+  | {
+      readonly op: 'gradient';
+      readonly keys: KeyRef;
+      readonly matrix: FeatureRef;
+      /** Samples [start, end) of the batch, chunked by N in order. */
+      readonly start: number;
+      readonly end: number;
+      /** Features [from, to). */
+      readonly from: number;
+      readonly to: number;
+      readonly residual: readonly Uint8Array[];
+      readonly masks: Float64Array;
+      readonly level: number;
+    }
+  | { readonly op: 'mask'; readonly keys: KeyRef; readonly ciphertext: Uint8Array; readonly mask: Float64Array }
+  | { readonly op: 'decrypt'; readonly keys: KeyRef; readonly items: readonly Uint8Array[]; readonly count: number }
+  | { readonly op: 'forget'; readonly matrixId: string };
+
+export type BfvResult = Uint8Array[] | Float64Array[];
+
+interface ThreadState {
+  context: BfvCoeffContext;
+  publicKeyId: string | undefined;
+  secretKeyId: string | undefined;
+  prepared: Map<string, PreparedFeature>;
+}
+
+let state: Promise<ThreadState> | undefined;
+
+function threadState(): Promise<ThreadState> {
+  state ??= BfvCoeffContext.create().then((context) => ({ context, publicKeyId: undefined, secretKeyId: undefined, prepared: new Map() }));
+  return state;
+}
+
+function useKeys(s: ThreadState, keys: KeyRef, needSecret: boolean): void {
+  if (keys.publicKey !== undefined && s.publicKeyId !== keys.id) {
+    s.context.loadKeys({ publicKey: keys.publicKey.slice() });
+    s.publicKeyId = keys.id;
+  }
+  if (needSecret) {
+    if (keys.secretKey === undefined) throw new Error('decrypt task without a secret key: only the key holder decrypts');
+    if (s.secretKeyId !== keys.id) {
+      s.context.loadKeys({ secretKey: keys.secretKey.slice() });
+      s.secretKeyId = keys.id;
+    }
+  }
+}
+
+/**
+ * NTT feature chunks kept per thread: 196 KB each at level 1, so 6000 is ~1.2 GB, well inside the
+ * 4 GB WASM heap. Beyond that the oldest go (Map keeps insertion order): a pool cannot broadcast
+ * a 'forget' to every worker, so this bound is what keeps old training jobs from piling up.
+ */
+const MAX_PREPARED = 6000;
+
+function evictOldest(prepared: Map<string, PreparedFeature>): void {
+  while (prepared.size > MAX_PREPARED) {
+    const [key, oldest] = prepared.entries().next().value as [string, PreparedFeature];
+    oldest.delete();
+    prepared.delete(key);
+  }
+}
+
+/** Pure function of the task and this thread's caches; both the pool and in-thread paths call it. */
+export async function runBfvTask(task: BfvTask): Promise<BfvResult> {
+  const s = await threadState();
+  const ctx = s.context;
+  switch (task.op) {
+    case 'encrypt': {
+      useKeys(s, task.keys, false);
+      const out: Uint8Array[] = [];
+      for (let at = 0; at < task.values.length; at += BFV_POLY_DEGREE) out.push(ctx.encrypt(task.values.subarray(at, at + BFV_POLY_DEGREE), task.level));
+      return out;
+    }
+    case 'sum':
+      useKeys(s, task.keys, false);
+      return [ctx.sum(task.parts, task.addend)];
+    case 'gradient': {
+      useKeys(s, task.keys, false);
+      const { matrix, start, end, level } = task;
+      if (!(0 <= start && start < end && end <= matrix.samples) || !(0 <= task.from && task.from < task.to && task.to <= matrix.features)) {
+        throw new RangeError(`gradient task: samples [${start}, ${end}) or features [${task.from}, ${task.to}) outside the ${matrix.samples} x ${matrix.features} matrix`);
+      }
+      const features: PreparedFeature[][] = [];
+      for (let f = task.from; f < task.to; f++) {
+        const chunks: PreparedFeature[] = [];
+        for (let at = start; at < end; at += BFV_POLY_DEGREE) {
+          const key = `${matrix.id}:${level}:${f}:${at}:${Math.min(end, at + BFV_POLY_DEGREE)}`;
+          let prepared = s.prepared.get(key);
+          if (prepared === undefined) {
+            const base = f * matrix.samples;
+            prepared = ctx.prepareFeature(matrix.residues.slice(base + at, base + Math.min(end, at + BFV_POLY_DEGREE)), level);
+            s.prepared.set(key, prepared);
+            evictOldest(s.prepared);
+          }
+          chunks.push(prepared);
+        }
+        features.push(chunks);
+      }
+      return ctx.maskedInnerProducts(task.residual, features, task.masks);
+    }
+    case 'mask':
+      useKeys(s, task.keys, false);
+      return [ctx.maskForDecryption(task.ciphertext, task.mask)];
+    case 'decrypt':
+      useKeys(s, task.keys, true);
+      return task.items.map((item) => ctx.decrypt(item, task.count));
+    case 'forget': {
+      for (const [key, prepared] of s.prepared) {
+        if (key.startsWith(`${task.matrixId}:`)) {
+          prepared.delete();
+          s.prepared.delete(key);
+        }
+      }
+      return [];
+    }
+    default:
+      throw new TypeError(`bfv worker: unknown task op ${JSON.stringify((task as { op?: unknown }).op)}`);
+  }
+}
+
+export default function bfvWorker(task: BfvTask): Promise<BfvResult> {
+  // Results are at most a few hundred KB per task: a structured clone costs microseconds.
+  return runBfvTask(task);
+}

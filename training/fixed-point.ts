@@ -1,0 +1,46 @@
+/**
+ * Fixed-point scales of the encrypted VFL protocol and why sums never wrap mod t.
+ *
+ * Linear terms (partial scores u_k and the residual d' = 4(sigma(z) - y) = z + 2 - 4y) are
+ * encoded at 2^12, standardized features at 2^10 after clipping to +-8 (a standardized value
+ * beyond 8 sigma is an outlier whose exact size does not help a linear model). Each site clips
+ * its own partial term to +-32 before encrypting, so |d'| <= 3 * 32 + 2 = 98 for three sites.
+ * A gradient coefficient sum_i d'_i x_i over a batch of B samples is then at most
+ * B * 98 * 8 * 2^22, below t/2 ~ 2^49 for every B <= 2^17 = 131072 (worst case; real sums
+ * are orders of magnitude smaller). `gradientBoundBits` states it and tests check it.
+ */
+import { BFV_PLAIN_MODULUS } from '../crypto/bfv-coeff.js';
+import { encodeFixed } from '../crypto/bfv-fixed.js';
+
+export const LINEAR_SCALE_BITS = 12;
+export const FEATURE_SCALE_BITS = 10;
+export const FEATURE_CLIP = 8;
+export const PARTIAL_CLIP = 32;
+export const MAX_BATCH = 2 ** 17;
+/** Sites whose partial terms add up in the residual: bank, tax, power. */
+export const MAX_SITES = 3;
+
+/** log2 of the largest |gradient coefficient| a batch of `batch` samples can produce. */
+export function gradientBoundBits(batch: number, sites = MAX_SITES): number {
+  const residual = sites * PARTIAL_CLIP + 2;
+  return Math.log2(batch * residual * FEATURE_CLIP) + LINEAR_SCALE_BITS + FEATURE_SCALE_BITS;
+}
+
+/** true when every gradient sum of such a batch is exactly representable mod t. */
+export function batchFitsPlainModulus(batch: number, sites = MAX_SITES): boolean {
+  return gradientBoundBits(batch, sites) < Math.log2(BFV_PLAIN_MODULUS / 2);
+}
+
+export function clip(v: number, limit: number): number {
+  return v > limit ? limit : v < -limit ? -limit : v;
+}
+
+/** Feature-major residues of clipped rows: value (f, i) at f * rows.length + i. */
+export function encodeFeatureMatrix(rows: readonly Float64Array[], width: number): Float64Array {
+  const out = new Float64Array(rows.length * width);
+  rows.forEach((row, i) => {
+    if (row.length !== width) throw new RangeError(`feature row ${i} has ${row.length} values; expected ${width}`);
+    for (let f = 0; f < width; f++) out[f * rows.length + i] = encodeFixed(clip(row[f]!, FEATURE_CLIP), FEATURE_SCALE_BITS);
+  });
+  return out;
+}
