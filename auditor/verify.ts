@@ -73,7 +73,7 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
   const notices: string[] = [];
   const info = await reader.info();
   const saved = loadState(opts.stateFile);
-  const state = pin(saved, opts.trustFile, info, findings, notices);
+  let state = pin(saved, opts.trustFile, info, findings, notices);
   const base = {
     origin: state.origin, logKey: state.logKey, firstUse: saved === undefined && opts.trustFile === undefined, notices,
     previousSize: trustedCheckpoint(saved)?.size ?? 0, newEntries: 0, entriesByKind: {}, signaturesChecked: 0,
@@ -98,11 +98,6 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
   const next = opened.checkpoint;
   const from = trusted ? Math.min(trusted.size, next.size) : 0;
   const proof = trusted && trusted.size > 0 && next.size > trusted.size ? await reader.consistencyProof(trusted.size, next.size) : [];
-  const witnesses = witnessKeys(state);
-  const quorum = opts.quorum ?? witnesses.length;
-  const report = auditLog({ log, ...(trusted ? { trusted } : {}), newCheckpoint: final, witnesses, quorum, consistencyProof: proof, entries: { start: next.size, items: [] } });
-  for (const f of report.findings) findings.push({ ...f });
-
   let items: Uint8Array[] = [];
   try {
     items = await reader.entries(from, next.size);
@@ -114,6 +109,11 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
   }
   const range = await recomputeRoot(saved, trusted, items, next, findings);
   const { byKind, signatures } = checkEntries(from, items, findings);
+  if (!opts.trustFile) state = confirmNewWitnesses(saved, state, range ? items : [], notices);
+  const witnesses = witnessKeys(state);
+  const quorum = opts.quorum ?? witnesses.length;
+  const report = auditLog({ log, ...(trusted ? { trusted } : {}), newCheckpoint: final, witnesses, quorum, consistencyProof: proof, entries: { start: next.size, items: [] } });
+  for (const f of report.findings) findings.push({ ...f });
 
   const nodes = Object.entries(state.witnesses).flatMap(([, w]) => {
     const live = info.witnesses.find((x) => x.site === w.site);
@@ -165,8 +165,34 @@ function pin(
     if (pinned && pinned.key !== key) {
       findings.push({ code: 'TRUST_CHANGED', message: `witness ${w.name} now presents key ${key.slice(0, 16)}..., but ${pinned.key.slice(0, 16)}... is pinned; refusing to verify` });
     } else if (!pinned && !trustFile) {
-      witnesses[w.name] = { site: w.site, key };
-      notices.push(`pinned witness ${w.name} (node ${w.site}) key ${key.slice(0, 16)}... (trust on first use)`);
+      witnesses[w.name] = { site: w.site, key }; // kept only if the verified log holds its registration
+    }
+  }
+  return { ...state, witnesses };
+}
+
+/**
+ * A witness the coordinator names for the first time is pinned only if the verified log holds
+ * that node's signed registration under the same key: otherwise a coordinator could invent
+ * witnesses and cosign for them. One whose registration is not yet covered waits a run.
+ */
+function confirmNewWitnesses(saved: AuditorState | undefined, state: AuditorState, verifiedItems: readonly Uint8Array[], notices: string[]): AuditorState {
+  const registered = new Set<string>();
+  for (const bytes of verifiedItems) {
+    const d = decodeEntry(bytes);
+    if (d.ok && d.entry.kind === 'node-registration' && entryProblem(d.entry) === undefined && entrySignatureProblem(d.entry) === undefined) {
+      registered.add(`${String(d.entry.body['site'])} ${String(d.entry.body['identityKey'])}`);
+    }
+  }
+  const witnesses: Record<string, PinnedWitness> = {};
+  for (const [name, w] of Object.entries(state.witnesses)) {
+    if (saved?.witnesses[name]) {
+      witnesses[name] = w;
+    } else if (registered.has(`${w.site} ${w.key}`)) {
+      witnesses[name] = w;
+      notices.push(`pinned witness ${name} (node ${w.site}) key ${w.key.slice(0, 16)}... (trust on first use; its signed registration is in the log)`);
+    } else {
+      notices.push(`witness ${name} (node ${w.site}) not pinned: no signed registration under its key in the verified log yet`);
     }
   }
   return { ...state, witnesses };

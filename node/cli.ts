@@ -13,6 +13,8 @@ import { startNode, type NodeRuntimeInfo } from './server.js';
 import { NodeStore } from './store.js';
 import { uploadFile } from './upload.js';
 import { storedAlarms } from './witness-loop.js';
+import { dataNodeClient, nodeAuditClient } from '../lib/clients.js';
+import { call } from '../lib/grpc.js';
 
 interface IngestFlags {
   data?: string;
@@ -101,10 +103,23 @@ export function registerNodeCommands(program: Command): void {
 
   node.command('status')
     .description('what the node holds: site, record counts, feature catalogue (never values)')
-    .requiredOption('--data <dir>', 'the node\'s data folder (the node must not be running)')
+    .requiredOption('--data <dir>', 'the node\'s data folder (while the node runs: its health and witness alarms only)')
     .option('--json', 'print as JSON')
     .action((flags: { data: string; json?: boolean }) => runCommand(async () => {
-      const store = await NodeStore.open(flags.data);
+      let store: NodeStore;
+      try {
+        store = await NodeStore.open(flags.data);
+      } catch (err) {
+        // A running node holds the store: its witness alarms still matter, so ask it.
+        const info = runningNodeInfo(flags.data);
+        if (!(err instanceof FedcreditError && err.code === 'STORE_LOCKED' && info)) throw err;
+        const witness = await runningWitnessStatus(info.address);
+        emit(Boolean(flags.json), { site: info.site, running: info.address, ...witness }, () => [
+          `site ${info.site} is running at ${info.address}; health ${witness.health} (stop it for counts and catalogue)`,
+          ...witness.alarms.map((a) => `ALARM ${a.time} ${a.code}: ${a.reason}`),
+        ].join('\n'));
+        return;
+      }
       try {
         const meta = await store.getMeta();
         const ingests = await store.listIngests();
@@ -152,6 +167,18 @@ async function ingestSomewhere(flags: IngestFlags, options: IngestOptions) {
   } finally {
     if (!flags.json) endProgress();
     await store.close();
+  }
+}
+
+async function runningWitnessStatus(address: string): Promise<{ health: string; alarms: { code: string; reason: string; time: string }[] }> {
+  const audit = nodeAuditClient(address);
+  const node = dataNodeClient(address);
+  try {
+    const [health, status] = await Promise.all([call(node, node.Health, {}), call(audit, audit.GetWitnessStatus, {})]);
+    return { health: health.status, alarms: status.alarms.map((a) => ({ code: a.code, reason: a.reason, time: new Date(Number(a.timeMs)).toISOString() })) };
+  } finally {
+    audit.close();
+    node.close();
   }
 }
 

@@ -158,9 +158,16 @@ async function registerWithRetry(
           signature: Buffer.from(signature),
         }, 5_000);
         log(`registered with coordinator ${coordinator} (log entry ${res.logIndex})`);
-        await onRegistered(registration, signature, Number(res.logIndex));
+        try {
+          await onRegistered(registration, signature, Number(res.logIndex));
+        } catch (recordErr) {
+          // Registered, but the node's own record of it failed: auditors will report the gap.
+          log(`could not keep the served record of this registration: ${(recordErr as Error).message}`);
+          throw recordErr;
+        }
         return;
       } catch (err) {
+        if (!(err instanceof FedcreditError)) throw err;
         // A refusal is final (wrong key, bad clock); only an unreachable coordinator is worth retrying.
         if (!(err instanceof FedcreditError) || err.code !== 'UNAVAILABLE') {
           log(`coordinator ${coordinator} refused the registration: ${(err as Error).message}`);

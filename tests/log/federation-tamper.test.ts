@@ -156,6 +156,9 @@ describe('tampering with the coordinator\'s LevelDB store', () => {
     expect(nodes[1]!.logLines.join('\n')).toMatch(/ALARM: \[node power\] .*ROLLBACK: checkpoint size 2 is smaller than the already cosigned size 3/);
     const known = await auditVerify({ coordinator: coordinator.address, stateFile: goodState });
     expect(codes(known)).toContain('ROLLBACK');
+    const live = await runCli(['node', 'status', '--data', path.join(dir, 'node-power')]);
+    expect(live.stdout).toMatch(/site power is running at .*; health ALARM/);
+    expect(live.stdout).toMatch(/ALARM .* ROLLBACK: /);
     await nodes[1]!.stop();
     const status = await runCli(['node', 'status', '--data', path.join(dir, 'node-power')]);
     expect(status.code).toBe(0);

@@ -30,11 +30,11 @@ let address: string;
 let logs: Record<View, CoordinatorLog>;
 const nodes: SpawnedParty[] = [];
 const view: Record<string, View> = { tax: 'A', power: 'B' };
+const registered = new Map<string, WitnessNode>();
 
 /** Test-only malicious coordinator: a view per witness, remembered per connection for its follow-up calls. */
 async function startSplitViewCoordinator(): Promise<void> {
   const identity = generateIdentity();
-  const registered = new Map<string, WitnessNode>();
   const witnesses = async () => [...registered.values()];
   const open = (name: View) => CoordinatorLog.open({ dataDir: path.join(dir, `log-${name}`), identity, witnessQuorum: 1, checkpointIntervalMs: 100, witnesses, log: () => undefined });
   logs = { A: await open('A'), B: await open('B') };
@@ -98,7 +98,11 @@ describe('two different checkpoints of the same size shown to two witnesses', ()
   it('each view has only its own witness\'s cosignature: the auditor reports the missing quorum', async () => {
     expect(await logs.A.store.latestCosignedCheckpoint()).toContain('tax.witness.fedcredit');
     expect(await logs.B.store.latestCosignedCheckpoint()).toContain('power.witness.fedcredit');
+    // The coordinator also names a witness it made up, with no registration in the log.
+    registered.set('ghost', { site: 'ghost', address: '127.0.0.1:1', publicKey: generateIdentity().publicKey });
     const summary = await auditVerify({ coordinator: address, stateFile: path.join(dir, 'auditor.json') });
+    registered.delete('ghost');
+    expect(summary.notices).toContain('witness ghost.witness.fedcredit (node ghost) not pinned: no signed registration under its key in the verified log yet');
     expect(summary.ok).toBe(false);
     const quorum = summary.findings.find((f) => f.code === 'QUORUM_NOT_MET');
     expect(quorum?.message).toMatch(/1 of 2 required witness cosignatures verify \(valid: tax.witness.fedcredit\)/);
