@@ -214,8 +214,10 @@ export class BfvCoeffContext {
   /**
    * For each feature f: sum over chunks c of d_c * x~_{f,c}, switched to the lowest level, plus
    * masks[f] in coefficient 0, as a coefficient-0 share. `features[f][c]` pairs with `d[c]`.
+   * `output: 'ciphertext'` returns the whole ciphertext instead (tests and noise diagnostics:
+   * its other coefficients carry cross terms and must never be sent).
    */
-  maskedInnerProducts(d: readonly Uint8Array[], features: readonly (readonly PreparedFeature[])[], masks: Float64Array): Uint8Array[] {
+  maskedInnerProducts(d: readonly Uint8Array[], features: readonly (readonly PreparedFeature[])[], masks: Float64Array, output: WireKind = 'share'): Uint8Array[] {
     if (features.length !== masks.length) throw new RangeError(`${features.length} features but ${masks.length} masks; give one mask per feature`);
     return this.#run('masked inner products', (own) => {
       const chunks = d.map((bytes, c) => {
@@ -241,7 +243,7 @@ export class BfvCoeffContext {
         const result = acc === undefined ? this.#encryptZero(level, own) : own(made(this.#evaluator.cipherTransformFromNtt(acc), 'cipherTransformFromNtt'));
         const low = this.#switchTo(result, this.lastLevel, own);
         this.#evaluator.addPlain(low, own(this.#plain(Float64Array.of(masks[f]!))), low);
-        return this.#save(low, 'share');
+        return this.#save(low, output);
       });
     });
   }

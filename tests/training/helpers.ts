@@ -75,3 +75,18 @@ export function centralizedAuc(f: Federation, params: TrainingParams): number {
   const rows = pool('validation');
   return auc(rows.map((r) => predictLogit(model, r)), f.bank.validationLabels);
 }
+
+/** A simulated federation (sim/ + node/features/) on the three-site intersection. */
+export async function simulatedFederation(enterprises: number, seed: number): Promise<Federation> {
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { generateFederation, buildBaselineDataset } = await import('../../sim/index.js');
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-vfl-'));
+  try {
+    await generateFederation({ enterprises, seed, outDir });
+    const d = buildBaselineDataset(outDir);
+    return federate([{ name: 'bank', rows: d.bank }, { name: 'tax', rows: d.tax }, { name: 'power', rows: d.power }], [...d.labels], 0.3, seed);
+  } finally {
+    fs.rmSync(outDir, { recursive: true, force: true });
+  }
+}

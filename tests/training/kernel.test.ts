@@ -96,3 +96,47 @@ describe('BFV coefficient kernel', () => {
     expect(checkWire(new Uint8Array(3), ctx.shape).ok).toBe(false);
   });
 });
+
+describe('noise, bounds and masking', () => {
+  it('worst-case sums over 106,496 samples fit in t, and the noise budget stays positive with margin', async () => {
+    const { batchFitsPlainModulus, gradientBoundBits, PARTIAL_CLIP, FEATURE_CLIP } = await import('../../training/fixed-point.js');
+    const chunks = 13; // 13 x 8192 = 106,496 samples
+    expect(batchFitsPlainModulus(chunks * N)).toBe(true);
+    expect(gradientBoundBits(chunks * N)).toBeLessThan(Math.log2(T / 2));
+    // Extreme residuals and features, all of one sign: the largest possible coefficient.
+    const dMax = Math.round((3 * PARTIAL_CLIP + 2) * 2 ** 12);
+    const xMax = FEATURE_CLIP * 2 ** 10;
+    const dChunk = new Float64Array(N).fill(dMax);
+    const xChunk = new Float64Array(N).fill(xMax);
+    const dCt = ctx.encrypt(dChunk, 1);
+    const budgetFresh = ctx.noiseBudget(dCt);
+    const prepared = ctx.prepareFeature(xChunk, 1);
+    const [full] = ctx.maskedInnerProducts(Array(chunks).fill(dCt), [Array(chunks).fill(prepared)], Float64Array.of(0), 'ciphertext');
+    prepared.delete();
+    const budget = ctx.noiseBudget(full!);
+    console.log(`noise budget: fresh at level 1 ${budgetFresh} bits, after 13-chunk inner product and switch to level 2: ${budget} bits`);
+    expect(budget).toBeGreaterThanOrEqual(16);
+    const [coefficient0] = ctx.decrypt(full!, 1);
+    expect(fromResidue(coefficient0!)).toBe(chunks * N * dMax * xMax);
+  });
+
+  it('decrypted masked shares are uniform mod t whatever the gradient; unmasking recovers it', () => {
+    const d = Float64Array.from({ length: N }, (_, i) => toResidue((i % 7) - 3));
+    const x = Float64Array.from({ length: N }, (_, i) => toResidue((i % 5) - 2));
+    let truth = 0;
+    for (let i = 0; i < N; i++) truth += fromResidue(d[i]!) * fromResidue(x[i]!);
+    const dCt = ctx.encrypt(d, 1);
+    const prepared = ctx.prepareFeature(x, 1);
+    const count = 48;
+    const masks = randomResidues(count);
+    const shares = ctx.maskedInnerProducts([dCt], Array.from({ length: count }, () => [prepared]), masks);
+    prepared.delete();
+    const seen = shares.map((s) => ctx.decrypt(s, 1)[0]!);
+    seen.forEach((v, i) => expect(fromResidue(subResidue(v, masks[i]!))).toBe(truth));
+    // What the key holder sees: never the gradient, spread over [0, t) (KS distance to uniform).
+    expect(seen.every((v) => v !== toResidue(truth))).toBe(true);
+    const sorted = seen.map((v) => v / T).sort((a, b) => a - b);
+    const ks = Math.max(...sorted.map((u, i) => Math.max(Math.abs(u - i / count), Math.abs(u - (i + 1) / count))));
+    expect(ks).toBeLessThan(0.3);
+  });
+});
