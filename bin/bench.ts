@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { formatBenchTable, type BenchRow } from '../bench/report.js';
 import { benchCkks } from '../bench/ckks.js';
 import { benchLog } from '../bench/log.js';
+import { benchPsi } from '../bench/psi.js';
 import { benchAudit } from '../bench/audit.js';
 import { benchSim } from '../bench/sim.js';
 
@@ -16,6 +17,7 @@ const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   log: () => benchLog(),
   audit: () => benchAudit(),
   ckks: () => benchCkks(),
+  psi: () => benchPsi(),
 };
 
 const program = new Command()

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { registerAuditCommands } from '../auditor/cli.js';
+import { registerAlignCommand } from '../coordinator/alignment-cli.js';
 import { registerCoordinatorCommands } from '../coordinator/cli.js';
 import { registerNodeCommands } from '../node/cli.js';
 import { registerSimCommands } from '../sim/cli.js';
@@ -21,6 +22,7 @@ registerNodeCommands(program);
 registerCoordinatorCommands(program);
 registerAuditCommands(program);
 registerSimCommands(program);
+registerAlignCommand(program);
 registerDemoCommand(program);
 
 await program.parseAsync(process.argv);

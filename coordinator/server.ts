@@ -9,6 +9,8 @@ import { FedcreditError } from '../lib/errors.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
 import type { CoordinatorHandlers } from '../proto/gen/fedcredit/v1/Coordinator.js';
 import { NodeRegistry } from './registry.js';
+import { AlignmentCoordinator } from './alignment.js';
+import type { PsiEnvelope__Output } from '../proto/gen/fedcredit/v1/PsiEnvelope.js';
 import { CoordinatorLog, transparencyLogHandlers } from './log-service.js';
 import { nodeRegistrationEntry } from '../lib/log-entries.js';
 
@@ -26,6 +28,8 @@ export interface CoordinatorOptions {
   witnessQuorum?: number;
   /** How often a new checkpoint is signed when the log grew (ms). */
   checkpointIntervalMs?: number;
+  /** Observer of every PSI envelope the coordinator relays (metrics, transcript tests); sees what the coordinator sees. */
+  onRelay?: (env: PsiEnvelope__Output) => void;
 }
 
 export interface RunningCoordinator {
@@ -50,6 +54,12 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     ...(opts.witnessQuorum ? { witnessQuorum: opts.witnessQuorum } : {}),
     ...(opts.checkpointIntervalMs ? { checkpointIntervalMs: opts.checkpointIntervalMs } : {}),
     witnesses: async () => (await registry.list()).map((n) => ({ site: n.site, address: n.address, publicKey: Buffer.from(n.identityPublicKeyHex, 'hex') })),
+  });
+
+  let listeningAddress = '';
+  const alignment = await AlignmentCoordinator.open({
+    dataDir: opts.dataDir, registry, transparencyLog, relayAddress: () => listeningAddress, log,
+    ...(opts.onRelay ? { onRelay: opts.onRelay } : {}),
   });
 
   const handlers: CoordinatorHandlers = {
@@ -112,8 +122,10 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const server = newServer();
   server.addService(loadProto().fedcredit.v1.Coordinator.service, handlers);
   server.addService(loadProto().fedcredit.v1.TransparencyLog.service, transparencyLogHandlers(transparencyLog, log));
+  server.addService(loadProto().fedcredit.v1.Alignment.service, alignment.handlers());
   const host = opts.host ?? '127.0.0.1';
   const port = await startServer(server, `${host}:${opts.port ?? 0}`);
+  listeningAddress = `${host}:${port}`;
   log(`listening on ${host}:${port}`);
   return {
     port,
@@ -123,6 +135,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     stop: async () => {
       clearInterval(poller);
       await stopServer(server);
+      await alignment.close();
       await transparencyLog.close();
       await registry.close();
     },

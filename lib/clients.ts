@@ -6,6 +6,8 @@ import * as grpc from '@grpc/grpc-js';
 import { channelOptions, loadProto } from './grpc.js';
 import type { DataNodeClient } from '../proto/gen/fedcredit/v1/DataNode.js';
 import type { CoordinatorClient } from '../proto/gen/fedcredit/v1/Coordinator.js';
+import type { AlignmentClient } from '../proto/gen/fedcredit/v1/Alignment.js';
+import type { NodeAlignmentClient } from '../proto/gen/fedcredit/v1/NodeAlignment.js';
 import type { NodeAuditClient } from '../proto/gen/fedcredit/v1/NodeAudit.js';
 import type { TransparencyLogClient } from '../proto/gen/fedcredit/v1/TransparencyLog.js';
 
@@ -27,4 +29,14 @@ export function transparencyLogClient(address: string): TransparencyLogClient {
 export function nodeAuditClient(address: string): NodeAuditClient {
   const proto = loadProto();
   return new proto.fedcredit.v1.NodeAudit(address, grpc.credentials.createInsecure(), channelOptions);
+}
+
+export function coordinatorAlignmentClient(address: string): AlignmentClient {
+  const proto = loadProto();
+  return new proto.fedcredit.v1.Alignment(address, grpc.credentials.createInsecure(), channelOptions);
+}
+
+export function nodeAlignmentClient(address: string): NodeAlignmentClient {
+  const proto = loadProto();
+  return new proto.fedcredit.v1.NodeAlignment(address, grpc.credentials.createInsecure(), channelOptions);
 }

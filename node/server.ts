@@ -13,6 +13,7 @@ import { SerialQueue } from '../lib/serial-queue.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
 import { loadOrCreateX25519KeyPair } from '../crypto/x25519.js';
 import { dataNodeHandlers } from './service.js';
+import { AlignmentHost } from './alignment.js';
 import { NodeStore } from './store.js';
 import { nodeAuditHandlers } from './audit-service.js';
 import { ServedRecordBook } from './served-record.js';
@@ -84,6 +85,13 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   server.addService(loadProto().fedcredit.v1.NodeAudit.service, nodeAuditHandlers({
     site: opts.site, identityPublicKey: identity.publicKey, book: servedRecords, witness: () => witness, log,
   }));
+  const alignment = new AlignmentHost({
+    store, site: opts.site, identity, sealingKeys, log,
+    recordServed: async (entry, logIndex) => {
+      await servedRecords.record({ entry, requester: 'coordinator', logIndex });
+    },
+  });
+  server.addService(loadProto().fedcredit.v1.NodeAlignment.service, alignment.handlers());
   const host = opts.host ?? '127.0.0.1';
   let port: number;
   try {
@@ -120,6 +128,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       stopped = true;
       await witness?.stop();
       await stopServer(server);
+      await alignment.close();
       await store.close();
       fs.rmSync(infoPath, { force: true });
     },

@@ -9,6 +9,7 @@
  * - `loan`    loan id -> credit code, to keep loan ids unique and tie repayments to loans
  * - `feat`    Float64 bytes: the feature vector per enterprise (catalogue order)
  * - `label`   '0' | '1': the label per enterprise, at the label-holding site only
+ * - `align`   JSON: committed alignments (node/alignment.ts), the agreed ID order and split
  *
  * Raw records never leave this store except as aggregates computed by this node's own code.
  */
@@ -59,6 +60,20 @@ export interface StoreMeta {
 
 type JsonValue = unknown;
 
+/** A committed alignment as stored; node/alignment.ts defines and fills it. */
+export interface StoredAlignmentRecord {
+  alignmentId: string;
+  ring: string[];
+  ids: string[];
+  train: string[];
+  validation: string[];
+  digest: string;
+  splitSeed: string;
+  validationFraction: number;
+  logIndex: number;
+  createdAt: string;
+}
+
 export class NodeStore {
   readonly dataDir: string;
   readonly db: Level<string, string>;
@@ -68,6 +83,7 @@ export class NodeStore {
   readonly loans;
   readonly features;
   readonly labels;
+  readonly alignments;
 
   private constructor(dataDir: string, db: Level<string, string>) {
     this.dataDir = dataDir;
@@ -78,6 +94,7 @@ export class NodeStore {
     this.loans = db.sublevel<string, string>('loan', { valueEncoding: 'utf8' });
     this.features = db.sublevel<string, Uint8Array>('feat', { valueEncoding: 'view' });
     this.labels = db.sublevel<string, string>('label', { valueEncoding: 'utf8' });
+    this.alignments = db.sublevel<string, StoredAlignmentRecord>('align', { valueEncoding: 'json' });
   }
 
   /**

@@ -1,8 +1,14 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AlignmentClient as _fedcredit_v1_AlignmentClient, AlignmentDefinition as _fedcredit_v1_AlignmentDefinition } from './fedcredit/v1/Alignment.js';
+import type { AlignmentList as _fedcredit_v1_AlignmentList, AlignmentList__Output as _fedcredit_v1_AlignmentList__Output } from './fedcredit/v1/AlignmentList.js';
+import type { AlignmentProgress as _fedcredit_v1_AlignmentProgress, AlignmentProgress__Output as _fedcredit_v1_AlignmentProgress__Output } from './fedcredit/v1/AlignmentProgress.js';
+import type { AlignmentRef as _fedcredit_v1_AlignmentRef, AlignmentRef__Output as _fedcredit_v1_AlignmentRef__Output } from './fedcredit/v1/AlignmentRef.js';
+import type { AlignmentSummary as _fedcredit_v1_AlignmentSummary, AlignmentSummary__Output as _fedcredit_v1_AlignmentSummary__Output } from './fedcredit/v1/AlignmentSummary.js';
 import type { Catalogue as _fedcredit_v1_Catalogue, Catalogue__Output as _fedcredit_v1_Catalogue__Output } from './fedcredit/v1/Catalogue.js';
 import type { CheckpointResponse as _fedcredit_v1_CheckpointResponse, CheckpointResponse__Output as _fedcredit_v1_CheckpointResponse__Output } from './fedcredit/v1/CheckpointResponse.js';
+import type { CommitAlignmentResponse as _fedcredit_v1_CommitAlignmentResponse, CommitAlignmentResponse__Output as _fedcredit_v1_CommitAlignmentResponse__Output } from './fedcredit/v1/CommitAlignmentResponse.js';
 import type { ConsistencyProofRequest as _fedcredit_v1_ConsistencyProofRequest, ConsistencyProofRequest__Output as _fedcredit_v1_ConsistencyProofRequest__Output } from './fedcredit/v1/ConsistencyProofRequest.js';
 import type { CoordinatorClient as _fedcredit_v1_CoordinatorClient, CoordinatorDefinition as _fedcredit_v1_CoordinatorDefinition } from './fedcredit/v1/Coordinator.js';
 import type { DataNodeClient as _fedcredit_v1_DataNodeClient, DataNodeDefinition as _fedcredit_v1_DataNodeDefinition } from './fedcredit/v1/DataNode.js';
@@ -21,19 +27,28 @@ import type { InclusionProofRequest as _fedcredit_v1_InclusionProofRequest, Incl
 import type { IngestChunk as _fedcredit_v1_IngestChunk, IngestChunk__Output as _fedcredit_v1_IngestChunk__Output } from './fedcredit/v1/IngestChunk.js';
 import type { IngestOptions as _fedcredit_v1_IngestOptions, IngestOptions__Output as _fedcredit_v1_IngestOptions__Output } from './fedcredit/v1/IngestOptions.js';
 import type { IngestReport as _fedcredit_v1_IngestReport, IngestReport__Output as _fedcredit_v1_IngestReport__Output } from './fedcredit/v1/IngestReport.js';
+import type { JoinAlignmentRequest as _fedcredit_v1_JoinAlignmentRequest, JoinAlignmentRequest__Output as _fedcredit_v1_JoinAlignmentRequest__Output } from './fedcredit/v1/JoinAlignmentRequest.js';
+import type { JoinAlignmentResponse as _fedcredit_v1_JoinAlignmentResponse, JoinAlignmentResponse__Output as _fedcredit_v1_JoinAlignmentResponse__Output } from './fedcredit/v1/JoinAlignmentResponse.js';
+import type { ListAlignmentsRequest as _fedcredit_v1_ListAlignmentsRequest, ListAlignmentsRequest__Output as _fedcredit_v1_ListAlignmentsRequest__Output } from './fedcredit/v1/ListAlignmentsRequest.js';
 import type { ListNodesRequest as _fedcredit_v1_ListNodesRequest, ListNodesRequest__Output as _fedcredit_v1_ListNodesRequest__Output } from './fedcredit/v1/ListNodesRequest.js';
 import type { LogInfo as _fedcredit_v1_LogInfo, LogInfo__Output as _fedcredit_v1_LogInfo__Output } from './fedcredit/v1/LogInfo.js';
+import type { NodeAlignmentClient as _fedcredit_v1_NodeAlignmentClient, NodeAlignmentDefinition as _fedcredit_v1_NodeAlignmentDefinition } from './fedcredit/v1/NodeAlignment.js';
 import type { NodeAuditClient as _fedcredit_v1_NodeAuditClient, NodeAuditDefinition as _fedcredit_v1_NodeAuditDefinition } from './fedcredit/v1/NodeAudit.js';
 import type { NodeList as _fedcredit_v1_NodeList, NodeList__Output as _fedcredit_v1_NodeList__Output } from './fedcredit/v1/NodeList.js';
 import type { NodeStatus as _fedcredit_v1_NodeStatus, NodeStatus__Output as _fedcredit_v1_NodeStatus__Output } from './fedcredit/v1/NodeStatus.js';
+import type { PeerKeys as _fedcredit_v1_PeerKeys, PeerKeys__Output as _fedcredit_v1_PeerKeys__Output } from './fedcredit/v1/PeerKeys.js';
 import type { ProofResponse as _fedcredit_v1_ProofResponse, ProofResponse__Output as _fedcredit_v1_ProofResponse__Output } from './fedcredit/v1/ProofResponse.js';
+import type { PsiEnvelope as _fedcredit_v1_PsiEnvelope, PsiEnvelope__Output as _fedcredit_v1_PsiEnvelope__Output } from './fedcredit/v1/PsiEnvelope.js';
 import type { RecordCount as _fedcredit_v1_RecordCount, RecordCount__Output as _fedcredit_v1_RecordCount__Output } from './fedcredit/v1/RecordCount.js';
 import type { RecordCounts as _fedcredit_v1_RecordCounts, RecordCounts__Output as _fedcredit_v1_RecordCounts__Output } from './fedcredit/v1/RecordCounts.js';
 import type { RegisterNodeRequest as _fedcredit_v1_RegisterNodeRequest, RegisterNodeRequest__Output as _fedcredit_v1_RegisterNodeRequest__Output } from './fedcredit/v1/RegisterNodeRequest.js';
 import type { RegisterNodeResponse as _fedcredit_v1_RegisterNodeResponse, RegisterNodeResponse__Output as _fedcredit_v1_RegisterNodeResponse__Output } from './fedcredit/v1/RegisterNodeResponse.js';
+import type { RelayAck as _fedcredit_v1_RelayAck, RelayAck__Output as _fedcredit_v1_RelayAck__Output } from './fedcredit/v1/RelayAck.js';
 import type { RowProblem as _fedcredit_v1_RowProblem, RowProblem__Output as _fedcredit_v1_RowProblem__Output } from './fedcredit/v1/RowProblem.js';
+import type { RunAlignmentRequest as _fedcredit_v1_RunAlignmentRequest, RunAlignmentRequest__Output as _fedcredit_v1_RunAlignmentRequest__Output } from './fedcredit/v1/RunAlignmentRequest.js';
 import type { ServedRecord as _fedcredit_v1_ServedRecord, ServedRecord__Output as _fedcredit_v1_ServedRecord__Output } from './fedcredit/v1/ServedRecord.js';
 import type { ServedRecordsResponse as _fedcredit_v1_ServedRecordsResponse, ServedRecordsResponse__Output as _fedcredit_v1_ServedRecordsResponse__Output } from './fedcredit/v1/ServedRecordsResponse.js';
+import type { SiteSetSize as _fedcredit_v1_SiteSetSize, SiteSetSize__Output as _fedcredit_v1_SiteSetSize__Output } from './fedcredit/v1/SiteSetSize.js';
 import type { SubmitCosignatureRequest as _fedcredit_v1_SubmitCosignatureRequest, SubmitCosignatureRequest__Output as _fedcredit_v1_SubmitCosignatureRequest__Output } from './fedcredit/v1/SubmitCosignatureRequest.js';
 import type { SubmitCosignatureResponse as _fedcredit_v1_SubmitCosignatureResponse, SubmitCosignatureResponse__Output as _fedcredit_v1_SubmitCosignatureResponse__Output } from './fedcredit/v1/SubmitCosignatureResponse.js';
 import type { TransparencyLogClient as _fedcredit_v1_TransparencyLogClient, TransparencyLogDefinition as _fedcredit_v1_TransparencyLogDefinition } from './fedcredit/v1/TransparencyLog.js';
@@ -48,8 +63,14 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   fedcredit: {
     v1: {
+      Alignment: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_AlignmentClient> & { service: _fedcredit_v1_AlignmentDefinition }
+      AlignmentList: MessageTypeDefinition<_fedcredit_v1_AlignmentList, _fedcredit_v1_AlignmentList__Output>
+      AlignmentProgress: MessageTypeDefinition<_fedcredit_v1_AlignmentProgress, _fedcredit_v1_AlignmentProgress__Output>
+      AlignmentRef: MessageTypeDefinition<_fedcredit_v1_AlignmentRef, _fedcredit_v1_AlignmentRef__Output>
+      AlignmentSummary: MessageTypeDefinition<_fedcredit_v1_AlignmentSummary, _fedcredit_v1_AlignmentSummary__Output>
       Catalogue: MessageTypeDefinition<_fedcredit_v1_Catalogue, _fedcredit_v1_Catalogue__Output>
       CheckpointResponse: MessageTypeDefinition<_fedcredit_v1_CheckpointResponse, _fedcredit_v1_CheckpointResponse__Output>
+      CommitAlignmentResponse: MessageTypeDefinition<_fedcredit_v1_CommitAlignmentResponse, _fedcredit_v1_CommitAlignmentResponse__Output>
       ConsistencyProofRequest: MessageTypeDefinition<_fedcredit_v1_ConsistencyProofRequest, _fedcredit_v1_ConsistencyProofRequest__Output>
       Coordinator: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_CoordinatorClient> & { service: _fedcredit_v1_CoordinatorDefinition }
       DataNode: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_DataNodeClient> & { service: _fedcredit_v1_DataNodeDefinition }
@@ -68,19 +89,28 @@ export interface ProtoGrpcType {
       IngestChunk: MessageTypeDefinition<_fedcredit_v1_IngestChunk, _fedcredit_v1_IngestChunk__Output>
       IngestOptions: MessageTypeDefinition<_fedcredit_v1_IngestOptions, _fedcredit_v1_IngestOptions__Output>
       IngestReport: MessageTypeDefinition<_fedcredit_v1_IngestReport, _fedcredit_v1_IngestReport__Output>
+      JoinAlignmentRequest: MessageTypeDefinition<_fedcredit_v1_JoinAlignmentRequest, _fedcredit_v1_JoinAlignmentRequest__Output>
+      JoinAlignmentResponse: MessageTypeDefinition<_fedcredit_v1_JoinAlignmentResponse, _fedcredit_v1_JoinAlignmentResponse__Output>
+      ListAlignmentsRequest: MessageTypeDefinition<_fedcredit_v1_ListAlignmentsRequest, _fedcredit_v1_ListAlignmentsRequest__Output>
       ListNodesRequest: MessageTypeDefinition<_fedcredit_v1_ListNodesRequest, _fedcredit_v1_ListNodesRequest__Output>
       LogInfo: MessageTypeDefinition<_fedcredit_v1_LogInfo, _fedcredit_v1_LogInfo__Output>
+      NodeAlignment: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeAlignmentClient> & { service: _fedcredit_v1_NodeAlignmentDefinition }
       NodeAudit: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeAuditClient> & { service: _fedcredit_v1_NodeAuditDefinition }
       NodeList: MessageTypeDefinition<_fedcredit_v1_NodeList, _fedcredit_v1_NodeList__Output>
       NodeStatus: MessageTypeDefinition<_fedcredit_v1_NodeStatus, _fedcredit_v1_NodeStatus__Output>
+      PeerKeys: MessageTypeDefinition<_fedcredit_v1_PeerKeys, _fedcredit_v1_PeerKeys__Output>
       ProofResponse: MessageTypeDefinition<_fedcredit_v1_ProofResponse, _fedcredit_v1_ProofResponse__Output>
+      PsiEnvelope: MessageTypeDefinition<_fedcredit_v1_PsiEnvelope, _fedcredit_v1_PsiEnvelope__Output>
       RecordCount: MessageTypeDefinition<_fedcredit_v1_RecordCount, _fedcredit_v1_RecordCount__Output>
       RecordCounts: MessageTypeDefinition<_fedcredit_v1_RecordCounts, _fedcredit_v1_RecordCounts__Output>
       RegisterNodeRequest: MessageTypeDefinition<_fedcredit_v1_RegisterNodeRequest, _fedcredit_v1_RegisterNodeRequest__Output>
       RegisterNodeResponse: MessageTypeDefinition<_fedcredit_v1_RegisterNodeResponse, _fedcredit_v1_RegisterNodeResponse__Output>
+      RelayAck: MessageTypeDefinition<_fedcredit_v1_RelayAck, _fedcredit_v1_RelayAck__Output>
       RowProblem: MessageTypeDefinition<_fedcredit_v1_RowProblem, _fedcredit_v1_RowProblem__Output>
+      RunAlignmentRequest: MessageTypeDefinition<_fedcredit_v1_RunAlignmentRequest, _fedcredit_v1_RunAlignmentRequest__Output>
       ServedRecord: MessageTypeDefinition<_fedcredit_v1_ServedRecord, _fedcredit_v1_ServedRecord__Output>
       ServedRecordsResponse: MessageTypeDefinition<_fedcredit_v1_ServedRecordsResponse, _fedcredit_v1_ServedRecordsResponse__Output>
+      SiteSetSize: MessageTypeDefinition<_fedcredit_v1_SiteSetSize, _fedcredit_v1_SiteSetSize__Output>
       SubmitCosignatureRequest: MessageTypeDefinition<_fedcredit_v1_SubmitCosignatureRequest, _fedcredit_v1_SubmitCosignatureRequest__Output>
       SubmitCosignatureResponse: MessageTypeDefinition<_fedcredit_v1_SubmitCosignatureResponse, _fedcredit_v1_SubmitCosignatureResponse__Output>
       TransparencyLog: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_TransparencyLogClient> & { service: _fedcredit_v1_TransparencyLogDefinition }

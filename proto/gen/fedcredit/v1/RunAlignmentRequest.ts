@@ -1,0 +1,14 @@
+// Original file: proto/fedcredit/v1/alignment.proto
+
+
+export interface RunAlignmentRequest {
+  'sites'?: (string)[];
+  'validationFraction'?: (number | string);
+  'splitSeed'?: (string);
+}
+
+export interface RunAlignmentRequest__Output {
+  'sites': (string)[];
+  'validationFraction': (number);
+  'splitSeed': (string);
+}
