@@ -64,10 +64,10 @@ export class LogReader {
 }
 
 /** A node's signed served records, as it returns them. */
-export async function fetchServedRecords(address: string, observe: MessageObserver = () => undefined): Promise<{ site: string; records: SignedServedRecord[] }> {
+export async function fetchServedRecords(address: string, from: number, observe: MessageObserver = () => undefined): Promise<{ site: string; records: SignedServedRecord[] }> {
   const client = nodeAuditClient(address);
   try {
-    const res = await call(client, client.GetServedRecords, { from: 0 }, DEADLINE_MS);
+    const res = await call(client, client.GetServedRecords, { from }, DEADLINE_MS);
     observe('NodeAudit.GetServedRecords', res);
     return { site: res.site, records: res.records.map((r) => ({ record: new Uint8Array(r.record), signature: new Uint8Array(r.signature) })) };
   } finally {
@@ -79,7 +79,8 @@ export async function fetchServedRecords(address: string, observe: MessageObserv
  * Waits until the newest checkpoint the log signed is also final with at least `cosigners`
  * cosignatures (e.g. every node), so an audit right after covers everything logged so far.
  */
-export async function waitForCosignedLatest(address: string, cosigners: number, timeoutMs = 30_000): Promise<void> {
+/** `minSize`: also wait until the final checkpoint covers at least this many entries (a just-appended one). */
+export async function waitForCosignedLatest(address: string, cosigners: number, timeoutMs = 30_000, minSize = 0): Promise<void> {
   const reader = new LogReader(address);
   const deadline = Date.now() + timeoutMs;
   const body = (note: string) => note.slice(0, note.indexOf('\n\n') + 1);
@@ -87,7 +88,8 @@ export async function waitForCosignedLatest(address: string, cosigners: number, 
     for (;;) {
       const { latest, final } = await reader.checkpoints();
       const lines = final.split('\n').filter((l) => l.startsWith('— ')).length;
-      if (final && body(final) === body(latest) && lines - 1 >= cosigners) return;
+      const size = Number(final.split('\n')[1] ?? 0);
+      if (final && body(final) === body(latest) && lines - 1 >= cosigners && size >= minSize) return;
       if (Date.now() > deadline) throw new Error(`the latest checkpoint was not cosigned by ${cosigners} witnesses within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));
     }
