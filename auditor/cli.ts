@@ -16,10 +16,11 @@ export function registerAuditCommands(program: Command): void {
     .requiredOption('--state <file>', 'the auditor\'s state file: pinned keys and the last verified checkpoint (created on first use)')
     .option('--quorum <n>', 'witness cosignatures required (default: every pinned witness)', positiveInt('--quorum'))
     .option('--trust <file>', 'JSON with the log key and witness keys to trust, instead of pinning them on first use')
+    .option('--full', 're-check every entry and node record, not only those new since the saved state')
     .option('--json', 'print the report as JSON')
-    .action((flags: { coordinator: string; state: string; quorum?: number; trust?: string; json?: boolean }) => runCommand(async () => {
+    .action((flags: { coordinator: string; state: string; quorum?: number; trust?: string; full?: boolean; json?: boolean }) => runCommand(async () => {
       const summary = await auditVerify({
-        coordinator: flags.coordinator, stateFile: flags.state,
+        coordinator: flags.coordinator, stateFile: flags.state, full: Boolean(flags.full),
         ...(flags.quorum ? { quorum: flags.quorum } : {}), ...(flags.trust ? { trustFile: flags.trust } : {}),
       });
       emit(Boolean(flags.json), summary, () => formatAuditSummary(summary));
@@ -53,7 +54,7 @@ export function formatAuditSummary(s: AuditSummary): string {
       `  cosigned by ${s.checkpoint.cosignedBy.length} witnesses (${s.checkpoint.cosignedBy.join(', ') || 'none'}); quorum ${s.checkpoint.quorum}`,
       s.previousSize > 0 ? `  append-only since the checkpoint verified before (size ${s.previousSize})` : '  verified from the empty tree',
       `  ${s.newEntries} new entries: ${kinds}; ${s.signaturesChecked} entry signatures verified; root recomputed`,
-      `  node records matching the log: ${Object.entries(s.nodeRecords).map(([site, n]) => `${site} ${n}`).join(', ') || 'none'}${s.pendingRecords ? ` (${s.pendingRecords} newer than the checkpoint, checked next time)` : ''}`,
+      `  node records (new since the last audit) matching the log: ${Object.entries(s.nodeRecords).map(([site, n]) => `${site} ${n}`).join(', ') || 'none'}${s.pendingRecords ? ` (${s.pendingRecords} newer than the checkpoint, checked next time)` : ''}`,
     );
   }
   lines.push(s.ok ? `  OK: no findings (${s.seconds.toFixed(2)} s)${s.stateSaved ? '; state saved' : ''}` : `  FAILED: ${s.findings.length} finding${s.findings.length === 1 ? '' : 's'} (${s.seconds.toFixed(2)} s); state not advanced`);

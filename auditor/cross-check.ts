@@ -8,7 +8,7 @@
 import { hashLeaf, verifyInclusion } from '../crypto/merkle.js';
 import type { Checkpoint } from '../crypto/checkpoint.js';
 import { decodeEntry, sitesOf } from '../lib/log-entries.js';
-import { verifyServedRecords, type ServedRecord } from '../lib/served-record.js';
+import { CHAIN_START, verifyServedRecords, type RecordChainHead, type ServedRecord } from '../lib/served-record.js';
 import { fetchServedRecords, type LogReader, type MessageObserver } from './log-client.js';
 import type { AuditorFinding } from './verify.js';
 
@@ -24,6 +24,8 @@ export interface CrossCheckInput {
   readonly nodes: readonly NodeToCheck[];
   /** Entries fetched in this run, [start, checkpoint.size): every one is checked for records. */
   readonly newEntries: { readonly start: number; readonly items: readonly Uint8Array[] };
+  /** Where each node's record chain was verified up to last time; absent: from the start. */
+  readonly heads?: Readonly<Record<string, RecordChainHead>>;
   readonly observe?: MessageObserver;
 }
 
@@ -33,6 +35,11 @@ export interface CrossCheckResult {
   readonly matched: Record<string, number>;
   /** Records ahead of the verified checkpoint: checked on a later run. */
   readonly pending: number;
+  /**
+   * Per site, the end of the verified records that all name entries inside the checkpoint:
+   * the next run starts there, so records are fetched and proven once, not every run.
+   */
+  readonly heads: Record<string, RecordChainHead>;
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -42,25 +49,31 @@ export async function crossCheckNodes(input: CrossCheckInput): Promise<CrossChec
   const findings: AuditorFinding[] = [];
   const matched: Record<string, number> = {};
   let pending = 0;
+  const heads: Record<string, RecordChainHead> = {};
   const recordsBySite = new Map<string, readonly ServedRecord[]>();
 
   for (const node of input.nodes) {
     let fetched;
     try {
-      fetched = await fetchServedRecords(node.address, input.observe);
+      fetched = await fetchServedRecords(node.address, (input.heads?.[node.site] ?? CHAIN_START).next, input.observe);
     } catch (err) {
       findings.push({ code: 'NODE_UNREACHABLE', message: `node ${node.site} at ${node.address}: its served record could not be read (${(err as Error).message})` });
       continue;
     }
-    const check = verifyServedRecords(node.site, node.publicKey, fetched.records);
+    const start = input.heads?.[node.site] ?? CHAIN_START;
+    const check = verifyServedRecords(node.site, node.publicKey, fetched.records, start);
     for (const p of check.problems) findings.push({ code: 'RECORD_INVALID', message: p });
     recordsBySite.set(node.site, check.records);
     matched[node.site] = 0;
-    for (const record of check.records) {
+    heads[node.site] = start;
+    let settled = true;
+    for (const [k, record] of check.records.entries()) {
       if (record.logIndex >= checkpoint.size) {
         pending++;
+        settled = false;
         continue;
       }
+      if (settled) heads[node.site] = check.heads[k]!;
       const leaf = await leafAt(reader, checkpoint, newEntries, record.logIndex);
       if (typeof leaf === 'string') {
         findings.push({ code: 'RECORD_NOT_IN_LOG', index: record.logIndex, message: `node ${node.site} record #${record.seq} (${record.what} for ${record.requester}) names log entry ${record.logIndex}, but ${leaf}` });
@@ -94,7 +107,7 @@ export async function crossCheckNodes(input: CrossCheckInput): Promise<CrossChec
       }
     }
   });
-  return { findings, matched, pending };
+  return { findings, matched, pending, heads };
 }
 
 function kindOf(bytes: Uint8Array): string {

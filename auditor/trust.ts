@@ -13,6 +13,7 @@ import { FedcreditError } from '../lib/errors.js';
 import { decodeBase64Strict, encodeBase64 } from '../crypto/signed-note.js';
 import { parseCheckpoint } from '../crypto/checkpoint.js';
 import type { Checkpoint, TrustedKey } from '../crypto/checkpoint.js';
+import type { RecordChainHead } from '../lib/served-record.js';
 
 export interface PinnedWitness {
   readonly site: string;
@@ -31,6 +32,8 @@ export interface AuditorState {
   readonly checkpoint?: string;
   /** Base64 frontier hashes of that tree (CompactRange.fromFrontier). */
   readonly frontier?: readonly string[];
+  /** Per site, where the node's served-record chain was verified up to. */
+  readonly records?: Readonly<Record<string, RecordChainHead>>;
   readonly verifiedAt?: string;
 }
 

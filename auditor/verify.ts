@@ -35,6 +35,12 @@ export interface AuditVerifyOptions {
   /** Witness cosignatures required; default every pinned witness. */
   readonly quorum?: number;
   readonly trustFile?: string;
+  /**
+   * Re-check every entry and every node record, not only what is new since the saved state
+   * (consistency with the saved checkpoint is still required). Finds an old entry the
+   * coordinator now serves differently from what it once committed to.
+   */
+  readonly full?: boolean;
   readonly observe?: MessageObserver;
 }
 
@@ -96,7 +102,7 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
     return done();
   }
   const next = opened.checkpoint;
-  const from = trusted ? Math.min(trusted.size, next.size) : 0;
+  const from = trusted && !opts.full ? Math.min(trusted.size, next.size) : 0;
   const proof = trusted && trusted.size > 0 && next.size > trusted.size ? await reader.consistencyProof(trusted.size, next.size) : [];
   let items: Uint8Array[] = [];
   try {
@@ -107,7 +113,7 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
   } catch (err) {
     findings.push({ code: 'ENTRIES_UNAVAILABLE', message: `the coordinator could not serve entries [${from}, ${next.size}) of its cosigned tree: ${(err as Error).message}` });
   }
-  const range = await recomputeRoot(saved, trusted, items, next, findings);
+  const range = await recomputeRoot(saved, from === 0 ? undefined : trusted, items, next, findings);
   const { byKind, signatures } = checkEntries(from, items, findings);
   if (!opts.trustFile) state = confirmNewWitnesses(saved, state, range ? items : [], notices);
   const witnesses = witnessKeys(state);
@@ -119,13 +125,17 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
     const live = info.witnesses.find((x) => x.site === w.site);
     return live ? [{ site: w.site, address: live.address, publicKey: Buffer.from(w.key, 'hex') }] : [];
   });
-  const cross = await crossCheckNodes({ reader, checkpoint: next, nodes, newEntries: { start: from, items }, ...(opts.observe ? { observe: opts.observe } : {}) });
+  const cross = await crossCheckNodes({
+    reader, checkpoint: next, nodes, newEntries: { start: from, items }, ...(saved?.records && !opts.full ? { heads: saved.records } : {}), ...(opts.observe ? { observe: opts.observe } : {}),
+  });
   findings.push(...cross.findings);
 
   const cosignedBy = cosigners(final, witnesses);
   const ok = findings.length === 0;
   if (ok && range) {
-    saveState(opts.stateFile, { ...state, checkpoint: formatCheckpoint(next), frontier: encodeFrontier(range.frontierHashes()), verifiedAt: new Date().toISOString() });
+    saveState(opts.stateFile, {
+      ...state, checkpoint: formatCheckpoint(next), frontier: encodeFrontier(range.frontierHashes()), records: { ...saved?.records, ...cross.heads }, verifiedAt: new Date().toISOString(),
+    });
   }
   return done({
     checkpoint: { size: next.size, root: encodeBase64(next.rootHash), cosignedBy, quorum },

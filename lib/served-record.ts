@@ -54,8 +54,18 @@ export interface SignedServedRecord {
   readonly signature: Uint8Array;
 }
 
+/** Where a verified chain of records ends: the next sequence number and the last record's digest. */
+export interface RecordChainHead {
+  readonly next: number;
+  readonly prev: string;
+}
+
+export const CHAIN_START: RecordChainHead = { next: 0, prev: GENESIS_PREV };
+
 export interface ServedRecordCheck {
   readonly records: readonly ServedRecord[];
+  /** Head after each verified record: `heads[i]` follows `records[i]`. */
+  readonly heads: readonly RecordChainHead[];
   /** What did not verify, one line each; the records after a broken link are not trusted. */
   readonly problems: readonly string[];
 }
@@ -82,14 +92,17 @@ function parseRecord(bytes: Uint8Array): ServedRecord | string {
 }
 
 /**
- * Verifies a node's records from sequence 0: signatures under `publicKey`, the site name,
- * contiguous sequence numbers and the hash chain. Never throws on bad input.
+ * Verifies a node's records from `start` (sequence 0 and the genesis link by default, or where
+ * an earlier verification ended): signatures under `publicKey`, the site name, contiguous
+ * sequence numbers and the hash chain. Never throws on bad input.
  */
-export function verifyServedRecords(site: string, publicKey: Uint8Array, items: readonly SignedServedRecord[]): ServedRecordCheck {
+export function verifyServedRecords(site: string, publicKey: Uint8Array, items: readonly SignedServedRecord[], start: RecordChainHead = CHAIN_START): ServedRecordCheck {
   const records: ServedRecord[] = [];
+  const heads: RecordChainHead[] = [];
   const problems: string[] = [];
-  let prev = GENESIS_PREV;
-  for (const [i, item] of items.entries()) {
+  let prev = start.prev;
+  for (const [k, item] of items.entries()) {
+    const i = start.next + k;
     const bytes = item.record instanceof Uint8Array ? item.record : new Uint8Array(0);
     const parsed = parseRecord(bytes);
     if (typeof parsed === 'string') {
@@ -111,6 +124,7 @@ export function verifyServedRecords(site: string, publicKey: Uint8Array, items: 
     }
     records.push(parsed);
     prev = recordDigest(bytes);
+    heads.push({ next: i + 1, prev });
   }
-  return { records, problems };
+  return { records, heads, problems };
 }
