@@ -85,6 +85,16 @@ describe('transparency log across coordinator and node processes', () => {
     expect(summary.nodeRecords).toEqual({ tax: 0, power: 0, bank: 0, extra: 1 });
   });
 
+  it('`--trust FILE` gives the keys explicitly instead of pinning them on first use', async () => {
+    const pinned = JSON.parse(fs.readFileSync(path.join(dir, 'auditor', 'state.json'), 'utf8')) as { origin: string; logKey: string; witnesses: Record<string, { site: string; key: string }> };
+    const trust = path.join(dir, 'auditor', 'trust.json');
+    fs.writeFileSync(trust, JSON.stringify({ origin: pinned.origin, logKey: pinned.logKey, witnesses: Object.entries(pinned.witnesses).map(([name, w]) => ({ name, ...w })) }));
+    const res = await runCli(['audit', 'verify', '--coordinator', coordinator.address, '--state', path.join(dir, 'auditor', 'trusted.json'), '--trust', trust, '--json']);
+    const summary = JSON.parse(res.stdout) as AuditSummary;
+    expect(summary).toMatchObject({ ok: true, firstUse: false, notices: [] });
+    expect(summary.checkpoint?.cosignedBy).toHaveLength(4);
+  });
+
   it('refuses when the coordinator presents another log key than the one pinned', async () => {
     const state = path.join(dir, 'auditor', 'other.json');
     fs.writeFileSync(state, JSON.stringify({ version: 1, origin: 'fedcredit.local/log', logKey: 'ab'.repeat(32), witnesses: {} }));
