@@ -12,7 +12,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBfvEngine } from '../crypto/bfv-engine.js';
+import { BFV_POLY_DEGREE, BfvCoeffContext } from '../crypto/bfv-coeff.js';
+import { createBfvEngine, WORK_LEVEL } from '../crypto/bfv-engine.js';
+import { randomResidues, toResidue } from '../crypto/bfv-fixed.js';
 import type { HeEngine } from '../crypto/bfv-engine.js';
 import { runTrainingInMemory } from '../training/in-memory.js';
 import type { InMemoryResult } from '../training/in-memory.js';
@@ -20,7 +22,7 @@ import { PlainEngine } from '../training/plain-engine.js';
 import { DEFAULT_PARAMS } from '../training/schedule.js';
 import type { BankData } from '../training/bank.js';
 import type { SiteData } from '../training/site.js';
-import { formatBenchTable, type BenchRow } from './report.js';
+import { formatBenchTable, median, type BenchRow } from './report.js';
 
 export interface BenchTrainingOptions {
   readonly samples?: number;
@@ -29,6 +31,8 @@ export interface BenchTrainingOptions {
   readonly epochs?: number;
   readonly batchSize?: number;
   readonly threads?: number | 'auto';
+  /** Repetitions of each kernel operation timed in-thread. Default 9. */
+  readonly kernelRepetitions?: number;
 }
 
 const TARGET_SF_PER_CORE = 300_000;
@@ -65,6 +69,77 @@ function syntheticFederation(samples: number, validation: number): { bank: BankD
   };
 }
 
+/**
+ * Wall time per engine operation, as the union of its calls' intervals (the sites' calls of one
+ * phase overlap; the driver's phases do not), so the rows add up to at most the run.
+ */
+class TimedEngine implements HeEngine {
+  readonly #intervals = new Map<string, [number, number][]>();
+  get wall(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [what, list] of this.#intervals) {
+      const sorted = [...list].sort((a, b) => a[0] - b[0]);
+      let total = 0;
+      let [from, to] = sorted[0]!;
+      for (const [a, b] of sorted.slice(1)) {
+        if (a > to) {
+          total += to - from;
+          [from, to] = [a, b];
+        } else to = Math.max(to, b);
+      }
+      out.set(what, total + to - from);
+    }
+    return out;
+  }
+  constructor(private readonly inner: HeEngine) {}
+  get kind() {
+    return this.inner.kind;
+  }
+  get mode() {
+    return this.inner.mode;
+  }
+  get threads() {
+    return this.inner.threads;
+  }
+  get reason() {
+    return this.inner.reason;
+  }
+  get chunkSize() {
+    return this.inner.chunkSize;
+  }
+  async #timed<T>(what: string, p: Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await p;
+    } finally {
+      const list = this.#intervals.get(what) ?? [];
+      list.push([started, performance.now()]);
+      this.#intervals.set(what, list);
+    }
+  }
+  encrypt(...a: Parameters<HeEngine['encrypt']>) {
+    return this.#timed('encrypt partial terms', this.inner.encrypt(...a));
+  }
+  sum(...a: Parameters<HeEngine['sum']>) {
+    return this.#timed('residual / score sums', this.inner.sum(...a));
+  }
+  maskedGradient(...a: Parameters<HeEngine['maskedGradient']>) {
+    return this.#timed('masked gradients (all sites)', this.inner.maskedGradient(...a));
+  }
+  maskForDecryption(...a: Parameters<HeEngine['maskForDecryption']>) {
+    return this.#timed('mask validation scores', this.inner.maskForDecryption(...a));
+  }
+  decrypt(...a: Parameters<HeEngine['decrypt']>) {
+    return this.#timed('coordinator decryption', this.inner.decrypt(...a));
+  }
+  forget(id: string) {
+    return this.inner.forget(id);
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
 interface Run {
   readonly epochSeconds: number[];
   readonly bytesPerEpoch: number;
@@ -84,6 +159,7 @@ async function timedRun(engine: HeEngine, fed: ReturnType<typeof syntheticFedera
     const result = await runTrainingInMemory({ engine, bank: fed.bank, passives: fed.passives, params, onEpoch: () => marks.push(performance.now()) });
     const bounds = [started, ...marks];
     const epochSeconds = marks.map((m, i) => (m - bounds[i]!) / 1000);
+    // One steady epoch's messages (the public keys are sent once per job).
     const lastEpoch = result.epochs - 1;
     const bytesPerEpoch = result.transcript.filter((t) => t.epoch === lastEpoch && t.kind !== 'public-key').reduce((s, t) => s + t.bytes, 0);
     return { epochSeconds, bytesPerEpoch, peakRss, result };
@@ -92,17 +168,68 @@ async function timedRun(engine: HeEngine, fed: ReturnType<typeof syntheticFedera
   }
 }
 
+/** Per-operation costs of the kernel on this thread: medians of `reps` runs. */
+async function kernelRows(reps: number): Promise<BenchRow[]> {
+  const ctx = await BfvCoeffContext.create();
+  try {
+    ctx.generateKeys();
+    const N = BFV_POLY_DEGREE;
+    const timeMs = (fn: () => void): number => {
+      fn();
+      const samples: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        const started = performance.now();
+        fn();
+        samples.push(performance.now() - started);
+      }
+      return median(samples);
+    };
+    const d = Float64Array.from({ length: N }, (_, i) => toResidue(((i * 7919) % 4001) - 2000));
+    const x = Float64Array.from({ length: N }, (_, i) => toResidue(((i * 104729) % 16001) - 8000));
+    const dCt = ctx.encrypt(d, WORK_LEVEL);
+    const encrypt = timeMs(() => ctx.encrypt(d, WORK_LEVEL));
+    const prepared = ctx.prepareFeature(x, WORK_LEVEL);
+    const prepare = timeMs(() => ctx.prepareFeature(x, WORK_LEVEL).delete());
+    // T(chunks, features) = a + b chunks + g features + m chunks features: four timings solve
+    // for b (load + NTT of a residual chunk), g (finish one feature) and m (multiply-accumulate).
+    const masks1 = randomResidues(1);
+    const masks8 = randomResidues(8);
+    const run = (chunks: number, features: number) =>
+      timeMs(() => ctx.maskedInnerProducts(Array(chunks).fill(dCt), Array.from({ length: features }, () => Array(chunks).fill(prepared)), features === 1 ? masks1 : masks8));
+    const [a, b, c, dd] = [run(1, 1), run(1, 8), run(8, 1), run(8, 8)];
+    const mac = Math.max(0, (dd - c - b + a) / 49);
+    const perFeature = (b - a) / 7 - mac;
+    const perChunk = (c - a) / 7 - mac;
+    const share = ctx.maskedInnerProducts([dCt], [[prepared]], masks1)[0]!;
+    const decrypt = timeMs(() => ctx.decrypt(share, 1));
+    prepared.delete();
+    const row = (metric: string, value: number, unit: string, note?: string): BenchRow => ({ area: 'bfv', metric, value, unit, ...(note ? { note } : {}) });
+    return [
+      row('encrypt one chunk (8192 samples), switched to level 1', encrypt, 'ms', 'public-key encryption + modSwitch'),
+      row('prepare one feature chunk (encode + NTT, once per job)', prepare, 'ms'),
+      row('NTT multiply-accumulate per feature-chunk', mac, 'ms', `${((N / mac) * 1000).toLocaleString('en-US', { maximumFractionDigits: 0 })} sample-features/s`),
+      row('per residual chunk per task: unpack + load + NTT', perChunk, 'ms'),
+      row('per feature per batch: inverse NTT + switch + mask + pack', perFeature, 'ms'),
+      row('decrypt one coefficient-0 share (coordinator)', decrypt, 'ms'),
+      row('bytes: ciphertext at level 1 (wire)', dCt.length, 'B', 'SEAL none 393,329 / zstd ~323,500 at this level'),
+      row('bytes: coefficient-0 share at level 2 (wire)', share.length, 'B', 'full level-2 ciphertext: SEAL none 262,257 / zstd ~214,400'),
+    ];
+  } finally {
+    ctx.dispose();
+  }
+}
+
 export async function benchTraining(opts: BenchTrainingOptions = {}): Promise<BenchRow[]> {
   const samples = opts.samples ?? 100_000;
   const validation = opts.validationSamples ?? 10_000;
-  const epochs = opts.epochs ?? 2;
+  const epochs = opts.epochs ?? 4;
   const batchSize = opts.batchSize ?? 8192;
   const cores = os.cpus().length;
   const fed = syntheticFederation(samples, validation);
   const features = 10 + 20 + 10;
   const sampleFeatures = samples * features;
 
-  const engine = createBfvEngine({ threads: opts.threads ?? 'auto' });
+  const engine = new TimedEngine(createBfvEngine({ threads: opts.threads ?? 'auto' }));
   let bfv: Run;
   try {
     bfv = await timedRun(engine, fed, epochs, batchSize);
@@ -110,15 +237,18 @@ export async function benchTraining(opts: BenchTrainingOptions = {}): Promise<Be
     await engine.close();
   }
   const plain = await timedRun(new PlainEngine(), fed, epochs, batchSize);
-  const steady = bfv.epochSeconds.at(-1)!;
-  const plainSteady = plain.epochSeconds.at(-1)!;
+  // Epochs after the first (which prepares every feature chunk's NTT form): median, as the
+  // machine is shared and single timings are noise.
+  const steady = median(bfv.epochSeconds.length > 1 ? bfv.epochSeconds.slice(1) : bfv.epochSeconds);
+  const plainSteady = median(plain.epochSeconds.length > 1 ? plain.epochSeconds.slice(1) : plain.epochSeconds);
   const perCore = sampleFeatures / steady / cores;
   const bytesPerSf = bfv.bytesPerEpoch / sampleFeatures;
   const label = `${samples.toLocaleString('en-US')} x ${features}`;
   const note = `${engine.mode}, ${engine.threads} threads, batch ${batchSize}, ${cores} cores`;
   return [
+    ...(await kernelRows(opts.kernelRepetitions ?? 9)),
     { area: 'training', metric: `epoch ${label}, first (with NTT prep)`, value: bfv.epochSeconds[0]!, unit: 's', note },
-    { area: 'training', metric: `epoch ${label}, steady`, value: steady, unit: 's', note },
+    { area: 'training', metric: `epoch ${label}, steady (median of ${Math.max(1, epochs - 1)})`, value: steady, unit: 's', note },
     {
       area: 'training', metric: 'sample-features/s/core', value: perCore, unit: '/s', target: `>= ${TARGET_SF_PER_CORE.toLocaleString('en-US')}`,
       meetsTarget: perCore >= TARGET_SF_PER_CORE, note: `FATE 2.0 Paillier: ~${FATE_SF_PER_CORE.toLocaleString('en-US')}/s/core (${(perCore / FATE_SF_PER_CORE).toFixed(0)}x)`,
@@ -127,6 +257,9 @@ export async function benchTraining(opts: BenchTrainingOptions = {}): Promise<Be
       area: 'training', metric: 'wire bytes per sample-feature', value: bytesPerSf, unit: 'B', target: `<= ${TARGET_BYTES_PER_SF}`,
       meetsTarget: bytesPerSf <= TARGET_BYTES_PER_SF, note: `${(bfv.bytesPerEpoch / 2 ** 20).toFixed(0)} MiB per epoch, all messages`,
     },
+    ...[...engine.wall].map(([what, ms]): BenchRow => ({
+      area: 'training', metric: `  wall in ${what}, all epochs`, value: ms / 1000, unit: 's', note: `${((100 * ms) / 1000 / bfv.epochSeconds.reduce((a, b) => a + b, 0)).toFixed(0)}% of the run`,
+    })),
     { area: 'training', metric: 'peak RSS (one process, all parties)', value: bfv.peakRss / 2 ** 20, unit: 'MiB' },
     { area: 'training', metric: 'ratio to plaintext mode (steady epoch)', value: steady / plainSteady, unit: 'x', note: `plaintext epoch ${plainSteady.toFixed(2)} s` },
     { area: 'training', metric: 'validation AUC after the run', value: bfv.result.aucHistory.at(-1)!, unit: '', note: `plaintext mode ${plain.result.aucHistory.at(-1)!.toFixed(4)}` },

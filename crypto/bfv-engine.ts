@@ -41,7 +41,7 @@ export interface HeEngine {
   maskForDecryption(keys: KeyRef, ciphertexts: readonly Uint8Array[], masks: readonly Float64Array[]): Promise<Uint8Array[]>;
   /** Key holder: the first `count` residues of each item. */
   decrypt(keys: KeyRef, items: readonly Uint8Array[], count: number): Promise<Float64Array[]>;
-  /** Drop cached NTT forms of a feature matrix (in-thread; pool workers evict by age). */
+  /** Drop the cached NTT forms of a feature matrix (end of a job). */
   forget(matrixId: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -103,8 +103,10 @@ export function createBfvEngine(opts: BfvEngineOptions = {}): HeEngine {
   if (threads <= 1) return new BfvEngine(undefined, 1, featuresPerTask, requested === 'auto' ? 'one core available' : `threads = ${threads} requested`);
   const resolved = opts.workerUrl ? { url: opts.workerUrl, reason: 'worker file given by caller' } : resolveBfvWorkerUrl();
   if (resolved.url === undefined) return new BfvEngine(undefined, 1, featuresPerTask, resolved.reason);
-  const pool = new Piscina<BfvTask, BfvResult>({ filename: resolved.url.href, minThreads: threads, maxThreads: threads });
-  return new BfvEngine(pool, threads, featuresPerTask, resolved.reason);
+  // One single-thread pool per worker, so gradient tasks can be routed: the NTT forms of a
+  // feature group then live in one worker only (prepared once per job, half the memory).
+  const pools = Array.from({ length: threads }, () => new Piscina<BfvTask, BfvResult>({ filename: resolved.url!.href, minThreads: 1, maxThreads: 1 }));
+  return new BfvEngine(pools, threads, featuresPerTask, resolved.reason);
 }
 
 class BfvEngine implements HeEngine {
@@ -112,13 +114,18 @@ class BfvEngine implements HeEngine {
   readonly chunkSize = BFV_POLY_DEGREE;
   readonly mode: 'in-thread' | 'worker-pool';
 
+  readonly #busy: number[];
+  /** Worker of each (feature matrix, feature group), assigned round-robin on first use. */
+  readonly #affinity = new Map<string, number>();
+
   constructor(
-    private readonly pool: Piscina<BfvTask, BfvResult> | undefined,
+    private readonly pools: readonly Piscina<BfvTask, BfvResult>[] | undefined,
     readonly threads: number,
     private readonly featuresPerTask: number,
     readonly reason: string,
   ) {
-    this.mode = pool ? 'worker-pool' : 'in-thread';
+    this.mode = pools ? 'worker-pool' : 'in-thread';
+    this.#busy = new Array<number>(pools?.length ?? 1).fill(0);
   }
 
   async encrypt(keys: KeyRef, residues: Float64Array): Promise<Uint8Array[]> {
@@ -148,7 +155,16 @@ class BfvEngine implements HeEngine {
       const to = Math.min(matrix.features, from + this.featuresPerTask);
       tasks.push({ op: 'gradient', keys, matrix, start, end, from, to, residual, masks: masks.slice(from, to), level: WORK_LEVEL });
     }
-    return (await this.#all(tasks)).flat() as Uint8Array[];
+    const workers = tasks.map((task) => {
+      const key = task.op === 'gradient' ? `${task.matrix.id}:${task.from}` : '';
+      let worker = this.#affinity.get(key);
+      if (worker === undefined) {
+        worker = this.#affinity.size % this.threads;
+        this.#affinity.set(key, worker);
+      }
+      return worker;
+    });
+    return (await this.#all(tasks, workers)).flat() as Uint8Array[];
   }
 
   async maskForDecryption(keys: KeyRef, ciphertexts: readonly Uint8Array[], masks: readonly Float64Array[]): Promise<Uint8Array[]> {
@@ -164,11 +180,28 @@ class BfvEngine implements HeEngine {
   }
 
   async forget(matrixId: string): Promise<void> {
-    if (this.pool === undefined) await runBfvTask({ op: 'forget', matrixId });
+    const forget: BfvTask = { op: 'forget', matrixId };
+    if (this.pools === undefined) await runBfvTask(forget);
+    else await Promise.all(this.pools.map((pool) => pool.run(forget)));
+    for (const key of [...this.#affinity.keys()]) if (key.startsWith(`${matrixId}:`)) this.#affinity.delete(key);
   }
 
-  async #all(tasks: readonly BfvTask[]): Promise<BfvResult[]> {
-    if (this.pool !== undefined) return Promise.all(tasks.map((task) => this.pool!.run(task)));
+  /** Run tasks on the given workers, or each on the least busy one. */
+  async #all(tasks: readonly BfvTask[], workers?: readonly number[]): Promise<BfvResult[]> {
+    const pools = this.pools;
+    if (pools !== undefined) {
+      return Promise.all(
+        tasks.map(async (task, i) => {
+          const w = workers?.[i] ?? this.#busy.indexOf(Math.min(...this.#busy));
+          this.#busy[w]!++;
+          try {
+            return await pools[w]!.run(task);
+          } finally {
+            this.#busy[w]!--;
+          }
+        }),
+      );
+    }
     const out: BfvResult[] = [];
     for (const task of tasks) {
       out.push(await runBfvTask(task));
@@ -178,7 +211,7 @@ class BfvEngine implements HeEngine {
     return out;
   }
 
-  close(): Promise<void> {
-    return this.pool ? this.pool.destroy() : Promise.resolve();
+  async close(): Promise<void> {
+    if (this.pools) await Promise.all(this.pools.map((pool) => pool.destroy()));
   }
 }
