@@ -21,7 +21,20 @@ export type ErrorCode =
   | 'UNKNOWN_CHECKPOINT'
   | 'TRUST_CHANGED'
   | 'UNAVAILABLE'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  // Consent refusals (lib/consent.ts), one per reason a consented query is refused.
+  | 'CONSENT_MALFORMED'
+  | 'CONSENT_BAD_SIGNATURE'
+  | 'CONSENT_KEY_NOT_BOUND'
+  | 'CONSENT_EXPIRED'
+  | 'CONSENT_NOT_YET_VALID'
+  | 'CONSENT_WRONG_REQUESTER'
+  | 'CONSENT_PURPOSE_NOT_COVERED'
+  | 'CONSENT_SCOPE_NOT_COVERED'
+  | 'CONSENT_REVOKED'
+  | 'CONSENT_USES_EXHAUSTED'
+  | 'CONSENT_REPLAYED'
+  | 'UNKNOWN_ENTERPRISE';
 
 const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   INGEST_REJECTED: status.INVALID_ARGUMENT,
@@ -38,6 +51,21 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   TRUST_CHANGED: status.FAILED_PRECONDITION,
   UNAVAILABLE: status.UNAVAILABLE,
   INTERNAL: status.INTERNAL,
+  CONSENT_MALFORMED: status.INVALID_ARGUMENT,
+  // Not proven to come from the enterprise (or not fresh): an authentication failure.
+  CONSENT_BAD_SIGNATURE: status.UNAUTHENTICATED,
+  CONSENT_KEY_NOT_BOUND: status.UNAUTHENTICATED,
+  CONSENT_REPLAYED: status.UNAUTHENTICATED,
+  // Authentic, but it does not permit this query: retrying unchanged cannot succeed.
+  CONSENT_EXPIRED: status.PERMISSION_DENIED,
+  CONSENT_WRONG_REQUESTER: status.PERMISSION_DENIED,
+  CONSENT_PURPOSE_NOT_COVERED: status.PERMISSION_DENIED,
+  CONSENT_SCOPE_NOT_COVERED: status.PERMISSION_DENIED,
+  CONSENT_REVOKED: status.PERMISSION_DENIED,
+  CONSENT_USES_EXHAUSTED: status.PERMISSION_DENIED,
+  // The federation's state must change first (the consent's start, the enterprise's key registration).
+  CONSENT_NOT_YET_VALID: status.FAILED_PRECONDITION,
+  UNKNOWN_ENTERPRISE: status.FAILED_PRECONDITION,
 };
 
 export class FedcreditError extends Error {
