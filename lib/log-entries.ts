@@ -30,6 +30,7 @@ export type EntryDecode = { readonly ok: true; readonly entry: LogEntry } | { re
 
 import { verifySignature } from '../crypto/identity.js';
 import { registrationMessage, type NodeRegistration } from './registration.js';
+import { keyBindingMessage, revocationMessage } from './consent-signing.js';
 
 /** Bounds what one entry may cost every auditor who downloads the log. */
 export const MAX_ENTRY_BYTES = 64 * 1024;
@@ -211,12 +212,27 @@ export function nodeRegistrationEntry(r: NodeRegistration, signature: Uint8Array
 }
 
 /**
- * Checks the signatures an entry carries itself (the node's registration signature; later the
- * enterprise's on a revocation). `undefined` when they verify or the kind carries none yet.
+ * Checks the signatures an entry carries itself (the node's registration signature, the
+ * registrar's on an enterprise key binding, the enterprise's on a revocation). `undefined` when
+ * they verify or the kind carries none. Whether a registrar or an enterprise key is trusted is
+ * the reader's question (lib/consent.ts), not the entry's.
  */
 export function entrySignatureProblem(entry: LogEntry): string | undefined {
-  if (entry.kind !== 'node-registration') return undefined;
   const b = entry.body;
+  const bytes = (field: string): Uint8Array => Buffer.from(String(b[field]), 'hex');
+  if (entry.kind === 'enterprise-key-registration') {
+    const statement = { subject: String(b['subject']), enterpriseKey: String(b['enterpriseKey']), registrarKey: String(b['registrarKey']), issuedAt: Number(b['time']) };
+    return verifySignature(bytes('registrarKey'), keyBindingMessage(statement), bytes('registrarSignature'))
+      ? undefined
+      : `enterprise-key-registration for ${statement.subject}: the registrar signature does not verify under the registrar key it names`;
+  }
+  if (entry.kind === 'revocation') {
+    const statement = { consentId: String(b['consentId']), subject: String(b['subject']), signerKey: String(b['signerKey']), revokedAt: Number(b['time']) };
+    return verifySignature(bytes('signerKey'), revocationMessage(statement), bytes('signature'))
+      ? undefined
+      : `revocation of consent ${statement.consentId}: the signature does not verify under the signer key it names`;
+  }
+  if (entry.kind !== 'node-registration') return undefined;
   const reg: NodeRegistration = {
     site: String(b['site']), address: String(b['address']),
     identityPublicKey: Buffer.from(String(b['identityKey']), 'hex'), sealingPublicKey: Buffer.from(String(b['sealingKey']), 'hex'),
