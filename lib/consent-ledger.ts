@@ -1,0 +1,231 @@
+/**
+ * A party's own consent state: the key bindings and revocations it knows, the uses it counted
+ * and the query ids it saw. The coordinator and every data node keep one each, so each checks
+ * a consent for itself (DESIGN.md, Scoring: "each node verifies the consent itself") and a node
+ * refuses a revoked or used-up consent even when the coordinator does not (PIPL Art. 15).
+ *
+ * Storage is a small key-value interface (`ConsentLedgerStore`) with two implementations: on a
+ * LevelDB database or sublevel (`levelLedgerStore`; a node can put it beside its records in one
+ * store) and in memory (`memoryLedgerStore`, for in-process drivers and tests). Layout:
+ *   bind!<subject>!<enterprise key>  KeyBinding JSON (verified against the trusted registrars)
+ *   rev!<consent id>!<signer key>    Revocation JSON (signature verified)
+ *   use!<consent id>                 uses counted, decimal
+ *   qid!<query id>                   { consentId, validUntil } of the query that used the id
+ *
+ * `consume` is check-then-count as one step: it runs in a SerialQueue, and the use and the
+ * query id are written in one batch, so concurrent queries can neither both take the last use
+ * nor both pass with one id. The queue is per ledger object: open one ledger per store.
+ */
+import { Level } from 'level';
+import fs from 'node:fs';
+import { FedcreditError } from './errors.js';
+import { SerialQueue } from './serial-queue.js';
+import {
+  keyBindingProblem, parseKeyBinding, parseRevocation, revocationSignatureValid, verifyConsent,
+  type ConsentContext, type ConsentRequest, type ConsentVerdict, type KeyBinding, type Revocation,
+} from './consent.js';
+
+export type LedgerBatchOp = { readonly type: 'put'; readonly key: string; readonly value: string } | { readonly type: 'del'; readonly key: string };
+
+/** What the ledger needs of a store: the LevelDB subset it uses. */
+export interface ConsentLedgerStore {
+  get(key: string): Promise<string | undefined>;
+  batch(ops: readonly LedgerBatchOp[]): Promise<void>;
+  /** Entries with keys in [gte, lt), in key order. */
+  range(gte: string, lt: string): AsyncIterable<readonly [string, string]>;
+  close(): Promise<void>;
+}
+
+type LevelLike = Pick<Level<string, string>, 'get' | 'batch' | 'iterator' | 'close'>;
+
+/** A ledger store on a LevelDB database or sublevel with utf8 keys and values. */
+export function levelLedgerStore(db: LevelLike): ConsentLedgerStore {
+  return {
+    get: async (key) => (await db.get(key)) ?? undefined,
+    batch: (ops) => db.batch(ops.map((op) => ({ ...op }))),
+    range: (gte, lt) => db.iterator({ gte, lt }),
+    close: () => db.close(),
+  };
+}
+
+/** A ledger store in memory (lost on exit): for in-process drivers and tests. */
+export function memoryLedgerStore(): ConsentLedgerStore {
+  const map = new Map<string, string>();
+  return {
+    get: async (key) => map.get(key),
+    batch: async (ops) => {
+      for (const op of ops) {
+        if (op.type === 'put') map.set(op.key, op.value);
+        else map.delete(op.key);
+      }
+    },
+    async *range(gte, lt) {
+      for (const key of [...map.keys()].filter((k) => k >= gte && k < lt).sort()) yield [key, map.get(key)!] as const;
+    },
+    close: async () => undefined,
+  };
+}
+
+export interface ConsentLedgerOptions {
+  /** Registrar keys this federation trusts (raw bytes or hex). */
+  readonly trustedRegistrars: readonly (Uint8Array | string)[];
+  readonly clockSkewMs?: number;
+}
+
+/** Who is asking and what, for one query; `now` defaults to the clock. */
+export interface ConsentQuery {
+  readonly requester: ConsentContext['requester'];
+  readonly request: ConsentRequest;
+  readonly now?: number;
+}
+
+export type ConsentConsumed = ConsentVerdict & { readonly usesLeft?: number };
+
+/** The revocation was stored (or already known), or why it was not. */
+export type LedgerAddResult = { readonly ok: true; readonly isNew: boolean } | { readonly ok: false; readonly message: string };
+
+export class ConsentLedger {
+  private readonly queue = new SerialQueue();
+
+  private constructor(private readonly store: ConsentLedgerStore, private readonly options: ConsentLedgerOptions) {}
+
+  /** A ledger in its own LevelDB database at `dir` (created if needed, owner-only). */
+  static async open(dir: string, options: ConsentLedgerOptions): Promise<ConsentLedger> {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const db = new Level<string, string>(dir, { valueEncoding: 'utf8' });
+    try {
+      await db.open();
+    } catch (err) {
+      const e = err as { code?: string; cause?: { code?: string } };
+      if (e.code === 'LEVEL_LOCKED' || e.cause?.code === 'LEVEL_LOCKED') {
+        throw new FedcreditError('STORE_LOCKED', `the consent ledger in ${dir} is in use by another process; stop it or use its ledger through that process`);
+      }
+      throw err;
+    }
+    return new ConsentLedger(levelLedgerStore(db), options);
+  }
+
+  /** A ledger over an existing store (e.g. `levelLedgerStore(nodeStore.db.sublevel('consent'))`). */
+  static over(store: ConsentLedgerStore, options: ConsentLedgerOptions): ConsentLedger {
+    return new ConsentLedger(store, options);
+  }
+
+  /** Stores a binding after checking its registrar is trusted and its signature verifies. */
+  async addKeyBinding(input: unknown): Promise<LedgerAddResult> {
+    const parsed = parseKeyBinding(input);
+    if (!parsed.ok) return { ok: false, message: parsed.message };
+    const problem = keyBindingProblem(parsed.value, this.options.trustedRegistrars);
+    if (problem) return { ok: false, message: problem };
+    const b = parsed.value;
+    return this.putOnce(`bind!${b.subject}!${b.enterpriseKey}`, JSON.stringify(b));
+  }
+
+  /**
+   * Stores a revocation whose signature verifies. Whether its signer key is bound to the
+   * subject is checked when a consent is verified (the binding may arrive later than the
+   * revocation, e.g. when replaying the log out of order).
+   */
+  async addRevocation(input: unknown): Promise<LedgerAddResult> {
+    const parsed = parseRevocation(input);
+    if (!parsed.ok) return { ok: false, message: parsed.message };
+    if (!revocationSignatureValid(parsed.value)) return { ok: false, message: `revocation of ${parsed.value.consentId}: the signature does not verify under the key it names` };
+    const r = parsed.value;
+    return this.putOnce(`rev!${r.consentId}!${r.signerKey}`, JSON.stringify(r));
+  }
+
+  async bindingsFor(subject: string): Promise<KeyBinding[]> {
+    return this.values(`bind!${subject}!`, (v) => parseKeyBinding(JSON.parse(v) as unknown));
+  }
+
+  async revocationsOf(consentId: string): Promise<Revocation[]> {
+    return this.values(`rev!${consentId}!`, (v) => parseRevocation(JSON.parse(v) as unknown));
+  }
+
+  async usesOf(consentId: string): Promise<number> {
+    const v = await this.store.get(`use!${consentId}`);
+    return v === undefined ? 0 : Number(v);
+  }
+
+  async queryIdSeen(queryId: string): Promise<boolean> {
+    return (await this.store.get(`qid!${queryId}`)) !== undefined;
+  }
+
+  /** The verification context for one query, reading this ledger's state. */
+  context(query: ConsentQuery): ConsentContext {
+    return {
+      now: query.now ?? Date.now(),
+      requester: query.requester,
+      request: query.request,
+      trustedRegistrars: this.options.trustedRegistrars,
+      ...(this.options.clockSkewMs !== undefined ? { clockSkewMs: this.options.clockSkewMs } : {}),
+      bindingsFor: (s) => this.bindingsFor(s),
+      revocationsOf: (id) => this.revocationsOf(id),
+      usesOf: (id) => this.usesOf(id),
+      queryIdSeen: (q) => this.queryIdSeen(q),
+    };
+  }
+
+  /** Verifies without counting a use (e.g. to show a requester why a consent would be refused). */
+  check(consent: unknown, query: ConsentQuery): Promise<ConsentVerdict> {
+    return verifyConsent(consent, this.context(query));
+  }
+
+  /**
+   * Verifies and, if accepted, counts one use and records the query id, atomically with respect
+   * to every other consume on this ledger. Call it once per query the party will serve.
+   */
+  consume(consent: unknown, query: ConsentQuery): Promise<ConsentConsumed> {
+    return this.queue.run(async () => {
+      const verdict = await verifyConsent(consent, this.context(query));
+      if (!verdict.ok) return verdict;
+      const c = verdict.consent;
+      const uses = verdict.usesBefore + 1;
+      await this.store.batch([
+        { type: 'put', key: `use!${c.consentId}`, value: String(uses) },
+        { type: 'put', key: `qid!${query.request.queryId}`, value: JSON.stringify({ consentId: c.consentId, validUntil: c.validUntil }) },
+      ]);
+      return { ...verdict, usesLeft: c.maxUses - uses };
+    });
+  }
+
+  /**
+   * Forgets query ids of consents that expired before `now`: a replay of one is refused as
+   * expired anyway, so the replay table need not grow without bound. Returns how many.
+   */
+  pruneQueryIds(now = Date.now()): Promise<number> {
+    return this.queue.run(async () => {
+      const stale: LedgerBatchOp[] = [];
+      for await (const [key, value] of this.store.range('qid!', 'qid"')) {
+        const { validUntil } = JSON.parse(value) as { validUntil: number };
+        if (validUntil <= now) stale.push({ type: 'del', key });
+      }
+      if (stale.length) await this.store.batch(stale);
+      return stale.length;
+    });
+  }
+
+  close(): Promise<void> {
+    return this.queue.run(() => this.store.close());
+  }
+
+  private putOnce(key: string, value: string): Promise<LedgerAddResult> {
+    return this.queue.run(async () => {
+      if ((await this.store.get(key)) !== undefined) return { ok: true, isNew: false };
+      await this.store.batch([{ type: 'put', key, value }]);
+      return { ok: true, isNew: true };
+    });
+  }
+
+  private async values<T>(prefix: string, parse: (v: string) => { ok: true; value: T } | { ok: false; message: string }): Promise<T[]> {
+    const out: T[] = [];
+    // '!' + 1 = '"': the exclusive end of every key under the prefix.
+    for await (const [, v] of this.store.range(prefix, `${prefix.slice(0, -1)}"`)) {
+      const parsed = parse(v);
+      // The store holds only records this ledger verified; one that no longer parses was
+      // altered on disk, and verification must not silently use it.
+      if (!parsed.ok) throw new FedcreditError('STORE_MISMATCH', `consent ledger entry under ${prefix} is corrupt: ${parsed.message}`);
+      out.push(parsed.value);
+    }
+    return out;
+  }
+}
