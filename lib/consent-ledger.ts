@@ -36,7 +36,13 @@ export interface ConsentLedgerStore {
   close(): Promise<void>;
 }
 
-type LevelLike = Pick<Level<string, string>, 'get' | 'batch' | 'iterator' | 'close'>;
+/** The part of a LevelDB database or sublevel (utf8 keys and values) the ledger uses. */
+export interface LevelLike {
+  get(key: string): Promise<string | undefined>;
+  batch(ops: Array<{ type: 'put'; key: string; value: string } | { type: 'del'; key: string }>): Promise<void>;
+  iterator(options: { gte: string; lt: string }): AsyncIterable<[string, string]>;
+  close(): Promise<void>;
+}
 
 /** A ledger store on a LevelDB database or sublevel with utf8 keys and values. */
 export function levelLedgerStore(db: LevelLike): ConsentLedgerStore {
