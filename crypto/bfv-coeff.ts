@@ -27,7 +27,8 @@
 import { isWasmTrap, made, sealRuntime } from './ckks-seal.js';
 import type { CipherText, Decryptor, Encryptor, Evaluator, PlainText, PublicKey, SEALLibrary, SealContext, SealObject, SealRuntime, SecretKey } from './ckks-seal.js';
 import type { ParmsIdType } from './ckks-seal.js';
-import { BfvFormatError, packCiphertext, plaintextBytes, plaintextCoefficients, unpackCiphertext } from './bfv-wire.js';
+import { randomFillSync } from 'node:crypto';
+import { BfvFormatError, packCiphertext, plaintextBytes, plaintextCoefficients, sealCiphertextBytes, sealResidueWords, unpackCiphertext } from './bfv-wire.js';
 import type { BfvLevel, BfvShape, WireKind } from './bfv-wire.js';
 
 export { BfvFormatError } from './bfv-wire.js';
@@ -88,6 +89,8 @@ export class BfvCoeffContext {
   #encryptor: Encryptor | undefined;
   #decryptor: Decryptor | undefined;
   #publicKey: PublicKey | undefined;
+  /** The public key's first primes as a lowest-level NTT-form ciphertext: cheap fresh zeros. */
+  #lowPublicKey: CipherText | undefined;
   #secretKey: SecretKey | undefined;
   #disposed = false;
 
@@ -157,9 +160,21 @@ export class BfvCoeffContext {
       if (keys.publicKey !== undefined) {
         const pk = this.#seal.PublicKey();
         this.#sealLoad(pk, keys.publicKey, 'public key');
+        const low = this.#seal.CipherText();
+        try {
+          const last = this.#levels[this.lastLevel]!;
+          const words = sealResidueWords(keys.publicKey, BFV_POLY_DEGREE, last.primes.length, 'public key');
+          this.#sealLoad(low, sealCiphertextBytes(this.shape, this.lastLevel, words, true), 'public key (lowest level)');
+        } catch (e) {
+          pk.delete();
+          low.delete();
+          throw e;
+        }
         this.#publicKey?.delete();
+        this.#lowPublicKey?.delete();
         this.#encryptor?.delete();
         this.#publicKey = pk;
+        this.#lowPublicKey = low;
         this.#encryptor = this.#seal.Encryptor(this.#context, pk);
       }
       if (keys.secretKey !== undefined) {
@@ -243,6 +258,11 @@ export class BfvCoeffContext {
         const result = acc === undefined ? this.#encryptZero(level, own) : own(made(this.#evaluator.cipherTransformFromNtt(acc), 'cipherTransformFromNtt'));
         const low = this.#switchTo(result, this.lastLevel, own);
         this.#evaluator.addPlain(low, own(this.#plain(Float64Array.of(masks[f]!))), low);
+        // Re-randomize: without it c1 = r x~_f for one residual r shared by every feature and
+        // site, so the key holder could divide two results (or one by the intercept's known x~)
+        // and recover feature polynomials. A fresh encryption of zero makes each c1 an
+        // independent RLWE sample.
+        this.#evaluator.add(low, this.#freshZeroLowest(own), low);
         return this.#save(low, output);
       });
     });
@@ -281,7 +301,7 @@ export class BfvCoeffContext {
     if (this.#disposed) return;
     this.#disposed = true;
     if (this.#runtime.aborted) return;
-    for (const o of [this.#encryptor, this.#decryptor, this.#publicKey, this.#secretKey, this.#evaluator]) o?.delete();
+    for (const o of [this.#encryptor, this.#decryptor, this.#publicKey, this.#lowPublicKey, this.#secretKey, this.#evaluator]) o?.delete();
     for (const level of this.#levels) level.id.delete();
     this.#context.delete();
   }
@@ -340,8 +360,43 @@ export class BfvCoeffContext {
   }
 
   #encryptZero(level: number, own: Own): CipherText {
-    const encryptor = this.#need(this.#encryptor, 'encrypt a zero result', 'public key');
-    return this.#switchTo(own(made(encryptor.encrypt(own(this.#plain(new Float64Array(1)))), 'encrypt')), level, own);
+    const encryptor = this.#need(this.#encryptor, 'encrypt zero', 'public key');
+    return this.#switchTo(own(made(encryptor.encryptZero(), 'encryptZero')), level, own);
+  }
+
+  /**
+   * A fresh public-key encryption of zero directly at the lowest level, (pk0 u + e1, pk1 u + e2)
+   * over the lowest level's primes: the textbook BFV encryption (Fan-Vercauteren, section 3),
+   * at 2 of the key's 5 primes, so about a quarter of encryptZero() + two modulus switches.
+   * u is uniform ternary, e1 and e2 centered binomial with eta = 21 (sigma 3.24, SEAL's 3.2).
+   */
+  #freshZeroLowest(own: Own): CipherText {
+    const lowPk = this.#need(this.#lowPublicKey, 'encrypt zero', 'public key');
+    const level = this.#levels[this.lastLevel]!;
+    const n = BFV_POLY_DEGREE;
+    const u = ternaryResidues(n, this.plainModulus);
+    const uNtt = own(made(this.#evaluator.plainTransformToNtt(own(this.#plain(u)), level.id), 'plainTransformToNtt'));
+    const product = own(made(this.#evaluator.multiplyPlain(lowPk, uNtt), 'multiplyPlain'));
+    const zero = own(made(this.#evaluator.cipherTransformFromNtt(product), 'cipherTransformFromNtt'));
+    const errors = centeredBinomial(2 * n);
+    const k = level.primes.length;
+    const words = new Uint32Array(2 * 2 * k * n);
+    for (let poly = 0; poly < 2; poly++) {
+      for (let j = 0; j < k; j++) {
+        const q = level.primes[j]!;
+        const base = 2 * (poly * k + j) * n;
+        for (let i = 0; i < n; i++) {
+          const e = errors[poly * n + i]!;
+          const r = e < 0 ? q + e : e;
+          words[base + 2 * i] = r % 0x1_0000_0000;
+          words[base + 2 * i + 1] = Math.floor(r / 0x1_0000_0000);
+        }
+      }
+    }
+    const error = own(this.#seal.CipherText());
+    this.#sealLoad(error, sealCiphertextBytes(this.shape, this.lastLevel, words, false), 'encryption error');
+    this.#evaluator.add(zero, error, zero);
+    return zero;
   }
 
   #checkLevel(level: number): void {
@@ -365,6 +420,38 @@ export function negacyclicReverse(column: Float64Array, t: number): Float64Array
     out[BFV_POLY_DEGREE - i] = v === 0 ? 0 : t - v;
   }
   return out;
+}
+
+/** Uniform {-1, 0, 1} as residues mod t (rejection sampling on 2-bit draws). */
+function ternaryResidues(n: number, t: number): Float64Array {
+  const out = new Float64Array(n);
+  const bytes = new Uint8Array(n);
+  let filled = 0;
+  while (filled < n) {
+    randomFillSync(bytes);
+    for (let b = 0; b < bytes.length && filled < n; b++) {
+      for (let shift = 0; shift < 8 && filled < n; shift += 2) {
+        const v = (bytes[b]! >> shift) & 3;
+        if (v < 3) out[filled++] = v === 2 ? t - 1 : v;
+      }
+    }
+  }
+  return out;
+}
+
+/** Centered binomial samples, eta = 21: popcount(a) - popcount(b) of two 21-bit draws. */
+function centeredBinomial(n: number): Int8Array {
+  const words = new Uint32Array(2 * n);
+  randomFillSync(words);
+  const out = new Int8Array(n);
+  for (let i = 0; i < n; i++) out[i] = popcount(words[2 * i]! & 0x1fffff) - popcount(words[2 * i + 1]! & 0x1fffff);
+  return out;
+}
+
+function popcount(v: number): number {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 function parmsIdBytes(words: BigUint64Array): Uint8Array {

@@ -268,25 +268,8 @@ export function unpackCiphertext(bytes: Uint8Array, shape: BfvShape, expect?: Wi
   const { kind, level } = check.value;
   if (expect !== undefined && kind !== expect) throw new BfvFormatError(`expected a ${expect}, got a ${kind}`);
   const n = shape.polyModulusDegree;
-  const { primes, widths, parmsId } = shape.levels[level]!;
+  const { primes, widths } = shape.levels[level]!;
   const count = 2 * primes.length * n;
-  const arrayBytes = SEAL_HEADER_BYTES + 8 + 8 * count;
-  const total = SEAL_HEADER_BYTES + CIPHERTEXT_META_BYTES + arrayBytes;
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
-  writeSealHeader(view, 0, total);
-  out.set(parmsId, SEAL_HEADER_BYTES);
-  let at = SEAL_HEADER_BYTES + 32;
-  view.setUint8(at, 0);
-  setU64(view, at + 1, 2);
-  setU64(view, at + 9, n);
-  setU64(view, at + 17, primes.length);
-  view.setFloat64(at + 25, 1, true);
-  setU64(view, at + 33, 1);
-  at += CIPHERTEXT_META_BYTES - 32;
-  writeSealHeader(view, at, arrayBytes);
-  setU64(view, at + SEAL_HEADER_BYTES, count);
-  const dataOffset = at + SEAL_HEADER_BYTES + 8;
   const words = new Uint32Array(2 * count);
   const inView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let from = WIRE_HEADER_BYTES;
@@ -303,8 +286,58 @@ export function unpackCiphertext(bytes: Uint8Array, shape: BfvShape, expect?: Wi
       from = unpackSegment(bytes, from, n, widths[j]! - 32, primes[j]!, words, 2 * (poly * primes.length + j) * n, `polynomial ${poly}, prime ${j}`);
     }
   }
-  out.set(new Uint8Array(words.buffer), dataOffset);
-  return { sealBytes: out, info: { kind, level } };
+  return { sealBytes: sealCiphertextBytes(shape, level, words, false), info: { kind, level } };
+}
+
+/**
+ * SEAL 'none' bytes of a 2-polynomial ciphertext at `level` from its residues as (low, high)
+ * u32 pairs, ordered polynomial, prime, coefficient.
+ */
+export function sealCiphertextBytes(shape: BfvShape, level: number, words: Uint32Array, nttForm: boolean): Uint8Array {
+  const n = shape.polyModulusDegree;
+  const { primes, parmsId } = shape.levels[level]!;
+  const count = 2 * primes.length * n;
+  if (words.length !== 2 * count) throw new RangeError(`level ${level} ciphertext needs ${count} residues, got ${words.length / 2}`);
+  const arrayBytes = SEAL_HEADER_BYTES + 8 + 8 * count;
+  const total = SEAL_HEADER_BYTES + CIPHERTEXT_META_BYTES + arrayBytes;
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  writeSealHeader(view, 0, total);
+  out.set(parmsId, SEAL_HEADER_BYTES);
+  let at = SEAL_HEADER_BYTES + 32;
+  view.setUint8(at, nttForm ? 1 : 0);
+  setU64(view, at + 1, 2);
+  setU64(view, at + 9, n);
+  setU64(view, at + 17, primes.length);
+  view.setFloat64(at + 25, 1, true);
+  setU64(view, at + 33, 1);
+  at += CIPHERTEXT_META_BYTES - 32;
+  writeSealHeader(view, at, arrayBytes);
+  setU64(view, at + SEAL_HEADER_BYTES, count);
+  out.set(new Uint8Array(words.buffer, words.byteOffset, words.byteLength), at + SEAL_HEADER_BYTES + 8);
+  return out;
+}
+
+/**
+ * The residues of SEAL 'none' ciphertext-shaped bytes (a ciphertext or a public key, which SEAL
+ * serializes as one) restricted to the first `keepPrimes` primes, as (low, high) u32 pairs.
+ * A public key is stored at the key level; its first primes are those of every data level.
+ */
+export function sealResidueWords(bytes: Uint8Array, n: number, keepPrimes: number, what: string): Uint32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  checkHeader(view, 0, what);
+  const at = SEAL_HEADER_BYTES + 32;
+  const polys = getU64(view, at + 1);
+  const degree = getU64(view, at + 9);
+  const primes = getU64(view, at + 17);
+  const dataOffset = SEAL_HEADER_BYTES + CIPHERTEXT_META_BYTES + SEAL_HEADER_BYTES + 8;
+  if (polys !== 2 || degree !== n || !(primes >= keepPrimes) || bytes.length !== dataOffset + 8 * polys * primes * n) {
+    throw new BfvFormatError(`${what}: expected 2 polynomials of degree ${n} over at least ${keepPrimes} primes`);
+  }
+  const all = new Uint32Array(bytes.slice(dataOffset).buffer);
+  const out = new Uint32Array(2 * 2 * keepPrimes * n);
+  for (let poly = 0; poly < 2; poly++) out.set(all.subarray(2 * poly * primes * n, 2 * (poly * primes + keepPrimes) * n), 2 * poly * keepPrimes * n);
+  return out;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

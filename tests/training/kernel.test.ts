@@ -140,3 +140,21 @@ describe('noise, bounds and masking', () => {
     expect(ks).toBeLessThan(0.3);
   });
 });
+
+describe('re-randomization', () => {
+  it('two results from one residual never share c1: each is a fresh RLWE sample', () => {
+    const d = ctx.encrypt(randomResidues(N), 1);
+    const x = ctx.prepareFeature(Float64Array.from({ length: N }, (_, i) => toResidue((i % 9) - 4)), 1);
+    // Same residual, same feature, same mask: without a fresh zero these would be identical
+    // bytes, and in general c1 = r x~ would let the key holder divide one result by another.
+    const [a, b] = ctx.maskedInnerProducts([d], [[x], [x]], Float64Array.of(5, 5));
+    x.delete();
+    const c1 = (share: Uint8Array) => Buffer.from(share.subarray(8 + 16));
+    let equal = 0;
+    const ca = c1(a!);
+    const cb = c1(b!);
+    for (let i = 0; i < ca.length; i++) if (ca[i] === cb[i]) equal++;
+    expect(equal / ca.length).toBeLessThan(0.05); // random bytes agree 1/256 of the time
+    expect(ctx.decrypt(a!, 1)[0]).toBe(ctx.decrypt(b!, 1)[0]);
+  });
+});
