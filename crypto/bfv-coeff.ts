@@ -28,7 +28,7 @@ import { isWasmTrap, made, sealRuntime } from './ckks-seal.js';
 import type { CipherText, Decryptor, Encryptor, Evaluator, PlainText, PublicKey, SEALLibrary, SealContext, SealObject, SealRuntime, SecretKey } from './ckks-seal.js';
 import type { ParmsIdType } from './ckks-seal.js';
 import { randomFillSync } from 'node:crypto';
-import { BfvFormatError, packCiphertext, plaintextBytes, plaintextCoefficients, sealCiphertextBytes, sealResidueWords, unpackCiphertext } from './bfv-wire.js';
+import { BfvFormatError, packCiphertext, plaintextBytes, plaintextCoefficients, sealCiphertextBytes, sealResidueWords, shareResidues, unpackCiphertext } from './bfv-wire.js';
 import type { BfvLevel, BfvShape, WireKind } from './bfv-wire.js';
 
 export { BfvFormatError } from './bfv-wire.js';
@@ -92,6 +92,8 @@ export class BfvCoeffContext {
   /** The public key's first primes as a lowest-level NTT-form ciphertext: cheap fresh zeros. */
   #lowPublicKey: CipherText | undefined;
   #secretKey: SecretKey | undefined;
+  /** sigma_i with (c1 s)[0] = sum_i c1[i] sigma_i (negacyclic), for decrypting shares in JS. */
+  #secretTerms: Int8Array | undefined;
   #disposed = false;
 
   private constructor(runtime: SealRuntime, context: SealContext, levels: Level[]) {
@@ -184,6 +186,7 @@ export class BfvCoeffContext {
         this.#decryptor?.delete();
         this.#secretKey = sk;
         this.#decryptor = this.#seal.Decryptor(this.#context, sk);
+        this.#secretTerms = this.#extractSecretTerms(this.#decryptor);
       }
     });
   }
@@ -278,10 +281,17 @@ export class BfvCoeffContext {
     });
   }
 
-  /** Key holder: the first `count` coefficients (residues mod t) of a ciphertext or share. */
-  decrypt(bytes: Uint8Array, count: number): Float64Array {
+  /**
+   * Key holder: the first `count` coefficients (residues mod t) of a ciphertext or share.
+   * Shares are decrypted in JS (m_0 = round(t/q (c0[0] + sum_i c1[i] sigma_i)) mod t, ~40x faster
+   * than SEAL's full decryption) unless `viaSeal`.
+   */
+  decrypt(bytes: Uint8Array, count: number, viaSeal = false): Float64Array {
     if (!Number.isInteger(count) || count < 1 || count > BFV_POLY_DEGREE) throw new RangeError(`count must be an integer in 1..${BFV_POLY_DEGREE}, got ${count}`);
     const decryptor = this.#need(this.#decryptor, 'decrypt', 'secret key (only the key holder decrypts)');
+    if (!viaSeal && count === 1 && this.#secretTerms !== undefined && bytes instanceof Uint8Array && bytes.length >= 8 && bytes[4] === 2) {
+      return Float64Array.of(this.#decryptShare(bytes, this.#secretTerms));
+    }
     return this.#run('decrypt', (own) => {
       const x = this.#load(bytes, 'ciphertext to decrypt', own);
       if (x.kind === 'share' && count !== 1) throw new RangeError('a share decrypts to coefficient 0 only; ask for count 1');
@@ -399,6 +409,81 @@ export class BfvCoeffContext {
     return zero;
   }
 
+  /**
+   * The secret key's coefficients, read by decrypting the crafted ciphertext (0, Delta) at the
+   * lowest level: c0 + c1 s = Delta s, which decrypts to s mod t. SEAL's secret keys are ternary;
+   * anything else disables the JS path (undefined) rather than decrypting wrongly.
+   */
+  #extractSecretTerms(decryptor: Decryptor): Int8Array | undefined {
+    return this.#run('read secret key', (own) => {
+      const level = this.#levels[this.lastLevel]!;
+      const n = BFV_POLY_DEGREE;
+      const q = level.primes.reduce((p, v) => p * BigInt(v), 1n);
+      const delta = q / BigInt(this.plainModulus);
+      const k = level.primes.length;
+      const words = new Uint32Array(2 * 2 * k * n);
+      level.primes.forEach((p, j) => {
+        const r = Number(delta % BigInt(p));
+        const at = 2 * (k + j) * n; // polynomial 1, prime j, coefficient 0
+        words[at] = r % 0x1_0000_0000;
+        words[at + 1] = Math.floor(r / 0x1_0000_0000);
+      });
+      const ct = own(this.#seal.CipherText());
+      this.#sealLoad(ct, sealCiphertextBytes(this.shape, this.lastLevel, words, false), 'secret key probe');
+      const s = plaintextCoefficients(own(made(decryptor.decrypt(ct), 'decrypt')).saveArray(this.#seal.ComprModeType.none), n);
+      const terms = new Int8Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = s[i] === 0 ? 0 : s[i] === 1 ? 1 : s[i] === this.plainModulus - 1 ? -1 : undefined;
+        if (v === undefined) return undefined;
+        // (c1 s)[0] = c1[0] s[0] - sum_{i>=1} c1[i] s[N-i] in Z[X]/(X^N + 1).
+        if (i === 0) terms[0] = v;
+        else terms[n - i] = -v;
+      }
+      return terms;
+    });
+  }
+
+  #decryptShare(bytes: Uint8Array, terms: Int8Array): number {
+    let parsed: ReturnType<typeof shareResidues>;
+    try {
+      parsed = shareResidues(bytes, this.shape);
+    } catch (e) {
+      if (e instanceof BfvFormatError) throw new BfvFormatError(`share to decrypt: ${e.message}`);
+      throw e;
+    }
+    const { primes } = this.#levels[parsed.level]!;
+    const n = BFV_POLY_DEGREE;
+    const residues = primes.map((q, j) => {
+      // Sums of up to 256 residues below 2^44 stay below 2^52: exact in doubles.
+      let pos = parsed.c0[j]!;
+      let neg = 0;
+      const base = 2 * j * n;
+      for (let i = 0; i < n; i++) {
+        const term = terms[i]!;
+        if (term === 0) continue;
+        const v = parsed.c1[base + 2 * i]! + parsed.c1[base + 2 * i + 1]! * 0x1_0000_0000;
+        if (term > 0) pos += v;
+        else neg += v;
+        if ((i & 255) === 255) {
+          pos %= q;
+          neg %= q;
+        }
+      }
+      return BigInt((((pos % q) - (neg % q)) % q + q) % q);
+    });
+    // CRT to x mod Q, then m = round(t x / Q) mod t, as SEAL's decrypt_scale_and_round.
+    const qs = primes.map(BigInt);
+    const bigQ = qs.reduce((a, b) => a * b, 1n);
+    let x = 0n;
+    qs.forEach((q, j) => {
+      const rest = bigQ / q;
+      x += residues[j]! * rest * modInverse(rest % q, q);
+    });
+    x %= bigQ;
+    const t = BigInt(this.plainModulus);
+    return Number(((t * x + bigQ / 2n) / bigQ) % t);
+  }
+
   #checkLevel(level: number): void {
     if (!Number.isInteger(level) || level < 0 || level > this.lastLevel) throw new RangeError(`level must be an integer in 0..${this.lastLevel}, got ${level}`);
   }
@@ -452,6 +537,17 @@ function popcount(v: number): number {
   v -= (v >>> 1) & 0x55555555;
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+function modInverse(a: bigint, m: bigint): bigint {
+  let [r0, r1] = [a, m];
+  let [s0, s1] = [1n, 0n];
+  while (r1 !== 0n) {
+    const quotient = r0 / r1;
+    [r0, r1] = [r1, r0 - quotient * r1];
+    [s0, s1] = [s1, s0 - quotient * s1];
+  }
+  return ((s0 % m) + m) % m;
 }
 
 function parmsIdBytes(words: BigUint64Array): Uint8Array {

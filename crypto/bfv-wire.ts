@@ -289,6 +289,26 @@ export function unpackCiphertext(bytes: Uint8Array, shape: BfvShape, expect?: Wi
   return { sealBytes: sealCiphertextBytes(shape, level, words, false), info: { kind, level } };
 }
 
+/** A share's residues, checked: c0[0] per prime and c1 as (low, high) u32 pairs per prime. */
+export function shareResidues(bytes: Uint8Array, shape: BfvShape): { level: number; c0: number[]; c1: Uint32Array } {
+  const check = checkWire(bytes, shape);
+  if (!check.ok) throw new BfvFormatError(check.reason);
+  if (check.value.kind !== 'share') throw new BfvFormatError('expected a share, got a ciphertext');
+  const { level } = check.value;
+  const n = shape.polyModulusDegree;
+  const { primes, widths } = shape.levels[level]!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const c0 = primes.map((q, j) => {
+    const value = getU64(view, WIRE_HEADER_BYTES + 8 * j);
+    if (!(value < q)) throw new BfvFormatError(`share c0[0] residue for prime ${j} is ${value}, not below the prime ${q}: corrupted`);
+    return value;
+  });
+  const c1 = new Uint32Array(2 * primes.length * n);
+  let from = WIRE_HEADER_BYTES + 8 * primes.length;
+  for (let j = 0; j < primes.length; j++) from = unpackSegment(bytes, from, n, widths[j]! - 32, primes[j]!, c1, 2 * j * n, `c1, prime ${j}`);
+  return { level, c0, c1 };
+}
+
 /**
  * SEAL 'none' bytes of a 2-polynomial ciphertext at `level` from its residues as (low, high)
  * u32 pairs, ordered polynomial, prime, coefficient.

@@ -157,4 +157,12 @@ describe('re-randomization', () => {
     expect(equal / ca.length).toBeLessThan(0.05); // random bytes agree 1/256 of the time
     expect(ctx.decrypt(a!, 1)[0]).toBe(ctx.decrypt(b!, 1)[0]);
   });
+
+  it('decrypting a share in JS gives exactly what SEAL decrypts', () => {
+    const d = ctx.encrypt(randomResidues(N), 1);
+    const x = ctx.prepareFeature(randomResidues(N), 1);
+    const shares = ctx.maskedInnerProducts([d, d], [[x, x], [x, x], [x, x]], randomResidues(3));
+    x.delete();
+    for (const share of shares) expect(ctx.decrypt(share, 1)[0]).toBe(ctx.decrypt(share, 1, true)[0]);
+  });
 });
