@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { registerAuditCommands } from '../auditor/cli.js';
+import { registerConsentCommands } from '../consent/cli.js';
 import { registerAlignCommand } from '../coordinator/alignment-cli.js';
 import { registerCoordinatorCommands } from '../coordinator/cli.js';
 import { registerNodeCommands } from '../node/cli.js';
@@ -21,6 +22,7 @@ program
 registerNodeCommands(program);
 registerCoordinatorCommands(program);
 registerAuditCommands(program);
+registerConsentCommands(program);
 registerSimCommands(program);
 registerAlignCommand(program);
 registerDemoCommand(program);
