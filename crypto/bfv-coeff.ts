@@ -27,15 +27,14 @@
 import { isWasmTrap, made, sealRuntime } from './ckks-seal.js';
 import type { CipherText, Decryptor, Encryptor, Evaluator, PlainText, PublicKey, SEALLibrary, SealContext, SealObject, SealRuntime, SecretKey } from './ckks-seal.js';
 import type { ParmsIdType } from './ckks-seal.js';
-import { randomFillSync } from 'node:crypto';
+import { centeredBinomial, decryptCoefficient0, residueWords, ternaryResidues } from './bfv-sampling.js';
+import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, negacyclicReverse } from './bfv-fixed.js';
 import { BfvFormatError, packCiphertext, plaintextBytes, plaintextCoefficients, sealCiphertextBytes, sealResidueWords, shareResidues, unpackCiphertext } from './bfv-wire.js';
 import type { BfvLevel, BfvShape, WireKind } from './bfv-wire.js';
 
 export { BfvFormatError } from './bfv-wire.js';
 
-export const BFV_POLY_DEGREE = 8192;
-/** Largest prime below 2^50 that is 1 mod 16384 (SEAL's PlainModulus.Batching(8192, 50)). */
-export const BFV_PLAIN_MODULUS = 1125899906826241;
+export { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, negacyclicReverse } from './bfv-fixed.js';
 
 export interface BfvKeyMaterial {
   readonly publicKey: Uint8Array;
@@ -388,21 +387,7 @@ export class BfvCoeffContext {
     const uNtt = own(made(this.#evaluator.plainTransformToNtt(own(this.#plain(u)), level.id), 'plainTransformToNtt'));
     const product = own(made(this.#evaluator.multiplyPlain(lowPk, uNtt), 'multiplyPlain'));
     const zero = own(made(this.#evaluator.cipherTransformFromNtt(product), 'cipherTransformFromNtt'));
-    const errors = centeredBinomial(2 * n);
-    const k = level.primes.length;
-    const words = new Uint32Array(2 * 2 * k * n);
-    for (let poly = 0; poly < 2; poly++) {
-      for (let j = 0; j < k; j++) {
-        const q = level.primes[j]!;
-        const base = 2 * (poly * k + j) * n;
-        for (let i = 0; i < n; i++) {
-          const e = errors[poly * n + i]!;
-          const r = e < 0 ? q + e : e;
-          words[base + 2 * i] = r % 0x1_0000_0000;
-          words[base + 2 * i + 1] = Math.floor(r / 0x1_0000_0000);
-        }
-      }
-    }
+    const words = residueWords(centeredBinomial(2 * n), level.primes);
     const error = own(this.#seal.CipherText());
     this.#sealLoad(error, sealCiphertextBytes(this.shape, this.lastLevel, words, false), 'encryption error');
     this.#evaluator.add(zero, error, zero);
@@ -451,37 +436,7 @@ export class BfvCoeffContext {
       if (e instanceof BfvFormatError) throw new BfvFormatError(`share to decrypt: ${e.message}`);
       throw e;
     }
-    const { primes } = this.#levels[parsed.level]!;
-    const n = BFV_POLY_DEGREE;
-    const residues = primes.map((q, j) => {
-      // Sums of up to 256 residues below 2^44 stay below 2^52: exact in doubles.
-      let pos = parsed.c0[j]!;
-      let neg = 0;
-      const base = 2 * j * n;
-      for (let i = 0; i < n; i++) {
-        const term = terms[i]!;
-        if (term === 0) continue;
-        const v = parsed.c1[base + 2 * i]! + parsed.c1[base + 2 * i + 1]! * 0x1_0000_0000;
-        if (term > 0) pos += v;
-        else neg += v;
-        if ((i & 255) === 255) {
-          pos %= q;
-          neg %= q;
-        }
-      }
-      return BigInt((((pos % q) - (neg % q)) % q + q) % q);
-    });
-    // CRT to x mod Q, then m = round(t x / Q) mod t, as SEAL's decrypt_scale_and_round.
-    const qs = primes.map(BigInt);
-    const bigQ = qs.reduce((a, b) => a * b, 1n);
-    let x = 0n;
-    qs.forEach((q, j) => {
-      const rest = bigQ / q;
-      x += residues[j]! * rest * modInverse(rest % q, q);
-    });
-    x %= bigQ;
-    const t = BigInt(this.plainModulus);
-    return Number(((t * x + bigQ / 2n) / bigQ) % t);
+    return decryptCoefficient0(parsed.c0, parsed.c1, this.#levels[parsed.level]!.primes, terms, this.plainModulus);
   }
 
   #checkLevel(level: number): void {
@@ -493,61 +448,6 @@ export class BfvCoeffContext {
     if (value === undefined) throw new Error(`cannot ${operation}: this context has no ${what}; call loadKeys() first`);
     return value;
   }
-}
-
-/** x~ = x_0 - sum_{i>=1} x_i X^{N-i} mod t, so that coefficient 0 of d * x~ is sum_i d_i x_i. */
-export function negacyclicReverse(column: Float64Array, t: number): Float64Array {
-  const out = new Float64Array(column.length === 0 ? 1 : BFV_POLY_DEGREE);
-  if (column.length === 0) return out;
-  out[0] = column[0]!;
-  for (let i = 1; i < column.length; i++) {
-    const v = column[i]!;
-    out[BFV_POLY_DEGREE - i] = v === 0 ? 0 : t - v;
-  }
-  return out;
-}
-
-/** Uniform {-1, 0, 1} as residues mod t (rejection sampling on 2-bit draws). */
-function ternaryResidues(n: number, t: number): Float64Array {
-  const out = new Float64Array(n);
-  const bytes = new Uint8Array(n);
-  let filled = 0;
-  while (filled < n) {
-    randomFillSync(bytes);
-    for (let b = 0; b < bytes.length && filled < n; b++) {
-      for (let shift = 0; shift < 8 && filled < n; shift += 2) {
-        const v = (bytes[b]! >> shift) & 3;
-        if (v < 3) out[filled++] = v === 2 ? t - 1 : v;
-      }
-    }
-  }
-  return out;
-}
-
-/** Centered binomial samples, eta = 21: popcount(a) - popcount(b) of two 21-bit draws. */
-function centeredBinomial(n: number): Int8Array {
-  const words = new Uint32Array(2 * n);
-  randomFillSync(words);
-  const out = new Int8Array(n);
-  for (let i = 0; i < n; i++) out[i] = popcount(words[2 * i]! & 0x1fffff) - popcount(words[2 * i + 1]! & 0x1fffff);
-  return out;
-}
-
-function popcount(v: number): number {
-  v -= (v >>> 1) & 0x55555555;
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
-function modInverse(a: bigint, m: bigint): bigint {
-  let [r0, r1] = [a, m];
-  let [s0, s1] = [1n, 0n];
-  while (r1 !== 0n) {
-    const quotient = r0 / r1;
-    [r0, r1] = [r1, r0 - quotient * r1];
-    [s0, s1] = [s1, s0 - quotient * s1];
-  }
-  return ((s0 % m) + m) % m;
 }
 
 function parmsIdBytes(words: BigUint64Array): Uint8Array {

@@ -5,7 +5,10 @@
  * training/fixed-point.ts for the scales and the bound).
  */
 import { randomFillSync } from 'node:crypto';
-import { BFV_PLAIN_MODULUS } from './bfv-coeff.js';
+
+export const BFV_POLY_DEGREE = 8192;
+/** Largest prime below 2^50 that is 1 mod 16384 (SEAL's PlainModulus.Batching(8192, 50)). */
+export const BFV_PLAIN_MODULUS = 1125899906826241;
 
 const T = BFV_PLAIN_MODULUS;
 const HALF = Math.floor(T / 2);
@@ -56,6 +59,18 @@ export function randomResidues(count: number): Float64Array {
       const v = (words[i]! & 0x3ffff) * 0x1_0000_0000 + words[i + 1]!;
       if (v < T) out[filled++] = v;
     }
+  }
+  return out;
+}
+
+/** x~ = x_0 - sum_{i>=1} x_i X^{N-i} mod t, so that coefficient 0 of d * x~ is sum_i d_i x_i. */
+export function negacyclicReverse(column: Float64Array, t: number): Float64Array {
+  const out = new Float64Array(column.length === 0 ? 1 : BFV_POLY_DEGREE);
+  if (column.length === 0) return out;
+  out[0] = column[0]!;
+  for (let i = 1; i < column.length; i++) {
+    const v = column[i]!;
+    out[BFV_POLY_DEGREE - i] = v === 0 ? 0 : t - v;
   }
   return out;
 }
