@@ -10,6 +10,7 @@ import { registerCoordinatorCommands } from '../coordinator/cli.js';
 import { registerNodeCommands } from '../node/cli.js';
 import { registerSimCommands } from '../sim/cli.js';
 import { registerDemoCommand } from './demo.js';
+import { registerInitCommand } from '../lib/init-cli.js';
 
 const program = new Command();
 program
@@ -19,6 +20,7 @@ program
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
 
+registerInitCommand(program);
 registerNodeCommands(program);
 registerCoordinatorCommands(program);
 registerAuditCommands(program);

@@ -20,6 +20,9 @@ export type ErrorCode =
   | 'LOG_CORRUPT'
   | 'UNKNOWN_CHECKPOINT'
   | 'TRUST_CHANGED'
+  | 'ROLE_NOT_ALLOWED'
+  | 'IDENTITY_MISMATCH'
+  | 'TLS_MATERIAL'
   | 'UNAVAILABLE'
   | 'INTERNAL'
   // Consent refusals (lib/consent.ts), one per reason a consented query is refused.
@@ -49,6 +52,9 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   LOG_CORRUPT: status.DATA_LOSS,
   UNKNOWN_CHECKPOINT: status.FAILED_PRECONDITION,
   TRUST_CHANGED: status.FAILED_PRECONDITION,
+  ROLE_NOT_ALLOWED: status.PERMISSION_DENIED,
+  IDENTITY_MISMATCH: status.PERMISSION_DENIED,
+  TLS_MATERIAL: status.FAILED_PRECONDITION,
   UNAVAILABLE: status.UNAVAILABLE,
   INTERNAL: status.INTERNAL,
   CONSENT_MALFORMED: status.INVALID_ARGUMENT,

@@ -1,0 +1,146 @@
+/**
+ * `fedcredit init`: creates a federation's CA and one TLS folder per party (lib/federation-ca.ts),
+ * plus `federation.json`, the public description of who is who. Each party gets only its own
+ * folder; the CA key stays with whoever runs init, ideally offline.
+ *
+ *   DIR/federation.json           parties, roles, hosts, certificate fingerprints (public)
+ *   DIR/ca/ca.crt, ca/ca.key      the CA (key 0600, folder 0700: guard it; it certifies every role)
+ *   DIR/parties/<party>/          ca.crt, tls.crt, tls.key (0600): pass it as --tls to that party
+ */
+import { createHash, X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { emit, runCommand } from './cli-output.js';
+import { FedcreditError } from './errors.js';
+import {
+  createCertificateAuthority, identityUri, issuePartyCertificate, PARTY_NAME, writeCertificateAuthority, writePartyFolder,
+  type PartyIdentity,
+} from './federation-ca.js';
+
+export interface InitOptions {
+  out: string;
+  sites?: string[];
+  requesters?: string[];
+  auditors?: string[];
+  coordinatorHost?: string;
+  /** Extra hosts per site node, e.g. { tax: ['10.0.0.2'] }. */
+  siteHosts?: Record<string, string[]>;
+  days?: number;
+  federation?: string;
+}
+
+export interface FederationParty {
+  role: PartyIdentity['role'];
+  name: string;
+  uri: string;
+  /** The party's TLS folder, relative to the federation folder. */
+  folder: string;
+  hosts: string[];
+  sha256: string;
+  notAfter: string;
+}
+
+export interface FederationDescription {
+  version: 1;
+  federation: string;
+  createdAt: string;
+  ca: { certificate: string; sha256: string; notAfter: string };
+  parties: FederationParty[];
+}
+
+/** Every server also answers on loopback, so a party can be checked from its own machine. */
+const LOOPBACK = ['localhost', '127.0.0.1', '::1'];
+
+function fingerprint(pem: string): { sha256: string; notAfter: string } {
+  const cert = new X509Certificate(pem);
+  return { sha256: createHash('sha256').update(cert.raw).digest('hex'), notAfter: new Date(cert.validTo).toISOString() };
+}
+
+/** Which parties init certifies, with their folder names; refuses duplicates and bad names. */
+export function plannedParties(opts: InitOptions): { identity: PartyIdentity; folder: string; hosts?: string[] }[] {
+  const sites = opts.sites ?? ['tax', 'power', 'bank'];
+  const coordinatorHosts = [...new Set([opts.coordinatorHost ?? '127.0.0.1', ...LOOPBACK])];
+  const plan = [
+    { identity: { role: 'coordinator', name: 'coordinator' } as PartyIdentity, folder: 'coordinator', hosts: coordinatorHosts },
+    { identity: { role: 'operator', name: 'coordinator' } as PartyIdentity, folder: 'coordinator-operator' },
+    ...sites.flatMap((site) => [
+      { identity: { role: 'site', name: site } as PartyIdentity, folder: site, hosts: [...new Set([...(opts.siteHosts?.[site] ?? []), ...LOOPBACK])] },
+      { identity: { role: 'operator', name: site } as PartyIdentity, folder: `${site}-operator` },
+    ]),
+    ...(opts.requesters ?? []).map((name) => ({ identity: { role: 'requester', name } as PartyIdentity, folder: name })),
+    ...(opts.auditors ?? ['auditor-1']).map((name) => ({ identity: { role: 'auditor', name } as PartyIdentity, folder: name })),
+  ];
+  const seen = new Set<string>();
+  for (const p of plan) {
+    if (!PARTY_NAME.test(p.identity.name)) {
+      throw new FedcreditError('BAD_REQUEST', `party name '${p.identity.name}' must be lowercase letters, digits or '-' (e.g. tax, bank-a, auditor-1)`);
+    }
+    if (seen.has(p.folder)) throw new FedcreditError('BAD_REQUEST', `two parties would share the folder parties/${p.folder}; give them distinct names`);
+    seen.add(p.folder);
+  }
+  return plan;
+}
+
+export async function initFederation(opts: InitOptions): Promise<FederationDescription> {
+  const plan = plannedParties(opts);
+  if (fs.existsSync(opts.out) && fs.readdirSync(opts.out).length > 0) {
+    throw new FedcreditError('BAD_REQUEST', `${opts.out} is not empty: init never overwrites a CA or a key; choose a new folder`);
+  }
+  fs.mkdirSync(opts.out, { recursive: true, mode: 0o700 });
+  fs.chmodSync(opts.out, 0o700);
+  const federation = opts.federation ?? path.basename(path.resolve(opts.out));
+  const ca = await createCertificateAuthority(federation);
+  writeCertificateAuthority(path.join(opts.out, 'ca'), ca);
+  fs.mkdirSync(path.join(opts.out, 'parties'), { mode: 0o700 });
+  const parties: FederationParty[] = [];
+  for (const p of plan) {
+    const server = p.hosts !== undefined;
+    const issued = await issuePartyCertificate(ca, p.identity, { server, ...(p.hosts ? { hosts: p.hosts } : {}), ...(opts.days ? { days: opts.days } : {}) });
+    const folder = path.join('parties', p.folder);
+    writePartyFolder(path.join(opts.out, folder), ca.certPem, issued);
+    parties.push({ ...p.identity, uri: identityUri(p.identity), folder, hosts: p.hosts ?? [], ...fingerprint(issued.certPem) });
+  }
+  const description: FederationDescription = {
+    version: 1, federation, createdAt: new Date().toISOString(),
+    ca: { certificate: 'ca/ca.crt', ...fingerprint(ca.certPem) }, parties,
+  };
+  fs.writeFileSync(path.join(opts.out, 'federation.json'), `${JSON.stringify(description, null, 2)}\n`, { mode: 0o644 });
+  return description;
+}
+
+function list(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function siteHost(value: string, previous: Record<string, string[]> = {}): Record<string, string[]> {
+  const [site, hosts] = value.split('=');
+  if (!site || !hosts) throw new FedcreditError('BAD_REQUEST', `--site-host takes SITE=HOST[,HOST], e.g. tax=10.0.0.2, not '${value}'`);
+  return { ...previous, [site]: [...(previous[site] ?? []), ...list(hosts)] };
+}
+
+export function registerInitCommand(program: Command): void {
+  program.command('init')
+    .description('create a federation: its certificate authority and, per party, a TLS key and certificate naming its role')
+    .requiredOption('--out <dir>', 'new folder for the federation (must not exist or be empty)')
+    .option('--sites <a,b,c>', 'data node sites', list, ['tax', 'power', 'bank'])
+    .option('--requesters <a,b>', 'requesters (banks that ask for scores)', list, [])
+    .option('--auditors <a,b>', 'auditors', list, ['auditor-1'])
+    .option('--coordinator-host <host>', 'DNS name or IP address parties dial the coordinator on', '127.0.0.1')
+    .option('--site-host <site=host>', 'DNS name or IP address a site node is dialled on (repeatable)', siteHost)
+    .option('--days <n>', 'validity of party certificates in days', (v) => Number.parseInt(v, 10), 365)
+    .option('--json', 'print federation.json')
+    .addHelpText('after', '\nGive each party only its folder under parties/ and start it with --tls <that folder>. Keep ca/ca.key offline.')
+    .action((flags: { out: string; sites: string[]; requesters: string[]; auditors: string[]; coordinatorHost: string; siteHost?: Record<string, string[]>; days: number; json?: boolean }) => runCommand(async () => {
+      if (!(flags.days > 0)) throw new FedcreditError('BAD_REQUEST', '--days must be a positive number of days');
+      const fed = await initFederation({
+        out: flags.out, sites: flags.sites, requesters: flags.requesters, auditors: flags.auditors,
+        coordinatorHost: flags.coordinatorHost, days: flags.days, ...(flags.siteHost ? { siteHosts: flags.siteHost } : {}),
+      });
+      emit(Boolean(flags.json), fed, () => [
+        `federation ${fed.federation} in ${flags.out}: CA ${fed.ca.sha256.slice(0, 16)}... (ca/ca.key: keep it offline; it can certify any role)`,
+        ...fed.parties.map((p) => `  ${p.folder.padEnd(32)} ${`${p.role}/${p.name}`.padEnd(24)} ${p.hosts.length ? `serves as ${p.hosts.join(', ')}` : 'client only'}`),
+        'Give each party only its own folder (tls.key is mode 0600) and start it with --tls <folder>.',
+      ].join('\n'));
+    }));
+}
