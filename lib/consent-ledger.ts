@@ -12,16 +12,17 @@
  *   use!<consent id>                 uses counted, decimal
  *   qid!<query id>                   { consentId, validUntil } of the query that used the id
  *
- * `consume` is check-then-count as one step: it runs in a SerialQueue, and the use and the
- * query id are written in one batch, so concurrent queries can neither both take the last use
- * nor both pass with one id. The queue is per ledger object: open one ledger per store.
+ * `consume` is check-then-count as one step: the read-only checks run first, then the replay
+ * and uses checks run again inside a SerialQueue and the use and the query id are written in
+ * one batch, so concurrent queries can neither both take the last use nor both pass with one
+ * id. The queue (and a cache of key bindings) is per ledger object: one ledger per store.
  */
 import { Level } from 'level';
 import fs from 'node:fs';
 import { FedcreditError } from './errors.js';
 import { SerialQueue } from './serial-queue.js';
 import {
-  keyBindingProblem, parseKeyBinding, parseRevocation, revocationSignatureValid, verifyConsent,
+  keyBindingProblem, parseKeyBinding, parseRevocation, revocationSignatureValid, verifyConsent, verifyConsentUse,
   type ConsentContext, type ConsentRequest, type ConsentVerdict, type KeyBinding, type Revocation,
 } from './consent.js';
 
@@ -90,8 +91,13 @@ export type ConsentConsumed = ConsentVerdict & { readonly usesLeft?: number };
 /** The revocation was stored (or already known), or why it was not. */
 export type LedgerAddResult = { readonly ok: true; readonly isNew: boolean } | { readonly ok: false; readonly message: string };
 
+/** Subjects whose key bindings are kept in memory. */
+const BINDING_CACHE_LIMIT = 100_000;
+
 export class ConsentLedger {
   private readonly queue = new SerialQueue();
+  private readonly bindingCache = new Map<string, KeyBinding[]>();
+  private bindingGeneration = 0;
 
   private constructor(private readonly store: ConsentLedgerStore, private readonly options: ConsentLedgerOptions) {}
 
@@ -123,7 +129,11 @@ export class ConsentLedger {
     const problem = keyBindingProblem(parsed.value, this.options.trustedRegistrars);
     if (problem) return { ok: false, message: problem };
     const b = parsed.value;
-    return this.putOnce(`bind!${b.subject}!${b.enterpriseKey}`, JSON.stringify(b));
+    this.bindingGeneration += 1;
+    const added = await this.putOnce(`bind!${b.subject}!${b.enterpriseKey}`, JSON.stringify(b));
+    this.bindingGeneration += 1;
+    this.bindingCache.delete(b.subject);
+    return added;
   }
 
   /**
@@ -139,8 +149,19 @@ export class ConsentLedger {
     return this.putOnce(`rev!${r.consentId}!${r.signerKey}`, JSON.stringify(r));
   }
 
+  /** Bindings of a subject, cached: this ledger is its store's only writer (LevelDB's lock). */
   async bindingsFor(subject: string): Promise<KeyBinding[]> {
-    return this.values(`bind!${subject}!`, (v) => parseKeyBinding(JSON.parse(v) as unknown));
+    const cached = this.bindingCache.get(subject);
+    if (cached) return cached;
+    const generation = this.bindingGeneration;
+    const bindings = await this.values(`bind!${subject}!`, (v) => parseKeyBinding(JSON.parse(v) as unknown));
+    // A binding added while we read may be missing from what we read: then do not cache it.
+    if (generation === this.bindingGeneration) {
+      // Cleared when full rather than evicted one by one: simpler, and a refill is one range read.
+      if (this.bindingCache.size >= BINDING_CACHE_LIMIT) this.bindingCache.clear();
+      this.bindingCache.set(subject, bindings);
+    }
+    return bindings;
   }
 
   async revocationsOf(consentId: string): Promise<Revocation[]> {
@@ -180,9 +201,14 @@ export class ConsentLedger {
    * Verifies and, if accepted, counts one use and records the query id, atomically with respect
    * to every other consume on this ledger. Call it once per query the party will serve.
    */
-  consume(consent: unknown, query: ConsentQuery): Promise<ConsentConsumed> {
+  async consume(consent: unknown, query: ConsentQuery): Promise<ConsentConsumed> {
+    const ctx = this.context(query);
+    // Read-only checks (parse, signatures, binding, revocation, time, scope) run outside the
+    // queue; only the state this method writes is re-read inside it.
+    const checked = await verifyConsent(consent, ctx);
+    if (!checked.ok) return checked;
     return this.queue.run(async () => {
-      const verdict = await verifyConsent(consent, this.context(query));
+      const verdict = await verifyConsentUse(checked.consent, checked.binding, ctx);
       if (!verdict.ok) return verdict;
       const c = verdict.consent;
       const uses = verdict.usesBefore + 1;

@@ -29,6 +29,7 @@
  * rejects, since that is not the requester's fault and must not read as a refusal.
  */
 import { FedcreditError, type ErrorCode } from './errors.js';
+import { makeEntry, type LogEntry } from './log-entries.js';
 import { fromHex, keyHex } from './consent-fields.js';
 import { consentSigningBytes, parseConsent, type Consent } from './consent-record.js';
 import { keyBindingProblem, type KeyBinding } from './consent-binding.js';
@@ -158,8 +159,18 @@ export async function verifyConsent(input: unknown, ctx: ConsentContext): Promis
   const scopeProblem = scopeNotCovered(c, req);
   if (scopeProblem) return refuse('CONSENT_SCOPE_NOT_COVERED', `consent ${c.consentId} does not cover this query: ${scopeProblem}`);
 
-  if (await ctx.queryIdSeen(req.queryId)) {
-    return refuse('CONSENT_REPLAYED', `query id ${req.queryId} was already used; a query cannot be replayed, send a new query with a fresh id`);
+  return verifyConsentUse(c, binding, ctx);
+}
+
+/**
+ * The last two checks alone (replay, uses left) for a consent that passed the others. A ledger
+ * re-runs them inside its serial queue right before it counts the use, so the checks that only
+ * read (signatures, bindings, revocations) stay outside the queue.
+ */
+export async function verifyConsentUse(c: Consent, binding: KeyBinding, ctx: ConsentContext): Promise<ConsentVerdict> {
+  const refuse = (code: ConsentRefusalCode, message: string): ConsentRefused => ({ ok: false, code, message, consentId: c.consentId, subject: c.subject });
+  if (await ctx.queryIdSeen(ctx.request.queryId)) {
+    return refuse('CONSENT_REPLAYED', `query id ${ctx.request.queryId} was already used; a query cannot be replayed, send a new query with a fresh id`);
   }
   const usesBefore = await ctx.usesOf(c.consentId);
   if (usesBefore >= c.maxUses) {
@@ -191,4 +202,17 @@ function iso(ms: number): string {
 /** A refusal as the error the gRPC layer sends (status and code from lib/errors.ts). */
 export function consentRefusalError(refusal: ConsentRefused): FedcreditError {
   return new FedcreditError(refusal.code, refusal.message, { consentId: refusal.consentId, subject: refusal.subject });
+}
+
+/**
+ * The `refusal` log entry for a refused query (DESIGN.md: every refusal is an entry). The
+ * subject is included once the consent parsed, even for a forged one: the enterprise it names
+ * can then see in the log that someone tried.
+ */
+export function consentRefusalEntry(refusal: ConsentRefused, query: { queryId: string; requester: string; refusedBy: string; time: number; sites?: readonly string[] }): LogEntry {
+  return makeEntry('refusal', {
+    queryId: query.queryId, requester: query.requester, refusedBy: query.refusedBy, reason: refusal.code, time: query.time,
+    ...(refusal.subject !== undefined ? { subject: refusal.subject } : {}),
+    ...(query.sites && query.sites.length > 0 ? { sites: [...query.sites] } : {}),
+  });
 }

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { Level } from 'level';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  encodeConsent, keyBindingEntry, keyBindingFromEntry, revocationEntry, revocationFromEntry, revokeConsent,
+  bindEnterpriseKey, encodeConsent, keyBindingEntry, keyBindingFromEntry, revocationEntry, revocationFromEntry, revokeConsent,
 } from '../../lib/consent.js';
 import { ConsentLedger, levelLedgerStore, memoryLedgerStore, type ConsentLedgerStore } from '../../lib/consent-ledger.js';
 import { decodeEntry, encodeEntry, entryProblem, entrySignatureProblem, type LogEntry } from '../../lib/log-entries.js';
-import { binding, DAY, enterprise, grant, ledgerWithBindings, NOW, query, registrar, stranger, SUBJECT } from './helpers.js';
+import { binding, DAY, enterprise, grant, ledgerWithBindings, NOW, query, registrar, stranger, SUBJECT, UNREGISTERED } from './helpers.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-consent-ledger-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -48,6 +48,17 @@ describe.each(stores)('consent ledger over %s', (_name, makeStore) => {
     expect(verdicts.filter((v) => v.ok)).toHaveLength(1);
     expect(verdicts.filter((v) => !v.ok && v.code === 'CONSENT_REPLAYED')).toHaveLength(19);
     expect(await ledger.usesOf(consent.consentId)).toBe(1);
+    await ledger.close();
+  });
+
+  it('learns a key binding after a refusal: the enterprise is unknown, then known', async () => {
+    const ledger = await ledgerWithBindings(await makeStore());
+    const consent = grant({ subject: UNREGISTERED });
+    const q = () => query({ subject: UNREGISTERED });
+    expect(await ledger.consume(consent, q())).toMatchObject({ ok: false, code: 'UNKNOWN_ENTERPRISE' });
+    const [, added] = await Promise.all([ledger.check(consent, q()), ledger.addKeyBinding(bindEnterpriseKey(registrar, UNREGISTERED, enterprise.publicKey, NOW))]);
+    expect(added).toEqual({ ok: true, isNew: true });
+    expect(await ledger.consume(consent, q())).toMatchObject({ ok: true });
     await ledger.close();
   });
 

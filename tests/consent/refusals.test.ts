@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  CONSENT_REFUSAL_CODES, consentRefusalError, encodeConsent, grantConsent, revokeConsent, verifyConsent, type Consent,
+  CONSENT_REFUSAL_CODES, consentRefusalEntry, consentRefusalError, encodeConsent, grantConsent, revokeConsent, verifyConsent, type Consent,
 } from '../../lib/consent.js';
 import { FedcreditError } from '../../lib/errors.js';
+import { entryProblem } from '../../lib/log-entries.js';
 import { status } from '@grpc/grpc-js';
 import {
   bankIdentity, DAY, enterprise, grant, ledgerWithBindings, NOW, otherBank, otherEnterprise, query, registrar, stranger,
@@ -167,6 +168,15 @@ describe('verifyConsent refusals', () => {
     expect(err.grpcStatus).toBe(status.PERMISSION_DENIED);
     for (const code of CONSENT_REFUSAL_CODES) expect(new FedcreditError(code, 'x').grpcStatus).toBeTypeOf('number');
     expect(new Set(CONSENT_REFUSAL_CODES).size).toBe(12);
+  });
+
+  it('a refusal becomes a well-formed refusal log entry, with the subject once the consent parsed', async () => {
+    const expired = consentRefusalEntry(await refusal(grant({}, NOW - 31 * DAY)), { queryId: 'query-x1', requester: bankIdentity.name, refusedBy: 'coordinator', time: NOW });
+    expect(entryProblem(expired)).toBeUndefined();
+    expect(expired.body).toMatchObject({ reason: 'CONSENT_EXPIRED', subject: SUBJECT, refusedBy: 'coordinator' });
+    const malformed = consentRefusalEntry(await refusal('{'), { queryId: 'query-x2', requester: bankIdentity.name, refusedBy: 'tax', time: NOW, sites: ['tax'] });
+    expect(entryProblem(malformed)).toBeUndefined();
+    expect(malformed.body).not.toHaveProperty('subject');
   });
 
   it('grantConsent refuses terms that cannot make a valid consent, naming the field', () => {
