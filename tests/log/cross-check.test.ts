@@ -12,6 +12,8 @@ import { startNode, type RunningNode } from '../../node/server.js';
 import { uploadFile } from '../../node/upload.js';
 import { creditCodeCheckChar } from '../../lib/credit-code.js';
 import { entryProblem, makeEntry } from '../../lib/log-entries.js';
+import { bindEnterpriseKey, keyBindingEntry } from '../../lib/consent.js';
+import { generateIdentity } from '../../crypto/identity.js';
 import { auditVerify, type AuditSummary } from '../../auditor/verify.js';
 import { entriesAbout } from '../../auditor/entries.js';
 import { runCli, waitForFinal } from './federation-helpers.js';
@@ -48,9 +50,8 @@ beforeAll(async () => {
   queryIndex = (await coordinator.transparencyLog.append(query)).index;
   await power.servedRecords.record({ entry: query, requester: 'bank-requester', logIndex: queryIndex });
   // The coordinator told tax its training job is entry N, but N is something else.
-  mismatchIndex = (await coordinator.transparencyLog.append(makeEntry('enterprise-key-registration', {
-    subject: SUBJECT, enterpriseKey: 'aa'.repeat(32), registrarKey: 'bb'.repeat(32), registrarSignature: 'cc'.repeat(64), time: Date.now(),
-  }))).index;
+  // A validly signed key registration: auditors check the registrar's signature on it.
+  mismatchIndex = (await coordinator.transparencyLog.append(keyBindingEntry(bindEnterpriseKey(generateIdentity(), SUBJECT, generateIdentity().publicKey)))).index;
   const job = makeEntry('training-job', { jobId: 'j-1', requester: 'bank', sites: ['tax'], purpose: 'model-training', model: 'lr', parameters: { epochs: 3 }, time: Date.now() });
   await tax.servedRecords.record({ entry: job, requester: 'coordinator', logIndex: mismatchIndex });
   await waitForFinal(coordinator.address, 4, 2);
