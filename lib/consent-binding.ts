@@ -75,9 +75,25 @@ export function keyBindingProblem(binding: KeyBinding, trustedRegistrars: readon
   if (!trustedRegistrars.some((k) => keyHex(k) === binding.registrarKey)) {
     return `the binding for ${binding.subject} is signed by registrar key ${binding.registrarKey.slice(0, 16)}..., which this federation does not trust`;
   }
-  return verifySignature(fromHex(binding.registrarKey), keyBindingMessage(binding), fromHex(binding.signature))
-    ? undefined
-    : `the registrar's signature on the binding for ${binding.subject} does not verify`;
+  return signatureValid(binding) ? undefined : `the registrar's signature on the binding for ${binding.subject} does not verify`;
+}
+
+/**
+ * Signature checks by the binding's exact text. Every consent check looks at its subject's
+ * binding, and a federation has one binding per enterprise, so the Ed25519 verification
+ * (tens of microseconds) is paid once per binding, not once per query. Cleared when full.
+ */
+const signatureChecks = new Map<string, boolean>();
+const SIGNATURE_CHECK_CACHE_LIMIT = 16_384;
+
+function signatureValid(binding: KeyBinding): boolean {
+  const text = encodeKeyBinding(binding);
+  const cached = signatureChecks.get(text);
+  if (cached !== undefined) return cached;
+  const valid = verifySignature(fromHex(binding.registrarKey), keyBindingMessage(binding), fromHex(binding.signature));
+  if (signatureChecks.size >= SIGNATURE_CHECK_CACHE_LIMIT) signatureChecks.clear();
+  signatureChecks.set(text, valid);
+  return valid;
 }
 
 /** The `enterprise-key-registration` log entry publishing this binding. */
