@@ -6,11 +6,12 @@ import type { Command } from 'commander';
 import { emit, positiveInt, runCommand } from '../lib/cli-output.js';
 import { auditVerify, type AuditSummary } from './verify.js';
 import { entriesAbout } from './entries.js';
+import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('verify the transparency log as an auditor, or list the entries about an enterprise');
 
-  audit.command('verify')
+  withTransportOptions(audit.command('verify'))
     .description('verify the newest cosigned checkpoint, consistency with the last verified one, every new entry, and each node\'s served record')
     .requiredOption('--coordinator <host:port>', 'the coordinator whose log to verify')
     .requiredOption('--state <file>', 'the auditor\'s state file: pinned keys and the last verified checkpoint (created on first use)')
@@ -18,23 +19,23 @@ export function registerAuditCommands(program: Command): void {
     .option('--trust <file>', 'JSON with the log key and witness keys to trust, instead of pinning them on first use')
     .option('--full', 're-check every entry and node record, not only those new since the saved state')
     .option('--json', 'print the report as JSON')
-    .action((flags: { coordinator: string; state: string; quorum?: number; trust?: string; full?: boolean; json?: boolean }) => runCommand(async () => {
+    .action((flags: TransportFlags & { coordinator: string; state: string; quorum?: number; trust?: string; full?: boolean; json?: boolean }) => runCommand(async () => {
       const summary = await auditVerify({
-        coordinator: flags.coordinator, stateFile: flags.state, full: Boolean(flags.full),
+        coordinator: flags.coordinator, transport: resolveTransport(flags), stateFile: flags.state, full: Boolean(flags.full),
         ...(flags.quorum ? { quorum: flags.quorum } : {}), ...(flags.trust ? { trustFile: flags.trust } : {}),
       });
       emit(Boolean(flags.json), summary, () => formatAuditSummary(summary));
       if (!summary.ok) process.exitCode = 2;
     }));
 
-  audit.command('entries')
+  withTransportOptions(audit.command('entries'))
     .description('the log entries about one enterprise (its credit code as subject), complete for the newest cosigned checkpoint')
     .requiredOption('--coordinator <host:port>', 'the coordinator whose log to read')
     .requiredOption('--enterprise <code>', 'the enterprise\'s 18-character credit code')
     .option('--state <file>', 'use the keys pinned by `audit verify` in this state file')
     .option('--json', 'print as JSON')
-    .action((flags: { coordinator: string; enterprise: string; state?: string; json?: boolean }) => runCommand(async () => {
-      const result = await entriesAbout({ coordinator: flags.coordinator, enterprise: flags.enterprise, ...(flags.state ? { stateFile: flags.state } : {}) });
+    .action((flags: TransportFlags & { coordinator: string; enterprise: string; state?: string; json?: boolean }) => runCommand(async () => {
+      const result = await entriesAbout({ coordinator: flags.coordinator, transport: resolveTransport(flags), enterprise: flags.enterprise, ...(flags.state ? { stateFile: flags.state } : {}) });
       emit(Boolean(flags.json), result, () => [
         `${result.entries.length} log entries about ${result.enterprise} (log size ${result.checkpointSize}, cosigned by ${result.cosignedBy.join(', ') || 'nobody'}):`,
         ...result.entries.map((e) => `  #${e.index} ${e.kind} ${new Date(Number(e.body['time'])).toISOString()} ${JSON.stringify(e.body)}`),

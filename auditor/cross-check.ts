@@ -55,7 +55,7 @@ export async function crossCheckNodes(input: CrossCheckInput): Promise<CrossChec
   for (const node of input.nodes) {
     let fetched;
     try {
-      fetched = await fetchServedRecords(node.address, (input.heads?.[node.site] ?? CHAIN_START).next, input.observe);
+      fetched = await fetchServedRecords(node.address, reader.transport, node.site, (input.heads?.[node.site] ?? CHAIN_START).next, input.observe);
     } catch (err) {
       findings.push({ code: 'NODE_UNREACHABLE', message: `node ${node.site} at ${node.address}: its served record could not be read (${(err as Error).message})` });
       continue;

@@ -12,6 +12,7 @@ import { decodeEntry, subjectOf, type LogEntry } from '../lib/log-entries.js';
 import { isValidCreditCode } from '../lib/credit-code.js';
 import { LogReader, type MessageObserver } from './log-client.js';
 import { loadState, witnessKeys } from './trust.js';
+import type { Transport } from '../lib/tls.js';
 
 export interface EnterpriseEntries {
   readonly enterprise: string;
@@ -20,9 +21,9 @@ export interface EnterpriseEntries {
   readonly entries: { index: number; kind: string; body: LogEntry['body'] }[];
 }
 
-export async function entriesAbout(opts: { coordinator: string; enterprise: string; stateFile?: string; observe?: MessageObserver }): Promise<EnterpriseEntries> {
+export async function entriesAbout(opts: { coordinator: string; transport: Transport; enterprise: string; stateFile?: string; observe?: MessageObserver }): Promise<EnterpriseEntries> {
   if (!isValidCreditCode(opts.enterprise)) throw new FedcreditError('BAD_REQUEST', `'${opts.enterprise.slice(0, 30)}' is not a valid 18-character credit code`);
-  const reader = new LogReader(opts.coordinator, opts.observe);
+  const reader = new LogReader(opts.coordinator, opts.transport, opts.observe);
   try {
     const info = await reader.info();
     const state = opts.stateFile ? loadState(opts.stateFile) : undefined;

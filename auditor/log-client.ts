@@ -8,6 +8,7 @@ import { nodeAuditClient, transparencyLogClient } from '../lib/clients.js';
 import type { LogInfo__Output } from '../proto/gen/fedcredit/v1/LogInfo.js';
 import type { CheckpointResponse__Output } from '../proto/gen/fedcredit/v1/CheckpointResponse.js';
 import type { SignedServedRecord } from '../lib/served-record.js';
+import type { Transport } from '../lib/tls.js';
 
 /** Sees every response the auditor receives: which service method, and the message. */
 export type MessageObserver = (method: string, message: unknown) => void;
@@ -17,9 +18,12 @@ const DEADLINE_MS = 60_000;
 export class LogReader {
   readonly #client;
   readonly #observe: MessageObserver;
+  /** The auditor's transport, also used to reach the nodes it cross-checks. */
+  readonly transport: Transport;
 
-  constructor(address: string, observe: MessageObserver = () => undefined) {
-    this.#client = transparencyLogClient(address);
+  constructor(address: string, transport: Transport, observe: MessageObserver = () => undefined) {
+    this.#client = transparencyLogClient(address, transport);
+    this.transport = transport;
     this.#observe = observe;
   }
 
@@ -63,9 +67,11 @@ export class LogReader {
   }
 }
 
-/** A node's signed served records, as it returns them. */
-export async function fetchServedRecords(address: string, from: number, observe: MessageObserver = () => undefined): Promise<{ site: string; records: SignedServedRecord[] }> {
-  const client = nodeAuditClient(address);
+/** A node's signed served records, as it returns them; with TLS the node must hold `site`'s certificate. */
+export async function fetchServedRecords(
+  address: string, transport: Transport, site: string, from: number, observe: MessageObserver = () => undefined,
+): Promise<{ site: string; records: SignedServedRecord[] }> {
+  const client = nodeAuditClient(address, transport, site);
   try {
     const res = await call(client, client.GetServedRecords, { from }, DEADLINE_MS);
     observe('NodeAudit.GetServedRecords', res);
@@ -80,8 +86,8 @@ export async function fetchServedRecords(address: string, from: number, observe:
  * cosignatures (e.g. every node), so an audit right after covers everything logged so far.
  */
 /** `minSize`: also wait until the final checkpoint covers at least this many entries (a just-appended one). */
-export async function waitForCosignedLatest(address: string, cosigners: number, timeoutMs = 30_000, minSize = 0): Promise<void> {
-  const reader = new LogReader(address);
+export async function waitForCosignedLatest(address: string, transport: Transport, cosigners: number, timeoutMs = 30_000, minSize = 0): Promise<void> {
+  const reader = new LogReader(address, transport);
   const deadline = Date.now() + timeoutMs;
   const body = (note: string) => note.slice(0, note.indexOf('\n\n') + 1);
   try {

@@ -10,6 +10,7 @@
  * checkpoint with what it trusts, so a re-signed fork is reported even when no witness
  * cosigned it. Untrusted input becomes findings; the state advances only on a clean run.
  */
+import type { Transport } from '../lib/tls.js';
 import { CompactRange, bytesEqual, hashLeaf } from '../crypto/merkle.js';
 import { formatCheckpoint, openCheckpoint, verifyCosignatures } from '../crypto/checkpoint.js';
 import type { Checkpoint, TrustedKey } from '../crypto/checkpoint.js';
@@ -31,6 +32,8 @@ export interface AuditorFinding {
 
 export interface AuditVerifyOptions {
   readonly coordinator: string;
+  /** The auditor's TLS identity (role auditor), or insecure by name. */
+  readonly transport: Transport;
   readonly stateFile: string;
   /** Witness cosignatures required; default every pinned witness. */
   readonly quorum?: number;
@@ -66,7 +69,7 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 export async function auditVerify(opts: AuditVerifyOptions): Promise<AuditSummary> {
   const started = performance.now();
-  const reader = new LogReader(opts.coordinator, opts.observe);
+  const reader = new LogReader(opts.coordinator, opts.transport, opts.observe);
   try {
     return await run(opts, reader, started);
   } finally {

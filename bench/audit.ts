@@ -16,6 +16,8 @@ import { LogReader, waitForCosignedLatest } from '../auditor/log-client.js';
 import { hashLeaf, verifyInclusion } from '../crypto/merkle.js';
 import { openCheckpoint } from '../crypto/checkpoint.js';
 import type { BenchRow } from './report.js';
+import { initFederation } from '../lib/init-cli.js';
+import { partyTransport } from '../lib/tls.js';
 
 const SUBJECT = '91350100M000100Y4' + creditCodeCheckChar('91350100M000100Y4');
 const quiet = () => undefined;
@@ -24,8 +26,14 @@ export async function benchAudit(options: { entries?: number; proofSample?: numb
   const n = options.entries ?? 100_000;
   const sample = options.proofSample ?? 2_000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-bench-audit-'));
-  const coordinator = await startCoordinator({ dataDir: path.join(dir, 'coordinator'), checkpointIntervalMs: 200, log: quiet });
-  const nodes = await Promise.all(['tax', 'power'].map((site) => startNode({ site, dataDir: path.join(dir, site), coordinator: coordinator.address, witnessIntervalMs: 200, log: quiet })));
+  // Over mutual TLS, as deployed: the figures include the TLS cost.
+  const fed = path.join(dir, 'federation');
+  await initFederation({ out: fed, sites: ['tax', 'power'] });
+  const auditor = partyTransport(fed, 'auditor-1');
+  const coordinator = await startCoordinator({ dataDir: path.join(dir, 'coordinator'), transport: partyTransport(fed, 'coordinator'), checkpointIntervalMs: 200, log: quiet });
+  const nodes = await Promise.all(['tax', 'power'].map((site) => startNode({
+    site, dataDir: path.join(dir, site), transport: partyTransport(fed, site), coordinator: coordinator.address, witnessIntervalMs: 200, log: quiet,
+  })));
   try {
     await Promise.all(nodes.map((x) => x.registered));
     const entry = (i: number) => makeEntry('enterprise-key-registration', {
@@ -37,17 +45,17 @@ export async function benchAudit(options: { entries?: number; proofSample?: numb
       }
     };
     await append(0, n);
-    await waitForCosignedLatest(coordinator.address, 2, 60_000);
+    await waitForCosignedLatest(coordinator.address, auditor, 2, 60_000);
     const state = path.join(dir, 'auditor.json');
-    const fresh = await auditVerify({ coordinator: coordinator.address, stateFile: state });
+    const fresh = await auditVerify({ coordinator: coordinator.address, transport: auditor, stateFile: state });
     if (!fresh.ok) throw new Error(`fresh audit failed: ${JSON.stringify(fresh.findings.slice(0, 3))}`);
     await append(n, 1_000);
-    await waitForCosignedLatest(coordinator.address, 2, 60_000);
-    const incremental = await auditVerify({ coordinator: coordinator.address, stateFile: state });
+    await waitForCosignedLatest(coordinator.address, auditor, 2, 60_000);
+    const incremental = await auditVerify({ coordinator: coordinator.address, transport: auditor, stateFile: state });
     if (!incremental.ok) throw new Error(`incremental audit failed: ${JSON.stringify(incremental.findings.slice(0, 3))}`);
 
     // The alternative: fetch and check one inclusion proof per entry.
-    const reader = new LogReader(coordinator.address);
+    const reader = new LogReader(coordinator.address, auditor);
     try {
       const { final } = await reader.checkpoints();
       const cp = openCheckpoint(final, { origin: coordinator.transparencyLog.origin, key: coordinator.transparencyLog.logKey });

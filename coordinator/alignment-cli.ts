@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { emit, endProgress, progressLine, runCommand } from '../lib/cli-output.js';
+import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 import { runAlignment } from './alignment-client.js';
 
 const GUARANTEES = `
@@ -23,7 +24,7 @@ function fraction(value: string): number {
 }
 
 export function registerAlignCommand(program: Command): void {
-  program.command('align')
+  withTransportOptions(program.command('align'))
     .description('align the enterprises the three sites share, by private set intersection')
     .addHelpText('after', GUARANTEES)
     .requiredOption('--coordinator <host:port>', 'the coordinator')
@@ -31,9 +32,10 @@ export function registerAlignCommand(program: Command): void {
     .option('--validation <fraction>', 'share of the intersection held out for validation', fraction, 0.2)
     .option('--seed <seed>', 'seed of the train/validation split (default: random)')
     .option('--json', 'print the result as JSON')
-    .action((flags: { coordinator: string; sites: string; validation: number; seed?: string; json?: boolean }) => runCommand(async () => {
+    .action((flags: TransportFlags & { coordinator: string; sites: string; validation: number; seed?: string; json?: boolean }) => runCommand(async () => {
+      const transport = resolveTransport(flags);
       const progress = flags.json ? () => undefined : progressLine('align');
-      const result = await runAlignment(flags.coordinator, {
+      const result = await runAlignment(flags.coordinator, transport, {
         sites: flags.sites.split(',').map((s) => s.trim()),
         validationFraction: flags.validation,
         ...(flags.seed ? { splitSeed: flags.seed } : {}),

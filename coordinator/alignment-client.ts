@@ -4,6 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { coordinatorAlignmentClient } from '../lib/clients.js';
 import { fromServiceError } from '../lib/grpc.js';
+import type { Transport } from '../lib/tls.js';
 import type { AlignmentProgress__Output } from '../proto/gen/fedcredit/v1/AlignmentProgress.js';
 import type { AlignmentSummary__Output } from '../proto/gen/fedcredit/v1/AlignmentSummary.js';
 
@@ -15,10 +16,11 @@ export interface AlignmentRequest {
 
 export function runAlignment(
   address: string,
+  transport: Transport,
   request: AlignmentRequest,
   onProgress: (p: AlignmentProgress__Output) => void = () => undefined,
 ): Promise<AlignmentSummary__Output> {
-  const client = coordinatorAlignmentClient(address);
+  const client = coordinatorAlignmentClient(address, transport);
   return new Promise<AlignmentSummary__Output>((resolve, reject) => {
     let result: AlignmentSummary__Output | null = null;
     const stream = client.RunAlignment(

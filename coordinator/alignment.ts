@@ -16,6 +16,7 @@ import { Level } from 'level';
 import { nodeAlignmentClient } from '../lib/clients.js';
 import { FedcreditError } from '../lib/errors.js';
 import { call, toServiceError, unary } from '../lib/grpc.js';
+import type { Transport } from '../lib/tls.js';
 import { encodeEntry, makeEntry } from '../lib/log-entries.js';
 import type { AlignmentHandlers } from '../proto/gen/fedcredit/v1/Alignment.js';
 import type { AlignmentProgress } from '../proto/gen/fedcredit/v1/AlignmentProgress.js';
@@ -63,17 +64,18 @@ export class AlignmentCoordinator {
     /** The coordinator's address as nodes dial it, for relaying. */
     private readonly relayAddress: () => string,
     private readonly log: (line: string) => void,
+    private readonly transport: Transport,
     private readonly onRelay?: (env: PsiEnvelope__Output) => void,
   ) {}
 
   static async open(opts: {
     dataDir: string; registry: NodeRegistry; transparencyLog: CoordinatorLog; relayAddress: () => string; log: (line: string) => void;
-    onRelay?: (env: PsiEnvelope__Output) => void;
+    transport: Transport; onRelay?: (env: PsiEnvelope__Output) => void;
   }): Promise<AlignmentCoordinator> {
     fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     const db = new Level<string, StoredAlignmentSummary>(path.join(opts.dataDir, 'alignments'), { valueEncoding: 'json' });
     await db.open();
-    return new AlignmentCoordinator(db, opts.registry, opts.transparencyLog, opts.relayAddress, opts.log, opts.onRelay);
+    return new AlignmentCoordinator(db, opts.registry, opts.transparencyLog, opts.relayAddress, opts.log, opts.transport, opts.onRelay);
   }
 
   handlers(): AlignmentHandlers {
@@ -171,7 +173,8 @@ export class AlignmentCoordinator {
   }
 
   async #onNode<T>(node: RegisteredNode, body: (client: ReturnType<typeof nodeAlignmentClient>) => Promise<T>): Promise<T> {
-    const client = nodeAlignmentClient(node.address);
+    // The node must present its registered site's certificate, not merely any federation one.
+    const client = nodeAlignmentClient(node.address, this.transport, node.site);
     try {
       return await body(client);
     } catch (err) {

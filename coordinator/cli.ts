@@ -5,22 +5,24 @@ import type { Command } from 'commander';
 import { coordinatorClient } from '../lib/clients.js';
 import { emit, portOption, positiveInt, runCommand, waitForSignal } from '../lib/cli-output.js';
 import { call } from '../lib/grpc.js';
+import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 import { startCoordinator } from './server.js';
 
 export function registerCoordinatorCommands(program: Command): void {
   const coordinator = program.command('coordinator').description('run the coordinator: node registry, alignment, training, scoring');
 
-  coordinator.command('serve')
-    .description('serve the coordinator over gRPC')
+  withTransportOptions(coordinator.command('serve'))
+    .description('serve the coordinator over gRPC (mutual TLS with the certificate from `fedcredit init`)')
     .requiredOption('--data <dir>', 'folder for the coordinator\'s LevelDB store and identity key')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', portOption, 0)
     .option('--log-origin <origin>', 'transparency log origin line (fixed for the life of the log)', 'fedcredit.local/log')
     .option('--witness-quorum <n>', 'node cosignatures that make a checkpoint final (default: every registered node)', positiveInt('--witness-quorum'))
     .option('--checkpoint-interval <ms>', 'how often to sign a new checkpoint when the log grew', positiveInt('--checkpoint-interval'), 500)
-    .action((flags: { data: string; host: string; port: number; logOrigin: string; witnessQuorum?: number; checkpointInterval: number }) => runCommand(async () => {
+    .action((flags: TransportFlags & { data: string; host: string; port: number; logOrigin: string; witnessQuorum?: number; checkpointInterval: number }) => runCommand(async () => {
+      const transport = resolveTransport(flags, { dataDir: flags.data, expectRole: 'coordinator' });
       const running = await startCoordinator({
-        dataDir: flags.data, host: flags.host, port: flags.port, logOrigin: flags.logOrigin, checkpointIntervalMs: flags.checkpointInterval,
+        dataDir: flags.data, transport, host: flags.host, port: flags.port, logOrigin: flags.logOrigin, checkpointIntervalMs: flags.checkpointInterval,
         ...(flags.witnessQuorum ? { witnessQuorum: flags.witnessQuorum } : {}),
       });
       process.stdout.write(`${JSON.stringify({ event: 'listening', role: 'coordinator', address: running.address, port: running.port })}\n`);
@@ -28,12 +30,12 @@ export function registerCoordinatorCommands(program: Command): void {
       await running.stop();
     }));
 
-  coordinator.command('nodes')
+  withTransportOptions(coordinator.command('nodes'))
     .description('list the registered data nodes and their health')
     .requiredOption('--coordinator <host:port>', 'the coordinator to ask')
     .option('--json', 'print as JSON')
-    .action((flags: { coordinator: string; json?: boolean }) => runCommand(async () => {
-      const client = coordinatorClient(flags.coordinator);
+    .action((flags: TransportFlags & { coordinator: string; json?: boolean }) => runCommand(async () => {
+      const client = coordinatorClient(flags.coordinator, resolveTransport(flags));
       try {
         const { nodes } = await call(client, client.ListNodes, {});
         const rows = nodes.map((n) => ({

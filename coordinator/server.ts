@@ -3,9 +3,10 @@
  * It polls every registered node's Health so operators see which sites are up.
  */
 import path from 'node:path';
-import { call, loadProto, newServer, startServer, stopServer, unary } from '../lib/grpc.js';
+import { addService, call, newServer, startServer, stopServer, unary } from '../lib/grpc.js';
 import { dataNodeClient } from '../lib/clients.js';
 import { FedcreditError } from '../lib/errors.js';
+import { describeTransport, requireIdentity, type Transport } from '../lib/tls.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
 import type { CoordinatorHandlers } from '../proto/gen/fedcredit/v1/Coordinator.js';
 import { NodeRegistry } from './registry.js';
@@ -19,6 +20,8 @@ const HEALTH_POLL_MS = 3_000;
 
 export interface CoordinatorOptions {
   dataDir: string;
+  /** Mutual TLS with the coordinator's certificate from `fedcredit init`, or insecure by name. */
+  transport: Transport;
   host?: string;
   port?: number;
   log?: (line: string) => void;
@@ -43,6 +46,7 @@ export interface RunningCoordinator {
 
 export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
   const log = opts.log ?? ((line: string) => console.error(`[coordinator] ${line}`));
+  requireIdentity(opts.transport, { role: 'coordinator' });
   const identity = loadOrCreateIdentity(path.join(opts.dataDir, 'identity.pem'));
   const registry = await NodeRegistry.open(opts.dataDir);
   const startedAt = Date.now();
@@ -58,7 +62,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
 
   let listeningAddress = '';
   const alignment = await AlignmentCoordinator.open({
-    dataDir: opts.dataDir, registry, transparencyLog, relayAddress: () => listeningAddress, log,
+    dataDir: opts.dataDir, registry, transparencyLog, relayAddress: () => listeningAddress, log, transport: opts.transport,
     ...(opts.onRelay ? { onRelay: opts.onRelay } : {}),
   });
 
@@ -103,7 +107,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   };
 
   async function pollOne(site: string, address: string): Promise<void> {
-    const client = dataNodeClient(address);
+    const client = dataNodeClient(address, opts.transport, site);
     try {
       const res = await call(client, client.Health, {}, 2_000);
       registry.setHealth(site, { health: res.status, lastSeenMs: Date.now(), lastError: '' });
@@ -120,13 +124,13 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   poller.unref();
 
   const server = newServer();
-  server.addService(loadProto().fedcredit.v1.Coordinator.service, handlers);
-  server.addService(loadProto().fedcredit.v1.TransparencyLog.service, transparencyLogHandlers(transparencyLog, log));
-  server.addService(loadProto().fedcredit.v1.Alignment.service, alignment.handlers());
+  addService(server, 'Coordinator', handlers, opts.transport, log);
+  addService(server, 'TransparencyLog', transparencyLogHandlers(transparencyLog, log), opts.transport, log);
+  addService(server, 'Alignment', alignment.handlers(), opts.transport, log);
   const host = opts.host ?? '127.0.0.1';
-  const port = await startServer(server, `${host}:${opts.port ?? 0}`);
+  const port = await startServer(server, `${host}:${opts.port ?? 0}`, opts.transport);
   listeningAddress = `${host}:${port}`;
-  log(`listening on ${host}:${port}`);
+  log(`listening on ${host}:${port} (${describeTransport(opts.transport)})`);
   return {
     port,
     address: `${host}:${port}`,

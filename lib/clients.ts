@@ -1,9 +1,11 @@
 /**
- * Typed gRPC clients for each service. Transport security is decided here in one place
- * (insecure loopback for now; the mutual-TLS issue replaces it for every client at once).
+ * Typed gRPC clients for each service. Transport security is decided here in one place: every
+ * client takes the caller's Transport (lib/tls.ts) and, with TLS, checks that the server is
+ * the role it dials (the coordinator, or a site node, by name when the caller knows it).
  */
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { channelOptions, loadProto } from './grpc.js';
+import { channelCredentials, channelOptionsFor, type ExpectedPeer, type Transport } from './tls.js';
 import type { DataNodeClient } from '../proto/gen/fedcredit/v1/DataNode.js';
 import type { CoordinatorClient } from '../proto/gen/fedcredit/v1/Coordinator.js';
 import type { AlignmentClient } from '../proto/gen/fedcredit/v1/Alignment.js';
@@ -11,32 +13,36 @@ import type { NodeAlignmentClient } from '../proto/gen/fedcredit/v1/NodeAlignmen
 import type { NodeAuditClient } from '../proto/gen/fedcredit/v1/NodeAudit.js';
 import type { TransparencyLogClient } from '../proto/gen/fedcredit/v1/TransparencyLog.js';
 
-export function dataNodeClient(address: string): DataNodeClient {
-  const proto = loadProto();
-  return new proto.fedcredit.v1.DataNode(address, grpc.credentials.createInsecure(), channelOptions);
+type ClientConstructor<C> = new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => C;
+
+function connect<C>(Client: ClientConstructor<C>, address: string, transport: Transport, expect: ExpectedPeer): C {
+  return new Client(address, channelCredentials(transport, expect), channelOptionsFor(transport, channelOptions, expect));
 }
 
-export function coordinatorClient(address: string): CoordinatorClient {
-  const proto = loadProto();
-  return new proto.fedcredit.v1.Coordinator(address, grpc.credentials.createInsecure(), channelOptions);
+const coordinatorPeer: ExpectedPeer = { role: 'coordinator', name: 'coordinator' };
+/** `site`: the node's site when known (a registered node); the server must then be that site. */
+const sitePeer = (site: string | undefined): ExpectedPeer => (site === undefined ? { role: 'site' } : { role: 'site', name: site });
+
+export function dataNodeClient(address: string, transport: Transport, site?: string): DataNodeClient {
+  return connect(loadProto().fedcredit.v1.DataNode, address, transport, sitePeer(site));
 }
 
-export function transparencyLogClient(address: string): TransparencyLogClient {
-  const proto = loadProto();
-  return new proto.fedcredit.v1.TransparencyLog(address, grpc.credentials.createInsecure(), channelOptions);
+export function coordinatorClient(address: string, transport: Transport): CoordinatorClient {
+  return connect(loadProto().fedcredit.v1.Coordinator, address, transport, coordinatorPeer);
 }
 
-export function nodeAuditClient(address: string): NodeAuditClient {
-  const proto = loadProto();
-  return new proto.fedcredit.v1.NodeAudit(address, grpc.credentials.createInsecure(), channelOptions);
+export function transparencyLogClient(address: string, transport: Transport): TransparencyLogClient {
+  return connect(loadProto().fedcredit.v1.TransparencyLog, address, transport, coordinatorPeer);
 }
 
-export function coordinatorAlignmentClient(address: string): AlignmentClient {
-  const proto = loadProto();
-  return new proto.fedcredit.v1.Alignment(address, grpc.credentials.createInsecure(), channelOptions);
+export function nodeAuditClient(address: string, transport: Transport, site?: string): NodeAuditClient {
+  return connect(loadProto().fedcredit.v1.NodeAudit, address, transport, sitePeer(site));
 }
 
-export function nodeAlignmentClient(address: string): NodeAlignmentClient {
-  const proto = loadProto();
-  return new proto.fedcredit.v1.NodeAlignment(address, grpc.credentials.createInsecure(), channelOptions);
+export function coordinatorAlignmentClient(address: string, transport: Transport): AlignmentClient {
+  return connect(loadProto().fedcredit.v1.Alignment, address, transport, coordinatorPeer);
+}
+
+export function nodeAlignmentClient(address: string, transport: Transport, site?: string): NodeAlignmentClient {
+  return connect(loadProto().fedcredit.v1.NodeAlignment, address, transport, sitePeer(site));
 }

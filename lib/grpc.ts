@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { FedcreditError, isErrorCode } from './errors.js';
+import type { PartyIdentity } from './federation-ca.js';
+import { checkCaller, type ServiceHandlers, type ServiceName } from './rpc-roles.js';
+import { callerIdentity, serverCredentials, type CallWithAuth, type Transport } from './tls.js';
 import type { ProtoGrpcType } from '../proto/gen/fedcredit.js';
 
 export type FedcreditProto = ProtoGrpcType;
@@ -119,9 +122,10 @@ export function call<Req, Res>(
   });
 }
 
-export function startServer(server: grpc.Server, address: string): Promise<number> {
+/** Listens with the party's transport: mutual TLS (client certificates required) or, by name, insecure. */
+export function startServer(server: grpc.Server, address: string, transport: Transport): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
+    server.bindAsync(address, serverCredentials(transport), (err, port) => {
       if (err) reject(new FedcreditError('UNAVAILABLE', `cannot listen on ${address}: ${err.message}`));
       else resolve(port);
     });
@@ -146,4 +150,59 @@ export function newServer(): grpc.Server {
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
+}
+
+/**
+ * Adds a fedcredit service whose every method first checks the caller's certified role against
+ * lib/rpc-roles.ts; a refusal is PERMISSION_DENIED with ROLE_NOT_ALLOWED or IDENTITY_MISMATCH,
+ * and the handler never runs. Insecure servers have no certified callers, so nothing is checked
+ * (their start-up warning says so).
+ */
+export function addService<S extends ServiceName>(
+  server: grpc.Server, service: S, handlers: ServiceHandlers[S], transport: Transport, log?: (line: string) => void,
+): void {
+  const definition = loadProto().fedcredit.v1[service].service as grpc.ServiceDefinition;
+  const implementation = handlers as grpc.UntypedServiceImplementation;
+  const guarded: grpc.UntypedServiceImplementation = {};
+  for (const [method, def] of Object.entries(definition)) {
+    const handler = implementation[method];
+    if (!handler) throw new Error(`${service}.${method} has no handler`);
+    guarded[method] = transport.kind === 'insecure' ? handler : guardHandler(service, method, def, handler, transport.material.identity, log);
+  }
+  server.addService(definition, guarded);
+}
+
+function guardHandler(
+  service: string, method: string, def: grpc.MethodDefinition<unknown, unknown>, handler: grpc.UntypedHandleCall,
+  self: PartyIdentity, log?: (line: string) => void,
+): grpc.UntypedHandleCall {
+  const refusal = (call: CallWithAuth & { request?: unknown }): Partial<grpc.StatusObject> | undefined => {
+    const caller = callerIdentity(call);
+    const err = checkCaller(service, method, caller, self, call.request);
+    if (!err) return undefined;
+    log?.(`refused ${service}.${method} from ${caller ? `${caller.role}/${caller.name}` : 'an uncertified caller'}: ${err.code}`);
+    return toServiceError(err);
+  };
+  if (def.responseStream) {
+    const streaming = handler as grpc.handleServerStreamingCall<unknown, unknown>;
+    return (call: grpc.ServerWritableStream<unknown, unknown>) => {
+      const status = refusal(call);
+      if (status) call.emit('error', status);
+      else streaming(call);
+    };
+  }
+  if (def.requestStream) {
+    const clientStreaming = handler as grpc.handleClientStreamingCall<unknown, unknown>;
+    return (call: grpc.ServerReadableStream<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      const status = refusal(call);
+      if (status) callback(status);
+      else clientStreaming(call, callback);
+    };
+  }
+  const unaryHandler = handler as grpc.handleUnaryCall<unknown, unknown>;
+  return (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+    const status = refusal(call);
+    if (status) callback(status);
+    else unaryHandler(call, callback);
+  };
 }

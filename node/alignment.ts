@@ -16,6 +16,7 @@ import { hashWithDomain, utf8Bytes } from '../crypto/hash.js';
 import { coordinatorAlignmentClient } from '../lib/clients.js';
 import { FedcreditError } from '../lib/errors.js';
 import { call, unary } from '../lib/grpc.js';
+import type { Transport } from '../lib/tls.js';
 import { decodeEntry, sitesOf, type LogEntry } from '../lib/log-entries.js';
 import type { NodeAlignmentHandlers } from '../proto/gen/fedcredit/v1/NodeAlignment.js';
 import type { PsiEnvelope } from '../proto/gen/fedcredit/v1/PsiEnvelope.js';
@@ -40,6 +41,8 @@ export interface NodeAlignmentContext {
   site: string;
   identity: Identity;
   sealingKeys: X25519KeyPair;
+  /** The node's transport: it relays only to a certified coordinator, as its certified site. */
+  transport: Transport;
   log: (line: string) => void;
   /** Records in the node's own signed book that it served this alignment under a log entry. */
   recordServed: (entry: LogEntry, logIndex: number) => Promise<void>;
@@ -227,7 +230,7 @@ export class AlignmentHost {
       session.settle.resolve(session.result);
     }
     if (messages.length === 0) return;
-    const client = coordinatorAlignmentClient(session.relayAddress);
+    const client = coordinatorAlignmentClient(session.relayAddress, this.ctx.transport);
     try {
       await Promise.all(messages.map(async (m) => {
         const { payload, ...fields } = m;

@@ -15,8 +15,9 @@ import { uploadFile } from './upload.js';
 import { storedAlarms } from './witness-loop.js';
 import { dataNodeClient, nodeAuditClient } from '../lib/clients.js';
 import { call } from '../lib/grpc.js';
+import { resolveTransport, withTransportOptions, type Transport, type TransportFlags } from '../lib/tls.js';
 
-interface IngestFlags {
+interface IngestFlags extends TransportFlags {
   data?: string;
   file: string;
   site?: string;
@@ -32,8 +33,8 @@ interface IngestFlags {
 export function registerNodeCommands(program: Command): void {
   const node = program.command('node').description('run a site\'s data node and manage its local store');
 
-  node.command('serve')
-    .description('serve the node over gRPC (health, catalogue, counts, uploads) and register with the coordinator')
+  withTransportOptions(node.command('serve'))
+    .description('serve the node over gRPC (health, catalogue, counts, uploads) and register with the coordinator, over mutual TLS')
     .requiredOption('--site <site>', 'the site this node runs at: tax, power, bank (or a custom name for feature tables)')
     .requiredOption('--data <dir>', 'folder for the node\'s LevelDB store and identity key')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -41,9 +42,11 @@ export function registerNodeCommands(program: Command): void {
     .option('--coordinator <host:port>', 'coordinator to register with')
     .option('--advertise <host:port>', 'address the coordinator should call this node on (default host:port)')
     .option('--witness-interval <ms>', 'how often to check and cosign the coordinator\'s transparency log', positiveInt('--witness-interval'), 1000)
-    .action((flags: { site: string; data: string; host: string; port: number; coordinator?: string; advertise?: string; witnessInterval: number }) => runCommand(async () => {
+    .action((flags: TransportFlags & { site: string; data: string; host: string; port: number; coordinator?: string; advertise?: string; witnessInterval: number }) => runCommand(async () => {
+      const transport = resolveTransport(flags, { dataDir: flags.data, expectRole: 'site', expectName: flags.site });
       const running = await startNode({
         site: flags.site,
+        transport,
         dataDir: flags.data,
         host: flags.host,
         port: flags.port,
@@ -57,7 +60,7 @@ export function registerNodeCommands(program: Command): void {
       await running.stop();
     }));
 
-  node.command('ingest')
+  withTransportOptions(node.command('ingest'))
     .description('validate a site export and store it whole, or reject it and store nothing')
     .requiredOption('--file <path>', 'CSV export to ingest')
     .option('--data <dir>', 'the node\'s data folder (ingests directly, or through the running node found there)')
@@ -101,11 +104,11 @@ export function registerNodeCommands(program: Command): void {
       }
     }));
 
-  node.command('status')
+  withTransportOptions(node.command('status'))
     .description('what the node holds: site, record counts, feature catalogue (never values)')
     .requiredOption('--data <dir>', 'the node\'s data folder (while the node runs: its health and witness alarms only)')
     .option('--json', 'print as JSON')
-    .action((flags: { data: string; json?: boolean }) => runCommand(async () => {
+    .action((flags: TransportFlags & { data: string; json?: boolean }) => runCommand(async () => {
       let store: NodeStore;
       try {
         store = await NodeStore.open(flags.data);
@@ -113,7 +116,7 @@ export function registerNodeCommands(program: Command): void {
         // A running node holds the store: its witness alarms still matter, so ask it.
         const info = runningNodeInfo(flags.data);
         if (!(err instanceof FedcreditError && err.code === 'STORE_LOCKED' && info)) throw err;
-        const witness = await runningWitnessStatus(info.address);
+        const witness = await runningWitnessStatus(info.address, resolveTransport(flags), info.site);
         emit(Boolean(flags.json), { site: info.site, running: info.address, ...witness }, () => [
           `site ${info.site} is running at ${info.address}; health ${witness.health} (stop it for counts and catalogue)`,
           ...witness.alarms.map((a) => `ALARM ${a.time} ${a.code}: ${a.reason}`),
@@ -144,7 +147,7 @@ export function registerNodeCommands(program: Command): void {
 }
 
 async function ingestSomewhere(flags: IngestFlags, options: IngestOptions) {
-  if (flags.node) return uploadFile(flags.node, flags.file, options);
+  if (flags.node) return uploadFile(flags.node, resolveTransport(flags), flags.file, options);
   if (!flags.data) throw new FedcreditError('BAD_REQUEST', 'say where to ingest: --data DIR (the node\'s folder) or --node HOST:PORT');
   let store: NodeStore;
   try {
@@ -152,7 +155,7 @@ async function ingestSomewhere(flags: IngestFlags, options: IngestOptions) {
   } catch (err) {
     // The node is running and holds the store: send the file through it instead.
     const info = runningNodeInfo(flags.data);
-    if (err instanceof FedcreditError && err.code === 'STORE_LOCKED' && info) return uploadFile(info.address, flags.file, options);
+    if (err instanceof FedcreditError && err.code === 'STORE_LOCKED' && info) return uploadFile(info.address, resolveTransport(flags), flags.file, options, info.site);
     throw err;
   }
   const progress = flags.json ? () => undefined : progressLine(`ingest ${path.basename(flags.file)}`);
@@ -170,9 +173,9 @@ async function ingestSomewhere(flags: IngestFlags, options: IngestOptions) {
   }
 }
 
-async function runningWitnessStatus(address: string): Promise<{ health: string; alarms: { code: string; reason: string; time: string }[] }> {
-  const audit = nodeAuditClient(address);
-  const node = dataNodeClient(address);
+async function runningWitnessStatus(address: string, transport: Transport, site: string): Promise<{ health: string; alarms: { code: string; reason: string; time: string }[] }> {
+  const audit = nodeAuditClient(address, transport, site);
+  const node = dataNodeClient(address, transport, site);
   try {
     const [health, status] = await Promise.all([call(node, node.Health, {}), call(audit, audit.GetWitnessStatus, {})]);
     return { health: health.status, alarms: status.alarms.map((a) => ({ code: a.code, reason: a.reason, time: new Date(Number(a.timeMs)).toISOString() })) };

@@ -5,9 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { call, loadProto, newServer, startServer, stopServer } from '../lib/grpc.js';
+import { addService, call, newServer, startServer, stopServer } from '../lib/grpc.js';
 import { coordinatorClient } from '../lib/clients.js';
 import { FedcreditError } from '../lib/errors.js';
+import { describeTransport, requireIdentity, type Transport } from '../lib/tls.js';
 import { registrationMessage, SITE_NAME } from '../lib/registration.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
@@ -26,6 +27,8 @@ export const VERSION = '0.1.0';
 export interface NodeOptions {
   site: string;
   dataDir: string;
+  /** Mutual TLS with this site's certificate from `fedcredit init`, or insecure by name. */
+  transport: Transport;
   host?: string;
   port?: number;
   /** Coordinator address host:port; when absent the node runs stand-alone. */
@@ -63,16 +66,17 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     throw new FedcreditError('BAD_REQUEST', `site name '${opts.site}' must be lowercase letters, digits or '-' (e.g. tax, power, bank)`);
   }
   const log = opts.log ?? ((line: string) => console.error(`[node ${opts.site}] ${line}`));
+  requireIdentity(opts.transport, { role: 'site', name: opts.site });
   const store = await NodeStore.open(opts.dataDir, opts.site);
   const identity = loadOrCreateIdentity(path.join(opts.dataDir, 'identity.pem'));
   const sealingKeys = loadOrCreateX25519KeyPair(path.join(opts.dataDir, 'sealing.key'));
   const servedRecords = new ServedRecordBook(store, opts.site, identity);
   const witness = opts.coordinator === undefined ? undefined : await WitnessLoop.open({
-    store, site: opts.site, identity, coordinator: opts.coordinator, log,
+    store, site: opts.site, identity, coordinator: opts.coordinator, transport: opts.transport, log,
     ...(opts.witnessIntervalMs ? { intervalMs: opts.witnessIntervalMs } : {}),
   });
   const server = newServer();
-  server.addService(loadProto().fedcredit.v1.DataNode.service, dataNodeHandlers({
+  addService(server, 'DataNode', dataNodeHandlers({
     store,
     site: opts.site,
     version: VERSION,
@@ -81,21 +85,21 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     writes: new SerialQueue(),
     log,
     healthStatus: () => (witness?.hasAlarm ? 'ALARM' : 'SERVING'),
-  }));
-  server.addService(loadProto().fedcredit.v1.NodeAudit.service, nodeAuditHandlers({
+  }), opts.transport, log);
+  addService(server, 'NodeAudit', nodeAuditHandlers({
     site: opts.site, identityPublicKey: identity.publicKey, book: servedRecords, witness: () => witness, log,
-  }));
+  }), opts.transport, log);
   const alignment = new AlignmentHost({
-    store, site: opts.site, identity, sealingKeys, log,
+    store, site: opts.site, identity, sealingKeys, transport: opts.transport, log,
     recordServed: async (entry, logIndex) => {
       await servedRecords.record({ entry, requester: 'coordinator', logIndex });
     },
   });
-  server.addService(loadProto().fedcredit.v1.NodeAlignment.service, alignment.handlers());
+  addService(server, 'NodeAlignment', alignment.handlers(), opts.transport, log);
   const host = opts.host ?? '127.0.0.1';
   let port: number;
   try {
-    port = await startServer(server, `${host}:${opts.port ?? 0}`);
+    port = await startServer(server, `${host}:${opts.port ?? 0}`, opts.transport);
   } catch (err) {
     await store.close();
     throw err;
@@ -104,12 +108,12 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const infoPath = path.join(opts.dataDir, 'node.json');
   const info: NodeRuntimeInfo = { site: opts.site, address, pid: process.pid, startedAt: new Date().toISOString() };
   fs.writeFileSync(infoPath, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
-  log(`listening on ${host}:${port}`);
+  log(`listening on ${host}:${port} (${describeTransport(opts.transport)})`);
 
   let stopped = false;
   const registered = opts.coordinator === undefined
     ? Promise.resolve()
-    : registerWithRetry(opts.coordinator, { site: opts.site, address, identity, sealingPublicKey: sealingKeys.publicKey }, () => stopped, log, async (registration, signature, logIndex) => {
+    : registerWithRetry(opts.coordinator, opts.transport, { site: opts.site, address, identity, sealingPublicKey: sealingKeys.publicKey }, () => stopped, log, async (registration, signature, logIndex) => {
       // The node's own record of its registration, so auditors can cross-check the log today.
       await servedRecords.record({ entry: nodeRegistrationEntry(registration, signature), requester: 'coordinator', logIndex });
       if (!stopped) witness?.start();
@@ -144,12 +148,13 @@ interface Registrant {
 
 async function registerWithRetry(
   coordinator: string,
+  transport: Transport,
   who: Registrant,
   isStopped: () => boolean,
   log: (line: string) => void,
   onRegistered: (registration: NodeRegistration, signature: Uint8Array, logIndex: number) => Promise<void>,
 ): Promise<void> {
-  const client = coordinatorClient(coordinator);
+  const client = coordinatorClient(coordinator, transport);
   let delay = 200;
   try {
     for (;;) {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { dataNodeClient } from '../lib/clients.js';
 import { fromServiceError } from '../lib/grpc.js';
+import type { Transport } from '../lib/tls.js';
 import type { IngestReport__Output } from '../proto/gen/fedcredit/v1/IngestReport.js';
 import type { IngestOptions } from './ingest.js';
 
@@ -14,8 +15,9 @@ const CHUNK_BYTES = 1024 * 1024;
 /** Uploads get a generous deadline: a large file is validated and committed before the answer. */
 const UPLOAD_DEADLINE_MS = 30 * 60_000;
 
-export async function uploadFile(address: string, filePath: string, options: IngestOptions = {}): Promise<IngestReport__Output> {
-  const client = dataNodeClient(address);
+/** `transport`: the operator's (operator/<site>); `site`, when known, is the node the operator expects. */
+export async function uploadFile(address: string, transport: Transport, filePath: string, options: IngestOptions = {}, site?: string): Promise<IngestReport__Output> {
+  const client = dataNodeClient(address, transport, site);
   try {
     return await new Promise<IngestReport__Output>((resolve, reject) => {
       const stream = client.IngestFile(new grpc.Metadata(), { deadline: Date.now() + UPLOAD_DEADLINE_MS }, (err, report) => {

@@ -13,6 +13,7 @@
  */
 import { call } from '../lib/grpc.js';
 import { transparencyLogClient } from '../lib/clients.js';
+import type { Transport } from '../lib/tls.js';
 import { witnessKeyName } from '../lib/log-entries.js';
 import { formatCheckpoint, openCheckpoint, parseCheckpoint } from '../crypto/checkpoint.js';
 import type { Checkpoint } from '../crypto/checkpoint.js';
@@ -42,6 +43,8 @@ export interface WitnessLoopOptions {
   readonly site: string;
   readonly identity: { readonly publicKey: Uint8Array; sign(message: Uint8Array): Uint8Array };
   readonly coordinator: string;
+  /** The node's own transport: it fetches checkpoints and cosigns as its certified site. */
+  readonly transport: Transport;
   readonly intervalMs?: number;
   readonly log: (line: string) => void;
 }
@@ -105,7 +108,7 @@ export class WitnessLoop {
 
   /** One round: fetch, verify, persist, cosign. Network failures are logged and retried next round. */
   async tick(): Promise<void> {
-    const client = transparencyLogClient(this.#opts.coordinator);
+    const client = transparencyLogClient(this.#opts.coordinator, this.#opts.transport);
     try {
       const info = await call(client, client.GetLogInfo, {}, 5_000);
       const logKey = Buffer.from(info.logPublicKey).toString('hex');

@@ -18,6 +18,7 @@ import { uploadFile } from '../../node/upload.js';
 import { generateFederation } from '../../sim/generate.js';
 import { readGroundTruth } from '../../sim/read.js';
 import type { PsiEnvelope__Output } from '../../proto/gen/fedcredit/v1/PsiEnvelope.js';
+import { testFederation, type TestFederation } from '../helpers/federation.js';
 
 const SITES: Site[] = ['tax', 'power', 'bank'];
 const FILES: Record<Site, (keyof typeof RECORD_KINDS)[]> = { tax: ['tax_rating', 'vat_filing'], power: ['power_bill'], bank: ['loan', 'repayment'] };
@@ -28,9 +29,10 @@ const nodes = new Map<Site, SpawnedParty>();
 const relayed: PsiEnvelope__Output[] = [];
 let onRelay: (env: PsiEnvelope__Output) => void = () => undefined;
 let truth: { all: Set<string>; bySite: Record<Site, Set<string>> };
+let fed: TestFederation;
 
 function startNode(site: Site): Promise<SpawnedParty> {
-  return spawnParty(`node ${site}`, ['node', 'serve', '--site', site, '--data', path.join(dir, `node-${site}`), '--port', '0', '--coordinator', coordinator.address]);
+  return spawnParty(`node ${site}`, ['node', 'serve', '--site', site, '--data', path.join(dir, `node-${site}`), '--port', '0', '--coordinator', coordinator.address, ...fed.tls(site)]);
 }
 
 async function waitForNodes(sites: Site[]): Promise<void> {
@@ -51,12 +53,13 @@ beforeAll(async () => {
     all: new Set(rows.filter((r) => r.inTax && r.inPower && r.inBank).map((r) => r.creditCode)),
     bySite: { tax: new Set(rows.filter((r) => r.inTax).map((r) => r.creditCode)), power: new Set(rows.filter((r) => r.inPower).map((r) => r.creditCode)), bank: new Set(rows.filter((r) => r.inBank).map((r) => r.creditCode)) },
   };
-  coordinator = await startCoordinator({ dataDir: path.join(dir, 'coordinator'), log: () => undefined, onRelay: (env) => { relayed.push(env); onRelay(env); } });
+  fed = await testFederation(dir);
+  coordinator = await startCoordinator({ dataDir: path.join(dir, 'coordinator'), transport: fed.as('coordinator'), log: () => undefined, onRelay: (env) => { relayed.push(env); onRelay(env); } });
   for (const site of SITES) nodes.set(site, await startNode(site));
   await waitForNodes(SITES);
   for (const site of SITES) {
     for (const [i, kind] of FILES[site].entries()) {
-      await uploadFile(nodes.get(site)!.address, path.join(dir, 'sites', site, RECORD_KINDS[kind].fileName), { skipFeatures: i < FILES[site].length - 1 });
+      await uploadFile(nodes.get(site)!.address, fed.as(`${site}-operator`), path.join(dir, 'sites', site, RECORD_KINDS[kind].fileName), { skipFeatures: i < FILES[site].length - 1 });
     }
   }
 });
@@ -72,7 +75,7 @@ describe('alignment across three node processes', () => {
 
   it('finds exactly the enterprises all three sites hold', async () => {
     const stages: string[] = [];
-    const result = await runAlignment(coordinator.address, { validationFraction: 0.25, splitSeed: 'seed-1' }, (p) => stages.push(p.stage));
+    const result = await runAlignment(coordinator.address, fed.as('coordinator-operator'), { validationFraction: 0.25, splitSeed: 'seed-1' }, (p) => stages.push(p.stage));
     firstId = result.alignmentId;
     expect(Number(result.intersectionSize)).toBe(truth.all.size);
     expect(result.setSizes.map((s) => [s.site, Number(s.size)])).toEqual(
@@ -105,14 +108,14 @@ describe('alignment across three node processes', () => {
         nodes.get('power')!.child.kill('SIGKILL');
       }
     };
-    const err = await runAlignment(coordinator.address, {}).then(() => undefined, (e: unknown) => e);
+    const err = await runAlignment(coordinator.address, fed.as('coordinator-operator'), {}).then(() => undefined, (e: unknown) => e);
     onRelay = () => undefined;
     expect(err).toBeInstanceOf(FedcreditError);
     expect((err as Error).message).toMatch(/alignment aln-\S+ failed, nothing was stored: .*Run it again once every node is up/);
 
     nodes.set('power', await startNode('power'));
     await waitForNodes(['power']);
-    const again = await runAlignment(coordinator.address, { splitSeed: 'seed-1', validationFraction: 0.25 });
+    const again = await runAlignment(coordinator.address, fed.as('coordinator-operator'), { splitSeed: 'seed-1', validationFraction: 0.25 });
     expect(Number(again.intersectionSize)).toBe(truth.all.size);
     // Same seed and same sites: the same agreed order and split as the first run.
     expect(again.alignmentDigest).toBeTruthy();

@@ -17,6 +17,7 @@ import { generateIdentity } from '../../crypto/identity.js';
 import { auditVerify, type AuditSummary } from '../../auditor/verify.js';
 import { entriesAbout } from '../../auditor/entries.js';
 import { runCli, waitForFinal } from './federation-helpers.js';
+import { testFederation, type TestFederation } from '../helpers/federation.js';
 
 const code = (body: string) => body + creditCodeCheckChar(body);
 const SUBJECT = code('91350100M000100Y4');
@@ -32,16 +33,18 @@ let queryIndex: number;
 let mismatchIndex: number;
 const received: { method: string; message: unknown }[] = [];
 let summary: AuditSummary;
+let fed: TestFederation;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-xcheck-'));
-  coordinator = await startCoordinator({ dataDir: path.join(dir, 'coordinator'), checkpointIntervalMs: 100, log: quiet });
-  const node = (site: string) => startNode({ site, dataDir: path.join(dir, site), coordinator: coordinator.address, witnessIntervalMs: 100, log: quiet });
+  fed = await testFederation(dir);
+  coordinator = await startCoordinator({ dataDir: path.join(dir, 'coordinator'), transport: fed.as('coordinator'), checkpointIntervalMs: 100, log: quiet });
+  const node = (site: string) => startNode({ site, dataDir: path.join(dir, site), transport: fed.as(site), coordinator: coordinator.address, witnessIntervalMs: 100, log: quiet });
   tax = await node('tax');
   power = await node('power');
   await Promise.all([tax.registered, power.registered]);
   fs.writeFileSync(path.join(dir, 'bills.csv'), `${BILLS.join('\n')}\n`);
-  await uploadFile(power.address, path.join(dir, 'bills.csv'));
+  await uploadFile(power.address, fed.as('power-operator'), path.join(dir, 'bills.csv'));
 
   // A query both nodes served; only power keeps a record of it.
   const query = makeEntry('query', {
@@ -54,8 +57,8 @@ beforeAll(async () => {
   mismatchIndex = (await coordinator.transparencyLog.append(keyBindingEntry(bindEnterpriseKey(generateIdentity(), SUBJECT, generateIdentity().publicKey)))).index;
   const job = makeEntry('training-job', { jobId: 'j-1', requester: 'bank', sites: ['tax'], purpose: 'model-training', model: 'lr', parameters: { epochs: 3 }, time: Date.now() });
   await tax.servedRecords.record({ entry: job, requester: 'coordinator', logIndex: mismatchIndex });
-  await waitForFinal(coordinator.address, 4, 2);
-  summary = await auditVerify({ coordinator: coordinator.address, stateFile: path.join(dir, 'auditor.json'), observe: (method, message) => received.push({ method, message }) });
+  await waitForFinal(coordinator.address, fed.as('auditor-1'), 4, 2);
+  summary = await auditVerify({ coordinator: coordinator.address, transport: fed.as('auditor-1'), stateFile: path.join(dir, 'auditor.json'), observe: (method, message) => received.push({ method, message }) });
 }, 40_000);
 
 afterAll(async () => {
@@ -81,13 +84,13 @@ describe('nodes\' served records against the log', () => {
   });
 
   it('`audit entries` lists the entries about one enterprise, complete for the cosigned checkpoint', async () => {
-    const mine = await entriesAbout({ coordinator: coordinator.address, enterprise: SUBJECT });
+    const mine = await entriesAbout({ coordinator: coordinator.address, transport: fed.as('auditor-1'), enterprise: SUBJECT });
     expect(mine.entries.map((e) => [e.index, e.kind])).toEqual([[queryIndex, 'query'], [mismatchIndex, 'enterprise-key-registration']]);
     expect(mine.cosignedBy).toEqual(['power.witness.fedcredit', 'tax.witness.fedcredit']);
-    const cli = await runCli(['audit', 'entries', '--coordinator', coordinator.address, '--enterprise', OTHER]);
+    const cli = await runCli(['audit', 'entries', '--coordinator', coordinator.address, '--enterprise', OTHER, ...fed.tls('auditor-1')]);
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain(`0 log entries about ${OTHER}`);
-    const bad = await runCli(['audit', 'entries', '--coordinator', coordinator.address, '--enterprise', 'not-a-code']);
+    const bad = await runCli(['audit', 'entries', '--coordinator', coordinator.address, '--enterprise', 'not-a-code', ...fed.tls('auditor-1')]);
     expect(bad.stderr).toMatch(/error \[BAD_REQUEST\]: 'not-a-code' is not a valid 18-character credit code/);
   });
 

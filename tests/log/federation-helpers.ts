@@ -10,21 +10,28 @@ import { transparencyLogClient } from '../../lib/clients.js';
 import { call } from '../../lib/grpc.js';
 import { parseNote } from '../../crypto/signed-note.js';
 import { parseCheckpoint } from '../../crypto/checkpoint.js';
+import type { Transport } from '../../lib/tls.js';
+import { testFederation } from '../helpers/federation.js';
 
 export const FAST = ['--checkpoint-interval', '100'];
 export const FAST_WITNESS = ['--witness-interval', '100'];
 
-export function startCoordinatorProcess(dir: string, extra: string[] = []): Promise<SpawnedParty> {
-  return spawnParty('coordinator', ['coordinator', 'serve', '--data', path.join(dir, 'coordinator'), ...FAST, ...extra]);
+/** Parties run over mutual TLS with certificates from the test folder's federation (tests/helpers/federation.ts). */
+export async function startCoordinatorProcess(dir: string, extra: string[] = []): Promise<SpawnedParty> {
+  const fed = await testFederation(dir);
+  return spawnParty('coordinator', ['coordinator', 'serve', '--data', path.join(dir, 'coordinator'), ...FAST, ...fed.tls('coordinator'), ...extra]);
 }
 
-export function startNodeProcess(dir: string, site: string, coordinator: string): Promise<SpawnedParty> {
-  return spawnParty(`node ${site}`, ['node', 'serve', '--site', site, '--data', path.join(dir, `node-${site}`), '--port', '0', '--coordinator', coordinator, ...FAST_WITNESS]);
+export async function startNodeProcess(dir: string, site: string, coordinator: string): Promise<SpawnedParty> {
+  const fed = await testFederation(dir);
+  return spawnParty(`node ${site}`, [
+    'node', 'serve', '--site', site, '--data', path.join(dir, `node-${site}`), '--port', '0', '--coordinator', coordinator, ...FAST_WITNESS, ...fed.tls(site),
+  ]);
 }
 
 /** Polls until the final checkpoint has `size` entries and `cosigners` cosignatures. */
-export async function waitForFinal(address: string, size: number, cosigners: number, timeoutMs = 15_000): Promise<string> {
-  const client = transparencyLogClient(address);
+export async function waitForFinal(address: string, transport: Transport, size: number, cosigners: number, timeoutMs = 15_000): Promise<string> {
+  const client = transparencyLogClient(address, transport);
   const deadline = Date.now() + timeoutMs;
   let last = '';
   try {

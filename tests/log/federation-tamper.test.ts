@@ -19,6 +19,7 @@ import { entryKey } from '../../coordinator/log/keys.js';
 import { identityFromPem } from '../../crypto/identity.js';
 import { auditVerify, type AuditSummary } from '../../auditor/verify.js';
 import { startCoordinatorProcess, startNodeProcess, runCli, waitForFinal } from './federation-helpers.js';
+import { testFederation, type TestFederation } from '../helpers/federation.js';
 
 const SITES = ['tax', 'power', 'bank'];
 const ORIGIN = 'fedcredit.local/log';
@@ -29,6 +30,7 @@ const nodes: SpawnedParty[] = [];
 let logDir: string;
 let backup: string;
 let goodState: string;
+let fed: TestFederation;
 
 const codes = (s: AuditSummary) => s.findings.map((f) => f.code);
 
@@ -56,7 +58,7 @@ async function editStore(edit: (db: Level<string, Uint8Array>) => Promise<void>)
 }
 
 function freshAudit(name: string): Promise<AuditSummary> {
-  return auditVerify({ coordinator: coordinator.address, stateFile: path.join(dir, `${name}.json`) });
+  return auditVerify({ coordinator: coordinator.address, transport: fed.as('auditor-1'), stateFile: path.join(dir, `${name}.json`) });
 }
 
 /** Re-encodes entry bytes with the address changed: still a canonical, well-formed entry. */
@@ -82,12 +84,13 @@ async function resign(entries: (list: Uint8Array[]) => Uint8Array[]): Promise<vo
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-txtamper-'));
+  fed = await testFederation(dir);
   coordinator = await startCoordinatorProcess(dir);
   port = coordinator.port;
   for (const site of SITES) nodes.push(await startNodeProcess(dir, site, coordinator.address));
-  await waitForFinal(coordinator.address, 3, 3);
+  await waitForFinal(coordinator.address, fed.as('auditor-1'), 3, 3);
   goodState = path.join(dir, 'good.json');
-  const first = await auditVerify({ coordinator: coordinator.address, stateFile: goodState });
+  const first = await auditVerify({ coordinator: coordinator.address, transport: fed.as('auditor-1'), stateFile: goodState });
   expect(first.ok).toBe(true);
   logDir = path.join(dir, 'coordinator', 'log');
   backup = path.join(dir, 'log-backup');
@@ -108,8 +111,8 @@ describe('tampering with the coordinator\'s LevelDB store', () => {
     expect(codes(fresh)).toContain('ROOT_MISMATCH');
     expect(fresh.findings.find((f) => f.code === 'ROOT_MISMATCH')!.message).toMatch(/deleted, reordered or rewritten/);
     // The incremental audit does not re-read old entries; --full does, and the node's record disagrees.
-    expect((await auditVerify({ coordinator: coordinator.address, stateFile: goodState })).ok).toBe(true);
-    const full = await auditVerify({ coordinator: coordinator.address, stateFile: goodState, full: true });
+    expect((await auditVerify({ coordinator: coordinator.address, transport: fed.as('auditor-1'), stateFile: goodState })).ok).toBe(true);
+    const full = await auditVerify({ coordinator: coordinator.address, transport: fed.as('auditor-1'), stateFile: goodState, full: true });
     expect(codes(full)).toEqual(expect.arrayContaining(['ROOT_MISMATCH', 'RECORD_MISMATCH', 'ENTRY_UNRECORDED']));
     expect(full.findings.find((f) => f.code === 'RECORD_MISMATCH')!.message).toMatch(/record #0 says log entry 1 is a node-registration with leaf hash \w+\.\.\., but the log's entry 1 is a node-registration with leaf hash \w+\.\.\./);
     await restore();
@@ -120,7 +123,7 @@ describe('tampering with the coordinator\'s LevelDB store', () => {
       const [a, c] = await db.getMany([entryKey(0), entryKey(2)]);
       await db.batch([{ type: 'put', key: entryKey(0), value: c! }, { type: 'put', key: entryKey(2), value: a! }]);
     }));
-    const res = await runCli(['audit', 'verify', '--coordinator', coordinator.address, '--state', path.join(dir, 'fresh-swap.json')]);
+    const res = await runCli(['audit', 'verify', '--coordinator', coordinator.address, '--state', path.join(dir, 'fresh-swap.json'), ...fed.tls('auditor-1')]);
     expect(res.code).toBe(2);
     expect(res.stdout).toContain('[ROOT_MISMATCH]');
     expect(res.stdout).toContain('state not advanced');
@@ -138,7 +141,7 @@ describe('tampering with the coordinator\'s LevelDB store', () => {
 
   it('a re-signed forgery of the same size: every witness refuses (split view) and raises an alarm', async () => {
     await restartCoordinator(() => resign((list) => [list[0]!, rewritten(list[1]!), list[2]!]));
-    const client = dataNodeClient(nodes[0]!.address);
+    const client = dataNodeClient(nodes[0]!.address, fed.as('tax-operator'), 'tax');
     try {
       for (let i = 0; i < 100 && (await call(client, client.Health, {})).status !== 'ALARM'; i++) await new Promise((r) => setTimeout(r, 100));
       expect((await call(client, client.Health, {})).status).toBe('ALARM');
@@ -146,7 +149,7 @@ describe('tampering with the coordinator\'s LevelDB store', () => {
       client.close();
     }
     expect(nodes[0]!.logLines.join('\n')).toMatch(/ALARM: \[node tax\] witness refused to cosign the coordinator's checkpoint: SPLIT_VIEW: same size different root/);
-    const known = await auditVerify({ coordinator: coordinator.address, stateFile: goodState });
+    const known = await auditVerify({ coordinator: coordinator.address, transport: fed.as('auditor-1'), stateFile: goodState });
     expect(codes(known)).toEqual(expect.arrayContaining(['SPLIT_VIEW', 'NO_FINAL_CHECKPOINT']));
     expect(known.findings.find((f) => f.code === 'SPLIT_VIEW')!.message).toMatch(/signed two different trees of size 3/);
   });
@@ -155,9 +158,9 @@ describe('tampering with the coordinator\'s LevelDB store', () => {
     await restartCoordinator(() => resign((list) => [list[0]!, list[2]!]));
     for (let i = 0; i < 100 && !nodes[1]!.logLines.some((l) => l.includes('ROLLBACK')); i++) await new Promise((r) => setTimeout(r, 100));
     expect(nodes[1]!.logLines.join('\n')).toMatch(/ALARM: \[node power\] .*ROLLBACK: checkpoint size 2 is smaller than the already cosigned size 3/);
-    const known = await auditVerify({ coordinator: coordinator.address, stateFile: goodState });
+    const known = await auditVerify({ coordinator: coordinator.address, transport: fed.as('auditor-1'), stateFile: goodState });
     expect(codes(known)).toContain('ROLLBACK');
-    const live = await runCli(['node', 'status', '--data', path.join(dir, 'node-power')]);
+    const live = await runCli(['node', 'status', '--data', path.join(dir, 'node-power'), ...fed.tls('power-operator')]);
     expect(live.stdout).toMatch(/site power is running at .*; health ALARM/);
     expect(live.stdout).toMatch(/ALARM .* ROLLBACK: /);
     await nodes[1]!.stop();

@@ -14,17 +14,20 @@ import { decodeEntry } from '../../lib/log-entries.js';
 import type { SpawnedParty } from '../../lib/spawn-party.js';
 import type { AuditSummary } from '../../auditor/verify.js';
 import { runCli, startCoordinatorProcess, startNodeProcess, waitForFinal } from './federation-helpers.js';
+import { testFederation, type TestFederation } from '../helpers/federation.js';
 
 const SITES = ['tax', 'power', 'bank'];
 let dir: string;
 let coordinator: SpawnedParty;
 const nodes: SpawnedParty[] = [];
+let fed: TestFederation;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-txlog-'));
+  fed = await testFederation(dir);
   coordinator = await startCoordinatorProcess(dir);
   for (const site of SITES) nodes.push(await startNodeProcess(dir, site, coordinator.address));
-  await waitForFinal(coordinator.address, 3, 3);
+  await waitForFinal(coordinator.address, fed.as('auditor-1'), 3, 3);
 }, 40_000);
 
 afterAll(async () => {
@@ -34,7 +37,7 @@ afterAll(async () => {
 
 describe('transparency log across coordinator and node processes', () => {
   it('logs each node registration with the node\'s own signature, and every witness cosigns', async () => {
-    const client = transparencyLogClient(coordinator.address);
+    const client = transparencyLogClient(coordinator.address, fed.as('auditor-1'));
     try {
       const { entries } = await call(client, client.GetEntries, { from: 0, to: 3 });
       const decoded = entries.map((e) => decodeEntry(new Uint8Array(e)));
@@ -47,8 +50,8 @@ describe('transparency log across coordinator and node processes', () => {
     } finally {
       client.close();
     }
-    const nodesClient = coordinatorClient(coordinator.address);
-    const health = dataNodeClient(nodes[0]!.address);
+    const nodesClient = coordinatorClient(coordinator.address, fed.as('coordinator-operator'));
+    const health = dataNodeClient(nodes[0]!.address, fed.as('tax-operator'), 'tax');
     try {
       expect((await call(health, health.Health, {})).status).toBe('SERVING');
       expect((await call(nodesClient, nodesClient.ListNodes, {})).nodes).toHaveLength(3);
@@ -60,7 +63,7 @@ describe('transparency log across coordinator and node processes', () => {
 
   it('`audit verify` passes with a summary, then verifies consistency from its saved state', async () => {
     const state = path.join(dir, 'auditor', 'state.json');
-    const first = await runCli(['audit', 'verify', '--coordinator', coordinator.address, '--state', state]);
+    const first = await runCli(['audit', 'verify', '--coordinator', coordinator.address, '--state', state, ...fed.tls('auditor-1')]);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('trust on first use');
@@ -74,8 +77,8 @@ describe('transparency log across coordinator and node processes', () => {
 
     // A fourth node joins: the log grows, and the second run checks only what is new.
     nodes.push(await startNodeProcess(dir, 'extra', coordinator.address));
-    await waitForFinal(coordinator.address, 4, 4);
-    const second = await runCli(['audit', 'verify', '--coordinator', coordinator.address, '--state', state, '--json']);
+    await waitForFinal(coordinator.address, fed.as('auditor-1'), 4, 4);
+    const second = await runCli(['audit', 'verify', '--coordinator', coordinator.address, '--state', state, '--json', ...fed.tls('auditor-1')]);
     expect(second.code).toBe(0);
     const summary = JSON.parse(second.stdout) as AuditSummary;
     expect(summary).toMatchObject({ ok: true, previousSize: 3, newEntries: 1, entriesByKind: { 'node-registration': 1 }, stateSaved: true });
@@ -89,7 +92,7 @@ describe('transparency log across coordinator and node processes', () => {
     const pinned = JSON.parse(fs.readFileSync(path.join(dir, 'auditor', 'state.json'), 'utf8')) as { origin: string; logKey: string; witnesses: Record<string, { site: string; key: string }> };
     const trust = path.join(dir, 'auditor', 'trust.json');
     fs.writeFileSync(trust, JSON.stringify({ origin: pinned.origin, logKey: pinned.logKey, witnesses: Object.entries(pinned.witnesses).map(([name, w]) => ({ name, ...w })) }));
-    const res = await runCli(['audit', 'verify', '--coordinator', coordinator.address, '--state', path.join(dir, 'auditor', 'trusted.json'), '--trust', trust, '--json']);
+    const res = await runCli(['audit', 'verify', '--coordinator', coordinator.address, '--state', path.join(dir, 'auditor', 'trusted.json'), '--trust', trust, '--json', ...fed.tls('auditor-1')]);
     const summary = JSON.parse(res.stdout) as AuditSummary;
     expect(summary).toMatchObject({ ok: true, firstUse: false, notices: [] });
     expect(summary.checkpoint?.cosignedBy).toHaveLength(4);
@@ -98,7 +101,7 @@ describe('transparency log across coordinator and node processes', () => {
   it('refuses when the coordinator presents another log key than the one pinned', async () => {
     const state = path.join(dir, 'auditor', 'other.json');
     fs.writeFileSync(state, JSON.stringify({ version: 1, origin: 'fedcredit.local/log', logKey: 'ab'.repeat(32), witnesses: {} }));
-    const res = await runCli(['audit', 'verify', '--coordinator', coordinator.address, '--state', state]);
+    const res = await runCli(['audit', 'verify', '--coordinator', coordinator.address, '--state', state, ...fed.tls('auditor-1')]);
     expect(res.code).toBe(2);
     expect(res.stdout).toContain('[TRUST_CHANGED]');
     expect(JSON.parse(fs.readFileSync(state, 'utf8'))).not.toHaveProperty('checkpoint');

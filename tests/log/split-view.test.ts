@@ -21,6 +21,7 @@ import { generateIdentity } from '../../crypto/identity.js';
 import { CoordinatorLog, transparencyLogHandlers, type WitnessNode } from '../../coordinator/log-service.js';
 import { auditVerify } from '../../auditor/verify.js';
 import { startNodeProcess, waitForFinal } from './federation-helpers.js';
+import { testFederation, type TestFederation } from '../helpers/federation.js';
 
 type View = 'A' | 'B';
 const code = (body: string) => body + creditCodeCheckChar(body);
@@ -31,6 +32,7 @@ let logs: Record<View, CoordinatorLog>;
 const nodes: SpawnedParty[] = [];
 const view: Record<string, View> = { tax: 'A', power: 'B' };
 const registered = new Map<string, WitnessNode>();
+let fed: TestFederation;
 
 /** Test-only malicious coordinator: a view per witness, remembered per connection for its follow-up calls. */
 async function startSplitViewCoordinator(): Promise<void> {
@@ -68,14 +70,16 @@ async function startSplitViewCoordinator(): Promise<void> {
     GetEntries: route((h) => h.GetEntries, byPeer),
     SubmitCosignature: route((h) => h.SubmitCosignature, (c) => view[c.request.site] ?? 'A'),
   });
-  address = `127.0.0.1:${await startServer(server, '127.0.0.1:0')}`;
+  // It holds the coordinator's certificate: a split view is an attack by the certified coordinator.
+  address = `127.0.0.1:${await startServer(server, '127.0.0.1:0', fed.as('coordinator'))}`;
 }
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-split-'));
+  fed = await testFederation(dir);
   await startSplitViewCoordinator();
   for (const site of ['tax', 'power']) nodes.push(await startNodeProcess(dir, site, address));
-  await waitForFinal(address, 2, 1);
+  await waitForFinal(address, fed.as('auditor-1'), 2, 1);
   // Same size, different contents: the fork.
   const entry = (subject: string) => makeEntry('enterprise-key-registration', { subject, enterpriseKey: 'aa'.repeat(32), registrarKey: 'bb'.repeat(32), registrarSignature: 'cc'.repeat(64), time: Date.now() });
   await logs.A.append(entry(code('91350100M000100Y4')));
@@ -100,7 +104,7 @@ describe('two different checkpoints of the same size shown to two witnesses', ()
     expect(await logs.B.store.latestCosignedCheckpoint()).toContain('power.witness.fedcredit');
     // The coordinator also names a witness it made up, with no registration in the log.
     registered.set('ghost', { site: 'ghost', address: '127.0.0.1:1', publicKey: generateIdentity().publicKey });
-    const summary = await auditVerify({ coordinator: address, stateFile: path.join(dir, 'auditor.json') });
+    const summary = await auditVerify({ coordinator: address, transport: fed.as('auditor-1'), stateFile: path.join(dir, 'auditor.json') });
     registered.delete('ghost');
     expect(summary.notices).toContain('witness ghost.witness.fedcredit (node ghost) not pinned: no signed registration under its key in the verified log yet');
     expect(summary.ok).toBe(false);
@@ -114,7 +118,7 @@ describe('two different checkpoints of the same size shown to two witnesses', ()
     const tax = nodes[0]!;
     for (let i = 0; i < 100 && !tax.logLines.some((l) => l.startsWith('ALARM:')); i++) await new Promise((r) => setTimeout(r, 100));
     expect(tax.logLines.find((l) => l.startsWith('ALARM:'))).toMatch(/ALARM: \[node tax\] witness refused to cosign the coordinator's checkpoint: SPLIT_VIEW: same size different root: split view \(size 3/);
-    const client = dataNodeClient(tax.address);
+    const client = dataNodeClient(tax.address, fed.as('tax-operator'), 'tax');
     try {
       expect((await call(client, client.Health, {})).status).toBe('ALARM');
     } finally {

@@ -12,6 +12,7 @@ import { FedcreditError } from '../../lib/errors.js';
 import { call } from '../../lib/grpc.js';
 import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
 import { uploadFile } from '../../node/upload.js';
+import { testFederation, type TestFederation } from '../helpers/federation.js';
 
 const A = '91350100M000100Y4' + creditCodeCheckChar('91350100M000100Y4');
 const BILLS = ['credit_code,period,kwh,amount_due,amount_paid,days_late', `${A},2025-01,1200,960,960,0`, `${A},2025-02,1100,880,880,3`];
@@ -19,11 +20,13 @@ const BILLS = ['credit_code,period,kwh,amount_due,amount_paid,days_late', `${A},
 let dir: string;
 let coordinator: SpawnedParty;
 let node: SpawnedParty;
+let fed: TestFederation;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-proc-'));
-  coordinator = await spawnParty('coordinator', ['coordinator', 'serve', '--data', path.join(dir, 'coord'), '--port', '0']);
-  node = await spawnParty('power node', ['node', 'serve', '--site', 'power', '--data', path.join(dir, 'power'), '--port', '0', '--coordinator', coordinator.address]);
+  fed = await testFederation(dir);
+  coordinator = await spawnParty('coordinator', ['coordinator', 'serve', '--data', path.join(dir, 'coord'), '--port', '0', ...fed.tls('coordinator')]);
+  node = await spawnParty('power node', ['node', 'serve', '--site', 'power', '--data', path.join(dir, 'power'), '--port', '0', '--coordinator', coordinator.address, ...fed.tls('power')]);
 });
 
 afterAll(async () => {
@@ -38,7 +41,7 @@ describe('coordinator and node as separate processes', () => {
   });
 
   it('the node registers itself and the coordinator sees it healthy', async () => {
-    const client = coordinatorClient(coordinator.address);
+    const client = coordinatorClient(coordinator.address, fed.as('coordinator-operator'));
     try {
       let nodes: { site: string; address: string; health: string }[] = [];
       for (let i = 0; i < 100; i++) {
@@ -53,7 +56,7 @@ describe('coordinator and node as separate processes', () => {
   });
 
   it('answers health, catalogue and counts over gRPC, and takes an upload', async () => {
-    const client = dataNodeClient(node.address);
+    const client = dataNodeClient(node.address, fed.as('power-operator'), 'power');
     try {
       const health = await call(client, client.Health, {});
       expect(health).toMatchObject({ status: 'SERVING', role: 'power' });
@@ -61,7 +64,7 @@ describe('coordinator and node as separate processes', () => {
 
       const file = path.join(dir, 'bills.csv');
       fs.writeFileSync(file, `${BILLS.join('\n')}\n`);
-      const report = await uploadFile(node.address, file);
+      const report = await uploadFile(node.address, fed.as('power-operator'), file);
       expect(report).toMatchObject({ committed: true, kind: 'power_bill', rows: '2' });
 
       const counts = await call(client, client.GetRecordCounts, {});
@@ -80,13 +83,13 @@ describe('coordinator and node as separate processes', () => {
   it('a rejected upload comes back as a status and a stable code, without a stack trace', async () => {
     const file = path.join(dir, 'bad.csv');
     fs.writeFileSync(file, `${BILLS[0]}\n${A},2025-03,lots,1,1,0\n`);
-    const err = await uploadFile(node.address, file).then(() => undefined, (e: unknown) => e);
+    const err = await uploadFile(node.address, fed.as('power-operator'), file).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(FedcreditError);
     expect(err).toMatchObject({ code: 'INGEST_REJECTED', detail: { grpcStatus: 3 } });
     expect((err as Error).message).toMatch(/bad\.csv:2: kwh: 'lots' is not a number/);
     expect((err as Error).message).not.toMatch(/\bat .*\.js:\d+/);
     // And nothing was stored.
-    const client = dataNodeClient(node.address);
+    const client = dataNodeClient(node.address, fed.as('power-operator'), 'power');
     try {
       const counts = await call(client, client.GetRecordCounts, {});
       expect(counts.records).toEqual([{ kind: 'power_bill', count: '2' }]);

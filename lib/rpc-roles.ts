@@ -1,0 +1,122 @@
+/**
+ * Who may call what: the one table of roles per RPC, applied to every service by
+ * `addService` (lib/grpc.ts) before a handler runs. A method missing here does not compile
+ * (the table's type is derived from the generated service definitions), and tests/security
+ * calls every method with every role the table does not allow.
+ *
+ * Roles (certified by the federation CA, lib/federation-ca.ts):
+ * - `coordinator`: the coordinator process; drives alignment and polls nodes.
+ * - `site`: a data node process (tax, power, bank); registers, witnesses the log, relays PSI.
+ * - `operator`: a person or tool at one party (`operator/tax`, `operator/coordinator`):
+ *   ingests files, starts jobs, reads status; only at its own party.
+ * - `requester`: a bank asking for scores; reaches the coordinator's query API only, never a node.
+ * - `auditor`: reads the transparency log and the nodes' served records; nothing else.
+ *
+ * A rule per role says which callers of that role are allowed: `any` name, `self` (the name
+ * must be the serving party's own, e.g. operator/tax at node tax), or `{ field }` (the name
+ * must equal that request field: a node registers, cosigns and sends PSI messages only as itself).
+ */
+import { FedcreditError } from './errors.js';
+import type { PartyIdentity, PartyRole } from './federation-ca.js';
+import type { AlignmentDefinition, AlignmentHandlers } from '../proto/gen/fedcredit/v1/Alignment.js';
+import type { CoordinatorDefinition, CoordinatorHandlers } from '../proto/gen/fedcredit/v1/Coordinator.js';
+import type { DataNodeDefinition, DataNodeHandlers } from '../proto/gen/fedcredit/v1/DataNode.js';
+import type { NodeAlignmentDefinition, NodeAlignmentHandlers } from '../proto/gen/fedcredit/v1/NodeAlignment.js';
+import type { NodeAuditDefinition, NodeAuditHandlers } from '../proto/gen/fedcredit/v1/NodeAudit.js';
+import type { TransparencyLogDefinition, TransparencyLogHandlers } from '../proto/gen/fedcredit/v1/TransparencyLog.js';
+
+export type Binding = 'any' | 'self' | { field: string };
+export type RoleRule = Partial<Record<PartyRole, Binding>>;
+
+interface ServiceDefinitions {
+  Coordinator: CoordinatorDefinition;
+  TransparencyLog: TransparencyLogDefinition;
+  Alignment: AlignmentDefinition;
+  DataNode: DataNodeDefinition;
+  NodeAudit: NodeAuditDefinition;
+  NodeAlignment: NodeAlignmentDefinition;
+}
+
+export interface ServiceHandlers {
+  Coordinator: CoordinatorHandlers;
+  TransparencyLog: TransparencyLogHandlers;
+  Alignment: AlignmentHandlers;
+  DataNode: DataNodeHandlers;
+  NodeAudit: NodeAuditHandlers;
+  NodeAlignment: NodeAlignmentHandlers;
+}
+
+export type ServiceName = keyof ServiceDefinitions;
+/** The generated definitions carry a string index signature; keep only the named methods. */
+type MethodsOf<D> = keyof { [K in keyof D as string extends K ? never : K]: D[K] };
+export type RpcRoleTable = { readonly [S in ServiceName]: Readonly<Record<MethodsOf<ServiceDefinitions[S]>, RoleRule>> };
+
+const LOG_READERS: RoleRule = { site: 'any', auditor: 'any', operator: 'self' };
+
+export const RPC_ROLES: RpcRoleTable = {
+  Coordinator: {
+    Health: { coordinator: 'any', site: 'any', operator: 'any', requester: 'any', auditor: 'any' },
+    RegisterNode: { site: { field: 'site' } },
+    ListNodes: { operator: 'self' },
+  },
+  TransparencyLog: {
+    GetLogInfo: LOG_READERS,
+    GetCheckpoint: LOG_READERS,
+    GetConsistencyProof: LOG_READERS,
+    GetInclusionProof: LOG_READERS,
+    GetEntries: LOG_READERS,
+    SubmitCosignature: { site: { field: 'site' } },
+  },
+  Alignment: {
+    RunAlignment: { operator: 'self' },
+    RelayPsiMessage: { site: { field: 'from' } },
+    ListAlignments: { operator: 'self', auditor: 'any' },
+  },
+  DataNode: {
+    Health: { coordinator: 'any', operator: 'self' },
+    GetCatalogue: { coordinator: 'any', operator: 'self' },
+    GetRecordCounts: { coordinator: 'any', operator: 'self' },
+    IngestFile: { operator: 'self' },
+  },
+  NodeAudit: {
+    GetServedRecords: { auditor: 'any', operator: 'self' },
+    GetWitnessStatus: { operator: 'self' },
+  },
+  NodeAlignment: {
+    JoinAlignment: { coordinator: 'any' },
+    DeliverPsiMessage: { coordinator: 'any' },
+    CommitAlignment: { coordinator: 'any' },
+    AbortAlignment: { coordinator: 'any' },
+  },
+};
+
+/** The rule for one method, or undefined if the table has none (the guard then refuses). */
+export function ruleFor(service: string, method: string): RoleRule | undefined {
+  const rules = (RPC_ROLES as unknown as Record<string, Record<string, RoleRule> | undefined>)[service];
+  return rules && Object.hasOwn(rules, method) ? rules[method] : undefined;
+}
+
+/**
+ * Whether `caller` may call service/method at the party `self`; the refusal to send if not.
+ * `request` is the unary request (for field bindings); streaming methods have no field bindings.
+ */
+export function checkCaller(service: string, method: string, caller: PartyIdentity | undefined, self: PartyIdentity, request?: unknown): FedcreditError | undefined {
+  const rpc = `${service}.${method}`;
+  if (!caller) return new FedcreditError('ROLE_NOT_ALLOWED', `${rpc}: the caller's certificate names no fedcredit role`);
+  const rule = ruleFor(service, method);
+  const binding = rule?.[caller.role];
+  if (!binding) {
+    const allowed = Object.keys(rule ?? {}).join(', ') || 'nobody';
+    return new FedcreditError('ROLE_NOT_ALLOWED', `${rpc} is not open to role ${caller.role} (${caller.name}); allowed: ${allowed}`);
+  }
+  if (binding === 'self' && caller.name !== self.name) {
+    return new FedcreditError('IDENTITY_MISMATCH', `${rpc}: ${caller.role}/${caller.name} may act only at its own party, this is ${self.role}/${self.name}`);
+  }
+  if (typeof binding === 'object') {
+    const value = request !== null && typeof request === 'object' ? (request as Record<string, unknown>)[binding.field] : undefined;
+    if (value !== caller.name) {
+      return new FedcreditError('IDENTITY_MISMATCH', `${rpc}: ${binding.field} '${String(value).slice(0, 64)}' is not the caller's certified name '${caller.name}'`);
+    }
+  }
+  return undefined;
+}
