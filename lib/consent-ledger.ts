@@ -21,8 +21,9 @@ import { Level } from 'level';
 import fs from 'node:fs';
 import { FedcreditError } from './errors.js';
 import { SerialQueue } from './serial-queue.js';
+import type { LogEntry } from './log-entries.js';
 import {
-  keyBindingProblem, parseKeyBinding, parseRevocation, revocationSignatureValid, verifyConsent, verifyConsentUse,
+  keyBindingFromEntry, keyBindingProblem, parseKeyBinding, parseRevocation, revocationFromEntry, revocationSignatureValid, verifyConsent, verifyConsentUse,
   type ConsentContext, type ConsentRequest, type ConsentVerdict, type KeyBinding, type Revocation,
 } from './consent.js';
 
@@ -88,7 +89,7 @@ export interface ConsentQuery {
 
 export type ConsentConsumed = ConsentVerdict & { readonly usesLeft?: number };
 
-/** The revocation was stored (or already known), or why it was not. */
+/** The binding or revocation was stored (or already known), or why it was not. */
 export type LedgerAddResult = { readonly ok: true; readonly isNew: boolean } | { readonly ok: false; readonly message: string };
 
 /** Subjects whose key bindings are kept in memory. */
@@ -147,6 +148,22 @@ export class ConsentLedger {
     if (!revocationSignatureValid(parsed.value)) return { ok: false, message: `revocation of ${parsed.value.consentId}: the signature does not verify under the key it names` };
     const r = parsed.value;
     return this.putOnce(`rev!${r.consentId}!${r.signerKey}`, JSON.stringify(r));
+  }
+
+  /**
+   * Learns from a transparency log entry: a key registration or a revocation (other kinds are
+   * not about consent: `undefined`). How a node keeps up with revocations the coordinator logs.
+   */
+  async addFromLogEntry(entry: LogEntry): Promise<LedgerAddResult | undefined> {
+    if (entry.kind === 'enterprise-key-registration') {
+      const binding = keyBindingFromEntry(entry);
+      return binding.ok ? this.addKeyBinding(binding.value) : { ok: false, message: binding.message };
+    }
+    if (entry.kind === 'revocation') {
+      const revocation = revocationFromEntry(entry);
+      return revocation.ok ? this.addRevocation(revocation.value) : { ok: false, message: revocation.message };
+    }
+    return undefined;
   }
 
   /** Bindings of a subject, cached: this ledger is its store's only writer (LevelDB's lock). */

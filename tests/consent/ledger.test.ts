@@ -79,10 +79,11 @@ describe.each(stores)('consent ledger over %s', (_name, makeStore) => {
     // The node learns the revocation from the log (bytes as an auditor would fetch them).
     const decoded = decodeEntry(encodeEntry(entry));
     if (!decoded.ok) throw new Error(decoded.reason);
+    expect(await node.addFromLogEntry(decoded.entry)).toEqual({ ok: true, isNew: true });
     const revocation = revocationFromEntry(decoded.entry);
     if (!revocation.ok) throw new Error(revocation.message);
-    expect(await node.addRevocation(revocation.value)).toEqual({ ok: true, isNew: true });
     expect(await node.addRevocation(revocation.value)).toEqual({ ok: true, isNew: false });
+    expect(await node.addFromLogEntry(keyBindingEntry(binding))).toEqual({ ok: true, isNew: false });
     const q = query({ sites: ['tax'] });
     expect(await coordinator.consume(consent, q)).toMatchObject({ ok: true });
     expect(await node.consume(consent, q)).toMatchObject({ ok: false, code: 'CONSENT_REVOKED' });
