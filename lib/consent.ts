@@ -27,6 +27,14 @@
  * node refuses a revoked consent even when the coordinator ignores the revocation (PIPL Art. 15).
  * Verifying untrusted input never throws; only a failing context lookup (e.g. a broken store)
  * rejects, since that is not the requester's fault and must not read as a refusal.
+ *
+ * How a scoring handler uses it (the same at the coordinator and at each node; a node names
+ * only its own site, and the caller's identity comes from its TLS certificate, never from the
+ * request body):
+ *
+ *   const verdict = await ledger.consume(consentBytes, { requester, request: { subject, purpose,
+ *     operation: 'score', sites, queryId } });
+ *   if (!verdict.ok) { append consentRefusalEntry(verdict, ...); throw consentRefusalError(verdict); }
  */
 import { FedcreditError, type ErrorCode } from './errors.js';
 import { makeEntry, type LogEntry } from './log-entries.js';
