@@ -53,15 +53,19 @@ export function residueWords(values: Int8Array, primes: readonly number[]): Uint
   const k = primes.length;
   const n = values.length / 2;
   const words = new Uint32Array(2 * 2 * k * n);
-  for (let poly = 0; poly < 2; poly++) {
-    for (let j = 0; j < k; j++) {
-      const q = primes[j]!;
+  for (let j = 0; j < k; j++) {
+    // q + e for e < 0, in 32-bit halves: the low half never underflows (q mod 2^32 > 2^20).
+    const q = primes[j]!;
+    const qLow = q % 0x1_0000_0000;
+    const qHigh = Math.floor(q / 0x1_0000_0000);
+    if (qLow < 128) throw new RangeError(`prime ${q} is too close to a multiple of 2^32 for residueWords`);
+    for (let poly = 0; poly < 2; poly++) {
       const base = 2 * (poly * k + j) * n;
+      const from = poly * n;
       for (let i = 0; i < n; i++) {
-        const e = values[poly * n + i]!;
-        const r = e < 0 ? q + e : e;
-        words[base + 2 * i] = r % 0x1_0000_0000;
-        words[base + 2 * i + 1] = Math.floor(r / 0x1_0000_0000);
+        const e = values[from + i]!;
+        words[base + 2 * i] = e < 0 ? qLow + e : e;
+        words[base + 2 * i + 1] = e < 0 ? qHigh : 0;
       }
     }
   }
