@@ -28,13 +28,14 @@
  * Verifying untrusted input never throws; only a failing context lookup (e.g. a broken store)
  * rejects, since that is not the requester's fault and must not read as a refusal.
  *
- * How a scoring handler uses it (the same at the coordinator and at each node; a node names
- * only its own site, and the caller's identity comes from its TLS certificate, never from the
- * request body):
+ * How a scoring handler uses it: the requester signs its query (lib/consent-query.ts) and the
+ * coordinator forwards consent and signed query unchanged; the coordinator (which also checks
+ * that the TLS caller is the query's requester) and each node (for its own site only) run
  *
- *   const verdict = await ledger.consume(consentBytes, { requester, request: { subject, purpose,
- *     operation: 'score', sites, queryId } });
+ *   const verdict = await consumeSignedQuery(ledger, consentBytes, signedQueryBytes, { sites: [site] });
  *   if (!verdict.ok) { append consentRefusalEntry(verdict, ...); throw consentRefusalError(verdict); }
+ *
+ * (`ledger.consume(consent, { requester, request })` is the same without the query signature.)
  */
 import { FedcreditError, type ErrorCode } from './errors.js';
 import { makeEntry, type LogEntry } from './log-entries.js';
