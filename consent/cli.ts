@@ -18,7 +18,7 @@ import {
 } from '../lib/consent.js';
 import { FedcreditError } from '../lib/errors.js';
 import { describeConsent, describeRevocation } from './describe.js';
-import { createKeyFile, readKeyFile, readRecordFile, writeRecordFile } from './key-files.js';
+import { checkKeySubject, createKeyFile, readKeyFile, readRecordFile, writeRecordFile } from './key-files.js';
 import { creditCode, intBetween, month, operationList, purpose, requester, siteList } from './options.js';
 import { registerRegistrarCommands } from './registrar-cli.js';
 import { showRecord } from './show.js';
@@ -79,6 +79,7 @@ export function registerConsentCommands(program: Command): void {
     .option('--json', 'print the consent as JSON')
     .action((flags: GrantFlags) => runCommand(async () => {
       const identity = readKeyFile(flags.key, 'enterprise key');
+      checkKeySubject(flags.key, identity, flags.subject);
       const issuedAt = Date.now();
       let dataWindow: { from: string; to: string } | undefined;
       if (flags.dataFrom || flags.dataTo) {

@@ -60,3 +60,22 @@ export function readRecordFile(file: string, what: string): Uint8Array {
     throw new FedcreditError('NOT_FOUND', `${what} ${file} cannot be read; check the path`);
   }
 }
+
+/**
+ * Refuses to sign for `subject` with a key that `consent keygen` made for another enterprise:
+ * such a consent would only be refused later as CONSENT_KEY_NOT_BOUND. Reads the
+ * enterprise.json beside the key, if there is one.
+ */
+export function checkKeySubject(keyFile: string, identity: Identity, subject: string): void {
+  const publicFile = path.join(path.dirname(keyFile), 'enterprise.json');
+  if (!fs.existsSync(publicFile)) return;
+  let info: { subject?: unknown; enterpriseKey?: unknown };
+  try {
+    info = JSON.parse(fs.readFileSync(publicFile, 'utf8')) as typeof info;
+  } catch {
+    return; // not ours to judge: the binding check at verification time decides
+  }
+  if (info.enterpriseKey === Buffer.from(identity.publicKey).toString('hex') && info.subject !== subject) {
+    throw new FedcreditError('BAD_REQUEST', `${keyFile} is the key of ${String(info.subject)}, not ${subject}; pass that enterprise's key or its own --subject`);
+  }
+}

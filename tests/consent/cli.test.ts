@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../../lib/spawn-party.js';
 import { ConsentLedger, memoryLedgerStore } from '../../lib/consent-ledger.js';
-import { bank, bankIdentity, SUBJECT } from './helpers.js';
+import { bank, bankIdentity, SUBJECT, UNREGISTERED } from './helpers.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-consent-cli-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -124,6 +124,7 @@ describe('fedcredit consent and registrar CLI', () => {
       [withOption('--purpose', 'marketing'), /--purpose must be one of credit-assessment, loan-monitoring/],
       [withOption('--valid-days', '0'), /--valid-days must be a whole number from 1 to 1830/],
       [[...base, '--sources', 'power'], /power, which is not among the data holders/],
+      [withOption('--subject', UNREGISTERED), /enterprise\.key is the key of 91350100M0001000\w+, not 91110000/],
     ];
     const results = await Promise.all(cases.map(([args]) => fedcreditAsync(...args)));
     results.forEach((r, i) => {
