@@ -58,7 +58,7 @@ export class AlignmentCoordinator {
   readonly #jobs = new Map<string, RunningJob>();
 
   private constructor(
-    private readonly db: Level<string, StoredAlignmentSummary>,
+    readonly db: Level<string, StoredAlignmentSummary>,
     private readonly registry: NodeRegistry,
     private readonly transparencyLog: CoordinatorLog,
     /** The coordinator's address as nodes dial it, for relaying. */

@@ -1,6 +1,7 @@
 /**
  * `fedcredit coordinator ...`: run the coordinator and inspect its node registry.
  */
+import { registerBackupCommands } from '../lib/backup-cli.js';
 import type { Command } from 'commander';
 import { coordinatorClient } from '../lib/clients.js';
 import { emit, portOption, positiveInt, runCommand, waitForSignal } from '../lib/cli-output.js';
@@ -10,6 +11,7 @@ import { startCoordinator } from './server.js';
 
 export function registerCoordinatorCommands(program: Command): void {
   const coordinator = program.command('coordinator').description('run the coordinator: node registry, alignment, training, scoring');
+  registerBackupCommands(coordinator, 'coordinator');
 
   withTransportOptions(coordinator.command('serve'))
     .description('serve the coordinator over gRPC (mutual TLS with the certificate from `fedcredit init`)')

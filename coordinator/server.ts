@@ -11,6 +11,7 @@ import { loadOrCreateIdentity } from '../crypto/identity.js';
 import type { CoordinatorHandlers } from '../proto/gen/fedcredit/v1/Coordinator.js';
 import { NodeRegistry } from './registry.js';
 import { AlignmentCoordinator } from './alignment.js';
+import { backupHandlers } from '../lib/backup-service.js';
 import type { PsiEnvelope__Output } from '../proto/gen/fedcredit/v1/PsiEnvelope.js';
 import { CoordinatorLog, transparencyLogHandlers } from './log-service.js';
 import { nodeRegistrationEntry } from '../lib/log-entries.js';
@@ -127,6 +128,11 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   addService(server, 'Coordinator', handlers, opts.transport, log);
   addService(server, 'TransparencyLog', transparencyLogHandlers(transparencyLog, log), opts.transport, log);
   addService(server, 'Alignment', alignment.handlers(), opts.transport, log);
+  addService(server, 'Backup', backupHandlers(() => ({
+    role: 'coordinator', dataDir: opts.dataDir,
+    databases: [{ name: 'registry', db: registry.db }, { name: 'log', db: transparencyLog.store.database }, { name: 'alignments', db: alignment.db }],
+    files: ['identity.pem'],
+  }), log), opts.transport, log);
   const host = opts.host ?? '127.0.0.1';
   const port = await startServer(server, `${host}:${opts.port ?? 0}`, opts.transport);
   listeningAddress = `${host}:${port}`;

@@ -10,6 +10,7 @@ import type { DataNodeClient } from '../proto/gen/fedcredit/v1/DataNode.js';
 import type { CoordinatorClient } from '../proto/gen/fedcredit/v1/Coordinator.js';
 import type { AlignmentClient } from '../proto/gen/fedcredit/v1/Alignment.js';
 import type { NodeAlignmentClient } from '../proto/gen/fedcredit/v1/NodeAlignment.js';
+import type { BackupClient } from '../proto/gen/fedcredit/v1/Backup.js';
 import type { NodeAuditClient } from '../proto/gen/fedcredit/v1/NodeAudit.js';
 import type { TransparencyLogClient } from '../proto/gen/fedcredit/v1/TransparencyLog.js';
 
@@ -45,4 +46,9 @@ export function coordinatorAlignmentClient(address: string, transport: Transport
 
 export function nodeAlignmentClient(address: string, transport: Transport, site?: string): NodeAlignmentClient {
   return connect(loadProto().fedcredit.v1.NodeAlignment, address, transport, sitePeer(site));
+}
+
+/** `peer`: the party being backed up (the coordinator, or a site node). Used by lib/backup-service.ts. */
+export function backupClient(address: string, transport: Transport, peer: ExpectedPeer): BackupClient {
+  return connect(loadProto().fedcredit.v1.Backup, address, transport, peer);
 }

@@ -24,6 +24,7 @@ import type { DataNodeDefinition, DataNodeHandlers } from '../proto/gen/fedcredi
 import type { NodeAlignmentDefinition, NodeAlignmentHandlers } from '../proto/gen/fedcredit/v1/NodeAlignment.js';
 import type { NodeAuditDefinition, NodeAuditHandlers } from '../proto/gen/fedcredit/v1/NodeAudit.js';
 import type { TransparencyLogDefinition, TransparencyLogHandlers } from '../proto/gen/fedcredit/v1/TransparencyLog.js';
+import type { BackupDefinition, BackupHandlers } from '../proto/gen/fedcredit/v1/Backup.js';
 
 export type Binding = 'any' | 'self' | { field: string };
 export type RoleRule = Partial<Record<PartyRole, Binding>>;
@@ -35,6 +36,7 @@ interface ServiceDefinitions {
   DataNode: DataNodeDefinition;
   NodeAudit: NodeAuditDefinition;
   NodeAlignment: NodeAlignmentDefinition;
+  Backup: BackupDefinition;
 }
 
 export interface ServiceHandlers {
@@ -44,6 +46,7 @@ export interface ServiceHandlers {
   DataNode: DataNodeHandlers;
   NodeAudit: NodeAuditHandlers;
   NodeAlignment: NodeAlignmentHandlers;
+  Backup: BackupHandlers;
 }
 
 export type ServiceName = keyof ServiceDefinitions;
@@ -87,6 +90,10 @@ export const RPC_ROLES: RpcRoleTable = {
     DeliverPsiMessage: { coordinator: 'any' },
     CommitAlignment: { coordinator: 'any' },
     AbortAlignment: { coordinator: 'any' },
+  },
+  // A backup holds the party's stores and keys: only that party's own operator may take one.
+  Backup: {
+    Backup: { operator: 'self' },
   },
 };
 

@@ -1,6 +1,7 @@
 /**
  * `fedcredit node ...`: run a site's data node, ingest its exports, show what it holds.
  */
+import { registerBackupCommands } from '../lib/backup-cli.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -32,6 +33,7 @@ interface IngestFlags extends TransportFlags {
 
 export function registerNodeCommands(program: Command): void {
   const node = program.command('node').description('run a site\'s data node and manage its local store');
+  registerBackupCommands(node, 'node');
 
   withTransportOptions(node.command('serve'))
     .description('serve the node over gRPC (health, catalogue, counts, uploads) and register with the coordinator, over mutual TLS')

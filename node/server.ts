@@ -15,6 +15,7 @@ import { loadOrCreateIdentity } from '../crypto/identity.js';
 import { loadOrCreateX25519KeyPair } from '../crypto/x25519.js';
 import { dataNodeHandlers } from './service.js';
 import { AlignmentHost } from './alignment.js';
+import { backupHandlers } from '../lib/backup-service.js';
 import { NodeStore } from './store.js';
 import { nodeAuditHandlers } from './audit-service.js';
 import { ServedRecordBook } from './served-record.js';
@@ -96,6 +97,11 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     },
   });
   addService(server, 'NodeAlignment', alignment.handlers(), opts.transport, log);
+  addService(server, 'Backup', backupHandlers(() => ({
+    role: 'site', site: opts.site, dataDir: opts.dataDir,
+    databases: [{ name: 'store', db: store.db }],
+    files: ['identity.pem', 'sealing.key'],
+  }), log), opts.transport, log);
   const host = opts.host ?? '127.0.0.1';
   let port: number;
   try {

@@ -87,6 +87,11 @@ export class TransparencyLog implements SubtreeHashReader {
   }
 
   /** Committed tree size: entries whose `append` has resolved (or will, in this tick). */
+  /** The underlying database, for online backups (lib/backup.ts reads it through a snapshot). */
+  get database(): Db {
+    return this.#db;
+  }
+
   get size(): number {
     return this.#range.size;
   }

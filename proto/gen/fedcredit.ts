@@ -6,6 +6,9 @@ import type { AlignmentList as _fedcredit_v1_AlignmentList, AlignmentList__Outpu
 import type { AlignmentProgress as _fedcredit_v1_AlignmentProgress, AlignmentProgress__Output as _fedcredit_v1_AlignmentProgress__Output } from './fedcredit/v1/AlignmentProgress.js';
 import type { AlignmentRef as _fedcredit_v1_AlignmentRef, AlignmentRef__Output as _fedcredit_v1_AlignmentRef__Output } from './fedcredit/v1/AlignmentRef.js';
 import type { AlignmentSummary as _fedcredit_v1_AlignmentSummary, AlignmentSummary__Output as _fedcredit_v1_AlignmentSummary__Output } from './fedcredit/v1/AlignmentSummary.js';
+import type { BackupClient as _fedcredit_v1_BackupClient, BackupDefinition as _fedcredit_v1_BackupDefinition } from './fedcredit/v1/Backup.js';
+import type { BackupChunk as _fedcredit_v1_BackupChunk, BackupChunk__Output as _fedcredit_v1_BackupChunk__Output } from './fedcredit/v1/BackupChunk.js';
+import type { BackupRequest as _fedcredit_v1_BackupRequest, BackupRequest__Output as _fedcredit_v1_BackupRequest__Output } from './fedcredit/v1/BackupRequest.js';
 import type { Catalogue as _fedcredit_v1_Catalogue, Catalogue__Output as _fedcredit_v1_Catalogue__Output } from './fedcredit/v1/Catalogue.js';
 import type { CheckpointResponse as _fedcredit_v1_CheckpointResponse, CheckpointResponse__Output as _fedcredit_v1_CheckpointResponse__Output } from './fedcredit/v1/CheckpointResponse.js';
 import type { CommitAlignmentResponse as _fedcredit_v1_CommitAlignmentResponse, CommitAlignmentResponse__Output as _fedcredit_v1_CommitAlignmentResponse__Output } from './fedcredit/v1/CommitAlignmentResponse.js';
@@ -68,6 +71,9 @@ export interface ProtoGrpcType {
       AlignmentProgress: MessageTypeDefinition<_fedcredit_v1_AlignmentProgress, _fedcredit_v1_AlignmentProgress__Output>
       AlignmentRef: MessageTypeDefinition<_fedcredit_v1_AlignmentRef, _fedcredit_v1_AlignmentRef__Output>
       AlignmentSummary: MessageTypeDefinition<_fedcredit_v1_AlignmentSummary, _fedcredit_v1_AlignmentSummary__Output>
+      Backup: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_BackupClient> & { service: _fedcredit_v1_BackupDefinition }
+      BackupChunk: MessageTypeDefinition<_fedcredit_v1_BackupChunk, _fedcredit_v1_BackupChunk__Output>
+      BackupRequest: MessageTypeDefinition<_fedcredit_v1_BackupRequest, _fedcredit_v1_BackupRequest__Output>
       Catalogue: MessageTypeDefinition<_fedcredit_v1_Catalogue, _fedcredit_v1_Catalogue__Output>
       CheckpointResponse: MessageTypeDefinition<_fedcredit_v1_CheckpointResponse, _fedcredit_v1_CheckpointResponse__Output>
       CommitAlignmentResponse: MessageTypeDefinition<_fedcredit_v1_CommitAlignmentResponse, _fedcredit_v1_CommitAlignmentResponse__Output>
