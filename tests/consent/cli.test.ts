@@ -87,29 +87,30 @@ describe('fedcredit consent and registrar CLI', () => {
     expect(await ledger.consume(fs.readFileSync(at('consent.json')), q('cli-query-2'))).toMatchObject({ ok: false, code: 'CONSENT_REVOKED' });
   });
 
-  it('show flags a tampered consent (exit 2) and a file that is no consent record (exit 1)', () => {
+  it('show flags a tampered consent (exit 2) and a file that is no consent record (exit 1)', async () => {
     const text = fs.readFileSync(at('consent.json'), 'utf8');
     fs.writeFileSync(at('tampered.json'), text.replace('"maxUses":3', '"maxUses":9'));
-    const tampered = fedcredit('consent', 'show', at('tampered.json'));
+    fs.writeFileSync(at('garbage.json'), '{"hello":');
+    const [tampered, garbage] = await Promise.all([fedcreditAsync('consent', 'show', at('tampered.json')), fedcreditAsync('consent', 'show', at('garbage.json'))]);
     expect(tampered.status).toBe(2);
     expect(tampered.stdout).toMatch(/signature: +INVALID/);
-    fs.writeFileSync(at('garbage.json'), '{"hello":');
-    const garbage = fedcredit('consent', 'show', at('garbage.json'));
     expect(garbage.status).toBe(1);
     expect(garbage.stderr).toMatch(/^error \[CONSENT_MALFORMED\]: the file is not UTF-8 JSON/);
     expect(garbage.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('refuses to overwrite a key or a record, and to use a key others can read', () => {
-    const again = fedcredit('consent', 'keygen', '--out', at('ent'), '--subject', SUBJECT);
-    expect(again.status).toBe(1);
-    expect(again.stderr).toMatch(/enterprise\.key already exists/);
+  it('refuses to overwrite a key or a record, and to use a key others can read', async () => {
     fs.copyFileSync(at('ent', 'enterprise.key'), at('loose.key'));
     fs.chmodSync(at('loose.key'), 0o644);
-    const loose = fedcredit('consent', 'revoke', '--key', at('loose.key'), '--consent', at('consent.json'), '--out', at('r2.json'));
+    const [again, loose, overwrite] = await Promise.all([
+      fedcreditAsync('consent', 'keygen', '--out', at('ent'), '--subject', SUBJECT),
+      fedcreditAsync('consent', 'revoke', '--key', at('loose.key'), '--consent', at('consent.json'), '--out', at('r2.json')),
+      fedcreditAsync('consent', 'revoke', '--key', at('ent', 'enterprise.key'), '--consent', at('consent.json'), '--out', at('revocation.json')),
+    ]);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/enterprise\.key already exists/);
     expect(loose.status).toBe(1);
     expect(loose.stderr).toMatch(/readable by other users .*chmod 600/);
-    const overwrite = fedcredit('consent', 'revoke', '--key', at('ent', 'enterprise.key'), '--consent', at('consent.json'), '--out', at('revocation.json'));
     expect(overwrite.status).toBe(1);
     expect(overwrite.stderr).toMatch(/revocation\.json already exists/);
   });
