@@ -21,7 +21,7 @@ import {
   canonicalTextProblem, CONSENT_ID, ED25519_KEY_HEX, ED25519_SIGNATURE_HEX, FieldProblem, FieldReader, fromHex, readRecord, recordValue,
   toHex, type Parsed,
 } from './consent-fields.js';
-import { OPERATIONS, parseConsent, PURPOSES, type ConsentOperation, type ConsentPurpose, type RequesterIdentity } from './consent-record.js';
+import { OPERATIONS, parseConsent, PURPOSES, REQUESTER_NAME, type ConsentOperation, type ConsentPurpose, type RequesterIdentity } from './consent-record.js';
 import { QUERY_ID, type ConsentRefused } from './consent.js';
 import type { ConsentConsumed, ConsentLedger } from './consent-ledger.js';
 
@@ -74,7 +74,7 @@ export function parseSignedQuery(input: unknown): Parsed<SignedQuery> {
     const operation = r.string('operation', new RegExp(`^(${OPERATIONS.join('|')})$`), `one of ${OPERATIONS.join(', ')}`) as ConsentOperation;
     const sites = r.sortedList('sites', SITE_NAME, 'a site name');
     const q = FieldReader.of(r.raw('requester'), 'requester');
-    const requester = { name: q.string('name', /^(?! )[^\u0000-\u001f\u007f]{1,128}(?<! )$/u, 'a name of 1-128 printable characters'), key: q.hex('key', ED25519_KEY_HEX, 'an Ed25519 public key') };
+    const requester = { name: q.string('name', REQUESTER_NAME, 'a name of 1-128 printable characters'), key: q.hex('key', ED25519_KEY_HEX, 'an Ed25519 public key') };
     q.done();
     const issuedAt = r.int('issuedAt', 0, 8.64e15, 'a time in ms since the epoch');
     const signature = r.hex('signature', ED25519_SIGNATURE_HEX, 'an Ed25519 signature');

@@ -83,7 +83,7 @@ export interface Consent extends ConsentBody {
 
 export const MAX_USES_LIMIT = 1_000_000;
 /** Printable, no control characters, no edge spaces; a bank's legal name may be in Chinese. */
-const REQUESTER_NAME = /^(?! )[^\u0000-\u001f\u007f]{1,128}(?<! )$/u;
+export const REQUESTER_NAME = /^(?! )[^\u0000-\u001f\u007f]{1,128}(?<! )$/u;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const MAX_TIME = 8.64e15; // the largest ms a JS Date can hold
 
