@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startCoordinator } from '../coordinator/server.js';
 import { startNode } from '../node/server.js';
-import { makeEntry } from '../lib/log-entries.js';
+import { bindEnterpriseKey, keyBindingEntry } from '../lib/consent.js';
+import { generateIdentity } from '../crypto/identity.js';
 import { creditCodeCheckChar } from '../lib/credit-code.js';
 import { auditVerify } from '../auditor/verify.js';
 import { LogReader, waitForCosignedLatest } from '../auditor/log-client.js';
@@ -36,9 +37,9 @@ export async function benchAudit(options: { entries?: number; proofSample?: numb
   })));
   try {
     await Promise.all(nodes.map((x) => x.registered));
-    const entry = (i: number) => makeEntry('enterprise-key-registration', {
-      subject: SUBJECT, enterpriseKey: i.toString(16).padStart(64, '0'), registrarKey: 'bb'.repeat(32), registrarSignature: 'cc'.repeat(64), time: 1_700_000_000_000 + i,
-    });
+    // Validly signed key registrations: the auditor checks each registrar signature, as it must.
+    const registrar = generateIdentity();
+    const entry = (i: number) => keyBindingEntry(bindEnterpriseKey(registrar, SUBJECT, Buffer.from(i.toString(16).padStart(64, '0'), 'hex'), 1_700_000_000_000 + i));
     const append = async (from: number, count: number) => {
       for (let i = from; i < from + count; i += 5_000) {
         await Promise.all(Array.from({ length: Math.min(5_000, from + count - i) }, (_, k) => coordinator.transparencyLog.append(entry(i + k))));
