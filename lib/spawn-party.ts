@@ -27,8 +27,16 @@ export function cliPath(): string {
   return cli;
 }
 
-export function spawnParty(name: string, args: string[], opts: { startTimeoutMs?: number; echoLog?: boolean } = {}): Promise<SpawnedParty> {
-  const child = spawn(process.execPath, [cliPath(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export interface SpawnOptions {
+  startTimeoutMs?: number;
+  echoLog?: boolean;
+  /** Command to run the party under, e.g. `ip netns exec fc-tax` (lib/netns.ts); it must exec the party. */
+  prefix?: string[];
+}
+
+export function spawnParty(name: string, args: string[], opts: SpawnOptions = {}): Promise<SpawnedParty> {
+  const argv = [...(opts.prefix ?? []), process.execPath, cliPath(), ...args];
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   const logLines: string[] = [];
   readline.createInterface({ input: child.stderr! }).on('line', (line) => {
     logLines.push(line);
