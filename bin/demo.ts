@@ -15,6 +15,11 @@ import { emit, positiveInt, runCommand } from '../lib/cli-output.js';
 import { call } from '../lib/grpc.js';
 import { RECORD_KINDS, SITES, type Site } from '../lib/site-schema.js';
 import { spawnParty, type SpawnedParty } from '../lib/spawn-party.js';
+import { createNetnsLab, netnsUnavailable, type NetnsLab } from '../lib/netns.js';
+import { FedcreditError } from '../lib/errors.js';
+
+/** With --netns every party listens on this port at its own address. */
+const NETNS_PORT = 7443;
 import { uploadFile } from '../node/upload.js';
 import { runAlignment } from '../coordinator/alignment-client.js';
 import type { AlignmentSummary__Output } from '../proto/gen/fedcredit/v1/AlignmentSummary.js';
@@ -31,6 +36,7 @@ interface DemoFlags {
   out?: string;
   keep?: boolean;
   json?: boolean;
+  netns?: boolean;
 }
 
 export interface SiteSummary {
@@ -57,6 +63,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--seed <seed>', 'simulation seed', 'fedcredit-demo')
     .option('--out <dir>', 'working folder (default: a new temporary folder)')
     .option('--keep', 'keep the working folder afterwards')
+    .option('--netns', 'run each party in its own network namespace with its own address (root, Linux; lib/netns.ts)')
     .option('--json', 'print the summary as JSON')
     .action((flags: DemoFlags) => runCommand(() => runDemo(flags)));
 }
@@ -66,6 +73,19 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   const say = flags.json ? () => undefined : (line: string) => process.stderr.write(`${line}\n`);
   const parties: SpawnedParty[] = [];
   const started = performance.now();
+  let lab: NetnsLab | undefined;
+  if (flags.netns) {
+    const reason = netnsUnavailable();
+    if (reason) throw new FedcreditError('UNAVAILABLE', `--netns cannot run here: ${reason}; run the demo without --netns`);
+    lab = createNetnsLab(['coordinator', ...SITES], 'fcd');
+  }
+  // Where a party listens and how it is started: its own namespace and address with --netns.
+  const placement = (party: string): { listen: string[]; prefix?: string[]; where: string } => {
+    const host = lab?.hosts.get(party);
+    return host
+      ? { listen: ['--host', host.address, '--port', String(NETNS_PORT)], prefix: lab!.exec(party), where: `namespace ${host.namespace}, ` }
+      : { listen: ['--port', '0'], where: '' };
+  };
   try {
     say(`fedcredit demo: ${flags.enterprises} enterprises, seed '${flags.seed}', working folder ${out}`);
     const simStart = performance.now();
@@ -75,25 +95,33 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     say(`  generated raw site records in ${simSeconds.toFixed(1)} s`);
 
     const fed = path.join(out, 'federation');
-    const federation = await initFederation({ out: fed, sites: [...SITES], auditors: ['auditor-1'] });
+    const federation = await initFederation({
+      out: fed, sites: [...SITES], auditors: ['auditor-1'],
+      ...(lab ? {
+        coordinatorHost: lab.hosts.get('coordinator')!.address,
+        siteHosts: Object.fromEntries(SITES.map((s) => [s, [lab!.hosts.get(s)!.address]])),
+      } : {}),
+    });
     say(`  federation CA and ${federation.parties.length} party certificates created in ${fed} (fedcredit init): every connection is mutual TLS`);
     const operator = (party: string): Transport => partyTransport(fed, `${party}-operator`);
     const auditor = partyTransport(fed, 'auditor-1');
 
+    const at = placement('coordinator');
     const coordinator = await spawnParty('coordinator', [
-      'coordinator', 'serve', '--data', path.join(out, 'coordinator'), '--port', '0', '--checkpoint-interval', '200', '--tls', partyFolder(fed, 'coordinator'),
-    ]);
+      'coordinator', 'serve', '--data', path.join(out, 'coordinator'), ...at.listen, '--checkpoint-interval', '200', '--tls', partyFolder(fed, 'coordinator'),
+    ], at.prefix ? { prefix: at.prefix } : {});
     parties.push(coordinator);
-    say(`  coordinator listening on ${coordinator.address} (pid ${coordinator.child.pid}), mutual TLS as coordinator/coordinator`);
+    say(`  coordinator listening on ${coordinator.address} (${at.where}pid ${coordinator.child.pid}), mutual TLS as coordinator/coordinator`);
     const nodes = new Map<Site, SpawnedParty>();
     for (const site of SITES) {
+      const place = placement(site);
       const node = await spawnParty(`node ${site}`, [
-        'node', 'serve', '--site', site, '--data', path.join(out, `node-${site}`), '--port', '0', '--coordinator', coordinator.address, '--witness-interval', '200',
+        'node', 'serve', '--site', site, '--data', path.join(out, `node-${site}`), ...place.listen, '--coordinator', coordinator.address, '--witness-interval', '200',
         '--tls', partyFolder(fed, site),
-      ]);
+      ], place.prefix ? { prefix: place.prefix } : {});
       parties.push(node);
       nodes.set(site, node);
-      say(`  ${site} node listening on ${node.address} (pid ${node.child.pid}), mutual TLS as site/${site}`);
+      say(`  ${site} node listening on ${node.address} (${place.where}pid ${node.child.pid}), mutual TLS as site/${site}`);
     }
     await waitForRegistrations(coordinator.address, operator('coordinator'), SITES.length);
     say('  all three nodes registered with the coordinator');
@@ -128,6 +156,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     emit(Boolean(flags.json), summary, () => `${formatSummary(summary.sites, summary.registry, summary.totalSeconds)}\n\n${formatAlignment(alignment)}\n\nTransparency log, as an auditor sees it (\`fedcredit audit verify\`):\n${formatAuditSummary(audit)}`);
   } finally {
     await Promise.all(parties.map((p) => p.stop()));
+    lab?.teardown();
     if (!flags.keep && !flags.out) fs.rmSync(out, { recursive: true, force: true });
   }
 }
