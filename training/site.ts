@@ -14,6 +14,7 @@
  * restarted site resumes at the step it had reached; a reply for a step it already applied
  * is refused, never applied twice.
  */
+import { randomUUID } from 'node:crypto';
 import type { FeatureRef, HeEngine, KeyRef } from '../crypto/bfv-engine.js';
 import { shareFeatures } from '../crypto/bfv-engine.js';
 import { fromResidue, randomResidues, subResidue, toResidue } from '../crypto/bfv-fixed.js';
@@ -76,7 +77,9 @@ export abstract class Site {
     this.trainSamples = data.train.length;
     this.validationSamples = data.validation.length;
     const residues = encodeFeatureMatrix(data.train, this.width);
-    this.#matrix = shareFeatures(`${jobId}:${data.name}`, residues, this.trainSamples, this.width);
+    // Workers cache NTT forms by matrix id: a fresh id per site instance, so two jobs (or a job
+    // and its resumed self) sharing an engine can never read each other's cached features.
+    this.#matrix = shareFeatures(`${jobId}:${data.name}:${randomUUID()}`, residues, this.trainSamples, this.width);
     this.#train = residues.map((r) => fromResidue(r) / 2 ** FEATURE_SCALE_BITS);
     this.#validation = encodeFeatureMatrix(data.validation, this.width).map((r) => fromResidue(r) / 2 ** FEATURE_SCALE_BITS);
     this.weights = new Float64Array(this.width);
