@@ -42,3 +42,27 @@ describe('engines agree', () => {
     expect(pool!.validationAuc).toBeGreaterThan(0.7);
   });
 });
+
+describe('engine errors', () => {
+  it('a malformed residual sent to a pool worker fails with a message that says what was wrong', async () => {
+    const { BfvCoeffContext } = await import('../../crypto/bfv-coeff.js');
+    const { shareKeys, shareFeatures } = await import('../../crypto/bfv-engine.js');
+    const ctx = await BfvCoeffContext.create();
+    const keys = shareKeys(ctx.generateKeys());
+    const residual = ctx.encrypt(new Float64Array(8192), 1);
+    ctx.dispose();
+    const engine = createBfvEngine({ threads: 2 });
+    try {
+      const matrix = shareFeatures('errors', new Float64Array(100), 100, 1);
+      await expect(engine.maskedGradient(keys, matrix, 0, 100, [residual.subarray(0, 1000)], new Float64Array(1))).rejects.toThrow(/truncated/);
+      const flipped = residual.slice();
+      flipped[0] ^= 1;
+      await expect(engine.maskedGradient(keys, matrix, 0, 100, [flipped], new Float64Array(1))).rejects.toThrow(/magic FCB1 missing/);
+      // The worker survives bad input: a good request still works.
+      const shares = await engine.maskedGradient(keys, matrix, 0, 100, [residual], new Float64Array(1));
+      expect(shares).toHaveLength(1);
+    } finally {
+      await engine.close();
+    }
+  });
+});
