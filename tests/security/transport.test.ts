@@ -140,6 +140,19 @@ describe('TLS material and the insecure mode', () => {
     expect(() => loadTlsMaterial(copy)).toThrow(expect.objectContaining({ code: 'TLS_MATERIAL', message: expect.stringMatching(/readable by other users \(mode 644\)/) }));
   });
 
+  it('a party refuses its own certificate when it is expired or not from its CA', async () => {
+    const ca = await loadCertificateAuthority(fs.readFileSync(path.join(fed.dir, 'ca', 'ca.crt'), 'utf8'), fs.readFileSync(path.join(fed.dir, 'ca', 'ca.key'), 'utf8'));
+    const stale = path.join(dir, 'stale');
+    fs.cpSync(fed.folder('tax'), stale, { recursive: true });
+    const expired = await issuePartyCertificate(ca, { role: 'site', name: 'tax' }, { server: true, notBefore: new Date(Date.now() - 2 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
+    fs.writeFileSync(path.join(stale, 'tls.crt'), expired.certPem);
+    expect(() => loadTlsMaterial(stale)).toThrow(expect.objectContaining({ code: 'TLS_MATERIAL', message: expect.stringMatching(/is valid only from .* issue a new one/) }));
+    const foreign = path.join(dir, 'foreign');
+    fs.cpSync(fed.folder('tax'), foreign, { recursive: true });
+    fs.copyFileSync(path.join(other.folder('tax'), 'ca.crt'), path.join(foreign, 'ca.crt'));
+    expect(() => loadTlsMaterial(foreign)).toThrow(expect.objectContaining({ code: 'TLS_MATERIAL', message: expect.stringMatching(/was not issued by the CA/) }));
+  });
+
   it('serve refuses to start without TLS material, and with another party\'s certificate', () => {
     const none = fedcredit('coordinator', 'serve', '--data', path.join(dir, 'no-tls'));
     expect(none.status).toBe(1);
