@@ -14,8 +14,8 @@ import type { Command } from 'commander';
 import { emit, runCommand } from './cli-output.js';
 import { FedcreditError } from './errors.js';
 import {
-  createCertificateAuthority, identityUri, issuePartyCertificate, PARTY_NAME, writeCertificateAuthority, writePartyFolder,
-  type PartyIdentity,
+  createCertificateAuthority, identityUri, issuePartyCertificate, loadCertificateAuthority, PARTY_NAME, TLS_FILES,
+  writeCertificateAuthority, writePartyFolder, type CertificateAuthority, type PartyIdentity,
 } from './federation-ca.js';
 
 export interface InitOptions {
@@ -93,6 +93,39 @@ export async function initFederation(opts: InitOptions): Promise<FederationDescr
   const ca = await createCertificateAuthority(federation);
   writeCertificateAuthority(path.join(opts.out, 'ca'), ca);
   fs.mkdirSync(path.join(opts.out, 'parties'), { mode: 0o700 });
+  const description: FederationDescription = {
+    version: 1, federation, createdAt: new Date().toISOString(),
+    ca: { certificate: 'ca/ca.crt', ...fingerprint(ca.certPem) }, parties: await issueParties(opts, ca, plan),
+  };
+  writeDescription(opts.out, description);
+  return description;
+}
+
+/**
+ * `init --add`: certifies, with the federation's existing CA, the parties of `opts` that
+ * federation.json does not list yet (a site joining later); existing parties are left alone.
+ */
+export async function addParties(opts: InitOptions): Promise<{ description: FederationDescription; added: FederationParty[] }> {
+  const file = path.join(opts.out, 'federation.json');
+  if (!fs.existsSync(file)) throw new FedcreditError('NOT_FOUND', `${file} does not exist: create the federation first with \`fedcredit init --out ${opts.out}\``);
+  const description = JSON.parse(fs.readFileSync(file, 'utf8')) as FederationDescription;
+  const known = new Map(description.parties.map((p) => [p.folder, `${p.role}/${p.name}`]));
+  const plan = plannedParties(opts).filter((p) => {
+    const existing = known.get(path.join('parties', p.folder));
+    if (existing !== undefined && existing !== `${p.identity.role}/${p.identity.name}`) {
+      throw new FedcreditError('BAD_REQUEST', `parties/${p.folder} already holds ${existing}; give ${p.identity.role} ${p.identity.name} another name`);
+    }
+    return existing === undefined;
+  });
+  const caDir = path.join(opts.out, 'ca');
+  const ca = await loadCertificateAuthority(fs.readFileSync(path.join(caDir, TLS_FILES.ca), 'utf8'), fs.readFileSync(path.join(caDir, 'ca.key'), 'utf8'));
+  const added = await issueParties(opts, ca, plan);
+  const updated = { ...description, parties: [...description.parties, ...added] };
+  writeDescription(opts.out, updated);
+  return { description: updated, added };
+}
+
+async function issueParties(opts: InitOptions, ca: CertificateAuthority, plan: ReturnType<typeof plannedParties>): Promise<FederationParty[]> {
   const parties: FederationParty[] = [];
   for (const p of plan) {
     const server = p.hosts !== undefined;
@@ -101,12 +134,11 @@ export async function initFederation(opts: InitOptions): Promise<FederationDescr
     writePartyFolder(path.join(opts.out, folder), ca.certPem, issued);
     parties.push({ ...p.identity, uri: identityUri(p.identity), folder, hosts: p.hosts ?? [], ...fingerprint(issued.certPem) });
   }
-  const description: FederationDescription = {
-    version: 1, federation, createdAt: new Date().toISOString(),
-    ca: { certificate: 'ca/ca.crt', ...fingerprint(ca.certPem) }, parties,
-  };
-  fs.writeFileSync(path.join(opts.out, 'federation.json'), `${JSON.stringify(description, null, 2)}\n`, { mode: 0o644 });
-  return description;
+  return parties;
+}
+
+function writeDescription(dir: string, description: FederationDescription): void {
+  fs.writeFileSync(path.join(dir, 'federation.json'), `${JSON.stringify(description, null, 2)}\n`, { mode: 0o644 });
 }
 
 function list(value: string): string[] {
@@ -129,14 +161,28 @@ export function registerInitCommand(program: Command): void {
     .option('--coordinator-host <host>', 'DNS name or IP address parties dial the coordinator on', '127.0.0.1')
     .option('--site-host <site=host>', 'DNS name or IP address a site node is dialled on (repeatable)', siteHost)
     .option('--days <n>', 'validity of party certificates in days', (v) => Number.parseInt(v, 10), 365)
+    .option('--add', 'add the listed parties that DIR/federation.json lacks, certified by its existing CA (a site joining later)')
     .option('--json', 'print federation.json')
     .addHelpText('after', '\nGive each party only its folder under parties/ and start it with --tls <that folder>. Keep ca/ca.key offline.')
-    .action((flags: { out: string; sites: string[]; requesters: string[]; auditors: string[]; coordinatorHost: string; siteHost?: Record<string, string[]>; days: number; json?: boolean }) => runCommand(async () => {
+    .action((flags: { out: string; sites: string[]; requesters: string[]; auditors: string[]; coordinatorHost: string; siteHost?: Record<string, string[]>; days: number; add?: boolean; json?: boolean }, command: Command) => runCommand(async () => {
       if (!(flags.days > 0)) throw new FedcreditError('BAD_REQUEST', '--days must be a positive number of days');
-      const fed = await initFederation({
+      const opts: InitOptions = {
         out: flags.out, sites: flags.sites, requesters: flags.requesters, auditors: flags.auditors,
         coordinatorHost: flags.coordinatorHost, days: flags.days, ...(flags.siteHost ? { siteHosts: flags.siteHost } : {}),
-      });
+      };
+      if (flags.add) {
+        // Only the lists given on the command line: --add must not also add the default sites.
+        const given = (key: string, value: string[]) => (command.getOptionValueSource(key) === 'cli' ? value : []);
+        const { description, added } = await addParties({
+          ...opts, sites: given('sites', flags.sites), requesters: given('requesters', flags.requesters), auditors: given('auditors', flags.auditors),
+        });
+        emit(Boolean(flags.json), description, () => added.length === 0 ? `every listed party already has a certificate in ${flags.out}` : [
+          `added to federation ${description.federation} in ${flags.out}:`,
+          ...added.map((p) => `  ${p.folder.padEnd(32)} ${`${p.role}/${p.name}`.padEnd(24)} ${p.hosts.length ? `serves as ${p.hosts.join(', ')}` : 'client only'}`),
+        ].join('\n'));
+        return;
+      }
+      const fed = await initFederation(opts);
       emit(Boolean(flags.json), fed, () => [
         `federation ${fed.federation} in ${flags.out}: CA ${fed.ca.sha256.slice(0, 16)}... (ca/ca.key: keep it offline; it can certify any role)`,
         ...fed.parties.map((p) => `  ${p.folder.padEnd(32)} ${`${p.role}/${p.name}`.padEnd(24)} ${p.hosts.length ? `serves as ${p.hosts.join(', ')}` : 'client only'}`),

@@ -133,6 +133,24 @@ describe('TLS material and the insecure mode', () => {
     expect(again.stderr).toMatch(/is not empty: init never overwrites a CA or a key/);
   });
 
+  it('init --add certifies a site joining later with the same CA and leaves the others alone', async () => {
+    const out = path.join(dir, 'grow');
+    expect(fedcredit('init', '--out', out, '--sites', 'tax').status).toBe(0);
+    const taxKey = fs.readFileSync(path.join(out, 'parties', 'tax', 'tls.key'));
+    const r = fedcredit('init', '--add', '--out', out, '--sites', 'tax,water', '--json');
+    expect(r.status).toBe(0);
+    const parties = (JSON.parse(r.stdout) as { parties: { folder: string }[] }).parties.map((p) => p.folder);
+    expect(parties).toEqual(expect.arrayContaining([path.join('parties', 'water'), path.join('parties', 'water-operator'), path.join('parties', 'tax')]));
+    expect(fs.readFileSync(path.join(out, 'parties', 'tax', 'tls.key'))).toEqual(taxKey);
+    expect(loadTlsMaterial(path.join(out, 'parties', 'water')).identity).toEqual({ role: 'site', name: 'water' });
+    const requester = fedcredit('init', '--add', '--out', out, '--requesters', 'bank-b', '--json');
+    // Only what was named is added: not the default sites.
+    expect((JSON.parse(requester.stdout) as { parties: unknown[] }).parties).toHaveLength(parties.length + 1);
+    const clash = fedcredit('init', '--add', '--out', out, '--requesters', 'water');
+    expect(clash.status).toBe(1);
+    expect(clash.stderr).toMatch(/parties\/water already holds site\/water/);
+  });
+
   it('a key file others can read is refused', () => {
     const copy = path.join(dir, 'loose');
     fs.cpSync(fed.folder('auditor-1'), copy, { recursive: true });
