@@ -55,6 +55,10 @@ export class BankSite extends Site {
     keys: KeyRef | undefined,
     jobId: string,
   ) {
+    if (passives.length === 0) {
+      throw new RangeError('bank: a job needs at least one passive site; a bank-only model needs no federation (train it locally with lib/plain-logreg.ts)');
+    }
+    if (data.train.length === 0) throw new RangeError(`site ${data.name}: no training rows`);
     super({ name: data.name, train: withIntercept(data.train), validation: withIntercept(data.validation) }, data.train[0]!.length, params, engine, keys, jobId);
     const labels = (l: ArrayLike<number>, n: number, split: string): Uint8Array => {
       if (l.length !== n) throw new RangeError(`bank: ${l.length} ${split} labels for ${n} rows`);
