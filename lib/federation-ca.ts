@@ -17,7 +17,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 // Must load before @peculiar/x509: its DI container checks for the Reflect metadata API.
-import './reflect-metadata-shim.js';
+// tsyringe, under @peculiar/x509, needs the Reflect metadata API loaded before it.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { FedcreditError } from './errors.js';
 
