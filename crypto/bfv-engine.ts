@@ -35,6 +35,11 @@ export interface HeEngine {
   encrypt(keys: KeyRef, residues: Float64Array): Promise<Uint8Array[]>;
   /** Chunk-wise sum of ciphertext vectors plus a plaintext vector of residues. */
   sum(keys: KeyRef, parts: readonly (readonly Uint8Array[])[], addend: Float64Array): Promise<Uint8Array[]>;
+  /**
+   * Job set-up: transform every feature chunk of these batch ranges to NTT form now, in the
+   * worker that will use it (and so load SEAL and the key there), instead of during epoch 1.
+   */
+  prepareFeatures(keys: KeyRef, matrix: FeatureRef, ranges: readonly (readonly [number, number])[]): Promise<void>;
   /** One coefficient-0 share per feature: sum over samples [start, end) of residual x feature, plus masks[f]. */
   maskedGradient(keys: KeyRef, matrix: FeatureRef, start: number, end: number, residual: readonly Uint8Array[], masks: Float64Array): Promise<Uint8Array[]>;
   /** Each ciphertext switched to the lowest level plus its mask polynomial. */
@@ -155,16 +160,26 @@ class BfvEngine implements HeEngine {
       const to = Math.min(matrix.features, from + this.featuresPerTask);
       tasks.push({ op: 'gradient', keys, matrix, start, end, from, to, residual, masks: masks.slice(from, to), level: WORK_LEVEL });
     }
-    const workers = tasks.map((task) => {
-      const key = task.op === 'gradient' ? `${task.matrix.id}:${task.from}` : '';
-      let worker = this.#affinity.get(key);
-      if (worker === undefined) {
-        worker = this.#affinity.size % this.threads;
-        this.#affinity.set(key, worker);
-      }
-      return worker;
-    });
-    return (await this.#all(tasks, workers)).flat() as Uint8Array[];
+    return (await this.#all(tasks, tasks.map((task) => this.#workerFor(task)))).flat() as Uint8Array[];
+  }
+
+  async prepareFeatures(keys: KeyRef, matrix: FeatureRef, ranges: readonly (readonly [number, number])[]): Promise<void> {
+    const tasks: BfvTask[] = [];
+    for (let from = 0; from < matrix.features; from += this.featuresPerTask) {
+      tasks.push({ op: 'prepare', keys, matrix, ranges, from, to: Math.min(matrix.features, from + this.featuresPerTask), level: WORK_LEVEL });
+    }
+    await this.#all(tasks, tasks.map((task) => this.#workerFor(task)));
+  }
+
+  /** The worker owning a feature group (round-robin on first use), so its NTT forms live there only. */
+  #workerFor(task: BfvTask): number {
+    const key = task.op === 'gradient' || task.op === 'prepare' ? `${task.matrix.id}:${task.from}` : '';
+    let worker = this.#affinity.get(key);
+    if (worker === undefined) {
+      worker = this.#affinity.size % this.threads;
+      this.#affinity.set(key, worker);
+    }
+    return worker;
   }
 
   async maskForDecryption(keys: KeyRef, ciphertexts: readonly Uint8Array[], masks: readonly Float64Array[]): Promise<Uint8Array[]> {

@@ -42,6 +42,16 @@ export type BfvTask =
       readonly masks: Float64Array;
       readonly level: number;
     }
+  | {
+      /** Transform features [from, to) of every batch range to NTT form now (job set-up). */
+      readonly op: 'prepare';
+      readonly keys: KeyRef;
+      readonly matrix: FeatureRef;
+      readonly ranges: readonly (readonly [number, number])[];
+      readonly from: number;
+      readonly to: number;
+      readonly level: number;
+    }
   | { readonly op: 'mask'; readonly keys: KeyRef; readonly ciphertext: Uint8Array; readonly mask: Float64Array }
   | { readonly op: 'decrypt'; readonly keys: KeyRef; readonly items: readonly Uint8Array[]; readonly count: number }
   | { readonly op: 'forget'; readonly matrixId: string };
@@ -91,6 +101,24 @@ function evictOldest(prepared: Map<string, PreparedFeature>): void {
   }
 }
 
+/** The NTT forms of feature f over samples [start, end), chunk by chunk, from the cache or made now. */
+function preparedChunks(s: ThreadState, matrix: FeatureRef, f: number, start: number, end: number, level: number): PreparedFeature[] {
+  const chunks: PreparedFeature[] = [];
+  for (let at = start; at < end; at += BFV_POLY_DEGREE) {
+    const stop = Math.min(end, at + BFV_POLY_DEGREE);
+    const key = `${matrix.id}:${level}:${f}:${at}:${stop}`;
+    let prepared = s.prepared.get(key);
+    if (prepared === undefined) {
+      const base = f * matrix.samples;
+      prepared = s.context.prepareFeature(matrix.residues.slice(base + at, base + stop), level);
+      s.prepared.set(key, prepared);
+      evictOldest(s.prepared);
+    }
+    chunks.push(prepared);
+  }
+  return chunks;
+}
+
 /** Pure function of the task and this thread's caches; both the pool and in-thread paths call it. */
 export async function runBfvTask(task: BfvTask): Promise<BfvResult> {
   const s = await threadState();
@@ -112,22 +140,13 @@ export async function runBfvTask(task: BfvTask): Promise<BfvResult> {
         throw new RangeError(`gradient task: samples [${start}, ${end}) or features [${task.from}, ${task.to}) outside the ${matrix.samples} x ${matrix.features} matrix`);
       }
       const features: PreparedFeature[][] = [];
-      for (let f = task.from; f < task.to; f++) {
-        const chunks: PreparedFeature[] = [];
-        for (let at = start; at < end; at += BFV_POLY_DEGREE) {
-          const key = `${matrix.id}:${level}:${f}:${at}:${Math.min(end, at + BFV_POLY_DEGREE)}`;
-          let prepared = s.prepared.get(key);
-          if (prepared === undefined) {
-            const base = f * matrix.samples;
-            prepared = ctx.prepareFeature(matrix.residues.slice(base + at, base + Math.min(end, at + BFV_POLY_DEGREE)), level);
-            s.prepared.set(key, prepared);
-            evictOldest(s.prepared);
-          }
-          chunks.push(prepared);
-        }
-        features.push(chunks);
-      }
+      for (let f = task.from; f < task.to; f++) features.push(preparedChunks(s, matrix, f, start, end, level));
       return ctx.maskedInnerProducts(task.residual, features, task.masks);
+    }
+    case 'prepare': {
+      useKeys(s, task.keys, false);
+      for (let f = task.from; f < task.to; f++) for (const [start, end] of task.ranges) preparedChunks(s, task.matrix, f, start, end, task.level);
+      return [];
     }
     case 'mask':
       useKeys(s, task.keys, false);

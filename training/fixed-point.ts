@@ -10,7 +10,6 @@
  * are orders of magnitude smaller). `gradientBoundBits` states it and tests check it.
  */
 import { BFV_PLAIN_MODULUS } from '../crypto/bfv-coeff.js';
-import { encodeFixed } from '../crypto/bfv-fixed.js';
 
 export const LINEAR_SCALE_BITS = 12;
 export const FEATURE_SCALE_BITS = 10;
@@ -35,12 +34,27 @@ export function clip(v: number, limit: number): number {
   return v > limit ? limit : v < -limit ? -limit : v;
 }
 
-/** Feature-major residues of clipped rows: value (f, i) at f * rows.length + i. */
-export function encodeFeatureMatrix(rows: readonly Float64Array[], width: number): Float64Array {
-  const out = new Float64Array(rows.length * width);
-  rows.forEach((row, i) => {
+/**
+ * Clipped, quantized features, feature-major (value (f, i) at f * rows.length + i), both as
+ * residues mod t at 2^10 (what the kernel multiplies) and as the reals those residues stand for
+ * (what the site's own plaintext arithmetic uses, so both sides see the same numbers).
+ */
+export function encodeFeatureMatrix(rows: readonly Float64Array[], width: number): { residues: Float64Array; values: Float64Array } {
+  const n = rows.length;
+  const residues = new Float64Array(n * width);
+  const values = new Float64Array(n * width);
+  const scale = 2 ** FEATURE_SCALE_BITS;
+  for (let i = 0; i < n; i++) {
+    const row = rows[i]!;
     if (row.length !== width) throw new RangeError(`feature row ${i} has ${row.length} values; expected ${width}`);
-    for (let f = 0; f < width; f++) out[f * rows.length + i] = encodeFixed(clip(row[f]!, FEATURE_CLIP), FEATURE_SCALE_BITS);
-  });
-  return out;
+    for (let f = 0; f < width; f++) {
+      const v = row[f]!;
+      if (!Number.isFinite(v)) throw new RangeError(`feature row ${i}, column ${f} is ${v}; features must be finite numbers`);
+      // |q| <= 8 * 2^10: far inside (-t/2, t/2), so the residue is q or q + t.
+      const q = Math.round(clip(v, FEATURE_CLIP) * scale);
+      residues[f * n + i] = q < 0 ? q + BFV_PLAIN_MODULUS : q;
+      values[f * n + i] = q / scale;
+    }
+  }
+  return { residues, values };
 }

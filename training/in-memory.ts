@@ -34,6 +34,8 @@ export interface InMemoryJob {
   readonly resume?: string;
   /** Keep every message in the transcript (tests); off by default to save memory. */
   readonly keepPayloads?: boolean;
+  /** Called once every party is set up (keys, features encoded and in NTT form), before the first step. */
+  readonly onStart?: () => void;
   /** Called after each epoch's evaluation (benchmarks time epochs with it). */
   readonly onEpoch?: (epoch: number, validationAuc: number) => void;
 }
@@ -108,6 +110,8 @@ export async function runTrainingInMemory(job: InMemoryJob): Promise<InMemoryRes
     }
   }
 
+  await Promise.all(sites.map((s) => s.prepare()));
+  job.onStart?.();
   let steps = 0;
   try {
     while (!bank.stopped) {

@@ -43,6 +43,8 @@ export class PlainEngine implements HeEngine {
     return out;
   }
 
+  async prepareFeatures(): Promise<void> {}
+
   async maskedGradient(_keys: KeyRef, matrix: FeatureRef, start: number, end: number, residual: readonly Uint8Array[], masks: Float64Array): Promise<Uint8Array[]> {
     const d = new Float64Array(end - start);
     residual.forEach((bytes, c) => {

@@ -76,12 +76,12 @@ export abstract class Site {
     this.width = data.train[0]!.length;
     this.trainSamples = data.train.length;
     this.validationSamples = data.validation.length;
-    const residues = encodeFeatureMatrix(data.train, this.width);
+    const train = encodeFeatureMatrix(data.train, this.width);
     // Workers cache NTT forms by matrix id: a fresh id per site instance, so two jobs (or a job
     // and its resumed self) sharing an engine can never read each other's cached features.
-    this.#matrix = shareFeatures(`${jobId}:${data.name}:${randomUUID()}`, residues, this.trainSamples, this.width);
-    this.#train = residues.map((r) => fromResidue(r) / 2 ** FEATURE_SCALE_BITS);
-    this.#validation = encodeFeatureMatrix(data.validation, this.width).map((r) => fromResidue(r) / 2 ** FEATURE_SCALE_BITS);
+    this.#matrix = shareFeatures(`${jobId}:${data.name}:${randomUUID()}`, train.residues, this.trainSamples, this.width);
+    this.#train = train.values;
+    this.#validation = encodeFeatureMatrix(data.validation, this.width).values;
     this.weights = new Float64Array(this.width);
     this.bestWeights = new Float64Array(this.width);
   }
@@ -129,6 +129,15 @@ export abstract class Site {
       for (let i = 0; i < out.length; i++) out[i] += w * x[base + i]!;
     }
     return out.map((u) => clip(u, PARTIAL_CLIP));
+  }
+
+  /** Job set-up: every batch's feature chunks to NTT form now, in the workers that will use them. */
+  async prepare(): Promise<void> {
+    const ranges = Array.from({ length: this.batches }, (_, b): [number, number] => {
+      const { start, end } = batchRange(b, this.trainSamples, this.params.batchSize);
+      return [start, end];
+    });
+    await this.engine.prepareFeatures(this.requireKeys(), this.#matrix, ranges);
   }
 
   /** Step 3: [[X_k^T d']] for the current batch, masked, as shares for the coordinator. */

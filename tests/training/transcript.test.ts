@@ -32,6 +32,7 @@ class MaskRecordingEngine implements HeEngine {
   get chunkSize() { return this.inner.chunkSize; }
   encrypt(keys: KeyRef, residues: Float64Array) { return this.inner.encrypt(keys, residues); }
   sum(keys: KeyRef, parts: readonly (readonly Uint8Array[])[], addend: Float64Array) { return this.inner.sum(keys, parts, addend); }
+  prepareFeatures(keys: KeyRef, matrix: FeatureRef, ranges: readonly (readonly [number, number])[]) { return this.inner.prepareFeatures(keys, matrix, ranges); }
   maskedGradient(keys: KeyRef, matrix: FeatureRef, start: number, end: number, residual: readonly Uint8Array[], masks: Float64Array) {
     this.gradientMasks.set(`${matrix.id}:${start}:${this.gradientMasks.size}`, masks.slice());
     return this.inner.maskedGradient(keys, matrix, start, end, residual, masks);
