@@ -215,16 +215,14 @@ async function kernelRows(reps: number): Promise<BenchRow[]> {
     const encrypt = timeMs(() => ctx.encrypt(d, WORK_LEVEL));
     const prepared = ctx.prepareFeature(x, WORK_LEVEL);
     const prepare = timeMs(() => ctx.prepareFeature(x, WORK_LEVEL).delete());
-    // T(chunks, features) = a + b chunks + g features + m chunks features: four timings solve
-    // for b (load + NTT of a residual chunk), g (finish one feature) and m (multiply-accumulate).
+    // T(chunks, features) = a + b chunks + (g + m chunks) features: with no features the call
+    // only loads and transforms the residual chunks, which isolates b; then m, then g.
     const masks1 = randomResidues(1);
-    const masks8 = randomResidues(8);
     const run = (chunks: number, features: number) =>
-      timeMs(() => ctx.maskedInnerProducts(Array(chunks).fill(dCt), Array.from({ length: features }, () => Array(chunks).fill(prepared)), features === 1 ? masks1 : masks8));
-    const [a, b, c, dd] = [run(1, 1), run(1, 8), run(8, 1), run(8, 8)];
-    const mac = Math.max(0, (dd - c - b + a) / 49);
-    const perFeature = (b - a) / 7 - mac;
-    const perChunk = (c - a) / 7 - mac;
+      timeMs(() => ctx.maskedInnerProducts(Array(chunks).fill(dCt), Array.from({ length: features }, () => Array(chunks).fill(prepared)), features === 1 ? masks1 : new Float64Array(0)));
+    const perChunk = (run(8, 0) - run(1, 0)) / 7;
+    const mac = Math.max(0, (run(8, 1) - run(1, 1)) / 7 - perChunk);
+    const perFeature = run(1, 1) - run(1, 0) - mac;
     const share = ctx.maskedInnerProducts([dCt], [[prepared]], masks1)[0]!;
     const decrypt = timeMs(() => ctx.decrypt(share, 1));
     prepared.delete();
@@ -234,7 +232,7 @@ async function kernelRows(reps: number): Promise<BenchRow[]> {
       row('prepare one feature chunk (encode + NTT, once per job)', prepare, 'ms'),
       row('NTT multiply-accumulate per feature-chunk', mac, 'ms', `${((N / mac) * 1000).toLocaleString('en-US', { maximumFractionDigits: 0 })} sample-features/s`),
       row('per residual chunk per task: unpack + load + NTT', perChunk, 'ms'),
-      row('per feature per batch: inverse NTT + switch + mask + pack', perFeature, 'ms'),
+      row('per feature per batch: inverse NTT + switch + mask + fresh zero + pack', perFeature, 'ms'),
       row('decrypt one coefficient-0 share (coordinator)', decrypt, 'ms'),
       row('bytes: ciphertext at level 1 (wire)', dCt.length, 'B', 'SEAL none 393,329 / zstd ~323,500 at this level'),
       row('bytes: coefficient-0 share at level 2 (wire)', share.length, 'B', 'full level-2 ciphertext: SEAL none 262,257 / zstd ~214,400'),
