@@ -2,6 +2,7 @@
  * The coordinator process: its identity, the node registry, and the Coordinator gRPC service.
  * It polls every registered node's Health so operators see which sites are up.
  */
+import { CallLimiter, type CallLimits } from '../lib/call-limits.js';
 import path from 'node:path';
 import { addService, call, newServer, startServer, stopServer, unary } from '../lib/grpc.js';
 import { dataNodeClient } from '../lib/clients.js';
@@ -34,6 +35,8 @@ export interface CoordinatorOptions {
   checkpointIntervalMs?: number;
   /** Observer of every PSI envelope the coordinator relays (metrics, transcript tests); sees what the coordinator sees. */
   onRelay?: (env: PsiEnvelope__Output) => void;
+  /** Rate and in-flight limits for callers of this party (lib/call-limits.ts); defaults suit production. */
+  callLimits?: CallLimits;
 }
 
 export interface RunningCoordinator {
@@ -125,14 +128,16 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   poller.unref();
 
   const server = newServer();
-  addService(server, 'Coordinator', handlers, opts.transport, log);
-  addService(server, 'TransparencyLog', transparencyLogHandlers(transparencyLog, log), opts.transport, log);
-  addService(server, 'Alignment', alignment.handlers(), opts.transport, log);
+  // One limiter per party: per-caller rates and the in-flight cap cover all its services.
+  const limiter = new CallLimiter(opts.callLimits);
+  addService(server, 'Coordinator', handlers, opts.transport, log, limiter);
+  addService(server, 'TransparencyLog', transparencyLogHandlers(transparencyLog, log), opts.transport, log, limiter);
+  addService(server, 'Alignment', alignment.handlers(), opts.transport, log, limiter);
   addService(server, 'Backup', backupHandlers(() => ({
     role: 'coordinator', dataDir: opts.dataDir,
     databases: [{ name: 'registry', db: registry.db }, { name: 'log', db: transparencyLog.store.database }, { name: 'alignments', db: alignment.db }],
     files: ['identity.pem'],
-  }), log), opts.transport, log);
+  }), log), opts.transport, log, limiter);
   const host = opts.host ?? '127.0.0.1';
   const port = await startServer(server, `${host}:${opts.port ?? 0}`, opts.transport);
   listeningAddress = `${host}:${port}`;

@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'IDENTITY_MISMATCH'
   | 'TLS_MATERIAL'
   | 'UNAVAILABLE'
+  | 'RATE_LIMITED'
+  | 'OVERLOADED'
   | 'INTERNAL'
   // Consent refusals (lib/consent.ts), one per reason a consented query is refused.
   | 'CONSENT_MALFORMED'
@@ -56,6 +58,8 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   IDENTITY_MISMATCH: status.PERMISSION_DENIED,
   TLS_MATERIAL: status.FAILED_PRECONDITION,
   UNAVAILABLE: status.UNAVAILABLE,
+  RATE_LIMITED: status.RESOURCE_EXHAUSTED,
+  OVERLOADED: status.RESOURCE_EXHAUSTED,
   INTERNAL: status.INTERNAL,
   CONSENT_MALFORMED: status.INVALID_ARGUMENT,
   // Not proven to come from the enterprise (or not fresh): an authentication failure.

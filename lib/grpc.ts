@@ -3,6 +3,7 @@
  * wrapping handlers so failures become a status plus a stable error code (never a stack
  * trace), and promise-returning client calls with deadlines.
  */
+import { CallLimiter } from './call-limits.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,49 +161,75 @@ export function newServer(): grpc.Server {
  */
 export function addService<S extends ServiceName>(
   server: grpc.Server, service: S, handlers: ServiceHandlers[S], transport: Transport, log?: (line: string) => void,
+  limiter: CallLimiter = new CallLimiter(),
 ): void {
   const definition = loadProto().fedcredit.v1[service].service as grpc.ServiceDefinition;
   const implementation = handlers as grpc.UntypedServiceImplementation;
   const guarded: grpc.UntypedServiceImplementation = {};
+  const self = transport.kind === 'insecure' ? undefined : transport.material.identity;
   for (const [method, def] of Object.entries(definition)) {
     const handler = implementation[method];
     if (!handler) throw new Error(`${service}.${method} has no handler`);
-    guarded[method] = transport.kind === 'insecure' ? handler : guardHandler(service, method, def, handler, transport.material.identity, log);
+    guarded[method] = guardHandler(service, method, def, handler, self, limiter, log);
   }
   server.addService(definition, guarded);
 }
 
+/**
+ * Every call passes the limiter (lib/call-limits.ts), then, on TLS servers, the role check;
+ * only then does the handler run. The limiter's slot is released when the call ends.
+ */
 function guardHandler(
   service: string, method: string, def: grpc.MethodDefinition<unknown, unknown>, handler: grpc.UntypedHandleCall,
-  self: PartyIdentity, log?: (line: string) => void,
+  self: PartyIdentity | undefined, limiter: CallLimiter, log?: (line: string) => void,
 ): grpc.UntypedHandleCall {
-  const refusal = (call: CallWithAuth & { request?: unknown }): Partial<grpc.StatusObject> | undefined => {
-    const caller = callerIdentity(call);
-    const err = checkCaller(service, method, caller, self, call.request);
-    if (!err) return undefined;
-    log?.(`refused ${service}.${method} from ${caller ? `${caller.role}/${caller.name}` : 'an uncertified caller'}: ${err.code}`);
-    return toServiceError(err);
+  /** A status to refuse the call with, or the release function of its admitted slot. */
+  const admit = (call: CallWithAuth & { request?: unknown; getPeer(): string }): { status: Partial<grpc.StatusObject> } | { release: () => void } => {
+    const caller = self ? callerIdentity(call) : undefined;
+    let release: () => void;
+    try {
+      release = limiter.admit(caller ? `${caller.role}/${caller.name}` : call.getPeer(), caller?.role);
+    } catch (err) {
+      return { status: toServiceError(err) };
+    }
+    if (self) {
+      const err = checkCaller(service, method, caller, self, call.request);
+      if (err) {
+        release();
+        log?.(`refused ${service}.${method} from ${caller ? `${caller.role}/${caller.name}` : 'an uncertified caller'}: ${err.code}`);
+        return { status: toServiceError(err) };
+      }
+    }
+    return { release };
+  };
+  const releasing = (release: () => void, callback: grpc.sendUnaryData<unknown>): grpc.sendUnaryData<unknown> => (err, value) => {
+    release();
+    callback(err, value);
   };
   if (def.responseStream) {
     const streaming = handler as grpc.handleServerStreamingCall<unknown, unknown>;
     return (call: grpc.ServerWritableStream<unknown, unknown>) => {
-      const status = refusal(call);
-      if (status) call.emit('error', status);
-      else streaming(call);
+      const admitted = admit(call);
+      if ('status' in admitted) {
+        call.emit('error', admitted.status);
+        return;
+      }
+      for (const event of ['finish', 'close', 'cancelled', 'error']) call.once(event, admitted.release);
+      streaming(call);
     };
   }
   if (def.requestStream) {
     const clientStreaming = handler as grpc.handleClientStreamingCall<unknown, unknown>;
     return (call: grpc.ServerReadableStream<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      const status = refusal(call);
-      if (status) callback(status);
-      else clientStreaming(call, callback);
+      const admitted = admit(call);
+      if ('status' in admitted) callback(admitted.status);
+      else clientStreaming(call, releasing(admitted.release, callback));
     };
   }
   const unaryHandler = handler as grpc.handleUnaryCall<unknown, unknown>;
   return (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-    const status = refusal(call);
-    if (status) callback(status);
-    else unaryHandler(call, callback);
+    const admitted = admit(call);
+    if ('status' in admitted) callback(admitted.status);
+    else unaryHandler(call, releasing(admitted.release, callback));
   };
 }

@@ -3,6 +3,7 @@
  * registers itself with the coordinator under its signed identity (retrying until the
  * coordinator answers, so nodes and coordinator can start in any order).
  */
+import { CallLimiter, type CallLimits } from '../lib/call-limits.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { addService, call, newServer, startServer, stopServer } from '../lib/grpc.js';
@@ -39,6 +40,8 @@ export interface NodeOptions {
   /** How often the node's witness checks the coordinator's log (ms, default 1000). */
   witnessIntervalMs?: number;
   log?: (line: string) => void;
+  /** Rate and in-flight limits for callers of this party (lib/call-limits.ts); defaults suit production. */
+  callLimits?: CallLimits;
 }
 
 export interface RunningNode {
@@ -77,31 +80,34 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     ...(opts.witnessIntervalMs ? { intervalMs: opts.witnessIntervalMs } : {}),
   });
   const server = newServer();
+  // One limiter per party: per-caller rates and the in-flight cap cover all its services.
+  const limiter = new CallLimiter(opts.callLimits);
   addService(server, 'DataNode', dataNodeHandlers({
     store,
     site: opts.site,
     version: VERSION,
     identityPublicKey: identity.publicKey,
     startedAt: Date.now(),
-    writes: new SerialQueue(),
+    // At most a few uploads wait behind the one being ingested; more are refused with OVERLOADED.
+    writes: new SerialQueue(4),
     log,
     healthStatus: () => (witness?.hasAlarm ? 'ALARM' : 'SERVING'),
-  }), opts.transport, log);
+  }), opts.transport, log, limiter);
   addService(server, 'NodeAudit', nodeAuditHandlers({
     site: opts.site, identityPublicKey: identity.publicKey, book: servedRecords, witness: () => witness, log,
-  }), opts.transport, log);
+  }), opts.transport, log, limiter);
   const alignment = new AlignmentHost({
     store, site: opts.site, identity, sealingKeys, transport: opts.transport, log,
     recordServed: async (entry, logIndex) => {
       await servedRecords.record({ entry, requester: 'coordinator', logIndex });
     },
   });
-  addService(server, 'NodeAlignment', alignment.handlers(), opts.transport, log);
+  addService(server, 'NodeAlignment', alignment.handlers(), opts.transport, log, limiter);
   addService(server, 'Backup', backupHandlers(() => ({
     role: 'site', site: opts.site, dataDir: opts.dataDir,
     databases: [{ name: 'store', db: store.db }],
     files: ['identity.pem', 'sealing.key'],
-  }), log), opts.transport, log);
+  }), log), opts.transport, log, limiter);
   const host = opts.host ?? '127.0.0.1';
   let port: number;
   try {

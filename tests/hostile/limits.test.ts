@@ -1,0 +1,83 @@
+/**
+ * Abuse limits: a caller over its rate gets RESOURCE_EXHAUSTED (RATE_LIMITED) while others are
+ * served; too many calls at once get OVERLOADED; the party never falls over.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCoordinator, type RunningCoordinator } from '../../coordinator/server.js';
+import { CallLimiter } from '../../lib/call-limits.js';
+import { coordinatorClient } from '../../lib/clients.js';
+import { FedcreditError } from '../../lib/errors.js';
+import { call } from '../../lib/grpc.js';
+import { SerialQueue } from '../../lib/serial-queue.js';
+import { testFederation, type TestFederation } from '../helpers/federation.js';
+
+let dir: string;
+let fed: TestFederation;
+let coordinator: RunningCoordinator;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-limits-'));
+  fed = await testFederation(dir);
+  coordinator = await startCoordinator({
+    dataDir: path.join(dir, 'coordinator'), transport: fed.as('coordinator'), log: () => undefined,
+    callLimits: { perRole: { requester: { perSecond: 20, burst: 20 } }, default: { perSecond: 1_000, burst: 1_000 }, maxInFlight: 1_000 },
+  });
+});
+
+afterAll(async () => {
+  await coordinator?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function flood(party: string, calls: number): Promise<{ ok: number; limited: FedcreditError[] }> {
+  const client = coordinatorClient(coordinator.address, fed.as(party));
+  try {
+    const outcomes = await Promise.all(Array.from({ length: calls }, () => call(client, client.Health, {}).then(() => undefined, (e: FedcreditError) => e)));
+    return { ok: outcomes.filter((o) => o === undefined).length, limited: outcomes.filter((o): o is FedcreditError => o !== undefined) };
+  } finally {
+    client.close();
+  }
+}
+
+describe('limits on callers', () => {
+  it('a requester over its rate is refused with RESOURCE_EXHAUSTED; the auditor is still served', async () => {
+    const { ok, limited } = await flood('bank-a', 200);
+    expect(ok).toBeGreaterThanOrEqual(20);
+    expect(ok).toBeLessThan(200);
+    expect(limited.length).toBe(200 - ok);
+    for (const e of limited) expect(e).toMatchObject({ code: 'RATE_LIMITED', detail: { grpcStatus: 8 } });
+    expect(limited[0]!.message).toMatch(/requester\/bank-a is over its limit of 20 calls\/s; retry in \d+ ms/);
+
+    const other = await flood('auditor-1', 50);
+    expect(other.ok).toBe(50);
+    // And after a pause the requester is served again.
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await flood('bank-a', 5)).ok).toBe(5);
+  });
+
+  it('beyond the in-flight cap a call is refused with OVERLOADED, and slots come back when calls end', () => {
+    const limiter = new CallLimiter({ perRole: {}, default: { perSecond: 1e6, burst: 1e6 }, maxInFlight: 2 });
+    const a = limiter.admit('x', undefined);
+    limiter.admit('y', undefined);
+    expect(() => limiter.admit('z', undefined)).toThrow(expect.objectContaining({ code: 'OVERLOADED' }));
+    a();
+    a(); // releasing twice frees one slot only
+    expect(limiter.inFlight).toBe(1);
+    expect(() => limiter.admit('z', undefined)).not.toThrow();
+  });
+
+  it('a bounded queue refuses work beyond its bound at once instead of growing', async () => {
+    const queue = new SerialQueue(2);
+    let release!: () => void;
+    const first = queue.run(() => new Promise<void>((r) => (release = r)));
+    const second = queue.run(async () => 'second');
+    await expect(queue.run(async () => 'third')).rejects.toMatchObject({ code: 'OVERLOADED' });
+    release();
+    await first;
+    expect(await second).toBe('second');
+    expect(await queue.run(async () => 'fourth')).toBe('fourth');
+  });
+});
