@@ -50,6 +50,26 @@ export interface PreparedFeature {
   delete(): void;
 }
 
+/** A residual's chunks in NTT form (prepareResidual). Delete it. */
+export interface PreparedResidual {
+  delete(): void;
+}
+
+class ResidualChunks implements PreparedResidual {
+  #chunks: { level: number; ntt: CipherText }[] | undefined;
+  constructor(chunks: { level: number; ntt: CipherText }[]) {
+    this.#chunks = chunks;
+  }
+  get chunks(): { level: number; ntt: CipherText }[] {
+    if (this.#chunks === undefined) throw new Error('this prepared residual was deleted');
+    return this.#chunks;
+  }
+  delete(): void {
+    for (const c of this.#chunks ?? []) c.ntt.delete();
+    this.#chunks = undefined;
+  }
+}
+
 interface Level extends BfvLevel {
   readonly id: ParmsIdType;
 }
@@ -234,13 +254,11 @@ export class BfvCoeffContext {
    * `output: 'ciphertext'` returns the whole ciphertext instead (tests and noise diagnostics:
    * its other coefficients carry cross terms and must never be sent).
    */
-  maskedInnerProducts(d: readonly Uint8Array[], features: readonly (readonly PreparedFeature[])[], masks: Float64Array, output: WireKind = 'share'): Uint8Array[] {
+  maskedInnerProducts(d: readonly Uint8Array[] | PreparedResidual, features: readonly (readonly PreparedFeature[])[], masks: Float64Array, output: WireKind = 'share'): Uint8Array[] {
     if (features.length !== masks.length) throw new RangeError(`${features.length} features but ${masks.length} masks; give one mask per feature`);
+    if (!Array.isArray(d) && !(d instanceof ResidualChunks)) throw new TypeError('the residual must be ciphertext bytes or made by prepareResidual of this kernel');
     return this.#run('masked inner products', (own) => {
-      const chunks = d.map((bytes, c) => {
-        const x = this.#load(bytes, `residual chunk ${c}`, own, 'ciphertext');
-        return { level: x.level, ntt: own(made(this.#evaluator.cipherTransformToNtt(x.ct), 'cipherTransformToNtt')) };
-      });
+      const chunks = d instanceof ResidualChunks ? d.chunks : this.#residualNtt(d as readonly Uint8Array[], own);
       const product = own(this.#seal.CipherText());
       return features.map((chunkPlains, f) => {
         if (chunkPlains.length !== chunks.length) throw new RangeError(`feature ${f} has ${chunkPlains.length} chunks, the residual ${chunks.length}`);
@@ -267,6 +285,33 @@ export class BfvCoeffContext {
         this.#evaluator.add(low, this.#freshZeroLowest(own), low);
         return this.#save(low, output);
       });
+    });
+  }
+
+  /**
+   * The residual's chunks loaded and in NTT form, for several maskedInnerProducts calls on one
+   * batch (a worker serves many feature groups of the same residual). Delete it.
+   */
+  prepareResidual(d: readonly Uint8Array[]): PreparedResidual {
+    return this.#run('prepare residual', (own) => {
+      const chunks: { level: number; ntt: CipherText }[] = [];
+      try {
+        d.forEach((bytes, c) => {
+          const x = this.#load(bytes, `residual chunk ${c}`, own, 'ciphertext');
+          chunks.push({ level: x.level, ntt: made(this.#evaluator.cipherTransformToNtt(x.ct), 'cipherTransformToNtt') });
+        });
+        return new ResidualChunks(chunks);
+      } catch (e) {
+        for (const chunk of chunks) chunk.ntt.delete();
+        throw e;
+      }
+    });
+  }
+
+  #residualNtt(d: readonly Uint8Array[], own: Own): { level: number; ntt: CipherText }[] {
+    return d.map((bytes, c) => {
+      const x = this.#load(bytes, `residual chunk ${c}`, own, 'ciphertext');
+      return { level: x.level, ntt: own(made(this.#evaluator.cipherTransformToNtt(x.ct), 'cipherTransformToNtt')) };
     });
   }
 

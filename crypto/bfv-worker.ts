@@ -8,7 +8,8 @@
  * (feature set, batch, feature), which is what makes the per-epoch work a multiply-accumulate.
  */
 import { BFV_POLY_DEGREE, BfvCoeffContext } from './bfv-coeff.js';
-import type { PreparedFeature } from './bfv-coeff.js';
+import type { PreparedFeature, PreparedResidual } from './bfv-coeff.js';
+import { createHash } from 'node:crypto';
 
 export interface KeyRef {
   /** Stable id of the key pair (e.g. a hash of the public key). */
@@ -60,6 +61,8 @@ export type BfvResult = Uint8Array[] | Float64Array[];
 
 interface ThreadState {
   context: BfvCoeffContext;
+  /** The last residuals seen, in NTT form, by a hash of their bytes: one batch's feature groups share one. */
+  residuals: Map<string, PreparedResidual>;
   publicKeyId: string | undefined;
   secretKeyId: string | undefined;
   prepared: Map<string, PreparedFeature>;
@@ -68,7 +71,7 @@ interface ThreadState {
 let state: Promise<ThreadState> | undefined;
 
 function threadState(): Promise<ThreadState> {
-  state ??= BfvCoeffContext.create().then((context) => ({ context, publicKeyId: undefined, secretKeyId: undefined, prepared: new Map() }));
+  state ??= BfvCoeffContext.create().then((context) => ({ context, residuals: new Map(), publicKeyId: undefined, secretKeyId: undefined, prepared: new Map() }));
   return state;
 }
 
@@ -99,6 +102,30 @@ function evictOldest(prepared: Map<string, PreparedFeature>): void {
     oldest.delete();
     prepared.delete(key);
   }
+}
+
+/** Residuals kept per thread: a batch's residual is reused by every feature group, then dropped. */
+const MAX_RESIDUALS = 2;
+
+/**
+ * The residual in NTT form, from the cache when this thread has seen the same bytes (SHA-256:
+ * a hash collision would need a SHA-256 collision, and the bytes come from the party's own job).
+ */
+function residualFor(s: ThreadState, residual: readonly Uint8Array[]): PreparedResidual {
+  const hash = createHash('sha256');
+  for (const chunk of residual) hash.update(chunk);
+  const key = hash.digest('hex');
+  let prepared = s.residuals.get(key);
+  if (prepared === undefined) {
+    prepared = s.context.prepareResidual(residual);
+    s.residuals.set(key, prepared);
+    while (s.residuals.size > MAX_RESIDUALS) {
+      const [oldest, value] = s.residuals.entries().next().value as [string, PreparedResidual];
+      value.delete();
+      s.residuals.delete(oldest);
+    }
+  }
+  return prepared;
 }
 
 /** The NTT forms of feature f over samples [start, end), chunk by chunk, from the cache or made now. */
@@ -141,7 +168,7 @@ export async function runBfvTask(task: BfvTask): Promise<BfvResult> {
       }
       const features: PreparedFeature[][] = [];
       for (let f = task.from; f < task.to; f++) features.push(preparedChunks(s, matrix, f, start, end, level));
-      return ctx.maskedInnerProducts(task.residual, features, task.masks);
+      return ctx.maskedInnerProducts(residualFor(s, task.residual), features, task.masks);
     }
     case 'prepare': {
       useKeys(s, task.keys, false);
