@@ -31,6 +31,10 @@ import { centeredBinomial, decryptCoefficient0, residueWords, ternaryResidues } 
 import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, negacyclicReverse } from './bfv-fixed.js';
 import { BfvFormatError, packCiphertext, plaintextBytes, plaintextCoefficients, sealCiphertextBytes, sealResidueWords, shareResidues, unpackCiphertext } from './bfv-wire.js';
 import type { BfvLevel, BfvShape, WireKind } from './bfv-wire.js';
+import { Prepared, ResidualChunks } from './bfv-prepared.js';
+import type { PreparedFeature, PreparedResidual } from './bfv-prepared.js';
+
+export type { PreparedFeature, PreparedResidual } from './bfv-prepared.js';
 
 export { BfvFormatError } from './bfv-wire.js';
 
@@ -42,59 +46,11 @@ export interface BfvKeyMaterial {
   readonly secretKey: Uint8Array;
 }
 
-/** A feature chunk x~ in NTT form at one level, ready for multiply-accumulate. Delete it. */
-export interface PreparedFeature {
-  readonly level: number;
-  /** true when every coefficient is zero: the product is skipped (SEAL refuses zero plaintexts). */
-  readonly zero: boolean;
-  delete(): void;
-}
-
-/** A residual's chunks in NTT form (prepareResidual). Delete it. */
-export interface PreparedResidual {
-  delete(): void;
-}
-
-class ResidualChunks implements PreparedResidual {
-  #chunks: { level: number; ntt: CipherText }[] | undefined;
-  constructor(chunks: { level: number; ntt: CipherText }[]) {
-    this.#chunks = chunks;
-  }
-  get chunks(): { level: number; ntt: CipherText }[] {
-    if (this.#chunks === undefined) throw new Error('this prepared residual was deleted');
-    return this.#chunks;
-  }
-  delete(): void {
-    for (const c of this.#chunks ?? []) c.ntt.delete();
-    this.#chunks = undefined;
-  }
-}
-
 interface Level extends BfvLevel {
   readonly id: ParmsIdType;
 }
 
 type Own = <O extends SealObject>(object: O) => O;
-
-class Prepared implements PreparedFeature {
-  #plain: PlainText | undefined;
-  constructor(
-    readonly level: number,
-    plain: PlainText | undefined,
-  ) {
-    this.#plain = plain;
-  }
-  get zero(): boolean {
-    return this.#plain === undefined;
-  }
-  get plain(): PlainText | undefined {
-    return this.#plain;
-  }
-  delete(): void {
-    this.#plain?.delete();
-    this.#plain = undefined;
-  }
-}
 
 export class BfvCoeffContext {
   readonly shape: BfvShape;

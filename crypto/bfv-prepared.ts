@@ -1,0 +1,55 @@
+/**
+ * Handles to SEAL objects the BFV kernel (./bfv-coeff.ts) keeps between calls: a feature chunk
+ * x~ and a residual, both in NTT form, made once and used by many multiply-accumulates. They
+ * live in one thread's WASM heap; whoever holds them must delete() them.
+ */
+import type { CipherText, PlainText } from './ckks-seal.js';
+
+/** A feature chunk x~ in NTT form at one level, ready for multiply-accumulate. Delete it. */
+export interface PreparedFeature {
+  readonly level: number;
+  /** true when every coefficient is zero: the product is skipped (SEAL refuses zero plaintexts). */
+  readonly zero: boolean;
+  delete(): void;
+}
+
+/** A residual's chunks in NTT form (prepareResidual). Delete it. */
+export interface PreparedResidual {
+  delete(): void;
+}
+
+export class ResidualChunks implements PreparedResidual {
+  #chunks: { level: number; ntt: CipherText }[] | undefined;
+  constructor(chunks: { level: number; ntt: CipherText }[]) {
+    this.#chunks = chunks;
+  }
+  get chunks(): { level: number; ntt: CipherText }[] {
+    if (this.#chunks === undefined) throw new Error('this prepared residual was deleted');
+    return this.#chunks;
+  }
+  delete(): void {
+    for (const c of this.#chunks ?? []) c.ntt.delete();
+    this.#chunks = undefined;
+  }
+}
+
+export class Prepared implements PreparedFeature {
+  #plain: PlainText | undefined;
+  constructor(
+    readonly level: number,
+    plain: PlainText | undefined,
+  ) {
+    this.#plain = plain;
+  }
+  get zero(): boolean {
+    return this.#plain === undefined;
+  }
+  get plain(): PlainText | undefined {
+    return this.#plain;
+  }
+  delete(): void {
+    this.#plain?.delete();
+    this.#plain = undefined;
+  }
+}
+
