@@ -11,6 +11,7 @@ import { benchLog } from '../bench/log.js';
 import { benchPsi } from '../bench/psi.js';
 import { benchAudit } from '../bench/audit.js';
 import { benchSim } from '../bench/sim.js';
+import { benchTraining } from '../bench/training.js';
 
 const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   sim: () => benchSim(),
@@ -18,6 +19,7 @@ const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   audit: () => benchAudit(),
   ckks: () => benchCkks(),
   psi: () => benchPsi(),
+  training: () => benchTraining(),
 };
 
 const program = new Command()
