@@ -31,10 +31,11 @@ export const DEFAULT_CALL_LIMITS: CallLimits = {
     requester: { perSecond: 1_000, burst: 2_000 },
     site: { perSecond: 2_000, burst: 4_000 },
     coordinator: { perSecond: 5_000, burst: 10_000 },
-    operator: { perSecond: 100, burst: 200 },
-    auditor: { perSecond: 200, burst: 400 },
+    operator: { perSecond: 1_000, burst: 2_000 },
+    // An auditor pages through the whole log and every node's record: thousands of reads.
+    auditor: { perSecond: 2_000, burst: 4_000 },
   },
-  default: { perSecond: 500, burst: 1_000 },
+  default: { perSecond: 1_000, burst: 2_000 },
   maxInFlight: 512,
 };
 

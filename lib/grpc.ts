@@ -107,20 +107,36 @@ type FullUnaryMethod<Req, Res> = (
 ) => grpc.ClientUnaryCall;
 
 /** Call a unary method with a deadline; resolves with the response or rejects with a FedcreditError. */
-export function call<Req, Res>(
+export async function call<Req, Res>(
   client: grpc.Client,
   method: UnaryMethod<Req, Res>,
   request: Req,
   deadlineMs = DEFAULT_DEADLINE_MS,
+  opts: { retryWhenBusy?: boolean } = {},
 ): Promise<Res> {
-  return new Promise((resolve, reject) => {
+  const deadline = Date.now() + deadlineMs;
+  const once = () => new Promise<Res>((resolve, reject) => {
     const full = method as unknown as FullUnaryMethod<Req, Res>;
-    full.call(client, request, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, response) => {
+    full.call(client, request, new grpc.Metadata(), { deadline }, (err, response) => {
       if (err) reject(fromServiceError(err, client.getChannel().getTarget()));
       else if (response === undefined) reject(new FedcreditError('INTERNAL', 'empty response'));
       else resolve(response);
     });
   });
+  // A party that says it is busy (lib/call-limits.ts) is asked again after the wait it names,
+  // within the call's deadline: well-behaved clients back off instead of failing.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await once();
+    } catch (err) {
+      const busy = err instanceof FedcreditError && (err.code === 'RATE_LIMITED' || err.code === 'OVERLOADED');
+      if (!busy || opts.retryWhenBusy === false || attempt >= 8) throw err;
+      const hinted = /retry in (\d+) ms/.exec(err.message);
+      const waitMs = Math.max(hinted ? Number(hinted[1]) : 0, 25 * 2 ** attempt);
+      if (Date.now() + waitMs >= deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
 }
 
 /** Listens with the party's transport: mutual TLS (client certificates required) or, by name, insecure. */

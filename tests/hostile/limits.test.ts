@@ -35,7 +35,7 @@ afterAll(async () => {
 async function flood(party: string, calls: number): Promise<{ ok: number; limited: FedcreditError[] }> {
   const client = coordinatorClient(coordinator.address, fed.as(party));
   try {
-    const outcomes = await Promise.all(Array.from({ length: calls }, () => call(client, client.Health, {}).then(() => undefined, (e: FedcreditError) => e)));
+    const outcomes = await Promise.all(Array.from({ length: calls }, () => call(client, client.Health, {}, 10_000, { retryWhenBusy: false }).then(() => undefined, (e: FedcreditError) => e)));
     return { ok: outcomes.filter((o) => o === undefined).length, limited: outcomes.filter((o): o is FedcreditError => o !== undefined) };
   } finally {
     client.close();
@@ -56,6 +56,16 @@ describe('limits on callers', () => {
     // And after a pause the requester is served again.
     await new Promise((r) => setTimeout(r, 1_100));
     expect((await flood('bank-a', 5)).ok).toBe(5);
+  });
+
+  it('a well-behaved client backs off on RATE_LIMITED and gets through', async () => {
+    const client = coordinatorClient(coordinator.address, fed.as('bank-a'));
+    try {
+      const results = await Promise.all(Array.from({ length: 60 }, () => call(client, client.Health, {}, 20_000)));
+      expect(results).toHaveLength(60);
+    } finally {
+      client.close();
+    }
   });
 
   it('beyond the in-flight cap a call is refused with OVERLOADED, and slots come back when calls end', () => {
