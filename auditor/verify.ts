@@ -18,6 +18,7 @@ import { auditLog } from '../crypto/audit-verify.js';
 import { encodeBase64 } from '../crypto/signed-note.js';
 import { decodeEntry, entryProblem, entrySignatureProblem } from '../lib/log-entries.js';
 import { LogReader, type MessageObserver } from './log-client.js';
+import { checkEntries } from './entry-check.js';
 import { crossCheckNodes } from './cross-check.js';
 import {
   encodeFrontier, frontierHashes, loadState, loadTrustFile, saveState, trustedCheckpoint, witnessKeys,
@@ -117,7 +118,7 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
     findings.push({ code: 'ENTRIES_UNAVAILABLE', message: `the coordinator could not serve entries [${from}, ${next.size}) of its cosigned tree: ${(err as Error).message}` });
   }
   const range = await recomputeRoot(saved, from === 0 ? undefined : trusted, items, next, findings);
-  const { byKind, signatures } = checkEntries(from, items, findings);
+  const { byKind, signatures } = await checkEntriesAt(from, items, findings);
   if (!opts.trustFile) state = confirmNewWitnesses(saved, state, range ? items : [], notices);
   const witnesses = witnessKeys(state);
   const quorum = opts.quorum ?? witnesses.length;
@@ -260,20 +261,14 @@ async function recomputeRoot(saved: AuditorState | undefined, trusted: Checkpoin
   return range;
 }
 
-function checkEntries(start: number, items: readonly Uint8Array[], findings: AuditorFinding[]): { byKind: Record<string, number>; signatures: number } {
+async function checkEntriesAt(start: number, items: readonly Uint8Array[], findings: AuditorFinding[]): Promise<{ byKind: Record<string, number>; signatures: number }> {
   const byKind: Record<string, number> = {};
   let signatures = 0;
-  items.forEach((bytes, i) => {
+  (await checkEntries(items)).forEach(({ kind, problem }, i) => {
     const index = start + i;
-    const decoded = decodeEntry(bytes);
-    if (!decoded.ok) {
-      findings.push({ code: 'BAD_ENTRY', index, message: `entry ${index}: ${decoded.reason}` });
-      return;
-    }
-    byKind[decoded.entry.kind] = (byKind[decoded.entry.kind] ?? 0) + 1;
-    const problem = entryProblem(decoded.entry) ?? entrySignatureProblem(decoded.entry);
+    if (kind !== undefined) byKind[kind] = (byKind[kind] ?? 0) + 1;
     if (problem) findings.push({ code: 'BAD_ENTRY', index, message: `entry ${index}: ${problem}` });
-    else if (decoded.entry.kind === 'node-registration') signatures++;
+    else if (kind === 'node-registration') signatures++;
   });
   return { byKind, signatures };
 }

@@ -16,7 +16,7 @@ import { benchTraining } from '../bench/training.js';
 const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   sim: () => benchSim(),
   log: () => benchLog(),
-  audit: () => benchAudit(),
+  audit: async () => [...(await benchAudit({ entryKind: 'unsigned', proofSample: 0 })), ...(await benchAudit())],
   ckks: () => benchCkks(),
   psi: () => benchPsi(),
   training: () => benchTraining(),
