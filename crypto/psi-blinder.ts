@@ -134,13 +134,16 @@ function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-class InThreadBlinder implements PsiBlinder {
-  readonly mode = 'in-thread';
-  readonly threads = 1;
-  constructor(
-    private readonly chunkSize: number,
-    readonly reason: string,
-  ) {}
+/** What both blinders share: cutting work into chunk-sized tasks; subclasses decide where tasks run. */
+abstract class ChunkedBlinder implements PsiBlinder {
+  abstract readonly mode: PsiBlinder['mode'];
+  abstract readonly threads: number;
+  abstract readonly reason: string;
+
+  constructor(protected readonly chunkSize: number) {}
+
+  protected abstract run(tasks: readonly PsiWorkerTask[], total: number): Promise<Uint8Array>;
+  abstract close(): Promise<void>;
 
   hashAndBlind(keys: Uint8Array, ids: Uint8Array, idLength: number): Promise<Uint8Array> {
     checkedIds(ids, idLength);
@@ -157,8 +160,19 @@ class InThreadBlinder implements PsiBlinder {
   randomPoints(count: number): Promise<Uint8Array> {
     return this.run(randomPointTasks(count, this.chunkSize), count * POINT_BYTES);
   }
+}
 
-  private async run(tasks: readonly PsiWorkerTask[], total: number): Promise<Uint8Array> {
+class InThreadBlinder extends ChunkedBlinder {
+  readonly mode = 'in-thread';
+  readonly threads = 1;
+  constructor(
+    chunkSize: number,
+    readonly reason: string,
+  ) {
+    super(chunkSize);
+  }
+
+  protected async run(tasks: readonly PsiWorkerTask[], total: number): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];
     for (const task of tasks) {
       parts.push(runPsiTask(task));
@@ -171,36 +185,21 @@ class InThreadBlinder implements PsiBlinder {
   async close(): Promise<void> {}
 }
 
-class PoolBlinder implements PsiBlinder {
+class PoolBlinder extends ChunkedBlinder {
   readonly mode = 'worker-pool';
   private readonly pool: Piscina<PsiWorkerTask, Uint8Array>;
 
   constructor(
     url: URL,
     readonly threads: number,
-    private readonly chunkSize: number,
+    chunkSize: number,
     readonly reason: string,
   ) {
+    super(chunkSize);
     this.pool = new Piscina<PsiWorkerTask, Uint8Array>({ filename: url.href, minThreads: threads, maxThreads: threads });
   }
 
-  hashAndBlind(keys: Uint8Array, ids: Uint8Array, idLength: number): Promise<Uint8Array> {
-    checkedIds(ids, idLength);
-    const tasks = chunkTasks(keys, ids, idLength, this.chunkSize, (k, slice) => ({ op: 'hash-blind', keys: k, ids: slice, idLength }));
-    return this.run(tasks, (ids.length / idLength) * POINT_BYTES);
-  }
-
-  blind(keys: Uint8Array, points: Uint8Array): Promise<Uint8Array> {
-    checkPoints(points);
-    const tasks = chunkTasks(keys, points, POINT_BYTES, this.chunkSize, (k, slice) => ({ op: 'blind', keys: k, points: slice }));
-    return this.run(tasks, points.length);
-  }
-
-  randomPoints(count: number): Promise<Uint8Array> {
-    return this.run(randomPointTasks(count, this.chunkSize), count * POINT_BYTES);
-  }
-
-  private async run(tasks: readonly PsiWorkerTask[], total: number): Promise<Uint8Array> {
+  protected async run(tasks: readonly PsiWorkerTask[], total: number): Promise<Uint8Array> {
     const parts = await Promise.all(
       tasks.map((task) => {
         if (task.op === 'random-points') return this.pool.run(task);
