@@ -13,7 +13,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import { Level } from 'level';
-import { nodeAlignmentClient } from '../lib/clients.js';
+import { dataNodeClient, nodeAlignmentClient } from '../lib/clients.js';
 import { FedcreditError } from '../lib/errors.js';
 import { call, toServiceError, unary } from '../lib/grpc.js';
 import type { Transport } from '../lib/tls.js';
@@ -31,6 +31,8 @@ export const DEFAULT_RING = ['bank', 'tax', 'power'] as const;
 const DEFAULT_VALIDATION_FRACTION = 0.2;
 /** A whole alignment of a million IDs per site takes minutes on two cores; allow for it. */
 const JOIN_DEADLINE_MS = 30 * 60_000;
+/** How long a node may take to answer Health before an alignment starts without it. */
+const PROBE_DEADLINE_MS = 3_000;
 
 interface RunningJob {
   ring: string[];
@@ -121,6 +123,9 @@ export class AlignmentCoordinator {
         identityPublicKey: Buffer.from(n.identityPublicKeyHex, 'hex'),
         sealingPublicKey: Buffer.from(n.sealingPublicKeyHex, 'hex'),
       }));
+      // A node that is down or cut off fails the job in seconds, before any site starts work,
+      // instead of after the long join deadline's connection attempts.
+      await Promise.all(nodes.map((node) => this.#probe(node)));
       const answers = await Promise.all(nodes.map(async (node) => {
         const answer = await this.#onNode(node, (client) => call(client, client.JoinAlignment, {
           alignmentId, ring, validationFraction: fraction, splitSeed, peers, relayAddress: this.relayAddress(),
@@ -170,6 +175,17 @@ export class AlignmentCoordinator {
 
   async close(): Promise<void> {
     await this.db.close();
+  }
+
+  async #probe(node: RegisteredNode): Promise<void> {
+    const client = dataNodeClient(node.address, this.transport, node.site);
+    try {
+      await call(client, client.Health, {}, PROBE_DEADLINE_MS);
+    } catch (err) {
+      throw new FedcreditError('UNAVAILABLE', `${node.site} at ${node.address} does not answer (${(err as Error).message})`);
+    } finally {
+      client.close();
+    }
   }
 
   async #onNode<T>(node: RegisteredNode, body: (client: ReturnType<typeof nodeAlignmentClient>) => Promise<T>): Promise<T> {
