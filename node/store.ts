@@ -10,6 +10,9 @@
  * - `feat`    Float64 bytes: the feature vector per enterprise (catalogue order)
  * - `label`   '0' | '1': the label per enterprise, at the label-holding site only
  * - `align`   JSON: committed alignments (node/alignment.ts), the agreed ID order and split
+ * - `train`   JSON: this site's state in training jobs (node/training.ts), written every step
+ * - `model`   JSON: this site's part of each trained model, by model version (node/model-store.ts)
+ * - `consent` utf8: this node's own consent ledger (lib/consent-ledger.ts), scoring only
  *
  * Raw records never leave this store except as aggregates computed by this node's own code.
  */
@@ -17,6 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Level } from 'level';
 import { FedcreditError } from '../lib/errors.js';
+import type { SiteModel } from './model-store.js';
 
 export type FeatureSource = 'records' | 'table';
 
@@ -84,6 +88,9 @@ export class NodeStore {
   readonly features;
   readonly labels;
   readonly alignments;
+  readonly training;
+  readonly models;
+  readonly consent;
 
   private constructor(dataDir: string, db: Level<string, string>) {
     this.dataDir = dataDir;
@@ -95,6 +102,9 @@ export class NodeStore {
     this.features = db.sublevel<string, Uint8Array>('feat', { valueEncoding: 'view' });
     this.labels = db.sublevel<string, string>('label', { valueEncoding: 'utf8' });
     this.alignments = db.sublevel<string, StoredAlignmentRecord>('align', { valueEncoding: 'json' });
+    this.training = db.sublevel<string, unknown>('train', { valueEncoding: 'json' });
+    this.models = db.sublevel<string, SiteModel>('model', { valueEncoding: 'json' });
+    this.consent = db.sublevel<string, string>('consent', { valueEncoding: 'utf8' });
   }
 
   /**
