@@ -277,7 +277,10 @@ export function evaluateScores(logits: ArrayLike<number>, labels: ArrayLike<numb
   const gradeCount = new Map<string, [number, number]>(GRADES.map((g) => [g.grade, [0, 0]]));
   const levels: WarningLevel[] = ['red', 'yellow', 'blue', 'none'];
   const warningCount = new Map<WarningLevel, [number, number]>(levels.map((l) => [l, [0, 0]]));
-  for (let i = 0; i < n; i++) {
+  // Visit samples in (logit, label) order so every sum is independent of the input order.
+  const idx = sortedOrder(logits, labels);
+  for (let k = 0; k < n; k++) {
+    const i = idx[k]!;
     const z = logits[i]!;
     const y = labels[i]!;
     pd[i] = sigmoid(z);
@@ -317,7 +320,7 @@ export function evaluateScores(logits: ArrayLike<number>, labels: ArrayLike<numb
     recall,
     f1,
     accuracy: (tp + tn) / n,
-    calibration: calibrate(logits, labels, pd, points, maxBins, minCellSize),
+    calibration: calibrate(idx, logits, labels, pd, points, maxBins, minCellSize),
     grades: GRADES.map((g) => {
       const [count, defaults] = gradeCount.get(g.grade)!;
       return { grade: g.grade, minPoints: g.minPoints, ...cell(count, defaults, minCellSize) };
@@ -331,6 +334,13 @@ export function evaluateScores(logits: ArrayLike<number>, labels: ArrayLike<numb
   };
 }
 
+/** Indexes by ascending logit, ties by label: a canonical order of the multiset of samples. */
+function sortedOrder(logits: ArrayLike<number>, labels: ArrayLike<number>): Uint32Array {
+  const idx = new Uint32Array(logits.length);
+  for (let i = 0; i < idx.length; i++) idx[i] = i;
+  return idx.sort((a, b) => logits[a]! - logits[b]! || labels[a]! - labels[b]!);
+}
+
 /**
  * Calibration by quantile bins of predicted PD (ascending). Bins = min(maxBins, floor(n /
  * minCellSize)), at least 1. Sample k of the sorted order goes to bin floor(k * bins / n),
@@ -338,6 +348,7 @@ export function evaluateScores(logits: ArrayLike<number>, labels: ArrayLike<numb
  * the table does not depend on input order. Bins left empty by ties are dropped.
  */
 function calibrate(
+  idx: Uint32Array,
   logits: ArrayLike<number>,
   labels: ArrayLike<number>,
   pd: Float64Array,
@@ -347,9 +358,6 @@ function calibrate(
 ): CalibrationBin[] {
   const n = logits.length;
   const bins = Math.max(1, Math.min(maxBins, Math.floor(n / minCellSize)));
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((a, b) => logits[a]! - logits[b]!);
   const acc = Array.from({ length: bins }, () => ({ count: 0, defaults: 0, pdSum: 0, min: Infinity, max: -Infinity }));
   for (let k = 0; k < n; ) {
     let end = k + 1;
@@ -474,7 +482,7 @@ const range = (b: CalibrationBin | undefined) => (b === undefined ? '' : b.minPo
 
 /** One line stating the scale: "600 points = 20:1 good:bad odds; +50 points doubles the odds". */
 export function describeScale(scale: ScoreScale = DEFAULT_SCORE_SCALE): string {
-  return `${scale.basePoints} points = ${scale.baseOdds}:1 good:bad odds; +${scale.pointsToDoubleOdds} points doubles the odds (points ${MIN_POINTS}..${MAX_POINTS})`;
+  return `${scale.basePoints} points = ${scale.baseOdds}:1 good:bad odds; +${scale.pointsToDoubleOdds} points doubles the odds (${MIN_POINTS}..${MAX_POINTS})`;
 }
 
 export interface FormatOptions {
@@ -525,7 +533,8 @@ export function formatEvaluationReport(report: EvaluationReport, opts: FormatOpt
   L.push(`Warnings, count (observed default rate):`);
   L.push(`  joint:     ${warn(j)}`);
   L.push(`  bank-only: ${warn(b)}`);
-  L.push(`Scale: ${describeScale(report.scale)}; groups under ${j.minCellSize} show counts only (—)`);
+  L.push(`Scale: ${describeScale(report.scale)}`);
+  L.push(`(—: group of fewer than ${j.minCellSize} enterprises, count only)`);
   return L.join('\n');
 }
 
