@@ -11,8 +11,10 @@
  *
  * so BASE_POINTS points mean odds of BASE_ODDS good to 1 bad, and every PDO more points double
  * the odds of being good. Points are rounded and clamped to 0..1000. With the defaults
- * (600 points at 20:1, 50 points to double the odds) the scale spans default probabilities
- * from about 1 in 3.9 million (1000) to 99.96 % (0).
+ * (600 points at 20:1, 50 points to double the odds) 1000 points are odds of 5120:1, a default
+ * probability of 0.02 % (1 in 5,121), and 0 points odds of 1:205, 99.5 %; logits beyond either
+ * end are clamped there. docs/evaluation.md tabulates the grades and warning levels with the
+ * default probability at each boundary.
  */
 export interface ScoreScale {
   /** Points at the base odds. */
@@ -28,7 +30,12 @@ export const DEFAULT_SCORE_SCALE: ScoreScale = { basePoints: 600, baseOdds: 20, 
 export const MIN_POINTS = 0;
 export const MAX_POINTS = 1000;
 
-/** Grades from best to worst, each with the lowest points it takes. */
+/**
+ * Grades from best to worst, each with the lowest points it takes. Boundaries every 60 points
+ * (odds x2.3) from CC up; on the default scale the probability of default at each grade's
+ * lower boundary is AAA 0.31 %, AA 0.71 %, A 1.6 %, BBB 3.7 %, BB 8.0 %, B 16.7 %, CCC 31.5 %,
+ * CC 51.4 % (PD 0.5 is 384 points, inside CC).
+ */
 export const GRADES: readonly { readonly grade: string; readonly minPoints: number }[] = [
   { grade: 'AAA', minPoints: 800 },
   { grade: 'AA', minPoints: 740 },
@@ -43,7 +50,10 @@ export const GRADES: readonly { readonly grade: string; readonly minPoints: numb
 
 /**
  * Warning levels by points, as Chinese banks' early-warning systems colour them:
- * red (act now), yellow (watch closely), blue (mild concern), none.
+ * red (act now), yellow (watch closely), blue (mild concern), none. On the default scale: red
+ * below 440 (PD above 31.5 %, the CCC/CC boundary), yellow 440-519 (PD 13.2-31.5 %), blue
+ * 520-579 (PD 6.2-13.2 %, at least 1.3 times the base rate of 4.76 % at 600 points). The
+ * evaluation report's default cutoff is the red boundary (training/report.ts).
  */
 export type WarningLevel = 'red' | 'yellow' | 'blue' | 'none';
 export const WARNING_THRESHOLDS: readonly { readonly level: Exclude<WarningLevel, 'none'>; readonly belowPoints: number }[] = [
