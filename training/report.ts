@@ -157,6 +157,8 @@ export interface EvaluationInput {
   readonly scale?: ScoreScale;
   readonly cutoffPoints?: number;
   readonly minCellSize?: number;
+  /** Fit and apply a Platt recalibration of the joint logits (default true). */
+  readonly calibrate?: boolean;
 }
 
 export interface BankOnlyModelInfo {
@@ -172,8 +174,87 @@ export interface BankOnlyModelInfo {
   readonly sigmoid: 'exact' | 'taylor1';
 }
 
+/**
+ * Platt recalibration of the joint logit: calibrated z' = slope * z + intercept. The linear
+ * sigmoid the protocol trains with ranks well but over-predicts default when defaults are rare;
+ * the bank fits these two numbers on the joint validation scores it may see, and scoring
+ * applies them to the joint logit before mapping it to points. Two scalars reveal no sample.
+ */
+export interface Calibration {
+  readonly slope: number;
+  readonly intercept: number;
+}
+
+export const IDENTITY_CALIBRATION: Calibration = { slope: 1, intercept: 0 };
+
+export function applyCalibration(logit: number, c: Calibration | undefined): number {
+  return c === undefined ? logit : c.slope * logit + c.intercept;
+}
+
+/**
+ * Fits z' = a z + b by maximum likelihood (Newton's method on the 2-parameter logistic
+ * regression of the labels on the logits, with a tiny ridge so separable data stays finite).
+ */
+export function fitCalibration(logits: ArrayLike<number>, labels: ArrayLike<number>): Calibration {
+  const positives = checkScoresAndLabels('fitCalibration', logits, labels);
+  const n = logits.length;
+  const ridge = 1e-6 * n;
+  // Penalized log-likelihood; log(1 + e^t) computed stably.
+  const softplus = (t: number) => (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t)));
+  const objective = (a: number, b: number) => {
+    let ll = -0.5 * ridge * (a - 1) ** 2;
+    for (let i = 0; i < n; i++) {
+      const t = a * logits[i]! + b;
+      ll += labels[i]! * t - softplus(t);
+    }
+    return ll;
+  };
+  // Start from "no signal": the base rate; damped Newton (step halving) from there.
+  let a = 0;
+  let b = Math.log(positives / (n - positives));
+  let current = objective(a, b);
+  for (let iter = 0; iter < 100; iter++) {
+    let ga = -ridge * (a - 1);
+    let gb = 0;
+    let haa = ridge;
+    let hab = 0;
+    let hbb = 0;
+    for (let i = 0; i < n; i++) {
+      const z = logits[i]!;
+      const p = 1 / (1 + Math.exp(-(a * z + b)));
+      const r = labels[i]! - p;
+      const w = p * (1 - p);
+      ga += r * z;
+      gb += r;
+      haa += w * z * z;
+      hab += w * z;
+      hbb += w;
+    }
+    const det = haa * hbb - hab * hab;
+    if (!(det > 0)) break;
+    const da = (hbb * ga - hab * gb) / det;
+    const db = (haa * gb - hab * ga) / det;
+    let step = 1;
+    let next = objective(a + da, b + db);
+    while (!(next >= current) && step > 1e-6) {
+      step /= 2;
+      next = objective(a + step * da, b + step * db);
+    }
+    if (!(next >= current)) break;
+    a += step * da;
+    b += step * db;
+    const gain = next - current;
+    current = next;
+    if (gain < 1e-12 * n) break;
+  }
+  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new RangeError('fitCalibration: did not converge; the validation scores carry no usable signal');
+  return { slope: a, intercept: b };
+}
+
 export interface EvaluationReport {
   readonly format: typeof EVALUATION_REPORT_FORMAT;
+  /** The joint model's Platt recalibration, fitted on its validation scores; `joint` is evaluated after it. */
+  readonly calibration: Calibration;
   readonly joint: ModelEvaluation;
   readonly bankOnly: ModelEvaluation;
   /** joint minus bank-only. */
@@ -456,11 +537,14 @@ export function buildEvaluationReport(input: EvaluationInput): EvaluationReport 
   const scale = input.scale ?? DEFAULT_SCORE_SCALE;
   const cutoffPoints = input.cutoffPoints ?? DEFAULT_CUTOFF_POINTS;
   const opts: EvaluateOptions = { scale, cutoffPoints, ...(input.minCellSize !== undefined ? { minCellSize: input.minCellSize } : {}) };
-  const joint = evaluateScores(logits, labels, opts);
+  const calibration = input.calibrate === false ? IDENTITY_CALIBRATION : fitCalibration(logits, labels);
+  const calibrated = Float64Array.from(logits as ArrayLike<number>, (z) => applyCalibration(z, calibration));
+  const joint = evaluateScores(calibrated, labels, opts);
   const bank = trainBankOnly(input.bankOnly);
   const bankOnly = evaluateScores(bank.validationLogits, v, opts);
   return {
     format: EVALUATION_REPORT_FORMAT,
+    calibration,
     joint,
     bankOnly,
     gain: { auc: joint.auc - bankOnly.auc, ks: joint.ks - bankOnly.ks, f1: joint.f1 - bankOnly.f1 },
@@ -534,6 +618,7 @@ export function formatEvaluationReport(report: EvaluationReport, opts: FormatOpt
   L.push(`  joint:     ${warn(j)}`);
   L.push(`  bank-only: ${warn(b)}`);
   L.push(`Scale: ${describeScale(report.scale)}`);
+  L.push(`Joint logit recalibrated on the validation split: z' = ${report.calibration.slope.toFixed(4)} z ${report.calibration.intercept >= 0 ? '+' : '-'} ${Math.abs(report.calibration.intercept).toFixed(4)}`);
   L.push(`(—: group of fewer than ${j.minCellSize} enterprises, count only)`);
   return L.join('\n');
 }
@@ -656,6 +741,7 @@ export function parseEvaluationReport(json: unknown): EvaluationReport {
   const s = new Shape('report');
   const r = fields(s, v, {
     format: oneOf([EVALUATION_REPORT_FORMAT] as const),
+    calibration: (s2, v2) => fields(s2, v2, { slope: (s3, v3) => num(s3, v3, {}), intercept: (s3, v3) => num(s3, v3, {}) }),
     joint: checkEvaluation,
     bankOnly: checkEvaluation,
     gain: (s2, v2) => fields(s2, v2, { auc: gain, ks: gain, f1: gain }),

@@ -368,3 +368,40 @@ describe('joint beats bank-only on real and simulated data', () => {
     }
   });
 });
+
+describe('Platt recalibration of the joint logit', () => {
+  it('recovers a known slope and intercept from labels drawn at those probabilities', async () => {
+    const { fitCalibration } = await import('../../training/report.js');
+    const rand = rng(7);
+    const logits: number[] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 40000; i++) {
+      const z = (rand() - 0.5) * 8;
+      logits.push(z);
+      labels.push(rand() < 1 / (1 + Math.exp(-(0.5 * z - 2))) ? 1 : 0);
+    }
+    const c = fitCalibration(logits, labels);
+    expect(c.slope).toBeCloseTo(0.5, 1);
+    expect(c.intercept).toBeCloseTo(-2, 1);
+  });
+
+  it('brings an over-predicting model\'s mean PD to the observed default rate, and keeps the ranking', async () => {
+    const { buildEvaluationReport, evaluateScores } = await import('../../training/report.js');
+    const rand = rng(3);
+    const n = 5000;
+    const logits = new Float64Array(n);
+    const labels = new Uint8Array(n);
+    const rows: Float64Array[] = [];
+    for (let i = 0; i < n; i++) {
+      const health = rand() * 6 - 3;
+      labels[i] = rand() < 1 / (1 + Math.exp(-(health - 3.5))) ? 1 : 0;
+      logits[i] = 0.5 * health + 0.5; // ranks right, far too many predicted defaults
+      rows.push(Float64Array.of(health + rand(), rand()));
+    }
+    const raw = evaluateScores(logits, labels);
+    const report = buildEvaluationReport({ joint: { logits, labels }, bankOnly: { trainRows: rows, trainLabels: labels, validationRows: rows, validationLabels: labels } });
+    expect(report.joint.auc).toBeCloseTo(raw.auc, 12);
+    expect(Math.abs(report.joint.meanPredictedPd - report.joint.defaultRate)).toBeLessThan(0.01);
+    expect(raw.meanPredictedPd - raw.defaultRate).toBeGreaterThan(0.1);
+  });
+});
