@@ -28,6 +28,11 @@ export interface ModelMetadata {
   /** Training parameters as the job ran them (training/schedule.ts TrainingParams). */
   readonly params: Readonly<Record<string, number>>;
   readonly scale: ScoreScale;
+  /**
+   * Platt recalibration of the joint logit the bank fitted on its validation scores
+   * (training/report.ts fitCalibration): scoring maps slope * z + intercept to points.
+   */
+  readonly calibration?: { readonly slope: number; readonly intercept: number };
   /** Validation metrics and the evaluation report the bank computed (aggregates only). */
   readonly metrics: Readonly<Record<string, unknown>>;
   readonly createdAt: string;
