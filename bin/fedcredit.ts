@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerAuditCommands } from '../auditor/cli.js';
 import { registerConsentCommands } from '../consent/cli.js';
 import { registerAlignCommand } from '../coordinator/alignment-cli.js';
+import { registerTrainingCommands } from '../coordinator/training-cli.js';
 import { registerCoordinatorCommands } from '../coordinator/cli.js';
 import { registerNodeCommands } from '../node/cli.js';
 import { registerSimCommands } from '../sim/cli.js';
@@ -27,6 +28,7 @@ registerAuditCommands(program);
 registerConsentCommands(program);
 registerSimCommands(program);
 registerAlignCommand(program);
+registerTrainingCommands(program);
 registerDemoCommand(program);
 
 await program.parseAsync(process.argv);

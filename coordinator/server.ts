@@ -16,6 +16,8 @@ import { backupHandlers } from '../lib/backup-service.js';
 import type { PsiEnvelope__Output } from '../proto/gen/fedcredit/v1/PsiEnvelope.js';
 import { CoordinatorLog, transparencyLogHandlers } from './log-service.js';
 import { nodeRegistrationEntry } from '../lib/log-entries.js';
+import { ModelRegistry } from './models.js';
+import { TrainingCoordinator, type TrainingMessageRecord } from './training.js';
 
 export const VERSION = '0.1.0';
 const HEALTH_POLL_MS = 3_000;
@@ -37,6 +39,12 @@ export interface CoordinatorOptions {
   onRelay?: (env: PsiEnvelope__Output) => void;
   /** Rate and in-flight limits for callers of this party (lib/call-limits.ts); defaults suit production. */
   callLimits?: CallLimits;
+  /** Observer of every training message the coordinator sends to or receives from a node (transcript tests). */
+  onTrainingMessage?: (m: TrainingMessageRecord) => void;
+  /** How long a training job waits for an unreachable node before it fails (resumable); default 3 minutes. */
+  trainingRetryMs?: number;
+  /** Resume unfinished training jobs at start (default true). */
+  resumeTraining?: boolean;
 }
 
 export interface RunningCoordinator {
@@ -45,6 +53,8 @@ export interface RunningCoordinator {
   registry: NodeRegistry;
   /** Where every protocol appends its log entries (durable before acknowledged). */
   transparencyLog: CoordinatorLog;
+  /** Metadata of every trained model (coordinator/models.ts). */
+  models: ModelRegistry;
   stop(): Promise<void>;
 }
 
@@ -68,6 +78,13 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const alignment = await AlignmentCoordinator.open({
     dataDir: opts.dataDir, registry, transparencyLog, relayAddress: () => listeningAddress, log, transport: opts.transport,
     ...(opts.onRelay ? { onRelay: opts.onRelay } : {}),
+  });
+
+  const models = await ModelRegistry.open(opts.dataDir);
+  const training = await TrainingCoordinator.open({
+    dataDir: opts.dataDir, registry, alignments: alignment, models, transparencyLog, transport: opts.transport, log,
+    ...(opts.trainingRetryMs ? { retryMs: opts.trainingRetryMs } : {}),
+    ...(opts.onTrainingMessage ? { onMessage: opts.onTrainingMessage } : {}),
   });
 
   const handlers: CoordinatorHandlers = {
@@ -133,23 +150,29 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   addService(server, 'Coordinator', handlers, opts.transport, log, limiter);
   addService(server, 'TransparencyLog', transparencyLogHandlers(transparencyLog, log), opts.transport, log, limiter);
   addService(server, 'Alignment', alignment.handlers(), opts.transport, log, limiter);
+  addService(server, 'Training', training.handlers(), opts.transport, log, limiter);
   addService(server, 'Backup', backupHandlers(() => ({
     role: 'coordinator', dataDir: opts.dataDir,
-    databases: [{ name: 'registry', db: registry.db }, { name: 'log', db: transparencyLog.store.database }, { name: 'alignments', db: alignment.db }],
+    databases: [{ name: 'registry', db: registry.db }, { name: 'log', db: transparencyLog.store.database }, { name: 'alignments', db: alignment.db },
+      { name: 'models', db: models.db }, { name: 'training', db: training.db }],
     files: ['identity.pem'],
   }), log), opts.transport, log, limiter);
   const host = opts.host ?? '127.0.0.1';
   const port = await startServer(server, `${host}:${opts.port ?? 0}`, opts.transport);
   listeningAddress = `${host}:${port}`;
   log(`listening on ${host}:${port} (${describeTransport(opts.transport)})`);
+  if (opts.resumeTraining !== false) training.resumeUnfinished();
   return {
     port,
     address: `${host}:${port}`,
     registry,
     transparencyLog,
+    models,
     stop: async () => {
       clearInterval(poller);
+      await training.close();
       await stopServer(server);
+      await models.close();
       await alignment.close();
       await transparencyLog.close();
       await registry.close();

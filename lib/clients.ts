@@ -13,6 +13,8 @@ import type { NodeAlignmentClient } from '../proto/gen/fedcredit/v1/NodeAlignmen
 import type { BackupClient } from '../proto/gen/fedcredit/v1/Backup.js';
 import type { NodeAuditClient } from '../proto/gen/fedcredit/v1/NodeAudit.js';
 import type { TransparencyLogClient } from '../proto/gen/fedcredit/v1/TransparencyLog.js';
+import type { TrainingClient } from '../proto/gen/fedcredit/v1/Training.js';
+import type { NodeTrainingClient } from '../proto/gen/fedcredit/v1/NodeTraining.js';
 
 type ClientConstructor<C> = new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => C;
 
@@ -51,4 +53,12 @@ export function nodeAlignmentClient(address: string, transport: Transport, site?
 /** `peer`: the party being backed up (the coordinator, or a site node). Used by lib/backup-service.ts. */
 export function backupClient(address: string, transport: Transport, peer: ExpectedPeer): BackupClient {
   return connect(loadProto().fedcredit.v1.Backup, address, transport, peer);
+}
+
+export function coordinatorTrainingClient(address: string, transport: Transport): TrainingClient {
+  return connect(loadProto().fedcredit.v1.Training, address, transport, coordinatorPeer);
+}
+
+export function nodeTrainingClient(address: string, transport: Transport, site?: string): NodeTrainingClient {
+  return connect(loadProto().fedcredit.v1.NodeTraining, address, transport, sitePeer(site));
 }

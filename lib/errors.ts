@@ -39,7 +39,10 @@ export type ErrorCode =
   | 'CONSENT_REVOKED'
   | 'CONSENT_USES_EXHAUSTED'
   | 'CONSENT_REPLAYED'
-  | 'UNKNOWN_ENTERPRISE';
+  | 'UNKNOWN_ENTERPRISE'
+  // Training (node/policy.ts, node/training.ts).
+  | 'POLICY_REFUSED'
+  | 'STALE_ATTEMPT';
 
 const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   INGEST_REJECTED: status.INVALID_ARGUMENT,
@@ -76,6 +79,10 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   // The federation's state must change first (the consent's start, the enterprise's key registration).
   CONSENT_NOT_YET_VALID: status.FAILED_PRECONDITION,
   UNKNOWN_ENTERPRISE: status.FAILED_PRECONDITION,
+  // A node's local policy refuses the job: the operator there must change it first.
+  POLICY_REFUSED: status.PERMISSION_DENIED,
+  // A decryption for another try of a step: refused, never misapplied.
+  STALE_ATTEMPT: status.ABORTED,
 };
 
 export class FedcreditError extends Error {

@@ -25,6 +25,8 @@ import type { NodeAlignmentDefinition, NodeAlignmentHandlers } from '../proto/ge
 import type { NodeAuditDefinition, NodeAuditHandlers } from '../proto/gen/fedcredit/v1/NodeAudit.js';
 import type { TransparencyLogDefinition, TransparencyLogHandlers } from '../proto/gen/fedcredit/v1/TransparencyLog.js';
 import type { BackupDefinition, BackupHandlers } from '../proto/gen/fedcredit/v1/Backup.js';
+import type { TrainingDefinition, TrainingHandlers } from '../proto/gen/fedcredit/v1/Training.js';
+import type { NodeTrainingDefinition, NodeTrainingHandlers } from '../proto/gen/fedcredit/v1/NodeTraining.js';
 
 export type Binding = 'any' | 'self' | { field: string };
 export type RoleRule = Partial<Record<PartyRole, Binding>>;
@@ -37,6 +39,8 @@ interface ServiceDefinitions {
   NodeAudit: NodeAuditDefinition;
   NodeAlignment: NodeAlignmentDefinition;
   Backup: BackupDefinition;
+  Training: TrainingDefinition;
+  NodeTraining: NodeTrainingDefinition;
 }
 
 export interface ServiceHandlers {
@@ -47,6 +51,8 @@ export interface ServiceHandlers {
   NodeAudit: NodeAuditHandlers;
   NodeAlignment: NodeAlignmentHandlers;
   Backup: BackupHandlers;
+  Training: TrainingHandlers;
+  NodeTraining: NodeTrainingHandlers;
 }
 
 export type ServiceName = keyof ServiceDefinitions;
@@ -94,6 +100,25 @@ export const RPC_ROLES: RpcRoleTable = {
   // A backup holds the party's stores and keys: only that party's own operator may take one.
   Backup: {
     Backup: { operator: 'self' },
+  },
+  // Training jobs: started by the coordinator's operator; node steps driven by the coordinator only.
+  Training: {
+    RunTraining: { operator: 'self' },
+    ListModels: { operator: 'self', auditor: 'any' },
+    GetModel: { operator: 'self', auditor: 'any' },
+  },
+  NodeTraining: {
+    StartTraining: { coordinator: 'any' },
+    PartialLinear: { coordinator: 'any' },
+    Residual: { coordinator: 'any' },
+    Gradient: { coordinator: 'any' },
+    ApplyGradient: { coordinator: 'any' },
+    ValidationPartial: { coordinator: 'any' },
+    MaskedScores: { coordinator: 'any' },
+    FinishEpoch: { coordinator: 'any' },
+    EpochResult: { coordinator: 'any' },
+    FinishTraining: { coordinator: 'any' },
+    AbortTraining: { coordinator: 'any' },
   },
 };
 

@@ -14,6 +14,7 @@ import { startNode, type NodeRuntimeInfo } from './server.js';
 import { NodeStore } from './store.js';
 import { uploadFile } from './upload.js';
 import { storedAlarms } from './witness-loop.js';
+import { loadPolicy } from './policy.js';
 import { dataNodeClient, nodeAuditClient } from '../lib/clients.js';
 import { call } from '../lib/grpc.js';
 import { resolveTransport, withTransportOptions, type Transport, type TransportFlags } from '../lib/tls.js';
@@ -44,7 +45,9 @@ export function registerNodeCommands(program: Command): void {
     .option('--coordinator <host:port>', 'coordinator to register with')
     .option('--advertise <host:port>', 'address the coordinator should call this node on (default host:port)')
     .option('--witness-interval <ms>', 'how often to check and cosign the coordinator\'s transparency log', positiveInt('--witness-interval'), 1000)
-    .action((flags: TransportFlags & { site: string; data: string; host: string; port: number; coordinator?: string; advertise?: string; witnessInterval: number }) => runCommand(async () => {
+    .option('--policy <file>', 'local training policy (JSON: coordinators, purposes, features, excludeFeatures; see docs/training.md)')
+    .action((flags: TransportFlags & { site: string; data: string; host: string; port: number; coordinator?: string; advertise?: string; witnessInterval: number; policy?: string }) => runCommand(async () => {
+      const policy = loadPolicy(flags.policy);
       const transport = resolveTransport(flags, { dataDir: flags.data, expectRole: 'site', expectName: flags.site });
       const running = await startNode({
         site: flags.site,
@@ -53,6 +56,7 @@ export function registerNodeCommands(program: Command): void {
         host: flags.host,
         port: flags.port,
         witnessIntervalMs: flags.witnessInterval,
+        policy,
         ...(flags.coordinator ? { coordinator: flags.coordinator } : {}),
         ...(flags.advertise ? { advertise: flags.advertise } : {}),
       });

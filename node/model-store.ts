@@ -70,3 +70,8 @@ export async function listSiteModels(store: NodeStore): Promise<SiteModel[]> {
   for await (const m of store.models.values()) out.push(m);
   return out;
 }
+
+/** Queue a model into a caller's batch (written atomically with the job state that produced it). */
+export function saveSiteModelInBatch(store: NodeStore, batch: ReturnType<NodeStore['db']['batch']>, model: SiteModel): void {
+  batch.put(model.modelVersion, model, { sublevel: store.models });
+}

@@ -23,6 +23,8 @@ import { ServedRecordBook } from './served-record.js';
 import { WitnessLoop } from './witness-loop.js';
 import { nodeRegistrationEntry } from '../lib/log-entries.js';
 import type { NodeRegistration } from '../lib/registration.js';
+import { TrainingHost, type TrainingCallRecord } from './training.js';
+import { DEFAULT_POLICY, type TrainingPolicy } from './policy.js';
 
 export const VERSION = '0.1.0';
 
@@ -42,6 +44,10 @@ export interface NodeOptions {
   log?: (line: string) => void;
   /** Rate and in-flight limits for callers of this party (lib/call-limits.ts); defaults suit production. */
   callLimits?: CallLimits;
+  /** The node's local training policy (node/policy.ts); default: the federation's coordinator, credit-scoring, all features. */
+  policy?: TrainingPolicy;
+  /** Observer of every training call this node answers (transcript tests). */
+  onTrainingCall?: (record: TrainingCallRecord) => void;
 }
 
 export interface RunningNode {
@@ -103,6 +109,14 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     },
   });
   addService(server, 'NodeAlignment', alignment.handlers(), opts.transport, log, limiter);
+  const training = new TrainingHost({
+    store, site: opts.site, identity, sealingKeys, policy: opts.policy ?? DEFAULT_POLICY, log,
+    recordServed: async (entry, logIndex) => {
+      await servedRecords.record({ entry, requester: 'coordinator', logIndex });
+    },
+    ...(opts.onTrainingCall ? { onCall: opts.onTrainingCall } : {}),
+  });
+  addService(server, 'NodeTraining', training.handlers(), opts.transport, log, limiter);
   addService(server, 'Backup', backupHandlers(() => ({
     role: 'site', site: opts.site, dataDir: opts.dataDir,
     databases: [{ name: 'store', db: store.db }],
@@ -145,6 +159,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       await witness?.stop();
       await stopServer(server);
       await alignment.close();
+      await training.close();
       await store.close();
       fs.rmSync(infoPath, { force: true });
     },

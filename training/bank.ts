@@ -45,6 +45,8 @@ export class BankSite extends Site {
   aucHistory: number[] = [];
   /** Joint validation scores z of the last evaluated epoch (the bank may see them). */
   lastScores: Float64Array | undefined;
+  /** Joint validation scores of the best epoch so far: the kept model's (for the evaluation report). */
+  bestScores: Float64Array | undefined;
   #pendingScores: { epoch: number; masks: Float64Array[] } | undefined;
 
   constructor(
@@ -135,6 +137,7 @@ export class BankSite extends Site {
     this.aucHistory.push(value);
     const improved = value >= this.bestAuc + this.params.minDelta || this.bestAuc === Number.NEGATIVE_INFINITY;
     if (improved) {
+      this.bestScores = z;
       this.bestAuc = value;
       this.epochsWithoutGain = 0;
     } else {
@@ -145,6 +148,21 @@ export class BankSite extends Site {
       kind: 'epoch-result', from: this.name, to, sealed: false, epoch: reply.epoch, improved, stop, ...(to === COORDINATOR ? { validationAuc: value } : {}),
     }));
     return { auc: value, messages };
+  }
+
+  /** The score masks of masked scores sent and not finished yet (a transport persists them). */
+  pendingScoreMasks(): { epoch: number; masks: number[][] } | undefined {
+    const p = this.#pendingScores;
+    return p === undefined ? undefined : { epoch: p.epoch, masks: p.masks.map((m) => [...m]) };
+  }
+
+  restorePendingScoreMasks(p: { epoch: number; masks: readonly (readonly number[])[] }): void {
+    if (p.epoch !== this.epoch) throw new TrainingStateError(`bank: saved score masks of epoch ${p.epoch}, the bank is at epoch ${this.epoch}`);
+    this.#pendingScores = { epoch: p.epoch, masks: p.masks.map((m) => Float64Array.from(m)) };
+  }
+
+  get trainLabels(): Uint8Array {
+    return this.#trainLabels;
   }
 
   get validationLabels(): Uint8Array {

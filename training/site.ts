@@ -200,6 +200,24 @@ export abstract class Site {
     this.#pending = undefined;
   }
 
+  /**
+   * The masks of the masked gradient this site sent and has not applied yet: a transport
+   * persists them with the checkpoint before answering, so a restarted site can still unmask
+   * the coordinator's reply (they never leave the site).
+   */
+  pendingMasks(): { epoch: number; batch: number; masks: number[] } | undefined {
+    const p = this.#pending;
+    return p === undefined ? undefined : { epoch: p.epoch, batch: p.batch, masks: [...p.masks] };
+  }
+
+  /** After restore(): the masks of a masked gradient sent before the restart. */
+  restorePendingMasks(p: { epoch: number; batch: number; masks: readonly number[] }): void {
+    if (p.epoch !== this.epoch || p.batch !== this.currentBatch() || p.masks.length !== this.width) {
+      throw new TrainingStateError(`site ${this.name}: saved masks for epoch ${p.epoch} batch ${p.batch} do not fit this site's position`);
+    }
+    this.#pending = { epoch: p.epoch, batch: p.batch, masks: Float64Array.from(p.masks) };
+  }
+
   async close(): Promise<void> {
     await this.engine.forget(this.#matrix.id);
   }

@@ -1,0 +1,100 @@
+/**
+ * A data node's local training policy: which coordinators may start jobs here, for which
+ * purposes, and which of this site's features a job may use. The node checks it itself before
+ * it prepares anything; a refusal fails the whole job with POLICY_REFUSED, naming the site and
+ * the rule, and nothing is stored anywhere.
+ *
+ * File (`fedcredit node serve --policy FILE`), JSON, every field optional:
+ *   {
+ *     "coordinators": ["coordinator"],          // certified coordinator names allowed to start jobs
+ *     "purposes": ["credit-scoring"],           // purposes this site takes part in
+ *     "features": ["revenue_12m", "..."],       // features a job may use (default: all)
+ *     "excludeFeatures": ["..."]                // features a job must not use
+ *   }
+ * Without a file: the federation's coordinator, purpose credit-scoring, all features.
+ */
+import fs from 'node:fs';
+import { FedcreditError } from '../lib/errors.js';
+
+export interface TrainingPolicy {
+  readonly coordinators: readonly string[];
+  readonly purposes: readonly string[];
+  /** Allowed features by name; undefined = every feature in the catalogue. */
+  readonly features?: readonly string[];
+  readonly excludeFeatures: readonly string[];
+  /** Where it came from, for messages. */
+  readonly source: string;
+}
+
+export const DEFAULT_POLICY: TrainingPolicy = {
+  coordinators: ['coordinator'],
+  purposes: ['credit-scoring'],
+  excludeFeatures: [],
+  source: 'the default policy',
+};
+
+const KEYS = new Set(['coordinators', 'purposes', 'features', 'excludeFeatures']);
+
+export function parsePolicy(text: string, source: string): TrainingPolicy {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new FedcreditError('BAD_REQUEST', `policy ${source}: not valid JSON (${(err as Error).message}); fix the file`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new FedcreditError('BAD_REQUEST', `policy ${source}: must be a JSON object`);
+  const obj = raw as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!KEYS.has(key)) throw new FedcreditError('BAD_REQUEST', `policy ${source}: unknown field '${key}' (allowed: ${[...KEYS].join(', ')})`);
+  }
+  const list = (key: string): string[] | undefined => {
+    const v = obj[key];
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string' && s.length > 0)) {
+      throw new FedcreditError('BAD_REQUEST', `policy ${source}: '${key}' must be a list of non-empty strings`);
+    }
+    return v as string[];
+  };
+  const features = list('features');
+  return {
+    coordinators: list('coordinators') ?? DEFAULT_POLICY.coordinators,
+    purposes: list('purposes') ?? DEFAULT_POLICY.purposes,
+    ...(features ? { features } : {}),
+    excludeFeatures: list('excludeFeatures') ?? [],
+    source,
+  };
+}
+
+export function loadPolicy(file: string | undefined): TrainingPolicy {
+  if (file === undefined) return DEFAULT_POLICY;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new FedcreditError('NOT_FOUND', `policy file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return parsePolicy(text, file);
+}
+
+/**
+ * Check a job against the policy; returns the positions (catalogue order) of the features the
+ * job may use. Throws POLICY_REFUSED naming the site and the rule.
+ */
+export function checkTrainingPolicy(
+  policy: TrainingPolicy, site: string, job: { coordinator: string; purpose: string }, catalogue: readonly string[],
+): number[] {
+  const refuse = (rule: string, what: string): never => {
+    throw new FedcreditError('POLICY_REFUSED', `site ${site} refuses the job: ${what} (rule '${rule}' of ${policy.source}); ask ${site}'s operator to change its policy`, { site, rule });
+  };
+  if (!policy.coordinators.includes(job.coordinator)) refuse('coordinators', `coordinator '${job.coordinator}' is not allowed (allowed: ${policy.coordinators.join(', ')})`);
+  if (!policy.purposes.includes(job.purpose)) refuse('purposes', `purpose '${job.purpose}' is not allowed (allowed: ${policy.purposes.join(', ')})`);
+  if (policy.features) {
+    const unknown = policy.features.filter((f) => !catalogue.includes(f));
+    if (unknown.length > 0) refuse('features', `it names features this site does not have: ${unknown.join(', ')}`);
+  }
+  const unknownExcluded = policy.excludeFeatures.filter((f) => !catalogue.includes(f));
+  if (unknownExcluded.length > 0) refuse('excludeFeatures', `it names features this site does not have: ${unknownExcluded.join(', ')}`);
+  const indexes = catalogue.flatMap((name, i) => ((policy.features ?? catalogue).includes(name) && !policy.excludeFeatures.includes(name) ? [i] : []));
+  if (indexes.length === 0) refuse('features', 'no feature of this site may be used');
+  return indexes;
+}

@@ -1,0 +1,15 @@
+// Original file: proto/fedcredit/v1/training.proto
+
+import type { TrainingStepRef as _fedcredit_v1_TrainingStepRef, TrainingStepRef__Output as _fedcredit_v1_TrainingStepRef__Output } from '../../fedcredit/v1/TrainingStepRef.js';
+
+export interface EpochResultRequest {
+  'ref'?: (_fedcredit_v1_TrainingStepRef | null);
+  'improved'?: (boolean);
+  'stop'?: (boolean);
+}
+
+export interface EpochResultRequest__Output {
+  'ref': (_fedcredit_v1_TrainingStepRef__Output | null);
+  'improved': (boolean);
+  'stop': (boolean);
+}

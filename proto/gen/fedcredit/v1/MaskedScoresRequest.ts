@@ -1,0 +1,14 @@
+// Original file: proto/fedcredit/v1/training.proto
+
+import type { TrainingStepRef as _fedcredit_v1_TrainingStepRef, TrainingStepRef__Output as _fedcredit_v1_TrainingStepRef__Output } from '../../fedcredit/v1/TrainingStepRef.js';
+import type { SealedPayload as _fedcredit_v1_SealedPayload, SealedPayload__Output as _fedcredit_v1_SealedPayload__Output } from '../../fedcredit/v1/SealedPayload.js';
+
+export interface MaskedScoresRequest {
+  'ref'?: (_fedcredit_v1_TrainingStepRef | null);
+  'partials'?: (_fedcredit_v1_SealedPayload)[];
+}
+
+export interface MaskedScoresRequest__Output {
+  'ref': (_fedcredit_v1_TrainingStepRef__Output | null);
+  'partials': (_fedcredit_v1_SealedPayload__Output)[];
+}

@@ -1,0 +1,42 @@
+// Original file: proto/fedcredit/v1/training.proto
+
+import type { TrainingPeer as _fedcredit_v1_TrainingPeer, TrainingPeer__Output as _fedcredit_v1_TrainingPeer__Output } from '../../fedcredit/v1/TrainingPeer.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface StartTrainingRequest {
+  'jobId'?: (string);
+  'alignmentId'?: (string);
+  'alignmentDigest'?: (string);
+  'purpose'?: (string);
+  'bank'?: (string);
+  'passives'?: (string)[];
+  'paramsJson'?: (string);
+  'peers'?: (_fedcredit_v1_TrainingPeer)[];
+  'publicKey'?: (Buffer | Uint8Array | string);
+  'checkOnly'?: (boolean);
+  'plaintext'?: (boolean);
+  'modelVersion'?: (string);
+  'logIndex'?: (number | string | Long);
+  'entry'?: (Buffer | Uint8Array | string);
+  'excludedTrain'?: (number)[];
+  'excludedValidation'?: (number)[];
+}
+
+export interface StartTrainingRequest__Output {
+  'jobId': (string);
+  'alignmentId': (string);
+  'alignmentDigest': (string);
+  'purpose': (string);
+  'bank': (string);
+  'passives': (string)[];
+  'paramsJson': (string);
+  'peers': (_fedcredit_v1_TrainingPeer__Output)[];
+  'publicKey': (Buffer);
+  'checkOnly': (boolean);
+  'plaintext': (boolean);
+  'modelVersion': (string);
+  'logIndex': (string);
+  'entry': (Buffer);
+  'excludedTrain': (number)[];
+  'excludedValidation': (number)[];
+}

@@ -1,0 +1,24 @@
+// Original file: proto/fedcredit/v1/training.proto
+
+
+export interface StartTrainingResponse {
+  'site'?: (string);
+  'hasLabels'?: (boolean);
+  'featureCount'?: (number);
+  'trainSize'?: (number);
+  'validationSize'?: (number);
+  'alignmentDigest'?: (string);
+  'excludedTrain'?: (number)[];
+  'excludedValidation'?: (number)[];
+}
+
+export interface StartTrainingResponse__Output {
+  'site': (string);
+  'hasLabels': (boolean);
+  'featureCount': (number);
+  'trainSize': (number);
+  'validationSize': (number);
+  'alignmentDigest': (string);
+  'excludedTrain': (number)[];
+  'excludedValidation': (number)[];
+}
