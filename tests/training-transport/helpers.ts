@@ -1,0 +1,95 @@
+/**
+ * A federation for the training transport tests: sim data for three sites, a coordinator and
+ * three nodes as real processes (spawnParty) or in-process servers (for observers), the
+ * exports ingested and the sites aligned.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { runAlignment } from '../../coordinator/alignment-client.js';
+import { startCoordinator, type CoordinatorOptions, type RunningCoordinator } from '../../coordinator/server.js';
+import { RECORD_KINDS, type Site } from '../../lib/site-schema.js';
+import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
+import { startNode, type NodeOptions, type RunningNode } from '../../node/server.js';
+import { uploadFile } from '../../node/upload.js';
+import { generateFederation } from '../../sim/generate.js';
+import { testFederation, type TestFederation } from '../helpers/federation.js';
+
+export const SITES: Site[] = ['tax', 'power', 'bank'];
+const FILES: Record<Site, (keyof typeof RECORD_KINDS)[]> = { tax: ['tax_rating', 'vat_filing'], power: ['power_bill'], bank: ['loan', 'repayment'] };
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export interface Setup {
+  dir: string;
+  fed: TestFederation;
+  coordinatorAddress: string;
+  coordinatorPort: number;
+}
+
+export async function makeSetup(prefix: string, enterprises: number, seed: string): Promise<Setup> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `fedcredit-${prefix}-`));
+  const fed = await testFederation(dir);
+  await generateFederation({ enterprises, seed, outDir: path.join(dir, 'sites') });
+  const coordinatorPort = await freePort();
+  return { dir, fed, coordinatorPort, coordinatorAddress: `127.0.0.1:${coordinatorPort}` };
+}
+
+export function spawnCoordinator(s: Setup, env: Record<string, string> = {}): Promise<SpawnedParty> {
+  for (const [k, v] of Object.entries(env)) process.env[k] = v;
+  return spawnParty('coordinator', [
+    'coordinator', 'serve', '--data', path.join(s.dir, 'coordinator'), '--port', String(s.coordinatorPort), '--checkpoint-interval', '200', ...s.fed.tls('coordinator'),
+  ], { startTimeoutMs: 30_000 });
+}
+
+export function spawnNode(s: Setup, site: Site, extra: string[] = []): Promise<SpawnedParty> {
+  return spawnParty(`node ${site}`, [
+    'node', 'serve', '--site', site, '--data', path.join(s.dir, `node-${site}`), '--port', '0', '--coordinator', s.coordinatorAddress,
+    '--witness-interval', '200', ...s.fed.tls(site), ...extra,
+  ], { startTimeoutMs: 30_000 });
+}
+
+export function inProcessCoordinator(s: Setup, extra: Partial<CoordinatorOptions> = {}): Promise<RunningCoordinator> {
+  return startCoordinator({ dataDir: path.join(s.dir, 'coordinator'), transport: s.fed.as('coordinator'), port: s.coordinatorPort, log: () => undefined, ...extra });
+}
+
+export async function inProcessNode(s: Setup, site: Site, extra: Partial<NodeOptions> = {}): Promise<RunningNode> {
+  const node = await startNode({
+    site, dataDir: path.join(s.dir, `node-${site}`), transport: s.fed.as(site), coordinator: s.coordinatorAddress, witnessIntervalMs: 200, log: () => undefined, ...extra,
+  });
+  await node.registered;
+  return node;
+}
+
+/** Ingest every site's exports through its running node, then align; returns the alignment id. */
+export async function ingestAndAlign(s: Setup, addressOf: (site: Site) => string): Promise<{ alignmentId: string; trainSize: number; validationSize: number }> {
+  await Promise.all(SITES.map(async (site) => {
+    for (const [i, kind] of FILES[site].entries()) {
+      await uploadFile(addressOf(site), s.fed.as(`${site}-operator`), path.join(s.dir, 'sites', site, RECORD_KINDS[kind].fileName),
+        { skipFeatures: i < FILES[site].length - 1 }, site);
+    }
+  }));
+  const a = await runAlignment(s.coordinatorAddress, s.fed.as('coordinator-operator'), { splitSeed: 'training-transport' });
+  return { alignmentId: a.alignmentId, trainSize: Number(a.trainSize), validationSize: Number(a.validationSize) };
+}
+
+/** Wait until a spawned party's log has a line matching `re`. */
+export async function waitForLog(party: SpawnedParty, re: RegExp, timeoutMs = 120_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const line = party.logLines.find((l) => re.test(l));
+    if (line) return line;
+    if (Date.now() > until) throw new Error(`${party.name}: no log line matching ${re} within ${timeoutMs} ms; last lines:\n${party.logLines.slice(-20).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
