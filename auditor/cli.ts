@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { emit, positiveInt, runCommand } from '../lib/cli-output.js';
 import { auditVerify, type AuditSummary } from './verify.js';
 import { entriesAbout } from './entries.js';
+import { verifyReceiptFile } from './receipt.js';
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 
 export function registerAuditCommands(program: Command): void {
@@ -40,6 +41,21 @@ export function registerAuditCommands(program: Command): void {
         `${result.entries.length} log entries about ${result.enterprise} (log size ${result.checkpointSize}, cosigned by ${result.cosignedBy.join(', ') || 'nobody'}):`,
         ...result.entries.map((e) => `  #${e.index} ${e.kind} ${new Date(Number(e.body['time'])).toISOString()} ${JSON.stringify(e.body)}`),
       ].join('\n'));
+    }));
+
+  audit.command('receipt')
+    .description('check a score receipt offline: the query entry, its inclusion proof, the checkpoint signature and the witness cosignatures')
+    .argument('<file>', 'the receipt `fedcredit score --out` wrote')
+    .option('--trust <file>', 'JSON with the log key and witness keys to trust')
+    .option('--state <file>', 'or: use the keys pinned by `audit verify` in this state file')
+    .option('--quorum <n>', 'witness cosignatures required (default: every trusted witness)', positiveInt('--quorum'))
+    .option('--json', 'print the check as JSON')
+    .action((file: string, flags: { trust?: string; state?: string; quorum?: number; json?: boolean }) => runCommand(async () => {
+      const check = verifyReceiptFile(file, { ...(flags.trust ? { trustFile: flags.trust } : {}), ...(flags.state ? { stateFile: flags.state } : {}), ...(flags.quorum ? { quorum: flags.quorum } : {}) });
+      emit(Boolean(flags.json), check, () => (check.ok
+        ? `receipt ${file}: valid: query ${check.queryId} is entry ${check.logIndex} of the log of size ${check.treeSize}, cosigned by ${check.cosignedBy.join(', ')}`
+        : `receipt ${file}: INVALID\n${check.problems.map((p) => `  - ${p}`).join('\n')}`));
+      if (!check.ok) process.exitCode = 2;
     }));
 }
 

@@ -11,6 +11,7 @@ import { registerCoordinatorCommands } from '../coordinator/cli.js';
 import { registerNodeCommands } from '../node/cli.js';
 import { registerSimCommands } from '../sim/cli.js';
 import { registerDemoCommand } from './demo.js';
+import { registerScoreCommands } from '../requester/cli.js';
 import { registerInitCommand } from '../lib/init-cli.js';
 
 const program = new Command();
@@ -28,6 +29,7 @@ registerAuditCommands(program);
 registerConsentCommands(program);
 registerSimCommands(program);
 registerAlignCommand(program);
+registerScoreCommands(program);
 registerTrainingCommands(program);
 registerDemoCommand(program);
 

@@ -22,6 +22,7 @@ import { checkKeySubject, createKeyFile, readKeyFile, readRecordFile, writeRecor
 import { creditCode, intBetween, month, operationList, purpose, requester, siteList } from './options.js';
 import { registerRegistrarCommands } from './registrar-cli.js';
 import { showRecord } from './show.js';
+import { registerConsentSubmit } from '../requester/cli.js';
 
 const DAY_MS = 86_400_000;
 /** Five years: a consent should last no longer than its purpose needs (PIPL Art. 19). */
@@ -134,6 +135,7 @@ export function registerConsentCommands(program: Command): void {
       if (!shown.signature.ok) process.exitCode = 2;
     }));
 
+  registerConsentSubmit(consent);
   registerRegistrarCommands(program);
 }
 

@@ -18,6 +18,8 @@ import { CoordinatorLog, transparencyLogHandlers } from './log-service.js';
 import { nodeRegistrationEntry } from '../lib/log-entries.js';
 import { ModelRegistry } from './models.js';
 import { TrainingCoordinator, type TrainingMessageRecord } from './training.js';
+import { ScoringCoordinator, type ScoringObservation } from './scoring.js';
+import { loadTrustedRegistrars } from '../lib/scoring-protocol.js';
 
 export const VERSION = '0.1.0';
 const HEALTH_POLL_MS = 3_000;
@@ -45,6 +47,12 @@ export interface CoordinatorOptions {
   trainingRetryMs?: number;
   /** Resume unfinished training jobs at start (default true). */
   resumeTraining?: boolean;
+  /** Registrar keys trusted to bind enterprise keys (hex); default: `<data>/trusted-registrars` (lib/scoring-protocol.ts). */
+  trustedRegistrars?: string[];
+  /** TEST ONLY: log revocations but skip them in the coordinator's own consent check (also FEDCREDIT_TEST_IGNORE_REVOCATIONS=1). */
+  scoringIgnoresRevocations?: boolean;
+  /** Observer of what the coordinator sees of each score query (transcript tests). */
+  onScoring?: (o: ScoringObservation) => void;
 }
 
 export interface RunningCoordinator {
@@ -85,6 +93,13 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     dataDir: opts.dataDir, registry, alignments: alignment, models, transparencyLog, transport: opts.transport, log,
     ...(opts.trainingRetryMs ? { retryMs: opts.trainingRetryMs } : {}),
     ...(opts.onTrainingMessage ? { onMessage: opts.onTrainingMessage } : {}),
+  });
+
+  const scoring = await ScoringCoordinator.open({
+    dataDir: opts.dataDir, registry, transparencyLog, models, transport: opts.transport, log,
+    trustedRegistrars: opts.trustedRegistrars ?? loadTrustedRegistrars(opts.dataDir),
+    ignoreRevocations: opts.scoringIgnoresRevocations ?? process.env['FEDCREDIT_TEST_IGNORE_REVOCATIONS'] === '1',
+    ...(opts.onScoring ? { observe: opts.onScoring } : {}),
   });
 
   const handlers: CoordinatorHandlers = {
@@ -151,10 +166,11 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   addService(server, 'TransparencyLog', transparencyLogHandlers(transparencyLog, log), opts.transport, log, limiter);
   addService(server, 'Alignment', alignment.handlers(), opts.transport, log, limiter);
   addService(server, 'Training', training.handlers(), opts.transport, log, limiter);
+  addService(server, 'Scoring', scoring.handlers(), opts.transport, log, limiter);
   addService(server, 'Backup', backupHandlers(() => ({
     role: 'coordinator', dataDir: opts.dataDir,
     databases: [{ name: 'registry', db: registry.db }, { name: 'log', db: transparencyLog.store.database }, { name: 'alignments', db: alignment.db },
-      { name: 'models', db: models.db }, { name: 'training', db: training.db }],
+      { name: 'models', db: models.db }, { name: 'training', db: training.db }, { name: 'consent', db: scoring.ledgerDb }],
     files: ['identity.pem'],
   }), log), opts.transport, log, limiter);
   const host = opts.host ?? '127.0.0.1';
@@ -173,6 +189,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       await training.close();
       await stopServer(server);
       await models.close();
+      await scoring.close();
       await alignment.close();
       await transparencyLog.close();
       await registry.close();

@@ -15,6 +15,8 @@ import type { NodeAuditClient } from '../proto/gen/fedcredit/v1/NodeAudit.js';
 import type { TransparencyLogClient } from '../proto/gen/fedcredit/v1/TransparencyLog.js';
 import type { TrainingClient } from '../proto/gen/fedcredit/v1/Training.js';
 import type { NodeTrainingClient } from '../proto/gen/fedcredit/v1/NodeTraining.js';
+import type { ScoringClient } from '../proto/gen/fedcredit/v1/Scoring.js';
+import type { NodeScoringClient } from '../proto/gen/fedcredit/v1/NodeScoring.js';
 
 type ClientConstructor<C> = new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => C;
 
@@ -61,4 +63,12 @@ export function coordinatorTrainingClient(address: string, transport: Transport)
 
 export function nodeTrainingClient(address: string, transport: Transport, site?: string): NodeTrainingClient {
   return connect(loadProto().fedcredit.v1.NodeTraining, address, transport, sitePeer(site));
+}
+
+export function scoringClient(address: string, transport: Transport): ScoringClient {
+  return connect(loadProto().fedcredit.v1.Scoring, address, transport, coordinatorPeer);
+}
+
+export function nodeScoringClient(address: string, transport: Transport, site?: string): NodeScoringClient {
+  return connect(loadProto().fedcredit.v1.NodeScoring, address, transport, sitePeer(site));
 }

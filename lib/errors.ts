@@ -42,7 +42,12 @@ export type ErrorCode =
   | 'UNKNOWN_ENTERPRISE'
   // Training (node/policy.ts, node/training.ts).
   | 'POLICY_REFUSED'
-  | 'STALE_ATTEMPT';
+  | 'STALE_ATTEMPT'
+  // Scoring (coordinator/scoring.ts, node/scoring.ts).
+  | 'MODEL_NOT_FOUND'
+  | 'TOO_FEW_SITES'
+  | 'SHARE_MISSING'
+  | 'QUERY_NOT_LOGGED';
 
 const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   INGEST_REJECTED: status.INVALID_ARGUMENT,
@@ -83,6 +88,13 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   POLICY_REFUSED: status.PERMISSION_DENIED,
   // A decryption for another try of a step: refused, never misapplied.
   STALE_ATTEMPT: status.ABORTED,
+  MODEL_NOT_FOUND: status.NOT_FOUND,
+  // Fewer than two sites could answer: a masked answer would reveal a single site's term.
+  TOO_FEW_SITES: status.FAILED_PRECONDITION,
+  // A site of the model did not answer: the other sites' masks do not cancel, no score.
+  SHARE_MISSING: status.UNAVAILABLE,
+  // A node was asked to serve a query the log does not hold at the index given.
+  QUERY_NOT_LOGGED: status.FAILED_PRECONDITION,
 };
 
 export class FedcreditError extends Error {

@@ -27,6 +27,8 @@ import type { TransparencyLogDefinition, TransparencyLogHandlers } from '../prot
 import type { BackupDefinition, BackupHandlers } from '../proto/gen/fedcredit/v1/Backup.js';
 import type { TrainingDefinition, TrainingHandlers } from '../proto/gen/fedcredit/v1/Training.js';
 import type { NodeTrainingDefinition, NodeTrainingHandlers } from '../proto/gen/fedcredit/v1/NodeTraining.js';
+import type { ScoringDefinition, ScoringHandlers } from '../proto/gen/fedcredit/v1/Scoring.js';
+import type { NodeScoringDefinition, NodeScoringHandlers } from '../proto/gen/fedcredit/v1/NodeScoring.js';
 
 export type Binding = 'any' | 'self' | { field: string };
 export type RoleRule = Partial<Record<PartyRole, Binding>>;
@@ -41,6 +43,8 @@ interface ServiceDefinitions {
   Backup: BackupDefinition;
   Training: TrainingDefinition;
   NodeTraining: NodeTrainingDefinition;
+  Scoring: ScoringDefinition;
+  NodeScoring: NodeScoringDefinition;
 }
 
 export interface ServiceHandlers {
@@ -53,6 +57,8 @@ export interface ServiceHandlers {
   Backup: BackupHandlers;
   Training: TrainingHandlers;
   NodeTraining: NodeTrainingHandlers;
+  Scoring: ScoringHandlers;
+  NodeScoring: NodeScoringHandlers;
 }
 
 export type ServiceName = keyof ServiceDefinitions;
@@ -119,6 +125,18 @@ export const RPC_ROLES: RpcRoleTable = {
     EpochResult: { coordinator: 'any' },
     FinishTraining: { coordinator: 'any' },
     AbortTraining: { coordinator: 'any' },
+  },
+  // Consented scoring: requesters reach the coordinator's query API only; nodes answer the coordinator only.
+  Scoring: {
+    Score: { requester: 'any' },
+    // Only the caller's own query entries are returned (coordinator/scoring.ts).
+    GetReceipt: { requester: 'any' },
+    // Key bindings and revocations are self-authenticating (registrar's or enterprise's signature).
+    SubmitConsentRecord: { operator: 'self', requester: 'any' },
+  },
+  NodeScoring: {
+    ComputeShare: { coordinator: 'any' },
+    GetScoringStats: { operator: 'self' },
   },
 };
 

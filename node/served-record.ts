@@ -7,7 +7,6 @@
 import { hashLeaf } from '../crypto/merkle.js';
 import { encodeEntry, type LogEntry } from '../lib/log-entries.js';
 import { encodeServedRecord, GENESIS_PREV, recordDigest, servedRecordMessage, type ServedRecord, type SignedServedRecord } from '../lib/served-record.js';
-import { SerialQueue } from '../lib/serial-queue.js';
 import { seqKey, type NodeStore } from './store.js';
 
 interface StoredRecord {
@@ -24,12 +23,18 @@ export interface ServedRequest {
   readonly logIndex: number;
 }
 
+/** Records per synced batch at most. */
+const MAX_GROUP = 512;
+
 export class ServedRecordBook {
   readonly #db;
   readonly #root;
   readonly #site: string;
   readonly #identity: { sign(message: Uint8Array): Uint8Array };
-  readonly #writes = new SerialQueue();
+  /** Records waiting for the next group commit, and the chain head after the last commit. */
+  #pending: { req: ServedRequest; resolve: (r: ServedRecord) => void; reject: (e: unknown) => void }[] = [];
+  #draining = false;
+  #head: { seq: number; digest: string } | undefined | null = null;
 
   constructor(store: NodeStore, site: string, identity: { sign(message: Uint8Array): Uint8Array }) {
     this.#root = store.db;
@@ -38,27 +43,58 @@ export class ServedRecordBook {
     this.#identity = identity;
   }
 
-  /** Appends a signed record of a served request; resolves once it is on disk. */
+  /**
+   * Appends a signed record of a served request; resolves once it is on disk. Records arriving
+   * while a write is in flight are group-committed: chained and signed one by one, written in
+   * one synced batch (one fsync for the group), so a busy node is not bound by fsyncs per second.
+   */
   record(req: ServedRequest): Promise<ServedRecord> {
-    return this.#writes.run(async () => {
-      const last = await this.#last();
-      const record: ServedRecord = {
-        v: 1,
-        seq: last ? last.seq + 1 : 0,
-        site: this.#site,
-        what: req.entry.kind,
-        requester: req.requester,
-        logIndex: req.logIndex,
-        entryHash: Buffer.from(hashLeaf(encodeEntry(req.entry))).toString('hex'),
-        time: Date.now(),
-        prev: last ? last.digest : GENESIS_PREV,
-      };
-      const bytes = encodeServedRecord(record);
-      const signature = this.#identity.sign(servedRecordMessage(bytes));
-      // Through the root database: only it takes `sync`, and a served record must survive a crash.
-      await this.#root.batch([{ type: 'put', sublevel: this.#db, key: seqKey(record.seq), value: { r: new TextDecoder().decode(bytes), s: Buffer.from(signature).toString('hex') } }], { sync: true });
-      return record;
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ req, resolve, reject });
+      if (!this.#draining) void this.#drain();
     });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#pending.length > 0) {
+        const group = this.#pending.splice(0, MAX_GROUP);
+        try {
+          if (this.#head === null) this.#head = await this.#last();
+          let last = this.#head;
+          const records: ServedRecord[] = [];
+          const ops = [];
+          for (const { req } of group) {
+            const record: ServedRecord = {
+              v: 1,
+              seq: last ? last.seq + 1 : 0,
+              site: this.#site,
+              what: req.entry.kind,
+              requester: req.requester,
+              logIndex: req.logIndex,
+              entryHash: Buffer.from(hashLeaf(encodeEntry(req.entry))).toString('hex'),
+              time: Date.now(),
+              prev: last ? last.digest : GENESIS_PREV,
+            };
+            const bytes = encodeServedRecord(record);
+            const signature = this.#identity.sign(servedRecordMessage(bytes));
+            ops.push({ type: 'put' as const, sublevel: this.#db, key: seqKey(record.seq), value: { r: new TextDecoder().decode(bytes), s: Buffer.from(signature).toString('hex') } });
+            records.push(record);
+            last = { seq: record.seq, digest: recordDigest(bytes) };
+          }
+          // Through the root database: only it takes `sync`, and a served record must survive a crash.
+          await this.#root.batch(ops, { sync: true });
+          this.#head = last;
+          group.forEach((g, i) => g.resolve(records[i]!));
+        } catch (err) {
+          this.#head = null; // re-read the head from disk before the next group
+          for (const g of group) g.reject(err);
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
   }
 
   /** Signed records from sequence number `from` on. */

@@ -25,6 +25,8 @@ import { nodeRegistrationEntry } from '../lib/log-entries.js';
 import type { NodeRegistration } from '../lib/registration.js';
 import { TrainingHost, type TrainingCallRecord } from './training.js';
 import { DEFAULT_POLICY, type TrainingPolicy } from './policy.js';
+import { NodeScoring } from './scoring.js';
+import { loadTrustedRegistrars } from '../lib/scoring-protocol.js';
 
 export const VERSION = '0.1.0';
 
@@ -48,6 +50,8 @@ export interface NodeOptions {
   policy?: TrainingPolicy;
   /** Observer of every training call this node answers (transcript tests). */
   onTrainingCall?: (record: TrainingCallRecord) => void;
+  /** Registrar keys trusted to bind enterprise keys (hex); default: `<data>/trusted-registrars` (lib/scoring-protocol.ts). */
+  trustedRegistrars?: string[];
 }
 
 export interface RunningNode {
@@ -117,6 +121,12 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     ...(opts.onTrainingCall ? { onCall: opts.onTrainingCall } : {}),
   });
   addService(server, 'NodeTraining', training.handlers(), opts.transport, log, limiter);
+  const scoring = new NodeScoring({
+    store, site: opts.site, sealingKeys, servedRecords, transport: opts.transport, log,
+    trustedRegistrars: opts.trustedRegistrars ?? loadTrustedRegistrars(opts.dataDir),
+    ...(opts.coordinator !== undefined ? { coordinator: opts.coordinator } : {}),
+  });
+  addService(server, 'NodeScoring', scoring.handlers(), opts.transport, log, limiter);
   addService(server, 'Backup', backupHandlers(() => ({
     role: 'site', site: opts.site, dataDir: opts.dataDir,
     databases: [{ name: 'store', db: store.db }],
@@ -160,6 +170,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       await stopServer(server);
       await alignment.close();
       await training.close();
+      scoring.close();
       await store.close();
       fs.rmSync(infoPath, { force: true });
     },

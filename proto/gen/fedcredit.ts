@@ -13,6 +13,8 @@ import type { BackupRequest as _fedcredit_v1_BackupRequest, BackupRequest__Outpu
 import type { Catalogue as _fedcredit_v1_Catalogue, Catalogue__Output as _fedcredit_v1_Catalogue__Output } from './fedcredit/v1/Catalogue.js';
 import type { CheckpointResponse as _fedcredit_v1_CheckpointResponse, CheckpointResponse__Output as _fedcredit_v1_CheckpointResponse__Output } from './fedcredit/v1/CheckpointResponse.js';
 import type { CommitAlignmentResponse as _fedcredit_v1_CommitAlignmentResponse, CommitAlignmentResponse__Output as _fedcredit_v1_CommitAlignmentResponse__Output } from './fedcredit/v1/CommitAlignmentResponse.js';
+import type { ConsentRecordAck as _fedcredit_v1_ConsentRecordAck, ConsentRecordAck__Output as _fedcredit_v1_ConsentRecordAck__Output } from './fedcredit/v1/ConsentRecordAck.js';
+import type { ConsentRecordSubmission as _fedcredit_v1_ConsentRecordSubmission, ConsentRecordSubmission__Output as _fedcredit_v1_ConsentRecordSubmission__Output } from './fedcredit/v1/ConsentRecordSubmission.js';
 import type { ConsistencyProofRequest as _fedcredit_v1_ConsistencyProofRequest, ConsistencyProofRequest__Output as _fedcredit_v1_ConsistencyProofRequest__Output } from './fedcredit/v1/ConsistencyProofRequest.js';
 import type { CoordinatorClient as _fedcredit_v1_CoordinatorClient, CoordinatorDefinition as _fedcredit_v1_CoordinatorDefinition } from './fedcredit/v1/Coordinator.js';
 import type { DataNodeClient as _fedcredit_v1_DataNodeClient, DataNodeDefinition as _fedcredit_v1_DataNodeDefinition } from './fedcredit/v1/DataNode.js';
@@ -28,7 +30,9 @@ import type { GetCheckpointRequest as _fedcredit_v1_GetCheckpointRequest, GetChe
 import type { GetEntriesRequest as _fedcredit_v1_GetEntriesRequest, GetEntriesRequest__Output as _fedcredit_v1_GetEntriesRequest__Output } from './fedcredit/v1/GetEntriesRequest.js';
 import type { GetLogInfoRequest as _fedcredit_v1_GetLogInfoRequest, GetLogInfoRequest__Output as _fedcredit_v1_GetLogInfoRequest__Output } from './fedcredit/v1/GetLogInfoRequest.js';
 import type { GetModelRequest as _fedcredit_v1_GetModelRequest, GetModelRequest__Output as _fedcredit_v1_GetModelRequest__Output } from './fedcredit/v1/GetModelRequest.js';
+import type { GetReceiptRequest as _fedcredit_v1_GetReceiptRequest, GetReceiptRequest__Output as _fedcredit_v1_GetReceiptRequest__Output } from './fedcredit/v1/GetReceiptRequest.js';
 import type { GetRecordCountsRequest as _fedcredit_v1_GetRecordCountsRequest, GetRecordCountsRequest__Output as _fedcredit_v1_GetRecordCountsRequest__Output } from './fedcredit/v1/GetRecordCountsRequest.js';
+import type { GetScoringStatsRequest as _fedcredit_v1_GetScoringStatsRequest, GetScoringStatsRequest__Output as _fedcredit_v1_GetScoringStatsRequest__Output } from './fedcredit/v1/GetScoringStatsRequest.js';
 import type { GetServedRecordsRequest as _fedcredit_v1_GetServedRecordsRequest, GetServedRecordsRequest__Output as _fedcredit_v1_GetServedRecordsRequest__Output } from './fedcredit/v1/GetServedRecordsRequest.js';
 import type { GetWitnessStatusRequest as _fedcredit_v1_GetWitnessStatusRequest, GetWitnessStatusRequest__Output as _fedcredit_v1_GetWitnessStatusRequest__Output } from './fedcredit/v1/GetWitnessStatusRequest.js';
 import type { GradientRequest as _fedcredit_v1_GradientRequest, GradientRequest__Output as _fedcredit_v1_GradientRequest__Output } from './fedcredit/v1/GradientRequest.js';
@@ -52,6 +56,7 @@ import type { ModelList as _fedcredit_v1_ModelList, ModelList__Output as _fedcre
 import type { NodeAlignmentClient as _fedcredit_v1_NodeAlignmentClient, NodeAlignmentDefinition as _fedcredit_v1_NodeAlignmentDefinition } from './fedcredit/v1/NodeAlignment.js';
 import type { NodeAuditClient as _fedcredit_v1_NodeAuditClient, NodeAuditDefinition as _fedcredit_v1_NodeAuditDefinition } from './fedcredit/v1/NodeAudit.js';
 import type { NodeList as _fedcredit_v1_NodeList, NodeList__Output as _fedcredit_v1_NodeList__Output } from './fedcredit/v1/NodeList.js';
+import type { NodeScoringClient as _fedcredit_v1_NodeScoringClient, NodeScoringDefinition as _fedcredit_v1_NodeScoringDefinition } from './fedcredit/v1/NodeScoring.js';
 import type { NodeStatus as _fedcredit_v1_NodeStatus, NodeStatus__Output as _fedcredit_v1_NodeStatus__Output } from './fedcredit/v1/NodeStatus.js';
 import type { NodeTrainingClient as _fedcredit_v1_NodeTrainingClient, NodeTrainingDefinition as _fedcredit_v1_NodeTrainingDefinition } from './fedcredit/v1/NodeTraining.js';
 import type { PeerKeys as _fedcredit_v1_PeerKeys, PeerKeys__Output as _fedcredit_v1_PeerKeys__Output } from './fedcredit/v1/PeerKeys.js';
@@ -59,17 +64,27 @@ import type { ProofResponse as _fedcredit_v1_ProofResponse, ProofResponse__Outpu
 import type { PsiEnvelope as _fedcredit_v1_PsiEnvelope, PsiEnvelope__Output as _fedcredit_v1_PsiEnvelope__Output } from './fedcredit/v1/PsiEnvelope.js';
 import type { RecordCount as _fedcredit_v1_RecordCount, RecordCount__Output as _fedcredit_v1_RecordCount__Output } from './fedcredit/v1/RecordCount.js';
 import type { RecordCounts as _fedcredit_v1_RecordCounts, RecordCounts__Output as _fedcredit_v1_RecordCounts__Output } from './fedcredit/v1/RecordCounts.js';
+import type { RefusalCount as _fedcredit_v1_RefusalCount, RefusalCount__Output as _fedcredit_v1_RefusalCount__Output } from './fedcredit/v1/RefusalCount.js';
 import type { RegisterNodeRequest as _fedcredit_v1_RegisterNodeRequest, RegisterNodeRequest__Output as _fedcredit_v1_RegisterNodeRequest__Output } from './fedcredit/v1/RegisterNodeRequest.js';
 import type { RegisterNodeResponse as _fedcredit_v1_RegisterNodeResponse, RegisterNodeResponse__Output as _fedcredit_v1_RegisterNodeResponse__Output } from './fedcredit/v1/RegisterNodeResponse.js';
 import type { RelayAck as _fedcredit_v1_RelayAck, RelayAck__Output as _fedcredit_v1_RelayAck__Output } from './fedcredit/v1/RelayAck.js';
+import type { RequesterSealingKey as _fedcredit_v1_RequesterSealingKey, RequesterSealingKey__Output as _fedcredit_v1_RequesterSealingKey__Output } from './fedcredit/v1/RequesterSealingKey.js';
 import type { ResidualRequest as _fedcredit_v1_ResidualRequest, ResidualRequest__Output as _fedcredit_v1_ResidualRequest__Output } from './fedcredit/v1/ResidualRequest.js';
 import type { ResidualResponse as _fedcredit_v1_ResidualResponse, ResidualResponse__Output as _fedcredit_v1_ResidualResponse__Output } from './fedcredit/v1/ResidualResponse.js';
 import type { RowProblem as _fedcredit_v1_RowProblem, RowProblem__Output as _fedcredit_v1_RowProblem__Output } from './fedcredit/v1/RowProblem.js';
 import type { RunAlignmentRequest as _fedcredit_v1_RunAlignmentRequest, RunAlignmentRequest__Output as _fedcredit_v1_RunAlignmentRequest__Output } from './fedcredit/v1/RunAlignmentRequest.js';
 import type { RunTrainingRequest as _fedcredit_v1_RunTrainingRequest, RunTrainingRequest__Output as _fedcredit_v1_RunTrainingRequest__Output } from './fedcredit/v1/RunTrainingRequest.js';
+import type { ScoreReceipt as _fedcredit_v1_ScoreReceipt, ScoreReceipt__Output as _fedcredit_v1_ScoreReceipt__Output } from './fedcredit/v1/ScoreReceipt.js';
+import type { ScoreRequest as _fedcredit_v1_ScoreRequest, ScoreRequest__Output as _fedcredit_v1_ScoreRequest__Output } from './fedcredit/v1/ScoreRequest.js';
+import type { ScoreResponse as _fedcredit_v1_ScoreResponse, ScoreResponse__Output as _fedcredit_v1_ScoreResponse__Output } from './fedcredit/v1/ScoreResponse.js';
+import type { ScoringClient as _fedcredit_v1_ScoringClient, ScoringDefinition as _fedcredit_v1_ScoringDefinition } from './fedcredit/v1/Scoring.js';
+import type { ScoringStats as _fedcredit_v1_ScoringStats, ScoringStats__Output as _fedcredit_v1_ScoringStats__Output } from './fedcredit/v1/ScoringStats.js';
 import type { SealedPayload as _fedcredit_v1_SealedPayload, SealedPayload__Output as _fedcredit_v1_SealedPayload__Output } from './fedcredit/v1/SealedPayload.js';
 import type { ServedRecord as _fedcredit_v1_ServedRecord, ServedRecord__Output as _fedcredit_v1_ServedRecord__Output } from './fedcredit/v1/ServedRecord.js';
 import type { ServedRecordsResponse as _fedcredit_v1_ServedRecordsResponse, ServedRecordsResponse__Output as _fedcredit_v1_ServedRecordsResponse__Output } from './fedcredit/v1/ServedRecordsResponse.js';
+import type { ShareRequest as _fedcredit_v1_ShareRequest, ShareRequest__Output as _fedcredit_v1_ShareRequest__Output } from './fedcredit/v1/ShareRequest.js';
+import type { ShareResponse as _fedcredit_v1_ShareResponse, ShareResponse__Output as _fedcredit_v1_ShareResponse__Output } from './fedcredit/v1/ShareResponse.js';
+import type { SiteAnswer as _fedcredit_v1_SiteAnswer, SiteAnswer__Output as _fedcredit_v1_SiteAnswer__Output } from './fedcredit/v1/SiteAnswer.js';
 import type { SiteSetSize as _fedcredit_v1_SiteSetSize, SiteSetSize__Output as _fedcredit_v1_SiteSetSize__Output } from './fedcredit/v1/SiteSetSize.js';
 import type { StartTrainingRequest as _fedcredit_v1_StartTrainingRequest, StartTrainingRequest__Output as _fedcredit_v1_StartTrainingRequest__Output } from './fedcredit/v1/StartTrainingRequest.js';
 import type { StartTrainingResponse as _fedcredit_v1_StartTrainingResponse, StartTrainingResponse__Output as _fedcredit_v1_StartTrainingResponse__Output } from './fedcredit/v1/StartTrainingResponse.js';
@@ -105,6 +120,8 @@ export interface ProtoGrpcType {
       Catalogue: MessageTypeDefinition<_fedcredit_v1_Catalogue, _fedcredit_v1_Catalogue__Output>
       CheckpointResponse: MessageTypeDefinition<_fedcredit_v1_CheckpointResponse, _fedcredit_v1_CheckpointResponse__Output>
       CommitAlignmentResponse: MessageTypeDefinition<_fedcredit_v1_CommitAlignmentResponse, _fedcredit_v1_CommitAlignmentResponse__Output>
+      ConsentRecordAck: MessageTypeDefinition<_fedcredit_v1_ConsentRecordAck, _fedcredit_v1_ConsentRecordAck__Output>
+      ConsentRecordSubmission: MessageTypeDefinition<_fedcredit_v1_ConsentRecordSubmission, _fedcredit_v1_ConsentRecordSubmission__Output>
       ConsistencyProofRequest: MessageTypeDefinition<_fedcredit_v1_ConsistencyProofRequest, _fedcredit_v1_ConsistencyProofRequest__Output>
       Coordinator: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_CoordinatorClient> & { service: _fedcredit_v1_CoordinatorDefinition }
       DataNode: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_DataNodeClient> & { service: _fedcredit_v1_DataNodeDefinition }
@@ -120,7 +137,9 @@ export interface ProtoGrpcType {
       GetEntriesRequest: MessageTypeDefinition<_fedcredit_v1_GetEntriesRequest, _fedcredit_v1_GetEntriesRequest__Output>
       GetLogInfoRequest: MessageTypeDefinition<_fedcredit_v1_GetLogInfoRequest, _fedcredit_v1_GetLogInfoRequest__Output>
       GetModelRequest: MessageTypeDefinition<_fedcredit_v1_GetModelRequest, _fedcredit_v1_GetModelRequest__Output>
+      GetReceiptRequest: MessageTypeDefinition<_fedcredit_v1_GetReceiptRequest, _fedcredit_v1_GetReceiptRequest__Output>
       GetRecordCountsRequest: MessageTypeDefinition<_fedcredit_v1_GetRecordCountsRequest, _fedcredit_v1_GetRecordCountsRequest__Output>
+      GetScoringStatsRequest: MessageTypeDefinition<_fedcredit_v1_GetScoringStatsRequest, _fedcredit_v1_GetScoringStatsRequest__Output>
       GetServedRecordsRequest: MessageTypeDefinition<_fedcredit_v1_GetServedRecordsRequest, _fedcredit_v1_GetServedRecordsRequest__Output>
       GetWitnessStatusRequest: MessageTypeDefinition<_fedcredit_v1_GetWitnessStatusRequest, _fedcredit_v1_GetWitnessStatusRequest__Output>
       GradientRequest: MessageTypeDefinition<_fedcredit_v1_GradientRequest, _fedcredit_v1_GradientRequest__Output>
@@ -144,6 +163,7 @@ export interface ProtoGrpcType {
       NodeAlignment: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeAlignmentClient> & { service: _fedcredit_v1_NodeAlignmentDefinition }
       NodeAudit: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeAuditClient> & { service: _fedcredit_v1_NodeAuditDefinition }
       NodeList: MessageTypeDefinition<_fedcredit_v1_NodeList, _fedcredit_v1_NodeList__Output>
+      NodeScoring: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeScoringClient> & { service: _fedcredit_v1_NodeScoringDefinition }
       NodeStatus: MessageTypeDefinition<_fedcredit_v1_NodeStatus, _fedcredit_v1_NodeStatus__Output>
       NodeTraining: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeTrainingClient> & { service: _fedcredit_v1_NodeTrainingDefinition }
       PeerKeys: MessageTypeDefinition<_fedcredit_v1_PeerKeys, _fedcredit_v1_PeerKeys__Output>
@@ -151,17 +171,27 @@ export interface ProtoGrpcType {
       PsiEnvelope: MessageTypeDefinition<_fedcredit_v1_PsiEnvelope, _fedcredit_v1_PsiEnvelope__Output>
       RecordCount: MessageTypeDefinition<_fedcredit_v1_RecordCount, _fedcredit_v1_RecordCount__Output>
       RecordCounts: MessageTypeDefinition<_fedcredit_v1_RecordCounts, _fedcredit_v1_RecordCounts__Output>
+      RefusalCount: MessageTypeDefinition<_fedcredit_v1_RefusalCount, _fedcredit_v1_RefusalCount__Output>
       RegisterNodeRequest: MessageTypeDefinition<_fedcredit_v1_RegisterNodeRequest, _fedcredit_v1_RegisterNodeRequest__Output>
       RegisterNodeResponse: MessageTypeDefinition<_fedcredit_v1_RegisterNodeResponse, _fedcredit_v1_RegisterNodeResponse__Output>
       RelayAck: MessageTypeDefinition<_fedcredit_v1_RelayAck, _fedcredit_v1_RelayAck__Output>
+      RequesterSealingKey: MessageTypeDefinition<_fedcredit_v1_RequesterSealingKey, _fedcredit_v1_RequesterSealingKey__Output>
       ResidualRequest: MessageTypeDefinition<_fedcredit_v1_ResidualRequest, _fedcredit_v1_ResidualRequest__Output>
       ResidualResponse: MessageTypeDefinition<_fedcredit_v1_ResidualResponse, _fedcredit_v1_ResidualResponse__Output>
       RowProblem: MessageTypeDefinition<_fedcredit_v1_RowProblem, _fedcredit_v1_RowProblem__Output>
       RunAlignmentRequest: MessageTypeDefinition<_fedcredit_v1_RunAlignmentRequest, _fedcredit_v1_RunAlignmentRequest__Output>
       RunTrainingRequest: MessageTypeDefinition<_fedcredit_v1_RunTrainingRequest, _fedcredit_v1_RunTrainingRequest__Output>
+      ScoreReceipt: MessageTypeDefinition<_fedcredit_v1_ScoreReceipt, _fedcredit_v1_ScoreReceipt__Output>
+      ScoreRequest: MessageTypeDefinition<_fedcredit_v1_ScoreRequest, _fedcredit_v1_ScoreRequest__Output>
+      ScoreResponse: MessageTypeDefinition<_fedcredit_v1_ScoreResponse, _fedcredit_v1_ScoreResponse__Output>
+      Scoring: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_ScoringClient> & { service: _fedcredit_v1_ScoringDefinition }
+      ScoringStats: MessageTypeDefinition<_fedcredit_v1_ScoringStats, _fedcredit_v1_ScoringStats__Output>
       SealedPayload: MessageTypeDefinition<_fedcredit_v1_SealedPayload, _fedcredit_v1_SealedPayload__Output>
       ServedRecord: MessageTypeDefinition<_fedcredit_v1_ServedRecord, _fedcredit_v1_ServedRecord__Output>
       ServedRecordsResponse: MessageTypeDefinition<_fedcredit_v1_ServedRecordsResponse, _fedcredit_v1_ServedRecordsResponse__Output>
+      ShareRequest: MessageTypeDefinition<_fedcredit_v1_ShareRequest, _fedcredit_v1_ShareRequest__Output>
+      ShareResponse: MessageTypeDefinition<_fedcredit_v1_ShareResponse, _fedcredit_v1_ShareResponse__Output>
+      SiteAnswer: MessageTypeDefinition<_fedcredit_v1_SiteAnswer, _fedcredit_v1_SiteAnswer__Output>
       SiteSetSize: MessageTypeDefinition<_fedcredit_v1_SiteSetSize, _fedcredit_v1_SiteSetSize__Output>
       StartTrainingRequest: MessageTypeDefinition<_fedcredit_v1_StartTrainingRequest, _fedcredit_v1_StartTrainingRequest__Output>
       StartTrainingResponse: MessageTypeDefinition<_fedcredit_v1_StartTrainingResponse, _fedcredit_v1_StartTrainingResponse__Output>

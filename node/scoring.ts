@@ -1,0 +1,194 @@
+/**
+ * The data node's side of a consented score query (docs/scoring.md). For every ShareRequest
+ * the coordinator sends, the node on its own:
+ *
+ *  1. checks the query's log entry: it reads the coordinator's log up to the entry's index
+ *     itself (node/scoring-log.ts), applying every key binding, revocation and node
+ *     registration it has not seen, and requires the entry bytes it was sent to be the ones
+ *     logged at that index, naming this site and matching the requester's signed query;
+ *  2. verifies the requester's signed query and the consent with its own ledger (its own
+ *     uses count, replay table and revocations), so a revocation is honoured even when the
+ *     coordinator ignores it;
+ *  3. only then evaluates its part of the model on its own feature vector (or answers its
+ *     population baseline when it has no records of the enterprise), adds the pairwise masks
+ *     (lib/secure-aggregation.ts), seals its top reasons to the requester, records the query in
+ *     its signed served-record book (with the log index) and answers.
+ *
+ * A refusal at step 2 is recorded in the served book too (the log entry names this site, and
+ * the book says it was refused and why), and reaches the coordinator as a stable code, which
+ * the coordinator logs as a `refusal` entry. Nothing after step 2 runs for a refused query.
+ */
+import { hashLeaf } from '../crypto/merkle.js';
+import type { X25519KeyPair } from '../crypto/x25519.js';
+import { ConsentLedger, levelLedgerStore } from '../lib/consent-ledger.js';
+import { consumeSignedQuery, parseSignedQuery, type SignedQuery } from '../lib/consent-query.js';
+import { consentRefusalError } from '../lib/consent.js';
+import { FedcreditError, type ErrorCode } from '../lib/errors.js';
+import { unary } from '../lib/grpc.js';
+import { decodeEntry, sitesOf, type LogEntry } from '../lib/log-entries.js';
+import { maskedShare, maskSeed, toWire } from '../lib/secure-aggregation.js';
+import { sealExplanation, sealingKeyValid, TOP_REASONS, type ExplanationReason } from '../lib/scoring-protocol.js';
+import type { Transport } from '../lib/tls.js';
+import type { NodeScoringHandlers } from '../proto/gen/fedcredit/v1/NodeScoring.js';
+import type { ShareRequest__Output } from '../proto/gen/fedcredit/v1/ShareRequest.js';
+import type { ShareResponse } from '../proto/gen/fedcredit/v1/ShareResponse.js';
+import { getSiteModel, partialTerm, type SiteModel } from './model-store.js';
+import { LogFollower } from './scoring-log.js';
+import type { ServedRecordBook } from './served-record.js';
+import type { NodeStore } from './store.js';
+
+export interface NodeScoringOptions {
+  readonly store: NodeStore;
+  readonly site: string;
+  readonly sealingKeys: X25519KeyPair;
+  readonly servedRecords: ServedRecordBook;
+  /** The coordinator whose log the node reads; without one the node cannot score. */
+  readonly coordinator?: string;
+  readonly transport: Transport;
+  readonly trustedRegistrars: readonly string[];
+  readonly log: (line: string) => void;
+}
+
+export class NodeScoring {
+  readonly ledger: ConsentLedger;
+  readonly follower: LogFollower | undefined;
+  readonly #opts: NodeScoringOptions;
+  readonly #models = new Map<string, SiteModel>();
+  readonly #seeds = new Map<string, { key: string; seed: Uint8Array }>();
+  readonly #sealingKeysSeen = new Set<string>();
+  #evaluations = 0;
+  #shares = 0;
+  readonly #refusals = new Map<string, number>();
+
+  constructor(opts: NodeScoringOptions) {
+    this.#opts = opts;
+    this.ledger = ConsentLedger.over(levelLedgerStore(opts.store.consent), { trustedRegistrars: opts.trustedRegistrars });
+    this.follower = opts.coordinator === undefined ? undefined : new LogFollower({
+      coordinator: opts.coordinator, transport: opts.transport, site: opts.site, ledger: this.ledger, log: opts.log,
+    });
+  }
+
+  handlers(): NodeScoringHandlers {
+    return {
+      ComputeShare: unary((req) => this.computeShare(req), this.#opts.log),
+      GetScoringStats: unary(async () => ({
+        evaluations: String(this.#evaluations),
+        shares: String(this.#shares),
+        refusals: [...this.#refusals.entries()].map(([code, count]) => ({ code, count: String(count) })),
+        logEntriesSeen: String(this.follower?.size ?? 0),
+      }), this.#opts.log),
+    };
+  }
+
+  close(): void {
+    this.follower?.close();
+  }
+
+  async computeShare(req: ShareRequest__Output): Promise<ShareResponse> {
+    const { site } = this.#opts;
+    if (!this.follower) throw new FedcreditError('UNAVAILABLE', `node ${site} runs without a coordinator, so it has no log to check queries against`);
+    // 1. The entry: well-formed, about this site, and exactly what the log holds at its index.
+    const entryBytes = new Uint8Array(req.entry);
+    const decoded = decodeEntry(entryBytes);
+    if (!decoded.ok || decoded.entry.kind !== 'query') throw new FedcreditError('BAD_REQUEST', `the query entry is not a query log entry${decoded.ok ? '' : `: ${decoded.reason}`}`);
+    const entry = decoded.entry;
+    const participants = sitesOf(entry);
+    if (!participants.includes(site)) throw new FedcreditError('BAD_REQUEST', `the query entry does not name site ${site}`);
+    if (participants.length < 2 || new Set(participants).size !== participants.length) {
+      throw new FedcreditError('TOO_FEW_SITES', 'a query must name at least two distinct sites: one masked share would reveal a single site\'s term');
+    }
+    if (entry.body['model'] !== req.modelVersion) throw new FedcreditError('BAD_REQUEST', `the query entry names model ${String(entry.body['model'])}, the request ${req.modelVersion.slice(0, 32)}`);
+    const logIndex = Number(req.logIndex);
+    if (!Number.isSafeInteger(logIndex) || logIndex < 0) throw new FedcreditError('BAD_REQUEST', 'log_index is not a valid index');
+    const logged = await this.follower.queryEntryHash(logIndex);
+    if (logged === undefined || logged !== Buffer.from(hashLeaf(entryBytes)).toString('hex')) {
+      throw new FedcreditError('QUERY_NOT_LOGGED', `log entry ${logIndex} is not this query naming ${site}; a node serves only queries it finds in the log`);
+    }
+    const parsed = parseSignedQuery(req.signedQuery);
+    if (!parsed.ok) throw new FedcreditError('BAD_REQUEST', `the signed query does not parse: ${parsed.message}`);
+    const q = parsed.value;
+    const mismatch = entryMismatch(entry, q);
+    if (mismatch) throw new FedcreditError('BAD_REQUEST', `the logged query entry does not match the requester's signed query: ${mismatch}`);
+
+    // 2. The consent and the signed query, with this node's own ledger.
+    const sealingKey = new Uint8Array(req.sealingKey?.publicKey ?? []);
+    if (!this.#sealingKeyOk(q, sealingKey, new Uint8Array(req.sealingKey?.signature ?? []))) {
+      return this.#refuse(entry, logIndex, q, 'CONSENT_WRONG_REQUESTER', 'the sealing key is not signed by the requester the query names');
+    }
+    const verdict = await consumeSignedQuery(this.ledger, req.consent, req.signedQuery, { sites: [site] });
+    if (!verdict.ok) return this.#refuse(entry, logIndex, q, verdict.code, verdict.message, consentRefusalError(verdict));
+
+    // 3. Evaluate, mask, seal, record, answer.
+    const model = await this.#model(req.modelVersion);
+    if (!model) return this.#refuse(entry, logIndex, q, 'MODEL_NOT_FOUND', `site ${site} holds no part of model ${req.modelVersion.slice(0, 32)}`);
+    const seeds = new Map<string, Uint8Array>();
+    for (const peer of participants) {
+      if (peer === site) continue;
+      const seed = this.#seedFor(peer);
+      if (!seed) return this.#refuse(entry, logIndex, q, 'SHARE_MISSING', `site ${peer} has no registration in the log, so no mask can be agreed with it`);
+      seeds.set(peer, seed);
+    }
+    const vector = await this.#opts.store.featureVector(q.subject);
+    let value = model.baseline;
+    let reasons: ExplanationReason[] = [];
+    this.#evaluations++;
+    if (vector) {
+      const term = partialTerm(model, vector);
+      value = term.value;
+      reasons = [...term.contributions.entries()]
+        .filter(([, c]) => c > 0)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, TOP_REASONS)
+        .map(([f], rank) => ({ feature: model.features[f]!, direction: 'increases-risk' as const, rank: rank + 1 }));
+    }
+    const share = maskedShare(value, site, participants, (peer) => seeds.get(peer)!, logIndex, q.queryId);
+    const sealed = sealExplanation(sealingKey, { v: 1, site, queryId: q.queryId, model: model.modelVersion, covered: vector !== undefined, reasons }, q.requester.name, logIndex);
+    await this.#opts.servedRecords.record({ entry, requester: q.requester.name, logIndex });
+    this.#shares++;
+    return { site, maskedShare: toWire(share), covered: vector !== undefined, sealedExplanation: Buffer.from(sealed) };
+  }
+
+  async #refuse(entry: LogEntry, logIndex: number, q: SignedQuery, code: ErrorCode, message: string, error?: FedcreditError): Promise<never> {
+    this.#refusals.set(code, (this.#refusals.get(code) ?? 0) + 1);
+    // The log entry names this site, so the book says what became of it.
+    await this.#opts.servedRecords.record({ entry, requester: `${q.requester.name} (refused: ${code})`, logIndex });
+    throw error ?? new FedcreditError(code, message);
+  }
+
+  #sealingKeyOk(q: SignedQuery, key: Uint8Array, signature: Uint8Array): boolean {
+    const id = `${q.requester.name}\n${q.requester.key}\n${Buffer.from(key).toString('hex')}\n${Buffer.from(signature).toString('hex')}`;
+    if (this.#sealingKeysSeen.has(id)) return true;
+    if (!sealingKeyValid(q.requester.name, q.requester.key, key, signature)) return false;
+    if (this.#sealingKeysSeen.size > 10_000) this.#sealingKeysSeen.clear();
+    this.#sealingKeysSeen.add(id);
+    return true;
+  }
+
+  async #model(version: string): Promise<SiteModel | undefined> {
+    const cached = this.#models.get(version);
+    if (cached) return cached;
+    const model = await getSiteModel(this.#opts.store, version);
+    if (model && model.site === this.#opts.site) this.#models.set(version, model);
+    return model?.site === this.#opts.site ? model : undefined;
+  }
+
+  #seedFor(peer: string): Uint8Array | undefined {
+    const key = this.follower?.peerSealingKey(peer);
+    if (!key) return undefined;
+    const keyHex = Buffer.from(key).toString('hex');
+    const cached = this.#seeds.get(peer);
+    if (cached?.key === keyHex) return cached.seed;
+    const seed = maskSeed(this.#opts.sealingKeys.privateKey, key);
+    this.#seeds.set(peer, { key: keyHex, seed });
+    return seed;
+  }
+}
+
+/** Where the coordinator's logged entry differs from what the requester signed. */
+function entryMismatch(entry: LogEntry, q: SignedQuery): string | undefined {
+  const b = entry.body;
+  const want: Record<string, string> = { queryId: q.queryId, subject: q.subject, consentId: q.consentId, purpose: q.purpose, requester: q.requester.name };
+  for (const [k, v] of Object.entries(want)) if (b[k] !== v) return `${k} is '${String(b[k]).slice(0, 64)}', signed '${v.slice(0, 64)}'`;
+  const outside = sitesOf(entry).filter((s) => !q.sites.includes(s));
+  return outside.length ? `sites ${outside.join(', ')} were not asked by the requester` : undefined;
+}

@@ -1,0 +1,14 @@
+// Original file: proto/fedcredit/v1/scoring.proto
+
+
+export interface SiteAnswer {
+  'site'?: (string);
+  'covered'?: (boolean);
+  'sealedExplanation'?: (Buffer | Uint8Array | string);
+}
+
+export interface SiteAnswer__Output {
+  'site': (string);
+  'covered': (boolean);
+  'sealedExplanation': (Buffer);
+}

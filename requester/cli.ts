@@ -1,0 +1,85 @@
+/**
+ * `fedcredit score` (a requester bank asks for a consented joint score) and `fedcredit
+ * requester keygen` (the bank's query-signing and sealing keys). `fedcredit consent submit`
+ * (consent/cli.ts registers it from here) logs a key binding or a revocation.
+ */
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { emit, runCommand } from '../lib/cli-output.js';
+import { FedcreditError } from '../lib/errors.js';
+import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
+import { loadRequesterKeys } from './keys.js';
+import { ScoringSession, submitConsentRecord } from './client.js';
+
+function keysDir(flags: TransportFlags & { keys?: string }): string {
+  const dir = flags.keys ?? flags.tls ?? process.env['FEDCREDIT_TLS'];
+  if (!dir) throw new FedcreditError('BAD_REQUEST', 'say where the requester keys are: --keys DIR (default: the --tls folder)');
+  return dir;
+}
+
+export function registerScoreCommands(program: Command): void {
+  withTransportOptions(program.command('score'))
+    .description('ask the coordinator for a consented joint score of an enterprise (requester banks)')
+    .requiredOption('--coordinator <host:port>', 'the coordinator')
+    .requiredOption('--enterprise <code>', 'the enterprise\'s 18-character credit code')
+    .requiredOption('--consent <file>', 'the consent the enterprise signed for this bank')
+    .option('--model <version>', 'model version (default: the newest)')
+    .option('--keys <dir>', 'folder of the bank\'s query-signing and sealing keys (default: the --tls folder)')
+    .option('--out <file>', 'write the receipt (log index, inclusion proof, cosigned checkpoint) here')
+    .option('--receipt-wait <ms>', 'how long to wait for a cosigned checkpoint covering the query', '30000')
+    .option('--json', 'print the answer as JSON')
+    .action((flags: TransportFlags & { coordinator: string; enterprise: string; consent: string; model?: string; keys?: string; out?: string; receiptWait: string; json?: boolean }) => runCommand(async () => {
+      const transport = resolveTransport(flags, { expectRole: 'requester' });
+      const session = new ScoringSession(flags.coordinator, transport, loadRequesterKeys(keysDir(flags)));
+      try {
+        const consent = fs.readFileSync(flags.consent, 'utf8').trim();
+        const result = await session.score({ enterprise: flags.enterprise, consent, ...(flags.model ? { model: flags.model } : {}) });
+        const receipt = flags.out ? await session.receipt(result, Number(flags.receiptWait)) : undefined;
+        if (receipt && flags.out) fs.writeFileSync(flags.out, `${JSON.stringify(receipt, null, 2)}\n`);
+        const { entry: _entry, ...shown } = result;
+        emit(Boolean(flags.json), { ...shown, ...(flags.out ? { receipt: flags.out } : {}) }, () => [
+          `${result.enterprise}: ${result.points} points, grade ${result.grade}, warning ${result.warning} (model ${result.model}, query ${result.queryId})`,
+          `  coverage: ${result.coverage.map((c) => `${c.site} ${c.covered ? 'had records' : 'no records (population baseline)'}`).join('; ')}`,
+          ...result.explanations.map((e) => `  ${e.site}: ${e.reasons.length ? e.reasons.map((r) => `${r.feature} (${r.direction})`).join(', ') : e.covered ? 'no risk-increasing factor' : 'no records'}`),
+          `  logged as entry ${result.logIndex}${flags.out ? `; receipt ${flags.out} (check it with \`fedcredit audit receipt ${flags.out}\`)` : ''}`,
+        ].join('\n'));
+      } finally {
+        session.close();
+      }
+    }));
+
+  const requester = program.command('requester').description('a requester bank\'s keys');
+  withTransportOptions(requester.command('keygen'))
+    .description('create (or show) the bank\'s query-signing key and sealing key; prints NAME:KEYHEX for `consent grant --requester`')
+    .option('--keys <dir>', 'folder for the keys (default: the --tls folder)')
+    .option('--name <name>', 'the bank\'s federation name (default: from its certificate)')
+    .option('--json', 'print as JSON')
+    .action((flags: TransportFlags & { keys?: string; name?: string; json?: boolean }) => runCommand(async () => {
+      const dir = keysDir(flags);
+      const keys = loadRequesterKeys(dir);
+      let name = flags.name;
+      if (!name) {
+        try {
+          const t = resolveTransport(flags, { expectRole: 'requester' });
+          if (t.kind === 'tls') name = t.material.identity.name;
+        } catch { /* no certificate: the name must be given */ }
+      }
+      if (!name) throw new FedcreditError('BAD_REQUEST', 'give --name or --tls: consents must name the bank as its certificate does');
+      const key = Buffer.from(keys.identity.publicKey).toString('hex');
+      emit(Boolean(flags.json), { name, key, requester: `${name}:${key}`, sealingKey: Buffer.from(keys.sealing.publicKey).toString('hex'), dir }, () =>
+        `requester ${name}: give the enterprise --requester ${name}:${key}\n  keys in ${dir} (requester-identity.pem, requester-sealing.key)`);
+    }));
+}
+
+/** `fedcredit consent submit FILE --coordinator HOST:PORT`: log a key binding or revocation. */
+export function registerConsentSubmit(consent: Command): void {
+  withTransportOptions(consent.command('submit'))
+    .description('submit a key binding (registrar-signed) or a revocation (enterprise-signed) to the federation\'s log; every node applies it from the log')
+    .argument('<file>', 'binding.json or a revocation file')
+    .requiredOption('--coordinator <host:port>', 'the coordinator')
+    .option('--json', 'print as JSON')
+    .action((file: string, flags: TransportFlags & { coordinator: string; json?: boolean }) => runCommand(async () => {
+      const res = await submitConsentRecord(flags.coordinator, resolveTransport(flags), fs.readFileSync(file, 'utf8').trim());
+      emit(Boolean(flags.json), res, () => (res.isNew ? `logged ${res.kind} as entry ${res.logIndex}` : `the log already holds this ${res.kind}`));
+    }));
+}

@@ -1,0 +1,125 @@
+/**
+ * The requester bank's scoring client: signs each query (lib/consent-query.ts), vouches for its
+ * sealing key, calls the coordinator's Score RPC over one kept-open channel, opens the sealed
+ * explanations, and fetches the receipt once a cosigned checkpoint covers the query's entry.
+ */
+import crypto from 'node:crypto';
+import { scoringClient } from '../lib/clients.js';
+import { encodeSignedQuery, signQuery } from '../lib/consent-query.js';
+import { parseConsent, type ConsentOperation, type ConsentPurpose } from '../lib/consent.js';
+import { call } from '../lib/grpc.js';
+import { openExplanation, signSealingKey, type ScoreReceiptFile, type SiteExplanation } from '../lib/scoring-protocol.js';
+import type { Transport } from '../lib/tls.js';
+import type { ScoringClient } from '../proto/gen/fedcredit/v1/Scoring.js';
+import type { RequesterKeys } from './keys.js';
+
+export interface ScoreResult {
+  readonly queryId: string;
+  readonly enterprise: string;
+  readonly points: number;
+  readonly grade: string;
+  readonly warning: string;
+  readonly probabilityOfDefault: number;
+  readonly model: string;
+  readonly coverage: readonly { readonly site: string; readonly covered: boolean }[];
+  readonly explanations: readonly SiteExplanation[];
+  readonly logIndex: number;
+  /** The exact logged entry bytes. */
+  readonly entry: Uint8Array;
+}
+
+export interface QueryTerms {
+  readonly enterprise: string;
+  /** The consent as the enterprise signed it (file contents). */
+  readonly consent: string;
+  readonly model?: string;
+  /** Default: a fresh random id. */
+  readonly queryId?: string;
+  /** Defaults from the consent: its purpose, its sources; operation 'score'. */
+  readonly purpose?: ConsentPurpose;
+  readonly sites?: readonly string[];
+  readonly operation?: ConsentOperation;
+  /** Default: the consent's id. */
+  readonly consentId?: string;
+}
+
+export class ScoringSession {
+  readonly #client: ScoringClient;
+  readonly #keys: RequesterKeys;
+  readonly #name: string;
+  readonly #sealingSignature: Uint8Array;
+
+  constructor(coordinator: string, transport: Transport, keys: RequesterKeys, name?: string) {
+    this.#client = scoringClient(coordinator, transport);
+    this.#keys = keys;
+    this.#name = name ?? (transport.kind === 'tls' ? transport.material.identity.name : 'requester');
+    this.#sealingSignature = signSealingKey(keys.identity, this.#name, keys.sealing.publicKey);
+  }
+
+  get name(): string {
+    return this.#name;
+  }
+
+  /** The signed query and request for these terms (exported for tests that tamper with them). */
+  request(t: QueryTerms): { queryId: string; consent: string; signedQuery: string; sealingKey: { publicKey: Buffer; signature: Buffer }; modelVersion: string } {
+    const parsed = parseConsent(t.consent);
+    const c = parsed.ok ? parsed.value : undefined;
+    const queryId = t.queryId ?? `q-${crypto.randomUUID()}`;
+    const query = signQuery(this.#keys.identity, this.#name, {
+      queryId,
+      consentId: t.consentId ?? c?.consentId ?? crypto.randomUUID(),
+      subject: t.enterprise,
+      purpose: t.purpose ?? c?.purpose ?? 'credit-assessment',
+      operation: t.operation ?? 'score',
+      sites: t.sites ?? c?.scope.sources ?? ['bank', 'power', 'tax'],
+    });
+    return {
+      queryId, consent: t.consent, signedQuery: encodeSignedQuery(query),
+      sealingKey: { publicKey: Buffer.from(this.#keys.sealing.publicKey), signature: Buffer.from(this.#sealingSignature) },
+      modelVersion: t.model ?? '',
+    };
+  }
+
+  async score(t: QueryTerms, deadlineMs = 30_000): Promise<ScoreResult> {
+    const req = this.request(t);
+    const res = await call(this.#client, this.#client.Score, req, deadlineMs);
+    const logIndex = Number(res.logIndex);
+    const explanations = res.sites.map((s) => openExplanation(this.#keys.sealing.privateKey, new Uint8Array(s.sealedExplanation), s.site, this.#name, logIndex, res.queryId));
+    return {
+      queryId: res.queryId, enterprise: t.enterprise, points: res.points, grade: res.grade, warning: res.warning, probabilityOfDefault: res.probabilityOfDefault,
+      model: res.modelVersion, coverage: res.sites.map((s) => ({ site: s.site, covered: s.covered })), explanations, logIndex, entry: new Uint8Array(res.entry),
+    };
+  }
+
+  /** Waits (up to waitMs) for a cosigned checkpoint covering the query's entry and builds the receipt. */
+  async receipt(result: ScoreResult, waitMs = 30_000): Promise<ScoreReceiptFile> {
+    const r = await call(this.#client, this.#client.GetReceipt, { logIndex: result.logIndex, waitMs }, waitMs + 10_000);
+    return {
+      v: 1, kind: 'fedcredit-score-receipt', queryId: result.queryId, requester: this.#name, enterprise: result.enterprise,
+      answer: { points: result.points, grade: result.grade, warning: result.warning, model: result.model, coverage: result.coverage },
+      logIndex: Number(r.logIndex), entry: Buffer.from(r.entry).toString('base64'), treeSize: Number(r.treeSize),
+      inclusionProof: r.inclusionProof.map((h) => Buffer.from(h).toString('base64')), checkpoint: r.checkpoint,
+    };
+  }
+
+  /** Submits a key binding or revocation record (JSON text) to be logged. */
+  async submitConsentRecord(record: string): Promise<{ kind: string; logIndex: number; isNew: boolean }> {
+    const r = await call(this.#client, this.#client.SubmitConsentRecord, { record });
+    return { kind: r.kind, logIndex: Number(r.logIndex), isNew: r.isNew };
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+}
+
+/** Submits a key binding or revocation as any party allowed to (the coordinator's operator, a requester). */
+export async function submitConsentRecord(coordinator: string, transport: Transport, record: string): Promise<{ kind: string; logIndex: number; isNew: boolean }> {
+  const client = scoringClient(coordinator, transport);
+  try {
+    const r = await call(client, client.SubmitConsentRecord, { record });
+    return { kind: r.kind, logIndex: Number(r.logIndex), isNew: r.isNew };
+  } finally {
+    client.close();
+  }
+}
