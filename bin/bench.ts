@@ -12,6 +12,7 @@ import { benchPsi } from '../bench/psi.js';
 import { benchAudit } from '../bench/audit.js';
 import { benchSim } from '../bench/sim.js';
 import { benchTraining } from '../bench/training.js';
+import { benchScoring } from '../bench/scoring.js';
 
 const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   sim: () => benchSim(),
@@ -20,6 +21,7 @@ const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   ckks: () => benchCkks(),
   psi: () => benchPsi(),
   training: () => benchTraining(),
+  scoring: () => benchScoring(),
 };
 
 const program = new Command()

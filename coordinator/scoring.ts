@@ -49,6 +49,7 @@ import type { ShareResponse__Output } from '../proto/gen/fedcredit/v1/ShareRespo
 
 const SHARE_DEADLINE_MS = 10_000;
 const CACHE_MS = 1_000;
+const NODE_CACHE_MS = 5_000;
 const MAX_RECEIPT_WAIT_MS = 30_000;
 
 /** What the coordinator sees of one query: for transcript tests and metrics. */
@@ -82,6 +83,7 @@ export class ScoringCoordinator {
   readonly #clients = new Map<string, { address: string; client: NodeScoringClient }>();
   #latest: { at: number; model: Promise<ModelMetadata | undefined> } | undefined;
   readonly #modelCache = new Map<string, ModelMetadata>();
+  readonly #nodeCache = new Map<string, { at: number; node: RegisteredNode }>();
 
   private constructor(db: Level<string, string>, opts: ScoringOptions) {
     this.ledgerDb = db;
@@ -163,6 +165,7 @@ export class ScoringCoordinator {
       return res;
     }));
     const failed = outcomes.map((o, i) => ({ o, site: sites[i]! })).filter((x) => x.o.status === 'rejected');
+    for (const f of failed) this.#nodeCache.delete(f.site);
     if (failed.length > 0) {
       // A node's refusal (its own consent check) is passed on with its code; any other failure means a missing share.
       const refusal = failed.map((f) => ({ site: f.site, err: (f.o as PromiseRejectedResult).reason as unknown }))
@@ -180,7 +183,9 @@ export class ScoringCoordinator {
     }
     const shares = outcomes.map((o) => (o as PromiseFulfilledResult<ShareResponse__Output>).value);
     const logit = decodeFixed(sumShares(shares.map((s) => fromWire(s.maskedShare))));
-    const scored = scoreLogit(logit, model.scale);
+    // The bank's Platt recalibration of the joint logit, when the model carries one (coordinator/models.ts).
+    const calibrated = model.calibration ? model.calibration.slope * logit + model.calibration.intercept : logit;
+    const scored = scoreLogit(calibrated, model.scale);
     const response: ScoreResponse = {
       queryId: q.queryId, points: scored.points, grade: scored.grade, warning: scored.warning, probabilityOfDefault: scored.probabilityOfDefault,
       modelVersion: model.modelVersion,
@@ -253,8 +258,16 @@ export class ScoringCoordinator {
   }
 
   async #nodesFor(sites: readonly string[]): Promise<Map<string, RegisteredNode>> {
-    // Read per query (a few point reads): a node that re-registers at a new address is used at once.
-    const found = await Promise.all(sites.map((s) => this.#opts.registry.get(s)));
+    // Cached briefly; dropped for a site whose share failed, so a node that re-registered at a
+    // new address is read again (coordinator/registry.ts keeps the address).
+    const now = Date.now();
+    const found = await Promise.all(sites.map(async (s) => {
+      const cached = this.#nodeCache.get(s);
+      if (cached && now - cached.at < NODE_CACHE_MS) return cached.node;
+      const node = await this.#opts.registry.get(s);
+      if (node) this.#nodeCache.set(s, { at: now, node });
+      return node;
+    }));
     return new Map(found.flatMap((n) => (n ? [[n.site, n] as const] : [])));
   }
 

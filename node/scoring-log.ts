@@ -38,6 +38,8 @@ export class LogFollower {
   readonly #peers = new Map<string, Uint8Array>();
   readonly #queries = new Map<number, string>();
   #inflight: Promise<void> | undefined;
+  /** The highest index any waiting query needs + 1: one fetch serves every query waiting. */
+  #wanted = 0;
 
   constructor(opts: LogFollowerOptions) {
     this.#opts = opts;
@@ -61,8 +63,9 @@ export class LogFollower {
 
   /** Reads and applies entries until entry `index` is included. */
   async syncTo(index: number): Promise<void> {
+    this.#wanted = Math.max(this.#wanted, index + 1);
     while (this.#size <= index) {
-      this.#inflight ??= this.#fetch(index + 1).finally(() => { this.#inflight = undefined; });
+      this.#inflight ??= this.#fetch(this.#wanted).finally(() => { this.#inflight = undefined; });
       await this.#inflight;
     }
   }
