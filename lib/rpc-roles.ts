@@ -110,8 +110,8 @@ export const RPC_ROLES: RpcRoleTable = {
   // Training jobs: started by the coordinator's operator; node steps driven by the coordinator only.
   Training: {
     RunTraining: { operator: 'self' },
-    ListModels: { operator: 'self', auditor: 'any' },
-    GetModel: { operator: 'self', auditor: 'any' },
+    ListModels: { operator: 'self' },
+    GetModel: { operator: 'self' },
   },
   NodeTraining: {
     StartTraining: { coordinator: 'any' },
