@@ -29,6 +29,7 @@ import { formatAuditSummary } from '../auditor/cli.js';
 import { waitForCosignedLatest } from '../auditor/log-client.js';
 import { initFederation } from '../lib/init-cli.js';
 import { partyFolder, partyTransport, type Transport } from '../lib/tls.js';
+import { prepareScoringDemo, runScoringDemo } from '../requester/demo.js';
 
 interface DemoFlags {
   enterprises: number;
@@ -96,7 +97,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
 
     const fed = path.join(out, 'federation');
     const federation = await initFederation({
-      out: fed, sites: [...SITES], auditors: ['auditor-1'],
+      out: fed, sites: [...SITES], auditors: ['auditor-1'], requesters: ['bank-a'],
       ...(lab ? {
         coordinatorHost: lab.hosts.get('coordinator')!.address,
         siteHosts: Object.fromEntries(SITES.map((s) => [s, [lab!.hosts.get(s)!.address]])),
@@ -106,6 +107,8 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     const operator = (party: string): Transport => partyTransport(fed, `${party}-operator`);
     const auditor = partyTransport(fed, 'auditor-1');
 
+    // Scoring: the registrar every party trusts to bind enterprise keys (requester/demo.ts).
+    const registrar = prepareScoringDemo([path.join(out, 'coordinator'), ...SITES.map((s) => path.join(out, `node-${s}`))]);
     const at = placement('coordinator');
     const coordinator = await spawnParty('coordinator', [
       'coordinator', 'serve', '--data', path.join(out, 'coordinator'), ...at.listen, '--checkpoint-interval', '200', '--tls', partyFolder(fed, 'coordinator'),
@@ -140,6 +143,12 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     const audit = await auditVerify({ coordinator: coordinator.address, transport: auditor, stateFile: path.join(out, 'auditor', 'state.json') });
     say(`  transparency log: checkpoint of size ${audit.checkpoint?.size ?? 0} cosigned by all ${SITES.length} nodes; audited`);
 
+    // Consented scoring: grant, score, receipt, refusals (requester/demo.ts).
+    const scoring = await runScoringDemo({
+      out, federation: fed, coordinator: coordinator.address, registrar, sitesDir: dataDir, auditorState: path.join(out, 'auditor', 'state.json'), say,
+      alignmentId: alignment.alignmentId,
+    });
+
     const summary = {
       enterprises: flags.enterprises,
       seed: flags.seed,
@@ -151,6 +160,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       registry: await listNodes(coordinator.address, operator('coordinator')),
       alignment,
       audit,
+      scoring,
       totalSeconds: (performance.now() - started) / 1000,
     };
     emit(Boolean(flags.json), summary, () => `${formatSummary(summary.sites, summary.registry, summary.totalSeconds)}\n\n${formatAlignment(alignment)}\n\nTransparency log, as an auditor sees it (\`fedcredit audit verify\`):\n${formatAuditSummary(audit)}`);
