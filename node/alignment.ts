@@ -109,8 +109,12 @@ export class AlignmentHost {
     if (meta.idFormat === 'any') {
       throw new FedcreditError('BAD_REQUEST', `${this.ctx.site} holds a feature table with free-form ids; PSI aligns credit codes only`);
     }
+    // The label-holding site aligns only the enterprises it can label: an aligned enterprise
+    // the bank could not train on would otherwise have to be dropped later, telling the other
+    // sites which of their aligned enterprises fall outside the bank's labelled population.
     const ids: string[] = [];
-    for await (const key of this.ctx.store.features.keys()) ids.push(key);
+    const source = meta.hasLabels ? this.ctx.store.labels : this.ctx.store.features;
+    for await (const key of source.keys()) ids.push(key);
 
     let settle!: Session['settle'];
     const finished = new Promise<PsiResult>((resolve, reject) => (settle = { resolve, reject }));

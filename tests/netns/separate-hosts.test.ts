@@ -20,6 +20,7 @@ import { partyFolder, partyTransport } from '../../lib/tls.js';
 import { uploadFile } from '../../node/upload.js';
 import { generateFederation } from '../../sim/generate.js';
 import { readGroundTruth } from '../../sim/read.js';
+import { bankLabelled } from '../helpers/bank-labels.js';
 
 const unavailable = netnsUnavailable();
 if (unavailable) console.warn(`SKIPPED separate-hosts tests: ${unavailable}`);
@@ -53,7 +54,8 @@ describe.skipIf(unavailable !== undefined)('federation across network namespaces
     });
     await generateFederation({ enterprises: 500, seed: 'netns', outDir: path.join(dir, 'sites') });
     const rows = readGroundTruth(path.join(dir, 'sites'));
-    intersection = rows.filter((r) => r.inTax && r.inPower && r.inBank).length;
+    const labelled = bankLabelled(path.join(dir, 'sites'));
+    intersection = rows.filter((r) => r.inTax && r.inPower && labelled.has(r.creditCode)).length;
 
     parties.set('coordinator', await spawnParty('coordinator', [
       'coordinator', 'serve', '--data', path.join(dir, 'coordinator'), '--host', lab.hosts.get('coordinator')!.address,
