@@ -183,6 +183,13 @@ export class TrainingCoordinator {
     const bank = labelled[0]!.site;
     const excludedTrain = [...labelled[0]!.excludedTrain];
     const excludedValidation = [...labelled[0]!.excludedValidation];
+    // The bank aligns only enterprises it can label (node/alignment.ts). An alignment with
+    // unlabelled ones (older, or labels recomputed since) is refused rather than trimmed: telling
+    // the passive sites which positions to drop would tell them which of their enterprises the
+    // bank cannot label (e.g. already in default).
+    if (excludedTrain.length + excludedValidation.length > 0) {
+      throw new FedcreditError('BAD_REQUEST', `alignment ${alignment.alignmentId} includes ${excludedTrain.length + excludedValidation.length} enterprises ${bank} cannot label (its labels changed since the alignment ran); run fedcredit align again and train on the new alignment`);
+    }
     const trainSize = checks[0]!.trainSize - excludedTrain.length;
     const validationSize = checks[0]!.validationSize - excludedValidation.length;
     if (trainSize < 1 || validationSize < 1) throw new FedcreditError('BAD_REQUEST', `alignment ${alignment.alignmentId} leaves ${trainSize} training and ${validationSize} validation enterprises the bank can label; align more enterprises`);
