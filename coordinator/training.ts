@@ -169,7 +169,7 @@ export class TrainingCoordinator {
     const jobId = `trn-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     // Every node checks its policy and that it holds the alignment; nothing is stored yet.
     const checks = await Promise.all(ring.map(async (site) => this.#onSite(jobId, site, 'StartTraining', (c) => c.StartTraining, {
-      jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, checkOnly: true,
+      jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, checkOnly: true, plaintext: req.plaintext,
     }, 30_000, { retry: false })));
     const labelled = checks.filter((c) => c.hasLabels);
     if (labelled.length !== 1) {

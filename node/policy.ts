@@ -9,9 +9,12 @@
  *     "coordinators": ["coordinator"],          // certified coordinator names allowed to start jobs
  *     "purposes": ["credit-scoring"],           // purposes this site takes part in
  *     "features": ["revenue_12m", "..."],       // features a job may use (default: all)
- *     "excludeFeatures": ["..."]                // features a job must not use
+ *     "excludeFeatures": ["..."],               // features a job must not use
+ *     "allowPlaintext": false                   // plaintext-mode jobs (benchmarks on test data only)
  *   }
- * Without a file: the federation's coordinator, purpose credit-scoring, all features.
+ * Without a file: the federation's coordinator, purpose credit-scoring, all features, and no
+ * plaintext mode: a plaintext job sends this site's partial terms unencrypted to the bank, so
+ * only a node set up for benchmarks on test data may take part in one.
  */
 import fs from 'node:fs';
 import { FedcreditError } from '../lib/errors.js';
@@ -22,6 +25,8 @@ export interface TrainingPolicy {
   /** Allowed features by name; undefined = every feature in the catalogue. */
   readonly features?: readonly string[];
   readonly excludeFeatures: readonly string[];
+  /** Whether this node takes part in plaintext-mode jobs (benchmarks only; default false). */
+  readonly allowPlaintext: boolean;
   /** Where it came from, for messages. */
   readonly source: string;
 }
@@ -30,10 +35,11 @@ export const DEFAULT_POLICY: TrainingPolicy = {
   coordinators: ['coordinator'],
   purposes: ['credit-scoring'],
   excludeFeatures: [],
+  allowPlaintext: false,
   source: 'the default policy',
 };
 
-const KEYS = new Set(['coordinators', 'purposes', 'features', 'excludeFeatures']);
+const KEYS = new Set(['coordinators', 'purposes', 'features', 'excludeFeatures', 'allowPlaintext']);
 
 export function parsePolicy(text: string, source: string): TrainingPolicy {
   let raw: unknown;
@@ -56,11 +62,14 @@ export function parsePolicy(text: string, source: string): TrainingPolicy {
     return v as string[];
   };
   const features = list('features');
+  const allowPlaintext = obj['allowPlaintext'] ?? false;
+  if (typeof allowPlaintext !== 'boolean') throw new FedcreditError('BAD_REQUEST', `policy ${source}: 'allowPlaintext' must be true or false`);
   return {
     coordinators: list('coordinators') ?? DEFAULT_POLICY.coordinators,
     purposes: list('purposes') ?? DEFAULT_POLICY.purposes,
     ...(features ? { features } : {}),
     excludeFeatures: list('excludeFeatures') ?? [],
+    allowPlaintext,
     source,
   };
 }
@@ -81,13 +90,14 @@ export function loadPolicy(file: string | undefined): TrainingPolicy {
  * job may use. Throws POLICY_REFUSED naming the site and the rule.
  */
 export function checkTrainingPolicy(
-  policy: TrainingPolicy, site: string, job: { coordinator: string; purpose: string }, catalogue: readonly string[],
+  policy: TrainingPolicy, site: string, job: { coordinator: string; purpose: string; plaintext: boolean }, catalogue: readonly string[],
 ): number[] {
   const refuse = (rule: string, what: string): never => {
     throw new FedcreditError('POLICY_REFUSED', `site ${site} refuses the job: ${what} (rule '${rule}' of ${policy.source}); ask ${site}'s operator to change its policy`, { site, rule });
   };
   if (!policy.coordinators.includes(job.coordinator)) refuse('coordinators', `coordinator '${job.coordinator}' is not allowed (allowed: ${policy.coordinators.join(', ')})`);
   if (!policy.purposes.includes(job.purpose)) refuse('purposes', `purpose '${job.purpose}' is not allowed (allowed: ${policy.purposes.join(', ')})`);
+  if (job.plaintext && !policy.allowPlaintext) refuse('allowPlaintext', 'the job asks for plaintext mode, which would send this site\'s partial terms to the bank unencrypted (benchmarks on test data only)');
   if (policy.features) {
     const unknown = policy.features.filter((f) => !catalogue.includes(f));
     if (unknown.length > 0) refuse('features', `it names features this site does not have: ${unknown.join(', ')}`);

@@ -174,7 +174,7 @@ export class TrainingHost {
     const catalogue = (meta.catalogue ?? []).map((f) => f.name);
     if (catalogue.length === 0) throw new FedcreditError('BAD_REQUEST', `site ${site} has no features yet; ingest its exports first`);
     // The local policy decides first; a refusal keeps nothing.
-    const featureIndexes = checkTrainingPolicy(this.ctx.policy, site, { coordinator: caller, purpose: req.purpose }, catalogue);
+    const featureIndexes = checkTrainingPolicy(this.ctx.policy, site, { coordinator: caller, purpose: req.purpose, plaintext: req.plaintext }, catalogue);
     const alignment = await store.alignments.get(req.alignmentId);
     if (!alignment) throw new FedcreditError('NOT_FOUND', `site ${site} holds no alignment '${req.alignmentId.slice(0, 70)}'; run \`fedcredit align\` first`);
     if (req.alignmentDigest && alignment.digest !== req.alignmentDigest) {

@@ -59,6 +59,17 @@ describe('policy', () => {
     expect(coordinator.transparencyLog.store.size).toBe(logSize);
   }, 120_000);
 
+  it('a plaintext-mode job is refused by every node whose policy does not allow it: the coordinator cannot switch encryption off', async () => {
+    const logSize = coordinator.transparencyLog.store.size;
+    const err = await runTraining(s.coordinatorAddress, s.fed.as('coordinator-operator'), { alignmentId, ...PARAMS, plaintext: true })
+      .then(() => undefined, (e: FedcreditError) => e);
+    expect(err?.code).toBe('POLICY_REFUSED');
+    expect(err?.message).toMatch(/site (tax|power|bank) refuses the job: the job asks for plaintext mode.*rule 'allowPlaintext'/);
+    for (const site of SITES) expect(await storedJobs(site)).toBe(0);
+    expect(await coordinator.models.list()).toEqual([]);
+    expect(coordinator.transparencyLog.store.size).toBe(logSize);
+  }, 120_000);
+
   it('a feature subset naming features the site lacks, or excluding all, is refused by that site', async () => {
     await nodes.get('power')!.stop();
     nodes.set('power', await inProcessNode(s, 'power', { policy: parsePolicy('{"features": ["no_such_feature"]}', 'power-policy.json'), onTrainingCall: (r) => seenByNodes.push(r) }));
