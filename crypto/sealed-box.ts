@@ -19,7 +19,7 @@
  */
 import crypto from 'node:crypto';
 import { hashWithDomain, utf8Bytes } from './hash.js';
-import { generateX25519KeyPair, privateKeyObject, publicKeyObject, x25519PublicKey, X25519_KEY_BYTES } from './x25519.js';
+import { generateEphemeralX25519, privateKeyObject, publicKeyObject, uncachedPublicKeyObject, x25519PublicKey, X25519_KEY_BYTES } from './x25519.js';
 
 const VERSION = 0x01;
 const HKDF_INFO = Buffer.from('fedcredit/sealed-box/v1', 'ascii');
@@ -57,10 +57,10 @@ export class SealedBoxError extends Error {
 export function sealToRecipient(recipientPublicKey: Uint8Array, plaintext: Uint8Array, binding: SealedBoxBinding): Uint8Array {
   if (!(plaintext instanceof Uint8Array)) throw new TypeError(`sealed box plaintext must be a Uint8Array, got ${typeof plaintext}`);
   const recipient = publicKeyObject(recipientPublicKey);
-  const ephemeral = generateX25519KeyPair();
+  const ephemeral = generateEphemeralX25519();
   let shared: Buffer;
   try {
-    shared = crypto.diffieHellman({ privateKey: privateKeyObject(ephemeral.privateKey), publicKey: recipient });
+    shared = crypto.diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient });
   } catch (e) {
     throw new RangeError(`cannot seal to this recipient key (${(e as Error).message}): it is a low-order point; get the recipient's real key`);
   }
@@ -98,7 +98,7 @@ export function openSealedBox(recipientPrivateKey: Uint8Array, box: Uint8Array, 
   const ephemeralPublic = box.subarray(1, HEADER_BYTES);
   let shared: Buffer;
   try {
-    shared = crypto.diffieHellman({ privateKey: recipientPrivate, publicKey: publicKeyObject(ephemeralPublic) });
+    shared = crypto.diffieHellman({ privateKey: recipientPrivate, publicKey: uncachedPublicKeyObject(ephemeralPublic) });
   } catch {
     // A low-order ephemeral key gives no secret: nobody honest made this box.
     throw new SealedBoxError('MALFORMED', 'sealed box ephemeral key is a low-order point: the box was forged or corrupted');

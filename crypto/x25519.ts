@@ -15,8 +15,7 @@ import { hashWithDomain } from './hash.js';
 
 export const X25519_KEY_BYTES = 32;
 
-/** DER prefixes for raw X25519 keys in SPKI / PKCS#8 (RFC 8410 §4, §7). */
-const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+/** DER prefix for raw X25519 private keys in PKCS#8 (RFC 8410 §7). */
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 
 const PAIRWISE_SEED_DOMAIN = 'fedcredit/pairwise-seed/v1';
@@ -30,16 +29,22 @@ export interface X25519KeyPair {
 }
 
 export function generateX25519KeyPair(): X25519KeyPair {
-  const { privateKey } = crypto.generateKeyPairSync('x25519');
-  const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
-  const raw = new Uint8Array(pkcs8.subarray(PKCS8_PREFIX.length));
-  return { privateKey: raw, publicKey: x25519PublicKey(raw) };
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('x25519');
+  return { privateKey: jwkBytes(privateKey.export({ format: 'jwk' }).d), publicKey: rawPublicKey(publicKey) };
+}
+
+/**
+ * A fresh key pair as a KeyObject and the raw public key, for one-shot use (a sealed box's
+ * ephemeral key): no round trip of the private key through raw bytes.
+ */
+export function generateEphemeralX25519(): { privateKey: crypto.KeyObject; publicKey: Uint8Array } {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('x25519');
+  return { privateKey, publicKey: rawPublicKey(publicKey) };
 }
 
 /** The public key of a raw private key (RFC 7748 §6.1: X25519(a, 9)). */
 export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
-  const spki = crypto.createPublicKey(privateKeyObject(privateKey)).export({ format: 'der', type: 'spki' });
-  return new Uint8Array(spki.subarray(SPKI_PREFIX.length));
+  return rawPublicKey(crypto.createPublicKey(privateKeyObject(privateKey)));
 }
 
 /**
@@ -87,14 +92,57 @@ export function pairwiseSeed(myPrivateKey: Uint8Array, peerPublicKey: Uint8Array
   return new Uint8Array(crypto.hkdfSync('sha256', shared, salt, info, PAIRWISE_SEED_BYTES));
 }
 
-export function privateKeyObject(privateKey: Uint8Array): crypto.KeyObject {
-  requireKeyBytes(privateKey, 'X25519 private key');
-  return crypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, privateKey]), format: 'der', type: 'pkcs8' });
+/**
+ * KeyObjects for raw keys, cached. OpenSSL 3's DER decoder makes an import cost 0.1-0.5 ms
+ * here, more than the X25519 itself, and a party uses few keys many times (its own sealing key,
+ * its peers', a requester's). Public keys are imported through JWK, several times cheaper than
+ * DER. Each cache is cleared when full rather than evicting one by one: a refill is one import.
+ */
+const KEY_CACHE_LIMIT = 1024;
+const privateKeys = new Map<string, crypto.KeyObject>();
+const publicKeys = new Map<string, crypto.KeyObject>();
+
+function cached(cache: Map<string, crypto.KeyObject>, id: string, make: () => crypto.KeyObject): crypto.KeyObject {
+  const hit = cache.get(id);
+  if (hit) return hit;
+  const key = make();
+  if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
+  cache.set(id, key);
+  return key;
 }
 
+export function privateKeyObject(privateKey: Uint8Array): crypto.KeyObject {
+  requireKeyBytes(privateKey, 'X25519 private key');
+  // Keyed by a hash, so the cache's keys are not copies of the secrets.
+  const id = crypto.createHash('sha256').update(privateKey).digest('base64');
+  return cached(privateKeys, id, () => crypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, privateKey]), format: 'der', type: 'pkcs8' }));
+}
+
+/** A peer's public key as a KeyObject, cached (see above). */
 export function publicKeyObject(publicKey: Uint8Array): crypto.KeyObject {
   requireKeyBytes(publicKey, 'X25519 public key');
-  return crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+  const x = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64url');
+  return cached(publicKeys, x, () => importPublicKey(x));
+}
+
+/** A public key seen once (e.g. a box's ephemeral key): imported, not cached. */
+export function uncachedPublicKeyObject(publicKey: Uint8Array): crypto.KeyObject {
+  requireKeyBytes(publicKey, 'X25519 public key');
+  return importPublicKey(Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64url'));
+}
+
+function importPublicKey(x: string): crypto.KeyObject {
+  return crypto.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' });
+}
+
+function rawPublicKey(key: crypto.KeyObject): Uint8Array {
+  return jwkBytes(key.export({ format: 'jwk' }).x);
+}
+
+function jwkBytes(field: string | undefined): Uint8Array {
+  const raw = new Uint8Array(Buffer.from(field ?? '', 'base64url'));
+  if (raw.length !== X25519_KEY_BYTES) throw new Error(`X25519 key export gave ${raw.length} bytes, expected ${X25519_KEY_BYTES}`);
+  return raw;
 }
 
 function requireKeyBytes(key: Uint8Array, what: string): void {
