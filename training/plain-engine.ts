@@ -14,7 +14,9 @@ function toBytes(values: Float64Array): Uint8Array {
 
 function fromBytes(bytes: Uint8Array, what: string): Float64Array {
   if (bytes.length % 8 !== 0) throw new RangeError(`${what}: ${bytes.length} bytes is not a whole number of residues`);
-  return new Float64Array(bytes.slice().buffer);
+  // A copy into a buffer of its own: a Buffer from gRPC is a view into a larger pool, and
+  // Buffer#slice does not copy.
+  return new Float64Array(new Uint8Array(bytes).buffer);
 }
 
 export class PlainEngine implements HeEngine {
