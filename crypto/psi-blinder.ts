@@ -134,6 +134,20 @@ function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
+/**
+ * A chunk that failed in a worker, said in terms of the PSI call. A worker that dies (killed,
+ * out of memory, process.exit in a dependency) rejects its chunk through Piscina; this names
+ * which call and chunk it was, so that a failed alignment says why instead of just stopping.
+ */
+function blinderFailure(op: PsiWorkerTask['op'], index: number, count: number, cause: unknown): Error {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  const died = /exited|terminated|out of memory/i.test(why) ? 'a PSI worker thread died: ' : '';
+  // A refusal of the input itself (a low-order point) keeps its type, so callers can tell it
+  // from an infrastructure failure.
+  const Kind = cause instanceof RangeError ? RangeError : Error;
+  return new Kind(`PSI blinder: ${op} chunk ${index + 1} of ${count} failed: ${died}${why}`, { cause });
+}
+
 /** What both blinders share: cutting work into chunk-sized tasks; subclasses decide where tasks run. */
 abstract class ChunkedBlinder implements PsiBlinder {
   abstract readonly mode: PsiBlinder['mode'];
@@ -200,14 +214,23 @@ class PoolBlinder extends ChunkedBlinder {
   }
 
   protected async run(tasks: readonly PsiWorkerTask[], total: number): Promise<Uint8Array> {
-    const parts = await Promise.all(
-      tasks.map((task) => {
-        if (task.op === 'random-points') return this.pool.run(task);
-        const data = task.op === 'blind' ? task.points : task.ids;
-        return this.pool.run(task, { transferList: [data.buffer as ArrayBuffer] });
-      }),
-    );
-    return concat(parts, total);
+    // One failed chunk fails the whole call; the rest of its chunks are withdrawn from the
+    // queue (and any still running are stopped) instead of burning the shared pool for minutes
+    // before the caller hears about it.
+    const abort = new AbortController();
+    const chunks = tasks.map((task, i) => {
+      const options =
+        task.op === 'random-points'
+          ? { signal: abort.signal }
+          : { signal: abort.signal, transferList: [(task.op === 'blind' ? task.points : task.ids).buffer as ArrayBuffer] };
+      return this.pool.run(task, options).catch((cause: unknown) => {
+        if (abort.signal.aborted) throw cause;
+        abort.abort();
+        throw blinderFailure(task.op, i, tasks.length, cause);
+      });
+    });
+    // Promise.all subscribes to every chunk, so the later rejections of aborted chunks are handled.
+    return concat(await Promise.all(chunks), total);
   }
 
   close(): Promise<void> {

@@ -105,12 +105,23 @@ export async function runPsiStep(state: PsiState): Promise<PsiStepOutput | undef
   for (const step of STEPS[state.role]) {
     if (state.done.has(step.name) || !step.needs.every((k) => state.received.has(k))) continue;
     state.done.add(step.name);
-    return step.run(
-      state,
-      step.needs.map((k) => state.received.get(k)!),
-    );
+    try {
+      return await step.run(
+        state,
+        step.needs.map((k) => state.received.get(k)!),
+      );
+    } catch (error) {
+      throw inStep(step.name, error);
+    }
   }
   return undefined;
+}
+
+/** The same failure, saying which step it ended; protocol errors keep their code, RangeErrors their type. */
+function inStep(name: string, error: unknown): Error {
+  const message = `step '${name}' failed: ${error instanceof Error ? error.message : String(error)}`;
+  if (error instanceof PsiProtocolError) return new PsiProtocolError(error.code, message, { cause: error });
+  return new (error instanceof RangeError ? RangeError : Error)(message, { cause: error });
 }
 
 /**

@@ -278,7 +278,15 @@ export class PsiParty {
   async #advance(): Promise<PsiMessage[]> {
     const out: PsiMessage[] = [];
     for (;;) {
-      const step = await runPsiStep(this.#state);
+      let step: Awaited<ReturnType<typeof runPsiStep>>;
+      try {
+        step = await runPsiStep(this.#state);
+      } catch (error) {
+        // Say whose step it was: in a three-party run the first failure is what the caller sees.
+        const message = `PsiParty(${this.site}, ${this.role}): ${error instanceof Error ? error.message : String(error)}`;
+        if (error instanceof PsiProtocolError) throw new PsiProtocolError(error.code, message, { cause: error });
+        throw new (error instanceof RangeError ? RangeError : Error)(message, { cause: error });
+      }
       if (step === undefined) break;
       for (const { kind, payload } of step.send) {
         for (const toRole of PSI_ROUTES[kind].to) {

@@ -85,3 +85,33 @@ describe.skipIf(built.url === undefined)(`worker pool (${built.reason})`, () => 
     expect(new Set(run.results.get('tax')!.intersection)).toEqual(plainIntersection(sets.bank, sets.tax, sets.power));
   });
 });
+
+describe('a worker thread that dies', () => {
+  const dying = new URL('./fixtures/dying-psi-worker.mjs', import.meta.url);
+
+  it('fails the blinding call with an error that says so, not a hang', async () => {
+    const blinder = createPsiBlinder({ threads: 2, chunkSize: 4, workerUrl: dying });
+    try {
+      const points = new Uint8Array(40 * 32);
+      await expect(blinder.blind(keys.subarray(0, 32), points)).rejects.toThrow(
+        /^PSI blinder: blind chunk \d+ of 10 failed: a PSI worker thread died: .*exited with code: 7/,
+      );
+      // The pool replaces the dead worker; the next call fails the same way rather than waiting.
+      await expect(blinder.blind(keys.subarray(0, 32), points)).rejects.toThrow(/worker thread died/);
+    } finally {
+      await blinder.close();
+    }
+  });
+
+  it('fails a whole three-party run mid-protocol, naming the party and its step', async () => {
+    const blinder = createPsiBlinder({ threads: 2, chunkSize: 4, workerUrl: dying });
+    try {
+      const sets = { bank: ids.slice(0, 30), tax: ids.slice(10, 45), power: ids.slice(5, 25) };
+      await expect(runSets(sets, { blinder })).rejects.toThrow(
+        /^PsiParty\((bank|tax|power), \w+\): step '[\w-]+' failed: PSI blinder: blind chunk \d+ of \d+ failed: a PSI worker thread died/,
+      );
+    } finally {
+      await blinder.close();
+    }
+  });
+});
