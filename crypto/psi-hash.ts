@@ -17,8 +17,7 @@
  * affine chord formula, the cofactor (h = 8) is cleared with three x-only doublings
  * (RFC 7748 §5 ladder step), and one batched inversion serves a whole chunk.
  */
-import { hash_to_field } from '@noble/curves/abstract/hash-to-curve.js';
-import { sha512 } from '@noble/hashes/sha2.js';
+import crypto from 'node:crypto';
 
 /** RFC 9380 §3.1: tag = application, version, suite. Changing it changes every blinded value. */
 export const PSI_HASH_DST = 'FEDCREDIT-PSI-V01-CS02-with-curve25519_XMD:SHA-512_ELL2_RO_';
@@ -134,15 +133,46 @@ export function hashToCurve25519(msg: Uint8Array, dst: string | Uint8Array = PSI
 }
 
 function hashToProjective(msg: Uint8Array, dst: string | Uint8Array): Projective {
-  // RFC 9380 §5.2 with L = 48 (k = 128), count = 2 for the RO construction (§3).
-  const [[u0], [u1]] = hash_to_field(msg, 2, { DST: dst, p: P, m: 1, k: 128, expand: 'xmd', hash: sha512 }) as [
-    [bigint],
-    [bigint],
-  ];
+  const [u0, u1] = hashToFieldPair(msg, dst);
   const sum = addMapped(mapToCurveElligator2(u0), mapToCurveElligator2(u1));
   // clear_cofactor: h_eff = 8 (RFC 9380 §8.5), three doublings.
   return double(double(double(sum)));
 }
+
+/** DST_prime = DST || I2OSP(len(DST), 1) (RFC 9380 §5.3.1, §5.3.3 for a DST over 255 bytes). */
+const dstPrimeCache = new Map<string, Buffer>();
+function dstPrime(dst: string | Uint8Array): Buffer {
+  const cached = typeof dst === 'string' ? dstPrimeCache.get(dst) : undefined;
+  if (cached !== undefined) return cached;
+  let tag = typeof dst === 'string' ? Buffer.from(dst, 'utf8') : Buffer.from(dst);
+  if (tag.length > 255) tag = crypto.createHash('sha512').update('H2C-OVERSIZE-DST-').update(tag).digest();
+  const prime = Buffer.concat([tag, Buffer.from([tag.length])]);
+  if (typeof dst === 'string' && dstPrimeCache.size < 8) dstPrimeCache.set(dst, prime);
+  return prime;
+}
+
+const Z_PAD = Buffer.alloc(128); // s_in_bytes of SHA-512
+const LEN_AND_ZERO = Buffer.from([0, 96, 0]); // I2OSP(96, 2) || I2OSP(0, 1)
+
+/**
+ * hash_to_field(msg, 2) for p = 2^255 - 19, m = 1, L = 48 (k = 128): RFC 9380 §5.2 over
+ * expand_message_xmd with SHA-512 (§5.3.1), len_in_bytes = 96, so ell = 2. SHA-512 is
+ * node:crypto's (OpenSSL), not a JS one: the JS hash was a quarter of the hashing cost. Checked
+ * against the RFC's suite vectors in tests/psi/curve.test.ts.
+ */
+function hashToFieldPair(msg: Uint8Array, dst: string | Uint8Array): [bigint, bigint] {
+  const prime = dstPrime(dst);
+  const b0 = crypto.createHash('sha512').update(Z_PAD).update(msg).update(LEN_AND_ZERO).update(prime).digest();
+  const b1 = crypto.createHash('sha512').update(b0).update(ONE).update(prime).digest();
+  for (let i = 0; i < 64; i++) b0[i]! ^= b1[i]!;
+  const b2 = crypto.createHash('sha512').update(b0).update(TWO).update(prime).digest();
+  // uniform_bytes = b1 || b2; u0 = bytes 0..47, u1 = bytes 48..95, big-endian, mod p.
+  const u0 = BigInt(`0x${b1.toString('hex', 0, 48)}`) % P;
+  const u1 = BigInt(`0x${b1.toString('hex', 48, 64)}${b2.toString('hex', 0, 32)}`) % P;
+  return [u0, u1];
+}
+const ONE = Buffer.from([1]);
+const TWO = Buffer.from([2]);
 
 /** RFC 9380 Appendix G.2.1, map_to_curve_elligator2_curve25519, step by step. */
 function mapToCurveElligator2(u: bigint): MappedPoint {
