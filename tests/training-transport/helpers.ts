@@ -4,31 +4,22 @@
  * exports ingested and the sites aligned.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { runAlignment } from '../../coordinator/alignment-client.js';
 import { startCoordinator, type CoordinatorOptions, type RunningCoordinator } from '../../coordinator/server.js';
 import { RECORD_KINDS, type Site } from '../../lib/site-schema.js';
-import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
+import { freePort, spawnCoordinator as spawnCoordinatorProcess, spawnNode as spawnNodeProcess } from '../../lib/party-processes.js';
+import type { SpawnedParty } from '../../lib/spawn-party.js';
 import { startNode, type NodeOptions, type RunningNode } from '../../node/server.js';
 import { uploadFile } from '../../node/upload.js';
 import { generateFederation } from '../../sim/generate.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 
+export { freePort };
+
 export const SITES: Site[] = ['tax', 'power', 'bank'];
 const FILES: Record<Site, (keyof typeof RECORD_KINDS)[]> = { tax: ['tax_rating', 'vat_filing'], power: ['power_bill'], bank: ['loan', 'repayment'] };
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 export interface Setup {
   dir: string;
@@ -47,16 +38,11 @@ export async function makeSetup(prefix: string, enterprises: number, seed: strin
 
 export function spawnCoordinator(s: Setup, env: Record<string, string> = {}): Promise<SpawnedParty> {
   for (const [k, v] of Object.entries(env)) process.env[k] = v;
-  return spawnParty('coordinator', [
-    'coordinator', 'serve', '--data', path.join(s.dir, 'coordinator'), '--port', String(s.coordinatorPort), '--checkpoint-interval', '200', ...s.fed.tls('coordinator'),
-  ], { startTimeoutMs: 30_000 });
+  return spawnCoordinatorProcess(s, ['--checkpoint-interval', '200']);
 }
 
 export function spawnNode(s: Setup, site: Site, extra: string[] = []): Promise<SpawnedParty> {
-  return spawnParty(`node ${site}`, [
-    'node', 'serve', '--site', site, '--data', path.join(s.dir, `node-${site}`), '--port', '0', '--coordinator', s.coordinatorAddress,
-    '--witness-interval', '200', ...s.fed.tls(site), ...extra,
-  ], { startTimeoutMs: 30_000 });
+  return spawnNodeProcess(s, site, ['--witness-interval', '200', ...extra]);
 }
 
 export function inProcessCoordinator(s: Setup, extra: Partial<CoordinatorOptions> = {}): Promise<RunningCoordinator> {
