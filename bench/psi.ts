@@ -6,15 +6,19 @@
  *
  * The alignment is linear in the set size (hashing, blinding, hash-map joins; the only sort is
  * of the intersection), so by default it runs at 50,000 IDs per site and extrapolates to
- * 1,000,000, labelled as such; pass `alignIdsPerSite: 1_000_000` to measure it outright
- * (about a quarter of an hour on 2 cores). Figures are medians of repetitions (bench/report.ts).
+ * 1,000,000, labelled as such. Measuring 1M outright takes 15-20 minutes on 2 cores, so it is
+ * opt-in: `FEDCREDIT_PSI_ALIGN_IDS=1000000 npm run bench -- --only psi`, or
+ * `node dist/bench/psi.js --align=1000000`, or `alignIdsPerSite: 1_000_000`. The alignment rows
+ * also report, from the same run, the blinding throughput per core, the share of the time spent
+ * hashing IDs to the curve, and the process's peak RSS. Progress goes to stderr every 30 s.
+ * Figures are medians of repetitions (bench/report.ts).
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ristretto255, ristretto255_hasher, x25519 } from '@noble/curves/ed25519.js';
-import { createPsiBlinder } from '../crypto/psi-blinder.js';
+import { createPsiBlinder, type PsiBlinder } from '../crypto/psi-blinder.js';
 import { hashToCurve25519Batch, POINT_BYTES } from '../crypto/psi-hash.js';
 import { blindPoints, generateBlindingKey } from '../crypto/psi-x25519.js';
 import { PsiParty, runPsiInMemory } from '../crypto/psi.js';
@@ -32,9 +36,11 @@ export interface BenchPsiOptions {
 
 const TARGET_OPS = 8000;
 const ONE_MILLION = 1_000_000;
+/** Environment switch for `npm run bench`: IDs per site of the measured alignment. */
+export const ALIGN_IDS_ENV = 'FEDCREDIT_PSI_ALIGN_IDS';
 
 /** The n-th valid credit code (both GB check characters), distinct for distinct n. */
-function creditCode(n: number): string {
+export function creditCode(n: number): string {
   let body = '';
   for (let i = 0, v = n; i < 8; i++, v = Math.floor(v / 31)) body = CREDIT_CODE_ALPHABET[v % 31]! + body;
   return makeCreditCode({ authority: '9', entityType: '1', division: '310115', orgBody: body });
@@ -153,6 +159,61 @@ const SITE_CLASSES: readonly (readonly number[])[] = [
   [0, 1, 3, 4],
 ];
 
+/** One call on the blinder: what it was and when it ran. */
+interface BlinderCall {
+  readonly op: 'hashAndBlind' | 'blind' | 'randomPoints';
+  /** X25519 applications (elements x keys); for randomPoints the number of points. */
+  readonly ops: number;
+  readonly elements: number;
+  readonly start: number;
+  end?: number;
+}
+
+/**
+ * The blinder the parties use, recording every call, so that the alignment run itself says
+ * how fast blinding went (not a separate micro-benchmark) and a stall says what it waits for.
+ */
+function recordingBlinder(inner: PsiBlinder, calls: BlinderCall[]): PsiBlinder {
+  const record = <T>(op: BlinderCall['op'], ops: number, elements: number, work: Promise<T>): Promise<T> => {
+    const call: BlinderCall = { op, ops, elements, start: performance.now() };
+    calls.push(call);
+    return work.finally(() => (call.end = performance.now()));
+  };
+  return {
+    mode: inner.mode,
+    threads: inner.threads,
+    reason: inner.reason,
+    hashAndBlind: (keys, ids, idLength) => {
+      const n = ids.length / idLength;
+      return record('hashAndBlind', (n * keys.length) / 32, n, inner.hashAndBlind(keys, ids, idLength));
+    },
+    blind: (keys, points) => {
+      const n = points.length / POINT_BYTES;
+      return record('blind', (n * keys.length) / 32, n, inner.blind(keys, points));
+    },
+    randomPoints: (count) => record('randomPoints', count, count, inner.randomPoints(count)),
+    close: () => inner.close(),
+  };
+}
+
+/**
+ * Blinding ops/s/core from the calls of one run: the `blind` calls that had the pool to
+ * themselves (no other call outstanding at any time while they ran), whose wall time is then
+ * pure blinding on all threads. Undefined if none ran alone.
+ */
+function soloBlindRate(calls: readonly BlinderCall[], threads: number): { rate: number; ops: number } | undefined {
+  let ops = 0;
+  let ms = 0;
+  for (const c of calls) {
+    if (c.op !== 'blind' || c.end === undefined) continue;
+    const alone = calls.every((o) => o === c || (o.end !== undefined && o.end <= c.start) || o.start >= c.end!);
+    if (!alone) continue;
+    ops += c.ops;
+    ms += c.end - c.start;
+  }
+  return ms === 0 ? undefined : { rate: ops / (ms / 1000) / threads, ops };
+}
+
 async function alignmentRows(n: number, threads: number | 'auto'): Promise<BenchRow[]> {
   const sets = SITE_CLASSES.map((classes) => {
     const ids: string[] = [];
@@ -160,23 +221,65 @@ async function alignmentRows(n: number, threads: number | 'auto'): Promise<Bench
     return ids;
   });
   const ring = ['bank', 'tax', 'power'] as const;
-  const blinder = createPsiBlinder({ threads });
+  const pool = createPsiBlinder({ threads });
+  const calls: BlinderCall[] = [];
+  const blinder = recordingBlinder(pool, calls);
   // The box is shared: say how busy it was, since all three sites compete for its cores here.
   const load = os.loadavg()[0]!.toFixed(1);
+  const start = performance.now();
+  // Long runs say where they are, so that a stall is visible as such (and where).
+  const progress =
+    n >= 100_000
+      ? setInterval(() => {
+          const open = calls.filter((c) => c.end === undefined).map((c) => `${c.op}(${c.elements.toLocaleString('en-US')})`);
+          const rss = (process.memoryUsage.rss() / 2 ** 20).toFixed(0);
+          process.stderr.write(
+            `psi bench: ${((performance.now() - start) / 1000).toFixed(0)} s, ${calls.length} blinder calls, ` +
+              `waiting on ${open.join(' ') || 'nothing in the pool'}, rss ${rss} MiB\n`,
+          );
+        }, 30_000)
+      : undefined;
+  progress?.unref();
   try {
-    const start = performance.now();
     const parties = ring.map((site, i) => new PsiParty(site, sets[i]!, { session: 'bench', ring, blinder }));
     const run = await runPsiInMemory(parties, { recordPayloads: false });
     const seconds = (performance.now() - start) / 1000;
     const stats = run.results.get('bank')!.stats;
     const sizes = `${ring.map((s) => stats.setSizes[s]).join(' / ')} IDs, ${stats.intersectionSize} in common`;
+    const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+    const blindOps = calls.reduce((sum, c) => sum + (c.op === 'randomPoints' ? 0 : c.ops), 0);
+    const hashMs = calls.filter((c) => c.op === 'hashAndBlind').reduce((m, c) => Math.max(m, c.end! - start), 0);
+    const solo = soloBlindRate(calls, blinder.threads);
+    const label = n.toLocaleString('en-US');
     const rows: BenchRow[] = [
       {
         area: 'psi',
-        metric: `align ${n.toLocaleString('en-US')} IDs/site, 3 sites (measured)`,
+        metric: `align ${label} IDs/site, 3 sites (measured)`,
         value: seconds,
         unit: 's',
-        note: `${sizes}; all 3 sites on this box, ${blinder.mode} x ${blinder.threads}, load avg ${load} at start`,
+        note:
+          `${sizes}; all 3 sites on this box, ${blinder.mode} x ${blinder.threads}, load avg ${load} at start; ` +
+          `hashing all IDs to the curve took the first ${(hashMs / 1000).toFixed(0)} s`,
+      },
+      {
+        area: 'psi',
+        metric: `blinding ops/s/core within the ${label}/site alignment`,
+        value: solo?.rate ?? Number.NaN,
+        unit: 'ops/s',
+        target: `>= ${TARGET_OPS}`,
+        meetsTarget: solo === undefined ? undefined : solo.rate >= TARGET_OPS,
+        note:
+          solo === undefined
+            ? 'no blind call had the pool to itself in this run'
+            : `${solo.ops.toLocaleString('en-US')} X25519 ops in the blind calls that ran alone, / wall time / ${blinder.threads} threads; ` +
+              `${blindOps.toLocaleString('en-US')} blinding ops in the whole run`,
+      },
+      {
+        area: 'psi',
+        metric: `peak RSS, align ${label} IDs/site (process)`,
+        value: peakRssMiB,
+        unit: 'MiB',
+        note: 'all three parties and the worker pool in one process; includes the earlier PSI benchmarks',
       },
     ];
     if (n !== ONE_MILLION) {
@@ -185,22 +288,26 @@ async function alignmentRows(n: number, threads: number | 'auto'): Promise<Bench
         metric: 'align 1,000,000 IDs/site, 3 sites (EXTRAPOLATED)',
         value: (seconds * ONE_MILLION) / n,
         unit: 's',
-        note: `linear extrapolation from the measured ${n.toLocaleString('en-US')}/site run; not measured`,
+        note:
+          `linear extrapolation from the measured ${label}/site run; not measured. ` +
+          `Measure it (15-20 min on 2 cores): ${ALIGN_IDS_ENV}=1000000 npm run bench -- --only psi`,
       });
     }
     return rows;
   } finally {
+    if (progress !== undefined) clearInterval(progress);
     await blinder.close();
   }
 }
 
 export async function benchPsi(opts: BenchPsiOptions = {}): Promise<BenchRow[]> {
   const repetitions = opts.repetitions ?? 5;
-  const alignIds = opts.alignIdsPerSite ?? 50_000;
+  const fromEnv = process.env[ALIGN_IDS_ENV];
+  const alignIds = opts.alignIdsPerSite ?? (fromEnv === undefined || fromEnv === '' ? 50_000 : Number(fromEnv));
   const threads = opts.threads ?? 'auto';
   if (!Number.isInteger(repetitions) || repetitions < 1) throw new RangeError('benchPsi: repetitions must be >= 1');
   if (!Number.isInteger(alignIds) || alignIds < 1 || alignIds > ONE_MILLION) {
-    throw new RangeError(`benchPsi: alignIdsPerSite must be an integer in [1, 1000000], got ${alignIds}`);
+    throw new RangeError(`benchPsi: alignIdsPerSite (or ${ALIGN_IDS_ENV}) must be an integer in [1, 1000000], got ${alignIds}`);
   }
   return [...curveOptionRows(repetitions), await poolRow(repetitions, threads), ...(await alignmentRows(alignIds, threads))];
 }

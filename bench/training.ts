@@ -37,9 +37,12 @@ export interface BenchTrainingOptions {
   readonly kernelRepetitions?: number;
 }
 
-const TARGET_SF_PER_CORE = 300_000;
-const TARGET_BYTES_PER_SF = 50;
+export const TARGET_SF_PER_CORE = 300_000;
+export const TARGET_BYTES_PER_SF = 50;
 const FATE_SF_PER_CORE = 15_000;
+
+/** Features per site, as the benchmark asks. */
+export const FEATURE_WIDTHS = { bank: 10, tax: 20, power: 10 } as const;
 
 /** Deterministic uniforms and standard normals (Box-Muller on xorshift32). */
 function randomSource(seed: number): { uniform: () => number; normal: () => number } {
@@ -53,9 +56,10 @@ function randomSource(seed: number): { uniform: () => number; normal: () => numb
   return { uniform, normal: () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()) };
 }
 
-function syntheticFederation(samples: number, validation: number): { bank: BankData; passives: SiteData[] } {
+/** Standard normal features for every site; labels from a logistic model over all 40 (intercept -1). */
+export function syntheticFederation(samples: number, validation: number): { bank: BankData; passives: SiteData[] } {
   const { uniform, normal: next } = randomSource(2026);
-  const widths = { bank: 10, tax: 20, power: 10 };
+  const widths = FEATURE_WIDTHS;
   const total = samples + validation;
   const rows = Object.fromEntries(Object.entries(widths).map(([name, w]) => [name, Array.from({ length: total }, () => Float64Array.from({ length: w }, next))]));
   const beta = Array.from({ length: 40 }, () => next() * 0.3);
