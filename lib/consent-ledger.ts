@@ -13,9 +13,17 @@
  *   qid!<query id>                   { consentId, validUntil } of the query that used the id
  *
  * `consume` is check-then-count as one step: the read-only checks run first, then the replay
- * and uses checks run again inside a SerialQueue and the use and the query id are written in
- * one batch, so concurrent queries can neither both take the last use nor both pass with one
- * id. The queue (and a cache of key bindings) is per ledger object: one ledger per store.
+ * and uses checks run again synchronously against the ledger's memory and claim the use and
+ * the query id before anything else can run, so concurrent queries can neither both take the
+ * last use nor both pass with one id. The claim is then written (use and query id in one
+ * batch, batches of concurrent consumes grouped into one write) and `consume` resolves only
+ * after that write, as before. This object is its store's only writer (LevelDB's lock), so
+ * what it keeps in memory is authoritative:
+ *   - uses counted per consent (read from the store once, then counted here);
+ *   - query ids being written or written recently (a bounded window; older ones are looked
+ *     up in the store, where every claimed id is by then);
+ *   - key bindings per subject and revocations per consent (read once, dropped on a change).
+ * One ledger object per store.
  */
 import { Level } from 'level';
 import fs from 'node:fs';
@@ -23,7 +31,7 @@ import { FedcreditError } from './errors.js';
 import { SerialQueue } from './serial-queue.js';
 import type { LogEntry } from './log-entries.js';
 import {
-  keyBindingFromEntry, keyBindingProblem, parseKeyBinding, parseRevocation, revocationFromEntry, revocationSignatureValid, verifyConsent, verifyConsentUse,
+  consentUseVerdict, keyBindingFromEntry, keyBindingProblem, parseKeyBinding, parseRevocation, revocationFromEntry, revocationSignatureValid, verifyConsent,
   type ConsentContext, type ConsentRequest, type ConsentVerdict, type KeyBinding, type Revocation,
 } from './consent.js';
 
@@ -92,13 +100,53 @@ export type ConsentConsumed = ConsentVerdict & { readonly usesLeft?: number };
 /** The binding or revocation was stored (or already known), or why it was not. */
 export type LedgerAddResult = { readonly ok: true; readonly isNew: boolean } | { readonly ok: false; readonly message: string };
 
-/** Subjects whose key bindings are kept in memory. */
-const BINDING_CACHE_LIMIT = 100_000;
+/** Subjects (key bindings) and consents (revocations, uses) whose state is kept in memory. */
+const STATE_CACHE_LIMIT = 100_000;
+/** Query ids kept in memory after their write; older ones are looked up in the store. */
+const RECENT_QUERY_IDS = 100_000;
+
+/**
+ * Records read from the store by prefix (key bindings of a subject, revocations of a consent),
+ * cached until a write under that prefix. A read that raced with a write is not cached.
+ */
+class RangeCache<T> {
+  readonly #entries = new Map<string, T[]>();
+  #generation = 0;
+
+  async get(id: string, read: () => Promise<T[]>): Promise<T[]> {
+    const cached = this.#entries.get(id);
+    if (cached) return cached;
+    const generation = this.#generation;
+    const value = await read();
+    if (generation === this.#generation) {
+      // Cleared when full rather than evicted one by one: simpler, and a refill is one range read.
+      if (this.#entries.size >= STATE_CACHE_LIMIT) this.#entries.clear();
+      this.#entries.set(id, value);
+    }
+    return value;
+  }
+
+  /** Call around a write under `id`: before (a read in progress is not cached) and after. */
+  changed(id: string): void {
+    this.#generation += 1;
+    this.#entries.delete(id);
+  }
+}
 
 export class ConsentLedger {
   private readonly queue = new SerialQueue();
-  private readonly bindingCache = new Map<string, KeyBinding[]>();
-  private bindingGeneration = 0;
+  private readonly bindings = new RangeCache<KeyBinding>();
+  private readonly revocations = new RangeCache<Revocation>();
+  /** Uses counted per consent id, claims included; `writing`: claims not yet written. */
+  private readonly uses = new Map<string, { count: number; writing: number }>();
+  /** Query ids claimed and not yet written. */
+  private readonly claimedIds = new Set<string>();
+  /** Query ids written recently, oldest first; `evictions` counts those dropped from it. */
+  private readonly recentIds = new Set<string>();
+  private evictions = 0;
+  /** Batches waiting for the next write, and whether one is in flight (group commit). */
+  private pendingWrites: { ops: () => readonly LedgerBatchOp[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private writing: Promise<void> | undefined;
 
   private constructor(private readonly store: ConsentLedgerStore, private readonly options: ConsentLedgerOptions) {}
 
@@ -130,10 +178,9 @@ export class ConsentLedger {
     const problem = keyBindingProblem(parsed.value, this.options.trustedRegistrars);
     if (problem) return { ok: false, message: problem };
     const b = parsed.value;
-    this.bindingGeneration += 1;
+    this.bindings.changed(b.subject);
     const added = await this.putOnce(`bind!${b.subject}!${b.enterpriseKey}`, JSON.stringify(b));
-    this.bindingGeneration += 1;
-    this.bindingCache.delete(b.subject);
+    this.bindings.changed(b.subject);
     return added;
   }
 
@@ -147,7 +194,10 @@ export class ConsentLedger {
     if (!parsed.ok) return { ok: false, message: parsed.message };
     if (!revocationSignatureValid(parsed.value)) return { ok: false, message: `revocation of ${parsed.value.consentId}: the signature does not verify under the key it names` };
     const r = parsed.value;
-    return this.putOnce(`rev!${r.consentId}!${r.signerKey}`, JSON.stringify(r));
+    this.revocations.changed(r.consentId);
+    const added = await this.putOnce(`rev!${r.consentId}!${r.signerKey}`, JSON.stringify(r));
+    this.revocations.changed(r.consentId);
+    return added;
   }
 
   /**
@@ -167,31 +217,37 @@ export class ConsentLedger {
   }
 
   /** Bindings of a subject, cached: this ledger is its store's only writer (LevelDB's lock). */
-  async bindingsFor(subject: string): Promise<KeyBinding[]> {
-    const cached = this.bindingCache.get(subject);
-    if (cached) return cached;
-    const generation = this.bindingGeneration;
-    const bindings = await this.values(`bind!${subject}!`, (v) => parseKeyBinding(JSON.parse(v) as unknown));
-    // A binding added while we read may be missing from what we read: then do not cache it.
-    if (generation === this.bindingGeneration) {
-      // Cleared when full rather than evicted one by one: simpler, and a refill is one range read.
-      if (this.bindingCache.size >= BINDING_CACHE_LIMIT) this.bindingCache.clear();
-      this.bindingCache.set(subject, bindings);
-    }
-    return bindings;
+  bindingsFor(subject: string): Promise<KeyBinding[]> {
+    return this.bindings.get(subject, () => this.values(`bind!${subject}!`, (v) => parseKeyBinding(JSON.parse(v) as unknown)));
   }
 
-  async revocationsOf(consentId: string): Promise<Revocation[]> {
-    return this.values(`rev!${consentId}!`, (v) => parseRevocation(JSON.parse(v) as unknown));
+  revocationsOf(consentId: string): Promise<Revocation[]> {
+    return this.revocations.get(consentId, () => this.values(`rev!${consentId}!`, (v) => parseRevocation(JSON.parse(v) as unknown)));
   }
 
   async usesOf(consentId: string): Promise<number> {
-    const v = await this.store.get(`use!${consentId}`);
-    return v === undefined ? 0 : Number(v);
+    return (await this.useCounter(consentId)).count;
   }
 
   async queryIdSeen(queryId: string): Promise<boolean> {
-    return (await this.store.get(`qid!${queryId}`)) !== undefined;
+    return this.claimedIds.has(queryId) || this.recentIds.has(queryId) || (await this.store.get(`qid!${queryId}`)) !== undefined;
+  }
+
+  /** The in-memory use counter of a consent, read from the store the first time. */
+  private async useCounter(consentId: string): Promise<{ count: number; writing: number }> {
+    const known = this.uses.get(consentId);
+    if (known) return known;
+    const v = await this.store.get(`use!${consentId}`);
+    // Another consume may have read and counted meanwhile: its counter is the one that holds.
+    const again = this.uses.get(consentId);
+    if (again) return again;
+    if (this.uses.size >= STATE_CACHE_LIMIT) {
+      // Drop the counters whose every claim is written: the store holds their count.
+      for (const [id, c] of this.uses) if (c.writing === 0) this.uses.delete(id);
+    }
+    const counter = { count: v === undefined ? 0 : Number(v), writing: 0 };
+    this.uses.set(consentId, counter);
+    return counter;
   }
 
   /** The verification context for one query, reading this ledger's state. */
@@ -220,21 +276,76 @@ export class ConsentLedger {
    */
   async consume(consent: unknown, query: ConsentQuery): Promise<ConsentConsumed> {
     const ctx = this.context(query);
-    // Read-only checks (parse, signatures, binding, revocation, time, scope) run outside the
-    // queue; only the state this method writes is re-read inside it.
+    const queryId = query.request.queryId;
+    const evictionsBefore = this.evictions;
+    // Every check, replay and uses included, reading this ledger's state.
     const checked = await verifyConsent(consent, ctx);
     if (!checked.ok) return checked;
-    return this.queue.run(async () => {
-      const verdict = await verifyConsentUse(checked.consent, checked.binding, ctx);
-      if (!verdict.ok) return verdict;
-      const c = verdict.consent;
-      const uses = verdict.usesBefore + 1;
-      await this.store.batch([
-        { type: 'put', key: `use!${c.consentId}`, value: String(uses) },
-        { type: 'put', key: `qid!${query.request.queryId}`, value: JSON.stringify({ consentId: c.consentId, validUntil: c.validUntil }) },
+    const c = checked.consent;
+    const counter = await this.useCounter(c.consentId);
+    // From here to the claim nothing awaits, so no other consume can interleave: the replay
+    // and uses checks are re-run against memory and the claim is made in one step.
+    const recheck = consentUseVerdict(c, checked.binding, queryId, this.claimedIds.has(queryId) || this.recentIds.has(queryId), counter.count);
+    if (!recheck.ok) return recheck;
+    this.claimedIds.add(queryId);
+    counter.count += 1;
+    counter.writing += 1;
+    const uses = counter.count;
+    let written = false;
+    try {
+      // An id written and dropped from the recent window while we checked is in the store.
+      if (this.evictions !== evictionsBefore && (await this.store.get(`qid!${queryId}`)) !== undefined) {
+        counter.count -= 1;
+        return consentUseVerdict(c, checked.binding, queryId, true, 0);
+      }
+      // The count is read when the batch is formed: a later claim's batch never carries a
+      // smaller count than an earlier one's.
+      await this.write(() => [
+        { type: 'put', key: `use!${c.consentId}`, value: String(counter.count) },
+        { type: 'put', key: `qid!${queryId}`, value: JSON.stringify({ consentId: c.consentId, validUntil: c.validUntil }) },
       ]);
-      return { ...verdict, usesLeft: c.maxUses - uses };
+      written = true;
+    } catch (err) {
+      counter.count -= 1;
+      throw err;
+    } finally {
+      counter.writing -= 1;
+      this.claimedIds.delete(queryId);
+      if (written) this.remember(queryId);
+    }
+    return { ...recheck, usesLeft: c.maxUses - uses };
+  }
+
+  private remember(queryId: string): void {
+    this.recentIds.add(queryId);
+    if (this.recentIds.size > RECENT_QUERY_IDS) {
+      this.recentIds.delete(this.recentIds.values().next().value!);
+      this.evictions += 1;
+    }
+  }
+
+  /**
+   * Writes a batch, grouped with the batches of concurrent consumes: while one write is in
+   * flight the next ones gather, and go out together as one batch (LevelDB keeps a batch
+   * atomic, and two puts of one consent's uses count keep the later, larger value).
+   */
+  private write(ops: () => readonly LedgerBatchOp[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingWrites.push({ ops, resolve, reject });
+      this.writing ??= this.drainWrites().finally(() => { this.writing = undefined; });
     });
+  }
+
+  private async drainWrites(): Promise<void> {
+    while (this.pendingWrites.length > 0) {
+      const group = this.pendingWrites.splice(0, this.pendingWrites.length);
+      try {
+        await this.store.batch(group.flatMap((g) => g.ops()));
+        for (const g of group) g.resolve();
+      } catch (err) {
+        for (const g of group) g.reject(err);
+      }
+    }
   }
 
   /**
@@ -249,12 +360,16 @@ export class ConsentLedger {
         if (validUntil <= now) stale.push({ type: 'del', key });
       }
       if (stale.length) await this.store.batch(stale);
+      for (const op of stale) this.recentIds.delete(op.key.slice('qid!'.length));
       return stale.length;
     });
   }
 
   close(): Promise<void> {
-    return this.queue.run(() => this.store.close());
+    return this.queue.run(async () => {
+      await this.writing;
+      await this.store.close();
+    });
   }
 
   private putOnce(key: string, value: string): Promise<LedgerAddResult> {

@@ -39,11 +39,10 @@
  */
 import { FedcreditError, type ErrorCode } from './errors.js';
 import { makeEntry, type LogEntry } from './log-entries.js';
-import { fromHex, keyHex } from './consent-fields.js';
-import { consentSigningBytes, parseConsent, type Consent } from './consent-record.js';
+import { keyHex } from './consent-fields.js';
+import { consentSignatureValid, parseConsent, type Consent } from './consent-record.js';
 import { keyBindingProblem, type KeyBinding } from './consent-binding.js';
 import { revocationSignatureValid, type Revocation } from './consent-revocation.js';
-import { verifySignature } from '../crypto/identity.js';
 
 export * from './consent-record.js';
 export * from './consent-binding.js';
@@ -131,7 +130,7 @@ export async function verifyConsent(input: unknown, ctx: ConsentContext): Promis
     return refuse('CONSENT_MALFORMED', 'the query id must be 8-128 letters, digits or . _ : -; send a fresh random id with every query');
   }
 
-  if (!verifySignature(fromHex(c.signerKey), consentSigningBytes(c), fromHex(c.signature))) {
+  if (!consentSignatureValid(c)) {
     return refuse('CONSENT_BAD_SIGNATURE', `consent ${c.consentId}: the signature does not verify under signer key ${c.signerKey.slice(0, 16)}...; the consent was altered or not signed by that key`);
   }
 
@@ -173,15 +172,20 @@ export async function verifyConsent(input: unknown, ctx: ConsentContext): Promis
 
 /**
  * The last two checks alone (replay, uses left) for a consent that passed the others. A ledger
- * re-runs them inside its serial queue right before it counts the use, so the checks that only
- * read (signatures, bindings, revocations) stay outside the queue.
+ * re-runs them (consentUseVerdict, on its in-memory state) right before it claims the use, in
+ * the same synchronous step, so concurrent consumes cannot both pass.
  */
 export async function verifyConsentUse(c: Consent, binding: KeyBinding, ctx: ConsentContext): Promise<ConsentVerdict> {
+  if (await ctx.queryIdSeen(ctx.request.queryId)) return consentUseVerdict(c, binding, ctx.request.queryId, true, 0);
+  return consentUseVerdict(c, binding, ctx.request.queryId, false, await ctx.usesOf(c.consentId));
+}
+
+/** verifyConsentUse on known state, synchronously (a ledger claims a use right after it). */
+export function consentUseVerdict(c: Consent, binding: KeyBinding, queryId: string, seen: boolean, usesBefore: number): ConsentVerdict {
   const refuse = (code: ConsentRefusalCode, message: string): ConsentRefused => ({ ok: false, code, message, consentId: c.consentId, subject: c.subject });
-  if (await ctx.queryIdSeen(ctx.request.queryId)) {
-    return refuse('CONSENT_REPLAYED', `query id ${ctx.request.queryId} was already used; a query cannot be replayed, send a new query with a fresh id`);
+  if (seen) {
+    return refuse('CONSENT_REPLAYED', `query id ${queryId} was already used; a query cannot be replayed, send a new query with a fresh id`);
   }
-  const usesBefore = await ctx.usesOf(c.consentId);
   if (usesBefore >= c.maxUses) {
     return refuse('CONSENT_USES_EXHAUSTED', `consent ${c.consentId} allowed ${c.maxUses} ${c.maxUses === 1 ? 'query' : 'queries'}, all used; ask the enterprise for a new consent`);
   }
