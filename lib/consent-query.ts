@@ -18,8 +18,8 @@ import { verifySignature } from '../crypto/identity.js';
 import { canonicalJson, type JsonValue } from './log-entries.js';
 import { SITE_NAME } from './registration.js';
 import {
-  canonicalTextProblem, CONSENT_ID, ED25519_KEY_HEX, ED25519_SIGNATURE_HEX, FieldProblem, FieldReader, fromHex, readRecord, recordValue,
-  toHex, type Parsed,
+  canonicalTextProblem, CONSENT_ID, deepFreeze, ED25519_KEY_HEX, ED25519_SIGNATURE_HEX, FieldProblem, FieldReader, fromHex, readRecord, recordValue,
+  TextCache, toHex, type Parsed,
 } from './consent-fields.js';
 import { OPERATIONS, parseConsent, PURPOSES, REQUESTER_NAME, type ConsentOperation, type ConsentPurpose, type RequesterIdentity } from './consent-record.js';
 import { QUERY_ID, type ConsentRefused } from './consent.js';
@@ -62,6 +62,14 @@ export function signQuery(requester: Identity, name: string, terms: Omit<SignedQ
 
 /** Reads a signed query from text, bytes or a parsed value (form only). Never throws. */
 export function parseSignedQuery(input: unknown): Parsed<SignedQuery> {
+  // Each party reads a query's text more than once (its own checks, then consumeSignedQuery).
+  if (typeof input === 'string') return parsedQueries.get(input, () => deepFreeze(parseSignedQueryUncached(input)));
+  return parseSignedQueryUncached(input);
+}
+
+const parsedQueries = new TextCache<Parsed<SignedQuery>>(1024);
+
+function parseSignedQueryUncached(input: unknown): Parsed<SignedQuery> {
   const raw = recordValue(input, 'query');
   if (!raw.ok) return raw;
   const parsed = readRecord((): SignedQuery => {

@@ -28,11 +28,11 @@
  * text, and a consent given as text must be that text (optionally with one trailing newline).
  */
 import crypto from 'node:crypto';
-import type { Identity } from '../crypto/identity.js';
+import { verifySignature, type Identity } from '../crypto/identity.js';
 import { canonicalJson, type JsonValue } from './log-entries.js';
 import { SITE_NAME } from './registration.js';
 import {
-  CONSENT_ID, ED25519_KEY_HEX, ED25519_SIGNATURE_HEX, FieldProblem, canonicalTextProblem, FieldReader, readRecord, recordValue, toHex, type Parsed,
+  CONSENT_ID, ED25519_KEY_HEX, ED25519_SIGNATURE_HEX, FieldProblem, canonicalTextProblem, deepFreeze, FieldReader, fromHex, readRecord, recordValue, TextCache, toHex, type Parsed,
 } from './consent-fields.js';
 
 export const CONSENT_TAG = 'fedcredit consent v1';
@@ -108,6 +108,20 @@ export function encodeConsent(consent: Consent): string {
  * form (not the signature: see verifyConsent). Never throws.
  */
 export function parseConsent(input: unknown): Parsed<Consent> {
+  if (typeof input !== 'string') return parseConsentUncached(input);
+  // A consent is checked by every party for every query it covers, often several times per
+  // query, and the result for one text is always the same: it is kept, deep-frozen so that no
+  // caller can change what the next one gets.
+  return parsedConsents.get(input, () => {
+    const parsed = parseConsentUncached(input);
+    if (parsed.ok) frozenConsents.add(deepFreeze(parsed.value));
+    return parsed;
+  });
+}
+
+const parsedConsents = new TextCache<Parsed<Consent>>(4096);
+
+function parseConsentUncached(input: unknown): Parsed<Consent> {
   const raw = recordValue(input, 'consent');
   if (!raw.ok) return raw;
   const parsed = readRecord(() => readConsent(raw.value.value));
@@ -115,6 +129,23 @@ export function parseConsent(input: unknown): Parsed<Consent> {
   const problem = canonicalTextProblem(raw.value.text, encodeConsent(parsed.value), 'consent');
   return problem ? { ok: false, message: problem } : parsed;
 }
+
+/**
+ * Whether the consent's signature verifies under its signerKey. Remembered per parsed consent
+ * object (parseConsent returns the same object for the same text), so the Ed25519 check is paid
+ * once per consent, not once per query.
+ */
+export function consentSignatureValid(c: Consent): boolean {
+  const known = signatureChecks.get(c);
+  if (known !== undefined) return known;
+  const valid = verifySignature(fromHex(c.signerKey), consentSigningBytes(c), fromHex(c.signature));
+  if (frozenConsents.has(c)) signatureChecks.set(c, valid);
+  return valid;
+}
+
+const signatureChecks = new WeakMap<Consent, boolean>();
+/** Consents parseConsent made and deep-froze: only their check results can be remembered. */
+const frozenConsents = new WeakSet<Consent>();
 
 function readConsent(value: unknown): Consent {
   const r = FieldReader.of(value, '');

@@ -23,8 +23,17 @@ export function signSealingKey(identity: Identity, requesterName: string, sealin
 
 export function sealingKeyValid(requesterName: string, identityKeyHex: string, sealingKey: Uint8Array, signature: Uint8Array): boolean {
   if (sealingKey.length !== 32 || signature.length !== 64) return false;
-  return verifySignature(Buffer.from(identityKeyHex, 'hex'), sealingKeyMessage(requesterName, identityKeyHex, sealingKey), signature);
+  // A requester sends the same signed sealing key with every query: verified once, remembered
+  // (valid ones only, bounded; cleared when full).
+  const id = `${requesterName}\n${identityKeyHex}\n${hex(sealingKey)}\n${hex(signature)}`;
+  if (validSealingKeys.has(id)) return true;
+  if (!verifySignature(Buffer.from(identityKeyHex, 'hex'), sealingKeyMessage(requesterName, identityKeyHex, sealingKey), signature)) return false;
+  if (validSealingKeys.size >= 10_000) validSealingKeys.clear();
+  validSealingKeys.add(id);
+  return true;
 }
+
+const validSealingKeys = new Set<string>();
 
 /** One reason: a feature's name and which way it pushed the score; never its value. */
 export interface ExplanationReason {

@@ -55,7 +55,6 @@ export class NodeScoring {
   readonly #opts: NodeScoringOptions;
   readonly #models = new Map<string, SiteModel>();
   readonly #seeds = new Map<string, { key: string; seed: Uint8Array }>();
-  readonly #sealingKeysSeen = new Set<string>();
   #evaluations = 0;
   #shares = 0;
   readonly #refusals = new Map<string, number>();
@@ -112,7 +111,7 @@ export class NodeScoring {
 
     // 2. The consent and the signed query, with this node's own ledger.
     const sealingKey = new Uint8Array(req.sealingKey?.publicKey ?? []);
-    if (!this.#sealingKeyOk(q, sealingKey, new Uint8Array(req.sealingKey?.signature ?? []))) {
+    if (!sealingKeyValid(q.requester.name, q.requester.key, sealingKey, new Uint8Array(req.sealingKey?.signature ?? []))) {
       return this.#refuse(entry, logIndex, q, 'CONSENT_WRONG_REQUESTER', 'the sealing key is not signed by the requester the query names');
     }
     const verdict = await consumeSignedQuery(this.ledger, req.consent, req.signedQuery, { sites: [site] });
@@ -153,15 +152,6 @@ export class NodeScoring {
     // The log entry names this site, so the book says what became of it.
     await this.#opts.servedRecords.record({ entry, requester: `${q.requester.name} (refused: ${code})`, logIndex });
     throw error ?? new FedcreditError(code, message);
-  }
-
-  #sealingKeyOk(q: SignedQuery, key: Uint8Array, signature: Uint8Array): boolean {
-    const id = `${q.requester.name}\n${q.requester.key}\n${Buffer.from(key).toString('hex')}\n${Buffer.from(signature).toString('hex')}`;
-    if (this.#sealingKeysSeen.has(id)) return true;
-    if (!sealingKeyValid(q.requester.name, q.requester.key, key, signature)) return false;
-    if (this.#sealingKeysSeen.size > 10_000) this.#sealingKeysSeen.clear();
-    this.#sealingKeysSeen.add(id);
-    return true;
   }
 
   async #model(version: string): Promise<SiteModel | undefined> {
