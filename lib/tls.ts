@@ -133,9 +133,17 @@ export interface CallWithAuth {
 }
 
 export function callerIdentity(call: CallWithAuth): PartyIdentity | undefined {
+  // The role guard (lib/grpc.ts) and the handler both ask; grpc-js builds the whole peer
+  // certificate object on every getAuthContext(), so it is read once per call.
+  const known = callers.get(call);
+  if (known !== undefined) return known ?? undefined;
   const cert = call.getAuthContext()?.sslPeerCertificate;
-  return cert ? identityFromSubjectAltName(cert.subjectaltname) : undefined;
+  const identity = cert ? identityFromSubjectAltName(cert.subjectaltname) : undefined;
+  callers.set(call, identity ?? null);
+  return identity;
 }
+
+const callers = new WeakMap<CallWithAuth, PartyIdentity | null>();
 
 export interface TransportFlags {
   tls?: string;
