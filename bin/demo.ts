@@ -2,9 +2,12 @@
  * `fedcredit demo`: the whole federation on one machine, for real. It generates synthetic
  * site records, starts the coordinator and one data node per site as separate OS processes
  * on loopback (each with its own LevelDB store on disk), streams each site's exports into its
- * own node over gRPC, and prints what every party did. It first creates the federation's CA
- * and certificates (`fedcredit init`), so every connection is mutual TLS and every RPC checks
- * the caller's certified role, as in a real deployment.
+ * own node over gRPC, aligns the sites, trains a model (`fedcredit train`), has bank-a score a
+ * consenting enterprise (requester/demo.ts), audits the whole log, and prints what every party
+ * did. It first creates the federation's CA and certificates (`fedcredit init`), so every
+ * connection is mutual TLS and every RPC checks the caller's certified role, as in a real
+ * deployment. With --netns the same steps run with each party in its own network namespace
+ * (lib/netns.ts): only where the parties start and listen differs.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,10 +29,15 @@ import type { AlignmentSummary__Output } from '../proto/gen/fedcredit/v1/Alignme
 import { generateFederation } from '../sim/generate.js';
 import { auditVerify } from '../auditor/verify.js';
 import { formatAuditSummary } from '../auditor/cli.js';
-import { waitForCosignedLatest } from '../auditor/log-client.js';
+import { LogReader, waitForCosignedLatest } from '../auditor/log-client.js';
 import { initFederation } from '../lib/init-cli.js';
 import { partyFolder, partyTransport, type Transport } from '../lib/tls.js';
 import { prepareScoringDemo, runScoringDemo } from '../requester/demo.js';
+import { runTraining } from '../coordinator/training-client.js';
+import type { ModelMetadata } from '../coordinator/models.js';
+
+/** The demo's model: small and quick, enough to show a joint score (docs/training.md for real runs). */
+const DEMO_TRAINING = { epochs: 2 };
 
 interface DemoFlags {
   enterprises: number;
@@ -139,15 +147,25 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       `(${Math.round(Number(alignment.bytesRelayed) / 1024)} KiB of sealed payloads relayed)`);
 
     // The auditor's view: wait until every node cosigned the newest checkpoint, then verify it.
+    const auditorState = path.join(out, 'auditor', 'state.json');
     await waitForCosignedLatest(coordinator.address, auditor, SITES.length, 30_000, Number(alignment.logIndex) + 1);
-    const audit = await auditVerify({ coordinator: coordinator.address, transport: auditor, stateFile: path.join(out, 'auditor', 'state.json') });
-    say(`  transparency log: checkpoint of size ${audit.checkpoint?.size ?? 0} cosigned by all ${SITES.length} nodes; audited`);
+    const aligned = await auditVerify({ coordinator: coordinator.address, transport: auditor, stateFile: auditorState });
+    say(`  transparency log: checkpoint of size ${aligned.checkpoint?.size ?? 0} cosigned by all ${SITES.length} nodes; audited`);
+
+    // Vertical federated training over gRPC: the coordinator drives it, the nodes keep their features.
+    const training = await trainDemoModel(coordinator.address, operator('coordinator'), alignment.alignmentId, say);
 
     // Consented scoring: grant, score, receipt, refusals (requester/demo.ts).
     const scoring = await runScoringDemo({
-      out, federation: fed, coordinator: coordinator.address, registrar, sitesDir: dataDir, auditorState: path.join(out, 'auditor', 'state.json'), say,
+      out, federation: fed, coordinator: coordinator.address, registrar, sitesDir: dataDir, auditorState, say,
       alignmentId: alignment.alignmentId,
     });
+
+    // The auditor again: the training job, the query, the refusals and the revocation, cross-checked with every node's record.
+    const logSize = await auditedLogSize(coordinator.address, auditor);
+    await waitForCosignedLatest(coordinator.address, auditor, SITES.length, 30_000, logSize);
+    const audit = await auditVerify({ coordinator: coordinator.address, transport: auditor, stateFile: auditorState });
+    say(`  transparency log: ${audit.newEntries} more entries since the first audit (${Object.entries(audit.entriesByKind).map(([k, n]) => `${n} ${k}`).join(', ')}); ${audit.ok ? 'audited, no findings' : `${audit.findings.length} FINDINGS`}`);
 
     const summary = {
       enterprises: flags.enterprises,
@@ -159,6 +177,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       sites: summaries,
       registry: await listNodes(coordinator.address, operator('coordinator')),
       alignment,
+      training: training && { model: training.modelVersion, aucHistory: (training.metrics as { aucHistory?: number[] }).aucHistory ?? [] },
       audit,
       scoring,
       totalSeconds: (performance.now() - started) / 1000,
@@ -168,6 +187,31 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     await Promise.all(parties.map((p) => p.stop()));
     lab?.teardown();
     if (!flags.keep && !flags.out) fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+async function trainDemoModel(address: string, operator: Transport, alignmentId: string, say: (line: string) => void): Promise<ModelMetadata | undefined> {
+  say(`  training a model across the three nodes (fedcredit train, ${DEMO_TRAINING.epochs} epochs, BFV-encrypted gradients, sealed node-to-node payloads)...`);
+  const started = performance.now();
+  try {
+    const model = await runTraining(address, operator, { alignmentId, ...DEMO_TRAINING }, (p) => {
+      if (p.stage === 'epoch') say(`    ${p.message}`);
+    });
+    say(`  model ${model.modelVersion} stored at the coordinator (its parts at each node) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return model;
+  } catch (err) {
+    // Scoring then says it has no model; the rest of the demo still runs.
+    say(`  training failed: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+async function auditedLogSize(address: string, auditor: Transport): Promise<number> {
+  const reader = new LogReader(address, auditor);
+  try {
+    return Number((await reader.info()).size);
+  } finally {
+    reader.close();
   }
 }
 
