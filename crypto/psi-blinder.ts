@@ -10,6 +10,7 @@
  * blinder runs in-thread and says why in `reason`: same bytes out, only slower. The worker's
  * logic is one pure function (`runPsiTask`) that both paths call.
  */
+import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -218,6 +219,8 @@ class PoolBlinder extends ChunkedBlinder {
     // queue (and any still running are stopped) instead of burning the shared pool for minutes
     // before the caller hears about it.
     const abort = new AbortController();
+    // Piscina listens on the signal once per task: hundreds per call, by design.
+    setMaxListeners(tasks.length + 1, abort.signal);
     const chunks = tasks.map((task, i) => {
       const options =
         task.op === 'random-points'
