@@ -142,15 +142,16 @@ export class ScoringCoordinator {
     const down = sites.filter((s) => !nodes.has(s) || this.#opts.registry.healthOf(s).health === 'UNREACHABLE');
     if (down.length > 0) return refuse('SHARE_MISSING', `site ${down.join(', ')} of model ${model.modelVersion} is not reachable; no score can be formed without every site's share, retry later`);
 
-    const verdict = await consumeSignedQuery(this.ledger, req.consent, req.signedQuery, { sites });
+    const verdict = await consumeSignedQuery(this.ledger, req.consent, req.signedQuery, { sites, deferWrite: true });
     if (!verdict.ok) return refuse(verdict.code, verdict.message);
 
-    // Logged durably before any node is asked.
+    // Logged durably before any node is asked, and the use counted durably: the two writes
+    // (the ledger's and the log's group commit) run side by side.
     const entry = makeEntry('query', {
       queryId: q.queryId, requester: q.requester.name, subject: q.subject, consentId: q.consentId, purpose: q.purpose,
       model: model.modelVersion, sites, time: Date.now(),
     });
-    const { index } = await transparencyLog.append(entry);
+    const [{ index }] = await Promise.all([transparencyLog.append(entry), verdict.written]);
     const entryBytes = Buffer.from(encodeEntry(entry));
     const shareRequest: ShareRequest = {
       consent: req.consent, signedQuery: req.signedQuery, sealingKey: req.sealingKey ?? {}, modelVersion: model.modelVersion,

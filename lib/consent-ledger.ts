@@ -17,11 +17,12 @@
  * the query id before anything else can run, so concurrent queries can neither both take the
  * last use nor both pass with one id. The claim is then written (use and query id in one
  * batch, batches of concurrent consumes grouped into one write) and `consume` resolves only
- * after that write, as before. This object is its store's only writer (LevelDB's lock), so
- * what it keeps in memory is authoritative:
+ * after that write, or, with `deferWrite`, hands the caller the write to await beside its own.
+ * This object is its store's only writer (LevelDB's lock), so what it keeps in memory is
+ * authoritative:
  *   - uses counted per consent (read from the store once, then counted here);
- *   - query ids being written or written recently (a bounded window; older ones are looked
- *     up in the store, where every claimed id is by then);
+ *   - query ids claimed or stored (all of them, read once, up to a million; past that the
+ *     newest, and the others are looked up in the store, where every claimed id is by then);
  *   - key bindings per subject and revocations per consent (read once, dropped on a change).
  * One ledger object per store.
  */
@@ -95,15 +96,19 @@ export interface ConsentQuery {
   readonly now?: number;
 }
 
-export type ConsentConsumed = ConsentVerdict & { readonly usesLeft?: number };
+export type ConsentConsumed = ConsentVerdict & {
+  readonly usesLeft?: number;
+  /** With `deferWrite`: resolves once the use and the query id are stored; await it before answering. */
+  readonly written?: Promise<void>;
+};
 
 /** The binding or revocation was stored (or already known), or why it was not. */
 export type LedgerAddResult = { readonly ok: true; readonly isNew: boolean } | { readonly ok: false; readonly message: string };
 
 /** Subjects (key bindings) and consents (revocations, uses) whose state is kept in memory. */
 const STATE_CACHE_LIMIT = 100_000;
-/** Query ids kept in memory after their write; older ones are looked up in the store. */
-const RECENT_QUERY_IDS = 100_000;
+/** Query ids kept in memory (about 100 bytes each); beyond, the oldest are looked up in the store. */
+const KNOWN_QUERY_IDS = 1_000_000;
 
 /**
  * Records read from the store by prefix (key bindings of a subject, revocations of a consent),
@@ -141,8 +146,14 @@ export class ConsentLedger {
   private readonly uses = new Map<string, { count: number; writing: number }>();
   /** Query ids claimed and not yet written. */
   private readonly claimedIds = new Set<string>();
-  /** Query ids written recently, oldest first; `evictions` counts those dropped from it. */
-  private readonly recentIds = new Set<string>();
+  /**
+   * Query ids in the store, oldest first: all of them (`allIdsKnown`) while there are at most
+   * KNOWN_QUERY_IDS, else the newest ones, the others looked up in the store; `evictions`
+   * counts the ids dropped from memory.
+   */
+  private readonly knownIds = new Set<string>();
+  private allIdsKnown = false;
+  private idsLoaded: Promise<void> | undefined;
   private evictions = 0;
   /** Batches waiting for the next write, and whether one is in flight (group commit). */
   private pendingWrites: { ops: () => readonly LedgerBatchOp[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
@@ -230,7 +241,10 @@ export class ConsentLedger {
   }
 
   async queryIdSeen(queryId: string): Promise<boolean> {
-    return this.claimedIds.has(queryId) || this.recentIds.has(queryId) || (await this.store.get(`qid!${queryId}`)) !== undefined;
+    if (this.claimedIds.has(queryId) || this.knownIds.has(queryId)) return true;
+    await this.loadQueryIds();
+    if (this.knownIds.has(queryId)) return true;
+    return this.allIdsKnown ? false : (await this.store.get(`qid!${queryId}`)) !== undefined;
   }
 
   /** The in-memory use counter of a consent, read from the store the first time. */
@@ -273,8 +287,14 @@ export class ConsentLedger {
   /**
    * Verifies and, if accepted, counts one use and records the query id, atomically with respect
    * to every other consume on this ledger. Call it once per query the party will serve.
+   *
+   * By default it resolves once the use and the query id are written. With `deferWrite` it
+   * resolves as soon as the use is claimed (other consumes already see it) and `written`
+   * resolves once it is stored: the caller must await it before it answers the query, and can
+   * meanwhile start its own durable write (the log append, the served record), so the two
+   * share one group commit instead of following each other.
    */
-  async consume(consent: unknown, query: ConsentQuery): Promise<ConsentConsumed> {
+  async consume(consent: unknown, query: ConsentQuery, options: { deferWrite?: boolean } = {}): Promise<ConsentConsumed> {
     const ctx = this.context(query);
     const queryId = query.request.queryId;
     const evictionsBefore = this.evictions;
@@ -285,43 +305,69 @@ export class ConsentLedger {
     const counter = await this.useCounter(c.consentId);
     // From here to the claim nothing awaits, so no other consume can interleave: the replay
     // and uses checks are re-run against memory and the claim is made in one step.
-    const recheck = consentUseVerdict(c, checked.binding, queryId, this.claimedIds.has(queryId) || this.recentIds.has(queryId), counter.count);
+    const recheck = consentUseVerdict(c, checked.binding, queryId, this.claimedIds.has(queryId) || this.knownIds.has(queryId), counter.count);
     if (!recheck.ok) return recheck;
     this.claimedIds.add(queryId);
     counter.count += 1;
     counter.writing += 1;
     const uses = counter.count;
-    let written = false;
-    try {
-      // An id written and dropped from the recent window while we checked is in the store.
-      if (this.evictions !== evictionsBefore && (await this.store.get(`qid!${queryId}`)) !== undefined) {
-        counter.count -= 1;
-        return consentUseVerdict(c, checked.binding, queryId, true, 0);
-      }
-      // The count is read when the batch is formed: a later claim's batch never carries a
-      // smaller count than an earlier one's.
-      await this.write(() => [
-        { type: 'put', key: `use!${c.consentId}`, value: String(counter.count) },
-        { type: 'put', key: `qid!${queryId}`, value: JSON.stringify({ consentId: c.consentId, validUntil: c.validUntil }) },
-      ]);
-      written = true;
-    } catch (err) {
-      counter.count -= 1;
-      throw err;
-    } finally {
+    const release = (written: boolean): void => {
       counter.writing -= 1;
       this.claimedIds.delete(queryId);
       if (written) this.remember(queryId);
+      else counter.count -= 1;
+    };
+    // An id written and dropped from the in-memory window while we checked is in the store.
+    if (this.evictions !== evictionsBefore) {
+      let stored: boolean;
+      try {
+        stored = (await this.store.get(`qid!${queryId}`)) !== undefined;
+      } catch (err) {
+        release(false);
+        throw err;
+      }
+      if (stored) {
+        release(false);
+        return consentUseVerdict(c, checked.binding, queryId, true, 0);
+      }
     }
-    return { ...recheck, usesLeft: c.maxUses - uses };
+    // The count is read when the batch is formed: a later claim's batch never carries a
+    // smaller count than an earlier one's.
+    const written = this.write(() => [
+      { type: 'put', key: `use!${c.consentId}`, value: String(counter.count) },
+      { type: 'put', key: `qid!${queryId}`, value: JSON.stringify({ consentId: c.consentId, validUntil: c.validUntil }) },
+    ]).then(() => release(true), (err: unknown) => {
+      release(false);
+      throw err;
+    });
+    if (!options.deferWrite) await written;
+    else written.catch(() => undefined); // the caller awaits `written`; this only marks it handled
+    return { ...recheck, usesLeft: c.maxUses - uses, ...(options.deferWrite ? { written } : {}) };
   }
 
+  /** Query ids known to be in the store: every id, or (past the limit) the newest ones. */
   private remember(queryId: string): void {
-    this.recentIds.add(queryId);
-    if (this.recentIds.size > RECENT_QUERY_IDS) {
-      this.recentIds.delete(this.recentIds.values().next().value!);
+    this.knownIds.add(queryId);
+    if (this.knownIds.size > KNOWN_QUERY_IDS) {
+      this.allIdsKnown = false;
+      this.knownIds.delete(this.knownIds.values().next().value!);
       this.evictions += 1;
     }
+  }
+
+  /** Reads the stored query ids into memory once, when there are not too many. */
+  private loadQueryIds(): Promise<void> {
+    this.idsLoaded ??= (async () => {
+      const ids: string[] = [];
+      for await (const [key] of this.store.range('qid!', 'qid"')) {
+        if (ids.length >= KNOWN_QUERY_IDS) return; // too many: look ids up in the store instead
+        ids.push(key.slice('qid!'.length));
+      }
+      for (const id of ids) this.knownIds.add(id);
+      // Ids written while we read are in knownIds already (remember), so the set is complete.
+      this.allIdsKnown = this.knownIds.size <= KNOWN_QUERY_IDS;
+    })();
+    return this.idsLoaded;
   }
 
   /**
@@ -360,7 +406,7 @@ export class ConsentLedger {
         if (validUntil <= now) stale.push({ type: 'del', key });
       }
       if (stale.length) await this.store.batch(stale);
-      for (const op of stale) this.recentIds.delete(op.key.slice('qid!'.length));
+      for (const op of stale) this.knownIds.delete(op.key.slice('qid!'.length));
       return stale.length;
     });
   }

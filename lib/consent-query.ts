@@ -102,6 +102,8 @@ export interface SignedQueryOptions {
   /** The sites this party serves for the query: a node passes its own site. Default: the query's sites. */
   readonly sites?: readonly string[];
   readonly now?: number;
+  /** See ConsentLedger.consume: resolve once the use is claimed; await `written` before answering. */
+  readonly deferWrite?: boolean;
 }
 
 /**
@@ -125,5 +127,5 @@ export async function consumeSignedQuery(ledger: ConsentLedger, consent: unknown
     requester: q.requester,
     request: { subject: q.subject, purpose: q.purpose, operation: q.operation, sites, queryId: q.queryId },
     ...(options.now !== undefined ? { now: options.now } : {}),
-  });
+  }, { deferWrite: options.deferWrite ?? false });
 }

@@ -114,7 +114,7 @@ export class NodeScoring {
     if (!sealingKeyValid(q.requester.name, q.requester.key, sealingKey, new Uint8Array(req.sealingKey?.signature ?? []))) {
       return this.#refuse(entry, logIndex, q, 'CONSENT_WRONG_REQUESTER', 'the sealing key is not signed by the requester the query names');
     }
-    const verdict = await consumeSignedQuery(this.ledger, req.consent, req.signedQuery, { sites: [site] });
+    const verdict = await consumeSignedQuery(this.ledger, req.consent, req.signedQuery, { sites: [site], deferWrite: true });
     if (!verdict.ok) return this.#refuse(entry, logIndex, q, verdict.code, verdict.message, consentRefusalError(verdict));
 
     // 3. Evaluate, mask, seal, record, answer.
@@ -142,7 +142,9 @@ export class NodeScoring {
     }
     const share = maskedShare(value, site, participants, (peer) => seeds.get(peer)!, logIndex, q.queryId);
     const sealed = sealExplanation(sealingKey, { v: 1, site, queryId: q.queryId, model: model.modelVersion, covered: vector !== undefined, reasons }, q.requester.name, logIndex);
-    await this.#opts.servedRecords.record({ entry, requester: q.requester.name, logIndex });
+    // The use and the served record are both stored before the answer; issued together, the
+    // ledger's write and the book's synced batch share one fsync of the node's store.
+    await Promise.all([this.#opts.servedRecords.record({ entry, requester: q.requester.name, logIndex }), verdict.written]);
     this.#shares++;
     return { site, maskedShare: toWire(share), covered: vector !== undefined, sealedExplanation: Buffer.from(sealed) };
   }
