@@ -133,17 +133,34 @@ export interface CallWithAuth {
 }
 
 export function callerIdentity(call: CallWithAuth): PartyIdentity | undefined {
-  // The role guard (lib/grpc.ts) and the handler both ask; grpc-js builds the whole peer
-  // certificate object on every getAuthContext(), so it is read once per call.
-  const known = callers.get(call);
+  // grpc-js builds the whole peer-certificate object on every getAuthContext(), and both the
+  // role guard (lib/grpc.ts) and handlers ask. The certificate is fixed for a connection
+  // (HTTP/2 forbids TLS renegotiation), so the identity is read once per HTTP/2 session when
+  // grpc-js's call shows it, else once per call.
+  const owner: object = sessionOf(call) ?? call;
+  const known = callers.get(owner);
   if (known !== undefined) return known ?? undefined;
   const cert = call.getAuthContext()?.sslPeerCertificate;
   const identity = cert ? identityFromSubjectAltName(cert.subjectaltname) : undefined;
-  callers.set(call, identity ?? null);
+  callers.set(owner, identity ?? null);
   return identity;
 }
 
-const callers = new WeakMap<CallWithAuth, PartyIdentity | null>();
+const callers = new WeakMap<object, PartyIdentity | null>();
+
+/**
+ * The HTTP/2 session a grpc-js server call runs on (ServerUnaryCallImpl.call -> ... ->
+ * BaseServerInterceptingCall.stream.session), or undefined when grpc-js's shape differs.
+ */
+function sessionOf(call: object): object | undefined {
+  let inner: unknown = (call as { call?: unknown }).call;
+  for (let depth = 0; depth < 8 && typeof inner === 'object' && inner !== null; depth++) {
+    const session = (inner as { stream?: { session?: unknown } }).stream?.session;
+    if (typeof session === 'object' && session !== null) return session;
+    inner = (inner as { nextCall?: unknown }).nextCall;
+  }
+  return undefined;
+}
 
 export interface TransportFlags {
   tls?: string;
