@@ -38,6 +38,8 @@ interface Pending {
 }
 
 type Db = Level<string, Uint8Array>;
+/** Newest entries kept in memory for readers following the log (up to twice this many). */
+const TAIL_ENTRIES = 8192;
 const utf8 = new TextEncoder();
 const fromUtf8 = (b: Uint8Array): string => new TextDecoder().decode(b);
 
@@ -52,6 +54,12 @@ export class TransparencyLog implements SubtreeHashReader {
   #scheduled = false;
   #closed = false;
   #checkpointChain: Promise<unknown> = Promise.resolve();
+  /**
+   * The newest committed entries, [#tailStart, size): data nodes read the log right behind
+   * the queries they are asked about, so their reads are served from memory, not LevelDB.
+   */
+  #tail: Uint8Array[] = [];
+  #tailStart = 0;
 
   private constructor(db: Db, options: TransparencyLogOptions, range: CompactRange) {
     this.#db = db;
@@ -59,6 +67,7 @@ export class TransparencyLog implements SubtreeHashReader {
     this.#signer = options.signer;
     this.#maxBatch = options.maxBatch ?? 4096;
     this.#range = range;
+    this.#tailStart = range.size;
   }
 
   /** Opens (or creates) the store and rebuilds the compact range from the committed size. */
@@ -153,6 +162,12 @@ export class TransparencyLog implements SubtreeHashReader {
       return;
     }
     this.#range = next;
+    for (const p of batch) this.#tail.push(p.entry);
+    if (this.#tail.length > 2 * TAIL_ENTRIES) {
+      const drop = this.#tail.length - TAIL_ENTRIES;
+      this.#tail = this.#tail.slice(drop);
+      this.#tailStart += drop;
+    }
     batch.forEach((p, i) => p.resolve({ index: first + i }));
   }
 
@@ -197,6 +212,8 @@ export class TransparencyLog implements SubtreeHashReader {
   async entries(from: number, to: number): Promise<Uint8Array[]> {
     this.#checkSize(to);
     if (!Number.isSafeInteger(from) || from < 0 || from > to) throw new RangeError(`entry range [${from}, ${to}) is not within [0, ${this.size}]`);
+    // Copies: a caller may reuse what it gets; the tail must stay what was committed.
+    if (from >= this.#tailStart) return this.#tail.slice(from - this.#tailStart, to - this.#tailStart).map((e) => e.slice());
     const keys = Array.from({ length: to - from }, (_, i) => entryKey(from + i));
     const values: (Uint8Array | undefined)[] = keys.length ? await this.#db.getMany(keys) : [];
     return values.map((v, i) => {
