@@ -99,6 +99,12 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
 }
 
+interface WireCount {
+  readonly bytes: number;
+  /** TCP connections opened or accepted so far (each a TLS handshake). */
+  readonly connections: number;
+}
+
 /** The coordinator's socket byte count (bench/training-wire-counter.ts), asked for with SIGUSR2. */
 class WireCounter {
   #reports = 0;
@@ -110,15 +116,15 @@ class WireCounter {
     return ['env', `NODE_OPTIONS=--import=${preload}`, `FEDCREDIT_WIRE_COUNT_FILE=${this.file}`];
   }
 
-  async bytes(party: SpawnedParty): Promise<number> {
-    const read = () => (fs.existsSync(this.file) ? (JSON.parse(fs.readFileSync(this.file, 'utf8')) as { report: number; read: number; written: number }) : undefined);
+  async count(party: SpawnedParty): Promise<WireCount> {
+    const read = () => (fs.existsSync(this.file) ? (JSON.parse(fs.readFileSync(this.file, 'utf8')) as { report: number; read: number; written: number; opened: number }) : undefined);
     // The counter writes report 0 when it loads; without it, SIGUSR2 would end the process.
     if (this.#reports === 0 && read()?.report !== 0) throw new Error(`${party.name} did not load the wire counter (${this.file} missing)`);
     const want = ++this.#reports;
     party.child.kill('SIGUSR2');
     for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((r) => setTimeout(r, 10))) {
       const r = read();
-      if (r?.report === want) return r.read + r.written;
+      if (r?.report === want) return { bytes: r.read + r.written, connections: r.opened };
     }
     throw new Error(`${party.name} did not report its wire bytes within 10 s`);
   }
@@ -128,11 +134,12 @@ interface Run {
   readonly model: ModelMetadata;
   readonly jobStartSeconds: number;
   readonly epochSeconds: number[];
-  /** Bytes from the first step to the stored model, and those of the job start (public keys). */
+  /** Bytes and connections from the first step to the stored model, and bytes of the job start (public keys). */
   readonly bytes: number;
+  readonly connections: number;
   readonly startBytes: number;
   readonly peakRss: Map<string, number>;
-  /** CPU seconds per process from the first step to the stored model. */
+  /** CPU seconds per process from the first step to the end of the last epoch. */
   readonly cpu: Map<string, number>;
 }
 
@@ -186,24 +193,28 @@ export async function benchTrainingProcesses(opts: BenchTrainingProcessesOptions
     const train = async (plaintext: boolean): Promise<Run> => {
       const pids = new Map([...parties].map(([name, p]) => [name, p.child.pid!]));
       const cpuOf = () => new Map([...pids].map(([name, pid]) => [name, cpuSeconds(pid)]));
-      const before = await wire.bytes(coordinator);
+      const before = await wire.count(coordinator);
       const called = performance.now();
-      let started: { at: number; cpu: Map<string, number>; bytes: Promise<number> } | undefined;
+      let started: { at: number; cpu: Map<string, number>; wire: Promise<WireCount> } | undefined;
+      let cpuAtLastEpoch = new Map<string, number>();
       const model = await runTraining(layout.coordinatorAddress, operator, {
         alignmentId: alignment.alignmentId, ...DEFAULT_PARAMS, epochs, batchSize, patience: epochs + 1, learningRate: 0.2, plaintext,
       }, (p) => {
-        if (p.stage === 'started') started = { at: performance.now(), cpu: cpuOf(), bytes: wire.bytes(coordinator) };
-        if (p.stage === 'epoch') log(`${plaintext ? 'plaintext' : 'BFV'} ${p.message}`);
+        if (p.stage === 'started') started = { at: performance.now(), cpu: cpuOf(), wire: wire.count(coordinator) };
+        if (p.stage === 'epoch') {
+          cpuAtLastEpoch = cpuOf();
+          log(`${plaintext ? 'plaintext' : 'BFV'} ${p.message}`);
+        }
       });
       if (!started) throw new Error('the coordinator never reported the job as started');
-      const cpuEnd = cpuOf();
-      const end = await wire.bytes(coordinator);
-      const atStart = await started.bytes;
+      const end = await wire.count(coordinator);
+      const atStart = await started.wire;
       const peak = new Map([...pids].map(([name, pid]) => [name, peakRss(pid)]));
       for (const pid of pids.values()) resetPeakRss(pid);
       return {
         model, jobStartSeconds: (started.at - called) / 1000, epochSeconds: (model.metrics as { epochSeconds: number[] }).epochSeconds,
-        bytes: end - atStart, startBytes: atStart - before, peakRss: peak, cpu: new Map([...cpuEnd].map(([name, c]) => [name, c - started!.cpu.get(name)!])),
+        bytes: end.bytes - atStart.bytes, connections: end.connections - atStart.connections, startBytes: atStart.bytes - before.bytes, peakRss: peak,
+        cpu: new Map([...cpuAtLastEpoch].map(([name, c]) => [name, c - started!.cpu.get(name)!])),
       };
     };
     // Plaintext first: resetting VmHWM only lowers it to the current RSS, so the second run's
@@ -236,7 +247,7 @@ export async function benchTrainingProcesses(opts: BenchTrainingProcessesOptions
       },
       {
         area, metric: 'wire bytes per sample-feature', value: bytesPerSf, unit: 'B', target: `<= ${TARGET_BYTES_PER_SF}`, meetsTarget: bytesPerSf <= TARGET_BYTES_PER_SF,
-        note: `${mib(bfv.bytes / bfv.epochSeconds.length).toFixed(0)} MiB per epoch at the coordinator's sockets (TLS + HTTP/2; relayed payloads twice); plaintext mode ${(plain.bytes / plain.epochSeconds.length / sampleFeatures).toFixed(1)} B`,
+        note: `${mib(bfv.bytes / bfv.epochSeconds.length).toFixed(0)} MiB per epoch at the coordinator's sockets (TLS + HTTP/2; relayed payloads twice); plaintext mode ${(plain.bytes / plain.epochSeconds.length / sampleFeatures).toFixed(1)} B; ${Math.round(bfv.connections / bfv.epochSeconds.length)} TCP+TLS connections per epoch`,
       },
       ...[...bfv.peakRss].map(([name, bytes]): BenchRow => ({
         area, metric: `peak RSS ${name} (BFV run)`, value: mib(bytes), unit: 'MiB',

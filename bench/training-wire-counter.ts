@@ -1,8 +1,9 @@
 /**
  * Preloaded into a benchmarked party (`NODE_OPTIONS=--import=<this file>`): counts the bytes of
  * every TCP socket the process opens or accepts, as the kernel sees them (TLS records, HTTP/2
- * frames and gRPC messages included), and on SIGUSR2 writes the running totals as JSON to
- * $FEDCREDIT_WIRE_COUNT_FILE, so bench/training-processes.ts can read the coordinator's traffic.
+ * frames and gRPC messages included) and the connections opened, and on SIGUSR2 writes the
+ * running totals as JSON to $FEDCREDIT_WIRE_COUNT_FILE, so bench/training-processes.ts can read
+ * the coordinator's traffic.
  * Every training message passes through the coordinator (nodes' payloads are relayed sealed), so
  * its sockets see every byte the job puts on the wire.
  */
@@ -17,8 +18,10 @@ if (isMainThread && file) {
   let closedRead = 0;
   let closedWritten = 0;
   let reports = -1;
+  let opened = 0;
   const track = (message: unknown) => {
     const socket = (message as { socket: net.Socket }).socket;
+    opened++;
     live.add(socket);
     socket.once('close', () => {
       closedRead += socket.bytesRead;
@@ -35,7 +38,7 @@ if (isMainThread && file) {
       read += s.bytesRead;
       written += s.bytesWritten;
     }
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ report: ++reports, read, written }));
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ report: ++reports, read, written, opened }));
     fs.renameSync(`${file}.tmp`, file);
   };
   report(); // report 0: the counter is loaded and SIGUSR2 is handled
