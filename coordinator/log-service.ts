@@ -117,12 +117,7 @@ export class CoordinatorLog {
   async submitCosignature(site: string, checkpoint: string, line: string): Promise<{ final: boolean; cosignatures: number; quorum: number }> {
     const witness = (await this.#opts.witnesses()).find((w) => w.site === site);
     if (!witness) throw new FedcreditError('NOT_FOUND', `site '${site.slice(0, 40)}' is not a registered node, so it is not a witness of this log`);
-    const opened = openCheckpoint(checkpoint, { origin: this.origin, key: this.logKey });
-    if (!opened.ok) throw new FedcreditError('UNKNOWN_CHECKPOINT', `not a checkpoint of this log: ${opened.reason}`);
-    const minted = this.#minted.get(opened.checkpoint.size);
-    if (!minted || minted.text !== opened.note.text) {
-      throw new FedcreditError('UNKNOWN_CHECKPOINT', `checkpoint of size ${opened.checkpoint.size} is not one this log issued recently; fetch the latest`);
-    }
+    const { size, minted } = this.#mintedNote(checkpoint);
     const name = witnessKeyName(site);
     let withLine: string;
     try {
@@ -138,8 +133,24 @@ export class CoordinatorLog {
     const quorum = await this.quorum();
     const count = minted.cosignatures.size;
     const final = count >= quorum;
-    if (final) await this.#saveFinal(opened.checkpoint.size, minted);
+    if (final) await this.#saveFinal(size, minted);
     return { final, cosignatures: count, quorum };
+  }
+
+  /**
+   * The recently minted note a witness cosigned. Witnesses send back the note exactly as they
+   * fetched it, so it is found by its text without re-verifying this log's own signature;
+   * anything else is opened and compared the long way.
+   */
+  #mintedNote(checkpoint: string): { size: number; minted: { note: string; text: string; cosignatures: Map<string, string> } } {
+    for (const [size, minted] of this.#minted) if (minted.note === checkpoint) return { size, minted };
+    const opened = openCheckpoint(checkpoint, { origin: this.origin, key: this.logKey });
+    if (!opened.ok) throw new FedcreditError('UNKNOWN_CHECKPOINT', `not a checkpoint of this log: ${opened.reason}`);
+    const minted = this.#minted.get(opened.checkpoint.size);
+    if (!minted || minted.text !== opened.note.text) {
+      throw new FedcreditError('UNKNOWN_CHECKPOINT', `checkpoint of size ${opened.checkpoint.size} is not one this log issued recently; fetch the latest`);
+    }
+    return { size: opened.checkpoint.size, minted };
   }
 
   async #saveFinal(size: number, minted: { note: string; cosignatures: Map<string, string> }): Promise<void> {
