@@ -98,6 +98,14 @@ export class TrainingCoordinator {
   readonly #running = new Map<string, RunningJob>();
   #engine: HeEngine | undefined;
   #closed = false;
+  /**
+   * One open channel per node, reused for every step (a new client per call cost a TCP and
+   * TLS handshake per call: 134 per epoch at 100k); dropped when the node stops answering, so
+   * a restarted node is dialled afresh at the address its new registration gives.
+   */
+  readonly #clients = new Map<string, { address: string; client: NodeTrainingClient }>();
+  /** The state of each job being driven, for counting its bytes. */
+  readonly #states = new Map<string, CoordinatorJobState>();
 
   private constructor(
     readonly db: Level<string, CoordinatorJobState>,
@@ -251,7 +259,11 @@ export class TrainingCoordinator {
         }
       }
     };
-    const done = this.#drive(state, emit).finally(() => this.#running.delete(state.jobId));
+    this.#states.set(state.jobId, state);
+    const done = this.#drive(state, emit).finally(() => {
+      this.#running.delete(state.jobId);
+      this.#states.delete(state.jobId);
+    });
     this.#running.set(state.jobId, { listeners, done });
     return done;
   }
@@ -413,6 +425,7 @@ export class TrainingCoordinator {
       metrics: {
         validationAuc: best, aucHistory: state.aucHistory, epochs: state.aucHistory.length, bestEpoch: state.aucHistory.indexOf(best),
         epochSeconds: state.epochSeconds, trainSize: state.trainSize, validationSize: state.validationSize, plaintext: state.plaintext, report,
+        payloadBytes: state.bytesOnWire,
       },
       createdAt: new Date().toISOString(),
       ...(state.logIndex !== undefined ? { logIndex: state.logIndex } : {}),
@@ -434,14 +447,16 @@ export class TrainingCoordinator {
     for (;;) {
       const node = await this.opts.registry.get(site);
       if (!node) throw new FedcreditError('NOT_FOUND', `site '${site}' has no registered node`);
-      const client = nodeTrainingClient(node.address, this.opts.transport, site);
+      const client = this.#clientFor(site, node.address);
       try {
         this.opts.onMessage?.({ direction: 'sent', site, method, message: request });
         const response = await call(client, pick(client), request, deadlineMs);
         this.opts.onMessage?.({ direction: 'received', site, method, message: response });
+        this.#countBytes(jobId, request, response);
         return response;
       } catch (err) {
         const unavailable = err instanceof FedcreditError && err.code === 'UNAVAILABLE';
+        if (unavailable) this.#dropClient(site);
         if (!unavailable || opts.retry === false || this.#closed) {
           if (err instanceof FedcreditError) throw new FedcreditError(err.code, err.message.includes(site) ? err.message : `${site}: ${err.message}`, err.detail);
           throw err;
@@ -452,10 +467,28 @@ export class TrainingCoordinator {
         this.opts.log(`training ${jobId}: ${site} unreachable on ${method}; retrying in ${delay} ms`);
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 5_000);
-      } finally {
-        client.close();
       }
     }
+  }
+
+  #clientFor(site: string, address: string): NodeTrainingClient {
+    const open = this.#clients.get(site);
+    if (open?.address === address) return open.client;
+    open?.client.close();
+    const client = nodeTrainingClient(address, this.opts.transport, site);
+    this.#clients.set(site, { address, client });
+    return client;
+  }
+
+  #dropClient(site: string): void {
+    this.#clients.get(site)?.client.close();
+    this.#clients.delete(site);
+  }
+
+  /** Payload bytes of a step's request and answer (relayed sealed payloads count both ways), kept in the job's metrics. */
+  #countBytes(jobId: string, request: unknown, response: unknown): void {
+    const running = this.#states.get(jobId);
+    if (running) running.bytesOnWire += payloadSize(request) + payloadSize(response);
   }
 
   async #save(state: CoordinatorJobState): Promise<void> {
@@ -477,9 +510,20 @@ export class TrainingCoordinator {
     this.#closed = true;
     // Running jobs stop at their next call; they resume at the next start.
     await Promise.race([Promise.allSettled([...this.#running.values()].map((r) => r.done)), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+    for (const site of [...this.#clients.keys()]) this.#dropClient(site);
     await this.#engine?.close();
     await this.db.close();
   }
+}
+
+/** Bytes of binary fields plus 8 per number, over a message's fields: what a step moves, give or take framing. */
+function payloadSize(value: unknown): number {
+  if (value instanceof Uint8Array) return value.length;
+  if (typeof value === 'number') return 8;
+  if (typeof value === 'string') return value.length;
+  if (Array.isArray(value)) return value.reduce((sum: number, v) => sum + payloadSize(v), 0);
+  if (value !== null && typeof value === 'object') return Object.values(value).reduce((sum: number, v) => sum + payloadSize(v), 0);
+  return 0;
 }
 
 function newAttempt(): string {
