@@ -41,7 +41,7 @@ import { callerIdentity } from '../lib/tls.js';
 import { saveSiteModelInBatch, type SiteModel } from './model-store.js';
 import { checkTrainingPolicy, type TrainingPolicy } from './policy.js';
 import { openPayload, sealPayload, type EnvelopeFields, type SealedPayloadMessage } from './training-envelope.js';
-import type { NodeStore } from './store.js';
+import { bytesToFloat64, type NodeStore } from './store.js';
 
 /** What a node observes of a training call (transcript tests): the request as received and its answer. */
 export interface TrainingCallRecord {
@@ -239,11 +239,12 @@ export class TrainingHost {
     const { store, site } = this.ctx;
     const alignment = await store.alignments.get(spec.alignmentId);
     if (!alignment) throw new FedcreditError('NOT_FOUND', `site ${site}: alignment ${spec.alignmentId} of job ${spec.jobId} is gone`);
-    const rowsOf = async (ids: readonly string[]) => Promise.all(ids.map(async (id) => {
-      const v = await store.featureVector(id);
-      if (!v) throw new FedcreditError('INTERNAL', `site ${site}: an aligned enterprise has no feature vector; recompute features (fedcredit node features) and align again`);
+    // One multi-get per split: per-id reads of 100k vectors were the job start's largest cost.
+    const rowsOf = async (ids: readonly string[]) => (await store.features.getMany([...ids])).map((bytes) => {
+      if (bytes === undefined) throw new FedcreditError('INTERNAL', `site ${site}: an aligned enterprise has no feature vector; recompute features (fedcredit node features) and align again`);
+      const v = bytesToFloat64(bytes);
       return Float64Array.from(spec.featureIndexes, (i) => v[i]!);
-    }));
+    });
     const keep = (ids: readonly string[], excluded: readonly number[]) => {
       const out = new Set(excluded);
       return ids.filter((_, i) => !out.has(i));
