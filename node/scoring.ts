@@ -144,7 +144,7 @@ export class NodeScoring {
     const sealed = sealExplanation(sealingKey, { v: 1, site, queryId: q.queryId, model: model.modelVersion, covered: vector !== undefined, reasons }, q.requester.name, logIndex);
     // The use and the served record are both stored before the answer; issued together, the
     // ledger's write and the book's synced batch share one fsync of the node's store.
-    await Promise.all([this.#opts.servedRecords.record({ entry, requester: q.requester.name, logIndex }), verdict.written]);
+    await Promise.all([this.#opts.servedRecords.record({ entry, requester: q.requester.name, logIndex, entryHash: logged }), verdict.written]);
     this.#shares++;
     return { site, maskedShare: toWire(share), covered: vector !== undefined, sealedExplanation: Buffer.from(sealed) };
   }

@@ -21,6 +21,11 @@ export interface ServedRequest {
   readonly entry: LogEntry;
   readonly requester: string;
   readonly logIndex: number;
+  /**
+   * Hex leaf hash of the entry's exact bytes, when the caller already has it (a scoring node
+   * checked it against the log); otherwise computed from `entry`.
+   */
+  readonly entryHash?: string;
 }
 
 /** Records per synced batch at most. */
@@ -73,7 +78,7 @@ export class ServedRecordBook {
               what: req.entry.kind,
               requester: req.requester,
               logIndex: req.logIndex,
-              entryHash: Buffer.from(hashLeaf(encodeEntry(req.entry))).toString('hex'),
+              entryHash: req.entryHash ?? Buffer.from(hashLeaf(encodeEntry(req.entry))).toString('hex'),
               time: Date.now(),
               prev: last ? last.digest : GENESIS_PREV,
             };
