@@ -19,7 +19,7 @@
  * (@noble/curves) measured 30x slower.
  */
 import crypto from 'node:crypto';
-import { POINT_BYTES } from './psi-hash.js';
+import { hashToCurve25519Batch, POINT_BYTES } from './psi-hash.js';
 
 export const SCALAR_BYTES = 32;
 
@@ -112,22 +112,32 @@ function x25519(privateKey: crypto.KeyObject, u: Buffer, index: number): Buffer 
   }
 }
 
+/** Domain of the padding points' hash_to_curve: never the DST that IDs are hashed under. */
+export const PSI_PADDING_DST = 'FEDCREDIT-PSI-PADDING-V01-CS02-with-curve25519_XMD:SHA-512_ELL2_RO_';
+const PADDING_SEED_BYTES = 32;
+
 /**
- * `count` uniformly random elements of the prime-order subgroup, u([c] B) for fresh clamped c.
+ * `count` uniformly random elements of the prime-order subgroup: hash_to_curve (RFC 9380, RO
+ * variant, so uniform in the subgroup) of fresh 32-byte random seeds under a padding-only DST.
  * They pad a set so that its size hides how many real elements it has, and must look exactly
  * like blinded hashes, which are also uniform subgroup elements (DDH). Random 32-byte strings
- * would not: 7/8 of them are not in the subgroup, which anyone can test.
+ * would not: 7/8 of them are not in the subgroup, which anyone can test. The seeds are never
+ * kept or sent, and are not IDs (a different length and DST), so no party can relate a padding
+ * point to anything.
+ *
+ * Not crypto.generateKeyPairSync('x25519') + export({ format: 'jwk' }), which this used before:
+ * in Node 20 the JWK export holds the key's mutex while it allocates the result string; if that
+ * allocation triggers a GC that finalises the (already garbage) key-generation job of the same
+ * key, the job's destructor takes the same non-recursive mutex and the worker thread deadlocks
+ * in a futex forever, with no error anywhere. Rare per call, so it hit the 250,000 padding
+ * points of a 1M-ID alignment and not the 75,000 of a 300k one (gdb: KeyObjectHandle::ExportJWK
+ * -> ExportJWKEdKey -> String::NewFromOneByte -> Heap::CollectGarbage ->
+ * ~KeyGenJob -> uv_mutex_lock). No key objects at all here, hence no such lock.
  */
 export function randomSubgroupPoints(count: number): Uint8Array {
   if (!Number.isInteger(count) || count < 0) {
     throw new RangeError(`randomSubgroupPoints: count must be a non-negative integer, got ${count}`);
   }
-  const out = new Uint8Array(count * POINT_BYTES);
-  for (let i = 0; i < count; i++) {
-    const { publicKey } = crypto.generateKeyPairSync('x25519');
-    const x = publicKey.export({ format: 'jwk' }).x;
-    if (typeof x !== 'string') throw new Error('node:crypto returned an X25519 JWK without x; cannot pad');
-    out.set(Buffer.from(x, 'base64url'), i * POINT_BYTES);
-  }
-  return out;
+  const seeds = crypto.randomBytes(count * PADDING_SEED_BYTES);
+  return hashToCurve25519Batch(new Uint8Array(seeds.buffer, seeds.byteOffset, seeds.length), PADDING_SEED_BYTES, PSI_PADDING_DST);
 }

@@ -44,7 +44,8 @@
  * learns how many enterprises tax and power both cover). L holds its own set only under
  * [b b2 c], never under [bc], which is why S applies a second key b2.
  *
- * The padding hides |X_S ∩ X_T| from S and the coordinator; its points are r G for fresh r,
+ * The padding hides |X_S ∩ X_T| from S and the coordinator; its points are hash_to_curve of fresh
+ * random seeds under a padding-only DST (psi-x25519.ts randomSubgroupPoints),
  * never re-blinded real values (those would give L the key product of its own set on IDs of
  * X_S). The coordinator relays payloads it cannot open and learns their lengths: the three set
  * sizes, min(|X_S|, |X_T|) and the intersection size. tests/psi/privacy.test.ts checks all of
