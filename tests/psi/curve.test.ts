@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import fc from 'fast-check';
 import { ed25519, ed25519_hasher, x25519 } from '@noble/curves/ed25519.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { hashToCurve25519, hashToCurve25519Batch, PSI_HASH_DST } from '../../crypto/psi-hash.js';
 import { blindPoints, randomSubgroupPoints } from '../../crypto/psi-x25519.js';
 
@@ -131,5 +131,15 @@ describe('X25519 blinding (node:crypto)', () => {
       seen.add(hex(p));
     }
     expect(seen.size).toBe(20);
+  });
+
+  it('padding makes no key objects: generateKeyPairSync + JWK export self-deadlocks a worker under GC (the 1M hang)', () => {
+    const keygen = vi.spyOn(crypto, 'generateKeyPairSync');
+    try {
+      expect(randomSubgroupPoints(50)).toHaveLength(50 * 32);
+      expect(keygen).not.toHaveBeenCalled();
+    } finally {
+      keygen.mockRestore();
+    }
   });
 });
