@@ -29,22 +29,38 @@ export interface X25519KeyPair {
 }
 
 export function generateX25519KeyPair(): X25519KeyPair {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('x25519');
-  return { privateKey: jwkBytes(privateKey.export({ format: 'jwk' }).d), publicKey: rawPublicKey(publicKey) };
+  const { privateKey } = crypto.generateKeyPairSync('x25519');
+  const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
+  const raw = new Uint8Array(pkcs8.subarray(PKCS8_PREFIX.length));
+  return { privateKey: raw, publicKey: x25519PublicKey(raw) };
 }
 
 /**
  * A fresh key pair as a KeyObject and the raw public key, for one-shot use (a sealed box's
  * ephemeral key): no round trip of the private key through raw bytes.
+ *
+ * The public key is computed as X25519(e, 9) rather than exported from the generated key: a
+ * JWK export of a generateKeyPairSync key can deadlock in Node 20 (the export holds the key's
+ * mutex while allocating; a GC finalising the same key's generation job takes that mutex; see
+ * crypto/psi-x25519.ts), and a DER export is slow. diffieHellman allocates nothing on the V8
+ * heap while it holds the key.
  */
 export function generateEphemeralX25519(): { privateKey: crypto.KeyObject; publicKey: Uint8Array } {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('x25519');
-  return { privateKey, publicKey: rawPublicKey(publicKey) };
+  const { privateKey } = crypto.generateKeyPairSync('x25519');
+  return { privateKey, publicKey: publicKeyOf(privateKey) };
 }
 
 /** The public key of a raw private key (RFC 7748 §6.1: X25519(a, 9)). */
 export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
-  return rawPublicKey(crypto.createPublicKey(privateKeyObject(privateKey)));
+  return publicKeyOf(privateKeyObject(privateKey));
+}
+
+/** RFC 7748 §6.1: the public key is X25519(a, 9), the base point's u-coordinate being 9. */
+const BASE_POINT = new Uint8Array(X25519_KEY_BYTES);
+BASE_POINT[0] = 9;
+
+function publicKeyOf(privateKey: crypto.KeyObject): Uint8Array {
+  return new Uint8Array(crypto.diffieHellman({ privateKey, publicKey: publicKeyObject(BASE_POINT) }));
 }
 
 /**
@@ -133,16 +149,6 @@ export function uncachedPublicKeyObject(publicKey: Uint8Array): crypto.KeyObject
 
 function importPublicKey(x: string): crypto.KeyObject {
   return crypto.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' });
-}
-
-function rawPublicKey(key: crypto.KeyObject): Uint8Array {
-  return jwkBytes(key.export({ format: 'jwk' }).x);
-}
-
-function jwkBytes(field: string | undefined): Uint8Array {
-  const raw = new Uint8Array(Buffer.from(field ?? '', 'base64url'));
-  if (raw.length !== X25519_KEY_BYTES) throw new Error(`X25519 key export gave ${raw.length} bytes, expected ${X25519_KEY_BYTES}`);
-  return raw;
 }
 
 function requireKeyBytes(key: Uint8Array, what: string): void {
