@@ -4,7 +4,7 @@
  * log entry is lost (the auditor's pre-crash checkpoint stays consistent), and the jobs run again.
  */
 import fs from 'node:fs';
-import net from 'node:net';
+import { freePort } from '../../lib/party-processes.js';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,16 +28,6 @@ let coordinator: SpawnedParty;
 const nodes = new Map<Site, SpawnedParty>();
 const randomMs = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 const startCoordinator = () => spawnParty('coordinator', [
   'coordinator', 'serve', '--data', path.join(dir, 'coordinator'), '--port', String(coordinatorPort), '--checkpoint-interval', '100', ...fed.tls('coordinator'),
