@@ -6,9 +6,10 @@
  * fully blinded value l b c H(id) (see ./psi.ts). Those values are pseudorandom, unknown to the
  * coordinator and identical at all three sites, so sorting by them gives one order that every
  * site derives alone and that reveals nothing about the IDs (it is a random order). Row i at the
- * tax node is then the same enterprise as row i at the bank node. The split ranks the same
- * values by HMAC-SHA256 under a seed the sites share (RFC 2104), so it is equally agreed and,
- * to anyone without the seed, equally random.
+ * tax node is then the same enterprise as row i at the bank node. With a split, the order
+ * and the split come from HMAC-SHA256 of each site's own IDs under a seed the sites share
+ * (RFC 2104): equally agreed, random to anyone without the seed, and the same in every run
+ * with that seed.
  */
 import crypto from 'node:crypto';
 
@@ -27,7 +28,7 @@ export interface PsiSplitOptions {
 }
 
 export interface AlignedSets {
-  /** Own IDs of the intersection, in the canonical order. */
+  /** Own IDs of the intersection, in the canonical order (seeded when there is a split). */
   readonly intersection: readonly string[];
   readonly train: readonly string[];
   readonly validation: readonly string[];
@@ -45,26 +46,35 @@ export function checkSplitOptions(split: PsiSplitOptions): void {
   }
 }
 
-/** Sort by blinded value, split by seeded rank, and fingerprint the agreed list. */
+/**
+ * Fingerprint the agreed list by its blinded values; with a split, order and split the own IDs
+ * by HMAC-SHA256 of each ID under the shared seed. The tags are computed at each site from IDs
+ * it holds and never leave it, so the coordinator, which may know the seed, learns nothing from
+ * them; and the same seed over the same intersection gives the same order and split in every
+ * run (the blinded values change with each run's keys), so a retrained model sees the same
+ * validation enterprises.
+ */
 export function alignIntersection(entries: readonly AlignedEntry[], split?: PsiSplitOptions): AlignedSets {
   const sorted = [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const digest = crypto.createHash('sha256').update('fedcredit-psi-alignment-v1\n');
   for (const e of sorted) digest.update(Buffer.from(e.key, 'latin1'));
-  const intersection = sorted.map((e) => e.id);
   if (split === undefined) {
+    const intersection = sorted.map((e) => e.id);
     return { intersection, train: intersection, validation: [], alignmentDigest: digest.digest('hex') };
   }
   checkSplitOptions(split);
-  const ranks = sorted.map((e, i) => ({
-    i,
-    tag: crypto.createHmac('sha256', split.seed).update(Buffer.from(e.key, 'latin1')).digest('hex'),
+  const tagged = sorted.map((e) => ({
+    id: e.id,
+    order: crypto.createHmac('sha256', split.seed).update(`order\n${e.id}`).digest('hex'),
+    split: crypto.createHmac('sha256', split.seed).update(`split\n${e.id}`).digest('hex'),
   }));
-  ranks.sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
-  const held = new Set(ranks.slice(0, Math.round(split.validationFraction * sorted.length)).map((r) => r.i));
+  const byTag = (k: 'order' | 'split') => (a: (typeof tagged)[number], b: (typeof tagged)[number]) => (a[k] < b[k] ? -1 : a[k] > b[k] ? 1 : 0);
+  const held = new Set([...tagged].sort(byTag('split')).slice(0, Math.round(split.validationFraction * tagged.length)).map((t) => t.id));
+  const intersection = tagged.sort(byTag('order')).map((t) => t.id);
   return {
     intersection,
-    train: intersection.filter((_, i) => !held.has(i)),
-    validation: intersection.filter((_, i) => held.has(i)),
+    train: intersection.filter((id) => !held.has(id)),
+    validation: intersection.filter((id) => held.has(id)),
     alignmentDigest: digest.digest('hex'),
   };
 }

@@ -155,6 +155,16 @@ describe('agreed order and split', () => {
     expect(new Set(other.results.get('bank')!.validation)).not.toEqual(new Set(bank.validation));
   });
 
+  it('the same seed gives the same order and split in another run, whose keys and blinded values differ', async () => {
+    const split = { seed: new Uint8Array(32).fill(9), validationFraction: 0.2 };
+    const first = (await runSets(sets, { split })).results.get('bank')!;
+    const second = (await runSets(sets, { split })).results.get('tax')!;
+    expect(second.alignmentDigest).not.toBe(first.alignmentDigest);
+    expect(second.intersection).toEqual(first.intersection);
+    expect(second.validation).toEqual(first.validation);
+    expect(second.train).toEqual(first.train);
+  });
+
   it('rejects a weak seed or a fraction outside [0, 1]', () => {
     const ring = RING;
     expect(() => new PsiParty('bank', [], { session: 's', ring, split: { seed: new Uint8Array(8), validationFraction: 0.2 } })).toThrow(
