@@ -4,14 +4,17 @@
  * an `audit verify` state file):
  *   - the entry is a well-formed `query` entry for the receipt's query id and requester;
  *   - the checkpoint is signed by the log's key and carries a quorum of witness cosignatures;
- *   - the RFC 9162 inclusion proof leads from the entry's leaf hash to the checkpoint's root.
+ *   - the RFC 9162 inclusion proof leads from the entry's leaf hash to the checkpoint's root;
+ *   - the answer (points, grade, warning, model, coverage) carries the coordinator's signature,
+ *     by the log key, over it, the query id and the entry: the receipt proves what was answered.
  */
 import fs from 'node:fs';
 import { openCheckpoint, verifyCosignatures, type TrustedKey } from '../crypto/checkpoint.js';
 import { hashLeaf, verifyInclusion } from '../crypto/merkle.js';
 import { decodeEntry, entryProblem } from '../lib/log-entries.js';
 import { FedcreditError } from '../lib/errors.js';
-import type { ScoreReceiptFile } from '../lib/scoring-protocol.js';
+import { answerStatement, type ScoreReceiptFile } from '../lib/scoring-protocol.js';
+import { verifySignature } from '../crypto/identity.js';
 import { loadState, loadTrustFile, witnessKeys } from './trust.js';
 
 export interface ReceiptTrust {
@@ -64,6 +67,19 @@ export function verifyReceipt(input: unknown, trust: ReceiptTrust, quorum = trus
     if (decoded.entry.body['queryId'] !== r.queryId) problems.push(`the entry is query ${String(decoded.entry.body['queryId'])}, the receipt says ${String(r.queryId)}`);
     if (r.requester !== undefined && decoded.entry.body['requester'] !== r.requester) problems.push(`the entry's requester is ${String(decoded.entry.body['requester'])}, the receipt says ${r.requester}`);
     if (r.enterprise !== undefined && decoded.entry.body['subject'] !== r.enterprise) problems.push(`the entry is about ${String(decoded.entry.body['subject'])}, the receipt says ${r.enterprise}`);
+  }
+  // The answer: signed by the coordinator's log key over the query, its logged entry and what it answered.
+  const a = r.answer;
+  const signature = typeof a?.signature === 'string' && /^[0-9a-f]{128}$/.test(a.signature) ? Buffer.from(a.signature, 'hex') : undefined;
+  if (!a || !signature || !Array.isArray(a.coverage)) problems.push('the receipt carries no signed answer (answer.signature)');
+  else {
+    let statement: Uint8Array | undefined;
+    try {
+      statement = answerStatement({ queryId: String(r.queryId), logIndex: r.logIndex!, entry: entryBytes, points: a.points, grade: a.grade, warning: a.warning, model: a.model, coverage: a.coverage });
+    } catch {
+      statement = undefined;
+    }
+    if (!statement || !verifySignature(trust.logKey, statement, signature)) problems.push('the answer (points, grade, warning, model, coverage) is not what the coordinator signed for this query');
   }
   const opened = openCheckpoint(r.checkpoint, { origin: trust.origin, key: { name: trust.origin, publicKey: trust.logKey } });
   let cosignedBy: string[] = [];

@@ -37,7 +37,7 @@ import { call, unary } from '../lib/grpc.js';
 import { decodeEntry, encodeEntry, makeEntry } from '../lib/log-entries.js';
 import { decodeFixed, fromWire, sumShares } from '../lib/secure-aggregation.js';
 import { scoreLogit } from '../lib/score-scale.js';
-import { sealingKeyValid } from '../lib/scoring-protocol.js';
+import { answerStatement, sealingKeyValid } from '../lib/scoring-protocol.js';
 import { callerIdentity, type Transport } from '../lib/tls.js';
 import { openCheckpoint } from '../crypto/checkpoint.js';
 import type { NodeScoringClient } from '../proto/gen/fedcredit/v1/NodeScoring.js';
@@ -67,6 +67,8 @@ export interface ScoringOptions {
   readonly transport: Transport;
   readonly trustedRegistrars: readonly string[];
   readonly log: (line: string) => void;
+  /** Signs answers with the coordinator's identity (the log key), so a receipt covers the answer. */
+  readonly sign: (message: Uint8Array) => Uint8Array;
   /**
    * TEST ONLY: the coordinator logs revocations but does not apply them to its own ledger, to
    * show that nodes refuse a revoked consent on their own (tests/scoring).
@@ -187,11 +189,15 @@ export class ScoringCoordinator {
     // The bank's Platt recalibration of the joint logit, when the model carries one (coordinator/models.ts).
     const calibrated = model.calibration ? model.calibration.slope * logit + model.calibration.intercept : logit;
     const scored = scoreLogit(calibrated, model.scale);
+    const answerSignature = this.#opts.sign(answerStatement({
+      queryId: q.queryId, logIndex: index, entry: entryBytes, points: scored.points, grade: scored.grade, warning: scored.warning,
+      model: model.modelVersion, coverage: shares.map((s) => ({ site: s.site, covered: s.covered })),
+    }));
     const response: ScoreResponse = {
       queryId: q.queryId, points: scored.points, grade: scored.grade, warning: scored.warning, probabilityOfDefault: scored.probabilityOfDefault,
       modelVersion: model.modelVersion,
       sites: shares.map((s) => ({ site: s.site, covered: s.covered, sealedExplanation: s.sealedExplanation })),
-      logIndex: index, entry: entryBytes,
+      logIndex: index, entry: entryBytes, answerSignature: Buffer.from(answerSignature),
     };
     observe?.({ kind: 'answer', response });
     return response;

@@ -96,7 +96,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   });
 
   const scoring = await ScoringCoordinator.open({
-    dataDir: opts.dataDir, registry, transparencyLog, models, transport: opts.transport, log,
+    dataDir: opts.dataDir, registry, transparencyLog, models, transport: opts.transport, log, sign: (m) => identity.sign(m),
     trustedRegistrars: opts.trustedRegistrars ?? loadTrustedRegistrars(opts.dataDir),
     ignoreRevocations: opts.scoringIgnoresRevocations ?? process.env['FEDCREDIT_TEST_IGNORE_REVOCATIONS'] === '1',
     ...(opts.onScoring ? { observe: opts.onScoring } : {}),

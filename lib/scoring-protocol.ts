@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { verifySignature, type Identity } from '../crypto/identity.js';
+import { hashLeaf } from '../crypto/merkle.js';
+import { canonicalJson } from './log-entries.js';
 import { openSealedBox, sealToRecipient, type SealedBoxBinding } from '../crypto/sealed-box.js';
 
 const SEALING_KEY_TAG = 'fedcredit requester sealing key v1';
@@ -105,6 +107,8 @@ export interface ScoreReceiptFile {
   readonly answer: {
     readonly points: number; readonly grade: string; readonly warning: string; readonly model: string;
     readonly coverage: readonly { readonly site: string; readonly covered: boolean }[];
+    /** Hex Ed25519 signature by the coordinator's log key over answerStatement. */
+    readonly signature: string;
   };
   readonly logIndex: number;
   /** Base64 of the exact entry bytes (canonical JSON). */
@@ -114,4 +118,28 @@ export interface ScoreReceiptFile {
   readonly inclusionProof: readonly string[];
   /** The cosigned checkpoint note text. */
   readonly checkpoint: string;
+}
+
+/** What the coordinator signs about an answer: the query, its logged entry, and what it answered. */
+export interface SignedAnswerFields {
+  readonly queryId: string;
+  readonly logIndex: number;
+  /** The logged query entry's exact bytes (its RFC 9162 leaf hash is signed). */
+  readonly entry: Uint8Array;
+  readonly points: number;
+  readonly grade: string;
+  readonly warning: string;
+  readonly model: string;
+  readonly coverage: readonly { readonly site: string; readonly covered: boolean }[];
+}
+
+const ANSWER_TAG = 'fedcredit score answer v1';
+
+/** The bytes the coordinator signs with its log key over an answer. */
+export function answerStatement(a: SignedAnswerFields): Uint8Array {
+  return new TextEncoder().encode(`${ANSWER_TAG}\n${canonicalJson({
+    queryId: a.queryId, logIndex: a.logIndex, entryLeafHash: Buffer.from(hashLeaf(a.entry)).toString('hex'),
+    points: a.points, grade: a.grade, warning: a.warning, model: a.model,
+    coverage: a.coverage.map((c) => ({ site: c.site, covered: c.covered })),
+  })}`);
 }

@@ -26,6 +26,8 @@ export interface ScoreResult {
   readonly logIndex: number;
   /** The exact logged entry bytes. */
   readonly entry: Uint8Array;
+  /** The coordinator's signature over the answer (lib/scoring-protocol.ts answerStatement). */
+  readonly answerSignature: Uint8Array;
 }
 
 export interface QueryTerms {
@@ -88,6 +90,7 @@ export class ScoringSession {
     return {
       queryId: res.queryId, enterprise: t.enterprise, points: res.points, grade: res.grade, warning: res.warning, probabilityOfDefault: res.probabilityOfDefault,
       model: res.modelVersion, coverage: res.sites.map((s) => ({ site: s.site, covered: s.covered })), explanations, logIndex, entry: new Uint8Array(res.entry),
+      answerSignature: new Uint8Array(res.answerSignature),
     };
   }
 
@@ -96,7 +99,10 @@ export class ScoringSession {
     const r = await call(this.#client, this.#client.GetReceipt, { logIndex: result.logIndex, waitMs }, waitMs + 10_000);
     return {
       v: 1, kind: 'fedcredit-score-receipt', queryId: result.queryId, requester: this.#name, enterprise: result.enterprise,
-      answer: { points: result.points, grade: result.grade, warning: result.warning, model: result.model, coverage: result.coverage },
+      answer: {
+        points: result.points, grade: result.grade, warning: result.warning, model: result.model, coverage: result.coverage,
+        signature: Buffer.from(result.answerSignature).toString('hex'),
+      },
       logIndex: Number(r.logIndex), entry: Buffer.from(r.entry).toString('base64'), treeSize: Number(r.treeSize),
       inclusionProof: r.inclusionProof.map((h) => Buffer.from(h).toString('base64')), checkpoint: r.checkpoint,
     };

@@ -140,6 +140,13 @@ describe('answers', () => {
     expect(verifyReceipt(tampered, trust).ok).toBe(false);
     expect(verifyReceipt({ ...receipt, logIndex: Number(receipt['logIndex']) + 1 }, trust).ok).toBe(false);
     expect(verifyReceipt({ ...receipt, checkpoint: String(receipt['checkpoint']).split('\n').filter((l) => !l.startsWith('— tax')).join('\n') }, trust).ok).toBe(false);
+    // The answer is signed: changing the points, the grade or the coverage breaks the receipt.
+    const answer0 = receipt['answer'] as { points: number; grade: string; coverage: { site: string; covered: boolean }[] };
+    const changed = (a: Partial<typeof answer0>) => verifyReceipt({ ...receipt, answer: { ...answer0, ...a } }, trust);
+    expect(changed({ points: answer0.points + 1 }).problems).toContain('the answer (points, grade, warning, model, coverage) is not what the coordinator signed for this query');
+    expect(changed({ grade: answer0.grade === 'AAA' ? 'C' : 'AAA' }).ok).toBe(false);
+    expect(changed({ coverage: answer0.coverage.map((c) => ({ ...c, covered: !c.covered })) }).ok).toBe(false);
+    expect(verifyReceipt({ ...receipt, answer: { ...answer0, signature: undefined } }, trust).ok).toBe(false);
     expect(verifyReceiptFile(receiptFile, { stateFile: state }).ok).toBe(true);
   }, 60_000);
 });

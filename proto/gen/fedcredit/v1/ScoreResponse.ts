@@ -13,6 +13,7 @@ export interface ScoreResponse {
   'sites'?: (_fedcredit_v1_SiteAnswer)[];
   'logIndex'?: (number | string | Long);
   'entry'?: (Buffer | Uint8Array | string);
+  'answerSignature'?: (Buffer | Uint8Array | string);
 }
 
 export interface ScoreResponse__Output {
@@ -25,4 +26,5 @@ export interface ScoreResponse__Output {
   'sites': (_fedcredit_v1_SiteAnswer__Output)[];
   'logIndex': (string);
   'entry': (Buffer);
+  'answerSignature': (Buffer);
 }
