@@ -190,6 +190,17 @@ export class TrainingHost {
       }
       return out;
     };
+    if (hasLabels) {
+      // Both classes in both splits, or there is no gradient signal or no AUC to stop on:
+      // refuse before anything is stored (the refusal tells the others only that much).
+      for (const [split, ids] of [['training', alignment.train], ['validation', alignment.validation]] as const) {
+        const labels = await store.labels.getMany([...ids]);
+        const defaults = labels.filter((y) => y === '1').length;
+        if (defaults === 0 || defaults === labels.filter((y) => y === '0').length + defaults) {
+          throw new FedcreditError('BAD_REQUEST', `the ${split} split of alignment ${req.alignmentId} has ${ids.length} enterprises, ${defaults === 0 ? 'none' : 'all'} of them defaulted: a model cannot be ${split === 'training' ? 'trained' : 'evaluated'} on one class; align again with another --seed or a larger --validation fraction, or with more enterprises`);
+        }
+      }
+    }
     const answer = {
       site, hasLabels, featureCount: featureIndexes.length, trainSize: alignment.train.length, validationSize: alignment.validation.length, alignmentDigest: alignment.digest,
       excludedTrain: await unlabelled(alignment.train), excludedValidation: await unlabelled(alignment.validation),

@@ -188,7 +188,7 @@ async function checkLog(mine: Outcome[], refusalOf: (o: Outcome) => 'logged-once
 }
 
 beforeAll(async () => {
-  s = await makeSetup('query-load', 400, 'query-load');
+  s = await makeSetup('query-load', 600, 'query-load');
   const registrar = prepareScoringDemo([path.join(s.dir, 'coordinator'), ...SITES.map((site) => path.join(s.dir, `node-${site}`))]);
   coordinator = await spawnCoordinator(s);
   for (const site of SITES) nodes.set(site, await spawnNode(s, site));
