@@ -69,8 +69,6 @@ export interface CoordinatorJobState {
   trainSize: number;
   validationSize: number;
   /** Aligned positions outside the bank's labelled population, left out by every site. */
-  excludedTrain: number[];
-  excludedValidation: number[];
   modelVersion: string;
   keys: CoordinatorCheckpoint;
   logIndex?: number;
@@ -189,25 +187,16 @@ export class TrainingCoordinator {
       }
     }
     const bank = labelled[0]!.site;
-    const excludedTrain = [...labelled[0]!.excludedTrain];
-    const excludedValidation = [...labelled[0]!.excludedValidation];
-    // The bank aligns only enterprises it can label (node/alignment.ts). An alignment with
-    // unlabelled ones (older, or labels recomputed since) is refused rather than trimmed: telling
-    // the passive sites which positions to drop would tell them which of their enterprises the
-    // bank cannot label (e.g. already in default).
-    if (excludedTrain.length + excludedValidation.length > 0) {
-      throw new FedcreditError('BAD_REQUEST', `alignment ${alignment.alignmentId} includes ${excludedTrain.length + excludedValidation.length} enterprises ${bank} cannot label (its labels changed since the alignment ran); run fedcredit align again and train on the new alignment`);
-    }
-    const trainSize = checks[0]!.trainSize - excludedTrain.length;
-    const validationSize = checks[0]!.validationSize - excludedValidation.length;
-    if (trainSize < 1 || validationSize < 1) throw new FedcreditError('BAD_REQUEST', `alignment ${alignment.alignmentId} leaves ${trainSize} training and ${validationSize} validation enterprises the bank can label; align more enterprises`);
+    const trainSize = checks[0]!.trainSize;
+    const validationSize = checks[0]!.validationSize;
+    if (trainSize < 1 || validationSize < 1) throw new FedcreditError('BAD_REQUEST', `alignment ${alignment.alignmentId} has ${trainSize} training and ${validationSize} validation enterprises; align more enterprises`);
     const passives = ring.filter((s) => s !== bank);
     const engine = this.#engineFor(req.plaintext);
     const coordinator = await Coordinator.create(engine);
     const state: CoordinatorJobState = {
       jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, params, plaintext: req.plaintext, bank, passives,
       sites: checks.map((c: StartTrainingResponse__Output) => ({ site: c.site, role: c.site === bank ? 'bank' as const : 'passive' as const, featureCount: c.featureCount })),
-      trainSize, validationSize, excludedTrain, excludedValidation, modelVersion: await this.#nextVersion(),
+      trainSize, validationSize, modelVersion: await this.#nextVersion(),
       keys: coordinator.checkpoint(), phase: 'starting', epoch: 0, step: 0, batches: batchCount(trainSize, params.batchSize),
       aucHistory: [], epochSeconds: [], bytesOnWire: 0, createdAt: new Date().toISOString(),
     };
@@ -339,7 +328,6 @@ export class TrainingCoordinator {
         jobId: state.jobId, alignmentId: state.alignmentId, alignmentDigest: state.alignmentDigest, purpose: state.purpose, bank: state.bank,
         passives: state.passives, paramsJson: JSON.stringify(state.params), peers, publicKey: Buffer.from(publicKey), checkOnly: false,
         plaintext: state.plaintext, modelVersion: state.modelVersion, logIndex: state.logIndex, entry: Buffer.from(state.entryB64!, 'base64'),
-        excludedTrain: state.excludedTrain, excludedValidation: state.excludedValidation,
       }, STEP_DEADLINE_MS, {})));
     } catch (err) {
       if (err instanceof FedcreditError && err.code !== 'UNAVAILABLE') {

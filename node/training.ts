@@ -81,8 +81,6 @@ export interface NodeJobSpec {
   featureIndexes: number[];
   features: string[];
   /** Aligned positions outside the bank's labelled population (left out by every site). */
-  excludedTrain: number[];
-  excludedValidation: number[];
 }
 
 interface EpochRecord { epoch: number; improved: boolean; stop: boolean; auc: number }
@@ -181,29 +179,25 @@ export class TrainingHost {
       throw new FedcreditError('BAD_REQUEST', `site ${site}: alignment ${req.alignmentId} has digest ${alignment.digest.slice(0, 16)}..., the job names ${req.alignmentDigest.slice(0, 16)}...`);
     }
     const hasLabels = meta.hasLabels === true;
-    const unlabelled = async (ids: readonly string[]) => {
-      if (!hasLabels) return [];
-      const out: number[] = [];
-      for (let i = 0; i < ids.length; i++) {
-        const y = await store.labels.get(ids[i]!);
-        if (y !== '0' && y !== '1') out.push(i);
-      }
-      return out;
-    };
     if (hasLabels) {
-      // Both classes in both splits, or there is no gradient signal or no AUC to stop on:
-      // refuse before anything is stored (the refusal tells the others only that much).
+      // The bank aligns only enterprises it can label (node/alignment.ts), and needs both classes
+      // in both splits (no gradient signal or no AUC to stop on otherwise): refuse here, before
+      // anything is stored, rather than trim the alignment, which would tell the passive sites
+      // which of their enterprises the bank cannot label (already in default, say).
       for (const [split, ids] of [['training', alignment.train], ['validation', alignment.validation]] as const) {
         const labels = await store.labels.getMany([...ids]);
+        const unlabelled = labels.filter((y) => y !== '0' && y !== '1').length;
+        if (unlabelled > 0) {
+          throw new FedcreditError('BAD_REQUEST', `the ${split} split of alignment ${req.alignmentId} holds ${unlabelled} enterprises ${site} cannot label (its labels changed since the alignment ran); run fedcredit align again and train on the new alignment`);
+        }
         const defaults = labels.filter((y) => y === '1').length;
-        if (defaults === 0 || defaults === labels.filter((y) => y === '0').length + defaults) {
+        if (defaults === 0 || defaults === labels.length) {
           throw new FedcreditError('BAD_REQUEST', `the ${split} split of alignment ${req.alignmentId} has ${ids.length} enterprises, ${defaults === 0 ? 'none' : 'all'} of them defaulted: a model cannot be ${split === 'training' ? 'trained' : 'evaluated'} on one class; align again with another --seed or a larger --validation fraction, or with more enterprises`);
         }
       }
     }
     const answer = {
       site, hasLabels, featureCount: featureIndexes.length, trainSize: alignment.train.length, validationSize: alignment.validation.length, alignmentDigest: alignment.digest,
-      excludedTrain: await unlabelled(alignment.train), excludedValidation: await unlabelled(alignment.validation),
     };
     if (req.checkOnly) return answer;
 
@@ -236,7 +230,6 @@ export class TrainingHost {
       jobId: req.jobId, alignmentId: req.alignmentId, alignmentDigest: alignment.digest, purpose: req.purpose, bank: req.bank, passives: [...req.passives],
       params, peers, publicKeyB64: Buffer.from(req.publicKey).toString('base64'), plaintext: req.plaintext, modelVersion: req.modelVersion,
       logIndex: Number(req.logIndex), featureIndexes, features: featureIndexes.map((i) => catalogue[i]!),
-      excludedTrain: [...req.excludedTrain], excludedValidation: [...req.excludedValidation],
     };
     const live = await this.#build(spec, undefined);
     await this.#persist(live);
@@ -256,14 +249,8 @@ export class TrainingHost {
       const v = bytesToFloat64(bytes);
       return Float64Array.from(spec.featureIndexes, (i) => v[i]!);
     });
-    const keep = (ids: readonly string[], excluded: readonly number[]) => {
-      const out = new Set(excluded);
-      return ids.filter((_, i) => !out.has(i));
-    };
-    const trainIds = keep(alignment.train, spec.excludedTrain);
-    const validationIds = keep(alignment.validation, spec.excludedValidation);
-    const trainRaw = await rowsOf(trainIds);
-    const validationRaw = await rowsOf(validationIds);
+    const trainRaw = await rowsOf(alignment.train);
+    const validationRaw = await rowsOf(alignment.validation);
     const standardizer = fitStandardizer(trainRaw);
     const data: SiteData = { name: site, train: standardizeRows(trainRaw, standardizer), validation: standardizeRows(validationRaw, standardizer) };
     const engine = spec.plaintext ? (this.#plain ??= new PlainEngine()) : (this.#engine ??= createBfvEngine());
@@ -271,12 +258,11 @@ export class TrainingHost {
     let siteObj: PassiveSite | BankSite;
     let full: SiteData | BankData = data;
     if (spec.bank === site) {
-      const labelsOf = async (ids: readonly string[]) => Promise.all(ids.map(async (id) => {
-        const y = await store.labels.get(id);
+      const labelsOf = async (ids: readonly string[]) => (await store.labels.getMany([...ids])).map((y) => {
         if (y !== '0' && y !== '1') throw new FedcreditError('INTERNAL', `site ${site}: an aligned enterprise has no label; recompute features and align again`);
         return Number(y);
-      }));
-      const bankData: BankData = { ...data, trainLabels: await labelsOf(trainIds), validationLabels: await labelsOf(validationIds) };
+      });
+      const bankData: BankData = { ...data, trainLabels: await labelsOf(alignment.train), validationLabels: await labelsOf(alignment.validation) };
       full = bankData;
       siteObj = saved
         ? BankSite.restore(saved.checkpoint as BankCheckpoint, bankData, spec.passives, spec.params, engine, keys, spec.jobId)

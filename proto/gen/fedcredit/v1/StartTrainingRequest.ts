@@ -18,8 +18,6 @@ export interface StartTrainingRequest {
   'modelVersion'?: (string);
   'logIndex'?: (number | string | Long);
   'entry'?: (Buffer | Uint8Array | string);
-  'excludedTrain'?: (number)[];
-  'excludedValidation'?: (number)[];
 }
 
 export interface StartTrainingRequest__Output {
@@ -37,6 +35,4 @@ export interface StartTrainingRequest__Output {
   'modelVersion': (string);
   'logIndex': (string);
   'entry': (Buffer);
-  'excludedTrain': (number)[];
-  'excludedValidation': (number)[];
 }

@@ -8,8 +8,6 @@ export interface StartTrainingResponse {
   'trainSize'?: (number);
   'validationSize'?: (number);
   'alignmentDigest'?: (string);
-  'excludedTrain'?: (number)[];
-  'excludedValidation'?: (number)[];
 }
 
 export interface StartTrainingResponse__Output {
@@ -19,6 +17,4 @@ export interface StartTrainingResponse__Output {
   'trainSize': (number);
   'validationSize': (number);
   'alignmentDigest': (string);
-  'excludedTrain': (number)[];
-  'excludedValidation': (number)[];
 }
