@@ -3,21 +3,12 @@ import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, BfvCoeffContext, BfvFormatError } f
 import { decodeFixed, encodeFixed, fromResidue, randomResidues, subResidue, toResidue } from '../../crypto/bfv-fixed.js';
 import { checkWire, plaintextBytes, plaintextCoefficients, wireBytes } from '../../crypto/bfv-wire.js';
 import { sealRuntime } from '../../crypto/ckks-seal.js';
+import { rng } from './helpers.js';
 
 const N = BFV_POLY_DEGREE;
 const T = BFV_PLAIN_MODULUS;
 let ctx: BfvCoeffContext;
 
-/** Deterministic small PRNG for test data. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 beforeAll(async () => {
   ctx = await BfvCoeffContext.create();
