@@ -79,9 +79,12 @@ export interface CalibrationBin {
   readonly meanPredictedPd: number;
   /** Share of the bin that defaulted; null when count < minCellSize. */
   readonly observedDefaultRate: number | null;
-  /** Lowest and highest (rounded, clamped) points in the bin; null when count < minCellSize. */
-  readonly minPoints: number | null;
-  readonly maxPoints: number | null;
+  /**
+   * Mean (rounded, clamped) points over the bin, to one decimal; null when count < minCellSize.
+   * A mean, not the lowest and highest: those are single enterprises' joint scores, which only
+   * the bank may see, and the report goes to the coordinator.
+   */
+  readonly meanPoints: number | null;
 }
 
 export interface GroupCell {
@@ -439,7 +442,7 @@ function calibrate(
 ): CalibrationBin[] {
   const n = logits.length;
   const bins = Math.max(1, Math.min(maxBins, Math.floor(n / minCellSize)));
-  const acc = Array.from({ length: bins }, () => ({ count: 0, defaults: 0, pdSum: 0, min: Infinity, max: -Infinity }));
+  const acc = Array.from({ length: bins }, () => ({ count: 0, defaults: 0, pdSum: 0, pointsSum: 0 }));
   for (let k = 0; k < n; ) {
     let end = k + 1;
     while (end < n && logits[idx[end]!] === logits[idx[k]!]) end++;
@@ -449,8 +452,7 @@ function calibrate(
       a.count++;
       a.defaults += labels[i]!;
       a.pdSum += pd[i]!;
-      a.min = Math.min(a.min, points[i]!);
-      a.max = Math.max(a.max, points[i]!);
+      a.pointsSum += points[i]!;
     }
     k = end;
   }
@@ -463,8 +465,7 @@ function calibrate(
       count: a.count,
       meanPredictedPd: a.pdSum / a.count,
       observedDefaultRate: shown ? a.defaults / a.count : null,
-      minPoints: shown ? a.min : null,
-      maxPoints: shown ? a.max : null,
+      meanPoints: shown ? Math.round((10 * a.pointsSum) / a.count) / 10 : null,
     });
   }
   return out;
@@ -562,7 +563,7 @@ const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)}
 const signed = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(4);
 const pad = (s: string | number, w: number) => String(s).padStart(w);
 const padEnd = (s: string | number, w: number) => String(s).padEnd(w);
-const range = (b: CalibrationBin | undefined) => (b === undefined ? '' : b.minPoints === null ? '—' : `${b.minPoints}-${b.maxPoints}`);
+const meanPoints = (b: CalibrationBin | undefined) => (b === undefined ? '' : b.meanPoints === null ? '—' : b.meanPoints.toFixed(0));
 
 /** One line stating the scale: "600 points = 20:1 good:bad odds; +50 points doubles the odds". */
 export function describeScale(scale: ScoreScale = DEFAULT_SCORE_SCALE): string {
@@ -595,13 +596,13 @@ export function formatEvaluationReport(report: EvaluationReport, opts: FormatOpt
     L.push(`${padEnd(`  ${name}`, 32)}${pad(f4(j[key]), 14)}${pad(f4(b[key]), 14)}`);
   }
   L.push('Calibration by decile of predicted PD     joint | bank-only');
-  L.push(`  ${pad('bin', 3)} ${pad('n', 6)} ${pad('pred', 6)} ${pad('obs', 6)} ${pad('points', 9)} | ${pad('n', 6)} ${pad('pred', 6)} ${pad('obs', 6)} ${pad('points', 9)}`);
+  L.push(`  ${pad('bin', 3)} ${pad('n', 6)} ${pad('pred', 6)} ${pad('obs', 6)} ${pad('mean pts', 9)} | ${pad('n', 6)} ${pad('pred', 6)} ${pad('obs', 6)} ${pad('mean pts', 9)}`);
   const bins = Math.max(j.calibration.length, b.calibration.length);
   for (let i = 0; i < bins; i++) {
     const x = j.calibration[i];
     const y = b.calibration[i];
     const part = (c: CalibrationBin | undefined) =>
-      c === undefined ? `${pad('', 6)} ${pad('', 6)} ${pad('', 6)} ${pad('', 9)}` : `${pad(c.count, 6)} ${pad(pct(c.meanPredictedPd), 6)} ${pad(pct(c.observedDefaultRate), 6)} ${pad(range(c), 9)}`;
+      c === undefined ? `${pad('', 6)} ${pad('', 6)} ${pad('', 6)} ${pad('', 9)}` : `${pad(c.count, 6)} ${pad(pct(c.meanPredictedPd), 6)} ${pad(pct(c.observedDefaultRate), 6)} ${pad(meanPoints(c), 9)}`;
     L.push(`  ${pad(i + 1, 3)} ${part(x)} | ${part(y)}`);
   }
   const gradeWidth = 7;
@@ -670,7 +671,7 @@ const count = (s: Shape, v: unknown) => num(s, v, { int: true, min: 0 });
 const rate = (s: Shape, v: unknown) => num(s, v, { min: 0, max: 1 });
 const rateOrNull = (s: Shape, v: unknown) => num(s, v, { min: 0, max: 1, nullable: true });
 const countOrNull = (s: Shape, v: unknown) => num(s, v, { int: true, min: 0, nullable: true });
-const pointsOrNull = (s: Shape, v: unknown) => num(s, v, { int: true, min: MIN_POINTS, max: MAX_POINTS, nullable: true });
+const meanPointsOrNull = (s: Shape, v: unknown) => num(s, v, { min: MIN_POINTS, max: MAX_POINTS, nullable: true });
 const gain = (s: Shape, v: unknown) => num(s, v, { min: -1, max: 1 });
 const oneOf =
   <T extends string>(values: readonly T[]) =>
@@ -703,7 +704,7 @@ const evaluationSpec = {
   f1: rate,
   accuracy: rate,
   calibration: (s: Shape, v: unknown) =>
-    list(s, v, (s2, v2) => fields(s2, v2, { bin: (s3, v3) => num(s3, v3, { int: true, min: 1 }), count, meanPredictedPd: rate, observedDefaultRate: rateOrNull, minPoints: pointsOrNull, maxPoints: pointsOrNull }), 1000),
+    list(s, v, (s2, v2) => fields(s2, v2, { bin: (s3, v3) => num(s3, v3, { int: true, min: 1 }), count, meanPredictedPd: rate, observedDefaultRate: rateOrNull, meanPoints: meanPointsOrNull }), 1000),
   grades: (s: Shape, v: unknown) =>
     list(s, v, (s2, v2) => fields(s2, v2, { grade: oneOf(GRADES.map((g) => g.grade)), minPoints: (s3, v3) => num(s3, v3, { int: true, min: MIN_POINTS, max: MAX_POINTS }), ...groupSpec }), GRADES.length),
   warnings: (s: Shape, v: unknown) => list(s, v, (s2, v2) => fields(s2, v2, { level: oneOf<WarningLevel>(['red', 'yellow', 'blue', 'none']), ...groupSpec }), 4),

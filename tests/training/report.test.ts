@@ -69,9 +69,9 @@ describe('evaluateScores on hand-computed cases', () => {
   it('calibration bins by predicted PD, lowest PD first', () => {
     expect(e.calibration).toHaveLength(3);
     const [b1, b2, b3] = e.calibration;
-    expect(b1).toEqual({ bin: 1, count: 2, meanPredictedPd: (sigmoid(-3) + sigmoid(-2)) / 2, observedDefaultRate: 0, minPoints: 528, maxPoints: 600 });
-    expect(b2).toEqual({ bin: 2, count: 2, meanPredictedPd: (sigmoid(-1) + sigmoid(0)) / 2, observedDefaultRate: 1, minPoints: 384, maxPoints: 456 });
-    expect(b3).toEqual({ bin: 3, count: 2, meanPredictedPd: (sigmoid(1) + sigmoid(2)) / 2, observedDefaultRate: 0.5, minPoints: 240, maxPoints: 312 });
+    expect(b1).toEqual({ bin: 1, count: 2, meanPredictedPd: (sigmoid(-3) + sigmoid(-2)) / 2, observedDefaultRate: 0, meanPoints: 564 });
+    expect(b2).toEqual({ bin: 2, count: 2, meanPredictedPd: (sigmoid(-1) + sigmoid(0)) / 2, observedDefaultRate: 1, meanPoints: 420 });
+    expect(b3).toEqual({ bin: 3, count: 2, meanPredictedPd: (sigmoid(1) + sigmoid(2)) / 2, observedDefaultRate: 0.5, meanPoints: 276 });
   });
 
   it('deciles of 20 distinct scores hold two each', () => {
@@ -105,7 +105,7 @@ describe('evaluateScores on hand-computed cases', () => {
     expect(e.cutoff.probabilityOfDefault).toBeCloseTo(sigmoid(zAt(439.5)), 12);
     const other = evaluateScores(z, y, { ...tiny.opts, scale: { basePoints: 500, baseOdds: 10, pointsToDoubleOdds: 40 } });
     expect(other.scale).toEqual({ basePoints: 500, baseOdds: 10, pointsToDoubleOdds: 40 });
-    expect(other.calibration[0]!.maxPoints).toBe(pointsFromLogit(-3, other.scale));
+    expect(other.calibration[0]!.meanPoints).toBe((pointsFromLogit(-3, other.scale) + pointsFromLogit(-2, other.scale)) / 2);
   });
 });
 
@@ -274,7 +274,7 @@ describe('the stored report', () => {
     expect(mutate((r) => (r.joint.confusion.truePositives += 1))).toThrow(/confusion/);
     expect(mutate((r) => (r.joint.grades[0].count += 1))).toThrow(/grades counts do not add up/);
     expect(mutate((r) => (r.joint.warnings[1].level = 'orange'))).toThrow(/warnings\[1\].level must be one of/);
-    expect(mutate((r) => (r.joint.calibration[0].minPoints = 12.5))).toThrow(/minPoints must be an integer/);
+    expect(mutate((r) => (r.joint.calibration[0].meanPoints = -1))).toThrow(/meanPoints must be >= 0/);
     expect(mutate((r) => (r.scale.baseOdds = 0))).toThrow(/report.scale.baseOdds/);
   });
 
@@ -298,11 +298,11 @@ describe('the stored report', () => {
   it('withholds rates and point ranges of groups smaller than minCellSize', () => {
     const e = evaluateScores([2, 1, 0, -1, -2, -3], [1, 0, 1, 1, 0, 0]);
     expect(e.minCellSize).toBe(10);
-    expect(e.calibration).toEqual([{ bin: 1, count: 6, meanPredictedPd: e.meanPredictedPd, observedDefaultRate: null, minPoints: null, maxPoints: null }]);
+    expect(e.calibration).toEqual([{ bin: 1, count: 6, meanPredictedPd: e.meanPredictedPd, observedDefaultRate: null, meanPoints: null }]);
     for (const g of [...e.grades, ...e.warnings]) expect([g.defaults, g.observedDefaultRate]).toEqual([null, null]);
     // 2,000 samples: deciles of 200, all shown
     expect(report.joint.calibration.map((b) => b.count)).toEqual(Array(10).fill(200));
-    expect(report.joint.calibration.every((b) => b.observedDefaultRate !== null && b.minPoints !== null)).toBe(true);
+    expect(report.joint.calibration.every((b) => b.observedDefaultRate !== null && b.meanPoints !== null)).toBe(true);
   });
 
   it('formats as a short fixed-width block with both models and the scale', () => {
