@@ -24,6 +24,7 @@ import path from 'node:path';
 import type { CoordinatorLog } from './log-service.js';
 import type { ModelMetadata, ModelRegistry } from './models.js';
 import type { NodeRegistry, RegisteredNode } from './registry.js';
+import { NodeChannels } from '../lib/node-channels.js';
 import { nodeScoringClient } from '../lib/clients.js';
 import fs from 'node:fs';
 import { Level } from 'level';
@@ -82,7 +83,7 @@ export class ScoringCoordinator {
   /** The ledger's LevelDB (`<data>/consent`), for backups. */
   readonly ledgerDb: Level<string, string>;
   readonly #opts: ScoringOptions;
-  readonly #clients = new Map<string, { address: string; client: NodeScoringClient }>();
+  readonly #clients: NodeChannels<NodeScoringClient>;
   #latest: { at: number; model: Promise<ModelMetadata | undefined> } | undefined;
   readonly #modelCache = new Map<string, ModelMetadata>();
   readonly #nodeCache = new Map<string, { at: number; node: RegisteredNode }>();
@@ -91,6 +92,7 @@ export class ScoringCoordinator {
     this.ledgerDb = db;
     this.ledger = ConsentLedger.over(levelLedgerStore(db), { trustedRegistrars: opts.trustedRegistrars });
     this.#opts = opts;
+    this.#clients = new NodeChannels((address, site) => nodeScoringClient(address, opts.transport, site));
   }
 
   static async open(opts: ScoringOptions): Promise<ScoringCoordinator> {
@@ -160,7 +162,7 @@ export class ScoringCoordinator {
       logIndex: index, entry: entryBytes,
     };
     const outcomes = await Promise.allSettled(sites.map(async (site) => {
-      const client = this.#client(site, nodes.get(site)!.address);
+      const client = this.#clients.get(site, nodes.get(site)!.address);
       observe?.({ kind: 'share-request', site, request: shareRequest });
       const res = await call(client, client.ComputeShare, shareRequest, SHARE_DEADLINE_MS, { retryWhenBusy: true });
       observe?.({ kind: 'share', site, response: res });
@@ -278,18 +280,8 @@ export class ScoringCoordinator {
     return new Map(found.flatMap((n) => (n ? [[n.site, n] as const] : [])));
   }
 
-  #client(site: string, address: string): NodeScoringClient {
-    const cached = this.#clients.get(site);
-    if (cached?.address === address) return cached.client;
-    cached?.client.close();
-    const client = nodeScoringClient(address, this.#opts.transport, site);
-    this.#clients.set(site, { address, client });
-    return client;
-  }
-
   async close(): Promise<void> {
-    for (const { client } of this.#clients.values()) client.close();
-    this.#clients.clear();
+    this.#clients.close();
     await this.ledger.close();
   }
 }

@@ -21,6 +21,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { Level } from 'level';
 import { createBfvEngine, type HeEngine } from '../crypto/bfv-engine.js';
 import { nodeTrainingClient } from '../lib/clients.js';
+import { NodeChannels } from '../lib/node-channels.js';
 import { FedcreditError } from '../lib/errors.js';
 import { call, toServiceError, unary } from '../lib/grpc.js';
 import { encodeEntry, makeEntry, type JsonValue } from '../lib/log-entries.js';
@@ -96,12 +97,8 @@ export class TrainingCoordinator {
   readonly #running = new Map<string, RunningJob>();
   #engine: HeEngine | undefined;
   #closed = false;
-  /**
-   * One open channel per node, reused for every step (a new client per call cost a TCP and
-   * TLS handshake per call: 134 per epoch at 100k); dropped when the node stops answering, so
-   * a restarted node is dialled afresh at the address its new registration gives.
-   */
-  readonly #clients = new Map<string, { address: string; client: NodeTrainingClient }>();
+  /** One open channel per node for every step of every job (lib/node-channels.ts). */
+  readonly #clients = new NodeChannels<NodeTrainingClient>((address, site) => nodeTrainingClient(address, this.opts.transport, site));
   /** The state of each job being driven, for counting its bytes. */
   readonly #states = new Map<string, CoordinatorJobState>();
 
@@ -435,7 +432,7 @@ export class TrainingCoordinator {
     for (;;) {
       const node = await this.opts.registry.get(site);
       if (!node) throw new FedcreditError('NOT_FOUND', `site '${site}' has no registered node`);
-      const client = this.#clientFor(site, node.address);
+      const client = this.#clients.get(site, node.address);
       try {
         this.opts.onMessage?.({ direction: 'sent', site, method, message: request });
         const response = await call(client, pick(client), request, deadlineMs);
@@ -444,7 +441,7 @@ export class TrainingCoordinator {
         return response;
       } catch (err) {
         const unavailable = err instanceof FedcreditError && err.code === 'UNAVAILABLE';
-        if (unavailable) this.#dropClient(site);
+        if (unavailable) this.#clients.drop(site);
         if (!unavailable || opts.retry === false || this.#closed) {
           if (err instanceof FedcreditError) throw new FedcreditError(err.code, err.message.includes(site) ? err.message : `${site}: ${err.message}`, err.detail);
           throw err;
@@ -457,20 +454,6 @@ export class TrainingCoordinator {
         delay = Math.min(delay * 2, 5_000);
       }
     }
-  }
-
-  #clientFor(site: string, address: string): NodeTrainingClient {
-    const open = this.#clients.get(site);
-    if (open?.address === address) return open.client;
-    open?.client.close();
-    const client = nodeTrainingClient(address, this.opts.transport, site);
-    this.#clients.set(site, { address, client });
-    return client;
-  }
-
-  #dropClient(site: string): void {
-    this.#clients.get(site)?.client.close();
-    this.#clients.delete(site);
   }
 
   /** Payload bytes of a step's request and answer (relayed sealed payloads count both ways), kept in the job's metrics. */
@@ -498,7 +481,7 @@ export class TrainingCoordinator {
     this.#closed = true;
     // Running jobs stop at their next call; they resume at the next start.
     await Promise.race([Promise.allSettled([...this.#running.values()].map((r) => r.done)), new Promise((resolve) => setTimeout(resolve, 3_000))]);
-    for (const site of [...this.#clients.keys()]) this.#dropClient(site);
+    this.#clients.close();
     await this.#engine?.close();
     await this.db.close();
   }
