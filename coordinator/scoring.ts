@@ -25,6 +25,7 @@ import type { CoordinatorLog } from './log-service.js';
 import type { ModelMetadata, ModelRegistry } from './models.js';
 import type { NodeRegistry, RegisteredNode } from './registry.js';
 import { NodeChannels } from '../lib/node-channels.js';
+import { applyCalibration } from '../training/report.js';
 import { nodeScoringClient } from '../lib/clients.js';
 import fs from 'node:fs';
 import { Level } from 'level';
@@ -189,7 +190,7 @@ export class ScoringCoordinator {
     const shares = outcomes.map((o) => (o as PromiseFulfilledResult<ShareResponse__Output>).value);
     const logit = decodeFixed(sumShares(shares.map((s) => fromWire(s.maskedShare))));
     // The bank's Platt recalibration of the joint logit, when the model carries one (coordinator/models.ts).
-    const calibrated = model.calibration ? model.calibration.slope * logit + model.calibration.intercept : logit;
+    const calibrated = applyCalibration(logit, model.calibration);
     const scored = scoreLogit(calibrated, model.scale);
     const answerSignature = this.#opts.sign(answerStatement({
       queryId: q.queryId, logIndex: index, entry: entryBytes, points: scored.points, grade: scored.grade, warning: scored.warning,

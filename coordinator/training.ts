@@ -30,6 +30,7 @@ import type { Transport } from '../lib/tls.js';
 import { Coordinator, type CoordinatorCheckpoint } from '../training/coordinator.js';
 import { COORDINATOR } from '../training/messages.js';
 import { PlainEngine } from '../training/plain-engine.js';
+import { parseEvaluationReport, type EvaluationReport } from '../training/report.js';
 import { DEFAULT_PARAMS, batchCount, checkParams, type TrainingParams } from '../training/schedule.js';
 import type { TrainingHandlers } from '../proto/gen/fedcredit/v1/Training.js';
 import type { NodeTrainingClient } from '../proto/gen/fedcredit/v1/NodeTraining.js';
@@ -396,17 +397,18 @@ export class TrainingCoordinator {
   async #finish(state: CoordinatorJobState): Promise<ModelMetadata> {
     const answers = await Promise.all([state.bank, ...state.passives].map((site) => this.#onSite(state.jobId, site, 'FinishTraining', (c) => c.FinishTraining, { jobId: state.jobId, modelVersion: state.modelVersion })));
     const bankAnswer = answers.find((a) => a.site === state.bank)!;
-    let report: unknown = null;
+    // Checked before it is kept: aggregates only (parseEvaluationReport refuses unknown fields).
+    let report: EvaluationReport;
     try {
-      report = bankAnswer.reportJson ? JSON.parse(bankAnswer.reportJson) : null;
-    } catch {
-      throw new FedcreditError('INTERNAL', `the bank's evaluation report of job ${state.jobId} is not valid JSON`);
+      report = parseEvaluationReport(bankAnswer.reportJson);
+    } catch (err) {
+      throw new FedcreditError('INTERNAL', `the bank's evaluation report of job ${state.jobId} is unusable: ${(err as Error).message}`);
     }
     const best = Math.max(...state.aucHistory);
     const model: ModelMetadata = {
       modelVersion: state.modelVersion, jobId: state.jobId, alignmentId: state.alignmentId, alignmentDigest: state.alignmentDigest, purpose: state.purpose,
       sites: answers.map((a) => ({ site: a.site, role: a.site === state.bank ? 'bank' : 'passive', featureCount: a.featureCount })),
-      params: { ...state.params }, scale: DEFAULT_SCORE_SCALE,
+      params: { ...state.params }, scale: DEFAULT_SCORE_SCALE, calibration: report.calibration,
       metrics: {
         validationAuc: best, aucHistory: state.aucHistory, epochs: state.aucHistory.length, bestEpoch: state.aucHistory.indexOf(best),
         epochSeconds: state.epochSeconds, trainSize: state.trainSize, validationSize: state.validationSize, plaintext: state.plaintext, report,

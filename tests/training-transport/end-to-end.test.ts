@@ -98,6 +98,10 @@ describe('training over real processes', () => {
     expect(model.modelVersion).toBe('m1');
     expect(model.sites.map((x) => x.site).sort()).toEqual(['bank', 'power', 'tax']);
     expect(metrics.report.joint.auc).toBeCloseTo(Math.max(...metrics.aucHistory), 6);
+    // Scoring maps the joint logit with the recalibration the bank fitted for its report.
+    const fitted = (metrics.report as unknown as { calibration: { slope: number; intercept: number } }).calibration;
+    expect(model.calibration).toEqual(fitted);
+    expect(fitted.slope).not.toBe(1);
     expect((await listModels(s.coordinatorAddress, s.fed.as('coordinator-operator'))).map((m) => m.modelVersion)).toEqual(['m1']);
     expect(await getModel(s.coordinatorAddress, s.fed.as('coordinator-operator'), 'm1')).toEqual(model);
   }, 300_000);
