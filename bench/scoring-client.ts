@@ -17,6 +17,20 @@ interface ClientConfig {
   concurrency: number;
   warmupMs: number;
   durationMs: number;
+  /** The coordinator's and nodes' processes, whose CPU time is read around the measured window. */
+  parties: { name: string; pid: number }[];
+}
+
+/** CPU time (user + system, all threads) a process has used, in ms, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function cpuNow(): Record<string, number> {
+  const own = process.cpuUsage();
+  return { ...Object.fromEntries(config.parties.map((p) => [p.name, cpuMs(p.pid)])), client: (own.user + own.system) / 1000 };
 }
 
 const config = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as ClientConfig;
@@ -48,13 +62,17 @@ async function worker(): Promise<void> {
 const workers = Array.from({ length: config.concurrency }, () => worker());
 await new Promise((r) => setTimeout(r, config.warmupMs));
 measuring = true;
+const cpuStart = cpuNow();
 const start = performance.now();
 await new Promise((r) => setTimeout(r, config.durationMs));
 measuring = false;
+const cpuEnd = cpuNow();
 const seconds = (performance.now() - start) / 1000;
 stop = true;
 await Promise.all(workers);
 session.close();
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-process.stdout.write(`${JSON.stringify({ completed, seconds, qps: completed / seconds, p50: pct(0.5), p99: pct(0.99), errors })}\n`);
+process.stdout.write(`${JSON.stringify({ completed, seconds, qps: completed / seconds, p50: pct(0.5), p99: pct(0.99), errors,
+  cpuMsPerQuery: Object.fromEntries(Object.keys(cpuEnd).map((k) => [k, (cpuEnd[k]! - cpuStart[k]!) / Math.max(1, completed)])),
+})}\n`);

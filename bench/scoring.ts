@@ -22,7 +22,7 @@ import { initFederation } from '../lib/init-cli.js';
 import { DEFAULT_SCORE_SCALE } from '../lib/score-scale.js';
 import { writeTrustedRegistrars } from '../lib/scoring-protocol.js';
 import { RECORD_KINDS, type Site } from '../lib/site-schema.js';
-import { spawnParty, type SpawnedParty } from '../lib/spawn-party.js';
+import { profileArgs, spawnParty, type SpawnedParty } from '../lib/spawn-party.js';
 import { partyFolder, partyTransport } from '../lib/tls.js';
 import { ingestFile } from '../node/ingest.js';
 import { saveSiteModel } from '../node/model-store.js';
@@ -45,13 +45,7 @@ export interface ScoringBenchOptions {
   readonly warmupMs?: number;
 }
 
-/** For profiling only: run the parties in this process (the client stays separate). */
-export interface InProcessParties {
-  coordinator(dataDir: string, federation: string): Promise<SpawnedParty>;
-  node(site: string, dataDir: string, coordinator: string, federation: string): Promise<SpawnedParty>;
-}
-
-export async function benchScoring(options: ScoringBenchOptions = {}, inProcess?: InProcessParties): Promise<BenchRow[]> {
+export async function benchScoring(options: ScoringBenchOptions = {}): Promise<BenchRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-bench-scoring-'));
   const parties: SpawnedParty[] = [];
   try {
@@ -85,11 +79,10 @@ export async function benchScoring(options: ScoringBenchOptions = {}, inProcess?
     await models.close();
     writeTrustedRegistrars(coordinatorDir, [registrar.publicKey]);
 
-    const coordinator = inProcess ? await inProcess.coordinator(coordinatorDir, fed) : await spawnParty('coordinator', ['coordinator', 'serve', '--data', coordinatorDir, '--port', '0', '--tls', partyFolder(fed, 'coordinator')]);
+    const coordinator = await spawnParty('coordinator', ['coordinator', 'serve', '--data', coordinatorDir, '--port', '0', '--tls', partyFolder(fed, 'coordinator')]);
     parties.push(coordinator);
     for (const site of SITES) {
-      parties.push(inProcess ? await inProcess.node(site, path.join(dir, `node-${site}`), coordinator.address, fed)
-        : await spawnParty(`node ${site}`, ['node', 'serve', '--site', site, '--data', path.join(dir, `node-${site}`), '--port', '0', '--coordinator', coordinator.address, '--tls', partyFolder(fed, site)]));
+      parties.push(await spawnParty(`node ${site}`, ['node', 'serve', '--site', site, '--data', path.join(dir, `node-${site}`), '--port', '0', '--coordinator', coordinator.address, '--tls', partyFolder(fed, site)]));
     }
     const reader = new LogReader(coordinator.address, partyTransport(fed, 'auditor-1'));
     for (let i = 0; (await reader.info()).witnesses.length < SITES.length; i++) {
@@ -118,10 +111,13 @@ export async function benchScoring(options: ScoringBenchOptions = {}, inProcess?
     fs.writeFileSync(configFile, JSON.stringify({
       coordinator: coordinator.address, federation: fed, party: 'bank-a', keysDir, consents, concurrency,
       warmupMs: options.warmupMs ?? 2_000, durationMs: options.durationMs ?? 10_000,
+      parties: parties.map((p) => ({ name: p.name, pid: p.child.pid })),
     }));
     const clientScript = path.join(path.dirname(new URL(import.meta.url).pathname), 'scoring-client.js');
-    const { stdout } = await run(process.execPath, [clientScript, configFile], { maxBuffer: 16 * 1024 * 1024 });
-    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { completed: number; seconds: number; qps: number; p50: number; p99: number; errors: Record<string, number> };
+    const { stdout } = await run(process.execPath, [...profileArgs(), clientScript, configFile], { maxBuffer: 16 * 1024 * 1024 });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      completed: number; seconds: number; qps: number; p50: number; p99: number; errors: Record<string, number>; cpuMsPerQuery: Record<string, number>;
+    };
     // Every query the client counted is logged, and a checkpoint the three witnesses cosigned covers it.
     const logged = Number((await reader.info()).size) - sizeBefore;
     const t0 = Date.now();
@@ -134,6 +130,12 @@ export async function benchScoring(options: ScoringBenchOptions = {}, inProcess?
       { area: 'scoring', metric: 'consented queries/s (sustained)', value: Math.round(result.qps), unit: 'q/s', target: '>= 500', meetsTarget: result.qps >= 500, note },
       { area: 'scoring', metric: 'query latency p50', value: Number(result.p50.toFixed(1)), unit: 'ms' },
       { area: 'scoring', metric: 'query latency p99', value: Number(result.p99.toFixed(1)), unit: 'ms', target: '< 50', meetsTarget: result.p99 < 50 },
+      // CPU time (all threads, from /proc) per answered query: what bounds throughput on a shared
+      // machine, and steadier than q/s when other work competes for the cores.
+      {
+        area: 'scoring', metric: 'CPU per query, all processes', value: Number(Object.values(result.cpuMsPerQuery).reduce((a, b) => a + b, 0).toFixed(2)), unit: 'ms',
+        note: Object.entries(result.cpuMsPerQuery).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', '),
+      },
     ];
   } finally {
     await Promise.all(parties.map((p) => p.stop()));

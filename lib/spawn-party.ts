@@ -27,6 +27,15 @@ export function cliPath(): string {
   return cli;
 }
 
+/**
+ * Node flags for a spawned party: with FEDCREDIT_CPU_PROFILE_DIR set, each party writes a V8
+ * CPU profile there when it exits (NODE_OPTIONS may not carry --cpu-prof), for benchmarks.
+ */
+export function profileArgs(): string[] {
+  const dir = process.env['FEDCREDIT_CPU_PROFILE_DIR'];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 export interface SpawnOptions {
   startTimeoutMs?: number;
   echoLog?: boolean;
@@ -35,7 +44,7 @@ export interface SpawnOptions {
 }
 
 export function spawnParty(name: string, args: string[], opts: SpawnOptions = {}): Promise<SpawnedParty> {
-  const argv = [...(opts.prefix ?? []), process.execPath, cliPath(), ...args];
+  const argv = [...(opts.prefix ?? []), process.execPath, ...profileArgs(), cliPath(), ...args];
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   const logLines: string[] = [];
   readline.createInterface({ input: child.stderr! }).on('line', (line) => {
