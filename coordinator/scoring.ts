@@ -15,6 +15,9 @@
  *   term is not the model's score. Sites the coordinator already knows to be unreachable are
  *   refused before the consent is used or the query logged.
  *
+ *   The share requests go to each node in batches with the log entries it has not read
+ *   (coordinator/share-batches.ts); each query is still checked and answered on its own.
+ *
  *   GetReceipt: the inclusion proof of one of the caller's own query entries against the newest
  *   cosigned checkpoint covering it. SubmitConsentRecord: logs a registrar-signed key binding
  *   or an enterprise-signed revocation (and applies it to the coordinator's ledger).
@@ -25,6 +28,7 @@ import type { CoordinatorLog } from './log-service.js';
 import type { ModelMetadata, ModelRegistry } from './models.js';
 import type { NodeRegistry, RegisteredNode } from './registry.js';
 import { NodeChannels } from '../lib/node-channels.js';
+import { ShareBatches } from './share-batches.js';
 import { applyCalibration } from '../training/report.js';
 import { nodeScoringClient } from '../lib/clients.js';
 import fs from 'node:fs';
@@ -35,7 +39,7 @@ import {
   consentRefusalEntry, keyBindingEntry, keyBindingProblem, parseConsent, parseKeyBinding, parseRevocation, revocationEntry, revocationSignatureValid,
 } from '../lib/consent.js';
 import { FedcreditError, isErrorCode, type ErrorCode } from '../lib/errors.js';
-import { call, unary } from '../lib/grpc.js';
+import { unary } from '../lib/grpc.js';
 import { decodeEntry, encodeEntry, makeEntry } from '../lib/log-entries.js';
 import { decodeFixed, fromWire, sumShares } from '../lib/secure-aggregation.js';
 import { scoreLogit } from '../lib/score-scale.js';
@@ -85,6 +89,7 @@ export class ScoringCoordinator {
   readonly ledgerDb: Level<string, string>;
   readonly #opts: ScoringOptions;
   readonly #clients: NodeChannels<NodeScoringClient>;
+  readonly #batches: ShareBatches;
   #latest: { at: number; model: Promise<ModelMetadata | undefined> } | undefined;
   readonly #modelCache = new Map<string, ModelMetadata>();
   readonly #nodeCache = new Map<string, { at: number; node: RegisteredNode }>();
@@ -94,6 +99,7 @@ export class ScoringCoordinator {
     this.ledger = ConsentLedger.over(levelLedgerStore(db), { trustedRegistrars: opts.trustedRegistrars });
     this.#opts = opts;
     this.#clients = new NodeChannels((address, site) => nodeScoringClient(address, opts.transport, site));
+    this.#batches = new ShareBatches({ log: opts.transparencyLog.store, client: (site, address) => this.#clients.get(site, address), deadlineMs: SHARE_DEADLINE_MS });
   }
 
   static async open(opts: ScoringOptions): Promise<ScoringCoordinator> {
@@ -163,9 +169,8 @@ export class ScoringCoordinator {
       logIndex: index, entry: entryBytes,
     };
     const outcomes = await Promise.allSettled(sites.map(async (site) => {
-      const client = this.#clients.get(site, nodes.get(site)!.address);
       observe?.({ kind: 'share-request', site, request: shareRequest });
-      const res = await call(client, client.ComputeShare, shareRequest, SHARE_DEADLINE_MS, { retryWhenBusy: true });
+      const res = await this.#batches.request(site, nodes.get(site)!.address, shareRequest);
       observe?.({ kind: 'share', site, response: res });
       if (res.site !== site) throw new FedcreditError('INTERNAL', `site ${site} answered as ${res.site}`);
       return res;

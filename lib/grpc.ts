@@ -52,17 +52,23 @@ export const channelOptions: grpc.ChannelOptions = {
   'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
 };
 
-/** Turn any thrown value into a ServiceError-shaped object safe to send: code, message, no stack. */
-export function toServiceError(err: unknown, log?: (line: string) => void): Partial<grpc.StatusObject> {
-  const metadata = new grpc.Metadata();
-  if (err instanceof FedcreditError) {
-    metadata.set(ERROR_CODE_METADATA_KEY, err.code);
-    return { code: err.grpcStatus, details: `${err.code}: ${err.message}`, metadata };
-  }
+/**
+ * The stable code and caller-safe message of any thrown value: a FedcreditError's own, or
+ * INTERNAL with a reference to the party's log, where the stack goes (never to the caller).
+ */
+export function safeError(err: unknown, log?: (line: string) => void): FedcreditError {
+  if (err instanceof FedcreditError) return err;
   const ref = Math.random().toString(36).slice(2, 10);
   log?.(`internal error ref=${ref}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  metadata.set(ERROR_CODE_METADATA_KEY, 'INTERNAL');
-  return { code: grpc.status.INTERNAL, details: `INTERNAL: internal error (ref ${ref}; see the party's log)`, metadata };
+  return new FedcreditError('INTERNAL', `internal error (ref ${ref}; see the party's log)`);
+}
+
+/** Turn any thrown value into a ServiceError-shaped object safe to send: code, message, no stack. */
+export function toServiceError(err: unknown, log?: (line: string) => void): Partial<grpc.StatusObject> {
+  const safe = safeError(err, log);
+  const metadata = new grpc.Metadata();
+  metadata.set(ERROR_CODE_METADATA_KEY, safe.code);
+  return { code: safe.grpcStatus, details: `${safe.code}: ${safe.message}`, metadata };
 }
 
 /** Wrap an async unary handler so every outcome reaches the caller as a response or a clean status. */

@@ -135,7 +135,7 @@ export const RPC_ROLES: RpcRoleTable = {
     SubmitConsentRecord: { operator: 'self', requester: 'any' },
   },
   NodeScoring: {
-    ComputeShare: { coordinator: 'any' },
+    ComputeShares: { coordinator: 'any' },
     GetScoringStats: { operator: 'self' },
   },
 };

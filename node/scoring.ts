@@ -17,25 +17,35 @@
  * A refusal at step 2 is recorded in the served book too (the log entry names this site, and
  * the book says it was refused and why), and reaches the coordinator as a stable code, which
  * the coordinator logs as a `refusal` entry. Nothing after step 2 runs for a refused query.
+ *
+ * Queries arrive in batches (ComputeShares) with the log entries the node has not read yet;
+ * every query of a batch goes through the three steps on its own, and the batch's stores and
+ * served records share their group commits.
  */
 import { hashLeaf } from '../crypto/merkle.js';
+import { BoxSealer } from '../crypto/sealed-box.js';
 import type { X25519KeyPair } from '../crypto/x25519.js';
 import { ConsentLedger, levelLedgerStore } from '../lib/consent-ledger.js';
 import { consumeSignedQuery, parseSignedQuery, type SignedQuery } from '../lib/consent-query.js';
 import { consentRefusalError } from '../lib/consent.js';
 import { FedcreditError, type ErrorCode } from '../lib/errors.js';
-import { unary } from '../lib/grpc.js';
+import { safeError, unary } from '../lib/grpc.js';
 import { decodeEntry, sitesOf, type LogEntry } from '../lib/log-entries.js';
 import { maskedShare, maskSeed, toWire } from '../lib/secure-aggregation.js';
 import { sealExplanation, sealingKeyValid, TOP_REASONS, type ExplanationReason } from '../lib/scoring-protocol.js';
 import type { Transport } from '../lib/tls.js';
 import type { NodeScoringHandlers } from '../proto/gen/fedcredit/v1/NodeScoring.js';
+import type { ShareBatch__Output } from '../proto/gen/fedcredit/v1/ShareBatch.js';
+import type { ShareBatchResponse } from '../proto/gen/fedcredit/v1/ShareBatchResponse.js';
 import type { ShareRequest__Output } from '../proto/gen/fedcredit/v1/ShareRequest.js';
 import type { ShareResponse } from '../proto/gen/fedcredit/v1/ShareResponse.js';
 import { getSiteModel, partialTerm, type SiteModel } from './model-store.js';
 import { LogFollower } from './scoring-log.js';
 import type { ServedRecordBook } from './served-record.js';
 import type { NodeStore } from './store.js';
+
+/** Queries per ComputeShares batch at most (the coordinator sends fewer: coordinator/scoring.ts). */
+export const MAX_BATCH_QUERIES = 1024;
 
 export interface NodeScoringOptions {
   readonly store: NodeStore;
@@ -55,8 +65,10 @@ export class NodeScoring {
   readonly #opts: NodeScoringOptions;
   readonly #models = new Map<string, SiteModel>();
   readonly #seeds = new Map<string, { key: string; seed: Uint8Array }>();
+  readonly #sealer = new BoxSealer();
   #evaluations = 0;
   #shares = 0;
+  #batches = 0;
   readonly #refusals = new Map<string, number>();
 
   constructor(opts: NodeScoringOptions) {
@@ -69,18 +81,39 @@ export class NodeScoring {
 
   handlers(): NodeScoringHandlers {
     return {
-      ComputeShare: unary((req) => this.computeShare(req), this.#opts.log),
+      ComputeShares: unary((req) => this.computeShares(req), this.#opts.log),
       GetScoringStats: unary(async () => ({
         evaluations: String(this.#evaluations),
         shares: String(this.#shares),
         refusals: [...this.#refusals.entries()].map(([code, count]) => ({ code, count: String(count) })),
         logEntriesSeen: String(this.follower?.size ?? 0),
+        batches: String(this.#batches),
       }), this.#opts.log),
     };
   }
 
   close(): void {
     this.follower?.close();
+  }
+
+  /** A batch from the coordinator: the entries it carries are applied first, then each query on its own. */
+  async computeShares(batch: ShareBatch__Output): Promise<ShareBatchResponse> {
+    const { site, log } = this.#opts;
+    if (!this.follower) throw new FedcreditError('UNAVAILABLE', `node ${site} runs without a coordinator, so it has no log to check queries against`);
+    if (batch.queries.length > MAX_BATCH_QUERIES) throw new FedcreditError('BAD_REQUEST', `a batch of ${batch.queries.length} queries; at most ${MAX_BATCH_QUERIES}`);
+    const from = Number(batch.entriesFrom);
+    if (!Number.isSafeInteger(from) || from < 0) throw new FedcreditError('BAD_REQUEST', 'entries_from is not a valid index');
+    this.#batches++;
+    await this.follower.offer(from, batch.entries);
+    const outcomes = await Promise.all(batch.queries.map(async (query) => {
+      try {
+        return { share: await this.computeShare(query) };
+      } catch (err) {
+        const { code, message } = safeError(err, log);
+        return { refusal: { code, message } };
+      }
+    }));
+    return { outcomes, logSize: String(this.follower.size) };
   }
 
   async computeShare(req: ShareRequest__Output): Promise<ShareResponse> {
@@ -141,7 +174,7 @@ export class NodeScoring {
         .map(([f], rank) => ({ feature: model.features[f]!, direction: 'increases-risk' as const, rank: rank + 1 }));
     }
     const share = maskedShare(value, site, participants, (peer) => seeds.get(peer)!, logIndex, q.queryId);
-    const sealed = sealExplanation(sealingKey, { v: 1, site, queryId: q.queryId, model: model.modelVersion, covered: vector !== undefined, reasons }, q.requester.name, logIndex);
+    const sealed = sealExplanation(this.#sealer, sealingKey, { v: 1, site, queryId: q.queryId, model: model.modelVersion, covered: vector !== undefined, reasons }, q.requester.name, logIndex);
     // The use and the served record are both stored before the answer; issued together, the
     // ledger's write and the book's synced batch share one fsync of the node's store.
     await Promise.all([this.#opts.servedRecords.record({ entry, requester: q.requester.name, logIndex, entryHash: logged }), verdict.written]);

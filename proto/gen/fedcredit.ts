@@ -82,6 +82,10 @@ import type { ScoringStats as _fedcredit_v1_ScoringStats, ScoringStats__Output a
 import type { SealedPayload as _fedcredit_v1_SealedPayload, SealedPayload__Output as _fedcredit_v1_SealedPayload__Output } from './fedcredit/v1/SealedPayload.js';
 import type { ServedRecord as _fedcredit_v1_ServedRecord, ServedRecord__Output as _fedcredit_v1_ServedRecord__Output } from './fedcredit/v1/ServedRecord.js';
 import type { ServedRecordsResponse as _fedcredit_v1_ServedRecordsResponse, ServedRecordsResponse__Output as _fedcredit_v1_ServedRecordsResponse__Output } from './fedcredit/v1/ServedRecordsResponse.js';
+import type { ShareBatch as _fedcredit_v1_ShareBatch, ShareBatch__Output as _fedcredit_v1_ShareBatch__Output } from './fedcredit/v1/ShareBatch.js';
+import type { ShareBatchResponse as _fedcredit_v1_ShareBatchResponse, ShareBatchResponse__Output as _fedcredit_v1_ShareBatchResponse__Output } from './fedcredit/v1/ShareBatchResponse.js';
+import type { ShareOutcome as _fedcredit_v1_ShareOutcome, ShareOutcome__Output as _fedcredit_v1_ShareOutcome__Output } from './fedcredit/v1/ShareOutcome.js';
+import type { ShareRefusal as _fedcredit_v1_ShareRefusal, ShareRefusal__Output as _fedcredit_v1_ShareRefusal__Output } from './fedcredit/v1/ShareRefusal.js';
 import type { ShareRequest as _fedcredit_v1_ShareRequest, ShareRequest__Output as _fedcredit_v1_ShareRequest__Output } from './fedcredit/v1/ShareRequest.js';
 import type { ShareResponse as _fedcredit_v1_ShareResponse, ShareResponse__Output as _fedcredit_v1_ShareResponse__Output } from './fedcredit/v1/ShareResponse.js';
 import type { SiteAnswer as _fedcredit_v1_SiteAnswer, SiteAnswer__Output as _fedcredit_v1_SiteAnswer__Output } from './fedcredit/v1/SiteAnswer.js';
@@ -189,6 +193,10 @@ export interface ProtoGrpcType {
       SealedPayload: MessageTypeDefinition<_fedcredit_v1_SealedPayload, _fedcredit_v1_SealedPayload__Output>
       ServedRecord: MessageTypeDefinition<_fedcredit_v1_ServedRecord, _fedcredit_v1_ServedRecord__Output>
       ServedRecordsResponse: MessageTypeDefinition<_fedcredit_v1_ServedRecordsResponse, _fedcredit_v1_ServedRecordsResponse__Output>
+      ShareBatch: MessageTypeDefinition<_fedcredit_v1_ShareBatch, _fedcredit_v1_ShareBatch__Output>
+      ShareBatchResponse: MessageTypeDefinition<_fedcredit_v1_ShareBatchResponse, _fedcredit_v1_ShareBatchResponse__Output>
+      ShareOutcome: MessageTypeDefinition<_fedcredit_v1_ShareOutcome, _fedcredit_v1_ShareOutcome__Output>
+      ShareRefusal: MessageTypeDefinition<_fedcredit_v1_ShareRefusal, _fedcredit_v1_ShareRefusal__Output>
       ShareRequest: MessageTypeDefinition<_fedcredit_v1_ShareRequest, _fedcredit_v1_ShareRequest__Output>
       ShareResponse: MessageTypeDefinition<_fedcredit_v1_ShareResponse, _fedcredit_v1_ShareResponse__Output>
       SiteAnswer: MessageTypeDefinition<_fedcredit_v1_SiteAnswer, _fedcredit_v1_SiteAnswer__Output>

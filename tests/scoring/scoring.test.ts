@@ -44,11 +44,11 @@ afterAll(async () => {
   await fx?.stop();
 });
 
-async function stats(site: string): Promise<{ evaluations: number; shares: number; refusals: Record<string, number> }> {
+async function stats(site: string): Promise<{ evaluations: number; shares: number; batches: number; refusals: Record<string, number> }> {
   const client = nodeScoringClient(fx.nodes.get(site as never)!.address, fx.fed.as(`${site}-operator`), site);
   try {
     const s = await call(client, client.GetScoringStats, {});
-    return { evaluations: Number(s.evaluations), shares: Number(s.shares), refusals: Object.fromEntries(s.refusals.map((r) => [r.code, Number(r.count)])) };
+    return { evaluations: Number(s.evaluations), shares: Number(s.shares), batches: Number(s.batches), refusals: Object.fromEntries(s.refusals.map((r) => [r.code, Number(r.count)])) };
   } finally {
     client.close();
   }
@@ -111,6 +111,24 @@ describe('answers', () => {
         }
       }
     }
+  });
+
+  it('concurrent queries reach each node in batches, and each is still answered on its own', async () => {
+    const subjects = [...fx.inAll.slice(6, 22), ...fx.partial.slice(3, 7)];
+    for (const subject of subjects) await fx.register(subject);
+    const consents = subjects.map((s) => fx.consentText(fx.grant(s)));
+    const before = await Promise.all(SITES.map((s) => stats(s)));
+    const results = await Promise.all(subjects.map((subject, i) => score(subject, consents[i]!)));
+    results.forEach((result, i) => {
+      expect(result.enterprise).toBe(subjects[i]);
+      expect(Math.abs(logitOf(result.probabilityOfDefault) - fx.pooled.logit(subjects[i]!))).toBeLessThan(1e-6);
+      expect(result.explanations.every((e) => e.queryId === result.queryId)).toBe(true);
+    });
+    const after = await Promise.all(SITES.map((s) => stats(s)));
+    SITES.forEach((_, i) => {
+      expect(after[i]!.shares - before[i]!.shares).toBe(subjects.length);
+      expect(after[i]!.batches - before[i]!.batches).toBeLessThan(subjects.length);
+    });
   });
 
   it('fedcredit score (CLI) writes a receipt that `audit receipt` verifies offline; a tampered one fails', async () => {

@@ -8,6 +8,7 @@ export interface ScoringStats {
   'shares'?: (number | string | Long);
   'refusals'?: (_fedcredit_v1_RefusalCount)[];
   'logEntriesSeen'?: (number | string | Long);
+  'batches'?: (number | string | Long);
 }
 
 export interface ScoringStats__Output {
@@ -15,4 +16,5 @@ export interface ScoringStats__Output {
   'shares': (string);
   'refusals': (_fedcredit_v1_RefusalCount__Output)[];
   'logEntriesSeen': (string);
+  'batches': (string);
 }

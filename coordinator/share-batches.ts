@@ -1,0 +1,124 @@
+/**
+ * The coordinator's batches of share requests to the data nodes (NodeScoring.ComputeShares).
+ *
+ * Queries that arrive while a node's batches are in flight wait, and go together in its next
+ * batch: a busy coordinator makes one round trip per node per batch instead of one per query,
+ * and an idle one sends each query at once (no timer, so no added latency). Each node has its
+ * own queue; a query is asked of every site of its model, each in that site's queue.
+ *
+ * Each batch also carries the log entries the node has not read yet, as far as the coordinator
+ * knows from the node's last answer (`log_size`), so the node reads the log in the same round
+ * trip. After a failed batch the coordinator no longer knows, and sends none until the node
+ * says again; the node reads any gap itself (node/scoring-log.ts).
+ *
+ * Batching changes transport only: each query in a batch is verified, answered or refused on
+ * its own by the node, and a refusal reaches the caller of `request` as that query's error.
+ */
+import { FedcreditError, isErrorCode } from '../lib/errors.js';
+import { call } from '../lib/grpc.js';
+import type { TransparencyLog } from './log/store.js';
+import type { NodeScoringClient } from '../proto/gen/fedcredit/v1/NodeScoring.js';
+import type { ShareRequest } from '../proto/gen/fedcredit/v1/ShareRequest.js';
+import type { ShareResponse__Output } from '../proto/gen/fedcredit/v1/ShareResponse.js';
+
+export interface ShareBatchOptions {
+  readonly log: TransparencyLog;
+  /** The client for a site at its registered address (kept open: lib/node-channels.ts). */
+  readonly client: (site: string, address: string) => NodeScoringClient;
+  /** Batches in flight to one node at once: later queries queue for the next. */
+  readonly maxInFlight?: number;
+  /** Queries per batch at most. */
+  readonly maxBatch?: number;
+  readonly deadlineMs?: number;
+}
+
+/** Batches to one node at once: two, so a batch is formed while the previous one is answered. */
+const DEFAULT_MAX_IN_FLIGHT = 2;
+const DEFAULT_MAX_BATCH = 128;
+/** Log entries sent with one batch at most; a node further behind reads the rest itself. */
+const MAX_CARRIED_ENTRIES = 4096;
+
+interface Waiting {
+  readonly request: ShareRequest;
+  readonly logIndex: number;
+  readonly resolve: (res: ShareResponse__Output) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+interface NodeQueue {
+  address: string;
+  readonly waiting: Waiting[];
+  inFlight: number;
+  /** Where the node's unread log entries start, when known. */
+  nextEntry: number | undefined;
+}
+
+export class ShareBatches {
+  readonly #opts: ShareBatchOptions;
+  readonly #queues = new Map<string, NodeQueue>();
+
+  constructor(opts: ShareBatchOptions) {
+    this.#opts = opts;
+  }
+
+  /**
+   * The site's share for one logged query (its entry at `request.logIndex`); rejects with the
+   * node's refusal (its code) or the failure of the batch.
+   */
+  request(site: string, address: string, request: ShareRequest): Promise<ShareResponse__Output> {
+    let queue = this.#queues.get(site);
+    if (!queue) {
+      queue = { address, waiting: [], inFlight: 0, nextEntry: undefined };
+      this.#queues.set(site, queue);
+    }
+    if (queue.address !== address) {
+      queue.address = address;
+      queue.nextEntry = undefined;
+    }
+    const q = queue;
+    return new Promise((resolve, reject) => {
+      q.waiting.push({ request, logIndex: Number(request.logIndex), resolve, reject });
+      this.#send(site, q);
+    });
+  }
+
+  #send(site: string, queue: NodeQueue): void {
+    const maxInFlight = this.#opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    while (queue.waiting.length > 0 && queue.inFlight < maxInFlight) {
+      const batch = queue.waiting.splice(0, this.#opts.maxBatch ?? DEFAULT_MAX_BATCH);
+      queue.inFlight++;
+      void this.#sendBatch(site, queue, batch).finally(() => {
+        queue.inFlight--;
+        this.#send(site, queue);
+      });
+    }
+  }
+
+  async #sendBatch(site: string, queue: NodeQueue, batch: Waiting[]): Promise<void> {
+    // The entries up to the newest query of the batch, from where the node is known to be.
+    const upTo = Math.max(...batch.map((w) => w.logIndex)) + 1;
+    const known = queue.nextEntry;
+    const from = known !== undefined && known <= upTo && upTo - known <= MAX_CARRIED_ENTRIES ? known : upTo;
+    queue.nextEntry = Math.max(known ?? 0, upTo);
+    try {
+      const entries = from < upTo ? await this.#opts.log.entries(from, upTo) : [];
+      const client = this.#opts.client(site, queue.address);
+      const res = await call(client, client.ComputeShares, {
+        queries: batch.map((w) => w.request), entriesFrom: String(from), entries: entries.map((e) => Buffer.from(e.buffer, e.byteOffset, e.byteLength)),
+      }, this.#opts.deadlineMs ?? 10_000, { retryWhenBusy: true });
+      if (res.outcomes.length !== batch.length) throw new FedcreditError('INTERNAL', `site ${site} answered ${res.outcomes.length} of a batch of ${batch.length} queries`);
+      queue.nextEntry = Math.max(queue.nextEntry ?? 0, Number(res.logSize));
+      batch.forEach((w, i) => {
+        const outcome = res.outcomes[i]!;
+        if (outcome.share) w.resolve(outcome.share);
+        else {
+          const code = outcome.refusal?.code ?? '';
+          w.reject(new FedcreditError(isErrorCode(code) ? code : 'INTERNAL', outcome.refusal?.message ?? `site ${site} gave no answer`));
+        }
+      });
+    } catch (err) {
+      queue.nextEntry = undefined;
+      for (const w of batch) w.reject(err);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+// Original file: proto/fedcredit/v1/scoring.proto
+
+import type { ShareOutcome as _fedcredit_v1_ShareOutcome, ShareOutcome__Output as _fedcredit_v1_ShareOutcome__Output } from '../../fedcredit/v1/ShareOutcome.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface ShareBatchResponse {
+  'outcomes'?: (_fedcredit_v1_ShareOutcome)[];
+  'logSize'?: (number | string | Long);
+}
+
+export interface ShareBatchResponse__Output {
+  'outcomes': (_fedcredit_v1_ShareOutcome__Output)[];
+  'logSize': (string);
+}
