@@ -16,13 +16,36 @@
  * The ephemeral key is fresh per box, so each (key, nonce) pair is used once; the binding in
  * the AAD means a box made for one purpose, sender, recipient or query cannot be replayed as
  * another. A box is not authenticated to the sender by itself: sign it if that matters.
+ *
+ * Version 2 (BoxSealer, BoxOpener) is for a sender that seals many small boxes to the same
+ * recipient, such as a node's explanations to one requester bank: it reuses one ephemeral key
+ * per recipient for a while, so a box costs one AES-GCM instead of a key generation, two X25519
+ * and an HKDF, and the recipient derives each ephemeral key's AES key once.
+ *
+ *   0x02 || ephemeral public key (32) || nonce (12, random) || AES-256-GCM ciphertext || tag (16)
+ *
+ * key = HKDF-SHA256(ikm = X25519(eph, recipient), salt = eph || recipient, info = v2 domain, 32)
+ * AAD = version || eph || nonce || H(domain, purpose, sender, recipient, extra)
+ *
+ * An ephemeral key seals at most 2^20 boxes, or for ten minutes, then is replaced: random 96-bit
+ * nonces under one key stay far inside NIST SP 800-38D's 2^32 bound. Only the recipient's
+ * private key opens a v2 box, as with v1; boxes from one sealer to one recipient share the
+ * ephemeral key, so a relay can tell they come from the same sealer (it knows that anyway
+ * when the sender is named beside the box, as explanations are).
  */
 import crypto from 'node:crypto';
 import { hashWithDomain, utf8Bytes } from './hash.js';
 import { generateEphemeralX25519, privateKeyObject, publicKeyObject, uncachedPublicKeyObject, x25519PublicKey, X25519_KEY_BYTES } from './x25519.js';
 
 const VERSION = 0x01;
+const VERSION_REUSED_KEY = 0x02;
 const HKDF_INFO = Buffer.from('fedcredit/sealed-box/v1', 'ascii');
+const HKDF_INFO_V2 = Buffer.from('fedcredit/sealed-box/v2', 'ascii');
+const HEADER_BYTES_V2 = 1 + X25519_KEY_BYTES + 12;
+/** Boxes one v2 ephemeral key seals at most, and for how long. */
+const V2_BOXES_PER_KEY = 2 ** 20;
+const V2_KEY_LIFETIME_MS = 10 * 60_000;
+const V2_CACHE_LIMIT = 1024;
 const BINDING_DOMAIN = 'fedcredit/sealed-box-binding/v1';
 const KEY_BYTES = 32;
 const NONCE_BYTES = 12;
@@ -116,6 +139,103 @@ export function openSealedBox(recipientPrivateKey: Uint8Array, box: Uint8Array, 
       'sealed box failed authentication: it was altered in transit, sealed to another key, or sealed for a different purpose/sender/recipient',
     );
   }
+}
+
+/** Seals v2 boxes (see the header), reusing one ephemeral key per recipient for a while. */
+export class BoxSealer {
+  readonly #keys = new Map<string, { header: Uint8Array; key: Buffer; boxes: number; until: number }>();
+  readonly #now: () => number;
+
+  /** `now`: the clock that ages ephemeral keys (tests pass their own). */
+  constructor(opts: { now?: () => number } = {}) {
+    this.#now = opts.now ?? Date.now;
+  }
+
+  seal(recipientPublicKey: Uint8Array, plaintext: Uint8Array, binding: SealedBoxBinding): Uint8Array {
+    if (!(plaintext instanceof Uint8Array)) throw new TypeError(`sealed box plaintext must be a Uint8Array, got ${typeof plaintext}`);
+    const recipient = publicKeyObject(recipientPublicKey);
+    const id = Buffer.from(recipientPublicKey).toString('base64');
+    let current = this.#keys.get(id);
+    const now = this.#now();
+    if (!current || current.boxes >= V2_BOXES_PER_KEY || now >= current.until) {
+      const ephemeral = generateEphemeralX25519();
+      let shared: Buffer;
+      try {
+        shared = crypto.diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient });
+      } catch (e) {
+        throw new RangeError(`cannot seal to this recipient key (${(e as Error).message}): it is a low-order point; get the recipient's real key`);
+      }
+      if (this.#keys.size >= V2_CACHE_LIMIT) this.#keys.clear();
+      const header = new Uint8Array(1 + X25519_KEY_BYTES);
+      header[0] = VERSION_REUSED_KEY;
+      header.set(ephemeral.publicKey, 1);
+      current = { header, key: deriveV2Key(shared, ephemeral.publicKey, recipientPublicKey), boxes: 0, until: now + V2_KEY_LIFETIME_MS };
+      this.#keys.set(id, current);
+    }
+    current.boxes++;
+    const header = new Uint8Array(HEADER_BYTES_V2);
+    header.set(current.header, 0);
+    crypto.randomFillSync(header, 1 + X25519_KEY_BYTES, NONCE_BYTES);
+    const cipher = crypto.createCipheriv('aes-256-gcm', current.key, header.subarray(1 + X25519_KEY_BYTES));
+    cipher.setAAD(associatedData(header, binding));
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    const out = new Uint8Array(HEADER_BYTES_V2 + body.length + TAG_BYTES);
+    out.set(header, 0);
+    out.set(body, HEADER_BYTES_V2);
+    out.set(cipher.getAuthTag(), HEADER_BYTES_V2 + body.length);
+    return out;
+  }
+}
+
+/** Opens v1 and v2 boxes sealed to one private key, deriving each v2 ephemeral key's AES key once. */
+export class BoxOpener {
+  readonly #privateKey: Uint8Array;
+  readonly #keys = new Map<string, Buffer>();
+
+  constructor(recipientPrivateKey: Uint8Array) {
+    privateKeyObject(recipientPrivateKey); // checks the key now, not at the first box
+    this.#privateKey = recipientPrivateKey;
+  }
+
+  /** As openSealedBox: throws SealedBoxError when the box does not open with this key and binding. */
+  open(box: Uint8Array, binding: SealedBoxBinding): Uint8Array {
+    if (!(box instanceof Uint8Array)) throw new TypeError(`sealed box must be a Uint8Array, got ${typeof box}`);
+    if (box[0] !== VERSION_REUSED_KEY) return openSealedBox(this.#privateKey, box, binding);
+    const aadCheck = bindingDigest(binding);
+    if (box.length < HEADER_BYTES_V2 + TAG_BYTES) {
+      throw new SealedBoxError('MALFORMED', `sealed box is ${box.length} bytes, shorter than the ${HEADER_BYTES_V2 + TAG_BYTES}-byte minimum: it was truncated`);
+    }
+    const header = box.subarray(0, HEADER_BYTES_V2);
+    const ephemeralPublic = box.subarray(1, 1 + X25519_KEY_BYTES);
+    const id = Buffer.from(ephemeralPublic).toString('base64');
+    let key = this.#keys.get(id);
+    if (!key) {
+      let shared: Buffer;
+      try {
+        shared = crypto.diffieHellman({ privateKey: privateKeyObject(this.#privateKey), publicKey: uncachedPublicKeyObject(ephemeralPublic) });
+      } catch {
+        throw new SealedBoxError('MALFORMED', 'sealed box ephemeral key is a low-order point: the box was forged or corrupted');
+      }
+      key = deriveV2Key(shared, ephemeralPublic, x25519PublicKey(this.#privateKey));
+      if (this.#keys.size >= V2_CACHE_LIMIT) this.#keys.clear();
+      this.#keys.set(id, key);
+    }
+    const decipher = crypto.createDecipheriv('aes-256-gcm', key, header.subarray(1 + X25519_KEY_BYTES));
+    decipher.setAAD(Buffer.concat([header, aadCheck]));
+    decipher.setAuthTag(box.subarray(box.length - TAG_BYTES));
+    try {
+      return new Uint8Array(Buffer.concat([decipher.update(box.subarray(HEADER_BYTES_V2, box.length - TAG_BYTES)), decipher.final()]));
+    } catch {
+      throw new SealedBoxError(
+        'AUTHENTICATION_FAILED',
+        'sealed box failed authentication: it was altered in transit, sealed to another key, or sealed for a different purpose/sender/recipient',
+      );
+    }
+  }
+}
+
+function deriveV2Key(shared: Uint8Array, ephemeralPublic: Uint8Array, recipientPublic: Uint8Array): Buffer {
+  return Buffer.from(crypto.hkdfSync('sha256', shared, Buffer.concat([ephemeralPublic, recipientPublic]), HKDF_INFO_V2, KEY_BYTES));
 }
 
 function deriveKeyAndNonce(shared: Uint8Array, ephemeralPublic: Uint8Array, recipientPublic: Uint8Array): { key: Buffer; nonce: Buffer } {

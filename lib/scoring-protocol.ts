@@ -7,7 +7,7 @@ import path from 'node:path';
 import { verifySignature, type Identity } from '../crypto/identity.js';
 import { hashLeaf } from '../crypto/merkle.js';
 import { canonicalJson } from './log-entries.js';
-import { openSealedBox, sealToRecipient, type SealedBoxBinding } from '../crypto/sealed-box.js';
+import { BoxOpener, type BoxSealer, type SealedBoxBinding } from '../crypto/sealed-box.js';
 
 const SEALING_KEY_TAG = 'fedcredit requester sealing key v1';
 const utf8 = new TextEncoder();
@@ -61,13 +61,18 @@ export function explanationBinding(site: string, requesterName: string, logIndex
   return { purpose: 'score/explanation', sender: site, recipient: requesterName, extra: `${logIndex}\n${queryId}` };
 }
 
-export function sealExplanation(requesterSealingKey: Uint8Array, e: SiteExplanation, requesterName: string, logIndex: number): Uint8Array {
-  return sealToRecipient(requesterSealingKey, utf8.encode(JSON.stringify(e)), explanationBinding(e.site, requesterName, logIndex, e.queryId));
+/** A site's explanation sealed to the requester (a v2 box: the node seals many to one requester). */
+export function sealExplanation(sealer: BoxSealer, requesterSealingKey: Uint8Array, e: SiteExplanation, requesterName: string, logIndex: number): Uint8Array {
+  return sealer.seal(requesterSealingKey, utf8.encode(JSON.stringify(e)), explanationBinding(e.site, requesterName, logIndex, e.queryId));
 }
 
-/** Opens a site's sealed explanation with the requester's private sealing key; throws if it does not open. */
-export function openExplanation(privateKey: Uint8Array, box: Uint8Array, site: string, requesterName: string, logIndex: number, queryId: string): SiteExplanation {
-  const bytes = openSealedBox(privateKey, box, explanationBinding(site, requesterName, logIndex, queryId));
+/**
+ * Opens a site's sealed explanation with the requester's private sealing key (or an opener
+ * holding it, which remembers each node's ephemeral keys); throws if it does not open.
+ */
+export function openExplanation(key: Uint8Array | BoxOpener, box: Uint8Array, site: string, requesterName: string, logIndex: number, queryId: string): SiteExplanation {
+  const opener = key instanceof BoxOpener ? key : new BoxOpener(key);
+  const bytes = opener.open(box, explanationBinding(site, requesterName, logIndex, queryId));
   return JSON.parse(new TextDecoder().decode(bytes)) as SiteExplanation;
 }
 

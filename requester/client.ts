@@ -8,6 +8,7 @@ import { scoringClient } from '../lib/clients.js';
 import { encodeSignedQuery, signQuery } from '../lib/consent-query.js';
 import { parseConsent, type ConsentOperation, type ConsentPurpose } from '../lib/consent.js';
 import { call } from '../lib/grpc.js';
+import { BoxOpener } from '../crypto/sealed-box.js';
 import { openExplanation, signSealingKey, type ScoreReceiptFile, type SiteExplanation } from '../lib/scoring-protocol.js';
 import type { Transport } from '../lib/tls.js';
 import type { ScoringClient } from '../proto/gen/fedcredit/v1/Scoring.js';
@@ -50,12 +51,15 @@ export class ScoringSession {
   readonly #keys: RequesterKeys;
   readonly #name: string;
   readonly #sealingSignature: Uint8Array;
+  /** Opens the sites' explanations; remembers each site's current ephemeral key (crypto/sealed-box.ts v2). */
+  readonly #opener: BoxOpener;
 
   constructor(coordinator: string, transport: Transport, keys: RequesterKeys, name?: string) {
     this.#client = scoringClient(coordinator, transport);
     this.#keys = keys;
     this.#name = name ?? (transport.kind === 'tls' ? transport.material.identity.name : 'requester');
     this.#sealingSignature = signSealingKey(keys.identity, this.#name, keys.sealing.publicKey);
+    this.#opener = new BoxOpener(keys.sealing.privateKey);
   }
 
   get name(): string {
@@ -86,7 +90,7 @@ export class ScoringSession {
     const req = this.request(t);
     const res = await call(this.#client, this.#client.Score, req, deadlineMs);
     const logIndex = Number(res.logIndex);
-    const explanations = res.sites.map((s) => openExplanation(this.#keys.sealing.privateKey, new Uint8Array(s.sealedExplanation), s.site, this.#name, logIndex, res.queryId));
+    const explanations = res.sites.map((s) => openExplanation(this.#opener, new Uint8Array(s.sealedExplanation), s.site, this.#name, logIndex, res.queryId));
     return {
       queryId: res.queryId, enterprise: t.enterprise, points: res.points, grade: res.grade, warning: res.warning, probabilityOfDefault: res.probabilityOfDefault,
       model: res.modelVersion, coverage: res.sites.map((s) => ({ site: s.site, covered: s.covered })), explanations, logIndex, entry: new Uint8Array(res.entry),

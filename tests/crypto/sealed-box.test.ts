@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openSealedBox, SEALED_BOX_OVERHEAD, SealedBoxError, sealToRecipient } from '../../crypto/sealed-box.js';
+import { BoxOpener, BoxSealer, openSealedBox, SEALED_BOX_OVERHEAD, SealedBoxError, sealToRecipient } from '../../crypto/sealed-box.js';
 import type { SealedBoxBinding } from '../../crypto/sealed-box.js';
 import { generateX25519KeyPair } from '../../crypto/x25519.js';
 
@@ -80,5 +80,51 @@ describe('sealed box', () => {
     expect(() => sealToRecipient(bob.publicKey, payload, { ...binding, purpose: '' })).toThrow(/binding.purpose is empty/);
     expect(() => sealToRecipient(bob.publicKey, payload, { ...binding, sender: 3 as unknown as string })).toThrow(TypeError);
     expect(() => sealToRecipient(bob.publicKey, 'text' as unknown as Uint8Array, binding)).toThrow(TypeError);
+  });
+});
+
+describe('sealed box v2 (a reused ephemeral key per recipient)', () => {
+  const ephemeralOf = (box: Uint8Array) => Buffer.from(box.subarray(1, 33)).toString('hex');
+
+  it('opens for the recipient with the same binding, and only then; each box has its own nonce', () => {
+    const bank = generateX25519KeyPair();
+    const sealer = new BoxSealer();
+    const a = sealer.seal(bank.publicKey, payload, binding);
+    const b = sealer.seal(bank.publicKey, payload, binding);
+    expect(a[0]).toBe(2);
+    expect(ephemeralOf(a)).toBe(ephemeralOf(b));
+    expect(Buffer.compare(a, b)).not.toBe(0);
+    expect(Buffer.from(a).includes(Buffer.from(payload.subarray(0, 12)))).toBe(false);
+    const opener = new BoxOpener(bank.privateKey);
+    expect(opener.open(a, binding)).toEqual(payload);
+    expect(opener.open(b, binding)).toEqual(payload);
+    expect(openError(() => new BoxOpener(generateX25519KeyPair().privateKey).open(a, binding)).code).toBe('AUTHENTICATION_FAILED');
+    for (const change of [{ ...binding, sender: 'power-node' }, { ...binding, extra: 'query-18' }, { ...binding, recipient: 'bank-b' }]) {
+      expect(openError(() => opener.open(a, change)).code).toBe('AUTHENTICATION_FAILED');
+    }
+    // Any flipped byte (version, key, nonce, body, tag) and truncation fail.
+    for (const at of [1, 40, 50, a.length - 1]) {
+      const bad = a.slice();
+      bad[at]! ^= 1;
+      expect(() => opener.open(bad, binding)).toThrow(SealedBoxError);
+    }
+    expect(openError(() => opener.open(a.subarray(0, 40), binding)).code).toBe('MALFORMED');
+    // The opener reads v1 boxes too.
+    expect(opener.open(sealToRecipient(bank.publicKey, payload, binding), binding)).toEqual(payload);
+  });
+
+  it('uses one ephemeral key per recipient and replaces it after ten minutes', () => {
+    let now = 1_000_000;
+    const sealer = new BoxSealer({ now: () => now });
+    const bankA = generateX25519KeyPair();
+    const bankB = generateX25519KeyPair();
+    const first = sealer.seal(bankA.publicKey, payload, binding);
+    expect(ephemeralOf(sealer.seal(bankB.publicKey, payload, binding))).not.toBe(ephemeralOf(first));
+    now += 10 * 60_000 - 1;
+    expect(ephemeralOf(sealer.seal(bankA.publicKey, payload, binding))).toBe(ephemeralOf(first));
+    now += 1;
+    const rotated = sealer.seal(bankA.publicKey, payload, binding);
+    expect(ephemeralOf(rotated)).not.toBe(ephemeralOf(first));
+    expect(new BoxOpener(bankA.privateKey).open(rotated, binding)).toEqual(payload);
   });
 });
