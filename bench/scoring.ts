@@ -30,6 +30,8 @@ import { NodeStore } from '../node/store.js';
 import { generateFederation } from '../sim/generate.js';
 import { submitConsentRecord } from '../requester/client.js';
 import { loadRequesterKeys } from '../requester/keys.js';
+import { nodeScoringClient } from '../lib/clients.js';
+import { call } from '../lib/grpc.js';
 import type { BenchRow } from './report.js';
 
 const run = promisify(execFile);
@@ -124,8 +126,18 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<B
     await waitForCosignedLatest(coordinator.address, partyTransport(fed, 'auditor-1'), SITES.length, 60_000, sizeBefore + logged);
     const cosignWaitMs = Date.now() - t0;
     reader.close();
+    // Shares per ComputeShares batch, as the nodes counted them (coordinator/share-batches.ts).
+    const batchSizes = await Promise.all(SITES.map(async (site) => {
+      const client = nodeScoringClient(parties.find((p) => p.name === `node ${site}`)!.address, partyTransport(fed, `${site}-operator`), site);
+      try {
+        const s = await call(client, client.GetScoringStats, {});
+        return Number(s.shares) / Math.max(1, Number(s.batches));
+      } finally {
+        client.close();
+      }
+    }));
     const errors = Object.entries(result.errors).map(([k, v]) => `${k}=${v}`).join(' ') || 'none';
-    const note = `${concurrency} in flight from a separate client process; coordinator + 3 nodes as processes over mTLS on ${os.cpus().length} cores; ${logged} query entries logged (>= completed), cosigned by 3 witnesses ${cosignWaitMs} ms after the run; errors: ${errors}`;
+    const note = `${concurrency} in flight from a separate client process; coordinator + 3 nodes as processes over mTLS on ${os.cpus().length} cores; ${logged} query entries logged (>= completed), cosigned by 3 witnesses ${cosignWaitMs} ms after the run; ${(batchSizes.reduce((a, b) => a + b, 0) / batchSizes.length).toFixed(1)} queries per node batch; errors: ${errors}`;
     return [
       { area: 'scoring', metric: 'consented queries/s (sustained)', value: Math.round(result.qps), unit: 'q/s', target: '>= 500', meetsTarget: result.qps >= 500, note },
       { area: 'scoring', metric: 'query latency p50', value: Number(result.p50.toFixed(1)), unit: 'ms' },

@@ -33,7 +33,7 @@ export interface ShareBatchOptions {
 }
 
 /** Batches to one node at once: two, so a batch is formed while the previous one is answered. */
-const DEFAULT_MAX_IN_FLIGHT = 2;
+const DEFAULT_MAX_IN_FLIGHT = 1;
 const DEFAULT_MAX_BATCH = 128;
 /** Log entries sent with one batch at most; a node further behind reads the rest itself. */
 const MAX_CARRIED_ENTRIES = 4096;

