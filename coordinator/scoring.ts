@@ -39,7 +39,7 @@ import {
   consentRefusalEntry, keyBindingEntry, keyBindingProblem, parseConsent, parseKeyBinding, parseRevocation, revocationEntry, revocationSignatureValid,
 } from '../lib/consent.js';
 import { FedcreditError, isErrorCode, type ErrorCode } from '../lib/errors.js';
-import { unary } from '../lib/grpc.js';
+import { admitStreamRequest, safeError, unary } from '../lib/grpc.js';
 import { decodeEntry, encodeEntry, makeEntry } from '../lib/log-entries.js';
 import { decodeFixed, fromWire, sumShares } from '../lib/secure-aggregation.js';
 import { scoreLogit } from '../lib/score-scale.js';
@@ -50,6 +50,8 @@ import type { NodeScoringClient } from '../proto/gen/fedcredit/v1/NodeScoring.js
 import type { ScoringHandlers } from '../proto/gen/fedcredit/v1/Scoring.js';
 import type { ScoreRequest__Output } from '../proto/gen/fedcredit/v1/ScoreRequest.js';
 import type { ScoreResponse } from '../proto/gen/fedcredit/v1/ScoreResponse.js';
+import type { ScoreStreamReply } from '../proto/gen/fedcredit/v1/ScoreStreamReply.js';
+import type * as grpc from '@grpc/grpc-js';
 import type { ShareRequest } from '../proto/gen/fedcredit/v1/ShareRequest.js';
 import type { ShareResponse__Output } from '../proto/gen/fedcredit/v1/ShareResponse.js';
 
@@ -57,6 +59,8 @@ const SHARE_DEADLINE_MS = 10_000;
 const CACHE_MS = 1_000;
 const NODE_CACHE_MS = 5_000;
 const MAX_RECEIPT_WAIT_MS = 30_000;
+/** Queries of one ScoreStream being answered at once. */
+const MAX_STREAM_IN_FLIGHT = 256;
 
 /** What the coordinator sees of one query: for transcript tests and metrics. */
 export type ScoringObservation =
@@ -116,6 +120,7 @@ export class ScoringCoordinator {
     const log = this.#opts.log;
     return {
       Score: unary((req, call) => this.score(req, callerIdentity(call)?.name), log),
+      ScoreStream: (call) => this.#scoreStream(call),
       GetReceipt: unary((req, call) => this.receipt(Number(req.logIndex), Math.min(Number(req.waitMs) || 0, MAX_RECEIPT_WAIT_MS), callerIdentity(call)?.name), log),
       SubmitConsentRecord: unary((req) => this.submitConsentRecord(req.record), log),
     };
@@ -209,6 +214,52 @@ export class ScoringCoordinator {
     };
     observe?.({ kind: 'answer', response });
     return response;
+  }
+
+  /**
+   * Score over a stream: every request is answered (or refused) by `score` on its own, as it
+   * completes, tagged with its position; each passes the caller's rate limit, and at most
+   * MAX_STREAM_IN_FLIGHT run at once per stream. The stream ends once the requester has ended
+   * its side and every request is answered.
+   */
+  #scoreStream(call: grpc.ServerDuplexStream<ScoreRequest__Output, ScoreStreamReply>): void {
+    const caller = callerIdentity(call)?.name;
+    let seq = 0;
+    let open = 0;
+    let ended = false;
+    const reply = (r: ScoreStreamReply) => {
+      if (!call.cancelled && call.writable) call.write(r);
+    };
+    const refusal = (n: number, err: unknown): ScoreStreamReply => {
+      const { code, message } = safeError(err, this.#opts.log);
+      return { seq: String(n), refusal: { code, message } };
+    };
+    const done = () => {
+      if (ended && open === 0 && call.writable) call.end();
+    };
+    call.on('data', (req: ScoreRequest__Output) => {
+      const n = seq++;
+      let release: () => void;
+      try {
+        if (open >= MAX_STREAM_IN_FLIGHT) throw new FedcreditError('OVERLOADED', `${open} queries of this stream are in flight; wait for answers before sending more (at most ${MAX_STREAM_IN_FLIGHT})`);
+        release = admitStreamRequest(call);
+      } catch (err) {
+        reply(refusal(n, err));
+        return;
+      }
+      open++;
+      this.score(req, caller).then((answer) => reply({ seq: String(n), answer }), (err: unknown) => reply(refusal(n, err))).finally(() => {
+        release();
+        open--;
+        done();
+      });
+    });
+    call.on('end', () => {
+      ended = true;
+      done();
+    });
+    // A requester that goes away: its queries still finish (they are logged), unanswered.
+    call.on('error', () => undefined);
   }
 
   async receipt(index: number, waitMs: number, caller: string | undefined) {

@@ -129,14 +129,21 @@ export async function call<Req, Res>(
       else resolve(response);
     });
   });
-  // A party that says it is busy (lib/call-limits.ts) is asked again after the wait it names,
-  // within the call's deadline: well-behaved clients back off instead of failing.
+  return opts.retryWhenBusy === false ? once() : retryWhenBusy(deadline, once);
+}
+
+/**
+ * A party that says it is busy (RATE_LIMITED or OVERLOADED: lib/call-limits.ts) is asked again
+ * after the wait it names, up to `deadline` (ms since the epoch): well-behaved clients back
+ * off instead of failing.
+ */
+export async function retryWhenBusy<T>(deadline: number, once: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await once();
     } catch (err) {
       const busy = err instanceof FedcreditError && (err.code === 'RATE_LIMITED' || err.code === 'OVERLOADED');
-      if (!busy || opts.retryWhenBusy === false || attempt >= 8) throw err;
+      if (!busy || attempt >= 8) throw err;
       const hinted = /retry in (\d+) ms/.exec(err.message);
       const waitMs = Math.max(hinted ? Number(hinted[1]) : 0, 25 * 2 ** attempt);
       if (Date.now() + waitMs >= deadline) throw err;
@@ -197,6 +204,20 @@ export function addService<S extends ServiceName>(
   server.addService(definition, guarded);
 }
 
+const STREAM_ADMISSION = Symbol('fedcredit stream request admission');
+
+/**
+ * For a handler reading a stream of requests: admits one more request through the limiter its
+ * call passed (the caller's rate and the server's in-flight cap), so a stream is no way around
+ * the limits. Returns the release for when that request is answered; throws RATE_LIMITED or
+ * OVERLOADED.
+ */
+export function admitStreamRequest(call: object): () => void {
+  const admit = (call as Record<symbol, (() => () => void) | undefined>)[STREAM_ADMISSION];
+  if (!admit) throw new Error('admitStreamRequest: this call did not come through addService');
+  return admit();
+}
+
 /**
  * Every call passes the limiter (lib/call-limits.ts), then, on TLS servers, the role check;
  * only then does the handler run. The limiter's slot is released when the call ends.
@@ -208,9 +229,12 @@ function guardHandler(
   /** A status to refuse the call with, or the release function of its admitted slot. */
   const admit = (call: CallWithAuth & { request?: unknown; getPeer(): string }): { status: Partial<grpc.StatusObject> } | { release: () => void } => {
     const caller = self ? callerIdentity(call) : undefined;
+    const key = caller ? `${caller.role}/${caller.name}` : call.getPeer();
     let release: () => void;
     try {
-      release = limiter.admit(caller ? `${caller.role}/${caller.name}` : call.getPeer(), caller?.role);
+      release = limiter.admit(key, caller?.role);
+      // Each request of a request stream passes the same limits (admitStreamRequest).
+      if (def.requestStream) (call as unknown as Record<symbol, unknown>)[STREAM_ADMISSION] = () => limiter.admit(key, caller?.role);
     } catch (err) {
       return { status: toServiceError(err) };
     }

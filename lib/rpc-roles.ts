@@ -129,6 +129,7 @@ export const RPC_ROLES: RpcRoleTable = {
   // Consented scoring: requesters reach the coordinator's query API only; nodes answer the coordinator only.
   Scoring: {
     Score: { requester: 'any' },
+    ScoreStream: { requester: 'any' },
     // Only the caller's own query entries are returned (coordinator/scoring.ts).
     GetReceipt: { requester: 'any' },
     // Key bindings and revocations are self-authenticating (registrar's or enterprise's signature).

@@ -1,17 +1,24 @@
 /**
  * The requester bank's scoring client: signs each query (lib/consent-query.ts), vouches for its
- * sealing key, calls the coordinator's Score RPC over one kept-open channel, opens the sealed
- * explanations, and fetches the receipt once a cosigned checkpoint covers the query's entry.
+ * sealing key, sends it on one kept-open ScoreStream (a call per query costs several times the
+ * CPU of a stream message in grpc-js), opens the sealed explanations, and fetches the receipt
+ * once a cosigned checkpoint covers the query's entry. A broken stream fails the queries
+ * waiting on it (UNAVAILABLE); the next query opens a new one.
  */
 import crypto from 'node:crypto';
 import { scoringClient } from '../lib/clients.js';
 import { encodeSignedQuery, signQuery } from '../lib/consent-query.js';
 import { parseConsent, type ConsentOperation, type ConsentPurpose } from '../lib/consent.js';
-import { call } from '../lib/grpc.js';
+import type * as grpc from '@grpc/grpc-js';
+import { FedcreditError, isErrorCode } from '../lib/errors.js';
+import { call, fromServiceError, retryWhenBusy } from '../lib/grpc.js';
 import { BoxOpener } from '../crypto/sealed-box.js';
 import { openExplanation, signSealingKey, type ScoreReceiptFile, type SiteExplanation } from '../lib/scoring-protocol.js';
 import type { Transport } from '../lib/tls.js';
 import type { ScoringClient } from '../proto/gen/fedcredit/v1/Scoring.js';
+import type { ScoreRequest } from '../proto/gen/fedcredit/v1/ScoreRequest.js';
+import type { ScoreResponse__Output } from '../proto/gen/fedcredit/v1/ScoreResponse.js';
+import type { ScoreStreamReply__Output } from '../proto/gen/fedcredit/v1/ScoreStreamReply.js';
 import type { RequesterKeys } from './keys.js';
 
 export interface ScoreResult {
@@ -53,6 +60,7 @@ export class ScoringSession {
   readonly #sealingSignature: Uint8Array;
   /** Opens the sites' explanations; remembers each site's current ephemeral key (crypto/sealed-box.ts v2). */
   readonly #opener: BoxOpener;
+  #stream: ScoreStream | undefined;
 
   constructor(coordinator: string, transport: Transport, keys: RequesterKeys, name?: string) {
     this.#client = scoringClient(coordinator, transport);
@@ -87,8 +95,7 @@ export class ScoringSession {
   }
 
   async score(t: QueryTerms, deadlineMs = 30_000): Promise<ScoreResult> {
-    const req = this.request(t);
-    const res = await call(this.#client, this.#client.Score, req, deadlineMs);
+    const res = await this.#ask(this.request(t), deadlineMs);
     const logIndex = Number(res.logIndex);
     const explanations = res.sites.map((s) => openExplanation(this.#opener, new Uint8Array(s.sealedExplanation), s.site, this.#name, logIndex, res.queryId));
     return {
@@ -119,8 +126,66 @@ export class ScoringSession {
   }
 
   close(): void {
+    this.#stream?.call.end();
     this.#client.close();
   }
+
+  /**
+   * One query on the session's stream: its answer, or its refusal as a FedcreditError. Refused
+   * as RATE_LIMITED or OVERLOADED (before it was checked or logged), it is sent again after
+   * the wait the coordinator names, within the deadline, as `call` does for unary calls.
+   */
+  #ask(req: ScoreRequest, deadlineMs: number): Promise<ScoreResponse__Output> {
+    const deadline = Date.now() + deadlineMs;
+    return retryWhenBusy(deadline, () => this.#askOnce(req, Math.max(1, deadline - Date.now())));
+  }
+
+  #askOnce(req: ScoreRequest, deadlineMs: number): Promise<ScoreResponse__Output> {
+    const stream = this.#stream ?? this.#openStream();
+    const seq = stream.next++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        stream.waiting.delete(seq);
+        reject(new FedcreditError('UNAVAILABLE', `the coordinator did not answer within ${deadlineMs} ms`));
+      }, deadlineMs);
+      stream.waiting.set(seq, {
+        resolve: (r) => { clearTimeout(timer); resolve(r); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      });
+      stream.call.write(req);
+    });
+  }
+
+  #openStream(): ScoreStream {
+    const stream: ScoreStream = { call: this.#client.ScoreStream(), next: 0, waiting: new Map() };
+    const target = this.#client.getChannel().getTarget();
+    const fail = (err: FedcreditError) => {
+      if (this.#stream === stream) this.#stream = undefined;
+      for (const w of stream.waiting.values()) w.reject(err);
+      stream.waiting.clear();
+    };
+    stream.call.on('data', (r: ScoreStreamReply__Output) => {
+      const seq = Number(r.seq);
+      const waiting = stream.waiting.get(seq);
+      if (!waiting) return;
+      stream.waiting.delete(seq);
+      if (r.answer) waiting.resolve(r.answer);
+      else {
+        const code = r.refusal?.code ?? '';
+        waiting.reject(new FedcreditError(isErrorCode(code) ? code : 'INTERNAL', r.refusal?.message ?? 'the coordinator gave no answer'));
+      }
+    });
+    stream.call.on('error', (err) => fail(fromServiceError(err, target)));
+    stream.call.on('end', () => fail(new FedcreditError('UNAVAILABLE', `${target} closed the scoring stream`)));
+    this.#stream = stream;
+    return stream;
+  }
+}
+
+interface ScoreStream {
+  readonly call: grpc.ClientDuplexStream<ScoreRequest, ScoreStreamReply__Output>;
+  next: number;
+  readonly waiting: Map<number, { resolve: (r: ScoreResponse__Output) => void; reject: (e: unknown) => void }>;
 }
 
 /** Submits a key binding or revocation as any party allowed to (the coordinator's operator, a requester). */

@@ -62,6 +62,7 @@ import type { NodeTrainingClient as _fedcredit_v1_NodeTrainingClient, NodeTraini
 import type { PeerKeys as _fedcredit_v1_PeerKeys, PeerKeys__Output as _fedcredit_v1_PeerKeys__Output } from './fedcredit/v1/PeerKeys.js';
 import type { ProofResponse as _fedcredit_v1_ProofResponse, ProofResponse__Output as _fedcredit_v1_ProofResponse__Output } from './fedcredit/v1/ProofResponse.js';
 import type { PsiEnvelope as _fedcredit_v1_PsiEnvelope, PsiEnvelope__Output as _fedcredit_v1_PsiEnvelope__Output } from './fedcredit/v1/PsiEnvelope.js';
+import type { QueryRefusal as _fedcredit_v1_QueryRefusal, QueryRefusal__Output as _fedcredit_v1_QueryRefusal__Output } from './fedcredit/v1/QueryRefusal.js';
 import type { RecordCount as _fedcredit_v1_RecordCount, RecordCount__Output as _fedcredit_v1_RecordCount__Output } from './fedcredit/v1/RecordCount.js';
 import type { RecordCounts as _fedcredit_v1_RecordCounts, RecordCounts__Output as _fedcredit_v1_RecordCounts__Output } from './fedcredit/v1/RecordCounts.js';
 import type { RefusalCount as _fedcredit_v1_RefusalCount, RefusalCount__Output as _fedcredit_v1_RefusalCount__Output } from './fedcredit/v1/RefusalCount.js';
@@ -77,6 +78,7 @@ import type { RunTrainingRequest as _fedcredit_v1_RunTrainingRequest, RunTrainin
 import type { ScoreReceipt as _fedcredit_v1_ScoreReceipt, ScoreReceipt__Output as _fedcredit_v1_ScoreReceipt__Output } from './fedcredit/v1/ScoreReceipt.js';
 import type { ScoreRequest as _fedcredit_v1_ScoreRequest, ScoreRequest__Output as _fedcredit_v1_ScoreRequest__Output } from './fedcredit/v1/ScoreRequest.js';
 import type { ScoreResponse as _fedcredit_v1_ScoreResponse, ScoreResponse__Output as _fedcredit_v1_ScoreResponse__Output } from './fedcredit/v1/ScoreResponse.js';
+import type { ScoreStreamReply as _fedcredit_v1_ScoreStreamReply, ScoreStreamReply__Output as _fedcredit_v1_ScoreStreamReply__Output } from './fedcredit/v1/ScoreStreamReply.js';
 import type { ScoringClient as _fedcredit_v1_ScoringClient, ScoringDefinition as _fedcredit_v1_ScoringDefinition } from './fedcredit/v1/Scoring.js';
 import type { ScoringStats as _fedcredit_v1_ScoringStats, ScoringStats__Output as _fedcredit_v1_ScoringStats__Output } from './fedcredit/v1/ScoringStats.js';
 import type { SealedPayload as _fedcredit_v1_SealedPayload, SealedPayload__Output as _fedcredit_v1_SealedPayload__Output } from './fedcredit/v1/SealedPayload.js';
@@ -85,7 +87,6 @@ import type { ServedRecordsResponse as _fedcredit_v1_ServedRecordsResponse, Serv
 import type { ShareBatch as _fedcredit_v1_ShareBatch, ShareBatch__Output as _fedcredit_v1_ShareBatch__Output } from './fedcredit/v1/ShareBatch.js';
 import type { ShareBatchResponse as _fedcredit_v1_ShareBatchResponse, ShareBatchResponse__Output as _fedcredit_v1_ShareBatchResponse__Output } from './fedcredit/v1/ShareBatchResponse.js';
 import type { ShareOutcome as _fedcredit_v1_ShareOutcome, ShareOutcome__Output as _fedcredit_v1_ShareOutcome__Output } from './fedcredit/v1/ShareOutcome.js';
-import type { ShareRefusal as _fedcredit_v1_ShareRefusal, ShareRefusal__Output as _fedcredit_v1_ShareRefusal__Output } from './fedcredit/v1/ShareRefusal.js';
 import type { ShareRequest as _fedcredit_v1_ShareRequest, ShareRequest__Output as _fedcredit_v1_ShareRequest__Output } from './fedcredit/v1/ShareRequest.js';
 import type { ShareResponse as _fedcredit_v1_ShareResponse, ShareResponse__Output as _fedcredit_v1_ShareResponse__Output } from './fedcredit/v1/ShareResponse.js';
 import type { SiteAnswer as _fedcredit_v1_SiteAnswer, SiteAnswer__Output as _fedcredit_v1_SiteAnswer__Output } from './fedcredit/v1/SiteAnswer.js';
@@ -173,6 +174,7 @@ export interface ProtoGrpcType {
       PeerKeys: MessageTypeDefinition<_fedcredit_v1_PeerKeys, _fedcredit_v1_PeerKeys__Output>
       ProofResponse: MessageTypeDefinition<_fedcredit_v1_ProofResponse, _fedcredit_v1_ProofResponse__Output>
       PsiEnvelope: MessageTypeDefinition<_fedcredit_v1_PsiEnvelope, _fedcredit_v1_PsiEnvelope__Output>
+      QueryRefusal: MessageTypeDefinition<_fedcredit_v1_QueryRefusal, _fedcredit_v1_QueryRefusal__Output>
       RecordCount: MessageTypeDefinition<_fedcredit_v1_RecordCount, _fedcredit_v1_RecordCount__Output>
       RecordCounts: MessageTypeDefinition<_fedcredit_v1_RecordCounts, _fedcredit_v1_RecordCounts__Output>
       RefusalCount: MessageTypeDefinition<_fedcredit_v1_RefusalCount, _fedcredit_v1_RefusalCount__Output>
@@ -188,6 +190,7 @@ export interface ProtoGrpcType {
       ScoreReceipt: MessageTypeDefinition<_fedcredit_v1_ScoreReceipt, _fedcredit_v1_ScoreReceipt__Output>
       ScoreRequest: MessageTypeDefinition<_fedcredit_v1_ScoreRequest, _fedcredit_v1_ScoreRequest__Output>
       ScoreResponse: MessageTypeDefinition<_fedcredit_v1_ScoreResponse, _fedcredit_v1_ScoreResponse__Output>
+      ScoreStreamReply: MessageTypeDefinition<_fedcredit_v1_ScoreStreamReply, _fedcredit_v1_ScoreStreamReply__Output>
       Scoring: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_ScoringClient> & { service: _fedcredit_v1_ScoringDefinition }
       ScoringStats: MessageTypeDefinition<_fedcredit_v1_ScoringStats, _fedcredit_v1_ScoringStats__Output>
       SealedPayload: MessageTypeDefinition<_fedcredit_v1_SealedPayload, _fedcredit_v1_SealedPayload__Output>
@@ -196,7 +199,6 @@ export interface ProtoGrpcType {
       ShareBatch: MessageTypeDefinition<_fedcredit_v1_ShareBatch, _fedcredit_v1_ShareBatch__Output>
       ShareBatchResponse: MessageTypeDefinition<_fedcredit_v1_ShareBatchResponse, _fedcredit_v1_ShareBatchResponse__Output>
       ShareOutcome: MessageTypeDefinition<_fedcredit_v1_ShareOutcome, _fedcredit_v1_ShareOutcome__Output>
-      ShareRefusal: MessageTypeDefinition<_fedcredit_v1_ShareRefusal, _fedcredit_v1_ShareRefusal__Output>
       ShareRequest: MessageTypeDefinition<_fedcredit_v1_ShareRequest, _fedcredit_v1_ShareRequest__Output>
       ShareResponse: MessageTypeDefinition<_fedcredit_v1_ShareResponse, _fedcredit_v1_ShareResponse__Output>
       SiteAnswer: MessageTypeDefinition<_fedcredit_v1_SiteAnswer, _fedcredit_v1_SiteAnswer__Output>

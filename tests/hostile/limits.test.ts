@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCoordinator, type RunningCoordinator } from '../../coordinator/server.js';
 import { CallLimiter } from '../../lib/call-limits.js';
-import { coordinatorClient } from '../../lib/clients.js';
+import { coordinatorClient, scoringClient } from '../../lib/clients.js';
+import type { ScoreStreamReply__Output } from '../../proto/gen/fedcredit/v1/ScoreStreamReply.js';
 import { FedcreditError } from '../../lib/errors.js';
 import { call } from '../../lib/grpc.js';
 import { SerialQueue } from '../../lib/serial-queue.js';
@@ -63,6 +64,28 @@ describe('limits on callers', () => {
     try {
       const results = await Promise.all(Array.from({ length: 60 }, () => call(client, client.Health, {}, 20_000)));
       expect(results).toHaveLength(60);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('each query on a ScoreStream passes the same rate limit as a call would', async () => {
+    await new Promise((r) => setTimeout(r, 1_100));
+    const client = scoringClient(coordinator.address, fed.as('bank-a'));
+    try {
+      const stream = client.ScoreStream();
+      const replies: ScoreStreamReply__Output[] = [];
+      stream.on('data', (r: ScoreStreamReply__Output) => replies.push(r));
+      const ended = new Promise((resolve) => stream.on('end', resolve));
+      // Malformed queries: the admitted ones are refused by the consent check, the others by the limiter.
+      for (let i = 0; i < 100; i++) stream.write({ consent: '', signedQuery: '' });
+      stream.end();
+      await ended;
+      expect(replies.map((r) => Number(r.seq)).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+      const codes = replies.map((r) => r.refusal?.code);
+      const limited = codes.filter((c) => c === 'RATE_LIMITED').length;
+      expect(limited).toBeGreaterThanOrEqual(100 - 25);
+      expect(codes.filter((c) => c === 'CONSENT_MALFORMED').length).toBe(100 - limited);
     } finally {
       client.close();
     }

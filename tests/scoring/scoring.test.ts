@@ -16,7 +16,7 @@ import { identityFromSeed } from '../../crypto/identity.js';
 import { auditVerify } from '../../auditor/verify.js';
 import { waitForCosignedLatest } from '../../auditor/log-client.js';
 import { trustFrom, verifyReceipt, verifyReceiptFile } from '../../auditor/receipt.js';
-import { nodeAuditClient, nodeScoringClient } from '../../lib/clients.js';
+import { nodeAuditClient, nodeScoringClient, scoringClient } from '../../lib/clients.js';
 import { encodeRevocation, revokeConsent } from '../../lib/consent.js';
 import { FedcreditError } from '../../lib/errors.js';
 import { call } from '../../lib/grpc.js';
@@ -110,6 +110,21 @@ describe('answers', () => {
           expect(Object.keys(r).sort()).toEqual(['direction', 'feature', 'rank']);
         }
       }
+    }
+  });
+
+  it('the unary Score call answers as the session\'s stream does', async () => {
+    const subject = fx.inAll[5]!;
+    await fx.register(subject);
+    const client = scoringClient(fx.coordinator.address, fx.fed.as('bank-a'));
+    try {
+      const res = await call(client, client.Score, fx.session.request({ enterprise: subject, consent: fx.consentText(fx.grant(subject)) }));
+      expect(res.points).toBe(pointsFromLogit(fx.pooled.logit(subject)));
+      expect(res.sites.map((s) => s.site).sort()).toEqual([...SITES].sort());
+      const refused = await call(client, client.Score, fx.session.request({ enterprise: subject, consent: 'not a consent' })).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: 'CONSENT_MALFORMED' });
+    } finally {
+      client.close();
     }
   });
 

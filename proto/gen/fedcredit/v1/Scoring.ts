@@ -8,6 +8,7 @@ import type { GetReceiptRequest as _fedcredit_v1_GetReceiptRequest, GetReceiptRe
 import type { ScoreReceipt as _fedcredit_v1_ScoreReceipt, ScoreReceipt__Output as _fedcredit_v1_ScoreReceipt__Output } from '../../fedcredit/v1/ScoreReceipt.js';
 import type { ScoreRequest as _fedcredit_v1_ScoreRequest, ScoreRequest__Output as _fedcredit_v1_ScoreRequest__Output } from '../../fedcredit/v1/ScoreRequest.js';
 import type { ScoreResponse as _fedcredit_v1_ScoreResponse, ScoreResponse__Output as _fedcredit_v1_ScoreResponse__Output } from '../../fedcredit/v1/ScoreResponse.js';
+import type { ScoreStreamReply as _fedcredit_v1_ScoreStreamReply, ScoreStreamReply__Output as _fedcredit_v1_ScoreStreamReply__Output } from '../../fedcredit/v1/ScoreStreamReply.js';
 
 export interface ScoringClient extends grpc.Client {
   GetReceipt(argument: _fedcredit_v1_GetReceiptRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_ScoreReceipt__Output>): grpc.ClientUnaryCall;
@@ -28,6 +29,11 @@ export interface ScoringClient extends grpc.Client {
   score(argument: _fedcredit_v1_ScoreRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_ScoreResponse__Output>): grpc.ClientUnaryCall;
   score(argument: _fedcredit_v1_ScoreRequest, callback: grpc.requestCallback<_fedcredit_v1_ScoreResponse__Output>): grpc.ClientUnaryCall;
   
+  ScoreStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_fedcredit_v1_ScoreRequest, _fedcredit_v1_ScoreStreamReply__Output>;
+  ScoreStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_fedcredit_v1_ScoreRequest, _fedcredit_v1_ScoreStreamReply__Output>;
+  scoreStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_fedcredit_v1_ScoreRequest, _fedcredit_v1_ScoreStreamReply__Output>;
+  scoreStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_fedcredit_v1_ScoreRequest, _fedcredit_v1_ScoreStreamReply__Output>;
+  
   SubmitConsentRecord(argument: _fedcredit_v1_ConsentRecordSubmission, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_ConsentRecordAck__Output>): grpc.ClientUnaryCall;
   SubmitConsentRecord(argument: _fedcredit_v1_ConsentRecordSubmission, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_ConsentRecordAck__Output>): grpc.ClientUnaryCall;
   SubmitConsentRecord(argument: _fedcredit_v1_ConsentRecordSubmission, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_ConsentRecordAck__Output>): grpc.ClientUnaryCall;
@@ -44,6 +50,8 @@ export interface ScoringHandlers extends grpc.UntypedServiceImplementation {
   
   Score: grpc.handleUnaryCall<_fedcredit_v1_ScoreRequest__Output, _fedcredit_v1_ScoreResponse>;
   
+  ScoreStream: grpc.handleBidiStreamingCall<_fedcredit_v1_ScoreRequest__Output, _fedcredit_v1_ScoreStreamReply>;
+  
   SubmitConsentRecord: grpc.handleUnaryCall<_fedcredit_v1_ConsentRecordSubmission__Output, _fedcredit_v1_ConsentRecordAck>;
   
 }
@@ -51,5 +59,6 @@ export interface ScoringHandlers extends grpc.UntypedServiceImplementation {
 export interface ScoringDefinition extends grpc.ServiceDefinition {
   GetReceipt: MethodDefinition<_fedcredit_v1_GetReceiptRequest, _fedcredit_v1_ScoreReceipt, _fedcredit_v1_GetReceiptRequest__Output, _fedcredit_v1_ScoreReceipt__Output>
   Score: MethodDefinition<_fedcredit_v1_ScoreRequest, _fedcredit_v1_ScoreResponse, _fedcredit_v1_ScoreRequest__Output, _fedcredit_v1_ScoreResponse__Output>
+  ScoreStream: MethodDefinition<_fedcredit_v1_ScoreRequest, _fedcredit_v1_ScoreStreamReply, _fedcredit_v1_ScoreRequest__Output, _fedcredit_v1_ScoreStreamReply__Output>
   SubmitConsentRecord: MethodDefinition<_fedcredit_v1_ConsentRecordSubmission, _fedcredit_v1_ConsentRecordAck, _fedcredit_v1_ConsentRecordSubmission__Output, _fedcredit_v1_ConsentRecordAck__Output>
 }

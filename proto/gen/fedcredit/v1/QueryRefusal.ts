@@ -1,12 +1,12 @@
 // Original file: proto/fedcredit/v1/scoring.proto
 
 
-export interface ShareRefusal {
+export interface QueryRefusal {
   'code'?: (string);
   'message'?: (string);
 }
 
-export interface ShareRefusal__Output {
+export interface QueryRefusal__Output {
   'code': (string);
   'message': (string);
 }
