@@ -30,7 +30,11 @@ const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
     else notes.push('training over real processes (gRPC, TLS, sealing, memory per process) not run: add --processes (several minutes at 100k; size with --samples N)');
     return rows;
   },
-  scoring: () => benchScoring(),
+  scoring: () => {
+    const inFlight = flags.inFlight?.split(',').map((n) => Number(n.trim()));
+    if (inFlight?.some((n) => !Number.isSafeInteger(n) || n < 1 || n > 1024)) throw new Error(`--in-flight wants whole numbers from 1 to 1024, got '${flags.inFlight}'`);
+    return benchScoring(inFlight ? { concurrency: inFlight } : {});
+  },
 };
 
 const program = new Command()
@@ -39,9 +43,10 @@ const program = new Command()
   .option('--only <areas>', `comma-separated subset of: ${Object.keys(AREAS).join(', ')}`)
   .option('--json', 'print the rows as JSON')
   .option('--processes', 'training: also run the coordinator and nodes as separate processes over gRPC (several minutes)')
+  .option('--in-flight <n,...>', 'scoring: queries in flight, one run each (default 4,16)')
   .option('--samples <n>', 'training: aligned training enterprises (default 100000)')
   .parse(process.argv);
-const flags = program.opts<{ only?: string; json?: boolean; processes?: boolean; samples?: string }>();
+const flags = program.opts<{ only?: string; json?: boolean; processes?: boolean; samples?: string; inFlight?: string }>();
 /** Lines printed after the table: what was left out and how to run it. */
 const notes: string[] = [];
 

@@ -39,7 +39,8 @@ import {
   consentRefusalEntry, keyBindingEntry, keyBindingProblem, parseConsent, parseKeyBinding, parseRevocation, revocationEntry, revocationSignatureValid,
 } from '../lib/consent.js';
 import { FedcreditError, isErrorCode, type ErrorCode } from '../lib/errors.js';
-import { admitStreamRequest, safeError, unary } from '../lib/grpc.js';
+import { unary } from '../lib/grpc.js';
+import { serveRequestStream } from '../lib/grpc-streams.js';
 import { decodeEntry, encodeEntry, makeEntry } from '../lib/log-entries.js';
 import { decodeFixed, fromWire, sumShares } from '../lib/secure-aggregation.js';
 import { scoreLogit } from '../lib/score-scale.js';
@@ -217,49 +218,17 @@ export class ScoringCoordinator {
   }
 
   /**
-   * Score over a stream: every request is answered (or refused) by `score` on its own, as it
-   * completes, tagged with its position; each passes the caller's rate limit, and at most
-   * MAX_STREAM_IN_FLIGHT run at once per stream. The stream ends once the requester has ended
-   * its side and every request is answered.
+   * Score over a stream (lib/grpc-streams.ts): every request is answered or refused by `score`
+   * on its own, as it completes, tagged with its position; each passes the caller's rate limit.
    */
   #scoreStream(call: grpc.ServerDuplexStream<ScoreRequest__Output, ScoreStreamReply>): void {
     const caller = callerIdentity(call)?.name;
-    let seq = 0;
-    let open = 0;
-    let ended = false;
-    const reply = (r: ScoreStreamReply) => {
-      if (!call.cancelled && call.writable) call.write(r);
-    };
-    const refusal = (n: number, err: unknown): ScoreStreamReply => {
-      const { code, message } = safeError(err, this.#opts.log);
-      return { seq: String(n), refusal: { code, message } };
-    };
-    const done = () => {
-      if (ended && open === 0 && call.writable) call.end();
-    };
-    call.on('data', (req: ScoreRequest__Output) => {
-      const n = seq++;
-      let release: () => void;
-      try {
-        if (open >= MAX_STREAM_IN_FLIGHT) throw new FedcreditError('OVERLOADED', `${open} queries of this stream are in flight; wait for answers before sending more (at most ${MAX_STREAM_IN_FLIGHT})`);
-        release = admitStreamRequest(call);
-      } catch (err) {
-        reply(refusal(n, err));
-        return;
-      }
-      open++;
-      this.score(req, caller).then((answer) => reply({ seq: String(n), answer }), (err: unknown) => reply(refusal(n, err))).finally(() => {
-        release();
-        open--;
-        done();
-      });
+    serveRequestStream(call, {
+      maxInFlight: MAX_STREAM_IN_FLIGHT,
+      answer: async (req, seq) => ({ seq: String(seq), answer: await this.score(req, caller) }),
+      failed: (seq, { code, message }) => ({ seq: String(seq), refusal: { code, message } }),
+      log: this.#opts.log,
     });
-    call.on('end', () => {
-      ended = true;
-      done();
-    });
-    // A requester that goes away: its queries still finish (they are logged), unanswered.
-    call.on('error', () => undefined);
   }
 
   async receipt(index: number, waitMs: number, caller: string | undefined) {
@@ -338,6 +307,7 @@ export class ScoringCoordinator {
   }
 
   async close(): Promise<void> {
+    this.#batches.close();
     this.#clients.close();
     await this.ledger.close();
   }

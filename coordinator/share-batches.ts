@@ -1,8 +1,8 @@
 /**
  * The coordinator's batches of share requests to the data nodes (NodeScoring.ComputeShares).
  *
- * Queries that arrive while a node's batches are in flight wait, and go together in its next
- * batch: a busy coordinator makes one round trip per node per batch instead of one per query,
+ * Batches go on one kept-open ComputeShares stream per node (lib/grpc-streams.ts). Queries
+ * that arrive while a node's batch is in flight wait, and go together in its next batch: a busy coordinator makes one round trip per node per batch instead of one per query,
  * and an idle one sends each query at once (no timer, so no added latency). Each node has its
  * own queue; a query is asked of every site of its model, each in that site's queue.
  *
@@ -15,9 +15,11 @@
  * its own by the node, and a refusal reaches the caller of `request` as that query's error.
  */
 import { FedcreditError, isErrorCode } from '../lib/errors.js';
-import { call } from '../lib/grpc.js';
+import { RequestStreamClient } from '../lib/grpc-streams.js';
 import type { TransparencyLog } from './log/store.js';
 import type { NodeScoringClient } from '../proto/gen/fedcredit/v1/NodeScoring.js';
+import type { ShareBatch } from '../proto/gen/fedcredit/v1/ShareBatch.js';
+import type { ShareBatchResponse__Output } from '../proto/gen/fedcredit/v1/ShareBatchResponse.js';
 import type { ShareRequest } from '../proto/gen/fedcredit/v1/ShareRequest.js';
 import type { ShareResponse__Output } from '../proto/gen/fedcredit/v1/ShareResponse.js';
 
@@ -47,6 +49,8 @@ interface Waiting {
 
 interface NodeQueue {
   address: string;
+  /** The kept-open ComputeShares stream to the node at `address`. */
+  stream: RequestStreamClient<ShareBatch, ShareBatchResponse__Output>;
   readonly waiting: Waiting[];
   inFlight: number;
   /** Where the node's unread log entries start, when known. */
@@ -68,11 +72,13 @@ export class ShareBatches {
   request(site: string, address: string, request: ShareRequest): Promise<ShareResponse__Output> {
     let queue = this.#queues.get(site);
     if (!queue) {
-      queue = { address, waiting: [], inFlight: 0, nextEntry: undefined };
+      queue = { address, stream: this.#stream(site, address), waiting: [], inFlight: 0, nextEntry: undefined };
       this.#queues.set(site, queue);
     }
     if (queue.address !== address) {
+      queue.stream.close();
       queue.address = address;
+      queue.stream = this.#stream(site, address);
       queue.nextEntry = undefined;
     }
     const q = queue;
@@ -80,6 +86,17 @@ export class ShareBatches {
       q.waiting.push({ request, logIndex: Number(request.logIndex), resolve, reject });
       this.#send(site, q);
     });
+  }
+
+  #stream(site: string, address: string): RequestStreamClient<ShareBatch, ShareBatchResponse__Output> {
+    return new RequestStreamClient(() => {
+      const client = this.#opts.client(site, address);
+      return client.ComputeShares();
+    }, `site ${site} (${address})`, (r) => Number(r.seq));
+  }
+
+  close(): void {
+    for (const queue of this.#queues.values()) queue.stream.close();
   }
 
   #send(site: string, queue: NodeQueue): void {
@@ -102,10 +119,11 @@ export class ShareBatches {
     queue.nextEntry = Math.max(known ?? 0, upTo);
     try {
       const entries = from < upTo ? await this.#opts.log.entries(from, upTo) : [];
-      const client = this.#opts.client(site, queue.address);
-      const res = await call(client, client.ComputeShares, {
-        queries: batch.map((w) => w.request), entriesFrom: String(from), entries: entries.map((e) => Buffer.from(e.buffer, e.byteOffset, e.byteLength)),
-      }, this.#opts.deadlineMs ?? 10_000, { retryWhenBusy: true });
+      const res = await queue.stream.ask((seq) => ({
+        seq: String(seq), queries: batch.map((w) => w.request), entriesFrom: String(from),
+        entries: entries.map((e) => Buffer.from(e.buffer, e.byteOffset, e.byteLength)),
+      }), this.#opts.deadlineMs ?? 10_000);
+      if (res.failure) throw new FedcreditError(isErrorCode(res.failure.code) ? res.failure.code : 'INTERNAL', `site ${site}: ${res.failure.message}`);
       if (res.outcomes.length !== batch.length) throw new FedcreditError('INTERNAL', `site ${site} answered ${res.outcomes.length} of a batch of ${batch.length} queries`);
       queue.nextEntry = Math.max(queue.nextEntry ?? 0, Number(res.logSize));
       batch.forEach((w, i) => {

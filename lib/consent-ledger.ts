@@ -378,7 +378,10 @@ export class ConsentLedger {
   private write(ops: () => readonly LedgerBatchOp[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pendingWrites.push({ ops, resolve, reject });
-      this.writing ??= this.drainWrites().finally(() => { this.writing = undefined; });
+      // The first write waits for the end of this event-loop turn, so the claims of every
+      // query handled in it (a scoring batch, a burst of requests) go out as one batch: a
+      // LevelDB batch call costs about 0.15 ms of CPU however few its operations.
+      this.writing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.drainWrites()).finally(() => { this.writing = undefined; });
     });
   }
 

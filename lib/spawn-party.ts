@@ -28,12 +28,14 @@ export function cliPath(): string {
 }
 
 /**
- * Node flags for a spawned party: with FEDCREDIT_CPU_PROFILE_DIR set, each party writes a V8
- * CPU profile there when it exits (NODE_OPTIONS may not carry --cpu-prof), for benchmarks.
+ * Node flags for a spawned party, for measurements: FEDCREDIT_NODE_FLAGS (space-separated, e.g.
+ * V8 flags NODE_OPTIONS refuses), and with FEDCREDIT_CPU_PROFILE_DIR a V8 CPU profile written
+ * there when the party exits (NODE_OPTIONS may not carry --cpu-prof either).
  */
-export function profileArgs(): string[] {
+export function partyNodeFlags(): string[] {
+  const flags = (process.env['FEDCREDIT_NODE_FLAGS'] ?? '').split(' ').filter((f) => f.length > 0);
   const dir = process.env['FEDCREDIT_CPU_PROFILE_DIR'];
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  return dir ? [...flags, '--cpu-prof', `--cpu-prof-dir=${dir}`] : flags;
 }
 
 export interface SpawnOptions {
@@ -44,7 +46,7 @@ export interface SpawnOptions {
 }
 
 export function spawnParty(name: string, args: string[], opts: SpawnOptions = {}): Promise<SpawnedParty> {
-  const argv = [...(opts.prefix ?? []), process.execPath, ...profileArgs(), cliPath(), ...args];
+  const argv = [...(opts.prefix ?? []), process.execPath, ...partyNodeFlags(), cliPath(), ...args];
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   const logLines: string[] = [];
   readline.createInterface({ input: child.stderr! }).on('line', (line) => {

@@ -18,7 +18,8 @@
  * the book says it was refused and why), and reaches the coordinator as a stable code, which
  * the coordinator logs as a `refusal` entry. Nothing after step 2 runs for a refused query.
  *
- * Queries arrive in batches (ComputeShares) with the log entries the node has not read yet;
+ * Queries arrive in batches on one stream from the coordinator (ComputeShares), each with the
+ * log entries the node has not read yet;
  * every query of a batch goes through the three steps on its own, and the batch's stores and
  * served records share their group commits.
  */
@@ -30,6 +31,7 @@ import { consumeSignedQuery, parseSignedQuery, type SignedQuery } from '../lib/c
 import { consentRefusalError } from '../lib/consent.js';
 import { FedcreditError, type ErrorCode } from '../lib/errors.js';
 import { safeError, unary } from '../lib/grpc.js';
+import { serveRequestStream } from '../lib/grpc-streams.js';
 import { decodeEntry, sitesOf, type LogEntry } from '../lib/log-entries.js';
 import { maskedShare, maskSeed, toWire } from '../lib/secure-aggregation.js';
 import { sealExplanation, sealingKeyValid, TOP_REASONS, type ExplanationReason } from '../lib/scoring-protocol.js';
@@ -81,7 +83,13 @@ export class NodeScoring {
 
   handlers(): NodeScoringHandlers {
     return {
-      ComputeShares: unary((req) => this.computeShares(req), this.#opts.log),
+      ComputeShares: (call) => serveRequestStream(call, {
+        maxInFlight: 64,
+        seqOf: (batch) => Number(batch.seq),
+        answer: async (batch, seq) => ({ ...(await this.computeShares(batch)), seq: String(seq) }),
+        failed: (seq, { code, message }) => ({ seq: String(seq), outcomes: [], failure: { code, message } }),
+        log: this.#opts.log,
+      }),
       GetScoringStats: unary(async () => ({
         evaluations: String(this.#evaluations),
         shares: String(this.#shares),

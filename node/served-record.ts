@@ -56,7 +56,12 @@ export class ServedRecordBook {
   record(req: ServedRequest): Promise<ServedRecord> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ req, resolve, reject });
-      if (!this.#draining) void this.#drain();
+      // Started at the end of this event-loop turn, so the records of every query handled in
+      // it (a scoring batch) are chained, signed and written as one group.
+      if (!this.#draining) {
+        this.#draining = true;
+        setImmediate(() => void this.#drain());
+      }
     });
   }
 

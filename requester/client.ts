@@ -9,9 +9,9 @@ import crypto from 'node:crypto';
 import { scoringClient } from '../lib/clients.js';
 import { encodeSignedQuery, signQuery } from '../lib/consent-query.js';
 import { parseConsent, type ConsentOperation, type ConsentPurpose } from '../lib/consent.js';
-import type * as grpc from '@grpc/grpc-js';
 import { FedcreditError, isErrorCode } from '../lib/errors.js';
-import { call, fromServiceError, retryWhenBusy } from '../lib/grpc.js';
+import { call, retryWhenBusy } from '../lib/grpc.js';
+import { RequestStreamClient } from '../lib/grpc-streams.js';
 import { BoxOpener } from '../crypto/sealed-box.js';
 import { openExplanation, signSealingKey, type ScoreReceiptFile, type SiteExplanation } from '../lib/scoring-protocol.js';
 import type { Transport } from '../lib/tls.js';
@@ -60,7 +60,7 @@ export class ScoringSession {
   readonly #sealingSignature: Uint8Array;
   /** Opens the sites' explanations; remembers each site's current ephemeral key (crypto/sealed-box.ts v2). */
   readonly #opener: BoxOpener;
-  #stream: ScoreStream | undefined;
+  readonly #stream: RequestStreamClient<ScoreRequest, ScoreStreamReply__Output>;
 
   constructor(coordinator: string, transport: Transport, keys: RequesterKeys, name?: string) {
     this.#client = scoringClient(coordinator, transport);
@@ -68,6 +68,7 @@ export class ScoringSession {
     this.#name = name ?? (transport.kind === 'tls' ? transport.material.identity.name : 'requester');
     this.#sealingSignature = signSealingKey(keys.identity, this.#name, keys.sealing.publicKey);
     this.#opener = new BoxOpener(keys.sealing.privateKey);
+    this.#stream = new RequestStreamClient(() => this.#client.ScoreStream(), coordinator, (r) => Number(r.seq));
   }
 
   get name(): string {
@@ -126,7 +127,7 @@ export class ScoringSession {
   }
 
   close(): void {
-    this.#stream?.call.end();
+    this.#stream.close();
     this.#client.close();
   }
 
@@ -140,54 +141,13 @@ export class ScoringSession {
     return retryWhenBusy(deadline, () => this.#askOnce(req, Math.max(1, deadline - Date.now())));
   }
 
-  #askOnce(req: ScoreRequest, deadlineMs: number): Promise<ScoreResponse__Output> {
-    const stream = this.#stream ?? this.#openStream();
-    const seq = stream.next++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        stream.waiting.delete(seq);
-        reject(new FedcreditError('UNAVAILABLE', `the coordinator did not answer within ${deadlineMs} ms`));
-      }, deadlineMs);
-      stream.waiting.set(seq, {
-        resolve: (r) => { clearTimeout(timer); resolve(r); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
-      });
-      stream.call.write(req);
-    });
-  }
-
-  #openStream(): ScoreStream {
-    const stream: ScoreStream = { call: this.#client.ScoreStream(), next: 0, waiting: new Map() };
-    const target = this.#client.getChannel().getTarget();
-    const fail = (err: FedcreditError) => {
-      if (this.#stream === stream) this.#stream = undefined;
-      for (const w of stream.waiting.values()) w.reject(err);
-      stream.waiting.clear();
-    };
-    stream.call.on('data', (r: ScoreStreamReply__Output) => {
-      const seq = Number(r.seq);
-      const waiting = stream.waiting.get(seq);
-      if (!waiting) return;
-      stream.waiting.delete(seq);
-      if (r.answer) waiting.resolve(r.answer);
-      else {
-        const code = r.refusal?.code ?? '';
-        waiting.reject(new FedcreditError(isErrorCode(code) ? code : 'INTERNAL', r.refusal?.message ?? 'the coordinator gave no answer'));
-      }
-    });
-    stream.call.on('error', (err) => fail(fromServiceError(err, target)));
-    stream.call.on('end', () => fail(new FedcreditError('UNAVAILABLE', `${target} closed the scoring stream`)));
-    this.#stream = stream;
-    return stream;
+  async #askOnce(req: ScoreRequest, deadlineMs: number): Promise<ScoreResponse__Output> {
+    const reply = await this.#stream.ask(() => req, deadlineMs);
+    if (reply.answer) return reply.answer;
+    const code = reply.refusal?.code ?? '';
+    throw new FedcreditError(isErrorCode(code) ? code : 'INTERNAL', reply.refusal?.message ?? 'the coordinator gave no answer');
   }
 }
-
-interface ScoreStream {
-  readonly call: grpc.ClientDuplexStream<ScoreRequest, ScoreStreamReply__Output>;
-  next: number;
-  readonly waiting: Map<number, { resolve: (r: ScoreResponse__Output) => void; reject: (e: unknown) => void }>;
-}
-
 /** Submits a key binding or revocation as any party allowed to (the coordinator's operator, a requester). */
 export async function submitConsentRecord(coordinator: string, transport: Transport, record: string): Promise<{ kind: string; logIndex: number; isNew: boolean }> {
   const client = scoringClient(coordinator, transport);

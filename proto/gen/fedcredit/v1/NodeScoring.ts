@@ -8,14 +8,10 @@ import type { ShareBatch as _fedcredit_v1_ShareBatch, ShareBatch__Output as _fed
 import type { ShareBatchResponse as _fedcredit_v1_ShareBatchResponse, ShareBatchResponse__Output as _fedcredit_v1_ShareBatchResponse__Output } from '../../fedcredit/v1/ShareBatchResponse.js';
 
 export interface NodeScoringClient extends grpc.Client {
-  ComputeShares(argument: _fedcredit_v1_ShareBatch, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_ShareBatchResponse__Output>): grpc.ClientUnaryCall;
-  ComputeShares(argument: _fedcredit_v1_ShareBatch, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_ShareBatchResponse__Output>): grpc.ClientUnaryCall;
-  ComputeShares(argument: _fedcredit_v1_ShareBatch, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_ShareBatchResponse__Output>): grpc.ClientUnaryCall;
-  ComputeShares(argument: _fedcredit_v1_ShareBatch, callback: grpc.requestCallback<_fedcredit_v1_ShareBatchResponse__Output>): grpc.ClientUnaryCall;
-  computeShares(argument: _fedcredit_v1_ShareBatch, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_ShareBatchResponse__Output>): grpc.ClientUnaryCall;
-  computeShares(argument: _fedcredit_v1_ShareBatch, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_ShareBatchResponse__Output>): grpc.ClientUnaryCall;
-  computeShares(argument: _fedcredit_v1_ShareBatch, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_ShareBatchResponse__Output>): grpc.ClientUnaryCall;
-  computeShares(argument: _fedcredit_v1_ShareBatch, callback: grpc.requestCallback<_fedcredit_v1_ShareBatchResponse__Output>): grpc.ClientUnaryCall;
+  ComputeShares(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_fedcredit_v1_ShareBatch, _fedcredit_v1_ShareBatchResponse__Output>;
+  ComputeShares(options?: grpc.CallOptions): grpc.ClientDuplexStream<_fedcredit_v1_ShareBatch, _fedcredit_v1_ShareBatchResponse__Output>;
+  computeShares(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_fedcredit_v1_ShareBatch, _fedcredit_v1_ShareBatchResponse__Output>;
+  computeShares(options?: grpc.CallOptions): grpc.ClientDuplexStream<_fedcredit_v1_ShareBatch, _fedcredit_v1_ShareBatchResponse__Output>;
   
   GetScoringStats(argument: _fedcredit_v1_GetScoringStatsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_ScoringStats__Output>): grpc.ClientUnaryCall;
   GetScoringStats(argument: _fedcredit_v1_GetScoringStatsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_ScoringStats__Output>): grpc.ClientUnaryCall;
@@ -29,7 +25,7 @@ export interface NodeScoringClient extends grpc.Client {
 }
 
 export interface NodeScoringHandlers extends grpc.UntypedServiceImplementation {
-  ComputeShares: grpc.handleUnaryCall<_fedcredit_v1_ShareBatch__Output, _fedcredit_v1_ShareBatchResponse>;
+  ComputeShares: grpc.handleBidiStreamingCall<_fedcredit_v1_ShareBatch__Output, _fedcredit_v1_ShareBatchResponse>;
   
   GetScoringStats: grpc.handleUnaryCall<_fedcredit_v1_GetScoringStatsRequest__Output, _fedcredit_v1_ScoringStats>;
   

@@ -7,10 +7,12 @@ export interface ShareBatch {
   'queries'?: (_fedcredit_v1_ShareRequest)[];
   'entriesFrom'?: (number | string | Long);
   'entries'?: (Buffer | Uint8Array | string)[];
+  'seq'?: (number | string | Long);
 }
 
 export interface ShareBatch__Output {
   'queries': (_fedcredit_v1_ShareRequest__Output)[];
   'entriesFrom': (string);
   'entries': (Buffer)[];
+  'seq': (string);
 }

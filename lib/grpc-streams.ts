@@ -1,0 +1,136 @@
+/**
+ * Streams of independent requests over one kept-open bidirectional gRPC call: a requester's
+ * queries (Scoring.ScoreStream) and the coordinator's share batches to a node
+ * (NodeScoring.ComputeShares). In grpc-js a unary call costs about 0.27 ms of CPU at the
+ * client and 0.12 ms at the server; a message on an open stream 0.07 and 0.06 (measured here,
+ * 2 KB over mTLS). Each request carries a sequence number its reply echoes; replies come in
+ * completion order.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { FedcreditError } from './errors.js';
+import { admitStreamRequest, fromServiceError, safeError } from './grpc.js';
+
+export interface RequestStreamServer<Req, Res> {
+  /** Requests of one stream being answered at once; beyond, a request is refused OVERLOADED. */
+  readonly maxInFlight: number;
+  /** The reply to request number `seq`. */
+  readonly answer: (req: Req, seq: number) => Promise<Res>;
+  /** The reply to request number `seq` when it fails or is refused before `answer` (limits). */
+  readonly failed: (seq: number, err: FedcreditError) => Res;
+  /** The request's own number when it carries one (else its position in the stream, from 0). */
+  readonly seqOf?: (req: Req) => number;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Serves a stream: each request passes the call's limiter (admitStreamRequest: the caller's
+ * rate and the server's in-flight cap, as a unary call would), is answered on its own, and the
+ * stream ends once the caller has ended its side and every request is answered. A caller that
+ * goes away leaves its requests to finish unanswered.
+ */
+export function serveRequestStream<Req, Res>(call: grpc.ServerDuplexStream<Req, Res>, opts: RequestStreamServer<Req, Res>): void {
+  let position = 0;
+  let open = 0;
+  let ended = false;
+  const reply = (res: Res) => {
+    if (!call.cancelled && call.writable) call.write(res);
+  };
+  const done = () => {
+    if (ended && open === 0 && call.writable) call.end();
+  };
+  call.on('data', (req: Req) => {
+    const seq = opts.seqOf ? opts.seqOf(req) : position;
+    position++;
+    let release: () => void;
+    try {
+      if (open >= opts.maxInFlight) throw new FedcreditError('OVERLOADED', `${open} requests of this stream are in flight; wait for replies before sending more (at most ${opts.maxInFlight}); retry in 50 ms`);
+      release = admitStreamRequest(call);
+    } catch (err) {
+      reply(opts.failed(seq, safeError(err, opts.log)));
+      return;
+    }
+    open++;
+    opts.answer(req, seq).then(reply, (err: unknown) => reply(opts.failed(seq, safeError(err, opts.log)))).finally(() => {
+      release();
+      open--;
+      done();
+    });
+  });
+  call.on('end', () => {
+    ended = true;
+    done();
+  });
+  call.on('error', () => undefined);
+}
+
+/**
+ * The client side: one stream, opened on first use and again after it breaks. `ask` sends a
+ * request tagged with the next sequence number and resolves with its reply; a broken stream
+ * rejects every request waiting on it (UNAVAILABLE), and a request with no reply by its
+ * deadline rejects and cancels the stream (a connection that stopped answering), so the next
+ * request opens a fresh one.
+ */
+export class RequestStreamClient<Req, Res> {
+  #stream: OpenStream<Req, Res> | undefined;
+
+  /** `open` starts the call; `seqOf` reads the sequence number a reply echoes. */
+  constructor(private readonly open: () => grpc.ClientDuplexStream<Req, Res>, private readonly target: string, private readonly seqOf: (res: Res) => number) {}
+
+  ask(make: (seq: number) => Req, deadlineMs: number): Promise<Res> {
+    const stream = this.#stream ?? this.#openStream();
+    // Numbered per stream from 0: a server may number requests by their position (ScoreStream).
+    const seq = stream.next++;
+    return new Promise<Res>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (!stream.waiting.delete(seq)) return;
+        reject(new FedcreditError('UNAVAILABLE', `${this.target} did not answer within ${deadlineMs} ms`));
+        this.#drop(stream, new FedcreditError('UNAVAILABLE', `${this.target} stopped answering on its stream`));
+        stream.call.cancel();
+      }, deadlineMs);
+      stream.waiting.set(seq, {
+        resolve: (r) => { clearTimeout(timer); resolve(r); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      });
+      stream.call.write(make(seq));
+    });
+  }
+
+  close(): void {
+    const stream = this.#stream;
+    if (!stream) return;
+    this.#drop(stream, new FedcreditError('UNAVAILABLE', `the stream to ${this.target} was closed`));
+    stream.call.end();
+  }
+
+  #openStream(): OpenStream<Req, Res> {
+    const stream: OpenStream<Req, Res> = { call: this.open(), waiting: new Map<number, Waiting<Res>>(), next: 0 };
+    stream.call.on('data', (res: Res) => {
+      const seq = this.seqOf(res);
+      const waiting = stream.waiting.get(seq);
+      if (!waiting) return;
+      stream.waiting.delete(seq);
+      waiting.resolve(res);
+    });
+    stream.call.on('error', (err) => this.#drop(stream, fromServiceError(err, this.target)));
+    stream.call.on('end', () => this.#drop(stream, new FedcreditError('UNAVAILABLE', `${this.target} closed the stream`)));
+    this.#stream = stream;
+    return stream;
+  }
+
+  #drop(stream: OpenStream<Req, Res>, err: FedcreditError): void {
+    if (this.#stream === stream) this.#stream = undefined;
+    for (const w of stream.waiting.values()) w.reject(err);
+    stream.waiting.clear();
+  }
+}
+
+interface OpenStream<Req, Res> {
+  readonly call: grpc.ClientDuplexStream<Req, Res>;
+  readonly waiting: Map<number, Waiting<Res>>;
+  next: number;
+}
+
+interface Waiting<Res> {
+  readonly resolve: (res: Res) => void;
+  readonly reject: (err: unknown) => void;
+}
