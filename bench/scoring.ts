@@ -100,7 +100,7 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<B
     const keys = loadRequesterKeys(keysDir);
     const operator = partyTransport(fed, 'coordinator-operator');
     const consents: { subject: string; consent: string }[] = [];
-    for (const subject of [...subjects].slice(0, options.consented ?? 100)) {
+    for (const subject of [...subjects].slice(0, options.consented ?? 1_000)) {
       const enterprise = generateIdentity();
       await submitConsentRecord(coordinator.address, operator, encodeKeyBinding(bindEnterpriseKey(registrar, subject, enterprise.publicKey, Date.now() - 60_000)));
       consents.push({
@@ -123,13 +123,14 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<B
     }));
     const clientScript = path.join(path.dirname(new URL(import.meta.url).pathname), 'scoring-client.js');
     const rows: BenchRow[] = [];
-    for (const concurrency of options.concurrency ?? DEFAULT_IN_FLIGHT) {
+    for (const [level, concurrency] of (options.concurrency ?? DEFAULT_IN_FLIGHT).entries()) {
       const sizeBefore = Number((await reader.info()).size);
       const countsBefore = await nodeCounts();
       const configFile = path.join(dir, `client-${concurrency}.json`);
       fs.writeFileSync(configFile, JSON.stringify({
         coordinator: coordinator.address, federation: fed, party: 'bank-a', keysDir, consents, concurrency,
-        warmupMs: options.warmupMs ?? 2_000, durationMs: options.durationMs ?? 10_000,
+        // The first run warms the parties up (JIT, caches) for longer: sustained means steady state.
+        warmupMs: options.warmupMs ?? (level === 0 ? 10_000 : 2_000), durationMs: options.durationMs ?? 10_000,
         parties: parties.map((p) => ({ name: p.name, pid: p.child.pid })),
       }));
       const { stdout } = await run(process.execPath, [...partyNodeFlags(), clientScript, configFile], { maxBuffer: 16 * 1024 * 1024 });

@@ -111,7 +111,9 @@ export async function ingestFeatureTable(store: NodeStore, csv: CsvFile, options
       batch.put(seqKey(seq), {
         seq, fileName, kind: 'features', rows: vectors.size, sha256, committedAt: new Date().toISOString(),
       }, { sublevel: store.ingests });
+      store.featuresChanged();
       await batch.write({ sync: true });
+      store.featuresChanged();
     },
   };
 }

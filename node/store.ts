@@ -78,6 +78,9 @@ export interface StoredAlignmentRecord {
   createdAt: string;
 }
 
+/** Feature vectors a node keeps in memory for scoring (node/store.ts featureVector). */
+const VECTOR_CACHE_LIMIT = 100_000;
+
 export class NodeStore {
   readonly dataDir: string;
   readonly db: Level<string, string>;
@@ -172,25 +175,48 @@ export class NodeStore {
   }
 
   /**
-   * The feature vector of one entity, or undefined when the node has none for it. Reads asked
-   * for in the same turn of the event loop (the queries of one scoring batch) go to LevelDB as
-   * one multi-get: a read costs about 0.14 ms of CPU on its own and 0.01 ms within a getMany.
+   * The feature vector of one entity, or undefined when the node has none for it: from memory
+   * when read before (up to VECTOR_CACHE_LIMIT vectors, about 25 MB at 20 features; dropped
+   * whenever features are written: featuresChanged), else from LevelDB. Reads asked for in the
+   * same turn of the event loop (the queries of one scoring batch) go as one multi-get. Memory
+   * first because a LevelDB read from the main thread waits for the store's lock while a
+   * synced write holds it: 0.5 ms on average per read under a scoring load here, 10 ms at worst.
    */
   featureVector(id: string): Promise<Float64Array | undefined> {
+    const cached = this.#vectors.get(id);
+    if (cached !== undefined) return Promise.resolve(cached ?? undefined);
     return new Promise((resolve, reject) => {
       if (this.#vectorReads.length === 0) setImmediate(() => void this.#readVectors());
       this.#vectorReads.push({ id, resolve, reject });
     });
   }
 
+  /** Call around every write of feature vectors (before and after): what memory holds is dropped. */
+  featuresChanged(): void {
+    this.#vectorGeneration++;
+    this.#vectors.clear();
+  }
+
+  /** Vectors read, by id (null: the node has none for it). */
+  readonly #vectors = new Map<string, Float64Array | null>();
+  #vectorGeneration = 0;
   #vectorReads: { id: string; resolve: (v: Float64Array | undefined) => void; reject: (e: unknown) => void }[] = [];
 
   async #readVectors(): Promise<void> {
     const reads = this.#vectorReads;
     this.#vectorReads = [];
+    const generation = this.#vectorGeneration;
     try {
       const values = await this.features.getMany(reads.map((r) => r.id));
-      reads.forEach((r, i) => r.resolve(values[i] === undefined ? undefined : bytesToFloat64(values[i]!)));
+      reads.forEach((r, i) => {
+        const vector = values[i] === undefined ? undefined : bytesToFloat64(values[i]!);
+        // A read that raced with a write of features is used once, not kept.
+        if (generation === this.#vectorGeneration) {
+          if (this.#vectors.size >= VECTOR_CACHE_LIMIT) this.#vectors.clear();
+          this.#vectors.set(r.id, vector ?? null);
+        }
+        r.resolve(vector);
+      });
     } catch (err) {
       for (const r of reads) r.reject(err);
     }

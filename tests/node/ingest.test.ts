@@ -102,6 +102,18 @@ describe('ingest of raw site records', () => {
     expect((await store.getMeta()).counts).toEqual({ vat_filing: 3 });
   });
 
+  it('a feature vector read for scoring (kept in memory) follows a later ingest', async () => {
+    await ingestFile(store, writeCsv('vat.csv', goodVat));
+    const first = await store.featureVector(A);
+    expect(first).toBeDefined();
+    expect(await store.featureVector(A)).toBe(first); // from memory
+    await ingestFile(store, writeCsv('vat3.csv', [VAT_HEADER, `${A},2025-03,50000,6500,0,0,6500`]));
+    const after = await store.featureVector(A);
+    const onDisk = await store.features.get(A);
+    expect(Buffer.from(after!.buffer, after!.byteOffset, after!.byteLength)).toEqual(Buffer.from(onDisk!));
+    expect(after).not.toEqual(first);
+  });
+
   it('reports every problem of a file, not just the first', async () => {
     const file = writeCsv('vat.csv', [VAT_HEADER, `${A},2025-01,x,1,1,1,0`, `${badCheck},2025-01,1,1,1,1,0`, `${A},2025-02,1,1,1,7,0`]);
     const report = await expectRejected(file, [/:2: taxable_revenue/, /:3: credit_code/, /:4: filed_on_time/]);
