@@ -91,14 +91,34 @@ export function sealToRecipient(recipientPublicKey: Uint8Array, plaintext: Uint8
   const header = new Uint8Array(HEADER_BYTES);
   header[0] = VERSION;
   header.set(ephemeral.publicKey, 1);
+  return gcmSeal(key, nonce, header, binding, plaintext);
+}
+
+/** header || AES-256-GCM(plaintext, AAD = header || binding digest) || tag. */
+function gcmSeal(key: Uint8Array, nonce: Uint8Array, header: Uint8Array, binding: SealedBoxBinding, plaintext: Uint8Array): Uint8Array {
   const cipher = crypto.createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(associatedData(header, binding));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  const out = new Uint8Array(HEADER_BYTES + body.length + TAG_BYTES);
+  const out = new Uint8Array(header.length + body.length + TAG_BYTES);
   out.set(header, 0);
-  out.set(body, HEADER_BYTES);
-  out.set(cipher.getAuthTag(), HEADER_BYTES + body.length);
+  out.set(body, header.length);
+  out.set(cipher.getAuthTag(), header.length + body.length);
   return out;
+}
+
+/** The plaintext of a box gcmSeal made with this key, nonce and binding (its digest); SealedBoxError otherwise. */
+function gcmOpen(key: Uint8Array, nonce: Uint8Array, headerBytes: number, bindingDigest: Uint8Array, box: Uint8Array): Uint8Array {
+  const decipher = crypto.createDecipheriv('aes-256-gcm', key, nonce);
+  decipher.setAAD(Buffer.concat([box.subarray(0, headerBytes), bindingDigest]));
+  decipher.setAuthTag(box.subarray(box.length - TAG_BYTES));
+  try {
+    return new Uint8Array(Buffer.concat([decipher.update(box.subarray(headerBytes, box.length - TAG_BYTES)), decipher.final()]));
+  } catch {
+    throw new SealedBoxError(
+      'AUTHENTICATION_FAILED',
+      'sealed box failed authentication: it was altered in transit, sealed to another key, or sealed for a different purpose/sender/recipient',
+    );
+  }
 }
 
 /**
@@ -117,7 +137,6 @@ export function openSealedBox(recipientPrivateKey: Uint8Array, box: Uint8Array, 
   if (box[0] !== VERSION) {
     throw new SealedBoxError('UNSUPPORTED_VERSION', `sealed box version ${box[0]} is not supported (expected ${VERSION}); upgrade the reader or the sender`);
   }
-  const header = box.subarray(0, HEADER_BYTES);
   const ephemeralPublic = box.subarray(1, HEADER_BYTES);
   let shared: Buffer;
   try {
@@ -127,18 +146,7 @@ export function openSealedBox(recipientPrivateKey: Uint8Array, box: Uint8Array, 
     throw new SealedBoxError('MALFORMED', 'sealed box ephemeral key is a low-order point: the box was forged or corrupted');
   }
   const { key, nonce } = deriveKeyAndNonce(shared, ephemeralPublic, x25519PublicKey(recipientPrivateKey));
-  const decipher = crypto.createDecipheriv('aes-256-gcm', key, nonce);
-  decipher.setAAD(Buffer.concat([header, aadCheck]));
-  decipher.setAuthTag(box.subarray(box.length - TAG_BYTES));
-  try {
-    const body = box.subarray(HEADER_BYTES, box.length - TAG_BYTES);
-    return new Uint8Array(Buffer.concat([decipher.update(body), decipher.final()]));
-  } catch {
-    throw new SealedBoxError(
-      'AUTHENTICATION_FAILED',
-      'sealed box failed authentication: it was altered in transit, sealed to another key, or sealed for a different purpose/sender/recipient',
-    );
-  }
+  return gcmOpen(key, nonce, HEADER_BYTES, aadCheck, box);
 }
 
 /** Seals v2 boxes (see the header), reusing one ephemeral key per recipient for a while. */
@@ -176,14 +184,7 @@ export class BoxSealer {
     const header = new Uint8Array(HEADER_BYTES_V2);
     header.set(current.header, 0);
     crypto.randomFillSync(header, 1 + X25519_KEY_BYTES, NONCE_BYTES);
-    const cipher = crypto.createCipheriv('aes-256-gcm', current.key, header.subarray(1 + X25519_KEY_BYTES));
-    cipher.setAAD(associatedData(header, binding));
-    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    const out = new Uint8Array(HEADER_BYTES_V2 + body.length + TAG_BYTES);
-    out.set(header, 0);
-    out.set(body, HEADER_BYTES_V2);
-    out.set(cipher.getAuthTag(), HEADER_BYTES_V2 + body.length);
-    return out;
+    return gcmSeal(current.key, header.subarray(1 + X25519_KEY_BYTES), header, binding, plaintext);
   }
 }
 
@@ -205,7 +206,6 @@ export class BoxOpener {
     if (box.length < HEADER_BYTES_V2 + TAG_BYTES) {
       throw new SealedBoxError('MALFORMED', `sealed box is ${box.length} bytes, shorter than the ${HEADER_BYTES_V2 + TAG_BYTES}-byte minimum: it was truncated`);
     }
-    const header = box.subarray(0, HEADER_BYTES_V2);
     const ephemeralPublic = box.subarray(1, 1 + X25519_KEY_BYTES);
     const id = Buffer.from(ephemeralPublic).toString('base64');
     let key = this.#keys.get(id);
@@ -220,17 +220,7 @@ export class BoxOpener {
       if (this.#keys.size >= V2_CACHE_LIMIT) this.#keys.clear();
       this.#keys.set(id, key);
     }
-    const decipher = crypto.createDecipheriv('aes-256-gcm', key, header.subarray(1 + X25519_KEY_BYTES));
-    decipher.setAAD(Buffer.concat([header, aadCheck]));
-    decipher.setAuthTag(box.subarray(box.length - TAG_BYTES));
-    try {
-      return new Uint8Array(Buffer.concat([decipher.update(box.subarray(HEADER_BYTES_V2, box.length - TAG_BYTES)), decipher.final()]));
-    } catch {
-      throw new SealedBoxError(
-        'AUTHENTICATION_FAILED',
-        'sealed box failed authentication: it was altered in transit, sealed to another key, or sealed for a different purpose/sender/recipient',
-      );
-    }
+    return gcmOpen(key, box.subarray(1 + X25519_KEY_BYTES, HEADER_BYTES_V2), HEADER_BYTES_V2, aadCheck, box);
   }
 }
 
