@@ -39,7 +39,7 @@ const SITES: Site[] = ['tax', 'power', 'bank'];
 const FILES: Record<Site, (keyof typeof RECORD_KINDS)[]> = { tax: ['tax_rating', 'vat_filing'], power: ['power_bill'], bank: ['loan', 'repayment'] };
 
 /** Few in flight for latency, more for throughput: the trade-off is the table's point. */
-const DEFAULT_IN_FLIGHT = [4, 16];
+const DEFAULT_IN_FLIGHT = [8, 16, 32];
 
 export interface ScoringBenchOptions {
   readonly enterprises?: number;

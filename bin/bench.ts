@@ -43,7 +43,7 @@ const program = new Command()
   .option('--only <areas>', `comma-separated subset of: ${Object.keys(AREAS).join(', ')}`)
   .option('--json', 'print the rows as JSON')
   .option('--processes', 'training: also run the coordinator and nodes as separate processes over gRPC (several minutes)')
-  .option('--in-flight <n,...>', 'scoring: queries in flight, one run each (default 4,16)')
+  .option('--in-flight <n,...>', 'scoring: queries in flight, one run each (default 8,16,32)')
   .option('--samples <n>', 'training: aligned training enterprises (default 100000)')
   .parse(process.argv);
 const flags = program.opts<{ only?: string; json?: boolean; processes?: boolean; samples?: string; inFlight?: string }>();
