@@ -55,11 +55,15 @@ export interface LevelLike {
   close(): Promise<void>;
 }
 
-/** A ledger store on a LevelDB database or sublevel with utf8 keys and values. */
-export function levelLedgerStore(db: LevelLike): ConsentLedgerStore {
+/**
+ * A ledger store on a LevelDB database or sublevel with utf8 keys and values. `write`, when
+ * given, stores the batches instead of `db.batch` (a node writes them in one synced batch with
+ * its served records: NodeStore.writeGroup).
+ */
+export function levelLedgerStore(db: LevelLike, write?: (ops: readonly LedgerBatchOp[]) => Promise<void>): ConsentLedgerStore {
   return {
     get: async (key) => (await db.get(key)) ?? undefined,
-    batch: (ops) => db.batch(ops.map((op) => ({ ...op }))),
+    batch: write ?? ((ops) => db.batch(ops.map((op) => ({ ...op })))),
     range: (gte, lt) => db.iterator({ gte, lt }),
     close: () => db.close(),
   };

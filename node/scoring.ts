@@ -75,7 +75,11 @@ export class NodeScoring {
 
   constructor(opts: NodeScoringOptions) {
     this.#opts = opts;
-    this.ledger = ConsentLedger.over(levelLedgerStore(opts.store.consent), { trustedRegistrars: opts.trustedRegistrars });
+    // The ledger's claims go to disk with the served records of the same batch, in one synced write.
+    const { store } = opts;
+    this.ledger = ConsentLedger.over(levelLedgerStore(store.consent, (ops) => store.writeGroup(ops.map((op) => ({ ...op, sublevel: store.consent })))), {
+      trustedRegistrars: opts.trustedRegistrars,
+    });
     this.follower = opts.coordinator === undefined ? undefined : new LogFollower({
       coordinator: opts.coordinator, transport: opts.transport, site: opts.site, ledger: this.ledger, log: opts.log,
     });

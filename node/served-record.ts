@@ -33,7 +33,7 @@ const MAX_GROUP = 512;
 
 export class ServedRecordBook {
   readonly #db;
-  readonly #root;
+  readonly #store: NodeStore;
   readonly #site: string;
   readonly #identity: { sign(message: Uint8Array): Uint8Array };
   /** Records waiting for the next group commit, and the chain head after the last commit. */
@@ -42,7 +42,7 @@ export class ServedRecordBook {
   #head: { seq: number; digest: string } | undefined | null = null;
 
   constructor(store: NodeStore, site: string, identity: { sign(message: Uint8Array): Uint8Array }) {
-    this.#root = store.db;
+    this.#store = store;
     this.#db = store.db.sublevel<string, StoredRecord>('served', { valueEncoding: 'json' });
     this.#site = site;
     this.#identity = identity;
@@ -93,8 +93,8 @@ export class ServedRecordBook {
             records.push(record);
             last = { seq: record.seq, digest: recordDigest(bytes) };
           }
-          // Through the root database: only it takes `sync`, and a served record must survive a crash.
-          await this.#root.batch(ops, { sync: true });
+          // Synced, in one LevelDB batch with the other group writes of this turn (NodeStore.writeGroup).
+          await this.#store.writeGroup(ops);
           this.#head = last;
           group.forEach((g, i) => g.resolve(records[i]!));
         } catch (err) {

@@ -81,6 +81,11 @@ export interface StoredAlignmentRecord {
 /** Feature vectors a node keeps in memory for scoring (node/store.ts featureVector). */
 const VECTOR_CACHE_LIMIT = 100_000;
 
+/** One operation of a group write: on the root, or on one of the store's sublevels. */
+export type GroupOp =
+  | { readonly type: 'put'; readonly key: string; readonly value: unknown; readonly sublevel?: object }
+  | { readonly type: 'del'; readonly key: string; readonly sublevel?: object };
+
 export class NodeStore {
   readonly dataDir: string;
   readonly db: Level<string, string>;
@@ -172,6 +177,34 @@ export class NodeStore {
   putRecords(batch: ReturnType<Level<string, string>['batch']>, records: Iterable<[string, unknown[]]>): void {
     const prefix = this.records.prefixKey('', 'utf8');
     for (const [key, values] of records) batch.put(prefix + key, JSON.stringify(values));
+  }
+
+  /**
+   * Writes `ops` (root-level operations, with `sublevel` where they belong to one) durably, in
+   * one synced LevelDB batch with every other group write asked for in the same turn of the
+   * event loop: the consent ledger's claims and the served-record book's records of one
+   * scoring batch go to disk together. Each batch call hands work to libuv's thread pool, and
+   * under load the main thread waited 0.5-0.7 ms on average (10-17 ms at worst) per call here.
+   */
+  writeGroup(ops: readonly GroupOp[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.#groupWrites.length === 0) setImmediate(() => void this.#flushGroup());
+      this.#groupWrites.push({ ops, resolve, reject });
+    });
+  }
+
+  #groupWrites: { ops: readonly GroupOp[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+
+  async #flushGroup(): Promise<void> {
+    const group = this.#groupWrites;
+    this.#groupWrites = [];
+    try {
+      // Operations on sublevels carry `sublevel`, which encodes their keys and values (abstract-level).
+      await this.db.batch(group.flatMap((g) => g.ops) as never, { sync: true });
+      for (const g of group) g.resolve();
+    } catch (err) {
+      for (const g of group) g.reject(err);
+    }
   }
 
   /**
