@@ -79,19 +79,23 @@ export class SealedBoxError extends Error {
 /** Seal `plaintext` so that only the holder of `recipientPublicKey`'s private key can read it. */
 export function sealToRecipient(recipientPublicKey: Uint8Array, plaintext: Uint8Array, binding: SealedBoxBinding): Uint8Array {
   if (!(plaintext instanceof Uint8Array)) throw new TypeError(`sealed box plaintext must be a Uint8Array, got ${typeof plaintext}`);
-  const recipient = publicKeyObject(recipientPublicKey);
-  const ephemeral = generateEphemeralX25519();
-  let shared: Buffer;
-  try {
-    shared = crypto.diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient });
-  } catch (e) {
-    throw new RangeError(`cannot seal to this recipient key (${(e as Error).message}): it is a low-order point; get the recipient's real key`);
-  }
-  const { key, nonce } = deriveKeyAndNonce(shared, ephemeral.publicKey, recipientPublicKey);
+  const ephemeral = ephemeralAgreement(recipientPublicKey);
+  const { key, nonce } = deriveKeyAndNonce(ephemeral.shared, ephemeral.publicKey, recipientPublicKey);
   const header = new Uint8Array(HEADER_BYTES);
   header[0] = VERSION;
   header.set(ephemeral.publicKey, 1);
   return gcmSeal(key, nonce, header, binding, plaintext);
+}
+
+/** A fresh ephemeral key and its X25519 secret with the recipient's key (refused if low-order). */
+function ephemeralAgreement(recipientPublicKey: Uint8Array): { publicKey: Uint8Array; shared: Buffer } {
+  const recipient = publicKeyObject(recipientPublicKey);
+  const ephemeral = generateEphemeralX25519();
+  try {
+    return { publicKey: ephemeral.publicKey, shared: crypto.diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient }) };
+  } catch (e) {
+    throw new RangeError(`cannot seal to this recipient key (${(e as Error).message}): it is a low-order point; get the recipient's real key`);
+  }
 }
 
 /** header || AES-256-GCM(plaintext, AAD = header || binding digest) || tag. */
@@ -161,23 +165,17 @@ export class BoxSealer {
 
   seal(recipientPublicKey: Uint8Array, plaintext: Uint8Array, binding: SealedBoxBinding): Uint8Array {
     if (!(plaintext instanceof Uint8Array)) throw new TypeError(`sealed box plaintext must be a Uint8Array, got ${typeof plaintext}`);
-    const recipient = publicKeyObject(recipientPublicKey);
+    publicKeyObject(recipientPublicKey); // checks the key's type and length
     const id = Buffer.from(recipientPublicKey).toString('base64');
     let current = this.#keys.get(id);
     const now = this.#now();
     if (!current || current.boxes >= V2_BOXES_PER_KEY || now >= current.until) {
-      const ephemeral = generateEphemeralX25519();
-      let shared: Buffer;
-      try {
-        shared = crypto.diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient });
-      } catch (e) {
-        throw new RangeError(`cannot seal to this recipient key (${(e as Error).message}): it is a low-order point; get the recipient's real key`);
-      }
+      const ephemeral = ephemeralAgreement(recipientPublicKey);
       if (this.#keys.size >= V2_CACHE_LIMIT) this.#keys.clear();
       const header = new Uint8Array(1 + X25519_KEY_BYTES);
       header[0] = VERSION_REUSED_KEY;
       header.set(ephemeral.publicKey, 1);
-      current = { header, key: deriveV2Key(shared, ephemeral.publicKey, recipientPublicKey), boxes: 0, until: now + V2_KEY_LIFETIME_MS };
+      current = { header, key: deriveV2Key(ephemeral.shared, ephemeral.publicKey, recipientPublicKey), boxes: 0, until: now + V2_KEY_LIFETIME_MS };
       this.#keys.set(id, current);
     }
     current.boxes++;
