@@ -9,6 +9,7 @@
  * `npm run build` produces, and refuses a build older than its sources. Without it, or with one
  * core, the engine runs in-thread and says why in `reason`.
  */
+import { WORKER_EXEC_ARGV } from './worker-exec-argv.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -110,7 +111,7 @@ export function createBfvEngine(opts: BfvEngineOptions = {}): HeEngine {
   if (resolved.url === undefined) return new BfvEngine(undefined, 1, featuresPerTask, resolved.reason);
   // One single-thread pool per worker, so gradient tasks can be routed: the NTT forms of a
   // feature group then live in one worker only (prepared once per job, half the memory).
-  const pools = Array.from({ length: threads }, () => new Piscina<BfvTask, BfvResult>({ filename: resolved.url!.href, minThreads: 1, maxThreads: 1 }));
+  const pools = Array.from({ length: threads }, () => new Piscina<BfvTask, BfvResult>({ filename: resolved.url!.href, minThreads: 1, maxThreads: 1, execArgv: [...WORKER_EXEC_ARGV] }));
   return new BfvEngine(pools, threads, featuresPerTask, resolved.reason);
 }
 

@@ -10,6 +10,7 @@
  * blinder runs in-thread and says why in `reason`: same bytes out, only slower. The worker's
  * logic is one pure function (`runPsiTask`) that both paths call.
  */
+import { WORKER_EXEC_ARGV } from './worker-exec-argv.js';
 import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -211,7 +212,7 @@ class PoolBlinder extends ChunkedBlinder {
     readonly reason: string,
   ) {
     super(chunkSize);
-    this.pool = new Piscina<PsiWorkerTask, Uint8Array>({ filename: url.href, minThreads: threads, maxThreads: threads });
+    this.pool = new Piscina<PsiWorkerTask, Uint8Array>({ filename: url.href, minThreads: threads, maxThreads: threads, execArgv: [...WORKER_EXEC_ARGV] });
   }
 
   protected async run(tasks: readonly PsiWorkerTask[], total: number): Promise<Uint8Array> {
