@@ -2,9 +2,10 @@
  * The coordinator's batches of share requests to the data nodes (NodeScoring.ComputeShares).
  *
  * Batches go on one kept-open ComputeShares stream per node (lib/grpc-streams.ts). Queries
- * that arrive while a node's batch is in flight wait, and go together in its next batch: a busy coordinator makes one round trip per node per batch instead of one per query,
- * and an idle one sends each query at once (no timer, so no added latency). Each node has its
- * own queue; a query is asked of every site of its model, each in that site's queue.
+ * that arrive while a node's batch is in flight wait, and go together in its next batch: a
+ * busy coordinator makes one round trip per node per batch instead of one per query, and an
+ * idle one sends each query at once (no timer, so no added latency). Each node has its own
+ * queue; a query is asked of every site of its model, each in that site's queue.
  *
  * Each batch also carries the log entries the node has not read yet, as far as the coordinator
  * knows from the node's last answer (`log_size`), so the node reads the log in the same round
@@ -14,8 +15,8 @@
  * Batching changes transport only: each query in a batch is verified, answered or refused on
  * its own by the node, and a refusal reaches the caller of `request` as that query's error.
  */
-import { FedcreditError, isErrorCode } from '../lib/errors.js';
-import { RequestStreamClient } from '../lib/grpc-streams.js';
+import { FedcreditError } from '../lib/errors.js';
+import { refusalError, RequestStreamClient } from '../lib/grpc-streams.js';
 import type { TransparencyLog } from './log/store.js';
 import type { NodeScoringClient } from '../proto/gen/fedcredit/v1/NodeScoring.js';
 import type { ShareBatch } from '../proto/gen/fedcredit/v1/ShareBatch.js';
@@ -34,7 +35,10 @@ export interface ShareBatchOptions {
   readonly deadlineMs?: number;
 }
 
-/** Batches to one node at once: two, so a batch is formed while the previous one is answered. */
+/**
+ * Batches in flight to one node at once: one. With two, batches were smaller (3.6 against 5.6
+ * queries at 16 in flight) and the CPU per query higher, with no better latency.
+ */
 const DEFAULT_MAX_IN_FLIGHT = 1;
 const DEFAULT_MAX_BATCH = 128;
 /** Log entries sent with one batch at most; a node further behind reads the rest itself. */
@@ -123,16 +127,13 @@ export class ShareBatches {
         seq: String(seq), queries: batch.map((w) => w.request), entriesFrom: String(from),
         entries: entries.map((e) => Buffer.from(e.buffer, e.byteOffset, e.byteLength)),
       }), this.#opts.deadlineMs ?? 10_000);
-      if (res.failure) throw new FedcreditError(isErrorCode(res.failure.code) ? res.failure.code : 'INTERNAL', `site ${site}: ${res.failure.message}`);
+      if (res.failure) throw refusalError({ code: res.failure.code, message: `site ${site}: ${res.failure.message}` }, '');
       if (res.outcomes.length !== batch.length) throw new FedcreditError('INTERNAL', `site ${site} answered ${res.outcomes.length} of a batch of ${batch.length} queries`);
       queue.nextEntry = Math.max(queue.nextEntry ?? 0, Number(res.logSize));
       batch.forEach((w, i) => {
         const outcome = res.outcomes[i]!;
         if (outcome.share) w.resolve(outcome.share);
-        else {
-          const code = outcome.refusal?.code ?? '';
-          w.reject(new FedcreditError(isErrorCode(code) ? code : 'INTERNAL', outcome.refusal?.message ?? `site ${site} gave no answer`));
-        }
+        else w.reject(refusalError(outcome.refusal, `site ${site} gave no answer`));
       });
     } catch (err) {
       queue.nextEntry = undefined;

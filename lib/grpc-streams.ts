@@ -7,8 +7,18 @@
  * completion order.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { FedcreditError } from './errors.js';
+import { FedcreditError, isErrorCode } from './errors.js';
 import { admitStreamRequest, fromServiceError, safeError } from './grpc.js';
+
+/**
+ * A refusal carried in a reply (`{ code, message }`: QueryRefusal) as the FedcreditError it
+ * stands for; a code this version does not know becomes INTERNAL. `missing` is the message
+ * when the reply carries none.
+ */
+export function refusalError(refusal: { readonly code: string; readonly message: string } | null | undefined, missing: string): FedcreditError {
+  const code = refusal?.code ?? '';
+  return new FedcreditError(isErrorCode(code) ? code : 'INTERNAL', refusal?.message ?? missing);
+}
 
 export interface RequestStreamServer<Req, Res> {
   /** Requests of one stream being answered at once; beyond, a request is refused OVERLOADED. */

@@ -18,10 +18,10 @@
  * the book says it was refused and why), and reaches the coordinator as a stable code, which
  * the coordinator logs as a `refusal` entry. Nothing after step 2 runs for a refused query.
  *
- * Queries arrive in batches on one stream from the coordinator (ComputeShares), each with the
- * log entries the node has not read yet;
- * every query of a batch goes through the three steps on its own, and the batch's stores and
- * served records share their group commits.
+ * Queries arrive in batches on one stream from the coordinator (ComputeShares), each batch with
+ * the log entries the node has not read yet. Every query of a batch goes through the three
+ * steps on its own; the batch's consent claims and served records go to disk in one synced
+ * write (NodeStore.writeGroup).
  */
 import { hashLeaf } from '../crypto/merkle.js';
 import { BoxSealer } from '../crypto/sealed-box.js';
@@ -46,7 +46,7 @@ import { LogFollower } from './scoring-log.js';
 import type { ServedRecordBook } from './served-record.js';
 import type { NodeStore } from './store.js';
 
-/** Queries per ComputeShares batch at most (the coordinator sends fewer: coordinator/scoring.ts). */
+/** Queries per ComputeShares batch at most (the coordinator sends fewer: coordinator/share-batches.ts). */
 export const MAX_BATCH_QUERIES = 1024;
 
 export interface NodeScoringOptions {

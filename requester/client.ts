@@ -9,9 +9,8 @@ import crypto from 'node:crypto';
 import { scoringClient } from '../lib/clients.js';
 import { encodeSignedQuery, signQuery } from '../lib/consent-query.js';
 import { parseConsent, type ConsentOperation, type ConsentPurpose } from '../lib/consent.js';
-import { FedcreditError, isErrorCode } from '../lib/errors.js';
 import { call, retryWhenBusy } from '../lib/grpc.js';
-import { RequestStreamClient } from '../lib/grpc-streams.js';
+import { refusalError, RequestStreamClient } from '../lib/grpc-streams.js';
 import { BoxOpener } from '../crypto/sealed-box.js';
 import { openExplanation, signSealingKey, type ScoreReceiptFile, type SiteExplanation } from '../lib/scoring-protocol.js';
 import type { Transport } from '../lib/tls.js';
@@ -144,8 +143,7 @@ export class ScoringSession {
   async #askOnce(req: ScoreRequest, deadlineMs: number): Promise<ScoreResponse__Output> {
     const reply = await this.#stream.ask(() => req, deadlineMs);
     if (reply.answer) return reply.answer;
-    const code = reply.refusal?.code ?? '';
-    throw new FedcreditError(isErrorCode(code) ? code : 'INTERNAL', reply.refusal?.message ?? 'the coordinator gave no answer');
+    throw refusalError(reply.refusal, 'the coordinator gave no answer');
   }
 }
 /** Submits a key binding or revocation as any party allowed to (the coordinator's operator, a requester). */
