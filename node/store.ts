@@ -212,8 +212,8 @@ export class NodeStore {
    * when read before (up to VECTOR_CACHE_LIMIT vectors, about 25 MB at 20 features; dropped
    * whenever features are written: featuresChanged), else from LevelDB. Reads asked for in the
    * same turn of the event loop (the queries of one scoring batch) go as one multi-get. Memory
-   * first because a LevelDB read from the main thread waits for the store's lock while a
-   * synced write holds it: 0.5 ms on average per read under a scoring load here, 10 ms at worst.
+   * first because each LevelDB call held the main thread 0.5 ms on average under a scoring load
+   * here, 10 ms at worst (see writeGroup). Callers must not modify the vector they get.
    */
   featureVector(id: string): Promise<Float64Array | undefined> {
     const cached = this.#vectors.get(id);
