@@ -63,6 +63,9 @@ const MAX_RECEIPT_WAIT_MS = 30_000;
 /** Queries of one ScoreStream being answered at once. */
 const MAX_STREAM_IN_FLIGHT = 256;
 
+/** The answer's score fields for a query whose operation is not `score`. */
+const NOT_SCORED = { points: 0, grade: '', warning: '', probabilityOfDefault: 0 } as const;
+
 /** What the coordinator sees of one query: for transcript tests and metrics. */
 export type ScoringObservation =
   | { readonly kind: 'request'; readonly request: ScoreRequest__Output }
@@ -202,7 +205,9 @@ export class ScoringCoordinator {
     const logit = decodeFixed(sumShares(shares.map((s) => fromWire(s.maskedShare))));
     // The bank's Platt recalibration of the joint logit, when the model carries one (coordinator/models.ts).
     const calibrated = applyCalibration(logit, model.calibration);
-    const scored = scoreLogit(calibrated, model.scale);
+    // An `explain` query's shares are masked zeros (node/scoring.ts): it gets no points, grade,
+    // warning or PD, only the sealed explanations (docs/scoring.md, "Operations").
+    const scored = q.operation === 'score' ? scoreLogit(calibrated, model.scale) : NOT_SCORED;
     const answerSignature = this.#opts.sign(answerStatement({
       queryId: q.queryId, logIndex: index, entry: entryBytes, points: scored.points, grade: scored.grade, warning: scored.warning,
       model: model.modelVersion, coverage: shares.map((s) => ({ site: s.site, covered: s.covered })),

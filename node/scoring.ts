@@ -176,16 +176,21 @@ export class NodeScoring {
     let value = model.baseline;
     let reasons: ExplanationReason[] = [];
     this.#evaluations++;
+    // Only what the consent covers (docs/scoring.md, "Operations"): the term goes into the sum
+    // only for a `score` query (an `explain` query adds a masked 0, so no party can form a score),
+    // and reasons go into the box only when `explain` is granted (else the box holds none).
+    const scored = q.operation === 'score';
+    const explained = verdict.consent.scope.operations.includes('explain');
     if (vector) {
       const term = partialTerm(model, vector);
       value = term.value;
-      reasons = [...term.contributions.entries()]
+      if (explained) reasons = [...term.contributions.entries()]
         .filter(([, c]) => c > 0)
         .sort((a, b) => b[1] - a[1])
         .slice(0, TOP_REASONS)
         .map(([f], rank) => ({ feature: model.features[f]!, direction: 'increases-risk' as const, rank: rank + 1 }));
     }
-    const share = maskedShare(value, site, participants, (peer) => seeds.get(peer)!, logIndex, q.queryId);
+    const share = maskedShare(scored ? value : 0, site, participants, (peer) => seeds.get(peer)!, logIndex, q.queryId);
     const sealed = sealExplanation(this.#sealer, sealingKey, { v: 1, site, queryId: q.queryId, model: model.modelVersion, covered: vector !== undefined, reasons }, q.requester.name, logIndex);
     // The use and the served record are both stored before the answer; issued together, the
     // ledger's write and the book's synced batch share one fsync of the node's store.

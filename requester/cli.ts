@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { emit, runCommand } from '../lib/cli-output.js';
+import { parseConsent, type ConsentOperation } from '../lib/consent.js';
 import { FedcreditError } from '../lib/errors.js';
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 import { loadRequesterKeys } from './keys.js';
@@ -24,23 +25,31 @@ export function registerScoreCommands(program: Command): void {
     .requiredOption('--enterprise <code>', 'the enterprise\'s 18-character credit code')
     .requiredOption('--consent <file>', 'the consent the enterprise signed for this bank')
     .option('--model <version>', 'model version (default: the newest)')
+    .option('--operation <op>', 'score (points, grade, warning, PD; reasons too if the consent grants explain) or explain (reasons only)', 'score')
     .option('--keys <dir>', 'folder of the bank\'s query-signing and sealing keys (default: the --tls folder)')
     .option('--out <file>', 'write the receipt (log index, inclusion proof, cosigned checkpoint) here')
     .option('--receipt-wait <ms>', 'how long to wait for a cosigned checkpoint covering the query', '30000')
     .option('--json', 'print the answer as JSON')
-    .action((flags: TransportFlags & { coordinator: string; enterprise: string; consent: string; model?: string; keys?: string; out?: string; receiptWait: string; json?: boolean }) => runCommand(async () => {
+    .action((flags: TransportFlags & { coordinator: string; enterprise: string; consent: string; model?: string; keys?: string; out?: string; receiptWait: string; json?: boolean; operation: string }) => runCommand(async () => {
+      if (flags.operation !== 'score' && flags.operation !== 'explain') throw new FedcreditError('BAD_REQUEST', `--operation must be score or explain, got '${flags.operation}'`);
+      const operation: ConsentOperation = flags.operation;
       const transport = resolveTransport(flags, { expectRole: 'requester' });
       const session = new ScoringSession(flags.coordinator, transport, loadRequesterKeys(keysDir(flags)));
       try {
         const consent = fs.readFileSync(flags.consent, 'utf8').trim();
-        const result = await session.score({ enterprise: flags.enterprise, consent, ...(flags.model ? { model: flags.model } : {}) });
+        const result = await session.score({ enterprise: flags.enterprise, consent, operation, ...(flags.model ? { model: flags.model } : {}) });
+        const parsed = parseConsent(consent);
+        const explainGranted = parsed.ok && parsed.value.scope.operations.includes('explain');
         const receipt = flags.out ? await session.receipt(result, Number(flags.receiptWait)) : undefined;
         if (receipt && flags.out) fs.writeFileSync(flags.out, `${JSON.stringify(receipt, null, 2)}\n`);
         const { entry: _entry, ...shown } = result;
         emit(Boolean(flags.json), { ...shown, ...(flags.out ? { receipt: flags.out } : {}) }, () => [
-          `${result.enterprise}: ${result.points} points, grade ${result.grade}, warning ${result.warning} (model ${result.model}, query ${result.queryId})`,
+          result.scored
+            ? `${result.enterprise}: ${result.points} points, grade ${result.grade}, warning ${result.warning} (model ${result.model}, query ${result.queryId})`
+            : `${result.enterprise}: explanations only (the query asked to explain, not to score; model ${result.model}, query ${result.queryId})`,
           `  coverage: ${result.coverage.map((c) => `${c.site} ${c.covered ? 'had records' : 'no records (population baseline)'}`).join('; ')}`,
-          ...result.explanations.map((e) => `  ${e.site}: ${e.reasons.length ? e.reasons.map((r) => `${r.feature} (${r.direction})`).join(', ') : e.covered ? 'no risk-increasing factor' : 'no records'}`),
+          ...(explainGranted ? [] : ['  explanations: not granted by the consent (it does not include the explain operation)']),
+          ...(explainGranted ? result.explanations : []).map((e) => `  ${e.site}: ${e.reasons.length ? e.reasons.map((r) => `${r.feature} (${r.direction})`).join(', ') : e.covered ? 'no risk-increasing factor' : 'no records'}`),
           `  logged as entry ${result.logIndex}${flags.out ? `; receipt ${flags.out} (check it with \`fedcredit audit receipt ${flags.out}\`)` : ''}`,
         ].join('\n'));
       } finally {

@@ -23,6 +23,12 @@ import type { RequesterKeys } from './keys.js';
 export interface ScoreResult {
   readonly queryId: string;
   readonly enterprise: string;
+  /**
+   * false for an `explain` query: points, grade, warning and PD are then 0 / '' (not computed
+   * by anyone); only the explanations are answered. An explanation's reasons are empty unless
+   * the consent grants `explain`.
+   */
+  readonly scored: boolean;
   readonly points: number;
   readonly grade: string;
   readonly warning: string;
@@ -99,7 +105,7 @@ export class ScoringSession {
     const logIndex = Number(res.logIndex);
     const explanations = res.sites.map((s) => openExplanation(this.#opener, new Uint8Array(s.sealedExplanation), s.site, this.#name, logIndex, res.queryId));
     return {
-      queryId: res.queryId, enterprise: t.enterprise, points: res.points, grade: res.grade, warning: res.warning, probabilityOfDefault: res.probabilityOfDefault,
+      queryId: res.queryId, enterprise: t.enterprise, scored: (t.operation ?? 'score') === 'score', points: res.points, grade: res.grade, warning: res.warning, probabilityOfDefault: res.probabilityOfDefault,
       model: res.modelVersion, coverage: res.sites.map((s) => ({ site: s.site, covered: s.covered })), explanations, logIndex, entry: new Uint8Array(res.entry),
       answerSignature: new Uint8Array(res.answerSignature),
     };
