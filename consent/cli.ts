@@ -75,7 +75,7 @@ export function registerConsentCommands(program: Command): void {
     .requiredOption('--out <file>', 'where to write the signed consent (given to the bank)')
     .option('--sources <sites>', 'data holders whose data may be used (default: all holders)', siteList('--sources'))
     .option('--operations <ops>', `comma-separated, of ${OPERATIONS.join(', ')} (default: score)`, operationList)
-    .option('--data-from <YYYY-MM>', 'first month of records that may be used (default: 23 months before this one)', month('--data-from'))
+    .option('--data-from <YYYY-MM>', 'first month of records that may be used (default: 35 months before this one; each site reads up to 24 months before its features\' as-of month)', month('--data-from'))
     .option('--data-to <YYYY-MM>', 'last month of records that may be used (default: this month)', month('--data-to'))
     .option('--json', 'print the consent as JSON')
     .action((flags: GrantFlags) => runCommand(async () => {

@@ -44,6 +44,7 @@ import { serveRequestStream } from '../lib/grpc-streams.js';
 import { decodeEntry, encodeEntry, makeEntry } from '../lib/log-entries.js';
 import { decodeFixed, fromWire, sumShares } from '../lib/secure-aggregation.js';
 import { scoreLogit } from '../lib/score-scale.js';
+import { FEATURE_WINDOW_MONTHS } from '../lib/site-schema.js';
 import { answerStatement, sealingKeyValid } from '../lib/scoring-protocol.js';
 import { callerIdentity, type Transport } from '../lib/tls.js';
 import { openCheckpoint } from '../crypto/checkpoint.js';
@@ -162,7 +163,10 @@ export class ScoringCoordinator {
     const down = sites.filter((s) => !nodes.has(s) || this.#opts.registry.healthOf(s).health === 'UNREACHABLE');
     if (down.length > 0) return refuse('SHARE_MISSING', `site ${down.join(', ')} of model ${model.modelVersion} is not reachable; no score can be formed without every site's share, retry later`);
 
-    const verdict = await consumeSignedQuery(this.ledger, req.consent, req.signedQuery, { sites, deferWrite: true });
+    // Early and partial: each node checks that the consent's window holds its own months; here only
+    // that it is as long as the model's longest feature window (no node could answer otherwise).
+    const minDataMonths = Math.max(0, ...sites.map((s) => (FEATURE_WINDOW_MONTHS as Readonly<Record<string, number>>)[s] ?? 0));
+    const verdict = await consumeSignedQuery(this.ledger, req.consent, req.signedQuery, { sites, deferWrite: true, minDataMonths });
     if (!verdict.ok) return refuse(verdict.code, verdict.message);
 
     // Logged durably before any node is asked, and the use counted durably: the two writes

@@ -101,6 +101,14 @@ export function signedQueryValid(q: SignedQuery): boolean {
 export interface SignedQueryOptions {
   /** The sites this party serves for the query: a node passes its own site. Default: the query's sites. */
   readonly sites?: readonly string[];
+  /**
+   * The months of records this party's answer would use (a node: its features' window; the
+   * coordinator: the model's, when its metadata records one); outside the consent's window the
+   * query is refused as CONSENT_SCOPE_NOT_COVERED before a use is counted.
+   */
+  readonly dataWindow?: { readonly from: string; readonly to: string };
+  /** The fewest consecutive months the answer reads (ConsentRequest.minDataMonths). */
+  readonly minDataMonths?: number;
   readonly now?: number;
   /** See ConsentLedger.consume: resolve once the use is claimed; await `written` before answering. */
   readonly deferWrite?: boolean;
@@ -125,7 +133,8 @@ export async function consumeSignedQuery(ledger: ConsentLedger, consent: unknown
   if (named.ok && named.value.consentId !== q.consentId) return refuse(`query ${q.queryId} was signed for consent ${q.consentId}, not ${named.value.consentId}`);
   return ledger.consume(consent, {
     requester: q.requester,
-    request: { subject: q.subject, purpose: q.purpose, operation: q.operation, sites, queryId: q.queryId },
+    request: { subject: q.subject, purpose: q.purpose, operation: q.operation, sites, queryId: q.queryId, ...(options.dataWindow ? { dataWindow: options.dataWindow } : {}),
+      ...(options.minDataMonths !== undefined ? { minDataMonths: options.minDataMonths } : {}) },
     ...(options.now !== undefined ? { now: options.now } : {}),
   }, { deferWrite: options.deferWrite ?? false });
 }

@@ -195,7 +195,11 @@ export interface ConsentTerms {
   readonly sources?: readonly string[];
   /** Default: ['score']. */
   readonly operations?: readonly ConsentOperation[];
-  /** Default: the 24 months up to the month of issue. */
+  /**
+   * Default: the 36 months up to the month of issue (DEFAULT_WINDOW_MONTHS). Each site reads up
+   * to 24 months of records ending at its features' as-of month, which lags the records' newest
+   * month (the bank's by 12, for its labels); a node refuses a query whose months fall outside.
+   */
   readonly dataWindow?: { readonly from: string; readonly to: string };
   readonly validForMs: number;
   readonly maxUses: number;
@@ -242,12 +246,15 @@ export function grantConsent(enterprise: Identity, terms: ConsentTerms, options:
   return { ...body, signature: toHex(enterprise.sign(consentSigningBytes(body))) };
 }
 
-/** The 24 months up to and including the month of `time` (UTC). */
+/** Months a consent's default data window spans, ending with the month of issue. */
+export const DEFAULT_WINDOW_MONTHS = 36;
+
+/** The DEFAULT_WINDOW_MONTHS months up to and including the month of `time` (UTC). */
 export function defaultDataWindow(time: number): { from: string; to: string } {
   const d = new Date(time);
   const month = (y: number, m: number) => `${String(y).padStart(4, '0')}-${String(m + 1).padStart(2, '0')}`;
   const y = d.getUTCFullYear();
   const m = d.getUTCMonth();
-  const start = new Date(Date.UTC(y, m - 23, 1));
+  const start = new Date(Date.UTC(y, m - (DEFAULT_WINDOW_MONTHS - 1), 1));
   return { from: month(start.getUTCFullYear(), start.getUTCMonth()), to: month(y, m) };
 }

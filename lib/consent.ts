@@ -18,7 +18,8 @@
  *   CONSENT_EXPIRED              now is at or after validUntil
  *   CONSENT_PURPOSE_NOT_COVERED  the query's purpose is not the consented one
  *   CONSENT_SCOPE_NOT_COVERED    another subject, an operation not granted, a site that is not a
- *                                named data holder and source, or data months outside the window
+ *                                named data holder and source, data months outside the window,
+ *                                or a window shorter than the months the model reads
  *   CONSENT_REPLAYED             this query id was already used
  *   CONSENT_USES_EXHAUSTED       maxUses queries were already counted by this party
  *
@@ -76,6 +77,11 @@ export interface ConsentRequest {
   readonly queryId: string;
   /** Months of records the query would use (YYYY-MM, inclusive), when the caller knows them. */
   readonly dataWindow?: { readonly from: string; readonly to: string };
+  /**
+   * How many consecutive months of records the query needs at least, when the caller knows that
+   * but not which months (the coordinator: its model's longest feature window).
+   */
+  readonly minDataMonths?: number;
 }
 
 export interface ConsentContext {
@@ -204,7 +210,16 @@ function scopeNotCovered(c: Consent, req: ConsentRequest): string | undefined {
   if (w && (w.from < c.scope.dataWindow.from || w.to > c.scope.dataWindow.to)) {
     return `data months ${w.from}..${w.to} fall outside the consented window ${c.scope.dataWindow.from}..${c.scope.dataWindow.to}`;
   }
+  const span = monthIndex(c.scope.dataWindow.to) - monthIndex(c.scope.dataWindow.from) + 1;
+  if (req.minDataMonths !== undefined && span < req.minDataMonths) {
+    return `the consented window ${c.scope.dataWindow.from}..${c.scope.dataWindow.to} spans ${span} months, but the model reads ${req.minDataMonths} months of records`;
+  }
   return undefined;
+}
+
+/** A YYYY-MM month (as parseConsent checked it) as a count of months. */
+function monthIndex(month: string): number {
+  return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
 }
 
 function iso(ms: number): string {

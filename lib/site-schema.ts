@@ -12,6 +12,14 @@
 export type Site = 'tax' | 'power' | 'bank';
 export const SITES: readonly Site[] = ['tax', 'power', 'bank'];
 
+/**
+ * Months of dated records (filings, bills, repayments) each site's feature catalogue reads,
+ * ending at the features' as-of month (node/features: the widest feature window). A consent's
+ * data window must hold them: each node checks its own months, the coordinator that a window
+ * is at least this long (docs/scoring.md, "Data window").
+ */
+export const FEATURE_WINDOW_MONTHS: Readonly<Record<Site, number>> = { tax: 24, power: 12, bank: 24 };
+
 export type RecordKind = 'vat_filing' | 'tax_rating' | 'power_bill' | 'loan' | 'repayment';
 
 export type ColumnType =

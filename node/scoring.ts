@@ -43,6 +43,8 @@ import type { ShareRequest__Output } from '../proto/gen/fedcredit/v1/ShareReques
 import type { ShareResponse } from '../proto/gen/fedcredit/v1/ShareResponse.js';
 import { getSiteModel, partialTerm, type SiteModel } from './model-store.js';
 import { LogFollower } from './scoring-log.js';
+import { featureDataWindow } from './features/index.js';
+import { isSite } from './ingest-records.js';
 import type { ServedRecordBook } from './served-record.js';
 import type { NodeStore } from './store.js';
 
@@ -68,6 +70,7 @@ export class NodeScoring {
   readonly #models = new Map<string, SiteModel>();
   readonly #seeds = new Map<string, { key: string; seed: Uint8Array }>();
   readonly #sealer = new BoxSealer();
+  #window: { generation: number; window: { from: string; to: string } | undefined } | undefined;
   #evaluations = 0;
   #shares = 0;
   #batches = 0;
@@ -159,7 +162,10 @@ export class NodeScoring {
     if (!sealingKeyValid(q.requester.name, q.requester.key, sealingKey, new Uint8Array(req.sealingKey?.signature ?? []))) {
       return this.#refuse(entry, logIndex, q, 'CONSENT_WRONG_REQUESTER', 'the sealing key is not signed by the requester the query names');
     }
-    const verdict = await consumeSignedQuery(this.ledger, req.consent, req.signedQuery, { sites: [site], deferWrite: true });
+    // The months of records this site's features read: the consent's window must hold them all,
+    // whether or not the site holds records of this enterprise (a refusal must not tell which).
+    const dataWindow = await this.#dataWindow();
+    const verdict = await consumeSignedQuery(this.ledger, req.consent, req.signedQuery, { sites: [site], deferWrite: true, ...(dataWindow ? { dataWindow } : {}) });
     if (!verdict.ok) return this.#refuse(entry, logIndex, q, verdict.code, verdict.message, consentRefusalError(verdict));
 
     // 3. Evaluate, mask, seal, record, answer.
@@ -204,6 +210,17 @@ export class NodeScoring {
     // The log entry names this site, so the book says what became of it.
     await this.#opts.servedRecords.record({ entry, requester: `${q.requester.name} (refused: ${code})`, logIndex });
     throw error ?? new FedcreditError(code, message);
+  }
+
+  /** The months the stored features read (undefined before any are built: none are then read). */
+  async #dataWindow(): Promise<{ from: string; to: string } | undefined> {
+    const { store, site } = this.#opts;
+    const generation = store.featuresGeneration;
+    if (this.#window?.generation !== generation) {
+      const asOf = (await store.getMeta()).asOf;
+      this.#window = { generation, window: asOf !== undefined && isSite(site) ? featureDataWindow(site, asOf) : undefined };
+    }
+    return this.#window.window;
   }
 
   async #model(version: string): Promise<SiteModel | undefined> {

@@ -225,6 +225,11 @@ export class NodeStore {
   }
 
   /** Call around every write of feature vectors (before and after): what memory holds is dropped. */
+  /** Changes whenever the stored features do (featuresChanged): lets callers cache what they derive from them. */
+  get featuresGeneration(): number {
+    return this.#vectorGeneration;
+  }
+
   featuresChanged(): void {
     this.#vectorGeneration++;
     this.#vectors.clear();

@@ -14,7 +14,8 @@ import { bindEnterpriseKey, encodeConsent, encodeKeyBinding, encodeRevocation, g
 import { FedcreditError } from '../lib/errors.js';
 import { writeTrustedRegistrars } from '../lib/scoring-protocol.js';
 import { partyTransport } from '../lib/tls.js';
-import { readGroundTruth } from '../sim/read.js';
+import { readGroundTruth, readManifest } from '../sim/read.js';
+import { formatPeriod, parsePeriod } from '../lib/site-schema.js';
 import { ScoringSession, submitConsentRecord } from './client.js';
 import { loadRequesterKeys } from './keys.js';
 
@@ -63,7 +64,10 @@ export async function runScoringDemo(opts: {
   await submitConsentRecord(opts.coordinator, operator, encodeKeyBinding(bindEnterpriseKey(opts.registrar, subject, enterprise.publicKey)));
   const keys = loadRequesterKeys(path.join(opts.out, 'bank-a-keys'));
   const requester = { name: 'bank-a', key: Buffer.from(keys.identity.publicKey).toString('hex') };
-  const consent = grantConsent(enterprise, { subject, requester, dataHolders: ['tax', 'power', 'bank'], purpose: 'credit-assessment', operations: ['score', 'explain'], validForMs: 30 * DAY, maxUses: 3 });
+  // The records the sites' features read: up to 24 months ending at the data's observation month.
+  const observation = parsePeriod(readManifest(opts.sitesDir).observation);
+  const dataWindow = { from: formatPeriod(observation - 23), to: formatPeriod(observation) };
+  const consent = grantConsent(enterprise, { subject, requester, dataHolders: ['tax', 'power', 'bank'], purpose: 'credit-assessment', operations: ['score', 'explain'], dataWindow, validForMs: 30 * DAY, maxUses: 3 });
   fs.writeFileSync(path.join(opts.out, 'consent.json'), encodeConsent(consent));
   say(`  enterprise ${subject} registered its key and granted bank-a a consent (3 uses, 30 days)`);
 
@@ -90,7 +94,7 @@ export async function runScoringDemo(opts: {
       }
       say(`  refused as expected: ${name} -> ${refusals.at(-1)!.code}`);
     };
-    const expired = grantConsent(enterprise, { subject, requester, dataHolders: ['tax', 'power', 'bank'], purpose: 'credit-assessment', validForMs: DAY, maxUses: 3 }, { issuedAt: Date.now() - 2 * DAY });
+    const expired = grantConsent(enterprise, { subject, requester, dataHolders: ['tax', 'power', 'bank'], purpose: 'credit-assessment', dataWindow, validForMs: DAY, maxUses: 3 }, { issuedAt: Date.now() - 2 * DAY });
     await attempt('an expired consent', encodeConsent(expired));
     await submitConsentRecord(opts.coordinator, operator, encodeRevocation(revokeConsent(enterprise, consent)));
     await attempt('the first consent after the enterprise revoked it', encodeConsent(consent));

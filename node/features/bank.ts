@@ -4,7 +4,7 @@
  * bank's own pricing put on it. The label (90+ days past due in the 12 months after asOf) is
  * read only from records after asOf; the features only from records at or before it.
  */
-import type { BankRecords, Loan } from '../../lib/site-schema.js';
+import { FEATURE_WINDOW_MONTHS, type BankRecords, type Loan } from '../../lib/site-schema.js';
 import { checkAsOf, clamp, finiteVector, type FeatureSpec, type SiteFeatureSet } from './spec.js';
 
 const W24 = 'the 24 months asOf-23..asOf';
@@ -106,7 +106,7 @@ function computeBank(records: BankRecords, asOf: number): Float64Array {
   ]);
 }
 
-export const BANK_FEATURES: SiteFeatureSet<BankRecords> = { site: 'bank', catalogue: BANK_CATALOGUE, compute: computeBank };
+export const BANK_FEATURES: SiteFeatureSet<BankRecords> = { site: 'bank', catalogue: BANK_CATALOGUE, windowMonths: FEATURE_WINDOW_MONTHS.bank, compute: computeBank };
 
 /**
  * The default label as of `asOf`: 1 if any loan is 90+ days past due in asOf+1..asOf+12, else 0.

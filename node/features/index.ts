@@ -3,7 +3,7 @@
  * and the bank's label. Everything here runs inside the site; only what it computes, never the
  * raw records, is used by training and scoring.
  */
-import type { BankRecords, PowerRecords, Site, TaxRecords } from '../../lib/site-schema.js';
+import { formatPeriod, parsePeriod, type BankRecords, type PowerRecords, type Site, type TaxRecords } from '../../lib/site-schema.js';
 import { BANK_FEATURES } from './bank.js';
 import { POWER_FEATURES } from './power.js';
 import type { SiteFeatureSet } from './spec.js';
@@ -31,6 +31,15 @@ export function featureSetFor<S extends Site>(site: S): SiteFeatureSet<SiteRecor
   const set = FEATURE_SETS[site];
   if (set === undefined) throw new RangeError(`no feature set for site '${String(site)}': expected tax, power or bank`);
   return set;
+}
+
+/**
+ * The months (YYYY-MM, inclusive) of dated records a site's features as of `asOf` (YYYY-MM) read:
+ * the window a consent must cover for the site to answer with them.
+ */
+export function featureDataWindow(site: Site, asOf: string): { from: string; to: string } {
+  const to = parsePeriod(asOf);
+  return { from: formatPeriod(to - featureSetFor(site).windowMonths + 1), to: asOf };
 }
 
 /**

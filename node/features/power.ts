@@ -3,7 +3,7 @@
  * kWh is the earliest sign of a shock (a lost customer, a stopped line), and late or partial
  * bill payment is a direct view of short-term liquidity.
  */
-import type { PowerRecords } from '../../lib/site-schema.js';
+import { FEATURE_WINDOW_MONTHS, type PowerRecords } from '../../lib/site-schema.js';
 import { checkAsOf, clamp, finiteVector, type FeatureSpec, type SiteFeatureSet } from './spec.js';
 
 const W12 = 'the 12 months asOf-11..asOf';
@@ -77,4 +77,4 @@ function computePower(records: PowerRecords, asOf: number): Float64Array {
   ]);
 }
 
-export const POWER_FEATURES: SiteFeatureSet<PowerRecords> = { site: 'power', catalogue: POWER_CATALOGUE, compute: computePower };
+export const POWER_FEATURES: SiteFeatureSet<PowerRecords> = { site: 'power', catalogue: POWER_CATALOGUE, windowMonths: FEATURE_WINDOW_MONTHS.power, compute: computePower };

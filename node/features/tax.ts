@@ -4,7 +4,7 @@
  * and the paid ratio describe how it treats obligations it could defer, which tends to slip
  * before bank repayments do.
  */
-import type { TaxRecords } from '../../lib/site-schema.js';
+import { FEATURE_WINDOW_MONTHS, type TaxRecords } from '../../lib/site-schema.js';
 import { checkAsOf, clamp, finiteVector, type FeatureSpec, type SiteFeatureSet } from './spec.js';
 
 const W12 = 'the 12 months asOf-11..asOf';
@@ -99,4 +99,4 @@ function computeTax(records: TaxRecords, asOf: number): Float64Array {
   ]);
 }
 
-export const TAX_FEATURES: SiteFeatureSet<TaxRecords> = { site: 'tax', catalogue: TAX_CATALOGUE, compute: computeTax };
+export const TAX_FEATURES: SiteFeatureSet<TaxRecords> = { site: 'tax', catalogue: TAX_CATALOGUE, windowMonths: FEATURE_WINDOW_MONTHS.tax, compute: computeTax };

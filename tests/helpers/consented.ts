@@ -13,6 +13,11 @@ import { loadRequesterKeys, type RequesterKeys } from '../../requester/keys.js';
 
 const DAY = 86_400_000;
 export const SCORING_SITES = ['bank', 'power', 'tax'];
+/**
+ * The months the sites' features read on the simulator's default data (observation 2025-12,
+ * features as of it, up to 24 months back): a consent must cover them, whatever today is.
+ */
+export const SIM_DATA_WINDOW = { from: '2024-01', to: '2025-12' };
 
 export interface ConsentedRequester {
   readonly name: string;
@@ -51,7 +56,7 @@ export function consentedRequester(opts: {
       }
       return encodeConsent(grantConsent(key, {
         subject, requester: { name, key: Buffer.from(keys.identity.publicKey).toString('hex') }, dataHolders: SCORING_SITES,
-        purpose: 'credit-assessment', operations: ['score', 'explain'], validForMs, maxUses,
+        purpose: 'credit-assessment', operations: ['score', 'explain'], validForMs, maxUses, dataWindow: SIM_DATA_WINDOW,
       }, { issuedAt: Date.now() - 60_000 }));
     },
     close: () => session.close(),

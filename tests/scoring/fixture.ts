@@ -21,6 +21,7 @@ import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
 import { ingestFile } from '../../node/ingest.js';
 import { saveSiteModel, type SiteModel } from '../../node/model-store.js';
 import { bytesToFloat64, NodeStore } from '../../node/store.js';
+import { featureDataWindow } from '../../node/features/index.js';
 import { generateFederation } from '../../sim/generate.js';
 import { loadRequesterKeys, type RequesterKeys } from '../../requester/keys.js';
 import { ScoringSession, submitConsentRecord } from '../../requester/client.js';
@@ -52,6 +53,8 @@ export interface ScoringFixture {
   /** Enterprises every site holds, and some held by only some sites. */
   inAll: string[];
   partial: string[];
+  /** The months the sites' features read (the union of their windows): what fx.grant consents to unless told. */
+  dataWindow: { from: string; to: string };
   enterpriseKey(subject: string): Identity;
   /** Registers the enterprise's key (a logged key binding) if not yet done. */
   register(subject: string): Promise<void>;
@@ -71,6 +74,7 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
   // Records into each site's own store (offline ingest), then the test's pooled model.
   const vectors = new Map<Site, Map<string, Float64Array>>();
   const names = new Map<Site, string[]>();
+  const windows: { from: string; to: string }[] = [];
   const labels = new Map<string, number>();
   for (const site of SITES) {
     const store = await NodeStore.open(nodeDir(site), site);
@@ -78,7 +82,9 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
       for (const [i, kind] of FILES[site].entries()) {
         await ingestFile(store, path.join(dir, 'sites', site, RECORD_KINDS[kind].fileName), { skipFeatures: i < FILES[site].length - 1 });
       }
-      names.set(site, ((await store.getMeta()).catalogue ?? []).map((f) => f.name));
+      const meta = await store.getMeta();
+      names.set(site, (meta.catalogue ?? []).map((f) => f.name));
+      windows.push(featureDataWindow(site, meta.asOf!));
       const m = new Map<string, Float64Array>();
       for await (const [id, bytes] of store.features.iterator()) m.set(id, bytesToFloat64(bytes));
       vectors.set(site, m);
@@ -87,6 +93,7 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
       await store.close();
     }
   }
+  const dataWindow = { from: windows.map((w) => w.from).sort()[0]!, to: windows.map((w) => w.to).sort().at(-1)! };
   const inAll = [...vectors.get('bank')!.keys()].filter((id) => labels.has(id) && SITES.every((s) => vectors.get(s)!.has(id))).sort();
   const rows = inAll.map((id) => Float64Array.from(SITES.flatMap((s) => [...vectors.get(s)!.get(id)!])));
   const standardizer = fitStandardizer(rows);
@@ -165,7 +172,7 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
   const enterpriseKey = (subject: string) => identityFromSeed(new Uint8Array(Buffer.from(subject.padEnd(32, '#').slice(0, 32), 'latin1')));
   const fixture: ScoringFixture = {
     dir, fed, coordinator, nodes, observed, registrar, requesterKeys, session, pooled,
-    inAll,
+    inAll, dataWindow,
     partial: [...new Set([...vectors.get('tax')!.keys(), ...vectors.get('power')!.keys(), ...vectors.get('bank')!.keys()])].filter((id) => !inAll.includes(id)).sort(),
     enterpriseKey,
     async register(subject) {
@@ -177,7 +184,7 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
     grant(subject, overrides = {}, issuedAt = Date.now() - 60_000, signer = enterpriseKey(subject)) {
       return grantConsent(signer, {
         subject, requester: { name: 'bank-a', key: Buffer.from(requesterKeys.identity.publicKey).toString('hex') },
-        dataHolders: SITES, purpose: 'credit-assessment', operations: ['score', 'explain'], validForMs: 30 * DAY, maxUses: 5, ...overrides,
+        dataHolders: SITES, purpose: 'credit-assessment', operations: ['score', 'explain'], validForMs: 30 * DAY, maxUses: 5, dataWindow, ...overrides,
       }, { issuedAt });
     },
     consentText: (c) => encodeConsent(c),

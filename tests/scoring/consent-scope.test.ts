@@ -1,0 +1,134 @@
+/**
+ * A node answers only with what the consent covers (docs/scoring.md, "What a consent covers"),
+ * over real node processes: the granted operations (no reasons without `explain`, no score
+ * without a `score` query), records inside the consented data window (each node checks its own
+ * features' months; the coordinator refuses a window too short for the model early), a model
+ * trained for the consent's purpose, one code for "no registered key" whatever the cause, and
+ * each node's own query policy.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeScoringClient } from '../../lib/clients.js';
+import { FedcreditError } from '../../lib/errors.js';
+import { call } from '../../lib/grpc.js';
+import { decodeEntry } from '../../lib/log-entries.js';
+import { decodeFixed, fromWire, sumShares } from '../../lib/secure-aggregation.js';
+import { formatPeriod, parsePeriod } from '../../lib/site-schema.js';
+import { scoringFixture, SITES, type ScoringFixture } from './fixture.js';
+
+let fx: ScoringFixture;
+
+beforeAll(async () => {
+  fx = await scoringFixture('scope', { enterprises: 200 });
+}, 180_000);
+
+afterAll(async () => {
+  await fx?.stop();
+});
+
+async function stats(site: string): Promise<{ evaluations: number; refusals: Record<string, number> }> {
+  const client = nodeScoringClient(fx.nodes.get(site as never)!.address, fx.fed.as(`${site}-operator`), site);
+  try {
+    const s = await call(client, client.GetScoringStats, {});
+    return { evaluations: Number(s.evaluations), refusals: Object.fromEntries(s.refusals.map((r) => [r.code, Number(r.count)])) };
+  } finally {
+    client.close();
+  }
+}
+
+async function logEntries(from = 0): Promise<{ kind: string; body: Record<string, unknown> }[]> {
+  const store = fx.coordinator.transparencyLog.store;
+  return (await store.entries(from, store.size)).map((b) => {
+    const d = decodeEntry(b);
+    if (!d.ok) throw new Error(d.reason);
+    return d.entry as never;
+  });
+}
+
+async function refused(p: Promise<unknown>): Promise<FedcreditError> {
+  const r = await p.then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
+  if (r.ok) throw new Error(`expected a refusal, got an answer: ${JSON.stringify(r.v).slice(0, 200)}`);
+  expect(r.e).toBeInstanceOf(FedcreditError);
+  return r.e as FedcreditError;
+}
+
+const shift = (month: string, by: number) => formatPeriod(parsePeriod(month) + by);
+
+describe('operations', () => {
+  it('a consent granting only score: points, and no site\'s box holds a reason', async () => {
+    const subject = fx.inAll[1]!;
+    await fx.register(subject);
+    // Both granted: some site names reasons for this enterprise (so the check below can fail).
+    const both = await fx.session.score({ enterprise: subject, consent: fx.consentText(fx.grant(subject)) });
+    expect(both.explanations.flatMap((e) => e.reasons).length).toBeGreaterThan(0);
+
+    const only = await fx.session.score({ enterprise: subject, consent: fx.consentText(fx.grant(subject, { operations: ['score'] })) });
+    expect(only.scored).toBe(true);
+    expect(only.points).toBe(both.points);
+    // Every site still answers a box (its presence tells nothing), none with a reason in it.
+    expect(only.explanations.map((e) => e.site).sort()).toEqual([...SITES].sort());
+    for (const e of only.explanations) expect(e.reasons).toEqual([]);
+  }, 60_000);
+
+  it('a consent granting only explain: an explain query gets reasons and no score, and the coordinator\'s sum is 0', async () => {
+    const subject = fx.inAll[2]!;
+    await fx.register(subject);
+    const consent = fx.consentText(fx.grant(subject, { operations: ['explain'] }));
+    // A score query is not what it grants.
+    expect((await refused(fx.session.score({ enterprise: subject, consent }))).code).toBe('CONSENT_SCOPE_NOT_COVERED');
+
+    const observedBefore = fx.observed.length;
+    const result = await fx.session.score({ enterprise: subject, consent, operation: 'explain' });
+    expect(result).toMatchObject({ scored: false, points: 0, grade: '', warning: '', probabilityOfDefault: 0 });
+    expect(result.explanations.flatMap((e) => e.reasons).length).toBeGreaterThan(0);
+    // What the coordinator received: masked shares that sum to exactly 0, so it cannot form the score either.
+    const shares = fx.observed.slice(observedBefore).flatMap((o) => (o.kind === 'share' ? [o.response] : []));
+    expect(shares).toHaveLength(SITES.length);
+    expect(decodeFixed(sumShares(shares.map((s) => fromWire(s.maskedShare))))).toBe(0);
+  }, 60_000);
+});
+
+describe('data window', () => {
+  it('a window too short for the model is refused by the coordinator, before any node is asked', async () => {
+    const subject = fx.inAll[3]!;
+    await fx.register(subject);
+    const before = await Promise.all(SITES.map(stats));
+    const logBefore = fx.coordinator.transparencyLog.store.size;
+    const consent = fx.consentText(fx.grant(subject, { dataWindow: { from: '2001-01', to: '2001-02' } }));
+    const err = await refused(fx.session.score({ enterprise: subject, consent }));
+    expect(err.code).toBe('CONSENT_SCOPE_NOT_COVERED');
+    expect(err.message).toMatch(/spans 2 months, but the model reads 24 months/);
+    expect(await Promise.all(SITES.map(stats))).toEqual(before);
+    const entries = await logEntries(logBefore);
+    expect(entries.map((e) => [e.kind, e.body['reason'], e.body['refusedBy']])).toEqual([['refusal', 'CONSENT_SCOPE_NOT_COVERED', 'coordinator']]);
+  }, 60_000);
+
+  it('a long enough window that misses a site\'s months is refused by that site itself; no model is evaluated', async () => {
+    const subject = fx.inAll[4]!;
+    await fx.register(subject);
+    const cases = [
+      // Long, but years before the records the features read.
+      { from: '2001-01', to: '2003-12' },
+      // One month short at the start: the 24-month sites (tax, bank) cannot answer, power could.
+      { from: shift(fx.dataWindow.from, 1), to: shift(fx.dataWindow.to, 12) },
+    ];
+    for (const dataWindow of cases) {
+      const before = await Promise.all(SITES.map(stats));
+      const logBefore = fx.coordinator.transparencyLog.store.size;
+      const err = await refused(fx.session.score({ enterprise: subject, consent: fx.consentText(fx.grant(subject, { dataWindow })) }));
+      expect(err.code, JSON.stringify(dataWindow)).toBe('CONSENT_SCOPE_NOT_COVERED');
+      expect(err.message).toMatch(/fall outside the consented window/);
+      const after = await Promise.all(SITES.map(stats));
+      const refusedBy = after.flatMap((s, i) => ((s.refusals['CONSENT_SCOPE_NOT_COVERED'] ?? 0) > (before[i]!.refusals['CONSENT_SCOPE_NOT_COVERED'] ?? 0) ? [SITES[i]!] : []));
+      // Each site decides on its own months: tax and bank read 24, power 12 (which the second window holds).
+      expect(refusedBy.sort()).toEqual(dataWindow.from === '2001-01' ? ['bank', 'power', 'tax'] : ['bank', 'tax']);
+      // A site that refused evaluated nothing.
+      for (const [i, s] of after.entries()) if (refusedBy.includes(SITES[i]!)) expect(s.evaluations).toBe(before[i]!.evaluations);
+      const entries = await logEntries(logBefore);
+      expect(entries.map((e) => e.kind)).toEqual(['query', 'refusal']);
+      expect(SITES).toContain(entries[1]!.body['refusedBy']);
+    }
+    // Exactly the months the features read: answered.
+    const ok = await fx.session.score({ enterprise: subject, consent: fx.consentText(fx.grant(subject, { dataWindow: fx.dataWindow })) });
+    expect(ok.scored).toBe(true);
+  }, 90_000);
+});
