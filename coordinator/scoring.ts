@@ -36,7 +36,7 @@ import { Level } from 'level';
 import { ConsentLedger, levelLedgerStore } from '../lib/consent-ledger.js';
 import { consumeSignedQuery, parseSignedQuery } from '../lib/consent-query.js';
 import {
-  consentRefusalEntry, keyBindingEntry, keyBindingProblem, parseConsent, parseKeyBinding, parseRevocation, revocationEntry, revocationSignatureValid,
+  consentRefusalEntry, GENERAL_MODEL_PURPOSE, keyBindingEntry, modelServesPurpose, keyBindingProblem, parseConsent, parseKeyBinding, parseRevocation, revocationEntry, revocationSignatureValid,
 } from '../lib/consent.js';
 import { FedcreditError, isErrorCode, type ErrorCode } from '../lib/errors.js';
 import { unary } from '../lib/grpc.js';
@@ -63,6 +63,9 @@ const NODE_CACHE_MS = 5_000;
 const MAX_RECEIPT_WAIT_MS = 30_000;
 /** Queries of one ScoreStream being answered at once. */
 const MAX_STREAM_IN_FLIGHT = 256;
+
+/** Codes besides CONSENT_* with which a node refuses a query itself: passed on and logged as its refusal. */
+const NODE_REFUSALS = new Set<string>(['UNKNOWN_ENTERPRISE', 'MODEL_PURPOSE_MISMATCH', 'POLICY_REFUSED']);
 
 /** The answer's score fields for a query whose operation is not `score`. */
 const NOT_SCORED = { points: 0, grade: '', warning: '', probabilityOfDefault: 0 } as const;
@@ -157,6 +160,9 @@ export class ScoringCoordinator {
     }
     const model = await this.#model(req.modelVersion);
     if (!model) return refuse('MODEL_NOT_FOUND', req.modelVersion ? `no model ${req.modelVersion.slice(0, 32)}` : 'no model has been trained yet');
+    if (!modelServesPurpose(model.purpose, q.purpose)) {
+      return refuse('MODEL_PURPOSE_MISMATCH', `model ${model.modelVersion} was trained for '${model.purpose}', which does not cover a query for '${q.purpose}'; ask with a model trained for it (or for '${GENERAL_MODEL_PURPOSE}')`);
+    }
     const sites = [...new Set(model.sites.map((s) => s.site))].sort();
     if (sites.length < 2) return refuse('TOO_FEW_SITES', `model ${model.modelVersion} has ${sites.length} site: a masked answer from fewer than two sites would reveal a single site's term`);
     const nodes = await this.#nodesFor(sites);
@@ -193,7 +199,7 @@ export class ScoringCoordinator {
     if (failed.length > 0) {
       // A node's refusal (its own consent check) is passed on with its code; any other failure means a missing share.
       const refusal = failed.map((f) => ({ site: f.site, err: (f.o as PromiseRejectedResult).reason as unknown }))
-        .find((f) => f.err instanceof FedcreditError && f.err.code.startsWith('CONSENT_') || (f.err instanceof FedcreditError && f.err.code === 'UNKNOWN_ENTERPRISE'));
+        .find((f) => f.err instanceof FedcreditError && (f.err.code.startsWith('CONSENT_') || NODE_REFUSALS.has(f.err.code)));
       if (refusal) {
         const err = refusal.err as FedcreditError;
         // refusedBy names the site; no `sites` field: that would ask the site for a served record of the refusal itself.

@@ -42,6 +42,22 @@ export const PURPOSES = ['credit-assessment', 'loan-monitoring'] as const;
 export type ConsentPurpose = (typeof PURPOSES)[number];
 
 /**
+ * The training purpose of a general credit-risk model (the training job's default `--purpose`,
+ * coordinator/training.ts DEFAULT_PURPOSE): it may serve every consent purpose above.
+ */
+export const GENERAL_MODEL_PURPOSE = 'credit-scoring';
+
+/**
+ * Whether a model trained for `modelPurpose` may answer a query under a consent for
+ * `consentPurpose` (PIPL Art. 6: processing limited to the purpose consented to): a general
+ * credit-risk model serves every consent purpose, a model trained for one consent purpose
+ * serves that one only, and a model trained for anything else serves none.
+ */
+export function modelServesPurpose(modelPurpose: string, consentPurpose: string): boolean {
+  return modelPurpose === GENERAL_MODEL_PURPOSE || modelPurpose === consentPurpose;
+}
+
+/**
  * What may be done: `score` is the joint score, grade and warning level; `explain` the
  * per-site top reasons (PIPL Art. 24 explanations), sealed to the requester.
  */

@@ -40,6 +40,7 @@ export type ErrorCode =
   | 'CONSENT_USES_EXHAUSTED'
   | 'CONSENT_REPLAYED'
   | 'UNKNOWN_ENTERPRISE'
+  | 'CONSENT_NOT_REGISTERED'
   // Training (node/policy.ts, node/training.ts).
   | 'POLICY_REFUSED'
   | 'STALE_ATTEMPT'
@@ -47,7 +48,8 @@ export type ErrorCode =
   | 'MODEL_NOT_FOUND'
   | 'TOO_FEW_SITES'
   | 'SHARE_MISSING'
-  | 'QUERY_NOT_LOGGED';
+  | 'QUERY_NOT_LOGGED'
+  | 'MODEL_PURPOSE_MISMATCH';
 
 const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   INGEST_REJECTED: status.INVALID_ARGUMENT,
@@ -84,6 +86,8 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   // The federation's state must change first (the consent's start, the enterprise's key registration).
   CONSENT_NOT_YET_VALID: status.FAILED_PRECONDITION,
   UNKNOWN_ENTERPRISE: status.FAILED_PRECONDITION,
+  // What a requester is told for UNKNOWN_ENTERPRISE and CONSENT_KEY_NOT_BOUND alike (the log keeps which).
+  CONSENT_NOT_REGISTERED: status.FAILED_PRECONDITION,
   // A node's local policy refuses the job: the operator there must change it first.
   POLICY_REFUSED: status.PERMISSION_DENIED,
   // A decryption for another try of a step: refused, never misapplied.
@@ -95,6 +99,8 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   SHARE_MISSING: status.UNAVAILABLE,
   // A node was asked to serve a query the log does not hold at the index given.
   QUERY_NOT_LOGGED: status.FAILED_PRECONDITION,
+  // The model was trained for another purpose than the consent's: ask with a model trained for it.
+  MODEL_PURPOSE_MISMATCH: status.PERMISSION_DENIED,
 };
 
 export class FedcreditError extends Error {

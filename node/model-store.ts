@@ -36,6 +36,8 @@ export interface SiteModel {
   /** Mean partial term over this site's training population: its answer when it has no record. */
   readonly baseline: number;
   readonly createdAt: string;
+  /** What the training job was for (its `--purpose`); absent in parts trained before it was kept. */
+  readonly purpose?: string;
   /** Index of the training-job entry in the transparency log. */
   readonly logIndex?: number;
 }

@@ -28,7 +28,7 @@ import { BoxSealer } from '../crypto/sealed-box.js';
 import type { X25519KeyPair } from '../crypto/x25519.js';
 import { ConsentLedger, levelLedgerStore } from '../lib/consent-ledger.js';
 import { consumeSignedQuery, parseSignedQuery, type SignedQuery } from '../lib/consent-query.js';
-import { consentRefusalError } from '../lib/consent.js';
+import { consentRefusalError, modelServesPurpose } from '../lib/consent.js';
 import { FedcreditError, type ErrorCode } from '../lib/errors.js';
 import { safeError, unary } from '../lib/grpc.js';
 import { serveRequestStream } from '../lib/grpc-streams.js';
@@ -171,6 +171,9 @@ export class NodeScoring {
     // 3. Evaluate, mask, seal, record, answer.
     const model = await this.#model(req.modelVersion);
     if (!model) return this.#refuse(entry, logIndex, q, 'MODEL_NOT_FOUND', `site ${site} holds no part of model ${req.modelVersion.slice(0, 32)}`);
+    if (model.purpose !== undefined && !modelServesPurpose(model.purpose, q.purpose)) {
+      return this.#refuse(entry, logIndex, q, 'MODEL_PURPOSE_MISMATCH', `site ${site}: model ${model.modelVersion} was trained for '${model.purpose}', not for '${q.purpose}'`);
+    }
     const seeds = new Map<string, Uint8Array>();
     for (const peer of participants) {
       if (peer === site) continue;

@@ -487,6 +487,7 @@ export class TrainingHost {
       modelVersion, jobId: spec.jobId, site: this.ctx.site, alignmentId: spec.alignmentId, role: isBank ? 'bank' : 'passive',
       features: spec.features, featureIndexes: spec.featureIndexes, mean: job.mean, std: job.std, clip: FEATURE_CLIP, weights,
       ...(intercept !== undefined ? { intercept } : {}), baseline: sum / job.data.train.length, createdAt: new Date().toISOString(), logIndex: spec.logIndex,
+      purpose: spec.purpose,
     };
     job.state.finished = { modelVersion, featureCount: weights.length, reportJson };
     job.state.checkpoint = job.site.checkpoint();

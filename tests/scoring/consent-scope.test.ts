@@ -13,6 +13,7 @@ import { call } from '../../lib/grpc.js';
 import { decodeEntry } from '../../lib/log-entries.js';
 import { decodeFixed, fromWire, sumShares } from '../../lib/secure-aggregation.js';
 import { formatPeriod, parsePeriod } from '../../lib/site-schema.js';
+import { modelServesPurpose } from '../../lib/consent.js';
 import { scoringFixture, SITES, type ScoringFixture } from './fixture.js';
 
 let fx: ScoringFixture;
@@ -131,4 +132,34 @@ describe('data window', () => {
     const ok = await fx.session.score({ enterprise: subject, consent: fx.consentText(fx.grant(subject, { dataWindow: fx.dataWindow })) });
     expect(ok.scored).toBe(true);
   }, 90_000);
+});
+
+describe('model purpose', () => {
+  it('a model trained for another purpose than the consent\'s is refused, logged, before any node is asked; a general model serves both', async () => {
+    const subject = fx.inAll[8]!;
+    await fx.register(subject);
+    const m1 = (await fx.coordinator.models.get('m1'))!;
+    // Versions that sort before m1, so the newest model stays m1 for the other tests.
+    await fx.coordinator.models.put({ ...m1, modelVersion: 'm-1', purpose: 'loan-monitoring' });
+    await fx.coordinator.models.put({ ...m1, modelVersion: 'm-2', purpose: 'marketing' });
+    for (const model of ['m-1', 'm-2']) {
+      const before = await Promise.all(SITES.map(stats));
+      const logBefore = fx.coordinator.transparencyLog.store.size;
+      const err = await refused(fx.session.score({ enterprise: subject, consent: fx.consentText(fx.grant(subject)), model }));
+      expect(err.code).toBe('MODEL_PURPOSE_MISMATCH');
+      expect(err.message).toMatch(/was trained for '(loan-monitoring|marketing)', which does not cover a query for 'credit-assessment'/);
+      expect(await Promise.all(SITES.map(stats))).toEqual(before);
+      expect((await logEntries(logBefore)).map((e) => [e.kind, e.body['reason']])).toEqual([['refusal', 'MODEL_PURPOSE_MISMATCH']]);
+    }
+    // The same model trained for 'loan-monitoring' serves a loan-monitoring consent (the nodes hold m1's parts: asked as m1).
+    expect(modelServesPurpose('loan-monitoring', 'loan-monitoring')).toBe(true);
+    expect(modelServesPurpose('credit-scoring', 'loan-monitoring') && modelServesPurpose('credit-scoring', 'credit-assessment')).toBe(true);
+    await fx.coordinator.models.put({ ...m1, purpose: 'loan-monitoring' });
+    try {
+      const ok = await fx.session.score({ enterprise: subject, consent: fx.consentText(fx.grant(subject, { purpose: 'loan-monitoring' })), model: 'm1' });
+      expect(ok.scored).toBe(true);
+    } finally {
+      await fx.coordinator.models.put(m1);
+    }
+  }, 60_000);
 });
