@@ -160,8 +160,9 @@ export class ScoringCoordinator {
     }
     const model = await this.#model(req.modelVersion);
     if (!model) return refuse('MODEL_NOT_FOUND', req.modelVersion ? `no model ${req.modelVersion.slice(0, 32)}` : 'no model has been trained yet');
-    if (!modelServesPurpose(model.purpose, q.purpose)) {
-      return refuse('MODEL_PURPOSE_MISMATCH', `model ${model.modelVersion} was trained for '${model.purpose}', which does not cover a query for '${q.purpose}'; ask with a model trained for it (or for '${GENERAL_MODEL_PURPOSE}')`);
+    // Against the consent's purpose (the consent check below then holds the query to it), before a use is counted.
+    if (consent.ok && !modelServesPurpose(model.purpose, consent.value.purpose)) {
+      return refuse('MODEL_PURPOSE_MISMATCH', `model ${model.modelVersion} was trained for '${model.purpose}', which does not cover a consent for '${consent.value.purpose}'; ask with a model trained for it (or for '${GENERAL_MODEL_PURPOSE}')`);
     }
     const sites = [...new Set(model.sites.map((s) => s.site))].sort();
     if (sites.length < 2) return refuse('TOO_FEW_SITES', `model ${model.modelVersion} has ${sites.length} site: a masked answer from fewer than two sites would reveal a single site's term`);

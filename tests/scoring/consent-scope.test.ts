@@ -147,7 +147,7 @@ describe('model purpose', () => {
       const logBefore = fx.coordinator.transparencyLog.store.size;
       const err = await refused(fx.session.score({ enterprise: subject, consent: fx.consentText(fx.grant(subject)), model }));
       expect(err.code).toBe('MODEL_PURPOSE_MISMATCH');
-      expect(err.message).toMatch(/was trained for '(loan-monitoring|marketing)', which does not cover a query for 'credit-assessment'/);
+      expect(err.message).toMatch(/was trained for '(loan-monitoring|marketing)', which does not cover a consent for 'credit-assessment'/);
       expect(await Promise.all(SITES.map(stats))).toEqual(before);
       expect((await logEntries(logBefore)).map((e) => [e.kind, e.body['reason']])).toEqual([['refusal', 'MODEL_PURPOSE_MISMATCH']]);
     }
