@@ -36,7 +36,7 @@ import { Level } from 'level';
 import { ConsentLedger, levelLedgerStore } from '../lib/consent-ledger.js';
 import { consumeSignedQuery, parseSignedQuery } from '../lib/consent-query.js';
 import {
-  consentRefusalEntry, GENERAL_MODEL_PURPOSE, keyBindingEntry, modelServesPurpose, keyBindingProblem, parseConsent, parseKeyBinding, parseRevocation, revocationEntry, revocationSignatureValid,
+  consentRefusalEntry, GENERAL_MODEL_PURPOSE, keyBindingEntry, modelServesPurpose, requesterRefusal, keyBindingProblem, parseConsent, parseKeyBinding, parseRevocation, revocationEntry, revocationSignatureValid,
 } from '../lib/consent.js';
 import { FedcreditError, isErrorCode, type ErrorCode } from '../lib/errors.js';
 import { unary } from '../lib/grpc.js';
@@ -147,7 +147,9 @@ export class ScoringCoordinator {
         queryId, requester: requester.slice(0, 128) || 'unknown', refusedBy, time: Date.now(),
       });
       await transparencyLog.append(entry);
-      throw new FedcreditError(code, message);
+      // The log keeps the exact code; the requester may be told less (lib/consent.ts requesterRefusal).
+      const told = requesterRefusal(code, message, subject);
+      throw new FedcreditError(told.code, told.message);
     };
     if (!parsed.ok) return refuse('CONSENT_MALFORMED', `malformed query: ${parsed.message}`);
     const q = parsed.value;

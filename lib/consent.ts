@@ -227,6 +227,24 @@ function iso(ms: number): string {
   return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
 }
 
+/**
+ * Refusal codes a requester must not be told apart: UNKNOWN_ENTERPRISE (no key registered for
+ * the subject) against CONSENT_KEY_NOT_BOUND (a key is registered, not the signer's) would tell
+ * anyone holding no valid consent whether an enterprise registered a key. The requester gets
+ * CONSENT_NOT_REGISTERED and one message for both; the log's refusal entry keeps the exact code
+ * for the auditor and the enterprise.
+ */
+const REQUESTER_MERGED_CODES: ReadonlySet<string> = new Set(['UNKNOWN_ENTERPRISE', 'CONSENT_KEY_NOT_BOUND']);
+
+/** What a refusal's requester is told (see REQUESTER_MERGED_CODES); other codes pass unchanged. */
+export function requesterRefusal(code: ErrorCode, message: string, subject: string | undefined): { code: ErrorCode; message: string } {
+  if (!REQUESTER_MERGED_CODES.has(code)) return { code, message };
+  return {
+    code: 'CONSENT_NOT_REGISTERED',
+    message: `the consent is not signed by a key registered for enterprise ${subject ?? '(unknown)'} with a trusted registrar; ask the enterprise to register its key (fedcredit consent keygen --registrar-key) and to sign the consent with it`,
+  };
+}
+
 /** A refusal as the error the gRPC layer sends (status and code from lib/errors.ts). */
 export function consentRefusalError(refusal: ConsentRefused): FedcreditError {
   return new FedcreditError(refusal.code, refusal.message, { consentId: refusal.consentId, subject: refusal.subject });

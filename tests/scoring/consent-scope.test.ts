@@ -7,6 +7,7 @@
  * each node's own query policy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityFromSeed } from '../../crypto/identity.js';
 import { nodeScoringClient } from '../../lib/clients.js';
 import { FedcreditError } from '../../lib/errors.js';
 import { call } from '../../lib/grpc.js';
@@ -161,5 +162,21 @@ describe('model purpose', () => {
     } finally {
       await fx.coordinator.models.put(m1);
     }
+  }, 60_000);
+});
+
+describe('no registered key', () => {
+  it('a requester cannot tell an enterprise without a registered key from one whose key did not sign; the log can', async () => {
+    const unregistered = fx.partial.at(-2)!;
+    const registered = fx.inAll[9]!;
+    await fx.register(registered);
+    const logBefore = fx.coordinator.transparencyLog.store.size;
+    const a = await refused(fx.session.score({ enterprise: unregistered, consent: fx.consentText(fx.grant(unregistered)) }));
+    const b = await refused(fx.session.score({ enterprise: registered, consent: fx.consentText(fx.grant(registered, {}, undefined, identityFromSeed(new Uint8Array(32).fill(98)))) }));
+    expect([a.code, b.code]).toEqual(['CONSENT_NOT_REGISTERED', 'CONSENT_NOT_REGISTERED']);
+    expect(a.message.replace(unregistered, 'X')).toBe(b.message.replace(registered, 'X'));
+    expect(a.grpcStatus).toBe(b.grpcStatus);
+    // The auditor still sees which: the refusal entries keep the exact codes.
+    expect((await logEntries(logBefore)).map((e) => [e.kind, e.body['reason']])).toEqual([['refusal', 'UNKNOWN_ENTERPRISE'], ['refusal', 'CONSENT_KEY_NOT_BOUND']]);
   }, 60_000);
 });

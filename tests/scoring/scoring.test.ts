@@ -245,7 +245,8 @@ describe('transcripts', () => {
 });
 
 describe('refusals: each a distinct code, logged, never reaching a node\'s model', () => {
-  const cases: { name: string; code: string; make: (subject: string) => Promise<() => Promise<unknown>> }[] = [
+  // `logged`: the code the log's refusal entry keeps when the requester is told less (one code for both "no registered key" cases).
+  const cases: { name: string; code: string; logged?: string; make: (subject: string) => Promise<() => Promise<unknown>> }[] = [
     { name: 'malformed consent', code: 'CONSENT_MALFORMED', make: async (s) => () => score(s, '{"v":1,"nope":true}') },
     {
       name: 'forged (altered) consent', code: 'CONSENT_BAD_SIGNATURE', make: async (s) => {
@@ -254,7 +255,7 @@ describe('refusals: each a distinct code, logged, never reaching a node\'s model
       },
     },
     {
-      name: 'consent signed with a key not bound to the enterprise', code: 'CONSENT_KEY_NOT_BOUND', make: async (s) => {
+      name: 'consent signed with a key not bound to the enterprise', code: 'CONSENT_NOT_REGISTERED', logged: 'CONSENT_KEY_NOT_BOUND', make: async (s) => {
         const c = fx.grant(s, {}, undefined, identityFromSeed(new Uint8Array(32).fill(99)));
         return () => score(s, fx.consentText(c));
       },
@@ -291,7 +292,7 @@ describe('refusals: each a distinct code, logged, never reaching a node\'s model
         return () => score(s, fx.consentText(c), { queryId });
       },
     },
-    { name: 'unknown enterprise', code: 'UNKNOWN_ENTERPRISE', make: async () => () => score(fx.partial.at(-1)!, fx.consentText(fx.grant(fx.partial.at(-1)!))) },
+    { name: 'unknown enterprise', code: 'CONSENT_NOT_REGISTERED', logged: 'UNKNOWN_ENTERPRISE', make: async () => () => score(fx.partial.at(-1)!, fx.consentText(fx.grant(fx.partial.at(-1)!))) },
     { name: 'a model with fewer than two sites', code: 'TOO_FEW_SITES', make: async (s) => () => score(s, fx.consentText(fx.grant(s)), { model: 'm0' }) },
   ];
 
@@ -313,7 +314,7 @@ describe('refusals: each a distinct code, logged, never reaching a node\'s model
     // Logged as a refusal with its code, and nothing else was logged for it.
     const newEntries = (await logEntries()).slice(logBefore);
     expect(newEntries.map((e) => e.kind)).toEqual(['refusal']);
-    expect(newEntries[0]!.body['reason']).toBe(c.code);
+    expect(newEntries[0]!.body['reason']).toBe(c.logged ?? c.code);
     expect(newEntries[0]!.body['refusedBy']).toBe('coordinator');
   });
 
