@@ -45,7 +45,7 @@ export function registerNodeCommands(program: Command): void {
     .option('--coordinator <host:port>', 'coordinator to register with')
     .option('--advertise <host:port>', 'address the coordinator should call this node on (default host:port)')
     .option('--witness-interval <ms>', 'how often to check and cosign the coordinator\'s transparency log', positiveInt('--witness-interval'), 1000)
-    .option('--policy <file>', 'local training policy (JSON: coordinators, purposes, features, excludeFeatures; see docs/training.md)')
+    .option('--policy <file>', 'local policy (JSON: coordinators, purposes, features, excludeFeatures for training, see docs/training.md; queryPurposes, queryRequesters, refuseRequesters for score queries, see docs/scoring.md)')
     .action((flags: TransportFlags & { site: string; data: string; host: string; port: number; coordinator?: string; advertise?: string; witnessInterval: number; policy?: string }) => runCommand(async () => {
       const policy = loadPolicy(flags.policy);
       const transport = resolveTransport(flags, { dataDir: flags.data, expectRole: 'site', expectName: flags.site });

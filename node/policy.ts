@@ -1,8 +1,10 @@
 /**
- * A data node's local training policy: which coordinators may start jobs here, for which
- * purposes, and which of this site's features a job may use. The node checks it itself before
- * it prepares anything; a refusal fails the whole job with POLICY_REFUSED, naming the site and
- * the rule, and nothing is stored anywhere.
+ * A data node's local policy: which coordinators may start training jobs here, for which
+ * purposes, and which of this site's features a job may use; and which score queries it answers
+ * (by the consent's purpose and the requester bank). The node checks it itself: a refused job
+ * fails whole with POLICY_REFUSED, naming the site and the rule, and nothing is stored anywhere;
+ * a refused query is refused with POLICY_REFUSED before its consent is used, recorded in the
+ * node's served book, and logged by the coordinator as a refusal by this site.
  *
  * File (`fedcredit node serve --policy FILE`), JSON, every field optional:
  *   {
@@ -10,7 +12,10 @@
  *     "purposes": ["credit-scoring"],           // purposes this site takes part in
  *     "features": ["revenue_12m", "..."],       // features a job may use (default: all)
  *     "excludeFeatures": ["..."],               // features a job must not use
- *     "allowPlaintext": false                   // plaintext-mode jobs (benchmarks on test data only)
+ *     "allowPlaintext": false,                  // plaintext-mode jobs (benchmarks on test data only)
+ *     "queryPurposes": ["credit-assessment"],   // consent purposes this site answers queries for (default: all)
+ *     "queryRequesters": ["bank-a"],            // requester banks it answers (default: every consented one)
+ *     "refuseRequesters": ["bank-x"]            // requester banks it never answers
  *   }
  * Without a file: the federation's coordinator, purpose credit-scoring, all features, and no
  * plaintext mode: a plaintext job sends this site's partial terms unencrypted to the bank, so
@@ -27,6 +32,12 @@ export interface TrainingPolicy {
   readonly excludeFeatures: readonly string[];
   /** Whether this node takes part in plaintext-mode jobs (benchmarks only; default false). */
   readonly allowPlaintext: boolean;
+  /** Consent purposes this node answers score queries for; undefined = every purpose. */
+  readonly queryPurposes?: readonly string[];
+  /** Requester banks (federation names) this node answers; undefined = every one a consent names. */
+  readonly queryRequesters?: readonly string[];
+  /** Requester banks this node never answers. */
+  readonly refuseRequesters?: readonly string[];
   /** Where it came from, for messages. */
   readonly source: string;
 }
@@ -39,7 +50,7 @@ export const DEFAULT_POLICY: TrainingPolicy = {
   source: 'the default policy',
 };
 
-const KEYS = new Set(['coordinators', 'purposes', 'features', 'excludeFeatures', 'allowPlaintext']);
+const KEYS = new Set(['coordinators', 'purposes', 'features', 'excludeFeatures', 'allowPlaintext', 'queryPurposes', 'queryRequesters', 'refuseRequesters']);
 
 export function parsePolicy(text: string, source: string): TrainingPolicy {
   let raw: unknown;
@@ -62,6 +73,9 @@ export function parsePolicy(text: string, source: string): TrainingPolicy {
     return v as string[];
   };
   const features = list('features');
+  const queryPurposes = list('queryPurposes');
+  const queryRequesters = list('queryRequesters');
+  const refuseRequesters = list('refuseRequesters');
   const allowPlaintext = obj['allowPlaintext'] ?? false;
   if (typeof allowPlaintext !== 'boolean') throw new FedcreditError('BAD_REQUEST', `policy ${source}: 'allowPlaintext' must be true or false`);
   return {
@@ -70,6 +84,9 @@ export function parsePolicy(text: string, source: string): TrainingPolicy {
     ...(features ? { features } : {}),
     excludeFeatures: list('excludeFeatures') ?? [],
     allowPlaintext,
+    ...(queryPurposes ? { queryPurposes } : {}),
+    ...(queryRequesters ? { queryRequesters } : {}),
+    ...(refuseRequesters ? { refuseRequesters } : {}),
     source,
   };
 }
@@ -107,4 +124,20 @@ export function checkTrainingPolicy(
   const indexes = catalogue.flatMap((name, i) => ((policy.features ?? catalogue).includes(name) && !policy.excludeFeatures.includes(name) ? [i] : []));
   if (indexes.length === 0) refuse('features', 'no feature of this site may be used');
   return indexes;
+}
+
+/**
+ * Check a score query against the policy, by the purpose and the requester its signed query
+ * names (the node verifies that signature and the consent right after). Throws POLICY_REFUSED
+ * naming the site and the rule.
+ */
+export function checkQueryPolicy(policy: TrainingPolicy, site: string, query: { purpose: string; requester: string }): void {
+  const refuse = (rule: string, what: string): never => {
+    throw new FedcreditError('POLICY_REFUSED', `site ${site} refuses the query: ${what} (rule '${rule}' of ${policy.source}); ask ${site}'s operator to change its policy`, { site, rule });
+  };
+  if (policy.queryPurposes && !policy.queryPurposes.includes(query.purpose)) {
+    refuse('queryPurposes', `purpose '${query.purpose}' is not answered here (answered: ${policy.queryPurposes.join(', ') || 'none'})`);
+  }
+  if (policy.refuseRequesters?.includes(query.requester)) refuse('refuseRequesters', `requester '${query.requester}' is not answered here`);
+  if (policy.queryRequesters && !policy.queryRequesters.includes(query.requester)) refuse('queryRequesters', `requester '${query.requester}' is not among the requesters answered here`);
 }

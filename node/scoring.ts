@@ -45,6 +45,7 @@ import { getSiteModel, partialTerm, type SiteModel } from './model-store.js';
 import { LogFollower } from './scoring-log.js';
 import { featureDataWindow } from './features/index.js';
 import { isSite } from './ingest-records.js';
+import { checkQueryPolicy, type TrainingPolicy } from './policy.js';
 import type { ServedRecordBook } from './served-record.js';
 import type { NodeStore } from './store.js';
 
@@ -61,6 +62,8 @@ export interface NodeScoringOptions {
   readonly transport: Transport;
   readonly trustedRegistrars: readonly string[];
   readonly log: (line: string) => void;
+  /** The node's local policy (node/policy.ts): its query rules refuse before the consent is used. */
+  readonly policy?: TrainingPolicy;
 }
 
 export class NodeScoring {
@@ -161,6 +164,14 @@ export class NodeScoring {
     const sealingKey = new Uint8Array(req.sealingKey?.publicKey ?? []);
     if (!sealingKeyValid(q.requester.name, q.requester.key, sealingKey, new Uint8Array(req.sealingKey?.signature ?? []))) {
       return this.#refuse(entry, logIndex, q, 'CONSENT_WRONG_REQUESTER', 'the sealing key is not signed by the requester the query names');
+    }
+    if (this.#opts.policy) {
+      try {
+        checkQueryPolicy(this.#opts.policy, site, { purpose: q.purpose, requester: q.requester.name });
+      } catch (err) {
+        if (!(err instanceof FedcreditError)) throw err;
+        return this.#refuse(entry, logIndex, q, err.code, err.message, err);
+      }
     }
     // The months of records this site's features read: the consent's window must hold them all,
     // whether or not the site holds records of this enterprise (a refusal must not tell which).

@@ -6,6 +6,8 @@
  * trained for the consent's purpose, one code for "no registered key" whatever the cause, and
  * each node's own query policy.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityFromSeed } from '../../crypto/identity.js';
 import { nodeScoringClient } from '../../lib/clients.js';
@@ -15,6 +17,7 @@ import { decodeEntry } from '../../lib/log-entries.js';
 import { decodeFixed, fromWire, sumShares } from '../../lib/secure-aggregation.js';
 import { formatPeriod, parsePeriod } from '../../lib/site-schema.js';
 import { modelServesPurpose } from '../../lib/consent.js';
+import { checkQueryPolicy, parsePolicy } from '../../node/policy.js';
 import { scoringFixture, SITES, type ScoringFixture } from './fixture.js';
 
 let fx: ScoringFixture;
@@ -179,4 +182,57 @@ describe('no registered key', () => {
     // The auditor still sees which: the refusal entries keep the exact codes.
     expect((await logEntries(logBefore)).map((e) => [e.kind, e.body['reason']])).toEqual([['refusal', 'UNKNOWN_ENTERPRISE'], ['refusal', 'CONSENT_KEY_NOT_BOUND']]);
   }, 60_000);
+});
+
+describe('a node\'s query policy', () => {
+  it('parses the query rules and refuses by purpose and requester, naming the site and the rule', () => {
+    const policy = parsePolicy(JSON.stringify({ queryPurposes: ['loan-monitoring'], queryRequesters: ['bank-a', 'bank-x'], refuseRequesters: ['bank-x'] }), 'test');
+    const code = (q: { purpose: string; requester: string }) => {
+      try {
+        checkQueryPolicy(policy, 'power', q);
+        return 'answered';
+      } catch (err) {
+        return `${(err as FedcreditError).code} ${String((err as FedcreditError & { detail: { rule: string } }).detail.rule)}`;
+      }
+    };
+    expect(code({ purpose: 'loan-monitoring', requester: 'bank-a' })).toBe('answered');
+    expect(code({ purpose: 'credit-assessment', requester: 'bank-a' })).toBe('POLICY_REFUSED queryPurposes');
+    expect(code({ purpose: 'loan-monitoring', requester: 'bank-x' })).toBe('POLICY_REFUSED refuseRequesters');
+    expect(code({ purpose: 'loan-monitoring', requester: 'bank-b' })).toBe('POLICY_REFUSED queryRequesters');
+    expect(() => parsePolicy('{"queryPurpose":["x"]}', 'test')).toThrow(/unknown field 'queryPurpose'/);
+  });
+
+  it('a node whose policy does not answer the purpose refuses on its own: POLICY_REFUSED, logged as its refusal, nothing evaluated', async () => {
+    const subject = fx.inAll[10]!;
+    await fx.register(subject);
+    const policyFile = path.join(fx.dir, 'power-policy.json');
+    fs.writeFileSync(policyFile, JSON.stringify({ queryPurposes: ['loan-monitoring'] }));
+    const restart = async (args: string[]) => {
+      await fx.nodes.get('power')!.stop();
+      fx.nodes.set('power', await fx.startNode('power', args));
+      for (let i = 0; ; i++) {
+        const n = (await fx.coordinator.registry.list()).find((x) => x.site === 'power');
+        if (n?.address === fx.nodes.get('power')!.address) break;
+        if (i > 400) throw new Error('power did not register again');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      fx.coordinator.registry.setHealth('power', { health: 'SERVING', lastSeenMs: Date.now(), lastError: '' });
+    };
+    await restart(['--policy', policyFile]);
+    try {
+      const before = await stats('power');
+      const logBefore = fx.coordinator.transparencyLog.store.size;
+      const err = await refused(fx.session.score({ enterprise: subject, consent: fx.consentText(fx.grant(subject)) }));
+      expect(err.code).toBe('POLICY_REFUSED');
+      expect(err.message).toMatch(/site power refuses the query: purpose 'credit-assessment' is not answered here \(answered: loan-monitoring\) \(rule 'queryPurposes'/);
+      const after = await stats('power');
+      expect(after.evaluations).toBe(before.evaluations);
+      expect(after.refusals['POLICY_REFUSED']).toBe((before.refusals['POLICY_REFUSED'] ?? 0) + 1);
+      expect((await logEntries(logBefore)).map((e) => [e.kind, e.body['reason'] ?? null, e.body['refusedBy'] ?? null])).toEqual([['query', null, null], ['refusal', 'POLICY_REFUSED', 'power']]);
+    } finally {
+      await restart([]);
+    }
+    const ok = await fx.session.score({ enterprise: subject, consent: fx.consentText(fx.grant(subject)) });
+    expect(ok.scored).toBe(true);
+  }, 90_000);
 });

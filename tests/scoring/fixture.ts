@@ -60,7 +60,8 @@ export interface ScoringFixture {
   register(subject: string): Promise<void>;
   grant(subject: string, overrides?: Partial<ConsentTerms>, issuedAt?: number, signer?: Identity): Consent;
   consentText(c: Consent): string;
-  startNode(site: Site): Promise<SpawnedParty>;
+  /** Starts a node process; `extraArgs` are added to `node serve` (e.g. a --policy file). */
+  startNode(site: Site, extraArgs?: readonly string[]): Promise<SpawnedParty>;
   restartCoordinator(extra: Partial<CoordinatorOptions>): Promise<void>;
   stop(): Promise<void>;
 }
@@ -155,8 +156,8 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
   });
   let coordinator = await startCoordinator(coordinatorOptions());
   const nodes = new Map<Site, SpawnedParty>();
-  const startNode = (site: Site) => spawnParty(`node ${site}`, [
-    'node', 'serve', '--site', site, '--data', nodeDir(site), '--port', '0', '--coordinator', coordinator.address, ...fed.tls(site),
+  const startNode = (site: Site, extraArgs: readonly string[] = []) => spawnParty(`node ${site}`, [
+    'node', 'serve', '--site', site, '--data', nodeDir(site), '--port', '0', '--coordinator', coordinator.address, ...fed.tls(site), ...extraArgs,
   ]);
   for (const site of SITES) nodes.set(site, await startNode(site));
   for (let i = 0; ; i++) {
