@@ -47,7 +47,10 @@ export type ErrorCode =
   | 'MODEL_NOT_FOUND'
   | 'TOO_FEW_SITES'
   | 'SHARE_MISSING'
-  | 'QUERY_NOT_LOGGED';
+  | 'QUERY_NOT_LOGGED'
+  | 'EXPLANATION_TOO_LONG'
+  | 'EXPLANATION_MALFORMED'
+  | 'EXPLANATION_FORGED';
 
 const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   INGEST_REJECTED: status.INVALID_ARGUMENT,
@@ -95,6 +98,12 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   SHARE_MISSING: status.UNAVAILABLE,
   // A node was asked to serve a query the log does not hold at the index given.
   QUERY_NOT_LOGGED: status.FAILED_PRECONDITION,
+  // An explanation would not fit the fixed box length: the site's feature names must change.
+  EXPLANATION_TOO_LONG: status.FAILED_PRECONDITION,
+  // An explanation box opened but is not one a site makes (length, record, padding).
+  EXPLANATION_MALFORMED: status.DATA_LOSS,
+  // An explanation box not sealed for this query, or not signed by the site it is said to come from.
+  EXPLANATION_FORGED: status.UNAUTHENTICATED,
 };
 
 export class FedcreditError extends Error {
