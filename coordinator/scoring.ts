@@ -228,7 +228,7 @@ export class ScoringCoordinator {
     const response: ScoreResponse = {
       queryId: q.queryId, points: scored.points, grade: scored.grade, warning: scored.warning, probabilityOfDefault: scored.probabilityOfDefault,
       modelVersion: model.modelVersion,
-      sites: shares.map((s) => ({ site: s.site, covered: s.covered, sealedExplanation: s.sealedExplanation })),
+      sites: shares.map((s) => ({ site: s.site, covered: s.covered, sealedExplanation: s.sealedExplanation, siteKeyStatement: s.siteKeyStatement })),
       logIndex: index, entry: entryBytes, answerSignature: Buffer.from(answerSignature),
     };
     observe?.({ kind: 'answer', response });

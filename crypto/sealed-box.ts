@@ -53,6 +53,8 @@ const TAG_BYTES = 16;
 const HEADER_BYTES = 1 + X25519_KEY_BYTES;
 /** The smallest box: header and tag around an empty payload. */
 export const SEALED_BOX_OVERHEAD = HEADER_BYTES + TAG_BYTES;
+/** The same for a v2 box: a v2 box is its plaintext's length plus this, whatever the plaintext. */
+export const SEALED_BOX_V2_OVERHEAD = HEADER_BYTES_V2 + TAG_BYTES;
 
 /** What a box is bound to; open() must be given the same values or it fails. */
 export interface SealedBoxBinding {

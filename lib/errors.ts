@@ -49,7 +49,10 @@ export type ErrorCode =
   | 'TOO_FEW_SITES'
   | 'SHARE_MISSING'
   | 'QUERY_NOT_LOGGED'
-  | 'MODEL_PURPOSE_MISMATCH';
+  | 'MODEL_PURPOSE_MISMATCH'
+  | 'EXPLANATION_TOO_LONG'
+  | 'EXPLANATION_MALFORMED'
+  | 'EXPLANATION_FORGED';
 
 const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   INGEST_REJECTED: status.INVALID_ARGUMENT,
@@ -101,6 +104,12 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   QUERY_NOT_LOGGED: status.FAILED_PRECONDITION,
   // The model was trained for another purpose than the consent's: ask with a model trained for it.
   MODEL_PURPOSE_MISMATCH: status.PERMISSION_DENIED,
+  // An explanation would not fit the fixed box length: the site's feature names must change.
+  EXPLANATION_TOO_LONG: status.FAILED_PRECONDITION,
+  // An explanation box opened but is not one a site makes (length, record, padding).
+  EXPLANATION_MALFORMED: status.DATA_LOSS,
+  // An explanation box not sealed for this query, or not signed by the site it is said to come from.
+  EXPLANATION_FORGED: status.UNAUTHENTICATED,
 };
 
 export class FedcreditError extends Error {

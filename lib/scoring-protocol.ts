@@ -1,13 +1,14 @@
 /**
  * What the scoring parties agree on besides the proto messages (docs/scoring.md): the
- * requester's signed sealing key, the per-site explanation record and its sealed-box binding.
+ * requester's signed sealing key, the per-site explanation record and its sealed-box binding
+ * (sealed and opened in lib/sealed-explanation.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { verifySignature, type Identity } from '../crypto/identity.js';
 import { hashLeaf } from '../crypto/merkle.js';
 import { canonicalJson } from './log-entries.js';
-import { BoxOpener, type BoxSealer, type SealedBoxBinding } from '../crypto/sealed-box.js';
+import type { SealedBoxBinding } from '../crypto/sealed-box.js';
 
 const SEALING_KEY_TAG = 'fedcredit requester sealing key v1';
 const utf8 = new TextEncoder();
@@ -61,20 +62,7 @@ export function explanationBinding(site: string, requesterName: string, logIndex
   return { purpose: 'score/explanation', sender: site, recipient: requesterName, extra: `${logIndex}\n${queryId}` };
 }
 
-/** A site's explanation sealed to the requester (a v2 box: the node seals many to one requester). */
-export function sealExplanation(sealer: BoxSealer, requesterSealingKey: Uint8Array, e: SiteExplanation, requesterName: string, logIndex: number): Uint8Array {
-  return sealer.seal(requesterSealingKey, utf8.encode(JSON.stringify(e)), explanationBinding(e.site, requesterName, logIndex, e.queryId));
-}
-
-/**
- * Opens a site's sealed explanation with the requester's private sealing key (or an opener
- * holding it, which remembers each node's ephemeral keys); throws if it does not open.
- */
-export function openExplanation(key: Uint8Array | BoxOpener, box: Uint8Array, site: string, requesterName: string, logIndex: number, queryId: string): SiteExplanation {
-  const opener = key instanceof BoxOpener ? key : new BoxOpener(key);
-  const bytes = opener.open(box, explanationBinding(site, requesterName, logIndex, queryId));
-  return JSON.parse(new TextDecoder().decode(bytes)) as SiteExplanation;
-}
+// Sealing and opening an explanation (fixed length, signed by the site): lib/sealed-explanation.ts.
 
 /**
  * The registrar keys a party trusts to bind enterprise keys to credit codes: hex Ed25519 keys,

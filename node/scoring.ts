@@ -24,6 +24,7 @@
  * write (NodeStore.writeGroup).
  */
 import { hashLeaf } from '../crypto/merkle.js';
+import type { Identity } from '../crypto/identity.js';
 import { BoxSealer } from '../crypto/sealed-box.js';
 import type { X25519KeyPair } from '../crypto/x25519.js';
 import { ConsentLedger, levelLedgerStore } from '../lib/consent-ledger.js';
@@ -34,7 +35,9 @@ import { safeError, unary } from '../lib/grpc.js';
 import { serveRequestStream } from '../lib/grpc-streams.js';
 import { decodeEntry, sitesOf, type LogEntry } from '../lib/log-entries.js';
 import { maskedShare, maskSeed, toWire } from '../lib/secure-aggregation.js';
-import { sealExplanation, sealingKeyValid, TOP_REASONS, type ExplanationReason } from '../lib/scoring-protocol.js';
+import { sealingKeyValid, TOP_REASONS, type ExplanationReason } from '../lib/scoring-protocol.js';
+import { sealExplanation } from '../lib/sealed-explanation.js';
+import { siteKeyStatement } from '../lib/site-key-statement.js';
 import type { Transport } from '../lib/tls.js';
 import type { NodeScoringHandlers } from '../proto/gen/fedcredit/v1/NodeScoring.js';
 import type { ShareBatch__Output } from '../proto/gen/fedcredit/v1/ShareBatch.js';
@@ -56,6 +59,8 @@ export interface NodeScoringOptions {
   readonly store: NodeStore;
   readonly site: string;
   readonly sealingKeys: X25519KeyPair;
+  /** Signs the explanations the node seals (lib/sealed-explanation.ts). */
+  readonly identity: Identity;
   readonly servedRecords: ServedRecordBook;
   /** The coordinator whose log the node reads; without one the node cannot score. */
   readonly coordinator?: string;
@@ -74,6 +79,8 @@ export class NodeScoring {
   readonly #seeds = new Map<string, { key: string; seed: Uint8Array }>();
   readonly #sealer = new BoxSealer();
   #window: { generation: number; window: { from: string; to: string } | undefined } | undefined;
+  /** Sent beside every explanation: the key that signs them, certified by this node's TLS key. */
+  readonly #keyStatement: Buffer;
   #evaluations = 0;
   #shares = 0;
   #batches = 0;
@@ -81,6 +88,7 @@ export class NodeScoring {
 
   constructor(opts: NodeScoringOptions) {
     this.#opts = opts;
+    this.#keyStatement = Buffer.from(siteKeyStatement(opts.site, opts.identity.publicKey, opts.transport));
     // The ledger's claims go to disk with the served records of the same batch, in one synced write.
     const { store } = opts;
     this.ledger = ConsentLedger.over(levelLedgerStore(store.consent, (ops) => store.writeGroup(ops.map((op) => ({ ...op, sublevel: store.consent })))), {
@@ -211,12 +219,18 @@ export class NodeScoring {
         .map(([f], rank) => ({ feature: model.features[f]!, direction: 'increases-risk' as const, rank: rank + 1 }));
     }
     const share = maskedShare(scored ? value : 0, site, participants, (peer) => seeds.get(peer)!, logIndex, q.queryId);
-    const sealed = sealExplanation(this.#sealer, sealingKey, { v: 1, site, queryId: q.queryId, model: model.modelVersion, covered: vector !== undefined, reasons }, q.requester.name, logIndex);
+    let sealed: Uint8Array;
+    try {
+      sealed = sealExplanation(this.#sealer, sealingKey, { v: 1, site, queryId: q.queryId, model: model.modelVersion, covered: vector !== undefined, reasons }, q.requester.name, logIndex, this.#opts.identity);
+    } catch (err) {
+      if (err instanceof FedcreditError && err.code === 'EXPLANATION_TOO_LONG') return this.#refuse(entry, logIndex, q, err.code, err.message, err);
+      throw err;
+    }
     // The use and the served record are both stored before the answer; issued together, the
     // ledger's write and the book's synced batch share one fsync of the node's store.
     await Promise.all([this.#opts.servedRecords.record({ entry, requester: q.requester.name, logIndex, entryHash: logged }), verdict.written]);
     this.#shares++;
-    return { site, maskedShare: toWire(share), covered: vector !== undefined, sealedExplanation: Buffer.from(sealed) };
+    return { site, maskedShare: toWire(share), covered: vector !== undefined, sealedExplanation: Buffer.from(sealed), siteKeyStatement: this.#keyStatement };
   }
 
   async #refuse(entry: LogEntry, logIndex: number, q: SignedQuery, code: ErrorCode, message: string, error?: FedcreditError): Promise<never> {

@@ -122,7 +122,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   });
   addService(server, 'NodeTraining', training.handlers(), opts.transport, log, limiter);
   const scoring = new NodeScoring({
-    store, site: opts.site, sealingKeys, servedRecords, transport: opts.transport, log, policy: opts.policy ?? DEFAULT_POLICY,
+    store, site: opts.site, sealingKeys, identity, servedRecords, transport: opts.transport, log, policy: opts.policy ?? DEFAULT_POLICY,
     trustedRegistrars: opts.trustedRegistrars ?? loadTrustedRegistrars(opts.dataDir),
     ...(opts.coordinator !== undefined ? { coordinator: opts.coordinator } : {}),
   });

@@ -12,7 +12,10 @@ import { parseConsent, type ConsentOperation, type ConsentPurpose } from '../lib
 import { call, retryWhenBusy } from '../lib/grpc.js';
 import { refusalError, RequestStreamClient } from '../lib/grpc-streams.js';
 import { BoxOpener } from '../crypto/sealed-box.js';
-import { openExplanation, signSealingKey, type ScoreReceiptFile, type SiteExplanation } from '../lib/scoring-protocol.js';
+import { signSealingKey, type ScoreReceiptFile, type SiteExplanation } from '../lib/scoring-protocol.js';
+import { openExplanation } from '../lib/sealed-explanation.js';
+import { SiteKeyVerifier } from '../lib/site-key-statement.js';
+import { FedcreditError } from '../lib/errors.js';
 import type { Transport } from '../lib/tls.js';
 import type { ScoringClient } from '../proto/gen/fedcredit/v1/Scoring.js';
 import type { ScoreRequest } from '../proto/gen/fedcredit/v1/ScoreRequest.js';
@@ -65,6 +68,8 @@ export class ScoringSession {
   readonly #sealingSignature: Uint8Array;
   /** Opens the sites' explanations; remembers each site's current ephemeral key (crypto/sealed-box.ts v2). */
   readonly #opener: BoxOpener;
+  /** Each site's explanation-signing key, from its statement certified under the federation CA. */
+  readonly #siteKeys: SiteKeyVerifier;
   readonly #stream: RequestStreamClient<ScoreRequest, ScoreStreamReply__Output>;
 
   constructor(coordinator: string, transport: Transport, keys: RequesterKeys, name?: string) {
@@ -73,6 +78,7 @@ export class ScoringSession {
     this.#name = name ?? (transport.kind === 'tls' ? transport.material.identity.name : 'requester');
     this.#sealingSignature = signSealingKey(keys.identity, this.#name, keys.sealing.publicKey);
     this.#opener = new BoxOpener(keys.sealing.privateKey);
+    this.#siteKeys = new SiteKeyVerifier(transport);
     this.#stream = new RequestStreamClient(() => this.#client.ScoreStream(), coordinator, (r) => Number(r.seq));
   }
 
@@ -103,12 +109,26 @@ export class ScoringSession {
   async score(t: QueryTerms, deadlineMs = 30_000): Promise<ScoreResult> {
     const res = await this.#ask(this.request(t), deadlineMs);
     const logIndex = Number(res.logIndex);
-    const explanations = res.sites.map((s) => openExplanation(this.#opener, new Uint8Array(s.sealedExplanation), s.site, this.#name, logIndex, res.queryId));
+    const explanations = res.sites.map((s) => this.openSiteExplanation(s, logIndex, res.queryId, res.modelVersion));
     return {
       queryId: res.queryId, enterprise: t.enterprise, scored: (t.operation ?? 'score') === 'score', points: res.points, grade: res.grade, warning: res.warning, probabilityOfDefault: res.probabilityOfDefault,
       model: res.modelVersion, coverage: res.sites.map((s) => ({ site: s.site, covered: s.covered })), explanations, logIndex, entry: new Uint8Array(res.entry),
       answerSignature: new Uint8Array(res.answerSignature),
     };
+  }
+
+  /**
+   * A site's explanation from an answer, opened and checked: signed by the site's key (certified
+   * under the federation CA), for this query and model. FedcreditError EXPLANATION_FORGED or
+   * EXPLANATION_MALFORMED otherwise: the coordinator relays these boxes and must not be able to
+   * swap them (exported for tests that play the coordinator).
+   */
+  openSiteExplanation(s: ScoreResponse__Output['sites'][number], logIndex: number, queryId: string, model: string): SiteExplanation {
+    const siteKey = this.#siteKeys.keyFor(s.site, new Uint8Array(s.siteKeyStatement));
+    const e = openExplanation(this.#opener, new Uint8Array(s.sealedExplanation), s.site, this.#name, logIndex, queryId, siteKey);
+    if (e.model !== model) throw new FedcreditError('EXPLANATION_FORGED', `site ${s.site} explained model ${e.model.slice(0, 64)}, but the answer is for model ${model.slice(0, 64)}`);
+    if (e.covered !== s.covered) throw new FedcreditError('EXPLANATION_FORGED', `site ${s.site} says it ${e.covered ? 'holds' : 'holds no'} records of the enterprise, the answer says otherwise`);
+    return e;
   }
 
   /** Waits (up to waitMs) for a cosigned checkpoint covering the query's entry and builds the receipt. */

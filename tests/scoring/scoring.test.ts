@@ -12,7 +12,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateX25519KeyPair } from '../../crypto/x25519.js';
-import { identityFromSeed } from '../../crypto/identity.js';
+import { generateIdentity, identityFromSeed } from '../../crypto/identity.js';
+import { BoxSealer } from '../../crypto/sealed-box.js';
+import type { ScoringObservation } from '../../coordinator/scoring.js';
 import { auditVerify } from '../../auditor/verify.js';
 import { waitForCosignedLatest } from '../../auditor/log-client.js';
 import { trustFrom, verifyReceipt, verifyReceiptFile } from '../../auditor/receipt.js';
@@ -23,7 +25,9 @@ import { call } from '../../lib/grpc.js';
 import { decodeEntry, makeEntry } from '../../lib/log-entries.js';
 import { encodeFixed, fromWire } from '../../lib/secure-aggregation.js';
 import { pointsFromLogit } from '../../lib/score-scale.js';
-import { openExplanation } from '../../lib/scoring-protocol.js';
+import { EXPLANATION_BOX_BYTES, openExplanation, sealExplanation } from '../../lib/sealed-explanation.js';
+import { SiteKeyVerifier, siteKeyStatement } from '../../lib/site-key-statement.js';
+import { INSECURE } from '../../lib/tls.js';
 import { cliPath } from '../../lib/spawn-party.js';
 import { ServedRecordBook } from '../../node/served-record.js';
 import { NodeStore } from '../../node/store.js';
@@ -211,12 +215,17 @@ describe('transcripts', () => {
     expect(featureNames.length).toBeGreaterThan(0);
     const bytesSeen = Buffer.from(JSON.stringify(seen, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v)), 'utf8');
     for (const name of featureNames) expect(bytesSeen.includes(Buffer.from(name))).toBe(false);
+    // Every box has one length, whatever reasons it holds.
+    expect(shares.map((s) => s.response.sealedExplanation.length)).toEqual(shares.map(() => EXPLANATION_BOX_BYTES));
     const stranger = generateX25519KeyPair();
+    const siteKeys = new SiteKeyVerifier(fx.fed.as('bank-a'));
     for (const s of shares) {
-      expect(() => openExplanation(stranger.privateKey, new Uint8Array(s.response.sealedExplanation), s.site, 'bank-a', result.logIndex, result.queryId)).toThrow();
+      const siteKey = siteKeys.keyFor(s.site, new Uint8Array(s.response.siteKeyStatement));
+      expect(() => openExplanation(stranger.privateKey, new Uint8Array(s.response.sealedExplanation), s.site, 'bank-a', result.logIndex, result.queryId, siteKey)).toThrow(/does not open/);
     }
-    // The requester's own key opens them.
-    const mine = shares.map((s) => openExplanation(fx.requesterKeys.sealing.privateKey, new Uint8Array(s.response.sealedExplanation), s.site, 'bank-a', result.logIndex, result.queryId));
+    // The requester's own key opens them, signed by each site.
+    const mine = shares.map((s) => openExplanation(fx.requesterKeys.sealing.privateKey, new Uint8Array(s.response.sealedExplanation), s.site, 'bank-a', result.logIndex, result.queryId,
+      siteKeys.keyFor(s.site, new Uint8Array(s.response.siteKeyStatement))));
     expect(mine.every((e) => e.queryId === result.queryId)).toBe(true);
   });
 
@@ -241,6 +250,66 @@ describe('transcripts', () => {
     const err = await refused(score(other, fx.consentText(fx.grant(subject))));
     expect(err.code).toBe('CONSENT_SCOPE_NOT_COVERED');
     refusalsExpected++;
+  });
+});
+
+describe('sealed explanations: one length, signed by their site', () => {
+  it('boxes of many enterprises (covered or not, different reasons) have one length, at every site', async () => {
+    const subjects = [...fx.inAll.filter((_, i) => i % Math.max(1, Math.floor(fx.inAll.length / 12)) === 0).slice(0, 12), ...fx.partial.slice(0, 6)];
+    for (const s of subjects) await fx.register(s);
+    const start = fx.observed.length;
+    const results = await Promise.all(subjects.map((s) => score(s, fx.consentText(fx.grant(s)))));
+    const lengths = new Map<string, Set<number>>();
+    for (const o of fx.observed.slice(start)) {
+      if (o.kind !== 'share') continue;
+      lengths.set(o.site, (lengths.get(o.site) ?? new Set()).add(o.response.sealedExplanation.length));
+    }
+    // What the boxes hold differs (so their lengths would have told it apart)...
+    const held = new Set(results.flatMap((r) => r.explanations.map((e) => `${e.site}:${e.covered}:${e.reasons.map((x) => x.feature).join(',')}`)));
+    expect(held.size).toBeGreaterThan(SITES.length * 2);
+    expect(results.some((r) => r.explanations.some((e) => !e.covered))).toBe(true);
+    expect(new Set(results.flatMap((r) => r.explanations.map((e) => e.reasons.length))).size).toBeGreaterThan(1);
+    // ...their lengths do not: one per site, the same for every site.
+    expect([...lengths.keys()].sort()).toEqual([...SITES].sort());
+    for (const [site, seen] of lengths) expect([site, [...seen]]).toEqual([site, [EXPLANATION_BOX_BYTES]]);
+  });
+
+  it('a coordinator that swaps a site\'s box for one of its own: the requester refuses it as EXPLANATION_FORGED', async () => {
+    const subject = fx.inAll[5]!;
+    await fx.register(subject);
+    const forger = generateIdentity();
+    // The coordinator holds the requester's public sealing key (every query carries it), so it can seal a plausible box.
+    const swap = (statement?: (site: string) => Uint8Array) => (o: ScoringObservation): void => {
+      if (o.kind !== 'answer') return;
+      const r = o.response;
+      const bank = r.sites!.find((x) => x.site === 'bank')!;
+      bank.sealedExplanation = Buffer.from(sealExplanation(new BoxSealer(), fx.requesterKeys.sealing.publicKey, {
+        v: 1, site: 'bank', queryId: r.queryId!, model: r.modelVersion!, covered: bank.covered!, reasons: [],
+      }, 'bank-a', Number(r.logIndex), forger));
+      if (statement) bank.siteKeyStatement = Buffer.from(statement('bank'));
+    };
+    const variants: [string, (o: ScoringObservation) => void][] = [
+      ['box signed by another key', swap()],
+      ['its own key stated for the site, under the coordinator\'s certificate', swap((site) => siteKeyStatement(site, forger.publicKey, fx.fed.as('coordinator')))],
+      ['its own key stated for the site, without a certificate', swap((site) => siteKeyStatement(site, forger.publicKey, INSECURE))],
+    ];
+    const push = fx.observed.push;
+    try {
+      for (const [name, tamper] of variants) {
+        fx.observed.push = (...items: ScoringObservation[]) => {
+          items.forEach(tamper);
+          return push.apply(fx.observed, items);
+        };
+        const err = await refused(score(subject, fx.consentText(fx.grant(subject))));
+        expect([name, err.code]).toEqual([name, 'EXPLANATION_FORGED']);
+        expect(err.message).toMatch(/site bank/);
+      }
+    } finally {
+      fx.observed.push = push;
+    }
+    // Untouched, the same session opens the sites' own boxes.
+    const ok = await score(subject, fx.consentText(fx.grant(subject)));
+    expect(ok.explanations.map((e) => e.site).sort()).toEqual([...SITES].sort());
   });
 });
 

@@ -7,6 +7,7 @@ export interface ShareResponse {
   'maskedShare'?: (number | string | Long);
   'covered'?: (boolean);
   'sealedExplanation'?: (Buffer | Uint8Array | string);
+  'siteKeyStatement'?: (Buffer | Uint8Array | string);
 }
 
 export interface ShareResponse__Output {
@@ -14,4 +15,5 @@ export interface ShareResponse__Output {
   'maskedShare': (string);
   'covered': (boolean);
   'sealedExplanation': (Buffer);
+  'siteKeyStatement': (Buffer);
 }

@@ -5,10 +5,12 @@ export interface SiteAnswer {
   'site'?: (string);
   'covered'?: (boolean);
   'sealedExplanation'?: (Buffer | Uint8Array | string);
+  'siteKeyStatement'?: (Buffer | Uint8Array | string);
 }
 
 export interface SiteAnswer__Output {
   'site': (string);
   'covered': (boolean);
   'sealedExplanation': (Buffer);
+  'siteKeyStatement': (Buffer);
 }
