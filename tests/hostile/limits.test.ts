@@ -13,6 +13,9 @@ import type { ScoreStreamReply__Output } from '../../proto/gen/fedcredit/v1/Scor
 import { FedcreditError } from '../../lib/errors.js';
 import { call } from '../../lib/grpc.js';
 import { SerialQueue } from '../../lib/serial-queue.js';
+import { BoundedCache } from '../../lib/bounded-cache.js';
+import { generateIdentity } from '../../crypto/identity.js';
+import { consentSignatureValid, encodeConsent, grantConsent, parseConsent } from '../../lib/consent-record.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 
 let dir: string;
@@ -112,5 +115,39 @@ describe('limits on callers', () => {
     await first;
     expect(await second).toBe('second');
     expect(await queue.run(async () => 'fourth')).toBe('fourth');
+  });
+
+  it('a parse cache keeps only what parsed and verified, within a count and a byte budget', () => {
+    const cache = new BoundedCache<number>(3, 1_000);
+    for (let i = 0; i < 5; i++) cache.set(`k${i}`, i);
+    expect(cache.size).toBe(3);
+    expect(cache.get('k0')).toBeUndefined();
+    cache.get('k2'); // recently used: survives the next eviction
+    cache.set('k5', 5);
+    expect([cache.get('k2'), cache.get('k3')]).toEqual([2, undefined]);
+    cache.set('big', 0, 600);
+    expect(cache.bytes).toBeLessThanOrEqual(1_000);
+    cache.set('huge', 0, 200); // more than an eighth of the budget: never kept
+    expect(cache.get('huge')).toBeUndefined();
+
+    // Refused texts (malformed, or well-formed with a bad signature) are parsed afresh each time, never kept.
+    const malformed = `{"v":1,"pad":"${'x'.repeat(1000)}"}`;
+    expect(parseConsent(malformed)).not.toBe(parseConsent(malformed));
+    const enterprise = generateIdentity();
+    const granted = grantConsent(enterprise, {
+      subject: '91350100M000100Y43', requester: { name: 'bank-a', key: '00'.repeat(32) }, dataHolders: ['tax', 'power'],
+      purpose: 'credit-assessment', operations: ['score'], validForMs: 86_400_000, maxUses: 1,
+    });
+    const forged = encodeConsent({ ...granted, signature: 'ab'.repeat(64) });
+    const first = parseConsent(forged);
+    expect(first.ok).toBe(true);
+    expect(first.ok && consentSignatureValid(first.value)).toBe(false);
+    expect((parseConsent(forged) as { value: unknown }).value).not.toBe((first as { value: unknown }).value);
+    // A verified one is kept: the same frozen object comes back.
+    const text = encodeConsent(granted);
+    const parsed = parseConsent(text);
+    expect(parsed.ok && consentSignatureValid(parsed.value)).toBeTruthy();
+    expect(parseConsent(text)).toMatchObject({ ok: true, value: parsed.ok ? parsed.value : undefined });
+    expect((parseConsent(text) as { value: unknown }).value).toBe((parseConsent(text) as { value: unknown }).value);
   });
 });
