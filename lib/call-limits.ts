@@ -1,9 +1,10 @@
 /**
  * Limits that keep a party up under abuse, applied to every RPC by `addService` (lib/grpc.ts)
  * before the role check and the handler: a token bucket per caller (its certified role and
- * name; without TLS, its connection) and a cap on calls in flight per server. Over a limit the
- * caller gets RESOURCE_EXHAUSTED with RATE_LIMITED or OVERLOADED and a hint when to retry; the
- * party keeps serving everyone else.
+ * name; without TLS, its connection), a cap on calls in flight per server, and a cap on the
+ * request streams one caller holds open (issue 12: 520 idle ScoreStreams from one bank held
+ * every slot). Over a limit the caller gets RESOURCE_EXHAUSTED with RATE_LIMITED, OVERLOADED
+ * or TOO_MANY_STREAMS and a hint when to retry; the party keeps serving everyone else.
  */
 import { FedcreditError } from './errors.js';
 
@@ -20,7 +21,14 @@ export interface CallLimits {
   default: RateLimit;
   /** Calls being served at once, all callers together. */
   maxInFlight: number;
+  /** Request streams one caller may hold open at once (default DEFAULT_MAX_STREAMS_PER_CALLER). */
+  maxStreamsPerCaller?: number;
+  /** A request stream with no message received and none being answered for this long is closed (STREAM_IDLE). */
+  streamIdleMs?: number;
 }
+
+export const DEFAULT_MAX_STREAMS_PER_CALLER = 16;
+export const DEFAULT_STREAM_IDLE_MS = 60_000;
 
 /**
  * Defaults sized for this product's traffic: requesters up to the scoring target (500 queries/s)
@@ -37,6 +45,8 @@ export const DEFAULT_CALL_LIMITS: CallLimits = {
   },
   default: { perSecond: 1_000, burst: 2_000 },
   maxInFlight: 512,
+  maxStreamsPerCaller: DEFAULT_MAX_STREAMS_PER_CALLER,
+  streamIdleMs: DEFAULT_STREAM_IDLE_MS,
 };
 
 interface Bucket {
@@ -51,11 +61,39 @@ const MAX_BUCKETS = 10_000;
 export class CallLimiter {
   readonly #buckets = new Map<string, Bucket>();
   #inFlight = 0;
+  /** Open request streams per caller; a caller is dropped at zero, so this holds only open ones. */
+  readonly #streams = new Map<string, number>();
 
   constructor(readonly limits: CallLimits = DEFAULT_CALL_LIMITS, private readonly now: () => number = Date.now) {}
 
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  /** How long a request stream may stay idle before it is closed. */
+  get streamIdleMs(): number {
+    return this.limits.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS;
+  }
+
+  /**
+   * Count one more open request stream of `caller`; returns its release (when the stream ends),
+   * or throws TOO_MANY_STREAMS when the caller already holds its share.
+   */
+  openStream(caller: string): () => void {
+    const max = this.limits.maxStreamsPerCaller ?? DEFAULT_MAX_STREAMS_PER_CALLER;
+    const open = this.#streams.get(caller) ?? 0;
+    if (open >= max) {
+      throw new FedcreditError('TOO_MANY_STREAMS', `${caller} has ${open} request streams open already, at most ${max}; send more requests on the ones it has, or close one first`);
+    }
+    this.#streams.set(caller, open + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.#streams.get(caller) ?? 1) - 1;
+      if (left <= 0) this.#streams.delete(caller);
+      else this.#streams.set(caller, left);
+    };
   }
 
   /**

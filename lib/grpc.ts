@@ -226,6 +226,13 @@ export function admitStreamRequest(call: object): () => void {
   return admit();
 }
 
+const STREAM_IDLE_MS = Symbol('fedcredit stream idle limit');
+
+/** How long a request stream that came through addService may stay idle (lib/call-limits.ts streamIdleMs). */
+export function streamIdleMsOf(call: object): number | undefined {
+  return (call as Record<symbol, number | undefined>)[STREAM_IDLE_MS];
+}
+
 /**
  * Every call passes the limiter (lib/call-limits.ts), then, on TLS servers, the role check;
  * only then does the handler run. The limiter's slot is released when the call ends.
@@ -241,8 +248,25 @@ function guardHandler(
     let release: () => void;
     try {
       release = limiter.admit(key, caller?.role);
-      // Each request of a request stream passes the same limits (admitStreamRequest).
-      if (def.requestStream) (call as unknown as Record<symbol, unknown>)[STREAM_ADMISSION] = () => limiter.admit(key, caller?.role);
+      if (def.requestStream) {
+        // One caller holds at most its share of open streams (TOO_MANY_STREAMS), each closed when idle.
+        let closeStream: () => void;
+        try {
+          closeStream = limiter.openStream(key);
+        } catch (err) {
+          release();
+          throw err;
+        }
+        const callRelease = release;
+        release = () => {
+          closeStream();
+          callRelease();
+        };
+        const fields = call as unknown as Record<symbol, unknown>;
+        // Each request of a request stream passes the same limits (admitStreamRequest).
+        fields[STREAM_ADMISSION] = () => limiter.admit(key, caller?.role);
+        fields[STREAM_IDLE_MS] = limiter.streamIdleMs;
+      }
     } catch (err) {
       return { status: toServiceError(err) };
     }

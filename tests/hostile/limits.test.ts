@@ -11,7 +11,8 @@ import { CallLimiter } from '../../lib/call-limits.js';
 import { coordinatorClient, scoringClient } from '../../lib/clients.js';
 import type { ScoreStreamReply__Output } from '../../proto/gen/fedcredit/v1/ScoreStreamReply.js';
 import { FedcreditError } from '../../lib/errors.js';
-import { call } from '../../lib/grpc.js';
+import * as grpc from '@grpc/grpc-js';
+import { call, ERROR_CODE_METADATA_KEY } from '../../lib/grpc.js';
 import { SerialQueue } from '../../lib/serial-queue.js';
 import { BoundedCache } from '../../lib/bounded-cache.js';
 import { generateIdentity } from '../../crypto/identity.js';
@@ -27,7 +28,7 @@ beforeAll(async () => {
   fed = await testFederation(dir);
   coordinator = await startCoordinator({
     dataDir: path.join(dir, 'coordinator'), transport: fed.as('coordinator'), log: () => undefined,
-    callLimits: { perRole: { requester: { perSecond: 20, burst: 20 } }, default: { perSecond: 1_000, burst: 1_000 }, maxInFlight: 1_000 },
+    callLimits: { perRole: { requester: { perSecond: 20, burst: 20 } }, default: { perSecond: 1_000, burst: 1_000 }, maxInFlight: 1_000, streamIdleMs: 1_000 },
   });
 });
 
@@ -103,6 +104,33 @@ describe('limits on callers', () => {
     a(); // releasing twice frees one slot only
     expect(limiter.inFlight).toBe(1);
     expect(() => limiter.admit('z', undefined)).not.toThrow();
+  });
+
+  it('a ScoreStream with nothing sent for the idle limit is closed with STREAM_IDLE; one in use is not', async () => {
+    await new Promise((r) => setTimeout(r, 1_100));
+    const client = scoringClient(coordinator.address, fed.as('bank-a'));
+    try {
+      const started = Date.now();
+      const idle = client.ScoreStream();
+      idle.on('data', () => undefined);
+      const busy = client.ScoreStream();
+      const busyReplies: unknown[] = [];
+      busy.on('data', (r: unknown) => busyReplies.push(r));
+      let busyError: unknown;
+      busy.on('error', (e) => (busyError = e));
+      const ticker = setInterval(() => busy.write({ consent: '', signedQuery: '' }), 300);
+      const err = await new Promise<grpc.ServiceError>((resolve) => idle.on('error', resolve));
+      clearInterval(ticker);
+      expect(err.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+      expect(err.metadata.get(ERROR_CODE_METADATA_KEY)[0]).toBe('STREAM_IDLE');
+      expect(err.details).toMatch(/sent nothing for 1000 ms and was closed; open a new one/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(busyError).toBeUndefined();
+      expect(busyReplies.length).toBeGreaterThan(0);
+      busy.end();
+    } finally {
+      client.close();
+    }
   });
 
   it('a bounded queue refuses work beyond its bound at once instead of growing', async () => {
