@@ -89,4 +89,49 @@ describe('a requester cannot exhaust the coordinator', () => {
       client.close();
     }
   });
+
+  it('520 idle ScoreStreams from one bank: past its share each is refused, and the auditor, operator and witnesses are served', async () => {
+    const pid = coordinator.child.pid!;
+    const bank = scoringClient(coordinator.address, fed.as('bank-a'));
+    const auditor = transparencyLogClient(coordinator.address, fed.as('auditor-1'));
+    const witness = transparencyLogClient(coordinator.address, fed.as('tax'));
+    const operator = coordinatorClient(coordinator.address, fed.as('coordinator-operator'));
+    const streams: grpc.ClientDuplexStream<unknown, unknown>[] = [];
+    try {
+      const before = memoryOf(pid);
+      const refused: Promise<string>[] = [];
+      for (let i = 0; i < 520; i++) {
+        const stream = bank.ScoreStream() as unknown as grpc.ClientDuplexStream<unknown, unknown>;
+        streams.push(stream);
+        refused.push(new Promise((resolve) => {
+          stream.on('error', (e: grpc.ServiceError) => resolve(e.metadata?.get(ERROR_CODE_METADATA_KEY)[0]?.toString() ?? `status ${e.code}`));
+          stream.on('data', () => undefined);
+        }));
+      }
+      // All but the bank's share are refused at once; the share stays open (idle limit: 60 s).
+      const codes = await Promise.race([
+        Promise.all(refused.slice(16)),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the streams past the share were not refused')), 20_000)),
+      ]);
+      expect(new Set(codes)).toEqual(new Set(['TOO_MANY_STREAMS']));
+      // While the bank's streams are open: the auditor, the witness and the operator are served.
+      expect(Number((await call(auditor, auditor.GetLogInfo, {}, 10_000, { retryWhenBusy: false })).size)).toBeGreaterThanOrEqual(0);
+      expect(await call(witness, witness.GetLogInfo, {}, 10_000, { retryWhenBusy: false })).toBeDefined();
+      const cosign = await call(witness, witness.SubmitCosignature, { site: 'tax', checkpoint: 'not a checkpoint', cosignature: '' }, 10_000, { retryWhenBusy: false })
+        .then(() => 'ok', (e: FedcreditError) => e.code);
+      expect(cosign).not.toMatch(/OVERLOADED|RATE_LIMITED|TOO_MANY_STREAMS/);
+      expect((await call(operator, operator.ListNodes, {}, 10_000, { retryWhenBusy: false })).nodes).toBeDefined();
+      // A query on one of the open streams is still answered (refused on its merits, not for capacity).
+      const reply = await new Promise<{ refusal?: { code: string } }>((resolve) => {
+        streams[0]!.once('data', resolve);
+        streams[0]!.write({ consent: '', signedQuery: '' });
+      });
+      expect(reply.refusal?.code).toBe('CONSENT_MALFORMED');
+      const after = memoryOf(pid);
+      expect(after.peak - before.rss, `peak RSS ${(after.peak / MB).toFixed(0)} MB from ${(before.rss / MB).toFixed(0)} MB`).toBeLessThan(100 * MB);
+    } finally {
+      for (const s of streams) s.cancel();
+      for (const c of [bank, auditor, witness, operator]) c.close();
+    }
+  }, 60_000);
 });

@@ -133,6 +133,23 @@ describe('limits on callers', () => {
     }
   });
 
+  it('each role has its own in-flight pool: requesters filling theirs leave the auditor, witnesses and operators served', () => {
+    const limiter = new CallLimiter({
+      perRole: {}, default: { perSecond: 1e6, burst: 1e6 }, maxInFlight: 4, inFlightPerRole: { requester: 3, auditor: 1, site: 1, operator: 1 },
+    });
+    for (let i = 0; i < 3; i++) limiter.admit(`requester/bank-${i}`, 'requester');
+    expect(() => limiter.admit('requester/bank-9', 'requester')).toThrow(expect.objectContaining({ code: 'OVERLOADED' }));
+    expect(() => limiter.admit('auditor/auditor-1', 'auditor')).not.toThrow();
+    expect(() => limiter.admit('site/tax', 'site')).not.toThrow();
+    expect(() => limiter.admit('operator/coordinator', 'operator')).not.toThrow();
+    // And a caller's open streams are capped.
+    const closers = Array.from({ length: 16 }, () => limiter.openStream('requester/bank-a'));
+    expect(() => limiter.openStream('requester/bank-a')).toThrow(expect.objectContaining({ code: 'TOO_MANY_STREAMS' }));
+    expect(() => limiter.openStream('requester/bank-b')).not.toThrow();
+    closers[0]!();
+    expect(() => limiter.openStream('requester/bank-a')).not.toThrow();
+  });
+
   it('a bounded queue refuses work beyond its bound at once instead of growing', async () => {
     const queue = new SerialQueue(2);
     let release!: () => void;
