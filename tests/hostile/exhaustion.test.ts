@@ -17,6 +17,10 @@ import { FedcreditError } from '../../lib/errors.js';
 import { call, ERROR_CODE_METADATA_KEY } from '../../lib/grpc.js';
 import { freePort } from '../../lib/party-processes.js';
 import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
+import { startCoordinator } from '../../coordinator/server.js';
+import { decodeEntry, entryProblem, type LogEntry } from '../../lib/log-entries.js';
+import { REFUSAL_THRESHOLD } from '../../coordinator/refusal-log.js';
+import type { ScoreStreamReply__Output } from '../../proto/gen/fedcredit/v1/ScoreStreamReply.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 
 let dir: string;
@@ -132,6 +136,51 @@ describe('a requester cannot exhaust the coordinator', () => {
     } finally {
       for (const s of streams) s.cancel();
       for (const c of [bank, auditor, witness, operator]) c.close();
+    }
+  }, 60_000);
+
+  it('a flood of malformed queries grows the log by a bounded number of entries, and every refusal is still counted there', async () => {
+    const windowMs = 2_000;
+    const inProcess = await startCoordinator({
+      dataDir: path.join(dir, 'coordinator-flood'), transport: fed.as('coordinator'), log: () => undefined, refusalLog: { windowMs },
+    });
+    const client = scoringClient(inProcess.address, fed.as('bank-a'));
+    try {
+      const store = inProcess.transparencyLog.store;
+      const before = store.size;
+      // 4 streams x 500 malformed queries, as fast as the bank's rate limit (1,000/s, burst 2,000) lets through.
+      const replies = await Promise.all(Array.from({ length: 4 }, () => new Promise<ScoreStreamReply__Output[]>((resolve, reject) => {
+        const stream = client.ScoreStream();
+        const got: ScoreStreamReply__Output[] = [];
+        stream.on('data', (r: ScoreStreamReply__Output) => got.push(r));
+        stream.on('end', () => resolve(got));
+        stream.on('error', reject);
+        for (let i = 0; i < 500; i++) stream.write({ consent: `{"v":1,"n":${i}}`, signedQuery: '' });
+        stream.end();
+      })));
+      const malformed = replies.flat().filter((r) => r.refusal?.code === 'CONSENT_MALFORMED').length;
+      expect(malformed).toBeGreaterThan(1_000);
+      // The window ends: the counted refusals are logged as summaries.
+      await new Promise((r) => setTimeout(r, windowMs + 500));
+      const grown = store.size - before;
+      const entries: LogEntry[] = (await store.entries(before, store.size)).map((b) => {
+        const d = decodeEntry(b);
+        if (!d.ok) throw new Error(d.reason);
+        expect(entryProblem(d.entry)).toBeUndefined();
+        return d.entry;
+      });
+      const single = entries.filter((e) => e.kind === 'refusal');
+      const summaries = entries.filter((e) => e.kind === 'refusal-summary');
+      // At most the threshold one by one, plus one summary, per window the flood spanned (a few
+      // seconds: at most 4 windows); on the unfixed coordinator, one entry per refusal.
+      expect(grown, `${grown} entries for ${malformed} refusals`).toBeLessThanOrEqual(4 * (REFUSAL_THRESHOLD + 1));
+      expect(summaries.length).toBeGreaterThan(0);
+      for (const s of summaries) expect(s.body).toMatchObject({ requester: 'bank-a', refusedBy: 'coordinator', reason: 'CONSENT_MALFORMED' });
+      // Nothing lost: the entries one by one plus the summaries' counts are every refusal.
+      expect(single.length + summaries.reduce((n, s) => n + Number(s.body['count']), 0)).toBe(malformed);
+    } finally {
+      client.close();
+      await inProcess.stop();
     }
   }, 60_000);
 });
