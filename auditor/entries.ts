@@ -1,6 +1,6 @@
 /**
  * `fedcredit audit entries --enterprise CODE`: the log entries about one enterprise (those
- * whose `subject` is its credit code, lib/log-entries.ts), for the enterprise itself. The
+ * whose `subject`, or a refusal summary's `subjects`, name its credit code: lib/log-entries.ts), for the enterprise itself. The
  * whole log is fetched and its root recomputed (RFC 9162 §2.1.1) against the newest final
  * checkpoint, so the list is complete for that checkpoint: the coordinator cannot leave an
  * entry out without the root changing.
@@ -8,7 +8,7 @@
 import { CompactRange, bytesEqual, hashLeaf } from '../crypto/merkle.js';
 import { openCheckpoint, verifyCosignatures } from '../crypto/checkpoint.js';
 import { FedcreditError } from '../lib/errors.js';
-import { decodeEntry, subjectOf, type LogEntry } from '../lib/log-entries.js';
+import { decodeEntry, subjectsOf, type LogEntry } from '../lib/log-entries.js';
 import { isValidCreditCode } from '../lib/credit-code.js';
 import { LogReader, type MessageObserver } from './log-client.js';
 import { loadState, witnessKeys } from './trust.js';
@@ -45,7 +45,7 @@ export async function entriesAbout(opts: { coordinator: string; transport: Trans
     const entries: EnterpriseEntries['entries'] = [];
     items.forEach((bytes, index) => {
       const d = decodeEntry(bytes);
-      if (d.ok && subjectOf(d.entry) === opts.enterprise) entries.push({ index, kind: d.entry.kind, body: d.entry.body });
+      if (d.ok && subjectsOf(d.entry).includes(opts.enterprise)) entries.push({ index, kind: d.entry.kind, body: d.entry.body });
     });
     return { enterprise: opts.enterprise, checkpointSize: cp.size, cosignedBy: verifyCosignatures(final, witnesses).valid.map((v) => v.name).sort(), entries };
   } finally {

@@ -29,6 +29,7 @@ import type { ModelMetadata, ModelRegistry } from './models.js';
 import type { NodeRegistry, RegisteredNode } from './registry.js';
 import { NodeChannels } from '../lib/node-channels.js';
 import { ShareBatches } from './share-batches.js';
+import { RefusalLog, type RefusalLogOptions } from './refusal-log.js';
 import { applyCalibration } from '../training/report.js';
 import { nodeScoringClient } from '../lib/clients.js';
 import fs from 'node:fs';
@@ -93,6 +94,8 @@ export interface ScoringOptions {
    */
   readonly ignoreRevocations?: boolean;
   readonly observe?: (o: ScoringObservation) => void;
+  /** How refusals are bounded in the log (coordinator/refusal-log.ts); defaults suit production. */
+  readonly refusalLog?: RefusalLogOptions;
 }
 
 export class ScoringCoordinator {
@@ -105,12 +108,14 @@ export class ScoringCoordinator {
   #latest: { at: number; model: Promise<ModelMetadata | undefined> } | undefined;
   readonly #modelCache = new Map<string, ModelMetadata>();
   readonly #nodeCache = new Map<string, { at: number; node: RegisteredNode }>();
+  readonly #refusals: RefusalLog;
 
   private constructor(db: Level<string, string>, opts: ScoringOptions) {
     this.ledgerDb = db;
     this.ledger = ConsentLedger.over(levelLedgerStore(db), { trustedRegistrars: opts.trustedRegistrars });
     this.#opts = opts;
     this.#clients = new NodeChannels((address, site) => nodeScoringClient(address, opts.transport, site));
+    this.#refusals = new RefusalLog((e) => opts.transparencyLog.append(e), opts.log, opts.refusalLog);
     this.#batches = new ShareBatches({ log: opts.transparencyLog.store, client: (site, address) => this.#clients.get(site, address), deadlineMs: SHARE_DEADLINE_MS });
   }
 
@@ -143,10 +148,12 @@ export class ScoringCoordinator {
     const queryId = parsed.ok ? parsed.value.queryId : `unparsed-${crypto.randomUUID()}`;
     const requester = parsed.ok ? parsed.value.requester.name : (caller ?? 'unknown');
     const refuse = async (code: ErrorCode, message: string, refusedBy = 'coordinator'): Promise<never> => {
-      const entry = consentRefusalEntry({ ok: false, code: code as never, message, ...(subject !== undefined && /^[0-9A-HJ-NP-RT-UW-Y]{18}$/.test(subject) ? { subject } : {}) }, {
-        queryId, requester: requester.slice(0, 128) || 'unknown', refusedBy, time: Date.now(),
+      const about = subject !== undefined && /^[0-9A-HJ-NP-RT-UW-Y]{18}$/.test(subject) ? { subject } : {};
+      // Logged one by one up to a threshold per caller and code, then counted (coordinator/refusal-log.ts).
+      await this.#refusals.record({
+        caller: caller ?? 'unknown', code, refusedBy, ...about,
+        entry: () => consentRefusalEntry({ ok: false, code: code as never, message, ...about }, { queryId, requester: requester.slice(0, 128) || 'unknown', refusedBy, time: Date.now() }),
       });
-      await transparencyLog.append(entry);
       // The log keeps the exact code; the requester may be told less (lib/consent.ts requesterRefusal).
       const told = requesterRefusal(code, message, subject);
       throw new FedcreditError(told.code, told.message);
@@ -325,6 +332,7 @@ export class ScoringCoordinator {
   }
 
   async close(): Promise<void> {
+    await this.#refusals.close();
     this.#batches.close();
     this.#clients.close();
     await this.ledger.close();

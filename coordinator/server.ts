@@ -19,6 +19,7 @@ import { nodeRegistrationEntry } from '../lib/log-entries.js';
 import { ModelRegistry } from './models.js';
 import { TrainingCoordinator, type TrainingMessageRecord } from './training.js';
 import { ScoringCoordinator, type ScoringObservation } from './scoring.js';
+import type { RefusalLogOptions } from './refusal-log.js';
 import { loadTrustedRegistrars } from '../lib/scoring-protocol.js';
 
 export const VERSION = '0.1.0';
@@ -53,6 +54,8 @@ export interface CoordinatorOptions {
   scoringIgnoresRevocations?: boolean;
   /** Observer of what the coordinator sees of each score query (transcript tests). */
   onScoring?: (o: ScoringObservation) => void;
+  /** How refused queries are bounded in the log (coordinator/refusal-log.ts); defaults suit production. */
+  refusalLog?: RefusalLogOptions;
 }
 
 export interface RunningCoordinator {
@@ -100,6 +103,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     trustedRegistrars: opts.trustedRegistrars ?? loadTrustedRegistrars(opts.dataDir),
     ignoreRevocations: opts.scoringIgnoresRevocations ?? process.env['FEDCREDIT_TEST_IGNORE_REVOCATIONS'] === '1',
     ...(opts.onScoring ? { observe: opts.onScoring } : {}),
+    ...(opts.refusalLog ? { refusalLog: opts.refusalLog } : {}),
   });
 
   const handlers: CoordinatorHandlers = {
@@ -159,7 +163,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   }, HEALTH_POLL_MS);
   poller.unref();
 
-  const server = newServer();
+  const server = newServer(opts.transport, log);
   // One limiter per party: per-caller rates and the in-flight cap cover all its services.
   const limiter = new CallLimiter(opts.callLimits);
   addService(server, 'Coordinator', handlers, opts.transport, log, limiter);

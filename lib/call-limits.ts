@@ -1,9 +1,15 @@
 /**
  * Limits that keep a party up under abuse, applied to every RPC by `addService` (lib/grpc.ts)
  * before the role check and the handler: a token bucket per caller (its certified role and
- * name; without TLS, its connection) and a cap on calls in flight per server. Over a limit the
- * caller gets RESOURCE_EXHAUSTED with RATE_LIMITED or OVERLOADED and a hint when to retry; the
- * party keeps serving everyone else.
+ * name; without TLS, its connection), a cap on calls in flight per role (each role its own
+ * pool), and a cap on the request streams one caller holds open. Over a limit the caller gets
+ * RESOURCE_EXHAUSTED with RATE_LIMITED, OVERLOADED or TOO_MANY_STREAMS and a hint when to
+ * retry; the party keeps serving everyone else.
+ *
+ * Why pools per role: with one pool for all, 520 idle ScoreStreams from one bank held every
+ * slot and the auditor, the operator and the witnesses' cosignatures were refused (issue 12).
+ * Requesters now fill only the requester pool; witnesses (`site`), the coordinator, operators
+ * and auditors each keep theirs.
  */
 import { FedcreditError } from './errors.js';
 
@@ -18,9 +24,18 @@ export interface CallLimits {
   /** Per caller role; roles not listed use `default`. */
   perRole: Readonly<Record<string, RateLimit>>;
   default: RateLimit;
-  /** Calls being served at once, all callers together. */
+  /** Calls being served at once by callers whose role has no pool in `inFlightPerRole` (and uncertified callers). */
   maxInFlight: number;
+  /** Calls being served at once per role, all callers of that role together: each role's own pool. */
+  inFlightPerRole?: Readonly<Record<string, number>>;
+  /** Request streams one caller may hold open at once (default DEFAULT_MAX_STREAMS_PER_CALLER). */
+  maxStreamsPerCaller?: number;
+  /** A request stream with no message received and none being answered for this long is closed (STREAM_IDLE). */
+  streamIdleMs?: number;
 }
+
+export const DEFAULT_MAX_STREAMS_PER_CALLER = 16;
+export const DEFAULT_STREAM_IDLE_MS = 60_000;
 
 /**
  * Defaults sized for this product's traffic: requesters up to the scoring target (500 queries/s)
@@ -37,6 +52,11 @@ export const DEFAULT_CALL_LIMITS: CallLimits = {
   },
   default: { perSecond: 1_000, burst: 2_000 },
   maxInFlight: 512,
+  // Requesters: the scoring load (8-256 queries in flight per stream, a few streams per bank).
+  // The others are small and never wait behind requesters.
+  inFlightPerRole: { requester: 512, site: 256, coordinator: 256, operator: 64, auditor: 64 },
+  maxStreamsPerCaller: DEFAULT_MAX_STREAMS_PER_CALLER,
+  streamIdleMs: DEFAULT_STREAM_IDLE_MS,
 };
 
 interface Bucket {
@@ -50,12 +70,44 @@ const MAX_BUCKETS = 10_000;
 
 export class CallLimiter {
   readonly #buckets = new Map<string, Bucket>();
-  #inFlight = 0;
+  /** Calls in flight per pool: a role with its own pool, or '' for the shared default pool. */
+  readonly #inFlight = new Map<string, number>();
+  /** Open request streams per caller; a caller is dropped at zero, so this holds only open ones. */
+  readonly #streams = new Map<string, number>();
 
   constructor(readonly limits: CallLimits = DEFAULT_CALL_LIMITS, private readonly now: () => number = Date.now) {}
 
+  /** Calls in flight, all pools together. */
   get inFlight(): number {
-    return this.#inFlight;
+    let n = 0;
+    for (const v of this.#inFlight.values()) n += v;
+    return n;
+  }
+
+  /** How long a request stream may stay idle before it is closed. */
+  get streamIdleMs(): number {
+    return this.limits.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS;
+  }
+
+  /**
+   * Count one more open request stream of `caller`; returns its release (when the stream ends),
+   * or throws TOO_MANY_STREAMS when the caller already holds its share.
+   */
+  openStream(caller: string): () => void {
+    const max = this.limits.maxStreamsPerCaller ?? DEFAULT_MAX_STREAMS_PER_CALLER;
+    const open = this.#streams.get(caller) ?? 0;
+    if (open >= max) {
+      throw new FedcreditError('TOO_MANY_STREAMS', `${caller} has ${open} request streams open already, at most ${max}; send more requests on the ones it has, or close one first`);
+    }
+    this.#streams.set(caller, open + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.#streams.get(caller) ?? 1) - 1;
+      if (left <= 0) this.#streams.delete(caller);
+      else this.#streams.set(caller, left);
+    };
   }
 
   /**
@@ -63,8 +115,12 @@ export class CallLimiter {
    * Returns a release function to call when the call ends, or throws RATE_LIMITED / OVERLOADED.
    */
   admit(caller: string, role: string | undefined): () => void {
-    if (this.#inFlight >= this.limits.maxInFlight) {
-      throw new FedcreditError('OVERLOADED', `the party is serving ${this.#inFlight} calls already; retry in a moment`);
+    const own = role !== undefined ? this.limits.inFlightPerRole?.[role] : undefined;
+    const pool = own !== undefined ? role! : '';
+    const max = own ?? this.limits.maxInFlight;
+    const busy = this.#inFlight.get(pool) ?? 0;
+    if (busy >= max) {
+      throw new FedcreditError('OVERLOADED', `the party is serving ${busy} calls ${pool ? `of role ${pool}` : 'already'}, at most ${max}; retry in a moment`);
     }
     const limit = (role !== undefined ? this.limits.perRole[role] : undefined) ?? this.limits.default;
     const now = this.now();
@@ -81,12 +137,12 @@ export class CallLimiter {
       throw new FedcreditError('RATE_LIMITED', `${caller} is over its limit of ${limit.perSecond} calls/s; retry in ${waitMs} ms`);
     }
     bucket.tokens -= 1;
-    this.#inFlight++;
+    this.#inFlight.set(pool, busy + 1);
     let released = false;
     return () => {
       if (!released) {
         released = true;
-        this.#inFlight--;
+        this.#inFlight.set(pool, (this.#inFlight.get(pool) ?? 1) - 1);
       }
     };
   }

@@ -11,6 +11,7 @@
  * reads back, so every node and auditor can learn and re-verify bindings from the log.
  */
 import type { Identity } from '../crypto/identity.js';
+import { BoundedCache } from './bounded-cache.js';
 import { verifySignature } from '../crypto/identity.js';
 import { canonicalJson, makeEntry, type JsonValue, type LogEntry } from './log-entries.js';
 import { keyBindingMessage } from './consent-signing.js';
@@ -79,20 +80,18 @@ export function keyBindingProblem(binding: KeyBinding, trustedRegistrars: readon
 }
 
 /**
- * Signature checks by the binding's exact text. Every consent check looks at its subject's
+ * Bindings whose signature verified, by exact text. Every consent check looks at its subject's
  * binding, and a federation has one binding per enterprise, so the Ed25519 verification
- * (tens of microseconds) is paid once per binding, not once per query. Cleared when full.
+ * (tens of microseconds) is paid once per binding, not once per query. Only valid signatures
+ * are kept (a refused binding is checked again if shown again: issue 12); LRU, bounded.
  */
-const signatureChecks = new Map<string, boolean>();
-const SIGNATURE_CHECK_CACHE_LIMIT = 16_384;
+const verifiedBindings = new BoundedCache<true>(16_384, 8 * 1024 * 1024);
 
 function signatureValid(binding: KeyBinding): boolean {
   const text = encodeKeyBinding(binding);
-  const cached = signatureChecks.get(text);
-  if (cached !== undefined) return cached;
+  if (verifiedBindings.get(text)) return true;
   const valid = verifySignature(fromHex(binding.registrarKey), keyBindingMessage(binding), fromHex(binding.signature));
-  if (signatureChecks.size >= SIGNATURE_CHECK_CACHE_LIMIT) signatureChecks.clear();
-  signatureChecks.set(text, valid);
+  if (valid) verifiedBindings.set(text, true);
   return valid;
 }
 

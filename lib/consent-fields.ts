@@ -150,24 +150,6 @@ export function readRecord<T>(read: () => T): Parsed<T> {
   }
 }
 
-/**
- * Parse results by exact input text, for records every party re-reads per query (a consent,
- * a signed query). Bounded: cleared when full, since a refill is one parse per record.
- */
-export class TextCache<T> {
-  readonly #entries = new Map<string, T>();
-  constructor(private readonly limit: number) {}
-
-  get(text: string, make: () => T): T {
-    const hit = this.#entries.get(text);
-    if (hit !== undefined) return hit;
-    const value = make();
-    if (this.#entries.size >= this.limit) this.#entries.clear();
-    this.#entries.set(text, value);
-    return value;
-  }
-}
-
 /** Freezes a parsed record and everything in it, so a cached copy cannot be changed. */
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {

@@ -14,12 +14,13 @@
  * as CONSENT_WRONG_REQUESTER: whoever sent it is not shown to be the consented requester.
  */
 import type { Identity } from '../crypto/identity.js';
+import { BoundedCache } from './bounded-cache.js';
 import { verifySignature } from '../crypto/identity.js';
 import { canonicalJson, type JsonValue } from './log-entries.js';
 import { SITE_NAME } from './registration.js';
 import {
   canonicalTextProblem, CONSENT_ID, deepFreeze, ED25519_KEY_HEX, ED25519_SIGNATURE_HEX, FieldProblem, FieldReader, fromHex, readRecord, recordValue,
-  TextCache, toHex, type Parsed,
+  toHex, type Parsed,
 } from './consent-fields.js';
 import { OPERATIONS, parseConsent, PURPOSES, REQUESTER_NAME, type ConsentOperation, type ConsentPurpose, type RequesterIdentity } from './consent-record.js';
 import { QUERY_ID, type ConsentRefused } from './consent.js';
@@ -62,12 +63,19 @@ export function signQuery(requester: Identity, name: string, terms: Omit<SignedQ
 
 /** Reads a signed query from text, bytes or a parsed value (form only). Never throws. */
 export function parseSignedQuery(input: unknown): Parsed<SignedQuery> {
-  // Each party reads a query's text more than once (its own checks, then consumeSignedQuery).
-  if (typeof input === 'string') return parsedQueries.get(input, () => deepFreeze(parseSignedQueryUncached(input)));
-  return parseSignedQueryUncached(input);
+  if (typeof input !== 'string') return parseSignedQueryUncached(input);
+  // Each party reads a query's text more than once (its own checks, then consumeSignedQuery):
+  // kept once it parsed and its signature verified (signedQueryValid), never when refused.
+  const hit = verifiedQueries.get(input);
+  if (hit !== undefined) return { ok: true, value: hit };
+  const parsed = deepFreeze(parseSignedQueryUncached(input));
+  if (parsed.ok) queryTextOf.set(parsed.value, input);
+  return parsed;
 }
 
-const parsedQueries = new TextCache<Parsed<SignedQuery>>(1024);
+/** Queries that parsed and verified, by exact text: at most 1024 and 4 MiB of text (an honest one is under 1 KB), LRU. */
+const verifiedQueries = new BoundedCache<SignedQuery>(1024, 4 * 1024 * 1024);
+const queryTextOf = new WeakMap<SignedQuery, string>();
 
 function parseSignedQueryUncached(input: unknown): Parsed<SignedQuery> {
   const raw = recordValue(input, 'query');
@@ -95,7 +103,13 @@ function parseSignedQueryUncached(input: unknown): Parsed<SignedQuery> {
 }
 
 export function signedQueryValid(q: SignedQuery): boolean {
-  return verifySignature(fromHex(q.requester.key), signingBytes(q), fromHex(q.signature));
+  const valid = verifySignature(fromHex(q.requester.key), signingBytes(q), fromHex(q.signature));
+  const text = queryTextOf.get(q);
+  if (valid && text !== undefined) {
+    verifiedQueries.set(text, q, text.length);
+    queryTextOf.delete(q);
+  }
+  return valid;
 }
 
 export interface SignedQueryOptions {

@@ -28,11 +28,12 @@
  * text, and a consent given as text must be that text (optionally with one trailing newline).
  */
 import crypto from 'node:crypto';
+import { BoundedCache } from './bounded-cache.js';
 import { verifySignature, type Identity } from '../crypto/identity.js';
 import { canonicalJson, type JsonValue } from './log-entries.js';
 import { SITE_NAME } from './registration.js';
 import {
-  CONSENT_ID, ED25519_KEY_HEX, ED25519_SIGNATURE_HEX, FieldProblem, canonicalTextProblem, deepFreeze, FieldReader, fromHex, readRecord, recordValue, TextCache, toHex, type Parsed,
+  CONSENT_ID, ED25519_KEY_HEX, ED25519_SIGNATURE_HEX, FieldProblem, canonicalTextProblem, deepFreeze, FieldReader, fromHex, readRecord, recordValue, toHex, type Parsed,
 } from './consent-fields.js';
 
 export const CONSENT_TAG = 'fedcredit consent v1';
@@ -126,16 +127,26 @@ export function encodeConsent(consent: Consent): string {
 export function parseConsent(input: unknown): Parsed<Consent> {
   if (typeof input !== 'string') return parseConsentUncached(input);
   // A consent is checked by every party for every query it covers, often several times per
-  // query, and the result for one text is always the same: it is kept, deep-frozen so that no
-  // caller can change what the next one gets.
-  return parsedConsents.get(input, () => {
-    const parsed = parseConsentUncached(input);
-    if (parsed.ok) frozenConsents.add(deepFreeze(parsed.value));
-    return parsed;
-  });
+  // query, and the result for one text is always the same: once it has parsed AND its
+  // signature verified (consentSignatureValid), it is kept, deep-frozen so that no caller can
+  // change what the next one gets. Refused texts are never kept (issue 12).
+  const hit = verifiedConsents.get(input);
+  if (hit !== undefined) return { ok: true, value: hit };
+  const parsed = parseConsentUncached(input);
+  if (parsed.ok) {
+    frozenConsents.add(deepFreeze(parsed.value));
+    textOf.set(parsed.value, input);
+  }
+  return parsed;
 }
 
-const parsedConsents = new TextCache<Parsed<Consent>>(4096);
+/**
+ * Consents that parsed and whose signature verified, by exact text: at most 4096, at most
+ * 16 MiB of text (a consent is at most MAX_RECORD_BYTES; an honest one about 1 KB), LRU.
+ */
+const verifiedConsents = new BoundedCache<Consent>(4096, 16 * 1024 * 1024);
+/** The text each not-yet-verified parsed consent came from, until its signature is checked. */
+const textOf = new WeakMap<Consent, string>();
 
 function parseConsentUncached(input: unknown): Parsed<Consent> {
   const raw = recordValue(input, 'consent');
@@ -148,14 +159,20 @@ function parseConsentUncached(input: unknown): Parsed<Consent> {
 
 /**
  * Whether the consent's signature verifies under its signerKey. Remembered per parsed consent
- * object (parseConsent returns the same object for the same text), so the Ed25519 check is paid
- * once per consent, not once per query.
+ * object (parseConsent returns the same object for the same verified text), so the Ed25519
+ * check is paid once per consent, not once per query.
  */
 export function consentSignatureValid(c: Consent): boolean {
   const known = signatureChecks.get(c);
   if (known !== undefined) return known;
   const valid = verifySignature(fromHex(c.signerKey), consentSigningBytes(c), fromHex(c.signature));
   if (frozenConsents.has(c)) signatureChecks.set(c, valid);
+  const text = textOf.get(c);
+  if (valid && text !== undefined) {
+    // The value is charged about twice its text: the parsed object's strings and fields.
+    verifiedConsents.set(text, c, text.length);
+    textOf.delete(c);
+  }
   return valid;
 }
 

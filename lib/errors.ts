@@ -26,6 +26,9 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'RATE_LIMITED'
   | 'OVERLOADED'
+  | 'MESSAGE_TOO_LARGE'
+  | 'TOO_MANY_STREAMS'
+  | 'STREAM_IDLE'
   | 'INTERNAL'
   // Consent refusals (lib/consent.ts), one per reason a consented query is refused.
   | 'CONSENT_MALFORMED'
@@ -73,6 +76,12 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   UNAVAILABLE: status.UNAVAILABLE,
   RATE_LIMITED: status.RESOURCE_EXHAUSTED,
   OVERLOADED: status.RESOURCE_EXHAUSTED,
+  // A request message over its method's size limit (lib/message-limits.ts): refused before it is buffered.
+  MESSAGE_TOO_LARGE: status.RESOURCE_EXHAUSTED,
+  // A caller already holds its share of open request streams (lib/call-limits.ts).
+  TOO_MANY_STREAMS: status.RESOURCE_EXHAUSTED,
+  // A request stream with nothing sent or pending for its idle limit is closed; open a new one.
+  STREAM_IDLE: status.DEADLINE_EXCEEDED,
   INTERNAL: status.INTERNAL,
   CONSENT_MALFORMED: status.INVALID_ARGUMENT,
   // Not proven to come from the enterprise (or not fresh): an authentication failure.

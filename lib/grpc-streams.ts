@@ -8,7 +8,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { FedcreditError, isErrorCode } from './errors.js';
-import { admitStreamRequest, fromServiceError, safeError } from './grpc.js';
+import { admitStreamRequest, fromServiceError, safeError, streamIdleMsOf, toServiceError } from './grpc.js';
 
 /**
  * A refusal carried in a reply (`{ code, message }`: QueryRefusal) as the FedcreditError it
@@ -48,7 +48,21 @@ export function serveRequestStream<Req, Res>(call: grpc.ServerDuplexStream<Req, 
   const done = () => {
     if (ended && open === 0 && call.writable) call.end();
   };
+  // Idle: nothing received and nothing being answered for the idle limit. The stream is closed
+  // with STREAM_IDLE, so it holds neither a slot nor a place among its caller's open streams.
+  const idleMs = streamIdleMsOf(call);
+  let lastActive = Date.now();
+  const idleTimer = idleMs === undefined ? undefined : setInterval(() => {
+    if (open > 0 || Date.now() - lastActive < idleMs || ended || call.cancelled) return;
+    clearInterval(idleTimer);
+    opts.log?.(`closing an idle request stream (${call.getPath()}: nothing for ${idleMs} ms)`);
+    call.emit('error', toServiceError(new FedcreditError('STREAM_IDLE', `this stream sent nothing for ${idleMs} ms and was closed; open a new one when there is more to ask`)));
+  }, Math.max(50, Math.min(1_000, Math.floor((idleMs ?? 0) / 4))));
+  idleTimer?.unref();
+  const stopTimer = () => clearInterval(idleTimer);
+  for (const event of ['finish', 'close', 'cancelled', 'error']) call.once(event, stopTimer);
   call.on('data', (req: Req) => {
+    lastActive = Date.now();
     const seq = opts.seqOf ? opts.seqOf(req) : position;
     position++;
     let release: () => void;
@@ -63,6 +77,7 @@ export function serveRequestStream<Req, Res>(call: grpc.ServerDuplexStream<Req, 
     opts.answer(req, seq).then(reply, (err: unknown) => reply(opts.failed(seq, safeError(err, opts.log)))).finally(() => {
       release();
       open--;
+      lastActive = Date.now();
       done();
     });
   });
@@ -83,11 +98,17 @@ export function serveRequestStream<Req, Res>(call: grpc.ServerDuplexStream<Req, 
 export class RequestStreamClient<Req, Res> {
   #stream: OpenStream<Req, Res> | undefined;
 
-  /** `open` starts the call; `seqOf` reads the sequence number a reply echoes. */
-  constructor(private readonly open: () => grpc.ClientDuplexStream<Req, Res>, private readonly target: string, private readonly seqOf: (res: Res) => number) {}
+  /**
+   * `open` starts the call; `seqOf` reads the sequence number a reply echoes. A stream with
+   * nothing waiting for `idleCloseMs` is ended by this side, well before a server's idle limit
+   * (DEFAULT_STREAM_IDLE_MS, 60 s) could close it under a request in transit.
+   */
+  constructor(private readonly open: () => grpc.ClientDuplexStream<Req, Res>, private readonly target: string, private readonly seqOf: (res: Res) => number,
+    private readonly idleCloseMs = CLIENT_IDLE_CLOSE_MS) {}
 
   ask(make: (seq: number) => Req, deadlineMs: number): Promise<Res> {
     const stream = this.#stream ?? this.#openStream();
+    stream.lastActive = Date.now();
     // Numbered per stream from 0: a server may number requests by their position (ScoreStream).
     const seq = stream.next++;
     return new Promise<Res>((resolve, reject) => {
@@ -113,8 +134,17 @@ export class RequestStreamClient<Req, Res> {
   }
 
   #openStream(): OpenStream<Req, Res> {
-    const stream: OpenStream<Req, Res> = { call: this.open(), waiting: new Map<number, Waiting<Res>>(), next: 0 };
+    const stream: OpenStream<Req, Res> = { call: this.open(), waiting: new Map<number, Waiting<Res>>(), next: 0, lastActive: Date.now() };
+    const idle = setInterval(() => {
+      if (this.#stream !== stream) clearInterval(idle);
+      else if (stream.waiting.size === 0 && Date.now() - stream.lastActive >= this.idleCloseMs) {
+        clearInterval(idle);
+        this.close();
+      }
+    }, Math.max(50, Math.floor(this.idleCloseMs / 4)));
+    idle.unref();
     stream.call.on('data', (res: Res) => {
+      stream.lastActive = Date.now();
       const seq = this.seqOf(res);
       const waiting = stream.waiting.get(seq);
       if (!waiting) return;
@@ -138,7 +168,11 @@ interface OpenStream<Req, Res> {
   readonly call: grpc.ClientDuplexStream<Req, Res>;
   readonly waiting: Map<number, Waiting<Res>>;
   next: number;
+  lastActive: number;
 }
+
+/** A third of the server's default idle limit (lib/call-limits.ts DEFAULT_STREAM_IDLE_MS). */
+const CLIENT_IDLE_CLOSE_MS = 20_000;
 
 interface Waiting<Res> {
   readonly resolve: (res: Res) => void;

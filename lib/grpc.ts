@@ -4,6 +4,7 @@
  * trace), and promise-returning client calls with deadlines.
  */
 import { CallLimiter } from './call-limits.js';
+import { MAX_RECEIVE_BYTES, receiveLimitInterceptor } from './message-limits.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +21,8 @@ export type FedcreditProto = ProtoGrpcType;
 export const ERROR_CODE_METADATA_KEY = 'fedcredit-error-code';
 /** Default deadline for a unary call; long-running work uses its own. */
 export const DEFAULT_DEADLINE_MS = 30_000;
-/** Largest message a party accepts; ingest streams files in chunks well below this. */
-export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** Largest message a party sends or accepts; each method's own receive limit is in lib/message-limits.ts. */
+export const MAX_MESSAGE_BYTES = MAX_RECEIVE_BYTES;
 
 /** The repository's `proto/` folder, found from this module whether it runs from `dist/` or from source. */
 export function protoDir(): string {
@@ -87,9 +88,10 @@ export function unary<Req, Res>(
 /** Read the fedcredit error back out of a client-side gRPC failure. */
 export function fromServiceError(err: unknown, target: string): FedcreditError {
   const e = err as Partial<grpc.ServiceError>;
-  const codeValue = e.metadata?.get(ERROR_CODE_METADATA_KEY)[0];
-  const code = typeof codeValue === 'string' && isErrorCode(codeValue) ? codeValue : undefined;
   const details = e.details ?? (err instanceof Error ? err.message : String(err));
+  // grpc-js itself refuses an oversized message (lib/message-limits.ts): no metadata, the code leads the details.
+  const codeValue = e.metadata?.get(ERROR_CODE_METADATA_KEY)[0] ?? (e.code === grpc.status.RESOURCE_EXHAUSTED && details.startsWith('MESSAGE_TOO_LARGE: ') ? 'MESSAGE_TOO_LARGE' : undefined);
+  const code = typeof codeValue === 'string' && isErrorCode(codeValue) ? codeValue : undefined;
   if (code) {
     const message = details.startsWith(`${code}: `) ? details.slice(code.length + 2) : details;
     return new FedcreditError(code, message, { grpcStatus: e.code });
@@ -175,10 +177,16 @@ export function stopServer(server: grpc.Server, graceMs = 2_000): Promise<void> 
   });
 }
 
-export function newServer(): grpc.Server {
+/**
+ * A server whose every call gets its method's receive limit before its first byte is read
+ * (lib/message-limits.ts); the server-wide option is only the ceiling. `transport` says whether
+ * callers are certified (their role then decides whether a method's raised limit applies).
+ */
+export function newServer(transport?: Transport, log?: (line: string) => void): grpc.Server {
   return new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    interceptors: [receiveLimitInterceptor(transport !== undefined && transport.kind !== 'insecure', log)],
   });
 }
 
@@ -218,6 +226,13 @@ export function admitStreamRequest(call: object): () => void {
   return admit();
 }
 
+const STREAM_IDLE_MS = Symbol('fedcredit stream idle limit');
+
+/** How long a request stream that came through addService may stay idle (lib/call-limits.ts streamIdleMs). */
+export function streamIdleMsOf(call: object): number | undefined {
+  return (call as Record<symbol, number | undefined>)[STREAM_IDLE_MS];
+}
+
 /**
  * Every call passes the limiter (lib/call-limits.ts), then, on TLS servers, the role check;
  * only then does the handler run. The limiter's slot is released when the call ends.
@@ -233,8 +248,25 @@ function guardHandler(
     let release: () => void;
     try {
       release = limiter.admit(key, caller?.role);
-      // Each request of a request stream passes the same limits (admitStreamRequest).
-      if (def.requestStream) (call as unknown as Record<symbol, unknown>)[STREAM_ADMISSION] = () => limiter.admit(key, caller?.role);
+      if (def.requestStream) {
+        // One caller holds at most its share of open streams (TOO_MANY_STREAMS), each closed when idle.
+        let closeStream: () => void;
+        try {
+          closeStream = limiter.openStream(key);
+        } catch (err) {
+          release();
+          throw err;
+        }
+        const callRelease = release;
+        release = () => {
+          closeStream();
+          callRelease();
+        };
+        const fields = call as unknown as Record<symbol, unknown>;
+        // Each request of a request stream passes the same limits (admitStreamRequest).
+        fields[STREAM_ADMISSION] = () => limiter.admit(key, caller?.role);
+        fields[STREAM_IDLE_MS] = limiter.streamIdleMs;
+      }
     } catch (err) {
       return { status: toServiceError(err) };
     }

@@ -7,11 +7,13 @@
  * therefore the same RFC 9162 §2.1.1 leaf hash.
  *
  * Kinds (ENTRY_KINDS below, version 1 of each body): node-registration,
- * enterprise-key-registration, alignment-job, training-job, query, refusal, revocation. Every
+ * enterprise-key-registration, alignment-job, training-job, query, refusal, refusal-summary,
+ * revocation. Every
  * body has `time` (ms since the epoch). Bodies hold metadata only: who, about whom, why, under
  * which consent and model; never a record, a feature value or a score (a score may appear only
  * as a salted commitment). Two fields have a fixed meaning across kinds:
  *   - `subject`: the credit code of the one enterprise the entry is about (`audit entries`);
+ *     a `refusal-summary` is about several, listed in `subjects` (subjectsOf reads both);
  *   - `sites`: the data nodes that served the request; each must hold a signed served record
  *     naming this entry's index (node/served-record.ts), which `audit verify` cross-checks.
  * Adding a kind is additive; changing a body means a new kind name (e.g. `query.v2`).
@@ -112,7 +114,7 @@ export function decodeEntry(bytes: Uint8Array): EntryDecode {
 
 /* ---------------------------------------------------------------- entry kinds, version 1 */
 
-type FieldType = 'string' | 'int' | 'hex' | 'credit-code' | 'sites' | 'object';
+type FieldType = 'string' | 'int' | 'hex' | 'credit-code' | 'credit-codes' | 'sites' | 'object';
 interface FieldSpec {
   readonly type: FieldType;
   readonly optional?: boolean;
@@ -136,6 +138,16 @@ export const ENTRY_KINDS = {
   },
   /** A request that was refused, by whom and why (e.g. CONSENT_EXPIRED). */
   'refusal': { queryId: f('string'), requester: f('string'), subject: f('credit-code', true), refusedBy: f('string'), reason: f('string'), sites: f('sites', true) },
+  /**
+   * Refusals of one requester, code and refusing party past the per-window threshold, counted
+   * instead of logged one by one (coordinator/refusal-log.ts): how many (`count`), between
+   * `from` and `time`, and up to 16 of the enterprises they named (`subjects`; `subjectsOmitted`
+   * more). Never carries `sites`: no node served anything.
+   */
+  'refusal-summary': {
+    requester: f('string'), refusedBy: f('string'), reason: f('string'), count: f('int'), from: f('int'),
+    subjects: f('credit-codes', true), subjectsOmitted: f('int', true),
+  },
   /** An enterprise withdrew a consent; signed by the enterprise's key. */
   'revocation': { subject: f('credit-code'), consentId: f('string'), signerKey: f('hex'), signature: f('hex') },
 } as const satisfies Record<string, Record<string, FieldSpec>>;
@@ -156,6 +168,8 @@ function fieldProblem(name: string, spec: FieldSpec, value: JsonValue | undefine
     case 'int': return Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : `${name} must be a non-negative integer`;
     case 'hex': return typeof value === 'string' && HEX.test(value) ? undefined : `${name} must be lowercase hex`;
     case 'credit-code': return typeof value === 'string' && CREDIT_CODE.test(value) ? undefined : `${name} must be an 18-character credit code`;
+    case 'credit-codes': return Array.isArray(value) && value.length > 0 && value.length <= 16 && value.every((c) => typeof c === 'string' && CREDIT_CODE.test(c))
+      ? undefined : `${name} must be a list of 1-16 credit codes`;
     case 'sites': return Array.isArray(value) && value.length > 0 && value.every((s) => typeof s === 'string' && /^[a-z][a-z0-9-]{0,31}$/.test(s))
       ? undefined : `${name} must be a non-empty list of site names`;
     case 'object': return typeof value === 'object' && value !== null && !Array.isArray(value) ? undefined : `${name} must be an object`;
@@ -192,6 +206,13 @@ export function sitesOf(entry: LogEntry): string[] {
 export function subjectOf(entry: LogEntry): string | undefined {
   const subject = entry.body['subject'];
   return typeof subject === 'string' ? subject : undefined;
+}
+
+/** Every enterprise an entry is about: its `subject`, and a refusal summary's `subjects`. */
+export function subjectsOf(entry: LogEntry): string[] {
+  const one = subjectOf(entry);
+  const many = entry.body['subjects'];
+  return [...(one !== undefined ? [one] : []), ...(Array.isArray(many) ? many.filter((s): s is string => typeof s === 'string') : [])];
 }
 
 /** Key name a site's witness cosigns under (c2sp.org/signed-note key names). */

@@ -89,7 +89,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     store, site: opts.site, identity, coordinator: opts.coordinator, transport: opts.transport, log,
     ...(opts.witnessIntervalMs ? { intervalMs: opts.witnessIntervalMs } : {}),
   });
-  const server = newServer();
+  const server = newServer(opts.transport, log);
   // One limiter per party: per-caller rates and the in-flight cap cover all its services.
   const limiter = new CallLimiter(opts.callLimits);
   addService(server, 'DataNode', dataNodeHandlers({

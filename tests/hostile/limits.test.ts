@@ -11,8 +11,12 @@ import { CallLimiter } from '../../lib/call-limits.js';
 import { coordinatorClient, scoringClient } from '../../lib/clients.js';
 import type { ScoreStreamReply__Output } from '../../proto/gen/fedcredit/v1/ScoreStreamReply.js';
 import { FedcreditError } from '../../lib/errors.js';
-import { call } from '../../lib/grpc.js';
+import * as grpc from '@grpc/grpc-js';
+import { call, ERROR_CODE_METADATA_KEY } from '../../lib/grpc.js';
 import { SerialQueue } from '../../lib/serial-queue.js';
+import { BoundedCache } from '../../lib/bounded-cache.js';
+import { generateIdentity } from '../../crypto/identity.js';
+import { consentSignatureValid, encodeConsent, grantConsent, parseConsent } from '../../lib/consent-record.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 
 let dir: string;
@@ -24,7 +28,7 @@ beforeAll(async () => {
   fed = await testFederation(dir);
   coordinator = await startCoordinator({
     dataDir: path.join(dir, 'coordinator'), transport: fed.as('coordinator'), log: () => undefined,
-    callLimits: { perRole: { requester: { perSecond: 20, burst: 20 } }, default: { perSecond: 1_000, burst: 1_000 }, maxInFlight: 1_000 },
+    callLimits: { perRole: { requester: { perSecond: 20, burst: 20 } }, default: { perSecond: 1_000, burst: 1_000 }, maxInFlight: 1_000, streamIdleMs: 1_000 },
   });
 });
 
@@ -102,6 +106,50 @@ describe('limits on callers', () => {
     expect(() => limiter.admit('z', undefined)).not.toThrow();
   });
 
+  it('a ScoreStream with nothing sent for the idle limit is closed with STREAM_IDLE; one in use is not', async () => {
+    await new Promise((r) => setTimeout(r, 1_100));
+    const client = scoringClient(coordinator.address, fed.as('bank-a'));
+    try {
+      const started = Date.now();
+      const idle = client.ScoreStream();
+      idle.on('data', () => undefined);
+      const busy = client.ScoreStream();
+      const busyReplies: unknown[] = [];
+      busy.on('data', (r: unknown) => busyReplies.push(r));
+      let busyError: unknown;
+      busy.on('error', (e) => (busyError = e));
+      const ticker = setInterval(() => busy.write({ consent: '', signedQuery: '' }), 300);
+      const err = await new Promise<grpc.ServiceError>((resolve) => idle.on('error', resolve));
+      clearInterval(ticker);
+      expect(err.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+      expect(err.metadata.get(ERROR_CODE_METADATA_KEY)[0]).toBe('STREAM_IDLE');
+      expect(err.details).toMatch(/sent nothing for 1000 ms and was closed; open a new one/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(busyError).toBeUndefined();
+      expect(busyReplies.length).toBeGreaterThan(0);
+      busy.end();
+    } finally {
+      client.close();
+    }
+  });
+
+  it('each role has its own in-flight pool: requesters filling theirs leave the auditor, witnesses and operators served', () => {
+    const limiter = new CallLimiter({
+      perRole: {}, default: { perSecond: 1e6, burst: 1e6 }, maxInFlight: 4, inFlightPerRole: { requester: 3, auditor: 1, site: 1, operator: 1 },
+    });
+    for (let i = 0; i < 3; i++) limiter.admit(`requester/bank-${i}`, 'requester');
+    expect(() => limiter.admit('requester/bank-9', 'requester')).toThrow(expect.objectContaining({ code: 'OVERLOADED' }));
+    expect(() => limiter.admit('auditor/auditor-1', 'auditor')).not.toThrow();
+    expect(() => limiter.admit('site/tax', 'site')).not.toThrow();
+    expect(() => limiter.admit('operator/coordinator', 'operator')).not.toThrow();
+    // And a caller's open streams are capped.
+    const closers = Array.from({ length: 16 }, () => limiter.openStream('requester/bank-a'));
+    expect(() => limiter.openStream('requester/bank-a')).toThrow(expect.objectContaining({ code: 'TOO_MANY_STREAMS' }));
+    expect(() => limiter.openStream('requester/bank-b')).not.toThrow();
+    closers[0]!();
+    expect(() => limiter.openStream('requester/bank-a')).not.toThrow();
+  });
+
   it('a bounded queue refuses work beyond its bound at once instead of growing', async () => {
     const queue = new SerialQueue(2);
     let release!: () => void;
@@ -112,5 +160,39 @@ describe('limits on callers', () => {
     await first;
     expect(await second).toBe('second');
     expect(await queue.run(async () => 'fourth')).toBe('fourth');
+  });
+
+  it('a parse cache keeps only what parsed and verified, within a count and a byte budget', () => {
+    const cache = new BoundedCache<number>(3, 1_000);
+    for (let i = 0; i < 5; i++) cache.set(`k${i}`, i);
+    expect(cache.size).toBe(3);
+    expect(cache.get('k0')).toBeUndefined();
+    cache.get('k2'); // recently used: survives the next eviction
+    cache.set('k5', 5);
+    expect([cache.get('k2'), cache.get('k3')]).toEqual([2, undefined]);
+    cache.set('big', 0, 600);
+    expect(cache.bytes).toBeLessThanOrEqual(1_000);
+    cache.set('huge', 0, 200); // more than an eighth of the budget: never kept
+    expect(cache.get('huge')).toBeUndefined();
+
+    // Refused texts (malformed, or well-formed with a bad signature) are parsed afresh each time, never kept.
+    const malformed = `{"v":1,"pad":"${'x'.repeat(1000)}"}`;
+    expect(parseConsent(malformed)).not.toBe(parseConsent(malformed));
+    const enterprise = generateIdentity();
+    const granted = grantConsent(enterprise, {
+      subject: '91350100M000100Y43', requester: { name: 'bank-a', key: '00'.repeat(32) }, dataHolders: ['tax', 'power'],
+      purpose: 'credit-assessment', operations: ['score'], validForMs: 86_400_000, maxUses: 1,
+    });
+    const forged = encodeConsent({ ...granted, signature: 'ab'.repeat(64) });
+    const first = parseConsent(forged);
+    expect(first.ok).toBe(true);
+    expect(first.ok && consentSignatureValid(first.value)).toBe(false);
+    expect((parseConsent(forged) as { value: unknown }).value).not.toBe((first as { value: unknown }).value);
+    // A verified one is kept: the same frozen object comes back.
+    const text = encodeConsent(granted);
+    const parsed = parseConsent(text);
+    expect(parsed.ok && consentSignatureValid(parsed.value)).toBeTruthy();
+    expect(parseConsent(text)).toMatchObject({ ok: true, value: parsed.ok ? parsed.value : undefined });
+    expect((parseConsent(text) as { value: unknown }).value).toBe((parseConsent(text) as { value: unknown }).value);
   });
 });

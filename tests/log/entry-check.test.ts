@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { generateIdentity } from '../../crypto/identity.js';
 import { creditCodeCheckChar } from '../../lib/credit-code.js';
 import { bindEnterpriseKey, keyBindingEntry } from '../../lib/consent.js';
-import { encodeEntry, makeEntry } from '../../lib/log-entries.js';
+import { encodeEntry, makeEntry, subjectsOf } from '../../lib/log-entries.js';
 import { checkEntryChunk } from '../../auditor/entry-check.js';
 
 const SUBJECT = '91350100M000100Y4' + creditCodeCheckChar('91350100M000100Y4');
@@ -30,5 +30,15 @@ describe('auditor entry checks', () => {
     expect(inThread.filter((c) => c.problem).length).toBe(4);
     const dist = (await import('../../dist/auditor/entry-check.js')) as typeof import('../../auditor/entry-check.js');
     expect(await dist.checkEntries(items)).toEqual(inThread);
+  });
+
+  it('accepts a refusal summary (coordinator/refusal-log.ts) and refuses a malformed one', () => {
+    const summary = makeEntry('refusal-summary', {
+      requester: 'bank-a', refusedBy: 'coordinator', reason: 'CONSENT_MALFORMED', count: 1_968, from: 1_000, time: 61_000, subjects: [SUBJECT], subjectsOmitted: 3,
+    });
+    expect(checkEntryChunk([encodeEntry(summary)])[0]?.problem).toBeUndefined();
+    expect(subjectsOf(summary)).toEqual([SUBJECT]);
+    const bad = encodeEntry({ v: 1, kind: 'refusal-summary', body: { ...summary.body, count: -1 } });
+    expect(checkEntryChunk([bad])[0]?.problem).toMatch(/count must be a non-negative integer/);
   });
 });
