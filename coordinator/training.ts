@@ -31,7 +31,7 @@ import { Coordinator, type CoordinatorCheckpoint } from '../training/coordinator
 import { COORDINATOR } from '../training/messages.js';
 import { PlainEngine } from '../training/plain-engine.js';
 import { parseEvaluationReport, type EvaluationReport } from '../training/report.js';
-import { DEFAULT_PARAMS, batchCount, checkParams, type TrainingParams } from '../training/schedule.js';
+import { DEFAULT_PARAMS, batchCount, batchRuleViolation, checkParams, type TrainingParams } from '../training/schedule.js';
 import type { TrainingHandlers } from '../proto/gen/fedcredit/v1/Training.js';
 import type { NodeTrainingClient } from '../proto/gen/fedcredit/v1/NodeTraining.js';
 import type { RunTrainingRequest__Output } from '../proto/gen/fedcredit/v1/RunTrainingRequest.js';
@@ -174,6 +174,7 @@ export class TrainingCoordinator {
     // Every node checks its policy and that it holds the alignment; nothing is stored yet.
     const checks = await Promise.all(ring.map(async (site) => this.#onSite(jobId, site, 'StartTraining', (c) => c.StartTraining, {
       jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, checkOnly: true, plaintext: req.plaintext,
+      paramsJson: JSON.stringify(params),
     }, 30_000, { retry: false })));
     const labelled = checks.filter((c) => c.hasLabels);
     if (labelled.length !== 1) {
@@ -188,6 +189,11 @@ export class TrainingCoordinator {
     const trainSize = checks[0]!.trainSize;
     const validationSize = checks[0]!.validationSize;
     if (trainSize < 1 || validationSize < 1) throw new FedcreditError('BAD_REQUEST', `alignment ${alignment.alignmentId} has ${trainSize} training and ${validationSize} validation enterprises; align more enterprises`);
+    // The batch rule (training/schedule.ts) for every site, as each node checks it for itself.
+    for (const c of checks) {
+      const violation = batchRuleViolation(c.site, trainSize, params.batchSize, c.featureCount + (c.site === bank ? 1 : 0));
+      if (violation) throw new FedcreditError('BAD_REQUEST', `the job cannot start: ${violation}`, { site: c.site, rule: 'minBatch' });
+    }
     const passives = ring.filter((s) => s !== bank);
     const engine = this.#engineFor(req.plaintext);
     const coordinator = await Coordinator.create(engine);

@@ -23,6 +23,7 @@
  */
 import fs from 'node:fs';
 import { FedcreditError } from '../lib/errors.js';
+import { batchRuleViolation, checkParams, type TrainingParams } from '../training/schedule.js';
 
 export interface TrainingPolicy {
   readonly coordinators: readonly string[];
@@ -140,4 +141,24 @@ export function checkQueryPolicy(policy: TrainingPolicy, site: string, query: { 
   }
   if (policy.refuseRequesters?.includes(query.requester)) refuse('refuseRequesters', `requester '${query.requester}' is not answered here`);
   if (policy.queryRequesters && !policy.queryRequesters.includes(query.requester)) refuse('queryRequesters', `requester '${query.requester}' is not among the requesters answered here`);
+}
+
+/**
+ * The batch rule (training/schedule.ts, argued in training/README.md), which no policy file can
+ * relax: a batch smaller than MIN_ROWS_PER_COLUMN samples per column of this site would let it
+ * (or, for the bank, the passive sites' terms) be solved from its own gradient. `columns`
+ * counts the bank's intercept; `trainSamples` is the training split this site holds. Throws
+ * BAD_REQUEST for unreadable parameters, POLICY_REFUSED naming the site and the rule otherwise.
+ */
+export function checkBatchRule(site: string, jobId: string, paramsJson: string, trainSamples: number, columns: number): TrainingParams {
+  let params: TrainingParams;
+  try {
+    params = JSON.parse(paramsJson) as TrainingParams;
+    checkParams(params);
+  } catch (err) {
+    throw new FedcreditError('BAD_REQUEST', `job ${jobId}: ${(err as Error).message}`);
+  }
+  const violation = batchRuleViolation(site, trainSamples, params.batchSize, columns);
+  if (violation) throw new FedcreditError('POLICY_REFUSED', `site ${site} refuses the job: ${violation} (rule 'minBatch', training/README.md)`, { site, rule: 'minBatch' });
+  return params;
 }

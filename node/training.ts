@@ -39,7 +39,7 @@ import type { TrainingStepRef__Output } from '../proto/gen/fedcredit/v1/Training
 import type { SealedPayload__Output } from '../proto/gen/fedcredit/v1/SealedPayload.js';
 import { callerIdentity } from '../lib/tls.js';
 import { saveSiteModelInBatch, type SiteModel } from './model-store.js';
-import { checkTrainingPolicy, type TrainingPolicy } from './policy.js';
+import { checkBatchRule, checkTrainingPolicy, type TrainingPolicy } from './policy.js';
 import { openPayload, sealPayload, type EnvelopeFields, type SealedPayloadMessage } from './training-envelope.js';
 import { bytesToFloat64, type NodeStore } from './store.js';
 
@@ -199,6 +199,8 @@ export class TrainingHost {
     const answer = {
       site, hasLabels, featureCount: featureIndexes.length, trainSize: alignment.train.length, validationSize: alignment.validation.length, alignmentDigest: alignment.digest,
     };
+    // The batch rule, against this site's columns (the bank's intercept too) and its split.
+    if (req.paramsJson || !req.checkOnly) checkBatchRule(site, req.jobId, req.paramsJson, alignment.train.length, featureIndexes.length + (hasLabels ? 1 : 0));
     if (req.checkOnly) return answer;
 
     const existing = (await store.training.get(req.jobId)) as NodeJobState | undefined;

@@ -18,7 +18,7 @@ import type { CoordinatorCheckpoint } from './coordinator.js';
 import { COORDINATOR, payloadBytes } from './messages.js';
 import type { PartyName, TrainingMessage } from './messages.js';
 import { PassiveSite } from './passive.js';
-import { DEFAULT_PARAMS } from './schedule.js';
+import { DEFAULT_PARAMS, batchRuleViolation, checkParams } from './schedule.js';
 import type { TrainingParams } from './schedule.js';
 import type { SiteCheckpoint, SiteData } from './site.js';
 
@@ -38,6 +38,16 @@ export interface InMemoryJob {
   readonly onStart?: () => void;
   /** Called after each epoch's evaluation (benchmarks time epochs with it). */
   readonly onEpoch?: (epoch: number, validationAuc: number) => void;
+  /**
+   * Tests only: run even when a batch breaks the batch rule (schedule.ts), to show the attack
+   * the rule stops. No transport has this switch: every node refuses such a job.
+   */
+  readonly unsafeSkipBatchRule?: boolean;
+}
+
+/** A job every party would refuse under the batch rule (schedule.ts); names the site and the rule. */
+export class BatchRuleError extends RangeError {
+  override readonly name = 'BatchRuleError';
 }
 
 export interface TranscriptEntry {
@@ -86,6 +96,15 @@ export async function runTrainingInMemory(job: InMemoryJob): Promise<InMemoryRes
       ...('batch' in m ? { batch: m.batch } : {}), ...(job.keepPayloads ? { message: m } : {}),
     });
   };
+
+  checkParams(params);
+  // Each party's own check, as a node makes it at job start: its columns (the bank's intercept
+  // included) against the smallest batch of the schedule on the split it holds.
+  const parties = [{ data: job.bank, columns: (job.bank.train[0]?.length ?? 0) + 1 }, ...job.passives.map((data) => ({ data, columns: data.train[0]?.length ?? 0 }))];
+  for (const { data, columns } of job.unsafeSkipBatchRule ? [] : parties) {
+    const violation = batchRuleViolation(data.name, data.train.length, params.batchSize, columns);
+    if (violation) throw new BatchRuleError(`site ${data.name} refuses the job: ${violation} (rule 'minBatch')`);
+  }
 
   const saved = job.resume === undefined ? undefined : (JSON.parse(job.resume) as InMemoryCheckpoint);
   const coordinator = saved ? Coordinator.restore(saved.coordinator, engine) : await Coordinator.create(engine);

@@ -3,11 +3,25 @@
  * to say which samples a step covers: fixed batches of consecutive aligned training samples
  * (fixed so each site transforms its feature chunks to NTT form once per job), visited in a
  * per-epoch order shuffled by the job seed, and the learning rate of each epoch.
+ *
+ * Batch rule (issue 12; the argument is in README.md, "Why a site cannot solve its gradient
+ * for the labels"): a site learns its own exact gradient X_b^T d' for every batch b, p
+ * equations (p = its columns, the bank's intercept included) in the batch's m residuals d'.
+ * With m <= p it solves them for d', and so for the labels (or, the bank, for the passive
+ * sites' linear terms). So no batch may be small: the remainder is folded into the last full
+ * batch (every batch holds at least min(batchSize, samples) samples), and every party refuses a
+ * job whose smallest batch holds fewer than MIN_ROWS_PER_COLUMN samples per column it has.
  */
+import { MAX_BATCH } from './fixed-point.js';
+
 export interface TrainingParams {
   /** Maximum passes over the training split. */
   readonly epochs: number;
-  /** Samples per mini-batch (<= 2^17, see fixed-point.ts); multiples of 8192 are cheapest. */
+  /**
+   * Samples per mini-batch, at least; the remainder joins the last batch, so a batch holds
+   * fewer than 2 * batchSize samples: <= 2^16 keeps every batch within fixed-point.ts's 2^17.
+   * Multiples of 8192 are cheapest.
+   */
   readonly batchSize: number;
   /** Step size of epoch 0. */
   readonly learningRate: number;
@@ -37,20 +51,58 @@ export function checkParams(p: TrainingParams): void {
     throw new RangeError(`training parameters: ${what}`);
   };
   if (!Number.isInteger(p.epochs) || p.epochs < 1) bad(`epochs must be a positive integer, got ${p.epochs}`);
-  if (!Number.isInteger(p.batchSize) || p.batchSize < 1 || p.batchSize > 2 ** 17) bad(`batchSize must be an integer in 1..131072, got ${p.batchSize}`);
+  if (!Number.isInteger(p.batchSize) || p.batchSize < 1 || p.batchSize > MAX_BATCH_SIZE) bad(`batchSize must be an integer in 1..${MAX_BATCH_SIZE}, got ${p.batchSize}`);
   if (!(p.learningRate > 0)) bad(`learningRate must be > 0, got ${p.learningRate}`);
   if (!(p.decay >= 0)) bad(`decay must be >= 0, got ${p.decay}`);
   if (!(p.l2 >= 0)) bad(`l2 must be >= 0, got ${p.l2}`);
   if (!Number.isInteger(p.patience) || p.patience < 1) bad(`patience must be a positive integer, got ${p.patience}`);
 }
 
+/** The largest batchSize: a batch with the remainder folded in then stays below MAX_BATCH (2^17). */
+export const MAX_BATCH_SIZE = MAX_BATCH / 2;
+
+/**
+ * Samples every batch must hold per column of each site (features, plus the bank's intercept).
+ * m > p only stops an exact solve; the argument for 8 is in README.md (the least-squares
+ * estimate a site can form is a fit of its own p columns to m residuals, which gains ~p/m of
+ * their variance from the batch itself; at m >= 8p that is at most 1/8).
+ */
+export const MIN_ROWS_PER_COLUMN = 8;
+
+/** Number of batches: whole batches only, the remainder joins the last one (at least one batch). */
 export function batchCount(trainSamples: number, batchSize: number): number {
-  return Math.ceil(trainSamples / batchSize);
+  return Math.max(1, Math.floor(trainSamples / batchSize));
 }
 
-/** Samples [start, end) of batch b. */
+/** Samples [start, end) of batch b; the last batch runs to the end of the split. */
 export function batchRange(b: number, trainSamples: number, batchSize: number): { start: number; end: number } {
-  return { start: b * batchSize, end: Math.min(trainSamples, (b + 1) * batchSize) };
+  const last = b === batchCount(trainSamples, batchSize) - 1;
+  return { start: b * batchSize, end: last ? trainSamples : Math.min(trainSamples, (b + 1) * batchSize) };
+}
+
+/** The smallest batch of the schedule. */
+export function smallestBatch(trainSamples: number, batchSize: number): number {
+  return Math.min(trainSamples, batchSize);
+}
+
+/** The smallest batch size a site with `columns` columns (intercept included) takes part with. */
+export function minimumBatch(columns: number): number {
+  return MIN_ROWS_PER_COLUMN * columns;
+}
+
+/**
+ * Why a site with `columns` columns must not take part in this schedule, or undefined when it
+ * may: every party calls this at job start with its own column count and the split it holds.
+ */
+export function batchRuleViolation(site: string, trainSamples: number, batchSize: number, columns: number): string | undefined {
+  const smallest = smallestBatch(trainSamples, batchSize);
+  const needed = minimumBatch(columns);
+  if (smallest >= needed) return undefined;
+  const fix = trainSamples >= needed
+    ? `ask for --batch ${needed} or more`
+    : `the training split has only ${trainSamples} samples: align more enterprises (or fewer features at ${site})`;
+  return `a batch of ${smallest} samples is too small for site ${site}'s ${columns} columns: each batch must hold at least ` +
+    `${MIN_ROWS_PER_COLUMN} samples per column (${needed}), or the site could solve its own gradient for the batch's residuals and labels; ${fix}`;
 }
 
 /** Order of the batches in `epoch`: a Fisher-Yates shuffle driven by xorshift32(seed, epoch). */

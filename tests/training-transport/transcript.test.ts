@@ -14,12 +14,15 @@ import type { TrainingMessageRecord } from '../../coordinator/training.js';
 import { BFV_PLAIN_MODULUS } from '../../crypto/bfv-fixed.js';
 import { openSealedBox } from '../../crypto/sealed-box.js';
 import { generateX25519KeyPair, loadOrCreateX25519KeyPair } from '../../crypto/x25519.js';
+import { nodeTrainingClient } from '../../lib/clients.js';
 import { FedcreditError } from '../../lib/errors.js';
+import { call } from '../../lib/grpc.js';
 import type { Site } from '../../lib/site-schema.js';
 import { parsePolicy } from '../../node/policy.js';
 import type { RunningNode } from '../../node/server.js';
 import type { TrainingCallRecord } from '../../node/training.js';
 import { unframeCiphertexts } from '../../node/training-envelope.js';
+import { DEFAULT_PARAMS } from '../../training/schedule.js';
 import { SITES, inProcessCoordinator, inProcessNode, ingestAndAlign, makeSetup, type Setup } from './helpers.js';
 
 let s: Setup;
@@ -83,6 +86,35 @@ describe('policy', () => {
     await nodes.get('power')!.stop();
     nodes.set('power', await inProcessNode(s, 'power', { onTrainingCall: (r) => seenByNodes.push(r) }));
   }, 120_000);
+});
+
+describe('batch rule (issue 12)', () => {
+  it('a batch a site could solve its gradient for is refused by the nodes before anything is stored', async () => {
+    const logSize = coordinator.transparencyLog.store.size;
+    const err = await runTraining(s.coordinatorAddress, s.fed.as('coordinator-operator'), { alignmentId, ...PARAMS, batchSize: 16 })
+      .then(() => undefined, (e: FedcreditError) => e);
+    expect(err?.code).toBe('POLICY_REFUSED');
+    expect(err?.message).toMatch(/site (tax|power|bank) refuses the job: a batch of 16 samples is too small for site \w+'s \d+ columns.*--batch \d+ or more.*rule 'minBatch'/);
+    for (const site of SITES) expect(await storedJobs(site)).toBe(0);
+    expect(await coordinator.models.list()).toEqual([]);
+    expect(coordinator.transparencyLog.store.size).toBe(logSize);
+  }, 120_000);
+
+  it('a node refuses such a job at start even when the coordinator asks for it directly', async () => {
+    // As the coordinator would call it, skipping the coordinator's own checks.
+    const client = nodeTrainingClient(nodes.get('tax')!.address, s.fed.as('coordinator'), 'tax');
+    try {
+      const err = await call(client, client.StartTraining, {
+        jobId: 'trn-small-batches', alignmentId, purpose: 'credit-scoring', bank: 'bank', passives: ['tax', 'power'], checkOnly: false,
+        paramsJson: JSON.stringify({ ...DEFAULT_PARAMS, ...PARAMS, batchSize: 8 }),
+      }, 30_000).then(() => undefined, (e: FedcreditError) => e);
+      expect(err?.code).toBe('POLICY_REFUSED');
+      expect(err?.message).toMatch(/site tax refuses the job: a batch of 8 samples is too small for site tax's \d+ columns.*rule 'minBatch'/);
+      expect(await storedJobs('tax')).toBe(0);
+    } finally {
+      client.close();
+    }
+  }, 60_000);
 });
 
 describe('transcript of a whole job over gRPC', () => {
