@@ -47,7 +47,9 @@ export type ErrorCode =
   | 'MODEL_NOT_FOUND'
   | 'TOO_FEW_SITES'
   | 'SHARE_MISSING'
-  | 'QUERY_NOT_LOGGED';
+  | 'QUERY_NOT_LOGGED'
+  | 'LOG_NOT_VERIFIED'
+  | 'REGISTRATION_NOT_CERTIFIED';
 
 const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   INGEST_REJECTED: status.INVALID_ARGUMENT,
@@ -95,6 +97,10 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   SHARE_MISSING: status.UNAVAILABLE,
   // A node was asked to serve a query the log does not hold at the index given.
   QUERY_NOT_LOGGED: status.FAILED_PRECONDITION,
+  // The log entries a node was given do not hash to a checkpoint it verified: it serves nothing from them.
+  LOG_NOT_VERIFIED: status.FAILED_PRECONDITION,
+  // A node-registration whose keys the federation CA does not certify for its site: not applied.
+  REGISTRATION_NOT_CERTIFIED: status.PERMISSION_DENIED,
 };
 
 export class FedcreditError extends Error {

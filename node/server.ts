@@ -125,8 +125,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     store, site: opts.site, sealingKeys, servedRecords, transport: opts.transport, log,
     trustedRegistrars: opts.trustedRegistrars ?? loadTrustedRegistrars(opts.dataDir),
     ...(opts.coordinator !== undefined ? { coordinator: opts.coordinator } : {}),
+    ...(witness ? { logTrust: witness } : {}),
   });
   addService(server, 'NodeScoring', scoring.handlers(), opts.transport, log, limiter);
+  witness?.crossCheckScoring(() => scoring.follower?.verified());
   addService(server, 'Backup', backupHandlers(() => ({
     role: 'site', site: opts.site, dataDir: opts.dataDir,
     databases: [{ name: 'store', db: store.db }],
