@@ -5,8 +5,10 @@
  *   - enterprise-key-registration and revocation entries go to the node's consent ledger
  *     (ConsentLedger.addFromLogEntry verifies the registrar's or the enterprise's signature),
  *     so a revocation the coordinator logged is honoured here whatever the coordinator does;
- *   - node-registration entries (signed by each node's own identity key) give the peers'
- *     X25519 sealing keys, from which the pairwise masks are derived;
+ *   - node-registration entries give the peers' X25519 sealing keys, from which the pairwise
+ *     masks are derived, once the federation CA certifies them for the site (the node's TLS
+ *     certificate and that key's signature in the entry: lib/registration-cert.ts); one
+ *     signed only by a key it names itself is not applied (REGISTRATION_NOT_CERTIFIED);
  *   - query entries naming this site are remembered by leaf hash, so the node serves only
  *     queries that are in the log, at the index the coordinator claims.
  *
@@ -33,7 +35,8 @@ import type { ConsentLedger } from '../lib/consent-ledger.js';
 import { transparencyLogClient } from '../lib/clients.js';
 import { FedcreditError } from '../lib/errors.js';
 import { call } from '../lib/grpc.js';
-import { decodeEntry, entrySignatureProblem, sitesOf } from '../lib/log-entries.js';
+import { decodeEntry, entrySignatureProblem, registrationOfEntry, sitesOf, type LogEntry } from '../lib/log-entries.js';
+import { registrationCertificationProblem } from '../lib/registration-cert.js';
 import type { Transport } from '../lib/tls.js';
 
 /** Query entries remembered (by index) for this site; older ones are served or abandoned. */
@@ -69,6 +72,8 @@ export class LogFollower {
   readonly #opts: LogFollowerOptions;
   readonly #client;
   readonly #peers = new Map<string, Uint8Array>();
+  /** Sites whose last logged registration was refused, and why. */
+  readonly #uncertified = new Map<string, string>();
   readonly #queries = new Map<number, string>();
   /** Fetches and offers, applied one after another in the order they were asked for. */
   #applying: Promise<void> = Promise.resolve();
@@ -91,8 +96,12 @@ export class LogFollower {
     return this.#verified;
   }
 
+  /** The sealing key of the peer's last certified registration; throws if only uncertified ones were logged. */
   peerSealingKey(site: string): Uint8Array | undefined {
-    return this.#peers.get(site);
+    const key = this.#peers.get(site);
+    const uncertified = this.#uncertified.get(site);
+    if (!key && uncertified) throw new FedcreditError('REGISTRATION_NOT_CERTIFIED', `site ${site} has no registration the federation CA certifies (${uncertified}), so no mask is agreed with it`);
+    return key;
   }
 
   /** Hex leaf hash of the query entry at `index` naming this site, reading the log up to it first. */
@@ -215,11 +224,32 @@ export class LogFollower {
         if (this.#queries.size > REMEMBERED_QUERIES) this.#queries.delete(this.#queries.keys().next().value!);
       }
     } else if (entry.kind === 'node-registration') {
-      if (entrySignatureProblem(entry) === undefined) this.#peers.set(String(entry.body['site']), Buffer.from(String(entry.body['sealingKey']), 'hex'));
+      const site = String(entry.body['site']);
+      const problem = this.#registrationProblem(entry);
+      if (problem === undefined) {
+        this.#peers.set(site, Buffer.from(String(entry.body['sealingKey']), 'hex'));
+        this.#uncertified.delete(site);
+      } else {
+        this.#uncertified.set(site, problem);
+        this.#opts.log(`scoring: log entry ${index} (node-registration of ${site.slice(0, 32)}) not applied: REGISTRATION_NOT_CERTIFIED: ${problem}`);
+      }
     } else if (entry.kind === 'revocation' || entry.kind === 'enterprise-key-registration') {
       const added = await this.#opts.ledger.addFromLogEntry(entry);
       if (added && !added.ok) this.#opts.log(`scoring: log entry ${index} (${entry.kind}) not applied: ${added.message}`);
     }
+  }
+
+  /**
+   * Why a node-registration must not give a peer's keys: its own signature, and with TLS the
+   * federation CA's certificate for the site (lib/registration-cert.ts), since a signature by
+   * a key the entry itself names proves nothing about who the site is. Without TLS (test
+   * machines only) there is no CA to ask.
+   */
+  #registrationProblem(entry: LogEntry): string | undefined {
+    const signed = entrySignatureProblem(entry);
+    if (signed !== undefined || this.#opts.transport.kind !== 'tls') return signed;
+    const { registration, certification } = registrationOfEntry(entry);
+    return registrationCertificationProblem(registration, certification, this.#opts.transport.material.ca);
   }
 
   close(): void {
