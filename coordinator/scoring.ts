@@ -294,6 +294,10 @@ export class ScoringCoordinator {
     if (revocation.ok) {
       const r = revocation.value;
       if (!revocationSignatureValid(r)) throw new FedcreditError('BAD_SIGNATURE', `revocation of ${r.consentId}: the signature does not verify under the key it names`);
+      // Only the enterprise revokes: a key no registrar bound to the subject would log noise the auditor must flag.
+      if (!(await this.ledger.bindingsFor(r.subject)).some((b) => b.enterpriseKey === r.signerKey)) {
+        throw new FedcreditError('CONSENT_KEY_NOT_BOUND', `revocation of ${r.consentId} is signed by key ${r.signerKey.slice(0, 16)}..., which no registrar has bound to ${r.subject}; sign it with the enterprise's registered key (or submit its key binding first)`);
+      }
       const known = (await this.ledger.revocationsOf(r.consentId)).some((x) => x.signerKey === r.signerKey);
       if (known) return { kind: 'revocation', logIndex: 0, isNew: false };
       // Logged first: nodes learn it from the log, whatever this coordinator does with it.

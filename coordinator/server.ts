@@ -16,6 +16,7 @@ import { backupHandlers } from '../lib/backup-service.js';
 import type { PsiEnvelope__Output } from '../proto/gen/fedcredit/v1/PsiEnvelope.js';
 import { CoordinatorLog, transparencyLogHandlers } from './log-service.js';
 import { nodeRegistrationEntry } from '../lib/log-entries.js';
+import { registrationCertificationProblem } from '../lib/registration-cert.js';
 import { ModelRegistry } from './models.js';
 import { TrainingCoordinator, type TrainingMessageRecord } from './training.js';
 import { ScoringCoordinator, type ScoringObservation } from './scoring.js';
@@ -123,7 +124,11 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       };
       // Checked first, then logged durably, then recorded: a registration the log does not hold is never in effect.
       await registry.checkRegistration(registration, new Uint8Array(req.signature));
-      const { index } = await transparencyLog.append(nodeRegistrationEntry(registration, new Uint8Array(req.signature)));
+      const certification = { certificate: new Uint8Array(req.tlsCertificate), signature: new Uint8Array(req.tlsSignature) };
+      // Nodes apply only registrations the federation CA vouches for: refuse the others before logging them.
+      const uncertified = opts.transport.kind === 'tls' ? registrationCertificationProblem(registration, certification, opts.transport.material.ca) : undefined;
+      if (uncertified) throw new FedcreditError('REGISTRATION_NOT_CERTIFIED', `${uncertified}; start the node with its own folder from \`fedcredit init\` (--tls)`);
+      const { index } = await transparencyLog.append(nodeRegistrationEntry(registration, new Uint8Array(req.signature), certification));
       const { replaced } = await registry.register(registration, new Uint8Array(req.signature));
       log(`registered node ${req.site} at ${req.address}${replaced ? ' (address changed)' : ''}, log entry ${index}`);
       void pollOne(req.site, req.address);

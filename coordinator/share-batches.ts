@@ -12,6 +12,11 @@
  * trip. After a failed batch the coordinator no longer knows, and sends none until the node
  * says again; the node reads any gap itself (node/scoring-log.ts).
  *
+ * With the entries goes the log's signed checkpoint for the tree they end: the node appends
+ * them to the tree it has verified and applies them only if they hash to that root (node/
+ * scoring-log.ts), so it never takes the entries on the coordinator's word. One checkpoint
+ * is signed per log size (the sites of one query share it), at the cost of one signature.
+ *
  * Batching changes transport only: each query in a batch is verified, answered or refused on
  * its own by the node, and a refusal reaches the caller of `request` as that query's error.
  */
@@ -64,6 +69,8 @@ interface NodeQueue {
 export class ShareBatches {
   readonly #opts: ShareBatchOptions;
   readonly #queues = new Map<string, NodeQueue>();
+  /** The checkpoint last signed for batches, by size: the sites of one query ask for the same one. */
+  #checkpoint: { size: number; note: Promise<string> } | undefined;
 
   constructor(opts: ShareBatchOptions) {
     this.#opts = opts;
@@ -115,6 +122,15 @@ export class ShareBatches {
     }
   }
 
+  #checkpointAt(size: number): Promise<string> {
+    if (this.#checkpoint?.size !== size) {
+      const note = this.#opts.log.checkpointAt(size);
+      this.#checkpoint = { size, note };
+      note.catch(() => { if (this.#checkpoint?.note === note) this.#checkpoint = undefined; });
+    }
+    return this.#checkpoint.note;
+  }
+
   async #sendBatch(site: string, queue: NodeQueue, batch: Waiting[]): Promise<void> {
     // The entries up to the newest query of the batch, from where the node is known to be.
     const upTo = Math.max(...batch.map((w) => w.logIndex)) + 1;
@@ -123,9 +139,10 @@ export class ShareBatches {
     queue.nextEntry = Math.max(known ?? 0, upTo);
     try {
       const entries = from < upTo ? await this.#opts.log.entries(from, upTo) : [];
+      const checkpoint = entries.length > 0 ? await this.#checkpointAt(upTo) : '';
       const res = await queue.stream.ask((seq) => ({
         seq: String(seq), queries: batch.map((w) => w.request), entriesFrom: String(from),
-        entries: entries.map((e) => Buffer.from(e.buffer, e.byteOffset, e.byteLength)),
+        entries: entries.map((e) => Buffer.from(e.buffer, e.byteOffset, e.byteLength)), checkpoint,
       }), this.#opts.deadlineMs ?? 10_000);
       if (res.failure) throw refusalError({ code: res.failure.code, message: `site ${site}: ${res.failure.message}` }, '');
       if (res.outcomes.length !== batch.length) throw new FedcreditError('INTERNAL', `site ${site} answered ${res.outcomes.length} of a batch of ${batch.length} queries`);

@@ -55,7 +55,9 @@ export type ErrorCode =
   | 'MODEL_PURPOSE_MISMATCH'
   | 'EXPLANATION_TOO_LONG'
   | 'EXPLANATION_MALFORMED'
-  | 'EXPLANATION_FORGED';
+  | 'EXPLANATION_FORGED'
+  | 'LOG_NOT_VERIFIED'
+  | 'REGISTRATION_NOT_CERTIFIED';
 
 const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   INGEST_REJECTED: status.INVALID_ARGUMENT,
@@ -119,6 +121,10 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   EXPLANATION_MALFORMED: status.DATA_LOSS,
   // An explanation box not sealed for this query, or not signed by the site it is said to come from.
   EXPLANATION_FORGED: status.UNAUTHENTICATED,
+  // The log entries a node was given do not hash to a checkpoint it verified: it serves nothing from them.
+  LOG_NOT_VERIFIED: status.FAILED_PRECONDITION,
+  // A node-registration whose keys the federation CA does not certify for its site: not applied.
+  REGISTRATION_NOT_CERTIFIED: status.PERMISSION_DENIED,
 };
 
 export class FedcreditError extends Error {

@@ -32,6 +32,7 @@ export type EntryDecode = { readonly ok: true; readonly entry: LogEntry } | { re
 
 import { verifySignature } from '../crypto/identity.js';
 import { registrationMessage, type NodeRegistration } from './registration.js';
+import type { RegistrationCertification } from './registration-cert.js';
 import { keyBindingMessage, revocationMessage } from './consent-signing.js';
 
 /** Bounds what one entry may cost every auditor who downloads the log. */
@@ -123,8 +124,16 @@ const f = (type: FieldType, optional = false): FieldSpec => ({ type, optional })
 
 /** Body fields per kind. `time` is required everywhere and added below. */
 export const ENTRY_KINDS = {
-  /** A data node joined (or moved): the node's own signed registration, re-verifiable by anyone. */
-  'node-registration': { site: f('string'), address: f('string'), identityKey: f('hex'), sealingKey: f('hex'), signature: f('hex'), sites: f('sites') },
+  /**
+   * A data node joined (or moved): the node's own signed registration, re-verifiable by anyone;
+   * `certificate` (its TLS certificate, DER) and `certificateSignature` (that key's signature)
+   * show the federation CA vouches for the site's keys (lib/registration-cert.ts). Entries
+   * without them are not applied by nodes running TLS.
+   */
+  'node-registration': {
+    site: f('string'), address: f('string'), identityKey: f('hex'), sealingKey: f('hex'), signature: f('hex'), sites: f('sites'),
+    certificate: f('hex', true), certificateSignature: f('hex', true),
+  },
   /** An enterprise's signing key bound to its credit code by the registrar. */
   'enterprise-key-registration': { subject: f('credit-code'), enterpriseKey: f('hex'), registrarKey: f('hex'), registrarSignature: f('hex') },
   /** A PSI alignment run: who asked, which sites, why; the coordinator learns set sizes only. */
@@ -226,10 +235,24 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
  * The node-registration entry for a signed registration. Built only from what the node signed,
  * so the node can rebuild the same bytes (and leaf hash) for its own served record.
  */
-export function nodeRegistrationEntry(r: NodeRegistration, signature: Uint8Array): LogEntry {
+export function nodeRegistrationEntry(r: NodeRegistration, signature: Uint8Array, certification?: RegistrationCertification): LogEntry {
   return makeEntry('node-registration', {
     site: r.site, address: r.address, identityKey: hex(r.identityPublicKey), sealingKey: hex(r.sealingPublicKey), signature: hex(signature), sites: [r.site], time: r.timestampMs,
+    ...(certification && certification.certificate.length > 0
+      ? { certificate: hex(certification.certificate), certificateSignature: hex(certification.signature) } : {}),
   });
+}
+
+/** The registration a node-registration entry states, and the CA certification it carries (if any). */
+export function registrationOfEntry(entry: LogEntry): { registration: NodeRegistration; certification?: RegistrationCertification } {
+  const b = entry.body;
+  const registration: NodeRegistration = {
+    site: String(b['site']), address: String(b['address']),
+    identityPublicKey: Buffer.from(String(b['identityKey']), 'hex'), sealingPublicKey: Buffer.from(String(b['sealingKey']), 'hex'),
+    timestampMs: Number(b['time']),
+  };
+  if (typeof b['certificate'] !== 'string' || typeof b['certificateSignature'] !== 'string') return { registration };
+  return { registration, certification: { certificate: Buffer.from(b['certificate'], 'hex'), signature: Buffer.from(b['certificateSignature'], 'hex') } };
 }
 
 /**
@@ -254,11 +277,7 @@ export function entrySignatureProblem(entry: LogEntry): string | undefined {
       : `revocation of consent ${statement.consentId}: the signature does not verify under the signer key it names`;
   }
   if (entry.kind !== 'node-registration') return undefined;
-  const reg: NodeRegistration = {
-    site: String(b['site']), address: String(b['address']),
-    identityPublicKey: Buffer.from(String(b['identityKey']), 'hex'), sealingPublicKey: Buffer.from(String(b['sealingKey']), 'hex'),
-    timestampMs: Number(b['time']),
-  };
+  const reg = registrationOfEntry(entry).registration;
   const sites = sitesOf(entry);
   if (sites.length !== 1 || sites[0] !== reg.site) return `node-registration for ${reg.site} names sites ${sites.join(', ')}`;
   return verifySignature(reg.identityPublicKey, registrationMessage(reg), Buffer.from(String(b['signature']), 'hex'))

@@ -45,7 +45,7 @@ import type { ShareBatchResponse } from '../proto/gen/fedcredit/v1/ShareBatchRes
 import type { ShareRequest__Output } from '../proto/gen/fedcredit/v1/ShareRequest.js';
 import type { ShareResponse } from '../proto/gen/fedcredit/v1/ShareResponse.js';
 import { getSiteModel, partialTerm, type SiteModel } from './model-store.js';
-import { LogFollower } from './scoring-log.js';
+import { LogFollower, type LogTrust } from './scoring-log.js';
 import { featureDataWindow } from './features/index.js';
 import { isSite } from './ingest-records.js';
 import { checkQueryPolicy, type TrainingPolicy } from './policy.js';
@@ -64,6 +64,8 @@ export interface NodeScoringOptions {
   readonly servedRecords: ServedRecordBook;
   /** The coordinator whose log the node reads; without one the node cannot score. */
   readonly coordinator?: string;
+  /** The log key and cosigned checkpoint the node's witness keeps; needed with a coordinator. */
+  readonly logTrust?: LogTrust;
   readonly transport: Transport;
   readonly trustedRegistrars: readonly string[];
   readonly log: (line: string) => void;
@@ -94,8 +96,8 @@ export class NodeScoring {
     this.ledger = ConsentLedger.over(levelLedgerStore(store.consent, (ops) => store.writeGroup(ops.map((op) => ({ ...op, sublevel: store.consent })))), {
       trustedRegistrars: opts.trustedRegistrars,
     });
-    this.follower = opts.coordinator === undefined ? undefined : new LogFollower({
-      coordinator: opts.coordinator, transport: opts.transport, site: opts.site, ledger: this.ledger, log: opts.log,
+    this.follower = opts.coordinator === undefined || opts.logTrust === undefined ? undefined : new LogFollower({
+      coordinator: opts.coordinator, transport: opts.transport, site: opts.site, ledger: this.ledger, trust: opts.logTrust, log: opts.log,
     });
   }
 
@@ -130,7 +132,7 @@ export class NodeScoring {
     const from = Number(batch.entriesFrom);
     if (!Number.isSafeInteger(from) || from < 0) throw new FedcreditError('BAD_REQUEST', 'entries_from is not a valid index');
     this.#batches++;
-    await this.follower.offer(from, batch.entries);
+    await this.follower.offer(from, batch.entries, batch.checkpoint);
     const outcomes = await Promise.all(batch.queries.map(async (query) => {
       try {
         return { share: await this.computeShare(query) };

@@ -11,6 +11,7 @@ import { coordinatorClient } from '../lib/clients.js';
 import { FedcreditError } from '../lib/errors.js';
 import { describeTransport, requireIdentity, type Transport } from '../lib/tls.js';
 import { registrationMessage, SITE_NAME } from '../lib/registration.js';
+import { certifyRegistration, type RegistrationCertification } from '../lib/registration-cert.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
 import { loadOrCreateX25519KeyPair } from '../crypto/x25519.js';
@@ -125,8 +126,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     store, site: opts.site, sealingKeys, identity, servedRecords, transport: opts.transport, log, policy: opts.policy ?? DEFAULT_POLICY,
     trustedRegistrars: opts.trustedRegistrars ?? loadTrustedRegistrars(opts.dataDir),
     ...(opts.coordinator !== undefined ? { coordinator: opts.coordinator } : {}),
+    ...(witness ? { logTrust: witness } : {}),
   });
   addService(server, 'NodeScoring', scoring.handlers(), opts.transport, log, limiter);
+  witness?.crossCheckScoring(() => scoring.follower?.verified());
   addService(server, 'Backup', backupHandlers(() => ({
     role: 'site', site: opts.site, dataDir: opts.dataDir,
     databases: [{ name: 'store', db: store.db }],
@@ -149,9 +152,9 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   let stopped = false;
   const registered = opts.coordinator === undefined
     ? Promise.resolve()
-    : registerWithRetry(opts.coordinator, opts.transport, { site: opts.site, address, identity, sealingPublicKey: sealingKeys.publicKey }, () => stopped, log, async (registration, signature, logIndex) => {
+    : registerWithRetry(opts.coordinator, opts.transport, { site: opts.site, address, identity, sealingPublicKey: sealingKeys.publicKey }, () => stopped, log, async (registration, signature, certification, logIndex) => {
       // The node's own record of its registration, so auditors can cross-check the log today.
-      await servedRecords.record({ entry: nodeRegistrationEntry(registration, signature), requester: 'coordinator', logIndex });
+      await servedRecords.record({ entry: nodeRegistrationEntry(registration, signature, certification), requester: 'coordinator', logIndex });
       if (!stopped) witness?.start();
     });
   // The failure is logged where it happens; callers that care await `registered`.
@@ -190,7 +193,7 @@ async function registerWithRetry(
   who: Registrant,
   isStopped: () => boolean,
   log: (line: string) => void,
-  onRegistered: (registration: NodeRegistration, signature: Uint8Array, logIndex: number) => Promise<void>,
+  onRegistered: (registration: NodeRegistration, signature: Uint8Array, certification: RegistrationCertification | undefined, logIndex: number) => Promise<void>,
 ): Promise<void> {
   const client = coordinatorClient(coordinator, transport);
   let delay = 200;
@@ -201,6 +204,8 @@ async function registerWithRetry(
         site: who.site, address: who.address, identityPublicKey: who.identity.publicKey, sealingPublicKey: who.sealingPublicKey, timestampMs,
       };
       const signature = who.identity.sign(registrationMessage(registration));
+      // The CA-issued TLS certificate vouches for these keys to every peer (lib/registration-cert.ts).
+      const certification = transport.kind === 'tls' ? certifyRegistration(registration, transport.material) : undefined;
       try {
         const res = await call(client, client.RegisterNode, {
           ...registration,
@@ -208,10 +213,11 @@ async function registerWithRetry(
           sealingPublicKey: Buffer.from(who.sealingPublicKey),
           timestampMs: String(timestampMs),
           signature: Buffer.from(signature),
+          ...(certification ? { tlsCertificate: Buffer.from(certification.certificate), tlsSignature: Buffer.from(certification.signature) } : {}),
         }, 5_000);
         log(`registered with coordinator ${coordinator} (log entry ${res.logIndex})`);
         try {
-          await onRegistered(registration, signature, Number(res.logIndex));
+          await onRegistered(registration, signature, certification, Number(res.logIndex));
         } catch (recordErr) {
           // Registered, but the node's own record of it failed: auditors will report the gap.
           log(`could not keep the served record of this registration: ${(recordErr as Error).message}`);

@@ -8,7 +8,9 @@
  * A refusal (rollback, split view, bad proof or signature, changed log key) is an alarm: kept
  * in the node's store, written to stderr as `ALARM: ...`, reported by Health as `ALARM` and by
  * `fedcredit node status`. A refused checkpoint is never cosigned and the state stays where it
- * was, so a forked log stays refused until an operator looks. State persists before the
+ * was, so a forked log stays refused until an operator looks. The log the node's scoring
+ * reads (node/scoring-log.ts) is pinned to the same key and cross-checked against every
+ * checkpoint before it is cosigned (crossCheckScoring). State persists before the
  * cosignature leaves, so a restart cannot be talked into cosigning a rolled-back log.
  */
 import { call } from '../lib/grpc.js';
@@ -16,9 +18,10 @@ import { transparencyLogClient } from '../lib/clients.js';
 import type { Transport } from '../lib/tls.js';
 import { witnessKeyName } from '../lib/log-entries.js';
 import { formatCheckpoint, openCheckpoint, parseCheckpoint } from '../crypto/checkpoint.js';
-import type { Checkpoint } from '../crypto/checkpoint.js';
+import type { Checkpoint, TrustedKey } from '../crypto/checkpoint.js';
+import { FedcreditError } from '../lib/errors.js';
 import { Witness } from '../crypto/witness.js';
-import { bytesEqual } from '../crypto/merkle.js';
+import { bytesEqual, verifyConsistency } from '../crypto/merkle.js';
 import { seqKey, type NodeStore } from './store.js';
 
 export const DEFAULT_WITNESS_INTERVAL_MS = 1_000;
@@ -60,6 +63,10 @@ export class WitnessLoop {
   #lastSubmitted = '';
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  /** The checkpoint the node's scoring last verified its entries against (node/scoring-log.ts). */
+  #scoringView: (() => Checkpoint | undefined) | undefined;
+  /** Why the scoring view and this witness's view are two logs, once seen: scoring stops. */
+  #forked: string | undefined;
 
   private constructor(opts: WitnessLoopOptions) {
     this.#opts = opts;
@@ -93,6 +100,36 @@ export class WitnessLoop {
 
   get hasAlarm(): boolean {
     return this.#alarmCount > 0;
+  }
+
+  /**
+   * The log's origin and key as this node pinned them (node/scoring-log.ts checks the entries
+   * it scores with against them); before the first pin, one witness round is run to pin them.
+   */
+  async pinnedLog(): Promise<{ origin: string; key: TrustedKey }> {
+    if (!this.#state) {
+      this.#running ??= this.tick().finally(() => { this.#running = undefined; });
+      await this.#running;
+    }
+    const state = this.#state;
+    if (!state) throw new FedcreditError('LOG_NOT_VERIFIED', `node ${this.#opts.site} has not pinned the coordinator's log key yet (its witness could not reach the coordinator); retry shortly`);
+    return { origin: state.origin, key: { name: state.origin, publicKey: Buffer.from(state.logKey, 'hex') } };
+  }
+
+  /**
+   * Ties the log the node scores from to the log it witnesses: before each cosignature the
+   * witness checks that the checkpoint its scoring last verified and the one it is about to
+   * cosign are one log (same root, or a consistency proof between them). A coordinator that
+   * shows scoring one log and the witness another is caught within a witness round: the
+   * witness raises SPLIT_VIEW, cosigns nothing more and `forked` stops scoring.
+   */
+  crossCheckScoring(view: () => Checkpoint | undefined): void {
+    this.#scoringView = view;
+  }
+
+  /** Why scoring must stop (its log and the witnessed log differ), or undefined. */
+  forked(): string | undefined {
+    return this.#forked;
   }
 
   /** The last checkpoint this node cosigned. */
@@ -134,6 +171,12 @@ export class WitnessLoop {
         await this.#alarm(result.code, result.reason, latest);
         return;
       }
+      const split = await this.#scoringSplit(client, result.checkpoint);
+      if (split) {
+        this.#forked = split;
+        await this.#alarm('SPLIT_VIEW', split, latest);
+        return;
+      }
       const prev = this.cosigned();
       if (!prev || prev.size !== result.checkpoint.size || !bytesEqual(prev.rootHash, result.checkpoint.rootHash)) {
         this.#state = { ...this.#state, checkpoint: formatCheckpoint(result.checkpoint) };
@@ -154,6 +197,17 @@ export class WitnessLoop {
     if (!opened.ok || fromSize === 0 || opened.checkpoint.size <= fromSize) return [];
     const res = await call(client, client.GetConsistencyProof, { oldSize: fromSize, newSize: opened.checkpoint.size }, 5_000);
     return res.hashes.map((h) => new Uint8Array(h));
+  }
+
+  /** Why the scoring view and `checkpoint` cannot be one log, or undefined when they are. */
+  async #scoringSplit(client: ReturnType<typeof transparencyLogClient>, checkpoint: Checkpoint): Promise<string | undefined> {
+    const scored = this.#scoringView?.();
+    if (!scored || scored.size === 0) return undefined;
+    const [older, newer] = scored.size <= checkpoint.size ? [scored, checkpoint] : [checkpoint, scored];
+    const proof = older.size === newer.size ? [] : (await call(client, client.GetConsistencyProof, { oldSize: older.size, newSize: newer.size }, 5_000)).hashes.map((h) => new Uint8Array(h));
+    const verdict = verifyConsistency(older.size, newer.size, older.rootHash, newer.rootHash, proof);
+    return verdict.ok ? undefined
+      : `the log this node scored from (checkpoint of size ${scored.size}) and the checkpoint of size ${checkpoint.size} it was asked to cosign are not one log: ${verdict.reason}`;
   }
 
   async #persist(state: WitnessState): Promise<void> {

@@ -208,6 +208,16 @@ export class TransparencyLog implements SubtreeHashReader {
     return foldSubtreeHashes(await this.readSubtreeHashes(frontierNodes(treeSize)));
   }
 
+  /**
+   * A signed checkpoint for the tree of the first `treeSize` entries, not stored and not
+   * offered to witnesses: it goes with the entries a data node is sent, so the node can check
+   * that those entries hash to a root this log signed (node/scoring-log.ts).
+   */
+  async checkpointAt(treeSize: number): Promise<string> {
+    const cp: Checkpoint = { origin: this.origin, size: treeSize, rootHash: await this.rootAt(treeSize), extensions: [] };
+    return signCheckpoint(cp, this.#signer);
+  }
+
   /** Entries [from, to) in order. */
   async entries(from: number, to: number): Promise<Uint8Array[]> {
     this.#checkSize(to);

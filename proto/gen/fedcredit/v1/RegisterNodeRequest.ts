@@ -9,6 +9,8 @@ export interface RegisterNodeRequest {
   'timestampMs'?: (number | string | Long);
   'signature'?: (Buffer | Uint8Array | string);
   'sealingPublicKey'?: (Buffer | Uint8Array | string);
+  'tlsCertificate'?: (Buffer | Uint8Array | string);
+  'tlsSignature'?: (Buffer | Uint8Array | string);
 }
 
 export interface RegisterNodeRequest__Output {
@@ -18,4 +20,6 @@ export interface RegisterNodeRequest__Output {
   'timestampMs': (string);
   'signature': (Buffer);
   'sealingPublicKey': (Buffer);
+  'tlsCertificate': (Buffer);
+  'tlsSignature': (Buffer);
 }

@@ -8,6 +8,7 @@ export interface ShareBatch {
   'entriesFrom'?: (number | string | Long);
   'entries'?: (Buffer | Uint8Array | string)[];
   'seq'?: (number | string | Long);
+  'checkpoint'?: (string);
 }
 
 export interface ShareBatch__Output {
@@ -15,4 +16,5 @@ export interface ShareBatch__Output {
   'entriesFrom': (string);
   'entries': (Buffer)[];
   'seq': (string);
+  'checkpoint': (string);
 }
