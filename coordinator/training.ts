@@ -288,6 +288,8 @@ export class TrainingCoordinator {
       if (!('phase' in prepared)) return prepared;
       const state = prepared;
       await this.#takeLease(state);
+      // The job is stored: from here a broken stream is followed with --resume, never started again.
+      emit({ stage: 'accepted', message: `job ${jobId} is stored; if this stream breaks, follow it with \`fedcredit train --resume ${jobId}\`` });
       this.#states.set(jobId, state);
       return this.#drive(state, emit);
     })().finally(() => {
