@@ -62,6 +62,8 @@ export interface CoordinatorOptions {
 export interface RunningCoordinator {
   port: number;
   address: string;
+  /** The training jobs' driver (tests drive resumes through it directly, in the same tick). */
+  training: TrainingCoordinator;
   registry: NodeRegistry;
   /** Where every protocol appends its log entries (durable before acknowledged). */
   transparencyLog: CoordinatorLog;
@@ -190,6 +192,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   return {
     port,
     address: `${host}:${port}`,
+    training,
     registry,
     transparencyLog,
     models,

@@ -90,7 +90,7 @@ export function registerTrainingCommands(program: Command): void {
         seed: flags.seed ?? 0, patience: flags.patience ?? 0,
       }, (p) => {
         if (flags.json) return;
-        if (p.stage === 'epoch' || p.stage === 'started') {
+        if (p.stage === 'epoch' || p.stage === 'started' || p.stage === 'accepted') {
           endProgress();
           process.stderr.write(`${p.message} (${p.elapsedSeconds.toFixed(1)} s elapsed)\n`);
         } else {

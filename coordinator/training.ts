@@ -5,6 +5,15 @@
  * NodeTraining methods, carrying their sealed payloads from one node to another without being
  * able to open them. It decrypts only masked gradient shares and masked validation scores.
  *
+ * One driver per job (issue 20): a job is driven by at most one loop at a time. The coordinator
+ * claims a job in memory, synchronously, before its first await (so a `--resume` request racing
+ * its own resume at start follows the running driver instead of starting a second one), then
+ * takes the job's lease in the job record (holder = this process's incarnation, generation + 1,
+ * written with sync) and renews it with every save; a save by a driver whose lease is no longer
+ * the stored one is refused (LEASE_LOST) rather than overwriting another driver's progress.
+ * LevelDB's LOCK file keeps a second process off the store, so a lease held by an earlier
+ * incarnation is always one whose process has died: it is taken over at once, never waited on.
+ *
  * Persistence (its own LevelDB under `<data>/training`, one JSON record per job): the phase,
  * epoch and step, the key pair, and (write-ahead) each decryption before it is handed out, so a
  * restarted coordinator re-sends exactly what it had decrypted (nodes answer "already applied"
@@ -87,6 +96,18 @@ export interface CoordinatorJobState {
   bytesOnWire: number;
   error?: string;
   createdAt: string;
+  /** Who drives the job: renewed with every save; see the module comment. */
+  lease?: JobLease;
+}
+
+/** The driver's lease on a job, kept in the job record. */
+export interface JobLease {
+  /** The coordinator process (one random id per open store). */
+  holder: string;
+  /** +1 at every take-over: the number of drivers the job has had. */
+  generation: number;
+  takenAt: string;
+  renewedAt: string;
 }
 
 interface RunningJob {
@@ -102,6 +123,8 @@ export class TrainingCoordinator {
   readonly #clients = new NodeChannels<NodeTrainingClient>((address, site) => nodeTrainingClient(address, this.opts.transport, site));
   /** The state of each job being driven, for counting its bytes. */
   readonly #states = new Map<string, CoordinatorJobState>();
+  /** This process's lease holder id. */
+  readonly #incarnation = randomBytes(8).toString('hex');
 
   private constructor(
     readonly db: Level<string, CoordinatorJobState>,
@@ -171,6 +194,14 @@ export class TrainingCoordinator {
     if (!alignment) throw new FedcreditError('NOT_FOUND', `no alignment '${req.alignmentId.slice(0, 70)}' at the coordinator; run \`fedcredit align\` first`);
     const ring = alignment.ring;
     const jobId = `trn-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+    // Claimed before the job is stored: the coordinator's own resume at start cannot drive it too.
+    return this.#claim(jobId, progress, () => this.#create(req, jobId, params, purpose, alignment, ring));
+  }
+
+  async #create(
+    req: RunTrainingRequest__Output, jobId: string, params: TrainingParams, purpose: string,
+    alignment: { alignmentId: string; alignmentDigest: string }, ring: readonly string[],
+  ): Promise<CoordinatorJobState> {
     // Every node checks its policy and that it holds the alignment; nothing is stored yet.
     const checks = await Promise.all(ring.map(async (site) => this.#onSite(jobId, site, 'StartTraining', (c) => c.StartTraining, {
       jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, checkOnly: true, plaintext: req.plaintext,
@@ -204,29 +235,26 @@ export class TrainingCoordinator {
       keys: coordinator.checkpoint(), phase: 'starting', epoch: 0, step: 0, batches: batchCount(trainSize, params.batchSize),
       aucHistory: [], epochSeconds: [], bytesOnWire: 0, createdAt: new Date().toISOString(),
     };
-    await this.#save(state);
     this.opts.log(`training ${jobId}: model ${state.modelVersion}, bank ${bank}, passive ${passives.join(', ')}, ${state.trainSize} training enterprises`);
-    return this.#launch(state, progress);
+    return state;
   }
 
   /** Resume an unfinished job, or follow it if it is running already. */
-  async resume(jobId: string, progress: (p: TrainingProgress) => void): Promise<ModelMetadata> {
-    const running = this.#running.get(jobId);
-    if (running) {
-      running.listeners.add(progress);
-      return running.done;
-    }
-    const state = await this.db.get(jobId);
-    if (!state) throw new FedcreditError('NOT_FOUND', `no training job '${jobId.slice(0, 70)}' at the coordinator`);
-    if (state.phase === 'done') {
-      const model = await this.opts.models.get(state.modelVersion);
-      if (model) return model;
-    }
-    if (state.phase === 'failed') {
-      state.phase = state.logIndex === undefined ? 'starting' : state.outcome || state.decrypted?.kind === 'scores' || state.step >= state.batches ? 'evaluating' : 'training';
-      delete state.error;
-    }
-    return this.#launch(state, progress);
+  resume(jobId: string, progress: (p: TrainingProgress) => void): Promise<ModelMetadata> {
+    return this.#claim(jobId, progress, async () => {
+      const state = await this.db.get(jobId);
+      if (!state) throw new FedcreditError('NOT_FOUND', `no training job '${jobId.slice(0, 70)}' at the coordinator`);
+      if (state.phase === 'done') {
+        const model = await this.opts.models.get(state.modelVersion);
+        if (model) return model;
+      }
+      if (state.phase === 'failed') {
+        state.phase = state.logIndex === undefined ? 'starting' : state.outcome || state.decrypted?.kind === 'scores' || state.step >= state.batches ? 'evaluating' : 'training';
+        delete state.error;
+      }
+      this.opts.log(`training ${jobId}: resuming at epoch ${state.epoch} step ${state.step} (${state.phase})`);
+      return state;
+    });
   }
 
   /** Resume every unfinished job (coordinator start). */
@@ -234,31 +262,59 @@ export class TrainingCoordinator {
     void (async () => {
       for await (const state of this.db.values()) {
         if (state.phase !== 'done' && state.phase !== 'failed' && !this.#running.has(state.jobId)) {
-          this.opts.log(`training ${state.jobId}: resuming at epoch ${state.epoch} step ${state.step} (${state.phase})`);
           this.resume(state.jobId, () => undefined).catch((err: unknown) => this.opts.log(`training ${state.jobId}: ${(err as Error).message}`));
         }
       }
     })().catch((err: unknown) => this.opts.log(`training: cannot list unfinished jobs: ${(err as Error).message}`));
   }
 
-  #launch(state: CoordinatorJobState, progress: (p: TrainingProgress) => void): Promise<ModelMetadata> {
+  /**
+   * The one place a driver starts. The claim is synchronous (no await between the check and the
+   * set), so two callers in the same process can never both drive a job: the second follows the
+   * first, progress included. `prepare` loads or creates the job's state (or finds its model).
+   */
+  #claim(jobId: string, progress: (p: TrainingProgress) => void, prepare: () => Promise<CoordinatorJobState | ModelMetadata>): Promise<ModelMetadata> {
+    const running = this.#running.get(jobId);
+    if (running) {
+      running.listeners.add(progress);
+      return running.done;
+    }
     const listeners = new Set([progress]);
     const emit = (p: TrainingProgress) => {
       for (const l of listeners) {
         try {
-          l({ jobId: state.jobId, ...p });
+          l({ jobId, ...p });
         } catch {
           listeners.delete(l);
         }
       }
     };
-    this.#states.set(state.jobId, state);
-    const done = this.#drive(state, emit).finally(() => {
-      this.#running.delete(state.jobId);
-      this.#states.delete(state.jobId);
+    const done = (async () => {
+      const prepared = await prepare();
+      if (!('phase' in prepared)) return prepared;
+      const state = prepared;
+      await this.#takeLease(state);
+      // The job is stored: from here a broken stream is followed with --resume, never started again.
+      emit({ stage: 'accepted', message: `job ${jobId} is stored; if this stream breaks, follow it with \`fedcredit train --resume ${jobId}\`` });
+      this.#states.set(jobId, state);
+      return this.#drive(state, emit);
+    })().finally(() => {
+      this.#running.delete(jobId);
+      this.#states.delete(jobId);
     });
-    this.#running.set(state.jobId, { listeners, done });
+    this.#running.set(jobId, { listeners, done });
     return done;
+  }
+
+  /** Take the job's lease (durably) for this driver: the previous holder's process is gone (module comment). */
+  async #takeLease(state: CoordinatorJobState): Promise<void> {
+    const stored = await this.db.get(state.jobId);
+    const now = new Date().toISOString();
+    // Held by this process: by an earlier driver of it that has ended (the claim above is free).
+    const previous = stored?.lease ?? state.lease;
+    state.lease = { holder: this.#incarnation, generation: (previous?.generation ?? 0) + 1, takenAt: now, renewedAt: now };
+    await this.db.batch().put(state.jobId, state).write({ sync: true });
+    this.opts.log(`training ${state.jobId}: driving it (lease generation ${state.lease.generation}${previous ? `, taken over from ${previous.holder === this.#incarnation ? 'this process' : `process ${previous.holder}`}` : ''})`);
   }
 
   async #drive(state: CoordinatorJobState, emit: (p: TrainingProgress) => void): Promise<ModelMetadata> {
@@ -298,6 +354,7 @@ export class TrainingCoordinator {
       return model;
     } catch (err) {
       const e = err instanceof FedcreditError ? err : new FedcreditError('INTERNAL', (err as Error).message);
+      if (e.code === 'LEASE_LOST') throw e; // the job is another driver's now: nothing of it is this one's to write
       if (!this.#closed) {
         state.phase = 'failed';
         state.error = e.message;
@@ -470,7 +527,15 @@ export class TrainingCoordinator {
     if (running) running.bytesOnWire += payloadSize(request) + payloadSize(response);
   }
 
+  /** Write the job's progress and renew its lease; refused if another driver holds the lease. */
   async #save(state: CoordinatorJobState): Promise<void> {
+    const lease = state.lease;
+    if (!lease) throw new FedcreditError('INTERNAL', `job ${state.jobId}: saved without a lease`);
+    const stored = await this.db.get(state.jobId);
+    if (stored?.lease && (stored.lease.holder !== lease.holder || stored.lease.generation !== lease.generation)) {
+      throw new FedcreditError('LEASE_LOST', `job ${state.jobId}: driver ${lease.generation} of process ${lease.holder} lost its lease to driver ${stored.lease.generation} of process ${stored.lease.holder}; that driver carries on`);
+    }
+    lease.renewedAt = new Date().toISOString();
     await this.db.batch().put(state.jobId, state).write({ sync: true });
   }
 

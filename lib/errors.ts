@@ -47,6 +47,7 @@ export type ErrorCode =
   // Training (node/policy.ts, node/training.ts).
   | 'POLICY_REFUSED'
   | 'STALE_ATTEMPT'
+  | 'LEASE_LOST'
   // Scoring (coordinator/scoring.ts, node/scoring.ts).
   | 'MODEL_NOT_FOUND'
   | 'TOO_FEW_SITES'
@@ -106,6 +107,8 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   POLICY_REFUSED: status.PERMISSION_DENIED,
   // A decryption for another try of a step: refused, never misapplied.
   STALE_ATTEMPT: status.ABORTED,
+  // A training driver found its job's lease held by another driver: it stops, the other carries on.
+  LEASE_LOST: status.ABORTED,
   MODEL_NOT_FOUND: status.NOT_FOUND,
   // Fewer than two sites could answer: a masked answer would reveal a single site's term.
   TOO_FEW_SITES: status.FAILED_PRECONDITION,

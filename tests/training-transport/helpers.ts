@@ -79,3 +79,15 @@ export async function waitForLog(party: SpawnedParty, re: RegExp, timeoutMs = 12
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * A batch size for `trainSize` samples that the minimum batch rule accepts: at least `min`
+ * samples (64, and 8x the largest site's feature count), with no remainder batch smaller than that.
+ */
+export function fairBatchSize(trainSize: number, min = 128): number {
+  for (let b = min; b <= trainSize; b++) {
+    const r = trainSize % b;
+    if (r === 0 || r >= min) return b;
+  }
+  return trainSize;
+}

@@ -1,0 +1,224 @@
+/**
+ * Fault injection for training (issue 20): kill -9 the coordinator, and in another run the
+ * nodes, tens of times at random points of one job (its start, its steps, its validations, the
+ * epoch results, the storing of the model), under CPU load from a busy process per core, and
+ * the job still ends by itself with the model of an uninterrupted run, bit for bit: the same
+ * AUC history and the same weights in every site's stored model.
+ *
+ * Kill points are drawn from a seeded generator (printed; replay with FEDCREDIT_FAULT_SEED):
+ * each kill waits for 1-3 more progress lines from any party (a job stored, a step applied, an
+ * epoch evaluated, a model kept, a restarted party reloading the job) and then 0-300 ms more, so
+ * it lands anywhere in the step that follows, not only on a boundary. FEDCREDIT_FAULT_KILLS
+ * sets the number of kills per run (default 20). After a coordinator restart a `--resume`
+ * request is sent right away half of the time, racing the coordinator's own resume.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTraining } from '../../coordinator/training-client.js';
+import type { ModelMetadata } from '../../coordinator/models.js';
+import type { Site } from '../../lib/site-schema.js';
+import type { SpawnedParty } from '../../lib/spawn-party.js';
+import { getSiteModel } from '../../node/model-store.js';
+import { NodeStore } from '../../node/store.js';
+import { SITES, fairBatchSize, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, type Setup } from '../training-transport/helpers.js';
+
+const SEED = Number(process.env['FEDCREDIT_FAULT_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
+const KILLS = Number(process.env['FEDCREDIT_FAULT_KILLS'] ?? 20);
+/** A party's log line that marks progress of the job (or of a restarted party reloading it). */
+const PROGRESS = /training trn-[\w-]+: (driving it|started as|applied epoch|epoch \d+ evaluated|epoch \d+ done|kept model|reloaded at|model m\d+ stored)/;
+
+let s: Setup;
+let coordinator: SpawnedParty;
+const nodes = new Map<Site, SpawnedParty>();
+let alignmentId: string;
+let params: { epochs: number; batchSize: number; learningRate: number; l2: number; seed: number; patience: number };
+let reference: ModelMetadata;
+const busy: ChildProcess[] = [];
+let events = 0;
+let lastEvent = '';
+const aucs = (m: ModelMetadata) => (m.metrics as { aucHistory: number[] }).aucHistory;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** xorshift32 in [0, 1), seeded: the kill schedule of a run. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+/** Count a party's progress lines (a second reader on its stderr; spawnParty keeps only the last 500 lines). */
+function watch(party: SpawnedParty): SpawnedParty {
+  readline.createInterface({ input: party.child.stderr! }).on('line', (line) => {
+    if (PROGRESS.test(line)) {
+      events++;
+      lastEvent = `${party.name}: ${line.replace(/^.*?training /, 'training ')}`;
+    }
+  });
+  return party;
+}
+
+async function kill9(party: SpawnedParty): Promise<void> {
+  if (party.child.exitCode !== null || party.child.signalCode !== null) return;
+  const exited = new Promise((resolve) => party.child.once('exit', resolve));
+  party.child.kill('SIGKILL');
+  await exited;
+}
+
+/** Wait for `n` more progress lines, or until `done()`; false if the job ended first. */
+async function progressed(n: number, done: () => boolean): Promise<boolean> {
+  const target = events + n;
+  while (events < target) {
+    if (done()) return false;
+    await sleep(5);
+  }
+  return true;
+}
+
+/** The weights of every site's part of a model, read from the sites' stores (nodes stopped). */
+async function siteWeights(version: string): Promise<Record<string, number[]>> {
+  const out: Record<string, number[]> = {};
+  for (const site of SITES) {
+    const store = await NodeStore.open(path.join(s.dir, `node-${site}`), site);
+    try {
+      const m = await getSiteModel(store, version);
+      if (!m) throw new Error(`${site} keeps no model ${version}`);
+      out[site] = [...m.weights, ...(m.intercept !== undefined ? [m.intercept] : [])];
+    } finally {
+      await store.close();
+    }
+  }
+  return out;
+}
+
+function loadCpus(): void {
+  for (let i = 0; i < os.cpus().length; i++) {
+    busy.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+  }
+}
+
+function unloadCpus(): void {
+  for (const b of busy.splice(0)) b.kill('SIGKILL');
+}
+
+beforeAll(async () => {
+  console.log(`training fault injection: seed ${SEED}, ${KILLS} kills per run (replay with FEDCREDIT_FAULT_SEED=${SEED})`);
+  s = await makeSetup('train-faults', 1500, 'train-faults');
+  coordinator = watch(await spawnCoordinator(s));
+  for (const site of SITES) nodes.set(site, watch(await spawnNode(s, site)));
+  const aligned = await ingestAndAlign(s, (site) => nodes.get(site)!.address);
+  alignmentId = aligned.alignmentId;
+  params = { epochs: 3, batchSize: fairBatchSize(aligned.trainSize), learningRate: 0.5, l2: 1e-3, seed: 7, patience: 5 };
+  console.log(`${aligned.trainSize} training / ${aligned.validationSize} validation enterprises, batch ${params.batchSize}`);
+  reference = await runTraining(s.coordinatorAddress, s.fed.as('coordinator-operator'), { alignmentId, ...params });
+}, 300_000);
+
+afterAll(async () => {
+  unloadCpus();
+  await Promise.all([coordinator, ...nodes.values()].map((p) => p?.stop()));
+  if (s) fs.rmSync(s.dir, { recursive: true, force: true });
+});
+
+describe('training under kill -9 at random points, CPU loaded', () => {
+  const results: { run: string; model: ModelMetadata; kills: number }[] = [];
+
+  it(`the coordinator killed ${KILLS} times: the job resumes by itself each time and ends with the uninterrupted model`, async () => {
+    const next = rng(SEED);
+    const started = Date.now();
+    let jobId = '';
+    let finished = false;
+    const request = () => runTraining(s.coordinatorAddress, s.fed.as('coordinator-operator'), { alignmentId, ...params }, (p) => {
+      if (p.jobId) jobId = p.jobId;
+    });
+    const follow = () => runTraining(s.coordinatorAddress, s.fed.as('coordinator-operator'), { resumeJobId: jobId });
+    let pending = request();
+    const settle = (p: Promise<ModelMetadata>) => p.then((m) => {
+      finished = true;
+      return m;
+    }, () => undefined);
+    let outcome = settle(pending);
+    loadCpus();
+    let kills = 0;
+    try {
+      for (; kills < KILLS; kills++) {
+        const k = 1 + Math.floor(next() * 3);
+        const delay = Math.floor(next() * 300);
+        const resumeRightAway = next() < 0.5;
+        if (!await progressed(k, () => finished)) break;
+        await sleep(delay);
+        if (finished) break;
+        const at = lastEvent;
+        await kill9(coordinator);
+        // The job's id is the client's from its 'accepted' progress, or the dead coordinator's log's.
+        jobId ||= coordinator.logLines.map((l) => /training (trn-[\w-]+): driving it/.exec(l)?.[1]).find((id) => id) ?? '';
+        console.log(`kill ${kills + 1}: coordinator, ${delay} ms after '${at}'${resumeRightAway ? ', --resume at once' : ''}`);
+        coordinator = watch(await spawnCoordinator(s));
+        if (!jobId) {
+          // Killed before the job was stored: nothing of it exists anywhere; the operator asks again.
+          await sleep(500);
+          jobId = coordinator.logLines.map((l) => /training (trn-[\w-]+): (driving it|resuming)/.exec(l)?.[1]).find((id) => id) ?? '';
+          if (!jobId) outcome = settle(pending = request());
+        }
+        if (jobId && resumeRightAway) outcome = settle(pending = follow());
+      }
+      if (!finished) {
+        if (!jobId) throw new Error('no job id after the kills');
+        outcome = settle(pending = follow());
+      }
+      const model = await outcome ?? await follow();
+      results.push({ run: 'coordinator', model, kills });
+      console.log(`coordinator killed ${kills} times: job ${model.jobId} done in ${((Date.now() - started) / 1000).toFixed(1)} s, AUC ${aucs(model).map((a) => a.toFixed(5)).join(', ')}`);
+      expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 10));
+      expect(aucs(model)).toEqual(aucs(reference));
+    } finally {
+      unloadCpus();
+    }
+  }, 900_000);
+
+  it(`the nodes killed ${KILLS} times in turn at random: the job carries on each time and ends with the uninterrupted model`, async () => {
+    const next = rng(SEED ^ 0x5bd1e995);
+    const started = Date.now();
+    let finished = false;
+    const job = runTraining(s.coordinatorAddress, s.fed.as('coordinator-operator'), { alignmentId, ...params }).then((m) => {
+      finished = true;
+      return m;
+    });
+    job.catch(() => undefined);
+    loadCpus();
+    let kills = 0;
+    try {
+      for (; kills < KILLS; kills++) {
+        const site = SITES[Math.floor(next() * SITES.length)]!;
+        const k = 1 + Math.floor(next() * 3);
+        const delay = Math.floor(next() * 300);
+        if (!await progressed(k, () => finished)) break;
+        await sleep(delay);
+        if (finished) break;
+        console.log(`kill ${kills + 1}: node ${site}, ${delay} ms after '${lastEvent}'`);
+        await kill9(nodes.get(site)!);
+        nodes.set(site, watch(await spawnNode(s, site)));
+      }
+      const model = await job;
+      results.push({ run: 'nodes', model, kills });
+      console.log(`nodes killed ${kills} times: job ${model.jobId} done in ${((Date.now() - started) / 1000).toFixed(1)} s, AUC ${aucs(model).map((a) => a.toFixed(5)).join(', ')}`);
+      expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 10));
+      expect(aucs(model)).toEqual(aucs(reference));
+    } finally {
+      unloadCpus();
+    }
+  }, 900_000);
+
+  it('every site keeps the same weights, bit for bit, as after the uninterrupted run', async () => {
+    expect(results).toHaveLength(2);
+    await Promise.all([coordinator, ...nodes.values()].map((p) => p.stop()));
+    const expected = await siteWeights(reference.modelVersion);
+    for (const r of results) expect(await siteWeights(r.model.modelVersion), r.run).toEqual(expected);
+  }, 120_000);
+});
