@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BoxOpener, BoxSealer, openSealedBox, SEALED_BOX_OVERHEAD, SealedBoxError, sealToRecipient } from '../../crypto/sealed-box.js';
+import { BoxOpener, BoxSealer, openSealedBox, SEALED_BOX_OVERHEAD, SEALED_BOX_V2_OVERHEAD, SealedBoxError, sealToRecipient } from '../../crypto/sealed-box.js';
 import type { SealedBoxBinding } from '../../crypto/sealed-box.js';
 import { generateX25519KeyPair } from '../../crypto/x25519.js';
 
@@ -92,6 +92,8 @@ describe('sealed box v2 (a reused ephemeral key per recipient)', () => {
     const a = sealer.seal(bank.publicKey, payload, binding);
     const b = sealer.seal(bank.publicKey, payload, binding);
     expect(a[0]).toBe(2);
+    // A box's length is its payload's plus a constant: callers that must hide lengths pad inside (lib/sealed-explanation.ts).
+    expect(a).toHaveLength(payload.length + SEALED_BOX_V2_OVERHEAD);
     expect(ephemeralOf(a)).toBe(ephemeralOf(b));
     expect(Buffer.compare(a, b)).not.toBe(0);
     expect(Buffer.from(a).includes(Buffer.from(payload.subarray(0, 12)))).toBe(false);

@@ -31,6 +31,8 @@ import { testFederation, type TestFederation } from '../helpers/federation.js';
 export const SITES: Site[] = ['tax', 'power', 'bank'];
 const FILES: Record<Site, (keyof typeof RECORD_KINDS)[]> = { tax: ['tax_rating', 'vat_filing'], power: ['power_bill'], bank: ['loan', 'repayment'] };
 export const MODEL = 'm1';
+/** m1 again, with the bank's feature names longer than an explanation holds ('m-1': ordered before m1, so never the latest). */
+export const LONG_NAMES_MODEL = 'm-1';
 export const DAY = 86_400_000;
 
 export interface PooledModel {
@@ -130,12 +132,20 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
   for (const site of SITES) {
     const store = await NodeStore.open(nodeDir(site), site);
     await saveSiteModel(store, parts.get(site)!);
+    // The same model with the bank's feature names too long for an explanation box (lib/sealed-explanation.ts).
+    const part = parts.get(site)!;
+    await saveSiteModel(store, { ...part, modelVersion: LONG_NAMES_MODEL, features: site === 'bank' ? part.features.map((f) => `${f}_${'x'.repeat(64)}`) : part.features });
     await store.close();
   }
   const coordinatorDir = path.join(dir, 'coordinator');
   const registry = await ModelRegistry.open(coordinatorDir);
   await registry.put({
     modelVersion: MODEL, jobId: 'test-fixture', alignmentId: 'test-fixture', purpose: 'credit-assessment',
+    sites: SITES.map((s) => ({ site: s, role: s === 'bank' ? 'bank' : 'passive', featureCount: names.get(s)!.length })),
+    params: {}, scale: DEFAULT_SCORE_SCALE, metrics: {}, createdAt: new Date().toISOString(),
+  });
+  await registry.put({
+    modelVersion: LONG_NAMES_MODEL, jobId: 'test-fixture-long-names', alignmentId: 'test-fixture', purpose: 'credit-assessment',
     sites: SITES.map((s) => ({ site: s, role: s === 'bank' ? 'bank' : 'passive', featureCount: names.get(s)!.length })),
     params: {}, scale: DEFAULT_SCORE_SCALE, metrics: {}, createdAt: new Date().toISOString(),
   });

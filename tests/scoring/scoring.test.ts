@@ -33,7 +33,7 @@ import { ServedRecordBook } from '../../node/served-record.js';
 import { NodeStore } from '../../node/store.js';
 import { loadOrCreateIdentity } from '../../crypto/identity.js';
 import { submitConsentRecord, type ScoreResult } from '../../requester/client.js';
-import { scoringFixture, SITES, type ScoringFixture } from './fixture.js';
+import { LONG_NAMES_MODEL, scoringFixture, SITES, type ScoringFixture } from './fixture.js';
 
 const run = promisify(execFile);
 let fx: ScoringFixture;
@@ -310,6 +310,32 @@ describe('sealed explanations: one length, signed by their site', () => {
     // Untouched, the same session opens the sites' own boxes.
     const ok = await score(subject, fx.consentText(fx.grant(subject)));
     expect(ok.explanations.map((e) => e.site).sort()).toEqual([...SITES].sort());
+  });
+
+  it('a feature name too long for the box: the node refuses EXPLANATION_TOO_LONG rather than send a longer box', async () => {
+    // An enterprise the bank has a risk-increasing reason for (so a name must go in the box).
+    let subject = '';
+    for (const candidate of fx.inAll.slice(7, 40)) {
+      await fx.register(candidate);
+      const r = await score(candidate, fx.consentText(fx.grant(candidate)));
+      if (r.explanations.find((e) => e.site === 'bank')!.reasons.length > 0) {
+        subject = candidate;
+        break;
+      }
+    }
+    expect(subject).not.toBe('');
+    const start = fx.observed.length;
+    const refusedBefore = (await stats('bank')).refusals['EXPLANATION_TOO_LONG'] ?? 0;
+    const err = await refused(score(subject, fx.consentText(fx.grant(subject)), { model: LONG_NAMES_MODEL }));
+    refusalsExpected++;
+    // The coordinator passes on a node's consent refusals as they are, any other as a missing share naming it.
+    expect(err.code).toBe('SHARE_MISSING');
+    expect(err.message).toMatch(/bank: EXPLANATION_TOO_LONG: .* is \d+ UTF-8 bytes/);
+    expect((await stats('bank')).refusals['EXPLANATION_TOO_LONG']).toBe(refusedBefore + 1);
+    // No box of another length left the bank; the query is logged as refused.
+    expect(fx.observed.slice(start).some((o) => o.kind === 'share' && o.site === 'bank')).toBe(false);
+    const last = (await logEntries()).at(-1)!;
+    expect([last.kind, last.body['reason']]).toEqual(['refusal', 'SHARE_MISSING']);
   });
 });
 
