@@ -226,7 +226,7 @@ export class ScoringCoordinator {
     // The bank's Platt recalibration of the joint logit, when the model carries one (coordinator/models.ts).
     const calibrated = applyCalibration(logit, model.calibration);
     // An `explain` query's shares are masked zeros (node/scoring.ts): it gets no points, grade,
-    // warning or PD, only the sealed explanations (docs/scoring.md, "Operations").
+    // warning or PD, only the sealed explanations (docs/scoring.md, "What a consent covers").
     const scored = q.operation === 'score' ? scoreLogit(calibrated, model.scale) : NOT_SCORED;
     const answerSignature = this.#opts.sign(answerStatement({
       queryId: q.queryId, logIndex: index, entry: entryBytes, points: scored.points, grade: scored.grade, warning: scored.warning,

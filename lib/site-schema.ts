@@ -16,7 +16,7 @@ export const SITES: readonly Site[] = ['tax', 'power', 'bank'];
  * Months of dated records (filings, bills, repayments) each site's feature catalogue reads,
  * ending at the features' as-of month (node/features: the widest feature window). A consent's
  * data window must hold them: each node checks its own months, the coordinator that a window
- * is at least this long (docs/scoring.md, "Data window").
+ * is at least this long (docs/scoring.md, "What a consent covers").
  */
 export const FEATURE_WINDOW_MONTHS: Readonly<Record<Site, number>> = { tax: 24, power: 12, bank: 24 };
 

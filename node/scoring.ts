@@ -206,9 +206,9 @@ export class NodeScoring {
     let value = model.baseline;
     let reasons: ExplanationReason[] = [];
     this.#evaluations++;
-    // Only what the consent covers (docs/scoring.md, "Operations"): the term goes into the sum
-    // only for a `score` query (an `explain` query adds a masked 0, so no party can form a score),
-    // and reasons go into the box only when `explain` is granted (else the box holds none).
+    // Only what the consent covers (docs/scoring.md, "What a consent covers"): the term goes into
+    // the sum only for a `score` query (an `explain` query adds a masked 0, so no party can form a
+    // score), and reasons go into the box only when `explain` is granted (else the box holds none).
     const scored = q.operation === 'score';
     const explained = verdict.consent.scope.operations.includes('explain');
     if (vector) {

@@ -26,7 +26,7 @@ export interface SiteFeatureSet<R> {
   /**
    * How many months of dated records (filings, bills, repayments) the catalogue reads, ending at
    * the as-of month: the widest `window` of its features. A consent must cover these months for
-   * the site to answer a query (node/scoring.ts, docs/scoring.md "Data window").
+   * the site to answer a query (node/scoring.ts, docs/scoring.md "What a consent covers").
    */
   windowMonths: number;
   /** Feature vector in catalogue order; `asOf` is a month index (year * 12 + month - 1). Always finite. */

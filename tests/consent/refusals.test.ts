@@ -59,6 +59,9 @@ describe('verifyConsent refusals', () => {
       expect(r.code, String(message)).toBe('CONSENT_MALFORMED');
       expect(r.message).toMatch(message);
     }
+    // Exactly as long as the window, or inside it: accepted.
+    const ledger = await ledgerWithBindings();
+    expect((await ledger.consume(c, query({ sites: ['bank'], minDataMonths: 24, dataWindow: { from: '2024-11', to: '2026-10' } }))).ok).toBe(true);
   });
 
   it('CONSENT_BAD_SIGNATURE: a forged field, and a consent signed by another key than it names', async () => {
@@ -136,6 +139,8 @@ describe('verifyConsent refusals', () => {
       [query({ sites: ['bank'], subject: UNREGISTERED }), /the query about/],
       [query({ sites: ['bank'], dataWindow: { from: '2023-01', to: '2026-10' } }), /outside the consented window/],
       [query({ sites: [] }), /names no site/],
+      // The window (2024-11..2026-10) spans 24 months: a model reading 25 cannot be answered from it.
+      [query({ sites: ['bank'], minDataMonths: 25 }), /spans 24 months, but the model reads 25 months/],
     ] as const;
     for (const [q, message] of cases) {
       const r = await refusal(c, q);
