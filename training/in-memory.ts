@@ -101,7 +101,7 @@ export async function runTrainingInMemory(job: InMemoryJob): Promise<InMemoryRes
   // Each party's own check, as a node makes it at job start: its columns (the bank's intercept
   // included) against the smallest batch of the schedule on the split it holds.
   const parties = [{ data: job.bank, columns: (job.bank.train[0]?.length ?? 0) + 1 }, ...job.passives.map((data) => ({ data, columns: data.train[0]?.length ?? 0 }))];
-  for (const { data, columns } of job.unsafeSkipBatchRule ? [] : parties) {
+  for (const { data, columns } of job.unsafeSkipBatchRule ? [] : parties.filter((p) => p.data.train.length > 0)) {
     const violation = batchRuleViolation(data.name, data.train.length, params.batchSize, columns);
     if (violation) throw new BatchRuleError(`site ${data.name} refuses the job: ${violation} (rule 'minBatch')`);
   }

@@ -307,6 +307,16 @@ describe('least squares on a site\'s own unmasked gradients, every batch, every 
     expect(bank.inBatchR2).toBeGreaterThan(0.95);
   }, 300_000);
 
+  it('a remainder is no small batch any more: batch 104 over 421 samples (5 left over) gives tax and the bank nothing exact', async () => {
+    // Before the fix the 5 left over were a batch of their own, solved exactly every epoch.
+    const params = { ...DEFAULT_PARAMS, epochs: 2, batchSize: 104, learningRate: 0.3, patience: 10 };
+    const { tax, bank, run } = await attack(params, false);
+    console.log(`batch 104: ${run.steps} steps; tax exact steps ${tax.exactSteps}, bank exact steps ${bank.exactSteps}`);
+    expect(tax.exactSteps).toBe(0); // was 1 step in 5: the remainder, every epoch
+    expect(bank.exactSteps).toBe(0);
+    expect(run.steps).toBe(2 * 4);
+  }, 300_000);
+
   it('under the rule (the smallest batch allowed, 88) recovers nothing exactly, and nothing the site\'s own columns do not predict anyway', async () => {
     const params = { ...DEFAULT_PARAMS, epochs: 3, batchSize: minimumBatch(11), learningRate: 0.3, patience: 10 };
     const { tax, bank } = await attack(params, false);
