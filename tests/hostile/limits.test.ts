@@ -162,7 +162,7 @@ describe('limits on callers', () => {
     expect(await queue.run(async () => 'fourth')).toBe('fourth');
   });
 
-  it('a parse cache keeps only what parsed and verified, within a count and a byte budget', () => {
+  it('the parse cache is an LRU within a count and a byte budget', () => {
     const cache = new BoundedCache<number>(3, 1_000);
     for (let i = 0; i < 5; i++) cache.set(`k${i}`, i);
     expect(cache.size).toBe(3);
@@ -174,6 +174,9 @@ describe('limits on callers', () => {
     expect(cache.bytes).toBeLessThanOrEqual(1_000);
     cache.set('huge', 0, 200); // more than an eighth of the budget: never kept
     expect(cache.get('huge')).toBeUndefined();
+  });
+
+  it('a consent text is kept only once it parsed and its signature verified, never when refused', () => {
 
     // Refused texts (malformed, or well-formed with a bad signature) are parsed afresh each time, never kept.
     const malformed = `{"v":1,"pad":"${'x'.repeat(1000)}"}`;
