@@ -77,12 +77,19 @@ describe('a requester cannot exhaust the coordinator', () => {
       // Warm up: the first calls load the proto, TLS session, caches.
       await call(client, client.Score, { consent: '{}', signedQuery: '{}' }, 10_000, { retryWhenBusy: false }).catch(() => undefined);
       const before = memoryOf(pid);
-      // One ScoreRequest with a 30 MB consent, serialized once and sent as raw bytes 75 times.
-      const huge = encodeScoreRequest(`{"v":1,"pad":"${'x'.repeat(30 * MB)}"}`);
+      // A ScoreRequest with a 30 MB consent, serialized once; each call sends a copy whose
+      // consent differs (a number near its start), as an attacker's would: a cache keyed by text
+      // would keep every one.
+      const huge = encodeScoreRequest(`{"v":1,"n":"000000","pad":"${'x'.repeat(30 * MB)}"}`);
+      const numberAt = huge.indexOf('000000');
       const outcomes: unknown[] = [];
       // Waves of 5 at once: the test process itself holds a copy of each request it sends.
       for (let wave = 0; wave < 15; wave++) {
-        outcomes.push(...await Promise.all(Array.from({ length: 5 }, () => rawScore(client, huge))));
+        outcomes.push(...await Promise.all(Array.from({ length: 5 }, (_, i) => {
+          const request = Buffer.from(huge);
+          request.write(String(wave * 5 + i).padStart(6, '0'), numberAt, 'latin1');
+          return rawScore(client, request);
+        })));
       }
       const after = memoryOf(pid);
       for (const o of outcomes) expect(o).toMatchObject({ code: 'MESSAGE_TOO_LARGE', detail: { grpcStatus: grpc.status.RESOURCE_EXHAUSTED } });

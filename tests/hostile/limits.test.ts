@@ -119,7 +119,10 @@ describe('limits on callers', () => {
       let busyError: unknown;
       busy.on('error', (e) => (busyError = e));
       const ticker = setInterval(() => busy.write({ consent: '', signedQuery: '' }), 300);
-      const err = await new Promise<grpc.ServiceError>((resolve) => idle.on('error', resolve));
+      const err = await new Promise<grpc.ServiceError>((resolve, reject) => {
+        idle.on('error', resolve);
+        setTimeout(() => reject(new Error('the idle stream was not closed within 10 s (idle limit 1 s)')), 10_000);
+      });
       clearInterval(ticker);
       expect(err.code).toBe(grpc.status.DEADLINE_EXCEEDED);
       expect(err.metadata.get(ERROR_CODE_METADATA_KEY)[0]).toBe('STREAM_IDLE');
