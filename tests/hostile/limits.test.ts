@@ -17,6 +17,7 @@ import { SerialQueue } from '../../lib/serial-queue.js';
 import { BoundedCache } from '../../lib/bounded-cache.js';
 import { generateIdentity } from '../../crypto/identity.js';
 import { consentSignatureValid, encodeConsent, grantConsent, parseConsent } from '../../lib/consent-record.js';
+import { encodeSignedQuery, parseSignedQuery, signedQueryValid, signQuery, type SignedQuery } from '../../lib/consent-query.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 
 let dir: string;
@@ -200,5 +201,18 @@ describe('limits on callers', () => {
     expect(parsed.ok && consentSignatureValid(parsed.value)).toBeTruthy();
     expect(parseConsent(text)).toMatchObject({ ok: true, value: parsed.ok ? parsed.value : undefined });
     expect((parseConsent(text) as { value: unknown }).value).toBe((parseConsent(text) as { value: unknown }).value);
+
+    // A signed query likewise: once its signature fails, it is read afresh; once it verifies, kept.
+    const signed = signQuery(enterprise, 'bank-a', {
+      queryId: 'limits-query-1', consentId: granted.consentId, subject: granted.subject, purpose: 'credit-assessment', operation: 'score', sites: ['tax', 'power'],
+    });
+    const forgedQuery = encodeSignedQuery({ ...signed, signature: 'ab'.repeat(64) });
+    const read = parseSignedQuery(forgedQuery) as { ok: true; value: SignedQuery };
+    expect(signedQueryValid(read.value)).toBe(false);
+    expect((parseSignedQuery(forgedQuery) as { value: unknown }).value).not.toBe(read.value);
+    const queryText = encodeSignedQuery(signed);
+    const good = parseSignedQuery(queryText) as { ok: true; value: SignedQuery };
+    expect(signedQueryValid(good.value)).toBe(true);
+    expect((parseSignedQuery(queryText) as { value: unknown }).value).toBe(good.value);
   });
 });
