@@ -51,6 +51,21 @@ interface Bucket {
   subjectsOmitted: number;
 }
 
+/**
+ * Refusals always logged on their own, whatever the count:
+ * - refused by a site (`refusedBy` is not the coordinator): the query passed the coordinator's
+ *   consent check, used a consent use and has its `query` entry, which the refusal explains to
+ *   the auditor; a flood of these costs the caller a real consent use each;
+ * - SHARE_MISSING: the federation's failure, not the caller's; each refused query is logged so
+ *   that an auditor can pair it with its query entry (docs/scoring.md, a missing share) and
+ *   see the outage query by query (tests/faults/query-load checks each is logged once).
+ *   Residual: while a site is down, a certified requester sending well-formed self-signed
+ *   queries adds one entry per query, up to its rate limit (docs/scoring.md).
+ */
+function alwaysLogged(r: Refusal): boolean {
+  return r.refusedBy !== 'coordinator' || r.code === 'SHARE_MISSING';
+}
+
 export class RefusalLog {
   readonly #buckets = new Map<string, Bucket>();
   readonly #threshold: number;
@@ -67,6 +82,10 @@ export class RefusalLog {
 
   /** Logs the refusal (resolving once its entry is durable) or counts it for the window's summary. */
   async record(r: Refusal): Promise<void> {
+    if (alwaysLogged(r)) {
+      await this.append(r.entry());
+      return;
+    }
     let key = `${r.caller}\u0000${r.code}\u0000${r.refusedBy}`;
     let bucket = this.#buckets.get(key);
     if (!bucket && this.#buckets.size >= MAX_BUCKETS) {

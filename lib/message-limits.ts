@@ -14,6 +14,7 @@
  * so an oversized message is never assembled in memory. grpc-js has only a server-wide option
  * (`grpc.max_receive_message_length`), kept at the largest method limit as a second bound.
  */
+import http2 from 'node:http2';
 import type * as grpc from '@grpc/grpc-js';
 import { ruleFor } from './rpc-roles.js';
 import { callerIdentity, type CallWithAuth } from './tls.js';
@@ -39,6 +40,8 @@ export const RECEIVE_LIMITS: Readonly<Record<string, number>> = {
   // Training steps carry vectors (ciphertexts, residues) over every aligned sample.
   ...Object.fromEntries(['StartTraining', 'PartialLinear', 'Residual', 'Gradient', 'ApplyGradient', 'ValidationPartial', 'MaskedScores', 'FinishEpoch', 'EpochResult', 'FinishTraining']
     .map((m) => [`/fedcredit.v1.NodeTraining/${m}`, MAX_RECEIVE_BYTES])),
+  // Carries the alignment-job entry (at most MAX_ENTRY_BYTES, 64 KiB: lib/log-entries.ts) and its index.
+  '/fedcredit.v1.NodeAlignment/CommitAlignment': 128 * KiB,
   // Uploads stream 1 MiB chunks (node/upload.ts) plus a little framing.
   '/fedcredit.v1.DataNode/IngestFile': 2 * MiB,
   // A share batch: up to 128 share requests of ~34 KiB and up to 4096 carried log entries
@@ -60,6 +63,7 @@ export function receiveLimitFor(path: string, role: string | undefined, secure: 
 /** The parts of grpc-js's BaseServerInterceptingCall (1.10+) that the limit is set on. */
 interface DecodingCall {
   maxReceiveMessageSize?: number;
+  stream?: http2.ServerHttp2Stream;
   decoder?: { maxReadMessageLength?: number; write?: (data: Buffer) => Buffer[] };
 }
 
@@ -88,10 +92,18 @@ export function receiveLimitInterceptor(secure: boolean, log?: (line: string) =>
     inner.maxReceiveMessageSize = limit;
     decoder.maxReadMessageLength = limit;
     const write = decoder.write.bind(decoder);
+    let refused = false;
     decoder.write = (data: Buffer) => {
+      // Whatever the caller still sends after the refusal is dropped unread.
+      if (refused) return [];
       try {
         return write(data);
       } catch (err) {
+        refused = true;
+        // Once the status is out, RST_STREAM NO_ERROR asks the client to stop sending the rest
+        // (RFC 9113 §8.1), so a refused 30 MB message costs neither side 30 MB of transfer.
+        const stream = inner.stream;
+        if (stream) setImmediate(() => { if (!stream.closed) stream.close(http2.constants.NGHTTP2_NO_ERROR); });
         // grpc-js turns this into RESOURCE_EXHAUSTED with the message as details.
         const got = /\((\d+) vs/.exec(err instanceof Error ? err.message : '')?.[1] ?? 'more';
         throw new Error(`MESSAGE_TOO_LARGE: ${method.path.slice(1)} accepts messages of at most ${limit} bytes${role ? ` from role ${role}` : ''}; this one is ${got} bytes. Send smaller messages (a consent record is at most 16 KiB)`);

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import { coordinatorClient, scoringClient, transparencyLogClient } from '../../lib/clients.js';
 import { FedcreditError } from '../../lib/errors.js';
-import { call, ERROR_CODE_METADATA_KEY } from '../../lib/grpc.js';
+import { call, ERROR_CODE_METADATA_KEY, fromServiceError } from '../../lib/grpc.js';
 import { freePort } from '../../lib/party-processes.js';
 import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
 import { startCoordinator } from '../../coordinator/server.js';
@@ -34,6 +34,25 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/** A ScoreRequest's bytes: field 1 (consent, a string), length-delimited. */
+function encodeScoreRequest(consent: string): Buffer {
+  const body = Buffer.from(consent, 'utf8');
+  const varint: number[] = [];
+  for (let n = body.length; ; n = Math.floor(n / 128)) {
+    if (n < 128) { varint.push(n); break; }
+    varint.push((n % 128) | 128);
+  }
+  return Buffer.concat([Buffer.from([0x0a, ...varint]), body]);
+}
+
+/** Scoring.Score with pre-serialized request bytes; resolves with the FedcreditError it ended with (or undefined). */
+function rawScore(client: grpc.Client, request: Buffer): Promise<unknown> {
+  return new Promise((resolve) => {
+    client.makeUnaryRequest('/fedcredit.v1.Scoring/Score', (b: Buffer) => b, (b: Buffer) => b, request, new grpc.Metadata(), { deadline: Date.now() + 30_000 },
+      (err) => resolve(err ? fromServiceError(err, 'coordinator') : undefined));
+  });
 }
 
 beforeAll(async () => {
@@ -58,12 +77,19 @@ describe('a requester cannot exhaust the coordinator', () => {
       // Warm up: the first calls load the proto, TLS session, caches.
       await call(client, client.Score, { consent: '{}', signedQuery: '{}' }, 10_000, { retryWhenBusy: false }).catch(() => undefined);
       const before = memoryOf(pid);
-      const huge = `{"v":1,"pad":"${'x'.repeat(30 * MB)}"}`;
+      // A ScoreRequest with a 30 MB consent, serialized once; each call sends a copy whose
+      // consent differs (a number near its start), as an attacker's would: a cache keyed by text
+      // would keep every one.
+      const huge = encodeScoreRequest(`{"v":1,"n":"000000","pad":"${'x'.repeat(30 * MB)}"}`);
+      const numberAt = huge.indexOf('000000');
       const outcomes: unknown[] = [];
-      // Waves of 5 at once: the test process itself holds each serialized 30 MB request.
+      // Waves of 5 at once: the test process itself holds a copy of each request it sends.
       for (let wave = 0; wave < 15; wave++) {
-        outcomes.push(...await Promise.all(Array.from({ length: 5 }, () => call(client, client.Score, { consent: huge, signedQuery: '{}' }, 30_000, { retryWhenBusy: false })
-          .then(() => undefined, (e: unknown) => e))));
+        outcomes.push(...await Promise.all(Array.from({ length: 5 }, (_, i) => {
+          const request = Buffer.from(huge);
+          request.write(String(wave * 5 + i).padStart(6, '0'), numberAt, 'latin1');
+          return rawScore(client, request);
+        })));
       }
       const after = memoryOf(pid);
       for (const o of outcomes) expect(o).toMatchObject({ code: 'MESSAGE_TOO_LARGE', detail: { grpcStatus: grpc.status.RESOURCE_EXHAUSTED } });

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCoordinator, type RunningCoordinator } from '../../coordinator/server.js';
 import { dataNodeClient } from '../../lib/clients.js';
 import { call, loadProto } from '../../lib/grpc.js';
+import { receiveLimitFor } from '../../lib/message-limits.js';
 import { INSECURE } from '../../lib/tls.js';
 import { startNode, type RunningNode } from '../../node/server.js';
 import { NodeStore } from '../../node/store.js';
@@ -88,6 +89,17 @@ describe('random bytes to every RPC', () => {
       }
     });
   }
+
+  it('a message over its method\'s size limit is refused from its length prefix, on every method', async () => {
+    for (const [service, address] of [...targets, ['Scoring', () => coordinator.address] as [string, () => string]]) {
+      for (const m of methodsOf(service)) {
+        const limit = receiveLimitFor(m.path, undefined, false);
+        const { code, details } = await rawCall(address(), m, Buffer.alloc(limit + 1, 0x0a));
+        expect(code, m.path).toBe(grpc.status.RESOURCE_EXHAUSTED);
+        expect(details, m.path).toMatch(new RegExp(`^MESSAGE_TOO_LARGE: ${m.path.slice(1)} accepts messages of at most ${limit} bytes`));
+      }
+    }
+  });
 
   it('afterwards both parties are healthy and their stores intact', async () => {
     const client = dataNodeClient(node.address, INSECURE, 'tax');

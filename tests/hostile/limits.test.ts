@@ -17,6 +17,7 @@ import { SerialQueue } from '../../lib/serial-queue.js';
 import { BoundedCache } from '../../lib/bounded-cache.js';
 import { generateIdentity } from '../../crypto/identity.js';
 import { consentSignatureValid, encodeConsent, grantConsent, parseConsent } from '../../lib/consent-record.js';
+import { encodeSignedQuery, parseSignedQuery, signedQueryValid, signQuery, type SignedQuery } from '../../lib/consent-query.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 
 let dir: string;
@@ -119,7 +120,10 @@ describe('limits on callers', () => {
       let busyError: unknown;
       busy.on('error', (e) => (busyError = e));
       const ticker = setInterval(() => busy.write({ consent: '', signedQuery: '' }), 300);
-      const err = await new Promise<grpc.ServiceError>((resolve) => idle.on('error', resolve));
+      const err = await new Promise<grpc.ServiceError>((resolve, reject) => {
+        idle.on('error', resolve);
+        setTimeout(() => reject(new Error('the idle stream was not closed within 10 s (idle limit 1 s)')), 10_000);
+      });
       clearInterval(ticker);
       expect(err.code).toBe(grpc.status.DEADLINE_EXCEEDED);
       expect(err.metadata.get(ERROR_CODE_METADATA_KEY)[0]).toBe('STREAM_IDLE');
@@ -162,7 +166,7 @@ describe('limits on callers', () => {
     expect(await queue.run(async () => 'fourth')).toBe('fourth');
   });
 
-  it('a parse cache keeps only what parsed and verified, within a count and a byte budget', () => {
+  it('the parse cache is an LRU within a count and a byte budget', () => {
     const cache = new BoundedCache<number>(3, 1_000);
     for (let i = 0; i < 5; i++) cache.set(`k${i}`, i);
     expect(cache.size).toBe(3);
@@ -174,6 +178,9 @@ describe('limits on callers', () => {
     expect(cache.bytes).toBeLessThanOrEqual(1_000);
     cache.set('huge', 0, 200); // more than an eighth of the budget: never kept
     expect(cache.get('huge')).toBeUndefined();
+  });
+
+  it('a consent text is kept only once it parsed and its signature verified, never when refused', () => {
 
     // Refused texts (malformed, or well-formed with a bad signature) are parsed afresh each time, never kept.
     const malformed = `{"v":1,"pad":"${'x'.repeat(1000)}"}`;
@@ -194,5 +201,18 @@ describe('limits on callers', () => {
     expect(parsed.ok && consentSignatureValid(parsed.value)).toBeTruthy();
     expect(parseConsent(text)).toMatchObject({ ok: true, value: parsed.ok ? parsed.value : undefined });
     expect((parseConsent(text) as { value: unknown }).value).toBe((parseConsent(text) as { value: unknown }).value);
+
+    // A signed query likewise: once its signature fails, it is read afresh; once it verifies, kept.
+    const signed = signQuery(enterprise, 'bank-a', {
+      queryId: 'limits-query-1', consentId: granted.consentId, subject: granted.subject, purpose: 'credit-assessment', operation: 'score', sites: ['tax', 'power'],
+    });
+    const forgedQuery = encodeSignedQuery({ ...signed, signature: 'ab'.repeat(64) });
+    const read = parseSignedQuery(forgedQuery) as { ok: true; value: SignedQuery };
+    expect(signedQueryValid(read.value)).toBe(false);
+    expect((parseSignedQuery(forgedQuery) as { value: unknown }).value).not.toBe(read.value);
+    const queryText = encodeSignedQuery(signed);
+    const good = parseSignedQuery(queryText) as { ok: true; value: SignedQuery };
+    expect(signedQueryValid(good.value)).toBe(true);
+    expect((parseSignedQuery(queryText) as { value: unknown }).value).toBe(good.value);
   });
 });
