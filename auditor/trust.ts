@@ -14,6 +14,7 @@ import { decodeBase64Strict, encodeBase64 } from '../crypto/signed-note.js';
 import { parseCheckpoint } from '../crypto/checkpoint.js';
 import type { Checkpoint, TrustedKey } from '../crypto/checkpoint.js';
 import type { RecordChainHead } from '../lib/served-record.js';
+import type { ConsentAuditState } from './consent-audit.js';
 
 export interface PinnedWitness {
   readonly site: string;
@@ -34,6 +35,8 @@ export interface AuditorState {
   readonly frontier?: readonly string[];
   /** Per site, where the node's served-record chain was verified up to. */
   readonly records?: Readonly<Record<string, RecordChainHead>>;
+  /** Key bindings, and uses and revocations per consent, replayed so far (auditor/consent-audit.ts). */
+  readonly consentAudit?: ConsentAuditState;
   readonly verifiedAt?: string;
 }
 

@@ -6,7 +6,8 @@
  * exactly what the new root commits to (the saved compact range extended by every new leaf,
  * §2.1.1; over gRPC on 100k entries 3.7 s against ~140 s for one §2.1.3 inclusion proof per
  * entry, see bench/audit.ts), each entry's kind, fields and own signatures
- * (lib/log-entries.ts), and each node's signed record against the log (auditor/cross-check.ts). It also compares the newest not-yet-final
+ * (lib/log-entries.ts), what they mean for consent use and node registrations
+ * (auditor/consent-audit.ts), and each node's signed record against the log (auditor/cross-check.ts). It also compares the newest not-yet-final
  * checkpoint with what it trusts, so a re-signed fork is reported even when no witness
  * cosigned it. Untrusted input becomes findings; the state advances only on a clean run.
  */
@@ -20,6 +21,7 @@ import { decodeEntry, entryProblem, entrySignatureProblem } from '../lib/log-ent
 import { LogReader, type MessageObserver } from './log-client.js';
 import { checkEntries } from './entry-check.js';
 import { crossCheckNodes } from './cross-check.js';
+import { auditConsentUse, emptyConsentAuditState } from './consent-audit.js';
 import {
   encodeFrontier, frontierHashes, loadState, loadTrustFile, saveState, trustedCheckpoint, witnessKeys,
   type AuditorState, type PinnedWitness,
@@ -119,6 +121,13 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
   }
   const range = await recomputeRoot(saved, from === 0 ? undefined : trusted, items, next, findings);
   const { byKind, signatures } = await checkEntriesAt(from, items, findings);
+  // What the entries mean: consents used after revocation, past maxUses, outside validity, by
+  // another requester; revocations and registrations no bound key or CA vouches for. A state
+  // file from before these checks has no replay yet: it starts from entry 0 once.
+  const history = from > 0 && !saved?.consentAudit ? await reader.entries(0, from) : [];
+  const meaning = auditConsentUse(from - history.length, [...history, ...items], (from > 0 && saved?.consentAudit) || emptyConsentAuditState(),
+    opts.transport.kind === 'tls' ? opts.transport.material.ca : undefined);
+  findings.push(...meaning.findings);
   if (!opts.trustFile) state = confirmNewWitnesses(saved, state, range ? items : [], notices);
   const witnesses = witnessKeys(state);
   const quorum = opts.quorum ?? witnesses.length;
@@ -138,7 +147,8 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
   const ok = findings.length === 0;
   if (ok && range) {
     saveState(opts.stateFile, {
-      ...state, checkpoint: formatCheckpoint(next), frontier: encodeFrontier(range.frontierHashes()), records: { ...saved?.records, ...cross.heads }, verifiedAt: new Date().toISOString(),
+      ...state, checkpoint: formatCheckpoint(next), frontier: encodeFrontier(range.frontierHashes()), records: { ...saved?.records, ...cross.heads },
+      consentAudit: meaning.state, verifiedAt: new Date().toISOString(),
     });
   }
   return done({

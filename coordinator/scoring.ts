@@ -187,9 +187,12 @@ export class ScoringCoordinator {
 
     // Logged durably before any node is asked, and the use counted durably: the two writes
     // (the ledger's and the log's group commit) run side by side.
+    const terms = verdict.consent;
     const entry = makeEntry('query', {
       queryId: q.queryId, requester: q.requester.name, subject: q.subject, consentId: q.consentId, purpose: q.purpose,
       model: model.modelVersion, sites, time: Date.now(),
+      // The consent's terms, so an auditor can tell a use it did not allow (auditor/consent-audit.ts).
+      consentRequester: terms.requester.name, consentValidFrom: terms.issuedAt, consentValidUntil: terms.validUntil, consentMaxUses: terms.maxUses,
     });
     const [{ index }] = await Promise.all([transparencyLog.append(entry), verdict.written]);
     const entryBytes = Buffer.from(encodeEntry(entry));

@@ -140,10 +140,15 @@ export const ENTRY_KINDS = {
   'alignment-job': { jobId: f('string'), requester: f('string'), sites: f('sites'), purpose: f('string') },
   /** A training run: who asked, which sites, purpose, hyper-parameters (never weights). */
   'training-job': { jobId: f('string'), requester: f('string'), sites: f('sites'), purpose: f('string'), model: f('string'), parameters: f('object') },
-  /** A consented score query; the score itself only as a salted commitment. */
+  /**
+   * A consented score query; the score itself only as a salted commitment. The consent's terms
+   * it was admitted under (requester named, validity, uses allowed) let auditors check it
+   * (auditor/consent-audit.ts); older entries lack them.
+   */
   'query': {
     queryId: f('string'), requester: f('string'), subject: f('credit-code'), consentId: f('string'), purpose: f('string'),
     model: f('string'), sites: f('sites'), scoreCommitment: f('hex', true),
+    consentRequester: f('string', true), consentValidFrom: f('int', true), consentValidUntil: f('int', true), consentMaxUses: f('int', true),
   },
   /** A request that was refused, by whom and why (e.g. CONSENT_EXPIRED). */
   'refusal': { queryId: f('string'), requester: f('string'), subject: f('credit-code', true), refusedBy: f('string'), reason: f('string'), sites: f('sites', true) },

@@ -49,10 +49,10 @@ async function startSplitViewCoordinator(): Promise<void> {
   server = newServer();
   const proto = loadProto().fedcredit.v1;
   server.addService(proto.Coordinator.service, {
-    RegisterNode: unary(async (req: { site: string; address: string; identityPublicKey: Buffer; sealingPublicKey: Buffer; timestampMs: string; signature: Buffer }) => serial.run(async () => {
+    RegisterNode: unary(async (req: { site: string; address: string; identityPublicKey: Buffer; sealingPublicKey: Buffer; timestampMs: string; signature: Buffer; tlsCertificate: Buffer; tlsSignature: Buffer }) => serial.run(async () => {
       const reg = { site: req.site, address: req.address, identityPublicKey: new Uint8Array(req.identityPublicKey), sealingPublicKey: new Uint8Array(req.sealingPublicKey), timestampMs: Number(req.timestampMs) };
       registered.set(req.site, { site: req.site, address: req.address, publicKey: reg.identityPublicKey });
-      const entry = nodeRegistrationEntry(reg, new Uint8Array(req.signature));
+      const entry = nodeRegistrationEntry(reg, new Uint8Array(req.signature), { certificate: new Uint8Array(req.tlsCertificate), signature: new Uint8Array(req.tlsSignature) });
       const { index } = await logs.A.append(entry);
       await logs.B.append(entry);
       return { site: req.site, replaced: false, logIndex: index };

@@ -39,6 +39,7 @@ const run = promisify(execFile);
 let fx: ScoringFixture;
 let refusalsExpected = 0;
 let shareMissingIndex = -1;
+let queryAfterRevocationIndex = -1;
 
 beforeAll(async () => {
   fx = await scoringFixture('main');
@@ -467,6 +468,7 @@ describe('a coordinator that ignores revocations', () => {
     }
     const entries = await logEntries();
     const query = entries.findLastIndex((e) => e.kind === 'query');
+    queryAfterRevocationIndex = query;
     // The coordinator did log the query (it ignored the revocation); a node refused it.
     expect(entries[query]!.body['subject']).toBe(subject);
     const refusal = entries.at(-1)!;
@@ -481,7 +483,12 @@ describe('audit', () => {
     await waitForCosignedLatest(fx.coordinator.address, fx.fed.as('auditor-1'), 3, 30_000, fx.coordinator.transparencyLog.store.size);
     const summary = await auditVerify({ coordinator: fx.coordinator.address, transport: fx.fed.as('auditor-1'), stateFile: path.join(fx.dir, 'auditor-full.json'), full: true });
     // The one gap: the query whose fan-out found power down; power truthfully has no record of it.
-    expect(summary.findings).toEqual([{ code: 'ENTRY_UNRECORDED', index: shareMissingIndex, message: expect.stringMatching(/names node power, which has no record of serving it/) }]);
+    // And the query the revocation-ignoring coordinator logged after the revocation (the nodes refused it).
+    expect(summary.findings).toHaveLength(2);
+    expect(summary.findings).toEqual(expect.arrayContaining([
+      { code: 'ENTRY_UNRECORDED', index: shareMissingIndex, message: expect.stringMatching(/names node power, which has no record of serving it/) },
+      { code: 'QUERY_AFTER_REVOCATION', index: queryAfterRevocationIndex, message: expect.stringMatching(/logged after consent .* was revoked/) },
+    ]));
     const entries = await logEntries();
     const count = (k: string) => entries.filter((e) => e.kind === k).length;
     expect(summary.entriesByKind['refusal']).toBe(count('refusal'));
