@@ -137,6 +137,8 @@ describe('training under kill -9 at random points, CPU loaded', () => {
     const request = () => runTraining(s.coordinatorAddress, s.fed.as('coordinator-operator'), { alignmentId, ...params }, (p) => {
       if (p.jobId) jobId = p.jobId;
     });
+    /** The id of this run's job in a coordinator's log (not the reference run's, which the same process drove). */
+    const jobIn = (lines: string[], re: RegExp) => lines.map((l) => re.exec(l)?.[1]).filter((id) => id && id !== reference.jobId).pop() ?? '';
     const follow = () => runTraining(s.coordinatorAddress, s.fed.as('coordinator-operator'), { resumeJobId: jobId });
     let pending = request();
     const settle = (p: Promise<ModelMetadata>) => p.then((m) => {
@@ -157,13 +159,13 @@ describe('training under kill -9 at random points, CPU loaded', () => {
         const at = lastEvent;
         await kill9(coordinator);
         // The job's id is the client's from its 'accepted' progress, or the dead coordinator's log's.
-        jobId ||= coordinator.logLines.map((l) => /training (trn-[\w-]+): driving it/.exec(l)?.[1]).find((id) => id) ?? '';
+        jobId ||= jobIn(coordinator.logLines, /training (trn-[\w-]+): driving it/);
         console.log(`kill ${kills + 1}: coordinator, ${delay} ms after '${at}'${resumeRightAway ? ', --resume at once' : ''}`);
         coordinator = watch(await spawnCoordinator(s));
         if (!jobId) {
           // Killed before the job was stored: nothing of it exists anywhere; the operator asks again.
           await sleep(500);
-          jobId = coordinator.logLines.map((l) => /training (trn-[\w-]+): (driving it|resuming)/.exec(l)?.[1]).find((id) => id) ?? '';
+          jobId = jobIn(coordinator.logLines, /training (trn-[\w-]+): (driving it|resuming)/);
           if (!jobId) outcome = settle(pending = request());
         }
         if (jobId && resumeRightAway) outcome = settle(pending = follow());
