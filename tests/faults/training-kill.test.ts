@@ -3,7 +3,9 @@
  * nodes, tens of times at random points of one job (its start, its steps, its validations, the
  * epoch results, the storing of the model), under CPU load from a busy process per core, and
  * the job still ends by itself with the model of an uninterrupted run, bit for bit: the same
- * AUC history and the same weights in every site's stored model.
+ * AUC history and the same weights in every site's stored model; and no party ever logs the job
+ * as failed (a failed job waits for a person's `--resume`, which the test's own resumes would
+ * otherwise stand in for).
  *
  * Kill points are drawn from a seeded generator (printed; replay with FEDCREDIT_FAULT_SEED):
  * each kill waits for 1-3 more progress lines from any party (a job stored, a step applied, an
@@ -40,6 +42,8 @@ let reference: ModelMetadata;
 const busy: ChildProcess[] = [];
 let events = 0;
 let lastEvent = '';
+/** Every 'training ... failed' line of any party: a job that failed would need a person to resume it. */
+const failures: string[] = [];
 const aucs = (m: ModelMetadata) => (m.metrics as { aucHistory: number[] }).aucHistory;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,6 +61,7 @@ function rng(seed: number): () => number {
 /** Count a party's progress lines (a second reader on its stderr; spawnParty keeps only the last 500 lines). */
 function watch(party: SpawnedParty): SpawnedParty {
   readline.createInterface({ input: party.child.stderr! }).on('line', (line) => {
+    if (/training trn-[\w-]+ failed/.test(line)) failures.push(`${party.name}: ${line}`);
     if (PROGRESS.test(line)) {
       events++;
       lastEvent = `${party.name}: ${line.replace(/^.*?training /, 'training ')}`;
@@ -178,6 +183,7 @@ describe('training under kill -9 at random points, CPU loaded', () => {
       results.push({ run: 'coordinator', model, kills });
       console.log(`coordinator killed ${kills} times: job ${model.jobId} done in ${((Date.now() - started) / 1000).toFixed(1)} s, AUC ${aucs(model).map((a) => a.toFixed(5)).join(', ')}`);
       expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 10));
+      expect(failures).toEqual([]);
       expect(aucs(model)).toEqual(aucs(reference));
     } finally {
       unloadCpus();
@@ -211,6 +217,7 @@ describe('training under kill -9 at random points, CPU loaded', () => {
       results.push({ run: 'nodes', model, kills });
       console.log(`nodes killed ${kills} times: job ${model.jobId} done in ${((Date.now() - started) / 1000).toFixed(1)} s, AUC ${aucs(model).map((a) => a.toFixed(5)).join(', ')}`);
       expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 10));
+      expect(failures).toEqual([]);
       expect(aucs(model)).toEqual(aucs(reference));
     } finally {
       unloadCpus();
