@@ -33,7 +33,7 @@ import { nodeTrainingClient } from '../lib/clients.js';
 import { NodeChannels } from '../lib/node-channels.js';
 import { FedcreditError } from '../lib/errors.js';
 import { call, toServiceError, unary } from '../lib/grpc.js';
-import { encodeEntry, makeEntry, type JsonValue } from '../lib/log-entries.js';
+import { decodeEntry, encodeEntry, makeEntry, type JsonValue } from '../lib/log-entries.js';
 import { DEFAULT_SCORE_SCALE } from '../lib/score-scale.js';
 import type { Transport } from '../lib/tls.js';
 import { Coordinator, type CoordinatorCheckpoint } from '../training/coordinator.js';
@@ -84,6 +84,8 @@ export interface CoordinatorJobState {
   keys: CoordinatorCheckpoint;
   logIndex?: number;
   entryB64?: string;
+  /** The log's size before the job's entry was appended (where a replay looks for it). */
+  logSizeBefore?: number;
   phase: Phase;
   epoch: number;
   step: number;
@@ -369,13 +371,23 @@ export class TrainingCoordinator {
 
   async #startAtNodes(state: CoordinatorJobState, coordinator: Coordinator): Promise<void> {
     if (state.logIndex === undefined) {
-      const entry = makeEntry('training-job', {
-        jobId: state.jobId, requester: 'operator', sites: [state.bank, ...state.passives], purpose: state.purpose, model: state.modelVersion,
-        parameters: { ...state.params } as unknown as { [key: string]: JsonValue }, time: Date.now(),
-      });
-      const { index } = await this.opts.transparencyLog.append(entry);
-      state.logIndex = index;
-      state.entryB64 = Buffer.from(encodeEntry(entry)).toString('base64');
+      // Write-ahead: the entry and the log's size before it, so a replay after a crash between the
+      // append and the save below finds the entry instead of logging the job twice.
+      const log = this.opts.transparencyLog.store;
+      if (state.entryB64 === undefined || state.logSizeBefore === undefined) {
+        const entry = makeEntry('training-job', {
+          jobId: state.jobId, requester: 'operator', sites: [state.bank, ...state.passives], purpose: state.purpose, model: state.modelVersion,
+          parameters: { ...state.params } as unknown as { [key: string]: JsonValue }, time: Date.now(),
+        });
+        state.entryB64 = Buffer.from(encodeEntry(entry)).toString('base64');
+        state.logSizeBefore = log.size;
+        await this.#save(state);
+      }
+      const bytes = Buffer.from(state.entryB64, 'base64');
+      const logged = (await log.entries(state.logSizeBefore, log.size)).findIndex((e) => Buffer.from(e).equals(bytes));
+      const decoded = decodeEntry(new Uint8Array(bytes));
+      if (!decoded.ok) throw new FedcreditError('INTERNAL', `job ${state.jobId}: its stored log entry does not decode`);
+      state.logIndex = logged >= 0 ? state.logSizeBefore + logged : (await this.opts.transparencyLog.append(decoded.entry)).index;
       await this.#save(state);
     }
     const peers = await Promise.all([state.bank, ...state.passives].map(async (site) => {
@@ -514,10 +526,19 @@ export class TrainingCoordinator {
         if (Date.now() - first > this.opts.retryMs) {
           throw new FedcreditError('UNAVAILABLE', `${site} has not answered ${method} for ${Math.round((Date.now() - first) / 1000)} s (${err.message})`);
         }
-        this.opts.log(`training ${jobId}: ${site} unreachable on ${method}; retrying in ${delay} ms`);
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        this.opts.log(`training ${jobId}: ${site} unreachable on ${method}; retrying in ${delay} ms or once it registers anew`);
+        await this.#backoff(site, node.address, delay);
         delay = Math.min(delay * 2, 5_000);
       }
+    }
+  }
+
+  /** Wait `ms`, or less if the site registers at another address meanwhile (a restarted node listens elsewhere). */
+  async #backoff(site: string, failedAddress: string, ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (Date.now() < until && !this.#closed) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100, until - Date.now())));
+      if ((await this.opts.registry.get(site))?.address !== failedAddress) return;
     }
   }
 

@@ -3,12 +3,26 @@
  * own store under one folder, mutual TLS), for tests and benchmarks that need real processes.
  * Callers add their own options (log intervals, policies) as extra arguments.
  */
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { spawnParty, type SpawnOptions, type SpawnedParty } from './spawn-party.js';
 
-/** A port free on 127.0.0.1 right now (the coordinator's, which nodes must know before it starts). */
-export function freePort(): Promise<number> {
+/**
+ * A port for a party that must keep its address across restarts (the coordinator, which nodes
+ * know before it starts): free on 127.0.0.1 now, and chosen *below* the kernel's ephemeral
+ * range, so no outgoing connection or `listen(0)` of another process on the host can be given
+ * it while the party is down between a check and its (re)start. A port from `listen(0)` itself
+ * was taken that way under load: the coordinator then could not listen again after a restart.
+ */
+export async function freePort(): Promise<number> {
+  const low = ephemeralLow();
+  if (low > 12_000) {
+    for (let i = 0; i < 100; i++) {
+      const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
+      if (await canListen(port)) return port;
+    }
+  }
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -16,6 +30,22 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
     server.on('error', reject);
+  });
+}
+
+/** The first port of the kernel's ephemeral range (Linux; 49152 elsewhere, IANA's). */
+function ephemeralLow(): number {
+  const file = '/proc/sys/net/ipv4/ip_local_port_range';
+  if (!fs.existsSync(file)) return 49_152;
+  const low = Number(fs.readFileSync(file, 'utf8').trim().split(/\s+/)[0]);
+  return Number.isInteger(low) && low > 0 ? low : 49_152;
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

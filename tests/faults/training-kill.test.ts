@@ -3,7 +3,9 @@
  * nodes, tens of times at random points of one job (its start, its steps, its validations, the
  * epoch results, the storing of the model), under CPU load from a busy process per core, and
  * the job still ends by itself with the model of an uninterrupted run, bit for bit: the same
- * AUC history and the same weights in every site's stored model.
+ * AUC history and the same weights in every site's stored model; and no party ever logs the job
+ * as failed (a failed job waits for a person's `--resume`, which the test's own resumes would
+ * otherwise stand in for).
  *
  * Kill points are drawn from a seeded generator (printed; replay with FEDCREDIT_FAULT_SEED):
  * each kill waits for 1-3 more progress lines from any party (a job stored, a step applied, an
@@ -40,6 +42,8 @@ let reference: ModelMetadata;
 const busy: ChildProcess[] = [];
 let events = 0;
 let lastEvent = '';
+/** Every 'training ... failed' line of any party: a job that failed would need a person to resume it. */
+const failures: string[] = [];
 const aucs = (m: ModelMetadata) => (m.metrics as { aucHistory: number[] }).aucHistory;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,6 +61,7 @@ function rng(seed: number): () => number {
 /** Count a party's progress lines (a second reader on its stderr; spawnParty keeps only the last 500 lines). */
 function watch(party: SpawnedParty): SpawnedParty {
   readline.createInterface({ input: party.child.stderr! }).on('line', (line) => {
+    if (/training trn-[\w-]+ failed/.test(line)) failures.push(`${party.name}: ${line}`);
     if (PROGRESS.test(line)) {
       events++;
       lastEvent = `${party.name}: ${line.replace(/^.*?training /, 'training ')}`;
@@ -137,6 +142,8 @@ describe('training under kill -9 at random points, CPU loaded', () => {
     const request = () => runTraining(s.coordinatorAddress, s.fed.as('coordinator-operator'), { alignmentId, ...params }, (p) => {
       if (p.jobId) jobId = p.jobId;
     });
+    /** The id of this run's job in a coordinator's log (not the reference run's, which the same process drove). */
+    const jobIn = (lines: string[], re: RegExp) => lines.map((l) => re.exec(l)?.[1]).filter((id) => id && id !== reference.jobId).pop() ?? '';
     const follow = () => runTraining(s.coordinatorAddress, s.fed.as('coordinator-operator'), { resumeJobId: jobId });
     let pending = request();
     const settle = (p: Promise<ModelMetadata>) => p.then((m) => {
@@ -157,13 +164,13 @@ describe('training under kill -9 at random points, CPU loaded', () => {
         const at = lastEvent;
         await kill9(coordinator);
         // The job's id is the client's from its 'accepted' progress, or the dead coordinator's log's.
-        jobId ||= coordinator.logLines.map((l) => /training (trn-[\w-]+): driving it/.exec(l)?.[1]).find((id) => id) ?? '';
+        jobId ||= jobIn(coordinator.logLines, /training (trn-[\w-]+): driving it/);
         console.log(`kill ${kills + 1}: coordinator, ${delay} ms after '${at}'${resumeRightAway ? ', --resume at once' : ''}`);
         coordinator = watch(await spawnCoordinator(s));
         if (!jobId) {
           // Killed before the job was stored: nothing of it exists anywhere; the operator asks again.
           await sleep(500);
-          jobId = coordinator.logLines.map((l) => /training (trn-[\w-]+): (driving it|resuming)/.exec(l)?.[1]).find((id) => id) ?? '';
+          jobId = jobIn(coordinator.logLines, /training (trn-[\w-]+): (driving it|resuming)/);
           if (!jobId) outcome = settle(pending = request());
         }
         if (jobId && resumeRightAway) outcome = settle(pending = follow());
@@ -176,6 +183,7 @@ describe('training under kill -9 at random points, CPU loaded', () => {
       results.push({ run: 'coordinator', model, kills });
       console.log(`coordinator killed ${kills} times: job ${model.jobId} done in ${((Date.now() - started) / 1000).toFixed(1)} s, AUC ${aucs(model).map((a) => a.toFixed(5)).join(', ')}`);
       expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 10));
+      expect(failures).toEqual([]);
       expect(aucs(model)).toEqual(aucs(reference));
     } finally {
       unloadCpus();
@@ -209,6 +217,7 @@ describe('training under kill -9 at random points, CPU loaded', () => {
       results.push({ run: 'nodes', model, kills });
       console.log(`nodes killed ${kills} times: job ${model.jobId} done in ${((Date.now() - started) / 1000).toFixed(1)} s, AUC ${aucs(model).map((a) => a.toFixed(5)).join(', ')}`);
       expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 10));
+      expect(failures).toEqual([]);
       expect(aucs(model)).toEqual(aucs(reference));
     } finally {
       unloadCpus();
