@@ -25,7 +25,7 @@ import type { JoinAlignmentResponse__Output } from '../proto/gen/fedcredit/v1/Jo
 import type { PsiEnvelope__Output } from '../proto/gen/fedcredit/v1/PsiEnvelope.js';
 import type { RunAlignmentRequest__Output } from '../proto/gen/fedcredit/v1/RunAlignmentRequest.js';
 import type { CoordinatorLog } from './log-service.js';
-import type { NodeRegistry, RegisteredNode } from './registry.js';
+import { peerKeysOf, type NodeRegistry, type RegisteredNode } from './registry.js';
 
 export const DEFAULT_RING = ['bank', 'tax', 'power'] as const;
 const DEFAULT_VALIDATION_FRACTION = 0.2;
@@ -118,11 +118,7 @@ export class AlignmentCoordinator {
     progress({ stage: 'started', message: `alignment ${alignmentId} over ${ring.join(', ')}` });
     this.log(`alignment ${alignmentId}: started over ${ring.join(', ')}`);
     try {
-      const peers = nodes.map((n) => ({
-        site: n.site,
-        identityPublicKey: Buffer.from(n.identityPublicKeyHex, 'hex'),
-        sealingPublicKey: Buffer.from(n.sealingPublicKeyHex, 'hex'),
-      }));
+      const peers = nodes.map(peerKeysOf);
       // A node that is down or cut off fails the job in seconds, before any site starts work,
       // instead of after the long join deadline's connection attempts.
       await Promise.all(nodes.map((node) => this.#probe(node)));

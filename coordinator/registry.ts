@@ -12,6 +12,7 @@ import { Level } from 'level';
 import { FedcreditError } from '../lib/errors.js';
 import { REGISTRATION_MAX_AGE_MS, registrationMessage, SITE_NAME, type NodeRegistration } from '../lib/registration.js';
 import { verifySignature } from '../crypto/identity.js';
+import type { RegistrationCertification } from '../lib/registration-cert.js';
 
 export interface RegisteredNode {
   site: string;
@@ -19,6 +20,22 @@ export interface RegisteredNode {
   identityPublicKeyHex: string;
   sealingPublicKeyHex: string;
   registeredAtMs: number;
+  /** The node's own timestamp and federation-CA certification of this registration, handed to its peers with its keys (lib/registration-cert.ts). */
+  registrationTimeMs?: number;
+  tlsCertificateB64?: string;
+  tlsSignatureB64?: string;
+}
+
+/** A registered node's keys as the coordinator hands them to its peers, with what lets them check the keys against the CA. */
+export function peerKeysOf(n: RegisteredNode): {
+  site: string; address: string; identityPublicKey: Buffer; sealingPublicKey: Buffer; registrationTimeMs: number; tlsCertificate: Buffer; tlsSignature: Buffer;
+} {
+  return {
+    site: n.site, address: n.address,
+    identityPublicKey: Buffer.from(n.identityPublicKeyHex, 'hex'), sealingPublicKey: Buffer.from(n.sealingPublicKeyHex, 'hex'),
+    registrationTimeMs: n.registrationTimeMs ?? 0,
+    tlsCertificate: Buffer.from(n.tlsCertificateB64 ?? '', 'base64'), tlsSignature: Buffer.from(n.tlsSignatureB64 ?? '', 'base64'),
+  };
 }
 
 export interface NodeHealth {
@@ -71,11 +88,14 @@ export class NodeRegistry {
   }
 
   /** Verify and record a node's signed registration. Returns whether an earlier address was replaced. */
-  async register(r: NodeRegistration, signature: Uint8Array, nowMs = Date.now()): Promise<{ replaced: boolean }> {
+  async register(r: NodeRegistration, signature: Uint8Array, certification?: RegistrationCertification, nowMs = Date.now()): Promise<{ replaced: boolean }> {
     await this.checkRegistration(r, signature, nowMs);
     const keyHex = Buffer.from(r.identityPublicKey).toString('hex');
     const existing = await this.db.get(r.site);
-    await this.db.put(r.site, { site: r.site, address: r.address, identityPublicKeyHex: keyHex, sealingPublicKeyHex: Buffer.from(r.sealingPublicKey).toString('hex'), registeredAtMs: nowMs }, { sync: true });
+    await this.db.put(r.site, {
+      site: r.site, address: r.address, identityPublicKeyHex: keyHex, sealingPublicKeyHex: Buffer.from(r.sealingPublicKey).toString('hex'), registeredAtMs: nowMs,
+      registrationTimeMs: r.timestampMs, tlsCertificateB64: Buffer.from(certification?.certificate ?? []).toString('base64'), tlsSignatureB64: Buffer.from(certification?.signature ?? []).toString('base64'),
+    }, { sync: true });
     return { replaced: existing !== undefined && existing.address !== r.address };
   }
 

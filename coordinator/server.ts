@@ -131,7 +131,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       const uncertified = opts.transport.kind === 'tls' ? registrationCertificationProblem(registration, certification, opts.transport.material.ca) : undefined;
       if (uncertified) throw new FedcreditError('REGISTRATION_NOT_CERTIFIED', `${uncertified}; start the node with its own folder from \`fedcredit init\` (--tls)`);
       const { index } = await transparencyLog.append(nodeRegistrationEntry(registration, new Uint8Array(req.signature), certification));
-      const { replaced } = await registry.register(registration, new Uint8Array(req.signature));
+      const { replaced } = await registry.register(registration, new Uint8Array(req.signature), certification);
       log(`registered node ${req.site} at ${req.address}${replaced ? ' (address changed)' : ''}, log entry ${index}`);
       void pollOne(req.site, req.address);
       return { site: req.site, replaced, logIndex: index };

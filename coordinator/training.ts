@@ -50,7 +50,7 @@ import type { SealedPayload__Output } from '../proto/gen/fedcredit/v1/SealedPayl
 import type { AlignmentCoordinator } from './alignment.js';
 import type { CoordinatorLog } from './log-service.js';
 import type { ModelMetadata, ModelRegistry } from './models.js';
-import type { NodeRegistry } from './registry.js';
+import { peerKeysOf, type NodeRegistry } from './registry.js';
 
 export const DEFAULT_PURPOSE = 'credit-scoring';
 /** How long a node may stay unreachable before a job gives up (and stays resumable). */
@@ -393,7 +393,7 @@ export class TrainingCoordinator {
     const peers = await Promise.all([state.bank, ...state.passives].map(async (site) => {
       const node = await this.opts.registry.get(site);
       if (!node?.sealingPublicKeyHex) throw new FedcreditError('NOT_FOUND', `site '${site}' is not registered with a sealing key`);
-      return { site, identityPublicKey: Buffer.from(node.identityPublicKeyHex, 'hex'), sealingPublicKey: Buffer.from(node.sealingPublicKeyHex, 'hex') };
+      return peerKeysOf(node);
     }));
     const publicKey = coordinator.publicKeyMessage(state.bank).publicKey;
     try {

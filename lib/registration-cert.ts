@@ -12,7 +12,8 @@
  * the signature cannot be replayed as the identity key's or in any other protocol.
  */
 import { sign, verify, X509Certificate } from 'node:crypto';
-import { identityFromSubjectAltName, type TlsMaterial } from './tls.js';
+import { FedcreditError } from './errors.js';
+import { identityFromSubjectAltName, type TlsMaterial, type Transport } from './tls.js';
 import { registrationMessage, type NodeRegistration } from './registration.js';
 
 export interface RegistrationCertification {
@@ -67,4 +68,33 @@ export function registrationCertificationProblem(r: NodeRegistration, c: Registr
     return `the certificate's signature on the registration of site ${r.site} is malformed: ${(err as Error).message}`;
   }
   return signed ? undefined : `the registration of site ${r.site} is not signed by the key of the certificate it carries`;
+}
+
+/** A peer's keys as the coordinator hands them to a node for a job, with the registration they came from. */
+export interface CertifiedPeer {
+  site: string;
+  address: string;
+  identityPublicKey: Uint8Array;
+  sealingPublicKey: Uint8Array;
+  registrationTimeMs: string | number;
+  tlsCertificate: Uint8Array;
+  tlsSignature: Uint8Array;
+}
+
+/**
+ * Refuses (REGISTRATION_NOT_CERTIFIED, naming the site) a job whose peer keys the federation
+ * CA does not vouch for: the coordinator fills them from its own registry, and a sealing key
+ * of its own choosing would let it open what a node seals for that peer. Without TLS (test
+ * machines only) there is no CA to ask, as in scoring.
+ */
+export function requireCertifiedPeers(peers: readonly CertifiedPeer[], transport: Transport, job: string): void {
+  if (transport.kind !== 'tls') return;
+  for (const p of peers) {
+    const timestampMs = Number(p.registrationTimeMs);
+    const registration: NodeRegistration = { site: p.site, address: p.address, identityPublicKey: p.identityPublicKey, sealingPublicKey: p.sealingPublicKey, timestampMs };
+    const problem = registrationCertificationProblem(registration, { certificate: p.tlsCertificate, signature: p.tlsSignature }, transport.material.ca);
+    if (problem !== undefined) {
+      throw new FedcreditError('REGISTRATION_NOT_CERTIFIED', `${job}: the keys the coordinator gives for peer ${p.site} are not certified by the federation CA (${problem}); nothing was stored. Restart node ${p.site} so it registers again, then retry; if it persists, the coordinator is not to be trusted with this job`);
+    }
+  }
 }

@@ -17,6 +17,7 @@ import { coordinatorAlignmentClient } from '../lib/clients.js';
 import { FedcreditError } from '../lib/errors.js';
 import { call, unary } from '../lib/grpc.js';
 import type { Transport } from '../lib/tls.js';
+import { requireCertifiedPeers } from '../lib/registration-cert.js';
 import { decodeEntry, sitesOf, type LogEntry } from '../lib/log-entries.js';
 import type { NodeAlignmentHandlers } from '../proto/gen/fedcredit/v1/NodeAlignment.js';
 import type { PsiEnvelope } from '../proto/gen/fedcredit/v1/PsiEnvelope.js';
@@ -99,6 +100,8 @@ export class AlignmentHost {
     if (ring.length !== 3 || !ring.includes(this.ctx.site)) {
       throw new FedcreditError('BAD_REQUEST', `alignment '${id}': ring ${ring.join(',')} must name three sites including ${this.ctx.site}`);
     }
+    // The peers' keys are the coordinator's word until the federation CA's certificates for them check out.
+    requireCertifiedPeers(req.peers, this.ctx.transport, `alignment '${id}'`);
     const peers = new Map(req.peers.map((p) => [p.site, { identityPublicKey: new Uint8Array(p.identityPublicKey), sealingPublicKey: new Uint8Array(p.sealingPublicKey) }]));
     for (const site of ring) {
       if (site !== this.ctx.site && (peers.get(site)?.sealingPublicKey.length !== 32 || peers.get(site)?.identityPublicKey.length !== 32)) {

@@ -115,7 +115,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   });
   addService(server, 'NodeAlignment', alignment.handlers(), opts.transport, log, limiter);
   const training = new TrainingHost({
-    store, site: opts.site, identity, sealingKeys, policy: opts.policy ?? DEFAULT_POLICY, log,
+    store, site: opts.site, identity, sealingKeys, policy: opts.policy ?? DEFAULT_POLICY, transport: opts.transport, log,
     recordServed: async (entry, logIndex) => {
       await servedRecords.record({ entry, requester: 'coordinator', logIndex });
     },

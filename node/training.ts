@@ -37,7 +37,8 @@ import type { NodeTrainingHandlers } from '../proto/gen/fedcredit/v1/NodeTrainin
 import type { StartTrainingRequest__Output } from '../proto/gen/fedcredit/v1/StartTrainingRequest.js';
 import type { TrainingStepRef__Output } from '../proto/gen/fedcredit/v1/TrainingStepRef.js';
 import type { SealedPayload__Output } from '../proto/gen/fedcredit/v1/SealedPayload.js';
-import { callerIdentity } from '../lib/tls.js';
+import { callerIdentity, type Transport } from '../lib/tls.js';
+import { requireCertifiedPeers } from '../lib/registration-cert.js';
 import { saveSiteModelInBatch, type SiteModel } from './model-store.js';
 import { checkBatchRule, checkTrainingPolicy, type TrainingPolicy } from './policy.js';
 import { openPayload, sealPayload, type EnvelopeFields, type SealedPayloadMessage } from './training-envelope.js';
@@ -57,6 +58,8 @@ export interface NodeTrainingContext {
   identity: Identity;
   sealingKeys: X25519KeyPair;
   policy: TrainingPolicy;
+  /** The node's transport: with TLS, peers' keys must carry the federation CA's certification. */
+  transport: Transport;
   log: (line: string) => void;
   recordServed: (entry: LogEntry, logIndex: number) => Promise<void>;
   onCall?: (record: TrainingCallRecord) => void;
@@ -222,6 +225,8 @@ export class TrainingHost {
     } catch (err) {
       throw new FedcreditError('BAD_REQUEST', `job ${req.jobId}: ${(err as Error).message}`);
     }
+    // The peers' keys are the coordinator's word until the federation CA's certificates for them check out.
+    requireCertifiedPeers(req.peers, this.ctx.transport, `job ${req.jobId}`);
     const peers = req.peers.map((p) => ({ site: p.site, identityKeyHex: Buffer.from(p.identityPublicKey).toString('hex'), sealingKeyHex: Buffer.from(p.sealingPublicKey).toString('hex') }));
     for (const other of [req.bank, ...req.passives]) {
       if (other !== site && !peers.some((p) => p.site === other && p.identityKeyHex.length === 64 && p.sealingKeyHex.length === 64)) {

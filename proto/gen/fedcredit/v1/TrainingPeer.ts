@@ -1,14 +1,23 @@
 // Original file: proto/fedcredit/v1/training.proto
 
+import type { Long } from '@grpc/proto-loader';
 
 export interface TrainingPeer {
   'site'?: (string);
   'identityPublicKey'?: (Buffer | Uint8Array | string);
   'sealingPublicKey'?: (Buffer | Uint8Array | string);
+  'address'?: (string);
+  'registrationTimeMs'?: (number | string | Long);
+  'tlsCertificate'?: (Buffer | Uint8Array | string);
+  'tlsSignature'?: (Buffer | Uint8Array | string);
 }
 
 export interface TrainingPeer__Output {
   'site': (string);
   'identityPublicKey': (Buffer);
   'sealingPublicKey': (Buffer);
+  'address': (string);
+  'registrationTimeMs': (string);
+  'tlsCertificate': (Buffer);
+  'tlsSignature': (Buffer);
 }
