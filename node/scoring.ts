@@ -183,13 +183,7 @@ export class NodeScoring {
         return this.#refuse(entry, logIndex, q, err.code, err.message, err);
       }
     }
-    // The months of records this site's features read: the consent's window must hold them all,
-    // whether or not the site holds records of this enterprise (a refusal must not tell which).
-    const dataWindow = await this.#dataWindow();
-    const verdict = await consumeSignedQuery(this.ledger, req.consent, req.signedQuery, { sites: [site], deferWrite: true, ...(dataWindow ? { dataWindow } : {}) });
-    if (!verdict.ok) return this.#refuse(entry, logIndex, q, verdict.code, verdict.message, consentRefusalError(verdict));
-
-    // 3. Evaluate, mask, seal, record, answer.
+    // The model part and the masks, before the consent is used: a refusal here must not count a use.
     const checked = await this.#model(req.modelVersion);
     if (!checked) return this.#refuse(entry, logIndex, q, 'MODEL_NOT_FOUND', `site ${site} holds no part of model ${req.modelVersion.slice(0, 32)}`);
     const { model } = checked;
@@ -205,6 +199,13 @@ export class NodeScoring {
       if (!seed) return this.#refuse(entry, logIndex, q, 'SHARE_MISSING', `site ${peer} has no registration in the log, so no mask can be agreed with it`);
       seeds.set(peer, seed);
     }
+    // The months of records this site's features read: the consent's window must hold them all,
+    // whether or not the site holds records of this enterprise (a refusal must not tell which).
+    const dataWindow = await this.#dataWindow();
+    const verdict = await consumeSignedQuery(this.ledger, req.consent, req.signedQuery, { sites: [site], deferWrite: true, ...(dataWindow ? { dataWindow } : {}) });
+    if (!verdict.ok) return this.#refuse(entry, logIndex, q, verdict.code, verdict.message, consentRefusalError(verdict));
+
+    // 3. Evaluate, mask, seal, record, answer.
     const vector = await this.#opts.store.featureVector(q.subject);
     let value = model.baseline;
     let reasons: ExplanationReason[] = [];
