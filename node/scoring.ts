@@ -28,7 +28,7 @@ import type { Identity } from '../crypto/identity.js';
 import { BoxSealer } from '../crypto/sealed-box.js';
 import type { X25519KeyPair } from '../crypto/x25519.js';
 import { ConsentLedger, levelLedgerStore } from '../lib/consent-ledger.js';
-import { consumeSignedQuery, parseSignedQuery, type SignedQuery } from '../lib/consent-query.js';
+import { consumeSignedQuery, parseSignedQuery, signedQueryValid, type SignedQuery } from '../lib/consent-query.js';
 import { consentRefusalError, modelServesPurpose } from '../lib/consent.js';
 import { FedcreditError, type ErrorCode } from '../lib/errors.js';
 import { safeError, unary } from '../lib/grpc.js';
@@ -170,7 +170,12 @@ export class NodeScoring {
     const mismatch = entryMismatch(entry, q);
     if (mismatch) throw new FedcreditError('BAD_REQUEST', `the logged query entry does not match the requester's signed query: ${mismatch}`);
 
-    // 2. The consent and the signed query, with this node's own ledger.
+    // 2. The consent and the signed query, with this node's own ledger. The query's signature
+    // first (consuming nothing), so the checks below read what a requester's key signed, never
+    // text the coordinator could have made up.
+    if (!signedQueryValid(q)) {
+      return this.#refuse(entry, logIndex, q, 'CONSENT_WRONG_REQUESTER', `query ${q.queryId}: the requester's signature does not verify; only the bank a consent names can use it`);
+    }
     const sealingKey = new Uint8Array(req.sealingKey?.publicKey ?? []);
     if (!sealingKeyValid(q.requester.name, q.requester.key, sealingKey, new Uint8Array(req.sealingKey?.signature ?? []))) {
       return this.#refuse(entry, logIndex, q, 'CONSENT_WRONG_REQUESTER', 'the sealing key is not signed by the requester the query names');

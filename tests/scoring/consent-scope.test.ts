@@ -19,6 +19,8 @@ import { formatPeriod, parsePeriod } from '../../lib/site-schema.js';
 import { modelServesPurpose } from '../../lib/consent.js';
 import { checkQueryPolicy, parsePolicy } from '../../node/policy.js';
 import { ConsentLedger, levelLedgerStore } from '../../lib/consent-ledger.js';
+import { encodeSignedQuery, parseSignedQuery } from '../../lib/consent-query.js';
+import type { ScoringObservation } from '../../coordinator/scoring.js';
 import { getSiteModel, saveSiteModel } from '../../node/model-store.js';
 import { NodeStore } from '../../node/store.js';
 import { scoringFixture, SITES, type ScoringFixture } from './fixture.js';
@@ -289,6 +291,26 @@ describe('a node\'s query policy', () => {
       expect(after.evaluations).toBe(before.evaluations);
       expect(after.refusals['POLICY_REFUSED']).toBe((before.refusals['POLICY_REFUSED'] ?? 0) + 1);
       expect((await logEntries(logBefore)).map((e) => [e.kind, e.body['reason'] ?? null, e.body['refusedBy'] ?? null])).toEqual([['query', null, null], ['refusal', 'POLICY_REFUSED', 'power']]);
+
+      // A query whose requester signature does not verify (altered on the way to the nodes, in a
+      // field the log entry does not repeat) is refused for that, before the policy reads it.
+      const push = fx.observed.push;
+      fx.observed.push = (...items: ScoringObservation[]) => {
+        for (const o of items) {
+          if (o.kind !== 'share-request') continue;
+          const q = parseSignedQuery(o.request.signedQuery);
+          if (q.ok) (o.request as { signedQuery: string }).signedQuery = encodeSignedQuery({ ...q.value, issuedAt: q.value.issuedAt + 1 });
+        }
+        return push.apply(fx.observed, items);
+      };
+      try {
+        await refused(fx.session.score({ enterprise: subject, consent: fx.consentText(fx.grant(subject)) }));
+      } finally {
+        fx.observed.push = push;
+      }
+      const tampered = await stats('power');
+      expect(tampered.refusals['POLICY_REFUSED']).toBe(after.refusals['POLICY_REFUSED']);
+      expect(tampered.refusals['CONSENT_WRONG_REQUESTER']).toBe((after.refusals['CONSENT_WRONG_REQUESTER'] ?? 0) + 1);
     } finally {
       await restart([]);
     }
