@@ -171,8 +171,8 @@ export class NodeScoring {
     if (mismatch) throw new FedcreditError('BAD_REQUEST', `the logged query entry does not match the requester's signed query: ${mismatch}`);
 
     // 2. The consent and the signed query, with this node's own ledger. The query's signature
-    // first (consuming nothing), so the checks below read what a requester's key signed, never
-    // text the coordinator could have made up.
+    // first (consuming nothing), so the checks below read only what the key the query names
+    // signed; the consent, checked last, ties that key to the requester (docs/scoring.md).
     if (!signedQueryValid(q)) {
       return this.#refuse(entry, logIndex, q, 'CONSENT_WRONG_REQUESTER', `query ${q.queryId}: the requester's signature does not verify; only the bank a consent names can use it`);
     }
