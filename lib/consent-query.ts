@@ -86,6 +86,8 @@ const verifiedQueries = new BoundedCache<SignedQuery>(1024, 4 * 1024 * 1024);
  */
 const awaitingCheck = new BoundedCache<SignedQuery>(256, 1024 * 1024);
 const queryTextOf = new WeakMap<SignedQuery, string>();
+/** Parsed queries whose signature verified (frozen ones only: they cannot change after the check). */
+const validQueries = new WeakSet<SignedQuery>();
 
 function parseSignedQueryUncached(input: unknown): Parsed<SignedQuery> {
   const raw = recordValue(input, 'query');
@@ -113,6 +115,8 @@ function parseSignedQueryUncached(input: unknown): Parsed<SignedQuery> {
 }
 
 export function signedQueryValid(q: SignedQuery): boolean {
+  // A node checks a query before its policy and again in consumeSignedQuery: verified once.
+  if (validQueries.has(q)) return true;
   const valid = verifySignature(fromHex(q.requester.key), signingBytes(q), fromHex(q.signature));
   const text = queryTextOf.get(q);
   if (text !== undefined) {
@@ -120,6 +124,7 @@ export function signedQueryValid(q: SignedQuery): boolean {
     if (valid) verifiedQueries.set(text, q, text.length);
     queryTextOf.delete(q);
   }
+  if (valid && Object.isFrozen(q)) validQueries.add(q);
   return valid;
 }
 

@@ -68,6 +68,35 @@ export function encodeExplanationRecord(e: Pick<SiteExplanation, 'site' | 'model
 }
 
 /**
+ * Why a site's model part cannot be explained, or undefined when every feature name and the
+ * model version fit an explanation (1 to MAX_FEATURE_NAME_BYTES / MAX_MODEL_BYTES UTF-8 bytes).
+ * Checked once per model part (when training starts, and when a node loads the part to score),
+ * never per query: a refusal that came only when a long name reached an enterprise's top
+ * reasons would tell the coordinator and the requester something about that enterprise's
+ * records. The message names no feature (it reaches the coordinator and the requester); the
+ * caller tells its own operator which names (`longNames`).
+ */
+export function explainableProblem(site: string, modelVersion: string | undefined, features: readonly string[]): { message: string; longNames: string[] } | undefined {
+  const fits = (text: string, max: number) => {
+    const n = utf8Bytes(text).length;
+    return n >= 1 && n <= max;
+  };
+  const longNames = features.filter((f) => !fits(f, MAX_FEATURE_NAME_BYTES));
+  const model = modelVersion === undefined ? 'the model' : `model ${modelVersion.slice(0, MAX_MODEL_BYTES)}`;
+  if (longNames.length > 0) {
+    return {
+      message: `site ${site}'s ${model} has feature names that do not fit an explanation (1 to ${MAX_FEATURE_NAME_BYTES} UTF-8 bytes each); ` +
+        'it answers no query with this model: rename the columns at ingest and retrain',
+      longNames,
+    };
+  }
+  if (modelVersion !== undefined && !fits(modelVersion, MAX_MODEL_BYTES)) {
+    return { message: `site ${site}: the model version is not 1 to ${MAX_MODEL_BYTES} UTF-8 bytes, so no explanation can name it; train it under a shorter version`, longNames: [] };
+  }
+  return undefined;
+}
+
+/**
  * A site's explanation, signed with its identity key and sealed to the requester in a box of
  * EXPLANATION_BOX_BYTES (a v2 box: the node seals many to one requester).
  */

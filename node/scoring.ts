@@ -28,7 +28,7 @@ import type { Identity } from '../crypto/identity.js';
 import { BoxSealer } from '../crypto/sealed-box.js';
 import type { X25519KeyPair } from '../crypto/x25519.js';
 import { ConsentLedger, levelLedgerStore } from '../lib/consent-ledger.js';
-import { consumeSignedQuery, parseSignedQuery, type SignedQuery } from '../lib/consent-query.js';
+import { consumeSignedQuery, parseSignedQuery, signedQueryValid, type SignedQuery } from '../lib/consent-query.js';
 import { consentRefusalError, modelServesPurpose } from '../lib/consent.js';
 import { FedcreditError, type ErrorCode } from '../lib/errors.js';
 import { safeError, unary } from '../lib/grpc.js';
@@ -36,7 +36,7 @@ import { serveRequestStream } from '../lib/grpc-streams.js';
 import { decodeEntry, sitesOf, type LogEntry } from '../lib/log-entries.js';
 import { maskedShare, maskSeed, toWire } from '../lib/secure-aggregation.js';
 import { sealingKeyValid, TOP_REASONS, type ExplanationReason } from '../lib/scoring-protocol.js';
-import { sealExplanation } from '../lib/sealed-explanation.js';
+import { explainableProblem, sealExplanation } from '../lib/sealed-explanation.js';
 import { siteKeyStatement } from '../lib/site-key-statement.js';
 import type { Transport } from '../lib/tls.js';
 import type { NodeScoringHandlers } from '../proto/gen/fedcredit/v1/NodeScoring.js';
@@ -77,7 +77,7 @@ export class NodeScoring {
   readonly ledger: ConsentLedger;
   readonly follower: LogFollower | undefined;
   readonly #opts: NodeScoringOptions;
-  readonly #models = new Map<string, SiteModel>();
+  readonly #models = new Map<string, CheckedModel>();
   readonly #seeds = new Map<string, { key: string; seed: Uint8Array }>();
   readonly #sealer = new BoxSealer();
   #window: { generation: number; window: { from: string; to: string } | undefined } | undefined;
@@ -170,7 +170,12 @@ export class NodeScoring {
     const mismatch = entryMismatch(entry, q);
     if (mismatch) throw new FedcreditError('BAD_REQUEST', `the logged query entry does not match the requester's signed query: ${mismatch}`);
 
-    // 2. The consent and the signed query, with this node's own ledger.
+    // 2. The consent and the signed query, with this node's own ledger. The query's signature
+    // first (consuming nothing), so the checks below read only what the key the query names
+    // signed; the consent, checked last, ties that key to the requester (docs/scoring.md).
+    if (!signedQueryValid(q)) {
+      return this.#refuse(entry, logIndex, q, 'CONSENT_WRONG_REQUESTER', `query ${q.queryId}: the requester's signature does not verify; only the bank a consent names can use it`);
+    }
     const sealingKey = new Uint8Array(req.sealingKey?.publicKey ?? []);
     if (!sealingKeyValid(q.requester.name, q.requester.key, sealingKey, new Uint8Array(req.sealingKey?.signature ?? []))) {
       return this.#refuse(entry, logIndex, q, 'CONSENT_WRONG_REQUESTER', 'the sealing key is not signed by the requester the query names');
@@ -183,18 +188,15 @@ export class NodeScoring {
         return this.#refuse(entry, logIndex, q, err.code, err.message, err);
       }
     }
-    // The months of records this site's features read: the consent's window must hold them all,
-    // whether or not the site holds records of this enterprise (a refusal must not tell which).
-    const dataWindow = await this.#dataWindow();
-    const verdict = await consumeSignedQuery(this.ledger, req.consent, req.signedQuery, { sites: [site], deferWrite: true, ...(dataWindow ? { dataWindow } : {}) });
-    if (!verdict.ok) return this.#refuse(entry, logIndex, q, verdict.code, verdict.message, consentRefusalError(verdict));
-
-    // 3. Evaluate, mask, seal, record, answer.
-    const model = await this.#model(req.modelVersion);
-    if (!model) return this.#refuse(entry, logIndex, q, 'MODEL_NOT_FOUND', `site ${site} holds no part of model ${req.modelVersion.slice(0, 32)}`);
+    // The model part and the masks, before the consent is used: a refusal here must not count a use.
+    const checked = await this.#model(req.modelVersion);
+    if (!checked) return this.#refuse(entry, logIndex, q, 'MODEL_NOT_FOUND', `site ${site} holds no part of model ${req.modelVersion.slice(0, 32)}`);
+    const { model } = checked;
     if (model.purpose !== undefined && !modelServesPurpose(model.purpose, q.purpose)) {
       return this.#refuse(entry, logIndex, q, 'MODEL_PURPOSE_MISMATCH', `site ${site}: model ${model.modelVersion} was trained for '${model.purpose}', not for '${q.purpose}'`);
     }
+    // Names too long for the box refuse every query of the model alike, whatever the enterprise.
+    if (checked.unusable !== undefined) return this.#refuse(entry, logIndex, q, 'EXPLANATION_TOO_LONG', checked.unusable);
     const seeds = new Map<string, Uint8Array>();
     for (const peer of participants) {
       if (peer === site) continue;
@@ -202,6 +204,13 @@ export class NodeScoring {
       if (!seed) return this.#refuse(entry, logIndex, q, 'SHARE_MISSING', `site ${peer} has no registration in the log, so no mask can be agreed with it`);
       seeds.set(peer, seed);
     }
+    // The months of records this site's features read: the consent's window must hold them all,
+    // whether or not the site holds records of this enterprise (a refusal must not tell which).
+    const dataWindow = await this.#dataWindow();
+    const verdict = await consumeSignedQuery(this.ledger, req.consent, req.signedQuery, { sites: [site], deferWrite: true, ...(dataWindow ? { dataWindow } : {}) });
+    if (!verdict.ok) return this.#refuse(entry, logIndex, q, verdict.code, verdict.message, consentRefusalError(verdict));
+
+    // 3. Evaluate, mask, seal, record, answer.
     const vector = await this.#opts.store.featureVector(q.subject);
     let value = model.baseline;
     let reasons: ExplanationReason[] = [];
@@ -221,13 +230,8 @@ export class NodeScoring {
         .map(([f], rank) => ({ feature: model.features[f]!, direction: 'increases-risk' as const, rank: rank + 1 }));
     }
     const share = maskedShare(scored ? value : 0, site, participants, (peer) => seeds.get(peer)!, logIndex, q.queryId);
-    let sealed: Uint8Array;
-    try {
-      sealed = sealExplanation(this.#sealer, sealingKey, { v: 1, site, queryId: q.queryId, model: model.modelVersion, covered: vector !== undefined, reasons }, q.requester.name, logIndex, this.#opts.identity);
-    } catch (err) {
-      if (err instanceof FedcreditError && err.code === 'EXPLANATION_TOO_LONG') return this.#refuse(entry, logIndex, q, err.code, err.message, err);
-      throw err;
-    }
+    // Every name fits: #model checked the part when it loaded it.
+    const sealed = sealExplanation(this.#sealer, sealingKey, { v: 1, site, queryId: q.queryId, model: model.modelVersion, covered: vector !== undefined, reasons }, q.requester.name, logIndex, this.#opts.identity);
     // The use and the served record are both stored before the answer; issued together, the
     // ledger's write and the book's synced batch share one fsync of the node's store.
     await Promise.all([this.#opts.servedRecords.record({ entry, requester: q.requester.name, logIndex, entryHash: logged }), verdict.written]);
@@ -253,12 +257,22 @@ export class NodeScoring {
     return this.#window.window;
   }
 
-  async #model(version: string): Promise<SiteModel | undefined> {
+  /**
+   * This site's part of a model, checked once when loaded: a part with a name too long for an
+   * explanation box is kept as `unusable` (lib/sealed-explanation.ts explainableProblem), and
+   * every query for it is refused alike, before any enterprise's reasons are looked at.
+   */
+  async #model(version: string): Promise<CheckedModel | undefined> {
     const cached = this.#models.get(version);
     if (cached) return cached;
+    const { site, log } = this.#opts;
     const model = await getSiteModel(this.#opts.store, version);
-    if (model && model.site === this.#opts.site) this.#models.set(version, model);
-    return model?.site === this.#opts.site ? model : undefined;
+    if (model?.site !== site) return undefined;
+    const problem = explainableProblem(site, model.modelVersion, model.features);
+    if (problem) log(`scoring: ${problem.message}. Names too long: ${problem.longNames.map((f) => `'${f.slice(0, 80)}'`).join(', ')}`);
+    const checked: CheckedModel = problem ? { model, unusable: problem.message } : { model };
+    this.#models.set(version, checked);
+    return checked;
   }
 
   #seedFor(peer: string): Uint8Array | undefined {
@@ -271,6 +285,12 @@ export class NodeScoring {
     this.#seeds.set(peer, { key: keyHex, seed });
     return seed;
   }
+}
+
+/** A site's model part and, when its names do not fit an explanation, the refusal for every query of it. */
+interface CheckedModel {
+  readonly model: SiteModel;
+  readonly unusable?: string;
 }
 
 /** Where the coordinator's logged entry differs from what the requester signed. */

@@ -33,6 +33,7 @@ import { PlainEngine } from '../training/plain-engine.js';
 import { checkParams, type TrainingParams } from '../training/schedule.js';
 import type { SiteCheckpoint, SiteData } from '../training/site.js';
 import { buildEvaluationReport } from '../training/report.js';
+import { explainableProblem } from '../lib/sealed-explanation.js';
 import type { NodeTrainingHandlers } from '../proto/gen/fedcredit/v1/NodeTraining.js';
 import type { StartTrainingRequest__Output } from '../proto/gen/fedcredit/v1/StartTrainingRequest.js';
 import type { TrainingStepRef__Output } from '../proto/gen/fedcredit/v1/TrainingStepRef.js';
@@ -176,6 +177,12 @@ export class TrainingHost {
     if (catalogue.length === 0) throw new FedcreditError('BAD_REQUEST', `site ${site} has no features yet; ingest its exports first`);
     // The local policy decides first; a refusal keeps nothing.
     const featureIndexes = checkTrainingPolicy(this.ctx.policy, site, { coordinator: caller, purpose: req.purpose, plaintext: req.plaintext }, catalogue);
+    // A part whose names do not fit an explanation could answer no query (node/scoring.ts): refuse it now.
+    const unexplainable = explainableProblem(site, req.modelVersion || undefined, featureIndexes.map((i) => catalogue[i]!));
+    if (unexplainable) {
+      this.ctx.log(`training ${req.jobId.slice(0, 64)}: ${unexplainable.message}. Names too long: ${unexplainable.longNames.map((f) => `'${f.slice(0, 80)}'`).join(', ')}`);
+      throw new FedcreditError('EXPLANATION_TOO_LONG', unexplainable.message);
+    }
     const alignment = await store.alignments.get(req.alignmentId);
     if (!alignment) throw new FedcreditError('NOT_FOUND', `site ${site} holds no alignment '${req.alignmentId.slice(0, 70)}'; run \`fedcredit align\` first`);
     if (req.alignmentDigest && alignment.digest !== req.alignmentDigest) {

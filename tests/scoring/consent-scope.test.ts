@@ -18,6 +18,11 @@ import { decodeFixed, fromWire, sumShares } from '../../lib/secure-aggregation.j
 import { formatPeriod, parsePeriod } from '../../lib/site-schema.js';
 import { modelServesPurpose } from '../../lib/consent.js';
 import { checkQueryPolicy, parsePolicy } from '../../node/policy.js';
+import { ConsentLedger, levelLedgerStore } from '../../lib/consent-ledger.js';
+import { encodeSignedQuery, parseSignedQuery } from '../../lib/consent-query.js';
+import type { ScoringObservation } from '../../coordinator/scoring.js';
+import { getSiteModel, saveSiteModel } from '../../node/model-store.js';
+import { NodeStore } from '../../node/store.js';
 import { scoringFixture, SITES, type ScoringFixture } from './fixture.js';
 
 let fx: ScoringFixture;
@@ -54,6 +59,27 @@ async function refused(p: Promise<unknown>): Promise<FedcreditError> {
   if (r.ok) throw new Error(`expected a refusal, got an answer: ${JSON.stringify(r.v).slice(0, 200)}`);
   expect(r.e).toBeInstanceOf(FedcreditError);
   return r.e as FedcreditError;
+}
+
+/** Restarts a site's node process (with `args` for `node serve`) and waits until the coordinator uses its new address. */
+async function restartNode(site: 'tax' | 'power' | 'bank', args: string[] = [], whileStopped?: (store: NodeStore) => Promise<void>): Promise<void> {
+  await fx.nodes.get(site)!.stop();
+  if (whileStopped) {
+    const store = await NodeStore.open(path.join(fx.dir, `node-${site}`), site);
+    try {
+      await whileStopped(store);
+    } finally {
+      await store.close();
+    }
+  }
+  fx.nodes.set(site, await fx.startNode(site, args));
+  for (let i = 0; ; i++) {
+    const n = (await fx.coordinator.registry.list()).find((x) => x.site === site);
+    if (n?.address === fx.nodes.get(site)!.address) break;
+    if (i > 400) throw new Error(`${site} did not register again`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  fx.coordinator.registry.setHealth(site, { health: 'SERVING', lastSeenMs: Date.now(), lastError: '' });
 }
 
 const shift = (month: string, by: number) => formatPeriod(parsePeriod(month) + by);
@@ -138,6 +164,52 @@ describe('data window', () => {
   }, 90_000);
 });
 
+describe('a node\'s model checks', () => {
+  // Until the coordinator drops its cached address of a restarted bank, a query may not reach it.
+  const untilBankAnswers = async (): Promise<void> => {
+    const warm = fx.inAll[12]!;
+    await fx.register(warm);
+    for (let i = 0; ; i++) {
+      const r = await fx.session.score({ enterprise: warm, consent: fx.consentText(fx.grant(warm)) }).then(() => 'ok', (e: unknown) => String(e));
+      if (r === 'ok') return;
+      if (i > 40 || !/not reachable/.test(r)) throw new Error(`the restarted bank does not answer: ${r}`);
+      await new Promise((res) => setTimeout(res, 250));
+    }
+  };
+
+  it('a node that refuses the model (no part of it, or one trained for another purpose) counts no use of the consent', async () => {
+    const subject = fx.inAll[11]!;
+    await fx.register(subject);
+    const m1 = { ...(await fx.coordinator.models.get('m1'))!, purpose: 'credit-assessment' };
+    // The coordinator serves m-3 and m-4 for the consent's purpose; the bank holds m-3's part
+    // trained for marketing, and no site holds a part of m-4.
+    await restartNode('bank', [], async (store) => saveSiteModel(store, { ...(await getSiteModel(store, 'm1'))!, modelVersion: 'm-3', purpose: 'marketing' }));
+    await fx.coordinator.models.put({ ...m1, modelVersion: 'm-3' });
+    await fx.coordinator.models.put({ ...m1, modelVersion: 'm-4' });
+    await untilBankAnswers();
+    const consent = fx.grant(subject, { maxUses: 5 });
+    const before = await stats('bank');
+    const messages: string[] = [];
+    for (const model of ['m-3', 'm-4']) messages.push((await refused(fx.session.score({ enterprise: subject, consent: fx.consentText(consent), model }))).message);
+    const after = await stats('bank');
+    expect([after.refusals['MODEL_PURPOSE_MISMATCH'], after.refusals['MODEL_NOT_FOUND']], messages.join('\n'))
+      .toEqual([(before.refusals['MODEL_PURPOSE_MISMATCH'] ?? 0) + 1, (before.refusals['MODEL_NOT_FOUND'] ?? 0) + 1]);
+    expect(after.evaluations).toBe(before.evaluations);
+    // The bank's own ledger counted neither (the coordinator's did: it logs a query before asking).
+    let bankUses = -1;
+    await restartNode('bank', [], async (store) => {
+      const ledger = ConsentLedger.over(levelLedgerStore(store.consent), { trustedRegistrars: [] });
+      bankUses = await ledger.usesOf(consent.consentId);
+    });
+    expect(bankUses).toBe(0);
+    await untilBankAnswers();
+    // The consent still serves with a model the bank holds (the latest, m1; not named, so the
+    // coordinator keeps no cached copy of m1 that the next test changes).
+    const ok = await fx.session.score({ enterprise: subject, consent: fx.consentText(consent) });
+    expect([ok.scored, ok.model]).toEqual([true, 'm1']);
+  }, 90_000);
+});
+
 describe('model purpose', () => {
   it('a model trained for another purpose than the consent\'s is refused, logged, before any node is asked; a general model serves both', async () => {
     const subject = fx.inAll[8]!;
@@ -207,17 +279,7 @@ describe('a node\'s query policy', () => {
     await fx.register(subject);
     const policyFile = path.join(fx.dir, 'power-policy.json');
     fs.writeFileSync(policyFile, JSON.stringify({ queryPurposes: ['loan-monitoring'] }));
-    const restart = async (args: string[]) => {
-      await fx.nodes.get('power')!.stop();
-      fx.nodes.set('power', await fx.startNode('power', args));
-      for (let i = 0; ; i++) {
-        const n = (await fx.coordinator.registry.list()).find((x) => x.site === 'power');
-        if (n?.address === fx.nodes.get('power')!.address) break;
-        if (i > 400) throw new Error('power did not register again');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      fx.coordinator.registry.setHealth('power', { health: 'SERVING', lastSeenMs: Date.now(), lastError: '' });
-    };
+    const restart = (args: string[]) => restartNode('power', args);
     await restart(['--policy', policyFile]);
     try {
       const before = await stats('power');
@@ -229,6 +291,26 @@ describe('a node\'s query policy', () => {
       expect(after.evaluations).toBe(before.evaluations);
       expect(after.refusals['POLICY_REFUSED']).toBe((before.refusals['POLICY_REFUSED'] ?? 0) + 1);
       expect((await logEntries(logBefore)).map((e) => [e.kind, e.body['reason'] ?? null, e.body['refusedBy'] ?? null])).toEqual([['query', null, null], ['refusal', 'POLICY_REFUSED', 'power']]);
+
+      // A query whose requester signature does not verify (altered on the way to the nodes, in a
+      // field the log entry does not repeat) is refused for that, before the policy reads it.
+      const push = fx.observed.push;
+      fx.observed.push = (...items: ScoringObservation[]) => {
+        for (const o of items) {
+          if (o.kind !== 'share-request') continue;
+          const q = parseSignedQuery(o.request.signedQuery);
+          if (q.ok) (o.request as { signedQuery: string }).signedQuery = encodeSignedQuery({ ...q.value, issuedAt: q.value.issuedAt + 1 });
+        }
+        return push.apply(fx.observed, items);
+      };
+      try {
+        await refused(fx.session.score({ enterprise: subject, consent: fx.consentText(fx.grant(subject)) }));
+      } finally {
+        fx.observed.push = push;
+      }
+      const tampered = await stats('power');
+      expect(tampered.refusals['POLICY_REFUSED']).toBe(after.refusals['POLICY_REFUSED']);
+      expect(tampered.refusals['CONSENT_WRONG_REQUESTER']).toBe((after.refusals['CONSENT_WRONG_REQUESTER'] ?? 0) + 1);
     } finally {
       await restart([]);
     }

@@ -313,30 +313,50 @@ describe('sealed explanations: one length, signed by their site', () => {
     expect(ok.explanations.map((e) => e.site).sort()).toEqual([...SITES].sort());
   });
 
-  it('a feature name too long for the box: the node refuses EXPLANATION_TOO_LONG rather than send a longer box', async () => {
-    // An enterprise the bank has a risk-increasing reason for (so a name must go in the box).
-    let subject = '';
+  it('a feature name too long for the box: the node refuses every query of that model alike, naming no feature, rather than send a longer box', async () => {
+    // An enterprise the bank holds no records of (so no reason, and before the fix, an answer),
+    // and one it has a risk-increasing reason for (so a long name would reach the box).
+    let withoutRecords = '';
+    for (const candidate of fx.partial.slice(0, 30)) {
+      await fx.register(candidate);
+      const r = await score(candidate, fx.consentText(fx.grant(candidate)));
+      if (r.coverage.find((c) => c.site === 'bank')!.covered === false) {
+        withoutRecords = candidate;
+        break;
+      }
+    }
+    expect(withoutRecords).not.toBe('');
+    let withReason = '';
     for (const candidate of fx.inAll.slice(7, 40)) {
       await fx.register(candidate);
       const r = await score(candidate, fx.consentText(fx.grant(candidate)));
       if (r.explanations.find((e) => e.site === 'bank')!.reasons.length > 0) {
-        subject = candidate;
+        withReason = candidate;
         break;
       }
     }
-    expect(subject).not.toBe('');
-    const start = fx.observed.length;
-    const refusedBefore = (await stats('bank')).refusals['EXPLANATION_TOO_LONG'] ?? 0;
-    const err = await refused(score(subject, fx.consentText(fx.grant(subject)), { model: LONG_NAMES_MODEL }));
-    refusalsExpected++;
-    // The coordinator passes on a node's consent refusals as they are, any other as a missing share naming it.
-    expect(err.code).toBe('SHARE_MISSING');
-    expect(err.message).toMatch(/bank: EXPLANATION_TOO_LONG: .* is \d+ UTF-8 bytes/);
-    expect((await stats('bank')).refusals['EXPLANATION_TOO_LONG']).toBe(refusedBefore + 1);
-    // No box of another length left the bank; the query is logged as refused.
-    expect(fx.observed.slice(start).some((o) => o.kind === 'share' && o.site === 'bank')).toBe(false);
-    const last = (await logEntries()).at(-1)!;
-    expect([last.kind, last.body['reason']]).toEqual(['refusal', 'SHARE_MISSING']);
+    expect(withReason).not.toBe('');
+    const messages: string[] = [];
+    for (const subject of [withoutRecords, withReason]) {
+      await fx.register(subject);
+      const start = fx.observed.length;
+      const refusedBefore = (await stats('bank')).refusals['EXPLANATION_TOO_LONG'] ?? 0;
+      const err = await refused(score(subject, fx.consentText(fx.grant(subject)), { model: LONG_NAMES_MODEL }));
+      refusalsExpected++;
+      // The coordinator passes on a node's consent refusals as they are, any other as a missing share naming it.
+      expect([subject, err.code]).toEqual([subject, 'SHARE_MISSING']);
+      expect(err.message).toMatch(/bank: EXPLANATION_TOO_LONG: site bank's model m-1 has feature names that do not fit an explanation/);
+      // No feature name (they all end in _xxx...) reaches the coordinator or the requester.
+      expect(err.message).not.toMatch(/_x{8}/);
+      messages.push(/bank: EXPLANATION_TOO_LONG: [^;]*/.exec(err.message)![0]);
+      expect((await stats('bank')).refusals['EXPLANATION_TOO_LONG']).toBe(refusedBefore + 1);
+      // No box of another length left the bank; the query is logged as refused.
+      expect(fx.observed.slice(start).some((o) => o.kind === 'share' && o.site === 'bank')).toBe(false);
+      const last = (await logEntries()).at(-1)!;
+      expect([last.kind, last.body['reason']]).toEqual(['refusal', 'SHARE_MISSING']);
+    }
+    // The same refusal whatever the enterprise's records.
+    expect(messages[0]).toBe(messages[1]);
   });
 });
 
