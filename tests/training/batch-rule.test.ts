@@ -14,6 +14,9 @@
  * batches it never saw, i.e. nothing about these samples beyond what the site's features say
  * anyway. With the rule bypassed (batches of 8), the same attack recovers the residuals, the
  * labels and the passive terms exactly.
+ *
+ * The job's first step (every weight 0: d' = 2 - 4y, exact integer equations in the labels) is
+ * the bank's alone: the passive sites unmask a zero gradient there (last describe).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBfvEngine } from '../../crypto/bfv-engine.js';
