@@ -6,13 +6,18 @@
  * site and no residual in the clear. Per epoch it masks [[z]] on the validation split with a
  * uniform polynomial, has the coordinator decrypt it, unmasks the joint scores (which the
  * threat model lets the bank see), computes the AUC and decides on early stopping.
+ *
+ * The job's first step is the bank's alone (schedule.ts passivesSitOut, README.md "The job's
+ * first step"): the passive sites get a fresh encryption of a zero residual, the bank's own
+ * gradient uses the true one.
  */
 import type { HeEngine, KeyRef } from '../crypto/bfv-engine.js';
 import { fromResidue, randomResidues, subResidue, toResidue } from '../crypto/bfv-fixed.js';
 import { auc } from '../lib/metrics.js';
 import { LINEAR_SCALE_BITS } from './fixed-point.js';
 import { COORDINATOR } from './messages.js';
-import type { DecryptedScoresMessage, EpochResultMessage, MaskedScoresMessage, PartialLinearMessage, PartyName, ResidualMessage, ValidationPartialMessage } from './messages.js';
+import type { DecryptedScoresMessage, EpochResultMessage, MaskedGradientMessage, MaskedScoresMessage, PartialLinearMessage, PartyName, ResidualMessage, ValidationPartialMessage } from './messages.js';
+import { passivesSitOut } from './schedule.js';
 import type { TrainingParams } from './schedule.js';
 import { Site, TrainingStateError } from './site.js';
 import type { SiteCheckpoint, SiteData } from './site.js';
@@ -48,6 +53,8 @@ export class BankSite extends Site {
   /** Joint validation scores of the best epoch so far: the kept model's (for the evaluation report). */
   bestScores: Float64Array | undefined;
   #pendingScores: { epoch: number; masks: Float64Array[] } | undefined;
+  /** The true [[d']] of the job's first step, for the bank's own gradient (the passives got [[0]]). */
+  #firstStepResidual: { epoch: number; batch: number; ciphertexts: Uint8Array[] } | undefined;
 
   constructor(
     data: BankData,
@@ -94,7 +101,12 @@ export class BankSite extends Site {
     });
   }
 
-  /** Step 2: [[d']] for every passive site and for the bank's own gradient. */
+  /**
+   * Step 2: [[d']] for every passive site and for the bank's own gradient. `own` is what the
+   * transport seals to every passive site (node/training.ts does exactly that) and hands back to
+   * maskedGradient: at the job's first step a fresh encryption of zero, the true [[d']] staying
+   * inside the bank.
+   */
   async residual(epoch: number, batch: number, partials: readonly PartialLinearMessage[]): Promise<{ messages: ResidualMessage[]; own: Uint8Array[] }> {
     const { start, end } = this.checkStep(epoch, batch, 'residual');
     const mine = this.#onePerPassive(partials, 'partial-linear message');
@@ -104,9 +116,28 @@ export class BankSite extends Site {
     const u = this.partialValues('train', start, end);
     const addend = new Float64Array(u.length);
     for (let i = 0; i < u.length; i++) addend[i] = toResidue(Math.round((u[i]! + 2 - 4 * this.#trainLabels[start + i]!) * 2 ** LINEAR_SCALE_BITS));
-    const own = await this.engine.sum(this.requireKeys(), mine.map((m) => m.ciphertexts), addend);
+    const residual = await this.engine.sum(this.requireKeys(), mine.map((m) => m.ciphertexts), addend);
+    let own = residual;
+    this.#firstStepResidual = undefined;
+    if (passivesSitOut(this.epoch, this.step)) {
+      // Every weight is 0: d' = 2 - 4y, exact. The passive sites get [[0]] (a fresh encryption,
+      // not derived from their own partial ciphertexts), so their gradient is 0 and they stay at 0.
+      this.#firstStepResidual = { epoch, batch, ciphertexts: residual };
+      own = await this.engine.encrypt(this.requireKeys(), new Float64Array(u.length));
+    }
     const messages = this.passives.map((to): ResidualMessage => ({ kind: 'residual', from: this.name, to, sealed: true, epoch, batch, ciphertexts: own }));
     return { messages, own };
+  }
+
+  /** Step 3 for the bank: from `own` of residual(), or at the job's first step from the true [[d']] it kept. */
+  override async maskedGradient(epoch: number, batch: number, residual: readonly Uint8Array[]): Promise<MaskedGradientMessage> {
+    if (!passivesSitOut(this.epoch, this.step)) return super.maskedGradient(epoch, batch, residual);
+    const kept = this.#firstStepResidual;
+    if (kept === undefined || kept.epoch !== epoch || kept.batch !== batch) {
+      throw new TrainingStateError(`bank: masked gradient for the job's first step (epoch ${epoch} batch ${batch}) without its residual; call residual() for this step first`);
+    }
+    this.#firstStepResidual = undefined;
+    return super.maskedGradient(epoch, batch, kept.ciphertexts);
   }
 
   /** Evaluation: [[z + R]] on the validation split, for the coordinator to decrypt. */

@@ -5,6 +5,8 @@
  * Wiring a transport, per mini-batch step (epoch e, batch b = site.currentBatch()):
  *   1. PassiveSite.partialLinear(e, b)            -> PartialLinearMessage  (to bank, sealed)
  *   2. BankSite.residual(e, b, partials)          -> ResidualMessage[]     (to passives, sealed)
+ *      (at the job's first step `own` is [[0]], what the passives get; the bank keeps the
+ *      true [[d']] for its own gradient, so call its maskedGradient right after residual)
  *   3. BankSite.maskedGradient(e, b, own) and
  *      PassiveSite.gradientFromResidual(residual) -> MaskedGradientMessage (to coordinator)
  *      Coordinator.decryptGradient(m)             -> DecryptedGradientMessage (to that site)
@@ -28,7 +30,7 @@ export { COORDINATOR, payloadBytes } from './messages.js';
 export type * from './messages.js';
 export { PassiveSite } from './passive.js';
 export { PlainEngine } from './plain-engine.js';
-export { DEFAULT_PARAMS, MIN_ROWS_PER_COLUMN, batchCount, batchOrder, batchRange, batchRuleViolation, checkParams, learningRateAt, minimumBatch } from './schedule.js';
+export { DEFAULT_PARAMS, MIN_ROWS_PER_COLUMN, batchCount, batchOrder, batchRange, batchRuleViolation, checkParams, learningRateAt, minimumBatch, passivesSitOut } from './schedule.js';
 export type { TrainingParams } from './schedule.js';
 export { Site, TrainingStateError } from './site.js';
 export type { SiteCheckpoint, SiteData } from './site.js';

@@ -105,6 +105,18 @@ export function batchRuleViolation(site: string, trainSamples: number, batchSize
     `${MIN_ROWS_PER_COLUMN} samples per column (${needed}), or the site could solve its own gradient for the batch's residuals and labels; ${fix}`;
 }
 
+/**
+ * Whether the passive sites sit out step `step` of `epoch`: only the job's very first step. There
+ * every weight is 0, so d' = 2 - 4y exactly and a passive site's gradient X_b^T d' would be p
+ * exact integer equations in the batch's binary labels (a low-density subset sum, README.md
+ * "The job's first step"). The bank sends them a fresh encryption of a zero residual (gradient 0,
+ * no update) and takes the step alone with the true residual. A function of (epoch, step) only,
+ * so every party and every replay agrees on it.
+ */
+export function passivesSitOut(epoch: number, step: number): boolean {
+  return epoch === 0 && step === 0;
+}
+
 /** Order of the batches in `epoch`: a Fisher-Yates shuffle driven by xorshift32(seed, epoch). */
 export function batchOrder(epoch: number, batches: number, seed: number): Uint32Array {
   const order = new Uint32Array(batches);

@@ -14,6 +14,9 @@
  * batches it never saw, i.e. nothing about these samples beyond what the site's features say
  * anyway. With the rule bypassed (batches of 8), the same attack recovers the residuals, the
  * labels and the passive terms exactly.
+ *
+ * The job's first step (every weight 0: d' = 2 - 4y, exact integer equations in the labels) is
+ * the bank's alone: the passive sites unmask a zero gradient there (last describe).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBfvEngine } from '../../crypto/bfv-engine.js';
@@ -145,9 +148,9 @@ const r2 = (est: readonly number[], truth: readonly number[]): number => {
 };
 
 interface AttackResult {
-  /** Share of steps whose residuals (linear-term sums, for the bank) came out exact to the integer. */
+  /** Share of steps whose residuals (linear-term sums, for the bank) came out exact to the integer (steps with something to solve). */
   exactSteps: number;
-  /** Passive: label accuracy of the estimate's sign over epoch 0, and over the job's first batch (all weights 0: d' = 2 - 4y). */
+  /** Passive: label accuracy of the estimate's sign over epoch 0, and over the job's second step (passive weights 0, the bank's not: d' = u_bank + 2 - 4y). */
   labelAccuracy?: number;
   firstBatchLabels?: number;
   /** Label AUC of the estimate on its own batch, and of the same linear score on the other batches. */
@@ -168,7 +171,10 @@ function passiveAttack(view: SiteView, engine: RecordingEngine, labels: ArrayLik
   const estimates: number[] = [];
   const truths: number[] = [];
   const byBatch = new Map<number, { sum: number[]; v: number[][] }>();
+  let guessed = 0;
   view.gradients.forEach(({ start, end, g }, k) => {
+    // The job's first step is the bank's alone: the site got [[0]] and unmasked g = 0, nothing to solve.
+    if (k === 0) return;
     const x = view.rows.slice(start, end);
     const { d, v } = leastSquares(x, g);
     const truth = [...engine.steps[k]!.residual.slice(0, end - start)].map(fromResidue);
@@ -177,8 +183,12 @@ function passiveAttack(view: SiteView, engine: RecordingEngine, labels: ArrayLik
     truths.push(...truth);
     // Labels: d' = z + 2 - 4y (at 2^12), so a negative residual says y = 1 while |z| < 2, as in
     // the first epoch; the label guess is taken there.
-    if (k < stepsPerEpoch) d.forEach((di, i) => (right += (di < 0 ? 1 : 0) === labels[start + i] ? 1 : 0));
-    if (k === 0) firstBatchLabels = d.filter((di, i) => (di < 0 ? 1 : 0) === labels[start + i]).length / d.length;
+    if (k < stepsPerEpoch) {
+      d.forEach((di, i) => (right += (di < 0 ? 1 : 0) === labels[start + i] ? 1 : 0));
+      guessed += d.length;
+    }
+    // The first batch whose residual the site sees: the job's second step (it sat out the first).
+    if (k === 1) firstBatchLabels = d.filter((di, i) => (di < 0 ? 1 : 0) === labels[start + i]).length / d.length;
     const b = byBatch.get(start) ?? { sum: new Array<number>(end - start).fill(0), v: [] };
     d.forEach((di, i) => (b.sum[i]! += di));
     if (v) b.v.push(v);
@@ -198,8 +208,8 @@ function passiveAttack(view: SiteView, engine: RecordingEngine, labels: ArrayLik
     }
   }
   return {
-    exactSteps: exact / view.gradients.length,
-    labelAccuracy: right / view.rows.length,
+    exactSteps: exact / (view.gradients.length - 1),
+    labelAccuracy: right / guessed,
     firstBatchLabels,
     inBatchAuc: auc(score, labels),
     ...(byBatch.size > 1 && [...byBatch.values()].every((b) => b.v.length > 0) ? { outOfBatchAuc: auc(outScore, labels) } : {}),
@@ -215,7 +225,9 @@ function bankAttack(view: SiteView, engine: RecordingEngine): AttackResult {
   const outEst: number[] = [];
   const outTruth: number[] = [];
   view.gradients.forEach(({ start, end, g }, k) => {
-    if (k === 0) return; // the job's first step: every passive weight is 0, so is their sum (public)
+    // The job's first two steps: every passive weight is 0, so is their sum (public). The first
+    // step is the bank's alone (schedule.ts passivesSitOut), so the passive sites still hold 0 at the second.
+    if (k <= 1) return;
     const x = view.rows.slice(start, end);
     const step = engine.steps[k]!;
     const known = [...step.residual.slice(0, end - start)].map((r, i) => fromResidue(subResidue(r, step.passiveSum[i]!)));
@@ -236,7 +248,7 @@ function bankAttack(view: SiteView, engine: RecordingEngine): AttackResult {
       outTruth.push(...[...engine.steps[k + 1]!.passiveSum.slice(0, next.end - next.start)].map(fromResidue));
     }
   });
-  return { exactSteps: exact / (view.gradients.length - 1), inBatchR2: r2(est, truth), ...(outEst.length > 0 ? { outOfBatchR2: r2(outEst, outTruth) } : {}) };
+  return { exactSteps: exact / (view.gradients.length - 2), inBatchR2: r2(est, truth), ...(outEst.length > 0 ? { outOfBatchR2: r2(outEst, outTruth) } : {}) };
 }
 
 let engine: RecordingEngine;
@@ -299,9 +311,11 @@ describe('least squares on a site\'s own unmasked gradients, every batch, every 
     console.log(`bypassed (batch 8): tax exact steps ${tax.exactSteps.toFixed(3)}, labels of the first batch ${tax.firstBatchLabels}, of epoch 0 ${tax.labelAccuracy!.toFixed(3)}, d' R^2 ${tax.inBatchR2.toFixed(4)}; ` +
       `bank exact steps ${bank.exactSteps.toFixed(3)}, passive-sum R^2 ${bank.inBatchR2.toFixed(4)}`);
     // 52 batches: 51 of 8 samples (fewer than tax's 10 and the bank's 11 columns), the last of 13.
-    expect(tax.exactSteps).toBeCloseTo(51 / 52, 6);
-    expect(bank.exactSteps).toBeCloseTo(50 / 51, 6);
-    // Exact residuals give the labels wherever |z| < 2: all of the job's first batch.
+    // Tax's first step is a zero gradient (the bank takes it alone), skipped: 50 of 51. The bank's
+    // attack skips the first two steps (passive sum publicly 0): 49 of 50.
+    expect(tax.exactSteps).toBeCloseTo(50 / 51, 6);
+    expect(bank.exactSteps).toBeCloseTo(49 / 50, 6);
+    // Exact residuals give the labels wherever |z| < 2: all of the first batch tax sees.
     expect(tax.firstBatchLabels).toBe(1);
     expect(tax.inBatchR2).toBeGreaterThan(0.95);
     expect(bank.inBatchR2).toBeGreaterThan(0.95);
@@ -335,5 +349,49 @@ describe('least squares on a site\'s own unmasked gradients, every batch, every 
     // The bank: its estimate of the passive sum is a fit of its 11 columns, as good on the next
     // step's batch as on its own (within p/m): what its own features say about the passive terms.
     expect(bank.inBatchR2 - bank.outOfBatchR2!).toBeLessThan(1 / 8);
+  }, 300_000);
+});
+
+describe('the job\'s first step is the bank\'s alone (every weight is 0 there: d\' = 2 - 4y exactly)', () => {
+  it('a passive site unmasks a zero gradient at the first step, and from the second on no exact equation in the labels', async () => {
+    const params = { ...DEFAULT_PARAMS, epochs: 2, batchSize: minimumBatch(11), learningRate: 0.3, patience: 10 };
+    engine.masks.clear();
+    engine.steps.length = 0;
+    const f = fateBreast();
+    const run = await runTrainingInMemory({ engine, bank: f.bank, passives: f.passives, params, keepPayloads: true });
+    expect(run.status).toBe('completed');
+    expect(engine.steps.length).toBe(run.steps);
+    const y = f.bank.trainLabels;
+    // What an attacker assuming every other weight is 0 predicts: g = X_b^T (2 - 4y), at 2^22.
+    const labelEquations = (view: SiteView, start: number, end: number): number[] =>
+      view.rows[0]!.map((_, c) => view.rows.slice(start, end).reduce((s, row, i) => s + row[c]! * (2 - 4 * y[start + i]!) * 2 ** 12, 0));
+    for (const [name, rows] of [['tax', f.passives[0]!.train], ['power', f.passives[1]!.train]] as const) {
+      const view = siteView(run, engine, name, rows, false);
+      expect(view.gradients.length).toBe(run.steps);
+      // Step 1: exactly 0 (no equation at all); before the fix it was X_b^T (2 - 4y) to the integer.
+      expect(view.gradients[0]!.g.every((g) => g === 0)).toBe(true);
+      // Every later step: not the label equations of its batch (the bank's term is in d').
+      for (const { start, end, g } of view.gradients.slice(1)) {
+        const predicted = labelEquations(view, start, end);
+        expect(g.some((gf, c) => gf !== predicted[c])).toBe(true);
+      }
+    }
+    // The bank took the first step with the true residual: its gradient is X_b^T (2 - 4y) exactly.
+    const bankView = siteView(run, engine, 'bank', f.bank.train, true);
+    const first = bankView.gradients[0]!;
+    expect(first.g).toEqual(labelEquations(bankView, first.start, first.end));
+    // Second step: d' = u_bank + 2 - 4y, passive terms still 0. u_bank is what hides the labels from
+    // the passive sites: of the size of the label gap (4), and 0 to the fixed-point unit on few rows.
+    const second = engine.steps[1]!;
+    const { start, end } = bankView.gradients[1]!;
+    expect([...second.passiveSum.slice(0, end - start)].every((v) => v === 0)).toBe(true);
+    const uBank = [...second.residual.slice(0, end - start)].map((r, i) => fromResidue(r) / 2 ** 12 - (2 - 4 * y[start + i]!));
+    const meanAbs = uBank.reduce((s, v) => s + Math.abs(v), 0) / uBank.length;
+    const zeros = uBank.filter((v) => v === 0).length;
+    console.log(`first step bank-only (batch 88): u_bank at step 2: mean |u| ${meanAbs.toFixed(3)} (label gap 4), rows at exactly 0: ${zeros} of ${uBank.length}; ` +
+      `validation AUC ${run.validationAuc.toFixed(4)} over ${run.steps} steps`);
+    expect(meanAbs).toBeGreaterThan(0.1);
+    expect(zeros).toBeLessThanOrEqual(1);
+    expect(run.validationAuc).toBeGreaterThan(0.95);
   }, 300_000);
 });
