@@ -481,7 +481,7 @@ describe('a coordinator that ignores revocations', () => {
 describe('audit', () => {
   it('audit verify accounts for every query, refusal and revocation of the mixed run', async () => {
     await waitForCosignedLatest(fx.coordinator.address, fx.fed.as('auditor-1'), 3, 30_000, fx.coordinator.transparencyLog.store.size);
-    const summary = await auditVerify({ coordinator: fx.coordinator.address, transport: fx.fed.as('auditor-1'), stateFile: path.join(fx.dir, 'auditor-full.json'), full: true });
+    const summary = await auditVerify({ coordinator: fx.coordinator.address, transport: fx.fed.as('auditor-1'), stateFile: path.join(fx.dir, 'auditor-full.json'), full: true, trustedRegistrars: [Buffer.from(fx.registrar.publicKey).toString('hex')] });
     // The one gap: the query whose fan-out found power down; power truthfully has no record of it.
     // And the query the revocation-ignoring coordinator logged after the revocation (the nodes refused it).
     expect(summary.findings).toHaveLength(2);
@@ -515,7 +515,7 @@ describe('audit', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     await waitForCosignedLatest(fx.coordinator.address, fx.fed.as('auditor-1'), 3, 30_000, fx.coordinator.transparencyLog.store.size);
-    const summary = await auditVerify({ coordinator: fx.coordinator.address, transport: fx.fed.as('auditor-1'), stateFile: path.join(fx.dir, 'auditor-full.json'), full: true });
+    const summary = await auditVerify({ coordinator: fx.coordinator.address, transport: fx.fed.as('auditor-1'), stateFile: path.join(fx.dir, 'auditor-full.json'), full: true, trustedRegistrars: [Buffer.from(fx.registrar.publicKey).toString('hex')] });
     expect(summary.ok).toBe(false);
     expect(summary.findings.some((f) => f.code === 'RECORD_MISMATCH' && f.index === 1 && /node tax/.test(f.message))).toBe(true);
   }, 60_000);
