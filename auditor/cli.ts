@@ -7,6 +7,8 @@ import { emit, positiveInt, runCommand } from '../lib/cli-output.js';
 import { auditVerify, type AuditSummary } from './verify.js';
 import { entriesAbout } from './entries.js';
 import { verifyReceiptFile } from './receipt.js';
+import { loadTrustedRegistrarsFile } from './trust.js';
+import { TRUSTED_REGISTRARS_ENV } from '../lib/scoring-protocol.js';
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 
 export function registerAuditCommands(program: Command): void {
@@ -18,11 +20,13 @@ export function registerAuditCommands(program: Command): void {
     .requiredOption('--state <file>', 'the auditor\'s state file: pinned keys and the last verified checkpoint (created on first use)')
     .option('--quorum <n>', 'witness cosignatures required (default: every pinned witness)', positiveInt('--quorum'))
     .option('--trust <file>', 'JSON with the log key and witness keys to trust, instead of pinning them on first use')
+    .option('--registrars <file>', `registrar keys trusted to bind enterprise keys (hex, one a line, as the federation's trusted-registrars; also ${TRUSTED_REGISTRARS_ENV})`)
     .option('--full', 're-check every entry and node record, not only those new since the saved state')
     .option('--json', 'print the report as JSON')
-    .action((flags: TransportFlags & { coordinator: string; state: string; quorum?: number; trust?: string; full?: boolean; json?: boolean }) => runCommand(async () => {
+    .action((flags: TransportFlags & { coordinator: string; state: string; quorum?: number; trust?: string; registrars?: string; full?: boolean; json?: boolean }) => runCommand(async () => {
       const summary = await auditVerify({
         coordinator: flags.coordinator, transport: resolveTransport(flags), stateFile: flags.state, full: Boolean(flags.full),
+        trustedRegistrars: loadTrustedRegistrarsFile(flags.registrars),
         ...(flags.quorum ? { quorum: flags.quorum } : {}), ...(flags.trust ? { trustFile: flags.trust } : {}),
       });
       emit(Boolean(flags.json), summary, () => formatAuditSummary(summary));

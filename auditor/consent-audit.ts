@@ -8,8 +8,9 @@
  *   - QUERY_OUTSIDE_VALIDITY  a query logged before the consent's `issuedAt` (less the clock
  *                             skew parties allow) or from its `validUntil` on;
  *   - QUERY_WRONG_REQUESTER   a query by another requester than the one the consent names;
- *   - REVOCATION_NOT_BOUND    a revocation signed by a key no logged registrar binding ties to
- *                             the subject;
+ *   - REVOCATION_NOT_BOUND    a revocation signed by a key no logged binding by a registrar the
+ *                             auditor trusts ties to the subject (anyone can sign a binding
+ *                             under a key of their own: only the trusted registrars count);
  *   - REGISTRATION_NOT_CERTIFIED  a node registration the federation CA does not certify
  *                             (lib/registration-cert.ts; checked when the auditor runs TLS).
  * Query entries carry the consent's terms they were admitted under (`consentRequester`,
@@ -44,7 +45,10 @@ export function emptyConsentAuditState(): ConsentAuditState {
  * Replays entries [start, start + items.length) on top of `prior` (not modified); returns the
  * state after them and what they break. `ca` is the federation CA certificate, when known.
  */
-export function auditConsentUse(start: number, items: readonly Uint8Array[], prior: ConsentAuditState, ca?: string | Buffer): { state: ConsentAuditState; findings: ConsentFinding[] } {
+export function auditConsentUse(
+  start: number, items: readonly Uint8Array[], prior: ConsentAuditState, trustedRegistrars: readonly string[], ca?: string | Buffer,
+): { state: ConsentAuditState; findings: ConsentFinding[] } {
+  const trust: AuditTrust = { registrars: new Set(trustedRegistrars.map((k) => k.toLowerCase())), untrusted: new Map() };
   const state: ConsentAuditState = structuredClone(prior);
   const findings: ConsentFinding[] = [];
   items.forEach((bytes, i) => {
@@ -52,22 +56,37 @@ export function auditConsentUse(start: number, items: readonly Uint8Array[], pri
     const decoded = decodeEntry(bytes);
     // Malformed or badly signed entries are BAD_ENTRY findings already (auditor/entry-check.ts).
     if (!decoded.ok || entryProblem(decoded.entry) !== undefined || entrySignatureProblem(decoded.entry) !== undefined) return;
-    for (const f of checkEntry(decoded.entry, state, ca)) findings.push({ ...f, index, message: `entry ${index}: ${f.message}` });
+    for (const f of checkEntry(decoded.entry, state, trust, ca)) findings.push({ ...f, index, message: `entry ${index}: ${f.message}` });
   });
   return { state, findings };
 }
 
-function checkEntry(entry: LogEntry, state: ConsentAuditState, ca: string | Buffer | undefined): { code: string; message: string }[] {
+/** The registrar keys the auditor trusts, and (this run only) bindings by others, for messages. */
+interface AuditTrust {
+  readonly registrars: ReadonlySet<string>;
+  /** `subject\nenterpriseKey` -> the untrusted registrar key that bound it. */
+  readonly untrusted: Map<string, string>;
+}
+
+function checkEntry(entry: LogEntry, state: ConsentAuditState, trust: AuditTrust, ca: string | Buffer | undefined): { code: string; message: string }[] {
   const b = entry.body;
   const str = (k: string): string => String(b[k]);
   if (entry.kind === 'enterprise-key-registration') {
+    if (!trust.registrars.has(str('registrarKey').toLowerCase())) {
+      trust.untrusted.set(`${str('subject')}\n${str('enterpriseKey')}`, str('registrarKey'));
+      return [];
+    }
     const keys = (state.bindings[str('subject')] ??= []);
     if (!keys.includes(str('enterpriseKey'))) keys.push(str('enterpriseKey'));
     return [];
   }
   if (entry.kind === 'revocation') {
     if (!(state.bindings[str('subject')] ?? []).includes(str('signerKey'))) {
-      return [{ code: 'REVOCATION_NOT_BOUND', message: `revocation of consent ${str('consentId')} is signed by key ${str('signerKey').slice(0, 16)}..., which no logged registrar binding ties to ${str('subject')}` }];
+      const by = trust.untrusted.get(`${str('subject')}\n${str('signerKey')}`);
+      const why = by !== undefined ? `only a binding by registrar ${by.slice(0, 16)}..., which this auditor does not trust (--registrars), ties it to ${str('subject')}`
+        : trust.registrars.size === 0 ? 'and this auditor trusts no registrar (pass --registrars FILE)'
+          : `which no logged binding by a trusted registrar ties to ${str('subject')}`;
+      return [{ code: 'REVOCATION_NOT_BOUND', message: `revocation of consent ${str('consentId')} is signed by key ${str('signerKey').slice(0, 16)}..., ${why}` }];
     }
     const c = (state.consents[str('consentId')] ??= { uses: 0 });
     c.revokedAt ??= Number(b['time']);

@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FedcreditError } from '../lib/errors.js';
+import { TRUSTED_REGISTRARS_ENV } from '../lib/scoring-protocol.js';
 import { decodeBase64Strict, encodeBase64 } from '../crypto/signed-note.js';
 import { parseCheckpoint } from '../crypto/checkpoint.js';
 import type { Checkpoint, TrustedKey } from '../crypto/checkpoint.js';
@@ -73,6 +74,27 @@ export function loadTrustFile(file: string): TrustFile {
     throw new FedcreditError('BAD_REQUEST', `trust file ${file} must be {"origin", "logKey": hex, "witnesses": [{"name", "site", "key": hex}]}`);
   }
   return t as TrustFile;
+}
+
+/**
+ * `--registrars FILE` plus FEDCREDIT_TRUSTED_REGISTRARS: the registrar keys the auditor trusts
+ * to bind enterprise keys, in the format of the parties' `trusted-registrars` file (hex Ed25519
+ * keys, one a line, # comments). Not pinned on first use: a binding is anyone's signature
+ * until the operator says whose counts.
+ */
+export function loadTrustedRegistrarsFile(file: string | undefined): string[] {
+  let lines: string[] = [];
+  if (file !== undefined) {
+    try {
+      lines = fs.readFileSync(file, 'utf8').split('\n');
+    } catch (err) {
+      throw new FedcreditError('BAD_REQUEST', `registrars file ${file} is not readable: ${(err as Error).message}`);
+    }
+  }
+  const keys = [...lines, ...(process.env[TRUSTED_REGISTRARS_ENV] ?? '').split(',')].map((l) => l.replace(/#.*/, '').trim().toLowerCase()).filter((l) => l.length > 0);
+  const bad = keys.find((k) => !HEX32.test(k));
+  if (bad !== undefined) throw new FedcreditError('BAD_REQUEST', `registrar key '${bad.slice(0, 20)}' (${file ?? TRUSTED_REGISTRARS_ENV}) is not a hex Ed25519 public key; give 64 hex digits a line`);
+  return [...new Set(keys)];
 }
 
 /** Writes the state atomically (rename), so a crash never leaves half a file. */

@@ -42,6 +42,11 @@ export interface AuditVerifyOptions {
   readonly quorum?: number;
   readonly trustFile?: string;
   /**
+   * Hex registrar keys trusted to bind enterprise keys (the federation's `trusted-registrars`):
+   * a revocation counts only when a binding by one of them ties its key to the subject.
+   */
+  readonly trustedRegistrars?: readonly string[];
+  /**
    * Re-check every entry and every node record, not only what is new since the saved state
    * (consistency with the saved checkpoint is still required). Finds an old entry the
    * coordinator now serves differently from what it once committed to.
@@ -126,7 +131,7 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
   // file from before these checks has no replay yet: it starts from entry 0 once.
   const history = from > 0 && !saved?.consentAudit ? await reader.entries(0, from) : [];
   const meaning = auditConsentUse(from - history.length, [...history, ...items], (from > 0 && saved?.consentAudit) || emptyConsentAuditState(),
-    opts.transport.kind === 'tls' ? opts.transport.material.ca : undefined);
+    opts.trustedRegistrars ?? [], opts.transport.kind === 'tls' ? opts.transport.material.ca : undefined);
   findings.push(...meaning.findings);
   if (!opts.trustFile) state = confirmNewWitnesses(saved, state, range ? items : [], notices);
   const witnesses = witnessKeys(state);

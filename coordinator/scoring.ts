@@ -36,6 +36,7 @@ import fs from 'node:fs';
 import { Level } from 'level';
 import { ConsentLedger, levelLedgerStore } from '../lib/consent-ledger.js';
 import { consumeSignedQuery, parseSignedQuery } from '../lib/consent-query.js';
+import { queryEntryTerms } from '../lib/consent-terms.js';
 import {
   consentRefusalEntry, GENERAL_MODEL_PURPOSE, keyBindingEntry, modelServesPurpose, requesterRefusal, keyBindingProblem, parseConsent, parseKeyBinding, parseRevocation, revocationEntry, revocationSignatureValid,
 } from '../lib/consent.js';
@@ -191,8 +192,9 @@ export class ScoringCoordinator {
     const entry = makeEntry('query', {
       queryId: q.queryId, requester: q.requester.name, subject: q.subject, consentId: q.consentId, purpose: q.purpose,
       model: model.modelVersion, sites, time: Date.now(),
-      // The consent's terms, so an auditor can tell a use it did not allow (auditor/consent-audit.ts).
-      consentRequester: terms.requester.name, consentValidFrom: terms.issuedAt, consentValidUntil: terms.validUntil, consentMaxUses: terms.maxUses,
+      // The consent's terms and hash, so an auditor can tell a use it did not allow
+      // (auditor/consent-audit.ts); every node checks them against the consent (lib/consent-terms.ts).
+      ...queryEntryTerms(terms),
     });
     const [{ index }] = await Promise.all([transparencyLog.append(entry), verdict.written]);
     const entryBytes = Buffer.from(encodeEntry(entry));

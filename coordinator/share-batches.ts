@@ -9,7 +9,7 @@
  *
  * Each batch also carries the log entries the node has not read yet, as far as the coordinator
  * knows from the node's last answer (`log_size`), so the node reads the log in the same round
- * trip. After a failed batch the coordinator no longer knows, and sends none until the node
+ * trip, up to MAX_CARRIED_BYTES of them. After a failed batch the coordinator no longer knows, and sends none until the node
  * says again; the node reads any gap itself (node/scoring-log.ts).
  *
  * With the entries goes the log's signed checkpoint for the tree they end: the node appends
@@ -48,6 +48,33 @@ const DEFAULT_MAX_IN_FLIGHT = 1;
 const DEFAULT_MAX_BATCH = 128;
 /** Log entries sent with one batch at most; a node further behind reads the rest itself. */
 const MAX_CARRIED_ENTRIES = 4096;
+/**
+ * Bytes of carried entries per batch at most: 4096 entries of up to 64 KiB would be 256 MiB,
+ * past ComputeShares' 32 MiB limit (lib/message-limits.ts), which 128 share requests (~4.3 MiB)
+ * plus 16 MiB of entries stay well under. The node reads what is left with GetEntries.
+ */
+export const MAX_CARRIED_BYTES = 16 * 1024 * 1024;
+/** Entries read from the log store at a time while filling a batch's byte budget. */
+const CARRY_READ_CHUNK = 256;
+
+/**
+ * The entries [from, from + n) to carry, for the largest n with n <= upTo - from whose bytes
+ * stay within `maxBytes` (read chunk by chunk, so an over-budget range is never all in memory).
+ */
+export async function carriedEntries(
+  read: (from: number, to: number) => Promise<Uint8Array[]>, from: number, upTo: number, maxBytes = MAX_CARRIED_BYTES,
+): Promise<Uint8Array[]> {
+  const carried: Uint8Array[] = [];
+  let bytes = 0;
+  for (let at = from; at < upTo; at += CARRY_READ_CHUNK) {
+    for (const e of await read(at, Math.min(upTo, at + CARRY_READ_CHUNK))) {
+      if (bytes + e.byteLength > maxBytes) return carried;
+      bytes += e.byteLength;
+      carried.push(e);
+    }
+  }
+  return carried;
+}
 
 interface Waiting {
   readonly request: ShareRequest;
@@ -138,8 +165,10 @@ export class ShareBatches {
     const from = known !== undefined && known <= upTo && upTo - known <= MAX_CARRIED_ENTRIES ? known : upTo;
     queue.nextEntry = Math.max(known ?? 0, upTo);
     try {
-      const entries = from < upTo ? await this.#opts.log.entries(from, upTo) : [];
-      const checkpoint = entries.length > 0 ? await this.#checkpointAt(upTo) : '';
+      // Cut to the byte budget: the checkpoint is then for the carried prefix, and the node
+      // fetches the rest up to its queries itself (node/scoring-log.ts syncTo).
+      const entries = from < upTo ? await carriedEntries((a, b) => this.#opts.log.entries(a, b), from, upTo) : [];
+      const checkpoint = entries.length > 0 ? await this.#checkpointAt(from + entries.length) : '';
       const res = await queue.stream.ask((seq) => ({
         seq: String(seq), queries: batch.map((w) => w.request), entriesFrom: String(from),
         entries: entries.map((e) => Buffer.from(e.buffer, e.byteOffset, e.byteLength)), checkpoint,

@@ -143,12 +143,13 @@ export const ENTRY_KINDS = {
   /**
    * A consented score query; the score itself only as a salted commitment. The consent's terms
    * it was admitted under (requester named, validity, uses allowed) let auditors check it
-   * (auditor/consent-audit.ts); older entries lack them.
+   * (auditor/consent-audit.ts), with the consent's hash (lib/consent-terms.ts); older entries lack them.
    */
   'query': {
     queryId: f('string'), requester: f('string'), subject: f('credit-code'), consentId: f('string'), purpose: f('string'),
     model: f('string'), sites: f('sites'), scoreCommitment: f('hex', true),
     consentRequester: f('string', true), consentValidFrom: f('int', true), consentValidUntil: f('int', true), consentMaxUses: f('int', true),
+    consentHash: f('hex', true),
   },
   /** A request that was refused, by whom and why (e.g. CONSENT_EXPIRED). */
   'refusal': { queryId: f('string'), requester: f('string'), subject: f('credit-code', true), refusedBy: f('string'), reason: f('string'), sites: f('sites', true) },

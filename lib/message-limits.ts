@@ -44,8 +44,8 @@ export const RECEIVE_LIMITS: Readonly<Record<string, number>> = {
   '/fedcredit.v1.NodeAlignment/CommitAlignment': 128 * KiB,
   // Uploads stream 1 MiB chunks (node/upload.ts) plus a little framing.
   '/fedcredit.v1.DataNode/IngestFile': 2 * MiB,
-  // A share batch: up to 128 share requests of ~34 KiB and up to 4096 carried log entries
-  // (coordinator/share-batches.ts).
+  // A share batch: up to 128 share requests of ~34 KiB and up to 4096 carried log entries of
+  // at most 16 MiB together (coordinator/share-batches.ts MAX_CARRIED_BYTES).
   '/fedcredit.v1.NodeScoring/ComputeShares': 32 * MiB,
 };
 

@@ -13,7 +13,7 @@ import { formatProblem, ingestFile, type IngestOptions } from './ingest.js';
 import { startNode, type NodeRuntimeInfo } from './server.js';
 import { NodeStore } from './store.js';
 import { uploadFile } from './upload.js';
-import { storedAlarms } from './witness-loop.js';
+import { clearScoringStop, storedAlarms } from './witness-loop.js';
 import { loadPolicy } from './policy.js';
 import { dataNodeClient, nodeAuditClient } from '../lib/clients.js';
 import { call } from '../lib/grpc.js';
@@ -105,6 +105,19 @@ export function registerNodeCommands(program: Command): void {
         const result = await rebuildFeatures(store, flags.asOf === undefined ? undefined : parsePeriod(flags.asOf));
         emit(Boolean(flags.json), result, () => `${result.enterprises} enterprises x ${result.features} features as of ${result.asOf ?? '-'}` +
           (result.labels ? `, ${result.labels} labels` : ''));
+      } finally {
+        await store.close();
+      }
+    }));
+
+  node.command('resume-scoring')
+    .description('after a SPLIT_VIEW alarm was looked into: let the node score again (stop it first; alarms stay as evidence)')
+    .requiredOption('--data <dir>', 'the node\'s data folder')
+    .action((flags: { data: string }) => runCommand(async () => {
+      const store = await NodeStore.open(flags.data);
+      try {
+        const reason = await clearScoringStop(store);
+        process.stdout.write(reason === undefined ? 'scoring was not stopped; nothing to clear\n' : `scoring may resume; cleared: ${reason}\n`);
       } finally {
         await store.close();
       }

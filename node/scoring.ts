@@ -30,6 +30,7 @@ import type { X25519KeyPair } from '../crypto/x25519.js';
 import { ConsentLedger, levelLedgerStore } from '../lib/consent-ledger.js';
 import { consumeSignedQuery, parseSignedQuery, signedQueryValid, type SignedQuery } from '../lib/consent-query.js';
 import { consentRefusalError, modelServesPurpose } from '../lib/consent.js';
+import { loggedTermsMismatch } from '../lib/consent-terms.js';
 import { FedcreditError, type ErrorCode } from '../lib/errors.js';
 import { safeError, unary } from '../lib/grpc.js';
 import { serveRequestStream } from '../lib/grpc-streams.js';
@@ -167,7 +168,7 @@ export class NodeScoring {
     const parsed = parseSignedQuery(req.signedQuery);
     if (!parsed.ok) throw new FedcreditError('BAD_REQUEST', `the signed query does not parse: ${parsed.message}`);
     const q = parsed.value;
-    const mismatch = entryMismatch(entry, q);
+    const mismatch = entryMismatch(entry, q, req.consent);
     if (mismatch) throw new FedcreditError('BAD_REQUEST', `the logged query entry does not match the requester's signed query: ${mismatch}`);
 
     // 2. The consent and the signed query, with this node's own ledger. The query's signature
@@ -294,8 +295,11 @@ interface CheckedModel {
 }
 
 /** Where the coordinator's logged entry differs from what the requester signed. */
-function entryMismatch(entry: LogEntry, q: SignedQuery): string | undefined {
+function entryMismatch(entry: LogEntry, q: SignedQuery, consent: unknown): string | undefined {
   const b = entry.body;
+  // The terms the auditor will judge this use by must be the consent's (a coordinator lying otherwise).
+  const terms = loggedTermsMismatch(b, consent);
+  if (terms) return terms;
   const want: Record<string, string> = { queryId: q.queryId, subject: q.subject, consentId: q.consentId, purpose: q.purpose, requester: q.requester.name };
   for (const [k, v] of Object.entries(want)) if (b[k] !== v) return `${k} is '${String(b[k]).slice(0, 64)}', signed '${v.slice(0, 64)}'`;
   const outside = sitesOf(entry).filter((s) => !q.sites.includes(s));

@@ -10,7 +10,9 @@
  * `fedcredit node status`. A refused checkpoint is never cosigned and the state stays where it
  * was, so a forked log stays refused until an operator looks. The log the node's scoring
  * reads (node/scoring-log.ts) is pinned to the same key and cross-checked against every
- * checkpoint before it is cosigned (crossCheckScoring). State persists before the
+ * checkpoint before it is cosigned (crossCheckScoring); a split between them stops scoring,
+ * and the stop is persisted so a restart does not score again from a log known to be forked.
+ * State persists before the
  * cosignature leaves, so a restart cannot be talked into cosigning a rolled-back log.
  */
 import { call } from '../lib/grpc.js';
@@ -56,6 +58,7 @@ export class WitnessLoop {
   readonly #opts: WitnessLoopOptions;
   readonly #root;
   readonly #meta;
+  readonly #forkedKey;
   readonly #alarms;
   #state: WitnessState | undefined;
   #alarmCount = 0;
@@ -73,6 +76,7 @@ export class WitnessLoop {
     this.#root = opts.store.db;
     this.#meta = opts.store.db.sublevel<string, WitnessState>('witness', { valueEncoding: 'json' });
     this.#alarms = opts.store.db.sublevel<string, WitnessAlarm>('alarm', { valueEncoding: 'json' });
+    this.#forkedKey = forkedSublevel(opts.store);
   }
 
   /** Loads the persisted state and alarms; call `start` to begin polling. */
@@ -80,6 +84,9 @@ export class WitnessLoop {
     const loop = new WitnessLoop(opts);
     loop.#state = await loop.#meta.get('state');
     loop.#alarmCount = (await loop.#alarms.keys().all()).length;
+    // A fork seen before a restart is still a fork: scoring stays stopped until an operator
+    // clears it (`fedcredit node resume-scoring`), not until the process happens to restart.
+    loop.#forked = await loop.#forkedKey.get(FORKED_KEY);
     return loop;
   }
 
@@ -174,6 +181,7 @@ export class WitnessLoop {
       const split = await this.#scoringSplit(client, result.checkpoint);
       if (split) {
         this.#forked = split;
+        await this.#root.batch([{ type: 'put', sublevel: this.#forkedKey, key: FORKED_KEY, value: split }], { sync: true });
         await this.#alarm('SPLIT_VIEW', split, latest);
         return;
       }
@@ -223,6 +231,23 @@ export class WitnessLoop {
     this.#alarmCount++;
     process.stderr.write(`ALARM: [node ${this.#opts.site}] witness refused to cosign the coordinator's checkpoint: ${code}: ${reason}\n`);
   }
+}
+
+const FORKED_KEY = 'forked';
+
+function forkedSublevel(store: NodeStore) {
+  return store.db.sublevel<string, string>('scoring-stop', { valueEncoding: 'utf8' });
+}
+
+/**
+ * Lets a stopped node score again after a SPLIT_VIEW: the operator's word that the fork was
+ * looked into. The alarms stay in the store as evidence. Returns the reason that was cleared.
+ */
+export async function clearScoringStop(store: NodeStore): Promise<string | undefined> {
+  const sub = forkedSublevel(store);
+  const reason = await sub.get(FORKED_KEY);
+  if (reason !== undefined) await store.db.batch([{ type: 'del', sublevel: sub, key: FORKED_KEY }], { sync: true });
+  return reason;
 }
 
 /** Alarms persisted in a node's store, for `fedcredit node status` when the node is stopped. */

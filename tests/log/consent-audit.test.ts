@@ -17,7 +17,8 @@ import { keyBindingEntry, revocationEntry, revokeConsent } from '../../lib/conse
 import { encodeEntry, makeEntry, nodeRegistrationEntry, type LogEntry } from '../../lib/log-entries.js';
 import { registrationMessage } from '../../lib/registration.js';
 import type { SpawnedParty } from '../../lib/spawn-party.js';
-import { bankIdentity, binding, enterprise, grant, stranger, SUBJECT } from '../consent/helpers.js';
+import { bindEnterpriseKey } from '../../lib/consent-binding.js';
+import { bankIdentity, binding, enterprise, grant, registrar, stranger, SUBJECT } from '../consent/helpers.js';
 import { startCoordinatorProcess, startNodeProcess, waitForFinal } from './federation-helpers.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 
@@ -58,6 +59,9 @@ beforeAll(async () => {
   const once = grant({ maxUses: 1 }, now - 1000);
   const expired = grant({ validForMs: 1000 }, now - 60_000);
   const forged = generateIdentity();
+  // A binding with a valid signature, by a registrar no party trusts: it binds nothing.
+  const rogueRegistrar = generateIdentity();
+  const rogue = generateIdentity();
   const reg = { site: 'power', address: '127.0.0.1:1', identityPublicKey: forged.publicKey, sealingPublicKey: new Uint8Array(randomBytes(32)), timestampMs: now };
   await appendWhileStopped([
     ['binding', keyBindingEntry(binding)],
@@ -68,6 +72,8 @@ beforeAll(async () => {
     ['expired', query('expired', expired, now + 4)],
     ['wrong-requester', query('wrong-requester', grant({}, now - 1000), now + 5, 'Some Other Bank')],
     ['stranger-revocation', revocationEntry(revokeConsent(stranger, grant({}, now - 1000), now))],
+    ['rogue-binding', keyBindingEntry(bindEnterpriseKey(rogueRegistrar, SUBJECT, rogue.publicKey, now - 2000))],
+    ['rogue-revocation', revocationEntry(revokeConsent(rogue, grant({}, now - 1000), now))],
     ['forged-registration', nodeRegistrationEntry(reg, forged.sign(registrationMessage(reg)))],
   ]);
   await waitForFinal(coordinator.address, fed.as('auditor-1'), 3 + at.size, 3, 30_000);
@@ -81,7 +87,9 @@ afterAll(async () => {
 
 describe('audit verify checks what the log says, not only that it hashes', () => {
   it('reports each use a consent did not allow, an unbound revocation and an uncertified registration', async () => {
-    const summary = await auditVerify({ coordinator: coordinator.address, transport: fed.as('auditor-1'), stateFile: path.join(dir, 'audit.json') });
+    const summary = await auditVerify({
+      coordinator: coordinator.address, transport: fed.as('auditor-1'), stateFile: path.join(dir, 'audit.json'), trustedRegistrars: [Buffer.from(registrar.publicKey).toString('hex')],
+    });
     const found = summary.findings.map((f) => [f.code, f.index]);
     expect(found).toEqual(expect.arrayContaining([
       ['QUERY_AFTER_REVOCATION', at.get('after-revocation')],
@@ -89,13 +97,15 @@ describe('audit verify checks what the log says, not only that it hashes', () =>
       ['QUERY_OUTSIDE_VALIDITY', at.get('expired')],
       ['QUERY_WRONG_REQUESTER', at.get('wrong-requester')],
       ['REVOCATION_NOT_BOUND', at.get('stranger-revocation')],
+      ['REVOCATION_NOT_BOUND', at.get('rogue-revocation')],
       ['REGISTRATION_NOT_CERTIFIED', at.get('forged-registration')],
     ]));
     // The honest entries break no consent: the first use, the bound revocation, the real nodes'
     // registrations. (The nodes have no served record of these crafted queries: ENTRY_UNRECORDED.)
     const meaning = summary.findings.filter((f) => f.code !== 'ENTRY_UNRECORDED');
-    for (const name of ['binding', 'revocation', 'first-use']) expect(meaning.map((f) => f.index)).not.toContain(at.get(name));
-    expect(meaning).toHaveLength(6);
+    expect(summary.findings.find((f) => f.index === at.get('rogue-revocation'))?.message).toMatch(/does not trust/);
+    for (const name of ['binding', 'revocation', 'first-use', 'rogue-binding']) expect(meaning.map((f) => f.index)).not.toContain(at.get(name));
+    expect(meaning).toHaveLength(7);
     expect(summary.findings.filter((f) => f.code === 'REGISTRATION_NOT_CERTIFIED')).toHaveLength(1);
     expect(summary.ok).toBe(false);
   }, 60_000);

@@ -17,7 +17,7 @@ import { hashLeaf, MemoryTree } from '../../crypto/merkle.js';
 import { loadProto, newServer, startServer, stopServer } from '../../lib/grpc.js';
 import { INSECURE } from '../../lib/tls.js';
 import { NodeStore } from '../../node/store.js';
-import { WitnessLoop } from '../../node/witness-loop.js';
+import { clearScoringStop, WitnessLoop } from '../../node/witness-loop.js';
 
 let dir: string;
 let server: grpc.Server;
@@ -74,5 +74,25 @@ describe('a witness cosigns only the log its node scores from', () => {
     expect(loop.cosigned()).toBeUndefined();
     expect((await loop.alarms()).map((a) => a.code)).toEqual(['SPLIT_VIEW']);
     await store.close();
+  });
+
+  it('still refuses to score after a restart over the same data folder, until an operator clears it', async () => {
+    const forked = [entries[1]!, entries[0]!];
+    const first = await witness('restarted', () => checkpointOf(forked));
+    await first.loop.tick();
+    expect(first.loop.forked()).toMatch(/not one log/);
+    await first.store.close();
+
+    // Restarted with an honest scoring view: the fork it saw before is not forgotten.
+    const again = await witness('restarted', () => checkpointOf(entries));
+    expect(again.loop.forked()).toMatch(/not one log/);
+    expect(again.loop.hasAlarm).toBe(true);
+    expect(await clearScoringStop(again.store)).toMatch(/not one log/);
+    await again.store.close();
+
+    const cleared = await witness('restarted', () => checkpointOf(entries));
+    expect(cleared.loop.forked()).toBeUndefined();
+    expect((await cleared.loop.alarms()).map((a) => a.code)).toEqual(['SPLIT_VIEW']);
+    await cleared.store.close();
   });
 });

@@ -501,7 +501,7 @@ describe('a coordinator that ignores revocations', () => {
 describe('audit', () => {
   it('audit verify accounts for every query, refusal and revocation of the mixed run', async () => {
     await waitForCosignedLatest(fx.coordinator.address, fx.fed.as('auditor-1'), 3, 30_000, fx.coordinator.transparencyLog.store.size);
-    const summary = await auditVerify({ coordinator: fx.coordinator.address, transport: fx.fed.as('auditor-1'), stateFile: path.join(fx.dir, 'auditor-full.json'), full: true });
+    const summary = await auditVerify({ coordinator: fx.coordinator.address, transport: fx.fed.as('auditor-1'), stateFile: path.join(fx.dir, 'auditor-full.json'), full: true, trustedRegistrars: [Buffer.from(fx.registrar.publicKey).toString('hex')] });
     // The one gap: the query whose fan-out found power down; power truthfully has no record of it.
     // And the query the revocation-ignoring coordinator logged after the revocation (the nodes refused it).
     expect(summary.findings).toHaveLength(2);
@@ -535,8 +535,37 @@ describe('audit', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     await waitForCosignedLatest(fx.coordinator.address, fx.fed.as('auditor-1'), 3, 30_000, fx.coordinator.transparencyLog.store.size);
-    const summary = await auditVerify({ coordinator: fx.coordinator.address, transport: fx.fed.as('auditor-1'), stateFile: path.join(fx.dir, 'auditor-full.json'), full: true });
+    const summary = await auditVerify({ coordinator: fx.coordinator.address, transport: fx.fed.as('auditor-1'), stateFile: path.join(fx.dir, 'auditor-full.json'), full: true, trustedRegistrars: [Buffer.from(fx.registrar.publicKey).toString('hex')] });
     expect(summary.ok).toBe(false);
     expect(summary.findings.some((f) => f.code === 'RECORD_MISMATCH' && f.index === 1 && /node tax/.test(f.message))).toBe(true);
   }, 60_000);
+});
+
+describe('a coordinator that logs other consent terms than the consent\'s', () => {
+  // The auditor judges each use by the terms the query entry carries; a coordinator that logs
+  // looser ones (more uses, another consent's hash) is refused by every node, which holds the
+  // consent itself. Placed after the audit: the refused entries have no served record.
+  for (const [name, lie] of [['a wider maxUses', { consentMaxUses: 1_000_000 }], ['another consent\'s hash', { consentHash: 'ab'.repeat(32) }]] as const) {
+    it(`every node refuses an entry with ${name}; no model is evaluated`, async () => {
+      const log = fx.coordinator.transparencyLog;
+      const append = log.append.bind(log);
+      // As the coordinator's own code would: the lie is in the logged entry and in what nodes are sent.
+      log.append = async (e) => {
+        if (e.kind === 'query') Object.assign(e.body, lie);
+        return append(e);
+      };
+      try {
+        const subject = fx.inAll[9]!;
+        await fx.register(subject);
+        const before = await Promise.all(SITES.map(stats));
+        await refused(score(subject, fx.consentText(fx.grant(subject))));
+        const after = await Promise.all(SITES.map(stats));
+        for (const [i, s] of after.entries()) expect(s.evaluations).toBe(before[i]!.evaluations);
+        const logged = (await logEntries()).findLast((e) => e.kind === 'query')!;
+        expect(logged.body).toMatchObject(lie);
+      } finally {
+        log.append = append;
+      }
+    }, 60_000);
+  }
 });
