@@ -46,6 +46,8 @@ export interface NodeHealth {
 
 export class NodeRegistry {
   private readonly health = new Map<string, NodeHealth>();
+  /** Bumped by every accepted registration, so callers that cache addresses know to read again. */
+  #generation = 0;
 
   private constructor(
     readonly db: Level<string, RegisteredNode>,
@@ -96,7 +98,13 @@ export class NodeRegistry {
       site: r.site, address: r.address, identityPublicKeyHex: keyHex, sealingPublicKeyHex: Buffer.from(r.sealingPublicKey).toString('hex'), registeredAtMs: nowMs,
       registrationTimeMs: r.timestampMs, tlsCertificateB64: Buffer.from(certification?.certificate ?? []).toString('base64'), tlsSignatureB64: Buffer.from(certification?.signature ?? []).toString('base64'),
     }, { sync: true });
+    this.#generation++;
     return { replaced: existing !== undefined && existing.address !== r.address };
+  }
+
+  /** Changes whenever a node registers (a new address, keys or certificate). */
+  get generation(): number {
+    return this.#generation;
   }
 
   async list(): Promise<RegisteredNode[]> {

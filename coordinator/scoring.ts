@@ -108,7 +108,7 @@ export class ScoringCoordinator {
   readonly #batches: ShareBatches;
   #latest: { at: number; model: Promise<ModelMetadata | undefined> } | undefined;
   readonly #modelCache = new Map<string, ModelMetadata>();
-  readonly #nodeCache = new Map<string, { at: number; node: RegisteredNode }>();
+  readonly #nodeCache = new Map<string, { at: number; generation: number; node: RegisteredNode }>();
   readonly #refusals: RefusalLog;
 
   private constructor(db: Level<string, string>, opts: ScoringOptions) {
@@ -327,14 +327,15 @@ export class ScoringCoordinator {
   }
 
   async #nodesFor(sites: readonly string[]): Promise<Map<string, RegisteredNode>> {
-    // Cached briefly; dropped for a site whose share failed, so a node that re-registered at a
-    // new address is read again (coordinator/registry.ts keeps the address).
+    // Cached briefly; read again after any registration (a node that re-registered at a new
+    // address is asked there at once) and for a site whose share failed.
     const now = Date.now();
+    const { generation } = this.#opts.registry;
     const found = await Promise.all(sites.map(async (s) => {
       const cached = this.#nodeCache.get(s);
-      if (cached && now - cached.at < NODE_CACHE_MS) return cached.node;
+      if (cached && now - cached.at < NODE_CACHE_MS && cached.generation === generation) return cached.node;
       const node = await this.#opts.registry.get(s);
-      if (node) this.#nodeCache.set(s, { at: now, node });
+      if (node) this.#nodeCache.set(s, { at: now, generation, node });
       return node;
     }));
     return new Map(found.flatMap((n) => (n ? [[n.site, n] as const] : [])));
