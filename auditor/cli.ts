@@ -1,14 +1,14 @@
 /**
- * `fedcredit audit ...`: verify the federation's transparency log (auditor/verify.ts) and list
- * the entries about one enterprise (auditor/entries.ts).
+ * `fedcredit audit ...`: verify the federation's transparency log (log/audit/verify.ts) and list
+ * the entries about one enterprise (log/audit/entries.ts).
  */
 import type { Command } from 'commander';
 import { emit, positiveInt, runCommand } from '../lib/cli-output.js';
-import { auditVerify, type AuditSummary } from './verify.js';
-import { entriesAbout } from './entries.js';
-import { verifyReceiptFile } from './receipt.js';
-import { loadTrustedRegistrarsFile } from './trust.js';
-import { TRUSTED_REGISTRARS_ENV } from '../lib/scoring-protocol.js';
+import { auditVerify, type AuditSummary } from '../log/audit/verify.js';
+import { entriesAbout } from '../log/audit/entries.js';
+import { verifyReceiptFile } from '../log/audit/receipt.js';
+import { loadTrustedRegistrarsFile } from '../log/audit/trust.js';
+import { TRUSTED_REGISTRARS_ENV } from '../scoring/protocol.js';
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 
 export function registerAuditCommands(program: Command): void {

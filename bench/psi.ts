@@ -18,11 +18,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ristretto255, ristretto255_hasher, x25519 } from '@noble/curves/ed25519.js';
-import { createPsiBlinder, type PsiBlinder } from '../crypto/psi-blinder.js';
-import { hashToCurve25519Batch, POINT_BYTES } from '../crypto/psi-hash.js';
-import { blindPoints, generateBlindingKey } from '../crypto/psi-x25519.js';
-import { PsiParty, runPsiInMemory } from '../crypto/psi.js';
-import { CREDIT_CODE_ALPHABET, makeCreditCode } from '../lib/credit-code.js';
+import { createPsiBlinder, type PsiBlinder } from '../alignment/psi-blinder.js';
+import { hashToCurve25519Batch, POINT_BYTES } from '../alignment/psi-hash.js';
+import { blindPoints, generateBlindingKey } from '../alignment/psi-x25519.js';
+import { PsiParty } from '../alignment/psi.js';
+import { runPsiInMemory } from '../alignment/psi-in-memory.js';
+import { CREDIT_CODE_ALPHABET, makeCreditCode } from '../schema/credit-code.js';
 import { formatBenchTable, median, type BenchRow } from './report.js';
 
 export interface BenchPsiOptions {

@@ -4,8 +4,8 @@
  * each with a fresh query id, for `warmupMs` then `durationMs`. Prints one JSON line.
  */
 import fs from 'node:fs';
-import { ScoringSession } from '../requester/client.js';
-import { loadRequesterKeys } from '../requester/keys.js';
+import { ScoringSession } from '../scoring/requester.js';
+import { loadRequesterKeys } from '../scoring/requester-keys.js';
 import { partyTransport } from '../lib/tls.js';
 
 interface ClientConfig {

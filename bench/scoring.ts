@@ -15,22 +15,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { generateIdentity } from '../crypto/identity.js';
-import { ModelRegistry } from '../coordinator/models.js';
-import { waitForCosignedLatest, LogReader } from '../auditor/log-client.js';
-import { bindEnterpriseKey, encodeConsent, encodeKeyBinding, grantConsent } from '../lib/consent.js';
+import { ModelRegistry } from '../training/model-registry.js';
+import { waitForCosignedLatest, LogReader } from '../log/client.js';
+import { bindEnterpriseKey, encodeConsent, encodeKeyBinding, grantConsent } from '../consent/verify.js';
 import { initFederation } from '../lib/init-cli.js';
-import { DEFAULT_SCORE_SCALE } from '../lib/score-scale.js';
-import { writeTrustedRegistrars } from '../lib/scoring-protocol.js';
-import { RECORD_KINDS, type Site } from '../lib/site-schema.js';
+import { DEFAULT_SCORE_SCALE } from '../scoring/score-scale.js';
+import { writeTrustedRegistrars } from '../scoring/protocol.js';
+import { RECORD_KINDS, type Site } from '../schema/site-schema.js';
 import { partyNodeFlags, spawnParty, type SpawnedParty } from '../lib/spawn-party.js';
 import { partyFolder, partyTransport } from '../lib/tls.js';
 import { ingestFile } from '../node/ingest.js';
-import { saveSiteModel } from '../node/model-store.js';
-import { NodeStore } from '../node/store.js';
+import { saveSiteModel } from '../site/model-store.js';
+import { NodeStore } from '../site/store.js';
 import { generateFederation } from '../sim/generate.js';
-import { submitConsentRecord } from '../requester/client.js';
-import { loadRequesterKeys } from '../requester/keys.js';
-import { nodeScoringClient } from '../lib/clients.js';
+import { submitConsentRecord } from '../scoring/requester.js';
+import { loadRequesterKeys } from '../scoring/requester-keys.js';
+import { nodeScoringClient } from '../proto/clients.js';
 import { call } from '../lib/grpc.js';
 import type { BenchRow } from './report.js';
 
@@ -111,7 +111,7 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<B
         }, { issuedAt: Date.now() - 60_000 })),
       });
     }
-    // Shares and batches the nodes counted (coordinator/share-batches.ts), for the batch size.
+    // Shares and batches the nodes counted (scoring/share-batches.ts), for the batch size.
     const nodeCounts = () => Promise.all(SITES.map(async (site) => {
       const client = nodeScoringClient(parties.find((p) => p.name === `node ${site}`)!.address, partyTransport(fed, `${site}-operator`), site);
       try {

@@ -17,9 +17,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runAlignment } from '../coordinator/alignment-client.js';
-import { runTraining } from '../coordinator/training-client.js';
-import type { ModelMetadata } from '../coordinator/models.js';
+import { runAlignment } from '../alignment/client.js';
+import { runTraining } from '../training/client.js';
+import type { ModelMetadata } from '../training/model-registry.js';
 import { initFederation } from '../lib/init-cli.js';
 import { freePort, spawnCoordinator, spawnNode, type PartyLayout } from '../lib/party-processes.js';
 import type { SpawnedParty } from '../lib/spawn-party.js';
@@ -171,7 +171,7 @@ export async function benchTrainingProcesses(opts: BenchTrainingProcessesOptions
     const wire = new WireCounter(path.join(dir, 'coordinator-wire.json'));
     const coordinator = await spawnCoordinator(layout, [], { prefix: wire.prefix() });
     parties.set('coordinator', coordinator);
-    // Plaintext-mode jobs run only at nodes whose policy allows them (node/policy.ts).
+    // Plaintext-mode jobs run only at nodes whose policy allows them (site/policy.ts).
     const policy = path.join(dir, 'bench-policy.json');
     fs.writeFileSync(policy, JSON.stringify({ allowPlaintext: true }));
     for (const site of SITES) parties.set(site, await spawnNode(layout, site, ['--policy', policy]));

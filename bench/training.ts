@@ -17,12 +17,12 @@ import { BFV_POLY_DEGREE, BfvCoeffContext } from '../crypto/bfv-coeff.js';
 import { createBfvEngine, WORK_LEVEL } from '../crypto/bfv-engine.js';
 import { randomResidues, toResidue } from '../crypto/bfv-fixed.js';
 import type { HeEngine } from '../crypto/bfv-engine.js';
-import { runTrainingInMemory } from '../training/in-memory.js';
-import type { InMemoryResult } from '../training/in-memory.js';
-import { PlainEngine } from '../training/plain-engine.js';
+import { runTrainingInMemory } from '../models/lr/in-memory.js';
+import type { InMemoryResult } from '../models/lr/in-memory.js';
+import { PlainEngine } from '../models/lr/plain-engine.js';
 import { DEFAULT_PARAMS } from '../training/schedule.js';
-import type { BankData } from '../training/bank.js';
-import type { SiteData } from '../training/site.js';
+import type { BankData } from '../models/lr/bank.js';
+import type { SiteData } from '../models/lr/site.js';
 import { formatBenchTable, median, type BenchRow } from './report.js';
 
 export interface BenchTrainingOptions {

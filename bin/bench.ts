@@ -6,7 +6,7 @@
  */
 import { Command } from 'commander';
 import { formatBenchTable, type BenchRow } from '../bench/report.js';
-import { benchCkks } from '../bench/ckks.js';
+import { benchCkks } from '../bench/ckks/bench.js';
 import { benchLog } from '../bench/log.js';
 import { benchPsi } from '../bench/psi.js';
 import { benchAudit } from '../bench/audit.js';

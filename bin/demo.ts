@@ -13,10 +13,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { coordinatorClient, dataNodeClient } from '../lib/clients.js';
+import { coordinatorClient, dataNodeClient } from '../proto/clients.js';
 import { emit, positiveInt, runCommand } from '../lib/cli-output.js';
 import { call } from '../lib/grpc.js';
-import { RECORD_KINDS, SITES, type Site } from '../lib/site-schema.js';
+import { RECORD_KINDS, SITES, type Site } from '../schema/site-schema.js';
 import { spawnParty, type SpawnedParty } from '../lib/spawn-party.js';
 import { createNetnsLab, netnsUnavailable, type NetnsLab } from '../lib/netns.js';
 import { FedcreditError } from '../lib/errors.js';
@@ -24,18 +24,18 @@ import { FedcreditError } from '../lib/errors.js';
 /** With --netns every party listens on this port at its own address. */
 const NETNS_PORT = 7443;
 import { uploadFile } from '../node/upload.js';
-import { runAlignment } from '../coordinator/alignment-client.js';
+import { runAlignment } from '../alignment/client.js';
 import type { AlignmentSummary__Output } from '../proto/gen/fedcredit/v1/AlignmentSummary.js';
 import { generateFederation } from '../sim/generate.js';
-import { auditVerify } from '../auditor/verify.js';
+import { auditVerify } from '../log/audit/verify.js';
 import { formatAuditSummary } from '../auditor/cli.js';
-import { LogReader, waitForCosignedLatest } from '../auditor/log-client.js';
+import { LogReader, waitForCosignedLatest } from '../log/client.js';
 import { initFederation } from '../lib/init-cli.js';
 import { partyFolder, partyTransport, type Transport } from '../lib/tls.js';
 import { prepareScoringDemo, runScoringDemo } from '../requester/demo.js';
-import { runTraining } from '../coordinator/training-client.js';
-import { describeModel } from '../coordinator/training-cli.js';
-import type { ModelMetadata } from '../coordinator/models.js';
+import { runTraining } from '../training/client.js';
+import { describeModel } from '../training/cli.js';
+import type { ModelMetadata } from '../training/model-registry.js';
 
 /**
  * The demo's model: mini-batches of 1,024 so a 10k-enterprise federation takes several steps

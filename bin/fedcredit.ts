@@ -5,8 +5,8 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from '../auditor/cli.js';
 import { registerConsentCommands } from '../consent/cli.js';
-import { registerAlignCommand } from '../coordinator/alignment-cli.js';
-import { registerTrainingCommands } from '../coordinator/training-cli.js';
+import { registerAlignCommand } from '../alignment/cli.js';
+import { registerTrainingCommands } from '../training/cli.js';
 import { registerCoordinatorCommands } from '../coordinator/cli.js';
 import { registerNodeCommands } from '../node/cli.js';
 import { registerSimCommands } from '../sim/cli.js';

@@ -3,7 +3,7 @@
  * registrar's key, the registrar's binding of that key to its credit code), grant signs a
  * consent for one bank, revoke withdraws one, show prints any consent record.
  *
- * Records follow the Kantara Consent Receipt v1.1 / ISO/IEC TS 27560 fields (lib/consent-record.ts);
+ * Records follow the Kantara Consent Receipt v1.1 / ISO/IEC TS 27560 fields (consent/record.ts);
  * consent is specific and separate per requester and purpose as PIPL Art. 23 requires, and
  * withdrawable at any time (PIPL Art. 15). `fedcredit registrar ...` (consent/registrar-cli.ts)
  * is the registrar's side, for the demo and for registrars running fedcredit's tools.
@@ -15,14 +15,15 @@ import { emit, runCommand } from '../lib/cli-output.js';
 import {
   bindEnterpriseKey, encodeConsent, encodeKeyBinding, encodeRevocation, grantConsent, keyBindingEntry, MAX_USES_LIMIT, OPERATIONS,
   parseConsent, PURPOSES, revokeConsent, revocationEntry, type ConsentOperation, type ConsentPurpose, type RequesterIdentity,
-} from '../lib/consent.js';
+} from './verify.js';
 import { FedcreditError } from '../lib/errors.js';
 import { describeConsent, describeRevocation } from './describe.js';
 import { checkKeySubject, createKeyFile, readKeyFile, readRecordFile, writeRecordFile } from './key-files.js';
 import { creditCode, intBetween, month, operationList, purpose, requester, siteList } from './options.js';
 import { registerRegistrarCommands } from './registrar-cli.js';
 import { showRecord } from './show.js';
-import { registerConsentSubmit } from '../requester/cli.js';
+import { submitConsentRecord } from '../scoring/requester.js';
+import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 
 const DAY_MS = 86_400_000;
 /** Five years: a consent should last no longer than its purpose needs (PIPL Art. 19). */
@@ -153,4 +154,17 @@ interface GrantFlags {
   dataFrom?: string;
   dataTo?: string;
   json?: boolean;
+}
+
+/** `fedcredit consent submit FILE --coordinator HOST:PORT`: log a key binding or revocation. */
+function registerConsentSubmit(consent: Command): void {
+  withTransportOptions(consent.command('submit'))
+    .description('submit a key binding (registrar-signed) or a revocation (enterprise-signed) to the federation\'s log; every node applies it from the log')
+    .argument('<file>', 'binding.json or a revocation file')
+    .requiredOption('--coordinator <host:port>', 'the coordinator')
+    .option('--json', 'print as JSON')
+    .action((file: string, flags: TransportFlags & { coordinator: string; json?: boolean }) => runCommand(async () => {
+      const res = await submitConsentRecord(flags.coordinator, resolveTransport(flags), fs.readFileSync(file, 'utf8').trim());
+      emit(Boolean(flags.json), res, () => (res.isNew ? `logged ${res.kind} as entry ${res.logIndex}` : `the log already holds this ${res.kind}`));
+    }));
 }

@@ -2,7 +2,7 @@
  * Human-readable summaries of consent records, for `fedcredit consent show` and the outputs of
  * grant, revoke and bind. Times in UTC ISO 8601; keys shortened to their first 16 hex digits.
  */
-import type { Consent, KeyBinding, Revocation } from '../lib/consent.js';
+import type { Consent, KeyBinding, Revocation } from './verify.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const short = (hex: string): string => `${hex.slice(0, 16)}...`;

@@ -4,9 +4,9 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { isValidPublicKey } from '../crypto/identity.js';
-import { OPERATIONS, PURPOSES, type ConsentOperation, type ConsentPurpose, type RequesterIdentity } from '../lib/consent.js';
-import { creditCodeProblem } from '../lib/credit-code.js';
-import { SITE_NAME } from '../lib/registration.js';
+import { OPERATIONS, PURPOSES, type ConsentOperation, type ConsentPurpose, type RequesterIdentity } from './verify.js';
+import { creditCodeProblem } from '../schema/credit-code.js';
+import { SITE_NAME } from '../registration/statement.js';
 
 export function creditCode(value: string): string {
   const problem = creditCodeProblem(value);

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { type Command } from 'commander';
 import { emit, runCommand } from '../lib/cli-output.js';
-import { bindEnterpriseKey, encodeKeyBinding, keyBindingEntry } from '../lib/consent.js';
+import { bindEnterpriseKey, encodeKeyBinding, keyBindingEntry } from './verify.js';
 import { describeKeyBinding } from './describe.js';
 import { createKeyFile, readKeyFile, writeRecordFile } from './key-files.js';
 import { creditCode, publicKeyHex } from './options.js';

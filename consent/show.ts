@@ -7,7 +7,7 @@ import { verifySignature } from '../crypto/identity.js';
 import {
   consentSigningBytes, keyBindingProblem, parseConsent, parseKeyBinding, parseRevocation, revocationSignatureValid,
   type Consent, type KeyBinding, type Revocation,
-} from '../lib/consent.js';
+} from './verify.js';
 import { FedcreditError } from '../lib/errors.js';
 import { describeConsent, describeKeyBinding, describeRevocation } from './describe.js';
 

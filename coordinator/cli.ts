@@ -1,9 +1,9 @@
 /**
  * `fedcredit coordinator ...`: run the coordinator and inspect its node registry.
  */
-import { registerBackupCommands } from '../lib/backup-cli.js';
+import { registerBackupCommands } from '../backup/cli.js';
 import type { Command } from 'commander';
-import { coordinatorClient } from '../lib/clients.js';
+import { coordinatorClient } from '../proto/clients.js';
 import { emit, portOption, positiveInt, runCommand, waitForSignal } from '../lib/cli-output.js';
 import { call } from '../lib/grpc.js';
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';

@@ -5,23 +5,23 @@
 import { CallLimiter, type CallLimits } from '../lib/call-limits.js';
 import path from 'node:path';
 import { addService, call, newServer, startServer, stopServer, unary } from '../lib/grpc.js';
-import { dataNodeClient } from '../lib/clients.js';
+import { dataNodeClient } from '../proto/clients.js';
 import { FedcreditError } from '../lib/errors.js';
 import { describeTransport, requireIdentity, type Transport } from '../lib/tls.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
 import type { CoordinatorHandlers } from '../proto/gen/fedcredit/v1/Coordinator.js';
-import { NodeRegistry } from './registry.js';
-import { AlignmentCoordinator } from './alignment.js';
-import { backupHandlers } from '../lib/backup-service.js';
+import { NodeRegistry } from '../registration/registry.js';
+import { AlignmentCoordinator } from '../alignment/coordinator.js';
+import { backupHandlers } from '../backup/service.js';
 import type { PsiEnvelope__Output } from '../proto/gen/fedcredit/v1/PsiEnvelope.js';
-import { CoordinatorLog, transparencyLogHandlers } from './log-service.js';
-import { nodeRegistrationEntry } from '../lib/log-entries.js';
-import { registrationCertificationProblem } from '../lib/registration-cert.js';
-import { ModelRegistry } from './models.js';
-import { TrainingCoordinator, type TrainingMessageRecord } from './training.js';
-import { ScoringCoordinator, type ScoringObservation } from './scoring.js';
-import type { RefusalLogOptions } from './refusal-log.js';
-import { loadTrustedRegistrars } from '../lib/scoring-protocol.js';
+import { CoordinatorLog, transparencyLogHandlers } from '../log/service.js';
+import { nodeRegistrationEntry } from '../log/entries.js';
+import { registrationCertificationProblem } from '../registration/cert.js';
+import { ModelRegistry } from '../training/model-registry.js';
+import { TrainingCoordinator, type TrainingMessageRecord } from '../training/driver.js';
+import { ScoringCoordinator, type ScoringObservation } from '../scoring/coordinator.js';
+import type { RefusalLogOptions } from '../log/refusals.js';
+import { loadTrustedRegistrars } from '../scoring/protocol.js';
 
 export const VERSION = '0.1.0';
 const HEALTH_POLL_MS = 3_000;
@@ -49,13 +49,13 @@ export interface CoordinatorOptions {
   trainingRetryMs?: number;
   /** Resume unfinished training jobs at start (default true). */
   resumeTraining?: boolean;
-  /** Registrar keys trusted to bind enterprise keys (hex); default: `<data>/trusted-registrars` (lib/scoring-protocol.ts). */
+  /** Registrar keys trusted to bind enterprise keys (hex); default: `<data>/trusted-registrars` (scoring/protocol.ts). */
   trustedRegistrars?: string[];
   /** TEST ONLY: log revocations but skip them in the coordinator's own consent check (also FEDCREDIT_TEST_IGNORE_REVOCATIONS=1). */
   scoringIgnoresRevocations?: boolean;
   /** Observer of what the coordinator sees of each score query (transcript tests). */
   onScoring?: (o: ScoringObservation) => void;
-  /** How refused queries are bounded in the log (coordinator/refusal-log.ts); defaults suit production. */
+  /** How refused queries are bounded in the log (log/refusals.ts); defaults suit production. */
   refusalLog?: RefusalLogOptions;
 }
 
@@ -67,7 +67,7 @@ export interface RunningCoordinator {
   registry: NodeRegistry;
   /** Where every protocol appends its log entries (durable before acknowledged). */
   transparencyLog: CoordinatorLog;
-  /** Metadata of every trained model (coordinator/models.ts). */
+  /** Metadata of every trained model (training/model-registry.ts). */
   models: ModelRegistry;
   stop(): Promise<void>;
 }

@@ -24,9 +24,9 @@
  * decryption carries no noise that depends on the secret key: the Li-Micciancio attack
  * (Eurocrypt 2021) on approximate decryptions does not apply.
  */
-import { isWasmTrap, made, sealRuntime } from './ckks-seal.js';
-import type { CipherText, Decryptor, Encryptor, Evaluator, PlainText, PublicKey, SEALLibrary, SealContext, SealObject, SealRuntime, SecretKey } from './ckks-seal.js';
-import type { ParmsIdType } from './ckks-seal.js';
+import { isWasmTrap, made, sealRuntime } from './seal.js';
+import type { CipherText, Decryptor, Encryptor, Evaluator, PlainText, PublicKey, SEALLibrary, SealContext, SealObject, SealRuntime, SecretKey } from './seal.js';
+import type { ParmsIdType } from './seal.js';
 import { centeredBinomial, decryptCoefficient0, residueWords, ternaryResidues } from './bfv-sampling.js';
 import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, negacyclicReverse } from './bfv-fixed.js';
 import { BfvFormatError, packCiphertext, plaintextBytes, plaintextCoefficients, sealCiphertextBytes, sealResidueWords, shareResidues, unpackCiphertext } from './bfv-wire.js';

@@ -1,7 +1,7 @@
 /**
  * Where the BFV kernel runs: on the calling thread, or over a Piscina pool of worker threads,
  * each owning its SEAL instance (./bfv-worker.ts). The training protocol talks to the
- * `HeEngine` interface only, so a plaintext engine (training/plain-engine.ts, benchmarks only)
+ * `HeEngine` interface only, so a plaintext engine (models/lr/plain-engine.ts, benchmarks only)
  * drops in without touching the protocol.
  *
  * Locating the worker, as for PSI (./psi-blinder.ts): compiled code loads its sibling
@@ -88,7 +88,7 @@ export function resolveBfvWorkerUrl(moduleUrl: string = import.meta.url): Worker
   }
   const url = new URL('../dist/crypto/bfv-worker.js', moduleUrl);
   if (!fs.existsSync(url)) return { url: undefined, reason: `running from source and ${fileURLToPath(url)} is not built (run npm run build)` };
-  for (const name of ['bfv-worker', 'bfv-coeff', 'bfv-wire', 'ckks-seal']) {
+  for (const name of ['bfv-worker', 'bfv-coeff', 'bfv-wire', 'seal']) {
     const source = new URL(`./${name}.ts`, moduleUrl);
     const built = new URL(`../dist/crypto/${name}.js`, moduleUrl);
     if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(source).mtimeMs) {

@@ -3,7 +3,7 @@
  * x~ and a residual, both in NTT form, made once and used by many multiply-accumulates. They
  * live in one thread's WASM heap; whoever holds them must delete() them.
  */
-import type { CipherText, PlainText } from './ckks-seal.js';
+import type { CipherText, PlainText } from './seal.js';
 
 /** A feature chunk x~ in NTT form at one level, ready for multiply-accumulate. Delete it. */
 export interface PreparedFeature {

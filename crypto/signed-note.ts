@@ -1,7 +1,7 @@
 /**
  * C2SP signed note (c2sp.org/signed-note, v1.0.0): text ending in a newline, a blank line,
  * then one or more lines `— <key name> base64(key ID || signature)`, with Ed25519 signatures
- * (signature type 0x01). Checkpoints and witness cosignatures (crypto/checkpoint.ts) are
+ * (signature type 0x01). Checkpoints and witness cosignatures (log/checkpoint.ts) are
  * notes with a fixed text and their own signature types.
  *
  * Parsing is strict because a note is untrusted input: anything the spec forbids is refused

@@ -1,5 +1,5 @@
 /**
- * Node flags for the worker threads of every piscina pool here (crypto/psi-blinder.ts,
+ * Node flags for the worker threads of every piscina pool here (alignment/psi-blinder.ts,
  * crypto/bfv-engine.ts). piscina loads a worker file with require() first, and Node 20.19+
  * then loads an ES module through require(esm); a worker thread stopped while loading that way
  * (a pool closed, or a dead worker replaced, while a new one starts) makes Node 20 abort the

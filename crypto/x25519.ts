@@ -42,7 +42,7 @@ export function generateX25519KeyPair(): X25519KeyPair {
  * The public key is computed as X25519(e, 9) rather than exported from the generated key: a
  * JWK export of a generateKeyPairSync key can deadlock in Node 20 (the export holds the key's
  * mutex while allocating; a GC finalising the same key's generation job takes that mutex; see
- * crypto/psi-x25519.ts), and a DER export is slow. diffieHellman allocates nothing on the V8
+ * alignment/psi-x25519.ts), and a DER export is slow. diffieHellman allocates nothing on the V8
  * heap while it holds the key.
  */
 export function generateEphemeralX25519(): { privateKey: crypto.KeyObject; publicKey: Uint8Array } {

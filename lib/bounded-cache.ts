@@ -4,7 +4,7 @@
  *
  * Why: the parse caches used to keep every text they were shown, refused ones included, and to
  * be bounded by count only; 4096 entries of 30 MB each is no bound at all (issue 12). Callers
- * put only what parsed and verified (lib/consent-record.ts, lib/consent-query.ts), each entry
+ * put only what parsed and verified (consent/record.ts, consent/signed-query.ts), each entry
  * is charged its key's length plus a caller-given size, and a key larger than an eighth of the
  * budget is never kept. get, set and eviction are O(1) (a Map keeps insertion order).
  */

@@ -30,7 +30,7 @@ export type ErrorCode =
   | 'TOO_MANY_STREAMS'
   | 'STREAM_IDLE'
   | 'INTERNAL'
-  // Consent refusals (lib/consent.ts), one per reason a consented query is refused.
+  // Consent refusals (consent/verify.ts), one per reason a consented query is refused.
   | 'CONSENT_MALFORMED'
   | 'CONSENT_BAD_SIGNATURE'
   | 'CONSENT_KEY_NOT_BOUND'
@@ -44,11 +44,11 @@ export type ErrorCode =
   | 'CONSENT_REPLAYED'
   | 'UNKNOWN_ENTERPRISE'
   | 'CONSENT_NOT_REGISTERED'
-  // Training (node/policy.ts, node/training.ts).
+  // Training (site/policy.ts, training/node.ts).
   | 'POLICY_REFUSED'
   | 'STALE_ATTEMPT'
   | 'LEASE_LOST'
-  // Scoring (coordinator/scoring.ts, node/scoring.ts).
+  // Scoring (scoring/coordinator.ts, scoring/node.ts).
   | 'MODEL_NOT_FOUND'
   | 'TOO_FEW_SITES'
   | 'SHARE_MISSING'

@@ -30,7 +30,7 @@ x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoPro
 
 export const PARTY_ROLES = ['coordinator', 'site', 'operator', 'requester', 'auditor'] as const;
 export type PartyRole = (typeof PARTY_ROLES)[number];
-/** Party names: lowercase letters, digits, '-' (site names follow lib/registration.ts). */
+/** Party names: lowercase letters, digits, '-' (site names follow registration/statement.ts). */
 export const PARTY_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const IDENTITY_URI_PREFIX = 'fedcredit:role/';
 

@@ -4,7 +4,7 @@
  * Why: every server used to accept 64 MiB per message for every method, and grpc-js buffers a
  * whole message before any handler sees it. 75 `Score` calls carrying 30 MB "consents" took
  * the coordinator from 139 MB to a heap-limit crash (issue 12), although an honest ScoreRequest
- * is two records of at most 16 KiB each (lib/consent-fields.ts MAX_RECORD_BYTES).
+ * is two records of at most 16 KiB each (consent/fields.ts MAX_RECORD_BYTES).
  *
  * The limit of a call is its method's honest maximum (RECEIVE_LIMITS), and only for callers whose
  * role may call the method at all (lib/rpc-roles.ts); every other call gets DEFAULT_RECEIVE_BYTES.
@@ -40,12 +40,12 @@ export const RECEIVE_LIMITS: Readonly<Record<string, number>> = {
   // Training steps carry vectors (ciphertexts, residues) over every aligned sample.
   ...Object.fromEntries(['StartTraining', 'PartialLinear', 'Residual', 'Gradient', 'ApplyGradient', 'ValidationPartial', 'MaskedScores', 'FinishEpoch', 'EpochResult', 'FinishTraining']
     .map((m) => [`/fedcredit.v1.NodeTraining/${m}`, MAX_RECEIVE_BYTES])),
-  // Carries the alignment-job entry (at most MAX_ENTRY_BYTES, 64 KiB: lib/log-entries.ts) and its index.
+  // Carries the alignment-job entry (at most MAX_ENTRY_BYTES, 64 KiB: log/entries.ts) and its index.
   '/fedcredit.v1.NodeAlignment/CommitAlignment': 128 * KiB,
   // Uploads stream 1 MiB chunks (node/upload.ts) plus a little framing.
   '/fedcredit.v1.DataNode/IngestFile': 2 * MiB,
   // A share batch: up to 128 share requests of ~34 KiB and up to 4096 carried log entries of
-  // at most 16 MiB together (coordinator/share-batches.ts MAX_CARRIED_BYTES).
+  // at most 16 MiB together (scoring/share-batches.ts MAX_CARRIED_BYTES).
   '/fedcredit.v1.NodeScoring/ComputeShares': 32 * MiB,
 };
 

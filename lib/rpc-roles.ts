@@ -130,7 +130,7 @@ export const RPC_ROLES: RpcRoleTable = {
   Scoring: {
     Score: { requester: 'any' },
     ScoreStream: { requester: 'any' },
-    // Only the caller's own query entries are returned (coordinator/scoring.ts).
+    // Only the caller's own query entries are returned (scoring/coordinator.ts).
     GetReceipt: { requester: 'any' },
     // Key bindings and revocations are self-authenticating (registrar's or enterprise's signature).
     SubmitConsentRecord: { operator: 'self', requester: 'any' },

@@ -4,7 +4,7 @@
  * checks the peer's against the federation CA) or was started with `--insecure` by name, in
  * which case nothing is authenticated and the role checks of lib/rpc-roles.ts cannot hold.
  *
- * Only lib/clients.ts and lib/grpc.ts turn a Transport into gRPC credentials.
+ * Only proto/clients.ts and lib/grpc.ts turn a Transport into gRPC credentials.
  *
  * A server is authenticated by its certified identity (the URI `fedcredit:role/<role>/<name>`),
  * not by the address dialled, as in SPIFFE: a node's address comes from its (logged, signed)

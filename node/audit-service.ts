@@ -6,8 +6,8 @@
 import { unary } from '../lib/grpc.js';
 import { FedcreditError } from '../lib/errors.js';
 import type { NodeAuditHandlers } from '../proto/gen/fedcredit/v1/NodeAudit.js';
-import type { ServedRecordBook } from './served-record.js';
-import type { WitnessLoop } from './witness-loop.js';
+import type { ServedRecordBook } from '../log/served-book.js';
+import type { WitnessLoop } from '../log/witness-loop.js';
 
 export interface NodeAuditContext {
   readonly site: string;

@@ -1,21 +1,22 @@
 /**
  * `fedcredit node ...`: run a site's data node, ingest its exports, show what it holds.
  */
-import { registerBackupCommands } from '../lib/backup-cli.js';
+import { registerBackupCommands } from '../backup/cli.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { emit, endProgress, portOption, positiveInt, progressLine, runCommand, waitForSignal } from '../lib/cli-output.js';
 import { FedcreditError } from '../lib/errors.js';
-import { parsePeriod } from '../lib/site-schema.js';
+import { parsePeriod } from '../schema/site-schema.js';
 import { rebuildFeatures } from './feature-build.js';
-import { formatProblem, ingestFile, type IngestOptions } from './ingest.js';
+import { ingestFile } from './ingest.js';
+import { formatProblem, type IngestOptions } from './ingest-report.js';
 import { startNode, type NodeRuntimeInfo } from './server.js';
-import { NodeStore } from './store.js';
+import { NodeStore } from '../site/store.js';
 import { uploadFile } from './upload.js';
-import { clearScoringStop, storedAlarms } from './witness-loop.js';
-import { loadPolicy } from './policy.js';
-import { dataNodeClient, nodeAuditClient } from '../lib/clients.js';
+import { clearScoringStop, storedAlarms } from '../log/witness-loop.js';
+import { loadPolicy } from '../site/policy.js';
+import { dataNodeClient, nodeAuditClient } from '../proto/clients.js';
 import { call } from '../lib/grpc.js';
 import { resolveTransport, withTransportOptions, type Transport, type TransportFlags } from '../lib/tls.js';
 

@@ -1,10 +1,10 @@
 /**
- * Cell-level validation for site exports: each column type of lib/site-schema.ts gets a
+ * Cell-level validation for site exports: each column type of schema/site-schema.ts gets a
  * parser that returns the typed value or a problem phrased for the operator who must fix
  * the file ("'abc' is not a number").
  */
-import { creditCodeProblem } from '../lib/credit-code.js';
-import { parsePeriod, type ColumnType } from '../lib/site-schema.js';
+import { creditCodeProblem } from '../schema/credit-code.js';
+import { parsePeriod, type ColumnType } from '../schema/site-schema.js';
 
 export type CellValue = string | number;
 export type CellResult = { ok: true; value: CellValue } | { ok: false; problem: string };

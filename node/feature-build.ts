@@ -4,10 +4,9 @@
  * the standardization statistics (mean and standard deviation per feature) that training uses.
  * All of it stays in the node's store.
  */
-import { formatPeriod, parsePeriod, type BankRecords, type PowerRecords, type RecordKind, type Site, type TaxRecords } from '../lib/site-schema.js';
-import { bankLabel, defaultAsOf, featureSetFor } from './features/index.js';
-import { float64ToBytes, type NodeStore, type StandardizationStats } from './store.js';
-import { isSite } from './ingest-records.js';
+import { formatPeriod, isSite, parsePeriod, type BankRecords, type PowerRecords, type RecordKind, type Site, type TaxRecords } from '../schema/site-schema.js';
+import { bankLabel, defaultAsOf, featureSetFor } from '../features/index.js';
+import { float64ToBytes, type NodeStore, type StandardizationStats } from '../site/store.js';
 
 type StoredValues = (string | number)[];
 type SiteRecords = TaxRecords | PowerRecords | BankRecords;
@@ -20,7 +19,7 @@ function emptyRecords(site: Site): SiteRecords {
   }
 }
 
-/** Values are stored in the column order of lib/site-schema.ts. */
+/** Values are stored in the column order of schema/site-schema.ts. */
 function addRecord(records: SiteRecords, kind: RecordKind, v: StoredValues): void {
   const s = (i: number) => String(v[i]);
   const n = (i: number) => Number(v[i]);

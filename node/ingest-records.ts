@@ -1,13 +1,13 @@
 /**
  * Validation and commit of a raw site export (VAT filings, tax ratings, power bills, loans,
- * repayments) against the column specs of lib/site-schema.ts.
+ * repayments) against the column specs of schema/site-schema.ts.
  */
 import { FedcreditError } from '../lib/errors.js';
-import { parsePeriod, RECORD_KINDS, SITE_RECORD_KINDS, type RecordKind, type RecordKindSpec, type Site } from '../lib/site-schema.js';
+import { isSite, parsePeriod, RECORD_KINDS, SITE_RECORD_KINDS, type RecordKind, type RecordKindSpec, type Site } from '../schema/site-schema.js';
 import { checkCell, type CellValue } from './column-check.js';
 import type { CsvFile } from './csv-reader.js';
-import { ProblemList, type IngestOptions, type ValidatedFile } from './ingest.js';
-import { seqKey, type NodeStore } from './store.js';
+import { ProblemList, type IngestOptions, type ValidatedFile } from './ingest-report.js';
+import { seqKey, type NodeStore } from '../site/store.js';
 
 /** Batches of this many keys are looked up at once when checking for records already stored. */
 const LOOKUP_CHUNK = 10_000;
@@ -18,10 +18,6 @@ export const PERIOD_KIND: Readonly<Record<Site, RecordKind>> = {
   power: 'power_bill',
   bank: 'repayment',
 };
-
-export function isSite(site: string): site is Site {
-  return site === 'tax' || site === 'power' || site === 'bank';
-}
 
 /** Store key of a record: the enterprise first, so one scan sees all of an enterprise's records together. */
 export function recordKey(spec: RecordKindSpec, row: Record<string, CellValue>): string {

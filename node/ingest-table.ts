@@ -3,13 +3,13 @@
  * and numeric feature columns that enter the catalogue as they are. This is the form of FATE's
  * example data and of many agencies' exports.
  */
-import { creditCodeProblem } from '../lib/credit-code.js';
+import { creditCodeProblem } from '../schema/credit-code.js';
 import { FedcreditError } from '../lib/errors.js';
 import { checkFeatureValue } from './column-check.js';
 import type { CsvFile } from './csv-reader.js';
-import { ProblemList, type IngestOptions, type ValidatedFile } from './ingest.js';
+import { ProblemList, type IngestOptions, type ValidatedFile } from './ingest-report.js';
 import { computeStats } from './feature-build.js';
-import { float64ToBytes, seqKey, type FeatureDescription, type NodeStore } from './store.js';
+import { float64ToBytes, seqKey, type FeatureDescription, type NodeStore } from '../site/store.js';
 
 const ANY_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 

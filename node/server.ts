@@ -7,27 +7,27 @@ import { CallLimiter, type CallLimits } from '../lib/call-limits.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { addService, call, newServer, startServer, stopServer } from '../lib/grpc.js';
-import { coordinatorClient } from '../lib/clients.js';
+import { coordinatorClient } from '../proto/clients.js';
 import { FedcreditError } from '../lib/errors.js';
 import { describeTransport, requireIdentity, type Transport } from '../lib/tls.js';
-import { registrationMessage, SITE_NAME } from '../lib/registration.js';
-import { certifyRegistration, type RegistrationCertification } from '../lib/registration-cert.js';
+import { registrationMessage, SITE_NAME } from '../registration/statement.js';
+import { certifyRegistration, type RegistrationCertification } from '../registration/cert.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
 import { loadOrCreateX25519KeyPair } from '../crypto/x25519.js';
 import { dataNodeHandlers } from './service.js';
-import { AlignmentHost } from './alignment.js';
-import { backupHandlers } from '../lib/backup-service.js';
-import { NodeStore } from './store.js';
+import { AlignmentHost } from '../alignment/node.js';
+import { backupHandlers } from '../backup/service.js';
+import { NodeStore } from '../site/store.js';
 import { nodeAuditHandlers } from './audit-service.js';
-import { ServedRecordBook } from './served-record.js';
-import { WitnessLoop } from './witness-loop.js';
-import { nodeRegistrationEntry } from '../lib/log-entries.js';
-import type { NodeRegistration } from '../lib/registration.js';
-import { TrainingHost, type TrainingCallRecord } from './training.js';
-import { DEFAULT_POLICY, type TrainingPolicy } from './policy.js';
-import { NodeScoring } from './scoring.js';
-import { loadTrustedRegistrars } from '../lib/scoring-protocol.js';
+import { ServedRecordBook } from '../log/served-book.js';
+import { WitnessLoop } from '../log/witness-loop.js';
+import { nodeRegistrationEntry } from '../log/entries.js';
+import type { NodeRegistration } from '../registration/statement.js';
+import { TrainingHost, type TrainingCallRecord } from '../training/node.js';
+import { DEFAULT_POLICY, type TrainingPolicy } from '../site/policy.js';
+import { NodeScoring } from '../scoring/node.js';
+import { loadTrustedRegistrars } from '../scoring/protocol.js';
 
 export const VERSION = '0.1.0';
 
@@ -47,11 +47,11 @@ export interface NodeOptions {
   log?: (line: string) => void;
   /** Rate and in-flight limits for callers of this party (lib/call-limits.ts); defaults suit production. */
   callLimits?: CallLimits;
-  /** The node's local training policy (node/policy.ts); default: the federation's coordinator, credit-scoring, all features. */
+  /** The node's local training policy (site/policy.ts); default: the federation's coordinator, credit-scoring, all features. */
   policy?: TrainingPolicy;
   /** Observer of every training call this node answers (transcript tests). */
   onTrainingCall?: (record: TrainingCallRecord) => void;
-  /** Registrar keys trusted to bind enterprise keys (hex); default: `<data>/trusted-registrars` (lib/scoring-protocol.ts). */
+  /** Registrar keys trusted to bind enterprise keys (hex); default: `<data>/trusted-registrars` (scoring/protocol.ts). */
   trustedRegistrars?: string[];
 }
 
@@ -204,7 +204,7 @@ async function registerWithRetry(
         site: who.site, address: who.address, identityPublicKey: who.identity.publicKey, sealingPublicKey: who.sealingPublicKey, timestampMs,
       };
       const signature = who.identity.sign(registrationMessage(registration));
-      // The CA-issued TLS certificate vouches for these keys to every peer (lib/registration-cert.ts).
+      // The CA-issued TLS certificate vouches for these keys to every peer (registration/cert.ts).
       const certification = transport.kind === 'tls' ? certifyRegistration(registration, transport.material) : undefined;
       try {
         const res = await call(client, client.RegisterNode, {

@@ -13,8 +13,9 @@ import type { SerialQueue } from '../lib/serial-queue.js';
 import type { DataNodeHandlers } from '../proto/gen/fedcredit/v1/DataNode.js';
 import type { IngestChunk__Output } from '../proto/gen/fedcredit/v1/IngestChunk.js';
 import type { IngestReport as IngestReportMessage } from '../proto/gen/fedcredit/v1/IngestReport.js';
-import { ingestFile, type IngestReport } from './ingest.js';
-import type { NodeStore } from './store.js';
+import { ingestFile } from './ingest.js';
+import { type IngestReport } from './ingest-report.js';
+import type { NodeStore } from '../site/store.js';
 
 /** Largest upload a node accepts through IngestFile. */
 export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;

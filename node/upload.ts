@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { dataNodeClient } from '../lib/clients.js';
+import { dataNodeClient } from '../proto/clients.js';
 import { fromServiceError } from '../lib/grpc.js';
 import type { Transport } from '../lib/tls.js';
 import type { IngestReport__Output } from '../proto/gen/fedcredit/v1/IngestReport.js';
-import type { IngestOptions } from './ingest.js';
+import type { IngestOptions } from './ingest-report.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 /** Uploads get a generous deadline: a large file is validated and committed before the answer. */

@@ -6,11 +6,11 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { emit, runCommand } from '../lib/cli-output.js';
-import { parseConsent, type ConsentOperation } from '../lib/consent.js';
+import { parseConsent, type ConsentOperation } from '../consent/verify.js';
 import { FedcreditError } from '../lib/errors.js';
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
-import { loadRequesterKeys } from './keys.js';
-import { ScoringSession, submitConsentRecord } from './client.js';
+import { loadRequesterKeys } from '../scoring/requester-keys.js';
+import { ScoringSession } from '../scoring/requester.js';
 
 function keysDir(flags: TransportFlags & { keys?: string }): string {
   const dir = flags.keys ?? flags.tls ?? process.env['FEDCREDIT_TLS'];
@@ -77,18 +77,5 @@ export function registerScoreCommands(program: Command): void {
       const key = Buffer.from(keys.identity.publicKey).toString('hex');
       emit(Boolean(flags.json), { name, key, requester: `${name}:${key}`, sealingKey: Buffer.from(keys.sealing.publicKey).toString('hex'), dir }, () =>
         `requester ${name}: give the enterprise --requester ${name}:${key}\n  keys in ${dir} (requester-identity.pem, requester-sealing.key)`);
-    }));
-}
-
-/** `fedcredit consent submit FILE --coordinator HOST:PORT`: log a key binding or revocation. */
-export function registerConsentSubmit(consent: Command): void {
-  withTransportOptions(consent.command('submit'))
-    .description('submit a key binding (registrar-signed) or a revocation (enterprise-signed) to the federation\'s log; every node applies it from the log')
-    .argument('<file>', 'binding.json or a revocation file')
-    .requiredOption('--coordinator <host:port>', 'the coordinator')
-    .option('--json', 'print as JSON')
-    .action((file: string, flags: TransportFlags & { coordinator: string; json?: boolean }) => runCommand(async () => {
-      const res = await submitConsentRecord(flags.coordinator, resolveTransport(flags), fs.readFileSync(file, 'utf8').trim());
-      emit(Boolean(flags.json), res, () => (res.isNew ? `logged ${res.kind} as entry ${res.logIndex}` : `the log already holds this ${res.kind}`));
     }));
 }

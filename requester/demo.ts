@@ -7,17 +7,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateIdentity, type Identity } from '../crypto/identity.js';
-import { verifyReceiptFile } from '../auditor/receipt.js';
-import { waitForCosignedLatest } from '../auditor/log-client.js';
-import { listModels, runTraining } from '../coordinator/training-client.js';
-import { bindEnterpriseKey, encodeConsent, encodeKeyBinding, encodeRevocation, grantConsent, revokeConsent } from '../lib/consent.js';
+import { verifyReceiptFile } from '../log/audit/receipt.js';
+import { waitForCosignedLatest } from '../log/client.js';
+import { listModels, runTraining } from '../training/client.js';
+import { bindEnterpriseKey, encodeConsent, encodeKeyBinding, encodeRevocation, grantConsent, revokeConsent } from '../consent/verify.js';
 import { FedcreditError } from '../lib/errors.js';
-import { writeTrustedRegistrars } from '../lib/scoring-protocol.js';
+import { writeTrustedRegistrars } from '../scoring/protocol.js';
 import { partyTransport } from '../lib/tls.js';
 import { readGroundTruth, readManifest } from '../sim/read.js';
-import { formatPeriod, parsePeriod } from '../lib/site-schema.js';
-import { ScoringSession, submitConsentRecord } from './client.js';
-import { loadRequesterKeys } from './keys.js';
+import { formatPeriod, parsePeriod } from '../schema/site-schema.js';
+import { ScoringSession, submitConsentRecord } from '../scoring/requester.js';
+import { loadRequesterKeys } from '../scoring/requester-keys.js';
 
 const DAY = 86_400_000;
 

@@ -8,10 +8,10 @@
  * sites hold, i.e. what vertical federated training aligns on. Split into train and test by a
  * hash of the credit code, so the split does not depend on file order.
  */
-import { bankLabel, featureSetFor } from '../node/features/index.js';
-import { parsePeriod } from '../lib/site-schema.js';
-import { auc, ksStatistic } from '../lib/metrics.js';
-import { fitStandardizer, predictProba, standardizeRows, trainLogReg, type LogRegOptions } from '../lib/plain-logreg.js';
+import { bankLabel, featureSetFor } from '../features/index.js';
+import { parsePeriod } from '../schema/site-schema.js';
+import { auc, ksStatistic } from '../evaluation/metrics.js';
+import { fitStandardizer, predictProba, standardizeRows, trainLogReg, type LogRegOptions } from '../models/lr/plain-logreg.js';
 import { readManifest, readSiteRecords } from './read.js';
 
 export interface BaselineDataset {

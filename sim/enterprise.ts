@@ -14,7 +14,7 @@
  *   payments stop. Firms hit by a shock are far more likely to default.
  * Default in the 12 months after the observation month is drawn from all of these.
  */
-import { makeCreditCode, CREDIT_CODE_ALPHABET } from '../lib/credit-code.js';
+import { makeCreditCode, CREDIT_CODE_ALPHABET } from '../schema/credit-code.js';
 import type { Rng } from './prng.js';
 import {
   INDUSTRIES, INDUSTRY_SHARES, REGIONS, REGION_SHARES, SIZES, SIZE_SHARES,

@@ -2,7 +2,7 @@
  * `generateFederation`: writes the raw exports of a simulated tax bureau, power utility and bank
  * for N enterprises, plus the evaluation-only ground truth and a manifest.
  *
- * Layout of the output directory (columns exactly as lib/site-schema.ts fixes them):
+ * Layout of the output directory (columns exactly as schema/site-schema.ts fixes them):
  *   tax/vat_filings.csv, tax/tax_ratings.csv, power/power_bills.csv,
  *   bank/loans.csv, bank/repayments.csv, ground_truth.csv, manifest.json
  * Same seed and options give byte-identical files: every enterprise draws from its own PRNG
@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { RECORD_KINDS, formatPeriod, parsePeriod, type RecordKind, type Site } from '../lib/site-schema.js';
+import { RECORD_KINDS, formatPeriod, parsePeriod, type RecordKind, type Site } from '../schema/site-schema.js';
 import { CsvSink, periodTable } from './csv-sink.js';
 import { drawEnterprise, type Calendar } from './enterprise.js';
 import { emitBank } from './emit-bank.js';

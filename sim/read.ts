@@ -4,14 +4,14 @@
  *
  * This trusts its input (it is the simulator's own output) beyond checking the header and the
  * column count: a data node ingests site exports through its validating ingest instead, which
- * checks every value against lib/site-schema.ts.
+ * checks every value against schema/site-schema.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import {
   RECORD_KINDS, SITE_RECORD_KINDS, parsePeriod,
   type BankRecords, type PowerRecords, type RecordKind, type Site, type TaxRating, type TaxRecords,
-} from '../lib/site-schema.js';
+} from '../schema/site-schema.js';
 import { GROUND_TRUTH_COLUMNS, type Manifest } from './generate.js';
 
 export interface SiteRecordsByKind {

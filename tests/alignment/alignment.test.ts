@@ -7,13 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToCurve25519 } from '../../crypto/psi-hash.js';
+import { hashToCurve25519 } from '../../alignment/psi-hash.js';
 import { FedcreditError } from '../../lib/errors.js';
-import { RECORD_KINDS, type Site } from '../../lib/site-schema.js';
+import { RECORD_KINDS, type Site } from '../../schema/site-schema.js';
 import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
-import { runAlignment } from '../../coordinator/alignment-client.js';
+import { runAlignment } from '../../alignment/client.js';
 import { startCoordinator, type RunningCoordinator } from '../../coordinator/server.js';
-import { NodeStore, type StoredAlignmentRecord } from '../../node/store.js';
+import { NodeStore, type StoredAlignmentRecord } from '../../site/store.js';
 import { uploadFile } from '../../node/upload.js';
 import { generateFederation } from '../../sim/generate.js';
 import { bankLabelled } from '../helpers/bank-labels.js';
@@ -50,7 +50,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-align-'));
   await generateFederation({ enterprises: 600, seed: 'align-test', outDir: path.join(dir, 'sites') });
   const rows = readGroundTruth(path.join(dir, 'sites'));
-  // The bank takes part with the enterprises it can label (node/alignment.ts).
+  // The bank takes part with the enterprises it can label (alignment/node.ts).
   const labelled = bankLabelled(path.join(dir, 'sites'));
   truth = {
     all: new Set(rows.filter((r) => r.inTax && r.inPower && labelled.has(r.creditCode)).map((r) => r.creditCode)),

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../../lib/spawn-party.js';
-import { ConsentLedger, memoryLedgerStore } from '../../lib/consent-ledger.js';
+import { ConsentLedger, memoryLedgerStore } from '../../consent/ledger.js';
 import { bank, bankIdentity, SUBJECT, UNREGISTERED } from './helpers.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-consent-cli-'));

@@ -3,11 +3,11 @@
  * consent from the first enterprise to the bank, verified against an in-memory ledger.
  */
 import { identityFromSeed, type Identity } from '../../crypto/identity.js';
-import { makeCreditCode } from '../../lib/credit-code.js';
+import { makeCreditCode } from '../../schema/credit-code.js';
 import {
   bindEnterpriseKey, grantConsent, type Consent, type ConsentRequest, type ConsentTerms, type KeyBinding,
-} from '../../lib/consent.js';
-import { ConsentLedger, memoryLedgerStore, type ConsentLedgerStore, type ConsentQuery } from '../../lib/consent-ledger.js';
+} from '../../consent/verify.js';
+import { ConsentLedger, memoryLedgerStore, type ConsentLedgerStore, type ConsentQuery } from '../../consent/ledger.js';
 
 const seeded = (n: number): Identity => identityFromSeed(new Uint8Array(32).fill(n));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

@@ -10,9 +10,9 @@ import { Level } from 'level';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   bindEnterpriseKey, encodeConsent, keyBindingEntry, keyBindingFromEntry, revocationEntry, revocationFromEntry, revokeConsent,
-} from '../../lib/consent.js';
-import { ConsentLedger, levelLedgerStore, memoryLedgerStore, type ConsentLedgerStore } from '../../lib/consent-ledger.js';
-import { decodeEntry, encodeEntry, entryProblem, entrySignatureProblem, type LogEntry } from '../../lib/log-entries.js';
+} from '../../consent/verify.js';
+import { ConsentLedger, levelLedgerStore, memoryLedgerStore, type ConsentLedgerStore } from '../../consent/ledger.js';
+import { decodeEntry, encodeEntry, entryProblem, entrySignatureProblem, type LogEntry } from '../../log/entries.js';
 import { binding, DAY, enterprise, grant, ledgerWithBindings, NOW, query, registrar, stranger, SUBJECT, UNREGISTERED } from './helpers.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-consent-ledger-'));

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import {
   consentSigningBytes, encodeConsent, encodeKeyBinding, encodeRevocation, keyBindingProblem, parseConsent, parseKeyBinding,
   parseRevocation, revocationSignatureValid, revokeConsent, verifyConsent,
-} from '../../lib/consent.js';
-import { canonicalJson, type JsonValue } from '../../lib/log-entries.js';
+} from '../../consent/verify.js';
+import { canonicalJson, type JsonValue } from '../../log/entries.js';
 import { binding, enterprise, grant, ledgerWithBindings, NOW, query, registrar } from './helpers.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);

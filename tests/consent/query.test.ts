@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeConsent } from '../../lib/consent.js';
-import { consumeSignedQuery, encodeSignedQuery, signQuery, type SignedQuery } from '../../lib/consent-query.js';
+import { encodeConsent } from '../../consent/verify.js';
+import { consumeSignedQuery, encodeSignedQuery, signQuery, type SignedQuery } from '../../consent/signed-query.js';
 import { bank, bankIdentity, grant, ledgerWithBindings, NOW, stranger, SUBJECT } from './helpers.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

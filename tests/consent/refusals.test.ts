@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   CONSENT_REFUSAL_CODES, consentRefusalEntry, consentRefusalError, encodeConsent, grantConsent, revokeConsent, verifyConsent, type Consent,
-} from '../../lib/consent.js';
+} from '../../consent/verify.js';
 import { FedcreditError } from '../../lib/errors.js';
-import { entryProblem } from '../../lib/log-entries.js';
+import { entryProblem } from '../../log/entries.js';
 import { status } from '@grpc/grpc-js';
 import {
   bankIdentity, DAY, enterprise, grant, ledgerWithBindings, NOW, otherBank, otherEnterprise, query, registrar, stranger,
@@ -85,7 +85,7 @@ describe('verifyConsent refusals', () => {
   });
 
   it('CONSENT_KEY_NOT_BOUND is not fooled by a binding from an untrusted registrar', async () => {
-    const { bindEnterpriseKey } = await import('../../lib/consent.js');
+    const { bindEnterpriseKey } = await import('../../consent/verify.js');
     const ledger = await ledgerWithBindings();
     const rogue = bindEnterpriseKey(stranger, SUBJECT, stranger.publicKey, NOW);
     expect(await ledger.addKeyBinding(rogue)).toMatchObject({ ok: false, message: /does not trust/ });

@@ -1,6 +1,6 @@
 /**
  * The coordinator logs a revocation only when it is signed by a key a registrar bound to the
- * consent's subject (coordinator/scoring.ts submitConsentRecord): anyone else's "revocation"
+ * consent's subject (scoring/coordinator.ts submitConsentRecord): anyone else's "revocation"
  * is refused with CONSENT_KEY_NOT_BOUND and never reaches the log. Runs the real
  * ScoringCoordinator over a real CoordinatorLog in a temporary folder.
  */
@@ -9,11 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentity } from '../../crypto/identity.js';
-import { CoordinatorLog } from '../../coordinator/log-service.js';
-import type { ModelRegistry } from '../../coordinator/models.js';
-import type { NodeRegistry } from '../../coordinator/registry.js';
-import { ScoringCoordinator } from '../../coordinator/scoring.js';
-import { encodeKeyBinding, encodeRevocation, revokeConsent } from '../../lib/consent.js';
+import { CoordinatorLog } from '../../log/service.js';
+import type { ModelRegistry } from '../../training/model-registry.js';
+import type { NodeRegistry } from '../../registration/registry.js';
+import { ScoringCoordinator } from '../../scoring/coordinator.js';
+import { encodeKeyBinding, encodeRevocation, revokeConsent } from '../../consent/verify.js';
 import { INSECURE } from '../../lib/tls.js';
 import { binding, enterprise, grant, NOW, registrar, stranger } from './helpers.js';
 

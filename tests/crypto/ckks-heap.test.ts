@@ -17,7 +17,7 @@ wasm.instantiate = async (...args: unknown[]) => {
   return result;
 };
 
-import { CKKS_PARAM_SETS, CkksContext } from '../../crypto/ckks.js';
+import { CKKS_PARAM_SETS, CkksContext } from '../../bench/ckks/ckks.js';
 
 function maxAbsDiff(a: Float64Array, b: Float64Array): number {
   let m = 0;

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { CkksContext, CkksFormatError, floodNoise, prepareForRelease, publicKeyMaterial, roundForRelease, SealAbortedError } from '../../crypto/ckks.js';
-import { sealRuntime } from '../../crypto/ckks-seal.js';
-import type { CkksKeyMaterial } from '../../crypto/ckks.js';
+import { CkksContext, CkksFormatError, floodNoise, prepareForRelease, publicKeyMaterial, roundForRelease, SealAbortedError } from '../../bench/ckks/ckks.js';
+import { sealRuntime } from '../../crypto/seal.js';
+import type { CkksKeyMaterial } from '../../bench/ckks/ckks.js';
 
 function random(n: number, lo = -100, hi = 100): Float64Array {
   return Float64Array.from({ length: n }, () => lo + (hi - lo) * Math.random());

@@ -92,7 +92,7 @@ describe('sealed box v2 (a reused ephemeral key per recipient)', () => {
     const a = sealer.seal(bank.publicKey, payload, binding);
     const b = sealer.seal(bank.publicKey, payload, binding);
     expect(a[0]).toBe(2);
-    // A box's length is its payload's plus a constant: callers that must hide lengths pad inside (lib/sealed-explanation.ts).
+    // A box's length is its payload's plus a constant: callers that must hide lengths pad inside (scoring/sealed-explanation.ts).
     expect(a).toHaveLength(payload.length + SEALED_BOX_V2_OVERHEAD);
     expect(ephemeralOf(a)).toBe(ephemeralOf(b));
     expect(Buffer.compare(a, b)).not.toBe(0);

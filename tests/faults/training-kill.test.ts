@@ -21,12 +21,12 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTraining } from '../../coordinator/training-client.js';
-import type { ModelMetadata } from '../../coordinator/models.js';
-import type { Site } from '../../lib/site-schema.js';
+import { runTraining } from '../../training/client.js';
+import type { ModelMetadata } from '../../training/model-registry.js';
+import type { Site } from '../../schema/site-schema.js';
 import type { SpawnedParty } from '../../lib/spawn-party.js';
-import { getSiteModel } from '../../node/model-store.js';
-import { NodeStore } from '../../node/store.js';
+import { getSiteModel } from '../../site/model-store.js';
+import { NodeStore } from '../../site/store.js';
 import { SITES, fairBatchSize, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, type Setup } from '../training-transport/helpers.js';
 
 const SEED = Number(process.env['FEDCREDIT_FAULT_SEED'] ?? Math.floor(Math.random() * 2 ** 31));

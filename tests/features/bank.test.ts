@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parsePeriod as P, type BankRecords, type Loan, type Repayment } from '../../lib/site-schema.js';
-import { BANK_CATALOGUE, BANK_FEATURES, bankLabel } from '../../node/features/index.js';
+import { parsePeriod as P, type BankRecords, type Loan, type Repayment } from '../../schema/site-schema.js';
+import { BANK_CATALOGUE, BANK_FEATURES, bankLabel } from '../../features/index.js';
 
 const CODE = '91350100M000100Y43';
 const ASOF = P('2025-12'); // 24-month window 2024-01..2025-12, label window 2026-01..2026-12

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { SITES, parsePeriod, type Site } from '../../lib/site-schema.js';
+import { SITES, parsePeriod, type Site } from '../../schema/site-schema.js';
 import {
   BANK_FEATURES, POWER_FEATURES, TAX_FEATURES, defaultAsOf, featureSetFor, type SiteRecordsMap,
-} from '../../node/features/index.js';
+} from '../../features/index.js';
 
 const CODE = '91350100M000100Y43';
 const ASOF = parsePeriod('2025-12');

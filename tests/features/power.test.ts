@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parsePeriod as P, type PowerBill } from '../../lib/site-schema.js';
-import { POWER_CATALOGUE, POWER_FEATURES } from '../../node/features/index.js';
+import { parsePeriod as P, type PowerBill } from '../../schema/site-schema.js';
+import { POWER_CATALOGUE, POWER_FEATURES } from '../../features/index.js';
 
 const CODE = '91350100M000100Y43';
 const ASOF = P('2025-12'); // window 2025-01..2025-12; "recent" is 2025-10..2025-12

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parsePeriod as P, type TaxRecords, type VatFiling } from '../../lib/site-schema.js';
-import { TAX_CATALOGUE, TAX_FEATURES } from '../../node/features/index.js';
+import { parsePeriod as P, type TaxRecords, type VatFiling } from '../../schema/site-schema.js';
+import { TAX_CATALOGUE, TAX_FEATURES } from '../../features/index.js';
 
 const CODE = '91350100M000100Y43';
 

@@ -2,9 +2,9 @@
  * The enterprises the bank node can label from a generated federation's bank records, exactly
  * as its feature build does (node/features: 90+ dpd within 12 months of the bank's as-of
  * month; none for one already in default or without exposure). Alignment intersects only these
- * at the bank (node/alignment.ts), so tests expect `inTax && inPower && labelled`.
+ * at the bank (alignment/node.ts), so tests expect `inTax && inPower && labelled`.
  */
-import { bankLabel, defaultAsOf } from '../../node/features/index.js';
+import { bankLabel, defaultAsOf } from '../../features/index.js';
 import { readSiteRecords } from '../../sim/read.js';
 
 export function bankLabelled(outDir: string): Set<string> {

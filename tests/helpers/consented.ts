@@ -6,10 +6,10 @@
  * certificate with its own query-signing and sealing keys, and fetches receipts.
  */
 import { generateIdentity, type Identity } from '../../crypto/identity.js';
-import { bindEnterpriseKey, encodeConsent, encodeKeyBinding, grantConsent } from '../../lib/consent.js';
+import { bindEnterpriseKey, encodeConsent, encodeKeyBinding, grantConsent } from '../../consent/verify.js';
 import type { Transport } from '../../lib/tls.js';
-import { ScoringSession, submitConsentRecord } from '../../requester/client.js';
-import { loadRequesterKeys, type RequesterKeys } from '../../requester/keys.js';
+import { ScoringSession, submitConsentRecord } from '../../scoring/requester.js';
+import { loadRequesterKeys, type RequesterKeys } from '../../scoring/requester-keys.js';
 
 const DAY = 86_400_000;
 export const SCORING_SITES = ['bank', 'power', 'tax'];

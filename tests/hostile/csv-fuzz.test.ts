@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creditCodeCheckChar } from '../../lib/credit-code.js';
+import { creditCodeCheckChar } from '../../schema/credit-code.js';
 import { FedcreditError } from '../../lib/errors.js';
 import { ingestFile } from '../../node/ingest.js';
-import { NodeStore } from '../../node/store.js';
+import { NodeStore } from '../../site/store.js';
 
 let dir: string;
 let store: NodeStore;

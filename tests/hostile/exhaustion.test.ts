@@ -12,14 +12,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
-import { coordinatorClient, scoringClient, transparencyLogClient } from '../../lib/clients.js';
+import { coordinatorClient, scoringClient, transparencyLogClient } from '../../proto/clients.js';
 import { FedcreditError } from '../../lib/errors.js';
 import { call, ERROR_CODE_METADATA_KEY, fromServiceError } from '../../lib/grpc.js';
 import { freePort } from '../../lib/party-processes.js';
 import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
 import { startCoordinator } from '../../coordinator/server.js';
-import { decodeEntry, entryProblem, type LogEntry } from '../../lib/log-entries.js';
-import { REFUSAL_THRESHOLD } from '../../coordinator/refusal-log.js';
+import { decodeEntry, entryProblem, type LogEntry } from '../../log/entries.js';
+import { REFUSAL_THRESHOLD } from '../../log/refusals.js';
 import type { ScoreStreamReply__Output } from '../../proto/gen/fedcredit/v1/ScoreStreamReply.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 

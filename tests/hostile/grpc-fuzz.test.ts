@@ -12,12 +12,12 @@ import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCoordinator, type RunningCoordinator } from '../../coordinator/server.js';
-import { dataNodeClient } from '../../lib/clients.js';
+import { dataNodeClient } from '../../proto/clients.js';
 import { call, loadProto } from '../../lib/grpc.js';
 import { receiveLimitFor } from '../../lib/message-limits.js';
 import { INSECURE } from '../../lib/tls.js';
 import { startNode, type RunningNode } from '../../node/server.js';
-import { NodeStore } from '../../node/store.js';
+import { NodeStore } from '../../site/store.js';
 
 const quiet = () => undefined;
 let dir: string;

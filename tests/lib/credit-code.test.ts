@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   CREDIT_CODE_ALPHABET, creditCodeCheckChar, creditCodeProblem, isValidCreditCode, makeCreditCode, orgCodeCheckDigit,
-} from '../../lib/credit-code.js';
+} from '../../schema/credit-code.js';
 
 // Published codes whose two check characters (GB 11714 at position 17, GB 32100 at 18) both
 // verify by the computation below; a code misremembered by one character would fail both tests

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { auc, ksStatistic } from '../../lib/metrics.js';
+import { auc, ksStatistic } from '../../evaluation/metrics.js';
 
 /** Pairwise definition: P(score_pos > score_neg) + 0.5 P(tie). */
 function bruteAuc(scores: number[], labels: number[]): number {

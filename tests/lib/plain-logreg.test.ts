@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { auc } from '../../lib/metrics.js';
+import { auc } from '../../evaluation/metrics.js';
 import {
   fitStandardizer, logLoss, predictLogit, predictProba, sigmoid, standardizeRows, trainLogReg,
-} from '../../lib/plain-logreg.js';
+} from '../../models/lr/plain-logreg.js';
 
 /** A small deterministic generator for test data (not the simulator's, to keep tests independent). */
 function lcg(seed: number): () => number {

@@ -1,7 +1,7 @@
 /**
  * A coordinator that logs what no consent allowed, in a log that is otherwise perfectly
  * consistent (witnesses cosign it, every hash checks): `audit verify` must still report it,
- * because it checks what entries mean (auditor/consent-audit.ts). The federation runs as real
+ * because it checks what entries mean (log/audit/consent-audit.ts). The federation runs as real
  * processes; the misbehaving coordinator's entries are appended to its real log store while it
  * is stopped (as its own code would), then it serves them and the nodes cosign.
  */
@@ -10,14 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { TransparencyLog } from '../../coordinator/log/store.js';
+import { TransparencyLog } from '../../log/store.js';
 import { generateIdentity, identityFromPem } from '../../crypto/identity.js';
-import { auditVerify } from '../../auditor/verify.js';
-import { keyBindingEntry, revocationEntry, revokeConsent } from '../../lib/consent.js';
-import { encodeEntry, makeEntry, nodeRegistrationEntry, type LogEntry } from '../../lib/log-entries.js';
-import { registrationMessage } from '../../lib/registration.js';
+import { auditVerify } from '../../log/audit/verify.js';
+import { keyBindingEntry, revocationEntry, revokeConsent } from '../../consent/verify.js';
+import { encodeEntry, makeEntry, nodeRegistrationEntry, type LogEntry } from '../../log/entries.js';
+import { registrationMessage } from '../../registration/statement.js';
 import type { SpawnedParty } from '../../lib/spawn-party.js';
-import { bindEnterpriseKey } from '../../lib/consent-binding.js';
+import { bindEnterpriseKey } from '../../consent/binding.js';
 import { bankIdentity, binding, enterprise, grant, registrar, stranger, SUBJECT } from '../consent/helpers.js';
 import { startCoordinatorProcess, startNodeProcess, waitForFinal } from './federation-helpers.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';

@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCoordinator, type RunningCoordinator } from '../../coordinator/server.js';
 import { startNode, type RunningNode } from '../../node/server.js';
 import { uploadFile } from '../../node/upload.js';
-import { creditCodeCheckChar } from '../../lib/credit-code.js';
-import { entryProblem, makeEntry } from '../../lib/log-entries.js';
-import { bindEnterpriseKey, keyBindingEntry } from '../../lib/consent.js';
+import { creditCodeCheckChar } from '../../schema/credit-code.js';
+import { entryProblem, makeEntry } from '../../log/entries.js';
+import { bindEnterpriseKey, keyBindingEntry } from '../../consent/verify.js';
 import { generateIdentity } from '../../crypto/identity.js';
-import { auditVerify, type AuditSummary } from '../../auditor/verify.js';
-import { entriesAbout } from '../../auditor/entries.js';
+import { auditVerify, type AuditSummary } from '../../log/audit/verify.js';
+import { entriesAbout } from '../../log/audit/entries.js';
 import { runCli, waitForFinal } from './federation-helpers.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 

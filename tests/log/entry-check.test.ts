@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateIdentity } from '../../crypto/identity.js';
-import { creditCodeCheckChar } from '../../lib/credit-code.js';
-import { bindEnterpriseKey, keyBindingEntry } from '../../lib/consent.js';
-import { encodeEntry, makeEntry, subjectsOf } from '../../lib/log-entries.js';
-import { checkEntryChunk } from '../../auditor/entry-check.js';
+import { creditCodeCheckChar } from '../../schema/credit-code.js';
+import { bindEnterpriseKey, keyBindingEntry } from '../../consent/verify.js';
+import { encodeEntry, makeEntry, subjectsOf } from '../../log/entries.js';
+import { checkEntryChunk } from '../../log/audit/entry-check.js';
 
 const SUBJECT = '91350100M000100Y4' + creditCodeCheckChar('91350100M000100Y4');
 
@@ -28,11 +28,11 @@ describe('auditor entry checks', () => {
     const inThread = checkEntryChunk(items);
     // i = 1, 1001, 3001, 4001 are forged key registrations (2001 and 5001 are refusals).
     expect(inThread.filter((c) => c.problem).length).toBe(4);
-    const dist = (await import('../../dist/auditor/entry-check.js')) as typeof import('../../auditor/entry-check.js');
+    const dist = (await import('../../dist/log/audit/entry-check.js')) as typeof import('../../log/audit/entry-check.js');
     expect(await dist.checkEntries(items)).toEqual(inThread);
   });
 
-  it('accepts a refusal summary (coordinator/refusal-log.ts) and refuses a malformed one', () => {
+  it('accepts a refusal summary (log/refusals.ts) and refuses a malformed one', () => {
     const summary = makeEntry('refusal-summary', {
       requester: 'bank-a', refusedBy: 'coordinator', reason: 'CONSENT_MALFORMED', count: 1_968, from: 1_000, time: 61_000, subjects: [SUBJECT], subjectsOmitted: 3,
     });

@@ -6,10 +6,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { cliPath, spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
-import { transparencyLogClient } from '../../lib/clients.js';
+import { transparencyLogClient } from '../../proto/clients.js';
 import { call } from '../../lib/grpc.js';
 import { parseNote } from '../../crypto/signed-note.js';
-import { parseCheckpoint } from '../../crypto/checkpoint.js';
+import { parseCheckpoint } from '../../log/checkpoint.js';
 import type { Transport } from '../../lib/tls.js';
 import { testFederation } from '../helpers/federation.js';
 

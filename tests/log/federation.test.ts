@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coordinatorClient, dataNodeClient, transparencyLogClient } from '../../lib/clients.js';
+import { coordinatorClient, dataNodeClient, transparencyLogClient } from '../../proto/clients.js';
 import { call } from '../../lib/grpc.js';
-import { decodeEntry } from '../../lib/log-entries.js';
+import { decodeEntry } from '../../log/entries.js';
 import type { SpawnedParty } from '../../lib/spawn-party.js';
-import type { AuditSummary } from '../../auditor/verify.js';
+import type { AuditSummary } from '../../log/audit/verify.js';
 import { runCli, startCoordinatorProcess, startNodeProcess, waitForFinal } from './federation-helpers.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 

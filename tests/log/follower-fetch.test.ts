@@ -1,5 +1,5 @@
 /**
- * The node's gap path (node/scoring-log.ts fetches what no batch carried, after a restart or a
+ * The node's gap path (log/follower.ts fetches what no batch carried, after a restart or a
  * lost batch): a coordinator whose GetEntries leaves out an entry (a revocation) of the log its
  * signed checkpoint commits to is refused with LOG_NOT_VERIFIED and nothing is applied; the
  * honest service is read and applied. The log service runs in-process over a real log store;
@@ -10,12 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CoordinatorLog, transparencyLogHandlers } from '../../coordinator/log-service.js';
+import { CoordinatorLog, transparencyLogHandlers } from '../../log/service.js';
 import { generateIdentity } from '../../crypto/identity.js';
-import { keyBindingEntry, revocationEntry, revokeConsent } from '../../lib/consent.js';
+import { keyBindingEntry, revocationEntry, revokeConsent } from '../../consent/verify.js';
 import { loadProto, newServer, startServer, stopServer } from '../../lib/grpc.js';
 import { INSECURE } from '../../lib/tls.js';
-import { LogFollower } from '../../node/scoring-log.js';
+import { LogFollower } from '../../log/follower.js';
 import type { TransparencyLogHandlers } from '../../proto/gen/fedcredit/v1/TransparencyLog.js';
 import { binding, enterprise, grant, ledgerWithBindings, NOW } from '../consent/helpers.js';
 

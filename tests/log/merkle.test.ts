@@ -15,7 +15,7 @@ import {
   rootFromLeafHashes,
   verifyConsistency,
   verifyInclusion,
-} from '../../crypto/merkle.js';
+} from '../../log/merkle.js';
 import { consistencyVectors, inclusionVectors, rootVectors } from './vectors.js';
 
 const leafHashesOf = (n: number, seed = 0): Uint8Array[] =>

@@ -1,5 +1,5 @@
 /**
- * A lying coordinator against the node's real LogFollower (node/scoring-log.ts): the batches
+ * A lying coordinator against the node's real LogFollower (log/follower.ts): the batches
  * are crafted in-process, the node side is the product code. The node must apply log entries
  * only when they hash to a checkpoint signed by the log key it pinned, and consistent with the
  * checkpoint it cosigned; a batch that leaves out a revocation, reorders entries, or comes
@@ -7,13 +7,13 @@
  * in it is applied.
  */
 import { describe, expect, it } from 'vitest';
-import { signCheckpoint, type Checkpoint } from '../../crypto/checkpoint.js';
+import { signCheckpoint, type Checkpoint } from '../../log/checkpoint.js';
 import { generateIdentity, type Identity } from '../../crypto/identity.js';
-import { hashLeaf, MemoryTree } from '../../crypto/merkle.js';
-import { keyBindingEntry, revocationEntry, revokeConsent } from '../../lib/consent.js';
-import { encodeEntry, makeEntry } from '../../lib/log-entries.js';
+import { hashLeaf, MemoryTree } from '../../log/merkle.js';
+import { keyBindingEntry, revocationEntry, revokeConsent } from '../../consent/verify.js';
+import { encodeEntry, makeEntry } from '../../log/entries.js';
 import { INSECURE } from '../../lib/tls.js';
-import { LogFollower, type LogTrust } from '../../node/scoring-log.js';
+import { LogFollower, type LogTrust } from '../../log/follower.js';
 import { bankIdentity, binding, enterprise, grant, ledgerWithBindings, NOW, SUBJECT } from '../consent/helpers.js';
 
 const ORIGIN = 'fedcredit.test/log';

@@ -1,8 +1,8 @@
 /**
  * A lying coordinator logs a forged "power" registration (its own identity and sealing keys)
- * and hands it to the node's real LogFollower (node/scoring-log.ts) under a correctly signed
+ * and hands it to the node's real LogFollower (log/follower.ts) under a correctly signed
  * checkpoint. The node must take a peer's sealing key only from a registration the federation
- * CA certifies for that site (lib/registration-cert.ts): the forgeries are not applied
+ * CA certifies for that site (registration/cert.ts): the forgeries are not applied
  * (REGISTRATION_NOT_CERTIFIED), and the genuine node's key stays in use.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,14 +10,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signCheckpoint } from '../../crypto/checkpoint.js';
+import { signCheckpoint } from '../../log/checkpoint.js';
 import { generateIdentity } from '../../crypto/identity.js';
-import { hashLeaf, MemoryTree } from '../../crypto/merkle.js';
-import { encodeEntry, nodeRegistrationEntry } from '../../lib/log-entries.js';
-import { registrationMessage, type NodeRegistration } from '../../lib/registration.js';
-import { certifyRegistration, registrationCertificationProblem } from '../../lib/registration-cert.js';
+import { hashLeaf, MemoryTree } from '../../log/merkle.js';
+import { encodeEntry, nodeRegistrationEntry } from '../../log/entries.js';
+import { registrationMessage, type NodeRegistration } from '../../registration/statement.js';
+import { certifyRegistration, registrationCertificationProblem } from '../../registration/cert.js';
 import type { TlsMaterial, Transport } from '../../lib/tls.js';
-import { LogFollower } from '../../node/scoring-log.js';
+import { LogFollower } from '../../log/follower.js';
 import { ledgerWithBindings } from '../consent/helpers.js';
 import { testFederation } from '../helpers/federation.js';
 

@@ -1,15 +1,15 @@
 /**
  * A ComputeShares batch never exceeds the node's 32 MiB receive limit (lib/message-limits.ts):
- * the log entries it carries are capped by bytes (coordinator/share-batches.ts
+ * the log entries it carries are capped by bytes (scoring/share-batches.ts
  * MAX_CARRIED_BYTES), not only by count. 4096 entries of 64 KiB (the largest an entry may be)
  * used to ride along whole, 256 MiB, and the node refused the batch; now a prefix within the
  * budget rides, and the node reads the rest with GetEntries (tests/log/follower-fetch.test.ts).
  * The batch is measured as the real protobuf serializer encodes it.
  */
 import { describe, expect, it } from 'vitest';
-import { carriedEntries, MAX_CARRIED_BYTES } from '../../coordinator/share-batches.js';
+import { carriedEntries, MAX_CARRIED_BYTES } from '../../scoring/share-batches.js';
 import { loadProto } from '../../lib/grpc.js';
-import { MAX_ENTRY_BYTES } from '../../lib/log-entries.js';
+import { MAX_ENTRY_BYTES } from '../../log/entries.js';
 import { RECEIVE_LIMITS } from '../../lib/message-limits.js';
 
 const KiB = 1024;

@@ -22,8 +22,8 @@ import {
   parseCheckpoint,
   signCheckpoint,
   verifyCosignatures,
-} from '../../crypto/checkpoint.js';
-import { hashLeaf, rootFromLeafHashes } from '../../crypto/merkle.js';
+} from '../../log/checkpoint.js';
+import { hashLeaf, rootFromLeafHashes } from '../../log/merkle.js';
 import { identity, utf8 } from './helpers.js';
 
 // golang.org/x/mod/sumdb/note's documented example key and note.

@@ -8,10 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TransparencyLog } from '../../coordinator/log/store.js';
-import { decodeEntry, encodeEntry } from '../../lib/log-entries.js';
-import { MemoryTree, hashLeaf, verifyConsistency, verifyInclusion } from '../../crypto/merkle.js';
-import { openCheckpoint } from '../../crypto/checkpoint.js';
+import { TransparencyLog } from '../../log/store.js';
+import { decodeEntry, encodeEntry } from '../../log/entries.js';
+import { MemoryTree, hashLeaf, verifyConsistency, verifyInclusion } from '../../log/merkle.js';
+import { openCheckpoint } from '../../log/checkpoint.js';
 import { identity, utf8 } from './helpers.js';
 
 const ORIGIN = 'fedcredit.test/log';

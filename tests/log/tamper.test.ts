@@ -9,15 +9,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Level } from 'level';
-import { TransparencyLog } from '../../coordinator/log/store.js';
-import { encodeEntry } from '../../lib/log-entries.js';
-import { META_CHECKPOINT, entryKey, nodeKey } from '../../coordinator/log/keys.js';
-import { MemoryTree, hashLeaf } from '../../crypto/merkle.js';
-import { openCheckpoint } from '../../crypto/checkpoint.js';
-import type { Checkpoint } from '../../crypto/checkpoint.js';
+import { TransparencyLog } from '../../log/store.js';
+import { encodeEntry } from '../../log/entries.js';
+import { META_CHECKPOINT, entryKey, nodeKey } from '../../log/store-keys.js';
+import { MemoryTree, hashLeaf } from '../../log/merkle.js';
+import { openCheckpoint } from '../../log/checkpoint.js';
+import type { Checkpoint } from '../../log/checkpoint.js';
 import { addSignatureLines } from '../../crypto/signed-note.js';
-import { Witness } from '../../crypto/witness.js';
-import { auditLog } from '../../crypto/audit-verify.js';
+import { Witness } from '../../log/witness.js';
+import { auditLog } from '../../log/audit/verify-update.js';
 import { identity } from './helpers.js';
 
 const ORIGIN = 'fedcredit.test/log';
@@ -184,7 +184,7 @@ describe('tampering with the store', () => {
   it('two different checkpoints of the same size shown to a witness: refused as a split view', async () => {
     const other = openCheckpoint(trustedNote, logRef);
     if (!other.ok) throw new Error(other.reason);
-    const { signCheckpoint } = await import('../../crypto/checkpoint.js');
+    const { signCheckpoint } = await import('../../log/checkpoint.js');
     const fork = signCheckpoint({ ...other.checkpoint, rootHash: hashLeaf(new Uint8Array([1])) }, signer);
     const fresh = new Witness({ log: logRef, identity: witnessId });
     expect(fresh.cosign(trustedNote, []).ok).toBe(true);

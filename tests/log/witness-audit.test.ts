@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MemoryTree, consistencyProof, hashLeaf, inclusionProof } from '../../crypto/merkle.js';
-import { formatCheckpoint, signCheckpoint } from '../../crypto/checkpoint.js';
-import type { Checkpoint } from '../../crypto/checkpoint.js';
+import { MemoryTree, consistencyProof, hashLeaf, inclusionProof } from '../../log/merkle.js';
+import { formatCheckpoint, signCheckpoint } from '../../log/checkpoint.js';
+import type { Checkpoint } from '../../log/checkpoint.js';
 import { addSignatureLines } from '../../crypto/signed-note.js';
-import { Witness } from '../../crypto/witness.js';
-import { auditLog } from '../../crypto/audit-verify.js';
-import { decodeEntry, encodeEntry } from '../../lib/log-entries.js';
+import { Witness } from '../../log/witness.js';
+import { auditLog } from '../../log/audit/verify-update.js';
+import { decodeEntry, encodeEntry } from '../../log/entries.js';
 import { identity, utf8 } from './helpers.js';
 
 const ORIGIN = 'fedcredit.test/log';

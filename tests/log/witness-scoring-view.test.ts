@@ -1,5 +1,5 @@
 /**
- * A node cosigns only the log it scores from (node/witness-loop.ts crossCheckScoring): before
+ * A node cosigns only the log it scores from (log/witness-loop.ts crossCheckScoring): before
  * each cosignature its witness checks that the checkpoint its scoring last verified and the one
  * it is asked to cosign are one log. A coordinator that showed the node's scoring another tree
  * gets no cosignature: the witness raises SPLIT_VIEW and `forked` stops scoring. The witness
@@ -10,14 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CoordinatorLog, transparencyLogHandlers } from '../../coordinator/log-service.js';
-import type { Checkpoint } from '../../crypto/checkpoint.js';
+import { CoordinatorLog, transparencyLogHandlers } from '../../log/service.js';
+import type { Checkpoint } from '../../log/checkpoint.js';
 import { generateIdentity } from '../../crypto/identity.js';
-import { hashLeaf, MemoryTree } from '../../crypto/merkle.js';
+import { hashLeaf, MemoryTree } from '../../log/merkle.js';
 import { loadProto, newServer, startServer, stopServer } from '../../lib/grpc.js';
 import { INSECURE } from '../../lib/tls.js';
-import { NodeStore } from '../../node/store.js';
-import { clearScoringStop, WitnessLoop } from '../../node/witness-loop.js';
+import { NodeStore } from '../../site/store.js';
+import { clearScoringStop, WitnessLoop } from '../../log/witness-loop.js';
 
 let dir: string;
 let server: grpc.Server;

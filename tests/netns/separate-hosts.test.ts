@@ -13,18 +13,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditVerify } from '../../auditor/verify.js';
-import { runAlignment } from '../../coordinator/alignment-client.js';
-import { waitForCosignedLatest } from '../../auditor/log-client.js';
-import { trustFrom, verifyReceipt } from '../../auditor/receipt.js';
-import { runTraining } from '../../coordinator/training-client.js';
-import type { ModelMetadata } from '../../coordinator/models.js';
+import { auditVerify } from '../../log/audit/verify.js';
+import { runAlignment } from '../../alignment/client.js';
+import { waitForCosignedLatest } from '../../log/client.js';
+import { trustFrom, verifyReceipt } from '../../log/audit/receipt.js';
+import { runTraining } from '../../training/client.js';
+import type { ModelMetadata } from '../../training/model-registry.js';
 import type { Identity } from '../../crypto/identity.js';
 import { prepareScoringDemo } from '../../requester/demo.js';
 import { FedcreditError } from '../../lib/errors.js';
 import { initFederation } from '../../lib/init-cli.js';
 import { createNetnsLab, netnsUnavailable, type NetnsLab } from '../../lib/netns.js';
-import { RECORD_KINDS, type Site } from '../../lib/site-schema.js';
+import { RECORD_KINDS, type Site } from '../../schema/site-schema.js';
 import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
 import { partyFolder, partyTransport } from '../../lib/tls.js';
 import { uploadFile } from '../../node/upload.js';
@@ -116,7 +116,7 @@ describe.skipIf(unavailable !== undefined)('federation across network namespaces
     lab.restore('power');
     expect(err).toBeInstanceOf(FedcreditError);
     expect((err as Error).message).toMatch(/failed, nothing was stored: .*power/);
-    // A fixed seed: the split is then the same in every run (crypto/psi-output.ts), and this one
+    // A fixed seed: the split is then the same in every run (alignment/psi-output.ts), and this one
     // puts defaulters in both splits of this small federation, which training requires.
     const again = await runAlignment(addr('coordinator'), partyTransport(fed, 'coordinator-operator'), { splitSeed: 'netns' });
     expect(Number(again.intersectionSize)).toBe(intersection);

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { NodeStore } from '../../node/store.js';
+import { NodeStore } from '../../site/store.js';
 
 let dir: string;
 let store: NodeStore;

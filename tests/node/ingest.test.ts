@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { creditCodeCheckChar } from '../../lib/credit-code.js';
+import { creditCodeCheckChar } from '../../schema/credit-code.js';
 import { FedcreditError } from '../../lib/errors.js';
-import { ingestFile, type IngestReport } from '../../node/ingest.js';
-import { NodeStore } from '../../node/store.js';
+import { ingestFile } from '../../node/ingest.js';
+import { type IngestReport } from '../../node/ingest-report.js';
+import { NodeStore } from '../../site/store.js';
 
 const code = (first17: string) => first17 + creditCodeCheckChar(first17);
 const A = code('91350100M000100Y4');

@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePeriod, RECORD_KINDS, type Site } from '../../lib/site-schema.js';
-import { bankLabel, defaultAsOf, featureSetFor } from '../../node/features/index.js';
+import { parsePeriod, RECORD_KINDS, type Site } from '../../schema/site-schema.js';
+import { bankLabel, defaultAsOf, featureSetFor } from '../../features/index.js';
 import { ingestFile } from '../../node/ingest.js';
-import { NodeStore } from '../../node/store.js';
+import { NodeStore } from '../../site/store.js';
 import { generateFederation } from '../../sim/generate.js';
 import { readGroundTruth, readSiteRecords } from '../../sim/read.js';
 

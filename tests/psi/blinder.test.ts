@@ -1,5 +1,5 @@
 /**
- * Both places blinding can run: the Piscina pool (loading the compiled dist/crypto/psi-worker.js
+ * Both places blinding can run: the Piscina pool (loading the compiled dist/alignment/psi-worker.js
  * when the tests run from TypeScript source) and the in-thread fallback. They must produce the
  * same bytes; the fallback must say why it was chosen.
  */
@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPsiBlinder, resolvePsiWorkerUrl } from '../../crypto/psi-blinder.js';
-import { generateBlindingKey } from '../../crypto/psi-x25519.js';
+import { createPsiBlinder, resolvePsiWorkerUrl } from '../../alignment/psi-blinder.js';
+import { generateBlindingKey } from '../../alignment/psi-x25519.js';
 import { creditCode, plainIntersection, runSets } from './helpers.js';
 
 const ids = Array.from({ length: 45 }, (_, i) => creditCode(i));
@@ -29,22 +29,22 @@ describe('worker location', () => {
   };
 
   it('compiled code uses its sibling psi-worker.js, or says it is missing', () => {
-    const here = file('dist/crypto/psi-blinder.js', 1000);
+    const here = file('dist/alignment/psi-blinder.js', 1000);
     expect(resolvePsiWorkerUrl(here)).toMatchObject({ url: undefined, reason: expect.stringMatching(/psi-worker\.js is missing/) });
-    file('dist/crypto/psi-worker.js', 1000);
-    expect(resolvePsiWorkerUrl(here).url?.href).toBe(pathToFileURL(path.join(dir, 'dist/crypto/psi-worker.js')).href);
+    file('dist/alignment/psi-worker.js', 1000);
+    expect(resolvePsiWorkerUrl(here).url?.href).toBe(pathToFileURL(path.join(dir, 'dist/alignment/psi-worker.js')).href);
   });
 
-  it('source code uses dist/crypto/psi-worker.js only when it is built and not stale', () => {
-    const here = file('crypto/psi-blinder.ts', 1000);
+  it('source code uses dist/alignment/psi-worker.js only when it is built and not stale', () => {
+    const here = file('alignment/psi-blinder.ts', 1000);
     fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
     expect(resolvePsiWorkerUrl(here).reason).toMatch(/not built \(run npm run build\)/);
     for (const name of ['psi-worker', 'psi-hash', 'psi-x25519']) {
-      file(`crypto/${name}.ts`, 2000);
-      file(`dist/crypto/${name}.js`, 1500);
+      file(`alignment/${name}.ts`, 2000);
+      file(`dist/alignment/${name}.js`, 1500);
     }
     expect(resolvePsiWorkerUrl(here).reason).toMatch(/older than its source/);
-    for (const name of ['psi-worker', 'psi-hash', 'psi-x25519']) file(`dist/crypto/${name}.js`, 3000);
+    for (const name of ['psi-worker', 'psi-hash', 'psi-x25519']) file(`dist/alignment/${name}.js`, 3000);
     expect(resolvePsiWorkerUrl(here).url).toBeDefined();
   });
 

@@ -8,8 +8,8 @@ import crypto from 'node:crypto';
 import fc from 'fast-check';
 import { ed25519, ed25519_hasher, x25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it, vi } from 'vitest';
-import { hashToCurve25519, hashToCurve25519Batch, PSI_HASH_DST } from '../../crypto/psi-hash.js';
-import { blindPoints, randomSubgroupPoints } from '../../crypto/psi-x25519.js';
+import { hashToCurve25519, hashToCurve25519Batch, PSI_HASH_DST } from '../../alignment/psi-hash.js';
+import { blindPoints, randomSubgroupPoints } from '../../alignment/psi-x25519.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const fromHex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));

@@ -3,8 +3,9 @@
  * from integers, seeded random sets with chosen overlaps, and a plain intersection to compare
  * against.
  */
-import { CREDIT_CODE_ALPHABET, makeCreditCode } from '../../lib/credit-code.js';
-import { PsiParty, runPsiInMemory, type PsiBlinder, type PsiInMemoryRun, type PsiPartyOptions } from '../../crypto/psi.js';
+import { CREDIT_CODE_ALPHABET, makeCreditCode } from '../../schema/credit-code.js';
+import { PsiParty, type PsiBlinder, type PsiPartyOptions } from '../../alignment/psi.js';
+import { runPsiInMemory, type PsiInMemoryRun } from '../../alignment/psi-in-memory.js';
 
 /** The n-th valid credit code: distinct n give distinct codes (n < 31^8). */
 export function creditCode(n: number): string {

@@ -8,15 +8,15 @@
 import crypto from 'node:crypto';
 import { sha512_256 } from '@noble/hashes/sha2.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hashToCurve25519Batch } from '../../crypto/psi-hash.js';
-import { blindPoints, generateBlindingKey } from '../../crypto/psi-x25519.js';
+import { hashToCurve25519Batch } from '../../alignment/psi-hash.js';
+import { blindPoints, generateBlindingKey } from '../../alignment/psi-x25519.js';
 import {
   PsiParty,
   runPsiInMemory,
   type PsiInMemoryRun,
   type PsiSecretKeys,
   type PsiTranscriptEntry,
-} from '../../crypto/psi.js';
+} from '../../alignment/psi.js';
 import { creditCode, plainIntersection } from './helpers.js';
 
 const RING = ['bank', 'tax', 'power'] as const; // leader, second, third
@@ -115,7 +115,7 @@ describe('what each site ends up with', () => {
    * A curious site applies every subset of its own keys to everything it received and to its
    * own hashed IDs, then compares all of it pairwise. Any collision between two different
    * sources is information. Allowed: its own set (mapped) against the intersection, and at
-   * the leader |second ∩ third| (documented in crypto/psi.ts). Everything else must be empty,
+   * the leader |second ∩ third| (documented in alignment/psi.ts). Everything else must be empty,
    * in particular nothing that links an own ID to a single other site.
    */
   it('a curious site applying its own keys finds nothing beyond the intersection', () => {

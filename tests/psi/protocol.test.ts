@@ -13,7 +13,7 @@ import {
   type PsiEnvelope,
   type PsiMessage,
   type PsiPayloadSealer,
-} from '../../crypto/psi.js';
+} from '../../alignment/psi.js';
 import { creditCode, plainIntersection, randomSet, rng, RING, runSets } from './helpers.js';
 
 type Ring = readonly [string, string, string];

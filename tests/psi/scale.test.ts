@@ -4,7 +4,7 @@
  * three times); bench/psi.ts measures three equal sets of up to a million.
  */
 import { afterAll, expect, it } from 'vitest';
-import { createPsiBlinder } from '../../crypto/psi.js';
+import { createPsiBlinder } from '../../alignment/psi.js';
 import { creditCode, plainIntersection, runSets } from './helpers.js';
 
 const blinder = createPsiBlinder(); // the pool when dist/ is built, else in-thread (slower)

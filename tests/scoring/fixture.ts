@@ -11,21 +11,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { identityFromSeed, type Identity } from '../../crypto/identity.js';
 import { startCoordinator, type CoordinatorOptions, type RunningCoordinator } from '../../coordinator/server.js';
-import { ModelRegistry } from '../../coordinator/models.js';
-import type { ScoringObservation } from '../../coordinator/scoring.js';
-import { bindEnterpriseKey, encodeConsent, encodeKeyBinding, grantConsent, type Consent, type ConsentTerms } from '../../lib/consent.js';
-import { fitStandardizer, predictLogit, standardizeRows, trainLogReg } from '../../lib/plain-logreg.js';
-import { RECORD_KINDS, type Site } from '../../lib/site-schema.js';
-import { writeTrustedRegistrars } from '../../lib/scoring-protocol.js';
+import { ModelRegistry } from '../../training/model-registry.js';
+import type { ScoringObservation } from '../../scoring/coordinator.js';
+import { bindEnterpriseKey, encodeConsent, encodeKeyBinding, grantConsent, type Consent, type ConsentTerms } from '../../consent/verify.js';
+import { fitStandardizer, predictLogit, standardizeRows, trainLogReg } from '../../models/lr/plain-logreg.js';
+import { RECORD_KINDS, type Site } from '../../schema/site-schema.js';
+import { writeTrustedRegistrars } from '../../scoring/protocol.js';
 import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
 import { ingestFile } from '../../node/ingest.js';
-import { saveSiteModel, type SiteModel } from '../../node/model-store.js';
-import { bytesToFloat64, NodeStore } from '../../node/store.js';
-import { featureDataWindow } from '../../node/features/index.js';
+import { saveSiteModel, type SiteModel } from '../../site/model-store.js';
+import { bytesToFloat64, NodeStore } from '../../site/store.js';
+import { featureDataWindow } from '../../features/index.js';
 import { generateFederation } from '../../sim/generate.js';
-import { loadRequesterKeys, type RequesterKeys } from '../../requester/keys.js';
-import { ScoringSession, submitConsentRecord } from '../../requester/client.js';
-import { DEFAULT_SCORE_SCALE } from '../../lib/score-scale.js';
+import { loadRequesterKeys, type RequesterKeys } from '../../scoring/requester-keys.js';
+import { ScoringSession, submitConsentRecord } from '../../scoring/requester.js';
+import { DEFAULT_SCORE_SCALE } from '../../scoring/score-scale.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 
 export const SITES: Site[] = ['tax', 'power', 'bank'];
@@ -132,7 +132,7 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
   for (const site of SITES) {
     const store = await NodeStore.open(nodeDir(site), site);
     await saveSiteModel(store, parts.get(site)!);
-    // The same model with the bank's feature names too long for an explanation box (lib/sealed-explanation.ts).
+    // The same model with the bank's feature names too long for an explanation box (scoring/sealed-explanation.ts).
     const part = parts.get(site)!;
     await saveSiteModel(store, { ...part, modelVersion: LONG_NAMES_MODEL, features: site === 'bank' ? part.features.map((f) => `${f}_${'x'.repeat(64)}`) : part.features });
     await store.close();

@@ -1,5 +1,5 @@
 /**
- * Sealed explanations (lib/sealed-explanation.ts, lib/site-key-statement.ts): every box has one
+ * Sealed explanations (scoring/sealed-explanation.ts, scoring/site-key-statement.ts): every box has one
  * length whatever it holds, a record that would not fit is refused rather than sent longer,
  * padding is checked on open, and a box not signed by the site it is said to come from (a
  * coordinator's swap) is refused, as is a key statement the federation CA does not back.
@@ -12,11 +12,11 @@ import { generateIdentity, type Identity } from '../../crypto/identity.js';
 import { BoxSealer } from '../../crypto/sealed-box.js';
 import { generateX25519KeyPair } from '../../crypto/x25519.js';
 import { FedcreditError } from '../../lib/errors.js';
-import { explanationBinding, TOP_REASONS, type SiteExplanation } from '../../lib/scoring-protocol.js';
+import { explanationBinding, TOP_REASONS, type SiteExplanation } from '../../scoring/protocol.js';
 import {
   encodeExplanationRecord, EXPLANATION_BOX_BYTES, EXPLANATION_PLAINTEXT_BYTES, MAX_FEATURE_NAME_BYTES, openExplanation, sealExplanation,
-} from '../../lib/sealed-explanation.js';
-import { SiteKeyVerifier, siteKeyStatement } from '../../lib/site-key-statement.js';
+} from '../../scoring/sealed-explanation.js';
+import { SiteKeyVerifier, siteKeyStatement } from '../../scoring/site-key-statement.js';
 import { INSECURE } from '../../lib/tls.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCoordinator, type RunningCoordinator } from '../../coordinator/server.js';
-import { transparencyLogClient } from '../../lib/clients.js';
+import { transparencyLogClient } from '../../proto/clients.js';
 import { FedcreditError } from '../../lib/errors.js';
 import { issuePartyCertificate, loadCertificateAuthority } from '../../lib/federation-ca.js';
 import { call } from '../../lib/grpc.js';

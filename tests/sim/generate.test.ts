@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isValidCreditCode } from '../../lib/credit-code.js';
-import { RECORD_KINDS, parsePeriod, type ColumnType, type RecordKind } from '../../lib/site-schema.js';
+import { isValidCreditCode } from '../../schema/credit-code.js';
+import { RECORD_KINDS, parsePeriod, type ColumnType, type RecordKind } from '../../schema/site-schema.js';
 import { GROUND_TRUTH_COLUMNS, generateFederation, type Manifest } from '../../sim/generate.js';
 import { readGroundTruth, readManifest } from '../../sim/read.js';
 
@@ -26,7 +26,7 @@ function lines(file: string): string[] {
   return text.slice(0, -1).split('\n');
 }
 
-/** What the node's ingest will check, per lib/site-schema.ts column type. */
+/** What the node's ingest will check, per schema/site-schema.ts column type. */
 function valueProblem(type: ColumnType, v: string): string | undefined {
   switch (type.kind) {
     case 'credit_code': return isValidCreditCode(v) ? undefined : 'credit code';
@@ -43,7 +43,7 @@ function valueProblem(type: ColumnType, v: string): string | undefined {
 }
 
 describe('generated files', () => {
-  it('match lib/site-schema.ts: header, column count, every value, unique keys', () => {
+  it('match schema/site-schema.ts: header, column count, every value, unique keys', () => {
     for (const kind of Object.keys(RECORD_KINDS) as RecordKind[]) {
       const spec = RECORD_KINDS[kind];
       const file = `${spec.site}/${spec.fileName}`;

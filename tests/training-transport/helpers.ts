@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runAlignment } from '../../coordinator/alignment-client.js';
+import { runAlignment } from '../../alignment/client.js';
 import { startCoordinator, type CoordinatorOptions, type RunningCoordinator } from '../../coordinator/server.js';
-import { RECORD_KINDS, type Site } from '../../lib/site-schema.js';
+import { RECORD_KINDS, type Site } from '../../schema/site-schema.js';
 import { freePort, spawnCoordinator as spawnCoordinatorProcess, spawnNode as spawnNodeProcess } from '../../lib/party-processes.js';
 import type { SpawnedParty } from '../../lib/spawn-party.js';
 import { startNode, type NodeOptions, type RunningNode } from '../../node/server.js';

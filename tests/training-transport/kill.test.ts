@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTraining } from '../../coordinator/training-client.js';
-import type { ModelMetadata } from '../../coordinator/models.js';
+import { runTraining } from '../../training/client.js';
+import type { ModelMetadata } from '../../training/model-registry.js';
 import type { SpawnedParty } from '../../lib/spawn-party.js';
-import type { Site } from '../../lib/site-schema.js';
+import type { Site } from '../../schema/site-schema.js';
 import { SITES, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, waitForLog, type Setup } from './helpers.js';
 
 let s: Setup;

@@ -7,12 +7,12 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTraining } from '../../coordinator/training-client.js';
-import type { ModelMetadata } from '../../coordinator/models.js';
+import { runTraining } from '../../training/client.js';
+import type { ModelMetadata } from '../../training/model-registry.js';
 import type { RunningCoordinator } from '../../coordinator/server.js';
-import type { Site } from '../../lib/site-schema.js';
+import type { Site } from '../../schema/site-schema.js';
 import type { RunningNode } from '../../node/server.js';
-import type { TrainingCallRecord } from '../../node/training.js';
+import type { TrainingCallRecord } from '../../training/node.js';
 import { SITES, fairBatchSize, inProcessCoordinator, inProcessNode, ingestAndAlign, makeSetup, type Setup } from './helpers.js';
 
 let s: Setup;

@@ -9,14 +9,14 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAlignment } from '../../coordinator/alignment-client.js';
-import type { RegisteredNode } from '../../coordinator/registry.js';
+import { runAlignment } from '../../alignment/client.js';
+import type { RegisteredNode } from '../../registration/registry.js';
 import type { RunningCoordinator } from '../../coordinator/server.js';
-import { runTraining } from '../../coordinator/training-client.js';
+import { runTraining } from '../../training/client.js';
 import { generateIdentity } from '../../crypto/identity.js';
 import { generateX25519KeyPair } from '../../crypto/x25519.js';
 import type { FedcreditError } from '../../lib/errors.js';
-import type { Site } from '../../lib/site-schema.js';
+import type { Site } from '../../schema/site-schema.js';
 import type { RunningNode } from '../../node/server.js';
 import { SITES, fairBatchSize, inProcessCoordinator, inProcessNode, ingestAndAlign, makeSetup, type Setup } from './helpers.js';
 

@@ -8,20 +8,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTraining } from '../../coordinator/training-client.js';
+import { runTraining } from '../../training/client.js';
 import type { RunningCoordinator } from '../../coordinator/server.js';
-import type { TrainingMessageRecord } from '../../coordinator/training.js';
+import type { TrainingMessageRecord } from '../../training/driver.js';
 import { BFV_PLAIN_MODULUS } from '../../crypto/bfv-fixed.js';
 import { openSealedBox } from '../../crypto/sealed-box.js';
 import { generateX25519KeyPair, loadOrCreateX25519KeyPair } from '../../crypto/x25519.js';
-import { nodeTrainingClient } from '../../lib/clients.js';
+import { nodeTrainingClient } from '../../proto/clients.js';
 import { FedcreditError } from '../../lib/errors.js';
 import { call } from '../../lib/grpc.js';
-import type { Site } from '../../lib/site-schema.js';
-import { parsePolicy } from '../../node/policy.js';
+import type { Site } from '../../schema/site-schema.js';
+import { parsePolicy } from '../../site/policy.js';
 import type { RunningNode } from '../../node/server.js';
-import type { TrainingCallRecord } from '../../node/training.js';
-import { unframeCiphertexts } from '../../node/training-envelope.js';
+import type { TrainingCallRecord } from '../../training/node.js';
+import { unframeCiphertexts } from '../../training/envelope.js';
 import { DEFAULT_PARAMS } from '../../training/schedule.js';
 import { SITES, inProcessCoordinator, inProcessNode, ingestAndAlign, makeSetup, type Setup } from './helpers.js';
 

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createBfvEngine } from '../../crypto/bfv-engine.js';
-import { runTrainingInMemory } from '../../training/in-memory.js';
-import { PlainEngine } from '../../training/plain-engine.js';
+import { runTrainingInMemory } from '../../models/lr/in-memory.js';
+import { PlainEngine } from '../../models/lr/plain-engine.js';
 import { DEFAULT_PARAMS } from '../../training/schedule.js';
 import { federate, rng } from './helpers.js';
 

@@ -1,14 +1,14 @@
 /** Test data for the VFL tests: the FATE breast split and a centralized baseline. */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { auc } from '../../lib/metrics.js';
-import { fitStandardizer, predictLogit, standardizeRows, trainLogReg } from '../../lib/plain-logreg.js';
+import { auc } from '../../evaluation/metrics.js';
+import { fitStandardizer, predictLogit, standardizeRows, trainLogReg } from '../../models/lr/plain-logreg.js';
 import { FEATURE_CLIP, clip } from '../../training/fixed-point.js';
-import type { BankData } from '../../training/bank.js';
-import type { SiteData } from '../../training/site.js';
+import type { BankData } from '../../models/lr/bank.js';
+import type { SiteData } from '../../models/lr/site.js';
 import type { TrainingParams } from '../../training/schedule.js';
 
-const FATE = fileURLToPath(new URL('../../../shared/data/fate/', import.meta.url));
+const FATE = fileURLToPath(new URL('../../../shared/data/fate', import.meta.url));
 
 function readCsv(name: string): { header: string[]; rows: string[][] } {
   const lines = fs.readFileSync(FATE + name, 'utf8').trim().split(/\r?\n/);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, BfvCoeffContext, BfvFormatError } from '../../crypto/bfv-coeff.js';
 import { decodeFixed, encodeFixed, fromResidue, randomResidues, subResidue, toResidue } from '../../crypto/bfv-fixed.js';
 import { checkWire, plaintextBytes, plaintextCoefficients, wireBytes } from '../../crypto/bfv-wire.js';
-import { sealRuntime } from '../../crypto/ckks-seal.js';
+import { sealRuntime } from '../../crypto/seal.js';
 import { rng } from './helpers.js';
 
 const N = BFV_POLY_DEGREE;

@@ -3,7 +3,7 @@
  * larger pool at any offset (Buffer#slice does not copy), not arrays of their own.
  */
 import { describe, expect, it } from 'vitest';
-import { PlainEngine } from '../../training/plain-engine.js';
+import { PlainEngine } from '../../models/lr/plain-engine.js';
 
 describe('PlainEngine', () => {
   it('reads residues from a Buffer view into a larger pool at an odd offset', async () => {

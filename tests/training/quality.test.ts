@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBfvEngine } from '../../crypto/bfv-engine.js';
 import type { HeEngine } from '../../crypto/bfv-engine.js';
-import { runTrainingInMemory } from '../../training/in-memory.js';
+import { runTrainingInMemory } from '../../models/lr/in-memory.js';
 import { DEFAULT_PARAMS } from '../../training/schedule.js';
 import type { TrainingParams } from '../../training/schedule.js';
 import { centralizedAuc, fateBreast, simulatedFederation } from './helpers.js';

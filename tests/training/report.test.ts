@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fitStandardizer, predictLogit, sigmoid, standardizeRows, trainLogReg } from '../../lib/plain-logreg.js';
-import { GRADES, pointsFromLogit, scoreLogit } from '../../lib/score-scale.js';
+import { fitStandardizer, predictLogit, sigmoid, standardizeRows, trainLogReg } from '../../models/lr/plain-logreg.js';
+import { GRADES, pointsFromLogit, scoreLogit } from '../../scoring/score-scale.js';
 import { FEATURE_CLIP, clip } from '../../training/fixed-point.js';
 import {
   DEFAULT_CUTOFF_POINTS,
@@ -9,8 +9,8 @@ import {
   evaluateScores,
   formatEvaluationReport,
   parseEvaluationReport,
-} from '../../training/report.js';
-import type { EvaluationReport, ModelEvaluation } from '../../training/report.js';
+} from '../../evaluation/report.js';
+import type { EvaluationReport, ModelEvaluation } from '../../evaluation/report.js';
 import { fateBreast, rng, simulatedFederation } from './helpers.js';
 import type { Federation } from './helpers.js';
 
@@ -371,7 +371,7 @@ describe('joint beats bank-only on real and simulated data', () => {
 
 describe('Platt recalibration of the joint logit', () => {
   it('recovers a known slope and intercept from labels drawn at those probabilities', async () => {
-    const { fitCalibration } = await import('../../training/report.js');
+    const { fitCalibration } = await import('../../evaluation/report.js');
     const rand = rng(7);
     const logits: number[] = [];
     const labels: number[] = [];
@@ -386,7 +386,7 @@ describe('Platt recalibration of the joint logit', () => {
   });
 
   it('brings an over-predicting model\'s mean PD to the observed default rate, and keeps the ranking', async () => {
-    const { buildEvaluationReport, evaluateScores } = await import('../../training/report.js');
+    const { buildEvaluationReport, evaluateScores } = await import('../../evaluation/report.js');
     const rand = rng(3);
     const n = 5000;
     const logits = new Float64Array(n);

@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBfvEngine } from '../../crypto/bfv-engine.js';
 import type { HeEngine } from '../../crypto/bfv-engine.js';
-import { runTrainingInMemory } from '../../training/in-memory.js';
-import type { InMemoryCheckpoint } from '../../training/in-memory.js';
+import { runTrainingInMemory } from '../../models/lr/in-memory.js';
+import type { InMemoryCheckpoint } from '../../models/lr/in-memory.js';
 import { DEFAULT_PARAMS } from '../../training/schedule.js';
-import { TrainingStateError } from '../../training/site.js';
-import { PassiveSite } from '../../training/passive.js';
+import { TrainingStateError } from '../../models/lr/site.js';
+import { PassiveSite } from '../../models/lr/passive.js';
 import { fateBreast } from './helpers.js';
 
 let engine: HeEngine;

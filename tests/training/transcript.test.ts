@@ -10,11 +10,11 @@ import type { FeatureRef, HeEngine, KeyRef } from '../../crypto/bfv-engine.js';
 import { fromResidue, subResidue, toResidue } from '../../crypto/bfv-fixed.js';
 import { checkWire } from '../../crypto/bfv-wire.js';
 import { LINEAR_SCALE_BITS } from '../../training/fixed-point.js';
-import { runTrainingInMemory } from '../../training/in-memory.js';
-import type { InMemoryResult } from '../../training/in-memory.js';
-import { COORDINATOR } from '../../training/messages.js';
-import type { TrainingMessage } from '../../training/messages.js';
-import { PlainEngine } from '../../training/plain-engine.js';
+import { runTrainingInMemory } from '../../models/lr/in-memory.js';
+import type { InMemoryResult } from '../../models/lr/in-memory.js';
+import { COORDINATOR } from '../../models/lr/messages.js';
+import type { TrainingMessage } from '../../models/lr/messages.js';
+import { PlainEngine } from '../../models/lr/plain-engine.js';
 import { DEFAULT_PARAMS } from '../../training/schedule.js';
 import { fateBreast } from './helpers.js';
 

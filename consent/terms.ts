@@ -1,0 +1,39 @@
+/**
+ * The consent's terms a query log entry carries (`consentRequester`, `consentValidFrom`,
+ * `consentValidUntil`, `consentMaxUses`, and `consentHash`, the SHA-256 of the consent's
+ * canonical text, consent/record.ts encodeConsent). The auditor judges each logged use by
+ * these terms (log/audit/consent-audit.ts), so the coordinator, who writes them, could otherwise
+ * log looser terms than the consent's and hide a use past them. Every node is sent the consent
+ * itself with the query and refuses an entry whose terms or hash are not that consent's; the
+ * enterprise, or an auditor holding the consent, checks the hash against its own copy.
+ * Metadata only: the hash names a consent its holders already have, never a score.
+ */
+import crypto from 'node:crypto';
+import { encodeConsent, parseConsent, type Consent } from './record.js';
+
+/** Hex SHA-256 of the consent's canonical text. */
+export function consentHash(consent: Consent): string {
+  return crypto.createHash('sha256').update(encodeConsent(consent), 'utf8').digest('hex');
+}
+
+/** The fields a query entry carries about the consent it was admitted under. */
+export function queryEntryTerms(consent: Consent): { consentRequester: string; consentValidFrom: number; consentValidUntil: number; consentMaxUses: number; consentHash: string } {
+  return {
+    consentRequester: consent.requester.name, consentValidFrom: consent.issuedAt, consentValidUntil: consent.validUntil,
+    consentMaxUses: consent.maxUses, consentHash: consentHash(consent),
+  };
+}
+
+/**
+ * Why the terms logged in a query entry's `body` are not those of `consent` (as sent to the
+ * node), or undefined when they all are. A consent that does not parse is left to the consent
+ * check, which refuses it with its own code.
+ */
+export function loggedTermsMismatch(body: Readonly<Record<string, unknown>>, consent: unknown): string | undefined {
+  const parsed = parseConsent(consent);
+  if (!parsed.ok) return undefined;
+  for (const [k, v] of Object.entries(queryEntryTerms(parsed.value))) {
+    if (body[k] !== v) return `${k} is '${String(body[k]).slice(0, 64)}', but the consent sent says '${String(v).slice(0, 64)}'`;
+  }
+  return undefined;
+}

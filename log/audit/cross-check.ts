@@ -1,0 +1,144 @@
+/**
+ * Cross-checks each data node's signed record of what it served (log/served-record.ts)
+ * against the coordinator's log: a record whose entry is missing from the log or differs
+ * from it, and a log entry that names a node with no record of it, are both findings. The log
+ * side is pinned by RFC 9162 §2.1.3 inclusion proofs against the verified checkpoint, so a
+ * coordinator cannot answer "yes, that entry is there" without the tree agreeing.
+ */
+import { hashLeaf, verifyInclusion } from '../merkle.js';
+import type { Checkpoint } from '../checkpoint.js';
+import { decodeEntry, sitesOf } from '../entries.js';
+import { CHAIN_START, verifyServedRecords, type RecordChainHead, type ServedRecord } from '../served-record.js';
+import { fetchServedRecords, type LogReader, type MessageObserver } from '../client.js';
+
+/** One problem the auditor found: a stable code, what is wrong, and the log index it concerns. */
+export interface AuditorFinding {
+  readonly code: string;
+  readonly message: string;
+  readonly index?: number;
+}
+
+export interface NodeToCheck {
+  readonly site: string;
+  readonly address: string;
+  readonly publicKey: Uint8Array;
+}
+
+export interface CrossCheckInput {
+  readonly reader: LogReader;
+  readonly checkpoint: Checkpoint;
+  readonly nodes: readonly NodeToCheck[];
+  /** Entries fetched in this run, [start, checkpoint.size): every one is checked for records. */
+  readonly newEntries: { readonly start: number; readonly items: readonly Uint8Array[] };
+  /** Where each node's record chain was verified up to last time; absent: from the start. */
+  readonly heads?: Readonly<Record<string, RecordChainHead>>;
+  readonly observe?: MessageObserver;
+}
+
+export interface CrossCheckResult {
+  readonly findings: AuditorFinding[];
+  /** Records per site that were verified and matched the log. */
+  readonly matched: Record<string, number>;
+  /** Records ahead of the verified checkpoint: checked on a later run. */
+  readonly pending: number;
+  /**
+   * Per site, the end of the verified records that all name entries inside the checkpoint:
+   * the next run starts there, so records are fetched and proven once, not every run.
+   */
+  readonly heads: Record<string, RecordChainHead>;
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+export async function crossCheckNodes(input: CrossCheckInput): Promise<CrossCheckResult> {
+  const { reader, checkpoint, newEntries } = input;
+  const findings: AuditorFinding[] = [];
+  const matched: Record<string, number> = {};
+  let pending = 0;
+  const heads: Record<string, RecordChainHead> = {};
+  const recordsBySite = new Map<string, readonly ServedRecord[]>();
+
+  for (const node of input.nodes) {
+    let fetched;
+    try {
+      fetched = await fetchServedRecords(node.address, reader.transport, node.site, (input.heads?.[node.site] ?? CHAIN_START).next, input.observe);
+    } catch (err) {
+      findings.push({ code: 'NODE_UNREACHABLE', message: `node ${node.site} at ${node.address}: its served record could not be read (${(err as Error).message})` });
+      continue;
+    }
+    const start = input.heads?.[node.site] ?? CHAIN_START;
+    const check = verifyServedRecords(node.site, node.publicKey, fetched.records, start);
+    for (const p of check.problems) findings.push({ code: 'RECORD_INVALID', message: p });
+    recordsBySite.set(node.site, check.records);
+    matched[node.site] = 0;
+    heads[node.site] = start;
+    let settled = true;
+    for (const [k, record] of check.records.entries()) {
+      if (record.logIndex >= checkpoint.size) {
+        pending++;
+        settled = false;
+        continue;
+      }
+      if (settled) heads[node.site] = check.heads[k]!;
+      const leaf = await leafAt(reader, checkpoint, newEntries, record.logIndex);
+      if (typeof leaf === 'string') {
+        findings.push({ code: 'RECORD_NOT_IN_LOG', index: record.logIndex, message: `node ${node.site} record #${record.seq} (${record.what} for ${record.requester}) names log entry ${record.logIndex}, but ${leaf}` });
+      } else if (hex(leaf.hash) !== record.entryHash) {
+        const kind = leaf.entry ? kindOf(leaf.entry) : 'unknown kind';
+        findings.push({
+          code: 'RECORD_MISMATCH', index: record.logIndex,
+          message: `node ${node.site} record #${record.seq} says log entry ${record.logIndex} is a ${record.what} with leaf hash ${record.entryHash.slice(0, 16)}..., but the log's entry ${record.logIndex} is a ${kind} with leaf hash ${hex(leaf.hash).slice(0, 16)}...`,
+        });
+      } else {
+        matched[node.site]!++;
+      }
+    }
+  }
+
+  const known = new Set(input.nodes.map((n) => n.site));
+  newEntries.items.forEach((bytes, i) => {
+    const index = newEntries.start + i;
+    const decoded = decodeEntry(bytes);
+    if (!decoded.ok) return; // reported as BAD_ENTRY by the caller
+    const entryHash = hex(hashLeaf(bytes));
+    for (const site of sitesOf(decoded.entry)) {
+      if (!known.has(site)) {
+        findings.push({ code: 'ENTRY_UNRECORDED', index, message: `log entry ${index} (${decoded.entry.kind}) names node ${site}, which is not a registered node` });
+        continue;
+      }
+      const records = recordsBySite.get(site);
+      if (!records) continue; // the node's record could not be read: already a finding
+      if (!records.some((r) => r.logIndex === index && r.entryHash === entryHash)) {
+        findings.push({ code: 'ENTRY_UNRECORDED', index, message: `log entry ${index} (${decoded.entry.kind}) names node ${site}, which has no record of serving it` });
+      }
+    }
+  });
+  return { findings, matched, pending, heads };
+}
+
+function kindOf(bytes: Uint8Array): string {
+  const d = decodeEntry(bytes);
+  return d.ok ? d.entry.kind : 'malformed entry';
+}
+
+/** The leaf hash the verified tree has at `index`: from this run's entries, or proven by inclusion. */
+async function leafAt(
+  reader: LogReader,
+  checkpoint: Checkpoint,
+  newEntries: CrossCheckInput['newEntries'],
+  index: number,
+): Promise<{ hash: Uint8Array; entry?: Uint8Array } | string> {
+  const i = index - newEntries.start;
+  if (i >= 0 && i < newEntries.items.length) return { hash: hashLeaf(newEntries.items[i]!), entry: newEntries.items[i]! };
+  try {
+    const [entry] = await reader.entries(index, index + 1);
+    if (!entry) return `the coordinator does not return entry ${index}`;
+    const proof = await reader.inclusionProof(index, checkpoint.size);
+    const leaf = hashLeaf(entry);
+    const verdict = verifyInclusion(leaf, index, checkpoint.size, proof, checkpoint.rootHash);
+    if (verdict.ok) return { hash: leaf, entry };
+    return `the entry the coordinator serves at ${index} is not in the verified tree (${verdict.reason})`;
+  } catch (err) {
+    return `the coordinator could not prove entry ${index}: ${(err as Error).message}`;
+  }
+}

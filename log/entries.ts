@@ -1,0 +1,292 @@
+/**
+ * Transparency log entries: the versioned envelope and the set of entry kinds every party
+ * agrees on (coordinator writes them, nodes record them, auditors and enterprises read them).
+ *
+ * Envelope: `{ v: 1, kind, body }` as canonical JSON (object keys sorted by UTF-16 code units
+ * as in RFC 8785, no whitespace), so the same logical entry always has the same bytes and
+ * therefore the same RFC 9162 §2.1.1 leaf hash.
+ *
+ * Kinds (ENTRY_KINDS below, version 1 of each body): node-registration,
+ * enterprise-key-registration, alignment-job, training-job, query, refusal, refusal-summary,
+ * revocation. Every
+ * body has `time` (ms since the epoch). Bodies hold metadata only: who, about whom, why, under
+ * which consent and model; never a record, a feature value or a score (a score may appear only
+ * as a salted commitment). Two fields have a fixed meaning across kinds:
+ *   - `subject`: the credit code of the one enterprise the entry is about (`audit entries`);
+ *     a `refusal-summary` is about several, listed in `subjects` (subjectsOf reads both);
+ *   - `sites`: the data nodes that served the request; each must hold a signed served record
+ *     naming this entry's index (log/served-book.ts), which `audit verify` cross-checks.
+ * Adding a kind is additive; changing a body means a new kind name (e.g. `query.v2`).
+ */
+
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+export interface LogEntry {
+  readonly v: 1;
+  /** One of ENTRY_KINDS for entries fedcredit writes; decodeEntry accepts any well-formed kind. */
+  readonly kind: string;
+  readonly body: { readonly [key: string]: JsonValue };
+}
+
+export type EntryDecode = { readonly ok: true; readonly entry: LogEntry } | { readonly ok: false; readonly reason: string };
+
+import { verifySignature } from '../crypto/identity.js';
+import { registrationMessage, type NodeRegistration } from '../registration/statement.js';
+import type { RegistrationCertification } from '../registration/cert.js';
+import { keyBindingMessage, revocationMessage } from '../consent/signing.js';
+
+/** Bounds what one entry may cost every auditor who downloads the log. */
+export const MAX_ENTRY_BYTES = 64 * 1024;
+const KIND = /^[a-z][a-z0-9._-]{0,63}$/;
+
+/** Canonical JSON text of a value; throws TypeError on values JSON cannot carry exactly. */
+export function canonicalJson(value: JsonValue): string {
+  return write(value, '$');
+}
+
+function write(value: JsonValue, at: string): string {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`${at}: ${value} is not a finite number`);
+    // Beyond 2^53 a number no longer round-trips through every JSON parser; say so here
+    // rather than let two auditors decode different values.
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) throw new TypeError(`${at}: integer ${value} is beyond 2^53 - 1; encode it as a string`);
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((v, i) => write(v as JsonValue, `${at}[${i}]`)).join(',')}]`;
+  if (typeof value === 'object') {
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) throw new TypeError(`${at}: only plain objects can be logged`);
+    const obj = value as { readonly [key: string]: JsonValue };
+    const keys = Object.keys(obj).sort();
+    return `{${keys
+      .map((k) => {
+        const v = obj[k];
+        if (v === undefined) throw new TypeError(`${at}.${k} is undefined`);
+        return `${JSON.stringify(k)}:${write(v, `${at}.${k}`)}`;
+      })
+      .join(',')}}`;
+  }
+  throw new TypeError(`${at}: ${typeof value} cannot be logged`);
+}
+
+/** The exact bytes to append to the log for an entry. */
+export function encodeEntry(entry: LogEntry): Uint8Array {
+  if (entry.v !== 1) throw new RangeError(`entry version ${String(entry.v)} is not supported (want 1)`);
+  if (typeof entry.kind !== 'string' || !KIND.test(entry.kind)) throw new RangeError(`entry kind ${JSON.stringify(entry.kind)} must match ${KIND}`);
+  if (typeof entry.body !== 'object' || entry.body === null || Array.isArray(entry.body)) throw new TypeError('entry body must be an object');
+  const bytes = new TextEncoder().encode(canonicalJson({ v: 1, kind: entry.kind, body: entry.body }));
+  if (bytes.length > MAX_ENTRY_BYTES) throw new RangeError(`entry is ${bytes.length} bytes, limit ${MAX_ENTRY_BYTES}`);
+  return bytes;
+}
+
+/** Decodes entry bytes from the log, refusing anything that is not exactly canonical. */
+export function decodeEntry(bytes: Uint8Array): EntryDecode {
+  if (!(bytes instanceof Uint8Array)) return { ok: false, reason: 'entry must be bytes' };
+  if (bytes.length > MAX_ENTRY_BYTES) return { ok: false, reason: `entry is ${bytes.length} bytes, limit ${MAX_ENTRY_BYTES}` };
+  let text: string;
+  let parsed: unknown;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    parsed = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reason: `entry is not UTF-8 JSON: ${(err as Error).message}` };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, reason: 'entry is not a JSON object' };
+  const obj = parsed as Record<string, unknown>;
+  const extra = Object.keys(obj).filter((k) => k !== 'v' && k !== 'kind' && k !== 'body');
+  if (extra.length > 0) return { ok: false, reason: `entry has unknown fields: ${extra.join(', ')}` };
+  if (obj['v'] !== 1) return { ok: false, reason: `entry version ${JSON.stringify(obj['v'])} is not supported (want 1)` };
+  const kind = obj['kind'];
+  if (typeof kind !== 'string' || !KIND.test(kind)) return { ok: false, reason: `entry kind ${JSON.stringify(kind)} is not valid` };
+  const body = obj['body'];
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, reason: 'entry body is not an object' };
+  const entry: LogEntry = { v: 1, kind, body: body as LogEntry['body'] };
+  let canonical: string;
+  try {
+    canonical = canonicalJson(entry as unknown as JsonValue);
+  } catch (err) {
+    return { ok: false, reason: `entry cannot be re-encoded: ${(err as Error).message}` };
+  }
+  // Two byte strings for one entry would give two leaf hashes; only the canonical one counts.
+  if (canonical !== text) return { ok: false, reason: 'entry is not in canonical form (sorted keys, no whitespace)' };
+  return { ok: true, entry };
+}
+
+/* ---------------------------------------------------------------- entry kinds, version 1 */
+
+type FieldType = 'string' | 'int' | 'hex' | 'credit-code' | 'credit-codes' | 'sites' | 'object';
+interface FieldSpec {
+  readonly type: FieldType;
+  readonly optional?: boolean;
+}
+const f = (type: FieldType, optional = false): FieldSpec => ({ type, optional });
+
+/** Body fields per kind. `time` is required everywhere and added below. */
+export const ENTRY_KINDS = {
+  /**
+   * A data node joined (or moved): the node's own signed registration, re-verifiable by anyone;
+   * `certificate` (its TLS certificate, DER) and `certificateSignature` (that key's signature)
+   * show the federation CA vouches for the site's keys (registration/cert.ts). Entries
+   * without them are not applied by nodes running TLS.
+   */
+  'node-registration': {
+    site: f('string'), address: f('string'), identityKey: f('hex'), sealingKey: f('hex'), signature: f('hex'), sites: f('sites'),
+    certificate: f('hex', true), certificateSignature: f('hex', true),
+  },
+  /** An enterprise's signing key bound to its credit code by the registrar. */
+  'enterprise-key-registration': { subject: f('credit-code'), enterpriseKey: f('hex'), registrarKey: f('hex'), registrarSignature: f('hex') },
+  /** A PSI alignment run: who asked, which sites, why; the coordinator learns set sizes only. */
+  'alignment-job': { jobId: f('string'), requester: f('string'), sites: f('sites'), purpose: f('string') },
+  /** A training run: who asked, which sites, purpose, hyper-parameters (never weights). */
+  'training-job': { jobId: f('string'), requester: f('string'), sites: f('sites'), purpose: f('string'), model: f('string'), parameters: f('object') },
+  /**
+   * A consented score query; the score itself only as a salted commitment. The consent's terms
+   * it was admitted under (requester named, validity, uses allowed) let auditors check it
+   * (log/audit/consent-audit.ts), with the consent's hash (consent/terms.ts); older entries lack them.
+   */
+  'query': {
+    queryId: f('string'), requester: f('string'), subject: f('credit-code'), consentId: f('string'), purpose: f('string'),
+    model: f('string'), sites: f('sites'), scoreCommitment: f('hex', true),
+    consentRequester: f('string', true), consentValidFrom: f('int', true), consentValidUntil: f('int', true), consentMaxUses: f('int', true),
+    consentHash: f('hex', true),
+  },
+  /** A request that was refused, by whom and why (e.g. CONSENT_EXPIRED). */
+  'refusal': { queryId: f('string'), requester: f('string'), subject: f('credit-code', true), refusedBy: f('string'), reason: f('string'), sites: f('sites', true) },
+  /**
+   * Refusals of one requester, code and refusing party past the per-window threshold, counted
+   * instead of logged one by one (log/refusals.ts): how many (`count`), between
+   * `from` and `time`, and up to 16 of the enterprises they named (`subjects`; `subjectsOmitted`
+   * more). Never carries `sites`: no node served anything.
+   */
+  'refusal-summary': {
+    requester: f('string'), refusedBy: f('string'), reason: f('string'), count: f('int'), from: f('int'),
+    subjects: f('credit-codes', true), subjectsOmitted: f('int', true),
+  },
+  /** An enterprise withdrew a consent; signed by the enterprise's key. */
+  'revocation': { subject: f('credit-code'), consentId: f('string'), signerKey: f('hex'), signature: f('hex') },
+} as const satisfies Record<string, Record<string, FieldSpec>>;
+
+export type EntryKind = keyof typeof ENTRY_KINDS;
+
+export function isEntryKind(kind: string): kind is EntryKind {
+  return Object.hasOwn(ENTRY_KINDS, kind);
+}
+
+const HEX = /^(?:[0-9a-f]{2})+$/;
+const CREDIT_CODE = /^[0-9A-HJ-NP-RT-UW-Y]{18}$/;
+
+function fieldProblem(name: string, spec: FieldSpec, value: JsonValue | undefined): string | undefined {
+  if (value === undefined) return spec.optional ? undefined : `missing field ${name}`;
+  switch (spec.type) {
+    case 'string': return typeof value === 'string' && value.length > 0 && value.length <= 256 ? undefined : `${name} must be a non-empty string of at most 256 characters`;
+    case 'int': return Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : `${name} must be a non-negative integer`;
+    case 'hex': return typeof value === 'string' && HEX.test(value) ? undefined : `${name} must be lowercase hex`;
+    case 'credit-code': return typeof value === 'string' && CREDIT_CODE.test(value) ? undefined : `${name} must be an 18-character credit code`;
+    case 'credit-codes': return Array.isArray(value) && value.length > 0 && value.length <= 16 && value.every((c) => typeof c === 'string' && CREDIT_CODE.test(c))
+      ? undefined : `${name} must be a list of 1-16 credit codes`;
+    case 'sites': return Array.isArray(value) && value.length > 0 && value.every((s) => typeof s === 'string' && /^[a-z][a-z0-9-]{0,31}$/.test(s))
+      ? undefined : `${name} must be a non-empty list of site names`;
+    case 'object': return typeof value === 'object' && value !== null && !Array.isArray(value) ? undefined : `${name} must be an object`;
+  }
+}
+
+/** Why an entry's body does not fit its kind, or undefined. Unknown kinds are a problem too. */
+export function entryProblem(entry: LogEntry): string | undefined {
+  if (!isEntryKind(entry.kind)) return `unknown entry kind ${JSON.stringify(entry.kind)}`;
+  const spec: Record<string, FieldSpec> = { ...ENTRY_KINDS[entry.kind], time: f('int') };
+  for (const [name, field] of Object.entries(spec)) {
+    const problem = fieldProblem(name, field, entry.body[name]);
+    if (problem) return `${entry.kind}: ${problem}`;
+  }
+  const extra = Object.keys(entry.body).filter((k) => !Object.hasOwn(spec, k));
+  return extra.length ? `${entry.kind}: unknown fields ${extra.join(', ')}` : undefined;
+}
+
+/** Builds a well-formed entry of a known kind; throws RangeError naming the bad field. */
+export function makeEntry(kind: EntryKind, body: { readonly [key: string]: JsonValue }): LogEntry {
+  const entry: LogEntry = { v: 1, kind, body };
+  const problem = entryProblem(entry);
+  if (problem) throw new RangeError(problem);
+  return entry;
+}
+
+/** The data nodes that must hold a served record of this entry. */
+export function sitesOf(entry: LogEntry): string[] {
+  const sites = entry.body['sites'];
+  return Array.isArray(sites) ? sites.filter((s): s is string => typeof s === 'string') : [];
+}
+
+/** The enterprise an entry is about, if any. */
+export function subjectOf(entry: LogEntry): string | undefined {
+  const subject = entry.body['subject'];
+  return typeof subject === 'string' ? subject : undefined;
+}
+
+/** Every enterprise an entry is about: its `subject`, and a refusal summary's `subjects`. */
+export function subjectsOf(entry: LogEntry): string[] {
+  const one = subjectOf(entry);
+  const many = entry.body['subjects'];
+  return [...(one !== undefined ? [one] : []), ...(Array.isArray(many) ? many.filter((s): s is string => typeof s === 'string') : [])];
+}
+
+/** Key name a site's witness cosigns under (c2sp.org/signed-note key names). */
+export function witnessKeyName(site: string): string {
+  return `${site}.witness.fedcredit`;
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/**
+ * The node-registration entry for a signed registration. Built only from what the node signed,
+ * so the node can rebuild the same bytes (and leaf hash) for its own served record.
+ */
+export function nodeRegistrationEntry(r: NodeRegistration, signature: Uint8Array, certification?: RegistrationCertification): LogEntry {
+  return makeEntry('node-registration', {
+    site: r.site, address: r.address, identityKey: hex(r.identityPublicKey), sealingKey: hex(r.sealingPublicKey), signature: hex(signature), sites: [r.site], time: r.timestampMs,
+    ...(certification && certification.certificate.length > 0
+      ? { certificate: hex(certification.certificate), certificateSignature: hex(certification.signature) } : {}),
+  });
+}
+
+/** The registration a node-registration entry states, and the CA certification it carries (if any). */
+export function registrationOfEntry(entry: LogEntry): { registration: NodeRegistration; certification?: RegistrationCertification } {
+  const b = entry.body;
+  const registration: NodeRegistration = {
+    site: String(b['site']), address: String(b['address']),
+    identityPublicKey: Buffer.from(String(b['identityKey']), 'hex'), sealingPublicKey: Buffer.from(String(b['sealingKey']), 'hex'),
+    timestampMs: Number(b['time']),
+  };
+  if (typeof b['certificate'] !== 'string' || typeof b['certificateSignature'] !== 'string') return { registration };
+  return { registration, certification: { certificate: Buffer.from(b['certificate'], 'hex'), signature: Buffer.from(b['certificateSignature'], 'hex') } };
+}
+
+/**
+ * Checks the signatures an entry carries itself (the node's registration signature, the
+ * registrar's on an enterprise key binding, the enterprise's on a revocation). `undefined` when
+ * they verify or the kind carries none. Whether a registrar or an enterprise key is trusted is
+ * the reader's question (consent/verify.ts), not the entry's.
+ */
+export function entrySignatureProblem(entry: LogEntry): string | undefined {
+  const b = entry.body;
+  const bytes = (field: string): Uint8Array => Buffer.from(String(b[field]), 'hex');
+  if (entry.kind === 'enterprise-key-registration') {
+    const statement = { subject: String(b['subject']), enterpriseKey: String(b['enterpriseKey']), registrarKey: String(b['registrarKey']), issuedAt: Number(b['time']) };
+    return verifySignature(bytes('registrarKey'), keyBindingMessage(statement), bytes('registrarSignature'))
+      ? undefined
+      : `enterprise-key-registration for ${statement.subject}: the registrar signature does not verify under the registrar key it names`;
+  }
+  if (entry.kind === 'revocation') {
+    const statement = { consentId: String(b['consentId']), subject: String(b['subject']), signerKey: String(b['signerKey']), revokedAt: Number(b['time']) };
+    return verifySignature(bytes('signerKey'), revocationMessage(statement), bytes('signature'))
+      ? undefined
+      : `revocation of consent ${statement.consentId}: the signature does not verify under the signer key it names`;
+  }
+  if (entry.kind !== 'node-registration') return undefined;
+  const reg = registrationOfEntry(entry).registration;
+  const sites = sitesOf(entry);
+  if (sites.length !== 1 || sites[0] !== reg.site) return `node-registration for ${reg.site} names sites ${sites.join(', ')}`;
+  return verifySignature(reg.identityPublicKey, registrationMessage(reg), Buffer.from(String(b['signature']), 'hex'))
+    ? undefined
+    : `node-registration for ${reg.site}: the registration signature does not verify under the key it names`;
+}

@@ -1,0 +1,126 @@
+/**
+ * `fedcredit train` (run or resume a joint training job) and `fedcredit model show|list`
+ * (the coordinator's model registry: metadata and the bank's evaluation report).
+ */
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { emit, endProgress, positiveInt, progressLine, runCommand } from '../lib/cli-output.js';
+import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
+import { formatEvaluationReport, parseEvaluationReport } from '../evaluation/report.js';
+import type { ModelMetadata } from './model-registry.js';
+import { getModel, listModels, runTraining } from './client.js';
+
+const GUARANTEES = `
+Guarantees: the coordinator generates the BFV key pair and keeps the secret key. Tax and power
+send their encrypted partial linear terms to the bank, the bank forms the encrypted residual
+(sigmoid(z) ~ 0.5 + 0.25 z), and each site computes its own encrypted gradient and masks it
+before the coordinator decrypts it; node-to-node payloads are sealed to the recipient and signed,
+so the coordinator, which relays them, opens none. Each site keeps its own part of the model;
+the coordinator keeps metadata and the bank's evaluation report (aggregates only). Every node
+checks its local policy first; the job is in the transparency log before any node starts.`;
+
+function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a positive number, got '${value}'`);
+    return n;
+  };
+}
+
+function nonNegative(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!(n >= 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number >= 0, got '${value}'`);
+    return n;
+  };
+}
+
+interface TrainFlags extends TransportFlags {
+  coordinator: string; alignment?: string; resume?: string; epochs?: number; batch?: number; lr?: number; l2?: number; decay?: number;
+  seed?: number; patience?: number; purpose: string; plaintext?: boolean; json?: boolean;
+}
+
+export function describeModel(m: ModelMetadata): string {
+  const metrics = m.metrics as { validationAuc?: number; aucHistory?: number[]; epochSeconds?: number[]; trainSize?: number; validationSize?: number; report?: unknown };
+  const lines = [
+    `model ${m.modelVersion} (job ${m.jobId}, log entry ${m.logIndex ?? '-'}), ${m.createdAt}`,
+    `  purpose ${m.purpose}; alignment ${m.alignmentId}${m.alignmentDigest ? ` (digest ${m.alignmentDigest.slice(0, 16)}...)` : ''}`,
+    `  sites: ${m.sites.map((s) => `${s.site} (${s.role}, ${s.featureCount} features)`).join(', ')}`,
+    `  parameters: ${Object.entries(m.params).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+    `  ${metrics.trainSize ?? '?'} training / ${metrics.validationSize ?? '?'} validation enterprises; validation AUC ${metrics.validationAuc?.toFixed(4) ?? '-'}` +
+      ` over ${metrics.aucHistory?.length ?? 0} epochs (${(metrics.aucHistory ?? []).map((a) => a.toFixed(4)).join(', ')})`,
+  ];
+  if (metrics.epochSeconds?.length) lines.push(`  seconds per epoch: ${metrics.epochSeconds.map((s) => s.toFixed(1)).join(', ')}`);
+  if (metrics.report) {
+    try {
+      lines.push('', formatEvaluationReport(parseEvaluationReport(metrics.report)));
+    } catch (err) {
+      lines.push(`  (evaluation report unreadable: ${(err as Error).message})`);
+    }
+  } else {
+    lines.push('  (no evaluation report)');
+  }
+  return lines.join('\n');
+}
+
+export function registerTrainingCommands(program: Command): void {
+  withTransportOptions(program.command('train'))
+    .description('train the joint credit model on an alignment (vertical federated logistic regression over BFV)')
+    .addHelpText('after', GUARANTEES)
+    .requiredOption('--coordinator <host:port>', 'the coordinator')
+    .option('--alignment <id>', 'the alignment to train on (fedcredit align prints it)')
+    .option('--resume <job>', 'resume an unfinished job (or follow a running one) instead of starting one')
+    .option('--epochs <n>', 'maximum passes over the training split (default 30)', positiveInt('--epochs'))
+    .option('--batch <n>', 'samples per mini-batch (default 8192, at most 65536; the remainder joins the last batch; every site refuses batches under 8 samples per feature it has)', positiveInt('--batch'))
+    .option('--lr <rate>', 'learning rate of epoch 0 (default 0.5)', positiveNumber('--lr'))
+    .option('--l2 <lambda>', 'L2 penalty (default 0.001)', nonNegative('--l2'))
+    .option('--decay <d>', 'inverse-time learning-rate decay per epoch (default 0)', nonNegative('--decay'))
+    .option('--seed <n>', 'seed of the batch order (default 1)', positiveInt('--seed'))
+    .option('--patience <n>', 'stop after this many epochs without a validation AUC gain (default 3)', positiveInt('--patience'))
+    .option('--purpose <purpose>', 'purpose recorded in the log and checked by every node\'s policy', 'credit-scoring')
+    .option('--plaintext', 'no encryption (benchmark comparison only)')
+    .option('--json', 'print the stored model as JSON')
+    .action((flags: TrainFlags) => runCommand(async () => {
+      if (!flags.alignment && !flags.resume) throw new InvalidArgumentError('say what to train: --alignment ID, or --resume JOB');
+      const transport = resolveTransport(flags);
+      const progress = flags.json ? () => undefined : progressLine('train');
+      const model = await runTraining(flags.coordinator, transport, {
+        alignmentId: flags.alignment ?? '', resumeJobId: flags.resume ?? '', purpose: flags.purpose, plaintext: Boolean(flags.plaintext),
+        epochs: flags.epochs ?? 0, batchSize: flags.batch ?? 0, learningRate: flags.lr ?? 0, l2: flags.l2 ?? 0, decay: flags.decay ?? 0,
+        seed: flags.seed ?? 0, patience: flags.patience ?? 0,
+      }, (p) => {
+        if (flags.json) return;
+        if (p.stage === 'epoch' || p.stage === 'started' || p.stage === 'accepted') {
+          endProgress();
+          process.stderr.write(`${p.message} (${p.elapsedSeconds.toFixed(1)} s elapsed)\n`);
+        } else {
+          progress(`${p.stage}: ${p.message}`);
+        }
+      });
+      if (!flags.json) endProgress();
+      emit(Boolean(flags.json), model, () => describeModel(model));
+    }));
+
+  const model = program.command('model').description('trained models: metadata and evaluation reports (never weights)');
+  withTransportOptions(model.command('show'))
+    .description('print one model\'s metadata and its evaluation report')
+    .argument('<version>', 'model version, e.g. m1')
+    .requiredOption('--coordinator <host:port>', 'the coordinator')
+    .option('--json', 'print as JSON')
+    .action((version: string, flags: TransportFlags & { coordinator: string; json?: boolean }) => runCommand(async () => {
+      const m = await getModel(flags.coordinator, resolveTransport(flags), version);
+      emit(Boolean(flags.json), m, () => describeModel(m));
+    }));
+  withTransportOptions(model.command('list'))
+    .description('list the trained models')
+    .requiredOption('--coordinator <host:port>', 'the coordinator')
+    .option('--json', 'print as JSON')
+    .action((flags: TransportFlags & { coordinator: string; json?: boolean }) => runCommand(async () => {
+      const models = await listModels(flags.coordinator, resolveTransport(flags));
+      emit(Boolean(flags.json), models, () => models.length === 0 ? 'no models yet (run fedcredit train)' : models.map((m) => {
+        const auc = (m.metrics as { validationAuc?: number }).validationAuc;
+        return `${m.modelVersion.padEnd(5)} ${m.createdAt}  job ${m.jobId}  alignment ${m.alignmentId}  AUC ${auc?.toFixed(4) ?? '-'}  ` +
+          `${m.sites.map((s) => `${s.site}:${s.featureCount}`).join(' ')}`;
+      }).join('\n'));
+    }));
+}

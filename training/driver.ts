@@ -1,0 +1,606 @@
+/**
+ * The coordinator's side of a training job (FATE's "arbiter"): it checks every node's policy,
+ * logs the job, generates the BFV key pair (models/lr/coordinator.ts) and keeps the secret key,
+ * then drives every mini-batch step and every epoch's evaluation by calling the nodes'
+ * NodeTraining methods, carrying their sealed payloads from one node to another without being
+ * able to open them. It decrypts only masked gradient shares and masked validation scores.
+ *
+ * One driver per job (issue 20): a job is driven by at most one loop at a time. The coordinator
+ * claims a job in memory, synchronously, before its first await (so a `--resume` request racing
+ * its own resume at start follows the running driver instead of starting a second one), then
+ * takes the job's lease in the job record (holder = this process's incarnation, generation + 1,
+ * written with sync) and renews it with every save; a save by a driver whose lease is no longer
+ * the stored one is refused (LEASE_LOST) rather than overwriting another driver's progress.
+ * LevelDB's LOCK file keeps a second process off the store, so a lease held by an earlier
+ * incarnation is always one whose process has died: it is taken over at once, never waited on.
+ *
+ * Persistence (its own LevelDB under `<data>/training`, one JSON record per job): the phase,
+ * epoch and step, the key pair, and (write-ahead) each decryption before it is handed out, so a
+ * restarted coordinator re-sends exactly what it had decrypted (nodes answer "already applied"
+ * to a repeat) or, if it had not decrypted yet, runs the step again under a new attempt id.
+ * A node call that fails with UNAVAILABLE is retried with backoff for `retryMs` (re-reading the
+ * node's address from the registry, since a restarted node may listen elsewhere); past that the
+ * job fails with a clear error and stays resumable (`fedcredit train --resume JOB`, or the next
+ * coordinator start).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type * as grpc from '@grpc/grpc-js';
+import { Level } from 'level';
+import { createBfvEngine, type HeEngine } from '../crypto/bfv-engine.js';
+import { nodeTrainingClient } from '../proto/clients.js';
+import { NodeChannels } from '../lib/node-channels.js';
+import { FedcreditError } from '../lib/errors.js';
+import { call, toServiceError, unary } from '../lib/grpc.js';
+import { decodeEntry, encodeEntry, makeEntry, type JsonValue } from '../log/entries.js';
+import { DEFAULT_SCORE_SCALE } from '../scoring/score-scale.js';
+import type { Transport } from '../lib/tls.js';
+import { Coordinator, type CoordinatorCheckpoint } from '../models/lr/coordinator.js';
+import { COORDINATOR } from '../models/lr/messages.js';
+import { PlainEngine } from '../models/lr/plain-engine.js';
+import { parseEvaluationReport, type EvaluationReport } from '../evaluation/report.js';
+import { DEFAULT_PARAMS, batchCount, batchRuleViolation, checkParams, type TrainingParams } from './schedule.js';
+import type { TrainingHandlers } from '../proto/gen/fedcredit/v1/Training.js';
+import type { NodeTrainingClient } from '../proto/gen/fedcredit/v1/NodeTraining.js';
+import type { RunTrainingRequest__Output } from '../proto/gen/fedcredit/v1/RunTrainingRequest.js';
+import type { TrainingProgress } from '../proto/gen/fedcredit/v1/TrainingProgress.js';
+import type { StartTrainingResponse__Output } from '../proto/gen/fedcredit/v1/StartTrainingResponse.js';
+import type { SealedPayload__Output } from '../proto/gen/fedcredit/v1/SealedPayload.js';
+import type { AlignmentCoordinator } from '../alignment/coordinator.js';
+import type { CoordinatorLog } from '../log/service.js';
+import type { ModelMetadata, ModelRegistry } from './model-registry.js';
+import { peerKeysOf, type NodeRegistry } from '../registration/registry.js';
+
+export const DEFAULT_PURPOSE = 'credit-scoring';
+/** How long a node may stay unreachable before a job gives up (and stays resumable). */
+export const DEFAULT_RETRY_MS = 3 * 60_000;
+const STEP_DEADLINE_MS = 10 * 60_000;
+
+/** One message the coordinator sent to or received from a node (transcript tests, metrics). */
+export interface TrainingMessageRecord {
+  readonly direction: 'sent' | 'received';
+  readonly site: string;
+  readonly method: string;
+  readonly message: unknown;
+}
+
+type Phase = 'starting' | 'training' | 'evaluating' | 'finishing' | 'done' | 'failed';
+
+export interface CoordinatorJobState {
+  jobId: string;
+  alignmentId: string;
+  alignmentDigest: string;
+  purpose: string;
+  params: TrainingParams;
+  plaintext: boolean;
+  bank: string;
+  passives: string[];
+  sites: { site: string; role: 'bank' | 'passive'; featureCount: number }[];
+  trainSize: number;
+  validationSize: number;
+  /** Aligned positions outside the bank's labelled population, left out by every site. */
+  modelVersion: string;
+  keys: CoordinatorCheckpoint;
+  logIndex?: number;
+  entryB64?: string;
+  /** The log's size before the job's entry was appended (where a replay looks for it). */
+  logSizeBefore?: number;
+  phase: Phase;
+  epoch: number;
+  step: number;
+  batches: number;
+  /** Write-ahead: what was decrypted for the current step or evaluation, before it is handed out. */
+  decrypted?: { kind: 'gradient' | 'scores'; epoch: number; step: number; attempt: string; values: Record<string, number[]> };
+  outcome?: { epoch: number; improved: boolean; stop: boolean; auc: number };
+  aucHistory: number[];
+  epochSeconds: number[];
+  bytesOnWire: number;
+  error?: string;
+  createdAt: string;
+  /** Who drives the job: renewed with every save; see the module comment. */
+  lease?: JobLease;
+}
+
+/** The driver's lease on a job, kept in the job record. */
+export interface JobLease {
+  /** The coordinator process (one random id per open store). */
+  holder: string;
+  /** +1 at every take-over: the number of drivers the job has had. */
+  generation: number;
+  takenAt: string;
+  renewedAt: string;
+}
+
+interface RunningJob {
+  listeners: Set<(p: TrainingProgress) => void>;
+  done: Promise<ModelMetadata>;
+}
+
+export class TrainingCoordinator {
+  readonly #running = new Map<string, RunningJob>();
+  #engine: HeEngine | undefined;
+  #closed = false;
+  /** One open channel per node for every step of every job (lib/node-channels.ts). */
+  readonly #clients = new NodeChannels<NodeTrainingClient>((address, site) => nodeTrainingClient(address, this.opts.transport, site));
+  /** The state of each job being driven, for counting its bytes. */
+  readonly #states = new Map<string, CoordinatorJobState>();
+  /** This process's lease holder id. */
+  readonly #incarnation = randomBytes(8).toString('hex');
+
+  private constructor(
+    readonly db: Level<string, CoordinatorJobState>,
+    private readonly opts: {
+      registry: NodeRegistry; alignments: AlignmentCoordinator; models: ModelRegistry; transparencyLog: CoordinatorLog;
+      transport: Transport; log: (line: string) => void; retryMs: number; onMessage?: (m: TrainingMessageRecord) => void;
+    },
+  ) {}
+
+  static async open(opts: {
+    dataDir: string; registry: NodeRegistry; alignments: AlignmentCoordinator; models: ModelRegistry; transparencyLog: CoordinatorLog;
+    transport: Transport; log: (line: string) => void; retryMs?: number; onMessage?: (m: TrainingMessageRecord) => void;
+  }): Promise<TrainingCoordinator> {
+    fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+    const db = new Level<string, CoordinatorJobState>(path.join(opts.dataDir, 'training'), { valueEncoding: 'json' });
+    await db.open();
+    const envRetry = Number(process.env.FEDCREDIT_TRAINING_RETRY_MS);
+    const retryMs = opts.retryMs ?? (Number.isFinite(envRetry) && envRetry > 0 ? envRetry : DEFAULT_RETRY_MS);
+    return new TrainingCoordinator(db, { ...opts, retryMs });
+  }
+
+  handlers(): TrainingHandlers {
+    const log = this.opts.log;
+    return {
+      RunTraining: (stream: grpc.ServerWritableStream<RunTrainingRequest__Output, TrainingProgress>) => {
+        const req = stream.request;
+        const started = req.resumeJobId ? this.resume(req.resumeJobId, (p) => stream.write(p)) : this.start(req, (p) => stream.write(p));
+        started.then(
+          (model) => {
+            stream.write({ stage: 'finished', jobId: model.jobId, message: `model ${model.modelVersion} stored`, model: modelInfo(model) });
+            stream.end();
+          },
+          (err: unknown) => stream.emit('error', toServiceError(err, log)),
+        );
+      },
+      ListModels: unary(async () => ({ models: (await this.opts.models.list()).map(modelInfo) }), log),
+      GetModel: unary(async (req) => {
+        const model = await this.opts.models.get(req.modelVersion);
+        if (!model) {
+          const known = (await this.opts.models.list()).map((m) => m.modelVersion);
+          throw new FedcreditError('NOT_FOUND', `no model '${req.modelVersion.slice(0, 40)}'; known versions: ${known.join(', ') || 'none yet (run fedcredit train)'}`);
+        }
+        return modelInfo(model);
+      }, log),
+    };
+  }
+
+  /** Start a new job; resolves with the stored model's metadata. */
+  async start(req: RunTrainingRequest__Output, progress: (p: TrainingProgress) => void): Promise<ModelMetadata> {
+    const params: TrainingParams = {
+      ...DEFAULT_PARAMS,
+      ...(req.epochs ? { epochs: req.epochs } : {}),
+      ...(req.batchSize ? { batchSize: req.batchSize } : {}),
+      ...(req.learningRate ? { learningRate: req.learningRate } : {}),
+      ...(req.l2 ? { l2: req.l2 } : {}),
+      ...(req.decay ? { decay: req.decay } : {}),
+      ...(req.seed ? { seed: req.seed } : {}),
+      ...(req.patience ? { patience: req.patience } : {}),
+    };
+    try {
+      checkParams(params);
+    } catch (err) {
+      throw new FedcreditError('BAD_REQUEST', (err as Error).message);
+    }
+    const purpose = req.purpose || DEFAULT_PURPOSE;
+    const alignment = await this.opts.alignments.db.get(req.alignmentId);
+    if (!alignment) throw new FedcreditError('NOT_FOUND', `no alignment '${req.alignmentId.slice(0, 70)}' at the coordinator; run \`fedcredit align\` first`);
+    const ring = alignment.ring;
+    const jobId = `trn-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+    // Claimed before the job is stored: the coordinator's own resume at start cannot drive it too.
+    return this.#claim(jobId, progress, () => this.#create(req, jobId, params, purpose, alignment, ring));
+  }
+
+  async #create(
+    req: RunTrainingRequest__Output, jobId: string, params: TrainingParams, purpose: string,
+    alignment: { alignmentId: string; alignmentDigest: string }, ring: readonly string[],
+  ): Promise<CoordinatorJobState> {
+    // Every node checks its policy and that it holds the alignment; nothing is stored yet.
+    const checks = await Promise.all(ring.map(async (site) => this.#onSite(jobId, site, 'StartTraining', (c) => c.StartTraining, {
+      jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, checkOnly: true, plaintext: req.plaintext,
+      paramsJson: JSON.stringify(params),
+    }, 30_000, { retry: false })));
+    const labelled = checks.filter((c) => c.hasLabels);
+    if (labelled.length !== 1) {
+      throw new FedcreditError('BAD_REQUEST', `a job needs exactly one site with labels (the bank); ${labelled.length === 0 ? 'none has' : `${labelled.map((c) => c.site).join(', ')} have`} labels`);
+    }
+    for (const c of checks) {
+      if (c.alignmentDigest !== alignment.alignmentDigest || c.trainSize !== checks[0]!.trainSize) {
+        throw new FedcreditError('BAD_REQUEST', `site ${c.site} holds a different alignment ${alignment.alignmentId} than the coordinator recorded`);
+      }
+    }
+    const bank = labelled[0]!.site;
+    const trainSize = checks[0]!.trainSize;
+    const validationSize = checks[0]!.validationSize;
+    if (trainSize < 1 || validationSize < 1) throw new FedcreditError('BAD_REQUEST', `alignment ${alignment.alignmentId} has ${trainSize} training and ${validationSize} validation enterprises; align more enterprises`);
+    // The batch rule (training/schedule.ts) for every site, as each node checks it for itself.
+    for (const c of checks) {
+      const violation = batchRuleViolation(c.site, trainSize, params.batchSize, c.featureCount + (c.site === bank ? 1 : 0));
+      if (violation) throw new FedcreditError('BAD_REQUEST', `the job cannot start: ${violation}`, { site: c.site, rule: 'minBatch' });
+    }
+    const passives = ring.filter((s) => s !== bank);
+    const engine = this.#engineFor(req.plaintext);
+    const coordinator = await Coordinator.create(engine);
+    const state: CoordinatorJobState = {
+      jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, params, plaintext: req.plaintext, bank, passives,
+      sites: checks.map((c: StartTrainingResponse__Output) => ({ site: c.site, role: c.site === bank ? 'bank' as const : 'passive' as const, featureCount: c.featureCount })),
+      trainSize, validationSize, modelVersion: await this.#nextVersion(),
+      keys: coordinator.checkpoint(), phase: 'starting', epoch: 0, step: 0, batches: batchCount(trainSize, params.batchSize),
+      aucHistory: [], epochSeconds: [], bytesOnWire: 0, createdAt: new Date().toISOString(),
+    };
+    this.opts.log(`training ${jobId}: model ${state.modelVersion}, bank ${bank}, passive ${passives.join(', ')}, ${state.trainSize} training enterprises`);
+    return state;
+  }
+
+  /** Resume an unfinished job, or follow it if it is running already. */
+  resume(jobId: string, progress: (p: TrainingProgress) => void): Promise<ModelMetadata> {
+    return this.#claim(jobId, progress, async () => {
+      const state = await this.db.get(jobId);
+      if (!state) throw new FedcreditError('NOT_FOUND', `no training job '${jobId.slice(0, 70)}' at the coordinator`);
+      if (state.phase === 'done') {
+        const model = await this.opts.models.get(state.modelVersion);
+        if (model) return model;
+      }
+      if (state.phase === 'failed') {
+        state.phase = state.logIndex === undefined ? 'starting' : state.outcome || state.decrypted?.kind === 'scores' || state.step >= state.batches ? 'evaluating' : 'training';
+        delete state.error;
+      }
+      this.opts.log(`training ${jobId}: resuming at epoch ${state.epoch} step ${state.step} (${state.phase})`);
+      return state;
+    });
+  }
+
+  /** Resume every unfinished job (coordinator start). */
+  resumeUnfinished(): void {
+    void (async () => {
+      for await (const state of this.db.values()) {
+        if (state.phase !== 'done' && state.phase !== 'failed' && !this.#running.has(state.jobId)) {
+          this.resume(state.jobId, () => undefined).catch((err: unknown) => this.opts.log(`training ${state.jobId}: ${(err as Error).message}`));
+        }
+      }
+    })().catch((err: unknown) => this.opts.log(`training: cannot list unfinished jobs: ${(err as Error).message}`));
+  }
+
+  /**
+   * The one place a driver starts. The claim is synchronous (no await between the check and the
+   * set), so two callers in the same process can never both drive a job: the second follows the
+   * first, progress included. `prepare` loads or creates the job's state (or finds its model).
+   */
+  #claim(jobId: string, progress: (p: TrainingProgress) => void, prepare: () => Promise<CoordinatorJobState | ModelMetadata>): Promise<ModelMetadata> {
+    const running = this.#running.get(jobId);
+    if (running) {
+      running.listeners.add(progress);
+      return running.done;
+    }
+    const listeners = new Set([progress]);
+    const emit = (p: TrainingProgress) => {
+      for (const l of listeners) {
+        try {
+          l({ jobId, ...p });
+        } catch {
+          listeners.delete(l);
+        }
+      }
+    };
+    const done = (async () => {
+      const prepared = await prepare();
+      if (!('phase' in prepared)) return prepared;
+      const state = prepared;
+      await this.#takeLease(state);
+      // The job is stored: from here a broken stream is followed with --resume, never started again.
+      emit({ stage: 'accepted', message: `job ${jobId} is stored; if this stream breaks, follow it with \`fedcredit train --resume ${jobId}\`` });
+      this.#states.set(jobId, state);
+      return this.#drive(state, emit);
+    })().finally(() => {
+      this.#running.delete(jobId);
+      this.#states.delete(jobId);
+    });
+    this.#running.set(jobId, { listeners, done });
+    return done;
+  }
+
+  /** Take the job's lease (durably) for this driver: the previous holder's process is gone (module comment). */
+  async #takeLease(state: CoordinatorJobState): Promise<void> {
+    const stored = await this.db.get(state.jobId);
+    const now = new Date().toISOString();
+    // Held by this process: by an earlier driver of it that has ended (the claim above is free).
+    const previous = stored?.lease ?? state.lease;
+    state.lease = { holder: this.#incarnation, generation: (previous?.generation ?? 0) + 1, takenAt: now, renewedAt: now };
+    await this.db.batch().put(state.jobId, state).write({ sync: true });
+    this.opts.log(`training ${state.jobId}: driving it (lease generation ${state.lease.generation}${previous ? `, taken over from ${previous.holder === this.#incarnation ? 'this process' : `process ${previous.holder}`}` : ''})`);
+  }
+
+  async #drive(state: CoordinatorJobState, emit: (p: TrainingProgress) => void): Promise<ModelMetadata> {
+    const engine = this.#engineFor(state.plaintext);
+    const coordinator = Coordinator.restore(state.keys, engine);
+    const started = performance.now();
+    try {
+      if (state.phase === 'starting') await this.#startAtNodes(state, coordinator);
+      emit({ stage: 'started', message: `job ${state.jobId}: model ${state.modelVersion}, ${state.trainSize} training / ${state.validationSize} validation enterprises, epoch ${state.epoch} step ${state.step}` });
+      let epochStart = performance.now();
+      while (state.phase === 'training' || state.phase === 'evaluating') {
+        if (this.#closed) throw new FedcreditError('UNAVAILABLE', 'the coordinator is stopping; the job resumes at its next start');
+        if (state.phase === 'training') {
+          if (state.step < state.batches) await this.#step(state, coordinator);
+          else {
+            state.phase = 'evaluating';
+            await this.#save(state);
+          }
+          continue;
+        }
+        const outcome = await this.#evaluate(state, coordinator);
+        const seconds = (performance.now() - epochStart) / 1000;
+        epochStart = performance.now();
+        state.epochSeconds.push(seconds);
+        state.epoch++;
+        state.step = 0;
+        delete state.outcome;
+        state.phase = outcome.stop ? 'finishing' : 'training';
+        await this.#save(state);
+        emit({ stage: 'epoch', epoch: outcome.epoch, validationAuc: outcome.auc, elapsedSeconds: (performance.now() - started) / 1000,
+          message: `epoch ${outcome.epoch}: validation AUC ${outcome.auc.toFixed(4)}${outcome.improved ? ' (best)' : ''}, ${seconds.toFixed(1)} s` });
+        this.opts.log(`training ${state.jobId}: epoch ${outcome.epoch} done, ${seconds.toFixed(1)} s`);
+      }
+      if (state.phase === 'finishing') return await this.#finish(state);
+      const model = await this.opts.models.get(state.modelVersion);
+      if (!model) throw new FedcreditError('INTERNAL', `job ${state.jobId} is done but model ${state.modelVersion} is missing`);
+      return model;
+    } catch (err) {
+      const e = err instanceof FedcreditError ? err : new FedcreditError('INTERNAL', (err as Error).message);
+      if (e.code === 'LEASE_LOST') throw e; // the job is another driver's now: nothing of it is this one's to write
+      if (!this.#closed) {
+        state.phase = 'failed';
+        state.error = e.message;
+        await this.#save(state).catch(() => undefined);
+      }
+      this.opts.log(`training ${state.jobId} failed: ${e.message}`);
+      const resumable = state.logIndex !== undefined;
+      throw new FedcreditError(e.code, `training ${state.jobId} failed at epoch ${state.epoch} step ${state.step}: ${e.message}` +
+        (resumable ? `. The job is kept: once every node is up, resume it with \`fedcredit train --resume ${state.jobId}\`` : ''), e.detail);
+    }
+  }
+
+  async #startAtNodes(state: CoordinatorJobState, coordinator: Coordinator): Promise<void> {
+    if (state.logIndex === undefined) {
+      // Write-ahead: the entry and the log's size before it, so a replay after a crash between the
+      // append and the save below finds the entry instead of logging the job twice.
+      const log = this.opts.transparencyLog.store;
+      if (state.entryB64 === undefined || state.logSizeBefore === undefined) {
+        const entry = makeEntry('training-job', {
+          jobId: state.jobId, requester: 'operator', sites: [state.bank, ...state.passives], purpose: state.purpose, model: state.modelVersion,
+          parameters: { ...state.params } as unknown as { [key: string]: JsonValue }, time: Date.now(),
+        });
+        state.entryB64 = Buffer.from(encodeEntry(entry)).toString('base64');
+        state.logSizeBefore = log.size;
+        await this.#save(state);
+      }
+      const bytes = Buffer.from(state.entryB64, 'base64');
+      const logged = (await log.entries(state.logSizeBefore, log.size)).findIndex((e) => Buffer.from(e).equals(bytes));
+      const decoded = decodeEntry(new Uint8Array(bytes));
+      if (!decoded.ok) throw new FedcreditError('INTERNAL', `job ${state.jobId}: its stored log entry does not decode`);
+      state.logIndex = logged >= 0 ? state.logSizeBefore + logged : (await this.opts.transparencyLog.append(decoded.entry)).index;
+      await this.#save(state);
+    }
+    const peers = await Promise.all([state.bank, ...state.passives].map(async (site) => {
+      const node = await this.opts.registry.get(site);
+      if (!node?.sealingPublicKeyHex) throw new FedcreditError('NOT_FOUND', `site '${site}' is not registered with a sealing key`);
+      return peerKeysOf(node);
+    }));
+    const publicKey = coordinator.publicKeyMessage(state.bank).publicKey;
+    try {
+      await Promise.all([state.bank, ...state.passives].map((site) => this.#onSite(state.jobId, site, 'StartTraining', (c) => c.StartTraining, {
+        jobId: state.jobId, alignmentId: state.alignmentId, alignmentDigest: state.alignmentDigest, purpose: state.purpose, bank: state.bank,
+        passives: state.passives, paramsJson: JSON.stringify(state.params), peers, publicKey: Buffer.from(publicKey), checkOnly: false,
+        plaintext: state.plaintext, modelVersion: state.modelVersion, logIndex: state.logIndex, entry: Buffer.from(state.entryB64!, 'base64'),
+      }, STEP_DEADLINE_MS, {})));
+    } catch (err) {
+      if (err instanceof FedcreditError && err.code !== 'UNAVAILABLE') {
+        // A refusal at start: no node keeps anything of this job.
+        await Promise.allSettled([state.bank, ...state.passives].map((site) => this.#onSite(state.jobId, site, 'AbortTraining', (c) => c.AbortTraining, { jobId: state.jobId }, 5_000, { retry: false })));
+      }
+      throw err;
+    }
+    state.phase = 'training';
+    await this.#save(state);
+  }
+
+  async #step(state: CoordinatorJobState, coordinator: Coordinator): Promise<void> {
+    const { jobId, epoch, step } = state;
+    let d = state.decrypted;
+    if (!d || d.kind !== 'gradient' || d.epoch !== epoch || d.step !== step) {
+      const ref = { jobId, attempt: newAttempt(), epoch, step };
+      const partials = await Promise.all(state.passives.map((site) => this.#onSite(jobId, site, 'PartialLinear', (c) => c.PartialLinear, ref)));
+      const residual = await this.#onSite(jobId, state.bank, 'Residual', (c) => c.Residual, { ref, partials: partials.map(relay) });
+      const gradients = [
+        residual.gradient!,
+        ...await Promise.all(state.passives.map((site) => this.#onSite(jobId, site, 'Gradient', (c) => c.Gradient, {
+          ref, residual: relay(residual.residuals.find((r) => r.to === site)),
+        }))),
+      ];
+      const values: Record<string, number[]> = {};
+      for (const g of gradients) {
+        const reply = await coordinator.decryptGradient({ kind: 'masked-gradient', from: g.site, to: COORDINATOR, sealed: false, epoch, batch: step, shares: g.shares });
+        values[g.site] = [...reply.values];
+      }
+      d = { kind: 'gradient', epoch, step, attempt: ref.attempt, values };
+      state.decrypted = d;
+      await this.#save(state);
+    }
+    const ref = { jobId, attempt: d.attempt, epoch, step };
+    const decrypted = d;
+    await Promise.all([state.bank, ...state.passives].map((site) => this.#onSite(jobId, site, 'ApplyGradient', (c) => c.ApplyGradient, { ref, values: decrypted.values[site]! })));
+    delete state.decrypted;
+    state.step++;
+    await this.#save(state);
+  }
+
+  async #evaluate(state: CoordinatorJobState, coordinator: Coordinator): Promise<NonNullable<CoordinatorJobState['outcome']>> {
+    const { jobId, epoch } = state;
+    if (state.outcome?.epoch !== epoch) {
+      let d = state.decrypted;
+      if (!d || d.kind !== 'scores' || d.epoch !== epoch) {
+        const ref = { jobId, attempt: newAttempt(), epoch, step: state.batches };
+        const partials = await Promise.all(state.passives.map((site) => this.#onSite(jobId, site, 'ValidationPartial', (c) => c.ValidationPartial, ref)));
+        const masked = await this.#onSite(jobId, state.bank, 'MaskedScores', (c) => c.MaskedScores, { ref, partials: partials.map(relay) });
+        const reply = await coordinator.decryptScores({ kind: 'masked-scores', from: state.bank, to: COORDINATOR, sealed: false, epoch, samples: masked.samples, ciphertexts: masked.ciphertexts });
+        d = { kind: 'scores', epoch, step: state.batches, attempt: ref.attempt, values: { [state.bank]: [...reply.values] } };
+        state.decrypted = d;
+        await this.#save(state);
+      }
+      const ref = { jobId, attempt: d.attempt, epoch, step: state.batches };
+      const outcome = await this.#onSite(jobId, state.bank, 'FinishEpoch', (c) => c.FinishEpoch, { ref, values: d.values[state.bank]! });
+      state.outcome = { epoch, improved: outcome.improved, stop: outcome.stop, auc: outcome.validationAuc };
+      state.aucHistory.push(outcome.validationAuc);
+      delete state.decrypted;
+      await this.#save(state);
+    }
+    const outcome = state.outcome!;
+    const ref = { jobId, attempt: 'epoch-result', epoch, step: state.batches };
+    await Promise.all(state.passives.map((site) => this.#onSite(jobId, site, 'EpochResult', (c) => c.EpochResult, { ref, improved: outcome.improved, stop: outcome.stop })));
+    return outcome;
+  }
+
+  async #finish(state: CoordinatorJobState): Promise<ModelMetadata> {
+    const answers = await Promise.all([state.bank, ...state.passives].map((site) => this.#onSite(state.jobId, site, 'FinishTraining', (c) => c.FinishTraining, { jobId: state.jobId, modelVersion: state.modelVersion })));
+    const bankAnswer = answers.find((a) => a.site === state.bank)!;
+    // Checked before it is kept: aggregates only (parseEvaluationReport refuses unknown fields).
+    let report: EvaluationReport;
+    try {
+      report = parseEvaluationReport(bankAnswer.reportJson);
+    } catch (err) {
+      throw new FedcreditError('INTERNAL', `the bank's evaluation report of job ${state.jobId} is unusable: ${(err as Error).message}`);
+    }
+    const best = Math.max(...state.aucHistory);
+    const model: ModelMetadata = {
+      modelVersion: state.modelVersion, jobId: state.jobId, alignmentId: state.alignmentId, alignmentDigest: state.alignmentDigest, purpose: state.purpose,
+      sites: answers.map((a) => ({ site: a.site, role: a.site === state.bank ? 'bank' : 'passive', featureCount: a.featureCount })),
+      params: { ...state.params }, scale: DEFAULT_SCORE_SCALE, calibration: report.calibration,
+      metrics: {
+        validationAuc: best, aucHistory: state.aucHistory, epochs: state.aucHistory.length, bestEpoch: state.aucHistory.indexOf(best),
+        epochSeconds: state.epochSeconds, trainSize: state.trainSize, validationSize: state.validationSize, plaintext: state.plaintext, report,
+        payloadBytes: state.bytesOnWire,
+      },
+      createdAt: new Date().toISOString(),
+      ...(state.logIndex !== undefined ? { logIndex: state.logIndex } : {}),
+    };
+    await this.opts.models.put(model);
+    state.phase = 'done';
+    await this.#save(state);
+    this.opts.log(`training ${state.jobId}: model ${state.modelVersion} stored, validation AUC ${best.toFixed(4)}`);
+    return model;
+  }
+
+  /** Call one node, retrying while it is unreachable (it may be restarting elsewhere). */
+  async #onSite<Req, Res>(
+    jobId: string, site: string, method: string, pick: (c: NodeTrainingClient) => (req: Req, cb: grpc.requestCallback<Res>) => grpc.ClientUnaryCall,
+    request: Req, deadlineMs = STEP_DEADLINE_MS, opts: { retry?: boolean } = {},
+  ): Promise<Res> {
+    const first = Date.now();
+    let delay = 250;
+    for (;;) {
+      const node = await this.opts.registry.get(site);
+      if (!node) throw new FedcreditError('NOT_FOUND', `site '${site}' has no registered node`);
+      const client = this.#clients.get(site, node.address);
+      try {
+        this.opts.onMessage?.({ direction: 'sent', site, method, message: request });
+        const response = await call(client, pick(client), request, deadlineMs);
+        this.opts.onMessage?.({ direction: 'received', site, method, message: response });
+        this.#countBytes(jobId, request, response);
+        return response;
+      } catch (err) {
+        const unavailable = err instanceof FedcreditError && err.code === 'UNAVAILABLE';
+        if (unavailable) this.#clients.drop(site);
+        if (!unavailable || opts.retry === false || this.#closed) {
+          if (err instanceof FedcreditError) throw new FedcreditError(err.code, err.message.includes(site) ? err.message : `${site}: ${err.message}`, err.detail);
+          throw err;
+        }
+        if (Date.now() - first > this.opts.retryMs) {
+          throw new FedcreditError('UNAVAILABLE', `${site} has not answered ${method} for ${Math.round((Date.now() - first) / 1000)} s (${err.message})`);
+        }
+        this.opts.log(`training ${jobId}: ${site} unreachable on ${method}; retrying in ${delay} ms or once it registers anew`);
+        await this.#backoff(site, node.address, delay);
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+  }
+
+  /** Wait `ms`, or less if the site registers at another address meanwhile (a restarted node listens elsewhere). */
+  async #backoff(site: string, failedAddress: string, ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (Date.now() < until && !this.#closed) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100, until - Date.now())));
+      if ((await this.opts.registry.get(site))?.address !== failedAddress) return;
+    }
+  }
+
+  /** Payload bytes of a step's request and answer (relayed sealed payloads count both ways), kept in the job's metrics. */
+  #countBytes(jobId: string, request: unknown, response: unknown): void {
+    const running = this.#states.get(jobId);
+    if (running) running.bytesOnWire += payloadSize(request) + payloadSize(response);
+  }
+
+  /** Write the job's progress and renew its lease; refused if another driver holds the lease. */
+  async #save(state: CoordinatorJobState): Promise<void> {
+    const lease = state.lease;
+    if (!lease) throw new FedcreditError('INTERNAL', `job ${state.jobId}: saved without a lease`);
+    const stored = await this.db.get(state.jobId);
+    if (stored?.lease && (stored.lease.holder !== lease.holder || stored.lease.generation !== lease.generation)) {
+      throw new FedcreditError('LEASE_LOST', `job ${state.jobId}: driver ${lease.generation} of process ${lease.holder} lost its lease to driver ${stored.lease.generation} of process ${stored.lease.holder}; that driver carries on`);
+    }
+    lease.renewedAt = new Date().toISOString();
+    await this.db.batch().put(state.jobId, state).write({ sync: true });
+  }
+
+  async #nextVersion(): Promise<string> {
+    let n = Number((await this.opts.models.nextVersion()).slice(1)) - 1;
+    for await (const s of this.db.values()) n = Math.max(n, Number(s.modelVersion.slice(1)) || 0);
+    return `m${n + 1}`;
+  }
+
+  #engineFor(plaintext: boolean): HeEngine {
+    if (plaintext) return new PlainEngine();
+    return (this.#engine ??= createBfvEngine());
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    // Running jobs stop at their next call; they resume at the next start.
+    await Promise.race([Promise.allSettled([...this.#running.values()].map((r) => r.done)), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+    this.#clients.close();
+    await this.#engine?.close();
+    await this.db.close();
+  }
+}
+
+/** Bytes of binary fields plus 8 per number, over a message's fields: what a step moves, give or take framing. */
+function payloadSize(value: unknown): number {
+  if (value instanceof Uint8Array) return value.length;
+  if (typeof value === 'number') return 8;
+  if (typeof value === 'string') return value.length;
+  if (Array.isArray(value)) return value.reduce((sum: number, v) => sum + payloadSize(v), 0);
+  if (value !== null && typeof value === 'object') return Object.values(value).reduce((sum: number, v) => sum + payloadSize(v), 0);
+  return 0;
+}
+
+function newAttempt(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** A sealed payload passes through untouched: the coordinator cannot open it. */
+function relay(p: SealedPayload__Output | undefined): SealedPayload__Output {
+  if (!p) throw new FedcreditError('INTERNAL', 'a node did not return a sealed payload for every recipient');
+  return p;
+}
+
+export function modelInfo(m: ModelMetadata) {
+  return { modelVersion: m.modelVersion, jobId: m.jobId, metadataJson: JSON.stringify(m) };
+}
