@@ -125,8 +125,8 @@ export function computeStats(vectors: readonly Float64Array[], width: number): S
     count++;
     for (let j = 0; j < width; j++) {
       const delta = v[j]! - mean[j]!;
-      mean[j] += delta / count;
-      m2[j] += delta * (v[j]! - mean[j]!);
+      mean[j]! += delta / count;
+      m2[j]! += delta * (v[j]! - mean[j]!);
     }
   }
   const std = m2.map((s) => {

@@ -27,9 +27,9 @@ export function fitStandardizer(rows: readonly Float64Array[]): Standardizer {
   const width = checkRows('fitStandardizer', rows);
   const mean = new Float64Array(width);
   const std = new Float64Array(width);
-  for (const row of rows) for (let j = 0; j < width; j++) mean[j] += row[j]!;
+  for (const row of rows) for (let j = 0; j < width; j++) mean[j]! += row[j]!;
   for (let j = 0; j < width; j++) mean[j]! /= rows.length;
-  for (const row of rows) for (let j = 0; j < width; j++) std[j] += (row[j]! - mean[j]!) ** 2;
+  for (const row of rows) for (let j = 0; j < width; j++) std[j]! += (row[j]! - mean[j]!) ** 2;
   for (let j = 0; j < width; j++) {
     const sd = Math.sqrt(std[j]! / rows.length);
     std[j] = sd > 1e-12 ? sd : 1;
@@ -148,7 +148,7 @@ export function trainLogReg(rows: readonly Float64Array[], labels: ArrayLike<num
         let z = b;
         for (let j = 0; j < width; j++) z += w[j]! * row[j]!;
         const residual = (taylor ? 0.5 + 0.25 * z : sigmoid(z)) - labels[idx[k]!]!;
-        for (let j = 0; j < width; j++) grad[j] += residual * row[j]!;
+        for (let j = 0; j < width; j++) grad[j]! += residual * row[j]!;
         gradB += residual;
       }
       const m = end - start;

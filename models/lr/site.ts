@@ -126,7 +126,7 @@ export abstract class Site {
       const w = this.weights[f]!;
       if (w === 0) continue;
       const base = f * n + start;
-      for (let i = 0; i < out.length; i++) out[i] += w * x[base + i]!;
+      for (let i = 0; i < out.length; i++) out[i]! += w * x[base + i]!;
     }
     return out.map((u) => clip(u, PARTIAL_CLIP));
   }
