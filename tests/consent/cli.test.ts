@@ -28,13 +28,21 @@ function ok(...args: string[]): string {
   return r.stdout;
 }
 
-/** The same, without blocking: independent checks run side by side (process start dominates). */
+/**
+ * The same, without blocking: independent checks run side by side (process start dominates),
+ * at most one per core, so a loaded machine slows them down instead of timing them out.
+ */
+const cliSlots = new Array<Promise<void>>(Math.max(1, os.availableParallelism())).fill(Promise.resolve());
+let nextSlot = 0;
 function fedcreditAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cliPath(), ...args], { encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) => {
+  const slot = nextSlot++ % cliSlots.length;
+  const run = cliSlots[slot]!.then(() => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [cliPath(), ...args], { encoding: 'utf8', timeout: 100_000 }, (err, stdout, stderr) => {
       resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
     });
-  });
+  }));
+  cliSlots[slot] = run.then(() => undefined);
+  return run;
 }
 
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
