@@ -8,7 +8,7 @@ import type { BankData } from '../../models/lr/bank.js';
 import type { SiteData } from '../../models/lr/site.js';
 import type { TrainingParams } from '../../training/schedule.js';
 
-const FATE = fileURLToPath(new URL('../../../shared/data/fate', import.meta.url));
+const FATE = fileURLToPath(new URL('../../../shared/data/fate/', import.meta.url));
 
 function readCsv(name: string): { header: string[]; rows: string[][] } {
   const lines = fs.readFileSync(FATE + name, 'utf8').trim().split(/\r?\n/);
