@@ -56,7 +56,6 @@ function checkRows(fn: string, what: string, rows: readonly Float64Array[], labe
   return w;
 }
 
-
 /**
  * Trains the bank-only baseline (plain logistic regression, locally at the bank, in the clear,
  * on the bank's own features standardized with training statistics and clipped like the joint

@@ -48,7 +48,6 @@ function list(s: Shape, v: unknown, item: (s: Shape, v: unknown) => unknown, max
   return v.map((x, i) => item(s.at(i), x));
 }
 
-
 const count = (s: Shape, v: unknown) => num(s, v, { int: true, min: 0 });
 const rate = (s: Shape, v: unknown) => num(s, v, { min: 0, max: 1 });
 const rateOrNull = (s: Shape, v: unknown) => num(s, v, { min: 0, max: 1, nullable: true });
