@@ -127,7 +127,10 @@ export function hashToCurve25519Batch(
   return toAffineBytes(points);
 }
 
-/** hash_to_curve for one message; the batch form is cheaper per message (one inversion). */
+/**
+ * hash_to_curve for one message; the batch form is cheaper per message (one inversion). No product
+ * caller: the RFC 9380 vectors check it and the batch form is checked against it (tests/psi).
+ */
 export function hashToCurve25519(msg: Uint8Array, dst: string | Uint8Array = PSI_HASH_DST): Uint8Array {
   return toAffineBytes([hashToProjective(msg, dst)]);
 }

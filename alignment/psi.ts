@@ -73,7 +73,7 @@ import { permuteArray, randomPermutation } from './psi-sets.js';
 
 export * from './psi-messages.js';
 export type { PsiSplitOptions } from './psi-output.js';
-export { createPsiBlinder, type PsiBlinder, type PsiBlinderOptions } from './psi-blinder.js';
+export { createPsiBlinder, type PsiBlinder } from './psi-blinder.js';
 
 /** A site's two secret scalars; `secondary` is used by the leader and the second only. */
 export interface PsiSecretKeys {

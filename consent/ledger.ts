@@ -25,6 +25,10 @@
  *     newest, and the others are looked up in the store, where every claimed id is by then);
  *   - key bindings per subject and revocations per consent (read once, dropped on a change).
  * One ledger object per store.
+ *
+ * One file on purpose (over 400 lines): `consume`'s one-step check-then-count holds only because
+ * this object is its store's only writer and its memory is authoritative; the store interface it
+ * writes through and the caches it keeps are read with it.
  */
 import { Level } from 'level';
 import fs from 'node:fs';

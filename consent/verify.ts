@@ -48,7 +48,7 @@ import { revocationSignatureValid, type Revocation } from './revocation.js';
 export * from './record.js';
 export * from './binding.js';
 export * from './revocation.js';
-export { keyHex, type Parsed } from './fields.js';
+export { keyHex } from './fields.js';
 
 export const CONSENT_REFUSAL_CODES = [
   'CONSENT_MALFORMED', 'CONSENT_BAD_SIGNATURE', 'UNKNOWN_ENTERPRISE', 'CONSENT_KEY_NOT_BOUND', 'CONSENT_WRONG_REQUESTER',

@@ -23,6 +23,10 @@
  * BFV decryption is exact (rounding to the nearest multiple of q/t), so, unlike CKKS, a released
  * decryption carries no noise that depends on the secret key: the Li-Micciancio attack
  * (Eurocrypt 2021) on approximate decryptions does not apply.
+ *
+ * One file on purpose (over 400 lines): one class owning one SEAL context's WASM objects, whose
+ * methods all share them; what needs no SEAL object is already apart (bfv-fixed, bfv-wire,
+ * bfv-sampling, bfv-prepared).
  */
 import { isWasmTrap, made, sealRuntime } from './seal.js';
 import type { CipherText, Decryptor, Encryptor, Evaluator, PlainText, PublicKey, SEALLibrary, SealContext, SealObject, SealRuntime, SecretKey } from './seal.js';

@@ -10,8 +10,6 @@
  */
 import crypto from 'node:crypto';
 
-export const SHA256_BYTES = 32;
-
 /** Domain tags are short printable ASCII constants such as `fedcredit/consent/v1`. */
 const DOMAIN_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -22,6 +20,7 @@ export function sha256(...parts: readonly Uint8Array[]): Uint8Array {
   return new Uint8Array(h.digest());
 }
 
+// No product caller (nor for hmacSha256, constantTimeEqual): kept because tests/crypto/hash.test.ts states its vectors with them.
 export function sha256Hex(...parts: readonly Uint8Array[]): string {
   return Buffer.from(sha256(...parts)).toString('hex');
 }

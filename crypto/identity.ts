@@ -90,6 +90,7 @@ export function identityFromSeed(seed: Uint8Array): Identity {
   return new Ed25519Identity(key);
 }
 
+// No product caller (nor for publicKeyToPem, publicKeyFromPem): kept because tests/crypto/identity.test.ts checks key export round trips and small-order refusal through them.
 /** An identity from a PKCS#8 DER private key. */
 export function identityFromPkcs8(der: Uint8Array): Identity {
   if (!(der instanceof Uint8Array)) throw new TypeError(`a PKCS#8 key must be a Uint8Array, got ${typeof der}`);

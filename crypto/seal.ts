@@ -15,6 +15,9 @@
  * with unrelated messages ("pool is uninitialized") or abort again. `SealRuntime.run` catches
  * the first trap, marks the runtime unusable and says so; the next `sealRuntime()` call loads
  * a fresh instance.
+ *
+ * The CKKS comparison (bench/ckks/) loads SEAL through this file too: CKKSEncoder, RelinKeys,
+ * GaloisKeys and ComprMode are exported for it alone.
  */
 import sealModule from 'node-seal';
 import type { CipherText } from 'node-seal/implementation/cipher-text.js';

@@ -9,10 +9,10 @@ import { POWER_FEATURES } from './power.js';
 import type { SiteFeatureSet } from './spec.js';
 import { TAX_FEATURES } from './tax.js';
 
-export type { FeatureSpec, SiteFeatureSet } from './spec.js';
+export type { SiteFeatureSet } from './spec.js';
 export { TAX_FEATURES, TAX_CATALOGUE } from './tax.js';
 export { POWER_FEATURES, POWER_CATALOGUE } from './power.js';
-export { BANK_FEATURES, BANK_CATALOGUE, bankLabel, DEFAULT_DPD } from './bank.js';
+export { BANK_FEATURES, BANK_CATALOGUE, bankLabel } from './bank.js';
 
 /** The records type each site's feature set reads. */
 export interface SiteRecordsMap {

@@ -30,7 +30,7 @@ import type { NodeRegistry, RegisteredNode } from '../registration/registry.js';
 import { NodeChannels } from '../lib/node-channels.js';
 import { ShareBatches } from './share-batches.js';
 import { RefusalLog, type RefusalLogOptions } from '../log/refusals.js';
-import { applyCalibration } from '../evaluation/report.js';
+import { applyCalibration } from './calibration.js';
 import { nodeScoringClient } from '../proto/clients.js';
 import fs from 'node:fs';
 import { Level } from 'level';

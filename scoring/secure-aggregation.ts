@@ -51,11 +51,6 @@ export function pairMask(seed: Uint8Array, logIndex: number, queryId: string): b
   return mac.readBigUInt64BE(0);
 }
 
-export interface MaskPeer {
-  readonly site: string;
-  readonly seed: Uint8Array;
-}
-
 /**
  * This site's masked share. `participants` is every site of the query (this one included);
  * `seeds` gives the seed shared with each other participant.

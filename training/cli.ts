@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { emit, endProgress, positiveInt, progressLine, runCommand } from '../lib/cli-output.js';
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
-import { formatEvaluationReport, parseEvaluationReport } from '../evaluation/report.js';
+import { parseEvaluationReport } from '../evaluation/report.js';
+import { formatEvaluationReport } from '../evaluation/report-text.js';
 import type { ModelMetadata } from './model-registry.js';
 import { getModel, listModels, runTraining } from './client.js';
 

@@ -25,6 +25,7 @@ export function gradientBoundBits(batch: number, sites = MAX_SITES): number {
   return Math.log2(batch * residual * FEATURE_CLIP) + LINEAR_SCALE_BITS + FEATURE_SCALE_BITS;
 }
 
+// No product caller: tests/training/kernel.test.ts checks the batch bound with it.
 /** true when every gradient sum of such a batch is exactly representable mod t. */
 export function batchFitsPlainModulus(batch: number, sites = MAX_SITES): boolean {
   return gradientBoundBits(batch, sites) < Math.log2(BFV_PLAIN_MODULUS / 2);

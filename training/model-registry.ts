@@ -30,7 +30,7 @@ export interface ModelMetadata {
   readonly scale: ScoreScale;
   /**
    * Platt recalibration of the joint logit the bank fitted on its validation scores
-   * (evaluation/report.ts fitCalibration): scoring maps slope * z + intercept to points.
+   * (evaluation/calibration.ts fitCalibration): scoring maps slope * z + intercept to points.
    */
   readonly calibration?: { readonly slope: number; readonly intercept: number };
   /** Validation metrics and the evaluation report the bank computed (aggregates only). */

@@ -14,7 +14,11 @@
  * ciphertexts (the lower-level operand is switched down automatically).
  *
  * Decrypted values that leave the key holder must go through prepareForRelease (Li and
- * Micciancio, Eurocrypt 2021); see ckks-release.ts.
+ * Micciancio, Eurocrypt 2021); see release.ts.
+ *
+ * Not part of the product: the federation trains over BFV (crypto/bfv-coeff.ts). This CKKS stack
+ * stays, under bench/, so the BFV choice can be checked again: bench/ckks/bench.ts compares the
+ * two and tests/crypto/ckks*.test.ts keep it working.
  */
 import { CkksKeyring } from './keys.js';
 import { CKKS_PARAM_SETS, CkksFormatError } from './params.js';

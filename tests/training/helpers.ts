@@ -80,7 +80,8 @@ export function centralizedAuc(f: Federation, params: TrainingParams): number {
 export async function simulatedFederation(enterprises: number, seed: number): Promise<Federation> {
   const os = await import('node:os');
   const path = await import('node:path');
-  const { generateFederation, buildBaselineDataset } = await import('../../sim/index.js');
+  const { generateFederation } = await import('../../sim/generate.js');
+  const { buildBaselineDataset } = await import('../../sim/baseline.js');
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-vfl-'));
   try {
     await generateFederation({ enterprises, seed, outDir });

@@ -2,15 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { fitStandardizer, predictLogit, sigmoid, standardizeRows, trainLogReg } from '../../models/lr/plain-logreg.js';
 import { GRADES, pointsFromLogit, scoreLogit } from '../../scoring/score-scale.js';
 import { FEATURE_CLIP, clip } from '../../training/fixed-point.js';
-import {
-  DEFAULT_CUTOFF_POINTS,
-  buildEvaluationReport,
-  describeScale,
-  evaluateScores,
-  formatEvaluationReport,
-  parseEvaluationReport,
-} from '../../evaluation/report.js';
-import type { EvaluationReport, ModelEvaluation } from '../../evaluation/report.js';
+import { DEFAULT_CUTOFF_POINTS, evaluateScores } from '../../evaluation/model-evaluation.js';
+import type { ModelEvaluation } from '../../evaluation/model-evaluation.js';
+import { buildEvaluationReport, parseEvaluationReport } from '../../evaluation/report.js';
+import type { EvaluationReport } from '../../evaluation/report.js';
+import { describeScale, formatEvaluationReport } from '../../evaluation/report-text.js';
 import { fateBreast, rng, simulatedFederation } from './helpers.js';
 import type { Federation } from './helpers.js';
 
@@ -371,7 +367,7 @@ describe('joint beats bank-only on real and simulated data', () => {
 
 describe('Platt recalibration of the joint logit', () => {
   it('recovers a known slope and intercept from labels drawn at those probabilities', async () => {
-    const { fitCalibration } = await import('../../evaluation/report.js');
+    const { fitCalibration } = await import('../../evaluation/calibration.js');
     const rand = rng(7);
     const logits: number[] = [];
     const labels: number[] = [];
@@ -386,7 +382,8 @@ describe('Platt recalibration of the joint logit', () => {
   });
 
   it('brings an over-predicting model\'s mean PD to the observed default rate, and keeps the ranking', async () => {
-    const { buildEvaluationReport, evaluateScores } = await import('../../evaluation/report.js');
+    const { buildEvaluationReport } = await import('../../evaluation/report.js');
+    const { evaluateScores } = await import('../../evaluation/model-evaluation.js');
     const rand = rng(3);
     const n = 5000;
     const logits = new Float64Array(n);
