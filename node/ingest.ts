@@ -36,7 +36,7 @@ export async function ingestFile(store: NodeStore, filePath: string, options: In
   let validated: ValidatedFile;
   try {
     validated = options.kind === 'features'
-      ? await ingestFeatureTable(store, csv, options)
+      ? await ingestFeatureTable(store, csv, { ...options, fileName })
       : await ingestRecordFile(store, site, fileName, csv, options);
   } catch (err) {
     throw rejectionFromSyntax(fileName, err);
