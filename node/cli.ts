@@ -11,6 +11,7 @@ import { parsePeriod } from '../schema/site-schema.js';
 import { rebuildFeatures } from './feature-build.js';
 import { ingestFile } from './ingest.js';
 import { formatProblem, type IngestOptions } from './ingest-report.js';
+import { formatRate } from './table-columns.js';
 import { startNode, type NodeRuntimeInfo } from './server.js';
 import { NodeStore } from '../site/store.js';
 import { uploadFile } from './upload.js';
@@ -29,9 +30,15 @@ interface IngestFlags extends TransportFlags {
   idColumn?: string;
   labelColumn?: string;
   idFormat?: string;
+  delimiter?: string;
+  encoding?: string;
+  categorical?: string;
+  integer?: string;
   features: boolean;
   json?: boolean;
 }
+
+const columnList = (flag: string | undefined) => (flag ?? '').split(',').map((c) => c.trim()).filter((c) => c.length > 0);
 
 export function registerNodeCommands(program: Command): void {
   const node = program.command('node').description('run a site\'s data node and manage its local store');
@@ -75,7 +82,11 @@ export function registerNodeCommands(program: Command): void {
     .option('--site <site>', 'site of a new store (needed the first time a --data folder is used)')
     .option('--kind <kind>', 'record kind (vat_filing, tax_rating, power_bill, loan, repayment) or "features" for a feature table; detected from the header when omitted')
     .option('--id-column <name>', 'feature tables: the id column', 'id')
-    .option('--label-column <name>', 'feature tables: the 0/1 label column, if the table has one')
+    .option('--label-column <name>', 'feature tables: the label column (0/1, 0.0/1.0 or true/false; 1 = defaulted), if the table has one')
+    .option('--categorical <columns>', 'feature tables: comma-separated columns that are categorical (one feature per level); others are inferred')
+    .option('--integer <columns>', 'feature tables: comma-separated columns that must hold whole numbers; others are inferred')
+    .option('--delimiter <name>', 'comma, semicolon, tab or pipe (default: detected from the header)')
+    .option('--encoding <name>', 'utf8 (default; a BOM is dropped), gbk or gb18030')
     .option('--id-format <format>', 'feature tables: "credit-code" (validated) or "any"', 'credit-code')
     .option('--no-features', 'do not recompute features after this file (more files follow)')
     .option('--json', 'print the ingest report as JSON')
@@ -88,6 +99,10 @@ export function registerNodeCommands(program: Command): void {
         ...(flags.labelColumn ? { labelColumn: flags.labelColumn } : {}),
         idFormat: flags.idFormat,
         skipFeatures: !flags.features,
+        ...(flags.delimiter !== undefined ? { delimiter: flags.delimiter } : {}),
+        ...(flags.encoding !== undefined ? { encoding: flags.encoding } : {}),
+        ...(flags.categorical !== undefined ? { categorical: columnList(flags.categorical) } : {}),
+        ...(flags.integer !== undefined ? { integer: columnList(flags.integer) } : {}),
       };
       const report = await ingestSomewhere(flags, options);
       emit(Boolean(flags.json), report, () =>
@@ -158,7 +173,8 @@ export function registerNodeCommands(program: Command): void {
           ...status.alarms.map((a) => `ALARM ${a.time} ${a.code}: ${a.reason}`),
           ...Object.entries(status.counts).map(([k, n]) => `  ${k}: ${n} records`),
           `catalogue (${status.catalogue.length} features):`,
-          ...status.catalogue.map((f) => `  ${f.name.padEnd(28)} ${f.meaning} [${f.unit}; ${f.window}]`),
+          ...status.catalogue.map((f) => `  ${f.name.padEnd(28)} ${f.meaning} [${f.unit}; ${f.window}]` +
+            (f.missingRate === undefined ? '' : `; missing ${formatRate(f.missingRate)}`)),
         ].join('\n'));
       } finally {
         await store.close();

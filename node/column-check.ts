@@ -93,12 +93,42 @@ export function checkCell(type: ColumnType, raw: string): CellResult {
   }
 }
 
-/** A finite decimal for feature tables (exponent notation allowed, as numeric exports use it). */
+/**
+ * Cells of a feature table that mean "no value", compared trimmed and case-insensitively:
+ * the empty cell and what pandas, R and databases write for one (docs/feature-tables.md).
+ */
+export const MISSING_CELLS: readonly string[] = ['', 'na', 'nan', 'null'];
+
+export function isMissingCell(raw: string): boolean {
+  return MISSING_CELLS.includes(raw.trim().toLowerCase());
+}
+
+const FEATURE_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** A finite decimal for feature tables (exponent notation allowed, as numeric exports use it); never a missing cell. */
 export function checkFeatureValue(raw: string): CellResult {
-  if (raw === '') return { ok: false, problem: 'is empty (feature tables must have no missing values)' };
   const value = Number(raw);
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw) || !Number.isFinite(value)) {
-    return { ok: false, problem: `${quote(raw)} is not a finite number` };
+  if (!FEATURE_NUMBER.test(raw) || !Number.isFinite(value)) {
+    const comma = /^[-+]?\d+,\d+$/.test(raw) ? ` (a decimal comma? write ${raw.replace(',', '.')})` : '';
+    return { ok: false, problem: `${quote(raw)} is not a finite number${comma}` };
   }
   return { ok: true, value };
+}
+
+const LABEL_VALUES: Readonly<Record<string, 0 | 1>> = { 'true': 1, 'false': 0 };
+
+/**
+ * A label cell: 0/1, 0.0/1.0 (any number of zero decimals) or true/false, case-insensitive;
+ * 1 and true mean the enterprise defaulted.
+ */
+export function checkLabel(raw: string): { ok: true; value: 0 | 1 } | { ok: false; problem: string } {
+  const cell = raw.trim().toLowerCase();
+  if (isMissingCell(cell)) {
+    return { ok: false, problem: 'the label is missing: every row of the label holder needs one; drop the rows whose outcome is not known yet (or ingest them at a node without --label-column)' };
+  }
+  const m = /^([01])(\.0*)?$/.exec(cell);
+  if (m) return { ok: true, value: m[1] === '1' ? 1 : 0 };
+  const named = LABEL_VALUES[cell];
+  if (named !== undefined) return { ok: true, value: named };
+  return { ok: false, problem: `${quote(raw)} is not a label: write 0 or 1 (also 0.0/1.0 or true/false; 1 = defaulted)` };
 }

@@ -116,21 +116,28 @@ export async function rebuildFeatures(store: NodeStore, asOf?: number): Promise<
   return { enterprises: vectors.length, features: catalogue.length, asOf: formatPeriod(month), labels };
 }
 
-/** Mean and (population) standard deviation per feature; a constant feature gets std 1 so standardizing is a no-op. */
+/**
+ * Mean and (population) standard deviation per feature over its present values (a missing cell
+ * of a feature table, NaN, is left out); a constant or absent feature gets std 1 so
+ * standardizing is a no-op.
+ */
 export function computeStats(vectors: readonly Float64Array[], width: number): StandardizationStats {
   const mean = new Array<number>(width).fill(0);
   const m2 = new Array<number>(width).fill(0);
+  const present = new Array<number>(width).fill(0);
   let count = 0;
   for (const v of vectors) {
     count++;
     for (let j = 0; j < width; j++) {
+      if (Number.isNaN(v[j]!)) continue;
+      const n = ++present[j]!;
       const delta = v[j]! - mean[j]!;
-      mean[j]! += delta / count;
+      mean[j]! += delta / n;
       m2[j]! += delta * (v[j]! - mean[j]!);
     }
   }
-  const std = m2.map((s) => {
-    const sd = count > 0 ? Math.sqrt(s / count) : 0;
+  const std = m2.map((s, j) => {
+    const sd = present[j]! > 0 ? Math.sqrt(s / present[j]!) : 0;
     return sd > 1e-12 ? sd : 1;
   });
   return { mean, std, count };

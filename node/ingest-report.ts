@@ -11,6 +11,13 @@ export interface IngestOptions {
   idColumn?: string;
   labelColumn?: string;
   idFormat?: 'credit-code' | 'any';
+  /** Delimiter name or character (node/csv-reader.ts DELIMITERS); detected from the header when absent. */
+  delimiter?: string;
+  /** 'utf8' (default), 'gbk' or 'gb18030'. */
+  encoding?: string;
+  /** Feature tables: columns declared categorical or integer (the others are inferred). */
+  categorical?: string[];
+  integer?: string[];
   /** Skip recomputing the feature vectors (when more files of the same site follow). */
   skipFeatures?: boolean;
   onProgress?: (rowsRead: number) => void;

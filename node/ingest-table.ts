@@ -1,11 +1,13 @@
 /**
  * Ingest of a ready feature table: one row per entity, an id column, optionally a label column,
- * and numeric feature columns that enter the catalogue as they are. This is the form of FATE's
- * example data and of many agencies' exports.
+ * and feature columns (numbers, integers, categorical text; missing cells allowed) that enter
+ * the catalogue with their type (node/table-columns.ts). This is the form of FATE's example
+ * data and of many agencies' exports; docs/feature-tables.md describes it for the operator.
  */
 import { creditCodeProblem } from '../schema/credit-code.js';
 import { FedcreditError } from '../lib/errors.js';
-import { checkFeatureValue } from './column-check.js';
+import { checkLabel } from './column-check.js';
+import { ColumnCells, declaredTypes, settleColumn, type SettledColumn } from './table-columns.js';
 import type { CsvFile } from './csv-reader.js';
 import { ProblemList, type IngestOptions, type ValidatedFile } from './ingest-report.js';
 import { computeStats } from './feature-build.js';
@@ -36,9 +38,14 @@ export async function ingestFeatureTable(store: NodeStore, csv: CsvFile, options
   if (labelColumn !== undefined && labelIndex < 0) problems.add(1, labelColumn, `label column '${labelColumn}' is not in the header`);
   const featureIndexes = csv.header.map((_, i) => i).filter((i) => i !== idIndex && i !== labelIndex);
   if (featureIndexes.length === 0) problems.add(1, '-', 'the table has no feature columns');
+  const declared = declaredTypes(csv.header, { integer: options.integer ?? [], categorical: options.categorical ?? [] });
+  for (const problem of declared.problems) problems.add(1, '-', problem);
   const headerOk = problems.count === 0;
+  const columns = featureIndexes.map((i) => new ColumnCells(csv.header[i]!, declared.types.get(csv.header[i]!)));
 
-  const vectors = new Map<string, { line: number; values: Float64Array; label?: number }>();
+  // Rows as read, in file order; their feature values are in `columns` at the same index.
+  const rows: { id: string; line: number; label?: number }[] = [];
+  const lineOf = new Map<string, number>();
   let rowCount = 0;
   for await (const { line, fields } of csv.rows) {
     rowCount++;
@@ -55,39 +62,31 @@ export async function ingestFeatureTable(store: NodeStore, csv: CsvFile, options
       problems.add(line, idColumn, `'${id.slice(0, 40)}' is not a valid id: ${idProblem}${idFormat === 'credit-code' ? ' (use --id-format any for ids that are not credit codes)' : ''}`);
       continue;
     }
-    const earlier = vectors.get(id);
-    if (earlier) {
-      problems.add(line, idColumn, `duplicate of line ${earlier.line} (same id)`);
+    const earlier = lineOf.get(id);
+    if (earlier !== undefined) {
+      problems.add(line, idColumn, `duplicate of line ${earlier} (same id)`);
       continue;
     }
-    const values = new Float64Array(featureIndexes.length);
-    let rowOk = true;
-    featureIndexes.forEach((col, k) => {
-      const result = checkFeatureValue(fields[col]!.trim());
-      if (result.ok) values[k] = result.value as number;
-      else {
-        problems.add(line, csv.header[col]!, result.problem);
-        rowOk = false;
-      }
-    });
+    lineOf.set(id, line);
     let label: number | undefined;
     if (labelIndex >= 0) {
-      const raw = fields[labelIndex]!.trim();
-      if (raw !== '0' && raw !== '1') {
-        problems.add(line, labelColumn!, `'${raw.slice(0, 40)}' must be 0 or 1`);
-        rowOk = false;
-      } else label = Number(raw);
+      const result = checkLabel(fields[labelIndex]!);
+      if (result.ok) label = result.value;
+      else problems.add(line, labelColumn!, result.problem);
     }
-    if (rowOk) vectors.set(id, { line, values, ...(label === undefined ? {} : { label }) });
+    featureIndexes.forEach((col, k) => columns[k]!.add(fields[col]!));
+    rows.push({ id, line, ...(label === undefined ? {} : { label }) });
   }
 
-  const catalogue: FeatureDescription[] = featureIndexes.map((i) => ({
-    name: csv.header[i]!,
-    meaning: 'column of an ingested feature table',
-    unit: 'as supplied',
-    window: 'as supplied',
-    imputation: 'none (tables must be complete)',
-  }));
+  // Types are settled on the whole column: a problem of one cell names its line.
+  const settled: SettledColumn[] = [];
+  for (const cells of columns) {
+    const { column, problems: found } = settleColumn(cells, rows.length);
+    for (const p of found) problems.add(p.row === undefined ? 1 : rows[p.row]!.line, p.column, p.problem);
+    if (column) settled.push(column);
+  }
+  const catalogue: FeatureDescription[] = settled.flatMap((c) => c.features);
+  const vectorOf = (row: number) => Float64Array.from(settled.flatMap((c) => c.values(row)));
 
   return {
     kind: 'features',
@@ -96,20 +95,23 @@ export async function ingestFeatureTable(store: NodeStore, csv: CsvFile, options
     commit: async (sha256) => {
       const seq = meta.nextIngestSeq ?? 1;
       const batch = store.db.batch();
-      for (const [id, { values, label }] of vectors) {
+      const vectors: Float64Array[] = [];
+      rows.forEach(({ id, label }, row) => {
+        const values = vectorOf(row);
+        vectors.push(values);
         batch.put(id, float64ToBytes(values), { sublevel: store.features });
         if (label !== undefined) batch.put(id, String(label), { sublevel: store.labels });
-      }
+      });
       batch.put('source', 'table', { sublevel: store.meta });
       batch.put('catalogue', catalogue, { sublevel: store.meta });
-      batch.put('stats', computeStats([...vectors.values()].map((v) => v.values), catalogue.length), { sublevel: store.meta });
-      batch.put('enterprises', vectors.size, { sublevel: store.meta });
+      batch.put('stats', computeStats(vectors, catalogue.length), { sublevel: store.meta });
+      batch.put('enterprises', vectors.length, { sublevel: store.meta });
       batch.put('hasLabels', labelIndex >= 0, { sublevel: store.meta });
       batch.put('idFormat', idFormat, { sublevel: store.meta });
-      batch.put('counts', { features: vectors.size }, { sublevel: store.meta });
+      batch.put('counts', { features: vectors.length }, { sublevel: store.meta });
       batch.put('nextIngestSeq', seq + 1, { sublevel: store.meta });
       batch.put(seqKey(seq), {
-        seq, fileName, kind: 'features', rows: vectors.size, sha256, committedAt: new Date().toISOString(),
+        seq, fileName, kind: 'features', rows: vectors.length, sha256, committedAt: new Date().toISOString(),
       }, { sublevel: store.ingests });
       store.featuresChanged();
       await batch.write({ sync: true });

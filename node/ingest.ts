@@ -7,7 +7,9 @@
  * rejected file leaves the store exactly as it was and reports each problem as
  * `file:line: column: problem`.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { FedcreditError } from '../lib/errors.js';
 import { CsvSyntaxError, openCsv, type CsvFile } from './csv-reader.js';
 import { ingestRecordFile } from './ingest-records.js';
@@ -20,9 +22,13 @@ export async function ingestFile(store: NodeStore, filePath: string, options: In
   const started = performance.now();
   const fileName = options.fileName ?? path.basename(filePath);
   const site = await store.site();
+  await refuseIngestedBefore(store, fileName, await fileSha256(filePath));
   let csv: CsvFile;
   try {
-    csv = await openCsv(filePath);
+    csv = await openCsv(filePath, {
+      ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+      ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
+    });
   } catch (err) {
     throw rejectionFromSyntax(fileName, err);
   }
@@ -30,7 +36,7 @@ export async function ingestFile(store: NodeStore, filePath: string, options: In
   let validated: ValidatedFile;
   try {
     validated = options.kind === 'features'
-      ? await ingestFeatureTable(store, csv, options)
+      ? await ingestFeatureTable(store, csv, { ...options, fileName })
       : await ingestRecordFile(store, site, fileName, csv, options);
   } catch (err) {
     throw rejectionFromSyntax(fileName, err);
@@ -67,6 +73,31 @@ export async function ingestFile(store: NodeStore, filePath: string, options: In
   report.featuresPerEnterprise = meta.catalogue?.length ?? 0;
   report.seconds = (performance.now() - started) / 1000;
   return report;
+}
+
+/**
+ * A file whose exact bytes were committed before is refused once, by its hash, rather than
+ * row by row as duplicates of itself (or as a second feature table).
+ */
+async function refuseIngestedBefore(store: NodeStore, fileName: string, sha256: string): Promise<void> {
+  const earlier = (await store.listIngests()).find((e) => e.sha256 === sha256);
+  if (earlier === undefined) return;
+  throw new FedcreditError(
+    'INGEST_DUPLICATE_FILE',
+    `${fileName}: this file (sha256 ${sha256.slice(0, 12)}...) was already ingested on ${earlier.committedAt.slice(0, 10)} ` +
+      `as ${earlier.fileName} (${earlier.rows} rows, ingest #${earlier.seq}); nothing was stored again. ` +
+      'If its contents changed, save the new export and ingest that',
+  );
+}
+
+function fileSha256(filePath: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    fs.createReadStream(filePath)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
 }
 
 function rejection(report: IngestReport): FedcreditError {

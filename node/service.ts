@@ -122,6 +122,10 @@ async function receiveUpload(
         ...(opts.labelColumn ? { labelColumn: opts.labelColumn } : {}),
         ...(opts.idFormat ? { idFormat: opts.idFormat as 'credit-code' | 'any' } : {}),
         skipFeatures: opts.skipFeatures,
+        ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
+        ...(opts.encoding ? { encoding: opts.encoding } : {}),
+        categorical: opts.categorical,
+        integer: opts.integer,
       });
       // Counts and timings only: the operator's log never shows a record.
       ctx.log(`ingested ${report.fileName}: ${report.rows} ${report.kind} rows in ${report.seconds.toFixed(2)} s`);

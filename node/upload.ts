@@ -38,6 +38,10 @@ export async function uploadFile(address: string, transport: Transport, filePath
               labelColumn: options.labelColumn ?? '',
               idFormat: options.idFormat ?? '',
               skipFeatures: options.skipFeatures ?? false,
+              delimiter: options.delimiter ?? '',
+              encoding: options.encoding ?? '',
+              categorical: options.categorical ?? [],
+              integer: options.integer ?? [],
             },
           } : {}),
         };

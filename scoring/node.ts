@@ -46,6 +46,7 @@ import type { ShareBatchResponse } from '../proto/gen/fedcredit/v1/ShareBatchRes
 import type { ShareRequest__Output } from '../proto/gen/fedcredit/v1/ShareRequest.js';
 import type { ShareResponse } from '../proto/gen/fedcredit/v1/ShareResponse.js';
 import { getSiteModel, partialTerm, type SiteModel } from '../site/model-store.js';
+import { imputeForModel } from '../models/lr/impute.js';
 import { LogFollower, type LogTrust } from '../log/follower.js';
 import { featureDataWindow } from '../features/index.js';
 import { checkQueryPolicy, type TrainingPolicy } from '../site/policy.js';
@@ -222,7 +223,7 @@ export class NodeScoring {
     const scored = q.operation === 'score';
     const explained = verdict.consent.scope.operations.includes('explain');
     if (vector) {
-      const term = partialTerm(model, vector);
+      const term = partialTerm(model, imputeForModel(vector, model));
       value = term.value;
       if (explained) reasons = [...term.contributions.entries()]
         .filter(([, c]) => c > 0)

@@ -7,7 +7,8 @@
  * - `rec`     JSON arrays: raw records keyed `<credit code>!<kind>!<key parts>` so that all of
  *             one enterprise's records are adjacent and feature aggregation is one scan
  * - `loan`    loan id -> credit code, to keep loan ids unique and tie repayments to loans
- * - `feat`    Float64 bytes: the feature vector per enterprise (catalogue order)
+ * - `feat`    Float64 bytes: the feature vector per enterprise (catalogue order); NaN marks a
+ *             missing cell of a feature table (docs/feature-tables.md), never a computed feature
  * - `label`   '0' | '1': the label per enterprise, at the label-holding site only
  * - `align`   JSON: committed alignments (alignment/node.ts), the agreed ID order and split
  * - `train`   JSON: this site's state in training jobs (training/node.ts), written every step
@@ -29,6 +30,9 @@ export interface FeatureDescription {
   unit: string;
   window: string;
   imputation: string;
+  /** Feature tables: the column's type (node/table-columns.ts) and its share of missing cells. */
+  type?: 'number' | 'integer' | 'categorical';
+  missingRate?: number;
 }
 
 export interface StandardizationStats {

@@ -23,6 +23,7 @@ import { createBfvEngine, shareKeys, type HeEngine } from '../crypto/bfv-engine.
 import { FedcreditError } from '../lib/errors.js';
 import { unary } from '../lib/grpc.js';
 import { fitStandardizer, standardizeRows } from '../models/lr/plain-logreg.js';
+import { imputeTrainingRows } from '../models/lr/impute.js';
 import { decodeEntry, sitesOf, type LogEntry } from '../log/entries.js';
 import { BankSite } from '../models/lr/bank.js';
 import type { BankCheckpoint, BankData } from '../models/lr/bank.js';
@@ -265,6 +266,7 @@ export class TrainingHost {
     });
     const trainRaw = await rowsOf(alignment.train);
     const validationRaw = await rowsOf(alignment.validation);
+    imputeTrainingRows(trainRaw, validationRaw);
     const standardizer = fitStandardizer(trainRaw);
     const data: SiteData = { name: site, train: standardizeRows(trainRaw, standardizer), validation: standardizeRows(validationRaw, standardizer) };
     const engine = spec.plaintext ? (this.#plain ??= new PlainEngine()) : (this.#engine ??= createBfvEngine());

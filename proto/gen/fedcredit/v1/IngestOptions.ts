@@ -8,6 +8,10 @@ export interface IngestOptions {
   'labelColumn'?: (string);
   'idFormat'?: (string);
   'skipFeatures'?: (boolean);
+  'delimiter'?: (string);
+  'encoding'?: (string);
+  'categorical'?: (string)[];
+  'integer'?: (string)[];
 }
 
 export interface IngestOptions__Output {
@@ -17,4 +21,8 @@ export interface IngestOptions__Output {
   'labelColumn': (string);
   'idFormat': (string);
   'skipFeatures': (boolean);
+  'delimiter': (string);
+  'encoding': (string);
+  'categorical': (string)[];
+  'integer': (string)[];
 }
