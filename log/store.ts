@@ -205,6 +205,8 @@ export class TransparencyLog implements SubtreeHashReader {
   /** Root of the tree of the first `treeSize` entries, from stored subtree hashes. */
   async rootAt(treeSize: number): Promise<Uint8Array> {
     this.#checkSize(treeSize);
+    // The committed tree's root is in memory (the range advances only after its batch is on disk).
+    if (treeSize === this.size) return this.root();
     return foldSubtreeHashes(await this.readSubtreeHashes(frontierNodes(treeSize)));
   }
 

@@ -159,9 +159,12 @@ export class ShareBatches {
   }
 
   async #sendBatch(site: string, queue: NodeQueue, batch: Waiting[]): Promise<void> {
-    // The entries up to the newest query of the batch, from where the node is known to be.
-    const upTo = Math.max(...batch.map((w) => w.logIndex)) + 1;
+    // The entries up to the newest query of the batch, and on to the end of the committed log
+    // (the node reads those next anyway): batches sent to the sites at about the same time then
+    // end at one size and share one signed checkpoint, whose root is in memory (log/store.ts).
+    const newest = Math.max(...batch.map((w) => w.logIndex)) + 1;
     const known = queue.nextEntry;
+    const upTo = known === undefined ? newest : Math.max(newest, Math.min(this.#opts.log.size, known + MAX_CARRIED_ENTRIES));
     const from = known !== undefined && known <= upTo && upTo - known <= MAX_CARRIED_ENTRIES ? known : upTo;
     queue.nextEntry = Math.max(known ?? 0, upTo);
     try {

@@ -60,6 +60,8 @@ export function siteKeyStatement(site: string, identityPublicKey: Uint8Array, tr
 export class SiteKeyVerifier {
   readonly #ca: X509Certificate | undefined;
   readonly #known = new Map<string, { site: string; key: Uint8Array; validTo: number }>();
+  /** Per site, the statement bytes last verified (a copy) and what they proved. */
+  readonly #last = new Map<string, { bytes: Buffer; key: Uint8Array; validTo: number }>();
 
   constructor(transport: Transport) {
     this.#ca = transport.kind === 'tls' ? new X509Certificate(transport.material.ca) : undefined;
@@ -67,13 +69,26 @@ export class SiteKeyVerifier {
 
   /** The key `site` signs its explanations with; EXPLANATION_FORGED if the statement does not prove it. */
   keyFor(site: string, statement: Uint8Array): Uint8Array {
+    // Each answer carries each site's statement (~1 KB): the one last verified for the site is
+    // recognised by its exact bytes, without hashing them again.
+    const last = this.#last.get(site);
+    if (last && Buffer.compare(last.bytes, statement) === 0 && Date.now() <= last.validTo) return last.key;
     const id = crypto.createHash('sha256').update(statement).digest('base64');
     const known = this.#known.get(id);
-    if (known && known.site === site && Date.now() <= known.validTo) return known.key;
+    if (known && known.site === site && Date.now() <= known.validTo) {
+      this.#remember(site, statement, known);
+      return known.key;
+    }
     const { key, validTo } = this.#verify(site, statement);
     if (this.#known.size >= 1024) this.#known.clear();
     this.#known.set(id, { site, key, validTo });
+    this.#remember(site, statement, { key, validTo });
     return key;
+  }
+
+  #remember(site: string, statement: Uint8Array, verified: { key: Uint8Array; validTo: number }): void {
+    if (this.#last.size >= 1024 && !this.#last.has(site)) this.#last.clear();
+    this.#last.set(site, { bytes: Buffer.from(statement), key: verified.key, validTo: verified.validTo });
   }
 
   #verify(site: string, bytes: Uint8Array): { key: Uint8Array; validTo: number } {
