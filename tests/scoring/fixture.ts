@@ -27,6 +27,7 @@ import { loadRequesterKeys, type RequesterKeys } from '../../requester/keys.js';
 import { ScoringSession, submitConsentRecord } from '../../requester/client.js';
 import { DEFAULT_SCORE_SCALE } from '../../lib/score-scale.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
+import { until } from '../helpers/wait.js';
 
 export const SITES: Site[] = ['tax', 'power', 'bank'];
 const FILES: Record<Site, (keyof typeof RECORD_KINDS)[]> = { tax: ['tax_rating', 'vat_filing'], power: ['power_bill'], bank: ['loan', 'repayment'] };
@@ -170,12 +171,11 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
     'node', 'serve', '--site', site, '--data', nodeDir(site), '--port', '0', '--coordinator', coordinator.address, ...fed.tls(site), ...extraArgs,
   ]);
   for (const site of SITES) nodes.set(site, await startNode(site));
-  for (let i = 0; ; i++) {
-    const registered = await coordinator.registry.list();
-    if (SITES.every((s) => registered.some((n) => n.site === s && n.address === nodes.get(s)!.address))) break;
-    if (i > 400) throw new Error('nodes did not register');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let listed: { site: string; address: string }[] = [];
+  await until(async () => {
+    listed = await coordinator.registry.list();
+    return SITES.every((s) => listed.some((n) => n.site === s && n.address === nodes.get(s)!.address));
+  }, 'every node to register at its address', { detail: () => JSON.stringify(listed.map((n) => [n.site, n.address])) });
 
   const requesterKeys = loadRequesterKeys(path.join(dir, 'requester-keys'));
   const session = new ScoringSession(coordinator.address, fed.as('bank-a'), requesterKeys);
