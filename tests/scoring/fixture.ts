@@ -28,6 +28,7 @@ import { ScoringSession, submitConsentRecord } from '../../requester/client.js';
 import { DEFAULT_SCORE_SCALE } from '../../lib/score-scale.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 import { until } from '../helpers/wait.js';
+import { freePort } from '../../lib/party-processes.js';
 
 export const SITES: Site[] = ['tax', 'power', 'bank'];
 const FILES: Record<Site, (keyof typeof RECORD_KINDS)[]> = { tax: ['tax_rating', 'vat_filing'], power: ['power_bill'], bank: ['loan', 'repayment'] };
@@ -165,7 +166,9 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
     dataDir: coordinatorDir, transport: fed.as('coordinator'), log: () => undefined, port, checkpointIntervalMs: 200,
     onScoring: (o) => observed.push(o), resumeTraining: false, ...extra,
   });
-  let coordinator = await startCoordinator(coordinatorOptions());
+  // Below the ephemeral range (freePort): restartCoordinator listens on it again, and a port from
+  // listen(0) can be taken by an outgoing connection while the coordinator is down.
+  let coordinator = await startCoordinator(coordinatorOptions({}, await freePort()));
   const nodes = new Map<Site, SpawnedParty>();
   const startNode = (site: Site, extraArgs: readonly string[] = []) => spawnParty(`node ${site}`, [
     'node', 'serve', '--site', site, '--data', nodeDir(site), '--port', '0', '--coordinator', coordinator.address, ...fed.tls(site), ...extraArgs,
