@@ -3,7 +3,9 @@
  * it asks the three nodes to join, relays their sealed and signed messages, and only when all
  * three hold the same result (equal alignment digests) logs the job and tells them to commit.
  * Any failure (a node refusing, disconnecting or disagreeing) aborts the job at every node, so
- * no node keeps a half-finished alignment; running it again starts a fresh job.
+ * no node keeps a half-finished alignment; running it again starts a fresh job. A coordinator
+ * killed between logging the job and recording it leaves a durable marker; the restarted one
+ * aborts that job at every site (`recover`), so no site keeps an alignment it did not record.
  *
  * What the coordinator learns: the sizes of the relayed payloads (set sizes and the
  * intersection size), never an ID or a blinded value it could open.
@@ -56,11 +58,24 @@ export interface StoredAlignmentSummary {
   createdAtMs: number;
 }
 
+/** An alignment past agreement whose outcome this coordinator has not recorded yet (write-ahead). */
+interface PendingAlignment {
+  readonly ring: string[];
+  readonly since: string;
+}
+
 export class AlignmentCoordinator {
   readonly #jobs = new Map<string, RunningJob>();
 
   private constructor(
     readonly db: Level<string, StoredAlignmentSummary>,
+    /**
+     * Alignments from logging to commit: a coordinator killed there leaves some sites with the
+     * job committed and some not, and no summary of its own. On restart (and before each run)
+     * such a job is aborted at every site (`recover`), so no site keeps an alignment this
+     * coordinator did not record; the job is run again.
+     */
+    private readonly pending: Level<string, PendingAlignment>,
     private readonly registry: NodeRegistry,
     private readonly transparencyLog: CoordinatorLog,
     /** The coordinator's address as nodes dial it, for relaying. */
@@ -77,7 +92,11 @@ export class AlignmentCoordinator {
     fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     const db = new Level<string, StoredAlignmentSummary>(path.join(opts.dataDir, 'alignments'), { valueEncoding: 'json' });
     await db.open();
-    return new AlignmentCoordinator(db, opts.registry, opts.transparencyLog, opts.relayAddress, opts.log, opts.transport, opts.onRelay);
+    const pending = new Level<string, PendingAlignment>(path.join(opts.dataDir, 'alignments-pending'), { valueEncoding: 'json' });
+    await pending.open();
+    const coordinator = new AlignmentCoordinator(db, pending, opts.registry, opts.transparencyLog, opts.relayAddress, opts.log, opts.transport, opts.onRelay);
+    void coordinator.recover().catch((err: unknown) => opts.log(`alignment: cannot recover unfinished alignments: ${(err as Error).message}`));
+    return coordinator;
   }
 
   handlers(): AlignmentHandlers {
@@ -111,6 +130,7 @@ export class AlignmentCoordinator {
       if (!node.sealingPublicKeyHex) throw new FedcreditError('BAD_REQUEST', `node '${site}' registered without a sealing key; restart it`);
       return node;
     }));
+    await this.recover();
     const alignmentId = `aln-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const splitSeed = req.splitSeed || randomBytes(16).toString('hex');
     const job: RunningJob = { ring, bytesRelayed: 0, progress };
@@ -130,6 +150,7 @@ export class AlignmentCoordinator {
         return answer;
       }));
       const summary = agreedSummary(alignmentId, ring, answers, splitSeed, fraction);
+      await this.pending.put(alignmentId, { ring, since: new Date().toISOString() }, { sync: true });
       const entry = makeEntry('alignment-job', { jobId: alignmentId, requester: 'operator', sites: ring, purpose: 'entity alignment', time: Date.now() });
       const { index } = await this.transparencyLog.append(entry);
       await Promise.all(nodes.map((node) => this.#onNode(node, (client) => call(client, client.CommitAlignment, {
@@ -140,11 +161,14 @@ export class AlignmentCoordinator {
         ...summary, logIndex: index, seconds: (performance.now() - started) / 1000, bytesRelayed: job.bytesRelayed, createdAtMs: Date.now(),
       };
       await this.db.batch().put(alignmentId, stored).write({ sync: true });
+      await this.pending.del(alignmentId, { sync: true });
       this.log(`alignment ${alignmentId}: ${stored.intersectionSize} enterprises, ${stored.seconds.toFixed(1)} s`);
       return stored;
     } catch (err) {
       this.log(`alignment ${alignmentId} failed: ${(err as Error).message}; aborting at every node`);
-      await Promise.allSettled(nodes.map((node) => this.#onNode(node, (client) => call(client, client.AbortAlignment, { alignmentId }, 5_000))));
+      const aborted = await Promise.allSettled(nodes.map((node) => this.#onNode(node, (client) => call(client, client.AbortAlignment, { alignmentId }, 5_000))));
+      // Aborted everywhere: nothing of it is left to undo. Else `recover` aborts it again later.
+      if (aborted.every((a) => a.status === 'fulfilled')) await this.pending.del(alignmentId, { sync: true }).catch((e: unknown) => this.log(`alignment ${alignmentId}: ${(e as Error).message}`));
       throw new FedcreditError(
         err instanceof FedcreditError ? err.code : 'INTERNAL',
         `alignment ${alignmentId} failed, nothing was stored: ${(err as Error).message}. Run it again once every node is up.`,
@@ -169,8 +193,37 @@ export class AlignmentCoordinator {
     await this.#onNode(node, (client) => call(client, client.DeliverPsiMessage, env, 10 * 60_000));
   }
 
+  /**
+   * Aborts at every site each alignment a killed coordinator left between logging and its own
+   * record (PendingAlignment), and forgets it once every site has; one a site could not be told
+   * of stays pending for the next try. Never touches a job this process is running.
+   */
+  async recover(): Promise<void> {
+    for await (const [id, p] of this.pending.iterator()) {
+      if (this.#jobs.has(id)) continue;
+      // Recorded, then killed before the marker went: it is whole at every site.
+      if ((await this.db.get(id)) !== undefined) {
+        await this.pending.del(id, { sync: true });
+        continue;
+      }
+      const outcomes = await Promise.allSettled(p.ring.map(async (site) => {
+        const node = await this.registry.get(site);
+        if (!node) throw new FedcreditError('NOT_FOUND', `site '${site}' has no registered node`);
+        await this.#onNode(node, (client) => call(client, client.AbortAlignment, { alignmentId: id }, 5_000));
+      }));
+      const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [`${p.ring[i]}: ${(o.reason as Error).message}`] : []));
+      if (failed.length === 0) {
+        await this.pending.del(id, { sync: true });
+        this.log(`alignment ${id}: left unfinished by an earlier run of this coordinator (since ${p.since}); aborted at every site, run it again`);
+      } else {
+        this.log(`alignment ${id}: left unfinished by an earlier run; not yet aborted at every site (${failed.join('; ')}), retried before the next alignment`);
+      }
+    }
+  }
+
   async close(): Promise<void> {
     await this.db.close();
+    await this.pending.close();
   }
 
   async #probe(node: RegisteredNode): Promise<void> {

@@ -155,12 +155,15 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
 
   async function pollOne(site: string, address: string): Promise<void> {
     const client = dataNodeClient(address, opts.transport, site);
+    // Only about the address still registered: a poll of an address the node left (it restarted
+    // and registered anew meanwhile) says nothing about the node.
+    const current = async () => (await registry.get(site))?.address === address;
     try {
       const res = await call(client, client.Health, {}, 2_000);
-      registry.setHealth(site, { health: res.status, lastSeenMs: Date.now(), lastError: '' });
+      if (await current()) registry.setHealth(site, { health: res.status, lastSeenMs: Date.now(), lastError: '' });
     } catch (err) {
       const prev = registry.healthOf(site);
-      registry.setHealth(site, { health: 'UNREACHABLE', lastSeenMs: prev.lastSeenMs, lastError: (err as Error).message });
+      if (await current()) registry.setHealth(site, { health: 'UNREACHABLE', lastSeenMs: prev.lastSeenMs, lastError: (err as Error).message });
     } finally {
       client.close();
     }

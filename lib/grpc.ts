@@ -51,6 +51,11 @@ export function loadProto(): FedcreditProto {
 export const channelOptions: grpc.ChannelOptions = {
   'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
   'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  // A party that restarts is dialled again within a second: grpc-js's default backoff grows to
+  // 120 s, and a channel backing off fails every call at once ("No connection established"),
+  // so a client's retries after a coordinator's restart kept failing for seconds to minutes.
+  'grpc.initial_reconnect_backoff_ms': 250,
+  'grpc.max_reconnect_backoff_ms': 1_000,
 };
 
 /**

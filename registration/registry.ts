@@ -98,6 +98,9 @@ export class NodeRegistry {
       site: r.site, address: r.address, identityPublicKeyHex: keyHex, sealingPublicKeyHex: Buffer.from(r.sealingPublicKey).toString('hex'), registeredAtMs: nowMs,
       registrationTimeMs: r.timestampMs, tlsCertificateB64: Buffer.from(certification?.certificate ?? []).toString('base64'), tlsSignatureB64: Buffer.from(certification?.signature ?? []).toString('base64'),
     }, { sync: true });
+    // A node that just registered is up at its new address: a health poll of the old one (it was
+    // killed and restarted) must not keep it UNREACHABLE, which refuses queries until the next poll.
+    this.health.delete(r.site);
     this.#generation++;
     return { replaced: existing !== undefined && existing.address !== r.address };
   }

@@ -3,9 +3,12 @@
  * sealing key, sends it on one kept-open ScoreStream (a call per query costs several times the
  * CPU of a stream message in grpc-js), opens the sealed explanations, and fetches the receipt
  * once a cosigned checkpoint covers the query's entry. A broken stream fails the queries
- * waiting on it (UNAVAILABLE); the next query opens a new one.
+ * waiting on it (UNAVAILABLE); the next query opens a new one, once the channel has connected
+ * again (it waits up to CONNECT_WAIT_MS for that, so a retry right after a coordinator's
+ * restart is sent instead of failing on the channel's reconnect backoff).
  */
 import crypto from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
 import { scoringClient } from '../proto/clients.js';
 import { encodeSignedQuery, signQuery } from '../consent/signed-query.js';
 import { parseConsent, type ConsentOperation, type ConsentPurpose } from '../consent/verify.js';
@@ -63,8 +66,12 @@ export interface QueryTerms {
   readonly consentId?: string;
 }
 
+/** How long a query waits for a connection to the coordinator before it fails UNAVAILABLE unsent. */
+const CONNECT_WAIT_MS = 5_000;
+
 export class ScoringSession {
   readonly #client: ScoringClient;
+  readonly #target: string;
   readonly #keys: RequesterKeys;
   readonly #name: string;
   readonly #sealingSignature: Uint8Array;
@@ -84,6 +91,7 @@ export class ScoringSession {
 
   constructor(coordinator: string, transport: Transport, keys: RequesterKeys, name?: string) {
     this.#client = scoringClient(coordinator, transport);
+    this.#target = coordinator;
     this.#keys = keys;
     this.#name = name ?? (transport.kind === 'tls' ? transport.material.identity.name : 'requester');
     this.#sealingSignature = signSealingKey(keys.identity, this.#name, keys.sealing.publicKey);
@@ -169,6 +177,19 @@ export class ScoringSession {
     return { kind: r.kind, logIndex: Number(r.logIndex), isNew: r.isNew };
   }
 
+  /**
+   * Resolves once the channel to the coordinator is connected, waiting up to `waitMs` (a
+   * coordinator restarting); else UNAVAILABLE. A channel that is backing off would otherwise
+   * fail the query at once, though the coordinator may be back already.
+   */
+  #connected(waitMs: number): Promise<void> {
+    if (this.#client.getChannel().getConnectivityState(true) === grpc.connectivityState.READY) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#client.waitForReady(Date.now() + waitMs, (err) => {
+      if (!err) return resolve();
+      reject(new FedcreditError('UNAVAILABLE', `the coordinator ${this.#target} is not reachable (no connection within ${waitMs} ms): the query was not sent, so nothing was logged or counted; retry it once the coordinator is up`));
+    }));
+  }
+
   close(): void {
     this.#stream.close();
     this.#client.close();
@@ -185,7 +206,9 @@ export class ScoringSession {
   }
 
   async #askOnce(req: ScoreRequest, deadlineMs: number): Promise<ScoreResponse__Output> {
-    const reply = await this.#stream.ask(() => req, deadlineMs);
+    const deadline = Date.now() + deadlineMs;
+    await this.#connected(Math.min(deadlineMs, CONNECT_WAIT_MS));
+    const reply = await this.#stream.ask(() => req, Math.max(1, deadline - Date.now()));
     if (reply.answer) return reply.answer;
     throw refusalError(reply.refusal, 'the coordinator gave no answer');
   }

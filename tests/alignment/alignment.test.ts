@@ -20,6 +20,7 @@ import { bankLabelled } from '../helpers/bank-labels.js';
 import { readGroundTruth } from '../../sim/read.js';
 import type { PsiEnvelope__Output } from '../../proto/gen/fedcredit/v1/PsiEnvelope.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
+import { until } from '../helpers/wait.js';
 
 const SITES: Site[] = ['tax', 'power', 'bank'];
 const FILES: Record<Site, (keyof typeof RECORD_KINDS)[]> = { tax: ['tax_rating', 'vat_filing'], power: ['power_bill'], bank: ['loan', 'repayment'] };
@@ -37,13 +38,11 @@ function startNode(site: Site): Promise<SpawnedParty> {
 }
 
 async function waitForNodes(sites: Site[]): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const registered = await coordinator.registry.list();
-    const ready = sites.every((s) => registered.some((n) => n.site === s && n.address === nodes.get(s)!.address));
-    if (ready) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('nodes did not register');
+  let registered: { site: string; address: string }[] = [];
+  await until(async () => {
+    registered = await coordinator.registry.list();
+    return sites.every((s) => registered.some((n) => n.site === s && n.address === nodes.get(s)!.address));
+  }, `nodes ${sites.join(', ')} to register at their addresses`, { detail: () => JSON.stringify(registered.map((n) => [n.site, n.address])) });
 }
 
 beforeAll(async () => {

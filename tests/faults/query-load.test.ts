@@ -30,6 +30,7 @@ import type { SpawnedParty } from '../../lib/spawn-party.js';
 import { prepareScoringDemo } from '../../requester/demo.js';
 import { readGroundTruth } from '../../sim/read.js';
 import { consentedRequester, type ConsentedRequester } from '../helpers/consented.js';
+import { logLine } from '../helpers/wait.js';
 import { SITES, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, type Setup } from '../training-transport/helpers.js';
 
 interface Outcome {
@@ -96,7 +97,7 @@ async function servedQueries(site: Site): Promise<ServedRecord[]> {
 
 async function waitForRegistration(site: Site): Promise<void> {
   // The node re-registers at its new address; the coordinator reads it from its registry.
-  for (let i = 0; i < 400 && !nodes.get(site)!.logLines.some((l) => /registered with coordinator/.test(l)); i++) await sleep(25);
+  await logLine(nodes.get(site)!, /registered with coordinator/, 30_000);
 }
 
 /**

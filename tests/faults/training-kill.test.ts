@@ -78,14 +78,44 @@ async function kill9(party: SpawnedParty): Promise<void> {
   await exited;
 }
 
-/** Wait for `n` more progress lines, or until `done()`; false if the job ended first. */
+/** No party logs progress for this long while the job's call is open: the run is stuck, and fails saying where. */
+const STALL_MS = 180_000;
+
+function stalled(what: string): Error {
+  const tail = [coordinator, ...nodes.values()].flatMap((p) => p.logLines.slice(-8).map((l) => `${p.name}: ${l}`)).join('\n');
+  return new Error(`${what}: no progress from any party for ${STALL_MS / 1000} s, last '${lastEvent}'; the parties' last lines:\n${tail}`);
+}
+
+/** Wait for `n` more progress lines, or until `done()`; false if the job ended first; throws if nothing moves for STALL_MS. */
 async function progressed(n: number, done: () => boolean): Promise<boolean> {
   const target = events + n;
+  let seen = events;
+  let since = Date.now();
   while (events < target) {
     if (done()) return false;
+    if (events !== seen) [seen, since] = [events, Date.now()];
+    else if (Date.now() - since > STALL_MS) throw stalled(`waiting for ${target - events} more progress lines`);
     await sleep(5);
   }
   return true;
+}
+
+/** The job's outcome, or an error once no party has logged progress for STALL_MS while waiting for it. */
+async function settledOrStalled<T>(job: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const watchdog = new Promise<never>((_, reject) => {
+    let seen = events;
+    let since = Date.now();
+    timer = setInterval(() => {
+      if (events !== seen) [seen, since] = [events, Date.now()];
+      else if (Date.now() - since > STALL_MS) reject(stalled(what));
+    }, 1_000);
+  });
+  try {
+    return await Promise.race([job, watchdog]);
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** The weights of every site's part of a model, read from the sites' stores (nodes stopped). */
@@ -180,7 +210,7 @@ describe('training under kill -9 at random points, CPU loaded', () => {
         if (!jobId) throw new Error('no job id after the kills');
         outcome = settle(pending = follow());
       }
-      const model = await outcome ?? await follow();
+      const model = await settledOrStalled(outcome, 'the training call after the kills') ?? await settledOrStalled(follow(), 'following the job');
       results.push({ run: 'coordinator', model, kills });
       console.log(`coordinator killed ${kills} times: job ${model.jobId} done in ${((Date.now() - started) / 1000).toFixed(1)} s, AUC ${aucs(model).map((a) => a.toFixed(5)).join(', ')}`);
       expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 10));
@@ -218,7 +248,7 @@ describe('training under kill -9 at random points, CPU loaded', () => {
         await kill9(nodes.get(site)!);
         nodes.set(site, watch(await spawnNode(s, site)));
       }
-      const model = await job;
+      const model = await settledOrStalled(job, 'the training call after the kills');
       results.push({ run: 'nodes', model, kills });
       console.log(`nodes killed ${kills} times: job ${model.jobId} done in ${((Date.now() - started) / 1000).toFixed(1)} s, AUC ${aucs(model).map((a) => a.toFixed(5)).join(', ')}`);
       expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 10));

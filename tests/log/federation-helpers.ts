@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { cliPath, spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
 import { transparencyLogClient } from '../../proto/clients.js';
+import { freePort } from '../../lib/party-processes.js';
 import { call } from '../../lib/grpc.js';
 import { parseNote } from '../../crypto/signed-note.js';
 import { parseCheckpoint } from '../../log/checkpoint.js';
@@ -17,9 +18,15 @@ export const FAST = ['--checkpoint-interval', '100'];
 export const FAST_WITNESS = ['--witness-interval', '100'];
 
 /** Parties run over mutual TLS with certificates from the test folder's federation (tests/helpers/federation.ts). */
+/**
+ * Without `--port` in `extra`, a free port below the ephemeral range (lib/party-processes.ts
+ * freePort): tests restart the coordinator on its port, and one from `listen(0)` can be taken by
+ * another process's outgoing connection while it is down.
+ */
 export async function startCoordinatorProcess(dir: string, extra: string[] = []): Promise<SpawnedParty> {
   const fed = await testFederation(dir);
-  return spawnParty('coordinator', ['coordinator', 'serve', '--data', path.join(dir, 'coordinator'), ...FAST, ...fed.tls('coordinator'), ...extra]);
+  const port = extra.includes('--port') ? [] : ['--port', String(await freePort())];
+  return spawnParty('coordinator', ['coordinator', 'serve', '--data', path.join(dir, 'coordinator'), ...FAST, ...fed.tls('coordinator'), ...port, ...extra]);
 }
 
 export async function startNodeProcess(dir: string, site: string, coordinator: string): Promise<SpawnedParty> {

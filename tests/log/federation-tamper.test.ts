@@ -20,6 +20,7 @@ import { identityFromPem } from '../../crypto/identity.js';
 import { auditVerify, type AuditSummary } from '../../log/audit/verify.js';
 import { startCoordinatorProcess, startNodeProcess, runCli, waitForFinal } from './federation-helpers.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
+import { logLine, until } from '../helpers/wait.js';
 
 const SITES = ['tax', 'power', 'bank'];
 const ORIGIN = 'fedcredit.local/log';
@@ -143,8 +144,8 @@ describe('tampering with the coordinator\'s LevelDB store', () => {
     await restartCoordinator(() => resign((list) => [list[0]!, rewritten(list[1]!), list[2]!]));
     const client = dataNodeClient(nodes[0]!.address, fed.as('tax-operator'), 'tax');
     try {
-      for (let i = 0; i < 100 && (await call(client, client.Health, {})).status !== 'ALARM'; i++) await new Promise((r) => setTimeout(r, 100));
-      expect((await call(client, client.Health, {})).status).toBe('ALARM');
+      let status = '';
+      await until(async () => (status = (await call(client, client.Health, {})).status) === 'ALARM', 'node tax\'s health to be ALARM', { intervalMs: 100, detail: () => status });
     } finally {
       client.close();
     }
@@ -156,8 +157,7 @@ describe('tampering with the coordinator\'s LevelDB store', () => {
 
   it('a re-signed log with an entry deleted: witnesses see a rollback; the operator sees it in node status', async () => {
     await restartCoordinator(() => resign((list) => [list[0]!, list[2]!]));
-    for (let i = 0; i < 100 && !nodes[1]!.logLines.some((l) => l.includes('ROLLBACK')); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(nodes[1]!.logLines.join('\n')).toMatch(/ALARM: \[node power\] .*ROLLBACK: checkpoint size 2 is smaller than the already cosigned size 3/);
+    expect(await logLine(nodes[1]!, /ALARM: .*ROLLBACK/)).toMatch(/ALARM: \[node power\] .*ROLLBACK: checkpoint size 2 is smaller than the already cosigned size 3/);
     const known = await auditVerify({ coordinator: coordinator.address, transport: fed.as('auditor-1'), stateFile: goodState });
     expect(codes(known)).toContain('ROLLBACK');
     const live = await runCli(['node', 'status', '--data', path.join(dir, 'node-power'), ...fed.tls('power-operator')]);

@@ -22,6 +22,7 @@ import { CoordinatorLog, transparencyLogHandlers, type WitnessNode } from '../..
 import { auditVerify } from '../../log/audit/verify.js';
 import { startNodeProcess, waitForFinal } from './federation-helpers.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
+import { logLine, until } from '../helpers/wait.js';
 
 type View = 'A' | 'B';
 const code = (body: string) => body + creditCodeCheckChar(body);
@@ -87,7 +88,9 @@ beforeAll(async () => {
   await logs.A.mintCheckpoint();
   await logs.B.mintCheckpoint();
   for (const v of ['A', 'B'] as const) {
-    for (let i = 0; i < 100 && !(await logs[v].store.latestCosignedCheckpoint())?.startsWith('fedcredit.local/log\n3\n'); i++) await new Promise((r) => setTimeout(r, 100));
+    let latest: string | undefined;
+    await until(async () => (latest = await logs[v].store.latestCosignedCheckpoint())?.startsWith('fedcredit.local/log\n3\n'),
+      `view ${v}'s checkpoint of size 3 to be cosigned`, { timeoutMs: 30_000, intervalMs: 100, detail: () => JSON.stringify(latest) });
   }
 }, 40_000);
 
@@ -116,8 +119,7 @@ describe('two different checkpoints of the same size shown to two witnesses', ()
   it('the witness then shown the other view refuses it as a split view and raises an alarm', async () => {
     view.tax = 'B';
     const tax = nodes[0]!;
-    for (let i = 0; i < 100 && !tax.logLines.some((l) => l.startsWith('ALARM:')); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(tax.logLines.find((l) => l.startsWith('ALARM:'))).toMatch(/ALARM: \[node tax\] witness refused to cosign the coordinator's checkpoint: SPLIT_VIEW: same size different root: split view \(size 3/);
+    expect(await logLine(tax, /^ALARM:/)).toMatch(/ALARM: \[node tax\] witness refused to cosign the coordinator's checkpoint: SPLIT_VIEW: same size different root: split view \(size 3/);
     const client = dataNodeClient(tax.address, fed.as('tax-operator'), 'tax');
     try {
       expect((await call(client, client.Health, {})).status).toBe('ALARM');

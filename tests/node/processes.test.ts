@@ -13,6 +13,7 @@ import { call } from '../../lib/grpc.js';
 import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
 import { uploadFile } from '../../node/upload.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
+import { until } from '../helpers/wait.js';
 
 const A = '91350100M000100Y4' + creditCodeCheckChar('91350100M000100Y4');
 const BILLS = ['credit_code,period,kwh,amount_due,amount_paid,days_late', `${A},2025-01,1200,960,960,0`, `${A},2025-02,1100,880,880,3`];
@@ -44,11 +45,11 @@ describe('coordinator and node as separate processes', () => {
     const client = coordinatorClient(coordinator.address, fed.as('coordinator-operator'));
     try {
       let nodes: { site: string; address: string; health: string }[] = [];
-      for (let i = 0; i < 100; i++) {
+      // The coordinator polls health every few seconds: bounded, and says what it saw last.
+      await until(async () => {
         ({ nodes } = await call(client, client.ListNodes, {}));
-        if (nodes[0]?.health === 'SERVING') break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+        return nodes[0]?.health === 'SERVING';
+      }, 'the coordinator to see node power SERVING', { intervalMs: 100, detail: () => JSON.stringify(nodes) });
       expect(nodes).toEqual([expect.objectContaining({ site: 'power', address: node.address, health: 'SERVING' })]);
     } finally {
       client.close();

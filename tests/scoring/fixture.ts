@@ -27,6 +27,8 @@ import { loadRequesterKeys, type RequesterKeys } from '../../scoring/requester-k
 import { ScoringSession, submitConsentRecord } from '../../scoring/requester.js';
 import { DEFAULT_SCORE_SCALE } from '../../scoring/score-scale.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
+import { until } from '../helpers/wait.js';
+import { freePort } from '../../lib/party-processes.js';
 
 export const SITES: Site[] = ['tax', 'power', 'bank'];
 const FILES: Record<Site, (keyof typeof RECORD_KINDS)[]> = { tax: ['tax_rating', 'vat_filing'], power: ['power_bill'], bank: ['loan', 'repayment'] };
@@ -164,18 +166,19 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
     dataDir: coordinatorDir, transport: fed.as('coordinator'), log: () => undefined, port, checkpointIntervalMs: 200,
     onScoring: (o) => observed.push(o), resumeTraining: false, ...extra,
   });
-  let coordinator = await startCoordinator(coordinatorOptions());
+  // Below the ephemeral range (freePort): restartCoordinator listens on it again, and a port from
+  // listen(0) can be taken by an outgoing connection while the coordinator is down.
+  let coordinator = await startCoordinator(coordinatorOptions({}, await freePort()));
   const nodes = new Map<Site, SpawnedParty>();
   const startNode = (site: Site, extraArgs: readonly string[] = []) => spawnParty(`node ${site}`, [
     'node', 'serve', '--site', site, '--data', nodeDir(site), '--port', '0', '--coordinator', coordinator.address, ...fed.tls(site), ...extraArgs,
   ]);
   for (const site of SITES) nodes.set(site, await startNode(site));
-  for (let i = 0; ; i++) {
-    const registered = await coordinator.registry.list();
-    if (SITES.every((s) => registered.some((n) => n.site === s && n.address === nodes.get(s)!.address))) break;
-    if (i > 400) throw new Error('nodes did not register');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let listed: { site: string; address: string }[] = [];
+  await until(async () => {
+    listed = await coordinator.registry.list();
+    return SITES.every((s) => listed.some((n) => n.site === s && n.address === nodes.get(s)!.address));
+  }, 'every node to register at its address', { detail: () => JSON.stringify(listed.map((n) => [n.site, n.address])) });
 
   const requesterKeys = loadRequesterKeys(path.join(dir, 'requester-keys'));
   const session = new ScoringSession(coordinator.address, fed.as('bank-a'), requesterKeys);

@@ -15,6 +15,7 @@ import { startNode, type NodeOptions, type RunningNode } from '../../node/server
 import { uploadFile } from '../../node/upload.js';
 import { generateFederation } from '../../sim/generate.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
+import { logLine } from '../helpers/wait.js';
 
 export { freePort };
 
@@ -69,15 +70,12 @@ export async function ingestAndAlign(s: Setup, addressOf: (site: Site) => string
   return { alignmentId: a.alignmentId, trainSize: Number(a.trainSize), validationSize: Number(a.validationSize) };
 }
 
-/** Wait until a spawned party's log has a line matching `re`. */
-export async function waitForLog(party: SpawnedParty, re: RegExp, timeoutMs = 120_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const line = party.logLines.find((l) => re.test(l));
-    if (line) return line;
-    if (Date.now() > until) throw new Error(`${party.name}: no log line matching ${re} within ${timeoutMs} ms; last lines:\n${party.logLines.slice(-20).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/**
+ * Wait until a spawned party's log has a line matching `re` (in its kept tail, or as it arrives:
+ * event-driven, so a line cannot scroll out of the 500 kept between two polls).
+ */
+export function waitForLog(party: SpawnedParty, re: RegExp, timeoutMs = 120_000): Promise<string> {
+  return logLine(party, re, timeoutMs);
 }
 
 /**

@@ -10,6 +10,7 @@ import type { ModelMetadata } from '../../training/model-registry.js';
 import type { SpawnedParty } from '../../lib/spawn-party.js';
 import type { Site } from '../../schema/site-schema.js';
 import { SITES, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, waitForLog, type Setup } from './helpers.js';
+import { logLine } from '../helpers/wait.js';
 
 let s: Setup;
 let coordinator: SpawnedParty;
@@ -50,8 +51,10 @@ describe('kill -9 during training', () => {
     tax.child.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 1_000));
     nodes.set('tax', await spawnNode(s, 'tax'));
+    // Read as it is logged: the restarted node's kept tail (500 lines) scrolls past it before the job ends.
+    const reloaded = logLine(nodes.get('tax')!, /training trn-[\w-]+: reloaded at epoch 1/, 240_000);
     const model = await job;
-    expect(nodes.get('tax')!.logLines.some((l) => l.includes(`training ${jobId}: reloaded at epoch 1`))).toBe(true);
+    expect(await reloaded).toContain(`training ${jobId}: reloaded at epoch 1`);
     console.log(`node killed: AUC ${aucs(model).map((a) => a.toFixed(5)).join(', ')}; uninterrupted ${aucs(uninterrupted).map((a) => a.toFixed(5)).join(', ')}`);
     expect(aucs(model)).toHaveLength(3);
     for (let e = 0; e < 3; e++) expect(Math.abs(aucs(model)[e]! - aucs(uninterrupted)[e]!)).toBeLessThanOrEqual(0.002);
