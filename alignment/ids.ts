@@ -94,6 +94,18 @@ function foldCase(id: string): string {
   return id;
 }
 
+/** Longest id a table may hold under `any`, in UTF-16 units: ids are keys, not documents. */
+export const MAX_ANY_ID_LENGTH = 256;
+
+/** Why `raw` cannot be an id of a table ingested as `any`, or undefined: any text, trimmed, no control characters. */
+export function anyIdProblem(raw: string): string | undefined {
+  const n = normalizeId(raw, 'keep');
+  if (!n.ok) return n.problem;
+  if (/\p{Cc}/u.test(n.id)) return 'contains a control character';
+  if (n.id.length > MAX_ANY_ID_LENGTH) return `is longer than ${MAX_ANY_ID_LENGTH} characters`;
+  return undefined;
+}
+
 /** The comparable form of one id under `rule`; credit codes are only validated. */
 export function canonicalId(raw: string, rule: IdRule): { ok: true; id: string } | { ok: false; problem: string } {
   if (rule.type === 'any') return normalizeId(raw, rule.idCase);

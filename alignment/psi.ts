@@ -14,7 +14,9 @@
  * the final intersection. Every other key product it holds contains at most one foreign set.
  *
  * Roles per session, ring = [leader, second, third]. Keys: leader l, l2; second b, b2; third c.
- * Each site hashes, dedupes and shuffles its own IDs first; relays keep order (so an owner can
+ * Each site normalizes (./ids.ts: credit codes as they are, any other text id NFC-normalized,
+ * trimmed and pre-hashed to 32 bytes, so ids of every length look alike), hashes, dedupes and
+ * shuffles its own IDs first; relays keep order (so an owner can
  * map its set when it comes back). The owner's shuffle already makes order meaningless, and no
  * site sees any foreign set twice, so keeping order links nothing; the one set that is not an
  * owner's (the padded overlap) is shuffled by the leader, and the intersection is sent sorted.

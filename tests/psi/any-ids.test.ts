@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { hashToCurve25519Batch } from '../../alignment/psi-hash.js';
 import { PsiParty } from '../../alignment/psi.js';
 import { runPsiInMemory, type PsiTranscriptEntry } from '../../alignment/psi-in-memory.js';
-import { ANY_ID_BYTES, IdCollisionError, idMessage, normalizeId, packIds, prepareIds, type IdRule } from '../../alignment/ids.js';
+import { ANY_ID_BYTES, anyIdProblem, IdCollisionError, idMessage, normalizeId, packIds, prepareIds, type IdRule } from '../../alignment/ids.js';
 import { creditCode, RING, runSets } from './helpers.js';
 
 const ANY: IdRule = { type: 'any', idCase: 'keep' };
@@ -151,5 +151,14 @@ describe('what travels, for ids of any text', () => {
       const payload = Buffer.from(m.payload);
       for (const [what, needle] of needles) expect(payload.includes(Buffer.from(needle)), `${what} in ${m.kind}`).toBe(false);
     }
+  });
+});
+
+describe('ids a table may hold under --id-format any', () => {
+  it('takes any text without control characters, up to 256 characters', () => {
+    for (const id of ['1', UUID, '企业-甲', 'Café 1', creditCode(3), 'x'.repeat(256)]) expect(anyIdProblem(id)).toBeUndefined();
+    expect(anyIdProblem('')).toMatch(/empty/);
+    expect(anyIdProblem('a\u0000b')).toMatch(/control/);
+    expect(anyIdProblem('x'.repeat(257))).toMatch(/256/);
   });
 });
