@@ -12,6 +12,9 @@ export interface AlignmentRequest {
   sites?: string[];
   validationFraction?: number;
   splitSeed?: string;
+  /** alignment/ids.ts; default: the one type every node holds. */
+  idType?: 'credit-code' | 'any';
+  idCase?: 'keep' | 'fold';
 }
 
 export function runAlignment(
@@ -24,7 +27,7 @@ export function runAlignment(
   return new Promise<AlignmentSummary__Output>((resolve, reject) => {
     let result: AlignmentSummary__Output | null = null;
     const stream = client.RunAlignment(
-      { sites: request.sites ?? [], validationFraction: request.validationFraction ?? 0, splitSeed: request.splitSeed ?? '' },
+      { sites: request.sites ?? [], validationFraction: request.validationFraction ?? 0, splitSeed: request.splitSeed ?? '', idType: request.idType ?? '', idCase: request.idCase ?? '' },
       new grpc.Metadata(),
       { deadline: Date.now() + 60 * 60_000 },
     );

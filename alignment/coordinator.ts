@@ -28,6 +28,8 @@ import type { PsiEnvelope__Output } from '../proto/gen/fedcredit/v1/PsiEnvelope.
 import type { RunAlignmentRequest__Output } from '../proto/gen/fedcredit/v1/RunAlignmentRequest.js';
 import type { CoordinatorLog } from '../log/service.js';
 import { peerKeysOf, type NodeRegistry, type RegisteredNode } from '../registration/registry.js';
+import { chooseIdType } from './id-choice.js';
+import { describeIdRule, idRuleOf, type IdCase, type IdRule, type IdType } from './ids.js';
 
 export const DEFAULT_RING = ['bank', 'tax', 'power'] as const;
 const DEFAULT_VALIDATION_FRACTION = 0.2;
@@ -56,6 +58,9 @@ export interface StoredAlignmentSummary {
   seconds: number;
   bytesRelayed: number;
   createdAtMs: number;
+  /** The id rule the sites aligned on (alignment/ids.ts); absent before issue 14: credit codes. */
+  idType?: IdType;
+  idCase?: IdCase;
 }
 
 /** An alignment past agreement whose outcome this coordinator has not recorded yet (write-ahead). */
@@ -131,6 +136,12 @@ export class AlignmentCoordinator {
       return node;
     }));
     await this.recover();
+    let asked: IdRule;
+    try {
+      asked = idRuleOf(req.idType, req.idCase);
+    } catch (err) {
+      throw new FedcreditError('BAD_REQUEST', `${(err as Error).message}: pass --id-type credit-code or any, and --id-case keep or fold`);
+    }
     const alignmentId = `aln-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const splitSeed = req.splitSeed || randomBytes(16).toString('hex');
     const job: RunningJob = { ring, bytesRelayed: 0, progress };
@@ -142,14 +153,22 @@ export class AlignmentCoordinator {
       // A node that is down or cut off fails the job in seconds, before any site starts work,
       // instead of after the long join deadline's connection attempts.
       await Promise.all(nodes.map((node) => this.#probe(node)));
+      // One id type for the whole job, checked against what every node holds before any starts work.
+      const held = await Promise.all(nodes.map((node) => this.#onNode(node, (client) => call(client, client.DescribeIds, {}, PROBE_DEADLINE_MS))));
+      const rule: { type: IdType; idCase: IdCase } = {
+        type: chooseIdType(req.idType === '' ? undefined : asked.type, held.map((h) => ({ ...h, idFormat: h.idFormat === 'any' ? 'any' : 'credit-code' }))),
+        idCase: 'keep',
+      };
+      if (rule.type === 'any') rule.idCase = asked.idCase;
+      progress({ stage: 'started', message: `aligning on ${describeIdRule(rule)}` });
       const answers = await Promise.all(nodes.map(async (node) => {
         const answer = await this.#onNode(node, (client) => call(client, client.JoinAlignment, {
-          alignmentId, ring, validationFraction: fraction, splitSeed, peers, relayAddress: this.relayAddress(),
+          alignmentId, ring, validationFraction: fraction, splitSeed, peers, relayAddress: this.relayAddress(), idType: rule.type, idCase: rule.idCase,
         }, JOIN_DEADLINE_MS));
         progress({ stage: 'ready', site: node.site, message: `${node.site} has its result`, bytesRelayed: job.bytesRelayed });
         return answer;
       }));
-      const summary = agreedSummary(alignmentId, ring, answers, splitSeed, fraction);
+      const summary = { ...agreedSummary(alignmentId, ring, answers, splitSeed, fraction), idType: rule.type, idCase: rule.idCase };
       await this.pending.put(alignmentId, { ring, since: new Date().toISOString() }, { sync: true });
       const entry = makeEntry('alignment-job', { jobId: alignmentId, requester: 'operator', sites: ring, purpose: 'entity alignment', time: Date.now() });
       const { index } = await this.transparencyLog.append(entry);
@@ -169,10 +188,8 @@ export class AlignmentCoordinator {
       const aborted = await Promise.allSettled(nodes.map((node) => this.#onNode(node, (client) => call(client, client.AbortAlignment, { alignmentId }, 5_000))));
       // Aborted everywhere: nothing of it is left to undo. Else `recover` aborts it again later.
       if (aborted.every((a) => a.status === 'fulfilled')) await this.pending.del(alignmentId, { sync: true }).catch((e: unknown) => this.log(`alignment ${alignmentId}: ${(e as Error).message}`));
-      throw new FedcreditError(
-        err instanceof FedcreditError ? err.code : 'INTERNAL',
-        `alignment ${alignmentId} failed, nothing was stored: ${(err as Error).message}. Run it again once every node is up.`,
-      );
+      const code = err instanceof FedcreditError ? err.code : 'INTERNAL';
+      throw new FedcreditError(code, `alignment ${alignmentId} failed, nothing was stored: ${(err as Error).message}.${await this.#whatNext(nodes, code)}`);
     } finally {
       this.#jobs.delete(alignmentId);
     }
@@ -235,6 +252,20 @@ export class AlignmentCoordinator {
     } finally {
       client.close();
     }
+  }
+
+  /**
+   * Advice after a failed job. "Run it again once ... up" only when a node was in fact
+   * unreachable (it does not answer now, or the failure was one of reaching it); a refusal
+   * carries its own advice and rerunning would only repeat it.
+   */
+  async #whatNext(nodes: readonly RegisteredNode[], code: string): Promise<string> {
+    const probes = await Promise.allSettled(nodes.map((node) => this.#probe(node)));
+    const down = nodes.filter((_, i) => probes[i]!.status === 'rejected').map((n) => n.site);
+    if (down.length > 0) return ` Run it again once ${down.join(' and ')} ${down.length > 1 ? 'are' : 'is'} up.`;
+    if (code === 'UNAVAILABLE') return ' Run it again once every node is up.';
+    if (code === 'INTERNAL') return ' Run it again; if it fails the same way, the nodes\' logs say why.';
+    return '';
   }
 
   async #onNode<T>(node: RegisteredNode, body: (client: ReturnType<typeof nodeAlignmentClient>) => Promise<T>): Promise<T> {

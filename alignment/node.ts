@@ -8,6 +8,8 @@
  * coordinator can neither read nor forge nor redirect what it carries; it sees lengths only.
  * The node's IDs are the enterprises it holds features for; they never leave it in the clear.
  */
+import { describeIdRule, IdCollisionError, idRuleOf, type IdRule, type IdType } from './ids.js';
+import { describeHeld, type HeldIds } from './id-choice.js';
 import { PsiParty, PsiProtocolError, createPsiBlinder, type PsiBlinder, type PsiMessage, type PsiPayloadSealer, type PsiEnvelope as PsiEnvelopeFields, type PsiResult } from './psi.js';
 import { openSealedBox, sealToRecipient } from '../crypto/sealed-box.js';
 import { verifySignature, type Identity } from '../crypto/identity.js';
@@ -35,6 +37,7 @@ interface Session {
   result?: PsiResult;
   settle: { resolve: (r: PsiResult) => void; reject: (e: Error) => void };
   finished: Promise<PsiResult>;
+  rule: IdRule;
 }
 
 export interface NodeAlignmentContext {
@@ -84,6 +87,7 @@ export class AlignmentHost {
         await this.abort(ref.alignmentId, 'aborted by the coordinator');
         return {};
       }, log),
+      DescribeIds: unary(() => this.heldIds(), log),
     };
   }
 
@@ -108,10 +112,18 @@ export class AlignmentHost {
         throw new FedcreditError('BAD_REQUEST', `alignment '${id}': no keys for peer ${site}`);
       }
     }
-    const meta = await this.ctx.store.getMeta();
-    if (meta.idFormat === 'any') {
-      throw new FedcreditError('BAD_REQUEST', `${this.ctx.site} holds a feature table with free-form ids; PSI aligns credit codes only`);
+    let rule: IdRule;
+    try {
+      rule = idRuleOf(req.idType, req.idCase);
+    } catch (err) {
+      throw new FedcreditError('BAD_REQUEST', `alignment '${id}': ${(err as Error).message}; update the coordinator`);
     }
+    const held = await this.heldIds();
+    if (rule.type === 'credit-code' && held.idFormat === 'any') {
+      throw new FedcreditError('ID_TYPE_MISMATCH', `the job aligns credit codes but ${describeHeld(held)}; align with --id-type any, `
+        + `or ingest ${this.ctx.site}'s table with --id-format credit-code if its ids are credit codes`);
+    }
+    const meta = await this.ctx.store.getMeta();
     // The label-holding site aligns only the enterprises it can label: an aligned enterprise
     // the bank could not train on would otherwise have to be dropped later, telling the other
     // sites which of their aligned enterprises fall outside the bank's labelled population.
@@ -119,19 +131,23 @@ export class AlignmentHost {
     const source = meta.hasLabels ? this.ctx.store.labels : this.ctx.store.features;
     for await (const key of source.keys()) ids.push(key);
 
+    let party: PsiParty;
+    try {
+      party = this.#party(id, ids, rule, ring, peers, req);
+    } catch (err) {
+      if (!(err instanceof IdCollisionError)) throw err;
+      // The positions stay here: which ids collide is this site's business, not the coordinator's.
+      this.ctx.log(`alignment ${id}: ${err.message}: ${JSON.stringify(err.pair[0])} and ${JSON.stringify(err.pair[1])}`);
+      throw new FedcreditError('BAD_REQUEST', `${this.ctx.site} holds ${err.collisions} id(s) that equal another of its ids once `
+        + `normalized (${describeIdRule(rule)}); ${rule.idCase === 'fold' ? 'align with --id-case keep, or ' : ''}`
+        + `make the ids distinct in ${this.ctx.site}'s table and ingest it again (its log names the first pair)`);
+    }
     let settle!: Session['settle'];
     const finished = new Promise<PsiResult>((resolve, reject) => (settle = { resolve, reject }));
     finished.catch(() => undefined);
-    const party = new PsiParty(this.ctx.site, ids, {
-      session: id,
-      ring,
-      blinder: (this.#blinder ??= createPsiBlinder()),
-      sealer: this.#sealer(peers),
-      split: { validationFraction: req.validationFraction, seed: splitSeedBytes(req.splitSeed) },
-    });
-    const session: Session = { party, peers, relayAddress: req.relayAddress, request: req, settle, finished };
+    const session: Session = { party, peers, relayAddress: req.relayAddress, request: req, settle, finished, rule };
     this.#sessions.set(id, session);
-    this.ctx.log(`alignment ${id}: joined as ${party.role} with ${ids.length} enterprises`);
+    this.ctx.log(`alignment ${id}: joined as ${party.role} with ${ids.length} enterprises (${describeIdRule(rule)})`);
     try {
       const early = this.#early.get(id) ?? [];
       this.#early.delete(id);
@@ -152,6 +168,24 @@ export class AlignmentHost {
       this.#sessions.delete(id);
       throw err;
     }
+  }
+
+  /** What this node's ids are, for the coordinator to pick the job's id type (alignment/id-choice.ts). */
+  async heldIds(): Promise<HeldIds> {
+    const meta = await this.ctx.store.getMeta();
+    const idFormat: IdType = meta.idFormat === 'any' ? 'any' : 'credit-code';
+    return { site: this.ctx.site, idFormat, source: meta.source ?? '' };
+  }
+
+  #party(id: string, ids: string[], rule: IdRule, ring: [string, string, string], peers: Session['peers'], req: JoinAlignmentRequest__Output): PsiParty {
+    return new PsiParty(this.ctx.site, ids, {
+      session: id,
+      idRule: rule,
+      ring,
+      blinder: (this.#blinder ??= createPsiBlinder()),
+      sealer: this.#sealer(peers),
+      split: { validationFraction: req.validationFraction, seed: splitSeedBytes(req.splitSeed) },
+    });
   }
 
   async deliver(env: PsiEnvelope): Promise<void> {
@@ -204,6 +238,8 @@ export class AlignmentHost {
       validation: [...result.validation],
       digest: result.alignmentDigest,
       splitSeed: session.request.splitSeed,
+      idType: session.rule.type,
+      idCase: session.rule.idCase,
       validationFraction: session.request.validationFraction,
       logIndex,
       createdAt: new Date().toISOString(),

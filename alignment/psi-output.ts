@@ -14,7 +14,7 @@
 import crypto from 'node:crypto';
 
 export interface AlignedEntry {
-  /** The site's own credit code. */
+  /** The site's id in canonical form (./ids.ts): the same text at every site for one enterprise. */
   readonly id: string;
   /** The fully blinded value of that code as a latin1 string (see psi-sets.ts pointKey). */
   readonly key: string;

@@ -12,9 +12,9 @@ import { indexPoints, permutePoints, pointCount, pointKey, randomPermutation, se
 /** Everything a party's steps read and write. Owned by one PsiParty. */
 export interface PsiState {
   readonly role: PsiRole;
-  /** Own deduplicated IDs in the order this site sent them (its random shuffle). */
+  /** Own deduplicated IDs, canonical (./ids.ts), in the order this site sent them (its random shuffle). */
   readonly ownIds: readonly string[];
-  /** The same IDs as fixed-length ASCII, back to back. */
+  /** The same IDs as fixed-length messages (./ids.ts packIds), back to back. */
   readonly ownIdBytes: Uint8Array;
   readonly idLength: number;
   readonly keys: { readonly primary: Uint8Array; readonly secondary: Uint8Array };

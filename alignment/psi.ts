@@ -14,7 +14,9 @@
  * the final intersection. Every other key product it holds contains at most one foreign set.
  *
  * Roles per session, ring = [leader, second, third]. Keys: leader l, l2; second b, b2; third c.
- * Each site hashes, dedupes and shuffles its own IDs first; relays keep order (so an owner can
+ * Each site normalizes (./ids.ts: credit codes as they are, any other text id NFC-normalized,
+ * trimmed and pre-hashed to 32 bytes, so ids of every length look alike), hashes, dedupes and
+ * shuffles its own IDs first; relays keep order (so an owner can
  * map its set when it comes back). The owner's shuffle already makes order meaningless, and no
  * site sees any foreign set twice, so keeping order links nothing; the one set that is not an
  * owner's (the padded overlap) is shuffled by the leader, and the intersection is sent sorted.
@@ -53,7 +55,7 @@
  * The final values l b c H(x) are known to all three sites for the intersection only; they give
  * the canonical order (./psi-output.ts).
  */
-import { creditCodeProblem, CREDIT_CODE_LENGTH } from '../schema/credit-code.js';
+import { CREDIT_CODE_RULE, packIds, prepareIds, type IdRule } from './ids.js';
 import { createPsiBlinder, type PsiBlinder } from './psi-blinder.js';
 import { POINT_BYTES } from './psi-hash.js';
 import {
@@ -94,6 +96,8 @@ export interface PsiPartyOptions {
   readonly split?: PsiSplitOptions;
   /** Fixed keys, for tests that recompute messages. Production leaves this unset. */
   readonly secretKeys?: PsiSecretKeys;
+  /** Which ids the job compares (./ids.ts), the same at all three parties; default credit codes. */
+  readonly idRule?: IdRule;
 }
 
 export interface PsiStats {
@@ -131,6 +135,8 @@ export class PsiParty {
   readonly #sealer: PsiPayloadSealer;
   readonly #split: PsiSplitOptions | undefined;
   readonly #inputIds: number;
+  /** Own id (row key) of each canonical id that differs from it (./ids.ts). */
+  readonly #rawOf: ReadonlyMap<string, string>;
   /** True when this party generated its keys (and so may wipe them). */
   readonly #ownKeys: boolean;
   #started = false;
@@ -144,7 +150,7 @@ export class PsiParty {
     opts: PsiPartyOptions,
   ) {
     if (typeof site !== 'string' || site === '') throw new TypeError('PsiParty: site must be a non-empty string');
-    if (!Array.isArray(ids)) throw new TypeError(`PsiParty(${site}): ids must be an array of credit codes`);
+    if (!Array.isArray(ids)) throw new TypeError(`PsiParty(${site}): ids must be an array of strings`);
     if (typeof opts?.session !== 'string' || opts.session === '') {
       throw new TypeError(`PsiParty(${site}): opts.session must name the alignment job`);
     }
@@ -163,18 +169,18 @@ export class PsiParty {
     this.#inputIds = ids.length;
     this.#ownKeys = opts.secretKeys === undefined;
 
-    ids.forEach((id, i) => {
-      const problem = creditCodeProblem(id);
-      if (problem !== undefined) throw new RangeError(`PsiParty(${site}): ID ${i}: ${problem}`);
-    });
-    // Dedupe, then shuffle: the order of everything this site sends is this permutation.
-    const unique = [...new Set(ids)];
-    const own = permuteArray(unique, randomPermutation(unique.length));
+    // Validate or normalize, dedupe, then shuffle: the order of everything this site sends is
+    // this permutation. The steps work on canonical ids; #finish maps them back to own ids.
+    const rule = opts.idRule ?? CREDIT_CODE_RULE;
+    const prepared = prepareIds(ids, rule, `PsiParty(${site})`);
+    this.#rawOf = prepared.rawOf;
+    const own = permuteArray(prepared.canonical, randomPermutation(prepared.canonical.length));
+    const packed = packIds(own, rule);
     this.#state = {
       role: this.role,
       ownIds: own,
-      ownIdBytes: new Uint8Array(Buffer.from(own.join(''), 'latin1')),
-      idLength: CREDIT_CODE_LENGTH,
+      ownIdBytes: packed.bytes,
+      idLength: packed.idLength,
       keys: checkedKeys(site, opts.secretKeys),
       blinder: opts.blinder ?? (inThreadBlinder ??= createPsiBlinder({ threads: 0 })),
       received: new Map(),
@@ -302,7 +308,9 @@ export class PsiParty {
   #finish(entries: readonly AlignedEntry[], sizes: Readonly<Record<PsiRole, number>>): void {
     const overlap = this.#state.overlap;
     const peerOverlapSize = overlap === undefined ? undefined : overlap.values.length / POINT_BYTES;
-    const aligned = alignIntersection(entries, this.#split);
+    const canonical = alignIntersection(entries, this.#split);
+    const own = (ids: readonly string[]): string[] => ids.map((id) => this.#rawOf.get(id) ?? id);
+    const aligned = { ...canonical, intersection: own(canonical.intersection), train: own(canonical.train), validation: own(canonical.validation) };
     const setSizes: Record<string, number> = {};
     PSI_ROLES.forEach((role, i) => (setSizes[this.ring[i]!] = sizes[role]));
     this.#result = {

@@ -39,6 +39,8 @@ const TARGET_OPS = 8000;
 const ONE_MILLION = 1_000_000;
 /** Environment switch for `npm run bench`: IDs per site of the measured alignment. */
 export const ALIGN_IDS_ENV = 'FEDCREDIT_PSI_ALIGN_IDS';
+/** `any`: the measured alignment uses integer ids under the any-text rule (alignment/ids.ts) instead of credit codes. */
+export const ALIGN_ID_TYPE_ENV = 'FEDCREDIT_PSI_ID_TYPE';
 
 /** The n-th valid credit code (both GB check characters), distinct for distinct n. */
 export function creditCode(n: number): string {
@@ -231,9 +233,10 @@ function soloBlindRate(
 }
 
 async function alignmentRows(n: number, threads: number | 'auto'): Promise<BenchRow[]> {
+  const anyIds = process.env[ALIGN_ID_TYPE_ENV] === 'any';
   const sets = SITE_CLASSES.map((classes) => {
     const ids: string[] = [];
-    for (let i = 0; ids.length < n; i++) if (classes.includes(i % 6)) ids.push(creditCode(i));
+    for (let i = 0; ids.length < n; i++) if (classes.includes(i % 6)) ids.push(anyIds ? String(i + 1) : creditCode(i));
     return ids;
   });
   const ring = ['bank', 'tax', 'power'] as const;
@@ -257,7 +260,7 @@ async function alignmentRows(n: number, threads: number | 'auto'): Promise<Bench
       : undefined;
   progress?.unref();
   try {
-    const parties = ring.map((site, i) => new PsiParty(site, sets[i]!, { session: 'bench', ring, blinder }));
+    const parties = ring.map((site, i) => new PsiParty(site, sets[i]!, { session: 'bench', ring, blinder, ...(anyIds ? { idRule: { type: 'any', idCase: 'keep' } as const } : {}) }));
     const run = await runPsiInMemory(parties, { recordPayloads: false });
     const seconds = (performance.now() - start) / 1000;
     const stats = run.results.get('bank')!.stats;
@@ -270,7 +273,7 @@ async function alignmentRows(n: number, threads: number | 'auto'): Promise<Bench
     const rows: BenchRow[] = [
       {
         area: 'psi',
-        metric: `align ${label} IDs/site, 3 sites (measured)`,
+        metric: `align ${label} ${anyIds ? 'integer ids (any text)' : 'IDs'}/site, 3 sites (measured)`,
         value: seconds,
         unit: 's',
         note:

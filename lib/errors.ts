@@ -59,7 +59,8 @@ export type ErrorCode =
   | 'EXPLANATION_MALFORMED'
   | 'EXPLANATION_FORGED'
   | 'LOG_NOT_VERIFIED'
-  | 'REGISTRATION_NOT_CERTIFIED';
+  | 'REGISTRATION_NOT_CERTIFIED'
+  | 'ID_TYPE_MISMATCH';
 
 const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   INGEST_REJECTED: status.INVALID_ARGUMENT,
@@ -88,6 +89,8 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   // A request stream with nothing sent or pending for its idle limit is closed; open a new one.
   STREAM_IDLE: status.DEADLINE_EXCEEDED,
   INTERNAL: status.INTERNAL,
+  // The nodes of an alignment hold ids the job's id type does not fit (alignment/id-choice.ts).
+  ID_TYPE_MISMATCH: status.FAILED_PRECONDITION,
   CONSENT_MALFORMED: status.INVALID_ARGUMENT,
   // Not proven to come from the enterprise (or not fresh): an authentication failure.
   CONSENT_BAD_SIGNATURE: status.UNAUTHENTICATED,

@@ -102,6 +102,7 @@ export const RPC_ROLES: RpcRoleTable = {
     DeliverPsiMessage: { coordinator: 'any' },
     CommitAlignment: { coordinator: 'any' },
     AbortAlignment: { coordinator: 'any' },
+    DescribeIds: { coordinator: 'any', operator: 'self' },
   },
   // A backup holds the party's stores and keys: only that party's own operator may take one.
   Backup: {

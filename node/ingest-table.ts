@@ -5,6 +5,7 @@
  * data and of many agencies' exports; docs/feature-tables.md describes it for the operator.
  */
 import { creditCodeProblem } from '../schema/credit-code.js';
+import { anyIdProblem } from '../alignment/ids.js';
 import { FedcreditError } from '../lib/errors.js';
 import { checkLabel } from './column-check.js';
 import { ColumnCells, declaredTypes, settleColumn, type SettledColumn } from './table-columns.js';
@@ -12,8 +13,6 @@ import type { CsvFile } from './csv-reader.js';
 import { ProblemList, type IngestOptions, type ValidatedFile } from './ingest-report.js';
 import { computeStats } from './feature-build.js';
 import { float64ToBytes, seqKey, type FeatureDescription, type NodeStore } from '../site/store.js';
-
-const ANY_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 export async function ingestFeatureTable(store: NodeStore, csv: CsvFile, options: IngestOptions): Promise<ValidatedFile> {
   const fileName = options.fileName ?? 'table.csv';
@@ -57,7 +56,7 @@ export async function ingestFeatureTable(store: NodeStore, csv: CsvFile, options
     const id = fields[idIndex]!.trim();
     const idProblem = idFormat === 'credit-code'
       ? creditCodeProblem(id)
-      : ANY_ID.test(id) ? undefined : 'must be 1-64 letters, digits, _ . : or -';
+      : anyIdProblem(id);
     if (idProblem !== undefined) {
       problems.add(line, idColumn, `'${id.slice(0, 40)}' is not a valid id: ${idProblem}${idFormat === 'credit-code' ? ' (use --id-format any for ids that are not credit codes)' : ''}`);
       continue;

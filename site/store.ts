@@ -79,6 +79,9 @@ export interface StoredAlignmentRecord {
   validationFraction: number;
   logIndex: number;
   createdAt: string;
+  /** The id rule aligned on (alignment/ids.ts); absent in alignments made before issue 14: credit codes. */
+  idType?: 'credit-code' | 'any';
+  idCase?: 'keep' | 'fold';
 }
 
 /** Feature vectors a node keeps in memory for scoring (site/store.ts featureVector). */

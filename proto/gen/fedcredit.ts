@@ -18,6 +18,8 @@ import type { ConsentRecordSubmission as _fedcredit_v1_ConsentRecordSubmission, 
 import type { ConsistencyProofRequest as _fedcredit_v1_ConsistencyProofRequest, ConsistencyProofRequest__Output as _fedcredit_v1_ConsistencyProofRequest__Output } from './fedcredit/v1/ConsistencyProofRequest.js';
 import type { CoordinatorClient as _fedcredit_v1_CoordinatorClient, CoordinatorDefinition as _fedcredit_v1_CoordinatorDefinition } from './fedcredit/v1/Coordinator.js';
 import type { DataNodeClient as _fedcredit_v1_DataNodeClient, DataNodeDefinition as _fedcredit_v1_DataNodeDefinition } from './fedcredit/v1/DataNode.js';
+import type { DescribeIdsRequest as _fedcredit_v1_DescribeIdsRequest, DescribeIdsRequest__Output as _fedcredit_v1_DescribeIdsRequest__Output } from './fedcredit/v1/DescribeIdsRequest.js';
+import type { DescribeIdsResponse as _fedcredit_v1_DescribeIdsResponse, DescribeIdsResponse__Output as _fedcredit_v1_DescribeIdsResponse__Output } from './fedcredit/v1/DescribeIdsResponse.js';
 import type { EntriesResponse as _fedcredit_v1_EntriesResponse, EntriesResponse__Output as _fedcredit_v1_EntriesResponse__Output } from './fedcredit/v1/EntriesResponse.js';
 import type { EpochOutcome as _fedcredit_v1_EpochOutcome, EpochOutcome__Output as _fedcredit_v1_EpochOutcome__Output } from './fedcredit/v1/EpochOutcome.js';
 import type { EpochResultRequest as _fedcredit_v1_EpochResultRequest, EpochResultRequest__Output as _fedcredit_v1_EpochResultRequest__Output } from './fedcredit/v1/EpochResultRequest.js';
@@ -130,6 +132,8 @@ export interface ProtoGrpcType {
       ConsistencyProofRequest: MessageTypeDefinition<_fedcredit_v1_ConsistencyProofRequest, _fedcredit_v1_ConsistencyProofRequest__Output>
       Coordinator: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_CoordinatorClient> & { service: _fedcredit_v1_CoordinatorDefinition }
       DataNode: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_DataNodeClient> & { service: _fedcredit_v1_DataNodeDefinition }
+      DescribeIdsRequest: MessageTypeDefinition<_fedcredit_v1_DescribeIdsRequest, _fedcredit_v1_DescribeIdsRequest__Output>
+      DescribeIdsResponse: MessageTypeDefinition<_fedcredit_v1_DescribeIdsResponse, _fedcredit_v1_DescribeIdsResponse__Output>
       EntriesResponse: MessageTypeDefinition<_fedcredit_v1_EntriesResponse, _fedcredit_v1_EntriesResponse__Output>
       EpochOutcome: MessageTypeDefinition<_fedcredit_v1_EpochOutcome, _fedcredit_v1_EpochOutcome__Output>
       EpochResultRequest: MessageTypeDefinition<_fedcredit_v1_EpochResultRequest, _fedcredit_v1_EpochResultRequest__Output>

@@ -113,7 +113,7 @@ describe('alignment across three node processes', () => {
     const err = await runAlignment(coordinator.address, fed.as('coordinator-operator'), {}).then(() => undefined, (e: unknown) => e);
     onRelay = () => undefined;
     expect(err).toBeInstanceOf(FedcreditError);
-    expect((err as Error).message).toMatch(/alignment aln-\S+ failed, nothing was stored: .*Run it again once every node is up/);
+    expect((err as Error).message).toMatch(/alignment aln-\S+ failed, nothing was stored: .*Run it again once power is up\.$/);
 
     nodes.set('power', await startNode('power'));
     await waitForNodes(['power']);

@@ -63,6 +63,7 @@ export async function runSets(sets: Readonly<Record<string, readonly string[]>>,
         ...(opts.blinder ? { blinder: opts.blinder } : {}),
         ...(opts.split ? { split: opts.split } : {}),
         ...(opts.sealer ? { sealer: opts.sealer } : {}),
+        ...(opts.idRule ? { idRule: opts.idRule } : {}),
       }),
   );
   return runPsiInMemory(parties, { recordPayloads: opts.recordPayloads ?? true });

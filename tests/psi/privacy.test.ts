@@ -10,13 +10,8 @@ import { sha512_256 } from '@noble/hashes/sha2.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashToCurve25519Batch } from '../../alignment/psi-hash.js';
 import { blindPoints, generateBlindingKey } from '../../alignment/psi-x25519.js';
-import {
-  PsiParty,
-  runPsiInMemory,
-  type PsiInMemoryRun,
-  type PsiSecretKeys,
-  type PsiTranscriptEntry,
-} from '../../alignment/psi.js';
+import { PsiParty, type PsiSecretKeys } from '../../alignment/psi.js';
+import { runPsiInMemory, type PsiInMemoryRun, type PsiTranscriptEntry } from '../../alignment/psi-in-memory.js';
 import { creditCode, plainIntersection } from './helpers.js';
 
 const RING = ['bank', 'tax', 'power'] as const; // leader, second, third

@@ -9,11 +9,11 @@ import { describe, expect, it } from 'vitest';
 import {
   PsiParty,
   PsiProtocolError,
-  runPsiInMemory,
   type PsiEnvelope,
   type PsiMessage,
   type PsiPayloadSealer,
 } from '../../alignment/psi.js';
+import { runPsiInMemory } from '../../alignment/psi-in-memory.js';
 import { creditCode, plainIntersection, randomSet, rng, RING, runSets } from './helpers.js';
 
 type Ring = readonly [string, string, string];

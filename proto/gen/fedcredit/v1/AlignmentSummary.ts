@@ -17,6 +17,8 @@ export interface AlignmentSummary {
   'seconds'?: (number | string);
   'bytesRelayed'?: (number | string | Long);
   'createdAtMs'?: (number | string | Long);
+  'idType'?: (string);
+  'idCase'?: (string);
 }
 
 export interface AlignmentSummary__Output {
@@ -33,4 +35,6 @@ export interface AlignmentSummary__Output {
   'seconds': (number);
   'bytesRelayed': (string);
   'createdAtMs': (string);
+  'idType': (string);
+  'idCase': (string);
 }

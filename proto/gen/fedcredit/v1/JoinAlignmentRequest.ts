@@ -9,6 +9,8 @@ export interface JoinAlignmentRequest {
   'splitSeed'?: (string);
   'peers'?: (_fedcredit_v1_PeerKeys)[];
   'relayAddress'?: (string);
+  'idType'?: (string);
+  'idCase'?: (string);
 }
 
 export interface JoinAlignmentRequest__Output {
@@ -18,4 +20,6 @@ export interface JoinAlignmentRequest__Output {
   'splitSeed': (string);
   'peers': (_fedcredit_v1_PeerKeys__Output)[];
   'relayAddress': (string);
+  'idType': (string);
+  'idCase': (string);
 }

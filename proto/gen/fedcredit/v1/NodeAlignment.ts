@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AlignmentRef as _fedcredit_v1_AlignmentRef, AlignmentRef__Output as _fedcredit_v1_AlignmentRef__Output } from '../../fedcredit/v1/AlignmentRef.js';
 import type { CommitAlignmentResponse as _fedcredit_v1_CommitAlignmentResponse, CommitAlignmentResponse__Output as _fedcredit_v1_CommitAlignmentResponse__Output } from '../../fedcredit/v1/CommitAlignmentResponse.js';
+import type { DescribeIdsRequest as _fedcredit_v1_DescribeIdsRequest, DescribeIdsRequest__Output as _fedcredit_v1_DescribeIdsRequest__Output } from '../../fedcredit/v1/DescribeIdsRequest.js';
+import type { DescribeIdsResponse as _fedcredit_v1_DescribeIdsResponse, DescribeIdsResponse__Output as _fedcredit_v1_DescribeIdsResponse__Output } from '../../fedcredit/v1/DescribeIdsResponse.js';
 import type { JoinAlignmentRequest as _fedcredit_v1_JoinAlignmentRequest, JoinAlignmentRequest__Output as _fedcredit_v1_JoinAlignmentRequest__Output } from '../../fedcredit/v1/JoinAlignmentRequest.js';
 import type { JoinAlignmentResponse as _fedcredit_v1_JoinAlignmentResponse, JoinAlignmentResponse__Output as _fedcredit_v1_JoinAlignmentResponse__Output } from '../../fedcredit/v1/JoinAlignmentResponse.js';
 import type { PsiEnvelope as _fedcredit_v1_PsiEnvelope, PsiEnvelope__Output as _fedcredit_v1_PsiEnvelope__Output } from '../../fedcredit/v1/PsiEnvelope.js';
@@ -37,6 +39,15 @@ export interface NodeAlignmentClient extends grpc.Client {
   deliverPsiMessage(argument: _fedcredit_v1_PsiEnvelope, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_RelayAck__Output>): grpc.ClientUnaryCall;
   deliverPsiMessage(argument: _fedcredit_v1_PsiEnvelope, callback: grpc.requestCallback<_fedcredit_v1_RelayAck__Output>): grpc.ClientUnaryCall;
   
+  DescribeIds(argument: _fedcredit_v1_DescribeIdsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_DescribeIdsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeIds(argument: _fedcredit_v1_DescribeIdsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_DescribeIdsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeIds(argument: _fedcredit_v1_DescribeIdsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_DescribeIdsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeIds(argument: _fedcredit_v1_DescribeIdsRequest, callback: grpc.requestCallback<_fedcredit_v1_DescribeIdsResponse__Output>): grpc.ClientUnaryCall;
+  describeIds(argument: _fedcredit_v1_DescribeIdsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_DescribeIdsResponse__Output>): grpc.ClientUnaryCall;
+  describeIds(argument: _fedcredit_v1_DescribeIdsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_DescribeIdsResponse__Output>): grpc.ClientUnaryCall;
+  describeIds(argument: _fedcredit_v1_DescribeIdsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_DescribeIdsResponse__Output>): grpc.ClientUnaryCall;
+  describeIds(argument: _fedcredit_v1_DescribeIdsRequest, callback: grpc.requestCallback<_fedcredit_v1_DescribeIdsResponse__Output>): grpc.ClientUnaryCall;
+  
   JoinAlignment(argument: _fedcredit_v1_JoinAlignmentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_JoinAlignmentResponse__Output>): grpc.ClientUnaryCall;
   JoinAlignment(argument: _fedcredit_v1_JoinAlignmentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_JoinAlignmentResponse__Output>): grpc.ClientUnaryCall;
   JoinAlignment(argument: _fedcredit_v1_JoinAlignmentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_JoinAlignmentResponse__Output>): grpc.ClientUnaryCall;
@@ -55,6 +66,8 @@ export interface NodeAlignmentHandlers extends grpc.UntypedServiceImplementation
   
   DeliverPsiMessage: grpc.handleUnaryCall<_fedcredit_v1_PsiEnvelope__Output, _fedcredit_v1_RelayAck>;
   
+  DescribeIds: grpc.handleUnaryCall<_fedcredit_v1_DescribeIdsRequest__Output, _fedcredit_v1_DescribeIdsResponse>;
+  
   JoinAlignment: grpc.handleUnaryCall<_fedcredit_v1_JoinAlignmentRequest__Output, _fedcredit_v1_JoinAlignmentResponse>;
   
 }
@@ -63,5 +76,6 @@ export interface NodeAlignmentDefinition extends grpc.ServiceDefinition {
   AbortAlignment: MethodDefinition<_fedcredit_v1_AlignmentRef, _fedcredit_v1_RelayAck, _fedcredit_v1_AlignmentRef__Output, _fedcredit_v1_RelayAck__Output>
   CommitAlignment: MethodDefinition<_fedcredit_v1_AlignmentRef, _fedcredit_v1_CommitAlignmentResponse, _fedcredit_v1_AlignmentRef__Output, _fedcredit_v1_CommitAlignmentResponse__Output>
   DeliverPsiMessage: MethodDefinition<_fedcredit_v1_PsiEnvelope, _fedcredit_v1_RelayAck, _fedcredit_v1_PsiEnvelope__Output, _fedcredit_v1_RelayAck__Output>
+  DescribeIds: MethodDefinition<_fedcredit_v1_DescribeIdsRequest, _fedcredit_v1_DescribeIdsResponse, _fedcredit_v1_DescribeIdsRequest__Output, _fedcredit_v1_DescribeIdsResponse__Output>
   JoinAlignment: MethodDefinition<_fedcredit_v1_JoinAlignmentRequest, _fedcredit_v1_JoinAlignmentResponse, _fedcredit_v1_JoinAlignmentRequest__Output, _fedcredit_v1_JoinAlignmentResponse__Output>
 }
