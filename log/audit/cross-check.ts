@@ -22,6 +22,8 @@ export interface NodeToCheck {
   readonly site: string;
   readonly address: string;
   readonly publicKey: Uint8Array;
+  /** Keys the site held before a logged rotation: records signed before it verify under them. */
+  readonly formerKeys?: readonly Uint8Array[];
 }
 
 export interface CrossCheckInput {
@@ -67,7 +69,7 @@ export async function crossCheckNodes(input: CrossCheckInput): Promise<CrossChec
       continue;
     }
     const start = input.heads?.[node.site] ?? CHAIN_START;
-    const check = verifyServedRecords(node.site, node.publicKey, fetched.records, start);
+    const check = verifyServedRecords(node.site, [node.publicKey, ...(node.formerKeys ?? [])], fetched.records, start);
     for (const p of check.problems) findings.push({ code: 'RECORD_INVALID', message: p });
     recordsBySite.set(node.site, check.records);
     matched[node.site] = 0;
