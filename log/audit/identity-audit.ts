@@ -11,7 +11,9 @@
  *   - a node-removal must name the site's current key: else REMOVAL_OF_UNKNOWN_KEY.
  * Every rotation, removal and re-registration after a removal is listed in the audit summary,
  * with the operator's reason for removals. The keys each site has held let `audit verify`
- * check served records signed before a rotation, and follow a pinned witness to its new key.
+ * check served records signed before a rotation, and follow a pinned witness to its new key;
+ * after a removal the site's served-record book starts again (its store went with its key), so
+ * entries naming it from before are reported as not checkable, not as unrecorded.
  */
 import { decodeEntry, entryProblem, entrySignatureProblem, registrationOfEntry, type LogEntry } from '../entries.js';
 import { registrationCertificationProblem } from '../../registration/cert.js';
@@ -23,6 +25,11 @@ export interface SiteKeys {
   /** Every identity key the site has held, oldest first. */
   readonly keys: string[];
   readonly removed: boolean;
+  /**
+   * Index of the site's registration after its last removal: its served-record book starts
+   * there (the old one was lost with its key), so entries before it cannot be checked against it.
+   */
+  readonly bookSince?: number;
 }
 
 export interface IdentityAuditState {
@@ -77,8 +84,8 @@ function replay(
   const site = String(b['site']);
   const current = state.sites[site];
   const fp = keyFingerprint;
-  const follow = (key: string): void => {
-    state.sites[site] = { key, keys: [...(current?.keys ?? []).filter((k) => k !== key), key], removed: false };
+  const follow = (key: string, bookSince = current?.bookSince): void => {
+    state.sites[site] = { key, keys: [...(current?.keys ?? []).filter((k) => k !== key), key], removed: false, ...(bookSince !== undefined ? { bookSince } : {}) };
   };
   if (entry.kind === 'node-removal') {
     const key = String(b['identityKey']);
@@ -109,7 +116,7 @@ function replay(
   if (current === undefined) return follow(key);
   if (current.removed) {
     changes.push({ index, kind: 'registration after removal', site, from: fp(current.key), to: fp(key) });
-    return follow(key);
+    return follow(key, index);
   }
   if (current.key !== key) {
     problem('KEY_REPLACED_WITHOUT_ROTATION', `node-registration of site ${site} under key ${fp(key)} replaces key ${fp(current.key)} with neither a rotation signed by the old key nor an operator removal before it`);

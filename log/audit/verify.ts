@@ -156,10 +156,14 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
   // A removed site lost its store (its key was lost): its record starts again from the first.
   const heads = saved?.records && !opts.full
     ? Object.fromEntries(Object.entries(saved.records).filter(([site]) => !identities.removedSites.has(site))) : undefined;
+  const bookSince = Object.fromEntries(Object.entries(identities.state.sites).flatMap(([site, k]) => (k.bookSince !== undefined ? [[site, k.bookSince]] : [])));
   const cross = await crossCheckNodes({
-    reader, checkpoint: next, nodes, newEntries: { start: from, items }, ...(heads ? { heads } : {}), ...(opts.observe ? { observe: opts.observe } : {}),
+    reader, checkpoint: next, nodes, newEntries: { start: from, items }, bookSince, ...(heads ? { heads } : {}), ...(opts.observe ? { observe: opts.observe } : {}),
   });
   findings.push(...cross.findings);
+  for (const [site, n] of Object.entries(cross.uncheckable)) {
+    notices.push(`${n} entries naming node ${site} predate its removal and re-registration at entry ${bookSince[site]}: its record of them was lost with its key, so they are checked against the log only`);
+  }
 
   const cosignedBy = cosigners(final, witnesses);
   const ok = findings.length === 0;

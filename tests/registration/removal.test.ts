@@ -119,5 +119,10 @@ describe('a node on a fresh data folder', () => {
       expect.objectContaining({ kind: 'removal', site: 'power', from: old.keyFingerprint, reason: 'disk lost, ticket 4711', by: 'operator/coordinator' }),
       expect.objectContaining({ kind: 'registration after removal', site: 'power', from: old.keyFingerprint }),
     ]);
+    // An auditor starting afresh: power's entries from before the loss can no longer be matched
+    // with its (lost) record; the audit says so and passes, the removal explaining it.
+    const fresh = await auditVerify({ coordinator: s.coordinatorAddress, transport: s.fed.as('auditor-1'), stateFile: path.join(s.dir, 'fresh-auditor.json') });
+    expect(fresh.findings).toEqual([]);
+    expect(fresh.notices.join('\n')).toMatch(/entries naming node power predate its removal/);
   }, 300_000);
 });
