@@ -90,10 +90,10 @@ export function registrationHandlers(ctx: RegistrationContext): RegistrationHand
       const notes = registry.registrationNotes();
       const nodes = registered.map((n) => {
         const h = registry.healthOf(n.site);
-        const note = notes.get(n.site);
+        const note = registry.keyConflict(n.site);
         // A node refused under another key is not the one serving under the registered key: say so, never SERVING.
-        const health = note?.state === 'KEY_CONFLICT' ? 'KEY_CONFLICT' : h.health;
-        const lastError = note?.state === 'KEY_CONFLICT'
+        const health = note ? 'KEY_CONFLICT' : h.health;
+        const lastError = note
           ? `a node presented key ${keyFingerprint(note.identityPublicKeyHex)} at ${new Date(note.atMs).toISOString()} and was refused; the registered key is ${keyFingerprint(n.identityPublicKeyHex)}. ` +
             `Rotate with the old key (\`fedcredit node rotate-identity\`) or remove the site (\`fedcredit coordinator remove-node ${n.site} --reason ...\`)`
           : h.lastError;

@@ -56,6 +56,9 @@ export function peerKeysOf(n: RegisteredNode): {
   };
 }
 
+/** How long a refusal of a node under another key counts after its last attempt. */
+export const KEY_CONFLICT_HOLD_MS = 30_000;
+
 export interface NodeHealth {
   health: string;
   lastSeenMs: number;
@@ -157,6 +160,25 @@ export class NodeRegistry {
   /** Remembers (in memory) that a node presenting `keyHex` was refused for a site, so listings say so. */
   noteRefusal(site: string, keyHex: string, message: string, nowMs = Date.now()): void {
     this.notes.set(site, { state: 'KEY_CONFLICT', message, atMs: nowMs, identityPublicKeyHex: keyHex });
+  }
+
+  /**
+   * Throws NOT_REGISTERED when a node under another key than the registered one was refused for
+   * the site: a job would reach a node whose messages do not verify under the registered key.
+   */
+  requireNoKeyConflict(site: string): void {
+    const note = this.keyConflict(site);
+    if (note === undefined) return;
+    throw new FedcreditError('NOT_REGISTERED', `site '${site}': a node under key ${keyFingerprint(note.identityPublicKeyHex)} was refused at ${new Date(note.atMs).toISOString()} because another key is registered, so its messages would not verify; rotate its keys from the old folder (\`fedcredit node rotate-identity\`) or remove the site (\`fedcredit coordinator remove-node ${site} --reason ...\`), then run the job again`);
+  }
+
+  /**
+   * The refusal of a node under another key for the site, while it goes on asking (a refused
+   * node asks every 5 s: node/registration.ts); one that stopped asking no longer blocks jobs.
+   */
+  keyConflict(site: string, nowMs = Date.now()): RegistrationNote | undefined {
+    const note = this.notes.get(site);
+    return note?.state === 'KEY_CONFLICT' && nowMs - note.atMs < KEY_CONFLICT_HOLD_MS ? note : undefined;
   }
 
   /** Refusals and removals since this process started, by site. */

@@ -18,6 +18,8 @@ import { readGroundTruth } from '../../sim/read.js';
 import { RECORD_KINDS, type Site } from '../../schema/site-schema.js';
 import { cliPath, type SpawnedParty } from '../../lib/spawn-party.js';
 import { uploadFile } from '../../node/upload.js';
+import { runAlignment } from '../../alignment/client.js';
+import { FedcreditError } from '../../lib/errors.js';
 import { writeTrustedRegistrars } from '../../scoring/protocol.js';
 import { consentedRequester, type ConsentedRequester } from '../helpers/consented.js';
 import { SITES, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, type Setup } from '../training-transport/helpers.js';
@@ -79,6 +81,12 @@ describe('a node on a fresh data folder', () => {
     expect(power.keyFingerprint).toBe(old.keyFingerprint);
     expect(['KEY_CONFLICT', 'KEY_MISMATCH', 'UNREACHABLE']).toContain(power.health);
     expect(power.lastError).toMatch(/remove-node power|rotate-identity|runs under key/);
+
+    // A job refuses to start rather than reach a node whose messages would not verify.
+    const align = await runAlignment(s.coordinatorAddress, s.fed.as('coordinator-operator'), { splitSeed: 'while-refused' }).then(() => undefined, (e: unknown) => e);
+    expect(align).toBeInstanceOf(FedcreditError);
+    expect((align as FedcreditError).code).toBe('NOT_REGISTERED');
+    expect((align as FedcreditError).message).toContain('remove-node power');
 
     // Told to, a refused node exits non-zero with the reason.
     const exiting = spawnSync(process.execPath, [cliPath(), 'node', 'serve', '--site', 'power', '--data', path.join(s.dir, 'node-power-other'), '--port', '0',

@@ -51,6 +51,7 @@ afterAll(async () => {
 });
 
 describe('node rotate-identity', () => {
+  // Split seeds chosen so the small validation split holds defaulted enterprises (a one-class split cannot be evaluated).
   it('re-joins under new keys through a logged rotation; models, alignment, training, scoring and the audit carry on', async () => {
     const scoreBefore = await requester.session.score({ enterprise: subject, consent, model: modelBefore });
     await waitForCosignedLatest(s.coordinatorAddress, s.fed.as('auditor-1'), SITES.length, 30_000);
@@ -80,7 +81,7 @@ describe('node rotate-identity', () => {
     expect(scoreAfter.coverage).toEqual(scoreBefore.coverage);
 
     // New work under the new keys: alignment (sealed PSI to the new sealing key), training, a query on the new model.
-    const { modelVersion } = await alignAndTrain(s, 'after-rotation');
+    const { modelVersion } = await alignAndTrain(s, 'rotated');
     const fresh = await requester.session.score({ enterprise: subject, consent, model: modelVersion });
     expect(fresh.model).toBe(modelVersion);
     expect(fresh.coverage.every((c) => c.covered)).toBe(true);
