@@ -95,6 +95,13 @@ describe('node rotate-identity', () => {
     expect(audit.identityChanges).toEqual([expect.objectContaining({ kind: 'rotation', site: 'tax', from: before.keyFingerprint, to: result.fingerprint })]);
     expect(audit.nodeRecords['tax']).toBeGreaterThan(0);
     // A new auditor, trusting on first use after the rotation, checks the whole log and passes.
+    // A pinned witness key the log does not rotate from is not followed: TRUST_CHANGED.
+    const state = JSON.parse(fs.readFileSync(auditState(), 'utf8')) as { witnesses: Record<string, { site: string; key: string }> };
+    const taxWitness = Object.keys(state.witnesses).find((name) => state.witnesses[name]!.site === 'tax')!;
+    state.witnesses[taxWitness]!.key = '5a'.repeat(32);
+    fs.writeFileSync(path.join(s.dir, 'tampered-auditor.json'), JSON.stringify(state));
+    const tampered = await auditVerify({ coordinator: s.coordinatorAddress, transport: s.fed.as('auditor-1'), stateFile: path.join(s.dir, 'tampered-auditor.json') });
+    expect(tampered.findings.map((f) => f.code)).toContain('TRUST_CHANGED');
     const printed = await runCli(['audit', 'verify', '--coordinator', s.coordinatorAddress, '--state', path.join(s.dir, 'cli-auditor.json'), ...s.fed.tls('auditor-1')]);
     expect(printed.code, printed.stdout + printed.stderr).toBe(0);
     expect(printed.stdout).toContain(`rotation of tax from key ${before.keyFingerprint} to key ${result.fingerprint}`);
