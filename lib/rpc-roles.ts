@@ -73,6 +73,8 @@ export const RPC_ROLES: RpcRoleTable = {
     Health: { coordinator: 'any', site: 'any', operator: 'any', requester: 'any', auditor: 'any' },
     RegisterNode: { site: { field: 'site' } },
     ListNodes: { operator: 'self' },
+    // Only the coordinator's own operator (operator/coordinator) removes a site: logged, with its reason.
+    RemoveNode: { operator: 'self' },
   },
   TransparencyLog: {
     GetLogInfo: LOG_READERS,

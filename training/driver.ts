@@ -393,6 +393,7 @@ export class TrainingCoordinator {
     const peers = await Promise.all([state.bank, ...state.passives].map(async (site) => {
       const node = await this.opts.registry.get(site);
       if (!node?.sealingPublicKeyHex) throw new FedcreditError('NOT_FOUND', `site '${site}' is not registered with a sealing key`);
+      this.opts.registry.requireNoKeyConflict(site);
       return peerKeysOf(node);
     }));
     const publicKey = coordinator.publicKeyMessage(state.bank).publicKey;

@@ -71,6 +71,8 @@ import type { RefusalCount as _fedcredit_v1_RefusalCount, RefusalCount__Output a
 import type { RegisterNodeRequest as _fedcredit_v1_RegisterNodeRequest, RegisterNodeRequest__Output as _fedcredit_v1_RegisterNodeRequest__Output } from './fedcredit/v1/RegisterNodeRequest.js';
 import type { RegisterNodeResponse as _fedcredit_v1_RegisterNodeResponse, RegisterNodeResponse__Output as _fedcredit_v1_RegisterNodeResponse__Output } from './fedcredit/v1/RegisterNodeResponse.js';
 import type { RelayAck as _fedcredit_v1_RelayAck, RelayAck__Output as _fedcredit_v1_RelayAck__Output } from './fedcredit/v1/RelayAck.js';
+import type { RemoveNodeRequest as _fedcredit_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _fedcredit_v1_RemoveNodeRequest__Output } from './fedcredit/v1/RemoveNodeRequest.js';
+import type { RemoveNodeResponse as _fedcredit_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _fedcredit_v1_RemoveNodeResponse__Output } from './fedcredit/v1/RemoveNodeResponse.js';
 import type { RequesterSealingKey as _fedcredit_v1_RequesterSealingKey, RequesterSealingKey__Output as _fedcredit_v1_RequesterSealingKey__Output } from './fedcredit/v1/RequesterSealingKey.js';
 import type { ResidualRequest as _fedcredit_v1_ResidualRequest, ResidualRequest__Output as _fedcredit_v1_ResidualRequest__Output } from './fedcredit/v1/ResidualRequest.js';
 import type { ResidualResponse as _fedcredit_v1_ResidualResponse, ResidualResponse__Output as _fedcredit_v1_ResidualResponse__Output } from './fedcredit/v1/ResidualResponse.js';
@@ -185,6 +187,8 @@ export interface ProtoGrpcType {
       RegisterNodeRequest: MessageTypeDefinition<_fedcredit_v1_RegisterNodeRequest, _fedcredit_v1_RegisterNodeRequest__Output>
       RegisterNodeResponse: MessageTypeDefinition<_fedcredit_v1_RegisterNodeResponse, _fedcredit_v1_RegisterNodeResponse__Output>
       RelayAck: MessageTypeDefinition<_fedcredit_v1_RelayAck, _fedcredit_v1_RelayAck__Output>
+      RemoveNodeRequest: MessageTypeDefinition<_fedcredit_v1_RemoveNodeRequest, _fedcredit_v1_RemoveNodeRequest__Output>
+      RemoveNodeResponse: MessageTypeDefinition<_fedcredit_v1_RemoveNodeResponse, _fedcredit_v1_RemoveNodeResponse__Output>
       RequesterSealingKey: MessageTypeDefinition<_fedcredit_v1_RequesterSealingKey, _fedcredit_v1_RequesterSealingKey__Output>
       ResidualRequest: MessageTypeDefinition<_fedcredit_v1_ResidualRequest, _fedcredit_v1_ResidualRequest__Output>
       ResidualResponse: MessageTypeDefinition<_fedcredit_v1_ResidualResponse, _fedcredit_v1_ResidualResponse__Output>
