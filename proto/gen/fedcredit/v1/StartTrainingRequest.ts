@@ -1,6 +1,7 @@
 // Original file: proto/fedcredit/v1/training.proto
 
 import type { TrainingPeer as _fedcredit_v1_TrainingPeer, TrainingPeer__Output as _fedcredit_v1_TrainingPeer__Output } from '../../fedcredit/v1/TrainingPeer.js';
+import type { Any as _google_protobuf_Any, Any__Output as _google_protobuf_Any__Output } from '../../google/protobuf/Any.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface StartTrainingRequest {
@@ -12,12 +13,13 @@ export interface StartTrainingRequest {
   'passives'?: (string)[];
   'paramsJson'?: (string);
   'peers'?: (_fedcredit_v1_TrainingPeer)[];
-  'publicKey'?: (Buffer | Uint8Array | string);
   'checkOnly'?: (boolean);
   'plaintext'?: (boolean);
   'modelVersion'?: (string);
   'logIndex'?: (number | string | Long);
   'entry'?: (Buffer | Uint8Array | string);
+  'modelKind'?: (string);
+  'kindStart'?: (_google_protobuf_Any | null);
 }
 
 export interface StartTrainingRequest__Output {
@@ -29,10 +31,11 @@ export interface StartTrainingRequest__Output {
   'passives': (string)[];
   'paramsJson': (string);
   'peers': (_fedcredit_v1_TrainingPeer__Output)[];
-  'publicKey': (Buffer);
   'checkOnly': (boolean);
   'plaintext': (boolean);
   'modelVersion': (string);
   'logIndex': (string);
   'entry': (Buffer);
+  'modelKind': (string);
+  'kindStart': (_google_protobuf_Any__Output | null);
 }
