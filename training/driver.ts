@@ -211,7 +211,7 @@ export class TrainingCoordinator {
     // Every node checks its policy and that it holds the alignment; nothing is stored yet.
     const checks = await Promise.all(ring.map(async (site) => this.#onSite(jobId, site, 'StartTraining', (c) => c.StartTraining, {
       jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, checkOnly: true, plaintext: req.plaintext,
-      paramsJson: JSON.stringify(params), modelKind: kind.name,
+      params, modelKind: kind.name,
     }, 30_000, { retry: false })));
     const labelled = checks.filter((c) => c.hasLabels);
     if (labelled.length !== 1) {
@@ -405,7 +405,7 @@ export class TrainingCoordinator {
     try {
       await Promise.all([state.bank, ...state.passives].map((site) => this.#onSite(state.jobId, site, 'StartTraining', (c) => c.StartTraining, {
         jobId: state.jobId, alignmentId: state.alignmentId, alignmentDigest: state.alignmentDigest, purpose: state.purpose, bank: state.bank,
-        passives: state.passives, paramsJson: JSON.stringify(state.params), peers, modelKind: kind.name, kindStart, checkOnly: false,
+        passives: state.passives, params: state.params, peers, modelKind: kind.name, kindStart, checkOnly: false,
         plaintext: state.plaintext, modelVersion: state.modelVersion, logIndex: state.logIndex, entry: Buffer.from(state.entryB64!, 'base64'),
       }, STEP_DEADLINE_MS, {})));
     } catch (err) {

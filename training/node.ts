@@ -186,7 +186,7 @@ export class TrainingHost {
       site, hasLabels, featureCount: featureIndexes.length, trainSize: alignment.train.length, validationSize: alignment.validation.length, alignmentDigest: alignment.digest,
     };
     // The batch rule, against this site's columns (the bank's intercept too) and its split.
-    if (req.paramsJson || !req.checkOnly) checkBatchRule(site, req.jobId, req.paramsJson, alignment.train.length, featureIndexes.length + (hasLabels ? 1 : 0));
+    if (req.params || !req.checkOnly) checkBatchRule(site, req.jobId, paramsOf(req), alignment.train.length, featureIndexes.length + (hasLabels ? 1 : 0));
     if (req.checkOnly) return answer;
 
     const existing = (await store.training.get(req.jobId)) as NodeJobState | undefined;
@@ -203,7 +203,7 @@ export class TrainingHost {
     }
     let params: TrainingParams;
     try {
-      params = JSON.parse(req.paramsJson) as TrainingParams;
+      params = paramsOf(req) ?? noParams();
       checkParams(params);
     } catch (err) {
       throw new FedcreditError('BAD_REQUEST', `job ${req.jobId}: ${(err as Error).message}`);
@@ -381,6 +381,17 @@ export class TrainingHost {
     await this.#engine?.close();
     await this.#plain?.close();
   }
+}
+
+/** The request's typed parameters as training/schedule.ts TrainingParams (undefined when absent). */
+function paramsOf(req: StartTrainingRequest__Output): TrainingParams | undefined {
+  const p = req.params;
+  if (!p) return undefined;
+  return { epochs: p.epochs, batchSize: p.batchSize, learningRate: p.learningRate, decay: p.decay, l2: p.l2, seed: p.seed, patience: p.patience, minDelta: p.minDelta };
+}
+
+function noParams(): never {
+  throw new RangeError('the start carries no training parameters');
 }
 
 /** A job state stored before model kinds (LR's fields at the top level): read as an LR job. */

@@ -88,6 +88,7 @@ import type { SubmitCosignatureResponse as _fedcredit_v1_SubmitCosignatureRespon
 import type { TrainingClient as _fedcredit_v1_TrainingClient, TrainingDefinition as _fedcredit_v1_TrainingDefinition } from './fedcredit/v1/Training.js';
 import type { TrainingAck as _fedcredit_v1_TrainingAck, TrainingAck__Output as _fedcredit_v1_TrainingAck__Output } from './fedcredit/v1/TrainingAck.js';
 import type { TrainingJobRef as _fedcredit_v1_TrainingJobRef, TrainingJobRef__Output as _fedcredit_v1_TrainingJobRef__Output } from './fedcredit/v1/TrainingJobRef.js';
+import type { TrainingParams as _fedcredit_v1_TrainingParams, TrainingParams__Output as _fedcredit_v1_TrainingParams__Output } from './fedcredit/v1/TrainingParams.js';
 import type { TrainingPeer as _fedcredit_v1_TrainingPeer, TrainingPeer__Output as _fedcredit_v1_TrainingPeer__Output } from './fedcredit/v1/TrainingPeer.js';
 import type { TrainingProgress as _fedcredit_v1_TrainingProgress, TrainingProgress__Output as _fedcredit_v1_TrainingProgress__Output } from './fedcredit/v1/TrainingProgress.js';
 import type { TrainingStep as _fedcredit_v1_TrainingStep, TrainingStep__Output as _fedcredit_v1_TrainingStep__Output } from './fedcredit/v1/TrainingStep.js';
@@ -193,6 +194,7 @@ export interface ProtoGrpcType {
       Training: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_TrainingClient> & { service: _fedcredit_v1_TrainingDefinition }
       TrainingAck: MessageTypeDefinition<_fedcredit_v1_TrainingAck, _fedcredit_v1_TrainingAck__Output>
       TrainingJobRef: MessageTypeDefinition<_fedcredit_v1_TrainingJobRef, _fedcredit_v1_TrainingJobRef__Output>
+      TrainingParams: MessageTypeDefinition<_fedcredit_v1_TrainingParams, _fedcredit_v1_TrainingParams__Output>
       TrainingPeer: MessageTypeDefinition<_fedcredit_v1_TrainingPeer, _fedcredit_v1_TrainingPeer__Output>
       TrainingProgress: MessageTypeDefinition<_fedcredit_v1_TrainingProgress, _fedcredit_v1_TrainingProgress__Output>
       TrainingStep: MessageTypeDefinition<_fedcredit_v1_TrainingStep, _fedcredit_v1_TrainingStep__Output>

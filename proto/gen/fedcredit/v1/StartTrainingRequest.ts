@@ -2,6 +2,7 @@
 
 import type { TrainingPeer as _fedcredit_v1_TrainingPeer, TrainingPeer__Output as _fedcredit_v1_TrainingPeer__Output } from '../../fedcredit/v1/TrainingPeer.js';
 import type { Any as _google_protobuf_Any, Any__Output as _google_protobuf_Any__Output } from '../../google/protobuf/Any.js';
+import type { TrainingParams as _fedcredit_v1_TrainingParams, TrainingParams__Output as _fedcredit_v1_TrainingParams__Output } from '../../fedcredit/v1/TrainingParams.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface StartTrainingRequest {
@@ -11,7 +12,6 @@ export interface StartTrainingRequest {
   'purpose'?: (string);
   'bank'?: (string);
   'passives'?: (string)[];
-  'paramsJson'?: (string);
   'peers'?: (_fedcredit_v1_TrainingPeer)[];
   'checkOnly'?: (boolean);
   'plaintext'?: (boolean);
@@ -20,6 +20,7 @@ export interface StartTrainingRequest {
   'entry'?: (Buffer | Uint8Array | string);
   'modelKind'?: (string);
   'kindStart'?: (_google_protobuf_Any | null);
+  'params'?: (_fedcredit_v1_TrainingParams | null);
 }
 
 export interface StartTrainingRequest__Output {
@@ -29,7 +30,6 @@ export interface StartTrainingRequest__Output {
   'purpose': (string);
   'bank': (string);
   'passives': (string)[];
-  'paramsJson': (string);
   'peers': (_fedcredit_v1_TrainingPeer__Output)[];
   'checkOnly': (boolean);
   'plaintext': (boolean);
@@ -38,4 +38,5 @@ export interface StartTrainingRequest__Output {
   'entry': (Buffer);
   'modelKind': (string);
   'kindStart': (_google_protobuf_Any__Output | null);
+  'params': (_fedcredit_v1_TrainingParams__Output | null);
 }
