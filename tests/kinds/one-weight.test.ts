@@ -11,6 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTraining } from '../../training/client.js';
 import type { FedcreditError } from '../../lib/errors.js';
+import { call } from '../../lib/grpc.js';
+import { nodeTrainingClient } from '../../proto/clients.js';
+import { lrKind } from '../../models/lr/kind.js';
 import type { SpawnedParty } from '../../lib/spawn-party.js';
 import { listSiteModels } from '../../site/model-store.js';
 import { NodeStore } from '../../site/store.js';
@@ -27,6 +30,7 @@ const nodes = new Map<Site, SpawnedParty>();
 let requester: ConsentedRequester;
 let alignmentId: string;
 let batchSize: number;
+let jobId = '';
 
 beforeAll(async () => {
   if (!fs.existsSync(KIND_MODULE)) throw new Error(`${KIND_MODULE} is missing: run npm run build first`);
@@ -57,6 +61,7 @@ describe('a test-only model kind over the generic transport', () => {
       throw new Error(`${err.message}\nlogs:\n${[coordinator, ...nodes.values()].flatMap((n) => n.logLines.slice(-15).map((l) => `${n.name}: ${l}`)).join('\n')}`);
     });
     expect(model.kind).toBe('one-weight');
+    jobId = model.jobId;
     const metrics = model.metrics as { aucHistory: number[]; validationAuc: number };
     expect(metrics.aucHistory.length).toBeGreaterThan(0);
 
@@ -97,5 +102,24 @@ describe('a test-only model kind over the generic transport', () => {
       .then(() => undefined, (e: FedcreditError) => e);
     expect(err?.code).toBe('NOT_FOUND');
     expect(err?.message).toMatch(/no model kind 'no-such-kind'.*known: lr, one-weight/);
+  }, 60_000);
+
+  it("a node refuses a step its job's kind does not declare, and a payload of another kind's type, before the kind sees them", async () => {
+    expect(jobId).not.toBe('');
+    const client = nodeTrainingClient(nodes.get('tax')!.address, s.fed.as('coordinator'), 'tax');
+    const ref = { jobId, attempt: 'a', epoch: 0, step: 0 };
+    const refused = (req: object) => call(client, client.Step, req, 30_000).then(() => undefined, (e: FedcreditError) => e);
+    try {
+      const unknown = await refused({ ref, modelKind: 'one-weight', name: 'PartialLinear', payload: lrKind.codec.encode('Empty', {}) });
+      expect(unknown?.code).toBe('BAD_REQUEST');
+      expect(unknown?.message).toMatch(/model kind one-weight has no step 'PartialLinear'/);
+      const otherKind = await refused({ ref, modelKind: 'lr', name: 'Partial', payload: lrKind.codec.encode('Empty', {}) });
+      expect(otherKind?.message).toMatch(/trains a model of kind one-weight/);
+      const wrongType = await refused({ ref, modelKind: 'one-weight', name: 'Update', payload: lrKind.codec.encode('Decrypted', { values: [1] }) });
+      expect(wrongType?.code).toBe('BAD_REQUEST');
+      expect(wrongType?.message).toMatch(/payload is 'type.googleapis.com\/fedcredit.models.lr.v1.Decrypted', expected .*oneweight.v1.Update/);
+    } finally {
+      client.close();
+    }
   }, 60_000);
 });
