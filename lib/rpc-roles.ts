@@ -118,14 +118,8 @@ export const RPC_ROLES: RpcRoleTable = {
   },
   NodeTraining: {
     StartTraining: { coordinator: 'any' },
-    PartialLinear: { coordinator: 'any' },
-    Residual: { coordinator: 'any' },
-    Gradient: { coordinator: 'any' },
-    ApplyGradient: { coordinator: 'any' },
-    ValidationPartial: { coordinator: 'any' },
-    MaskedScores: { coordinator: 'any' },
-    FinishEpoch: { coordinator: 'any' },
-    EpochResult: { coordinator: 'any' },
+    // One step of the job's model kind (training/model-kind.ts).
+    Step: { coordinator: 'any' },
     FinishTraining: { coordinator: 'any' },
     AbortTraining: { coordinator: 'any' },
   },

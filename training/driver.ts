@@ -1,9 +1,12 @@
 /**
  * The coordinator's side of a training job (FATE's "arbiter"): it checks every node's policy,
- * logs the job, generates the BFV key pair (models/lr/coordinator.ts) and keeps the secret key,
- * then drives every mini-batch step and every epoch's evaluation by calling the nodes'
- * NodeTraining methods, carrying their sealed payloads from one node to another without being
- * able to open them. It decrypts only masked gradient shares and masked validation scores.
+ * logs the job, then drives every mini-batch step and every epoch's evaluation. What a step or an
+ * evaluation does is the job's model kind's (training/model-kind.ts; LR: models/lr/
+ * kind-coordinator.ts, which keeps the BFV secret key and decrypts only masked gradient shares
+ * and masked validation scores): the kind expresses it as calls `site -> step -> payload`
+ * through a DriverContext, and this driver carries them as NodeTraining.Step calls with typed
+ * payloads, relaying sealed payloads from one node to another without being able to open them.
+ * The driver keeps the job mechanics below, for every kind.
  *
  * One driver per job (issue 20): a job is driven by at most one loop at a time. The coordinator
  * claims a job in memory, synchronously, before its first await (so a `--resume` request racing
@@ -36,9 +39,9 @@ import { call, toServiceError, unary } from '../lib/grpc.js';
 import { decodeEntry, encodeEntry, makeEntry, type JsonValue } from '../log/entries.js';
 import { DEFAULT_SCORE_SCALE } from '../scoring/score-scale.js';
 import type { Transport } from '../lib/tls.js';
-import { Coordinator, type CoordinatorCheckpoint } from '../models/lr/coordinator.js';
-import { COORDINATOR } from '../models/lr/messages.js';
 import { PlainEngine } from '../models/lr/plain-engine.js';
+import { DEFAULT_MODEL_KIND, modelKind } from '../models/registry.js';
+import type { DriverContext, EpochOutcome, KindCoordinator, KindMessage, KindState, ModelKind, StepRef } from './model-kind.js';
 import { parseEvaluationReport, type EvaluationReport } from '../evaluation/report.js';
 import { DEFAULT_PARAMS, batchCount, batchRuleViolation, checkParams, type TrainingParams } from './schedule.js';
 import type { TrainingHandlers } from '../proto/gen/fedcredit/v1/Training.js';
@@ -46,7 +49,7 @@ import type { NodeTrainingClient } from '../proto/gen/fedcredit/v1/NodeTraining.
 import type { RunTrainingRequest__Output } from '../proto/gen/fedcredit/v1/RunTrainingRequest.js';
 import type { TrainingProgress } from '../proto/gen/fedcredit/v1/TrainingProgress.js';
 import type { StartTrainingResponse__Output } from '../proto/gen/fedcredit/v1/StartTrainingResponse.js';
-import type { SealedPayload__Output } from '../proto/gen/fedcredit/v1/SealedPayload.js';
+import type { TrainingStepResult__Output } from '../proto/gen/fedcredit/v1/TrainingStepResult.js';
 import type { AlignmentCoordinator } from '../alignment/coordinator.js';
 import type { CoordinatorLog } from '../log/service.js';
 import type { ModelMetadata, ModelRegistry } from './model-registry.js';
@@ -81,7 +84,9 @@ export interface CoordinatorJobState {
   validationSize: number;
   /** Aligned positions outside the bank's labelled population, left out by every site. */
   modelVersion: string;
-  keys: CoordinatorCheckpoint;
+  /** The job's model kind (training/model-kind.ts) and its slice of this record (LR: the key pair, the write-ahead decryption). */
+  modelKind: string;
+  kindState: KindState;
   logIndex?: number;
   entryB64?: string;
   /** The log's size before the job's entry was appended (where a replay looks for it). */
@@ -90,9 +95,7 @@ export interface CoordinatorJobState {
   epoch: number;
   step: number;
   batches: number;
-  /** Write-ahead: what was decrypted for the current step or evaluation, before it is handed out. */
-  decrypted?: { kind: 'gradient' | 'scores'; epoch: number; step: number; attempt: string; values: Record<string, number[]> };
-  outcome?: { epoch: number; improved: boolean; stop: boolean; auc: number };
+  outcome?: EpochOutcome;
   aucHistory: number[];
   epochSeconds: number[];
   bytesOnWire: number;
@@ -192,22 +195,23 @@ export class TrainingCoordinator {
       throw new FedcreditError('BAD_REQUEST', (err as Error).message);
     }
     const purpose = req.purpose || DEFAULT_PURPOSE;
+    const kind = await modelKind(req.modelKind || DEFAULT_MODEL_KIND);
     const alignment = await this.opts.alignments.db.get(req.alignmentId);
     if (!alignment) throw new FedcreditError('NOT_FOUND', `no alignment '${req.alignmentId.slice(0, 70)}' at the coordinator; run \`fedcredit align\` first`);
     const ring = alignment.ring;
     const jobId = `trn-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     // Claimed before the job is stored: the coordinator's own resume at start cannot drive it too.
-    return this.#claim(jobId, progress, () => this.#create(req, jobId, params, purpose, alignment, ring));
+    return this.#claim(jobId, progress, () => this.#create(req, kind, jobId, params, purpose, alignment, ring));
   }
 
   async #create(
-    req: RunTrainingRequest__Output, jobId: string, params: TrainingParams, purpose: string,
+    req: RunTrainingRequest__Output, kind: ModelKind, jobId: string, params: TrainingParams, purpose: string,
     alignment: { alignmentId: string; alignmentDigest: string }, ring: readonly string[],
   ): Promise<CoordinatorJobState> {
     // Every node checks its policy and that it holds the alignment; nothing is stored yet.
     const checks = await Promise.all(ring.map(async (site) => this.#onSite(jobId, site, 'StartTraining', (c) => c.StartTraining, {
       jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, checkOnly: true, plaintext: req.plaintext,
-      paramsJson: JSON.stringify(params),
+      params, modelKind: kind.name,
     }, 30_000, { retry: false })));
     const labelled = checks.filter((c) => c.hasLabels);
     if (labelled.length !== 1) {
@@ -229,15 +233,14 @@ export class TrainingCoordinator {
     }
     const passives = ring.filter((s) => s !== bank);
     const engine = this.#engineFor(req.plaintext);
-    const coordinator = await Coordinator.create(engine);
+    const kindState = await kind.coordinator().create(engine, req.plaintext);
     const state: CoordinatorJobState = {
       jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, params, plaintext: req.plaintext, bank, passives,
       sites: checks.map((c: StartTrainingResponse__Output) => ({ site: c.site, role: c.site === bank ? 'bank' as const : 'passive' as const, featureCount: c.featureCount })),
-      trainSize, validationSize, modelVersion: await this.#nextVersion(),
-      keys: coordinator.checkpoint(), phase: 'starting', epoch: 0, step: 0, batches: batchCount(trainSize, params.batchSize),
+      trainSize, validationSize, modelVersion: await this.#nextVersion(), modelKind: kind.name, kindState, phase: 'starting', epoch: 0, step: 0, batches: batchCount(trainSize, params.batchSize),
       aucHistory: [], epochSeconds: [], bytesOnWire: 0, createdAt: new Date().toISOString(),
     };
-    this.opts.log(`training ${jobId}: model ${state.modelVersion}, bank ${bank}, passive ${passives.join(', ')}, ${state.trainSize} training enterprises`);
+    this.opts.log(`training ${jobId}: model ${state.modelVersion} (kind ${kind.name}), bank ${bank}, passive ${passives.join(', ')}, ${state.trainSize} training enterprises`);
     return state;
   }
 
@@ -246,12 +249,13 @@ export class TrainingCoordinator {
     return this.#claim(jobId, progress, async () => {
       const state = await this.db.get(jobId);
       if (!state) throw new FedcreditError('NOT_FOUND', `no training job '${jobId.slice(0, 70)}' at the coordinator`);
+      upgradeJobRecord(state);
       if (state.phase === 'done') {
         const model = await this.opts.models.get(state.modelVersion);
         if (model) return model;
       }
       if (state.phase === 'failed') {
-        state.phase = state.logIndex === undefined ? 'starting' : state.outcome || state.decrypted?.kind === 'scores' || state.step >= state.batches ? 'evaluating' : 'training';
+        state.phase = state.logIndex === undefined ? 'starting' : state.outcome || state.step >= state.batches ? 'evaluating' : 'training';
         delete state.error;
       }
       this.opts.log(`training ${jobId}: resuming at epoch ${state.epoch} step ${state.step} (${state.phase})`);
@@ -320,24 +324,26 @@ export class TrainingCoordinator {
   }
 
   async #drive(state: CoordinatorJobState, emit: (p: TrainingProgress) => void): Promise<ModelMetadata> {
-    const engine = this.#engineFor(state.plaintext);
-    const coordinator = Coordinator.restore(state.keys, engine);
+    upgradeJobRecord(state);
+    const kind = await modelKind(state.modelKind);
+    const coordinator = kind.coordinator();
+    const ctx = this.#context(state, kind);
     const started = performance.now();
     try {
-      if (state.phase === 'starting') await this.#startAtNodes(state, coordinator);
+      if (state.phase === 'starting') await this.#startAtNodes(state, kind, coordinator);
       emit({ stage: 'started', message: `job ${state.jobId}: model ${state.modelVersion}, ${state.trainSize} training / ${state.validationSize} validation enterprises, epoch ${state.epoch} step ${state.step}` });
       let epochStart = performance.now();
       while (state.phase === 'training' || state.phase === 'evaluating') {
         if (this.#closed) throw new FedcreditError('UNAVAILABLE', 'the coordinator is stopping; the job resumes at its next start');
         if (state.phase === 'training') {
-          if (state.step < state.batches) await this.#step(state, coordinator);
+          if (state.step < state.batches) await this.#step(state, coordinator, ctx);
           else {
             state.phase = 'evaluating';
             await this.#save(state);
           }
           continue;
         }
-        const outcome = await this.#evaluate(state, coordinator);
+        const outcome = await this.#evaluate(state, coordinator, ctx);
         const seconds = (performance.now() - epochStart) / 1000;
         epochStart = performance.now();
         state.epochSeconds.push(seconds);
@@ -369,7 +375,7 @@ export class TrainingCoordinator {
     }
   }
 
-  async #startAtNodes(state: CoordinatorJobState, coordinator: Coordinator): Promise<void> {
+  async #startAtNodes(state: CoordinatorJobState, kind: ModelKind, coordinator: KindCoordinator): Promise<void> {
     if (state.logIndex === undefined) {
       // Write-ahead: the entry and the log's size before it, so a replay after a crash between the
       // append and the save below finds the entry instead of logging the job twice.
@@ -396,11 +402,11 @@ export class TrainingCoordinator {
       this.opts.registry.requireNoKeyConflict(site);
       return peerKeysOf(node);
     }));
-    const publicKey = coordinator.publicKeyMessage(state.bank).publicKey;
+    const kindStart = kind.codec.encode(kind.startType, coordinator.startPayload(state.kindState));
     try {
       await Promise.all([state.bank, ...state.passives].map((site) => this.#onSite(state.jobId, site, 'StartTraining', (c) => c.StartTraining, {
         jobId: state.jobId, alignmentId: state.alignmentId, alignmentDigest: state.alignmentDigest, purpose: state.purpose, bank: state.bank,
-        passives: state.passives, paramsJson: JSON.stringify(state.params), peers, publicKey: Buffer.from(publicKey), checkOnly: false,
+        passives: state.passives, params: state.params, peers, modelKind: kind.name, kindStart, checkOnly: false,
         plaintext: state.plaintext, modelVersion: state.modelVersion, logIndex: state.logIndex, entry: Buffer.from(state.entryB64!, 'base64'),
       }, STEP_DEADLINE_MS, {})));
     } catch (err) {
@@ -414,59 +420,54 @@ export class TrainingCoordinator {
     await this.#save(state);
   }
 
-  async #step(state: CoordinatorJobState, coordinator: Coordinator): Promise<void> {
-    const { jobId, epoch, step } = state;
-    let d = state.decrypted;
-    if (!d || d.kind !== 'gradient' || d.epoch !== epoch || d.step !== step) {
-      const ref = { jobId, attempt: newAttempt(), epoch, step };
-      const partials = await Promise.all(state.passives.map((site) => this.#onSite(jobId, site, 'PartialLinear', (c) => c.PartialLinear, ref)));
-      const residual = await this.#onSite(jobId, state.bank, 'Residual', (c) => c.Residual, { ref, partials: partials.map(relay) });
-      const gradients = [
-        residual.gradient!,
-        ...await Promise.all(state.passives.map((site) => this.#onSite(jobId, site, 'Gradient', (c) => c.Gradient, {
-          ref, residual: relay(residual.residuals.find((r) => r.to === site)),
-        }))),
-      ];
-      const values: Record<string, number[]> = {};
-      for (const g of gradients) {
-        const reply = await coordinator.decryptGradient({ kind: 'masked-gradient', from: g.site, to: COORDINATOR, sealed: false, epoch, batch: step, shares: g.shares });
-        values[g.site] = [...reply.values];
-      }
-      d = { kind: 'gradient', epoch, step, attempt: ref.attempt, values };
-      state.decrypted = d;
-      await this.#save(state);
-    }
-    const ref = { jobId, attempt: d.attempt, epoch, step };
-    const decrypted = d;
-    await Promise.all([state.bank, ...state.passives].map((site) => this.#onSite(jobId, site, 'ApplyGradient', (c) => c.ApplyGradient, { ref, values: decrypted.values[site]! })));
-    delete state.decrypted;
+  /** What the job's kind sees of the job: its position, its state slice, and step calls to the sites. */
+  #context(state: CoordinatorJobState, kind: ModelKind): DriverContext {
+    return {
+      get jobId() { return state.jobId; },
+      get bank() { return state.bank; },
+      get passives() { return state.passives; },
+      get epoch() { return state.epoch; },
+      get step() { return state.step; },
+      get batches() { return state.batches; },
+      get params() { return state.params; },
+      get plaintext() { return state.plaintext; },
+      get state() { return state.kindState; },
+      engine: this.#engineFor(state.plaintext),
+      save: () => this.#save(state),
+      newAttempt,
+      call: (site, name, ref, payload) => this.#callStep(state.jobId, kind, site, name, ref, payload),
+    };
+  }
+
+  /** One step of the kind at a site: its payload typed by the kind, the answer decoded and checked. */
+  async #callStep(jobId: string, kind: ModelKind, site: string, name: string, ref: StepRef, payload: KindMessage): Promise<KindMessage> {
+    const types = kind.steps[name];
+    if (!types) throw new FedcreditError('INTERNAL', `model kind ${kind.name} calls step '${name}' it does not declare`);
+    const request = { ref, modelKind: kind.name, name, payload: kind.codec.encode(types.request, payload) };
+    let decoded: KindMessage | undefined;
+    const shown = {
+      method: name, request: { ref, ...payload },
+      response: (r: TrainingStepResult__Output) => (decoded = kind.codec.decode(types.response, r.payload, `${site}: answer to ${name}`)),
+    };
+    await this.#onSite(jobId, site, name, (c) => c.Step, request, STEP_DEADLINE_MS, { shown });
+    return decoded!;
+  }
+
+  async #step(state: CoordinatorJobState, coordinator: KindCoordinator, ctx: DriverContext): Promise<void> {
+    await coordinator.step(ctx);
     state.step++;
     await this.#save(state);
   }
 
-  async #evaluate(state: CoordinatorJobState, coordinator: Coordinator): Promise<NonNullable<CoordinatorJobState['outcome']>> {
-    const { jobId, epoch } = state;
-    if (state.outcome?.epoch !== epoch) {
-      let d = state.decrypted;
-      if (!d || d.kind !== 'scores' || d.epoch !== epoch) {
-        const ref = { jobId, attempt: newAttempt(), epoch, step: state.batches };
-        const partials = await Promise.all(state.passives.map((site) => this.#onSite(jobId, site, 'ValidationPartial', (c) => c.ValidationPartial, ref)));
-        const masked = await this.#onSite(jobId, state.bank, 'MaskedScores', (c) => c.MaskedScores, { ref, partials: partials.map(relay) });
-        const reply = await coordinator.decryptScores({ kind: 'masked-scores', from: state.bank, to: COORDINATOR, sealed: false, epoch, samples: masked.samples, ciphertexts: masked.ciphertexts });
-        d = { kind: 'scores', epoch, step: state.batches, attempt: ref.attempt, values: { [state.bank]: [...reply.values] } };
-        state.decrypted = d;
-        await this.#save(state);
-      }
-      const ref = { jobId, attempt: d.attempt, epoch, step: state.batches };
-      const outcome = await this.#onSite(jobId, state.bank, 'FinishEpoch', (c) => c.FinishEpoch, { ref, values: d.values[state.bank]! });
-      state.outcome = { epoch, improved: outcome.improved, stop: outcome.stop, auc: outcome.validationAuc };
-      state.aucHistory.push(outcome.validationAuc);
-      delete state.decrypted;
+  async #evaluate(state: CoordinatorJobState, coordinator: KindCoordinator, ctx: DriverContext): Promise<EpochOutcome> {
+    if (state.outcome?.epoch !== state.epoch) {
+      const outcome = await coordinator.evaluate(ctx);
+      state.outcome = outcome;
+      state.aucHistory.push(outcome.auc);
       await this.#save(state);
     }
-    const outcome = state.outcome!;
-    const ref = { jobId, attempt: 'epoch-result', epoch, step: state.batches };
-    await Promise.all(state.passives.map((site) => this.#onSite(jobId, site, 'EpochResult', (c) => c.EpochResult, { ref, improved: outcome.improved, stop: outcome.stop })));
+    const outcome = state.outcome;
+    await coordinator.announce(ctx, outcome);
     return outcome;
   }
 
@@ -482,7 +483,7 @@ export class TrainingCoordinator {
     }
     const best = Math.max(...state.aucHistory);
     const model: ModelMetadata = {
-      modelVersion: state.modelVersion, jobId: state.jobId, alignmentId: state.alignmentId, alignmentDigest: state.alignmentDigest, purpose: state.purpose,
+      modelVersion: state.modelVersion, jobId: state.jobId, alignmentId: state.alignmentId, alignmentDigest: state.alignmentDigest, purpose: state.purpose, kind: state.modelKind,
       sites: answers.map((a) => ({ site: a.site, role: a.site === state.bank ? 'bank' : 'passive', featureCount: a.featureCount })),
       params: { ...state.params }, scale: DEFAULT_SCORE_SCALE, calibration: report.calibration,
       metrics: {
@@ -503,8 +504,10 @@ export class TrainingCoordinator {
   /** Call one node, retrying while it is unreachable (it may be restarting elsewhere). */
   async #onSite<Req, Res>(
     jobId: string, site: string, method: string, pick: (c: NodeTrainingClient) => (req: Req, cb: grpc.requestCallback<Res>) => grpc.ClientUnaryCall,
-    request: Req, deadlineMs = STEP_DEADLINE_MS, opts: { retry?: boolean } = {},
+    request: Req, deadlineMs = STEP_DEADLINE_MS,
+    opts: { retry?: boolean; shown?: { method: string; request: unknown; response: (r: Res) => unknown } } = {},
   ): Promise<Res> {
+    const shown = opts.shown ?? { method, request, response: (r: Res) => r };
     const first = Date.now();
     let delay = 250;
     for (;;) {
@@ -512,10 +515,11 @@ export class TrainingCoordinator {
       if (!node) throw new FedcreditError('NOT_FOUND', `site '${site}' has no registered node`);
       const client = this.#clients.get(site, node.address);
       try {
-        this.opts.onMessage?.({ direction: 'sent', site, method, message: request });
+        this.opts.onMessage?.({ direction: 'sent', site, method: shown.method, message: shown.request });
         const response = await call(client, pick(client), request, deadlineMs);
-        this.opts.onMessage?.({ direction: 'received', site, method, message: response });
-        this.#countBytes(jobId, request, response);
+        const seen = shown.response(response);
+        this.opts.onMessage?.({ direction: 'received', site, method: shown.method, message: seen });
+        this.#countBytes(jobId, shown.request, seen);
         return response;
       } catch (err) {
         const unavailable = err instanceof FedcreditError && err.code === 'UNAVAILABLE';
@@ -596,10 +600,14 @@ function newAttempt(): string {
   return randomBytes(8).toString('hex');
 }
 
-/** A sealed payload passes through untouched: the coordinator cannot open it. */
-function relay(p: SealedPayload__Output | undefined): SealedPayload__Output {
-  if (!p) throw new FedcreditError('INTERNAL', 'a node did not return a sealed payload for every recipient');
-  return p;
+/** A job record stored before model kinds (LR's key pair and decryption at the top level): read as an LR job. */
+function upgradeJobRecord(state: CoordinatorJobState): void {
+  const legacy = state as CoordinatorJobState & { keys?: unknown; decrypted?: unknown };
+  if (legacy.kindState !== undefined) return;
+  state.modelKind = DEFAULT_MODEL_KIND;
+  state.kindState = { keys: legacy.keys, ...(legacy.decrypted !== undefined ? { decrypted: legacy.decrypted } : {}) };
+  delete legacy.keys;
+  delete legacy.decrypted;
 }
 
 export function modelInfo(m: ModelMetadata) {
