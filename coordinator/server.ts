@@ -15,7 +15,8 @@ import type { PsiEnvelope__Output } from '../proto/gen/fedcredit/v1/PsiEnvelope.
 import { CoordinatorLog, transparencyLogHandlers } from '../log/service.js';
 import { pollNode, registrationHandlers } from './registrations.js';
 import { ModelRegistry } from '../training/model-registry.js';
-import { TrainingCoordinator, type TrainingMessageRecord } from '../training/driver.js';
+import { TrainingCoordinator } from '../training/driver.js';
+import type { TrainingMessageRecord } from '../training/node-calls.js';
 import { ScoringCoordinator, type ScoringObservation } from '../scoring/coordinator.js';
 import type { RefusalLogOptions } from '../log/refusals.js';
 import { loadTrustedRegistrars } from '../scoring/protocol.js';

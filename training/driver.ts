@@ -8,6 +8,10 @@
  * payloads, relaying sealed payloads from one node to another without being able to open them.
  * The driver keeps the job mechanics below, for every kind.
  *
+ * Over 400 lines on purpose: claim, lease, start, steps, evaluation and finish are one state
+ * machine whose crash argument (below and training/README.md) is read in one place; the job
+ * record is training/job-record.ts and the calls to nodes, with their retries, node-calls.ts.
+ *
  * One driver per job (issue 20): a job is driven by at most one loop at a time. The coordinator
  * claims a job in memory, synchronously, before its first await (so a `--resume` request racing
  * its own resume at start follows the running driver instead of starting a second one), then
@@ -32,20 +36,17 @@ import { randomBytes } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import { Level } from 'level';
 import { createBfvEngine, type HeEngine } from '../crypto/bfv-engine.js';
-import { nodeTrainingClient } from '../proto/clients.js';
-import { NodeChannels } from '../lib/node-channels.js';
 import { FedcreditError } from '../lib/errors.js';
-import { call, toServiceError, unary } from '../lib/grpc.js';
+import { toServiceError, unary } from '../lib/grpc.js';
 import { decodeEntry, encodeEntry, makeEntry, type JsonValue } from '../log/entries.js';
 import { DEFAULT_SCORE_SCALE } from '../scoring/score-scale.js';
 import type { Transport } from '../lib/tls.js';
 import { PlainEngine } from '../models/lr/plain-engine.js';
 import { DEFAULT_MODEL_KIND, modelKind } from '../models/registry.js';
-import type { DriverContext, EpochOutcome, KindCoordinator, KindMessage, KindState, ModelKind, StepRef } from './model-kind.js';
+import type { DriverContext, EpochOutcome, KindCoordinator, KindMessage, ModelKind, StepRef } from './model-kind.js';
 import { parseEvaluationReport, type EvaluationReport } from '../evaluation/report.js';
 import { DEFAULT_PARAMS, batchCount, batchRuleViolation, checkParams, type TrainingParams } from './schedule.js';
 import type { TrainingHandlers } from '../proto/gen/fedcredit/v1/Training.js';
-import type { NodeTrainingClient } from '../proto/gen/fedcredit/v1/NodeTraining.js';
 import type { RunTrainingRequest__Output } from '../proto/gen/fedcredit/v1/RunTrainingRequest.js';
 import type { TrainingProgress } from '../proto/gen/fedcredit/v1/TrainingProgress.js';
 import type { StartTrainingResponse__Output } from '../proto/gen/fedcredit/v1/StartTrainingResponse.js';
@@ -54,66 +55,13 @@ import type { AlignmentCoordinator } from '../alignment/coordinator.js';
 import type { CoordinatorLog } from '../log/service.js';
 import type { ModelMetadata, ModelRegistry } from './model-registry.js';
 import { peerKeysOf, type NodeRegistry } from '../registration/registry.js';
+import { NodeCalls, STEP_DEADLINE_MS, type TrainingMessageRecord } from './node-calls.js';
+import { upgradeJobRecord, type CoordinatorJobState } from './job-record.js';
 
 export const DEFAULT_PURPOSE = 'credit-scoring';
 /** How long a node may stay unreachable before a job gives up (and stays resumable). */
 export const DEFAULT_RETRY_MS = 3 * 60_000;
-const STEP_DEADLINE_MS = 10 * 60_000;
 
-/** One message the coordinator sent to or received from a node (transcript tests, metrics). */
-export interface TrainingMessageRecord {
-  readonly direction: 'sent' | 'received';
-  readonly site: string;
-  readonly method: string;
-  readonly message: unknown;
-}
-
-type Phase = 'starting' | 'training' | 'evaluating' | 'finishing' | 'done' | 'failed';
-
-export interface CoordinatorJobState {
-  jobId: string;
-  alignmentId: string;
-  alignmentDigest: string;
-  purpose: string;
-  params: TrainingParams;
-  plaintext: boolean;
-  bank: string;
-  passives: string[];
-  sites: { site: string; role: 'bank' | 'passive'; featureCount: number }[];
-  trainSize: number;
-  validationSize: number;
-  /** Aligned positions outside the bank's labelled population, left out by every site. */
-  modelVersion: string;
-  /** The job's model kind (training/model-kind.ts) and its slice of this record (LR: the key pair, the write-ahead decryption). */
-  modelKind: string;
-  kindState: KindState;
-  logIndex?: number;
-  entryB64?: string;
-  /** The log's size before the job's entry was appended (where a replay looks for it). */
-  logSizeBefore?: number;
-  phase: Phase;
-  epoch: number;
-  step: number;
-  batches: number;
-  outcome?: EpochOutcome;
-  aucHistory: number[];
-  epochSeconds: number[];
-  bytesOnWire: number;
-  error?: string;
-  createdAt: string;
-  /** Who drives the job: renewed with every save; see the module comment. */
-  lease?: JobLease;
-}
-
-/** The driver's lease on a job, kept in the job record. */
-export interface JobLease {
-  /** The coordinator process (one random id per open store). */
-  holder: string;
-  /** +1 at every take-over: the number of drivers the job has had. */
-  generation: number;
-  takenAt: string;
-  renewedAt: string;
-}
 
 interface RunningJob {
   listeners: Set<(p: TrainingProgress) => void>;
@@ -123,9 +71,8 @@ interface RunningJob {
 export class TrainingCoordinator {
   readonly #running = new Map<string, RunningJob>();
   #engine: HeEngine | undefined;
-  #closed = false;
-  /** One open channel per node for every step of every job (lib/node-channels.ts). */
-  readonly #clients = new NodeChannels<NodeTrainingClient>((address, site) => nodeTrainingClient(address, this.opts.transport, site));
+  /** Every call to a node, with its retries (training/node-calls.ts). */
+  readonly #calls: NodeCalls;
   /** The state of each job being driven, for counting its bytes. */
   readonly #states = new Map<string, CoordinatorJobState>();
   /** This process's lease holder id. */
@@ -137,7 +84,15 @@ export class TrainingCoordinator {
       registry: NodeRegistry; alignments: AlignmentCoordinator; models: ModelRegistry; transparencyLog: CoordinatorLog;
       transport: Transport; log: (line: string) => void; retryMs: number; onMessage?: (m: TrainingMessageRecord) => void;
     },
-  ) {}
+  ) {
+    this.#calls = new NodeCalls({
+      registry: opts.registry, transport: opts.transport, log: opts.log, retryMs: opts.retryMs, onMessage: opts.onMessage,
+      countBytes: (jobId, bytes) => {
+        const running = this.#states.get(jobId);
+        if (running) running.bytesOnWire += bytes;
+      },
+    });
+  }
 
   static async open(opts: {
     dataDir: string; registry: NodeRegistry; alignments: AlignmentCoordinator; models: ModelRegistry; transparencyLog: CoordinatorLog;
@@ -209,7 +164,7 @@ export class TrainingCoordinator {
     alignment: { alignmentId: string; alignmentDigest: string }, ring: readonly string[],
   ): Promise<CoordinatorJobState> {
     // Every node checks its policy and that it holds the alignment; nothing is stored yet.
-    const checks = await Promise.all(ring.map(async (site) => this.#onSite(jobId, site, 'StartTraining', (c) => c.StartTraining, {
+    const checks = await Promise.all(ring.map(async (site) => this.#calls.call(jobId, site, 'StartTraining', (c) => c.StartTraining, {
       jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, checkOnly: true, plaintext: req.plaintext,
       params, modelKind: kind.name,
     }, 30_000, { retry: false })));
@@ -334,7 +289,7 @@ export class TrainingCoordinator {
       emit({ stage: 'started', message: `job ${state.jobId}: model ${state.modelVersion}, ${state.trainSize} training / ${state.validationSize} validation enterprises, epoch ${state.epoch} step ${state.step}` });
       let epochStart = performance.now();
       while (state.phase === 'training' || state.phase === 'evaluating') {
-        if (this.#closed) throw new FedcreditError('UNAVAILABLE', 'the coordinator is stopping; the job resumes at its next start');
+        if (this.#calls.closed) throw new FedcreditError('UNAVAILABLE', 'the coordinator is stopping; the job resumes at its next start');
         if (state.phase === 'training') {
           if (state.step < state.batches) await this.#step(state, coordinator, ctx);
           else {
@@ -363,7 +318,7 @@ export class TrainingCoordinator {
     } catch (err) {
       const e = err instanceof FedcreditError ? err : new FedcreditError('INTERNAL', (err as Error).message);
       if (e.code === 'LEASE_LOST') throw e; // the job is another driver's now: nothing of it is this one's to write
-      if (!this.#closed) {
+      if (!this.#calls.closed) {
         state.phase = 'failed';
         state.error = e.message;
         await this.#save(state).catch(() => undefined);
@@ -404,7 +359,7 @@ export class TrainingCoordinator {
     }));
     const kindStart = kind.codec.encode(kind.startType, coordinator.startPayload(state.kindState));
     try {
-      await Promise.all([state.bank, ...state.passives].map((site) => this.#onSite(state.jobId, site, 'StartTraining', (c) => c.StartTraining, {
+      await Promise.all([state.bank, ...state.passives].map((site) => this.#calls.call(state.jobId, site, 'StartTraining', (c) => c.StartTraining, {
         jobId: state.jobId, alignmentId: state.alignmentId, alignmentDigest: state.alignmentDigest, purpose: state.purpose, bank: state.bank,
         passives: state.passives, params: state.params, peers, modelKind: kind.name, kindStart, checkOnly: false,
         plaintext: state.plaintext, modelVersion: state.modelVersion, logIndex: state.logIndex, entry: Buffer.from(state.entryB64!, 'base64'),
@@ -412,7 +367,7 @@ export class TrainingCoordinator {
     } catch (err) {
       if (err instanceof FedcreditError && err.code !== 'UNAVAILABLE') {
         // A refusal at start: no node keeps anything of this job.
-        await Promise.allSettled([state.bank, ...state.passives].map((site) => this.#onSite(state.jobId, site, 'AbortTraining', (c) => c.AbortTraining, { jobId: state.jobId }, 5_000, { retry: false })));
+        await Promise.allSettled([state.bank, ...state.passives].map((site) => this.#calls.call(state.jobId, site, 'AbortTraining', (c) => c.AbortTraining, { jobId: state.jobId }, 5_000, { retry: false })));
       }
       throw err;
     }
@@ -449,7 +404,7 @@ export class TrainingCoordinator {
       method: name, request: { ref, ...payload },
       response: (r: TrainingStepResult__Output) => (decoded = kind.codec.decode(types.response, r.payload, `${site}: answer to ${name}`)),
     };
-    await this.#onSite(jobId, site, name, (c) => c.Step, request, STEP_DEADLINE_MS, { shown });
+    await this.#calls.call(jobId, site, name, (c) => c.Step, request, STEP_DEADLINE_MS, { shown });
     return decoded!;
   }
 
@@ -472,7 +427,7 @@ export class TrainingCoordinator {
   }
 
   async #finish(state: CoordinatorJobState): Promise<ModelMetadata> {
-    const answers = await Promise.all([state.bank, ...state.passives].map((site) => this.#onSite(state.jobId, site, 'FinishTraining', (c) => c.FinishTraining, { jobId: state.jobId, modelVersion: state.modelVersion })));
+    const answers = await Promise.all([state.bank, ...state.passives].map((site) => this.#calls.call(state.jobId, site, 'FinishTraining', (c) => c.FinishTraining, { jobId: state.jobId, modelVersion: state.modelVersion })));
     const bankAnswer = answers.find((a) => a.site === state.bank)!;
     // Checked before it is kept: aggregates only (parseEvaluationReport refuses unknown fields).
     let report: EvaluationReport;
@@ -501,58 +456,6 @@ export class TrainingCoordinator {
     return model;
   }
 
-  /** Call one node, retrying while it is unreachable (it may be restarting elsewhere). */
-  async #onSite<Req, Res>(
-    jobId: string, site: string, method: string, pick: (c: NodeTrainingClient) => (req: Req, cb: grpc.requestCallback<Res>) => grpc.ClientUnaryCall,
-    request: Req, deadlineMs = STEP_DEADLINE_MS,
-    opts: { retry?: boolean; shown?: { method: string; request: unknown; response: (r: Res) => unknown } } = {},
-  ): Promise<Res> {
-    const shown = opts.shown ?? { method, request, response: (r: Res) => r };
-    const first = Date.now();
-    let delay = 250;
-    for (;;) {
-      const node = await this.opts.registry.get(site);
-      if (!node) throw new FedcreditError('NOT_FOUND', `site '${site}' has no registered node`);
-      const client = this.#clients.get(site, node.address);
-      try {
-        this.opts.onMessage?.({ direction: 'sent', site, method: shown.method, message: shown.request });
-        const response = await call(client, pick(client), request, deadlineMs);
-        const seen = shown.response(response);
-        this.opts.onMessage?.({ direction: 'received', site, method: shown.method, message: seen });
-        this.#countBytes(jobId, shown.request, seen);
-        return response;
-      } catch (err) {
-        const unavailable = err instanceof FedcreditError && err.code === 'UNAVAILABLE';
-        if (unavailable) this.#clients.drop(site);
-        if (!unavailable || opts.retry === false || this.#closed) {
-          if (err instanceof FedcreditError) throw new FedcreditError(err.code, err.message.includes(site) ? err.message : `${site}: ${err.message}`, err.detail);
-          throw err;
-        }
-        if (Date.now() - first > this.opts.retryMs) {
-          throw new FedcreditError('UNAVAILABLE', `${site} has not answered ${method} for ${Math.round((Date.now() - first) / 1000)} s (${err.message})`);
-        }
-        this.opts.log(`training ${jobId}: ${site} unreachable on ${method}; retrying in ${delay} ms or once it registers anew`);
-        await this.#backoff(site, node.address, delay);
-        delay = Math.min(delay * 2, 5_000);
-      }
-    }
-  }
-
-  /** Wait `ms`, or less if the site registers at another address meanwhile (a restarted node listens elsewhere). */
-  async #backoff(site: string, failedAddress: string, ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    while (Date.now() < until && !this.#closed) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(100, until - Date.now())));
-      if ((await this.opts.registry.get(site))?.address !== failedAddress) return;
-    }
-  }
-
-  /** Payload bytes of a step's request and answer (relayed sealed payloads count both ways), kept in the job's metrics. */
-  #countBytes(jobId: string, request: unknown, response: unknown): void {
-    const running = this.#states.get(jobId);
-    if (running) running.bytesOnWire += payloadSize(request) + payloadSize(response);
-  }
-
   /** Write the job's progress and renew its lease; refused if another driver holds the lease. */
   async #save(state: CoordinatorJobState): Promise<void> {
     const lease = state.lease;
@@ -577,37 +480,17 @@ export class TrainingCoordinator {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
+    this.#calls.stop();
     // Running jobs stop at their next call; they resume at the next start.
     await Promise.race([Promise.allSettled([...this.#running.values()].map((r) => r.done)), new Promise((resolve) => setTimeout(resolve, 3_000))]);
-    this.#clients.close();
+    this.#calls.close();
     await this.#engine?.close();
     await this.db.close();
   }
 }
 
-/** Bytes of binary fields plus 8 per number, over a message's fields: what a step moves, give or take framing. */
-function payloadSize(value: unknown): number {
-  if (value instanceof Uint8Array) return value.length;
-  if (typeof value === 'number') return 8;
-  if (typeof value === 'string') return value.length;
-  if (Array.isArray(value)) return value.reduce((sum: number, v) => sum + payloadSize(v), 0);
-  if (value !== null && typeof value === 'object') return Object.values(value).reduce((sum: number, v) => sum + payloadSize(v), 0);
-  return 0;
-}
-
 function newAttempt(): string {
   return randomBytes(8).toString('hex');
-}
-
-/** A job record stored before model kinds (LR's key pair and decryption at the top level): read as an LR job. */
-function upgradeJobRecord(state: CoordinatorJobState): void {
-  const legacy = state as CoordinatorJobState & { keys?: unknown; decrypted?: unknown };
-  if (legacy.kindState !== undefined) return;
-  state.modelKind = DEFAULT_MODEL_KIND;
-  state.kindState = { keys: legacy.keys, ...(legacy.decrypted !== undefined ? { decrypted: legacy.decrypted } : {}) };
-  delete legacy.keys;
-  delete legacy.decrypted;
 }
 
 export function modelInfo(m: ModelMetadata) {

@@ -18,6 +18,9 @@
  *   node receives from the coordinator only masked residues mod t and the bank's decisions.
  * - At the end each site keeps its part of the model (site/model-store.ts); the bank computes
  *   the evaluation report (evaluation/report.ts) and returns only its aggregates.
+ *
+ * Slightly over 400 lines: the host's job mechanics (start, step replay, persistence, finish)
+ * share one per-job queue and one store record, and are clearer side by side.
  */
 import type { Identity } from '../crypto/identity.js';
 import type { X25519KeyPair } from '../crypto/x25519.js';

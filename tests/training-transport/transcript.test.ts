@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTraining } from '../../training/client.js';
 import type { RunningCoordinator } from '../../coordinator/server.js';
-import type { TrainingMessageRecord } from '../../training/driver.js';
+import type { TrainingMessageRecord } from '../../training/node-calls.js';
 import { BFV_PLAIN_MODULUS } from '../../crypto/bfv-fixed.js';
 import { openSealedBox } from '../../crypto/sealed-box.js';
 import { generateX25519KeyPair, loadOrCreateX25519KeyPair } from '../../crypto/x25519.js';
