@@ -14,9 +14,7 @@
  * one the coordinator recorded (so none half-committed), and a model trains on the last one.
  * FEDCREDIT_FAULT_KILLS sets the kills per run (default 4).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAlignment } from '../../alignment/client.js';
@@ -30,6 +28,7 @@ import { NodeStore } from '../../site/store.js';
 import { uploadFile } from '../../node/upload.js';
 import { SITES, fairBatchSize, makeSetup, spawnCoordinator, spawnNode, waitForLog, type Setup } from '../training-transport/helpers.js';
 import type { AlignmentSummary__Output } from '../../proto/gen/fedcredit/v1/AlignmentSummary.js';
+import { kill9, loadCpus, rng, unloadCpus } from './fault-helpers.js';
 
 const SEED = Number(process.env['FEDCREDIT_FAULT_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
 const KILLS = Number(process.env['FEDCREDIT_FAULT_KILLS'] ?? 4);
@@ -43,34 +42,7 @@ let reference: AlignmentSummary__Output;
 /** Progress messages of an uninterrupted alignment: the range kill points are drawn from. */
 let referenceEvents = 0;
 let last: AlignmentSummary__Output;
-const busy: ChildProcess[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** xorshift32 in [0, 1), seeded: the kill schedule of a run. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
-
-function loadCpus(): void {
-  for (let i = 0; i < os.cpus().length; i++) busy.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
-}
-
-function unloadCpus(): void {
-  for (const b of busy.splice(0)) b.kill('SIGKILL');
-}
-
-async function kill9(party: SpawnedParty): Promise<void> {
-  if (party.child.exitCode !== null || party.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => party.child.once('exit', resolve));
-  party.child.kill('SIGKILL');
-  await exited;
-}
 
 async function startNode(site: Site): Promise<SpawnedParty> {
   const node = await spawnNode(s, site);

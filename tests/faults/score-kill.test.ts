@@ -19,9 +19,7 @@
  * got no answer, naming a site that truthfully never served it (docs/scoring.md, "A missing
  * share"). FEDCREDIT_FAULT_KILLS sets the kills per run (default 6).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +36,7 @@ import type { ScoreResult } from '../../scoring/requester.js';
 import { readGroundTruth } from '../../sim/read.js';
 import { consentedRequester, type ConsentedRequester } from '../helpers/consented.js';
 import { SITES, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, type Setup } from '../training-transport/helpers.js';
+import { kill9, loadCpus, rng, unloadCpus } from './fault-helpers.js';
 
 const SEED = Number(process.env['FEDCREDIT_FAULT_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
 const KILLS = Number(process.env['FEDCREDIT_FAULT_KILLS'] ?? 6);
@@ -52,38 +51,11 @@ const subjects: string[] = [];
 const consents = new Map<string, string>();
 /** The score of an uninterrupted query, per enterprise. */
 const reference = new Map<string, { points: number; pd: number }>();
-const busy: ChildProcess[] = [];
 /** Every query of the kill runs that got no answer (retried or not). */
 const unanswered = new Set<string>();
 const answered: { queryId: string; logIndex: number; entry: Uint8Array }[] = [];
 const auditorState = () => path.join(s.dir, 'auditor-before-kills.json');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** xorshift32 in [0, 1), seeded: the kill schedule of a run. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
-
-function loadCpus(): void {
-  for (let i = 0; i < os.cpus().length; i++) busy.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
-}
-
-function unloadCpus(): void {
-  for (const b of busy.splice(0)) b.kill('SIGKILL');
-}
-
-async function kill9(party: SpawnedParty): Promise<void> {
-  if (party.child.exitCode !== null || party.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => party.child.once('exit', resolve));
-  party.child.kill('SIGKILL');
-  await exited;
-}
 
 /** A node started, resolved once it has registered its (new) address with the coordinator. */
 async function startNode(site: Site): Promise<SpawnedParty> {

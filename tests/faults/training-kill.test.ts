@@ -15,9 +15,7 @@
  * far more under load). After a coordinator restart a `--resume`
  * request is sent right away half of the time, racing the coordinator's own resume.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +26,7 @@ import type { SpawnedParty } from '../../lib/spawn-party.js';
 import { getSiteModel } from '../../site/model-store.js';
 import { NodeStore } from '../../site/store.js';
 import { SITES, fairBatchSize, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, type Setup } from '../training-transport/helpers.js';
+import { kill9, loadCpus, rng, unloadCpus } from './fault-helpers.js';
 
 const SEED = Number(process.env['FEDCREDIT_FAULT_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
 const KILLS = Number(process.env['FEDCREDIT_FAULT_KILLS'] ?? 12);
@@ -40,24 +39,12 @@ const nodes = new Map<Site, SpawnedParty>();
 let alignmentId: string;
 let params: { epochs: number; batchSize: number; learningRate: number; l2: number; seed: number; patience: number };
 let reference: ModelMetadata;
-const busy: ChildProcess[] = [];
 let events = 0;
 let lastEvent = '';
 /** Every 'training ... failed' line of any party: a job that failed would need a person to resume it. */
 const failures: string[] = [];
 const aucs = (m: ModelMetadata) => (m.metrics as { aucHistory: number[] }).aucHistory;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** xorshift32 in [0, 1), seeded: the kill schedule of a run. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 /** Count a party's progress lines (a second reader on its stderr; spawnParty keeps only the last 500 lines). */
 function watch(party: SpawnedParty): SpawnedParty {
@@ -69,13 +56,6 @@ function watch(party: SpawnedParty): SpawnedParty {
     }
   });
   return party;
-}
-
-async function kill9(party: SpawnedParty): Promise<void> {
-  if (party.child.exitCode !== null || party.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => party.child.once('exit', resolve));
-  party.child.kill('SIGKILL');
-  await exited;
 }
 
 /** No party logs progress for this long while the job's call is open: the run is stuck, and fails saying where. */
@@ -132,16 +112,6 @@ async function siteWeights(version: string): Promise<Record<string, number[]>> {
     }
   }
   return out;
-}
-
-function loadCpus(): void {
-  for (let i = 0; i < os.cpus().length; i++) {
-    busy.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
-  }
-}
-
-function unloadCpus(): void {
-  for (const b of busy.splice(0)) b.kill('SIGKILL');
 }
 
 beforeAll(async () => {
