@@ -2,6 +2,7 @@
  * `fedcredit node ...`: run a site's data node, ingest its exports, show what it holds.
  */
 import { registerBackupCommands } from '../backup/cli.js';
+import { registerTableCommands } from './tables-cli.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -34,6 +35,7 @@ interface IngestFlags extends TransportFlags {
   encoding?: string;
   categorical?: string;
   integer?: string;
+  table?: string;
   features: boolean;
   json?: boolean;
 }
@@ -43,6 +45,7 @@ const columnList = (flag: string | undefined) => (flag ?? '').split(',').map((c)
 export function registerNodeCommands(program: Command): void {
   const node = program.command('node').description('run a site\'s data node and manage its local store');
   registerBackupCommands(node, 'node');
+  registerTableCommands(node);
 
   withTransportOptions(node.command('serve'))
     .description('serve the node over gRPC (health, catalogue, counts, uploads) and register with the coordinator, over mutual TLS')
@@ -88,6 +91,7 @@ export function registerNodeCommands(program: Command): void {
     .option('--delimiter <name>', 'comma, semicolon, tab or pipe (default: detected from the header)')
     .option('--encoding <name>', 'utf8 (default; a BOM is dropped), gbk or gb18030')
     .option('--id-format <format>', 'feature tables: "credit-code" (validated) or "any"', 'credit-code')
+    .option('--table <name>', 'feature tables: the table\'s name at the node (default main); a node joins its tables by id, and ingesting a table again adds a version')
     .option('--no-features', 'do not recompute features after this file (more files follow)')
     .option('--json', 'print the ingest report as JSON')
     .action((flags: IngestFlags) => runCommand(async () => {
@@ -103,6 +107,7 @@ export function registerNodeCommands(program: Command): void {
         ...(flags.encoding !== undefined ? { encoding: flags.encoding } : {}),
         ...(flags.categorical !== undefined ? { categorical: columnList(flags.categorical) } : {}),
         ...(flags.integer !== undefined ? { integer: columnList(flags.integer) } : {}),
+        ...(flags.table !== undefined ? { table: flags.table } : {}),
       };
       const report = await ingestSomewhere(flags, options);
       emit(Boolean(flags.json), report, () =>

@@ -82,6 +82,8 @@ export interface StoredAlignmentRecord {
   /** The id rule aligned on (alignment/ids.ts); absent in alignments made before issue 14: credit codes. */
   idType?: 'credit-code' | 'any';
   idCase?: 'keep' | 'fold';
+  /** Feature tables: the version of each table active when the alignment was stored (node/tables.ts). */
+  tables?: Record<string, number>;
 }
 
 /** Feature vectors a node keeps in memory for scoring (site/store.ts featureVector). */
