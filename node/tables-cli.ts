@@ -4,13 +4,19 @@
  * the store, so the node must be stopped (its LevelDB lock says so otherwise). A drop or roll
  * back that would take a feature from a stored model is refused unless --force.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { emit, runCommand } from '../lib/cli-output.js';
+import { FedcreditError } from '../lib/errors.js';
 import { listSiteModels } from '../site/model-store.js';
 import { NodeStore } from '../site/store.js';
 import { activeTables, dropTableVersion, listTableVersions, rollbackTable } from './tables.js';
 
-async function withStore<T>(dataDir: string, f: (store: NodeStore) => Promise<T>): Promise<T> {
+async function withStore<T>(dataDir: string | undefined, f: (store: NodeStore) => Promise<T>): Promise<T> {
+  if (dataDir === undefined) throw new FedcreditError('BAD_REQUEST', 'say which node: --data DIR (the node\'s data folder)');
+  // Never create a store here: a mistyped folder would list nothing rather than say so.
+  if (!fs.existsSync(path.join(dataDir, 'store'))) throw new FedcreditError('NOT_FOUND', `${dataDir} holds no node store; pass the node's --data folder`);
   const store = await NodeStore.open(dataDir);
   try {
     return await f(store);
@@ -22,9 +28,9 @@ async function withStore<T>(dataDir: string, f: (store: NodeStore) => Promise<T>
 export function registerTableCommands(node: Command): void {
   const tables = node.command('tables')
     .description('list the node\'s feature tables and their versions (which is active, which models use their columns); the node must be stopped')
-    .option('--data <dir>', 'the node\'s data folder', '.')
+    .option('--data <dir>', 'the node\'s data folder')
     .option('--json', 'print as JSON')
-    .action((flags: { data: string; json?: boolean }) => runCommand(() => withStore(flags.data, async (store) => {
+    .action((flags: { data?: string; json?: boolean }) => runCommand(() => withStore(flags.data, async (store) => {
       const [versions, active, models] = await Promise.all([listTableVersions(store), activeTables(store), listSiteModels(store)]);
       // A model records the table versions it was trained on through its alignment (alignment/node.ts).
       const trainedOn = new Map<string, Record<string, number>>();
@@ -45,14 +51,16 @@ export function registerTableCommands(node: Command): void {
 
   const change = (verb: 'drop' | 'rollback', what: string) => tables.command(`${verb} <table@version>`)
     .description(what)
-    .option('--data <dir>', 'the node\'s data folder', '.')
     .option('--force', 'even if a stored model would lose features (it then refuses every query with MODEL_FEATURES_GONE)')
-    .option('--json', 'print as JSON')
-    .action((ref: string, flags: { data: string; force?: boolean; json?: boolean }) => runCommand(() => withStore(flags.data, async (store) => {
+    // --data and --json are the `tables` command's own options (commander parses them there, before or after the subcommand).
+    .action((ref: string, _flags: unknown, command: Command) => runCommand(() => {
+      const flags = command.optsWithGlobals<{ data?: string; force?: boolean; json?: boolean }>();
+      return withStore(flags.data, async (store) => {
       const result = verb === 'drop' ? await dropTableVersion(store, ref, Boolean(flags.force)) : await rollbackTable(store, ref, Boolean(flags.force));
-      emit(Boolean(flags.json), { [verb]: ref, ...result }, () => `${verb === 'drop' ? 'dropped' : 'rolled back to'} ${ref}; active: ${Object.entries(result.active).map(([n, v]) => `${n}@${v}`).join(', ') || 'none'}` +
+      emit(Boolean(flags.json), { [verb]: ref, ...result }, () => `${verb === 'drop' ? 'dropped' : 'rolled back to'} ${ref}; active: ${Object.entries(result.active).sort(([a], [b]) => a.localeCompare(b)).map(([n, v]) => `${n}@${v}`).join(', ') || 'none'}` +
         (result.brokenModels.length > 0 ? `\nmodels that can no longer score: ${result.brokenModels.join('; ')}` : ''));
-    })));
+      });
+    }));
   change('drop', 'delete one version of a table (dropping the active version takes the table out of the catalogue)');
   change('rollback', 'make an older version of a table the active one');
 }

@@ -14,107 +14,37 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAlignment } from '../../alignment/client.js';
-import { runTraining } from '../../training/client.js';
-import { freePort, spawnCoordinator, spawnNode } from '../../lib/party-processes.js';
-import type { SpawnedParty } from '../../lib/spawn-party.js';
-import { uploadFile } from '../../node/upload.js';
-import { prepareScoringDemo } from '../../requester/demo.js';
 import { getSiteModel } from '../../site/model-store.js';
 import { NodeStore } from '../../site/store.js';
 import { consentedRequester } from '../helpers/consented.js';
-import { testFederation } from '../helpers/federation.js';
-import { fairBatchSize } from './helpers.js';
-
-const SITES = ['tax', 'power', 'bank'] as const;
-type Site = (typeof SITES)[number];
-/** The enterprise scored: id "200", present at every site, missing cells at every site. */
-const PROBE = 200;
-
-/** Which integer ids each site holds: overlapping ranges, each with its own gaps. */
-const HOLDS: Record<Site, (n: number) => boolean> = {
-  bank: (n) => n >= 1 && n <= 600,
-  tax: (n) => n >= 101 && n <= 700 && n % 13 !== 0,
-  power: (n) => n >= 51 && n <= 650 && n % 17 !== 0,
-};
-const SHARED = Array.from({ length: 700 }, (_, i) => i + 1).filter((n) => SITES.every((s) => HOLDS[s](n)));
-
-/** A seeded generator (mulberry32): the same data and model on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** FATE's layout: `id,y,x0..x3` at the guest, `id,x0..` at the hosts; gaps written as FATE exports do. */
-function writeTables(dir: string): Record<Site, string> {
-  const rnd = random(1414);
-  const cell = (n: number, p: number, v: number, token: string) => (n === PROBE || rnd() < p ? token : v.toFixed(4));
-  const lines: Record<Site, string[]> = { bank: ['id,y,x0,x1,x2,x3'], tax: ['id,x0,x1,x2'], power: ['id,x0,x1'] };
-  for (let n = 1; n <= 700; n++) {
-    const x = Array.from({ length: 9 }, () => rnd() * 2 - 1);
-    const logit = -1.2 * x[0]! + 0.8 * x[4]! - 0.9 * x[7]! + 0.5 * x[2]! - 0.7;
-    const y = rnd() < 1 / (1 + Math.exp(-logit)) || n % 31 === 1 ? '1' : '0';
-    if (HOLDS.bank(n)) lines.bank.push([n, y, cell(n, 0.1, x[0]!, ''), cell(n, 0.1, x[1]!, 'NA'), x[2]!.toFixed(4), x[3]!.toFixed(4)].join(','));
-    if (HOLDS.tax(n)) lines.tax.push([n, cell(n, 0.15, x[4]!, 'null'), x[5]!.toFixed(4), cell(n, 0.05, x[6]!, '')].join(','));
-    if (HOLDS.power(n)) lines.power.push([n, cell(n, 0.2, x[7]!, 'NaN'), x[8]!.toFixed(4)].join(','));
-  }
-  const files = {} as Record<Site, string>;
-  for (const site of SITES) {
-    files[site] = path.join(dir, `${site}.csv`);
-    fs.writeFileSync(files[site], `${lines[site].join('\n')}\n`);
-  }
-  return files;
-}
+import { fateFederation, PROBE, SHARED, SITES, type FateFederation } from './fate-tables.js';
 
 let dir: string;
-let coordinator: SpawnedParty | undefined;
-const nodes = new Map<Site, SpawnedParty>();
-let alignment: Awaited<ReturnType<typeof runAlignment>>;
+let f: FateFederation | undefined;
+let alignment: FateFederation['alignment'];
 let modelVersion = '';
 let calibration: { slope: number; intercept: number } | undefined;
 let answer: { probabilityOfDefault: number; model: string; coverage: readonly { site: string; covered: boolean }[] };
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-fate-any-'));
-  const fed = await testFederation(dir);
-  const coordinatorPort = await freePort();
-  const s = { dir, fed, coordinatorPort, coordinatorAddress: `127.0.0.1:${coordinatorPort}` };
-  const registrar = prepareScoringDemo([path.join(dir, 'coordinator'), ...SITES.map((site) => path.join(dir, `node-${site}`))]);
-  coordinator = await spawnCoordinator(s);
-  for (const site of SITES) nodes.set(site, await spawnNode(s, site));
-  const files = writeTables(dir);
-  const logs = () => [coordinator!, ...nodes.values()].flatMap((n) => n.logLines.slice(-15).map((l) => `${n.name}: ${l}`)).join('\n');
-  for (const site of SITES) {
-    await uploadFile(nodes.get(site)!.address, fed.as(`${site}-operator`), files[site], { kind: 'features', idFormat: 'any', ...(site === 'bank' ? { labelColumn: 'y' } : {}) }, site);
-  }
-  // No id option: every node holds free-form ids, so the job aligns them as such.
-  alignment = await runAlignment(s.coordinatorAddress, fed.as('coordinator-operator'), { splitSeed: 'fate-any' });
-  const model = await runTraining(s.coordinatorAddress, fed.as('coordinator-operator'), {
-    alignmentId: alignment.alignmentId, epochs: 2, batchSize: fairBatchSize(Number(alignment.trainSize)), learningRate: 0.5, l2: 1e-3, seed: 14, patience: 3,
-  }).catch((err: Error) => {
-    throw new Error(`${err.message}\nlogs:\n${logs()}`);
-  });
-  modelVersion = model.modelVersion;
-  calibration = model.calibration;
-
-  const requester = consentedRequester({ coordinator: s.coordinatorAddress, as: fed.as, registrar, keysDir: path.join(dir, 'bank-a-keys') });
+  f = await fateFederation(dir);
+  ({ alignment } = f);
+  modelVersion = f.model.modelVersion;
+  calibration = f.model.calibration;
+  const requester = consentedRequester({ coordinator: f.coordinatorAddress, as: f.fed.as, registrar: f.registrar, keysDir: path.join(dir, 'bank-a-keys') });
   try {
     answer = await requester.session.score({ enterprise: String(PROBE), consent: await requester.consent(String(PROBE)) });
   } catch (err) {
-    throw new Error(`${(err as Error).message}\nlogs:\n${logs()}`);
+    throw new Error(`${(err as Error).message}\nlogs:\n${f.logs()}`);
   } finally {
     requester.close();
   }
-  await Promise.all([coordinator, ...nodes.values()].map((p) => p.stop()));
+  await f.stop();
 }, 240_000);
 
 afterAll(async () => {
-  await Promise.all([coordinator, ...nodes.values()].map((p) => p?.stop()));
+  await f?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
