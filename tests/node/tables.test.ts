@@ -97,4 +97,21 @@ describe('named feature tables with versions', () => {
     expect(await catalogue()).toEqual(['x0', 'x1']);
     expect(modelOnCatalogue(model, (await store.getMeta()).catalogue!)).toEqual({ missing: ['a0'] });
   });
+
+  it('a node holding a table from before tables had names keeps it as main@1 when a second table comes', async () => {
+    const legacy = await NodeStore.open(path.join(dir, 'legacy'), 'tax');
+    try {
+      await ingestFile(legacy, csv(['id,t0', ...ids(1, 10).map((i) => `${i},${i}`)]), { kind: 'features', idFormat: 'any' });
+      // What an older release left: the joined view only, no table versions.
+      await legacy.meta.del('activeTables');
+      for (const sub of ['tver', 'trow']) await legacy.db.sublevel(sub).clear();
+      await ingestFile(legacy, csv(['id,u0', ...ids(5, 14).map((i) => `${i},${-i}`)]), { kind: 'features', idFormat: 'any', table: 'utility' });
+      expect((await listTableVersions(legacy)).map((v) => [`${v.name}@${v.version}`, v.rows])).toEqual([['main@1', 10], ['utility@1', 10]]);
+      expect(((await legacy.getMeta()).catalogue ?? []).map((f) => f.name)).toEqual(['t0', 'u0']);
+      expect(Array.from((await legacy.featureVector('7'))!)).toEqual([7, -7]);
+      expect(Array.from((await legacy.featureVector('14'))!).map(String)).toEqual(['NaN', '-14']);
+    } finally {
+      await legacy.close();
+    }
+  });
 });
