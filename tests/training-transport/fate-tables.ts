@@ -74,6 +74,8 @@ export interface FateFederation {
   /** The parties' last log lines, for a failure's message. */
   logs(): string;
   stop(): Promise<void>;
+  /** Start the stopped coordinator and nodes again on their data folders (same coordinator port). */
+  restart(): Promise<void>;
 }
 
 /** A coordinator and three nodes (real processes) in `dir`, the tables ingested, aligned with no id option, LR trained. */
@@ -82,9 +84,13 @@ export async function fateFederation(dir: string): Promise<FateFederation> {
   const coordinatorPort = await freePort();
   const s = { dir, fed, coordinatorPort, coordinatorAddress: `127.0.0.1:${coordinatorPort}` };
   const registrar = prepareScoringDemo([path.join(dir, 'coordinator'), ...SITES.map((site) => path.join(dir, `node-${site}`))]);
-  const coordinator = await spawnCoordinator(s);
+  let coordinator = await spawnCoordinator(s);
   const nodes = new Map<Site, SpawnedParty>();
   const stop = () => Promise.all([coordinator, ...nodes.values()].map((p) => p.stop())).then(() => undefined);
+  const restart = async () => {
+    coordinator = await spawnCoordinator(s);
+    for (const site of SITES) nodes.set(site, await spawnNode(s, site));
+  };
   const logs = () => [coordinator, ...nodes.values()].flatMap((n) => n.logLines.slice(-15).map((l) => `${n.name}: ${l}`)).join('\n');
   try {
     for (const site of SITES) nodes.set(site, await spawnNode(s, site));
@@ -97,7 +103,9 @@ export async function fateFederation(dir: string): Promise<FateFederation> {
     const model = await runTraining(s.coordinatorAddress, fed.as('coordinator-operator'), {
       alignmentId: alignment.alignmentId, epochs: 2, batchSize: fairBatchSize(Number(alignment.trainSize)), learningRate: 0.5, l2: 1e-3, seed: 14, patience: 3,
     });
-    return { fed, coordinatorAddress: s.coordinatorAddress, registrar, coordinator, nodes, files, alignment, model, logs, stop };
+    return {
+      fed, coordinatorAddress: s.coordinatorAddress, registrar, get coordinator() { return coordinator; }, nodes, files, alignment, model, logs, stop, restart,
+    };
   } catch (err) {
     const message = `${(err as Error).message}\nlogs:\n${logs()}`;
     await stop();

@@ -120,4 +120,32 @@ describe('two tables on one node and a new version of one, over real processes',
     expect(forced.out).toContain('dropped main@1; active: aux@1');
     expect(forced.out).toMatch(/models that can no longer score: m/);
   });
+
+  it('a model whose columns were dropped with --force is refused, saying why; rolled back, it scores again', async () => {
+    const data = path.join(dir, 'node-bank');
+    const score = async () => {
+      const requester = consentedRequester({ coordinator: f!.coordinatorAddress, as: f!.fed.as, registrar: f!.registrar, keysDir: path.join(dir, 'bank-a-keys') });
+      try {
+        return await requester.session.score({ enterprise: String(PROBE), consent: await requester.consent(String(PROBE)) });
+      } finally {
+        requester.close();
+      }
+    };
+    await f!.restart();
+    try {
+      await expect(score()).rejects.toThrow(/MODEL_FEATURES_GONE.*no active table holds \(x0, x1, x2\).*node tables rollback/s);
+    } finally {
+      await f!.stop();
+    }
+    const back = await cli(['node', 'tables', 'rollback', 'main@2', '--data', data]);
+    expect(back.code, back.out).toBe(0);
+    await f!.restart();
+    try {
+      const answer = await score();
+      expect(answer.model).toBe(f!.model.modelVersion);
+      expect(answer.probabilityOfDefault).toBeCloseTo(answers[1]!.probabilityOfDefault, 6);
+    } finally {
+      await f!.stop();
+    }
+  }, 120_000);
 });
