@@ -86,7 +86,9 @@ export async function addTableVersion(
   checkTableName(name);
   await adoptLegacyTable(store);
   const all = await listTableVersions(store);
-  const version = Math.max(0, ...all.filter((v) => v.name === name).map((v) => v.version)) + 1;
+  // Never reuse a dropped version's number: alignments name versions (meta `tableVersions`: the last issued per table).
+  const issued = ((await store.meta.get('tableVersions')) as Record<string, number> | undefined) ?? {};
+  const version = Math.max(issued[name] ?? 0, ...all.filter((v) => v.name === name).map((v) => v.version)) + 1;
   const added: TableVersion = { ...info, name, version };
   const active = { ...(await activeTables(store)), [name]: version };
   const chosen = await chosenVersions(store, active, [added]);
@@ -97,6 +99,7 @@ export async function addTableVersion(
     batch.put(versionKey(name, version) + ROW_SEP + r.id, float64ToBytes(r.values), { sublevel: rowLevel });
     if (r.label !== undefined) batch.put(versionKey(name, version) + ROW_SEP + r.id, String(r.label), { sublevel: labels });
   }
+  batch.put('tableVersions', { ...issued, [name]: version }, { sublevel: store.meta });
   also?.(batch);
   const extra = new Map([[versionKey(name, version), rows]]);
   await writeJoined(store, batch, chosen, active, extra);

@@ -18,6 +18,8 @@ import { NodeStore } from '../../site/store.js';
 let dir: string;
 let store: NodeStore;
 let n = 0;
+/** The files of main@1 and main@2. */
+const files: string[] = [];
 
 function csv(lines: string[]): string {
   const file = path.join(dir, `t${n++}.csv`);
@@ -47,7 +49,8 @@ describe('named feature tables with versions', () => {
   };
 
   it('joins a second table by id: its columns follow in table-name order, ids it lacks are missing, labels stay', async () => {
-    await ingestFile(store, csv(['id,y,x0,x1', ...ids(1, 20).map((i) => `${i},${i % 2},${i},${i * 10}`)]), { kind: 'features', idFormat: 'any', labelColumn: 'y' });
+    files.push(csv(['id,y,x0,x1', ...ids(1, 20).map((i) => `${i},${i % 2},${i},${i * 10}`)]));
+    await ingestFile(store, files[0]!, { kind: 'features', idFormat: 'any', labelColumn: 'y' });
     expect(await catalogue()).toEqual(['x0', 'x1']);
     const report = await ingestFile(store, csv(['id,a0', ...ids(11, 30).map((i) => `${i},${-i}`)]), { kind: 'features', idFormat: 'any', table: 'zaux' });
     expect(report).toMatchObject({ committed: true, enterprises: 20, featuresPerEnterprise: 3 });
@@ -72,7 +75,8 @@ describe('named feature tables with versions', () => {
 
   it('a new version of a table becomes the active one; an older model resolves its features by name', async () => {
     // main@2 adds a column in front: x1 moves, so the model's stored indexes are stale.
-    await ingestFile(store, csv(['id,y,w,x0,x1', ...ids(1, 20).map((i) => `${i},${i % 2},7,${i},${i * 100}`)]), { kind: 'features', idFormat: 'any', labelColumn: 'y' });
+    files.push(csv(['id,y,w,x0,x1', ...ids(1, 20).map((i) => `${i},${i % 2},7,${i},${i * 100}`)]));
+    await ingestFile(store, files[1]!, { kind: 'features', idFormat: 'any', labelColumn: 'y' });
     expect(await activeTables(store)).toEqual({ main: 2, zaux: 1 });
     const names = await catalogue();
     expect(names).toEqual(['w', 'x0', 'x1', 'a0']);
@@ -96,6 +100,17 @@ describe('named feature tables with versions', () => {
     expect(forced).toEqual({ active: { main: 1 }, brokenModels: ['m1 (a0)'] });
     expect(await catalogue()).toEqual(['x0', 'x1']);
     expect(modelOnCatalogue(model, (await store.getMeta()).catalogue!)).toEqual({ missing: ['a0'] });
+  });
+
+  it('a file sent again is refused once, naming the version it is; a dropped version\'s file may come again', async () => {
+    const options = { kind: 'features', idFormat: 'any', labelColumn: 'y' } as const;
+    await expect(ingestFile(store, files[0]!, options)).rejects.toMatchObject({ code: 'INGEST_DUPLICATE_FILE', message: expect.stringContaining('It is main@1, the active version.') });
+    // main@2 was dropped: its file is a new version now.
+    await ingestFile(store, files[1]!, options);
+    expect(await activeTables(store)).toEqual({ main: 3 });
+    await expect(ingestFile(store, files[0]!, options)).rejects.toMatchObject({
+      code: 'INGEST_DUPLICATE_FILE', message: expect.stringContaining('It is main@1; make it active again with fedcredit node tables rollback main@1.'),
+    });
   });
 
   it('a node holding a table from before tables had names keeps it as main@1 when a second table comes', async () => {
