@@ -172,11 +172,15 @@ export function registerNodeCommands(program: Command): void {
           alarms: alarms.map((a) => ({ code: a.code, reason: a.reason, time: new Date(a.timeMs).toISOString() })),
           site: meta.site, source: meta.source ?? null, asOf: meta.asOf ?? null, counts: meta.counts ?? {},
           enterprises: meta.enterprises ?? 0, hasLabels: meta.hasLabels ?? false, catalogue: meta.catalogue ?? [], ingests,
+          tables: meta.activeTables ?? {},
         };
         emit(Boolean(flags.json), status, () => [
           `site ${status.site}, ${status.enterprises} enterprises, features as of ${status.asOf ?? '-'}`,
           ...status.alarms.map((a) => `ALARM ${a.time} ${a.code}: ${a.reason}`),
           ...Object.entries(status.counts).map(([k, n]) => `  ${k}: ${n} records`),
+          ...(Object.keys(status.tables).length > 0
+            ? [`tables (active versions, joined by id; fedcredit node tables lists all): ${Object.entries(status.tables).sort(([a], [b]) => a.localeCompare(b)).map(([t, v]) => `${t}@${v}`).join(', ')}`]
+            : []),
           `catalogue (${status.catalogue.length} features):`,
           ...status.catalogue.map((f) => `  ${f.name.padEnd(28)} ${f.meaning} [${f.unit}; ${f.window}]` +
             (f.missingRate === undefined ? '' : `; missing ${formatRate(f.missingRate)}`)),

@@ -63,6 +63,8 @@ export interface StoreMeta {
   nextIngestSeq?: number;
   /** For feature tables: the id format the table was ingested with. */
   idFormat?: 'credit-code' | 'any';
+  /** For feature tables: the active version of each named table (node/tables.ts). */
+  activeTables?: Record<string, number>;
 }
 
 type JsonValue = unknown;

@@ -109,6 +109,10 @@ describe('two tables on one node and a new version of one, over real processes',
     const text = await cli(['node', 'tables', '--data', data]);
     expect(text.out).toMatch(/\* main@2 .* 600 rows {2}bank-v2\.csv \(sha256 [0-9a-f]{12}\.\.\.\) {2}labels\n {4}columns: x0, x1, x2, x3\n {4}models using its columns: m/);
 
+    const status = await cli(['node', 'status', '--data', data]);
+    expect(status.out).toContain('tables (active versions, joined by id; fedcredit node tables lists all): aux@1, main@2');
+    expect(status.out).toMatch(/catalogue \(6 features\)/);
+
     const back = await cli(['node', 'tables', 'rollback', 'main@1', '--data', data]);
     expect(back.code, back.out).toBe(0);
     expect(back.out).toContain('rolled back to main@1; active: aux@1, main@1');
