@@ -132,6 +132,7 @@ export class AlignmentCoordinator {
     const nodes = await Promise.all(ring.map(async (site) => {
       const node = await this.registry.get(site);
       if (!node) throw new FedcreditError('NOT_FOUND', `site '${site}' has no registered node; start it with --coordinator`);
+      this.registry.requireNoKeyConflict(site);
       if (!node.sealingPublicKeyHex) throw new FedcreditError('BAD_REQUEST', `node '${site}' registered without a sealing key; restart it`);
       return node;
     }));

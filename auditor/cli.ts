@@ -75,6 +75,7 @@ export function formatAuditSummary(s: AuditSummary): string {
       `  cosigned by ${s.checkpoint.cosignedBy.length} witnesses (${s.checkpoint.cosignedBy.join(', ') || 'none'}); quorum ${s.checkpoint.quorum}`,
       s.previousSize > 0 ? `  append-only since the checkpoint verified before (size ${s.previousSize})` : '  verified from the empty tree',
       `  ${s.newEntries} new entries: ${kinds}; ${s.signaturesChecked} entry signatures verified; root recomputed`,
+      ...s.identityChanges.map((c) => `  node identity: entry ${c.index} ${c.kind} of ${c.site}${c.from ? ` from key ${c.from}` : ''}${c.to ? ` to key ${c.to}` : ''}${c.reason ? ` by ${c.by ?? 'operator'}: "${c.reason}"` : ''}`),
       `  node records (new since the last audit) matching the log: ${Object.entries(s.nodeRecords).map(([site, n]) => `${site} ${n}`).join(', ') || 'none'}${s.pendingRecords ? ` (${s.pendingRecords} newer than the checkpoint, checked next time)` : ''}`,
     );
   }

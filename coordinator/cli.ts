@@ -8,6 +8,7 @@ import { emit, portOption, positiveInt, runCommand, waitForSignal } from '../lib
 import { call } from '../lib/grpc.js';
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 import { startCoordinator } from './server.js';
+import { keyFingerprint } from '../registration/rotation.js';
 
 export function registerCoordinatorCommands(program: Command): void {
   const coordinator = program.command('coordinator').description('run the coordinator: node registry, alignment, training, scoring');
@@ -43,11 +44,30 @@ export function registerCoordinatorCommands(program: Command): void {
         const rows = nodes.map((n) => ({
           site: n.site, address: n.address, health: n.health,
           identityKey: Buffer.from(n.identityPublicKey).toString('hex'),
+          keyFingerprint: keyFingerprint(n.identityPublicKey),
           lastSeen: Number(n.lastSeenMs) ? new Date(Number(n.lastSeenMs)).toISOString() : null,
           lastError: n.lastError || null,
         }));
         emit(Boolean(flags.json), rows, () => rows.length === 0 ? 'no nodes registered' : rows.map((r) =>
-          `${r.site.padEnd(8)} ${r.address.padEnd(22)} ${r.health.padEnd(12)} key ${r.identityKey.slice(0, 16)}...${r.lastError ? `  (${r.lastError})` : ''}`).join('\n'));
+          `${r.site.padEnd(8)} ${(r.address || '-').padEnd(22)} ${r.health.padEnd(14)} key ${r.keyFingerprint}${r.lastError ? `  (${r.lastError})` : ''}`).join('\n'));
+      } finally {
+        client.close();
+      }
+    }));
+
+  withTransportOptions(coordinator.command('remove-node'))
+    .description('remove a site whose identity key is lost, so its next registration is accepted under a new key (logged with the reason; run as the coordinator\'s operator)')
+    .argument('<site>', 'the site to remove')
+    .requiredOption('--coordinator <host:port>', 'the coordinator')
+    .requiredOption('--reason <text>', 'why, for the log and its auditors (e.g. "disk lost, ticket 4711")')
+    .option('--key <fingerprint>', 'remove only if the registered key has this fingerprint (from `coordinator nodes`)')
+    .option('--json', 'print as JSON')
+    .action((site: string, flags: TransportFlags & { coordinator: string; reason: string; key?: string; json?: boolean }) => runCommand(async () => {
+      const client = coordinatorClient(flags.coordinator, resolveTransport(flags));
+      try {
+        const res = await call(client, client.RemoveNode, { site, reason: flags.reason, keyFingerprint: flags.key ?? '' });
+        const out = { site: res.site, removedKeyFingerprint: keyFingerprint(res.removedIdentityPublicKey), logIndex: Number(res.logIndex) };
+        emit(Boolean(flags.json), out, () => `removed site ${out.site} (key ${out.removedKeyFingerprint}), log entry ${out.logIndex}; the node registers again under its new key on its next attempt (a refused node asks every few seconds)`);
       } finally {
         client.close();
       }

@@ -4,9 +4,7 @@
  */
 import { CallLimiter, type CallLimits } from '../lib/call-limits.js';
 import path from 'node:path';
-import { addService, call, newServer, startServer, stopServer, unary } from '../lib/grpc.js';
-import { dataNodeClient } from '../proto/clients.js';
-import { FedcreditError } from '../lib/errors.js';
+import { addService, newServer, startServer, stopServer, unary } from '../lib/grpc.js';
 import { describeTransport, requireIdentity, type Transport } from '../lib/tls.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
 import type { CoordinatorHandlers } from '../proto/gen/fedcredit/v1/Coordinator.js';
@@ -15,10 +13,10 @@ import { AlignmentCoordinator } from '../alignment/coordinator.js';
 import { backupHandlers } from '../backup/service.js';
 import type { PsiEnvelope__Output } from '../proto/gen/fedcredit/v1/PsiEnvelope.js';
 import { CoordinatorLog, transparencyLogHandlers } from '../log/service.js';
-import { nodeRegistrationEntry } from '../log/entries.js';
-import { registrationCertificationProblem } from '../registration/cert.js';
+import { pollNode, registrationHandlers } from './registrations.js';
 import { ModelRegistry } from '../training/model-registry.js';
-import { TrainingCoordinator, type TrainingMessageRecord } from '../training/driver.js';
+import { TrainingCoordinator } from '../training/driver.js';
+import type { TrainingMessageRecord } from '../training/node-calls.js';
 import { ScoringCoordinator, type ScoringObservation } from '../scoring/coordinator.js';
 import type { RefusalLogOptions } from '../log/refusals.js';
 import { loadTrustedRegistrars } from '../scoring/protocol.js';
@@ -109,6 +107,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     ...(opts.refusalLog ? { refusalLog: opts.refusalLog } : {}),
   });
 
+  const registrationContext = { registry, transparencyLog, transport: opts.transport, log };
   const handlers: CoordinatorHandlers = {
     Health: unary(async () => ({
       status: 'SERVING',
@@ -117,59 +116,11 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       identityPublicKey: Buffer.from(identity.publicKey),
       uptimeSeconds: (Date.now() - startedAt) / 1000,
     }), log),
-    RegisterNode: unary(async (req) => {
-      const timestampMs = Number(req.timestampMs);
-      if (!Number.isSafeInteger(timestampMs)) throw new FedcreditError('BAD_REQUEST', 'timestamp_ms is not a valid time');
-      const registration = {
-        site: req.site, address: req.address, identityPublicKey: new Uint8Array(req.identityPublicKey),
-        sealingPublicKey: new Uint8Array(req.sealingPublicKey), timestampMs,
-      };
-      // Checked first, then logged durably, then recorded: a registration the log does not hold is never in effect.
-      await registry.checkRegistration(registration, new Uint8Array(req.signature));
-      const certification = { certificate: new Uint8Array(req.tlsCertificate), signature: new Uint8Array(req.tlsSignature) };
-      // Nodes apply only registrations the federation CA vouches for: refuse the others before logging them.
-      const uncertified = opts.transport.kind === 'tls' ? registrationCertificationProblem(registration, certification, opts.transport.material.ca) : undefined;
-      if (uncertified) throw new FedcreditError('REGISTRATION_NOT_CERTIFIED', `${uncertified}; start the node with its own folder from \`fedcredit init\` (--tls)`);
-      const { index } = await transparencyLog.append(nodeRegistrationEntry(registration, new Uint8Array(req.signature), certification));
-      const { replaced } = await registry.register(registration, new Uint8Array(req.signature), certification);
-      log(`registered node ${req.site} at ${req.address}${replaced ? ' (address changed)' : ''}, log entry ${index}`);
-      void pollOne(req.site, req.address);
-      return { site: req.site, replaced, logIndex: index };
-    }, log),
-    ListNodes: unary(async () => ({
-      nodes: (await registry.list()).map((n) => {
-        const h = registry.healthOf(n.site);
-        return {
-          site: n.site,
-          address: n.address,
-          identityPublicKey: Buffer.from(n.identityPublicKeyHex, 'hex'),
-          sealingPublicKey: Buffer.from(n.sealingPublicKeyHex ?? '', 'hex'),
-          registeredAtMs: String(n.registeredAtMs),
-          health: h.health,
-          lastSeenMs: String(h.lastSeenMs),
-          lastError: h.lastError,
-        };
-      }),
-    }), log),
+    ...registrationHandlers(registrationContext),
   };
 
-  async function pollOne(site: string, address: string): Promise<void> {
-    const client = dataNodeClient(address, opts.transport, site);
-    // Only about the address still registered: a poll of an address the node left (it restarted
-    // and registered anew meanwhile) says nothing about the node.
-    const current = async () => (await registry.get(site))?.address === address;
-    try {
-      const res = await call(client, client.Health, {}, 2_000);
-      if (await current()) registry.setHealth(site, { health: res.status, lastSeenMs: Date.now(), lastError: '' });
-    } catch (err) {
-      const prev = registry.healthOf(site);
-      if (await current()) registry.setHealth(site, { health: 'UNREACHABLE', lastSeenMs: prev.lastSeenMs, lastError: (err as Error).message });
-    } finally {
-      client.close();
-    }
-  }
   const poller = setInterval(() => {
-    void registry.list().then((nodes) => Promise.all(nodes.map((n) => pollOne(n.site, n.address))));
+    void registry.list().then((nodes) => Promise.all(nodes.map((n) => pollNode(registrationContext, n.site, n.address))));
   }, HEALTH_POLL_MS);
   poller.unref();
 

@@ -62,6 +62,9 @@ export type ErrorCode =
   | 'EXPLANATION_MALFORMED'
   | 'EXPLANATION_FORGED'
   | 'LOG_NOT_VERIFIED'
+  | 'REGISTRATION_KEY_CONFLICT'
+  | 'KEY_ROTATION_REFUSED'
+  | 'NOT_REGISTERED'
   | 'REGISTRATION_NOT_CERTIFIED'
   | 'ID_TYPE_MISMATCH';
 
@@ -139,6 +142,12 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   LOG_NOT_VERIFIED: status.FAILED_PRECONDITION,
   // A node-registration whose keys the federation CA does not certify for its site: not applied.
   REGISTRATION_NOT_CERTIFIED: status.PERMISSION_DENIED,
+  // A site registered under another identity key: rotate with the old key, or the coordinator operator removes the site.
+  REGISTRATION_KEY_CONFLICT: status.FAILED_PRECONDITION,
+  // A key rotation not signed by the site's registered key.
+  KEY_ROTATION_REFUSED: status.PERMISSION_DENIED,
+  // The site has no registration at the coordinator (never registered, refused or removed).
+  NOT_REGISTERED: status.NOT_FOUND,
 };
 
 export class FedcreditError extends Error {

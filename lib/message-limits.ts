@@ -37,8 +37,9 @@ export const RECEIVE_LIMITS: Readonly<Record<string, number>> = {
   // A PSI message is a whole blinded set (32-byte points per enterprise), relayed as one message.
   '/fedcredit.v1.Alignment/RelayPsiMessage': MAX_RECEIVE_BYTES,
   '/fedcredit.v1.NodeAlignment/DeliverPsiMessage': MAX_RECEIVE_BYTES,
-  // Training steps carry vectors (ciphertexts, residues) over every aligned sample.
-  ...Object.fromEntries(['StartTraining', 'PartialLinear', 'Residual', 'Gradient', 'ApplyGradient', 'ValidationPartial', 'MaskedScores', 'FinishEpoch', 'EpochResult', 'FinishTraining']
+  // Training steps carry vectors (ciphertexts, residues) over every aligned sample; every step
+  // of every model kind travels as Step (it was one method per LR step, each at this limit).
+  ...Object.fromEntries(['StartTraining', 'Step', 'FinishTraining']
     .map((m) => [`/fedcredit.v1.NodeTraining/${m}`, MAX_RECEIVE_BYTES])),
   // Carries the alignment-job entry (at most MAX_ENTRY_BYTES, 64 KiB: log/entries.ts) and its index.
   '/fedcredit.v1.NodeAlignment/CommitAlignment': 128 * KiB,

@@ -73,6 +73,8 @@ export const RPC_ROLES: RpcRoleTable = {
     Health: { coordinator: 'any', site: 'any', operator: 'any', requester: 'any', auditor: 'any' },
     RegisterNode: { site: { field: 'site' } },
     ListNodes: { operator: 'self' },
+    // Only the coordinator's own operator (operator/coordinator) removes a site: logged, with its reason.
+    RemoveNode: { operator: 'self' },
   },
   TransparencyLog: {
     GetLogInfo: LOG_READERS,
@@ -116,14 +118,8 @@ export const RPC_ROLES: RpcRoleTable = {
   },
   NodeTraining: {
     StartTraining: { coordinator: 'any' },
-    PartialLinear: { coordinator: 'any' },
-    Residual: { coordinator: 'any' },
-    Gradient: { coordinator: 'any' },
-    ApplyGradient: { coordinator: 'any' },
-    ValidationPartial: { coordinator: 'any' },
-    MaskedScores: { coordinator: 'any' },
-    FinishEpoch: { coordinator: 'any' },
-    EpochResult: { coordinator: 'any' },
+    // One step of the job's model kind (training/model-kind.ts).
+    Step: { coordinator: 'any' },
     FinishTraining: { coordinator: 'any' },
     AbortTraining: { coordinator: 'any' },
   },

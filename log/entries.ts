@@ -6,8 +6,8 @@
  * as in RFC 8785, no whitespace), so the same logical entry always has the same bytes and
  * therefore the same RFC 9162 §2.1.1 leaf hash.
  *
- * Kinds (ENTRY_KINDS below, version 1 of each body): node-registration,
- * enterprise-key-registration, alignment-job, training-job, query, refusal, refusal-summary,
+ * Kinds (ENTRY_KINDS below, version 1 of each body): node-registration, node-key-rotation,
+ * node-removal, enterprise-key-registration, alignment-job, training-job, query, refusal, refusal-summary,
  * revocation. Every
  * body has `time` (ms since the epoch). Bodies hold metadata only: who, about whom, why, under
  * which consent and model; never a record, a feature value or a score (a score may appear only
@@ -35,6 +35,7 @@ import { registrationMessage, type NodeRegistration } from '../registration/stat
 import type { RegistrationCertification } from '../registration/cert.js';
 import { keyBindingMessage, revocationMessage } from '../consent/signing.js';
 import { subjectProblem } from '../schema/subject.js';
+import { verifyKeyRotation } from '../registration/rotation.js';
 
 /** Bounds what one entry may cost every auditor who downloads the log. */
 export const MAX_ENTRY_BYTES = 64 * 1024;
@@ -135,6 +136,21 @@ export const ENTRY_KINDS = {
     site: f('string'), address: f('string'), identityKey: f('hex'), sealingKey: f('hex'), signature: f('hex'), sites: f('sites'),
     certificate: f('hex', true), certificateSignature: f('hex', true),
   },
+  /**
+   * A data node re-registered under new keys with its OLD identity key's word
+   * (registration/rotation.ts): the fields of a node-registration under the new keys, plus the
+   * key it replaces and that key's signature over the rotation statement (signed at `rotatedAt`).
+   */
+  'node-key-rotation': {
+    site: f('string'), address: f('string'), identityKey: f('hex'), sealingKey: f('hex'), signature: f('hex'), sites: f('sites'),
+    certificate: f('hex', true), certificateSignature: f('hex', true),
+    previousIdentityKey: f('hex'), previousKeySignature: f('hex'), rotatedAt: f('int'),
+  },
+  /**
+   * The coordinator's operator removed a site's registration (its key was lost): which key,
+   * why, and who (the operator's TLS identity). No `sites`: the removed node served nothing.
+   */
+  'node-removal': { site: f('string'), identityKey: f('hex'), reason: f('string'), removedBy: f('string') },
   /** An enterprise's signing key bound to its credit code by the registrar. */
   'enterprise-key-registration': { subject: f('subject'), enterpriseKey: f('hex'), registrarKey: f('hex'), registrarSignature: f('hex') },
   /** A PSI alignment run: who asked, which sites, why; the coordinator learns set sizes only. */
@@ -250,7 +266,18 @@ export function nodeRegistrationEntry(r: NodeRegistration, signature: Uint8Array
   });
 }
 
-/** The registration a node-registration entry states, and the CA certification it carries (if any). */
+/** The node-key-rotation entry for a registration under new keys and the old key's signed rotation statement. */
+export function nodeKeyRotationEntry(
+  r: NodeRegistration, signature: Uint8Array, certification: RegistrationCertification | undefined,
+  rotation: { previousIdentityKey: Uint8Array; signature: Uint8Array; rotatedAtMs: number },
+): LogEntry {
+  const base = nodeRegistrationEntry(r, signature, certification).body;
+  return makeEntry('node-key-rotation', {
+    ...base, previousIdentityKey: hex(rotation.previousIdentityKey), previousKeySignature: hex(rotation.signature), rotatedAt: rotation.rotatedAtMs,
+  });
+}
+
+/** The registration a node-registration (or node-key-rotation) entry states, and the CA certification it carries (if any). */
 export function registrationOfEntry(entry: LogEntry): { registration: NodeRegistration; certification?: RegistrationCertification } {
   const b = entry.body;
   const registration: NodeRegistration = {
@@ -283,11 +310,18 @@ export function entrySignatureProblem(entry: LogEntry): string | undefined {
       ? undefined
       : `revocation of consent ${statement.consentId}: the signature does not verify under the signer key it names`;
   }
-  if (entry.kind !== 'node-registration') return undefined;
+  if (entry.kind !== 'node-registration' && entry.kind !== 'node-key-rotation') return undefined;
   const reg = registrationOfEntry(entry).registration;
   const sites = sitesOf(entry);
-  if (sites.length !== 1 || sites[0] !== reg.site) return `node-registration for ${reg.site} names sites ${sites.join(', ')}`;
-  return verifySignature(reg.identityPublicKey, registrationMessage(reg), Buffer.from(String(b['signature']), 'hex'))
+  if (sites.length !== 1 || sites[0] !== reg.site) return `${entry.kind} for ${reg.site} names sites ${sites.join(', ')}`;
+  if (!verifySignature(reg.identityPublicKey, registrationMessage(reg), Buffer.from(String(b['signature']), 'hex'))) {
+    return `${entry.kind} for ${reg.site}: the registration signature does not verify under the key it names`;
+  }
+  if (entry.kind === 'node-registration') return undefined;
+  const statement = {
+    site: reg.site, previousIdentityKey: bytes('previousIdentityKey'), identityKey: reg.identityPublicKey, sealingKey: reg.sealingPublicKey, rotatedAtMs: Number(b['rotatedAt']),
+  };
+  return verifyKeyRotation(statement, bytes('previousKeySignature'))
     ? undefined
-    : `node-registration for ${reg.site}: the registration signature does not verify under the key it names`;
+    : `node-key-rotation for ${reg.site}: the rotation is not signed by the previous key ${String(b['previousIdentityKey']).slice(0, 16)}... it names`;
 }

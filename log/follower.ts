@@ -5,7 +5,8 @@
  *   - enterprise-key-registration and revocation entries go to the node's consent ledger
  *     (ConsentLedger.addFromLogEntry verifies the registrar's or the enterprise's signature),
  *     so a revocation the coordinator logged is honoured here whatever the coordinator does;
- *   - node-registration entries give the peers' X25519 sealing keys, from which the pairwise
+ *   - node-registration and node-key-rotation entries give the peers' X25519 sealing keys
+ *     (a node-removal drops one), from which the pairwise
  *     masks are derived, once the federation CA certifies them for the site (the node's TLS
  *     certificate and that key's signature in the entry: registration/cert.ts); one
  *     signed only by a key it names itself is not applied (REGISTRATION_NOT_CERTIFIED);
@@ -247,7 +248,10 @@ export class LogFollower {
         this.#queries.set(index, Buffer.from(leafHash).toString('hex'));
         if (this.#queries.size > REMEMBERED_QUERIES) this.#queries.delete(this.#queries.keys().next().value!);
       }
-    } else if (entry.kind === 'node-registration') {
+    } else if (entry.kind === 'node-removal') {
+      // The site's keys are void until it registers again (registration/rotation.ts).
+      this.#peers.delete(String(entry.body['site']));
+    } else if (entry.kind === 'node-registration' || entry.kind === 'node-key-rotation') {
       const site = String(entry.body['site']);
       const problem = this.#registrationProblem(entry);
       if (problem === undefined) {
@@ -255,7 +259,7 @@ export class LogFollower {
         this.#uncertified.delete(site);
       } else {
         this.#uncertified.set(site, problem);
-        this.#opts.log(`scoring: log entry ${index} (node-registration of ${site.slice(0, 32)}) not applied: REGISTRATION_NOT_CERTIFIED: ${problem}`);
+        this.#opts.log(`scoring: log entry ${index} (${entry.kind} of ${site.slice(0, 32)}) not applied: REGISTRATION_NOT_CERTIFIED: ${problem}`);
       }
     } else if (entry.kind === 'revocation' || entry.kind === 'enterprise-key-registration') {
       const added = await this.#opts.ledger.addFromLogEntry(entry);

@@ -96,7 +96,9 @@ function parseRecord(bytes: Uint8Array): ServedRecord | string {
  * an earlier verification ended): signatures under `publicKey`, the site name, contiguous
  * sequence numbers and the hash chain. Never throws on bad input.
  */
-export function verifyServedRecords(site: string, publicKey: Uint8Array, items: readonly SignedServedRecord[], start: RecordChainHead = CHAIN_START): ServedRecordCheck {
+/** `publicKey` may list every key the site has held (a rotation, log/audit/identity-audit.ts): a record must verify under one of them. */
+export function verifyServedRecords(site: string, publicKey: Uint8Array | readonly Uint8Array[], items: readonly SignedServedRecord[], start: RecordChainHead = CHAIN_START): ServedRecordCheck {
+  const keys = publicKey instanceof Uint8Array ? [publicKey] : publicKey;
   const records: ServedRecord[] = [];
   const heads: RecordChainHead[] = [];
   const problems: string[] = [];
@@ -109,7 +111,7 @@ export function verifyServedRecords(site: string, publicKey: Uint8Array, items: 
       problems.push(`${site} record #${i} ${parsed}`);
       break;
     }
-    if (!verifySignature(publicKey, servedRecordMessage(bytes), item.signature)) {
+    if (!keys.some((key) => verifySignature(key, servedRecordMessage(bytes), item.signature))) {
       problems.push(`${site} record #${i} is not signed by ${site}'s identity key`);
       break;
     }

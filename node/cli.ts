@@ -14,6 +14,7 @@ import { ingestFile } from './ingest.js';
 import { formatProblem, type IngestOptions } from './ingest-report.js';
 import { formatRate } from './table-columns.js';
 import { startNode, type NodeRuntimeInfo } from './server.js';
+import { registerIdentityCommands } from './identity-cli.js';
 import { NodeStore } from '../site/store.js';
 import { uploadFile } from './upload.js';
 import { clearScoringStop, storedAlarms } from '../log/witness-loop.js';
@@ -46,6 +47,7 @@ export function registerNodeCommands(program: Command): void {
   const node = program.command('node').description('run a site\'s data node and manage its local store');
   registerBackupCommands(node, 'node');
   registerTableCommands(node);
+  registerIdentityCommands(node);
 
   withTransportOptions(node.command('serve'))
     .description('serve the node over gRPC (health, catalogue, counts, uploads) and register with the coordinator, over mutual TLS')
@@ -56,9 +58,12 @@ export function registerNodeCommands(program: Command): void {
     .option('--coordinator <host:port>', 'coordinator to register with')
     .option('--advertise <host:port>', 'address the coordinator should call this node on (default host:port)')
     .option('--witness-interval <ms>', 'how often to check and cosign the coordinator\'s transparency log', positiveInt('--witness-interval'), 1000)
+    .option('--exit-on-refusal', 'exit non-zero when the coordinator refuses the registration (default: keep serving as NOT_REGISTERED and ask again)')
     .option('--policy <file>', 'local policy (JSON: coordinators, purposes, features, excludeFeatures for training, see docs/training.md; queryPurposes, queryRequesters, refuseRequesters for score queries, see docs/scoring.md)')
-    .action((flags: TransportFlags & { site: string; data: string; host: string; port: number; coordinator?: string; advertise?: string; witnessInterval: number; policy?: string }) => runCommand(async () => {
+    .action((flags: TransportFlags & { site: string; data: string; host: string; port: number; coordinator?: string; advertise?: string; witnessInterval: number; policy?: string; exitOnRefusal?: boolean }) => runCommand(async () => {
       const policy = loadPolicy(flags.policy);
+      let refused: ((err: FedcreditError) => void) | undefined;
+      const refusal = new Promise<void>((_, reject) => { refused = reject; });
       const transport = resolveTransport(flags, { dataDir: flags.data, expectRole: 'site', expectName: flags.site });
       const running = await startNode({
         site: flags.site,
@@ -70,11 +75,15 @@ export function registerNodeCommands(program: Command): void {
         policy,
         ...(flags.coordinator ? { coordinator: flags.coordinator } : {}),
         ...(flags.advertise ? { advertise: flags.advertise } : {}),
+        ...(flags.exitOnRefusal ? { onRegistrationRefused: (st: { detail: string }) => refused?.(new FedcreditError('NOT_REGISTERED', st.detail)) } : {}),
       });
       // A machine-readable first line on stdout lets supervisors (and the demo) learn the port.
       process.stdout.write(`${JSON.stringify({ event: 'listening', role: 'node', site: flags.site, address: running.address, port: running.port })}\n`);
-      await waitForSignal();
-      await running.stop();
+      try {
+        await Promise.race([waitForSignal(), refusal]);
+      } finally {
+        await running.stop();
+      }
     }));
 
   withTransportOptions(node.command('ingest'))
@@ -159,6 +168,7 @@ export function registerNodeCommands(program: Command): void {
         const witness = await runningWitnessStatus(info.address, resolveTransport(flags), info.site);
         emit(Boolean(flags.json), { site: info.site, running: info.address, ...witness }, () => [
           `site ${info.site} is running at ${info.address}; health ${witness.health} (stop it for counts and catalogue)`,
+          ...(witness.detail ? [witness.detail] : []),
           ...witness.alarms.map((a) => `ALARM ${a.time} ${a.code}: ${a.reason}`),
         ].join('\n'));
         return;
@@ -218,12 +228,12 @@ async function ingestSomewhere(flags: IngestFlags, options: IngestOptions) {
   }
 }
 
-async function runningWitnessStatus(address: string, transport: Transport, site: string): Promise<{ health: string; alarms: { code: string; reason: string; time: string }[] }> {
+async function runningWitnessStatus(address: string, transport: Transport, site: string): Promise<{ health: string; detail: string; alarms: { code: string; reason: string; time: string }[] }> {
   const audit = nodeAuditClient(address, transport, site);
   const node = dataNodeClient(address, transport, site);
   try {
     const [health, status] = await Promise.all([call(node, node.Health, {}), call(audit, audit.GetWitnessStatus, {})]);
-    return { health: health.status, alarms: status.alarms.map((a) => ({ code: a.code, reason: a.reason, time: new Date(Number(a.timeMs)).toISOString() })) };
+    return { health: health.status, detail: health.detail, alarms: status.alarms.map((a) => ({ code: a.code, reason: a.reason, time: new Date(Number(a.timeMs)).toISOString() })) };
   } finally {
     audit.close();
     node.close();

@@ -1,17 +1,17 @@
 /**
  * The data node process: opens the site's store, serves the DataNode gRPC service, and
- * registers itself with the coordinator under its signed identity (retrying until the
- * coordinator answers, so nodes and coordinator can start in any order).
+ * registers itself with the coordinator under its signed identity (node/registration.ts:
+ * retried until the coordinator answers; a refusal makes the node's health NOT_REGISTERED).
  */
 import { CallLimiter, type CallLimits } from '../lib/call-limits.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addService, call, newServer, startServer, stopServer } from '../lib/grpc.js';
-import { coordinatorClient } from '../proto/clients.js';
+import { addService, newServer, startServer, stopServer } from '../lib/grpc.js';
 import { FedcreditError } from '../lib/errors.js';
 import { describeTransport, requireIdentity, type Transport } from '../lib/tls.js';
-import { registrationMessage, SITE_NAME } from '../registration/statement.js';
-import { certifyRegistration, type RegistrationCertification } from '../registration/cert.js';
+import { SITE_NAME } from '../registration/statement.js';
+import { readPendingRotation, rotationStatementOf } from '../registration/rotation.js';
+import { startRegistration, type RegistrationStatus } from './registration.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
 import { loadOrCreateX25519KeyPair } from '../crypto/x25519.js';
@@ -22,8 +22,7 @@ import { NodeStore } from '../site/store.js';
 import { nodeAuditHandlers } from './audit-service.js';
 import { ServedRecordBook } from '../log/served-book.js';
 import { WitnessLoop } from '../log/witness-loop.js';
-import { nodeRegistrationEntry } from '../log/entries.js';
-import type { NodeRegistration } from '../registration/statement.js';
+import { nodeKeyRotationEntry, nodeRegistrationEntry } from '../log/entries.js';
 import { TrainingHost, type TrainingCallRecord } from '../training/node.js';
 import { DEFAULT_POLICY, type TrainingPolicy } from '../site/policy.js';
 import { NodeScoring } from '../scoring/node.js';
@@ -53,6 +52,8 @@ export interface NodeOptions {
   onTrainingCall?: (record: TrainingCallRecord) => void;
   /** Registrar keys trusted to bind enterprise keys (hex); default: `<data>/trusted-registrars` (scoring/protocol.ts). */
   trustedRegistrars?: string[];
+  /** Called on every refusal of the registration (`node serve --exit-on-refusal` exits). */
+  onRegistrationRefused?: (status: RegistrationStatus) => void;
 }
 
 export interface RunningNode {
@@ -63,8 +64,10 @@ export interface RunningNode {
   servedRecords: ServedRecordBook;
   /** The node's transparency log witness, when it has a coordinator. */
   witness: WitnessLoop | undefined;
-  /** Resolves once the coordinator accepted the registration. */
+  /** Resolves once the coordinator accepted the registration; rejects with its first refusal. */
   registered: Promise<void>;
+  /** Where the registration stands (node/registration.ts), when the node has a coordinator. */
+  registration: RegistrationStatus | undefined;
   stop(): Promise<void>;
 }
 
@@ -90,6 +93,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     store, site: opts.site, identity, coordinator: opts.coordinator, transport: opts.transport, log,
     ...(opts.witnessIntervalMs ? { intervalMs: opts.witnessIntervalMs } : {}),
   });
+  let stopped = false;
+  let registrationStatus: RegistrationStatus | undefined;
   const server = newServer(opts.transport, log);
   // One limiter per party: per-caller rates and the in-flight cap cover all its services.
   const limiter = new CallLimiter(opts.callLimits);
@@ -102,7 +107,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     // At most a few uploads wait behind the one being ingested; more are refused with OVERLOADED.
     writes: new SerialQueue(4),
     log,
-    healthStatus: () => (witness?.hasAlarm ? 'ALARM' : 'SERVING'),
+    healthStatus: () => (witness?.hasAlarm ? 'ALARM' : registrationStatus?.state === 'NOT_REGISTERED' ? 'NOT_REGISTERED' : 'SERVING'),
+    healthDetail: () => registrationStatus?.detail ?? '',
   }), opts.transport, log, limiter);
   addService(server, 'NodeAudit', nodeAuditHandlers({
     site: opts.site, identityPublicKey: identity.publicKey, book: servedRecords, witness: () => witness, log,
@@ -149,16 +155,21 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   fs.writeFileSync(infoPath, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
   log(`listening on ${host}:${port} (${describeTransport(opts.transport)})`);
 
-  let stopped = false;
-  const registered = opts.coordinator === undefined
-    ? Promise.resolve()
-    : registerWithRetry(opts.coordinator, opts.transport, { site: opts.site, address, identity, sealingPublicKey: sealingKeys.publicKey }, () => stopped, log, async (registration, signature, certification, logIndex) => {
-      // The node's own record of its registration, so auditors can cross-check the log today.
-      await servedRecords.record({ entry: nodeRegistrationEntry(registration, signature, certification), requester: 'coordinator', logIndex });
+  const pendingRotation = readPendingRotation(opts.dataDir);
+  const registration = opts.coordinator === undefined ? undefined : startRegistration(
+    opts.coordinator, opts.transport, { site: opts.site, address, dataDir: opts.dataDir, identity, sealingPublicKey: sealingKeys.publicKey }, () => stopped, log,
+    async (r, signature, certification, logIndex, rotated) => {
+      // The node's own record of its registration (or rotation), so auditors can cross-check the log today.
+      const entry = rotated && pendingRotation
+        ? nodeKeyRotationEntry(r, signature, certification, { ...rotationStatementOf(pendingRotation), signature: Buffer.from(pendingRotation.signature, 'hex') })
+        : nodeRegistrationEntry(r, signature, certification);
+      await servedRecords.record({ entry, requester: 'coordinator', logIndex });
       if (!stopped) witness?.start();
-    });
-  // The failure is logged where it happens; callers that care await `registered`.
-  registered.catch(() => undefined);
+    },
+    opts.onRegistrationRefused,
+  );
+  registrationStatus = registration?.status;
+  const registered = registration?.registered ?? Promise.resolve();
 
   return {
     port,
@@ -167,6 +178,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     servedRecords,
     witness,
     registered,
+    registration: registrationStatus,
     stop: async () => {
       stopped = true;
       await witness?.stop();
@@ -178,65 +190,4 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       fs.rmSync(infoPath, { force: true });
     },
   };
-}
-
-interface Registrant {
-  site: string;
-  address: string;
-  identity: { publicKey: Uint8Array; sign(message: Uint8Array): Uint8Array };
-  sealingPublicKey: Uint8Array;
-}
-
-async function registerWithRetry(
-  coordinator: string,
-  transport: Transport,
-  who: Registrant,
-  isStopped: () => boolean,
-  log: (line: string) => void,
-  onRegistered: (registration: NodeRegistration, signature: Uint8Array, certification: RegistrationCertification | undefined, logIndex: number) => Promise<void>,
-): Promise<void> {
-  const client = coordinatorClient(coordinator, transport);
-  let delay = 200;
-  try {
-    for (;;) {
-      const timestampMs = Date.now();
-      const registration = {
-        site: who.site, address: who.address, identityPublicKey: who.identity.publicKey, sealingPublicKey: who.sealingPublicKey, timestampMs,
-      };
-      const signature = who.identity.sign(registrationMessage(registration));
-      // The CA-issued TLS certificate vouches for these keys to every peer (registration/cert.ts).
-      const certification = transport.kind === 'tls' ? certifyRegistration(registration, transport.material) : undefined;
-      try {
-        const res = await call(client, client.RegisterNode, {
-          ...registration,
-          identityPublicKey: Buffer.from(who.identity.publicKey),
-          sealingPublicKey: Buffer.from(who.sealingPublicKey),
-          timestampMs: String(timestampMs),
-          signature: Buffer.from(signature),
-          ...(certification ? { tlsCertificate: Buffer.from(certification.certificate), tlsSignature: Buffer.from(certification.signature) } : {}),
-        }, 5_000);
-        log(`registered with coordinator ${coordinator} (log entry ${res.logIndex})`);
-        try {
-          await onRegistered(registration, signature, certification, Number(res.logIndex));
-        } catch (recordErr) {
-          // Registered, but the node's own record of it failed: auditors will report the gap.
-          log(`could not keep the served record of this registration: ${(recordErr as Error).message}`);
-          throw recordErr;
-        }
-        return;
-      } catch (err) {
-        if (!(err instanceof FedcreditError)) throw err;
-        // A refusal is final (wrong key, bad clock); only an unreachable coordinator is worth retrying.
-        if (!(err instanceof FedcreditError) || err.code !== 'UNAVAILABLE') {
-          log(`coordinator ${coordinator} refused the registration: ${(err as Error).message}`);
-          throw err;
-        }
-        if (isStopped()) return;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 5_000);
-      }
-    }
-  } finally {
-    client.close();
-  }
 }

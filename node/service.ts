@@ -31,6 +31,8 @@ export interface NodeServiceContext {
   log: (line: string) => void;
   /** 'SERVING', or 'ALARM' once the node's log witness refused the coordinator's checkpoint. */
   healthStatus?: () => string;
+  /** Why the status is not SERVING and what to do (the coordinator's refusal of the registration). */
+  healthDetail?: () => string;
 }
 
 export function toReportMessage(r: IngestReport): IngestReportMessage {
@@ -57,6 +59,7 @@ export function dataNodeHandlers(ctx: NodeServiceContext): DataNodeHandlers {
       version: ctx.version,
       identityPublicKey: Buffer.from(ctx.identityPublicKey),
       uptimeSeconds: (Date.now() - ctx.startedAt) / 1000,
+      detail: ctx.healthDetail?.() ?? '',
     }), log),
 
     GetCatalogue: unary(async () => {

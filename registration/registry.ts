@@ -4,7 +4,8 @@
  *
  * A registration must be signed by the node's identity key and be fresh; a site that is
  * already registered under another key is not taken over by a new key (that would let anyone
- * redirect a site's traffic), so re-keying a site is an explicit operator action.
+ * redirect a site's traffic): a new key comes in only with the old key's signed rotation, or
+ * after the coordinator operator removed the site (registration/rotation.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,23 @@ import { FedcreditError } from '../lib/errors.js';
 import { REGISTRATION_MAX_AGE_MS, registrationMessage, SITE_NAME, type NodeRegistration } from './statement.js';
 import { verifySignature } from '../crypto/identity.js';
 import type { RegistrationCertification } from './cert.js';
+import { keyFingerprint, verifyKeyRotation } from './rotation.js';
+
+/** The old key's word that a registration under new keys replaces it (registration/rotation.ts). */
+export interface RotationProof {
+  previousIdentityKey: Uint8Array;
+  signature: Uint8Array;
+  rotatedAtMs: number;
+}
+
+/** A registration the coordinator refused or removed, kept in memory so `coordinator nodes` can say so. */
+export interface RegistrationNote {
+  state: 'KEY_CONFLICT' | 'REMOVED';
+  message: string;
+  atMs: number;
+  /** The key the refused node presented, or the removed registration's key (hex). */
+  identityPublicKeyHex: string;
+}
 
 export interface RegisteredNode {
   site: string;
@@ -38,6 +56,9 @@ export function peerKeysOf(n: RegisteredNode): {
   };
 }
 
+/** How long a refusal of a node under another key counts after its last attempt. */
+export const KEY_CONFLICT_HOLD_MS = 30_000;
+
 export interface NodeHealth {
   health: string;
   lastSeenMs: number;
@@ -46,6 +67,7 @@ export interface NodeHealth {
 
 export class NodeRegistry {
   private readonly health = new Map<string, NodeHealth>();
+  private readonly notes = new Map<string, RegistrationNote>();
   /** Bumped by every accepted registration, so callers that cache addresses know to read again. */
   #generation = 0;
 
@@ -69,7 +91,7 @@ export class NodeRegistry {
   }
 
   /** Throws the reason a registration would be refused; register() runs the same checks. */
-  async checkRegistration(r: NodeRegistration, signature: Uint8Array, nowMs = Date.now()): Promise<void> {
+  async checkRegistration(r: NodeRegistration, signature: Uint8Array, nowMs = Date.now(), rotation?: RotationProof): Promise<'first' | 'same-key' | 'rotation'> {
     if (!SITE_NAME.test(r.site)) throw new FedcreditError('BAD_REQUEST', `site name '${r.site.slice(0, 40)}' must be lowercase letters, digits or '-' (at most 32)`);
     if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(r.address)) throw new FedcreditError('BAD_REQUEST', `address '${r.address.slice(0, 60)}' is not host:port`);
     if (r.identityPublicKey.length !== 32) throw new FedcreditError('BAD_REQUEST', 'identity key must be 32 bytes (Ed25519)');
@@ -80,18 +102,38 @@ export class NodeRegistry {
     if (!verifySignature(r.identityPublicKey, registrationMessage(r), signature)) {
       throw new FedcreditError('BAD_SIGNATURE', `registration of site '${r.site}' is not signed by the key it presents`);
     }
-    const existing = await this.db.get(r.site);
-    if (existing && existing.identityPublicKeyHex !== Buffer.from(r.identityPublicKey).toString('hex')) {
-      throw new FedcreditError(
-        'BAD_SIGNATURE',
-        `site '${r.site}' is registered under another identity key; remove it from the coordinator first if the node was re-keyed`,
-      );
+    return this.keyChange(r, await this.db.get(r.site), rotation);
+  }
+
+  /** Whether the registration keeps the site's key, is its first, or rotates it with the old key's word; throws otherwise. */
+  private keyChange(r: NodeRegistration, existing: RegisteredNode | undefined, rotation: RotationProof | undefined): 'first' | 'same-key' | 'rotation' {
+    const keyHex = Buffer.from(r.identityPublicKey).toString('hex');
+    if (existing === undefined) return 'first';
+    if (existing.identityPublicKeyHex === keyHex) return 'same-key';
+    const registered = keyFingerprint(existing.identityPublicKeyHex);
+    const presented = keyFingerprint(keyHex);
+    if (rotation === undefined) {
+      throw new FedcreditError('REGISTRATION_KEY_CONFLICT',
+        `site '${r.site}' is registered under identity key ${registered}, but this node presents key ${presented} (a new or restored data folder makes new keys). ` +
+        `If the old folder's keys still exist, run \`fedcredit node rotate-identity --data DIR\` on that folder and start the node from it; ` +
+        `if they are lost, ask the coordinator's operator to run \`fedcredit coordinator remove-node ${r.site} --reason ...\` (logged), then restart this node`);
     }
+    const previousHex = Buffer.from(rotation.previousIdentityKey).toString('hex');
+    if (previousHex !== existing.identityPublicKeyHex) {
+      throw new FedcreditError('KEY_ROTATION_REFUSED',
+        `the key rotation of site '${r.site}' is signed by key ${keyFingerprint(previousHex)}, but the site is registered under ${registered}; ` +
+        `rotate from the folder whose key the coordinator shows (\`fedcredit coordinator nodes\`), or ask the coordinator's operator to remove the site`);
+    }
+    const statement = { site: r.site, previousIdentityKey: rotation.previousIdentityKey, identityKey: r.identityPublicKey, sealingKey: r.sealingPublicKey, rotatedAtMs: rotation.rotatedAtMs };
+    if (!verifyKeyRotation(statement, rotation.signature)) {
+      throw new FedcreditError('KEY_ROTATION_REFUSED', `the key rotation of site '${r.site}' to key ${presented} is not signed by the registered key ${registered}; run \`fedcredit node rotate-identity\` again on the folder holding that key`);
+    }
+    return 'rotation';
   }
 
   /** Verify and record a node's signed registration. Returns whether an earlier address was replaced. */
-  async register(r: NodeRegistration, signature: Uint8Array, certification?: RegistrationCertification, nowMs = Date.now()): Promise<{ replaced: boolean }> {
-    await this.checkRegistration(r, signature, nowMs);
+  async register(r: NodeRegistration, signature: Uint8Array, certification?: RegistrationCertification, nowMs = Date.now(), rotation?: RotationProof): Promise<{ replaced: boolean }> {
+    await this.checkRegistration(r, signature, nowMs, rotation);
     const keyHex = Buffer.from(r.identityPublicKey).toString('hex');
     const existing = await this.db.get(r.site);
     await this.db.put(r.site, {
@@ -102,10 +144,51 @@ export class NodeRegistry {
     // killed and restarted) must not keep it UNREACHABLE, which refuses queries until the next poll.
     this.health.delete(r.site);
     this.#generation++;
+    this.notes.delete(r.site);
     return { replaced: existing !== undefined && existing.address !== r.address };
   }
 
-  /** Changes whenever a node registers (a new address, keys or certificate). */
+  /** Forgets a site's registration (the operator's removal, logged by the caller first); returns what was removed. */
+  async remove(site: string, reason: string, nowMs = Date.now()): Promise<RegisteredNode | undefined> {
+    const existing = await this.db.get(site);
+    if (existing === undefined) return undefined;
+    await this.db.del(site, { sync: true });
+    this.#generation++;
+    this.health.delete(site);
+    this.notes.set(site, { state: 'REMOVED', message: `removed by the coordinator's operator: ${reason}`, atMs: nowMs, identityPublicKeyHex: existing.identityPublicKeyHex });
+    return existing;
+  }
+
+  /** Remembers (in memory) that a node presenting `keyHex` was refused for a site, so listings say so. */
+  noteRefusal(site: string, keyHex: string, message: string, nowMs = Date.now()): void {
+    this.notes.set(site, { state: 'KEY_CONFLICT', message, atMs: nowMs, identityPublicKeyHex: keyHex });
+  }
+
+  /**
+   * Throws NOT_REGISTERED when a node under another key than the registered one was refused for
+   * the site: a job would reach a node whose messages do not verify under the registered key.
+   */
+  requireNoKeyConflict(site: string): void {
+    const note = this.keyConflict(site);
+    if (note === undefined) return;
+    throw new FedcreditError('NOT_REGISTERED', `site '${site}': a node under key ${keyFingerprint(note.identityPublicKeyHex)} was refused at ${new Date(note.atMs).toISOString()} because another key is registered, so its messages would not verify; rotate its keys from the old folder (\`fedcredit node rotate-identity\`) or remove the site (\`fedcredit coordinator remove-node ${site} --reason ...\`), then run the job again`);
+  }
+
+  /**
+   * The refusal of a node under another key for the site, while it goes on asking (a refused
+   * node asks every 5 s: node/registration.ts); one that stopped asking no longer blocks jobs.
+   */
+  keyConflict(site: string, nowMs = Date.now()): RegistrationNote | undefined {
+    const note = this.notes.get(site);
+    return note?.state === 'KEY_CONFLICT' && nowMs - note.atMs < KEY_CONFLICT_HOLD_MS ? note : undefined;
+  }
+
+  /** Refusals and removals since this process started, by site. */
+  registrationNotes(): ReadonlyMap<string, RegistrationNote> {
+    return this.notes;
+  }
+
+  /** Changes whenever a node registers or is removed (a new address, keys or certificate). */
   get generation(): number {
     return this.#generation;
   }

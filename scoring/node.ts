@@ -45,8 +45,9 @@ import type { ShareBatch__Output } from '../proto/gen/fedcredit/v1/ShareBatch.js
 import type { ShareBatchResponse } from '../proto/gen/fedcredit/v1/ShareBatchResponse.js';
 import type { ShareRequest__Output } from '../proto/gen/fedcredit/v1/ShareRequest.js';
 import type { ShareResponse } from '../proto/gen/fedcredit/v1/ShareResponse.js';
-import { getSiteModel, partialTerm, type SiteModel } from '../site/model-store.js';
-import { imputeForModel } from '../models/lr/impute.js';
+import { getStoredPart, type StoredPart } from '../site/model-store.js';
+import { modelKind } from '../models/registry.js';
+import type { KindScoring } from '../training/model-kind.js';
 import { modelOnCatalogue } from '../site/model-catalogue.js';
 import { LogFollower, type LogTrust } from '../log/follower.js';
 import { featureDataWindow } from '../features/index.js';
@@ -194,7 +195,7 @@ export class NodeScoring {
     // The model part and the masks, before the consent is used: a refusal here must not count a use.
     const checked = await this.#model(req.modelVersion);
     if (!checked) return this.#refuse(entry, logIndex, q, 'MODEL_NOT_FOUND', `site ${site} holds no part of model ${req.modelVersion.slice(0, 32)}`);
-    const { model } = checked;
+    const { model, scoring } = checked;
     if (model.purpose !== undefined && !modelServesPurpose(model.purpose, q.purpose)) {
       return this.#refuse(entry, logIndex, q, 'MODEL_PURPOSE_MISMATCH', `site ${site}: model ${model.modelVersion} was trained for '${model.purpose}', not for '${q.purpose}'`);
     }
@@ -215,7 +216,7 @@ export class NodeScoring {
 
     // 3. Evaluate, mask, seal, record, answer.
     const vector = await this.#opts.store.featureVector(q.subject);
-    let value = model.baseline;
+    let value = scoring.baseline(model);
     let reasons: ExplanationReason[] = [];
     this.#evaluations++;
     // Only what the consent covers (docs/scoring.md, "What a consent covers"): the term goes into
@@ -224,7 +225,8 @@ export class NodeScoring {
     const scored = q.operation === 'score';
     const explained = verdict.consent.scope.operations.includes('explain');
     if (vector) {
-      const term = partialTerm(model, imputeForModel(vector, model));
+      // The kind's contribution to the joint logit and each feature's part of it (its explanation).
+      const term = scoring.contribution(model, vector);
       value = term.value;
       if (explained) reasons = [...term.contributions.entries()]
         .filter(([, c]) => c > 0)
@@ -271,8 +273,9 @@ export class NodeScoring {
     const cached = this.#models.get(key);
     if (cached) return cached;
     const { site, log } = this.#opts;
-    const stored = await getSiteModel(this.#opts.store, version);
+    const stored = await getStoredPart(this.#opts.store, version);
     if (stored?.site !== site) return undefined;
+    const { scoring } = await modelKind(stored.kind);
     const resolved = modelOnCatalogue(stored, (await this.#opts.store.getMeta()).catalogue ?? []);
     const model = 'model' in resolved ? resolved.model : stored;
     const problem = explainableProblem(site, model.modelVersion, model.features);
@@ -280,7 +283,8 @@ export class NodeScoring {
     const gone = 'missing' in resolved
       ? `model ${version} at ${site} uses features no active table holds (${resolved.missing.slice(0, 3).join(', ')}); the node's operator can roll the table back (fedcredit node tables rollback)`
       : undefined;
-    const checked: CheckedModel = problem ? { model, unusable: problem.message } : gone ? { model, unusable: gone, unusableCode: 'MODEL_FEATURES_GONE' } : { model };
+    const checked: CheckedModel = problem ? { model, scoring, unusable: problem.message }
+      : gone ? { model, scoring, unusable: gone, unusableCode: 'MODEL_FEATURES_GONE' } : { model, scoring };
     if (this.#models.size > 64) this.#models.clear();
     this.#models.set(key, checked);
     return checked;
@@ -300,7 +304,9 @@ export class NodeScoring {
 
 /** A site's model part and, when its names do not fit an explanation, the refusal for every query of it. */
 interface CheckedModel {
-  readonly model: SiteModel;
+  readonly model: StoredPart;
+  /** The part's kind's scoring (training/model-kind.ts): its contribution, explanation and baseline. */
+  readonly scoring: KindScoring;
   readonly unusable?: string;
   readonly unusableCode?: 'MODEL_FEATURES_GONE';
 }

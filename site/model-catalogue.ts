@@ -5,14 +5,19 @@
  * scoring (scoring/node.ts) uses the names, so an older model keeps scoring as long as the
  * active tables hold its columns, and says which are gone when they do not.
  */
-import type { SiteModel } from './model-store.js';
 import type { FeatureDescription } from './store.js';
+
+/** What resolving needs of a part, of any model kind (site/model-store.ts SitePartCommon). */
+interface PartFeatures {
+  readonly features: readonly string[];
+  readonly featureIndexes: readonly number[];
+}
 
 /**
  * A model part with its feature indexes resolved by name against the active catalogue, or the
  * names it needs that the catalogue no longer has.
  */
-export function modelOnCatalogue(model: SiteModel, catalogue: readonly FeatureDescription[]): { model: SiteModel } | { missing: string[] } {
+export function modelOnCatalogue<M extends PartFeatures>(model: M, catalogue: readonly FeatureDescription[]): { model: M } | { missing: string[] } {
   const index = new Map(catalogue.map((f, i) => [f.name, i]));
   const missing = model.features.filter((f) => !index.has(f));
   if (missing.length > 0) return { missing };

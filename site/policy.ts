@@ -150,10 +150,11 @@ export function checkQueryPolicy(policy: TrainingPolicy, site: string, query: { 
  * counts the bank's intercept; `trainSamples` is the training split this site holds. Throws
  * BAD_REQUEST for unreadable parameters, POLICY_REFUSED naming the site and the rule otherwise.
  */
-export function checkBatchRule(site: string, jobId: string, paramsJson: string, trainSamples: number, columns: number): TrainingParams {
+export function checkBatchRule(site: string, jobId: string, given: TrainingParams | undefined, trainSamples: number, columns: number): TrainingParams {
   let params: TrainingParams;
   try {
-    params = JSON.parse(paramsJson) as TrainingParams;
+    if (!given) throw new RangeError('the start carries no training parameters');
+    params = given;
     checkParams(params);
   } catch (err) {
     throw new FedcreditError('BAD_REQUEST', `job ${jobId}: ${(err as Error).message}`);

@@ -38,14 +38,14 @@ function nonNegative(name: string) {
 
 interface TrainFlags extends TransportFlags {
   coordinator: string; alignment?: string; resume?: string; epochs?: number; batch?: number; lr?: number; l2?: number; decay?: number;
-  seed?: number; patience?: number; purpose: string; plaintext?: boolean; json?: boolean;
+  seed?: number; patience?: number; purpose: string; plaintext?: boolean; json?: boolean; model?: string;
 }
 
 export function describeModel(m: ModelMetadata): string {
   const metrics = m.metrics as { validationAuc?: number; aucHistory?: number[]; epochSeconds?: number[]; trainSize?: number; validationSize?: number; report?: unknown };
   const lines = [
     `model ${m.modelVersion} (job ${m.jobId}, log entry ${m.logIndex ?? '-'}), ${m.createdAt}`,
-    `  purpose ${m.purpose}; alignment ${m.alignmentId}${m.alignmentDigest ? ` (digest ${m.alignmentDigest.slice(0, 16)}...)` : ''}`,
+    `  ${m.kind && m.kind !== 'lr' ? `model kind ${m.kind}; ` : ''}purpose ${m.purpose}; alignment ${m.alignmentId}${m.alignmentDigest ? ` (digest ${m.alignmentDigest.slice(0, 16)}...)` : ''}`,
     `  sites: ${m.sites.map((s) => `${s.site} (${s.role}, ${s.featureCount} features)`).join(', ')}`,
     `  parameters: ${Object.entries(m.params).map(([k, v]) => `${k}=${v}`).join(' ')}`,
     `  ${metrics.trainSize ?? '?'} training / ${metrics.validationSize ?? '?'} validation enterprises; validation AUC ${metrics.validationAuc?.toFixed(4) ?? '-'}` +
@@ -80,13 +80,14 @@ export function registerTrainingCommands(program: Command): void {
     .option('--patience <n>', 'stop after this many epochs without a validation AUC gain (default 3)', positiveInt('--patience'))
     .option('--purpose <purpose>', 'purpose recorded in the log and checked by every node\'s policy', 'credit-scoring')
     .option('--plaintext', 'no encryption (benchmark comparison only)')
+    .option('--model <kind>', 'the model kind to train (training/model-kind.ts; kinds outside the built-ins come from FEDCREDIT_MODEL_KIND_MODULES)', 'lr')
     .option('--json', 'print the stored model as JSON')
     .action((flags: TrainFlags) => runCommand(async () => {
       if (!flags.alignment && !flags.resume) throw new InvalidArgumentError('say what to train: --alignment ID, or --resume JOB');
       const transport = resolveTransport(flags);
       const progress = flags.json ? () => undefined : progressLine('train');
       const model = await runTraining(flags.coordinator, transport, {
-        alignmentId: flags.alignment ?? '', resumeJobId: flags.resume ?? '', purpose: flags.purpose, plaintext: Boolean(flags.plaintext),
+        alignmentId: flags.alignment ?? '', resumeJobId: flags.resume ?? '', purpose: flags.purpose, plaintext: Boolean(flags.plaintext), modelKind: flags.model ?? 'lr',
         epochs: flags.epochs ?? 0, batchSize: flags.batch ?? 0, learningRate: flags.lr ?? 0, l2: flags.l2 ?? 0, decay: flags.decay ?? 0,
         seed: flags.seed ?? 0, patience: flags.patience ?? 0,
       }, (p) => {

@@ -1,9 +1,16 @@
 /**
  * The coordinator's side of a training job (FATE's "arbiter"): it checks every node's policy,
- * logs the job, generates the BFV key pair (models/lr/coordinator.ts) and keeps the secret key,
- * then drives every mini-batch step and every epoch's evaluation by calling the nodes'
- * NodeTraining methods, carrying their sealed payloads from one node to another without being
- * able to open them. It decrypts only masked gradient shares and masked validation scores.
+ * logs the job, then drives every mini-batch step and every epoch's evaluation. What a step or an
+ * evaluation does is the job's model kind's (training/model-kind.ts; LR: models/lr/
+ * kind-coordinator.ts, which keeps the BFV secret key and decrypts only masked gradient shares
+ * and masked validation scores): the kind expresses it as calls `site -> step -> payload`
+ * through a DriverContext, and this driver carries them as NodeTraining.Step calls with typed
+ * payloads, relaying sealed payloads from one node to another without being able to open them.
+ * The driver keeps the job mechanics below, for every kind.
+ *
+ * Over 400 lines on purpose: claim, lease, start, steps, evaluation and finish are one state
+ * machine whose crash argument (below and training/README.md) is read in one place; the job
+ * record is training/job-record.ts and the calls to nodes, with their retries, node-calls.ts.
  *
  * One driver per job (issue 20): a job is driven by at most one loop at a time. The coordinator
  * claims a job in memory, synchronously, before its first await (so a `--resume` request racing
@@ -29,88 +36,32 @@ import { randomBytes } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import { Level } from 'level';
 import { createBfvEngine, type HeEngine } from '../crypto/bfv-engine.js';
-import { nodeTrainingClient } from '../proto/clients.js';
-import { NodeChannels } from '../lib/node-channels.js';
 import { FedcreditError } from '../lib/errors.js';
-import { call, toServiceError, unary } from '../lib/grpc.js';
+import { toServiceError, unary } from '../lib/grpc.js';
 import { decodeEntry, encodeEntry, makeEntry, type JsonValue } from '../log/entries.js';
 import { DEFAULT_SCORE_SCALE } from '../scoring/score-scale.js';
 import type { Transport } from '../lib/tls.js';
-import { Coordinator, type CoordinatorCheckpoint } from '../models/lr/coordinator.js';
-import { COORDINATOR } from '../models/lr/messages.js';
 import { PlainEngine } from '../models/lr/plain-engine.js';
+import { DEFAULT_MODEL_KIND, modelKind } from '../models/registry.js';
+import type { DriverContext, EpochOutcome, KindCoordinator, KindMessage, ModelKind, StepRef } from './model-kind.js';
 import { parseEvaluationReport, type EvaluationReport } from '../evaluation/report.js';
 import { DEFAULT_PARAMS, batchCount, batchRuleViolation, checkParams, type TrainingParams } from './schedule.js';
 import type { TrainingHandlers } from '../proto/gen/fedcredit/v1/Training.js';
-import type { NodeTrainingClient } from '../proto/gen/fedcredit/v1/NodeTraining.js';
 import type { RunTrainingRequest__Output } from '../proto/gen/fedcredit/v1/RunTrainingRequest.js';
 import type { TrainingProgress } from '../proto/gen/fedcredit/v1/TrainingProgress.js';
 import type { StartTrainingResponse__Output } from '../proto/gen/fedcredit/v1/StartTrainingResponse.js';
-import type { SealedPayload__Output } from '../proto/gen/fedcredit/v1/SealedPayload.js';
+import type { TrainingStepResult__Output } from '../proto/gen/fedcredit/v1/TrainingStepResult.js';
 import type { AlignmentCoordinator } from '../alignment/coordinator.js';
 import type { CoordinatorLog } from '../log/service.js';
 import type { ModelMetadata, ModelRegistry } from './model-registry.js';
 import { peerKeysOf, type NodeRegistry } from '../registration/registry.js';
+import { NodeCalls, STEP_DEADLINE_MS, type TrainingMessageRecord } from './node-calls.js';
+import { upgradeJobRecord, type CoordinatorJobState } from './job-record.js';
 
 export const DEFAULT_PURPOSE = 'credit-scoring';
 /** How long a node may stay unreachable before a job gives up (and stays resumable). */
 export const DEFAULT_RETRY_MS = 3 * 60_000;
-const STEP_DEADLINE_MS = 10 * 60_000;
 
-/** One message the coordinator sent to or received from a node (transcript tests, metrics). */
-export interface TrainingMessageRecord {
-  readonly direction: 'sent' | 'received';
-  readonly site: string;
-  readonly method: string;
-  readonly message: unknown;
-}
-
-type Phase = 'starting' | 'training' | 'evaluating' | 'finishing' | 'done' | 'failed';
-
-export interface CoordinatorJobState {
-  jobId: string;
-  alignmentId: string;
-  alignmentDigest: string;
-  purpose: string;
-  params: TrainingParams;
-  plaintext: boolean;
-  bank: string;
-  passives: string[];
-  sites: { site: string; role: 'bank' | 'passive'; featureCount: number }[];
-  trainSize: number;
-  validationSize: number;
-  /** Aligned positions outside the bank's labelled population, left out by every site. */
-  modelVersion: string;
-  keys: CoordinatorCheckpoint;
-  logIndex?: number;
-  entryB64?: string;
-  /** The log's size before the job's entry was appended (where a replay looks for it). */
-  logSizeBefore?: number;
-  phase: Phase;
-  epoch: number;
-  step: number;
-  batches: number;
-  /** Write-ahead: what was decrypted for the current step or evaluation, before it is handed out. */
-  decrypted?: { kind: 'gradient' | 'scores'; epoch: number; step: number; attempt: string; values: Record<string, number[]> };
-  outcome?: { epoch: number; improved: boolean; stop: boolean; auc: number };
-  aucHistory: number[];
-  epochSeconds: number[];
-  bytesOnWire: number;
-  error?: string;
-  createdAt: string;
-  /** Who drives the job: renewed with every save; see the module comment. */
-  lease?: JobLease;
-}
-
-/** The driver's lease on a job, kept in the job record. */
-export interface JobLease {
-  /** The coordinator process (one random id per open store). */
-  holder: string;
-  /** +1 at every take-over: the number of drivers the job has had. */
-  generation: number;
-  takenAt: string;
-  renewedAt: string;
-}
 
 interface RunningJob {
   listeners: Set<(p: TrainingProgress) => void>;
@@ -120,9 +71,8 @@ interface RunningJob {
 export class TrainingCoordinator {
   readonly #running = new Map<string, RunningJob>();
   #engine: HeEngine | undefined;
-  #closed = false;
-  /** One open channel per node for every step of every job (lib/node-channels.ts). */
-  readonly #clients = new NodeChannels<NodeTrainingClient>((address, site) => nodeTrainingClient(address, this.opts.transport, site));
+  /** Every call to a node, with its retries (training/node-calls.ts). */
+  readonly #calls: NodeCalls;
   /** The state of each job being driven, for counting its bytes. */
   readonly #states = new Map<string, CoordinatorJobState>();
   /** This process's lease holder id. */
@@ -134,7 +84,15 @@ export class TrainingCoordinator {
       registry: NodeRegistry; alignments: AlignmentCoordinator; models: ModelRegistry; transparencyLog: CoordinatorLog;
       transport: Transport; log: (line: string) => void; retryMs: number; onMessage?: (m: TrainingMessageRecord) => void;
     },
-  ) {}
+  ) {
+    this.#calls = new NodeCalls({
+      registry: opts.registry, transport: opts.transport, log: opts.log, retryMs: opts.retryMs, onMessage: opts.onMessage,
+      countBytes: (jobId, bytes) => {
+        const running = this.#states.get(jobId);
+        if (running) running.bytesOnWire += bytes;
+      },
+    });
+  }
 
   static async open(opts: {
     dataDir: string; registry: NodeRegistry; alignments: AlignmentCoordinator; models: ModelRegistry; transparencyLog: CoordinatorLog;
@@ -192,22 +150,23 @@ export class TrainingCoordinator {
       throw new FedcreditError('BAD_REQUEST', (err as Error).message);
     }
     const purpose = req.purpose || DEFAULT_PURPOSE;
+    const kind = await modelKind(req.modelKind || DEFAULT_MODEL_KIND);
     const alignment = await this.opts.alignments.db.get(req.alignmentId);
     if (!alignment) throw new FedcreditError('NOT_FOUND', `no alignment '${req.alignmentId.slice(0, 70)}' at the coordinator; run \`fedcredit align\` first`);
     const ring = alignment.ring;
     const jobId = `trn-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     // Claimed before the job is stored: the coordinator's own resume at start cannot drive it too.
-    return this.#claim(jobId, progress, () => this.#create(req, jobId, params, purpose, alignment, ring));
+    return this.#claim(jobId, progress, () => this.#create(req, kind, jobId, params, purpose, alignment, ring));
   }
 
   async #create(
-    req: RunTrainingRequest__Output, jobId: string, params: TrainingParams, purpose: string,
+    req: RunTrainingRequest__Output, kind: ModelKind, jobId: string, params: TrainingParams, purpose: string,
     alignment: { alignmentId: string; alignmentDigest: string }, ring: readonly string[],
   ): Promise<CoordinatorJobState> {
     // Every node checks its policy and that it holds the alignment; nothing is stored yet.
-    const checks = await Promise.all(ring.map(async (site) => this.#onSite(jobId, site, 'StartTraining', (c) => c.StartTraining, {
+    const checks = await Promise.all(ring.map(async (site) => this.#calls.call(jobId, site, 'StartTraining', (c) => c.StartTraining, {
       jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, checkOnly: true, plaintext: req.plaintext,
-      paramsJson: JSON.stringify(params),
+      params, modelKind: kind.name,
     }, 30_000, { retry: false })));
     const labelled = checks.filter((c) => c.hasLabels);
     if (labelled.length !== 1) {
@@ -229,15 +188,14 @@ export class TrainingCoordinator {
     }
     const passives = ring.filter((s) => s !== bank);
     const engine = this.#engineFor(req.plaintext);
-    const coordinator = await Coordinator.create(engine);
+    const kindState = await kind.coordinator().create(engine, req.plaintext);
     const state: CoordinatorJobState = {
       jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, params, plaintext: req.plaintext, bank, passives,
       sites: checks.map((c: StartTrainingResponse__Output) => ({ site: c.site, role: c.site === bank ? 'bank' as const : 'passive' as const, featureCount: c.featureCount })),
-      trainSize, validationSize, modelVersion: await this.#nextVersion(),
-      keys: coordinator.checkpoint(), phase: 'starting', epoch: 0, step: 0, batches: batchCount(trainSize, params.batchSize),
+      trainSize, validationSize, modelVersion: await this.#nextVersion(), modelKind: kind.name, kindState, phase: 'starting', epoch: 0, step: 0, batches: batchCount(trainSize, params.batchSize),
       aucHistory: [], epochSeconds: [], bytesOnWire: 0, createdAt: new Date().toISOString(),
     };
-    this.opts.log(`training ${jobId}: model ${state.modelVersion}, bank ${bank}, passive ${passives.join(', ')}, ${state.trainSize} training enterprises`);
+    this.opts.log(`training ${jobId}: model ${state.modelVersion} (kind ${kind.name}), bank ${bank}, passive ${passives.join(', ')}, ${state.trainSize} training enterprises`);
     return state;
   }
 
@@ -246,12 +204,13 @@ export class TrainingCoordinator {
     return this.#claim(jobId, progress, async () => {
       const state = await this.db.get(jobId);
       if (!state) throw new FedcreditError('NOT_FOUND', `no training job '${jobId.slice(0, 70)}' at the coordinator`);
+      upgradeJobRecord(state);
       if (state.phase === 'done') {
         const model = await this.opts.models.get(state.modelVersion);
         if (model) return model;
       }
       if (state.phase === 'failed') {
-        state.phase = state.logIndex === undefined ? 'starting' : state.outcome || state.decrypted?.kind === 'scores' || state.step >= state.batches ? 'evaluating' : 'training';
+        state.phase = state.logIndex === undefined ? 'starting' : state.outcome || state.step >= state.batches ? 'evaluating' : 'training';
         delete state.error;
       }
       this.opts.log(`training ${jobId}: resuming at epoch ${state.epoch} step ${state.step} (${state.phase})`);
@@ -320,24 +279,26 @@ export class TrainingCoordinator {
   }
 
   async #drive(state: CoordinatorJobState, emit: (p: TrainingProgress) => void): Promise<ModelMetadata> {
-    const engine = this.#engineFor(state.plaintext);
-    const coordinator = Coordinator.restore(state.keys, engine);
+    upgradeJobRecord(state);
+    const kind = await modelKind(state.modelKind);
+    const coordinator = kind.coordinator();
+    const ctx = this.#context(state, kind);
     const started = performance.now();
     try {
-      if (state.phase === 'starting') await this.#startAtNodes(state, coordinator);
+      if (state.phase === 'starting') await this.#startAtNodes(state, kind, coordinator);
       emit({ stage: 'started', message: `job ${state.jobId}: model ${state.modelVersion}, ${state.trainSize} training / ${state.validationSize} validation enterprises, epoch ${state.epoch} step ${state.step}` });
       let epochStart = performance.now();
       while (state.phase === 'training' || state.phase === 'evaluating') {
-        if (this.#closed) throw new FedcreditError('UNAVAILABLE', 'the coordinator is stopping; the job resumes at its next start');
+        if (this.#calls.closed) throw new FedcreditError('UNAVAILABLE', 'the coordinator is stopping; the job resumes at its next start');
         if (state.phase === 'training') {
-          if (state.step < state.batches) await this.#step(state, coordinator);
+          if (state.step < state.batches) await this.#step(state, coordinator, ctx);
           else {
             state.phase = 'evaluating';
             await this.#save(state);
           }
           continue;
         }
-        const outcome = await this.#evaluate(state, coordinator);
+        const outcome = await this.#evaluate(state, coordinator, ctx);
         const seconds = (performance.now() - epochStart) / 1000;
         epochStart = performance.now();
         state.epochSeconds.push(seconds);
@@ -357,7 +318,7 @@ export class TrainingCoordinator {
     } catch (err) {
       const e = err instanceof FedcreditError ? err : new FedcreditError('INTERNAL', (err as Error).message);
       if (e.code === 'LEASE_LOST') throw e; // the job is another driver's now: nothing of it is this one's to write
-      if (!this.#closed) {
+      if (!this.#calls.closed) {
         state.phase = 'failed';
         state.error = e.message;
         await this.#save(state).catch(() => undefined);
@@ -369,7 +330,7 @@ export class TrainingCoordinator {
     }
   }
 
-  async #startAtNodes(state: CoordinatorJobState, coordinator: Coordinator): Promise<void> {
+  async #startAtNodes(state: CoordinatorJobState, kind: ModelKind, coordinator: KindCoordinator): Promise<void> {
     if (state.logIndex === undefined) {
       // Write-ahead: the entry and the log's size before it, so a replay after a crash between the
       // append and the save below finds the entry instead of logging the job twice.
@@ -393,19 +354,20 @@ export class TrainingCoordinator {
     const peers = await Promise.all([state.bank, ...state.passives].map(async (site) => {
       const node = await this.opts.registry.get(site);
       if (!node?.sealingPublicKeyHex) throw new FedcreditError('NOT_FOUND', `site '${site}' is not registered with a sealing key`);
+      this.opts.registry.requireNoKeyConflict(site);
       return peerKeysOf(node);
     }));
-    const publicKey = coordinator.publicKeyMessage(state.bank).publicKey;
+    const kindStart = kind.codec.encode(kind.startType, coordinator.startPayload(state.kindState));
     try {
-      await Promise.all([state.bank, ...state.passives].map((site) => this.#onSite(state.jobId, site, 'StartTraining', (c) => c.StartTraining, {
+      await Promise.all([state.bank, ...state.passives].map((site) => this.#calls.call(state.jobId, site, 'StartTraining', (c) => c.StartTraining, {
         jobId: state.jobId, alignmentId: state.alignmentId, alignmentDigest: state.alignmentDigest, purpose: state.purpose, bank: state.bank,
-        passives: state.passives, paramsJson: JSON.stringify(state.params), peers, publicKey: Buffer.from(publicKey), checkOnly: false,
+        passives: state.passives, params: state.params, peers, modelKind: kind.name, kindStart, checkOnly: false,
         plaintext: state.plaintext, modelVersion: state.modelVersion, logIndex: state.logIndex, entry: Buffer.from(state.entryB64!, 'base64'),
       }, STEP_DEADLINE_MS, {})));
     } catch (err) {
       if (err instanceof FedcreditError && err.code !== 'UNAVAILABLE') {
         // A refusal at start: no node keeps anything of this job.
-        await Promise.allSettled([state.bank, ...state.passives].map((site) => this.#onSite(state.jobId, site, 'AbortTraining', (c) => c.AbortTraining, { jobId: state.jobId }, 5_000, { retry: false })));
+        await Promise.allSettled([state.bank, ...state.passives].map((site) => this.#calls.call(state.jobId, site, 'AbortTraining', (c) => c.AbortTraining, { jobId: state.jobId }, 5_000, { retry: false })));
       }
       throw err;
     }
@@ -413,64 +375,59 @@ export class TrainingCoordinator {
     await this.#save(state);
   }
 
-  async #step(state: CoordinatorJobState, coordinator: Coordinator): Promise<void> {
-    const { jobId, epoch, step } = state;
-    let d = state.decrypted;
-    if (!d || d.kind !== 'gradient' || d.epoch !== epoch || d.step !== step) {
-      const ref = { jobId, attempt: newAttempt(), epoch, step };
-      const partials = await Promise.all(state.passives.map((site) => this.#onSite(jobId, site, 'PartialLinear', (c) => c.PartialLinear, ref)));
-      const residual = await this.#onSite(jobId, state.bank, 'Residual', (c) => c.Residual, { ref, partials: partials.map(relay) });
-      const gradients = [
-        residual.gradient!,
-        ...await Promise.all(state.passives.map((site) => this.#onSite(jobId, site, 'Gradient', (c) => c.Gradient, {
-          ref, residual: relay(residual.residuals.find((r) => r.to === site)),
-        }))),
-      ];
-      const values: Record<string, number[]> = {};
-      for (const g of gradients) {
-        const reply = await coordinator.decryptGradient({ kind: 'masked-gradient', from: g.site, to: COORDINATOR, sealed: false, epoch, batch: step, shares: g.shares });
-        values[g.site] = [...reply.values];
-      }
-      d = { kind: 'gradient', epoch, step, attempt: ref.attempt, values };
-      state.decrypted = d;
-      await this.#save(state);
-    }
-    const ref = { jobId, attempt: d.attempt, epoch, step };
-    const decrypted = d;
-    await Promise.all([state.bank, ...state.passives].map((site) => this.#onSite(jobId, site, 'ApplyGradient', (c) => c.ApplyGradient, { ref, values: decrypted.values[site]! })));
-    delete state.decrypted;
+  /** What the job's kind sees of the job: its position, its state slice, and step calls to the sites. */
+  #context(state: CoordinatorJobState, kind: ModelKind): DriverContext {
+    return {
+      get jobId() { return state.jobId; },
+      get bank() { return state.bank; },
+      get passives() { return state.passives; },
+      get epoch() { return state.epoch; },
+      get step() { return state.step; },
+      get batches() { return state.batches; },
+      get params() { return state.params; },
+      get plaintext() { return state.plaintext; },
+      get state() { return state.kindState; },
+      engine: this.#engineFor(state.plaintext),
+      save: () => this.#save(state),
+      newAttempt,
+      call: (site, name, ref, payload) => this.#callStep(state.jobId, kind, site, name, ref, payload),
+    };
+  }
+
+  /** One step of the kind at a site: its payload typed by the kind, the answer decoded and checked. */
+  async #callStep(jobId: string, kind: ModelKind, site: string, name: string, ref: StepRef, payload: KindMessage): Promise<KindMessage> {
+    const types = kind.steps[name];
+    if (!types) throw new FedcreditError('INTERNAL', `model kind ${kind.name} calls step '${name}' it does not declare`);
+    const request = { ref, modelKind: kind.name, name, payload: kind.codec.encode(types.request, payload) };
+    let decoded: KindMessage | undefined;
+    const shown = {
+      method: name, request: { ref, ...payload },
+      response: (r: TrainingStepResult__Output) => (decoded = kind.codec.decode(types.response, r.payload, `${site}: answer to ${name}`)),
+    };
+    await this.#calls.call(jobId, site, name, (c) => c.Step, request, STEP_DEADLINE_MS, { shown });
+    return decoded!;
+  }
+
+  async #step(state: CoordinatorJobState, coordinator: KindCoordinator, ctx: DriverContext): Promise<void> {
+    await coordinator.step(ctx);
     state.step++;
     await this.#save(state);
   }
 
-  async #evaluate(state: CoordinatorJobState, coordinator: Coordinator): Promise<NonNullable<CoordinatorJobState['outcome']>> {
-    const { jobId, epoch } = state;
-    if (state.outcome?.epoch !== epoch) {
-      let d = state.decrypted;
-      if (!d || d.kind !== 'scores' || d.epoch !== epoch) {
-        const ref = { jobId, attempt: newAttempt(), epoch, step: state.batches };
-        const partials = await Promise.all(state.passives.map((site) => this.#onSite(jobId, site, 'ValidationPartial', (c) => c.ValidationPartial, ref)));
-        const masked = await this.#onSite(jobId, state.bank, 'MaskedScores', (c) => c.MaskedScores, { ref, partials: partials.map(relay) });
-        const reply = await coordinator.decryptScores({ kind: 'masked-scores', from: state.bank, to: COORDINATOR, sealed: false, epoch, samples: masked.samples, ciphertexts: masked.ciphertexts });
-        d = { kind: 'scores', epoch, step: state.batches, attempt: ref.attempt, values: { [state.bank]: [...reply.values] } };
-        state.decrypted = d;
-        await this.#save(state);
-      }
-      const ref = { jobId, attempt: d.attempt, epoch, step: state.batches };
-      const outcome = await this.#onSite(jobId, state.bank, 'FinishEpoch', (c) => c.FinishEpoch, { ref, values: d.values[state.bank]! });
-      state.outcome = { epoch, improved: outcome.improved, stop: outcome.stop, auc: outcome.validationAuc };
-      state.aucHistory.push(outcome.validationAuc);
-      delete state.decrypted;
+  async #evaluate(state: CoordinatorJobState, coordinator: KindCoordinator, ctx: DriverContext): Promise<EpochOutcome> {
+    if (state.outcome?.epoch !== state.epoch) {
+      const outcome = await coordinator.evaluate(ctx);
+      state.outcome = outcome;
+      state.aucHistory.push(outcome.auc);
       await this.#save(state);
     }
-    const outcome = state.outcome!;
-    const ref = { jobId, attempt: 'epoch-result', epoch, step: state.batches };
-    await Promise.all(state.passives.map((site) => this.#onSite(jobId, site, 'EpochResult', (c) => c.EpochResult, { ref, improved: outcome.improved, stop: outcome.stop })));
+    const outcome = state.outcome;
+    await coordinator.announce(ctx, outcome);
     return outcome;
   }
 
   async #finish(state: CoordinatorJobState): Promise<ModelMetadata> {
-    const answers = await Promise.all([state.bank, ...state.passives].map((site) => this.#onSite(state.jobId, site, 'FinishTraining', (c) => c.FinishTraining, { jobId: state.jobId, modelVersion: state.modelVersion })));
+    const answers = await Promise.all([state.bank, ...state.passives].map((site) => this.#calls.call(state.jobId, site, 'FinishTraining', (c) => c.FinishTraining, { jobId: state.jobId, modelVersion: state.modelVersion })));
     const bankAnswer = answers.find((a) => a.site === state.bank)!;
     // Checked before it is kept: aggregates only (parseEvaluationReport refuses unknown fields).
     let report: EvaluationReport;
@@ -481,7 +438,7 @@ export class TrainingCoordinator {
     }
     const best = Math.max(...state.aucHistory);
     const model: ModelMetadata = {
-      modelVersion: state.modelVersion, jobId: state.jobId, alignmentId: state.alignmentId, alignmentDigest: state.alignmentDigest, purpose: state.purpose,
+      modelVersion: state.modelVersion, jobId: state.jobId, alignmentId: state.alignmentId, alignmentDigest: state.alignmentDigest, purpose: state.purpose, kind: state.modelKind,
       sites: answers.map((a) => ({ site: a.site, role: a.site === state.bank ? 'bank' : 'passive', featureCount: a.featureCount })),
       params: { ...state.params }, scale: DEFAULT_SCORE_SCALE, calibration: report.calibration,
       metrics: {
@@ -497,55 +454,6 @@ export class TrainingCoordinator {
     await this.#save(state);
     this.opts.log(`training ${state.jobId}: model ${state.modelVersion} stored, validation AUC ${best.toFixed(4)}`);
     return model;
-  }
-
-  /** Call one node, retrying while it is unreachable (it may be restarting elsewhere). */
-  async #onSite<Req, Res>(
-    jobId: string, site: string, method: string, pick: (c: NodeTrainingClient) => (req: Req, cb: grpc.requestCallback<Res>) => grpc.ClientUnaryCall,
-    request: Req, deadlineMs = STEP_DEADLINE_MS, opts: { retry?: boolean } = {},
-  ): Promise<Res> {
-    const first = Date.now();
-    let delay = 250;
-    for (;;) {
-      const node = await this.opts.registry.get(site);
-      if (!node) throw new FedcreditError('NOT_FOUND', `site '${site}' has no registered node`);
-      const client = this.#clients.get(site, node.address);
-      try {
-        this.opts.onMessage?.({ direction: 'sent', site, method, message: request });
-        const response = await call(client, pick(client), request, deadlineMs);
-        this.opts.onMessage?.({ direction: 'received', site, method, message: response });
-        this.#countBytes(jobId, request, response);
-        return response;
-      } catch (err) {
-        const unavailable = err instanceof FedcreditError && err.code === 'UNAVAILABLE';
-        if (unavailable) this.#clients.drop(site);
-        if (!unavailable || opts.retry === false || this.#closed) {
-          if (err instanceof FedcreditError) throw new FedcreditError(err.code, err.message.includes(site) ? err.message : `${site}: ${err.message}`, err.detail);
-          throw err;
-        }
-        if (Date.now() - first > this.opts.retryMs) {
-          throw new FedcreditError('UNAVAILABLE', `${site} has not answered ${method} for ${Math.round((Date.now() - first) / 1000)} s (${err.message})`);
-        }
-        this.opts.log(`training ${jobId}: ${site} unreachable on ${method}; retrying in ${delay} ms or once it registers anew`);
-        await this.#backoff(site, node.address, delay);
-        delay = Math.min(delay * 2, 5_000);
-      }
-    }
-  }
-
-  /** Wait `ms`, or less if the site registers at another address meanwhile (a restarted node listens elsewhere). */
-  async #backoff(site: string, failedAddress: string, ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    while (Date.now() < until && !this.#closed) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(100, until - Date.now())));
-      if ((await this.opts.registry.get(site))?.address !== failedAddress) return;
-    }
-  }
-
-  /** Payload bytes of a step's request and answer (relayed sealed payloads count both ways), kept in the job's metrics. */
-  #countBytes(jobId: string, request: unknown, response: unknown): void {
-    const running = this.#states.get(jobId);
-    if (running) running.bytesOnWire += payloadSize(request) + payloadSize(response);
   }
 
   /** Write the job's progress and renew its lease; refused if another driver holds the lease. */
@@ -572,33 +480,17 @@ export class TrainingCoordinator {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
+    this.#calls.stop();
     // Running jobs stop at their next call; they resume at the next start.
     await Promise.race([Promise.allSettled([...this.#running.values()].map((r) => r.done)), new Promise((resolve) => setTimeout(resolve, 3_000))]);
-    this.#clients.close();
+    this.#calls.close();
     await this.#engine?.close();
     await this.db.close();
   }
 }
 
-/** Bytes of binary fields plus 8 per number, over a message's fields: what a step moves, give or take framing. */
-function payloadSize(value: unknown): number {
-  if (value instanceof Uint8Array) return value.length;
-  if (typeof value === 'number') return 8;
-  if (typeof value === 'string') return value.length;
-  if (Array.isArray(value)) return value.reduce((sum: number, v) => sum + payloadSize(v), 0);
-  if (value !== null && typeof value === 'object') return Object.values(value).reduce((sum: number, v) => sum + payloadSize(v), 0);
-  return 0;
-}
-
 function newAttempt(): string {
   return randomBytes(8).toString('hex');
-}
-
-/** A sealed payload passes through untouched: the coordinator cannot open it. */
-function relay(p: SealedPayload__Output | undefined): SealedPayload__Output {
-  if (!p) throw new FedcreditError('INTERNAL', 'a node did not return a sealed payload for every recipient');
-  return p;
 }
 
 export function modelInfo(m: ModelMetadata) {

@@ -18,7 +18,8 @@ export interface EnvelopeFields {
   readonly attempt: string;
   readonly from: string;
   readonly to: string;
-  readonly kind: 'partial-linear' | 'residual' | 'validation-partial';
+  /** What the payload is, named by the model kind (LR: 'partial-linear', 'residual', 'validation-partial'). */
+  readonly kind: string;
   readonly epoch: number;
   readonly step: number;
 }

@@ -24,6 +24,8 @@ export interface ModelMetadata {
   readonly alignmentId: string;
   readonly alignmentDigest?: string;
   readonly purpose: string;
+  /** The model kind (training/model-kind.ts); absent in models trained before kinds: LR. */
+  readonly kind?: string;
   readonly sites: readonly ModelSiteInfo[];
   /** Training parameters as the job ran them (training/schedule.ts TrainingParams). */
   readonly params: Readonly<Record<string, number>>;

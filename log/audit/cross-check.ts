@@ -22,6 +22,8 @@ export interface NodeToCheck {
   readonly site: string;
   readonly address: string;
   readonly publicKey: Uint8Array;
+  /** Keys the site held before a logged rotation: records signed before it verify under them. */
+  readonly formerKeys?: readonly Uint8Array[];
 }
 
 export interface CrossCheckInput {
@@ -33,9 +35,17 @@ export interface CrossCheckInput {
   /** Where each node's record chain was verified up to last time; absent: from the start. */
   readonly heads?: Readonly<Record<string, RecordChainHead>>;
   readonly observe?: MessageObserver;
+  /**
+   * Per site, the log index its current served-record book starts at, when an operator removal
+   * (log/audit/identity-audit.ts) restarted it: entries naming the site before it are counted
+   * in `uncheckable`, since the book that recorded them was lost with the site's key.
+   */
+  readonly bookSince?: Readonly<Record<string, number>>;
 }
 
 export interface CrossCheckResult {
+  /** Per site, entries naming it that no surviving book can vouch for (see bookSince). */
+  readonly uncheckable: Record<string, number>;
   readonly findings: AuditorFinding[];
   /** Records per site that were verified and matched the log. */
   readonly matched: Record<string, number>;
@@ -67,7 +77,7 @@ export async function crossCheckNodes(input: CrossCheckInput): Promise<CrossChec
       continue;
     }
     const start = input.heads?.[node.site] ?? CHAIN_START;
-    const check = verifyServedRecords(node.site, node.publicKey, fetched.records, start);
+    const check = verifyServedRecords(node.site, [node.publicKey, ...(node.formerKeys ?? [])], fetched.records, start);
     for (const p of check.problems) findings.push({ code: 'RECORD_INVALID', message: p });
     recordsBySite.set(node.site, check.records);
     matched[node.site] = 0;
@@ -96,12 +106,18 @@ export async function crossCheckNodes(input: CrossCheckInput): Promise<CrossChec
   }
 
   const known = new Set(input.nodes.map((n) => n.site));
+  const uncheckable: Record<string, number> = {};
   newEntries.items.forEach((bytes, i) => {
     const index = newEntries.start + i;
     const decoded = decodeEntry(bytes);
     if (!decoded.ok) return; // reported as BAD_ENTRY by the caller
     const entryHash = hex(hashLeaf(bytes));
     for (const site of sitesOf(decoded.entry)) {
+      const since = input.bookSince?.[site];
+      if (since !== undefined && index < since) {
+        uncheckable[site] = (uncheckable[site] ?? 0) + 1;
+        continue;
+      }
       if (!known.has(site)) {
         findings.push({ code: 'ENTRY_UNRECORDED', index, message: `log entry ${index} (${decoded.entry.kind}) names node ${site}, which is not a registered node` });
         continue;
@@ -113,7 +129,7 @@ export async function crossCheckNodes(input: CrossCheckInput): Promise<CrossChec
       }
     }
   });
-  return { findings, matched, pending, heads };
+  return { findings, matched, pending, heads, uncheckable };
 }
 
 function kindOf(bytes: Uint8Array): string {

@@ -16,6 +16,7 @@ import { parseCheckpoint } from '../checkpoint.js';
 import type { Checkpoint, TrustedKey } from '../checkpoint.js';
 import type { RecordChainHead } from '../served-record.js';
 import type { ConsentAuditState } from './consent-audit.js';
+import type { IdentityAuditState } from './identity-audit.js';
 
 export interface PinnedWitness {
   readonly site: string;
@@ -38,6 +39,8 @@ export interface AuditorState {
   readonly records?: Readonly<Record<string, RecordChainHead>>;
   /** Key bindings, and uses and revocations per consent, replayed so far (log/audit/consent-audit.ts). */
   readonly consentAudit?: ConsentAuditState;
+  /** Each site's identity keys, replayed so far (log/audit/identity-audit.ts). */
+  readonly identities?: IdentityAuditState;
   readonly verifiedAt?: string;
 }
 

@@ -22,6 +22,8 @@ import { LogReader, type MessageObserver } from '../client.js';
 import { checkEntries } from './entry-check.js';
 import { crossCheckNodes, type AuditorFinding } from './cross-check.js';
 import { auditConsentUse, emptyConsentAuditState } from './consent-audit.js';
+import { auditIdentities, emptyIdentityAuditState, type IdentityAuditState, type IdentityChange } from './identity-audit.js';
+import { keyFingerprint } from '../../registration/rotation.js';
 import {
   encodeFrontier, frontierHashes, loadState, loadTrustFile, saveState, trustedCheckpoint, witnessKeys,
   type AuditorState, type PinnedWitness,
@@ -61,6 +63,8 @@ export interface AuditSummary {
   readonly previousSize: number;
   readonly newEntries: number;
   readonly entriesByKind: Record<string, number>;
+  /** Key rotations, removals and re-registrations after a removal among the new entries (log/audit/identity-audit.ts). */
+  readonly identityChanges: IdentityChange[];
   readonly signaturesChecked: number;
   readonly nodeRecords: Record<string, number>;
   readonly pendingRecords: number;
@@ -86,10 +90,11 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
   const notices: string[] = [];
   const info = await reader.info();
   const saved = loadState(opts.stateFile);
-  let state = pin(saved, opts.trustFile, info, findings, notices);
+  const rekeyed: RekeyedWitness[] = [];
+  let state = pin(saved, opts.trustFile, info, findings, notices, rekeyed);
   const base = {
     origin: state.origin, logKey: state.logKey, firstUse: saved === undefined && opts.trustFile === undefined, notices,
-    previousSize: trustedCheckpoint(saved)?.size ?? 0, newEntries: 0, entriesByKind: {}, signaturesChecked: 0,
+    previousSize: trustedCheckpoint(saved)?.size ?? 0, newEntries: 0, entriesByKind: {}, identityChanges: [], signaturesChecked: 0,
     nodeRecords: {}, pendingRecords: 0, findings, stateSaved: false,
   };
   const done = (extra: Partial<AuditSummary> = {}): AuditSummary => ({ ...base, ...extra, ok: findings.length === 0, seconds: (performance.now() - started) / 1000 });
@@ -125,11 +130,18 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
   // What the entries mean: consents used after revocation, past maxUses, outside validity, by
   // another requester; revocations and registrations no bound key or CA vouches for. A state
   // file from before these checks has no replay yet: it starts from entry 0 once.
-  const history = from > 0 && !saved?.consentAudit ? await reader.entries(0, from) : [];
-  const meaning = auditConsentUse(from - history.length, [...history, ...items], (from > 0 && saved?.consentAudit) || emptyConsentAuditState(),
-    opts.trustedRegistrars ?? [], opts.transport.kind === 'tls' ? opts.transport.material.ca : undefined);
+  const history = from > 0 && (!saved?.consentAudit || !saved.identities) ? await reader.entries(0, from) : [];
+  const ca = opts.transport.kind === 'tls' ? opts.transport.material.ca : undefined;
+  const consentFrom = from > 0 && saved?.consentAudit ? from : 0;
+  const meaning = auditConsentUse(consentFrom, [...history.slice(consentFrom), ...items], (from > 0 && saved?.consentAudit) || emptyConsentAuditState(),
+    opts.trustedRegistrars ?? [], ca);
   findings.push(...meaning.findings);
+  // Which key speaks for each site: rotations and removals, checked and followed (identity-audit.ts).
+  const identitiesFrom = from > 0 && saved?.identities ? from : 0;
+  const identities = auditIdentities(identitiesFrom, [...history.slice(identitiesFrom), ...items], (from > 0 && saved?.identities) || emptyIdentityAuditState(), ca);
+  findings.push(...identities.findings);
   if (!opts.trustFile) state = confirmNewWitnesses(saved, state, range ? items : [], notices);
+  state = followRekeyedWitnesses(state, rekeyed, range ? identities.state : undefined, findings, notices);
   const witnesses = witnessKeys(state);
   const quorum = opts.quorum ?? witnesses.length;
   const report = auditLog({ log, ...(trusted ? { trusted } : {}), newCheckpoint: final, witnesses, quorum, consistencyProof: proof, entries: { start: next.size, items: [] } });
@@ -137,24 +149,33 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
 
   const nodes = Object.entries(state.witnesses).flatMap(([, w]) => {
     const live = info.witnesses.find((x) => x.site === w.site);
-    return live ? [{ site: w.site, address: live.address, publicKey: Buffer.from(w.key, 'hex') }] : [];
+    // Records signed before a logged rotation verify under the keys the site held then.
+    const formerKeys = (identities.state.sites[w.site]?.keys ?? []).filter((k) => k !== w.key).map((k) => Buffer.from(k, 'hex'));
+    return live ? [{ site: w.site, address: live.address, publicKey: Buffer.from(w.key, 'hex'), formerKeys }] : [];
   });
+  // A removed site lost its store (its key was lost): its record starts again from the first.
+  const heads = saved?.records && !opts.full
+    ? Object.fromEntries(Object.entries(saved.records).filter(([site]) => !identities.removedSites.has(site))) : undefined;
+  const bookSince = Object.fromEntries(Object.entries(identities.state.sites).flatMap(([site, k]) => (k.bookSince !== undefined ? [[site, k.bookSince]] : [])));
   const cross = await crossCheckNodes({
-    reader, checkpoint: next, nodes, newEntries: { start: from, items }, ...(saved?.records && !opts.full ? { heads: saved.records } : {}), ...(opts.observe ? { observe: opts.observe } : {}),
+    reader, checkpoint: next, nodes, newEntries: { start: from, items }, bookSince, ...(heads ? { heads } : {}), ...(opts.observe ? { observe: opts.observe } : {}),
   });
   findings.push(...cross.findings);
+  for (const [site, n] of Object.entries(cross.uncheckable)) {
+    notices.push(`${n} entries naming node ${site} predate its removal and re-registration at entry ${bookSince[site]}: its record of them was lost with its key, so they are checked against the log only`);
+  }
 
   const cosignedBy = cosigners(final, witnesses);
   const ok = findings.length === 0;
   if (ok && range) {
     saveState(opts.stateFile, {
-      ...state, checkpoint: formatCheckpoint(next), frontier: encodeFrontier(range.frontierHashes()), records: { ...saved?.records, ...cross.heads },
-      consentAudit: meaning.state, verifiedAt: new Date().toISOString(),
+      ...state, checkpoint: formatCheckpoint(next), frontier: encodeFrontier(range.frontierHashes()), records: { ...heads, ...cross.heads },
+      consentAudit: meaning.state, identities: identities.state, verifiedAt: new Date().toISOString(),
     });
   }
   return done({
     checkpoint: { size: next.size, root: encodeBase64(next.rootHash), cosignedBy, quorum },
-    newEntries: items.length, entriesByKind: byKind, signaturesChecked: signatures,
+    newEntries: items.length, entriesByKind: byKind, identityChanges: identities.changes, signaturesChecked: signatures,
     nodeRecords: cross.matched, pendingRecords: cross.pending, stateSaved: ok && range !== undefined,
   });
 }
@@ -166,6 +187,7 @@ function pin(
   info: Awaited<ReturnType<LogReader['info']>>,
   findings: AuditorFinding[],
   notices: string[],
+  rekeyed: RekeyedWitness[],
 ): AuditorState {
   const served = { origin: info.origin, logKey: hex(info.logPublicKey) };
   let state: AuditorState;
@@ -188,9 +210,40 @@ function pin(
     const key = hex(w.publicKey);
     const pinned = witnesses[w.name];
     if (pinned && pinned.key !== key) {
-      findings.push({ code: 'TRUST_CHANGED', message: `witness ${w.name} now presents key ${key.slice(0, 16)}..., but ${pinned.key.slice(0, 16)}... is pinned; refusing to verify` });
+      // Followed only if the verified log rotates or re-registers the site to it (followRekeyedWitnesses).
+      rekeyed.push({ name: w.name, site: pinned.site, from: pinned.key, to: key });
     } else if (!pinned && !trustFile) {
       witnesses[w.name] = { site: w.site, key }; // kept only if the verified log holds its registration
+    }
+  }
+  return { ...state, witnesses };
+}
+
+interface RekeyedWitness {
+  readonly name: string;
+  readonly site: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * A pinned witness presenting a new key is followed to it only when the verified log makes
+ * that key the site's current one from the pinned key (a rotation signed by it, or an operator
+ * removal and a new registration: identity-audit.ts checks both); anything else is
+ * TRUST_CHANGED, and the pinned key stays.
+ */
+function followRekeyedWitnesses(
+  state: AuditorState, rekeyed: readonly RekeyedWitness[], identities: IdentityAuditState | undefined, findings: AuditorFinding[], notices: string[],
+): AuditorState {
+  if (rekeyed.length === 0) return state;
+  const witnesses: Record<string, PinnedWitness> = { ...state.witnesses };
+  for (const r of rekeyed) {
+    const site = identities?.sites[r.site];
+    if (site && !site.removed && site.key === r.to && site.keys.includes(r.from)) {
+      witnesses[r.name] = { site: r.site, key: r.to };
+      notices.push(`witness ${r.name} (node ${r.site}) followed to key ${keyFingerprint(r.to)} from ${keyFingerprint(r.from)}: the verified log rotates or re-registers the site to it`);
+    } else {
+      findings.push({ code: 'TRUST_CHANGED', message: `witness ${r.name} now presents key ${keyFingerprint(r.to)}, but ${keyFingerprint(r.from)} is pinned and the verified log holds no rotation or removal that makes ${keyFingerprint(r.to)} node ${r.site}'s key; refusing to verify` });
     }
   }
   return { ...state, witnesses };
@@ -205,7 +258,7 @@ function confirmNewWitnesses(saved: AuditorState | undefined, state: AuditorStat
   const registered = new Set<string>();
   for (const bytes of verifiedItems) {
     const d = decodeEntry(bytes);
-    if (d.ok && d.entry.kind === 'node-registration' && entryProblem(d.entry) === undefined && entrySignatureProblem(d.entry) === undefined) {
+    if (d.ok && (d.entry.kind === 'node-registration' || d.entry.kind === 'node-key-rotation') && entryProblem(d.entry) === undefined && entrySignatureProblem(d.entry) === undefined) {
       registered.add(`${String(d.entry.body['site'])} ${String(d.entry.body['identityKey'])}`);
     }
   }
@@ -279,7 +332,7 @@ async function checkEntriesAt(start: number, items: readonly Uint8Array[], findi
     const index = start + i;
     if (kind !== undefined) byKind[kind] = (byKind[kind] ?? 0) + 1;
     if (problem) findings.push({ code: 'BAD_ENTRY', index, message: `entry ${index}: ${problem}` });
-    else if (kind === 'node-registration') signatures++;
+    else if (kind === 'node-registration' || kind === 'node-key-rotation') signatures++;
   });
   return { byKind, signatures };
 }

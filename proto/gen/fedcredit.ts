@@ -6,7 +6,6 @@ import type { AlignmentList as _fedcredit_v1_AlignmentList, AlignmentList__Outpu
 import type { AlignmentProgress as _fedcredit_v1_AlignmentProgress, AlignmentProgress__Output as _fedcredit_v1_AlignmentProgress__Output } from './fedcredit/v1/AlignmentProgress.js';
 import type { AlignmentRef as _fedcredit_v1_AlignmentRef, AlignmentRef__Output as _fedcredit_v1_AlignmentRef__Output } from './fedcredit/v1/AlignmentRef.js';
 import type { AlignmentSummary as _fedcredit_v1_AlignmentSummary, AlignmentSummary__Output as _fedcredit_v1_AlignmentSummary__Output } from './fedcredit/v1/AlignmentSummary.js';
-import type { ApplyGradientRequest as _fedcredit_v1_ApplyGradientRequest, ApplyGradientRequest__Output as _fedcredit_v1_ApplyGradientRequest__Output } from './fedcredit/v1/ApplyGradientRequest.js';
 import type { BackupClient as _fedcredit_v1_BackupClient, BackupDefinition as _fedcredit_v1_BackupDefinition } from './fedcredit/v1/Backup.js';
 import type { BackupChunk as _fedcredit_v1_BackupChunk, BackupChunk__Output as _fedcredit_v1_BackupChunk__Output } from './fedcredit/v1/BackupChunk.js';
 import type { BackupRequest as _fedcredit_v1_BackupRequest, BackupRequest__Output as _fedcredit_v1_BackupRequest__Output } from './fedcredit/v1/BackupRequest.js';
@@ -21,10 +20,7 @@ import type { DataNodeClient as _fedcredit_v1_DataNodeClient, DataNodeDefinition
 import type { DescribeIdsRequest as _fedcredit_v1_DescribeIdsRequest, DescribeIdsRequest__Output as _fedcredit_v1_DescribeIdsRequest__Output } from './fedcredit/v1/DescribeIdsRequest.js';
 import type { DescribeIdsResponse as _fedcredit_v1_DescribeIdsResponse, DescribeIdsResponse__Output as _fedcredit_v1_DescribeIdsResponse__Output } from './fedcredit/v1/DescribeIdsResponse.js';
 import type { EntriesResponse as _fedcredit_v1_EntriesResponse, EntriesResponse__Output as _fedcredit_v1_EntriesResponse__Output } from './fedcredit/v1/EntriesResponse.js';
-import type { EpochOutcome as _fedcredit_v1_EpochOutcome, EpochOutcome__Output as _fedcredit_v1_EpochOutcome__Output } from './fedcredit/v1/EpochOutcome.js';
-import type { EpochResultRequest as _fedcredit_v1_EpochResultRequest, EpochResultRequest__Output as _fedcredit_v1_EpochResultRequest__Output } from './fedcredit/v1/EpochResultRequest.js';
 import type { FeatureDescription as _fedcredit_v1_FeatureDescription, FeatureDescription__Output as _fedcredit_v1_FeatureDescription__Output } from './fedcredit/v1/FeatureDescription.js';
-import type { FinishEpochRequest as _fedcredit_v1_FinishEpochRequest, FinishEpochRequest__Output as _fedcredit_v1_FinishEpochRequest__Output } from './fedcredit/v1/FinishEpochRequest.js';
 import type { FinishTrainingRequest as _fedcredit_v1_FinishTrainingRequest, FinishTrainingRequest__Output as _fedcredit_v1_FinishTrainingRequest__Output } from './fedcredit/v1/FinishTrainingRequest.js';
 import type { FinishTrainingResponse as _fedcredit_v1_FinishTrainingResponse, FinishTrainingResponse__Output as _fedcredit_v1_FinishTrainingResponse__Output } from './fedcredit/v1/FinishTrainingResponse.js';
 import type { GetCatalogueRequest as _fedcredit_v1_GetCatalogueRequest, GetCatalogueRequest__Output as _fedcredit_v1_GetCatalogueRequest__Output } from './fedcredit/v1/GetCatalogueRequest.js';
@@ -37,7 +33,6 @@ import type { GetRecordCountsRequest as _fedcredit_v1_GetRecordCountsRequest, Ge
 import type { GetScoringStatsRequest as _fedcredit_v1_GetScoringStatsRequest, GetScoringStatsRequest__Output as _fedcredit_v1_GetScoringStatsRequest__Output } from './fedcredit/v1/GetScoringStatsRequest.js';
 import type { GetServedRecordsRequest as _fedcredit_v1_GetServedRecordsRequest, GetServedRecordsRequest__Output as _fedcredit_v1_GetServedRecordsRequest__Output } from './fedcredit/v1/GetServedRecordsRequest.js';
 import type { GetWitnessStatusRequest as _fedcredit_v1_GetWitnessStatusRequest, GetWitnessStatusRequest__Output as _fedcredit_v1_GetWitnessStatusRequest__Output } from './fedcredit/v1/GetWitnessStatusRequest.js';
-import type { GradientRequest as _fedcredit_v1_GradientRequest, GradientRequest__Output as _fedcredit_v1_GradientRequest__Output } from './fedcredit/v1/GradientRequest.js';
 import type { HealthRequest as _fedcredit_v1_HealthRequest, HealthRequest__Output as _fedcredit_v1_HealthRequest__Output } from './fedcredit/v1/HealthRequest.js';
 import type { HealthResponse as _fedcredit_v1_HealthResponse, HealthResponse__Output as _fedcredit_v1_HealthResponse__Output } from './fedcredit/v1/HealthResponse.js';
 import type { InclusionProofRequest as _fedcredit_v1_InclusionProofRequest, InclusionProofRequest__Output as _fedcredit_v1_InclusionProofRequest__Output } from './fedcredit/v1/InclusionProofRequest.js';
@@ -50,9 +45,6 @@ import type { ListAlignmentsRequest as _fedcredit_v1_ListAlignmentsRequest, List
 import type { ListModelsRequest as _fedcredit_v1_ListModelsRequest, ListModelsRequest__Output as _fedcredit_v1_ListModelsRequest__Output } from './fedcredit/v1/ListModelsRequest.js';
 import type { ListNodesRequest as _fedcredit_v1_ListNodesRequest, ListNodesRequest__Output as _fedcredit_v1_ListNodesRequest__Output } from './fedcredit/v1/ListNodesRequest.js';
 import type { LogInfo as _fedcredit_v1_LogInfo, LogInfo__Output as _fedcredit_v1_LogInfo__Output } from './fedcredit/v1/LogInfo.js';
-import type { MaskedGradient as _fedcredit_v1_MaskedGradient, MaskedGradient__Output as _fedcredit_v1_MaskedGradient__Output } from './fedcredit/v1/MaskedGradient.js';
-import type { MaskedScoresRequest as _fedcredit_v1_MaskedScoresRequest, MaskedScoresRequest__Output as _fedcredit_v1_MaskedScoresRequest__Output } from './fedcredit/v1/MaskedScoresRequest.js';
-import type { MaskedScoresResponse as _fedcredit_v1_MaskedScoresResponse, MaskedScoresResponse__Output as _fedcredit_v1_MaskedScoresResponse__Output } from './fedcredit/v1/MaskedScoresResponse.js';
 import type { ModelInfo as _fedcredit_v1_ModelInfo, ModelInfo__Output as _fedcredit_v1_ModelInfo__Output } from './fedcredit/v1/ModelInfo.js';
 import type { ModelList as _fedcredit_v1_ModelList, ModelList__Output as _fedcredit_v1_ModelList__Output } from './fedcredit/v1/ModelList.js';
 import type { NodeAlignmentClient as _fedcredit_v1_NodeAlignmentClient, NodeAlignmentDefinition as _fedcredit_v1_NodeAlignmentDefinition } from './fedcredit/v1/NodeAlignment.js';
@@ -71,9 +63,9 @@ import type { RefusalCount as _fedcredit_v1_RefusalCount, RefusalCount__Output a
 import type { RegisterNodeRequest as _fedcredit_v1_RegisterNodeRequest, RegisterNodeRequest__Output as _fedcredit_v1_RegisterNodeRequest__Output } from './fedcredit/v1/RegisterNodeRequest.js';
 import type { RegisterNodeResponse as _fedcredit_v1_RegisterNodeResponse, RegisterNodeResponse__Output as _fedcredit_v1_RegisterNodeResponse__Output } from './fedcredit/v1/RegisterNodeResponse.js';
 import type { RelayAck as _fedcredit_v1_RelayAck, RelayAck__Output as _fedcredit_v1_RelayAck__Output } from './fedcredit/v1/RelayAck.js';
+import type { RemoveNodeRequest as _fedcredit_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _fedcredit_v1_RemoveNodeRequest__Output } from './fedcredit/v1/RemoveNodeRequest.js';
+import type { RemoveNodeResponse as _fedcredit_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _fedcredit_v1_RemoveNodeResponse__Output } from './fedcredit/v1/RemoveNodeResponse.js';
 import type { RequesterSealingKey as _fedcredit_v1_RequesterSealingKey, RequesterSealingKey__Output as _fedcredit_v1_RequesterSealingKey__Output } from './fedcredit/v1/RequesterSealingKey.js';
-import type { ResidualRequest as _fedcredit_v1_ResidualRequest, ResidualRequest__Output as _fedcredit_v1_ResidualRequest__Output } from './fedcredit/v1/ResidualRequest.js';
-import type { ResidualResponse as _fedcredit_v1_ResidualResponse, ResidualResponse__Output as _fedcredit_v1_ResidualResponse__Output } from './fedcredit/v1/ResidualResponse.js';
 import type { RowProblem as _fedcredit_v1_RowProblem, RowProblem__Output as _fedcredit_v1_RowProblem__Output } from './fedcredit/v1/RowProblem.js';
 import type { RunAlignmentRequest as _fedcredit_v1_RunAlignmentRequest, RunAlignmentRequest__Output as _fedcredit_v1_RunAlignmentRequest__Output } from './fedcredit/v1/RunAlignmentRequest.js';
 import type { RunTrainingRequest as _fedcredit_v1_RunTrainingRequest, RunTrainingRequest__Output as _fedcredit_v1_RunTrainingRequest__Output } from './fedcredit/v1/RunTrainingRequest.js';
@@ -100,13 +92,17 @@ import type { SubmitCosignatureResponse as _fedcredit_v1_SubmitCosignatureRespon
 import type { TrainingClient as _fedcredit_v1_TrainingClient, TrainingDefinition as _fedcredit_v1_TrainingDefinition } from './fedcredit/v1/Training.js';
 import type { TrainingAck as _fedcredit_v1_TrainingAck, TrainingAck__Output as _fedcredit_v1_TrainingAck__Output } from './fedcredit/v1/TrainingAck.js';
 import type { TrainingJobRef as _fedcredit_v1_TrainingJobRef, TrainingJobRef__Output as _fedcredit_v1_TrainingJobRef__Output } from './fedcredit/v1/TrainingJobRef.js';
+import type { TrainingParams as _fedcredit_v1_TrainingParams, TrainingParams__Output as _fedcredit_v1_TrainingParams__Output } from './fedcredit/v1/TrainingParams.js';
 import type { TrainingPeer as _fedcredit_v1_TrainingPeer, TrainingPeer__Output as _fedcredit_v1_TrainingPeer__Output } from './fedcredit/v1/TrainingPeer.js';
 import type { TrainingProgress as _fedcredit_v1_TrainingProgress, TrainingProgress__Output as _fedcredit_v1_TrainingProgress__Output } from './fedcredit/v1/TrainingProgress.js';
+import type { TrainingStep as _fedcredit_v1_TrainingStep, TrainingStep__Output as _fedcredit_v1_TrainingStep__Output } from './fedcredit/v1/TrainingStep.js';
 import type { TrainingStepRef as _fedcredit_v1_TrainingStepRef, TrainingStepRef__Output as _fedcredit_v1_TrainingStepRef__Output } from './fedcredit/v1/TrainingStepRef.js';
+import type { TrainingStepResult as _fedcredit_v1_TrainingStepResult, TrainingStepResult__Output as _fedcredit_v1_TrainingStepResult__Output } from './fedcredit/v1/TrainingStepResult.js';
 import type { TransparencyLogClient as _fedcredit_v1_TransparencyLogClient, TransparencyLogDefinition as _fedcredit_v1_TransparencyLogDefinition } from './fedcredit/v1/TransparencyLog.js';
 import type { WitnessAlarm as _fedcredit_v1_WitnessAlarm, WitnessAlarm__Output as _fedcredit_v1_WitnessAlarm__Output } from './fedcredit/v1/WitnessAlarm.js';
 import type { WitnessInfo as _fedcredit_v1_WitnessInfo, WitnessInfo__Output as _fedcredit_v1_WitnessInfo__Output } from './fedcredit/v1/WitnessInfo.js';
 import type { WitnessStatus as _fedcredit_v1_WitnessStatus, WitnessStatus__Output as _fedcredit_v1_WitnessStatus__Output } from './fedcredit/v1/WitnessStatus.js';
+import type { Any as _google_protobuf_Any, Any__Output as _google_protobuf_Any__Output } from './google/protobuf/Any.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -120,7 +116,6 @@ export interface ProtoGrpcType {
       AlignmentProgress: MessageTypeDefinition<_fedcredit_v1_AlignmentProgress, _fedcredit_v1_AlignmentProgress__Output>
       AlignmentRef: MessageTypeDefinition<_fedcredit_v1_AlignmentRef, _fedcredit_v1_AlignmentRef__Output>
       AlignmentSummary: MessageTypeDefinition<_fedcredit_v1_AlignmentSummary, _fedcredit_v1_AlignmentSummary__Output>
-      ApplyGradientRequest: MessageTypeDefinition<_fedcredit_v1_ApplyGradientRequest, _fedcredit_v1_ApplyGradientRequest__Output>
       Backup: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_BackupClient> & { service: _fedcredit_v1_BackupDefinition }
       BackupChunk: MessageTypeDefinition<_fedcredit_v1_BackupChunk, _fedcredit_v1_BackupChunk__Output>
       BackupRequest: MessageTypeDefinition<_fedcredit_v1_BackupRequest, _fedcredit_v1_BackupRequest__Output>
@@ -135,10 +130,7 @@ export interface ProtoGrpcType {
       DescribeIdsRequest: MessageTypeDefinition<_fedcredit_v1_DescribeIdsRequest, _fedcredit_v1_DescribeIdsRequest__Output>
       DescribeIdsResponse: MessageTypeDefinition<_fedcredit_v1_DescribeIdsResponse, _fedcredit_v1_DescribeIdsResponse__Output>
       EntriesResponse: MessageTypeDefinition<_fedcredit_v1_EntriesResponse, _fedcredit_v1_EntriesResponse__Output>
-      EpochOutcome: MessageTypeDefinition<_fedcredit_v1_EpochOutcome, _fedcredit_v1_EpochOutcome__Output>
-      EpochResultRequest: MessageTypeDefinition<_fedcredit_v1_EpochResultRequest, _fedcredit_v1_EpochResultRequest__Output>
       FeatureDescription: MessageTypeDefinition<_fedcredit_v1_FeatureDescription, _fedcredit_v1_FeatureDescription__Output>
-      FinishEpochRequest: MessageTypeDefinition<_fedcredit_v1_FinishEpochRequest, _fedcredit_v1_FinishEpochRequest__Output>
       FinishTrainingRequest: MessageTypeDefinition<_fedcredit_v1_FinishTrainingRequest, _fedcredit_v1_FinishTrainingRequest__Output>
       FinishTrainingResponse: MessageTypeDefinition<_fedcredit_v1_FinishTrainingResponse, _fedcredit_v1_FinishTrainingResponse__Output>
       GetCatalogueRequest: MessageTypeDefinition<_fedcredit_v1_GetCatalogueRequest, _fedcredit_v1_GetCatalogueRequest__Output>
@@ -151,7 +143,6 @@ export interface ProtoGrpcType {
       GetScoringStatsRequest: MessageTypeDefinition<_fedcredit_v1_GetScoringStatsRequest, _fedcredit_v1_GetScoringStatsRequest__Output>
       GetServedRecordsRequest: MessageTypeDefinition<_fedcredit_v1_GetServedRecordsRequest, _fedcredit_v1_GetServedRecordsRequest__Output>
       GetWitnessStatusRequest: MessageTypeDefinition<_fedcredit_v1_GetWitnessStatusRequest, _fedcredit_v1_GetWitnessStatusRequest__Output>
-      GradientRequest: MessageTypeDefinition<_fedcredit_v1_GradientRequest, _fedcredit_v1_GradientRequest__Output>
       HealthRequest: MessageTypeDefinition<_fedcredit_v1_HealthRequest, _fedcredit_v1_HealthRequest__Output>
       HealthResponse: MessageTypeDefinition<_fedcredit_v1_HealthResponse, _fedcredit_v1_HealthResponse__Output>
       InclusionProofRequest: MessageTypeDefinition<_fedcredit_v1_InclusionProofRequest, _fedcredit_v1_InclusionProofRequest__Output>
@@ -164,9 +155,6 @@ export interface ProtoGrpcType {
       ListModelsRequest: MessageTypeDefinition<_fedcredit_v1_ListModelsRequest, _fedcredit_v1_ListModelsRequest__Output>
       ListNodesRequest: MessageTypeDefinition<_fedcredit_v1_ListNodesRequest, _fedcredit_v1_ListNodesRequest__Output>
       LogInfo: MessageTypeDefinition<_fedcredit_v1_LogInfo, _fedcredit_v1_LogInfo__Output>
-      MaskedGradient: MessageTypeDefinition<_fedcredit_v1_MaskedGradient, _fedcredit_v1_MaskedGradient__Output>
-      MaskedScoresRequest: MessageTypeDefinition<_fedcredit_v1_MaskedScoresRequest, _fedcredit_v1_MaskedScoresRequest__Output>
-      MaskedScoresResponse: MessageTypeDefinition<_fedcredit_v1_MaskedScoresResponse, _fedcredit_v1_MaskedScoresResponse__Output>
       ModelInfo: MessageTypeDefinition<_fedcredit_v1_ModelInfo, _fedcredit_v1_ModelInfo__Output>
       ModelList: MessageTypeDefinition<_fedcredit_v1_ModelList, _fedcredit_v1_ModelList__Output>
       NodeAlignment: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeAlignmentClient> & { service: _fedcredit_v1_NodeAlignmentDefinition }
@@ -185,9 +173,9 @@ export interface ProtoGrpcType {
       RegisterNodeRequest: MessageTypeDefinition<_fedcredit_v1_RegisterNodeRequest, _fedcredit_v1_RegisterNodeRequest__Output>
       RegisterNodeResponse: MessageTypeDefinition<_fedcredit_v1_RegisterNodeResponse, _fedcredit_v1_RegisterNodeResponse__Output>
       RelayAck: MessageTypeDefinition<_fedcredit_v1_RelayAck, _fedcredit_v1_RelayAck__Output>
+      RemoveNodeRequest: MessageTypeDefinition<_fedcredit_v1_RemoveNodeRequest, _fedcredit_v1_RemoveNodeRequest__Output>
+      RemoveNodeResponse: MessageTypeDefinition<_fedcredit_v1_RemoveNodeResponse, _fedcredit_v1_RemoveNodeResponse__Output>
       RequesterSealingKey: MessageTypeDefinition<_fedcredit_v1_RequesterSealingKey, _fedcredit_v1_RequesterSealingKey__Output>
-      ResidualRequest: MessageTypeDefinition<_fedcredit_v1_ResidualRequest, _fedcredit_v1_ResidualRequest__Output>
-      ResidualResponse: MessageTypeDefinition<_fedcredit_v1_ResidualResponse, _fedcredit_v1_ResidualResponse__Output>
       RowProblem: MessageTypeDefinition<_fedcredit_v1_RowProblem, _fedcredit_v1_RowProblem__Output>
       RunAlignmentRequest: MessageTypeDefinition<_fedcredit_v1_RunAlignmentRequest, _fedcredit_v1_RunAlignmentRequest__Output>
       RunTrainingRequest: MessageTypeDefinition<_fedcredit_v1_RunTrainingRequest, _fedcredit_v1_RunTrainingRequest__Output>
@@ -214,13 +202,21 @@ export interface ProtoGrpcType {
       Training: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_TrainingClient> & { service: _fedcredit_v1_TrainingDefinition }
       TrainingAck: MessageTypeDefinition<_fedcredit_v1_TrainingAck, _fedcredit_v1_TrainingAck__Output>
       TrainingJobRef: MessageTypeDefinition<_fedcredit_v1_TrainingJobRef, _fedcredit_v1_TrainingJobRef__Output>
+      TrainingParams: MessageTypeDefinition<_fedcredit_v1_TrainingParams, _fedcredit_v1_TrainingParams__Output>
       TrainingPeer: MessageTypeDefinition<_fedcredit_v1_TrainingPeer, _fedcredit_v1_TrainingPeer__Output>
       TrainingProgress: MessageTypeDefinition<_fedcredit_v1_TrainingProgress, _fedcredit_v1_TrainingProgress__Output>
+      TrainingStep: MessageTypeDefinition<_fedcredit_v1_TrainingStep, _fedcredit_v1_TrainingStep__Output>
       TrainingStepRef: MessageTypeDefinition<_fedcredit_v1_TrainingStepRef, _fedcredit_v1_TrainingStepRef__Output>
+      TrainingStepResult: MessageTypeDefinition<_fedcredit_v1_TrainingStepResult, _fedcredit_v1_TrainingStepResult__Output>
       TransparencyLog: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_TransparencyLogClient> & { service: _fedcredit_v1_TransparencyLogDefinition }
       WitnessAlarm: MessageTypeDefinition<_fedcredit_v1_WitnessAlarm, _fedcredit_v1_WitnessAlarm__Output>
       WitnessInfo: MessageTypeDefinition<_fedcredit_v1_WitnessInfo, _fedcredit_v1_WitnessInfo__Output>
       WitnessStatus: MessageTypeDefinition<_fedcredit_v1_WitnessStatus, _fedcredit_v1_WitnessStatus__Output>
+    }
+  }
+  google: {
+    protobuf: {
+      Any: MessageTypeDefinition<_google_protobuf_Any, _google_protobuf_Any__Output>
     }
   }
 }

@@ -99,13 +99,15 @@ describe('audit verify checks what the log says, not only that it hashes', () =>
       ['REVOCATION_NOT_BOUND', at.get('stranger-revocation')],
       ['REVOCATION_NOT_BOUND', at.get('rogue-revocation')],
       ['REGISTRATION_NOT_CERTIFIED', at.get('forged-registration')],
+      // It also hands power to a new key with neither a rotation nor a removal (log/audit/identity-audit.ts).
+      ['KEY_REPLACED_WITHOUT_ROTATION', at.get('forged-registration')],
     ]));
     // The honest entries break no consent: the first use, the bound revocation, the real nodes'
     // registrations. (The nodes have no served record of these crafted queries: ENTRY_UNRECORDED.)
     const meaning = summary.findings.filter((f) => f.code !== 'ENTRY_UNRECORDED');
     expect(summary.findings.find((f) => f.index === at.get('rogue-revocation'))?.message).toMatch(/does not trust/);
     for (const name of ['binding', 'revocation', 'first-use', 'rogue-binding']) expect(meaning.map((f) => f.index)).not.toContain(at.get(name));
-    expect(meaning).toHaveLength(7);
+    expect(meaning).toHaveLength(8);
     expect(summary.findings.filter((f) => f.code === 'REGISTRATION_NOT_CERTIFIED')).toHaveLength(1);
     expect(summary.ok).toBe(false);
   }, 60_000);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTraining } from '../../training/client.js';
 import type { RunningCoordinator } from '../../coordinator/server.js';
-import type { TrainingMessageRecord } from '../../training/driver.js';
+import type { TrainingMessageRecord } from '../../training/node-calls.js';
 import { BFV_PLAIN_MODULUS } from '../../crypto/bfv-fixed.js';
 import { openSealedBox } from '../../crypto/sealed-box.js';
 import { generateX25519KeyPair, loadOrCreateX25519KeyPair } from '../../crypto/x25519.js';
@@ -106,7 +106,7 @@ describe('batch rule (issue 12)', () => {
     try {
       const err = await call(client, client.StartTraining, {
         jobId: 'trn-small-batches', alignmentId, purpose: 'credit-scoring', bank: 'bank', passives: ['tax', 'power'], checkOnly: false,
-        paramsJson: JSON.stringify({ ...DEFAULT_PARAMS, ...PARAMS, batchSize: 8 }),
+        params: { ...DEFAULT_PARAMS, ...PARAMS, batchSize: 8 },
       }, 30_000).then(() => undefined, (e: FedcreditError) => e);
       expect(err?.code).toBe('POLICY_REFUSED');
       expect(err?.message).toMatch(/site tax refuses the job: a batch of 8 samples is too small for site tax's \d+ columns.*rule 'minBatch'/);

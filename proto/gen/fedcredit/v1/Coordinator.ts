@@ -8,6 +8,8 @@ import type { ListNodesRequest as _fedcredit_v1_ListNodesRequest, ListNodesReque
 import type { NodeList as _fedcredit_v1_NodeList, NodeList__Output as _fedcredit_v1_NodeList__Output } from '../../fedcredit/v1/NodeList.js';
 import type { RegisterNodeRequest as _fedcredit_v1_RegisterNodeRequest, RegisterNodeRequest__Output as _fedcredit_v1_RegisterNodeRequest__Output } from '../../fedcredit/v1/RegisterNodeRequest.js';
 import type { RegisterNodeResponse as _fedcredit_v1_RegisterNodeResponse, RegisterNodeResponse__Output as _fedcredit_v1_RegisterNodeResponse__Output } from '../../fedcredit/v1/RegisterNodeResponse.js';
+import type { RemoveNodeRequest as _fedcredit_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _fedcredit_v1_RemoveNodeRequest__Output } from '../../fedcredit/v1/RemoveNodeRequest.js';
+import type { RemoveNodeResponse as _fedcredit_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _fedcredit_v1_RemoveNodeResponse__Output } from '../../fedcredit/v1/RemoveNodeResponse.js';
 
 export interface CoordinatorClient extends grpc.Client {
   Health(argument: _fedcredit_v1_HealthRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
@@ -37,6 +39,15 @@ export interface CoordinatorClient extends grpc.Client {
   registerNode(argument: _fedcredit_v1_RegisterNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_RegisterNodeResponse__Output>): grpc.ClientUnaryCall;
   registerNode(argument: _fedcredit_v1_RegisterNodeRequest, callback: grpc.requestCallback<_fedcredit_v1_RegisterNodeResponse__Output>): grpc.ClientUnaryCall;
   
+  RemoveNode(argument: _fedcredit_v1_RemoveNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _fedcredit_v1_RemoveNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _fedcredit_v1_RemoveNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _fedcredit_v1_RemoveNodeRequest, callback: grpc.requestCallback<_fedcredit_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _fedcredit_v1_RemoveNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _fedcredit_v1_RemoveNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _fedcredit_v1_RemoveNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _fedcredit_v1_RemoveNodeRequest, callback: grpc.requestCallback<_fedcredit_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface CoordinatorHandlers extends grpc.UntypedServiceImplementation {
@@ -46,10 +57,13 @@ export interface CoordinatorHandlers extends grpc.UntypedServiceImplementation {
   
   RegisterNode: grpc.handleUnaryCall<_fedcredit_v1_RegisterNodeRequest__Output, _fedcredit_v1_RegisterNodeResponse>;
   
+  RemoveNode: grpc.handleUnaryCall<_fedcredit_v1_RemoveNodeRequest__Output, _fedcredit_v1_RemoveNodeResponse>;
+  
 }
 
 export interface CoordinatorDefinition extends grpc.ServiceDefinition {
   Health: MethodDefinition<_fedcredit_v1_HealthRequest, _fedcredit_v1_HealthResponse, _fedcredit_v1_HealthRequest__Output, _fedcredit_v1_HealthResponse__Output>
   ListNodes: MethodDefinition<_fedcredit_v1_ListNodesRequest, _fedcredit_v1_NodeList, _fedcredit_v1_ListNodesRequest__Output, _fedcredit_v1_NodeList__Output>
   RegisterNode: MethodDefinition<_fedcredit_v1_RegisterNodeRequest, _fedcredit_v1_RegisterNodeResponse, _fedcredit_v1_RegisterNodeRequest__Output, _fedcredit_v1_RegisterNodeResponse__Output>
+  RemoveNode: MethodDefinition<_fedcredit_v1_RemoveNodeRequest, _fedcredit_v1_RemoveNodeResponse, _fedcredit_v1_RemoveNodeRequest__Output, _fedcredit_v1_RemoveNodeResponse__Output>
 }

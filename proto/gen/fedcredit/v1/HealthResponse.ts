@@ -7,6 +7,7 @@ export interface HealthResponse {
   'version'?: (string);
   'identityPublicKey'?: (Buffer | Uint8Array | string);
   'uptimeSeconds'?: (number | string);
+  'detail'?: (string);
 }
 
 export interface HealthResponse__Output {
@@ -15,4 +16,5 @@ export interface HealthResponse__Output {
   'version': (string);
   'identityPublicKey': (Buffer);
   'uptimeSeconds': (number);
+  'detail': (string);
 }

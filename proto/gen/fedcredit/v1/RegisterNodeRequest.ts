@@ -11,6 +11,9 @@ export interface RegisterNodeRequest {
   'sealingPublicKey'?: (Buffer | Uint8Array | string);
   'tlsCertificate'?: (Buffer | Uint8Array | string);
   'tlsSignature'?: (Buffer | Uint8Array | string);
+  'previousIdentityPublicKey'?: (Buffer | Uint8Array | string);
+  'previousKeySignature'?: (Buffer | Uint8Array | string);
+  'rotatedAtMs'?: (number | string | Long);
 }
 
 export interface RegisterNodeRequest__Output {
@@ -22,4 +25,7 @@ export interface RegisterNodeRequest__Output {
   'sealingPublicKey': (Buffer);
   'tlsCertificate': (Buffer);
   'tlsSignature': (Buffer);
+  'previousIdentityPublicKey': (Buffer);
+  'previousKeySignature': (Buffer);
+  'rotatedAtMs': (string);
 }

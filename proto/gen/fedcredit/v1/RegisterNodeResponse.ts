@@ -6,10 +6,12 @@ export interface RegisterNodeResponse {
   'site'?: (string);
   'replaced'?: (boolean);
   'logIndex'?: (number | string | Long);
+  'rotated'?: (boolean);
 }
 
 export interface RegisterNodeResponse__Output {
   'site': (string);
   'replaced': (boolean);
   'logIndex': (string);
+  'rotated': (boolean);
 }

@@ -13,6 +13,7 @@ export interface RunTrainingRequest {
   'purpose'?: (string);
   'resumeJobId'?: (string);
   'plaintext'?: (boolean);
+  'modelKind'?: (string);
 }
 
 export interface RunTrainingRequest__Output {
@@ -27,4 +28,5 @@ export interface RunTrainingRequest__Output {
   'purpose': (string);
   'resumeJobId': (string);
   'plaintext': (boolean);
+  'modelKind': (string);
 }

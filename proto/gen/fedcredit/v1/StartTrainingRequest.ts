@@ -1,6 +1,8 @@
 // Original file: proto/fedcredit/v1/training.proto
 
 import type { TrainingPeer as _fedcredit_v1_TrainingPeer, TrainingPeer__Output as _fedcredit_v1_TrainingPeer__Output } from '../../fedcredit/v1/TrainingPeer.js';
+import type { Any as _google_protobuf_Any, Any__Output as _google_protobuf_Any__Output } from '../../google/protobuf/Any.js';
+import type { TrainingParams as _fedcredit_v1_TrainingParams, TrainingParams__Output as _fedcredit_v1_TrainingParams__Output } from '../../fedcredit/v1/TrainingParams.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface StartTrainingRequest {
@@ -10,14 +12,15 @@ export interface StartTrainingRequest {
   'purpose'?: (string);
   'bank'?: (string);
   'passives'?: (string)[];
-  'paramsJson'?: (string);
   'peers'?: (_fedcredit_v1_TrainingPeer)[];
-  'publicKey'?: (Buffer | Uint8Array | string);
   'checkOnly'?: (boolean);
   'plaintext'?: (boolean);
   'modelVersion'?: (string);
   'logIndex'?: (number | string | Long);
   'entry'?: (Buffer | Uint8Array | string);
+  'modelKind'?: (string);
+  'kindStart'?: (_google_protobuf_Any | null);
+  'params'?: (_fedcredit_v1_TrainingParams | null);
 }
 
 export interface StartTrainingRequest__Output {
@@ -27,12 +30,13 @@ export interface StartTrainingRequest__Output {
   'purpose': (string);
   'bank': (string);
   'passives': (string)[];
-  'paramsJson': (string);
   'peers': (_fedcredit_v1_TrainingPeer__Output)[];
-  'publicKey': (Buffer);
   'checkOnly': (boolean);
   'plaintext': (boolean);
   'modelVersion': (string);
   'logIndex': (string);
   'entry': (Buffer);
+  'modelKind': (string);
+  'kindStart': (_google_protobuf_Any__Output | null);
+  'params': (_fedcredit_v1_TrainingParams__Output | null);
 }
