@@ -230,6 +230,8 @@ export class AlignmentHost {
       throw new FedcreditError('BAD_REQUEST', `alignment '${id}': the commit does not carry this job's alignment-job log entry`);
     }
     const result = session.party.result();
+    // Which version of each feature table the ids came from (node/tables.ts); absent for raw records.
+    const tables = (await this.ctx.store.meta.get('activeTables')) as Record<string, number> | undefined;
     const stored: StoredAlignment = {
       alignmentId: id,
       ring: [...session.party.ring],
@@ -243,6 +245,7 @@ export class AlignmentHost {
       validationFraction: session.request.validationFraction,
       logIndex,
       createdAt: new Date().toISOString(),
+      ...(tables === undefined ? {} : { tables }),
     };
     await this.ctx.store.db.batch().put(id, stored, { sublevel: this.ctx.store.alignments }).write({ sync: true });
     this.#sessions.delete(id);

@@ -36,7 +36,7 @@ export function registerAuditCommands(program: Command): void {
   withTransportOptions(audit.command('entries'))
     .description('the log entries about one enterprise (its credit code as subject), complete for the newest cosigned checkpoint')
     .requiredOption('--coordinator <host:port>', 'the coordinator whose log to read')
-    .requiredOption('--enterprise <code>', 'the enterprise\'s 18-character credit code')
+    .requiredOption('--enterprise <id>', 'the enterprise\'s 18-character credit code (or its id as the nodes ingested it, in a federation aligned with --id-type any)')
     .option('--state <file>', 'use the keys pinned by `audit verify` in this state file')
     .option('--json', 'print as JSON')
     .action((flags: TransportFlags & { coordinator: string; enterprise: string; state?: string; json?: boolean }) => runCommand(async () => {

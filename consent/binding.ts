@@ -18,7 +18,7 @@ import { keyBindingMessage } from './signing.js';
 import {
   ED25519_KEY_HEX, ED25519_SIGNATURE_HEX, FieldProblem, canonicalTextProblem, FieldReader, fromHex, keyHex, readRecord, recordValue, toHex, type Parsed,
 } from './fields.js';
-import { creditCodeProblem } from '../schema/credit-code.js';
+import { subjectProblem } from '../schema/subject.js';
 
 export interface KeyBinding {
   readonly v: 1;
@@ -34,7 +34,7 @@ export interface KeyBinding {
  * the enterprise's identity out of band (business licence, legal representative) first.
  */
 export function bindEnterpriseKey(registrar: Identity, subject: string, enterpriseKey: Uint8Array, issuedAt = Date.now()): KeyBinding {
-  const problem = creditCodeProblem(subject);
+  const problem = subjectProblem(subject);
   if (problem) throw new RangeError(`cannot bind a key to this subject: ${problem}`);
   if (!(enterpriseKey instanceof Uint8Array) || enterpriseKey.length !== 32) throw new RangeError('the enterprise key must be a raw 32-byte Ed25519 public key');
   const statement = { subject, enterpriseKey: toHex(enterpriseKey), registrarKey: toHex(registrar.publicKey), issuedAt };
@@ -54,7 +54,7 @@ export function parseKeyBinding(input: unknown): Parsed<KeyBinding> {
     if (r.raw('v') !== 1) throw new FieldProblem('key binding version is not supported (want 1)');
     const b: KeyBinding = {
       v: 1,
-      subject: r.creditCode('subject'),
+      subject: r.subject('subject'),
       enterpriseKey: r.hex('enterpriseKey', ED25519_KEY_HEX, 'an Ed25519 public key'),
       registrarKey: r.hex('registrarKey', ED25519_KEY_HEX, 'an Ed25519 public key'),
       issuedAt: r.int('issuedAt', 0, 8.64e15, 'a time in ms since the epoch'),

@@ -19,7 +19,7 @@ import {
 import { FedcreditError } from '../lib/errors.js';
 import { describeConsent, describeRevocation } from './describe.js';
 import { checkKeySubject, createKeyFile, readKeyFile, readRecordFile, writeRecordFile } from './key-files.js';
-import { creditCode, intBetween, month, operationList, purpose, requester, siteList } from './options.js';
+import { intBetween, month, operationList, purpose, requester, siteList, subject } from './options.js';
 import { registerRegistrarCommands } from './registrar-cli.js';
 import { showRecord } from './show.js';
 import { submitConsentRecord } from '../scoring/requester.js';
@@ -35,7 +35,7 @@ export function registerConsentCommands(program: Command): void {
   consent.command('keygen')
     .description('create the enterprise\'s signing key in DIR (enterprise.key, owner-only; enterprise.json, public); with --registrar-key also the registrar\'s binding of the key to the credit code (binding.json)')
     .requiredOption('--out <dir>', 'folder for the key files (created owner-only)')
-    .requiredOption('--subject <code>', 'the enterprise\'s 18-character unified social credit code', creditCode)
+    .requiredOption('--subject <id>', 'the enterprise\'s 18-character unified social credit code (or its id as the nodes ingested it, in a federation aligned with --id-type any)', subject)
     .option('--registrar-key <file>', 'the registrar\'s private key file, to bind the new key right away (demo; a real registrar binds after checking the enterprise\'s papers)')
     .option('--json', 'print the result as JSON')
     .action((flags: { out: string; subject: string; registrarKey?: string; json?: boolean }) => runCommand(async () => {
@@ -67,7 +67,7 @@ export function registerConsentCommands(program: Command): void {
   consent.command('grant')
     .description('sign a consent letting one bank obtain a joint score about the enterprise (PIPL Art. 23 separate consent)')
     .requiredOption('--key <file>', 'the enterprise\'s private key (enterprise.key)')
-    .requiredOption('--subject <code>', 'the enterprise\'s credit code', creditCode)
+    .requiredOption('--subject <id>', 'the enterprise\'s credit code (or its id as ingested, --id-type any federations)', subject)
     .requiredOption('--requester <name:keyhex>', 'the bank allowed to ask: its name and Ed25519 public key in hex, e.g. "Bank of Fuzhou:3b6a27bc..."', requester)
     .requiredOption('--holders <sites>', 'comma-separated data holders that may provide data, e.g. tax,power,bank', siteList('--holders'))
     .requiredOption('--purpose <purpose>', `one of ${PURPOSES.join(', ')}`, purpose)

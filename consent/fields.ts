@@ -7,7 +7,7 @@
  * missing fields), so that a signed record cannot be altered into a second text that still
  * verifies (signature malleability) and so its bytes can be logged and compared.
  */
-import { creditCodeProblem } from '../schema/credit-code.js';
+import { subjectProblem } from '../schema/subject.js';
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
@@ -73,9 +73,10 @@ export class FieldReader {
     return v;
   }
 
-  creditCode(name: string): string {
+  /** An enterprise: a credit code, or an id of any text as ingested (schema/subject.ts). */
+  subject(name: string): string {
     const v = this.raw(name);
-    const problem = creditCodeProblem(v);
+    const problem = subjectProblem(v);
     if (problem) throw new FieldProblem(`${this.name(name)}: ${problem}`);
     return v as string;
   }

@@ -5,12 +5,13 @@
 import { InvalidArgumentError } from 'commander';
 import { isValidPublicKey } from '../crypto/identity.js';
 import { OPERATIONS, PURPOSES, type ConsentOperation, type ConsentPurpose, type RequesterIdentity } from './verify.js';
-import { creditCodeProblem } from '../schema/credit-code.js';
+import { subjectProblem } from '../schema/subject.js';
 import { SITE_NAME } from '../registration/statement.js';
 
-export function creditCode(value: string): string {
-  const problem = creditCodeProblem(value);
-  if (problem) throw new InvalidArgumentError(`${problem}; check the enterprise's credit code`);
+/** An enterprise: its credit code, or its id as the nodes ingested it (schema/subject.ts). */
+export function subject(value: string): string {
+  const problem = subjectProblem(value);
+  if (problem) throw new InvalidArgumentError(`${problem}; check the enterprise's credit code (or, in a federation aligned with --id-type any, its id as the nodes' tables hold it)`);
   return value;
 }
 

@@ -185,7 +185,7 @@ function readConsent(value: unknown): Consent {
   const v = r.raw('v');
   if (v !== 1) throw new FieldProblem(`consent version ${JSON.stringify(v)} is not supported (want 1)`);
   const consentId = r.string('consentId', CONSENT_ID, 'a lowercase UUID');
-  const subject = r.creditCode('subject');
+  const subject = r.subject('subject');
   const signerKey = r.hex('signerKey', ED25519_KEY_HEX, 'an Ed25519 public key');
   const q = FieldReader.of(r.raw('requester'), 'requester');
   const requester: RequesterIdentity = {

@@ -11,7 +11,7 @@ import { emit, runCommand } from '../lib/cli-output.js';
 import { bindEnterpriseKey, encodeKeyBinding, keyBindingEntry } from './verify.js';
 import { describeKeyBinding } from './describe.js';
 import { createKeyFile, readKeyFile, writeRecordFile } from './key-files.js';
-import { creditCode, publicKeyHex } from './options.js';
+import { publicKeyHex, subject } from './options.js';
 
 export function registerRegistrarCommands(program: Command): void {
   const registrar = program.command('registrar').description('the registrar\'s tools: its key, and binding enterprise keys to credit codes');
@@ -34,7 +34,7 @@ export function registerRegistrarCommands(program: Command): void {
   registrar.command('bind')
     .description('bind an enterprise\'s public key to its credit code (do this only after checking who the enterprise is)')
     .requiredOption('--key <file>', 'the registrar\'s private key file')
-    .requiredOption('--subject <code>', 'the enterprise\'s credit code', creditCode)
+    .requiredOption('--subject <id>', 'the enterprise\'s credit code (or its id as ingested, --id-type any federations)', subject)
     .requiredOption('--enterprise-key <hex|file>', 'the enterprise\'s public key in hex, or its enterprise.json')
     .requiredOption('--out <file>', 'where to write the binding')
     .option('--json', 'print the binding and its log entry as JSON')

@@ -49,7 +49,7 @@ export function parseRevocation(input: unknown): Parsed<Revocation> {
     const rev: Revocation = {
       v: 1,
       consentId: r.string('consentId', CONSENT_ID, 'a lowercase UUID'),
-      subject: r.creditCode('subject'),
+      subject: r.subject('subject'),
       signerKey: r.hex('signerKey', ED25519_KEY_HEX, 'an Ed25519 public key'),
       revokedAt: r.int('revokedAt', 0, 8.64e15, 'a time in ms since the epoch'),
       signature: r.hex('signature', ED25519_SIGNATURE_HEX, 'an Ed25519 signature'),

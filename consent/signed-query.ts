@@ -97,7 +97,7 @@ function parseSignedQueryUncached(input: unknown): Parsed<SignedQuery> {
     if (r.raw('v') !== 1) throw new FieldProblem('query version is not supported (want 1)');
     const queryId = r.string('queryId', QUERY_ID, '8-128 letters, digits or . _ : -');
     const consentId = r.string('consentId', CONSENT_ID, 'a lowercase UUID');
-    const subject = r.creditCode('subject');
+    const subject = r.subject('subject');
     const purpose = r.string('purpose', new RegExp(`^(${PURPOSES.join('|')})$`), `one of ${PURPOSES.join(', ')}`) as ConsentPurpose;
     const operation = r.string('operation', new RegExp(`^(${OPERATIONS.join('|')})$`), `one of ${OPERATIONS.join(', ')}`) as ConsentOperation;
     const sites = r.sortedList('sites', SITE_NAME, 'a site name');

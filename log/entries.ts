@@ -12,7 +12,7 @@
  * body has `time` (ms since the epoch). Bodies hold metadata only: who, about whom, why, under
  * which consent and model; never a record, a feature value or a score (a score may appear only
  * as a salted commitment). Two fields have a fixed meaning across kinds:
- *   - `subject`: the credit code of the one enterprise the entry is about (`audit entries`);
+ *   - `subject`: the enterprise (its credit code, or its id as ingested: schema/subject.ts) the entry is about (`audit entries`);
  *     a `refusal-summary` is about several, listed in `subjects` (subjectsOf reads both);
  *   - `sites`: the data nodes that served the request; each must hold a signed served record
  *     naming this entry's index (log/served-book.ts), which `audit verify` cross-checks.
@@ -34,6 +34,7 @@ import { verifySignature } from '../crypto/identity.js';
 import { registrationMessage, type NodeRegistration } from '../registration/statement.js';
 import type { RegistrationCertification } from '../registration/cert.js';
 import { keyBindingMessage, revocationMessage } from '../consent/signing.js';
+import { subjectProblem } from '../schema/subject.js';
 import { verifyKeyRotation } from '../registration/rotation.js';
 
 /** Bounds what one entry may cost every auditor who downloads the log. */
@@ -116,7 +117,7 @@ export function decodeEntry(bytes: Uint8Array): EntryDecode {
 
 /* ---------------------------------------------------------------- entry kinds, version 1 */
 
-type FieldType = 'string' | 'int' | 'hex' | 'credit-code' | 'credit-codes' | 'sites' | 'object';
+type FieldType = 'string' | 'int' | 'hex' | 'subject' | 'subjects' | 'sites' | 'object';
 interface FieldSpec {
   readonly type: FieldType;
   readonly optional?: boolean;
@@ -151,7 +152,7 @@ export const ENTRY_KINDS = {
    */
   'node-removal': { site: f('string'), identityKey: f('hex'), reason: f('string'), removedBy: f('string') },
   /** An enterprise's signing key bound to its credit code by the registrar. */
-  'enterprise-key-registration': { subject: f('credit-code'), enterpriseKey: f('hex'), registrarKey: f('hex'), registrarSignature: f('hex') },
+  'enterprise-key-registration': { subject: f('subject'), enterpriseKey: f('hex'), registrarKey: f('hex'), registrarSignature: f('hex') },
   /** A PSI alignment run: who asked, which sites, why; the coordinator learns set sizes only. */
   'alignment-job': { jobId: f('string'), requester: f('string'), sites: f('sites'), purpose: f('string') },
   /** A training run: who asked, which sites, purpose, hyper-parameters (never weights). */
@@ -162,13 +163,13 @@ export const ENTRY_KINDS = {
    * (log/audit/consent-audit.ts), with the consent's hash (consent/terms.ts); older entries lack them.
    */
   'query': {
-    queryId: f('string'), requester: f('string'), subject: f('credit-code'), consentId: f('string'), purpose: f('string'),
+    queryId: f('string'), requester: f('string'), subject: f('subject'), consentId: f('string'), purpose: f('string'),
     model: f('string'), sites: f('sites'), scoreCommitment: f('hex', true),
     consentRequester: f('string', true), consentValidFrom: f('int', true), consentValidUntil: f('int', true), consentMaxUses: f('int', true),
     consentHash: f('hex', true),
   },
   /** A request that was refused, by whom and why (e.g. CONSENT_EXPIRED). */
-  'refusal': { queryId: f('string'), requester: f('string'), subject: f('credit-code', true), refusedBy: f('string'), reason: f('string'), sites: f('sites', true) },
+  'refusal': { queryId: f('string'), requester: f('string'), subject: f('subject', true), refusedBy: f('string'), reason: f('string'), sites: f('sites', true) },
   /**
    * Refusals of one requester, code and refusing party past the per-window threshold, counted
    * instead of logged one by one (log/refusals.ts): how many (`count`), between
@@ -177,10 +178,10 @@ export const ENTRY_KINDS = {
    */
   'refusal-summary': {
     requester: f('string'), refusedBy: f('string'), reason: f('string'), count: f('int'), from: f('int'),
-    subjects: f('credit-codes', true), subjectsOmitted: f('int', true),
+    subjects: f('subjects', true), subjectsOmitted: f('int', true),
   },
   /** An enterprise withdrew a consent; signed by the enterprise's key. */
-  'revocation': { subject: f('credit-code'), consentId: f('string'), signerKey: f('hex'), signature: f('hex') },
+  'revocation': { subject: f('subject'), consentId: f('string'), signerKey: f('hex'), signature: f('hex') },
 } as const satisfies Record<string, Record<string, FieldSpec>>;
 
 export type EntryKind = keyof typeof ENTRY_KINDS;
@@ -190,7 +191,6 @@ export function isEntryKind(kind: string): kind is EntryKind {
 }
 
 const HEX = /^(?:[0-9a-f]{2})+$/;
-const CREDIT_CODE = /^[0-9A-HJ-NP-RT-UW-Y]{18}$/;
 
 function fieldProblem(name: string, spec: FieldSpec, value: JsonValue | undefined): string | undefined {
   if (value === undefined) return spec.optional ? undefined : `missing field ${name}`;
@@ -198,9 +198,10 @@ function fieldProblem(name: string, spec: FieldSpec, value: JsonValue | undefine
     case 'string': return typeof value === 'string' && value.length > 0 && value.length <= 256 ? undefined : `${name} must be a non-empty string of at most 256 characters`;
     case 'int': return Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : `${name} must be a non-negative integer`;
     case 'hex': return typeof value === 'string' && HEX.test(value) ? undefined : `${name} must be lowercase hex`;
-    case 'credit-code': return typeof value === 'string' && CREDIT_CODE.test(value) ? undefined : `${name} must be an 18-character credit code`;
-    case 'credit-codes': return Array.isArray(value) && value.length > 0 && value.length <= 16 && value.every((c) => typeof c === 'string' && CREDIT_CODE.test(c))
-      ? undefined : `${name} must be a list of 1-16 credit codes`;
+    // A credit code, or an id of any text as ingested (schema/subject.ts).
+    case 'subject': return subjectProblem(value) === undefined ? undefined : `${name} must name an enterprise (a credit code or an id as ingested)`;
+    case 'subjects': return Array.isArray(value) && value.length > 0 && value.length <= 16 && value.every((c) => subjectProblem(c) === undefined)
+      ? undefined : `${name} must be a list of 1-16 enterprises (credit codes or ids as ingested)`;
     case 'sites': return Array.isArray(value) && value.length > 0 && value.every((s) => typeof s === 'string' && /^[a-z][a-z0-9-]{0,31}$/.test(s))
       ? undefined : `${name} must be a non-empty list of site names`;
     case 'object': return typeof value === 'object' && value !== null && !Array.isArray(value) ? undefined : `${name} must be an object`;

@@ -2,6 +2,7 @@
  * `fedcredit node ...`: run a site's data node, ingest its exports, show what it holds.
  */
 import { registerBackupCommands } from '../backup/cli.js';
+import { registerTableCommands } from './tables-cli.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -35,6 +36,7 @@ interface IngestFlags extends TransportFlags {
   encoding?: string;
   categorical?: string;
   integer?: string;
+  table?: string;
   features: boolean;
   json?: boolean;
 }
@@ -44,6 +46,7 @@ const columnList = (flag: string | undefined) => (flag ?? '').split(',').map((c)
 export function registerNodeCommands(program: Command): void {
   const node = program.command('node').description('run a site\'s data node and manage its local store');
   registerBackupCommands(node, 'node');
+  registerTableCommands(node);
   registerIdentityCommands(node);
 
   withTransportOptions(node.command('serve'))
@@ -97,6 +100,7 @@ export function registerNodeCommands(program: Command): void {
     .option('--delimiter <name>', 'comma, semicolon, tab or pipe (default: detected from the header)')
     .option('--encoding <name>', 'utf8 (default; a BOM is dropped), gbk or gb18030')
     .option('--id-format <format>', 'feature tables: "credit-code" (validated) or "any"', 'credit-code')
+    .option('--table <name>', 'feature tables: the table\'s name at the node (default main); a node joins its tables by id, and ingesting a table again adds a version')
     .option('--no-features', 'do not recompute features after this file (more files follow)')
     .option('--json', 'print the ingest report as JSON')
     .action((flags: IngestFlags) => runCommand(async () => {
@@ -112,6 +116,7 @@ export function registerNodeCommands(program: Command): void {
         ...(flags.encoding !== undefined ? { encoding: flags.encoding } : {}),
         ...(flags.categorical !== undefined ? { categorical: columnList(flags.categorical) } : {}),
         ...(flags.integer !== undefined ? { integer: columnList(flags.integer) } : {}),
+        ...(flags.table !== undefined ? { table: flags.table } : {}),
       };
       const report = await ingestSomewhere(flags, options);
       emit(Boolean(flags.json), report, () =>
@@ -177,11 +182,15 @@ export function registerNodeCommands(program: Command): void {
           alarms: alarms.map((a) => ({ code: a.code, reason: a.reason, time: new Date(a.timeMs).toISOString() })),
           site: meta.site, source: meta.source ?? null, asOf: meta.asOf ?? null, counts: meta.counts ?? {},
           enterprises: meta.enterprises ?? 0, hasLabels: meta.hasLabels ?? false, catalogue: meta.catalogue ?? [], ingests,
+          tables: meta.activeTables ?? {},
         };
         emit(Boolean(flags.json), status, () => [
           `site ${status.site}, ${status.enterprises} enterprises, features as of ${status.asOf ?? '-'}`,
           ...status.alarms.map((a) => `ALARM ${a.time} ${a.code}: ${a.reason}`),
           ...Object.entries(status.counts).map(([k, n]) => `  ${k}: ${n} records`),
+          ...(Object.keys(status.tables).length > 0
+            ? [`tables (active versions, joined by id; fedcredit node tables lists all): ${Object.entries(status.tables).sort(([a], [b]) => a.localeCompare(b)).map(([t, v]) => `${t}@${v}`).join(', ')}`]
+            : []),
           `catalogue (${status.catalogue.length} features):`,
           ...status.catalogue.map((f) => `  ${f.name.padEnd(28)} ${f.meaning} [${f.unit}; ${f.window}]` +
             (f.missingRate === undefined ? '' : `; missing ${formatRate(f.missingRate)}`)),

@@ -11,6 +11,8 @@ export interface IngestOptions {
   idColumn?: string;
   labelColumn?: string;
   idFormat?: 'credit-code' | 'any';
+  /** Feature tables: the table's name at the node (node/tables.ts); `main` when absent. */
+  table?: string;
   /** Delimiter name or character (node/csv-reader.ts DELIMITERS); detected from the header when absent. */
   delimiter?: string;
   /** 'utf8' (default), 'gbk' or 'gb18030'. */

@@ -11,16 +11,18 @@ import { checkLabel } from './column-check.js';
 import { ColumnCells, declaredTypes, settleColumn, type SettledColumn } from './table-columns.js';
 import type { CsvFile } from './csv-reader.js';
 import { ProblemList, type IngestOptions, type ValidatedFile } from './ingest-report.js';
-import { computeStats } from './feature-build.js';
-import { float64ToBytes, seqKey, type FeatureDescription, type NodeStore } from '../site/store.js';
+import { seqKey, type FeatureDescription, type NodeStore } from '../site/store.js';
+import { addTableVersion, checkTableName, DEFAULT_TABLE } from './tables.js';
 
 export async function ingestFeatureTable(store: NodeStore, csv: CsvFile, options: IngestOptions): Promise<ValidatedFile> {
   const fileName = options.fileName ?? 'table.csv';
   const meta = await store.getMeta();
-  if (meta.source !== undefined) {
-    const what = meta.source === 'table' ? 'a feature table already' : 'raw site records';
-    throw new FedcreditError('INGEST_MIXED_SOURCES', `${fileName}: this node holds ${what}; a feature table needs a node of its own (another --data folder)`);
+  // A node holds either raw records or named feature tables (node/tables.ts), never both.
+  if (meta.source === 'records') {
+    throw new FedcreditError('INGEST_MIXED_SOURCES', `${fileName}: this node holds raw site records; a feature table needs a node of its own (another --data folder)`);
   }
+  const table = options.table ?? DEFAULT_TABLE;
+  checkTableName(table);
   const idColumn = options.idColumn || 'id';
   const labelColumn = options.labelColumn || undefined;
   const idFormat = options.idFormat ?? 'credit-code';
@@ -92,29 +94,15 @@ export async function ingestFeatureTable(store: NodeStore, csv: CsvFile, options
     rows: rowCount,
     problems,
     commit: async (sha256) => {
-      const seq = meta.nextIngestSeq ?? 1;
-      const batch = store.db.batch();
-      const vectors: Float64Array[] = [];
-      rows.forEach(({ id, label }, row) => {
-        const values = vectorOf(row);
-        vectors.push(values);
-        batch.put(id, float64ToBytes(values), { sublevel: store.features });
-        if (label !== undefined) batch.put(id, String(label), { sublevel: store.labels });
-      });
-      batch.put('source', 'table', { sublevel: store.meta });
-      batch.put('catalogue', catalogue, { sublevel: store.meta });
-      batch.put('stats', computeStats(vectors, catalogue.length), { sublevel: store.meta });
-      batch.put('enterprises', vectors.length, { sublevel: store.meta });
-      batch.put('hasLabels', labelIndex >= 0, { sublevel: store.meta });
-      batch.put('idFormat', idFormat, { sublevel: store.meta });
-      batch.put('counts', { features: vectors.length }, { sublevel: store.meta });
-      batch.put('nextIngestSeq', seq + 1, { sublevel: store.meta });
-      batch.put(seqKey(seq), {
-        seq, fileName, kind: 'features', rows: vectors.length, sha256, committedAt: new Date().toISOString(),
-      }, { sublevel: store.ingests });
-      store.featuresChanged();
-      await batch.write({ sync: true });
-      store.featuresChanged();
+      // A new version of the table, joined with the node's other tables in one batch with the manifest entry.
+      const seq = (await store.getMeta()).nextIngestSeq ?? 1;
+      const committedAt = new Date().toISOString();
+      await addTableVersion(store, table, { fileName, sha256, committedAt, rows: rows.length, idFormat, hasLabels: labelIndex >= 0, catalogue },
+        rows.map(({ id, label }, row) => ({ id, values: vectorOf(row), ...(label === undefined ? {} : { label }) })),
+        (batch) => {
+          batch.put('nextIngestSeq', seq + 1, { sublevel: store.meta });
+          batch.put(seqKey(seq), { seq, fileName, kind: 'features', rows: rows.length, sha256, committedAt }, { sublevel: store.ingests });
+        });
     },
   };
 }

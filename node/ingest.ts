@@ -15,6 +15,7 @@ import { CsvSyntaxError, openCsv, type CsvFile } from './csv-reader.js';
 import { ingestRecordFile } from './ingest-records.js';
 import { ingestFeatureTable } from './ingest-table.js';
 import { rebuildFeatures } from './feature-build.js';
+import { activeTables, listTableVersions } from './tables.js';
 import type { NodeStore } from '../site/store.js';
 import { formatProblem, type IngestOptions, type IngestReport, type ValidatedFile } from './ingest-report.js';
 
@@ -82,11 +83,19 @@ export async function ingestFile(store: NodeStore, filePath: string, options: In
 async function refuseIngestedBefore(store: NodeStore, fileName: string, sha256: string): Promise<void> {
   const earlier = (await store.listIngests()).find((e) => e.sha256 === sha256);
   if (earlier === undefined) return;
+  // A feature table's file: its version may have been dropped since (node/tables.ts), then it may come again.
+  let hint = '';
+  if (earlier.kind === 'features' && (await store.meta.get('activeTables')) !== undefined) {
+    const held = (await listTableVersions(store)).find((v) => v.sha256 === sha256);
+    if (held === undefined) return;
+    const active = (await activeTables(store))[held.name] === held.version;
+    hint = active ? ` It is ${held.name}@${held.version}, the active version.` : ` It is ${held.name}@${held.version}; make it active again with fedcredit node tables rollback ${held.name}@${held.version}.`;
+  }
   throw new FedcreditError(
     'INGEST_DUPLICATE_FILE',
     `${fileName}: this file (sha256 ${sha256.slice(0, 12)}...) was already ingested on ${earlier.committedAt.slice(0, 10)} ` +
       `as ${earlier.fileName} (${earlier.rows} rows, ingest #${earlier.seq}); nothing was stored again. ` +
-      'If its contents changed, save the new export and ingest that',
+      `If its contents changed, save the new export and ingest that.${hint}`,
   );
 }
 

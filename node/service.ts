@@ -129,6 +129,7 @@ async function receiveUpload(
         ...(opts.encoding ? { encoding: opts.encoding } : {}),
         categorical: opts.categorical,
         integer: opts.integer,
+        ...(opts.table ? { table: opts.table } : {}),
       });
       // Counts and timings only: the operator's log never shows a record.
       ctx.log(`ingested ${report.fileName}: ${report.rows} ${report.kind} rows in ${report.seconds.toFixed(2)} s`);

@@ -42,6 +42,7 @@ export async function uploadFile(address: string, transport: Transport, filePath
               encoding: options.encoding ?? '',
               categorical: options.categorical ?? [],
               integer: options.integer ?? [],
+              table: options.table ?? '',
             },
           } : {}),
         };

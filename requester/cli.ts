@@ -22,7 +22,7 @@ export function registerScoreCommands(program: Command): void {
   withTransportOptions(program.command('score'))
     .description('ask the coordinator for a consented joint score of an enterprise (requester banks)')
     .requiredOption('--coordinator <host:port>', 'the coordinator')
-    .requiredOption('--enterprise <code>', 'the enterprise\'s 18-character credit code')
+    .requiredOption('--enterprise <id>', 'the enterprise\'s 18-character credit code (or its id as the nodes ingested it, in a federation aligned with --id-type any)')
     .requiredOption('--consent <file>', 'the consent the enterprise signed for this bank')
     .option('--model <version>', 'model version (default: the newest)')
     .option('--operation <op>', 'score (points, grade, warning, PD; reasons too if the consent grants explain) or explain (reasons only)', 'score')

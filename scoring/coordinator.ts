@@ -58,6 +58,7 @@ import type { ScoreStreamReply } from '../proto/gen/fedcredit/v1/ScoreStreamRepl
 import type * as grpc from '@grpc/grpc-js';
 import type { ShareRequest } from '../proto/gen/fedcredit/v1/ShareRequest.js';
 import type { ShareResponse__Output } from '../proto/gen/fedcredit/v1/ShareResponse.js';
+import { subjectProblem } from '../schema/subject.js';
 
 const SHARE_DEADLINE_MS = 10_000;
 const CACHE_MS = 1_000;
@@ -149,7 +150,7 @@ export class ScoringCoordinator {
     const queryId = parsed.ok ? parsed.value.queryId : `unparsed-${crypto.randomUUID()}`;
     const requester = parsed.ok ? parsed.value.requester.name : (caller ?? 'unknown');
     const refuse = async (code: ErrorCode, message: string, refusedBy = 'coordinator'): Promise<never> => {
-      const about = subject !== undefined && /^[0-9A-HJ-NP-RT-UW-Y]{18}$/.test(subject) ? { subject } : {};
+      const about = subject !== undefined && subjectProblem(subject) === undefined ? { subject } : {};
       // Logged one by one up to a threshold per caller and code, then counted (log/refusals.ts).
       await this.#refusals.record({
         caller: caller ?? 'unknown', code, refusedBy, ...about,

@@ -48,6 +48,7 @@ import type { ShareResponse } from '../proto/gen/fedcredit/v1/ShareResponse.js';
 import { getStoredPart, type StoredPart } from '../site/model-store.js';
 import { modelKind } from '../models/registry.js';
 import type { KindScoring } from '../training/model-kind.js';
+import { modelOnCatalogue } from '../site/model-catalogue.js';
 import { LogFollower, type LogTrust } from '../log/follower.js';
 import { featureDataWindow } from '../features/index.js';
 import { checkQueryPolicy, type TrainingPolicy } from '../site/policy.js';
@@ -199,7 +200,7 @@ export class NodeScoring {
       return this.#refuse(entry, logIndex, q, 'MODEL_PURPOSE_MISMATCH', `site ${site}: model ${model.modelVersion} was trained for '${model.purpose}', not for '${q.purpose}'`);
     }
     // Names too long for the box refuse every query of the model alike, whatever the enterprise.
-    if (checked.unusable !== undefined) return this.#refuse(entry, logIndex, q, 'EXPLANATION_TOO_LONG', checked.unusable);
+    if (checked.unusable !== undefined) return this.#refuse(entry, logIndex, q, checked.unusableCode ?? 'EXPLANATION_TOO_LONG', checked.unusable);
     const seeds = new Map<string, Uint8Array>();
     for (const peer of participants) {
       if (peer === site) continue;
@@ -267,16 +268,25 @@ export class NodeScoring {
    * every query for it is refused alike, before any enterprise's reasons are looked at.
    */
   async #model(version: string): Promise<CheckedModel | undefined> {
-    const cached = this.#models.get(version);
+    // Keyed by the features' generation too: a new table version may move the model's columns (site/model-catalogue.ts).
+    const key = `${version}\u0000${this.#opts.store.featuresGeneration}`;
+    const cached = this.#models.get(key);
     if (cached) return cached;
     const { site, log } = this.#opts;
-    const model = await getStoredPart(this.#opts.store, version);
-    if (model?.site !== site) return undefined;
-    const { scoring } = await modelKind(model.kind);
+    const stored = await getStoredPart(this.#opts.store, version);
+    if (stored?.site !== site) return undefined;
+    const { scoring } = await modelKind(stored.kind);
+    const resolved = modelOnCatalogue(stored, (await this.#opts.store.getMeta()).catalogue ?? []);
+    const model = 'model' in resolved ? resolved.model : stored;
     const problem = explainableProblem(site, model.modelVersion, model.features);
     if (problem) log(`scoring: ${problem.message}. Names too long: ${problem.longNames.map((f) => `'${f.slice(0, 80)}'`).join(', ')}`);
-    const checked: CheckedModel = problem ? { model, scoring, unusable: problem.message } : { model, scoring };
-    this.#models.set(version, checked);
+    const gone = 'missing' in resolved
+      ? `model ${version} at ${site} uses features no active table holds (${resolved.missing.slice(0, 3).join(', ')}); the node's operator can roll the table back (fedcredit node tables rollback)`
+      : undefined;
+    const checked: CheckedModel = problem ? { model, scoring, unusable: problem.message }
+      : gone ? { model, scoring, unusable: gone, unusableCode: 'MODEL_FEATURES_GONE' } : { model, scoring };
+    if (this.#models.size > 64) this.#models.clear();
+    this.#models.set(key, checked);
     return checked;
   }
 
@@ -298,6 +308,7 @@ interface CheckedModel {
   /** The part's kind's scoring (training/model-kind.ts): its contribution, explanation and baseline. */
   readonly scoring: KindScoring;
   readonly unusable?: string;
+  readonly unusableCode?: 'MODEL_FEATURES_GONE';
 }
 
 /** Where the coordinator's logged entry differs from what the requester signed. */

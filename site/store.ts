@@ -63,6 +63,8 @@ export interface StoreMeta {
   nextIngestSeq?: number;
   /** For feature tables: the id format the table was ingested with. */
   idFormat?: 'credit-code' | 'any';
+  /** For feature tables: the active version of each named table (node/tables.ts). */
+  activeTables?: Record<string, number>;
 }
 
 type JsonValue = unknown;
@@ -82,6 +84,8 @@ export interface StoredAlignmentRecord {
   /** The id rule aligned on (alignment/ids.ts); absent in alignments made before issue 14: credit codes. */
   idType?: 'credit-code' | 'any';
   idCase?: 'keep' | 'fold';
+  /** Feature tables: the version of each table active when the alignment was stored (node/tables.ts). */
+  tables?: Record<string, number>;
 }
 
 /** Feature vectors a node keeps in memory for scoring (site/store.ts featureVector). */

@@ -9,7 +9,7 @@ import { CompactRange, bytesEqual, hashLeaf } from '../merkle.js';
 import { openCheckpoint, verifyCosignatures } from '../checkpoint.js';
 import { FedcreditError } from '../../lib/errors.js';
 import { decodeEntry, subjectsOf, type LogEntry } from '../entries.js';
-import { isValidCreditCode } from '../../schema/credit-code.js';
+import { subjectProblem } from '../../schema/subject.js';
 import { LogReader, type MessageObserver } from '../client.js';
 import { loadState, witnessKeys } from './trust.js';
 import type { Transport } from '../../lib/tls.js';
@@ -22,7 +22,9 @@ export interface EnterpriseEntries {
 }
 
 export async function entriesAbout(opts: { coordinator: string; transport: Transport; enterprise: string; stateFile?: string; observe?: MessageObserver }): Promise<EnterpriseEntries> {
-  if (!isValidCreditCode(opts.enterprise)) throw new FedcreditError('BAD_REQUEST', `'${opts.enterprise.slice(0, 30)}' is not a valid 18-character credit code`);
+  const problem = subjectProblem(opts.enterprise);
+  // A credit code, or the enterprise's id as ingested in a federation aligned with --id-type any.
+  if (problem !== undefined) throw new FedcreditError('BAD_REQUEST', `'${opts.enterprise.slice(0, 30)}' names no enterprise: ${problem}; pass its credit code (or its id as the nodes ingested it)`);
   const reader = new LogReader(opts.coordinator, opts.transport, opts.observe);
   try {
     const info = await reader.info();

@@ -90,8 +90,8 @@ describe('nodes\' served records against the log', () => {
     const cli = await runCli(['audit', 'entries', '--coordinator', coordinator.address, '--enterprise', OTHER, ...fed.tls('auditor-1')]);
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain(`0 log entries about ${OTHER}`);
-    const bad = await runCli(['audit', 'entries', '--coordinator', coordinator.address, '--enterprise', 'not-a-code', ...fed.tls('auditor-1')]);
-    expect(bad.stderr).toMatch(/error \[BAD_REQUEST\]: 'not-a-code' is not a valid 18-character credit code/);
+    const bad = await runCli(['audit', 'entries', '--coordinator', coordinator.address, '--enterprise', `${OTHER.slice(0, 17)}I`, ...fed.tls('auditor-1')]);
+    expect(bad.stderr).toMatch(/error \[BAD_REQUEST\]: '.{18}' names no enterprise: bad character 'I' at position 18/);
   });
 
   it('the auditor receives metadata only: no raw record or feature value in any message', async () => {

@@ -12,6 +12,7 @@ export interface IngestOptions {
   'encoding'?: (string);
   'categorical'?: (string)[];
   'integer'?: (string)[];
+  'table'?: (string);
 }
 
 export interface IngestOptions__Output {
@@ -25,4 +26,5 @@ export interface IngestOptions__Output {
   'encoding': (string);
   'categorical': (string)[];
   'integer': (string)[];
+  'table': (string);
 }
