@@ -168,6 +168,15 @@ export class TrainingHost {
     if (req.alignmentDigest && alignment.digest !== req.alignmentDigest) {
       throw new FedcreditError('BAD_REQUEST', `site ${site}: alignment ${req.alignmentId} has digest ${alignment.digest.slice(0, 16)}..., the job names ${req.alignmentDigest.slice(0, 16)}...`);
     }
+    // Trained on the table versions the alignment was made from, or not at all: a newer version
+    // may hold other enterprises or other values than the ones the sites aligned (node/tables.ts).
+    if (alignment.tables) {
+      const active = ((await store.meta.get('activeTables')) as Record<string, number> | undefined) ?? {};
+      const named = (t: Record<string, number>) => Object.entries(t).sort(([a], [b]) => a.localeCompare(b)).map(([n, v]) => `${n}@${v}`).join(', ') || 'none';
+      if (named(alignment.tables) !== named(active)) {
+        throw new FedcreditError('ALIGNMENT_STALE', `site ${site}: alignment ${req.alignmentId.slice(0, 70)} was made from tables ${named(alignment.tables)}, and the node now serves ${named(active)}; run \`fedcredit align\` again to train on the new tables, or roll back with \`fedcredit node tables rollback NAME@V\``);
+      }
+    }
     const hasLabels = meta.hasLabels === true;
     if (hasLabels) {
       // The bank aligns only enterprises it can label (alignment/node.ts), and needs both classes

@@ -15,7 +15,7 @@ import type { SpawnedParty } from '../../lib/spawn-party.js';
 import { uploadFile } from '../../node/upload.js';
 import { prepareScoringDemo } from '../../requester/demo.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
-import { fairBatchSize } from './helpers.js';
+import { fairBatchSize, waitForLog } from './helpers.js';
 
 export const SITES = ['tax', 'power', 'bank'] as const;
 export type Site = (typeof SITES)[number];
@@ -89,7 +89,12 @@ export async function fateFederation(dir: string): Promise<FateFederation> {
   const stop = () => Promise.all([coordinator, ...nodes.values()].map((p) => p.stop())).then(() => undefined);
   const restart = async () => {
     coordinator = await spawnCoordinator(s);
-    for (const site of SITES) nodes.set(site, await spawnNode(s, site));
+    for (const site of SITES) {
+      const node = await spawnNode(s, site);
+      nodes.set(site, node);
+      // Listening is not enough: queries go to the address the coordinator has registered.
+      await waitForLog(node, /registered with coordinator/, 60_000);
+    }
   };
   const logs = () => [coordinator, ...nodes.values()].flatMap((n) => n.logLines.slice(-15).map((l) => `${n.name}: ${l}`)).join('\n');
   try {

@@ -18,12 +18,16 @@ import { getSiteModel } from '../../site/model-store.js';
 import { NodeStore } from '../../site/store.js';
 import { consentedRequester } from '../helpers/consented.js';
 import { fateFederation, PROBE, type FateFederation } from './fate-tables.js';
+import { runTraining } from '../../training/client.js';
+import { fairBatchSize } from './helpers.js';
 
 let dir: string;
 let f: FateFederation | undefined;
 const answers: { probabilityOfDefault: number; model: string }[] = [];
 /** The probe's x2 at the bank, before and after the new version of the bank's table. */
 const X2 = { before: NaN, after: NaN };
+/** What training on the alignment made before the new versions answered. */
+let stale: unknown;
 
 function cli(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
@@ -60,6 +64,9 @@ beforeAll(async () => {
     await uploadFile(bank.address, operator, path.join(dir, 'aux.csv'), { kind: 'features', idFormat: 'any', table: 'aux' }, 'bank');
     await uploadFile(bank.address, operator, path.join(dir, 'bank-v2.csv'), { kind: 'features', idFormat: 'any', labelColumn: 'y' }, 'bank');
     answers.push(await requester.session.score({ enterprise: String(PROBE), consent: await requester.consent(String(PROBE)) }));
+    stale = await runTraining(f.coordinatorAddress, f.fed.as('coordinator-operator'), {
+      alignmentId: f.alignment.alignmentId, epochs: 1, batchSize: fairBatchSize(Number(f.alignment.trainSize)), learningRate: 0.5, l2: 1e-3, seed: 14, patience: 3,
+    }).then(() => 'trained', (e: unknown) => e);
   } catch (err) {
     throw new Error(`${(err as Error).message}\nlogs:\n${f.logs()}`);
   } finally {
@@ -95,6 +102,11 @@ describe('two tables on one node and a new version of one, over real processes',
     } finally {
       await store.close();
     }
+  });
+
+  it('training on the alignment made from the older versions is refused, naming them and what to do', () => {
+    expect(stale).toMatchObject({ code: 'ALIGNMENT_STALE' });
+    expect((stale as Error).message).toMatch(/made from tables main@1, and the node now serves aux@1, main@2; run `fedcredit align` again/);
   });
 
   it('node tables lists the versions and their models; roll back works; a drop a model depends on is refused unless forced', async () => {
