@@ -108,6 +108,13 @@ export interface SiteInput {
   readonly start: KindMessage;
   readonly train: readonly Float64Array[];
   readonly validation: readonly Float64Array[];
+  /** The job's feature names at this site, in row order (`features` of the stored part). */
+  readonly features: readonly string[];
+  /**
+   * The same rows before any preprocessing: the values as the site stores them, NaN for a
+   * missing cell (a kind that bins, e.g. a scorecard, starts here). Never leaves the site.
+   */
+  readonly raw: { readonly train: readonly Float64Array[]; readonly validation: readonly Float64Array[] };
   /** The bank's labels (0/1), absent at passive sites. */
   readonly labels?: { readonly train: readonly number[]; readonly validation: readonly number[] };
   /** The node's HE engine for this job (shared between jobs, owned by the node). */

@@ -256,6 +256,7 @@ export class TrainingHost {
     });
     const trainRaw = await rowsOf(alignment.train);
     const validationRaw = await rowsOf(alignment.validation);
+    const raw = { train: trainRaw.map((r) => Float64Array.from(r)), validation: validationRaw.map((r) => Float64Array.from(r)) };
     imputeTrainingRows(trainRaw, validationRaw);
     const standardizer = fitStandardizer(trainRaw);
     const kind = await modelKind(spec.modelKind);
@@ -270,7 +271,7 @@ export class TrainingHost {
     }
     const input: SiteInput = {
       jobId: spec.jobId, site, role: spec.bank === site ? 'bank' : 'passive', bank: spec.bank, passives: spec.passives, params: spec.params, plaintext: spec.plaintext,
-      start, train: standardizeRows(trainRaw, standardizer), validation: standardizeRows(validationRaw, standardizer), ...(labels ? { labels } : {}),
+      start, train: standardizeRows(trainRaw, standardizer), validation: standardizeRows(validationRaw, standardizer), features: spec.features, raw, ...(labels ? { labels } : {}),
       engine: (): HeEngine => (spec.plaintext ? (this.#plain ??= new PlainEngine()) : (this.#engine ??= createBfvEngine())),
     };
     const siteObj = await kind.openSite(input, saved?.kind);
