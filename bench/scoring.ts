@@ -9,6 +9,7 @@
  * The model is synthetic (weights over each site's catalogue): scoring cost does not depend
  * on how the weights were trained.
  */
+import { DEFAULT_PARAMS } from '../training/schedule.js';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -80,7 +81,7 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<B
     const models = await ModelRegistry.open(coordinatorDir);
     await models.put({
       modelVersion: 'm1', jobId: 'bench', alignmentId: 'bench', purpose: 'credit-assessment', sites: SITES.map((s) => ({ site: s, role: s === 'bank' ? 'bank' : 'passive', featureCount: 1 })),
-      params: {}, scale: DEFAULT_SCORE_SCALE, metrics: {}, createdAt: new Date().toISOString(),
+      params: DEFAULT_PARAMS, scale: DEFAULT_SCORE_SCALE, metrics: {}, createdAt: new Date().toISOString(),
     });
     await models.close();
     writeTrustedRegistrars(coordinatorDir, [registrar.publicKey]);

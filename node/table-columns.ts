@@ -149,7 +149,7 @@ function describe(name: string, type: FeatureColumnType, missingRate: number, me
     // The gRPC catalogue carries these strings as they are: the type and the missing rate show there too.
     unit: type === 'categorical' ? 'categorical level (one-hot)' : `${type} as supplied`,
     window: 'as supplied',
-    imputation: missingRate === 0 ? 'none missing' : `missing in ${formatRate(missingRate)} of rows; logistic regression uses the training split's mean`,
+    imputation: missingRate === 0 ? 'none missing' : `missing in ${formatRate(missingRate)} of rows; training fills the training split's median and adds a "was missing" column (default)`,
     type,
     missingRate,
   };

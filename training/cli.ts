@@ -9,6 +9,8 @@ import { resolveTransport, withTransportOptions, type TransportFlags } from '../
 import { parseEvaluationReport } from '../evaluation/report.js';
 import { formatEvaluationReport } from '../evaluation/report-text.js';
 import type { ModelMetadata } from './model-registry.js';
+import { DEFAULT_PREPROCESSING, describePreprocessing, type PreprocessingWire } from '../preprocessing/spec.js';
+import { preprocessingOf } from './schedule.js';
 import { getModel, listModels, runTraining } from './client.js';
 
 const GUARANTEES = `
@@ -39,6 +41,33 @@ function nonNegative(name: string) {
 interface TrainFlags extends TransportFlags {
   coordinator: string; alignment?: string; resume?: string; epochs?: number; batch?: number; lr?: number; l2?: number; decay?: number;
   seed?: number; patience?: number; purpose: string; plaintext?: boolean; json?: boolean; model?: string;
+  clipQuantiles?: string; logTransform?: string; impute?: string; missingIndicators?: boolean;
+}
+
+/** `--clip-quantiles 0.01,0.99` (or `none`) and the other preprocessing flags as the wire message. */
+function preprocessingFlags(flags: TrainFlags): PreprocessingWire {
+  const wire: PreprocessingWire = {};
+  const clip = flags.clipQuantiles?.trim();
+  if (clip === 'none') wire.noClip = true;
+  else if (clip !== undefined) {
+    const q = clip.split(',').map((x) => Number(x.trim()));
+    if (q.length !== 2 || q.some((x) => !Number.isFinite(x)) || !(q[0]! >= 0 && q[0]! < 0.5 && q[1]! > 0.5 && q[1]! <= 1)) {
+      throw new InvalidArgumentError(`--clip-quantiles takes two quantiles LOW,HIGH with 0 <= LOW < 0.5 < HIGH <= 1 (e.g. 0.01,0.99), or 'none'; got '${clip}'`);
+    }
+    wire.clipLower = q[0]!;
+    wire.clipUpper = q[1]!;
+  }
+  if (flags.logTransform !== undefined) wire.logTransform = flags.logTransform;
+  if (flags.impute !== undefined) wire.impute = flags.impute;
+  if (flags.missingIndicators === false) wire.noMissingIndicators = true;
+  return wire;
+}
+
+function choice(name: string, allowed: readonly string[]) {
+  return (value: string): string => {
+    if (!allowed.includes(value)) throw new InvalidArgumentError(`${name} is one of ${allowed.join(', ')}; got '${value}'`);
+    return value;
+  };
 }
 
 export function describeModel(m: ModelMetadata): string {
@@ -46,8 +75,12 @@ export function describeModel(m: ModelMetadata): string {
   const lines = [
     `model ${m.modelVersion} (job ${m.jobId}, log entry ${m.logIndex ?? '-'}), ${m.createdAt}`,
     `  ${m.kind && m.kind !== 'lr' ? `model kind ${m.kind}; ` : ''}purpose ${m.purpose}; alignment ${m.alignmentId}${m.alignmentDigest ? ` (digest ${m.alignmentDigest.slice(0, 16)}...)` : ''}`,
-    `  sites: ${m.sites.map((s) => `${s.site} (${s.role}, ${s.featureCount} features)`).join(', ')}`,
-    `  parameters: ${Object.entries(m.params).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+    `  sites: ${m.sites.map((s) => `${s.site} (${s.role}, ${s.featureCount} columns)`).join(', ')}`,
+    `  parameters: ${Object.entries(m.params).filter(([k]) => k !== 'preprocessing').map(([k, v]) => `${k}=${String(v)}`).join(' ')}`,
+    `  preprocessing at each site: ${describePreprocessing(preprocessingOf(m.params))}`,
+    ...m.sites.flatMap((s) => (s.transforms ?? []).length === 0 ? [] : [
+      `    ${s.site}: ${s.transforms!.map((t) => `${t.feature} (${t.steps.filter((x) => x !== 'standardized').join(', ') || 'as is'})`).join('; ')}`,
+    ]),
     `  ${metrics.trainSize ?? '?'} training / ${metrics.validationSize ?? '?'} validation enterprises; validation AUC ${metrics.validationAuc?.toFixed(4) ?? '-'}` +
       ` over ${metrics.aucHistory?.length ?? 0} epochs (${(metrics.aucHistory ?? []).map((a) => a.toFixed(4)).join(', ')})`,
   ];
@@ -78,6 +111,10 @@ export function registerTrainingCommands(program: Command): void {
     .option('--decay <d>', 'inverse-time learning-rate decay per epoch (default 0)', nonNegative('--decay'))
     .option('--seed <n>', 'seed of the batch order (default 1)', positiveInt('--seed'))
     .option('--patience <n>', 'stop after this many epochs without a validation AUC gain (default 3)', positiveInt('--patience'))
+    .option('--clip-quantiles <low,high>', `clip each feature at these quantiles of its training values at its own site, or 'none' (default ${DEFAULT_PREPROCESSING.clipQuantiles!.join(',')})`)
+    .option('--log-transform <mode>', "'auto': log(1+x) for a non-negative feature still skewed after clipping; 'off' (default auto)", choice('--log-transform', ['auto', 'off']))
+    .option('--impute <how>', "a missing cell takes the feature's training 'median' or 'mean' (default median)", choice('--impute', ['median', 'mean']))
+    .option('--no-missing-indicators', 'no "was missing" column for features with missing cells')
     .option('--purpose <purpose>', 'purpose recorded in the log and checked by every node\'s policy', 'credit-scoring')
     .option('--plaintext', 'no encryption (benchmark comparison only)')
     .option('--model <kind>', 'the model kind to train (training/model-kind.ts; kinds outside the built-ins come from FEDCREDIT_MODEL_KIND_MODULES)', 'lr')
@@ -89,7 +126,7 @@ export function registerTrainingCommands(program: Command): void {
       const model = await runTraining(flags.coordinator, transport, {
         alignmentId: flags.alignment ?? '', resumeJobId: flags.resume ?? '', purpose: flags.purpose, plaintext: Boolean(flags.plaintext), modelKind: flags.model ?? 'lr',
         epochs: flags.epochs ?? 0, batchSize: flags.batch ?? 0, learningRate: flags.lr ?? 0, l2: flags.l2 ?? 0, decay: flags.decay ?? 0,
-        seed: flags.seed ?? 0, patience: flags.patience ?? 0,
+        seed: flags.seed ?? 0, patience: flags.patience ?? 0, preprocessing: preprocessingFlags(flags),
       }, (p) => {
         if (flags.json) return;
         if (p.stage === 'epoch' || p.stage === 'started' || p.stage === 'accepted') {

@@ -45,7 +45,8 @@ import { PlainEngine } from '../models/lr/plain-engine.js';
 import { DEFAULT_MODEL_KIND, modelKind } from '../models/registry.js';
 import type { DriverContext, EpochOutcome, KindCoordinator, KindMessage, ModelKind, StepRef } from './model-kind.js';
 import { parseEvaluationReport, type EvaluationReport } from '../evaluation/report.js';
-import { DEFAULT_PARAMS, batchCount, batchRuleViolation, checkParams, type TrainingParams } from './schedule.js';
+import { DEFAULT_PARAMS, batchCount, batchRuleViolation, checkParams, paramsToWire, type TrainingParams } from './schedule.js';
+import { preprocessingFromWire } from '../preprocessing/spec.js';
 import type { TrainingHandlers } from '../proto/gen/fedcredit/v1/Training.js';
 import type { RunTrainingRequest__Output } from '../proto/gen/fedcredit/v1/RunTrainingRequest.js';
 import type { TrainingProgress } from '../proto/gen/fedcredit/v1/TrainingProgress.js';
@@ -134,17 +135,19 @@ export class TrainingCoordinator {
 
   /** Start a new job; resolves with the stored model's metadata. */
   async start(req: RunTrainingRequest__Output, progress: (p: TrainingProgress) => void): Promise<ModelMetadata> {
-    const params: TrainingParams = {
-      ...DEFAULT_PARAMS,
-      ...(req.epochs ? { epochs: req.epochs } : {}),
-      ...(req.batchSize ? { batchSize: req.batchSize } : {}),
-      ...(req.learningRate ? { learningRate: req.learningRate } : {}),
-      ...(req.l2 ? { l2: req.l2 } : {}),
-      ...(req.decay ? { decay: req.decay } : {}),
-      ...(req.seed ? { seed: req.seed } : {}),
-      ...(req.patience ? { patience: req.patience } : {}),
-    };
+    let params: TrainingParams;
     try {
+      params = {
+        ...DEFAULT_PARAMS,
+        ...(req.epochs ? { epochs: req.epochs } : {}),
+        ...(req.batchSize ? { batchSize: req.batchSize } : {}),
+        ...(req.learningRate ? { learningRate: req.learningRate } : {}),
+        ...(req.l2 ? { l2: req.l2 } : {}),
+        ...(req.decay ? { decay: req.decay } : {}),
+        ...(req.seed ? { seed: req.seed } : {}),
+        ...(req.patience ? { patience: req.patience } : {}),
+        preprocessing: preprocessingFromWire(req.preprocessing),
+      };
       checkParams(params);
     } catch (err) {
       throw new FedcreditError('BAD_REQUEST', (err as Error).message);
@@ -166,7 +169,7 @@ export class TrainingCoordinator {
     // Every node checks its policy and that it holds the alignment; nothing is stored yet.
     const checks = await Promise.all(ring.map(async (site) => this.#calls.call(jobId, site, 'StartTraining', (c) => c.StartTraining, {
       jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, checkOnly: true, plaintext: req.plaintext,
-      params, modelKind: kind.name,
+      params: paramsToWire(params), modelKind: kind.name,
     }, 30_000, { retry: false })));
     const labelled = checks.filter((c) => c.hasLabels);
     if (labelled.length !== 1) {
@@ -361,7 +364,7 @@ export class TrainingCoordinator {
     try {
       await Promise.all([state.bank, ...state.passives].map((site) => this.#calls.call(state.jobId, site, 'StartTraining', (c) => c.StartTraining, {
         jobId: state.jobId, alignmentId: state.alignmentId, alignmentDigest: state.alignmentDigest, purpose: state.purpose, bank: state.bank,
-        passives: state.passives, params: state.params, peers, modelKind: kind.name, kindStart, checkOnly: false,
+        passives: state.passives, params: paramsToWire(state.params), peers, modelKind: kind.name, kindStart, checkOnly: false,
         plaintext: state.plaintext, modelVersion: state.modelVersion, logIndex: state.logIndex, entry: Buffer.from(state.entryB64!, 'base64'),
       }, STEP_DEADLINE_MS, {})));
     } catch (err) {
@@ -439,7 +442,10 @@ export class TrainingCoordinator {
     const best = Math.max(...state.aucHistory);
     const model: ModelMetadata = {
       modelVersion: state.modelVersion, jobId: state.jobId, alignmentId: state.alignmentId, alignmentDigest: state.alignmentDigest, purpose: state.purpose, kind: state.modelKind,
-      sites: answers.map((a) => ({ site: a.site, role: a.site === state.bank ? 'bank' : 'passive', featureCount: a.featureCount })),
+      sites: answers.map((a) => ({
+        site: a.site, role: a.site === state.bank ? 'bank' : 'passive', featureCount: a.featureCount,
+        ...(a.transforms.length > 0 ? { transforms: a.transforms.map((t) => ({ feature: t.feature, steps: [...t.steps] })) } : {}),
+      })),
       params: { ...state.params }, scale: DEFAULT_SCORE_SCALE, calibration: report.calibration,
       metrics: {
         validationAuc: best, aucHistory: state.aucHistory, epochs: state.aucHistory.length, bestEpoch: state.aucHistory.indexOf(best),

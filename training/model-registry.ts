@@ -9,12 +9,18 @@
 import path from 'node:path';
 import { Level } from 'level';
 import type { ScoreScale } from '../scoring/score-scale.js';
+import type { TrainingParams } from './schedule.js';
 
 export interface ModelSiteInfo {
   readonly site: string;
   readonly role: 'bank' | 'passive';
-  /** How many features this site's part uses (names stay at the site). */
+  /** How many columns this site's part uses: its features, plus a missing indicator for each feature with gaps. */
   readonly featureCount: number;
+  /**
+   * The preprocessing steps each feature went through at the site, by name (preprocessing/fit.ts
+   * describeTransforms): no bound, median or mean; absent in models from before preprocessing.
+   */
+  readonly transforms?: readonly { readonly feature: string; readonly steps: readonly string[] }[];
 }
 
 export interface ModelMetadata {
@@ -28,7 +34,7 @@ export interface ModelMetadata {
   readonly kind?: string;
   readonly sites: readonly ModelSiteInfo[];
   /** Training parameters as the job ran them (training/schedule.ts TrainingParams). */
-  readonly params: Readonly<Record<string, number>>;
+  readonly params: TrainingParams;
   readonly scale: ScoreScale;
   /**
    * Platt recalibration of the joint logit the bank fitted on its validation scores

@@ -27,14 +27,13 @@ import type { X25519KeyPair } from '../crypto/x25519.js';
 import { createBfvEngine, type HeEngine } from '../crypto/bfv-engine.js';
 import { FedcreditError } from '../lib/errors.js';
 import { unary } from '../lib/grpc.js';
-import { fitStandardizer, standardizeRows } from '../models/lr/plain-logreg.js';
-import { imputeTrainingRows } from '../models/lr/impute.js';
+import { describeTransforms, fitPreprocessing, indicatorCount, transformRows, type FittedPreprocessing } from '../preprocessing/fit.js';
 import { decodeEntry, sitesOf, type LogEntry } from '../log/entries.js';
 import { FEATURE_CLIP, clip } from './fixed-point.js';
 import { PlainEngine } from '../models/lr/plain-engine.js';
 import { modelKind } from '../models/registry.js';
 import type { KindSite, KindState, ModelKind, SiteInput, SiteIo, StepRef } from './model-kind.js';
-import { checkParams, type TrainingParams } from './schedule.js';
+import { checkParams, paramsFromWire, preprocessingOf, type TrainingParams } from './schedule.js';
 import { buildEvaluationReport } from '../evaluation/report.js';
 import { explainableProblem } from '../scoring/sealed-explanation.js';
 import type { NodeTrainingHandlers } from '../proto/gen/fedcredit/v1/NodeTraining.js';
@@ -99,7 +98,7 @@ export interface NodeJobState {
   spec: NodeJobSpec;
   /** The kind's own state (KindSite.save()). */
   kind: KindState;
-  finished?: { modelVersion: string; featureCount: number; reportJson: string };
+  finished?: { modelVersion: string; featureCount: number; reportJson: string; transforms?: { feature: string; steps: string[] }[] };
   updatedAt: string;
 }
 
@@ -108,8 +107,8 @@ interface LiveJob {
   kind: ModelKind;
   site: KindSite;
   input: SiteInput;
-  mean: number[];
-  std: number[];
+  /** The site's preprocessing, fitted on its training split (kept with its part of the model). */
+  preprocessing: FittedPreprocessing;
   queue: Promise<unknown>;
 }
 
@@ -195,11 +194,20 @@ export class TrainingHost {
         }
       }
     }
+    let requested: TrainingParams | undefined;
+    try {
+      requested = paramsOf(req);
+    } catch (err) {
+      throw new FedcreditError('BAD_REQUEST', `job ${req.jobId}: ${(err as Error).message}`);
+    }
+    // Columns after preprocessing: a feature with gaps in the training split adds a "was missing" column.
+    const indicators = requested && preprocessingOf(requested).missingIndicators ? indicatorCount(await this.#rows(alignment.train, featureIndexes), featureIndexes.length) : 0;
+    const columns = featureIndexes.length + indicators;
     const answer = {
-      site, hasLabels, featureCount: featureIndexes.length, trainSize: alignment.train.length, validationSize: alignment.validation.length, alignmentDigest: alignment.digest,
+      site, hasLabels, featureCount: columns, trainSize: alignment.train.length, validationSize: alignment.validation.length, alignmentDigest: alignment.digest,
     };
     // The batch rule, against this site's columns (the bank's intercept too) and its split.
-    if (req.params || !req.checkOnly) checkBatchRule(site, req.jobId, paramsOf(req), alignment.train.length, featureIndexes.length + (hasLabels ? 1 : 0));
+    if (req.params || !req.checkOnly) checkBatchRule(site, req.jobId, requested, alignment.train.length, columns + (hasLabels ? 1 : 0));
     if (req.checkOnly) return answer;
 
     const existing = (await store.training.get(req.jobId)) as NodeJobState | undefined;
@@ -216,7 +224,7 @@ export class TrainingHost {
     }
     let params: TrainingParams;
     try {
-      params = paramsOf(req) ?? noParams();
+      params = requested ?? noParams();
       checkParams(params);
     } catch (err) {
       throw new FedcreditError('BAD_REQUEST', `job ${req.jobId}: ${(err as Error).message}`);
@@ -244,21 +252,24 @@ export class TrainingHost {
     return answer;
   }
 
+  /** The job's features of each enterprise, in the given order (NaN = missing). */
+  async #rows(ids: readonly string[], featureIndexes: readonly number[]): Promise<Float64Array[]> {
+    // One multi-get per split: per-id reads of 100k vectors were the job start's largest cost.
+    return (await this.ctx.store.features.getMany([...ids])).map((bytes) => {
+      if (bytes === undefined) throw new FedcreditError('INTERNAL', `site ${this.ctx.site}: an aligned enterprise has no feature vector; recompute features (fedcredit node features) and align again`);
+      const v = bytesToFloat64(bytes);
+      return Float64Array.from(featureIndexes, (i) => v[i]!);
+    });
+  }
+
   async #build(spec: NodeJobSpec, saved: NodeJobState | undefined): Promise<LiveJob> {
     const { store, site } = this.ctx;
     const alignment = await store.alignments.get(spec.alignmentId);
     if (!alignment) throw new FedcreditError('NOT_FOUND', `site ${site}: alignment ${spec.alignmentId} of job ${spec.jobId} is gone`);
-    // One multi-get per split: per-id reads of 100k vectors were the job start's largest cost.
-    const rowsOf = async (ids: readonly string[]) => (await store.features.getMany([...ids])).map((bytes) => {
-      if (bytes === undefined) throw new FedcreditError('INTERNAL', `site ${site}: an aligned enterprise has no feature vector; recompute features (fedcredit node features) and align again`);
-      const v = bytesToFloat64(bytes);
-      return Float64Array.from(spec.featureIndexes, (i) => v[i]!);
-    });
-    const trainRaw = await rowsOf(alignment.train);
-    const validationRaw = await rowsOf(alignment.validation);
-    const raw = { train: trainRaw.map((r) => Float64Array.from(r)), validation: validationRaw.map((r) => Float64Array.from(r)) };
-    imputeTrainingRows(trainRaw, validationRaw);
-    const standardizer = fitStandardizer(trainRaw);
+    const trainRaw = await this.#rows(alignment.train, spec.featureIndexes);
+    const validationRaw = await this.#rows(alignment.validation, spec.featureIndexes);
+    // Fitted on this site's training split only, and never sent (preprocessing/fit.ts).
+    const preprocessing = fitPreprocessing(trainRaw, spec.featureIndexes.length, preprocessingOf(spec.params));
     const kind = await modelKind(spec.modelKind);
     const start = kind.codec.decode(kind.startType, { type_url: kind.codec.typeUrl(kind.startType), value: Buffer.from(spec.startB64, 'base64') }, `job ${spec.jobId}: stored start payload`);
     let labels: SiteInput['labels'];
@@ -271,12 +282,13 @@ export class TrainingHost {
     }
     const input: SiteInput = {
       jobId: spec.jobId, site, role: spec.bank === site ? 'bank' : 'passive', bank: spec.bank, passives: spec.passives, params: spec.params, plaintext: spec.plaintext,
-      start, train: standardizeRows(trainRaw, standardizer), validation: standardizeRows(validationRaw, standardizer), features: spec.features, raw, ...(labels ? { labels } : {}),
+      start, train: transformRows(preprocessing, trainRaw), validation: transformRows(preprocessing, validationRaw), features: spec.features,
+      raw: { train: trainRaw, validation: validationRaw }, ...(labels ? { labels } : {}),
       engine: (): HeEngine => (spec.plaintext ? (this.#plain ??= new PlainEngine()) : (this.#engine ??= createBfvEngine())),
     };
     const siteObj = await kind.openSite(input, saved?.kind);
     const state: NodeJobState = saved ?? { spec, kind: siteObj.save(), updatedAt: new Date().toISOString() };
-    return { state, kind, site: siteObj, input, mean: [...standardizer.mean], std: [...standardizer.std], queue: Promise.resolve() };
+    return { state, kind, site: siteObj, input, preprocessing, queue: Promise.resolve() };
   }
 
   /** The live job, reloading it from the store after a restart. */
@@ -345,7 +357,10 @@ export class TrainingHost {
 
   async finish(job: LiveJob, modelVersion: string) {
     const { spec } = job.state;
-    if (job.state.finished) return { site: this.ctx.site, featureCount: job.state.finished.featureCount, reportJson: job.state.finished.reportJson };
+    if (job.state.finished) {
+      const f = job.state.finished;
+      return { site: this.ctx.site, featureCount: f.featureCount, reportJson: f.reportJson, transforms: f.transforms ?? [] };
+    }
     if (!job.site.stopped) throw new FedcreditError('BAD_REQUEST', `${this.ctx.site}: job ${spec.jobId} has not stopped training yet`);
     if (modelVersion !== spec.modelVersion) throw new FedcreditError('BAD_REQUEST', `${this.ctx.site}: job ${spec.jobId} trains model ${spec.modelVersion}, not ${modelVersion}`);
     const done = job.site.finish();
@@ -366,10 +381,14 @@ export class TrainingHost {
     }
     const model: StoredPart = {
       modelVersion, jobId: spec.jobId, site: this.ctx.site, alignmentId: spec.alignmentId, role: isBank ? 'bank' : 'passive', kind: job.kind.name,
-      features: spec.features, featureIndexes: spec.featureIndexes, mean: job.mean, std: job.std, ...done.part,
+      // mean and std are the columns' (features, then missing indicators): see preprocessing/fit.ts.
+      features: spec.features, featureIndexes: spec.featureIndexes, preprocessing: job.preprocessing,
+      mean: job.preprocessing.columns.map((c) => c.mean), std: job.preprocessing.columns.map((c) => c.std), ...done.part,
       createdAt: new Date().toISOString(), logIndex: spec.logIndex, purpose: spec.purpose,
     };
-    job.state.finished = { modelVersion, featureCount: done.featureCount, reportJson };
+    // Which steps each feature went through, by name: the report lists them; no fitted value leaves.
+    const transforms = describeTransforms(job.preprocessing, spec.features);
+    job.state.finished = { modelVersion, featureCount: done.featureCount, reportJson, transforms };
     job.state.kind = job.site.save();
     const batch = this.ctx.store.db.batch();
     saveSiteModelInBatch(this.ctx.store, batch, model);
@@ -377,7 +396,7 @@ export class TrainingHost {
     await batch.write({ sync: true });
     await job.site.close();
     this.ctx.log(`training ${spec.jobId}: kept model ${modelVersion} (${done.featureCount} features)`);
-    return { site: this.ctx.site, featureCount: done.featureCount, reportJson };
+    return { site: this.ctx.site, featureCount: done.featureCount, reportJson, transforms };
   }
 
   async abort(jobId: string): Promise<void> {
@@ -402,7 +421,7 @@ export class TrainingHost {
 function paramsOf(req: StartTrainingRequest__Output): TrainingParams | undefined {
   const p = req.params;
   if (!p) return undefined;
-  return { epochs: p.epochs, batchSize: p.batchSize, learningRate: p.learningRate, decay: p.decay, l2: p.l2, seed: p.seed, patience: p.patience, minDelta: p.minDelta };
+  return paramsFromWire({ epochs: p.epochs, batchSize: p.batchSize, learningRate: p.learningRate, decay: p.decay, l2: p.l2, seed: p.seed, patience: p.patience, minDelta: p.minDelta, preprocessing: p.preprocessing });
 }
 
 function noParams(): never {

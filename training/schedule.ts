@@ -13,6 +13,7 @@
  * job whose smallest batch holds fewer than MIN_ROWS_PER_COLUMN samples per column it has.
  */
 import { MAX_BATCH } from './fixed-point.js';
+import { checkPreprocessing, preprocessingFromWire, preprocessingToWire, LEGACY_PREPROCESSING, type PreprocessingSpec, type PreprocessingWire } from '../preprocessing/spec.js';
 
 export interface TrainingParams {
   /** Maximum passes over the training split. */
@@ -33,6 +34,11 @@ export interface TrainingParams {
   /** Stop after this many epochs without a validation AUC gain of at least minDelta. */
   readonly patience: number;
   readonly minDelta: number;
+  /**
+   * Site-local preprocessing (preprocessing/spec.ts). Absent only in jobs stored before it was
+   * declared, which keep what they did then (LEGACY_PREPROCESSING).
+   */
+  readonly preprocessing?: PreprocessingSpec;
 }
 
 export const DEFAULT_PARAMS: TrainingParams = {
@@ -56,6 +62,24 @@ export function checkParams(p: TrainingParams): void {
   if (!(p.decay >= 0)) bad(`decay must be >= 0, got ${p.decay}`);
   if (!(p.l2 >= 0)) bad(`l2 must be >= 0, got ${p.l2}`);
   if (!Number.isInteger(p.patience) || p.patience < 1) bad(`patience must be a positive integer, got ${p.patience}`);
+  if (p.preprocessing) checkPreprocessing(p.preprocessing);
+}
+
+/** The preprocessing a job runs: its declared spec, or what jobs did before one was declared. */
+export function preprocessingOf(p: TrainingParams): PreprocessingSpec {
+  return p.preprocessing ?? LEGACY_PREPROCESSING;
+}
+
+/** Parameters in the wire form of proto `TrainingParams` (the spec as a `Preprocessing` message). */
+export function paramsToWire(p: TrainingParams): Omit<TrainingParams, 'preprocessing'> & { preprocessing?: PreprocessingWire } {
+  const { preprocessing, ...rest } = p;
+  return { ...rest, ...(preprocessing ? { preprocessing: preprocessingToWire(preprocessing) } : {}) };
+}
+
+/** Parameters from their wire form; a message without preprocessing is a job from before it (legacy). */
+export function paramsFromWire(w: Omit<TrainingParams, 'preprocessing'> & { preprocessing?: PreprocessingWire | null }): TrainingParams {
+  const { preprocessing, ...rest } = w;
+  return { ...rest, ...(preprocessing ? { preprocessing: preprocessingFromWire(preprocessing) } : {}) };
 }
 
 /** The largest batchSize: a batch with the remainder folded in then stays below MAX_BATCH (2^17). */

@@ -4,15 +4,17 @@
  * part and its scoring contribution.
  *
  * A site's stored part ({ kind: 'lr', clip, weights, intercept at the bank, baseline }, beside
- * the common fields of site/model-store.ts) gives its partial linear term for an enterprise
- * with feature vector v (catalogue order):
- *   x_f = clip((v[featureIndexes[f]] - mean[f]) / std[f], +-clip)
- *   u   = sum_f weights[f] * x_f  (+ intercept at the bank)
+ * the common fields of site/model-store.ts, its preprocessing among them) gives its partial
+ * linear term for an enterprise with feature vector v (catalogue order):
+ *   x_c = clip(column c of the part's preprocessing of v (preprocessing/fit.ts), +-clip)
+ *   u   = sum_c weights[c] * x_c  (+ intercept at the bank)
  * and the joint logit of default is the sum of every site's u. A site without records for the
- * enterprise answers `baseline`: the mean of u over its training population.
+ * enterprise answers `baseline`: the mean of u over its training population. A feature's
+ * contribution (for the explanation) is the sum over its columns (its value and, when it has
+ * one, its "was missing" column).
  */
-import { imputeForModel } from './impute.js';
 import { FedcreditError } from '../../lib/errors.js';
+import { partColumns, type PreprocessedPart } from '../../preprocessing/fit.js';
 import { KindCodec, kindFile, loadKindProto, type ModelKind, type ScoringPart } from '../../training/model-kind.js';
 import { LrCoordinator } from './kind-coordinator.js';
 import { openLrSite } from './kind-site.js';
@@ -23,6 +25,7 @@ export interface LrPart {
   readonly std: readonly number[];
   /** Standardized values are clipped to +-clip before use (training/fixed-point.ts FEATURE_CLIP). */
   readonly clip: number;
+  /** One per column of the part's preprocessing (its features, then its missing indicators). */
   readonly weights: readonly number[];
   /** The bank's intercept; absent at passive sites. */
   readonly intercept?: number;
@@ -30,19 +33,19 @@ export interface LrPart {
   readonly baseline: number;
 }
 
-/** Standardize, clip and weigh one feature vector: this site's partial linear term and each feature's contribution. */
-export function partialTerm(model: ScoringPart & LrPart, vector: Float64Array): { value: number; contributions: Float64Array } {
-  const contributions = new Float64Array(model.weights.length);
+/** Preprocess, clip and weigh one stored feature vector: this site's partial linear term and each feature's contribution. */
+export function partialTerm(model: ScoringPart & PreprocessedPart & LrPart, vector: Float64Array): { value: number; contributions: Float64Array } {
+  const { columns, preprocessing } = partColumns(model, vector);
+  if (columns.length !== model.weights.length) {
+    throw new FedcreditError('INTERNAL', `model ${model.modelVersion} at ${model.site}: ${model.weights.length} weights for ${columns.length} columns`);
+  }
+  const contributions = new Float64Array(model.features.length);
   let value = model.intercept ?? 0;
-  for (let f = 0; f < model.weights.length; f++) {
-    const raw = vector[model.featureIndexes[f]!];
-    if (raw === undefined || !Number.isFinite(raw)) {
-      throw new FedcreditError('INTERNAL', `model ${model.modelVersion} at ${model.site}: feature ${model.features[f]} is missing from the stored vector`);
-    }
-    const std = model.std[f]! > 0 ? model.std[f]! : 1;
-    const x = Math.max(-model.clip, Math.min(model.clip, (raw - model.mean[f]!) / std));
-    contributions[f] = model.weights[f]! * x;
-    value += contributions[f]!;
+  for (let c = 0; c < columns.length; c++) {
+    const x = Math.max(-model.clip, Math.min(model.clip, columns[c]!));
+    const term = model.weights[c]! * x;
+    contributions[preprocessing.columns[c]!.feature]! += term;
+    value += term;
   }
   return { value, contributions };
 }
@@ -66,11 +69,8 @@ export const lrKind: ModelKind = {
   coordinator: () => new LrCoordinator(),
   openSite: openLrSite,
   scoring: {
-    contribution: (part, vector) => {
-      // A missing cell counts as the training mean (models/lr/impute.ts): it adds nothing.
-      const lr = part as ScoringPart & LrPart;
-      return partialTerm(lr, imputeForModel(vector, lr));
-    },
+    // A missing cell takes the part's fill and, where the feature had gaps in training, its indicator.
+    contribution: (part, vector) => partialTerm(part as ScoringPart & PreprocessedPart & LrPart, vector),
     baseline: (part) => (part as ScoringPart & LrPart).baseline,
   },
 };

@@ -21,6 +21,7 @@ import type { DescribeIdsRequest as _fedcredit_v1_DescribeIdsRequest, DescribeId
 import type { DescribeIdsResponse as _fedcredit_v1_DescribeIdsResponse, DescribeIdsResponse__Output as _fedcredit_v1_DescribeIdsResponse__Output } from './fedcredit/v1/DescribeIdsResponse.js';
 import type { EntriesResponse as _fedcredit_v1_EntriesResponse, EntriesResponse__Output as _fedcredit_v1_EntriesResponse__Output } from './fedcredit/v1/EntriesResponse.js';
 import type { FeatureDescription as _fedcredit_v1_FeatureDescription, FeatureDescription__Output as _fedcredit_v1_FeatureDescription__Output } from './fedcredit/v1/FeatureDescription.js';
+import type { FeatureTransforms as _fedcredit_v1_FeatureTransforms, FeatureTransforms__Output as _fedcredit_v1_FeatureTransforms__Output } from './fedcredit/v1/FeatureTransforms.js';
 import type { FinishTrainingRequest as _fedcredit_v1_FinishTrainingRequest, FinishTrainingRequest__Output as _fedcredit_v1_FinishTrainingRequest__Output } from './fedcredit/v1/FinishTrainingRequest.js';
 import type { FinishTrainingResponse as _fedcredit_v1_FinishTrainingResponse, FinishTrainingResponse__Output as _fedcredit_v1_FinishTrainingResponse__Output } from './fedcredit/v1/FinishTrainingResponse.js';
 import type { GetCatalogueRequest as _fedcredit_v1_GetCatalogueRequest, GetCatalogueRequest__Output as _fedcredit_v1_GetCatalogueRequest__Output } from './fedcredit/v1/GetCatalogueRequest.js';
@@ -54,6 +55,7 @@ import type { NodeScoringClient as _fedcredit_v1_NodeScoringClient, NodeScoringD
 import type { NodeStatus as _fedcredit_v1_NodeStatus, NodeStatus__Output as _fedcredit_v1_NodeStatus__Output } from './fedcredit/v1/NodeStatus.js';
 import type { NodeTrainingClient as _fedcredit_v1_NodeTrainingClient, NodeTrainingDefinition as _fedcredit_v1_NodeTrainingDefinition } from './fedcredit/v1/NodeTraining.js';
 import type { PeerKeys as _fedcredit_v1_PeerKeys, PeerKeys__Output as _fedcredit_v1_PeerKeys__Output } from './fedcredit/v1/PeerKeys.js';
+import type { Preprocessing as _fedcredit_v1_Preprocessing, Preprocessing__Output as _fedcredit_v1_Preprocessing__Output } from './fedcredit/v1/Preprocessing.js';
 import type { ProofResponse as _fedcredit_v1_ProofResponse, ProofResponse__Output as _fedcredit_v1_ProofResponse__Output } from './fedcredit/v1/ProofResponse.js';
 import type { PsiEnvelope as _fedcredit_v1_PsiEnvelope, PsiEnvelope__Output as _fedcredit_v1_PsiEnvelope__Output } from './fedcredit/v1/PsiEnvelope.js';
 import type { QueryRefusal as _fedcredit_v1_QueryRefusal, QueryRefusal__Output as _fedcredit_v1_QueryRefusal__Output } from './fedcredit/v1/QueryRefusal.js';
@@ -131,6 +133,7 @@ export interface ProtoGrpcType {
       DescribeIdsResponse: MessageTypeDefinition<_fedcredit_v1_DescribeIdsResponse, _fedcredit_v1_DescribeIdsResponse__Output>
       EntriesResponse: MessageTypeDefinition<_fedcredit_v1_EntriesResponse, _fedcredit_v1_EntriesResponse__Output>
       FeatureDescription: MessageTypeDefinition<_fedcredit_v1_FeatureDescription, _fedcredit_v1_FeatureDescription__Output>
+      FeatureTransforms: MessageTypeDefinition<_fedcredit_v1_FeatureTransforms, _fedcredit_v1_FeatureTransforms__Output>
       FinishTrainingRequest: MessageTypeDefinition<_fedcredit_v1_FinishTrainingRequest, _fedcredit_v1_FinishTrainingRequest__Output>
       FinishTrainingResponse: MessageTypeDefinition<_fedcredit_v1_FinishTrainingResponse, _fedcredit_v1_FinishTrainingResponse__Output>
       GetCatalogueRequest: MessageTypeDefinition<_fedcredit_v1_GetCatalogueRequest, _fedcredit_v1_GetCatalogueRequest__Output>
@@ -164,6 +167,7 @@ export interface ProtoGrpcType {
       NodeStatus: MessageTypeDefinition<_fedcredit_v1_NodeStatus, _fedcredit_v1_NodeStatus__Output>
       NodeTraining: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeTrainingClient> & { service: _fedcredit_v1_NodeTrainingDefinition }
       PeerKeys: MessageTypeDefinition<_fedcredit_v1_PeerKeys, _fedcredit_v1_PeerKeys__Output>
+      Preprocessing: MessageTypeDefinition<_fedcredit_v1_Preprocessing, _fedcredit_v1_Preprocessing__Output>
       ProofResponse: MessageTypeDefinition<_fedcredit_v1_ProofResponse, _fedcredit_v1_ProofResponse__Output>
       PsiEnvelope: MessageTypeDefinition<_fedcredit_v1_PsiEnvelope, _fedcredit_v1_PsiEnvelope__Output>
       QueryRefusal: MessageTypeDefinition<_fedcredit_v1_QueryRefusal, _fedcredit_v1_QueryRefusal__Output>

@@ -16,7 +16,6 @@ import type { IngestOptions } from '../../node/ingest-report.js';
 import { checkLabel, isMissingCell } from '../../node/column-check.js';
 import { detectDelimiter } from '../../node/csv-reader.js';
 import { MAX_CATEGORICAL_LEVELS } from '../../node/table-columns.js';
-import { imputeForModel, imputeTrainingRows } from '../../models/lr/impute.js';
 import { fitStandardizer, standardizeRows } from '../../models/lr/plain-logreg.js';
 import { NodeStore } from '../../site/store.js';
 
@@ -71,7 +70,7 @@ describe('missing cells', () => {
     expect(await vector(D)).toEqual([4, NaN]);
     const meta = await store.getMeta();
     expect(meta.catalogue!.map((f) => [f.name, f.type, f.missingRate])).toEqual([['x0', 'integer', 0.75], ['x1', 'number', 0.5]]);
-    expect(meta.catalogue![0]!.imputation).toMatch(/missing in 75\.0% of rows; logistic regression uses the training split's mean/);
+    expect(meta.catalogue![0]!.imputation).toMatch(/missing in 75\.0% of rows; training fills the training split's median and adds a "was missing" column \(default\)/);
     // Statistics over the present values only: a missing cell is not a zero.
     expect(meta.stats!.mean).toEqual([4, 1]);
   });
@@ -242,22 +241,5 @@ describe('a file sent twice', () => {
     expect((err as Error).message).toMatch(new RegExp(`^bank-again\\.csv: this file \\(sha256 [0-9a-f]{12}\\.\\.\\.\\) was already ingested on ${today} as bank\\.csv \\(2 rows, ingest #1\\); nothing was stored again`));
     expect((err as Error).message.split('\n')).toHaveLength(1);
     expect(await store.listIngests()).toEqual(before);
-  });
-});
-
-describe('imputation for logistic regression', () => {
-  it('fills a missing value with the training mean, standardized 0, in training and identically in scoring', () => {
-    const train = [Float64Array.of(1, NaN), Float64Array.of(3, 10), Float64Array.of(NaN, 20)];
-    const validation = [Float64Array.of(NaN, NaN)];
-    imputeTrainingRows(train, validation);
-    expect(train.map((r) => [...r])).toEqual([[1, 15], [3, 10], [2, 20]]);
-    expect([...validation[0]!]).toEqual([2, 15]);
-    const s = fitStandardizer(train);
-    expect([...standardizeRows(validation, s)[0]!].map((x) => Math.abs(x) < 1e-12)).toEqual([true, true]);
-    // Scoring: the part's features 1 and 0 of a stored vector [x0, x1, other].
-    const model = { featureIndexes: [1, 0], mean: [s.mean[1]!, s.mean[0]!] };
-    const stored = Float64Array.of(NaN, 12, NaN);
-    expect([...imputeForModel(stored, model)]).toEqual([2, 12, NaN]);
-    expect([...stored]).toEqual([NaN, 12, NaN]); // the store's copy is left as it is
   });
 });

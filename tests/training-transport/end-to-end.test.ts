@@ -13,7 +13,8 @@ import { createBfvEngine } from '../../crypto/bfv-engine.js';
 import { getModel, listModels, runTraining } from '../../training/client.js';
 import { FedcreditError } from '../../lib/errors.js';
 import { cliPath, type SpawnedParty } from '../../lib/spawn-party.js';
-import { fitStandardizer, standardizeRows } from '../../models/lr/plain-logreg.js';
+import { fitPreprocessing, transformRows } from '../../preprocessing/fit.js';
+import { DEFAULT_PREPROCESSING } from '../../preprocessing/spec.js';
 import { listSiteModels } from '../../site/model-store.js';
 import { NodeStore } from '../../site/store.js';
 import { runTrainingInMemory } from '../../models/lr/in-memory.js';
@@ -54,9 +55,10 @@ async function reference(): Promise<{ aucHistory: number[]; models: Record<strin
       alignment!.validation = await labelled(alignment!.validation);
       if (bankStore !== store) await bankStore.close();
       const train = await rows(alignment!.train);
-      const std = fitStandardizer(train);
+      // The job's default preprocessing, fitted on this site's training split as the node does.
+      const fitted = fitPreprocessing(train, train[0]!.length, DEFAULT_PREPROCESSING);
       const entry: { train: Float64Array[]; validation: Float64Array[]; trainLabels?: number[]; validationLabels?: number[] } = {
-        train: standardizeRows(train, std), validation: standardizeRows(await rows(alignment!.validation), std),
+        train: transformRows(fitted, train), validation: transformRows(fitted, await rows(alignment!.validation)),
       };
       if (site === 'bank') {
         entry.trainLabels = await Promise.all(alignment!.train.map(async (id) => Number(await store.labels.get(id))));

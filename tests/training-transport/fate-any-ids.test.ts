@@ -18,6 +18,7 @@ import { getSiteModel } from '../../site/model-store.js';
 import { NodeStore } from '../../site/store.js';
 import { consentedRequester } from '../helpers/consented.js';
 import { fateFederation, PROBE, SHARED, SITES, type FateFederation } from './fate-tables.js';
+import { documentedPartialTerm } from '../helpers/pooled-score.js';
 
 let dir: string;
 let f: FateFederation | undefined;
@@ -69,12 +70,8 @@ describe('FATE-style tables with integer ids and missing cells, three node proce
         const missing = catalogue.filter((_, i) => Number.isNaN(vector[i])).map((f) => f.name);
         expect(missing).toEqual({ bank: ['x0', 'x1'], tax: ['x0', 'x2'], power: ['x0'] }[site]);
         const part = (await getSiteModel(store, modelVersion))!;
-        // docs/feature-tables.md: a missing value standardizes to 0 (the training split's mean).
-        part.featureIndexes.forEach((i, f) => {
-          const raw = vector[i]!;
-          logit += part.weights[f]! * (Number.isNaN(raw) ? 0 : Math.max(-part.clip, Math.min(part.clip, (raw - part.mean[f]!) / part.std[f]!)));
-        });
-        logit += part.intercept ?? 0;
+        // The documented preprocessing (median fill and a "was missing" column), written out on its own.
+        logit += documentedPartialTerm(part, vector);
       } finally {
         await store.close();
       }

@@ -5,8 +5,8 @@
  * one in GBK, are sent to running nodes, aligned, trained on (logistic regression, encrypted),
  * and an enterprise whose row has missing cells at every site is scored. Its stored vectors
  * keep the gaps as missing (NaN), and its probability of default is the one the documented
- * rule gives: a missing value adds nothing to its site's partial term (the training mean,
- * standardized 0).
+ * rule gives (tests/helpers/pooled-score.ts): a missing value takes the training median and
+ * sets its feature's "was missing" column.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,6 +25,7 @@ import { NodeStore } from '../../site/store.js';
 import { consentedRequester, type ConsentedRequester } from '../helpers/consented.js';
 import { testFederation } from '../helpers/federation.js';
 import { fairBatchSize } from './helpers.js';
+import { documentedPartialTerm } from '../helpers/pooled-score.js';
 
 const SITES = ['tax', 'power', 'bank'] as const;
 type Site = (typeof SITES)[number];
@@ -142,17 +143,15 @@ describe('feature tables with missing cells, over real processes', () => {
         const vector = (await store.featureVector(ids[PROBE]!))!;
         const missing = catalogue.filter((_, i) => Number.isNaN(vector[i])).map((f) => f.name);
         const part = (await getSiteModel(store, modelVersion))!;
-        // The documented rule, computed here on its own: a missing value standardizes to 0.
-        part.featureIndexes.forEach((i, f) => {
-          const raw = vector[i]!;
-          const x = Number.isNaN(raw) ? 0 : Math.max(-part.clip, Math.min(part.clip, (raw - part.mean[f]!) / part.std[f]!));
-          logit += part.weights[f]! * x;
-        });
-        logit += part.intercept ?? 0;
+        // The documented rule, computed here on its own: median fill and a "was missing" column.
+        logit += documentedPartialTerm(part, vector);
         if (site === 'bank') {
           expect(missing).toEqual(['b_income', 'b_debt']);
           expect(catalogue.map((f) => f.type)).toEqual(['number', 'number', 'number']);
-          expect(part.weights.length).toBe(3);
+          // Three features, and one "was missing" column per distinct pattern of gaps (b_income, b_debt).
+          const groups = (part as unknown as { preprocessing: { features: { indicator: number | null }[] } }).preprocessing.features.map((t) => t.indicator);
+          expect(groups.filter((g) => g !== null).length).toBe(2);
+          expect(part.weights.length).toBe(3 + new Set(groups.filter((g) => g !== null)).size);
         }
         if (site === 'tax') {
           expect(missing).toEqual(['region=上海', 'region=北京', 't_revenue']);
@@ -162,7 +161,7 @@ describe('feature tables with missing cells, over real processes', () => {
           expect(missing).toEqual(['p_kwh', 'grade=A', 'grade=B', 'grade=C']);
           expect(catalogue.map((f) => `${f.name}:${f.type}`)).toEqual(['p_kwh:number', 'p_late:integer', 'grade=A:categorical', 'grade=B:categorical', 'grade=C:categorical']);
           expect(catalogue[0]!.missingRate).toBeGreaterThan(0.1);
-          expect(catalogue[0]!.imputation).toMatch(/^missing in \d+\.\d% of rows; logistic regression uses the training split's mean$/);
+          expect(catalogue[0]!.imputation).toMatch(/^missing in \d+\.\d% of rows; training fills the training split's median and adds a "was missing" column \(default\)$/);
         }
       } finally {
         await store.close();

@@ -1,5 +1,6 @@
 // Original file: proto/fedcredit/v1/training.proto
 
+import type { Preprocessing as _fedcredit_v1_Preprocessing, Preprocessing__Output as _fedcredit_v1_Preprocessing__Output } from '../../fedcredit/v1/Preprocessing.js';
 
 export interface RunTrainingRequest {
   'alignmentId'?: (string);
@@ -14,6 +15,7 @@ export interface RunTrainingRequest {
   'resumeJobId'?: (string);
   'plaintext'?: (boolean);
   'modelKind'?: (string);
+  'preprocessing'?: (_fedcredit_v1_Preprocessing | null);
 }
 
 export interface RunTrainingRequest__Output {
@@ -29,4 +31,5 @@ export interface RunTrainingRequest__Output {
   'resumeJobId': (string);
   'plaintext': (boolean);
   'modelKind': (string);
+  'preprocessing': (_fedcredit_v1_Preprocessing__Output | null);
 }

@@ -1,5 +1,6 @@
 // Original file: proto/fedcredit/v1/training.proto
 
+import type { Preprocessing as _fedcredit_v1_Preprocessing, Preprocessing__Output as _fedcredit_v1_Preprocessing__Output } from '../../fedcredit/v1/Preprocessing.js';
 
 export interface TrainingParams {
   'epochs'?: (number);
@@ -10,6 +11,7 @@ export interface TrainingParams {
   'seed'?: (number);
   'patience'?: (number);
   'minDelta'?: (number | string);
+  'preprocessing'?: (_fedcredit_v1_Preprocessing | null);
 }
 
 export interface TrainingParams__Output {
@@ -21,4 +23,5 @@ export interface TrainingParams__Output {
   'seed': (number);
   'patience': (number);
   'minDelta': (number);
+  'preprocessing': (_fedcredit_v1_Preprocessing__Output | null);
 }

@@ -1,0 +1,295 @@
+/**
+ * Site-local preprocessing, shared by every model kind (issue 19): fitted by each site on the
+ * training split of its own aligned rows, stored with its part of the model, and applied the
+ * same way at scoring, so a score is exactly what the pooled model would give.
+ *
+ * For each of a site's features, in this order (preprocessing/spec.ts declares which):
+ *   1. clip at the training split's quantiles (default 1st and 99th percentile): one debt ratio
+ *      hundreds of standard deviations out no longer decides a linear model;
+ *   2. log(1 + x) for a non-negative feature still strongly skewed after clipping ('auto');
+ *   3. a missing cell (NaN in the store) takes the median (or mean) of the present values, and
+ *      a feature with missing cells in the training split gets a 0/1 "was missing" column;
+ *   4. every column is standardized (training split's mean and standard deviation).
+ * A 0/1 feature (a one-hot level, a flag) is only filled and standardized.
+ *
+ * Columns: one per feature, in the part's feature order, then one per missing indicator. The
+ * fitted statistics never leave the site: the coordinator and the other sites learn only which
+ * steps each feature got (`describeTransforms`, for the report), never a bound, median or mean.
+ */
+import { FedcreditError } from '../lib/errors.js';
+import type { PreprocessingSpec } from './spec.js';
+
+/** How one feature is transformed (values in the site's own units: stay at the site). */
+export interface FeatureTransform {
+  /** Only 0 and 1 in training (a one-hot level or a flag): no clipping, no log. */
+  readonly binary: boolean;
+  /** Clip bounds in the feature's own units; null: not clipped on that side. */
+  readonly lo: number | null;
+  readonly hi: number | null;
+  /** The quantiles the bounds sit at (wider than the spec's where those would erase the feature). */
+  readonly clippedAt: readonly [number, number] | null;
+  readonly log: boolean;
+  /** The training split had missing cells in this feature. */
+  readonly hadMissing: boolean;
+  /** The value a missing cell takes, after clipping and log (so the fill is not transformed again). */
+  readonly fill: number;
+  /** Index of this feature's "was missing" column, when it has one. */
+  readonly indicator: number | null;
+}
+
+export interface FittedColumn {
+  /** The feature (index into the part's features) the column comes from. */
+  readonly feature: number;
+  readonly indicator: boolean;
+  readonly mean: number;
+  readonly std: number;
+}
+
+export interface FittedPreprocessing {
+  readonly v: 1;
+  readonly spec: PreprocessingSpec;
+  readonly features: readonly FeatureTransform[];
+  readonly columns: readonly FittedColumn[];
+}
+
+/** A non-negative feature whose clipped values are more skewed than this gets log(1 + x) under 'auto'. */
+export const LOG_SKEW_THRESHOLD = 2;
+
+/** Quantile q of sorted values, interpolating between order statistics (R's type 7). */
+export function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+function skewness(values: Float64Array): number {
+  const n = values.length;
+  if (n < 3) return 0;
+  let mean = 0;
+  for (const v of values) mean += v;
+  mean /= n;
+  let m2 = 0;
+  let m3 = 0;
+  for (const v of values) {
+    const d = v - mean;
+    m2 += d * d;
+    m3 += d * d * d;
+  }
+  m2 /= n;
+  m3 /= n;
+  return m2 > 1e-24 ? m3 / m2 ** 1.5 : 0;
+}
+
+/**
+ * Clip bounds at quantiles qlo/qhi. Where the quantiles meet (a count that is 0 for more than
+ * 99% of rows), clipping there would erase the feature: the bounds widen to a tenth of the tail
+ * fraction (99.9th percentile) and, failing that, to no clipping at all.
+ */
+type Bounds = Pick<FeatureTransform, 'lo' | 'hi' | 'clippedAt'>;
+const NO_CLIP: Bounds = { lo: null, hi: null, clippedAt: null };
+
+function clipBounds(sorted: Float64Array, [qlo, qhi]: readonly [number, number]): Bounds {
+  const min = sorted[0]!;
+  const max = sorted[sorted.length - 1]!;
+  for (const [a, b] of [[qlo, qhi], [qlo / 10, 1 - (1 - qhi) / 10]] as const) {
+    const lo = quantile(sorted, a);
+    const hi = quantile(sorted, b);
+    if (hi > lo) return lo > min || hi < max ? { lo: lo > min ? lo : null, hi: hi < max ? hi : null, clippedAt: [a, b] } : NO_CLIP;
+  }
+  return NO_CLIP;
+}
+
+function clipLog(v: number, t: Pick<FeatureTransform, 'lo' | 'hi' | 'log'>): number {
+  let x = v;
+  if (t.lo !== null && x < t.lo) x = t.lo;
+  if (t.hi !== null && x > t.hi) x = t.hi;
+  return t.log ? Math.log1p(x) : x;
+}
+
+/**
+ * The "was missing" column of each feature (its number among the indicator columns), or null
+ * for a feature without gaps. One column per distinct pattern of gaps: the levels of a one-hot
+ * column, or fields missing together, share one rather than adding identical columns.
+ */
+export function indicatorGroups(train: readonly ArrayLike<number>[], width: number): (number | null)[] {
+  const byPattern = new Map<string, number>();
+  const groups: (number | null)[] = [];
+  for (let j = 0; j < width; j++) {
+    const gaps: number[] = [];
+    train.forEach((row, i) => {
+      if (Number.isNaN(row[j]!)) gaps.push(i);
+    });
+    if (gaps.length === 0) {
+      groups.push(null);
+      continue;
+    }
+    const pattern = gaps.join(',');
+    let group = byPattern.get(pattern);
+    if (group === undefined) byPattern.set(pattern, (group = byPattern.size));
+    groups.push(group);
+  }
+  return groups;
+}
+
+/** How many "was missing" columns a site's training rows give (the batch rule counts them). */
+export function indicatorCount(train: readonly ArrayLike<number>[], width: number): number {
+  return new Set(indicatorGroups(train, width).filter((g) => g !== null)).size;
+}
+
+/** Fit the transforms on a site's training rows (NaN = missing), in the part's feature order. */
+export function fitPreprocessing(train: readonly Float64Array[], width: number, spec: PreprocessingSpec): FittedPreprocessing {
+  const n = train.length;
+  const features: FeatureTransform[] = [];
+  let indicators = 0;
+  for (let j = 0; j < width; j++) {
+    let count = 0;
+    for (const row of train) if (!Number.isNaN(row[j]!)) count++;
+    const present = new Float64Array(count);
+    let k = 0;
+    let binary = true;
+    for (const row of train) {
+      const v = row[j]!;
+      if (Number.isNaN(v)) continue;
+      present[k++] = v;
+      if (v !== 0 && v !== 1) binary = false;
+    }
+    present.sort();
+    const bounds = spec.clipQuantiles && !binary && count > 0 ? clipBounds(present, spec.clipQuantiles) : NO_CLIP;
+    let log = false;
+    if (spec.logTransform === 'auto' && !binary && count > 0 && present[0]! >= 0) {
+      const clipped = present.map((v) => clipLog(v, { lo: bounds.lo, hi: bounds.hi, log: false }));
+      log = skewness(clipped) > LOG_SKEW_THRESHOLD;
+    }
+    const t = { lo: bounds.lo, hi: bounds.hi, clippedAt: bounds.clippedAt, log };
+    let fill = 0;
+    if (count > 0) {
+      if (spec.impute === 'median') fill = clipLog(quantile(present, 0.5), t);
+      else {
+        for (const v of present) fill += clipLog(v, t);
+        fill /= count;
+      }
+    }
+    features.push({ binary, ...t, fill, indicator: null, hadMissing: count < n });
+  }
+  if (spec.missingIndicators) {
+    indicatorGroups(train, width).forEach((group, j) => {
+      if (group !== null) features[j] = { ...features[j]!, indicator: width + group };
+    });
+    indicators = indicatorCount(train, width);
+  }
+  const columns = width + indicators;
+  // Column statistics over the transformed training rows.
+  const sum = new Float64Array(columns);
+  const sq = new Float64Array(columns);
+  const row = new Float64Array(columns);
+  for (const raw of train) {
+    transformInto(features, raw, row);
+    for (let c = 0; c < columns; c++) {
+      sum[c]! += row[c]!;
+      sq[c]! += row[c]! * row[c]!;
+    }
+  }
+  const fitted: FittedColumn[] = [];
+  for (let c = 0; c < columns; c++) {
+    const mean = n > 0 ? sum[c]! / n : 0;
+    const sd = n > 0 ? Math.sqrt(Math.max(0, sq[c]! / n - mean * mean)) : 0;
+    const feature = c < width ? c : features.findIndex((f) => f.indicator === c);
+    fitted.push({ feature, indicator: c >= width, mean, std: sd > 1e-9 * Math.max(1, Math.abs(mean)) ? sd : 1 });
+  }
+  return { v: 1, spec, features, columns: fitted };
+}
+
+/** Clip, log and fill one row (features in the part's order) into `out` (columns, not yet standardized). */
+function transformInto(features: readonly FeatureTransform[], raw: ArrayLike<number>, out: Float64Array): void {
+  for (let j = 0; j < features.length; j++) {
+    const t = features[j]!;
+    const v = raw[j]!;
+    const missing = Number.isNaN(v);
+    out[j] = missing ? t.fill : clipLog(v, t);
+    if (t.indicator !== null) out[t.indicator] = missing ? 1 : 0;
+  }
+}
+
+/** One row of raw values (the part's feature order, NaN = missing) as standardized columns. */
+export function transformRow(p: FittedPreprocessing, raw: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(p.columns.length);
+  transformInto(p.features, raw, out);
+  for (let c = 0; c < out.length; c++) out[c] = (out[c]! - p.columns[c]!.mean) / p.columns[c]!.std;
+  return out;
+}
+
+export function transformRows(p: FittedPreprocessing, rows: readonly Float64Array[]): Float64Array[] {
+  return rows.map((r) => transformRow(p, r));
+}
+
+/**
+ * The preprocessing of a part stored before preprocessing was declared: mean fill and
+ * standardization with its stored means and standard deviations, nothing else.
+ */
+export function legacyPreprocessing(mean: readonly number[], std: readonly number[]): FittedPreprocessing {
+  return {
+    v: 1,
+    spec: { clipQuantiles: null, logTransform: 'off', impute: 'mean', missingIndicators: false },
+    features: mean.map((m) => ({ binary: false, lo: null, hi: null, clippedAt: null, log: false, fill: m, indicator: null, hadMissing: false })),
+    columns: mean.map((m, f) => ({ feature: f, indicator: false, mean: m, std: std[f]! > 0 ? std[f]! : 1 })),
+  };
+}
+
+/** Column names, for people: the feature's name, and `name (missing)` for its indicator. */
+export function columnNames(p: FittedPreprocessing, features: readonly string[]): string[] {
+  return p.columns.map((c) => (c.indicator ? `${features[c.feature]} (missing)` : features[c.feature]!));
+}
+
+/** What was done to each feature, by name, without a value (the report's "transforms"; nothing numeric leaves the site). */
+export function describeTransforms(p: FittedPreprocessing, features: readonly string[]): { feature: string; steps: string[] }[] {
+  const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
+  return p.features.map((t, j) => {
+    const steps: string[] = [];
+    if (t.binary) steps.push('0/1');
+    if (t.clippedAt) steps.push(`clipped at ${t.lo !== null ? pct(t.clippedAt[0]) : 'min'}-${t.hi !== null ? pct(t.clippedAt[1]) : 'max'}`);
+    if (t.log) steps.push('log(1+x)');
+    if (t.hadMissing) steps.push(`missing: ${p.spec.impute} fill${t.indicator !== null ? ' + indicator column' : ''}`);
+    steps.push('standardized');
+    return { feature: features[j]!, steps };
+  });
+}
+
+/** The fields of a stored part (site/model-store.ts) that preprocessing reads. */
+export interface PreprocessedPart {
+  readonly modelVersion: string;
+  readonly site: string;
+  readonly features: readonly string[];
+  readonly featureIndexes: readonly number[];
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+  readonly preprocessing?: unknown;
+}
+
+/** A part's preprocessing: its own, or (a part stored before preprocessing) mean fill and standardization. */
+export function partPreprocessing(part: PreprocessedPart): FittedPreprocessing {
+  const p = part.preprocessing as FittedPreprocessing | undefined;
+  if (p === undefined) return legacyPreprocessing(part.mean, part.std);
+  if (p.v !== 1 || p.features?.length !== part.features.length) {
+    throw new FedcreditError('INTERNAL', `model ${part.modelVersion} at ${part.site}: its stored preprocessing does not match its ${part.features.length} features`);
+  }
+  return p;
+}
+
+/**
+ * Scoring: the part's features of a stored vector (catalogue order, NaN = missing) as the
+ * preprocessed, standardized columns the part was trained on: exactly what training computed.
+ */
+export function partColumns(part: PreprocessedPart, vector: Float64Array): { columns: Float64Array; preprocessing: FittedPreprocessing } {
+  const preprocessing = partPreprocessing(part);
+  const raw = new Float64Array(part.features.length);
+  for (let f = 0; f < raw.length; f++) {
+    const v = vector[part.featureIndexes[f]!];
+    if (v === undefined || (!Number.isFinite(v) && !Number.isNaN(v))) {
+      throw new FedcreditError('INTERNAL', `model ${part.modelVersion} at ${part.site}: feature ${part.features[f]} is missing from the stored vector`);
+    }
+    raw[f] = v;
+  }
+  return { columns: transformRow(preprocessing, raw), preprocessing };
+}
