@@ -24,7 +24,7 @@ import { applyCalibration } from '../scoring/calibration.js';
 import { DEFAULT_SCORE_SCALE } from '../scoring/score-scale.js';
 import type { ScoreScale } from '../scoring/score-scale.js';
 import { trainBankOnly } from './bank-only.js';
-import type { BankOnlyModelInfo, BankOnlySplit } from './bank-only.js';
+import type { BankOnlyModelInfo, BankOnlySplit, LegacyBankOnlyModelInfo } from './bank-only.js';
 import { IDENTITY_CALIBRATION, fitCalibration } from './calibration.js';
 import { DEFAULT_CUTOFF_POINTS, checkScoresAndLabels, evaluateScores } from './model-evaluation.js';
 import type { EvaluateOptions, ModelEvaluation } from './model-evaluation.js';
@@ -32,6 +32,7 @@ import {
   Shape,
   checkBankOnlyModel,
   checkCalibration,
+  checkLegacyBankOnlyModel,
   checkCutoffPoints,
   checkEvaluation,
   checkGain,
@@ -41,7 +42,12 @@ import {
   readStoredJson,
 } from './stored-form.js';
 
-export const EVALUATION_REPORT_FORMAT = 'fedcredit.evaluation-report/v1';
+/**
+ * v2 (issue 19): the bank-only baseline is the joint LR's maths and schedule at the bank alone.
+ * v1 reports (plain-LR baseline) stay readable.
+ */
+export const EVALUATION_REPORT_FORMAT = 'fedcredit.evaluation-report/v2';
+export const EVALUATION_REPORT_FORMAT_V1 = 'fedcredit.evaluation-report/v1';
 
 export interface EvaluationInput {
   /** Joint model's validation logits of default (what the bank sees) and the bank's labels. */
@@ -56,14 +62,15 @@ export interface EvaluationInput {
 }
 
 export interface EvaluationReport {
-  readonly format: typeof EVALUATION_REPORT_FORMAT;
+  readonly format: typeof EVALUATION_REPORT_FORMAT | typeof EVALUATION_REPORT_FORMAT_V1;
   /** The joint model's Platt recalibration, fitted on its validation scores; `joint` is evaluated after it. */
   readonly calibration: Calibration;
   readonly joint: ModelEvaluation;
   readonly bankOnly: ModelEvaluation;
   /** joint minus bank-only. */
   readonly gain: { readonly auc: number; readonly ks: number; readonly f1: number };
-  readonly bankOnlyModel: BankOnlyModelInfo;
+  /** How the baseline was trained; the legacy shape only in v1 reports. */
+  readonly bankOnlyModel: BankOnlyModelInfo | LegacyBankOnlyModelInfo;
   readonly scale: ScoreScale;
   readonly cutoffPoints: number;
 }
@@ -113,16 +120,14 @@ export function buildEvaluationReport(input: EvaluationInput): EvaluationReport 
 export function parseEvaluationReport(json: unknown): EvaluationReport {
   const v = readStoredJson(json);
   const s = new Shape('report');
-  const r = fields(s, v, {
-    format: oneOf([EVALUATION_REPORT_FORMAT] as const),
-    calibration: checkCalibration,
-    joint: checkEvaluation,
-    bankOnly: checkEvaluation,
-    gain: checkGain,
-    bankOnlyModel: checkBankOnlyModel,
-    scale: checkScaleFields,
-    cutoffPoints: checkCutoffPoints,
-  }) as unknown as EvaluationReport;
+  const format = oneOf([EVALUATION_REPORT_FORMAT, EVALUATION_REPORT_FORMAT_V1] as const)(s.at('format'), s.obj(v)['format']);
+  const head = { format: oneOf([format] as const), calibration: checkCalibration, joint: checkEvaluation, bankOnly: checkEvaluation, gain: checkGain };
+  const tail = { scale: checkScaleFields, cutoffPoints: checkCutoffPoints };
+  // In the order buildEvaluationReport writes them, so a v2 report reads back to the same JSON.
+  const r = (format === EVALUATION_REPORT_FORMAT
+    ? fields(s, v, { ...head, bankOnlyModel: checkBankOnlyModel, ...tail })
+    : fields(s, v, { ...head, bankOnlyModel: checkLegacyBankOnlyModel, ...tail })) as unknown as EvaluationReport;
   if (r.joint.samples !== r.bankOnly.samples) s.fail(`joint and bank-only cover different validation splits (${r.joint.samples} vs ${r.bankOnly.samples} samples)`);
+  if (Math.abs(r.gain.auc - (r.joint.auc - r.bankOnly.auc)) > 1e-9) s.at('gain').at('auc').fail(`is ${r.gain.auc}, but joint minus bank-only AUC is ${r.joint.auc - r.bankOnly.auc}`);
   return r;
 }
