@@ -33,6 +33,7 @@ import {
   checkBankOnlyModel,
   checkCalibration,
   checkLegacyBankOnlyModel,
+  checkVerdict,
   checkCutoffPoints,
   checkEvaluation,
   checkGain,
@@ -41,10 +42,13 @@ import {
   oneOf,
   readStoredJson,
 } from './stored-form.js';
+import { decideVerdict, verdictOutcome } from './verdict.js';
+import type { FederationVerdict } from './verdict.js';
 
 /**
- * v2 (issue 19): the bank-only baseline is the joint LR's maths and schedule at the bank alone.
- * v1 reports (plain-LR baseline) stay readable.
+ * v2 (issue 19): the bank-only baseline is the joint LR's maths and schedule at the bank alone,
+ * and the report carries a verdict. v1 reports (plain-LR baseline, no verdict) stay readable:
+ * parseEvaluationReport gives them a verdict decided on the sign of the gain alone.
  */
 export const EVALUATION_REPORT_FORMAT = 'fedcredit.evaluation-report/v2';
 export const EVALUATION_REPORT_FORMAT_V1 = 'fedcredit.evaluation-report/v1';
@@ -69,6 +73,8 @@ export interface EvaluationReport {
   readonly bankOnly: ModelEvaluation;
   /** joint minus bank-only. */
   readonly gain: { readonly auc: number; readonly ks: number; readonly f1: number };
+  /** Whether the joint model beats the bank-only one on validation AUC (evaluation/verdict.ts). */
+  readonly verdict: FederationVerdict;
   /** How the baseline was trained; the legacy shape only in v1 reports. */
   readonly bankOnlyModel: BankOnlyModelInfo | LegacyBankOnlyModelInfo;
   readonly scale: ScoreScale;
@@ -106,6 +112,7 @@ export function buildEvaluationReport(input: EvaluationInput): EvaluationReport 
     joint,
     bankOnly,
     gain: { auc: joint.auc - bankOnly.auc, ks: joint.ks - bankOnly.ks, f1: joint.f1 - bankOnly.f1 },
+    verdict: decideVerdict(joint.auc, bankOnly.auc, calibrated, bank.validationLogits, labels),
     bankOnlyModel: bank.info,
     scale: joint.scale,
     cutoffPoints,
@@ -125,9 +132,16 @@ export function parseEvaluationReport(json: unknown): EvaluationReport {
   const tail = { scale: checkScaleFields, cutoffPoints: checkCutoffPoints };
   // In the order buildEvaluationReport writes them, so a v2 report reads back to the same JSON.
   const r = (format === EVALUATION_REPORT_FORMAT
-    ? fields(s, v, { ...head, bankOnlyModel: checkBankOnlyModel, ...tail })
-    : fields(s, v, { ...head, bankOnlyModel: checkLegacyBankOnlyModel, ...tail })) as unknown as EvaluationReport;
+    ? fields(s, v, { ...head, verdict: checkVerdict, bankOnlyModel: checkBankOnlyModel, ...tail })
+    : fields(s, v, { ...head, bankOnlyModel: checkLegacyBankOnlyModel, ...tail })) as unknown as Omit<EvaluationReport, 'verdict'> & { verdict?: FederationVerdict };
   if (r.joint.samples !== r.bankOnly.samples) s.fail(`joint and bank-only cover different validation splits (${r.joint.samples} vs ${r.bankOnly.samples} samples)`);
   if (Math.abs(r.gain.auc - (r.joint.auc - r.bankOnly.auc)) > 1e-9) s.at('gain').at('auc').fail(`is ${r.gain.auc}, but joint minus bank-only AUC is ${r.joint.auc - r.bankOnly.auc}`);
-  return r;
+  if (r.verdict === undefined) {
+    // A v1 report: no noise margin was computed; decide on the sign of the gain.
+    return { ...r, verdict: { outcome: verdictOutcome(r.gain.auc, null), aucGain: r.gain.auc, noiseMargin: null } };
+  }
+  const vd = r.verdict;
+  if (vd.aucGain !== r.gain.auc) s.at('verdict').at('aucGain').fail(`is ${vd.aucGain}, but the report's gain.auc is ${r.gain.auc}`);
+  if (vd.outcome !== verdictOutcome(vd.aucGain, vd.noiseMargin)) s.at('verdict').at('outcome').fail(`is ${vd.outcome}, but a gain of ${vd.aucGain} with a noise margin of ${vd.noiseMargin} is ${verdictOutcome(vd.aucGain, vd.noiseMargin)}`);
+  return r as EvaluationReport;
 }

@@ -7,6 +7,7 @@
 import { GRADES, MAX_POINTS, MIN_POINTS } from '../scoring/score-scale.js';
 import type { WarningLevel } from '../scoring/score-scale.js';
 import type { ModelEvaluation } from './model-evaluation.js';
+import { VERDICT_OUTCOMES } from './verdict.js';
 
 export class Shape {
   constructor(readonly path: string) {}
@@ -158,4 +159,11 @@ export const checkLegacyBankOnlyModel = (s: Shape, v: unknown) =>
     batchSize: count,
     seed: (s2, v2) => num(s2, v2, { int: true }),
     sigmoid: oneOf(['exact', 'taylor1'] as const),
+  });
+
+export const checkVerdict = (s: Shape, v: unknown) =>
+  fields(s, v, {
+    outcome: oneOf(VERDICT_OUTCOMES),
+    aucGain: gain,
+    noiseMargin: (s2, v2) => num(s2, v2, { min: 0, max: 1, nullable: true }),
   });
