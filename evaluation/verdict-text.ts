@@ -15,6 +15,9 @@ export interface VerdictContext {
   readonly params?: { readonly epochs?: number; readonly learningRate?: number; readonly patience?: number; readonly batchSize?: number };
 }
 
+/** Below this default rate, class imbalance is named as a likely cause. */
+const IMBALANCED = 0.1;
+
 const f3 = (x: number) => x.toFixed(3);
 const signed = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(3);
 
@@ -51,11 +54,13 @@ export function formatVerdict(report: EvaluationReport, ctx: VerdictContext = {}
   L.push('  - the other sites\' features add nothing the bank\'s own do not already carry, on this alignment;');
   L.push('  - heavy tails or missing cells left untreated at a site: check the preprocessing this report lists for each site (clipping, log transform, imputation, standardization);');
   L.push(`  - too small an overlap: ${trainSize} training / ${j.samples} validation enterprises, ${j.positives} defaults among them`);
-  L.push(`    (with few defaults the AUC of either model is noisy${report.verdict.noiseMargin === null ? '' : `: the noise margin is ${report.verdict.noiseMargin.toFixed(3)}`});`);
+  L.push(report.verdict.noiseMargin === 0
+    ? '    (the two models rank every validation enterprise alike: by the kept epoch the other sites\' weights changed no ranking);'
+    : `    (with few defaults the AUC of either model is noisy${report.verdict.noiseMargin === null ? '' : `: the noise margin is ${report.verdict.noiseMargin.toFixed(3)}`});`);
   const stoppedEarly = epochs !== undefined && maxEpochs !== undefined && epochs < maxEpochs;
   const ranOut = epochs !== undefined && maxEpochs !== undefined && epochs >= maxEpochs;
   L.push(`  - too few epochs or an unsuited learning rate${epochs === undefined ? '' : `: the joint job ran ${epochs} epoch${epochs === 1 ? '' : 's'}${maxEpochs === undefined ? '' : ` of at most ${maxEpochs}`}${ctx.bestEpoch === undefined ? '' : `, best at epoch ${ctx.bestEpoch}`}${ranOut ? ' (it hit the limit: it may not have converged)' : stoppedEarly ? ' (stopped early: validation AUC stopped improving)' : ''}`};`);
-  L.push(`  - class imbalance: ${(100 * j.defaultRate).toFixed(1)} % of the validation enterprises defaulted${j.defaultRate < 0.1 ? ', so the AUC rests on few defaults' : ''}.`);
+  if (j.defaultRate < IMBALANCED) L.push(`  - class imbalance: only ${(100 * j.defaultRate).toFixed(1)} % of the validation enterprises defaulted, so both AUCs rest on ${j.positives} defaults.`);
   L.push('  What to try:');
   L.push('  - more passes and more patience: fedcredit train --epochs 60 --patience 6');
   L.push('  - another step size: --lr 0.2 --decay 0.05 when the AUC history oscillates, --lr 1 when it climbs slowly; --batch 2048 for more steps per epoch');

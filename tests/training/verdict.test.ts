@@ -176,10 +176,18 @@ describe('the verdict in words', () => {
       expect(text).toMatch(/heavy tails or missing cells left untreated.*preprocessing this report lists/);
       expect(text).toMatch(/too small an overlap: 800 training \/ \d+ validation enterprises/);
       expect(text).toMatch(/ran 30 epochs of at most 30, best at epoch 29 \(it hit the limit: it may not have converged\)/);
-      expect(text).toMatch(/class imbalance: [\d.]+ % of the validation enterprises defaulted/);
+      expect(text).not.toMatch(/class imbalance/); // 18 % defaulted
       for (const option of ['--epochs 60', '--patience 6', '--lr 0.2', '--decay 0.05', '--batch 2048', '--l2 0', 'fedcredit align', '--validation 0.3']) expect(text).toContain(option);
       expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThanOrEqual(170);
     }
+  });
+
+  it('names class imbalance only when defaults are rare, and says so when both models rank alike', () => {
+    const rare = { ...base, joint: { ...base.joint, defaultRate: 0.04, positives: 80 } };
+    expect(formatVerdict(at(rare, 0.7, 0.71, 0.02))).toContain('class imbalance: only 4.0 % of the validation enterprises defaulted, so both AUCs rest on 80 defaults');
+    const same = formatVerdict(at(base, 0.7, 0.7, 0));
+    expect(same).toMatch(/^WARNING: federation does not pay/);
+    expect(same).toContain('the two models rank every validation enterprise alike');
   });
 
   it('train and model show (describeModel) put the verdict before the report; --json carries it in metrics.report.verdict', () => {
