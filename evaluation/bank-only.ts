@@ -13,6 +13,7 @@
  * and learning rate) stay readable (LegacyBankOnlyModelInfo).
  */
 import { trainBankAlone } from '../models/lr/bank-alone.js';
+import type { Calibration } from '../scoring/calibration.js';
 import { DEFAULT_PARAMS } from '../training/schedule.js';
 import type { TrainingParams } from '../training/schedule.js';
 import { checkScoresAndLabels } from './model-evaluation.js';
@@ -44,6 +45,8 @@ export interface BankOnlyModelInfo {
   readonly params: TrainingParams;
   /** The joint model's sigmoid approximation 0.5 + 0.25 z. */
   readonly sigmoid: 'taylor1';
+  /** Its Platt recalibration, fitted on its validation scores as the joint model's is; `bankOnly` is evaluated after it. */
+  readonly calibration: Calibration;
 }
 
 /** The baseline of reports stored before issue 19: plain LR with its own schedule. */
@@ -78,9 +81,10 @@ function checkRows(fn: string, what: string, rows: readonly Float64Array[], labe
 
 /**
  * Trains the bank-only baseline (the joint LR job with the bank as its only site, locally, in
- * the clear) and returns its validation logits of the best epoch.
+ * the clear) and returns its validation logits of the best epoch (buildEvaluationReport then
+ * recalibrates them as it does the joint model's).
  */
-export function trainBankOnly(input: BankOnlySplit): { validationLogits: Float64Array; info: BankOnlyModelInfo } {
+export function trainBankOnly(input: BankOnlySplit): { validationLogits: Float64Array; info: Omit<BankOnlyModelInfo, 'calibration'> } {
   const fn = 'buildEvaluationReport (bank-only)';
   const { trainRows, trainLabels, validationRows, validationLabels } = input;
   checkScoresAndLabels(`${fn} training labels`, new Float64Array(trainLabels.length), trainLabels);

@@ -72,7 +72,10 @@ export function formatEvaluationReport(report: EvaluationReport, opts: FormatOpt
   L.push(`  joint:     ${warn(j)}`);
   L.push(`  bank-only: ${warn(b)}`);
   L.push(`Scale: ${describeScale(report.scale)}`);
-  L.push(`Joint logit recalibrated on the validation split: z' = ${report.calibration.slope.toFixed(4)} z ${report.calibration.intercept >= 0 ? '+' : '-'} ${Math.abs(report.calibration.intercept).toFixed(4)}`);
+  const line = (c: { slope: number; intercept: number }) => `z' = ${c.slope.toFixed(4)} z ${c.intercept >= 0 ? '+' : '-'} ${Math.abs(c.intercept).toFixed(4)}`;
+  L.push(bm.method === 'plain-logreg'
+    ? `Joint logit recalibrated on the validation split: ${line(report.calibration)}`
+    : `Recalibrated on validation: joint ${line(report.calibration)}; bank-only ${line(bm.calibration)}`);
   L.push(`(—: group of fewer than ${j.minCellSize} enterprises, count only)`);
   return L.join('\n');
 }

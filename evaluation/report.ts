@@ -61,7 +61,7 @@ export interface EvaluationInput {
   readonly scale?: ScoreScale;
   readonly cutoffPoints?: number;
   readonly minCellSize?: number;
-  /** Fit and apply a Platt recalibration of the joint logits (default true). */
+  /** Fit and apply a Platt recalibration of the joint logits, and of the bank-only ones (default true). */
   readonly calibrate?: boolean;
 }
 
@@ -105,15 +105,20 @@ export function buildEvaluationReport(input: EvaluationInput): EvaluationReport 
   const calibrated = Float64Array.from(logits as ArrayLike<number>, (z) => applyCalibration(z, calibration));
   const joint = evaluateScores(calibrated, labels, opts);
   const bank = trainBankOnly(input.bankOnly);
-  const bankOnly = evaluateScores(bank.validationLogits, v, opts);
+  // The same Platt recalibration as the joint model's: the baseline trains with the same linear
+  // sigmoid, whose logits over-predict rare defaults, and would otherwise be judged at the
+  // cutoff on uncalibrated scores (issue 19: the same treatment on both sides).
+  const bankCalibration = input.calibrate === false ? IDENTITY_CALIBRATION : fitCalibration(bank.validationLogits, v);
+  const bankScores = Float64Array.from(bank.validationLogits, (z) => applyCalibration(z, bankCalibration));
+  const bankOnly = evaluateScores(bankScores, v, opts);
   return {
     format: EVALUATION_REPORT_FORMAT,
     calibration,
     joint,
     bankOnly,
     gain: { auc: joint.auc - bankOnly.auc, ks: joint.ks - bankOnly.ks, f1: joint.f1 - bankOnly.f1 },
-    verdict: decideVerdict(joint.auc, bankOnly.auc, calibrated, bank.validationLogits, labels),
-    bankOnlyModel: bank.info,
+    verdict: decideVerdict(joint.auc, bankOnly.auc, calibrated, bankScores, labels),
+    bankOnlyModel: { ...bank.info, calibration: bankCalibration },
     scale: joint.scale,
     cutoffPoints,
   };

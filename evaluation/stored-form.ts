@@ -144,6 +144,7 @@ export const checkBankOnlyModel = (s: Shape, v: unknown) =>
     bestEpoch: count,
     params: (s2, v2) => fields(s2, v2, paramsSpec),
     sigmoid: oneOf(['taylor1'] as const),
+    calibration: checkCalibration,
   });
 
 /** The baseline of a v1 report (before issue 19): plain LR with its own schedule. */

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { predictLogit, sigmoid, trainLogReg } from '../../models/lr/plain-logreg.js';
 import { trainBankAlone } from '../../models/lr/bank-alone.js';
 import { DEFAULT_PARAMS } from '../../training/schedule.js';
+import { applyCalibration } from '../../scoring/calibration.js';
+import { fitCalibration } from '../../evaluation/calibration.js';
 import { GRADES, pointsFromLogit, scoreLogit } from '../../scoring/score-scale.js';
 import { FEATURE_CLIP, clip } from '../../training/fixed-point.js';
 import { DEFAULT_CUTOFF_POINTS, evaluateScores } from '../../evaluation/model-evaluation.js';
@@ -337,7 +339,8 @@ function jointVsBank(name: string, f: Federation): EvaluationReport {
   console.log(`${name}\n${formatEvaluationReport(report)}`);
   // the bank-only baseline is the joint LR's maths at the bank alone, on the rows as the bank's site gets them
   const direct = trainBankAlone(f.bank, DEFAULT_PARAMS);
-  const directEval: ModelEvaluation = evaluateScores(direct.validationLogits, f.bank.validationLabels);
+  const recalibrated = direct.validationLogits.map((z) => applyCalibration(z, fitCalibration(direct.validationLogits, f.bank.validationLabels)));
+  const directEval: ModelEvaluation = evaluateScores(recalibrated, f.bank.validationLabels);
   expect(report.bankOnly).toEqual(directEval);
   expect(parseEvaluationReport(JSON.stringify(report))).toEqual(report);
   return report;
