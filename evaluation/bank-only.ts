@@ -1,33 +1,56 @@
 /**
- * The bank-only baseline of the evaluation report: plain logistic regression trained locally at
- * the bank, in the clear, on its own features and the same training/validation split as the
- * joint model, so the report can show what federation adds (evaluation/report.ts).
+ * The bank-only baseline of the evaluation report: what the bank would have trained without the
+ * other sites, so the report can show what federation adds (evaluation/report.ts).
+ *
+ * Fair by construction (issue 19): the joint LR's own maths with the bank as the only site
+ * (models/lr/bank-alone.ts), locally, in the clear, on the bank's rows exactly as its site in the
+ * joint job gets them (same preprocessing), the same training/validation split, and the job's own
+ * parameters: same batches in the same seeded order, same learning rate schedule, same linear
+ * sigmoid 0.5 + 0.25 z, same L2, same early stopping on validation AUC and the same 'keep the
+ * best epoch' rule. The joint model minus this baseline is then the other sites' data alone.
+ *
+ * Reports stored before that (method 'plain-logreg': exact sigmoid, full batch, its own epochs
+ * and learning rate) stay readable (LegacyBankOnlyModelInfo).
  */
-import { fitStandardizer, predictLogit, standardizeRows, trainLogReg } from '../models/lr/plain-logreg.js';
-import { FEATURE_CLIP, clip } from '../training/fixed-point.js';
+import { trainBankAlone } from '../models/lr/bank-alone.js';
+import type { Calibration } from '../scoring/calibration.js';
+import { DEFAULT_PARAMS } from '../training/schedule.js';
+import type { TrainingParams } from '../training/schedule.js';
 import { checkScoresAndLabels } from './model-evaluation.js';
-
-export interface BankOnlyOptions {
-  readonly l2?: number;
-  readonly epochs?: number;
-  readonly learningRate?: number;
-  /** 0 or absent: full batch. */
-  readonly batchSize?: number;
-  readonly seed?: number;
-  /** 'exact' (default: the bank trains in the clear and needs no approximation) or 'taylor1'. */
-  readonly sigmoid?: 'exact' | 'taylor1';
-}
 
 /** The bank's own features on the same training and validation split as the joint model. */
 export interface BankOnlySplit {
+  /** The bank's rows as the joint job's bank site gets them (after the site's preprocessing). */
   readonly trainRows: readonly Float64Array[];
   readonly trainLabels: ArrayLike<number>;
   readonly validationRows: readonly Float64Array[];
   readonly validationLabels: ArrayLike<number>;
-  readonly options?: BankOnlyOptions;
+  /** The joint job's training parameters (default: training/schedule.ts DEFAULT_PARAMS). */
+  readonly params?: TrainingParams;
 }
 
+/** The method of the baseline: the joint LR job's maths and parameters, the bank the only site. */
+export const BANK_ALONE_METHOD = 'joint-lr-bank-alone';
+
 export interface BankOnlyModelInfo {
+  readonly method: typeof BANK_ALONE_METHOD;
+  /** The bank's columns (after preprocessing), the intercept not counted. */
+  readonly features: number;
+  readonly trainSamples: number;
+  readonly validationSamples: number;
+  readonly epochsRun: number;
+  /** The epoch whose weights the baseline keeps (highest validation AUC, as the joint model). */
+  readonly bestEpoch: number;
+  /** The joint job's parameters, all of them used as the joint job uses them. */
+  readonly params: TrainingParams;
+  /** The joint model's sigmoid approximation 0.5 + 0.25 z. */
+  readonly sigmoid: 'taylor1';
+  /** Its Platt recalibration, fitted on its validation scores as the joint model's is; `bankOnly` is evaluated after it. */
+  readonly calibration: Calibration;
+}
+
+/** The baseline of reports stored before issue 19: plain LR with its own schedule. */
+export interface LegacyBankOnlyModelInfo {
   readonly method: 'plain-logreg';
   readonly features: number;
   readonly trainSamples: number;
@@ -57,45 +80,29 @@ function checkRows(fn: string, what: string, rows: readonly Float64Array[], labe
 }
 
 /**
- * Trains the bank-only baseline (plain logistic regression, locally at the bank, in the clear,
- * on the bank's own features standardized with training statistics and clipped like the joint
- * model's) and returns its logits on the validation rows.
+ * Trains the bank-only baseline (the joint LR job with the bank as its only site, locally, in
+ * the clear) and returns its validation logits of the best epoch (buildEvaluationReport then
+ * recalibrates them as it does the joint model's).
  */
-export function trainBankOnly(input: BankOnlySplit): { validationLogits: Float64Array; info: BankOnlyModelInfo } {
+export function trainBankOnly(input: BankOnlySplit): { validationLogits: Float64Array; info: Omit<BankOnlyModelInfo, 'calibration'> } {
   const fn = 'buildEvaluationReport (bank-only)';
   const { trainRows, trainLabels, validationRows, validationLabels } = input;
   checkScoresAndLabels(`${fn} training labels`, new Float64Array(trainLabels.length), trainLabels);
   const width = checkRows(fn, 'training', trainRows, trainLabels);
   checkRows(fn, 'validation', validationRows, validationLabels, width);
-  const o = input.options ?? {};
-  const s = fitStandardizer(trainRows);
-  const prep = (rows: readonly Float64Array[]) => standardizeRows(rows, s).map((r) => r.map((v) => clip(v, FEATURE_CLIP)));
-  const l2 = o.l2 ?? 1e-3;
-  const learningRate = o.learningRate ?? 0.5;
-  const epochs = o.epochs ?? 300;
-  const batchSize = o.batchSize ?? 0;
-  const seed = o.seed ?? 1;
-  const sig = o.sigmoid ?? 'exact';
-  const model = trainLogReg(prep(trainRows), trainLabels, { l2, learningRate, epochs, batchSize, seed, sigmoid: sig });
-  const v = prep(validationRows);
-  const validationLogits = new Float64Array(v.length);
-  for (let i = 0; i < v.length; i++) validationLogits[i] = predictLogit(model, v[i]!);
-  if (!validationLogits.every(Number.isFinite)) {
-    throw new RangeError(`${fn}: training diverged (non-finite validation logits); lower learningRate (${learningRate})`);
-  }
+  const params: TrainingParams = { ...(input.params ?? DEFAULT_PARAMS) };
+  const run = trainBankAlone({ train: trainRows, validation: validationRows, trainLabels, validationLabels }, params);
   return {
-    validationLogits,
+    validationLogits: run.validationLogits,
     info: {
-      method: 'plain-logreg',
+      method: BANK_ALONE_METHOD,
       features: width,
       trainSamples: trainRows.length,
       validationSamples: validationRows.length,
-      epochsRun: model.epochs,
-      l2,
-      learningRate,
-      batchSize: batchSize > 0 ? Math.min(batchSize, trainRows.length) : trainRows.length,
-      seed,
-      sigmoid: sig,
+      epochsRun: run.epochsRun,
+      bestEpoch: run.bestEpoch,
+      params,
+      sigmoid: 'taylor1',
     },
   };
 }

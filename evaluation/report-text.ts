@@ -30,7 +30,11 @@ export function formatEvaluationReport(report: EvaluationReport, opts: FormatOpt
   const b = report.bankOnly;
   const L: string[] = [];
   L.push(`${opts.title ?? 'Evaluation on the validation split'}: ${j.samples} enterprises, ${j.positives} defaults (${pct(j.defaultRate)})`);
-  L.push(`  bank-only baseline: plain LR at the bank on its ${report.bankOnlyModel.features} own features, same split`);
+  const bm = report.bankOnlyModel;
+  L.push(bm.method === 'plain-logreg'
+    ? `  bank-only baseline: plain LR at the bank on its ${bm.features} own features, same split (older report: exact sigmoid, own schedule)`
+    : `  bank-only baseline: the joint LR at the bank alone on its ${bm.features} own columns\n` +
+      `    (same preprocessing, split, batches, learning rate, sigmoid, early stopping; ${bm.epochsRun} epochs, best ${bm.bestEpoch})`);
   L.push(`${padEnd('', 22)}${pad('joint', 10)}${pad('bank-only', 11)}${pad('gain', 10)}`);
   const row3 = (name: string, a: number, c: number) => L.push(`${padEnd(name, 22)}${pad(f4(a), 10)}${pad(f4(c), 11)}${pad(signed(a - c), 10)}`);
   row3('AUC', j.auc, b.auc);
@@ -68,7 +72,10 @@ export function formatEvaluationReport(report: EvaluationReport, opts: FormatOpt
   L.push(`  joint:     ${warn(j)}`);
   L.push(`  bank-only: ${warn(b)}`);
   L.push(`Scale: ${describeScale(report.scale)}`);
-  L.push(`Joint logit recalibrated on the validation split: z' = ${report.calibration.slope.toFixed(4)} z ${report.calibration.intercept >= 0 ? '+' : '-'} ${Math.abs(report.calibration.intercept).toFixed(4)}`);
+  const line = (c: { slope: number; intercept: number }) => `z' = ${c.slope.toFixed(4)} z ${c.intercept >= 0 ? '+' : '-'} ${Math.abs(c.intercept).toFixed(4)}`;
+  L.push(bm.method === 'plain-logreg'
+    ? `Joint logit recalibrated on the validation split: ${line(report.calibration)}`
+    : `Recalibrated on validation: joint ${line(report.calibration)}; bank-only ${line(bm.calibration)}`);
   L.push(`(—: group of fewer than ${j.minCellSize} enterprises, count only)`);
   return L.join('\n');
 }

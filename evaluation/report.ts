@@ -24,7 +24,7 @@ import { applyCalibration } from '../scoring/calibration.js';
 import { DEFAULT_SCORE_SCALE } from '../scoring/score-scale.js';
 import type { ScoreScale } from '../scoring/score-scale.js';
 import { trainBankOnly } from './bank-only.js';
-import type { BankOnlyModelInfo, BankOnlySplit } from './bank-only.js';
+import type { BankOnlyModelInfo, BankOnlySplit, LegacyBankOnlyModelInfo } from './bank-only.js';
 import { IDENTITY_CALIBRATION, fitCalibration } from './calibration.js';
 import { DEFAULT_CUTOFF_POINTS, checkScoresAndLabels, evaluateScores } from './model-evaluation.js';
 import type { EvaluateOptions, ModelEvaluation } from './model-evaluation.js';
@@ -32,6 +32,8 @@ import {
   Shape,
   checkBankOnlyModel,
   checkCalibration,
+  checkLegacyBankOnlyModel,
+  checkVerdict,
   checkCutoffPoints,
   checkEvaluation,
   checkGain,
@@ -40,8 +42,16 @@ import {
   oneOf,
   readStoredJson,
 } from './stored-form.js';
+import { decideVerdict, verdictOutcome } from './verdict.js';
+import type { FederationVerdict } from './verdict.js';
 
-export const EVALUATION_REPORT_FORMAT = 'fedcredit.evaluation-report/v1';
+/**
+ * v2 (issue 19): the bank-only baseline is the joint LR's maths and schedule at the bank alone,
+ * and the report carries a verdict. v1 reports (plain-LR baseline, no verdict) stay readable:
+ * parseEvaluationReport gives them a verdict decided on the sign of the gain alone.
+ */
+export const EVALUATION_REPORT_FORMAT = 'fedcredit.evaluation-report/v2';
+export const EVALUATION_REPORT_FORMAT_V1 = 'fedcredit.evaluation-report/v1';
 
 export interface EvaluationInput {
   /** Joint model's validation logits of default (what the bank sees) and the bank's labels. */
@@ -51,19 +61,22 @@ export interface EvaluationInput {
   readonly scale?: ScoreScale;
   readonly cutoffPoints?: number;
   readonly minCellSize?: number;
-  /** Fit and apply a Platt recalibration of the joint logits (default true). */
+  /** Fit and apply a Platt recalibration of the joint logits, and of the bank-only ones (default true). */
   readonly calibrate?: boolean;
 }
 
 export interface EvaluationReport {
-  readonly format: typeof EVALUATION_REPORT_FORMAT;
+  readonly format: typeof EVALUATION_REPORT_FORMAT | typeof EVALUATION_REPORT_FORMAT_V1;
   /** The joint model's Platt recalibration, fitted on its validation scores; `joint` is evaluated after it. */
   readonly calibration: Calibration;
   readonly joint: ModelEvaluation;
   readonly bankOnly: ModelEvaluation;
   /** joint minus bank-only. */
   readonly gain: { readonly auc: number; readonly ks: number; readonly f1: number };
-  readonly bankOnlyModel: BankOnlyModelInfo;
+  /** Whether the joint model beats the bank-only one on validation AUC (evaluation/verdict.ts). */
+  readonly verdict: FederationVerdict;
+  /** How the baseline was trained; the legacy shape only in v1 reports. */
+  readonly bankOnlyModel: BankOnlyModelInfo | LegacyBankOnlyModelInfo;
   readonly scale: ScoreScale;
   readonly cutoffPoints: number;
 }
@@ -92,14 +105,20 @@ export function buildEvaluationReport(input: EvaluationInput): EvaluationReport 
   const calibrated = Float64Array.from(logits as ArrayLike<number>, (z) => applyCalibration(z, calibration));
   const joint = evaluateScores(calibrated, labels, opts);
   const bank = trainBankOnly(input.bankOnly);
-  const bankOnly = evaluateScores(bank.validationLogits, v, opts);
+  // The same Platt recalibration as the joint model's: the baseline trains with the same linear
+  // sigmoid, whose logits over-predict rare defaults, and would otherwise be judged at the
+  // cutoff on uncalibrated scores (issue 19: the same treatment on both sides).
+  const bankCalibration = input.calibrate === false ? IDENTITY_CALIBRATION : fitCalibration(bank.validationLogits, v);
+  const bankScores = Float64Array.from(bank.validationLogits, (z) => applyCalibration(z, bankCalibration));
+  const bankOnly = evaluateScores(bankScores, v, opts);
   return {
     format: EVALUATION_REPORT_FORMAT,
     calibration,
     joint,
     bankOnly,
     gain: { auc: joint.auc - bankOnly.auc, ks: joint.ks - bankOnly.ks, f1: joint.f1 - bankOnly.f1 },
-    bankOnlyModel: bank.info,
+    verdict: decideVerdict(joint.auc, bankOnly.auc, calibrated, bankScores, labels),
+    bankOnlyModel: { ...bank.info, calibration: bankCalibration },
     scale: joint.scale,
     cutoffPoints,
   };
@@ -113,16 +132,21 @@ export function buildEvaluationReport(input: EvaluationInput): EvaluationReport 
 export function parseEvaluationReport(json: unknown): EvaluationReport {
   const v = readStoredJson(json);
   const s = new Shape('report');
-  const r = fields(s, v, {
-    format: oneOf([EVALUATION_REPORT_FORMAT] as const),
-    calibration: checkCalibration,
-    joint: checkEvaluation,
-    bankOnly: checkEvaluation,
-    gain: checkGain,
-    bankOnlyModel: checkBankOnlyModel,
-    scale: checkScaleFields,
-    cutoffPoints: checkCutoffPoints,
-  }) as unknown as EvaluationReport;
+  const format = oneOf([EVALUATION_REPORT_FORMAT, EVALUATION_REPORT_FORMAT_V1] as const)(s.at('format'), s.obj(v)['format']);
+  const head = { format: oneOf([format] as const), calibration: checkCalibration, joint: checkEvaluation, bankOnly: checkEvaluation, gain: checkGain };
+  const tail = { scale: checkScaleFields, cutoffPoints: checkCutoffPoints };
+  // In the order buildEvaluationReport writes them, so a v2 report reads back to the same JSON.
+  const r = (format === EVALUATION_REPORT_FORMAT
+    ? fields(s, v, { ...head, verdict: checkVerdict, bankOnlyModel: checkBankOnlyModel, ...tail })
+    : fields(s, v, { ...head, bankOnlyModel: checkLegacyBankOnlyModel, ...tail })) as unknown as Omit<EvaluationReport, 'verdict'> & { verdict?: FederationVerdict };
   if (r.joint.samples !== r.bankOnly.samples) s.fail(`joint and bank-only cover different validation splits (${r.joint.samples} vs ${r.bankOnly.samples} samples)`);
-  return r;
+  if (Math.abs(r.gain.auc - (r.joint.auc - r.bankOnly.auc)) > 1e-9) s.at('gain').at('auc').fail(`is ${r.gain.auc}, but joint minus bank-only AUC is ${r.joint.auc - r.bankOnly.auc}`);
+  if (r.verdict === undefined) {
+    // A v1 report: no noise margin was computed; decide on the sign of the gain.
+    return { ...r, verdict: { outcome: verdictOutcome(r.gain.auc, null), aucGain: r.gain.auc, noiseMargin: null } };
+  }
+  const vd = r.verdict;
+  if (vd.aucGain !== r.gain.auc) s.at('verdict').at('aucGain').fail(`is ${vd.aucGain}, but the report's gain.auc is ${r.gain.auc}`);
+  if (vd.outcome !== verdictOutcome(vd.aucGain, vd.noiseMargin)) s.at('verdict').at('outcome').fail(`is ${vd.outcome}, but a gain of ${vd.aucGain} with a noise margin of ${vd.noiseMargin} is ${verdictOutcome(vd.aucGain, vd.noiseMargin)}`);
+  return r as EvaluationReport;
 }

@@ -7,6 +7,7 @@
 import { GRADES, MAX_POINTS, MIN_POINTS } from '../scoring/score-scale.js';
 import type { WarningLevel } from '../scoring/score-scale.js';
 import type { ModelEvaluation } from './model-evaluation.js';
+import { VERDICT_OUTCOMES } from './verdict.js';
 
 export class Shape {
   constructor(readonly path: string) {}
@@ -121,7 +122,33 @@ export const checkGain = (s: Shape, v: unknown) => fields(s, v, { auc: gain, ks:
 export const checkScaleFields = (s: Shape, v: unknown) => fields(s, v, scaleSpec);
 export const checkCutoffPoints = (s: Shape, v: unknown) => num(s, v, { min: MIN_POINTS, max: MAX_POINTS + 1 });
 
+const paramsSpec = {
+  epochs: (s: Shape, v: unknown) => num(s, v, { int: true, min: 1 }),
+  batchSize: (s: Shape, v: unknown) => num(s, v, { int: true, min: 1 }),
+  learningRate: (s: Shape, v: unknown) => num(s, v, { min: 0 }),
+  decay: (s: Shape, v: unknown) => num(s, v, { min: 0 }),
+  l2: (s: Shape, v: unknown) => num(s, v, { min: 0 }),
+  seed: (s: Shape, v: unknown) => num(s, v, { int: true }),
+  patience: (s: Shape, v: unknown) => num(s, v, { int: true, min: 1 }),
+  minDelta: (s: Shape, v: unknown) => num(s, v, {}),
+};
+
+/** The baseline of a v2 report: the joint LR's maths and parameters at the bank alone (evaluation/bank-only.ts). */
 export const checkBankOnlyModel = (s: Shape, v: unknown) =>
+  fields(s, v, {
+    method: oneOf(['joint-lr-bank-alone'] as const),
+    features: (s2, v2) => num(s2, v2, { int: true, min: 1 }),
+    trainSamples: count,
+    validationSamples: count,
+    epochsRun: count,
+    bestEpoch: count,
+    params: (s2, v2) => fields(s2, v2, paramsSpec),
+    sigmoid: oneOf(['taylor1'] as const),
+    calibration: checkCalibration,
+  });
+
+/** The baseline of a v1 report (before issue 19): plain LR with its own schedule. */
+export const checkLegacyBankOnlyModel = (s: Shape, v: unknown) =>
   fields(s, v, {
     method: oneOf(['plain-logreg'] as const),
     features: (s2, v2) => num(s2, v2, { int: true, min: 1 }),
@@ -133,4 +160,11 @@ export const checkBankOnlyModel = (s: Shape, v: unknown) =>
     batchSize: count,
     seed: (s2, v2) => num(s2, v2, { int: true }),
     sigmoid: oneOf(['exact', 'taylor1'] as const),
+  });
+
+export const checkVerdict = (s: Shape, v: unknown) =>
+  fields(s, v, {
+    outcome: oneOf(VERDICT_OUTCOMES),
+    aucGain: gain,
+    noiseMargin: (s2, v2) => num(s2, v2, { min: 0, max: 1, nullable: true }),
   });

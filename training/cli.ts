@@ -8,6 +8,7 @@ import { emit, endProgress, positiveInt, progressLine, runCommand } from '../lib
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 import { parseEvaluationReport } from '../evaluation/report.js';
 import { formatEvaluationReport } from '../evaluation/report-text.js';
+import { formatVerdict } from '../evaluation/verdict-text.js';
 import type { ModelMetadata } from './model-registry.js';
 import { DEFAULT_PREPROCESSING, describePreprocessing, type PreprocessingWire } from '../preprocessing/spec.js';
 import { preprocessingOf } from './schedule.js';
@@ -87,7 +88,14 @@ export function describeModel(m: ModelMetadata): string {
   if (metrics.epochSeconds?.length) lines.push(`  seconds per epoch: ${metrics.epochSeconds.map((s) => s.toFixed(1)).join(', ')}`);
   if (metrics.report) {
     try {
-      lines.push('', formatEvaluationReport(parseEvaluationReport(metrics.report)));
+      const report = parseEvaluationReport(metrics.report);
+      // The verdict first, where it cannot be missed: does federation pay on this job (issue 19)?
+      const best = metrics.aucHistory?.length ? metrics.aucHistory.indexOf(Math.max(...metrics.aucHistory)) : undefined;
+      lines.push('', formatVerdict(report, {
+        ...(metrics.trainSize !== undefined ? { trainSize: metrics.trainSize } : {}),
+        ...(metrics.aucHistory ? { epochs: metrics.aucHistory.length } : {}), ...(best !== undefined ? { bestEpoch: best } : {}), params: m.params,
+      }));
+      lines.push('', formatEvaluationReport(report));
     } catch (err) {
       lines.push(`  (evaluation report unreadable: ${(err as Error).message})`);
     }

@@ -29,7 +29,6 @@ import { FedcreditError } from '../lib/errors.js';
 import { unary } from '../lib/grpc.js';
 import { describeTransforms, fitPreprocessing, indicatorCount, transformRows, type FittedPreprocessing } from '../preprocessing/fit.js';
 import { decodeEntry, sitesOf, type LogEntry } from '../log/entries.js';
-import { FEATURE_CLIP, clip } from './fixed-point.js';
 import { PlainEngine } from '../models/lr/plain-engine.js';
 import { modelKind } from '../models/registry.js';
 import type { KindSite, KindState, ModelKind, SiteInput, SiteIo, StepRef } from './model-kind.js';
@@ -371,10 +370,12 @@ export class TrainingHost {
       if (!done.validationLogits) throw new FedcreditError('INTERNAL', `${this.ctx.site}: job ${spec.jobId} has no evaluated epoch`);
       const report = buildEvaluationReport({
         joint: { logits: done.validationLogits, labels: Uint8Array.from(labels.validation) },
+        // The bank's rows exactly as its joint site got them, under the job's own parameters:
+        // the baseline differs from the joint model only by the other sites' data (issue 19).
         bankOnly: {
-          trainRows: job.input.train.map((r) => r.map((v) => clip(v, FEATURE_CLIP))), trainLabels: labels.train,
-          validationRows: job.input.validation.map((r) => r.map((v) => clip(v, FEATURE_CLIP))), validationLabels: labels.validation,
-          options: { l2: spec.params.l2, seed: spec.params.seed },
+          trainRows: job.input.train, trainLabels: labels.train,
+          validationRows: job.input.validation, validationLabels: labels.validation,
+          params: job.input.params,
         },
       });
       reportJson = JSON.stringify(report);

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fitStandardizer, predictLogit, sigmoid, standardizeRows, trainLogReg } from '../../models/lr/plain-logreg.js';
+import { predictLogit, sigmoid, trainLogReg } from '../../models/lr/plain-logreg.js';
+import { trainBankAlone } from '../../models/lr/bank-alone.js';
+import { DEFAULT_PARAMS } from '../../training/schedule.js';
+import { applyCalibration } from '../../scoring/calibration.js';
+import { fitCalibration } from '../../evaluation/calibration.js';
 import { GRADES, pointsFromLogit, scoreLogit } from '../../scoring/score-scale.js';
 import { FEATURE_CLIP, clip } from '../../training/fixed-point.js';
 import { DEFAULT_CUTOFF_POINTS, evaluateScores } from '../../evaluation/model-evaluation.js';
@@ -237,7 +241,7 @@ function synthetic(n: number, seed: number) {
   const val = mk(n);
   return {
     joint: { logits: val.jointLogits, labels: val.labels },
-    bankOnly: { trainRows: train.bankRows, trainLabels: train.labels, validationRows: val.bankRows, validationLabels: val.labels, options: { epochs: 20 } },
+    bankOnly: { trainRows: train.bankRows, trainLabels: train.labels, validationRows: val.bankRows, validationLabels: val.labels, params: { ...DEFAULT_PARAMS, epochs: 20 } },
   };
 }
 
@@ -333,11 +337,10 @@ function jointVsBank(name: string, f: Federation): EvaluationReport {
     bankOnly: { trainRows: f.bank.train, trainLabels: f.bank.trainLabels, validationRows: f.bank.validation, validationLabels: f.bank.validationLabels },
   });
   console.log(`${name}\n${formatEvaluationReport(report)}`);
-  // the bank-only baseline equals a direct plain LR on the bank's standardized features
-  const s = fitStandardizer(f.bank.train);
-  const prep = (rows: readonly Float64Array[]) => standardizeRows(rows, s).map((r) => r.map((v) => clip(v, FEATURE_CLIP)));
-  const direct = trainLogReg(prep(f.bank.train), f.bank.trainLabels, {});
-  const directEval: ModelEvaluation = evaluateScores(prep(f.bank.validation).map((r) => predictLogit(direct, r)), f.bank.validationLabels);
+  // the bank-only baseline is the joint LR's maths at the bank alone, on the rows as the bank's site gets them
+  const direct = trainBankAlone(f.bank, DEFAULT_PARAMS);
+  const recalibrated = direct.validationLogits.map((z) => applyCalibration(z, fitCalibration(direct.validationLogits, f.bank.validationLabels)));
+  const directEval: ModelEvaluation = evaluateScores(recalibrated, f.bank.validationLabels);
   expect(report.bankOnly).toEqual(directEval);
   expect(parseEvaluationReport(JSON.stringify(report))).toEqual(report);
   return report;
