@@ -90,7 +90,8 @@ export function trainBankOnly(input: BankOnlySplit): { validationLogits: Float64
   checkScoresAndLabels(`${fn} training labels`, new Float64Array(trainLabels.length), trainLabels);
   const width = checkRows(fn, 'training', trainRows, trainLabels);
   checkRows(fn, 'validation', validationRows, validationLabels, width);
-  const params: TrainingParams = { ...(input.params ?? DEFAULT_PARAMS) };
+  // The optimizer's parameters; the preprocessing is already in the rows (the bank's own, as the joint model saw them).
+  const { preprocessing: _inRows, ...params }: TrainingParams = { ...(input.params ?? DEFAULT_PARAMS) };
   const run = trainBankAlone({ train: trainRows, validation: validationRows, trainLabels, validationLabels }, params);
   return {
     validationLogits: run.validationLogits,

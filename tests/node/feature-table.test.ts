@@ -16,7 +16,6 @@ import type { IngestOptions } from '../../node/ingest-report.js';
 import { checkLabel, isMissingCell } from '../../node/column-check.js';
 import { detectDelimiter } from '../../node/csv-reader.js';
 import { MAX_CATEGORICAL_LEVELS } from '../../node/table-columns.js';
-import { fitStandardizer, standardizeRows } from '../../models/lr/plain-logreg.js';
 import { NodeStore } from '../../site/store.js';
 
 const code = (n: number) => {

@@ -29,6 +29,7 @@ import { DEFAULT_SCORE_SCALE } from '../../scoring/score-scale.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 import { until } from '../helpers/wait.js';
 import { freePort } from '../../lib/party-processes.js';
+import { DEFAULT_PARAMS } from '../../training/schedule.js';
 
 export const SITES: Site[] = ['tax', 'power', 'bank'];
 const FILES: Record<Site, (keyof typeof RECORD_KINDS)[]> = { tax: ['tax_rating', 'vat_filing'], power: ['power_bill'], bank: ['loan', 'repayment'] };
@@ -144,17 +145,17 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
   await registry.put({
     modelVersion: MODEL, jobId: 'test-fixture', alignmentId: 'test-fixture', purpose: 'credit-assessment',
     sites: SITES.map((s) => ({ site: s, role: s === 'bank' ? 'bank' : 'passive', featureCount: names.get(s)!.length })),
-    params: {}, scale: DEFAULT_SCORE_SCALE, metrics: {}, createdAt: new Date().toISOString(),
+    params: DEFAULT_PARAMS, scale: DEFAULT_SCORE_SCALE, metrics: {}, createdAt: new Date().toISOString(),
   });
   await registry.put({
     modelVersion: LONG_NAMES_MODEL, jobId: 'test-fixture-long-names', alignmentId: 'test-fixture', purpose: 'credit-assessment',
     sites: SITES.map((s) => ({ site: s, role: s === 'bank' ? 'bank' : 'passive', featureCount: names.get(s)!.length })),
-    params: {}, scale: DEFAULT_SCORE_SCALE, metrics: {}, createdAt: new Date().toISOString(),
+    params: DEFAULT_PARAMS, scale: DEFAULT_SCORE_SCALE, metrics: {}, createdAt: new Date().toISOString(),
   });
   // A bank-only model: one site's answer alone would be its partial term in the clear.
   await registry.put({
     modelVersion: 'm0', jobId: 'test-fixture-bank-only', alignmentId: 'test-fixture', purpose: 'credit-assessment',
-    sites: [{ site: 'bank', role: 'bank', featureCount: names.get('bank')!.length }], params: {}, scale: DEFAULT_SCORE_SCALE, metrics: {}, createdAt: new Date().toISOString(),
+    sites: [{ site: 'bank', role: 'bank', featureCount: names.get('bank')!.length }], params: DEFAULT_PARAMS, scale: DEFAULT_SCORE_SCALE, metrics: {}, createdAt: new Date().toISOString(),
   });
   await registry.close();
 

@@ -26,6 +26,7 @@ import { consentedRequester, type ConsentedRequester } from '../helpers/consente
 import { testFederation } from '../helpers/federation.js';
 import { fairBatchSize } from './helpers.js';
 import { documentedPartialTerm } from '../helpers/pooled-score.js';
+import { pointsFromLogit } from '../../scoring/score-scale.js';
 
 const SITES = ['tax', 'power', 'bank'] as const;
 type Site = (typeof SITES)[number];
@@ -67,8 +68,12 @@ function writeTables(dir: string): Record<Site, { file: string; options: IngestO
     const grade = ['A', 'B', 'C'][Math.floor(rnd() * 3)]!;
     const logit = -1.5 * income + 1.2 * revenue + 0.4 * late - 1 + (grade === 'C' ? 0.8 : 0) + (region === '上海' ? 0.3 : 0);
     const y = rnd() < 1 / (1 + Math.exp(-logit)) || i % 29 === 1;
-    bank.push(`${ids[i]};${y ? 'TRUE' : 'false'};${gap(i, 0.1, income.toFixed(4), 'NA')};${gap(i, 0.15, (rnd() * 5).toFixed(3), '')};${(rnd() * 0.1).toFixed(4)}`);
-    tax.push(`${ids[i]},`, i === PROBE || rnd() < 0.1 ? Buffer.alloc(0) : Buffer.from(GBK[region]!), `,${gap(i, 0.1, revenue.toFixed(4), 'null')},${Math.floor(rnd() * 30)}\n`);
+    // Heavy tails as real exports have them: a rate now and then a thousand times its usual size,
+    // and the probe an outlier far beyond any training value (clipped at the 99th percentile).
+    const rate = i === PROBE ? 5000 : rnd() * 0.1 * (i % 37 === 5 ? 1000 : 1);
+    const years = i === PROBE ? 9999 : Math.floor(rnd() * 30);
+    bank.push(`${ids[i]};${y ? 'TRUE' : 'false'};${gap(i, 0.1, income.toFixed(4), 'NA')};${gap(i, 0.15, (rnd() * 5).toFixed(3), '')};${rate.toFixed(4)}`);
+    tax.push(`${ids[i]},`, i === PROBE || rnd() < 0.1 ? Buffer.alloc(0) : Buffer.from(GBK[region]!), `,${gap(i, 0.1, revenue.toFixed(4), 'null')},${years}\n`);
     power.push(`${ids[i]},${gap(i, 0.2, kwh.toFixed(4), 'NaN')},${late},${gap(i, 0.05, grade, '')}`);
   }
   const write = (name: string, content: string | Buffer) => {
@@ -89,6 +94,7 @@ const nodes = new Map<Site, SpawnedParty>();
 let requester: ConsentedRequester;
 let modelVersion = '';
 let calibration: { slope: number; intercept: number } | undefined;
+let points: number;
 let probability = NaN;
 
 beforeAll(async () => {
@@ -123,6 +129,7 @@ beforeAll(async () => {
   expect(answer.model).toBe(modelVersion);
   expect(answer.coverage.every((c) => c.covered)).toBe(true);
   probability = answer.probabilityOfDefault;
+  points = answer.points;
   requester.close();
   await Promise.all([coordinator, ...nodes.values()].map((p) => p.stop()));
 }, 300_000);
@@ -152,6 +159,13 @@ describe('feature tables with missing cells, over real processes', () => {
           const groups = (part as unknown as { preprocessing: { features: { indicator: number | null }[] } }).preprocessing.features.map((t) => t.indicator);
           expect(groups.filter((g) => g !== null).length).toBe(2);
           expect(part.weights.length).toBe(3 + new Set(groups.filter((g) => g !== null)).size);
+          // The probe's rate (5000) lies beyond the fitted clip bound: it counts as that bound, not as 5000.
+          const rate = (part as unknown as { preprocessing: { features: { hi: number | null }[] } }).preprocessing.features[part.features.indexOf('b_rate')]!;
+          expect(rate.hi).not.toBeNull();
+          expect(rate.hi!).toBeLessThan(100);
+          const atBound = Float64Array.from(vector);
+          atBound[part.featureIndexes[part.features.indexOf('b_rate')]!] = rate.hi!;
+          expect(documentedPartialTerm(part, atBound)).toBeCloseTo(documentedPartialTerm(part, vector), 12);
         }
         if (site === 'tax') {
           expect(missing).toEqual(['region=上海', 'region=北京', 't_revenue']);
@@ -170,6 +184,8 @@ describe('feature tables with missing cells, over real processes', () => {
     expect(Number.isFinite(probability)).toBe(true);
     // The bank's Platt recalibration of the joint logit, when the model carries one (training/model-registry.ts).
     const calibrated = calibration === undefined ? logit : calibration.slope * logit + calibration.intercept;
-    expect(probability).toBeCloseTo(1 / (1 + Math.exp(-calibrated)), 3);
+    expect(probability).toBeCloseTo(1 / (1 + Math.exp(-calibrated)), 6);
+    // Exactly the pooled model's score: the rule applied in one place gives the same points.
+    expect(points).toBe(pointsFromLogit(calibrated));
   });
 });
