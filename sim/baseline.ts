@@ -11,13 +11,14 @@
 import { bankLabel, featureSetFor } from '../features/index.js';
 import { parsePeriod } from '../schema/site-schema.js';
 import { auc, ksStatistic } from '../evaluation/metrics.js';
+import { imputeTrainingRows } from '../models/lr/impute.js';
 import { fitStandardizer, predictProba, standardizeRows, trainLogReg, type LogRegOptions } from '../models/lr/plain-logreg.js';
 import { readManifest, readSiteRecords } from './read.js';
 
 export interface BaselineDataset {
   codes: string[];
   labels: Uint8Array;
-  /** Per-site feature rows, aligned with `codes`, in each catalogue's order. */
+  /** Per-site feature rows, aligned with `codes`, in each catalogue's order; NaN where a feature is undefined. */
   tax: Float64Array[];
   power: Float64Array[];
   bank: Float64Array[];
@@ -73,7 +74,12 @@ export interface BaselineResult {
   pooledTaylor: ModelScore;
 }
 
-function fitAndScore(trainX: Float64Array[], trainY: Uint8Array, testX: Float64Array[], testY: Uint8Array, opts: LogRegOptions): ModelScore {
+function fitAndScore(trainRows: Float64Array[], trainY: Uint8Array, testRows: Float64Array[], testY: Uint8Array, opts: LogRegOptions): ModelScore {
+  // A feature undefined for an enterprise is NaN (features/spec.ts): fill it as the sites'
+  // logistic regression does, with the training split's mean (on copies: data is shared).
+  const trainX = trainRows.map((r) => Float64Array.from(r));
+  const testX = testRows.map((r) => Float64Array.from(r));
+  imputeTrainingRows(trainX, testX);
   const s = fitStandardizer(trainX);
   const model = trainLogReg(standardizeRows(trainX, s), trainY, opts);
   const p = predictProba(model, standardizeRows(testX, s));
