@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { auc } from '../../evaluation/metrics.js';
+import { imputeTrainingRows } from '../../models/lr/impute.js';
 import { fitStandardizer, predictLogit, standardizeRows, trainLogReg } from '../../models/lr/plain-logreg.js';
 import { FEATURE_CLIP, clip } from '../../training/fixed-point.js';
 import type { BankData } from '../../models/lr/bank.js';
@@ -32,8 +33,9 @@ export interface Federation {
 }
 
 /**
- * Split aligned per-party rows into train/validation by seed, standardize each party's columns
- * with its own training statistics (each site can do that alone).
+ * Split aligned per-party rows into train/validation by seed, fill missing values with the
+ * training mean and standardize each party's columns with its own training statistics (each
+ * site can do that alone).
  */
 export function federate(parties: { name: string; rows: Float64Array[] }[], labels: number[], validationShare: number, seed: number): Federation {
   const n = labels.length;
@@ -41,9 +43,12 @@ export function federate(parties: { name: string; rows: Float64Array[] }[], labe
   const isValidation = Array.from({ length: n }, () => next() < validationShare);
   const pick = <T>(xs: readonly T[], v: boolean) => xs.filter((_, i) => isValidation[i] === v);
   const split = parties.map((p) => {
-    const train = pick(p.rows, false);
+    // Missing values (NaN: an undefined feature) are filled as the sites' LR fills them (training/node.ts).
+    const train = pick(p.rows, false).map((r) => Float64Array.from(r));
+    const validation = pick(p.rows, true).map((r) => Float64Array.from(r));
+    imputeTrainingRows(train, validation);
     const s = fitStandardizer(train);
-    return { name: p.name, train: standardizeRows(train, s), validation: standardizeRows(pick(p.rows, true), s) };
+    return { name: p.name, train: standardizeRows(train, s), validation: standardizeRows(validation, s) };
   });
   const [bank, ...passives] = split;
   return { bank: { ...bank!, trainLabels: pick(labels, false), validationLabels: pick(labels, true) }, passives };
