@@ -13,6 +13,7 @@ import { createBfvEngine } from '../../crypto/bfv-engine.js';
 import { getModel, listModels, runTraining } from '../../training/client.js';
 import { FedcreditError } from '../../lib/errors.js';
 import { cliPath, type SpawnedParty } from '../../lib/spawn-party.js';
+import { imputeTrainingRows } from '../../models/lr/impute.js';
 import { fitStandardizer, standardizeRows } from '../../models/lr/plain-logreg.js';
 import { listSiteModels } from '../../site/model-store.js';
 import { NodeStore } from '../../site/store.js';
@@ -53,10 +54,13 @@ async function reference(): Promise<{ aucHistory: number[]; models: Record<strin
       alignment!.train = await labelled(alignment!.train);
       alignment!.validation = await labelled(alignment!.validation);
       if (bankStore !== store) await bankStore.close();
-      const train = await rows(alignment!.train);
+      // Copies, with missing values (NaN) filled as training/node.ts fills them.
+      const train = (await rows(alignment!.train)).map((r) => Float64Array.from(r));
+      const validation = (await rows(alignment!.validation)).map((r) => Float64Array.from(r));
+      imputeTrainingRows(train, validation);
       const std = fitStandardizer(train);
       const entry: { train: Float64Array[]; validation: Float64Array[]; trainLabels?: number[]; validationLabels?: number[] } = {
-        train: standardizeRows(train, std), validation: standardizeRows(await rows(alignment!.validation), std),
+        train: standardizeRows(train, std), validation: standardizeRows(validation, std),
       };
       if (site === 'bank') {
         entry.trainLabels = await Promise.all(alignment!.train.map(async (id) => Number(await store.labels.get(id))));
