@@ -37,7 +37,7 @@ export interface SiteFeatureSet<R> {
    * the site to answer a query (scoring/node.ts, docs/scoring.md "What a consent covers").
    */
   windowMonths: number;
-  /** Feature vector in catalogue order; `asOf` is a month index (year * 12 + month - 1). Always finite. */
+  /** Feature vector in catalogue order; `asOf` is a month index (year * 12 + month - 1). Finite, or NaN for a `mayBeMissing` feature. */
   compute(records: R, asOf: number): Float64Array;
 }
 
