@@ -25,6 +25,7 @@ export const BANK_CATALOGUE: readonly FeatureSpec[] = [
   { name: 'bank_relationship_months', meaning: 'months from the earliest drawdown to asOf', unit: 'months', window: 'all loans drawn by asOf', imputation: 'no loan drawn by asOf: 0' },
   { name: 'bank_active_loans', meaning: 'number of loans drawn by asOf and still outstanding at asOf', unit: 'loans', window: AT, imputation: 'none needed' },
   { name: 'bank_mean_rate', meaning: 'amount-weighted mean annual rate of the outstanding loans (of all loans drawn by asOf when none is outstanding): the bank\'s own risk pricing', unit: 'fraction per year', window: 'loans drawn by asOf', imputation: `no loan drawn by asOf: ${BENCHMARK_RATE} (benchmark rate)` },
+  { name: 'bank_overdue_amount', meaning: 'instalments past due and unpaid at asOf, summed over the loans past due in the month asOf (scheduled - paid over each one\'s unbroken run of past-due months up to asOf), in CNY, not logged: 0 for most firms, the size of the firm for the rest', unit: 'CNY', window: W24, imputation: 'no loan past due in the month asOf: 0' },
 ];
 
 /** Principal left after `paid` on-time annuity instalments. */
@@ -94,6 +95,7 @@ function computeBank(records: BankRecords, asOf: number): Float64Array {
 
   let months = 0;
   for (const m of delinquentMonths) months += m;
+  const overdue = overdueAmount(records, asOf);
   return finiteVector('bank', BANK_CATALOGUE, [
     Math.log1p(balance),
     activeAmount > 0 ? clamp(activeBalance / activeAmount, 0, 2) : 0,
@@ -103,7 +105,24 @@ function computeBank(records: BankRecords, asOf: number): Float64Array {
     earliest <= asOf ? asOf - earliest : 0,
     active,
     meanRate,
+    overdue,
   ]);
+}
+
+/** Unpaid instalments of the loans past due in the month asOf, back through each one's run of past-due months in the window. */
+function overdueAmount(records: BankRecords, asOf: number): number {
+  const runs = new Map<string, Map<number, number>>();
+  for (const r of records.repayments) if (r.period === asOf && r.daysPastDue > 0) runs.set(r.loanId, new Map());
+  if (runs.size === 0) return 0;
+  for (const r of records.repayments) {
+    const run = runs.get(r.loanId);
+    if (run && r.period <= asOf && r.period > asOf - 24 && r.daysPastDue > 0) run.set(r.period, Math.max(0, r.scheduled - r.paid));
+  }
+  let total = 0;
+  for (const run of runs.values()) {
+    for (let t = asOf; run.has(t); t--) total += run.get(t)!;
+  }
+  return total;
 }
 
 export const BANK_FEATURES: SiteFeatureSet<BankRecords> = { site: 'bank', catalogue: BANK_CATALOGUE, windowMonths: FEATURE_WINDOW_MONTHS.bank, compute: computeBank };

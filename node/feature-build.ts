@@ -104,7 +104,10 @@ export async function rebuildFeatures(store: NodeStore, asOf?: number): Promise<
   flush();
   for await (const key of store.features.keys()) if (!fresh.has(key)) batch.del(key, { sublevel: store.features });
 
-  const catalogue = featureSet.catalogue.map((f) => ({ ...f }));
+  // A feature the catalogue says may be missing reports its share of missing values, as a feature table's column does.
+  const catalogue = featureSet.catalogue.map((f, j) => (f.mayBeMissing
+    ? { ...f, missingRate: vectors.length === 0 ? 0 : vectors.filter((v) => Number.isNaN(v[j]!)).length / vectors.length }
+    : { ...f }));
   batch.put('catalogue', catalogue, { sublevel: store.meta });
   batch.put('asOf', formatPeriod(month), { sublevel: store.meta });
   batch.put('stats', computeStats(vectors, catalogue.length), { sublevel: store.meta });

@@ -180,23 +180,20 @@ export function fitPreprocessing(train: readonly Float64Array[], width: number, 
     indicators = indicatorCount(train, width);
   }
   const columns = width + indicators;
-  // Column statistics over the transformed training rows.
-  const sum = new Float64Array(columns);
-  const sq = new Float64Array(columns);
-  const row = new Float64Array(columns);
-  for (const raw of train) {
-    transformInto(features, raw, row);
-    for (let c = 0; c < columns; c++) {
-      sum[c]! += row[c]!;
-      sq[c]! += row[c]! * row[c]!;
-    }
-  }
+  // Column statistics over the transformed training rows, in two passes (a one-pass variance
+  // loses its digits on a column whose mean dwarfs its spread, e.g. revenue in CNY).
+  const transformed = new Float64Array(n * columns);
+  train.forEach((raw, i) => transformInto(features, raw, transformed.subarray(i * columns, (i + 1) * columns)));
   const fitted: FittedColumn[] = [];
   for (let c = 0; c < columns; c++) {
-    const mean = n > 0 ? sum[c]! / n : 0;
-    const sd = n > 0 ? Math.sqrt(Math.max(0, sq[c]! / n - mean * mean)) : 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += transformed[i * columns + c]!;
+    const mean = n > 0 ? sum / n : 0;
+    let sq = 0;
+    for (let i = 0; i < n; i++) sq += (transformed[i * columns + c]! - mean) ** 2;
+    const sd = n > 0 ? Math.sqrt(sq / n) : 0;
     const feature = c < width ? c : features.findIndex((f) => f.indicator === c);
-    fitted.push({ feature, indicator: c >= width, mean, std: sd > 1e-9 * Math.max(1, Math.abs(mean)) ? sd : 1 });
+    fitted.push({ feature, indicator: c >= width, mean, std: sd > 1e-12 ? sd : 1 });
   }
   return { v: 1, spec, features, columns: fitted };
 }

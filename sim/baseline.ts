@@ -11,13 +11,15 @@
 import { bankLabel, featureSetFor } from '../features/index.js';
 import { parsePeriod } from '../schema/site-schema.js';
 import { auc, ksStatistic } from '../evaluation/metrics.js';
-import { fitStandardizer, predictProba, standardizeRows, trainLogReg, type LogRegOptions } from '../models/lr/plain-logreg.js';
+import { fitPreprocessing, transformRows } from '../preprocessing/fit.js';
+import { LEGACY_PREPROCESSING } from '../preprocessing/spec.js';
+import { predictProba, trainLogReg, type LogRegOptions } from '../models/lr/plain-logreg.js';
 import { readManifest, readSiteRecords } from './read.js';
 
 export interface BaselineDataset {
   codes: string[];
   labels: Uint8Array;
-  /** Per-site feature rows, aligned with `codes`, in each catalogue's order. */
+  /** Per-site feature rows, aligned with `codes`, in each catalogue's order; NaN where a feature is undefined. */
   tax: Float64Array[];
   power: Float64Array[];
   bank: Float64Array[];
@@ -73,10 +75,15 @@ export interface BaselineResult {
   pooledTaylor: ModelScore;
 }
 
-function fitAndScore(trainX: Float64Array[], trainY: Uint8Array, testX: Float64Array[], testY: Uint8Array, opts: LogRegOptions): ModelScore {
-  const s = fitStandardizer(trainX);
-  const model = trainLogReg(standardizeRows(trainX, s), trainY, opts);
-  const p = predictProba(model, standardizeRows(testX, s));
+function fitAndScore(trainRows: Float64Array[], trainY: Uint8Array, testRows: Float64Array[], testY: Uint8Array, opts: LogRegOptions): ModelScore {
+  // A feature undefined for an enterprise is NaN (features/spec.ts): filled with the training
+  // split's mean and standardized, nothing more (no clipping, no log): this baseline measures
+  // the data's signal, so its figures stay comparable with those measured before preprocessing.
+  const trainX = trainRows.map((r) => Float64Array.from(r));
+  const testX = testRows.map((r) => Float64Array.from(r));
+  const fitted = fitPreprocessing(trainX, trainX[0]!.length, LEGACY_PREPROCESSING);
+  const model = trainLogReg(transformRows(fitted, trainX), trainY, opts);
+  const p = predictProba(model, transformRows(fitted, testX));
   return { auc: auc(p, testY), ks: ksStatistic(p, testY) };
 }
 

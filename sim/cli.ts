@@ -1,6 +1,6 @@
 /**
  * `fedcredit sim ...`: generate a simulated federation's raw site exports, and measure the
- * centralized baseline on it.
+ * centralized baseline on it; or write feature tables shaped like public credit data.
  *
  * Output follows the CLI's conventions: a short human summary on stdout (or one JSON document
  * with --json), progress on stderr only when stderr is a terminal, and failures as
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { centralizedBaseline, buildBaselineDataset } from './baseline.js';
 import { generateFederation, type Manifest } from './generate.js';
+import { writeCreditTables } from './tables.js';
 
 function wholeNumber(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -86,6 +87,35 @@ export function registerSimCommands(program: Command): void {
           if (!showProgress) process.stderr.write(`sim: done in ${seconds.toFixed(1)} s\n`);
           process.stdout.write(`${summarizeManifest(manifest, outDir, seconds)}\n`);
         }
+      });
+    });
+
+  sim
+    .command('tables')
+    .description('write bank.csv, tax.csv and power.csv feature tables shaped like public credit data (heavy tails, ties, sentinels, empty cells; docs/feature-tables.md)')
+    .option('--rows <n>', 'number of enterprises (integer ids 1..n; every site holds all of them)', wholeNumber('--rows', 10, 2_000_000), 30_000)
+    .requiredOption('--seed <seed>', 'any text; the same seed and rows give byte-identical files')
+    .requiredOption('--out <dir>', 'output directory (created if missing; bank.csv, tax.csv, power.csv are replaced)')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText('after', [
+      '',
+      'Example:',
+      '  fedcredit sim tables --rows 30000 --seed 7 --out data/tables',
+      '  fedcredit node ingest --data bank --site bank --file data/tables/bank.csv --kind features --id-column id --label-column default_2y --id-format any',
+      '',
+      'The label (default_2y) is in bank.csv only; tax.csv and power.csv are ingested without --label-column.',
+    ].join('\n'))
+    .action(async (flags: { rows: number; seed: string; out: string; json?: boolean }) => {
+      await reportFailure(async () => {
+        const summary = writeCreditTables({ rows: flags.rows, seed: flags.seed, outDir: path.resolve(flags.out) });
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write([
+          `wrote ${summary.rows.toLocaleString('en-US')} enterprises (seed '${summary.seed}'), default rate ${(100 * summary.defaultRate).toFixed(2)}%`,
+          ...summary.files.map((f) => `  ${f.site.padEnd(6)} ${f.path}: ${f.columns.join(', ')}`),
+        ].join('\n') + '\n');
       });
     });
 

@@ -122,8 +122,8 @@ export function drawEnterprise(rng: Rng, index: number, cal: Calendar, isTaken: 
   const growth = Math.max(-0.6, Math.min(0.6, 0.04 + 0.14 * growthZ));
   const volatility = 0.05 + industry.volatility + 0.04 * Math.max(0, -health);
 
-  const revenueScale = size.medianRevenue * Math.exp(0.8 * rng.normal());
-  const kwhScale = revenueScale * industry.kwhPerYuan * Math.exp(0.3 * rng.normal());
+  const bodyRevenue = size.medianRevenue * Math.exp(0.8 * rng.normal());
+  const kwhScale = bodyRevenue * industry.kwhPerYuan * Math.exp(0.3 * rng.normal());
   const vatRate = size.smallScaleVat ? 0.01 + 0.02 * rng.next() : industry.vatRate * Math.exp(0.2 * rng.normal());
 
   const hasShock = rng.bernoulli(sigmoid(-2.2 + industry.shockRisk - 0.35 * health));
@@ -145,6 +145,13 @@ export function drawEnterprise(rng: Rng, index: number, cal: Calendar, isTaken: 
   const z = DEFAULT_INTERCEPT - 0.95 * health - 0.6 * discipline - 0.5 * growthZ
     + (hasShock ? 0.6 + 3.6 * shockSeverity : 0) + (young ? 0.3 : 0);
   const defaults = rng.bernoulli(sigmoid(z));
+
+  // Drawn last, so every draw above (and so coverage and default) is what it was before the tail:
+  // a Pareto tail (alpha 1.1, 3% of firms, at most 200x, never above 2e10 a month so every amount
+  // stays within the schema) for trading houses and group holdings that declare and borrow far
+  // beyond what their size class and electricity use suggest. Noise: default does not see it.
+  const tail = rng.bernoulli(0.03) ? Math.min(200, Math.pow(1 - rng.next(), -1 / 1.1)) : 1;
+  const revenueScale = Math.min(2e10, bodyRevenue * tail);
 
   return {
     index, code, industry, size, region, founded, health, discipline, growth, volatility,

@@ -8,7 +8,8 @@
  *             one enterprise's records are adjacent and feature aggregation is one scan
  * - `loan`    loan id -> credit code, to keep loan ids unique and tie repayments to loans
  * - `feat`    Float64 bytes: the feature vector per enterprise (catalogue order); NaN marks a
- *             missing cell of a feature table (docs/feature-tables.md), never a computed feature
+ *             missing cell of a feature table (docs/feature-tables.md), or a computed feature
+ *             the catalogue says may be missing (features/spec.ts `mayBeMissing`)
  * - `label`   '0' | '1': the label per enterprise, at the label-holding site only
  * - `align`   JSON: committed alignments (alignment/node.ts), the agreed ID order and split
  * - `train`   JSON: this site's state in training jobs (training/node.ts), written every step

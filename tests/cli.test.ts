@@ -21,7 +21,7 @@ function fedcredit(...args: string[]) {
 describe('fedcredit CLI', () => {
   it.each([
     [[]], [['node']], [['node', 'serve']], [['node', 'ingest']], [['node', 'status']], [['node', 'features']],
-    [['coordinator']], [['coordinator', 'serve']], [['coordinator', 'nodes']], [['sim', 'generate']], [['demo']], [['init']],
+    [['coordinator']], [['coordinator', 'serve']], [['coordinator', 'nodes']], [['sim', 'generate']], [['sim', 'tables']], [['demo']], [['init']],
   ])('%j --help explains itself', (cmd) => {
     const r = fedcredit(...cmd, '--help');
     expect(r.status).toBe(0);

@@ -51,6 +51,23 @@ describe('bank features', () => {
     expect(f.bank_relationship_months).toBe(71);
     expect(f.bank_active_loans).toBe(1);
     expect(f.bank_mean_rate).toBeCloseTo(0.06, 12);
+    // L2 is past due in 2025-12 (scheduled 100, paid 0); it was current in 2025-07 and has no record between
+    expect(f.bank_overdue_amount).toBe(100);
+  });
+
+  it('sums the unpaid instalments of each unbroken past-due run up to asOf, unclamped', () => {
+    const book: BankRecords = {
+      loans: [loan('A', 1e9, '2024-01', 60, 0.05), loan('B', 1000, '2024-01', 12, 0.05)],
+      repayments: [
+        { creditCode: CODE, loanId: 'A', period: P('2025-09'), scheduled: 2e7, paid: 0, balance: 9e8, daysPastDue: 40 },
+        { creditCode: CODE, loanId: 'A', period: P('2025-10'), scheduled: 2e7, paid: 2e7, balance: 8e8, daysPastDue: 0 },
+        { creditCode: CODE, loanId: 'A', period: P('2025-11'), scheduled: 2e7, paid: 0, balance: 8e8, daysPastDue: 10 },
+        { creditCode: CODE, loanId: 'A', period: P('2025-12'), scheduled: 2e7, paid: 5e6, balance: 8e8, daysPastDue: 40 },
+        { creditCode: CODE, loanId: 'B', period: P('2025-12'), scheduled: 90, paid: 0, balance: 500, daysPastDue: 0 },
+      ],
+    };
+    // A: 2025-12 (1.5e7 unpaid) and 2025-11 (2e7); 2025-10 was current, so 2025-09 does not count; B is current
+    expect(byName(BANK_FEATURES.compute(book, ASOF)).bank_overdue_amount).toBe(3.5e7);
   });
 
   it('ignores records and loans after asOf', () => {
@@ -82,7 +99,7 @@ describe('bank features', () => {
     expect(repaid.bank_mean_rate).toBeCloseTo(0.08, 12);
     expect(byName(BANK_FEATURES.compute({ loans: [], repayments: [] }, ASOF))).toEqual({
       bank_balance: 0, bank_utilization: 0, bank_max_dpd_24m: 0, bank_delinquent_months_24m: 0, bank_dpd_now: 0,
-      bank_relationship_months: 0, bank_active_loans: 0, bank_mean_rate: 0.0475,
+      bank_relationship_months: 0, bank_active_loans: 0, bank_mean_rate: 0.0475, bank_overdue_amount: 0,
     });
   });
 

@@ -34,7 +34,8 @@ describe('feature catalogues', () => {
     expect(() => defaultAsOf('bank', 1.5)).toThrow(RangeError);
   });
 
-  // Any plausible record set, however sparse or extreme, gives a finite vector of catalogue length.
+  // Any plausible record set, however sparse or extreme, gives a vector of catalogue length whose
+  // values are finite, or NaN for a feature the catalogue says may be missing (features/spec.ts).
   const period = fc.integer({ min: ASOF - 40, max: ASOF + 14 });
   const money = fc.double({ min: 0, max: 1e12, noNaN: true });
   const records: { [S in Site]: fc.Arbitrary<SiteRecordsMap[S]> } = {
@@ -61,13 +62,13 @@ describe('feature catalogues', () => {
   };
 
   for (const site of SITES) {
-    it(`${site}: every vector is finite and as long as the catalogue`, () => {
-      const set = featureSetFor(site) as { catalogue: readonly unknown[]; compute(r: unknown, a: number): Float64Array };
+    it(`${site}: every vector is finite (or NaN where announced) and as long as the catalogue`, () => {
+      const set = featureSetFor(site) as { catalogue: readonly { name: string; mayBeMissing?: true }[]; compute(r: unknown, a: number): Float64Array };
       fc.assert(
         fc.property(records[site] as fc.Arbitrary<unknown>, (r) => {
           const v = set.compute(r, ASOF);
           expect(v.length).toBe(set.catalogue.length);
-          for (const x of v) expect(Number.isFinite(x)).toBe(true);
+          v.forEach((x, i) => expect(Number.isFinite(x) || (Number.isNaN(x) && set.catalogue[i]!.mayBeMissing === true), set.catalogue[i]!.name).toBe(true));
         }),
         { numRuns: 300 },
       );

@@ -40,6 +40,7 @@ describe('power features', () => {
     // paid 100 + 100 + 100 + 50 + 25 = 375 of 400 due
     expect(f.power_paid_ratio).toBeCloseTo(375 / 400, 12);
     expect(f.power_months_billed).toBe(5);
+    expect(f.power_max_days_late).toBe(20); // the 30 days of 2024-12 are before the window
   });
 
   it('does not depend on the order of the bills', () => {
@@ -57,7 +58,7 @@ describe('power features', () => {
   it('imputes documented values without bills', () => {
     expect(byName(POWER_FEATURES.compute({ bills: [] }, ASOF))).toEqual({
       power_kwh_level: 0, power_kwh_trend: 0, power_kwh_drop: 0, power_late_bills: 0,
-      power_mean_days_late: 0, power_paid_ratio: 1, power_months_billed: 0,
+      power_mean_days_late: 0, power_paid_ratio: 1, power_months_billed: 0, power_max_days_late: 0,
     });
   });
 
@@ -71,11 +72,13 @@ describe('power features', () => {
     expect(zeroBefore.power_kwh_drop).toBe(0); // no earlier consumption to compare with
   });
 
-  it('clamps a rise to -1 and a steep trend to ±0.5', () => {
+  it('leaves a rise from a tiny base unclamped (a new meter), and clamps a steep trend to ±0.5', () => {
     const rise = byName(POWER_FEATURES.compute({
       bills: [bill('2025-01', 1, 1, 0), bill('2025-02', 1, 1, 0), bill('2025-12', 1000, 1000, 0)],
     }, ASOF));
-    expect(rise.power_kwh_drop).toBe(-1); // 1 - 1000/1 = -999, clamped
+    expect(rise.power_kwh_drop).toBe(-999); // 1 - 1000/1
+    const disputed = byName(POWER_FEATURES.compute({ bills: [bill('2025-03', 10, 10, 900), bill('2025-04', 10, 10, 3)] }, ASOF));
+    expect(disputed.power_max_days_late).toBe(900);
     // x = 9, 10, 11 (mean 10), y - 334 = -333, -333, 666: slope (333 + 666) / 2 = 499.5 kWh/month,
     // / 334 = 1.5 per month, clamped to 0.5
     const steep = byName(POWER_FEATURES.compute({

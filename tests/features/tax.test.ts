@@ -50,6 +50,8 @@ describe('tax features', () => {
     expect(f.tax_paid_ratio).toBeCloseTo(2 / 3, 12);
     expect(f.tax_rating_score).toBe(1); // C
     expect(f.tax_months_filed).toBe(3);
+    // latest arrears 60 / mean monthly due 180 / 3 = 60: one month of tax due
+    expect(f.tax_arrears_to_due).toBeCloseTo(1, 12);
   });
 
   it('ignores records after asOf: adding or changing them changes nothing', () => {
@@ -65,8 +67,16 @@ describe('tax features', () => {
     const f = byName(TAX_FEATURES.compute({ filings: [], ratings: [] }, ASOF));
     expect(f).toEqual({
       tax_revenue_12m: 0, tax_revenue_growth: 0, tax_revenue_cv: 0, tax_on_time_ratio: 0, tax_arrears: 0,
-      tax_arrears_months: 0, tax_paid_ratio: 1, tax_rating_score: 2, tax_months_filed: 0,
+      tax_arrears_months: 0, tax_paid_ratio: 1, tax_rating_score: 2, tax_months_filed: 0, tax_arrears_to_due: NaN,
     });
+  });
+
+  it('leaves the arrears ratio missing when nothing was due, and does not clamp it', () => {
+    const zeroReturns = byName(TAX_FEATURES.compute({ filings: [filing('2025-05', 0, 0, 0, true, 500), filing('2025-06', 0, 0, 0, true, 500)], ratings: [] }, ASOF));
+    expect(zeroReturns.tax_arrears_to_due).toBeNaN();
+    // a token return: 5000 of arrears against 1 CNY due a month
+    const token = byName(TAX_FEATURES.compute({ filings: [filing('2025-05', 0, 0, 0, true, 5000), filing('2025-06', 20, 2, 0, false, 5000)], ratings: [] }, ASOF));
+    expect(token.tax_arrears_to_due).toBe(5000);
   });
 
   it('imputes growth and cv when only old filings exist', () => {

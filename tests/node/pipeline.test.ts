@@ -75,4 +75,27 @@ describe('simulated exports through ingest to features', () => {
     }
     expect(labelled).toBeGreaterThan(100);
   });
+
+  // Last: it adds an enterprise to the tax store that the generated files do not hold.
+  it('tax: a feature undefined for an enterprise is stored as NaN, left out of the statistics, and its missing share reported', async () => {
+    const store = stores.get('tax')!;
+    const code = '91350100M000100Y43';
+    const file = path.join(dir, 'zero-returns.csv');
+    // Only zero returns in the window: nothing was due, so arrears over tax due is undefined.
+    fs.writeFileSync(file, `${RECORD_KINDS.vat_filing.columns.map((c) => c.name).join(',')}\n${code},2025-05,0.00,0.00,0.00,1,500.00\n${code},2025-06,0.00,0.00,0.00,0,500.00\n`);
+    await ingestFile(store, file);
+    const meta = await store.getMeta();
+    const j = meta.catalogue!.findIndex((f) => f.name === 'tax_arrears_to_due');
+    expect(j).toBeGreaterThanOrEqual(0);
+    const vector = await store.featureVector(code);
+    expect(vector![j]).toBeNaN();
+    const values: number[] = [];
+    for await (const bytes of store.features.values()) values.push(new Float64Array(bytes.slice().buffer)[j]!);
+    const present = values.filter((v) => !Number.isNaN(v));
+    const missing = values.length - present.length;
+    expect(missing).toBeGreaterThanOrEqual(1);
+    expect(meta.catalogue![j]!.missingRate).toBeCloseTo(missing / values.length, 12);
+    expect(meta.stats!.mean[j]).toBeCloseTo(present.reduce((a, b) => a + b, 0) / present.length, 9);
+    expect(Number.isFinite(meta.stats!.std[j]!)).toBe(true);
+  });
 });

@@ -14,7 +14,9 @@ import { startCoordinator, type CoordinatorOptions, type RunningCoordinator } fr
 import { ModelRegistry } from '../../training/model-registry.js';
 import type { ScoringObservation } from '../../scoring/coordinator.js';
 import { bindEnterpriseKey, encodeConsent, encodeKeyBinding, grantConsent, type Consent, type ConsentTerms } from '../../consent/verify.js';
-import { fitStandardizer, predictLogit, standardizeRows, trainLogReg } from '../../models/lr/plain-logreg.js';
+import { fitPreprocessing, transformRows } from '../../preprocessing/fit.js';
+import { LEGACY_PREPROCESSING } from '../../preprocessing/spec.js';
+import { predictLogit, trainLogReg } from '../../models/lr/plain-logreg.js';
 import { RECORD_KINDS, type Site } from '../../schema/site-schema.js';
 import { writeTrustedRegistrars } from '../../scoring/protocol.js';
 import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
@@ -102,8 +104,11 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
   const dataWindow = { from: windows.map((w) => w.from).sort()[0]!, to: windows.map((w) => w.to).sort().at(-1)! };
   const inAll = [...vectors.get('bank')!.keys()].filter((id) => labels.has(id) && SITES.every((s) => vectors.get(s)!.has(id))).sort();
   const rows = inAll.map((id) => Float64Array.from(SITES.flatMap((s) => [...vectors.get(s)!.get(id)!])));
-  const standardizer = fitStandardizer(rows);
-  const model = trainLogReg(standardizeRows(rows, standardizer), inAll.map((id) => labels.get(id)!), { epochs: 200 });
+  // A feature undefined for an enterprise is NaN in its vector. The parts written below carry no
+  // preprocessing, so the nodes score them as parts from before it: the mean fill, standardized.
+  const legacy = fitPreprocessing(rows, rows[0]!.length, LEGACY_PREPROCESSING);
+  const standardizer = { mean: Float64Array.from(legacy.columns, (c) => c.mean), std: Float64Array.from(legacy.columns, (c) => c.std) };
+  const model = trainLogReg(transformRows(legacy, rows), inAll.map((id) => labels.get(id)!), { epochs: 200 });
   const parts = new Map<Site, SiteModel>();
   let offset = 0;
   for (const site of SITES) {
@@ -112,7 +117,7 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
     const mean = idx.map((i) => standardizer.mean[offset + i]!);
     const std = idx.map((i) => standardizer.std[offset + i]!);
     const weights = idx.map((i) => model.weights[offset + i]!);
-    const term = (v: Float64Array) => idx.reduce((acc, i) => acc + weights[i]! * (v[i]! - mean[i]!) / (std[i]! > 0 ? std[i]! : 1), site === 'bank' ? model.bias : 0);
+    const term = (v: Float64Array) => idx.reduce((acc, i) => acc + (Number.isNaN(v[i]!) ? 0 : weights[i]! * (v[i]! - mean[i]!) / (std[i]! > 0 ? std[i]! : 1)), site === 'bank' ? model.bias : 0);
     const baseline = inAll.reduce((acc, id) => acc + term(vectors.get(site)!.get(id)!), 0) / inAll.length;
     parts.set(site, {
       modelVersion: MODEL, jobId: 'test-fixture', site, alignmentId: 'test-fixture', role: site === 'bank' ? 'bank' : 'passive',
@@ -125,12 +130,12 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
     const p = parts.get(site)!;
     const v = vectors.get(site)!.get(id);
     if (!v) return p.baseline;
-    return p.featureIndexes.reduce((acc, i, f) => acc + p.weights[f]! * (v[i]! - p.mean[f]!) / (p.std[f]! > 0 ? p.std[f]! : 1), p.intercept ?? 0);
+    return p.featureIndexes.reduce((acc, i, f) => acc + (Number.isNaN(v[i]!) ? 0 : p.weights[f]! * (v[i]! - p.mean[f]!) / (p.std[f]! > 0 ? p.std[f]! : 1)), p.intercept ?? 0);
   };
   const pooled: PooledModel = { partial: partialOf, logit: (id) => SITES.reduce((acc, s) => acc + partialOf(s, id), 0) };
   // Sanity: the split equals the pooled model on an enterprise every site holds.
   const probe = inAll[0]!;
-  const direct = predictLogit(model, standardizeRows([Float64Array.from(SITES.flatMap((s) => [...vectors.get(s)!.get(probe)!]))], standardizer)[0]!);
+  const direct = predictLogit(model, transformRows(legacy, [rows[0]!])[0]!); // rows[0] is probe's
   if (Math.abs(direct - pooled.logit(probe)) > 1e-9) throw new Error(`fixture: split model ${pooled.logit(probe)} != pooled ${direct}`);
   for (const site of SITES) {
     const store = await NodeStore.open(nodeDir(site), site);

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../schema/site-schema.js';
-import { bankLabel } from '../../features/index.js';
+import { BANK_CATALOGUE, POWER_CATALOGUE, TAX_CATALOGUE, bankLabel } from '../../features/index.js';
 import { buildBaselineDataset, centralizedBaseline, type BaselineDataset } from '../../sim/baseline.js';
 import { generateFederation } from '../../sim/generate.js';
 import { readGroundTruth, readSiteRecords } from '../../sim/read.js';
@@ -52,6 +52,35 @@ describe('signal in the simulated federation', () => {
     console.log(`signal: bank ${bankOnly.toFixed(3)}, bank+tax ${plusTax.toFixed(3)}, bank+power ${plusPower.toFixed(3)}`);
     expect(plusTax).toBeGreaterThan(bankOnly + 0.01);
     expect(plusPower).toBeGreaterThan(bankOnly + 0.01);
+  });
+
+  it('the sites\' features show what real credit data shows: heavy tails, ties, missing cells (sim/generate.ts header)', () => {
+    const column = (rows: Float64Array[], catalogue: readonly { name: string }[], name: string) => {
+      const j = catalogue.findIndex((f) => f.name === name);
+      expect(j, name).toBeGreaterThanOrEqual(0);
+      return rows.map((r) => r[j]!);
+    };
+    const sdsOut = (xs: number[]) => {
+      const present = xs.filter((x) => !Number.isNaN(x));
+      const mean = present.reduce((a, b) => a + b, 0) / present.length;
+      const sd = Math.sqrt(present.reduce((a, b) => a + (b - mean) ** 2, 0) / present.length);
+      return Math.max(...present.map((x) => Math.abs(x - mean))) / sd;
+    };
+    const share = (xs: number[], p: (x: number) => boolean) => xs.filter(p).length / xs.length;
+    const arrearsToDue = column(data.tax, TAX_CATALOGUE, 'tax_arrears_to_due');
+    const overdue = column(data.bank, BANK_CATALOGUE, 'bank_overdue_amount');
+    const drop = column(data.power, POWER_CATALOGUE, 'power_kwh_drop');
+    console.log(`tails: arrears-to-due ${sdsOut(arrearsToDue).toFixed(1)} sd, overdue amount ${sdsOut(overdue).toFixed(1)} sd, kWh drop ${sdsOut(drop).toFixed(1)} sd; arrears-to-due missing ${(100 * share(arrearsToDue, Number.isNaN)).toFixed(2)}%`);
+    // A few values tens of standard deviations out (with ~3,300 rows, sqrt(n) ~ 57 is the most one value can be).
+    expect(sdsOut(arrearsToDue)).toBeGreaterThan(20);
+    expect(sdsOut(overdue)).toBeGreaterThan(20);
+    expect(Math.min(...drop)).toBeLessThan(-50);
+    // Ties: counts mostly 0.
+    expect(share(column(data.bank, BANK_CATALOGUE, 'bank_delinquent_months_24m'), (x) => x === 0)).toBeGreaterThan(0.6);
+    expect(share(overdue, (x) => x === 0)).toBeGreaterThan(0.9);
+    // Missing: undefined for some enterprises, never for most.
+    expect(share(arrearsToDue, Number.isNaN)).toBeGreaterThan(0.001);
+    expect(share(arrearsToDue, Number.isNaN)).toBeLessThan(0.05);
   });
 
   it('the label the bank derives from its records equals the ground truth', () => {

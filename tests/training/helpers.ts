@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { auc } from '../../evaluation/metrics.js';
-import { fitStandardizer, predictLogit, standardizeRows, trainLogReg } from '../../models/lr/plain-logreg.js';
+import { fitPreprocessing, transformRows } from '../../preprocessing/fit.js';
+import { DEFAULT_PREPROCESSING } from '../../preprocessing/spec.js';
+import { predictLogit, trainLogReg } from '../../models/lr/plain-logreg.js';
 import { FEATURE_CLIP, clip } from '../../training/fixed-point.js';
 import type { BankData } from '../../models/lr/bank.js';
 import type { SiteData } from '../../models/lr/site.js';
@@ -32,8 +34,9 @@ export interface Federation {
 }
 
 /**
- * Split aligned per-party rows into train/validation by seed, standardize each party's columns
- * with its own training statistics (each site can do that alone).
+ * Split aligned per-party rows into train/validation by seed, fill missing values with the
+ * training mean and standardize each party's columns with its own training statistics (each
+ * site can do that alone).
  */
 export function federate(parties: { name: string; rows: Float64Array[] }[], labels: number[], validationShare: number, seed: number): Federation {
   const n = labels.length;
@@ -41,9 +44,10 @@ export function federate(parties: { name: string; rows: Float64Array[] }[], labe
   const isValidation = Array.from({ length: n }, () => next() < validationShare);
   const pick = <T>(xs: readonly T[], v: boolean) => xs.filter((_, i) => isValidation[i] === v);
   const split = parties.map((p) => {
+    // Each party's columns preprocessed as a node does it by default (training/node.ts, preprocessing/fit.ts).
     const train = pick(p.rows, false);
-    const s = fitStandardizer(train);
-    return { name: p.name, train: standardizeRows(train, s), validation: standardizeRows(pick(p.rows, true), s) };
+    const fitted = fitPreprocessing(train, train[0]!.length, DEFAULT_PREPROCESSING);
+    return { name: p.name, train: transformRows(fitted, train), validation: transformRows(fitted, pick(p.rows, true)) };
   });
   const [bank, ...passives] = split;
   return { bank: { ...bank!, trainLabels: pick(labels, false), validationLabels: pick(labels, true) }, passives };
