@@ -52,7 +52,7 @@ export function formatVerdict(report: EvaluationReport, ctx: VerdictContext = {}
   const maxEpochs = ctx.params?.epochs ?? (legacy ? undefined : b.params.epochs);
   L.push('  Likely causes:');
   L.push('  - the other sites\' features add nothing the bank\'s own do not already carry, on this alignment;');
-  L.push('  - heavy tails or missing cells left untreated at a site: check the preprocessing this report lists for each site (clipping, log transform, imputation, standardization);');
+  L.push('  - heavy tails or missing cells left untreated at a site: check the preprocessing this report lists for each site (fedcredit model show lists its transforms per feature: clipping, log transform, imputation, standardization);');
   L.push(`  - too small an overlap: ${trainSize} training / ${j.samples} validation enterprises, ${j.positives} defaults among them`);
   L.push(report.verdict.noiseMargin === 0
     ? '    (the two models rank every validation enterprise alike: by the kept epoch the other sites\' weights changed no ranking);'
@@ -62,7 +62,7 @@ export function formatVerdict(report: EvaluationReport, ctx: VerdictContext = {}
   L.push(`  - too few epochs or an unsuited learning rate${epochs === undefined ? '' : `: the joint job ran ${epochs} epoch${epochs === 1 ? '' : 's'}${maxEpochs === undefined ? '' : ` of at most ${maxEpochs}`}${ctx.bestEpoch === undefined ? '' : `, best at epoch ${ctx.bestEpoch}`}${ranOut ? ' (it hit the limit: it may not have converged)' : stoppedEarly ? ' (stopped early: validation AUC stopped improving)' : ''}`};`);
   if (j.defaultRate < IMBALANCED) L.push(`  - class imbalance: only ${(100 * j.defaultRate).toFixed(1)} % of the validation enterprises defaulted, so both AUCs rest on ${j.positives} defaults.`);
   L.push('  What to try:');
-  L.push('  - more passes and more patience: fedcredit train --epochs 60 --patience 6');
+  L.push('  - more passes and more patience: fedcredit train --epochs 200 --patience 6');
   L.push('  - another step size: --lr 0.2 --decay 0.05 when the AUC history oscillates, --lr 1 when it climbs slowly; --batch 2048 for more steps per epoch');
   L.push('  - another penalty: --l2 0 (underfitting) or --l2 0.01 (overfitting a small overlap)');
   L.push('  - a larger overlap or validation split: fedcredit align again over more enterprises, or with --validation 0.3');

@@ -112,7 +112,7 @@ export function registerTrainingCommands(program: Command): void {
     .requiredOption('--coordinator <host:port>', 'the coordinator')
     .option('--alignment <id>', 'the alignment to train on (fedcredit align prints it)')
     .option('--resume <job>', 'resume an unfinished job (or follow a running one) instead of starting one')
-    .option('--epochs <n>', 'maximum passes over the training split (default 30)', positiveInt('--epochs'))
+    .option('--epochs <n>', 'maximum passes over the training split (default 100; early stopping usually ends sooner)', positiveInt('--epochs'))
     .option('--batch <n>', 'samples per mini-batch (default 8192, at most 65536; the remainder joins the last batch; every site refuses batches under 8 samples per feature it has)', positiveInt('--batch'))
     .option('--lr <rate>', 'learning rate of epoch 0 (default 0.5)', positiveNumber('--lr'))
     .option('--l2 <lambda>', 'L2 penalty (default 0.001)', nonNegative('--l2'))

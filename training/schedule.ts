@@ -42,7 +42,7 @@ export interface TrainingParams {
 }
 
 export const DEFAULT_PARAMS: TrainingParams = {
-  epochs: 30,
+  epochs: 100,
   batchSize: 8192,
   learningRate: 0.5,
   decay: 0,

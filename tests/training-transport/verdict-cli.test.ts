@@ -110,7 +110,7 @@ describe('fedcredit train says whether federation paid', () => {
     expect(show.stdout).toMatch(/WARNING: (federation does not pay on this job|the joint model is no better than the bank's own within noise)/);
     expect(show.stdout).toMatch(/Likely causes:/);
     expect(show.stdout).toMatch(/What to try:/);
-    expect(show.stdout).toContain('fedcredit train --epochs 60 --patience 6');
+    expect(show.stdout).toContain('fedcredit train --epochs 200 --patience 6');
     expect(show.stdout.indexOf('WARNING')).toBeLessThan(show.stdout.indexOf('Evaluation on the validation split'));
   }, 300_000);
 });

@@ -177,7 +177,7 @@ describe('the verdict in words', () => {
       expect(text).toMatch(/too small an overlap: 800 training \/ \d+ validation enterprises/);
       expect(text).toMatch(/ran 30 epochs of at most 30, best at epoch 29 \(it hit the limit: it may not have converged\)/);
       expect(text).not.toMatch(/class imbalance/); // 18 % defaulted
-      for (const option of ['--epochs 60', '--patience 6', '--lr 0.2', '--decay 0.05', '--batch 2048', '--l2 0', 'fedcredit align', '--validation 0.3']) expect(text).toContain(option);
+      for (const option of ['--epochs 200', '--patience 6', '--lr 0.2', '--decay 0.05', '--batch 2048', '--l2 0', 'fedcredit align', '--validation 0.3']) expect(text).toContain(option);
       expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThanOrEqual(170);
     }
   });
