@@ -5,15 +5,20 @@
  *
  * `fedcredit train --model scorecard` takes LR's training flags; the scorecard's own parameters
  * come from FEDCREDIT_SCORECARD_PARAMS in the coordinator's environment (JSON, any subset of
- * ScorecardParams, e.g. `{"minIv": 0.05, "bins": 8}`) until the CLI grows kind flags. A site
- * refuses a minimum bin size below the default floor only if its own policy says so (not yet:
- * see README.md, residual risks).
+ * ScorecardParams, e.g. `{"minIv": 0.05, "bins": 8}`) until the CLI grows kind flags. Every
+ * site checks them again and refuses a minimum bin count below MIN_BIN_COUNT_FLOOR.
  */
 import { FedcreditError } from '../../lib/errors.js';
 import { field, type KindMessage } from '../../training/model-kind.js';
 import { DEFAULT_BINS, DEFAULT_MIN_BIN_COUNT, DEFAULT_MIN_BIN_SHARE } from './binning.js';
 
 export const SCORECARD_PARAMS_ENV = 'FEDCREDIT_SCORECARD_PARAMS';
+
+/**
+ * Every site refuses a minimum bin count below this, whatever the coordinator asks: a released
+ * bin sum over fewer enterprises would come close to single labels (README.md).
+ */
+export const MIN_BIN_COUNT_FLOOR = 20;
 
 export interface ScorecardParams {
   /** Equal-frequency bins per numeric characteristic before merging. */
@@ -37,7 +42,7 @@ export function checkScorecardParams(p: ScorecardParams): ScorecardParams {
     throw new FedcreditError('BAD_REQUEST', `scorecard parameters: ${what}; fix ${SCORECARD_PARAMS_ENV} at the coordinator`);
   };
   if (!Number.isInteger(p.bins) || p.bins < 2 || p.bins > 100) bad(`bins must be a whole number from 2 to 100, got ${p.bins}`);
-  if (!Number.isInteger(p.minBinCount) || p.minBinCount < 1) bad(`minBinCount must be a positive whole number, got ${p.minBinCount}`);
+  if (!Number.isInteger(p.minBinCount) || p.minBinCount < MIN_BIN_COUNT_FLOOR) bad(`minBinCount must be a whole number of at least ${MIN_BIN_COUNT_FLOOR}, got ${p.minBinCount}`);
   if (!(p.minBinShare >= 0 && p.minBinShare < 0.5)) bad(`minBinShare must be in [0, 0.5), got ${p.minBinShare}`);
   if (!(p.minIv >= 0) || !Number.isFinite(p.minIv)) bad(`minIv must be a non-negative number, got ${p.minIv}`);
   if (!Number.isInteger(p.maxCharacteristics) || p.maxCharacteristics < 1) bad(`maxCharacteristics must be a positive whole number, got ${p.maxCharacteristics}`);

@@ -119,7 +119,7 @@ describe('transcript of a scorecard job over gRPC', () => {
         expect(c.events.reduce((a, b) => a + b, 0)).toBe(defaults);
         for (const [b, count] of c.counts.entries()) expect(c.events[b]!).toBeLessThanOrEqual(count);
       }
-      console.log(`${site}: released ${part.released.length} bins (${part.released.join(', ')}), chose ${part.characteristics.map((c) => `${c.name} (IV ${c.iv.toFixed(3)})`).join(', ')}; dropped ${part.dropped.map((d) => d.name).join(', ')}`);
+      console.log(`${site}: released ${part.released.length} bins (${part.released.join(', ')}), chose ${part.characteristics.map((c) => `${c.name} (IV ${c.iv.toFixed(3)}, weight ${c.weight.toExponential(2)})`).join(', ')}; dropped ${part.dropped.map((d) => d.name).join(', ')}`);
     }
   }, 400_000);
 });
