@@ -168,7 +168,9 @@ class ScorecardSite implements KindSite {
     delete this.state.pending;
     await this.model();
     await io.persist();
-    io.log(`training ${ref.jobId}: WOE of ${this.binned.length} characteristics known; ${this.#selection!.chosen.length} chosen by IV`);
+    const sel = this.#selection!;
+    const iv = (j: number): string => `${this.binned[j]!.name} (IV ${this.#tables[j]!.iv.toFixed(3)})`;
+    io.log(`training ${ref.jobId}: WOE of ${this.binned.length} characteristics known; chosen by IV: ${sel.chosen.map(iv).join(', ')}; dropped: ${[...sel.dropped.map((d) => iv(d.index)), ...this.unbinnable.map((n) => `${n} (no two bins of ${this.minSize})`)].join(', ') || 'none'}`);
     return { site: this.#name, already: false };
   }
 
