@@ -259,3 +259,41 @@ export function binSite(features: readonly string[], rows: readonly ArrayLike<nu
   }
   return { binned, unbinnable };
 }
+
+/**
+ * Differencing screen (README.md, residual risks): the minimum bounds each released bin, but two
+ * bins A and B of different characteristics whose symmetric difference is small would let the
+ * site subtract their released sums and learn the labels of the few enterprises in between. A
+ * characteristic with a bin that differs from an already kept bin by 1 to minSize - 1
+ * enterprises is withheld (kept in order; identical bins release nothing new and pass). Pairwise
+ * only: a combination of three or more bins is not screened.
+ */
+export function screenDifferences(binned: readonly Characteristic[], bins: readonly Int32Array[], minSize: number): { kept: number[]; withheld: { index: number; reason: string }[] } {
+  const kept: number[] = [];
+  const withheld: { index: number; reason: string }[] = [];
+  for (let j = 0; j < binned.length; j++) {
+    const a = binned[j]!;
+    let clash: string | undefined;
+    for (const k of kept) {
+      const b = binned[k]!;
+      // Contingency of the two characteristics' bins over the training rows.
+      const inter = new Int32Array(a.counts.length * b.counts.length);
+      const bj = bins[j]!;
+      const bk = bins[k]!;
+      for (let i = 0; i < bj.length; i++) if (bj[i]! >= 0 && bk[i]! >= 0) inter[bj[i]! * b.counts.length + bk[i]!]!++;
+      for (let x = 0; x < a.counts.length && !clash; x++) {
+        for (let y = 0; y < b.counts.length; y++) {
+          const diff = a.counts[x]! + b.counts[y]! - 2 * inter[x * b.counts.length + y]!;
+          if (diff > 0 && diff < minSize) {
+            clash = `a bin differs from one of ${b.name} by ${diff} enterprises, fewer than ${minSize}`;
+            break;
+          }
+        }
+      }
+      if (clash) break;
+    }
+    if (clash) withheld.push({ index: j, reason: clash });
+    else kept.push(j);
+  }
+  return { kept, withheld };
+}

@@ -20,10 +20,13 @@ import { fromResidue, randomResidues, subResidue } from '../../crypto/bfv-fixed.
 import { FedcreditError } from '../../lib/errors.js';
 import { field, type FinishedPart, type KindMessage, type KindSite, type KindState, type SiteInput, type SiteIo, type StepRef } from '../../training/model-kind.js';
 import { openLrSite } from '../lr/kind-site.js';
-import { assignBins, binSite, minBinSize, type Characteristic } from './binning.js';
+import { assignBins, binSite, minBinSize, screenDifferences, type Characteristic } from './binning.js';
 import { scorecardPart } from './part.js';
 import { scorecardParams, type ScorecardParams } from './params.js';
 import { eventsPerBin, selectByIv, woeRows, woeTable, type Selection, type WoeTable } from './woe.js';
+
+/** A characteristic the site does not bin or release, and why. */
+export interface Withheld { readonly name: string; readonly reason: string }
 
 /** The scorecard's slice of a node's job state. */
 interface ScorecardSiteState {
@@ -38,7 +41,15 @@ export async function openScorecardSite(input: SiteInput, saved: KindState | und
   const params = scorecardParams(input.start);
   const n = input.raw.train.length;
   const minSize = minBinSize(n, params.minBinCount, params.minBinShare);
-  const { binned, unbinnable } = binSite(input.features, input.raw.train, { bins: params.bins, minSize });
+  const site0 = binSite(input.features, input.raw.train, { bins: params.bins, minSize });
+  let { binned } = site0;
+  const unbinnable: Withheld[] = site0.unbinnable.map((name) => ({ name, reason: `no two bins of at least ${minSize} enterprises` }));
+  if (input.role === 'passive') {
+    // What a passive site releases must not difference down to fewer than the minimum (binning.ts).
+    const screen = screenDifferences(binned, binned.map((c) => assignBins(c, input.raw.train)), minSize);
+    unbinnable.push(...screen.withheld.map((w) => ({ name: binned[w.index]!.name, reason: w.reason })));
+    binned = screen.kept.map((j) => binned[j]!);
+  }
   if (binned.length === 0) {
     throw new FedcreditError('SCORECARD_NO_BINS', `site ${input.site}: none of its ${input.features.length} features gives two bins of at least ${minSize} of the ${n} training enterprises; align more enterprises or lower the minimum bin size`);
   }
@@ -62,7 +73,7 @@ class ScorecardSite implements KindSite {
     private readonly input: SiteInput,
     private readonly params: ScorecardParams,
     private readonly binned: readonly Characteristic[],
-    private readonly unbinnable: readonly string[],
+    private readonly unbinnable: readonly Withheld[],
     private readonly minSize: number,
     private readonly state: ScorecardSiteState,
   ) {
@@ -170,7 +181,7 @@ class ScorecardSite implements KindSite {
     await io.persist();
     const sel = this.#selection!;
     const iv = (j: number): string => `${this.binned[j]!.name} (IV ${this.#tables[j]!.iv.toFixed(3)})`;
-    io.log(`training ${ref.jobId}: WOE of ${this.binned.length} characteristics known; chosen by IV: ${sel.chosen.map(iv).join(', ')}; dropped: ${[...sel.dropped.map((d) => iv(d.index)), ...this.unbinnable.map((n) => `${n} (no two bins of ${this.minSize})`)].join(', ') || 'none'}`);
+    io.log(`training ${ref.jobId}: WOE of ${this.binned.length} characteristics known; chosen by IV: ${sel.chosen.map(iv).join(', ')}; dropped: ${[...sel.dropped.map((d) => iv(d.index)), ...this.unbinnable.map((w) => `${w.name} (${w.reason})`)].join(', ') || 'none'}`);
     return { site: this.#name, already: false };
   }
 

@@ -47,7 +47,7 @@ export function pointsPerLogit(scale: ScoreScale): number {
 }
 
 export function scorecardPart(a: {
-  input: SiteInput; binned: readonly Characteristic[]; unbinnable: readonly string[]; tables: readonly WoeTable[]; selection: Selection;
+  input: SiteInput; binned: readonly Characteristic[]; unbinnable: readonly { name: string; reason: string }[]; tables: readonly WoeTable[]; selection: Selection;
   trainBins: readonly Int32Array[]; weights: readonly number[]; intercept: number | undefined;
 }): ScorecardPart & { readonly [k: string]: unknown } {
   const scale = DEFAULT_SCORE_SCALE;
@@ -73,7 +73,7 @@ export function scorecardPart(a: {
     scale, characteristics, released: a.binned.flatMap((c) => c.counts),
     dropped: [
       ...a.selection.dropped.map((d) => ({ name: a.binned[d.index]!.name, iv: a.tables[d.index]!.iv, reason: d.reason })),
-      ...a.unbinnable.map((name) => ({ name, reason: 'no two bins of the minimum size' })),
+      ...a.unbinnable,
     ],
     ...(a.intercept !== undefined ? { intercept: a.intercept, constantPoints: scale.basePoints - factor * (a.intercept + Math.log(scale.baseOdds)) } : {}),
     baseline: sum / n,

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NEUTRAL, assignBins, binCategorical, binNumeric, binSite, characteristicsOf, minBinSize } from '../../models/scorecard/binning.js';
+import { NEUTRAL, assignBins, binCategorical, binNumeric, binSite, characteristicsOf, minBinSize, screenDifferences } from '../../models/scorecard/binning.js';
 
 const column = fc.record({
   // Small value sets give heavy ties; wide ones near-continuous values.
@@ -152,5 +152,40 @@ describe('categorical binning', () => {
     expect(c.counts).toEqual([200, 150, 90]);
     expect(c.labels).toEqual(['A', 'B', 'C, missing']);
     expect(c.type === 'categorical' && c.levelBins[3]).toBe(NEUTRAL);
+  });
+});
+
+describe('differencing screen', () => {
+  it('withholds a characteristic whose bins differ from a kept one by fewer than the minimum, and keeps identical or unrelated ones', () => {
+    const n = 600;
+    const r = rng(7);
+    // x; x twice (identical bins); x with 20 rows moved across a cut; an unrelated column.
+    const rows = Array.from({ length: n }, (_, i) => Float64Array.of(i, i, i < 20 ? i + 250 : i, Math.floor(r() * 1000)));
+    const { binned } = binSite(['x', 'x_copy', 'x_nudged', 'other'], rows, { bins: 5, minSize: 50 });
+    expect(binned.map((c) => c.name)).toEqual(['x', 'x_copy', 'x_nudged', 'other']);
+    const screen = screenDifferences(binned, binned.map((c) => assignBins(c, rows)), 50);
+    expect(screen.kept).toEqual([0, 1, 3]);
+    expect(screen.withheld.map((w) => w.index)).toEqual([2]);
+    expect(screen.withheld[0]!.reason).toMatch(/differs from one of x by \d+ enterprises, fewer than 50/);
+  });
+
+  it('every pair of kept characteristics differs by 0 or at least the minimum (random columns with ties)', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 2 ** 30 }), { minLength: 2, maxLength: 5 }), (seeds) => {
+      const n = 400;
+      const base = rng(seeds[0]!);
+      const shared = Array.from({ length: n }, () => Math.floor(base() * 30));
+      const rows = Array.from({ length: n }, (_, i) => Float64Array.from(seeds, (sd, j) => (j === 0 ? shared[i]! : (rng(sd + i)() < 0.1 ? Math.floor(rng(sd * 7 + i)() * 30) : shared[i]!))));
+      const { binned } = binSite(seeds.map((_, j) => `c${j}`), rows, { bins: 6, minSize: 40 });
+      const bins = binned.map((c) => assignBins(c, rows));
+      const { kept } = screenDifferences(binned, bins, 40);
+      for (const a of kept) for (const b of kept) {
+        if (a >= b) continue;
+        for (let x = 0; x < binned[a]!.counts.length; x++) for (let y = 0; y < binned[b]!.counts.length; y++) {
+          let diff = 0;
+          for (let i = 0; i < n; i++) if ((bins[a]![i] === x) !== (bins[b]![i] === y)) diff++;
+          expect(diff === 0 || diff >= 40).toBe(true);
+        }
+      }
+    }), { numRuns: 40, seed: 15 });
   });
 });
