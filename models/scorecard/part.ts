@@ -2,8 +2,9 @@
  * A scorecard site's stored part and its scoring contribution (issue 15).
  *
  * The joint model is LR on WOE-coded characteristics: for characteristic j of a site with weight
- * w_j and bin b, the term of the logit of default is t_jb = w_j * WOE_jb (a value no training row
- * showed: 0), and the bank adds its intercept. On the 0-1000 scale of scoring/score-scale.ts
+ * w_j and bin b, the term of the logit of default is t_jb = w_j * coded_jb (the bin's standardized
+ * WOE, woe.ts; a value no training row showed: w_j * neutral_j, the code of WOE 0), and the bank
+ * adds its intercept. On the 0-1000 scale of scoring/score-scale.ts
  * (points = basePoints - PDO/ln2 * (z + ln baseOdds), z the joint logit) the points of a bin are
  *   points_jb = -PDO/ln2 * t_jb
  * and the bank's part also holds the constant basePoints - PDO/ln2 * (intercept + ln baseOdds),
@@ -23,8 +24,12 @@ export type StoredCharacteristic = Characteristic & {
   readonly woe: readonly number[];
   readonly iv: number;
   readonly weight: number;
+  readonly coded: readonly number[];
   readonly terms: readonly number[];
   readonly points: readonly number[];
+  /** Term and points of a value no training row showed (WOE 0). */
+  readonly neutralTerm: number;
+  readonly neutralPoints: number;
 };
 
 /** The scorecard's fields of a stored part. */
@@ -56,8 +61,12 @@ export function scorecardPart(a: {
   const characteristics = a.selection.chosen.map((j, k): StoredCharacteristic => {
     const t = a.tables[j]!;
     const weight = a.weights[k]!;
-    const terms = t.woe.map((w) => weight * w);
-    return { ...a.binned[j]!, events: t.events, woe: t.woe, iv: t.iv, weight, terms, points: terms.map((x) => -factor * x) };
+    const terms = t.coded.map((x) => weight * x);
+    const neutralTerm = weight * t.neutral;
+    return {
+      ...a.binned[j]!, events: t.events, woe: t.woe, iv: t.iv, weight, coded: t.coded, terms, points: terms.map((x) => -factor * x),
+      neutralTerm, neutralPoints: -factor * neutralTerm,
+    };
   });
   let sum = 0;
   const n = a.input.raw.train.length;
@@ -65,7 +74,7 @@ export function scorecardPart(a: {
     let u = a.intercept ?? 0;
     a.selection.chosen.forEach((j, k) => {
       const b = a.trainBins[j]![i]!;
-      if (b !== NEUTRAL) u += characteristics[k]!.terms[b]!;
+      u += b === NEUTRAL ? characteristics[k]!.neutralTerm : characteristics[k]!.terms[b]!;
     });
     sum += u;
   }
@@ -95,7 +104,7 @@ export function scorecardContribution(part: ScoringPart & ScorecardPart, vector:
   let value = part.intercept ?? 0;
   for (const c of part.characteristics) {
     const b = binOf(c, row);
-    const term = b === NEUTRAL ? 0 : c.terms[b]!;
+    const term = b === NEUTRAL ? c.neutralTerm : c.terms[b]!;
     let at = c.columns[0]!;
     if (c.type === 'categorical') at = c.columns.find((col) => row[col] === 1) ?? at;
     contributions[at] = contributions[at]! + term;

@@ -10,8 +10,15 @@
  *   IV    = sum_b ((e_b + 0.5) / (E + 0.5 k) - (g_b + 0.5) / (G + 0.5 k)) * WOE_b
  * (k bins; the 0.5 keeps a bin without events finite). A positive WOE is riskier than the
  * population, so the scorecard's weights come out positive and a term adds to the logit of
- * default. WOE values are rounded to the training fixed point (2^-FEATURE_SCALE_BITS): the
- * encrypted LR then sees exactly the values scoring later uses.
+ * default.
+ *
+ * What LR trains on is the WOE standardized over the training rows, `coded_b = (WOE_b - m) / s`
+ * (m, s the mean and deviation of WOE over the training split): LR's step size and L2 are set
+ * for standardized columns (models/lr/site.ts), and raw WOE columns, with deviations of a few
+ * tenths, would learn several times slower. It is still one value per bin, so still a card.
+ * Coded values are rounded to the training fixed point (2^-FEATURE_SCALE_BITS): the encrypted LR
+ * sees exactly the values scoring later uses. A value no training row showed is coded as WOE 0
+ * (`neutral`).
  */
 import { FedcreditError } from '../../lib/errors.js';
 import { FEATURE_SCALE_BITS } from '../../training/fixed-point.js';
@@ -20,6 +27,9 @@ import type { Characteristic } from './binning.js';
 export interface WoeTable {
   readonly woe: readonly number[];
   readonly iv: number;
+  /** Standardized WOE per bin, as LR sees it, and the code of WOE 0 (an unseen value). */
+  readonly coded: readonly number[];
+  readonly neutral: number;
   /** Event counts per bin (kept at the site that computed them). */
   readonly events: readonly number[];
 }
@@ -40,9 +50,13 @@ export function woeTable(counts: readonly number[], events: readonly number[]): 
     const pg = (c - events[b]! + 0.5) / (G + 0.5 * k);
     const w = Math.log(pb / pg);
     iv += (pb - pg) * w;
-    return Math.round(w * QUANTUM) / QUANTUM;
+    return w;
   });
-  return { woe, iv, events: [...events] };
+  const n = E + G;
+  const mean = counts.reduce((sum, c, b) => sum + c * woe[b]!, 0) / n;
+  const sd = Math.sqrt(counts.reduce((sum, c, b) => sum + c * (woe[b]! - mean) ** 2, 0) / n) || 1;
+  const code = (w: number): number => Math.round(((w - mean) / sd) * QUANTUM) / QUANTUM;
+  return { woe, iv, events: [...events], coded: woe.map(code), neutral: code(0) };
 }
 
 /** Event counts per bin from 0/1 labels and each row's bin. */
@@ -81,10 +95,10 @@ export function selectByIv(tables: readonly WoeTable[], minIv: number, max: numb
   return { chosen: chosen.sort((a, b) => a - b), dropped };
 }
 
-/** The WOE-coded rows of the chosen characteristics (what the encrypted LR trains on). */
+/** The WOE-coded (standardized) rows of the chosen characteristics: what the encrypted LR trains on. */
 export function woeRows(rows: readonly ArrayLike<number>[], chars: readonly Characteristic[], tables: readonly WoeTable[], bins: readonly Int32Array[]): Float64Array[] {
   return rows.map((_, i) => Float64Array.from(chars, (_, j) => {
     const b = bins[j]![i]!;
-    return b < 0 ? 0 : tables[j]!.woe[b]!;
+    return b < 0 ? tables[j]!.neutral : tables[j]!.coded[b]!;
   }));
 }

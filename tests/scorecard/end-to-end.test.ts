@@ -106,7 +106,7 @@ describe('the federated scorecard over real processes', () => {
         const row = Float64Array.from(part.featureIndexes, (k) => vector[k]!);
         for (const c of part.characteristics) {
           const b = binOf(c, row);
-          cardPoints += b === NEUTRAL ? 0 : c.points[b]!;
+          cardPoints += b === NEUTRAL ? c.neutralPoints : c.points[b]!;
         }
         logit += scorecardContribution(part, vector).value;
       }

@@ -9,6 +9,9 @@ import { assignBins, binSite } from '../../models/scorecard/binning.js';
 import { scorecardContribution, scorecardPart, type ScorecardPart } from '../../models/scorecard/part.js';
 import { eventsPerBin, selectByIv, woeRows, woeTable } from '../../models/scorecard/woe.js';
 import { DEFAULT_SCORE_SCALE, rawPoints } from '../../scoring/score-scale.js';
+import { openScorecardSite } from '../../models/scorecard/kind-site.js';
+import { DEFAULT_SCORECARD_PARAMS } from '../../models/scorecard/params.js';
+import type { FedcreditError } from '../../lib/errors.js';
 import type { ScoringPart, SiteInput } from '../../training/model-kind.js';
 
 describe('WOE and IV', () => {
@@ -20,7 +23,11 @@ describe('WOE and IV', () => {
     const w1 = Math.log((10.5 / E) / (90.5 / G));
     expect(t.woe[0]).toBeCloseTo(w0, 3);
     expect(t.woe[1]).toBeCloseTo(w1, 3);
-    expect(t.woe[0]! * 1024).toBe(Math.round(t.woe[0]! * 1024));
+    // LR sees the WOE standardized over the rows, on the training fixed point.
+    for (const c of t.coded) expect(c * 1024).toBe(Math.round(c * 1024));
+    expect(t.coded[0]).toBeCloseTo(1, 3);
+    expect(t.coded[1]).toBeCloseTo(-1, 3);
+    expect(t.neutral).toBeCloseTo(-(w0 + w1) / (w0 - w1), 3);
     expect(t.iv).toBeCloseTo((30.5 / E - 70.5 / G) * w0 + (10.5 / E - 90.5 / G) * w1, 12);
     expect(t.woe[0]).toBeGreaterThan(0);
     // A characteristic unrelated to the label has IV near 0.
@@ -73,9 +80,10 @@ describe('a stored scorecard part', () => {
     const r = part.characteristics[1]!;
     const missing = scorecardContribution(part, stored(NaN, 'A'));
     expect(missing.value).toBeCloseTo(-2 + x.terms[x.missingBin]! + r.terms[r.type === 'categorical' ? r.levelBins[0]! : 0]!, 12);
-    // r=C had no training row: neutral, its term is 0.
+    // r=C had no training row: neutral, the term of WOE 0.
     const unseen = scorecardContribution(part, stored(5, 'C'));
-    expect(unseen.value).toBeCloseTo(-2 + x.terms[0]!, 12);
+    expect(unseen.value).toBeCloseTo(-2 + x.terms[0]! + r.neutralTerm, 12);
+    expect(r.neutralTerm).toBeCloseTo(0.5 * tables[1]!.neutral, 12);
   });
 
   it('puts a categorical term on the enterprise\'s level column, a numeric one on its column', () => {
@@ -95,7 +103,7 @@ describe('a stored scorecard part', () => {
       let points = part.constantPoints!;
       for (const c of part.characteristics) {
         const bin = assignBins(c, [row])[0]!;
-        if (bin >= 0) points += c.points[bin]!;
+        points += bin >= 0 ? c.points[bin]! : c.neutralPoints;
       }
       expect(points).toBeCloseTo(rawPoints(value, DEFAULT_SCORE_SCALE), 9);
     }
@@ -105,5 +113,25 @@ describe('a stored scorecard part', () => {
     const coded = woeRows(rows, binned, tables, bins);
     const mean = coded.reduce((s, r) => s - 2 + weights[0]! * r[0]! + weights[1]! * r[1]!, 0) / rows.length;
     expect(part.baseline).toBeCloseTo(mean, 12);
+  });
+});
+
+describe('a scorecard site', () => {
+  const site = (rows: number, start: Record<string, unknown>) => openScorecardSite({
+    jobId: 'trn-x', site: 'tax', role: 'passive', bank: 'bank', passives: ['tax'], features: ['a'],
+    raw: { train: Array.from({ length: rows }, (_, i) => Float64Array.of(i)), validation: [] },
+    start: { publicKey: Buffer.alloc(1), ...start },
+  } as unknown as SiteInput, undefined).then(() => undefined, (e: FedcreditError) => e);
+
+  it('refuses a job in which it could release no bin of the minimum size, saying what to do', async () => {
+    const err = await site(60, { ...DEFAULT_SCORECARD_PARAMS });
+    expect(err?.code).toBe('SCORECARD_NO_BINS');
+    expect(err?.message).toMatch(/site tax: none of its 1 features gives two bins of at least 50 of the 60 training enterprises; align more enterprises/);
+  });
+
+  it('refuses a minimum bin count under the floor, whatever the coordinator asks', async () => {
+    const err = await site(600, { ...DEFAULT_SCORECARD_PARAMS, minBinCount: 5 });
+    expect(err?.code).toBe('BAD_REQUEST');
+    expect(err?.message).toMatch(/minBinCount must be a whole number of at least 20, got 5/);
   });
 });
