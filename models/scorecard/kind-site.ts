@@ -45,8 +45,10 @@ export async function openScorecardSite(input: SiteInput, saved: KindState | und
   let { binned } = site0;
   const unbinnable: Withheld[] = site0.unbinnable.map((name) => ({ name, reason: `no two bins of at least ${minSize} enterprises` }));
   if (input.role === 'passive') {
-    // What a passive site releases must not difference down to fewer than the minimum (binning.ts).
-    const screen = screenDifferences(binned, binned.map((c) => assignBins(c, input.raw.train)), minSize);
+    // What a passive site releases must not difference down to fewer than minBinCount
+    // enterprises (binning.ts): the absolute floor, not the 5% share, which bounds bins, not
+    // differences (with 100k enterprises it would withhold every pair of correlated columns).
+    const screen = screenDifferences(binned, binned.map((c) => assignBins(c, input.raw.train)), params.minBinCount);
     unbinnable.push(...screen.withheld.map((w) => ({ name: binned[w.index]!.name, reason: w.reason })));
     binned = screen.kept.map((j) => binned[j]!);
   }

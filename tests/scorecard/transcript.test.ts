@@ -6,7 +6,7 @@
  * - the bank receives nothing of a passive site's bins;
  * - a passive site receives [[y]] sealed to it and, per released bin, one masked residue; every
  *   bin it released holds at least the minimum (50 enterprises and 5% of the training split),
- *   and the counts it unmasked add up to the bank's own number of defaults.
+ *   and the counts it unmasked are exactly the pooled counts of defaults in its bins.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,8 +22,10 @@ import type { RunningNode } from '../../node/server.js';
 import type { TrainingCallRecord } from '../../training/node.js';
 import { unframeCiphertexts } from '../../training/envelope.js';
 import { getStoredPart } from '../../site/model-store.js';
-import { minBinSize } from '../../models/scorecard/binning.js';
+import { NEUTRAL, binOf, minBinSize } from '../../models/scorecard/binning.js';
+import { bytesToFloat64 } from '../../site/store.js';
 import type { ScorecardPart } from '../../models/scorecard/part.js';
+import type { ScoringPart } from '../../training/model-kind.js';
 import { SITES, fairBatchSize, inProcessCoordinator, inProcessNode, ingestAndAlign, makeSetup, type Setup } from '../training-transport/helpers.js';
 
 let s: Setup;
@@ -99,11 +101,11 @@ describe('transcript of a scorecard job over gRPC', () => {
 
     // 4. Every bin a passive site released qualifies, and its unmasked counts are right: per
     // characteristic they add up to the bank's number of defaults in the training split.
-    const parts = new Map<Site, ScorecardPart & { released: number[] }>();
+    const parts = new Map<Site, ScorecardPart & ScoringPart>();
     for (const site of SITES) {
       const part = await getStoredPart(nodes.get(site)!.store, model.modelVersion);
       expect(part?.kind).toBe('scorecard');
-      parts.set(site, part as unknown as ScorecardPart & { released: number[] });
+      parts.set(site, part as unknown as ScorecardPart & ScoringPart);
     }
     const bank = parts.get('bank')!;
     const defaults = bank.characteristics[0]!.events.reduce((a, b) => a + b, 0);
@@ -118,6 +120,21 @@ describe('transcript of a scorecard job over gRPC', () => {
       for (const c of part.characteristics) {
         expect(c.events.reduce((a, b) => a + b, 0)).toBe(defaults);
         for (const [b, count] of c.counts.entries()) expect(c.events[b]!).toBeLessThanOrEqual(count);
+      }
+      // Exactly the pooled counts: each bin's defaults, from the site's stored vectors and the
+      // bank's labels of the training split (read here, in the test only).
+      const node = nodes.get(site)!;
+      const alignment = (await node.store.alignments.get(alignmentId)) as { train: string[] };
+      const vectors = (await node.store.features.getMany(alignment.train)).map((b) => bytesToFloat64(b!));
+      const labels = await nodes.get('bank')!.store.labels.getMany(alignment.train);
+      for (const c of part.characteristics) {
+        const truth = new Array<number>(c.counts.length).fill(0);
+        vectors.forEach((v, i) => {
+          const b = binOf(c, Float64Array.from(part.featureIndexes, (k) => v[k]!));
+          expect(b).not.toBe(NEUTRAL);
+          if (labels[i] === '1') truth[b]!++;
+        });
+        expect(c.events).toEqual(truth);
       }
       console.log(`${site}: released ${part.released.length} bins (${part.released.join(', ')}), chose ${part.characteristics.map((c) => `${c.name} (IV ${c.iv.toFixed(3)}, weight ${c.weight.toExponential(2)})`).join(', ')}; dropped ${part.dropped.map((d) => d.name).join(', ')}`);
     }
