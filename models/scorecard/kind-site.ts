@@ -20,13 +20,11 @@ import { fromResidue, randomResidues, subResidue } from '../../crypto/bfv-fixed.
 import { FedcreditError } from '../../lib/errors.js';
 import { field, type FinishedPart, type KindMessage, type KindSite, type KindState, type SiteInput, type SiteIo, type StepRef } from '../../training/model-kind.js';
 import { openLrSite } from '../lr/kind-site.js';
-import { assignBins, binSite, minBinSize, screenDifferences, type Characteristic } from './binning.js';
+import type { Characteristic } from './binning.js';
+import { binForSite, codeForSite, type SiteBins, type SiteCoding } from './coding.js';
 import { scorecardPart } from './part.js';
 import { scorecardParams, type ScorecardParams } from './params.js';
-import { eventsPerBin, selectByIv, woeRows, woeTable, type Selection, type WoeTable } from './woe.js';
-
-/** A characteristic the site does not bin or release, and why. */
-export interface Withheld { readonly name: string; readonly reason: string }
+import { eventsPerBin } from './woe.js';
 
 /** The scorecard's slice of a node's job state. */
 interface ScorecardSiteState {
@@ -39,48 +37,32 @@ interface ScorecardSiteState {
 
 export async function openScorecardSite(input: SiteInput, saved: KindState | undefined): Promise<KindSite> {
   const params = scorecardParams(input.start);
-  const n = input.raw.train.length;
-  const minSize = minBinSize(n, params.minBinCount, params.minBinShare);
-  const site0 = binSite(input.features, input.raw.train, { bins: params.bins, minSize });
-  let { binned } = site0;
-  const unbinnable: Withheld[] = site0.unbinnable.map((name) => ({ name, reason: `no two bins of at least ${minSize} enterprises` }));
-  if (input.role === 'passive') {
-    // What a passive site releases must not difference down to fewer than minBinCount
-    // enterprises (binning.ts): the absolute floor, not the 5% share, which bounds bins, not
-    // differences (with 100k enterprises it would withhold every pair of correlated columns).
-    const screen = screenDifferences(binned, binned.map((c) => assignBins(c, input.raw.train)), params.minBinCount);
-    unbinnable.push(...screen.withheld.map((w) => ({ name: binned[w.index]!.name, reason: w.reason })));
-    binned = screen.kept.map((j) => binned[j]!);
-  }
-  if (binned.length === 0) {
-    throw new FedcreditError('SCORECARD_NO_BINS', `site ${input.site}: none of its ${input.features.length} features gives two bins of at least ${minSize} of the ${n} training enterprises; align more enterprises or lower the minimum bin size`);
+  const bins = binForSite(input.role, input.features, input.raw.train, params);
+  if (bins.binned.length === 0) {
+    throw new FedcreditError('SCORECARD_NO_BINS', `site ${input.site}: none of its ${input.features.length} features gives two bins of at least ${bins.minSize} of the ${input.raw.train.length} training enterprises; align more enterprises or lower the minimum bin size`);
   }
   const state = (saved ?? {}) as ScorecardSiteState;
-  const site = new ScorecardSite(input, params, binned, unbinnable, minSize, state);
   if (input.role === 'bank') {
     if (!input.labels) throw new FedcreditError('INTERNAL', `site ${input.site}: the bank's labels were not loaded`);
-    state.events ??= binned.map((c, j) => eventsPerBin(site.trainBins[j]!, input.labels!.train, c.counts.length));
+    state.events ??= bins.binned.map((c, j) => eventsPerBin(bins.trainBins[j]!, input.labels!.train, c.counts.length));
   }
+  const site = new ScorecardSite(input, params, bins, state);
   if (state.events) await site.model();
   return site;
 }
 
 class ScorecardSite implements KindSite {
-  readonly trainBins: Int32Array[];
   #lr: KindSite | undefined;
-  #tables: WoeTable[] = [];
-  #selection: Selection | undefined;
+  #coding: SiteCoding | undefined;
 
   constructor(
     private readonly input: SiteInput,
     private readonly params: ScorecardParams,
-    private readonly binned: readonly Characteristic[],
-    private readonly unbinnable: readonly Withheld[],
-    private readonly minSize: number,
+    private readonly bins: SiteBins,
     private readonly state: ScorecardSiteState,
-  ) {
-    this.trainBins = binned.map((c) => assignBins(c, input.raw.train));
-  }
+  ) {}
+
+  get binned(): readonly Characteristic[] { return this.bins.binned; }
 
   get epoch(): number { return this.#lr?.epoch ?? 0; }
   get step(): number { return this.#lr?.step ?? 0; }
@@ -94,21 +76,9 @@ class ScorecardSite implements KindSite {
 
   /** WOE, IV, selection, then LR's site over the chosen WOE-coded characteristics. */
   async model(): Promise<void> {
-    const events = this.state.events!;
-    this.#tables = this.binned.map((c, j) => woeTable(c.counts, events[j]!));
-    const selection = selectByIv(this.#tables, this.params.minIv, this.params.maxCharacteristics);
-    this.#selection = selection;
-    const chosen = selection.chosen.map((j) => this.binned[j]!);
-    const tables = selection.chosen.map((j) => this.#tables[j]!);
-    const validationBins = chosen.map((c) => assignBins(c, this.input.raw.validation));
-    const input: SiteInput = {
-      ...this.input,
-      train: woeRows(this.input.raw.train, chosen, tables, selection.chosen.map((j) => this.trainBins[j]!)),
-      validation: woeRows(this.input.raw.validation, chosen, tables, validationBins),
-      features: chosen.map((c) => c.name),
-      engine: () => this.input.engine(),
-    };
-    this.#lr = await openLrSite(input, this.state.lr);
+    const coding = codeForSite(this.bins, this.state.events!, this.params, this.input.raw.train, this.input.raw.validation);
+    this.#coding = coding;
+    this.#lr = await openLrSite({ ...this.input, train: coding.train, validation: coding.validation, features: coding.chosen.map((c) => c.name), engine: () => this.input.engine() }, this.state.lr);
   }
 
   save(): KindState {
@@ -145,7 +115,7 @@ class ScorecardSite implements KindSite {
     const residues = new Float64Array(n * k);
     let col = 0;
     this.binned.forEach((c, j) => {
-      const bins = this.trainBins[j]!;
+      const bins = this.bins.trainBins[j]!;
       for (let i = 0; i < n; i++) if (bins[i]! >= 0) residues[(col + bins[i]!) * n + i] = 1;
       col += c.counts.length;
     });
@@ -159,7 +129,7 @@ class ScorecardSite implements KindSite {
     }
     this.state.pending = { attempt: ref.attempt, masks: [...masks] };
     await io.persist();
-    io.log(`training ${ref.jobId}: summed the labels over ${k} bins of ${this.binned.length} characteristics (each at least ${this.minSize} enterprises)`);
+    io.log(`training ${ref.jobId}: summed the labels over ${k} bins of ${this.binned.length} characteristics (each at least ${this.bins.minSize} enterprises)`);
     return { site: this.#name, shares: shares.map((s) => Buffer.from(s)) };
   }
 
@@ -181,20 +151,21 @@ class ScorecardSite implements KindSite {
     delete this.state.pending;
     await this.model();
     await io.persist();
-    const sel = this.#selection!;
-    const iv = (j: number): string => `${this.binned[j]!.name} (IV ${this.#tables[j]!.iv.toFixed(3)})`;
-    io.log(`training ${ref.jobId}: WOE of ${this.binned.length} characteristics known; chosen by IV: ${sel.chosen.map(iv).join(', ')}; dropped: ${[...sel.dropped.map((d) => iv(d.index)), ...this.unbinnable.map((w) => `${w.name} (${w.reason})`)].join(', ') || 'none'}`);
+    const { selection: sel, tables } = this.#coding!;
+    const iv = (j: number): string => `${this.binned[j]!.name} (IV ${tables[j]!.iv.toFixed(3)})`;
+    io.log(`training ${ref.jobId}: WOE of ${this.binned.length} characteristics known; chosen by IV: ${sel.chosen.map(iv).join(', ')}; dropped: ${[...sel.dropped.map((d) => iv(d.index)), ...this.bins.withheld.map((w) => `${w.name} (${w.reason})`)].join(', ') || 'none'}`);
     return { site: this.#name, already: false };
   }
 
   finish(): FinishedPart {
-    if (!this.#lr || !this.#selection) throw new FedcreditError('INTERNAL', `${this.#name}: job ${this.input.jobId} finished before its WOE was known`);
+    const coding = this.#coding;
+    if (!this.#lr || !coding) throw new FedcreditError('INTERNAL', `${this.#name}: job ${this.input.jobId} finished before its WOE was known`);
     const lr = this.#lr.finish();
     const part = scorecardPart({
-      input: this.input, binned: this.binned, unbinnable: this.unbinnable, tables: this.#tables, selection: this.#selection,
-      trainBins: this.trainBins, weights: lr.part['weights'] as number[], intercept: lr.part['intercept'] as number | undefined,
+      input: this.input, binned: this.binned, unbinnable: this.bins.withheld, tables: coding.tables, selection: coding.selection,
+      trainBins: this.bins.trainBins, weights: lr.part['weights'] as number[], intercept: lr.part['intercept'] as number | undefined,
     });
-    return { part, featureCount: this.#selection.chosen.length, ...(lr.validationLogits ? { validationLogits: lr.validationLogits } : {}) };
+    return { part, featureCount: coding.selection.chosen.length, ...(lr.validationLogits ? { validationLogits: lr.validationLogits } : {}) };
   }
 
   close(): Promise<void> {
