@@ -86,7 +86,7 @@ class ScorecardSite implements KindSite {
     return this.state as unknown as KindState;
   }
 
-  handle(name: string, ref: StepRef, payload: KindMessage, io: SiteIo): Promise<KindMessage> {
+  async handle(name: string, ref: StepRef, payload: KindMessage, io: SiteIo): Promise<KindMessage> {
     switch (name) {
       case 'EncryptLabels': return this.#encryptLabels(ref, io);
       case 'BinSums': return this.#binSums(ref, field.sealed(payload, 'labels'), io);
