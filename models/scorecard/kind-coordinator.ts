@@ -26,9 +26,10 @@ export class ScorecardCoordinator implements KindCoordinator {
   readonly #lr = new LrCoordinator();
   #keys: Coordinator | undefined;
 
-  async create(engine: HeEngine, plaintext: boolean): Promise<KindState> {
+  async create(engine: HeEngine): Promise<KindState> {
+    // Checked before the key pair is made: a bad FEDCREDIT_SCORECARD_PARAMS refuses the job at once.
     const params = scorecardParamsFromEnv();
-    return { ...(await this.#lr.create(engine)), params, plaintextJob: plaintext };
+    return { ...(await this.#lr.create(engine)), params };
   }
 
   startPayload(state: KindState): KindMessage {
