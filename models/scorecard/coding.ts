@@ -24,16 +24,18 @@ export function binForSite(role: 'bank' | 'passive', features: readonly string[]
   const minSize = minBinSize(train.length, params.minBinCount, params.minBinShare);
   const all = binSite(features, train, { bins: params.bins, minSize });
   let binned = all.binned;
+  let trainBins = binned.map((c) => assignBins(c, train));
   const withheld: Withheld[] = all.unbinnable.map((name) => ({ name, reason: `no two bins of at least ${minSize} enterprises` }));
   if (role === 'passive') {
     // What a passive site releases must not difference down to fewer than minBinCount
     // enterprises (binning.ts): the absolute floor, not the 5% share, which bounds bins, not
     // differences (with 100k enterprises it would withhold every pair of correlated columns).
-    const screen = screenDifferences(binned, binned.map((c) => assignBins(c, train)), params.minBinCount);
+    const screen = screenDifferences(binned, trainBins, params.minBinCount);
     withheld.push(...screen.withheld.map((w) => ({ name: binned[w.index]!.name, reason: w.reason })));
     binned = screen.kept.map((j) => binned[j]!);
+    trainBins = screen.kept.map((j) => trainBins[j]!);
   }
-  return { minSize, binned, withheld, trainBins: binned.map((c) => assignBins(c, train)) };
+  return { minSize, binned, withheld, trainBins };
 }
 
 export interface SiteCoding {
