@@ -53,6 +53,7 @@ export type ErrorCode =
   | 'POLICY_REFUSED'
   | 'STALE_ATTEMPT'
   | 'LEASE_LOST'
+  | 'SCORECARD_NO_BINS'
   // Scoring (scoring/coordinator.ts, scoring/node.ts).
   | 'MODEL_NOT_FOUND'
   | 'TOO_FEW_SITES'
@@ -125,6 +126,8 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   STALE_ATTEMPT: status.ABORTED,
   // A training driver found its job's lease held by another driver: it stops, the other carries on.
   LEASE_LOST: status.ABORTED,
+  // A scorecard site has no characteristic with two bins of the minimum size: more enterprises or a lower minimum.
+  SCORECARD_NO_BINS: status.FAILED_PRECONDITION,
   MODEL_NOT_FOUND: status.NOT_FOUND,
   // Fewer than two sites could answer: a masked answer would reveal a single site's term.
   TOO_FEW_SITES: status.FAILED_PRECONDITION,

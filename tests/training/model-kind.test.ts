@@ -37,7 +37,7 @@ describe('model kinds', () => {
 
   it('the registry knows LR by default and refuses an unknown kind by name', async () => {
     expect((await modelKind('')).name).toBe('lr');
-    await expect(modelKind('scorecard')).rejects.toThrow(/no model kind 'scorecard'.*known: lr/);
+    await expect(modelKind('trees')).rejects.toThrow(/no model kind 'trees'.*known: lr, scorecard/);
   });
 
   it("LR's contribution is the part's partial linear term", () => {
