@@ -14,6 +14,7 @@ import { benchSim } from '../bench/sim.js';
 import { benchTraining } from '../bench/training.js';
 import { benchTrainingProcesses } from '../bench/training-processes.js';
 import { benchScoring } from '../bench/scoring.js';
+import { benchPreprocessing } from '../bench/preprocessing.js';
 
 const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   sim: () => benchSim(),
@@ -21,6 +22,7 @@ const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   audit: async () => [...(await benchAudit({ entryKind: 'unsigned', proofSample: 0 })), ...(await benchAudit())],
   ckks: () => benchCkks(),
   psi: () => benchPsi(),
+  preprocessing: () => benchPreprocessing(),
   training: async () => {
     const samples = flags.samples === undefined ? {} : { samples: Number(flags.samples) };
     const rows = await benchTraining(samples);

@@ -64,23 +64,6 @@ export function quantile(sorted: Float64Array, q: number): number {
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
-function skewness(values: Float64Array): number {
-  const n = values.length;
-  if (n < 3) return 0;
-  let mean = 0;
-  for (const v of values) mean += v;
-  mean /= n;
-  let m2 = 0;
-  let m3 = 0;
-  for (const v of values) {
-    const d = v - mean;
-    m2 += d * d;
-    m3 += d * d * d;
-  }
-  m2 /= n;
-  m3 /= n;
-  return m2 > 1e-24 ? m3 / m2 ** 1.5 : 0;
-}
 
 /**
  * Clip bounds at quantiles qlo/qhi. Where the quantiles meet (a count that is 0 for more than
@@ -142,83 +125,156 @@ export function indicatorCount(train: readonly ArrayLike<number>[], width: numbe
 export function fitPreprocessing(train: readonly Float64Array[], width: number, spec: PreprocessingSpec): FittedPreprocessing {
   const n = train.length;
   const features: FeatureTransform[] = [];
-  let indicators = 0;
+  const groups = spec.missingIndicators ? indicatorGroups(train, width) : [];
+  const indicators = new Set(groups.filter((g) => g !== null)).size;
+  const columns = width + indicators;
+  // Column-major: each feature's values gathered once, then everything about it from that array.
+  const values = new Float64Array(n);
+  const fitted: FittedColumn[] = [];
+  const indicatorSums = new Float64Array(indicators);
   for (let j = 0; j < width; j++) {
     let count = 0;
-    for (const row of train) if (!Number.isNaN(row[j]!)) count++;
-    const present = new Float64Array(count);
-    let k = 0;
     let binary = true;
-    for (const row of train) {
-      const v = row[j]!;
-      if (Number.isNaN(v)) continue;
-      present[k++] = v;
-      if (v !== 0 && v !== 1) binary = false;
+    for (let i = 0; i < n; i++) {
+      const v = train[i]![j]!;
+      values[i] = v;
+      if (v === v) {
+        count++;
+        if (v !== 0 && v !== 1) binary = false;
+      }
     }
+    const present = new Float64Array(count);
+    for (let i = 0, k = 0; i < n; i++) if (values[i] === values[i]) present[k++] = values[i]!;
     present.sort();
     const bounds = spec.clipQuantiles && !binary && count > 0 ? clipBounds(present, spec.clipQuantiles) : NO_CLIP;
-    let log = false;
-    if (spec.logTransform === 'auto' && !binary && count > 0 && present[0]! >= 0) {
-      const clipped = present.map((v) => clipLog(v, { lo: bounds.lo, hi: bounds.hi, log: false }));
-      log = skewness(clipped) > LOG_SKEW_THRESHOLD;
-    }
+    const lo = bounds.lo ?? -Infinity;
+    const hi = bounds.hi ?? Infinity;
+    const log = spec.logTransform === 'auto' && !binary && count > 0 && present[0]! >= 0 && skewnessClipped(present, lo, hi) > LOG_SKEW_THRESHOLD;
     const t = { lo: bounds.lo, hi: bounds.hi, clippedAt: bounds.clippedAt, log };
     let fill = 0;
     if (count > 0) {
       if (spec.impute === 'median') fill = clipLog(quantile(present, 0.5), t);
       else {
-        for (const v of present) fill += clipLog(v, t);
+        for (let k = 0; k < count; k++) fill += clipLog(present[k]!, t);
         fill /= count;
       }
     }
-    features.push({ binary, ...t, fill, indicator: null, hadMissing: count < n });
+    const group = groups[j] ?? null;
+    features.push({ binary, lo: t.lo, hi: t.hi, clippedAt: t.clippedAt, log, fill, indicator: group === null ? null : width + group, hadMissing: count < n });
+    // The column's statistics over the transformed training values, in two passes (a one-pass
+    // variance loses its digits on a column whose mean dwarfs its spread, e.g. revenue in CNY).
+    for (let i = 0; i < n; i++) {
+      const v = values[i]!;
+      values[i] = v === v ? clipLog(v, t) : fill;
+    }
+    fitted.push({ feature: j, indicator: false, ...meanStd(values) });
+    if (group !== null && indicatorSums[group] === 0) indicatorSums[group] = n - count;
   }
-  if (spec.missingIndicators) {
-    indicatorGroups(train, width).forEach((group, j) => {
-      if (group !== null) features[j] = { ...features[j]!, indicator: width + group };
-    });
-    indicators = indicatorCount(train, width);
+  // A "was missing" column holds 1 on its pattern's missing rows: its mean and deviation follow from the count.
+  for (let g = 0; g < indicators; g++) {
+    const mean = n > 0 ? indicatorSums[g]! / n : 0;
+    const sd = Math.sqrt(mean * (1 - mean));
+    fitted.push({ feature: groups.indexOf(g), indicator: true, mean, std: sd > 1e-12 ? sd : 1 });
   }
-  const columns = width + indicators;
-  // Column statistics over the transformed training rows, in two passes (a one-pass variance
-  // loses its digits on a column whose mean dwarfs its spread, e.g. revenue in CNY).
-  const transformed = new Float64Array(n * columns);
-  train.forEach((raw, i) => transformInto(features, raw, transformed.subarray(i * columns, (i + 1) * columns)));
-  const fitted: FittedColumn[] = [];
-  for (let c = 0; c < columns; c++) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += transformed[i * columns + c]!;
-    const mean = n > 0 ? sum / n : 0;
-    let sq = 0;
-    for (let i = 0; i < n; i++) sq += (transformed[i * columns + c]! - mean) ** 2;
-    const sd = n > 0 ? Math.sqrt(sq / n) : 0;
-    const feature = c < width ? c : features.findIndex((f) => f.indicator === c);
-    fitted.push({ feature, indicator: c >= width, mean, std: sd > 1e-12 ? sd : 1 });
-  }
+  if (fitted.length !== columns) throw new Error('fitPreprocessing: column count mismatch');
   return { v: 1, spec, features, columns: fitted };
 }
 
-/** Clip, log and fill one row (features in the part's order) into `out` (columns, not yet standardized). */
-function transformInto(features: readonly FeatureTransform[], raw: ArrayLike<number>, out: Float64Array): void {
-  for (let j = 0; j < features.length; j++) {
-    const t = features[j]!;
-    const v = raw[j]!;
-    const missing = Number.isNaN(v);
-    out[j] = missing ? t.fill : clipLog(v, t);
-    if (t.indicator !== null) out[t.indicator] = missing ? 1 : 0;
+function meanStd(values: Float64Array): { mean: number; std: number } {
+  const n = values.length;
+  if (n === 0) return { mean: 0, std: 1 };
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i]!;
+  const mean = sum / n;
+  let sq = 0;
+  for (let i = 0; i < n; i++) sq += (values[i]! - mean) ** 2;
+  const sd = Math.sqrt(sq / n);
+  return { mean, std: sd > 1e-12 ? sd : 1 };
+}
+
+/** Sample skewness of sorted values clipped to [lo, hi], without a copy. */
+function skewnessClipped(sorted: Float64Array, lo: number, hi: number): number {
+  const n = sorted.length;
+  if (n < 3) return 0;
+  const at = (k: number) => Math.min(hi, Math.max(lo, sorted[k]!));
+  let mean = 0;
+  for (let k = 0; k < n; k++) mean += at(k);
+  mean /= n;
+  let m2 = 0;
+  let m3 = 0;
+  for (let k = 0; k < n; k++) {
+    const d = at(k) - mean;
+    m2 += d * d;
+    m3 += d * d * d;
   }
+  m2 /= n;
+  m3 /= n;
+  return m2 > 1e-24 ? m3 / m2 ** 1.5 : 0;
+}
+
+/** A fitted preprocessing as flat arrays, for applying it to many rows fast. */
+interface Compiled {
+  readonly width: number;
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
+  readonly log: Uint8Array;
+  readonly fill: Float64Array;
+  /** Column of the feature's indicator, -1 for none. */
+  readonly indicator: Int32Array;
+  readonly mean: Float64Array;
+  readonly std: Float64Array;
+}
+
+const compiledCache = new WeakMap<FittedPreprocessing, Compiled>();
+
+function compile(p: FittedPreprocessing): Compiled {
+  let c = compiledCache.get(p);
+  if (!c) {
+    c = {
+      width: p.features.length,
+      lo: Float64Array.from(p.features, (t) => t.lo ?? -Infinity),
+      hi: Float64Array.from(p.features, (t) => t.hi ?? Infinity),
+      log: Uint8Array.from(p.features, (t) => (t.log ? 1 : 0)),
+      fill: Float64Array.from(p.features, (t) => t.fill),
+      indicator: Int32Array.from(p.features, (t) => t.indicator ?? -1),
+      mean: Float64Array.from(p.columns, (col) => col.mean),
+      std: Float64Array.from(p.columns, (col) => col.std),
+    };
+    compiledCache.set(p, c);
+  }
+  return c;
+}
+
+/** Clip, log, fill, mark and standardize one row into `out` (a fresh, zeroed array of the column count). */
+function applyInto(c: Compiled, raw: ArrayLike<number>, out: Float64Array): void {
+  for (let j = 0; j < c.width; j++) {
+    const v = raw[j]!;
+    if (v !== v) {
+      out[j] = c.fill[j]!;
+      // A group's column says "was missing" when any of its features is (they are, together, in training).
+      if (c.indicator[j]! >= 0) out[c.indicator[j]!] = 1;
+    } else {
+      const x = v < c.lo[j]! ? c.lo[j]! : v > c.hi[j]! ? c.hi[j]! : v;
+      out[j] = c.log[j] ? Math.log1p(x) : x;
+    }
+  }
+  for (let k = 0; k < out.length; k++) out[k] = (out[k]! - c.mean[k]!) / c.std[k]!;
 }
 
 /** One row of raw values (the part's feature order, NaN = missing) as standardized columns. */
 export function transformRow(p: FittedPreprocessing, raw: ArrayLike<number>): Float64Array {
   const out = new Float64Array(p.columns.length);
-  transformInto(p.features, raw, out);
-  for (let c = 0; c < out.length; c++) out[c] = (out[c]! - p.columns[c]!.mean) / p.columns[c]!.std;
+  applyInto(compile(p), raw, out);
   return out;
 }
 
 export function transformRows(p: FittedPreprocessing, rows: readonly Float64Array[]): Float64Array[] {
-  return rows.map((r) => transformRow(p, r));
+  const c = compile(p);
+  return rows.map((r) => {
+    const out = new Float64Array(p.columns.length);
+    applyInto(c, r, out);
+    return out;
+  });
 }
 
 /**

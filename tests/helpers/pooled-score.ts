@@ -26,7 +26,8 @@ export function documentedPartialTerm(part: SiteModel, vector: Float64Array): nu
       const clipped = Math.min(t.hi ?? Infinity, Math.max(t.lo ?? -Infinity, raw));
       columns[f] = t.log ? Math.log1p(clipped) : clipped;
     }
-    if (t.indicator !== null) columns[t.indicator] = Number.isNaN(raw) ? 1 : 0;
+    // A "was missing" column is 1 when any feature of its group is missing (they are together in training).
+    if (t.indicator !== null && Number.isNaN(raw)) columns[t.indicator] = 1;
   });
   let u = part.intercept ?? 0;
   columns.forEach((x, c) => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { auc } from '../../evaluation/metrics.js';
 import { fitPreprocessing, transformRows } from '../../preprocessing/fit.js';
-import { DEFAULT_PREPROCESSING } from '../../preprocessing/spec.js';
+import { DEFAULT_PREPROCESSING, type PreprocessingSpec } from '../../preprocessing/spec.js';
 import { predictLogit, trainLogReg } from '../../models/lr/plain-logreg.js';
 import { FEATURE_CLIP, clip } from '../../training/fixed-point.js';
 import type { BankData } from '../../models/lr/bank.js';
@@ -38,7 +38,7 @@ export interface Federation {
  * training mean and standardize each party's columns with its own training statistics (each
  * site can do that alone).
  */
-export function federate(parties: { name: string; rows: Float64Array[] }[], labels: number[], validationShare: number, seed: number): Federation {
+export function federate(parties: { name: string; rows: Float64Array[] }[], labels: number[], validationShare: number, seed: number, spec: PreprocessingSpec = DEFAULT_PREPROCESSING): Federation {
   const n = labels.length;
   const next = rng(seed);
   const isValidation = Array.from({ length: n }, () => next() < validationShare);
@@ -46,7 +46,7 @@ export function federate(parties: { name: string; rows: Float64Array[] }[], labe
   const split = parties.map((p) => {
     // Each party's columns preprocessed as a node does it by default (training/node.ts, preprocessing/fit.ts).
     const train = pick(p.rows, false);
-    const fitted = fitPreprocessing(train, train[0]!.length, DEFAULT_PREPROCESSING);
+    const fitted = fitPreprocessing(train, train[0]!.length, spec);
     return { name: p.name, train: transformRows(fitted, train), validation: transformRows(fitted, pick(p.rows, true)) };
   });
   const [bank, ...passives] = split;
@@ -54,7 +54,7 @@ export function federate(parties: { name: string; rows: Float64Array[] }[], labe
 }
 
 /** FATE breast: guest = bank (y, x0..x9); host x0..x9 = tax, x10..x19 = power; aligned by id. */
-export function fateBreast(seed = 42): Federation {
+export function fateBreast(seed = 42, spec: PreprocessingSpec = DEFAULT_PREPROCESSING): Federation {
   const guest = readCsv('breast_hetero_guest.csv');
   const host = readCsv('breast_hetero_host.csv');
   const hostById = new Map(host.rows.map((r) => [r[0]!, r.slice(1).map(Number)]));
@@ -64,7 +64,7 @@ export function fateBreast(seed = 42): Federation {
   const bankRows = ids.map((id) => Float64Array.from(guestById.get(id)!.slice(2).map(Number)));
   const taxRows = ids.map((id) => Float64Array.from(hostById.get(id)!.slice(0, 10)));
   const powerRows = ids.map((id) => Float64Array.from(hostById.get(id)!.slice(10, 20)));
-  return federate([{ name: 'bank', rows: bankRows }, { name: 'tax', rows: taxRows }, { name: 'power', rows: powerRows }], labels, 0.25, seed);
+  return federate([{ name: 'bank', rows: bankRows }, { name: 'tax', rows: taxRows }, { name: 'power', rows: powerRows }], labels, 0.25, seed, spec);
 }
 
 /** Centralized LR on the pooled, clipped features with the same schedule; validation AUC. */
