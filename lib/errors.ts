@@ -141,7 +141,7 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   EXPLANATION_TOO_LONG: status.FAILED_PRECONDITION,
   // An explanation box opened but is not one a site makes (length, record, padding).
   EXPLANATION_MALFORMED: status.DATA_LOSS,
-  // An explanation box not sealed for this query, or not signed by the site it is said to come from.
+  // An explanation box not sealed for this query, or not authenticated by the site it is said to come from.
   EXPLANATION_FORGED: status.UNAUTHENTICATED,
   // The log entries a node was given do not hash to a checkpoint it verified: it serves nothing from them.
   LOG_NOT_VERIFIED: status.FAILED_PRECONDITION,

@@ -13,8 +13,6 @@ import {
   checkKeyName,
   decodeBase64Strict,
   ed25519NoteVerifier,
-  ed25519PublicKeyObject,
-  ed25519Verify,
   encodeBase64,
   formatSignatureLine,
   keyIdFor,
@@ -24,6 +22,7 @@ import {
   ed25519NoteSigner,
 } from '../crypto/signed-note.js';
 import type { Ed25519Identity, Note, NoteErrorCode, NoteSigner, NoteVerifier } from '../crypto/signed-note.js';
+import { verifySignature } from '../crypto/identity.js';
 import { HASH_SIZE } from './merkle.js';
 
 export interface Checkpoint {
@@ -125,7 +124,8 @@ export function splitCosignature(sig: Uint8Array): { timestamp: bigint; signatur
 export function cosignatureVerifier(name: string, publicKey: Uint8Array): NoteVerifier {
   const badName = checkKeyName(name);
   if (badName) throw new RangeError(badName);
-  const key = ed25519PublicKeyObject(publicKey);
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) throw new RangeError('Ed25519 public key must be a 32-byte Uint8Array');
+  const key = new Uint8Array(publicKey);
   return {
     name,
     keyId: cosignatureKeyId(name, publicKey),
@@ -133,7 +133,8 @@ export function cosignatureVerifier(name: string, publicKey: Uint8Array): NoteVe
       const parts = splitCosignature(sig);
       if (!parts || parts.timestamp > MAX_COSIGNATURE_TIME) return false;
       const message = cosignatureMessage(new TextDecoder().decode(text), parts.timestamp);
-      return ed25519Verify(key, message, parts.signature);
+      // libsodium, as for the log's own signature (crypto/signed-note.ts ed25519NoteVerifier).
+      return verifySignature(key, message, parts.signature);
     },
   };
 }

@@ -37,7 +37,7 @@ import { serveRequestStream } from '../lib/grpc-streams.js';
 import { decodeEntry, sitesOf, type LogEntry } from '../log/entries.js';
 import { maskedShare, maskSeed, toWire } from './secure-aggregation.js';
 import { sealingKeyValid, TOP_REASONS, type ExplanationReason } from './protocol.js';
-import { explainableProblem, sealExplanation } from './sealed-explanation.js';
+import { ExplanationMacKeys, explainableProblem, sealExplanation } from './sealed-explanation.js';
 import { siteKeyStatement } from './site-key-statement.js';
 import type { Transport } from '../lib/tls.js';
 import type { NodeScoringHandlers } from '../proto/gen/fedcredit/v1/NodeScoring.js';
@@ -84,6 +84,8 @@ export class NodeScoring {
   readonly #models = new Map<string, CheckedModel>();
   readonly #seeds = new Map<string, { key: string; seed: Uint8Array }>();
   readonly #sealer = new BoxSealer();
+  /** MAC keys this site's sealing key shares with each requester's (scoring/sealed-explanation.ts). */
+  readonly #macKeys: ExplanationMacKeys;
   #window: { generation: number; window: { from: string; to: string } | undefined } | undefined;
   /** Sent beside every explanation: the key that signs them, certified by this node's TLS key. */
   readonly #keyStatement: Buffer;
@@ -94,7 +96,8 @@ export class NodeScoring {
 
   constructor(opts: NodeScoringOptions) {
     this.#opts = opts;
-    this.#keyStatement = Buffer.from(siteKeyStatement(opts.site, opts.identity.publicKey, opts.transport));
+    this.#keyStatement = Buffer.from(siteKeyStatement(opts.site, opts.sealingKeys.publicKey, opts.transport));
+    this.#macKeys = new ExplanationMacKeys(opts.sealingKeys.privateKey);
     // The ledger's claims go to disk with the served records of the same batch, in one synced write.
     const { store } = opts;
     this.ledger = ConsentLedger.over(levelLedgerStore(store.consent, (ops) => store.writeGroup(ops.map((op) => ({ ...op, sublevel: store.consent })))), {
@@ -236,7 +239,7 @@ export class NodeScoring {
     }
     const share = maskedShare(scored ? value : 0, site, participants, (peer) => seeds.get(peer)!, logIndex, q.queryId);
     // Every name fits: #model checked the part when it loaded it.
-    const sealed = sealExplanation(this.#sealer, sealingKey, { v: 1, site, queryId: q.queryId, model: model.modelVersion, covered: vector !== undefined, reasons }, q.requester.name, logIndex, this.#opts.identity);
+    const sealed = sealExplanation(this.#sealer, sealingKey, { v: 1, site, queryId: q.queryId, model: model.modelVersion, covered: vector !== undefined, reasons }, q.requester.name, logIndex, this.#macKeys);
     // The use and the served record are both stored before the answer; issued together, the
     // ledger's write and the book's synced batch share one fsync of the node's store.
     await Promise.all([this.#opts.servedRecords.record({ entry, requester: q.requester.name, logIndex, entryHash: logged }), verdict.written]);

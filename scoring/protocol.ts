@@ -62,7 +62,7 @@ export function explanationBinding(site: string, requesterName: string, logIndex
   return { purpose: 'score/explanation', sender: site, recipient: requesterName, extra: `${logIndex}\n${queryId}` };
 }
 
-// Sealing and opening an explanation (fixed length, signed by the site): scoring/sealed-explanation.ts.
+// Sealing and opening an explanation (fixed length, authenticated by the site): scoring/sealed-explanation.ts.
 
 /**
  * The registrar keys a party trusts to bind enterprise keys to credit codes: hex Ed25519 keys,

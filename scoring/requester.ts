@@ -16,9 +16,8 @@ import type { Consent } from '../consent/record.js';
 import { BoundedCache } from '../lib/bounded-cache.js';
 import { call, retryWhenBusy } from '../lib/grpc.js';
 import { refusalError, RequestStreamClient } from '../lib/grpc-streams.js';
-import { BoxOpener } from '../crypto/sealed-box.js';
 import { signSealingKey, type ScoreReceiptFile, type SiteExplanation } from './protocol.js';
-import { openExplanation } from './sealed-explanation.js';
+import { ExplanationOpener, openExplanation } from './sealed-explanation.js';
 import { SiteKeyVerifier } from './site-key-statement.js';
 import { FedcreditError } from '../lib/errors.js';
 import type { Transport } from '../lib/tls.js';
@@ -75,9 +74,9 @@ export class ScoringSession {
   readonly #keys: RequesterKeys;
   readonly #name: string;
   readonly #sealingSignature: Uint8Array;
-  /** Opens the sites' explanations; remembers each site's current ephemeral key (crypto/sealed-box.ts v2). */
-  readonly #opener: BoxOpener;
-  /** Each site's explanation-signing key, from its statement certified under the federation CA. */
+  /** Opens the sites' explanations; remembers each site's current ephemeral key (crypto/sealed-box.ts v2) and MAC key. */
+  readonly #opener: ExplanationOpener;
+  /** Each site's sealing key, which authenticates its explanations, from its statement certified under the federation CA. */
   readonly #siteKeys: SiteKeyVerifier;
   readonly #stream: RequestStreamClient<ScoreRequest, ScoreStreamReply__Output>;
   /**
@@ -95,7 +94,7 @@ export class ScoringSession {
     this.#keys = keys;
     this.#name = name ?? (transport.kind === 'tls' ? transport.material.identity.name : 'requester');
     this.#sealingSignature = signSealingKey(keys.identity, this.#name, keys.sealing.publicKey);
-    this.#opener = new BoxOpener(keys.sealing.privateKey);
+    this.#opener = new ExplanationOpener(keys.sealing.privateKey);
     this.#siteKeys = new SiteKeyVerifier(transport);
     this.#stream = new RequestStreamClient(() => this.#client.ScoreStream(), coordinator, (r) => Number(r.seq));
   }
@@ -144,7 +143,7 @@ export class ScoringSession {
   }
 
   /**
-   * A site's explanation from an answer, opened and checked: signed by the site's key (certified
+   * A site's explanation from an answer, opened and checked: MACed under the site's sealing key (certified
    * under the federation CA), for this query and model. FedcreditError EXPLANATION_FORGED or
    * EXPLANATION_MALFORMED otherwise: the coordinator relays these boxes and must not be able to
    * swap them (exported for tests that play the coordinator).

@@ -1,12 +1,13 @@
 /**
- * How a requester learns a site's Ed25519 identity key without trusting the coordinator, to
- * check the site's signature on its explanations (scoring/sealed-explanation.ts).
+ * How a requester learns a site's X25519 sealing key without trusting the coordinator, to
+ * check the MAC on the site's explanations (scoring/sealed-explanation.ts: the MAC key is the
+ * agreement of this key with the requester's sealing key).
  *
  * The coordinator relays everything between sites and requesters, and writes the log that
  * carries node registrations: a key it relays or logs could be its own. What it cannot make is
  * a certificate from the federation CA naming `fedcredit:role/site/<name>` (lib/federation-ca.ts),
  * and the requester already holds that CA in its TLS folder. So each node makes, once at
- * start, a statement "site <name> signs explanations with Ed25519 key K", signed with its TLS
+ * start, a statement "site <name> authenticates explanations with X25519 key K", signed with its TLS
  * key (ECDSA P-256, SHA-256, IEEE P1363 encoding), and sends it with its certificate beside
  * every explanation. The requester checks the certificate against its CA (issuer, signature,
  * dates, the single fedcredit URI naming this site) and the statement's signature, once per
@@ -19,16 +20,15 @@
  * requester takes the key as given; nothing is authenticated in that mode anyway.
  */
 import crypto, { X509Certificate } from 'node:crypto';
-import { isValidPublicKey } from '../crypto/identity.js';
 import { FedcreditError } from '../lib/errors.js';
 import { identityFromSubjectAltName, type Transport } from '../lib/tls.js';
 
-const TAG = 'fedcredit site explanation key v1';
+const TAG = 'fedcredit site explanation key v2 (x25519)';
 
 interface Statement {
-  readonly v: 1;
+  readonly v: 2;
   readonly site: string;
-  /** Hex Ed25519 identity key. */
+  /** Hex X25519 sealing key (the one the node registered). */
   readonly key: string;
   /** The node's certificate (PEM), '' without TLS. */
   readonly certificate: string;
@@ -40,21 +40,21 @@ function statementBytes(site: string, keyHex: string): Uint8Array {
   return new TextEncoder().encode(`${TAG}\nsite ${site}\nkey ${keyHex}\n`);
 }
 
-/** The node's statement of its explanation key, signed with its TLS key when it has one. */
-export function siteKeyStatement(site: string, identityPublicKey: Uint8Array, transport: Transport): Uint8Array {
-  const key = Buffer.from(identityPublicKey).toString('hex');
+/** The node's statement of its explanation key (its sealing key), signed with its TLS key when it has one. */
+export function siteKeyStatement(site: string, sealingPublicKey: Uint8Array, transport: Transport): Uint8Array {
+  const key = Buffer.from(sealingPublicKey).toString('hex');
   let certificate = '';
   let signature = '';
   if (transport.kind === 'tls') {
     certificate = transport.material.cert.toString('utf8');
     signature = crypto.sign('sha256', statementBytes(site, key), { key: transport.material.key, dsaEncoding: 'ieee-p1363' }).toString('base64');
   }
-  const statement: Statement = { v: 1, site, key, certificate, signature };
+  const statement: Statement = { v: 2, site, key, certificate, signature };
   return new TextEncoder().encode(JSON.stringify(statement));
 }
 
 /**
- * The requester's side: the Ed25519 key a site's statement certifies, checked against the
+ * The requester's side: the X25519 sealing key a site's statement certifies, checked against the
  * federation CA in the requester's TLS folder. Verified statements are remembered (bounded).
  */
 export class SiteKeyVerifier {
@@ -67,7 +67,7 @@ export class SiteKeyVerifier {
     this.#ca = transport.kind === 'tls' ? new X509Certificate(transport.material.ca) : undefined;
   }
 
-  /** The key `site` signs its explanations with; EXPLANATION_FORGED if the statement does not prove it. */
+  /** The sealing key `site` authenticates its explanations with; EXPLANATION_FORGED if the statement does not prove it. */
   keyFor(site: string, statement: Uint8Array): Uint8Array {
     // Each answer carries each site's statement (~1 KB): the one last verified for the site is
     // recognised by its exact bytes, without hashing them again.
@@ -101,9 +101,9 @@ export class SiteKeyVerifier {
     } catch {
       return forged(bytes.length === 0 ? 'none was sent: the site or the coordinator runs an older version' : 'it is not JSON');
     }
-    if (s.v !== 1 || s.site !== site || typeof s.key !== 'string' || !/^[0-9a-f]{64}$/.test(s.key)) return forged(`it names site ${String(s.site).slice(0, 40)} or a malformed key`);
+    if (s.v !== 2 || s.site !== site || typeof s.key !== 'string' || !/^[0-9a-f]{64}$/.test(s.key)) return forged(`it names site ${String(s.site).slice(0, 40)} or a malformed key`);
+    // A low-order X25519 key passes here and fails when the MAC key is derived (EXPLANATION_FORGED there).
     const key = new Uint8Array(Buffer.from(s.key, 'hex'));
-    if (!isValidPublicKey(key)) return forged('the key is not a usable Ed25519 key');
     if (!this.#ca) return { key, validTo: Number.POSITIVE_INFINITY };
     let cert: X509Certificate;
     try {

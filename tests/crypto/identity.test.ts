@@ -1,3 +1,4 @@
+import { ed25519 } from '@noble/curves/ed25519.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -94,6 +95,15 @@ describe('Ed25519 identities', () => {
     expect(isValidPublicKey(new Uint8Array(32))).toBe(false);
     expect(() => publicKeyToPem(identityPoint)).toThrow(RangeError);
     expect(isValidPublicKey(generateIdentity().publicKey)).toBe(true);
+  });
+
+  it('refuses a key with a small-order component (an honest key plus a point of order 8), which no honest key generator makes', () => {
+    // The point check is libsodium's (prime-order subgroup); the @noble check before it refused
+    // only keys of small order themselves, and let this one through.
+    const torsion = ed25519.Point.fromHex('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa');
+    const mixed = ed25519.Point.fromBytes(generateIdentity().publicKey).add(torsion);
+    expect(mixed.isSmallOrder()).toBe(false);
+    expect(isValidPublicKey(mixed.toBytes())).toBe(false);
   });
 
   it('exports and imports the private key as seed, PKCS#8 and PEM, and the public key as PEM', () => {

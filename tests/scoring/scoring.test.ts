@@ -25,7 +25,7 @@ import { call } from '../../lib/grpc.js';
 import { decodeEntry, makeEntry } from '../../log/entries.js';
 import { encodeFixed, fromWire } from '../../scoring/secure-aggregation.js';
 import { pointsFromLogit } from '../../scoring/score-scale.js';
-import { EXPLANATION_BOX_BYTES, openExplanation, sealExplanation } from '../../scoring/sealed-explanation.js';
+import { EXPLANATION_BOX_BYTES, ExplanationMacKeys, openExplanation, sealExplanation } from '../../scoring/sealed-explanation.js';
 import { SiteKeyVerifier, siteKeyStatement } from '../../scoring/site-key-statement.js';
 import { INSECURE } from '../../lib/tls.js';
 import { cliPath } from '../../lib/spawn-party.js';
@@ -278,7 +278,7 @@ describe('sealed explanations: one length, signed by their site', () => {
   it('a coordinator that swaps a site\'s box for one of its own: the requester refuses it as EXPLANATION_FORGED', async () => {
     const subject = fx.inAll[5]!;
     await fx.register(subject);
-    const forger = generateIdentity();
+    const forger = generateX25519KeyPair();
     // The coordinator holds the requester's public sealing key (every query carries it), so it can seal a plausible box.
     const swap = (statement?: (site: string) => Uint8Array) => (o: ScoringObservation): void => {
       if (o.kind !== 'answer') return;
@@ -286,15 +286,35 @@ describe('sealed explanations: one length, signed by their site', () => {
       const bank = r.sites!.find((x) => x.site === 'bank')!;
       bank.sealedExplanation = Buffer.from(sealExplanation(new BoxSealer(), fx.requesterKeys.sealing.publicKey, {
         v: 1, site: 'bank', queryId: r.queryId!, model: r.modelVersion!, covered: bank.covered!, reasons: [],
-      }, 'bank-a', Number(r.logIndex), forger));
+      }, 'bank-a', Number(r.logIndex), new ExplanationMacKeys(forger.privateKey)));
       if (statement) bank.siteKeyStatement = Buffer.from(statement('bank'));
     };
+    // The bank's own box and statement from an earlier answer, replayed into a later one.
+    let genuine: { box: Buffer; statement: Buffer } | undefined;
+    const replay = (o: ScoringObservation): void => {
+      if (o.kind !== 'answer') return;
+      const bank = o.response.sites!.find((x) => x.site === 'bank')!;
+      bank.sealedExplanation = genuine!.box;
+      bank.siteKeyStatement = genuine!.statement;
+    };
     const variants: [string, (o: ScoringObservation) => void][] = [
-      ['box signed by another key', swap()],
+      ['box authenticated by another key', swap()],
       ['its own key stated for the site, under the coordinator\'s certificate', swap((site) => siteKeyStatement(site, forger.publicKey, fx.fed.as('coordinator')))],
       ['its own key stated for the site, without a certificate', swap((site) => siteKeyStatement(site, forger.publicKey, INSECURE))],
+      ['the site\'s own box of an earlier query, replayed', replay],
     ];
     const push = fx.observed.push;
+    fx.observed.push = (...items: ScoringObservation[]) => {
+      for (const o of items) {
+        if (o.kind !== 'answer') continue;
+        const bank = o.response.sites!.find((x) => x.site === 'bank')!;
+        genuine = { box: Buffer.from(bank.sealedExplanation!), statement: Buffer.from(bank.siteKeyStatement!) };
+      }
+      return push.apply(fx.observed, items);
+    };
+    const first = await score(subject, fx.consentText(fx.grant(subject)));
+    expect(first.explanations.map((e) => e.site)).toContain('bank');
+    expect(genuine?.box.length).toBe(EXPLANATION_BOX_BYTES);
     try {
       for (const [name, tamper] of variants) {
         fx.observed.push = (...items: ScoringObservation[]) => {
