@@ -140,6 +140,11 @@ export interface FinishedPart {
   /** Bank only: the joint validation logits of the kept model, for the evaluation report. */
   readonly validationLogits?: readonly number[];
   readonly validationLabels?: readonly number[];
+  /**
+   * What the model report lists for this site, by feature or characteristic name, never a value
+   * (absent: the site's preprocessing steps, preprocessing/fit.ts describeTransforms).
+   */
+  readonly described?: readonly { readonly feature: string; readonly steps: readonly string[] }[];
 }
 
 export interface KindSite {

@@ -388,7 +388,7 @@ export class TrainingHost {
       createdAt: new Date().toISOString(), logIndex: spec.logIndex, purpose: spec.purpose,
     };
     // Which steps each feature went through, by name: the report lists them; no fitted value leaves.
-    const transforms = describeTransforms(job.preprocessing, spec.features);
+    const transforms = done.described ? done.described.map((d) => ({ feature: d.feature, steps: [...d.steps] })) : describeTransforms(job.preprocessing, spec.features);
     job.state.finished = { modelVersion, featureCount: done.featureCount, reportJson, transforms };
     job.state.kind = job.site.save();
     const batch = this.ctx.store.db.batch();

@@ -165,10 +165,30 @@ class ScorecardSite implements KindSite {
       input: this.input, binned: this.binned, unbinnable: this.bins.withheld, tables: coding.tables, selection: coding.selection,
       trainBins: this.bins.trainBins, weights: lr.part['weights'] as number[], intercept: lr.part['intercept'] as number | undefined,
     });
-    return { part, featureCount: coding.selection.chosen.length, ...(lr.validationLogits ? { validationLogits: lr.validationLogits } : {}) };
+    return {
+      part, featureCount: coding.selection.chosen.length, described: describeSelection(part), ...(lr.validationLogits ? { validationLogits: lr.validationLogits } : {}),
+    };
   }
 
   close(): Promise<void> {
     return this.#lr?.close() ?? Promise.resolve();
   }
+}
+
+/**
+ * The report's lines for this site: each characteristic chosen or dropped, and why, in words
+ * without a number of the site's (no IV, no count: those stay in the site's part and its log).
+ */
+export function describeSelection(part: ReturnType<typeof scorecardPart>): { feature: string; steps: string[] }[] {
+  const why = (reason: string): string => {
+    if (/^IV .* below /.test(reason)) return 'dropped: IV below the job\'s minimum';
+    if (/beyond the \d+ strongest/.test(reason)) return 'dropped: not among the strongest by IV';
+    if (/^no two bins/.test(reason)) return 'dropped: fewer than two bins of the minimum size';
+    if (/differs from one of/.test(reason)) return 'withheld: a bin nearly equal to another characteristic\'s (differencing screen)';
+    return 'dropped';
+  };
+  return [
+    ...part.characteristics.map((c) => ({ feature: c.name, steps: [`chosen by IV, ${c.counts.length} bins`] })),
+    ...part.dropped.map((d) => ({ feature: d.name, steps: [why(d.reason)] })),
+  ];
 }

@@ -92,6 +92,11 @@ describe('the federated scorecard over real processes', () => {
       expect(part.constantPoints === undefined).toBe(site !== 'bank');
       // Every site's characteristics are in the model (LR keeps passive weights at 0 for the job's first step only).
       expect(part.characteristics.some((c) => c.weight !== 0)).toBe(true);
+      // The model's metadata lists each characteristic the site chose or dropped, by name, without a number of the site's.
+      const listed = model.sites.find((x) => x.site === site)!.transforms ?? [];
+      expect(listed.filter((t) => t.steps[0]!.startsWith('chosen by IV')).map((t) => t.feature).sort()).toEqual(part.characteristics.map((c) => c.name).sort());
+      expect(listed.length).toBe(part.characteristics.length + part.dropped.length);
+      for (const t of listed) for (const step of t.steps) expect(step.replace(/, \d+ bins$/, '')).not.toMatch(/\d/);
     }
 
     for (const [i, subject] of subjects.entries()) {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateX25519KeyPair } from '../../crypto/x25519.js';
-import { generateIdentity, identityFromSeed } from '../../crypto/identity.js';
+import { identityFromSeed } from '../../crypto/identity.js';
 import { BoxSealer } from '../../crypto/sealed-box.js';
 import type { ScoringObservation } from '../../scoring/coordinator.js';
 import { auditVerify } from '../../log/audit/verify.js';

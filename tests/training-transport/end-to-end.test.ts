@@ -113,6 +113,11 @@ describe('training over real processes', () => {
     expect(out).toMatch(/model m1/);
     expect(out).toMatch(/AUC/);
     expect(out).toMatch(/bank-only/i);
+    // Each site's transforms by feature name, as the site reported them: steps, never a value.
+    expect(out).toContain('preprocessing at each site: clip at 1%-99%, log(1+x) where skewed, median fill, missing indicators, standardized');
+    for (const site of SITES) expect(out).toMatch(new RegExp(`^    ${site}: \\w+ \\(`, 'm'));
+    expect(out).toMatch(/clipped at 1%-99%/);
+    expect(model.sites.every((x) => (x.transforms ?? []).every((t) => t.steps.every((step) => !/\d\.\d{3}/.test(step))))).toBe(true);
     let err = '';
     try {
       execFileSync(process.execPath, [cliPath(), 'model', 'show', 'm9', '--coordinator', s.coordinatorAddress, ...s.fed.tls('coordinator-operator')], { encoding: 'utf8', stdio: 'pipe' });
