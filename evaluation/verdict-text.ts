@@ -52,7 +52,7 @@ export function formatVerdict(report: EvaluationReport, ctx: VerdictContext = {}
   const maxEpochs = ctx.params?.epochs ?? (legacy ? undefined : b.params.epochs);
   L.push('  Likely causes:');
   L.push('  - the other sites\' features add nothing the bank\'s own do not already carry, on this alignment;');
-  L.push('  - heavy tails or missing cells left untreated at a site: check the preprocessing this report lists for each site (fedcredit model show lists its transforms per feature: clipping, log transform, imputation, standardization);');
+  L.push('  - heavy tails or missing cells left untreated at a site: check the preprocessing of each site (model show lists it per feature);');
   L.push(`  - too small an overlap: ${trainSize} training / ${j.samples} validation enterprises, ${j.positives} defaults among them`);
   L.push(report.verdict.noiseMargin === 0
     ? '    (the two models rank every validation enterprise alike: by the kept epoch the other sites\' weights changed no ranking);'

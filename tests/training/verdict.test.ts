@@ -173,7 +173,7 @@ describe('the verdict in words', () => {
     expect(tie).toMatch(/^WARNING: the joint model is no better than the bank's own within noise: validation AUC joint 0\.780 vs bank-only 0\.776 \(\+0\.004\)/);
     for (const text of [lose, tie]) {
       expect(text).toMatch(/other sites' features add nothing/);
-      expect(text).toMatch(/heavy tails or missing cells left untreated.*preprocessing this report lists/);
+      expect(text).toMatch(/heavy tails or missing cells left untreated.*preprocessing of each site \(model show lists it per feature\)/);
       expect(text).toMatch(/too small an overlap: 800 training \/ \d+ validation enterprises/);
       expect(text).toMatch(/ran 30 epochs of at most 30, best at epoch 29 \(it hit the limit: it may not have converged\)/);
       expect(text).not.toMatch(/class imbalance/); // 18 % defaulted
@@ -201,7 +201,7 @@ describe('the verdict in words', () => {
     expect(won.indexOf('Federation pays')).toBeLessThan(won.indexOf('Evaluation on the validation split'));
     const lost = describeModel(model(at(base, 0.765, 0.776, 0.02)));
     expect(lost).toMatch(/WARNING: federation does not pay/);
-    expect(lost).toMatch(/ran 3 epochs of at most 30, best at epoch 1 \(stopped early/);
+    expect(lost).toMatch(/ran 3 epochs of at most 100, best at epoch 1 \(stopped early/);
     expect(JSON.parse(JSON.stringify(model(at(base, 0.765, 0.776, 0.02)))).metrics.report.verdict.outcome).toBe('joint-not-better');
   });
 });
