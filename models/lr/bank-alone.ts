@@ -19,6 +19,7 @@ import { auc } from '../../evaluation/metrics.js';
 import { FEATURE_SCALE_BITS, LINEAR_SCALE_BITS, PARTIAL_CLIP, clip, encodeFeatureMatrix } from '../../training/fixed-point.js';
 import { batchCount, batchOrder, batchRange, checkParams, learningRateAt } from '../../training/schedule.js';
 import type { TrainingParams } from '../../training/schedule.js';
+import { withIntercept } from './bank.js';
 
 export interface BankAloneData {
   /** The bank's rows exactly as the joint job's site gets them (SiteInput.train/validation). */
@@ -36,15 +37,6 @@ export interface BankAloneResult {
   readonly aucHistory: number[];
   readonly bestEpoch: number;
   readonly epochsRun: number;
-}
-
-function withIntercept(rows: readonly Float64Array[]): Float64Array[] {
-  return rows.map((r) => {
-    const out = new Float64Array(r.length + 1);
-    out.set(r);
-    out[r.length] = 1;
-    return out;
-  });
 }
 
 /** u = X w on samples [start, end), feature by feature, clipped to +-PARTIAL_CLIP (Site.partialValues). */

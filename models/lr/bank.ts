@@ -33,7 +33,8 @@ export interface BankCheckpoint extends SiteCheckpoint {
   readonly aucHistory: number[];
 }
 
-function withIntercept(rows: readonly Float64Array[]): Float64Array[] {
+/** The rows with a constant 1 appended: the bank's intercept is its last column. */
+export function withIntercept(rows: readonly Float64Array[]): Float64Array[] {
   return rows.map((r) => {
     const out = new Float64Array(r.length + 1);
     out.set(r);
