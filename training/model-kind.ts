@@ -95,7 +95,7 @@ export interface KindCoordinator {
   announce(ctx: DriverContext, outcome: EpochOutcome): Promise<void>;
 }
 
-/** A site's rows, standardized on the aligned training split (training/node.ts prepares them). */
+/** A site's rows, preprocessed with statistics of the aligned training split (training/node.ts, preprocessing/fit.ts). */
 export interface SiteInput {
   readonly jobId: string;
   readonly site: string;

@@ -4,8 +4,9 @@
  *
  * - StartTraining checks the node's local policy (site/policy.ts) first: a refusal stores
  *   nothing. It builds this site's SiteData from its stored alignment (the agreed train and
- *   validation ID order) and its feature vectors, standardized on the aligned training split
- *   (mean and std go into the SiteModel), the bank also its labels, and keeps the job spec.
+ *   validation ID order) and its feature vectors, preprocessed as the job declares with
+ *   statistics of the aligned training split (preprocessing/fit.ts; the fitted values go into
+ *   the site's part), the bank also its labels, and keeps the job spec.
  * - Each Step names a step of the job's model kind (training/model-kind.ts); the host decodes its
  *   typed payload with the kind's codec and hands it to the kind's site object (LR:
  *   models/lr/kind-site.ts), which knows the maths. The host knows none of it.
