@@ -19,7 +19,7 @@ export const TAX_CATALOGUE: readonly FeatureSpec[] = [
   { name: 'tax_paid_ratio', meaning: 'sum of tax paid / sum of tax due over the window, clamped to [0, 2]', unit: 'fraction', window: W12, imputation: 'nothing due in the window: 1 (nothing left unpaid)' },
   { name: 'tax_rating_score', meaning: 'latest published annual tax credit rating as a score A=4, B=3, M=2, C=1, D=0; the rating for year Y counts from April of Y+1, when it is published', unit: 'grade points', window: 'ratings published by asOf', imputation: 'no published rating: 2, the grade M given to taxpayers without a rated year' },
   { name: 'tax_months_filed', meaning: 'number of months in the window with a return; also tells the model when the other values are imputed', unit: 'months', window: W12, imputation: 'none needed' },
-  { name: 'tax_arrears_to_due', meaning: 'overdue tax at the end of the latest filed month / mean monthly tax due over the filings in the window, unclamped: a debt ratio, huge when the firm declares almost nothing', unit: 'months of tax due', window: W12, imputation: 'nothing due in the window (no filing, or only zero returns): missing (NaN), imputed by the model at the site', mayBeMissing: true },
+  { name: 'tax_arrears_to_due', meaning: 'overdue tax at the end of the latest filed month / mean monthly tax due over the filings in the window, unclamped: a debt ratio, huge when the firm declares almost nothing', unit: 'months of tax due', window: W12, imputation: 'nothing due in the window (no filing, only zero returns, or under 0.01 CNY a month): missing (NaN), imputed by the model at the site', mayBeMissing: true },
 ];
 
 const RATING_SCORE: Readonly<Record<string, number>> = { A: 4, B: 3, M: 2, C: 1, D: 0 };
@@ -97,8 +97,12 @@ function computeTax(records: TaxRecords, asOf: number): Float64Array {
     due > 0 ? clamp(paid / due, 0, 2) : 1,
     ratingScore,
     filed,
-    due > 0 ? latestArrears / (due / filed) : NaN,
+    // Less than one fen due a month is nothing due: a ratio over it would be noise or Infinity.
+    filed > 0 && due / filed >= MIN_MONTHLY_DUE ? latestArrears / (due / filed) : NaN,
   ]);
 }
+
+/** CNY a month below which a firm counts as owing nothing (one fen: amounts have two decimals). */
+const MIN_MONTHLY_DUE = 0.01;
 
 export const TAX_FEATURES: SiteFeatureSet<TaxRecords> = { site: 'tax', catalogue: TAX_CATALOGUE, windowMonths: FEATURE_WINDOW_MONTHS.tax, compute: computeTax };

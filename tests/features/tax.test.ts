@@ -77,6 +77,9 @@ describe('tax features', () => {
     // a token return: 5000 of arrears against 1 CNY due a month
     const token = byName(TAX_FEATURES.compute({ filings: [filing('2025-05', 0, 0, 0, true, 5000), filing('2025-06', 20, 2, 0, false, 5000)], ratings: [] }, ASOF));
     expect(token.tax_arrears_to_due).toBe(5000);
+    // under one fen due a month is nothing due (a denormal tax due once gave Infinity, which the node refuses)
+    const dust = byName(TAX_FEATURES.compute({ filings: [filing('2025-06', 0, 5e-324, 0, false, 8.9e-16)], ratings: [] }, ASOF));
+    expect(dust.tax_arrears_to_due).toBeNaN();
   });
 
   it('imputes growth and cv when only old filings exist', () => {
