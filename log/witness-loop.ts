@@ -66,12 +66,6 @@ export class WitnessLoop {
   #lastSubmitted = '';
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
-  /**
-   * One client for every round. A client per round cost a TLS context and a full mutual-TLS
-   * handshake with the coordinator every second on both sides, about a tenth of a node's CPU
-   * per query in the scoring bench (profiled); the channel reconnects by itself after a failure.
-   */
-  #client: ReturnType<typeof transparencyLogClient> | undefined;
   /** The checkpoint the node's scoring last verified its entries against (log/follower.ts). */
   #scoringView: (() => Checkpoint | undefined) | undefined;
   /** Why the scoring view and this witness's view are two logs, once seen: scoring stops. */
@@ -109,8 +103,6 @@ export class WitnessLoop {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#running;
-    this.#client?.close();
-    this.#client = undefined;
   }
 
   get hasAlarm(): boolean {
@@ -160,7 +152,7 @@ export class WitnessLoop {
 
   /** One round: fetch, verify, persist, cosign. Network failures are logged and retried next round. */
   async tick(): Promise<void> {
-    const client = this.#client ??= transparencyLogClient(this.#opts.coordinator, this.#opts.transport);
+    const client = transparencyLogClient(this.#opts.coordinator, this.#opts.transport);
     try {
       const info = await call(client, client.GetLogInfo, {}, 5_000);
       const logKey = Buffer.from(info.logPublicKey).toString('hex');
@@ -202,6 +194,8 @@ export class WitnessLoop {
       this.#lastSubmitted = latest;
     } catch (err) {
       this.#opts.log(`witness: round failed, retrying: ${(err as Error).message}`);
+    } finally {
+      client.close();
     }
   }
 
