@@ -50,8 +50,11 @@ async function flood(party: string, calls: number): Promise<{ ok: number; limite
 
 describe('limits on callers', () => {
   it('a requester over its rate is refused with RESOURCE_EXHAUSTED; the auditor is still served', async () => {
+    const started = Date.now();
     const { ok, limited } = await flood('bank-a', 200);
+    const seconds = (Date.now() - started) / 1000;
     expect(ok).toBeGreaterThanOrEqual(20);
+    expect(ok).toBeLessThanOrEqual(20 + Math.ceil(20 * seconds) + 1);
     expect(ok).toBeLessThan(200);
     expect(limited.length).toBe(200 - ok);
     for (const e of limited) expect(e).toMatchObject({ code: 'RATE_LIMITED', detail: { grpcStatus: 8 } });
@@ -82,6 +85,7 @@ describe('limits on callers', () => {
       const replies: ScoreStreamReply__Output[] = [];
       stream.on('data', (r: ScoreStreamReply__Output) => replies.push(r));
       const ended = new Promise((resolve) => stream.on('end', resolve));
+      const started = Date.now();
       // Malformed queries: the admitted ones are refused by the consent check, the others by the limiter.
       for (let i = 0; i < 100; i++) stream.write({ consent: '', signedQuery: '' });
       stream.end();
@@ -89,7 +93,11 @@ describe('limits on callers', () => {
       expect(replies.map((r) => Number(r.seq)).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
       const codes = replies.map((r) => r.refusal?.code);
       const limited = codes.filter((c) => c === 'RATE_LIMITED').length;
-      expect(limited).toBeGreaterThanOrEqual(100 - 25);
+      // The bucket (burst 20, 20/s) admits at most its burst plus what refills while the stream is
+      // open: bound by the time the stream took, so a slow, loaded machine does not fail the test.
+      const seconds = (Date.now() - started) / 1000;
+      expect(100 - limited).toBeLessThanOrEqual(20 + Math.ceil(20 * seconds) + 1);
+      if (seconds < 3) expect(limited).toBeGreaterThan(0);
       expect(codes.filter((c) => c === 'CONSENT_MALFORMED').length).toBe(100 - limited);
     } finally {
       client.close();
