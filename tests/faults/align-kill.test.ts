@@ -46,7 +46,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function startNode(site: Site): Promise<SpawnedParty> {
   const node = await spawnNode(s, site);
-  await waitForLog(node, /registered with coordinator/, 30_000);
+  await waitForLog(node, /registered with coordinator/, 90_000);
   return node;
 }
 

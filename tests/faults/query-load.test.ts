@@ -97,7 +97,7 @@ async function servedQueries(site: Site): Promise<ServedRecord[]> {
 
 async function waitForRegistration(site: Site): Promise<void> {
   // The node re-registers at its new address; the coordinator reads it from its registry.
-  await logLine(nodes.get(site)!, /registered with coordinator/, 30_000);
+  await logLine(nodes.get(site)!, /registered with coordinator/, 90_000);
 }
 
 /**

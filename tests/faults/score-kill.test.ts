@@ -61,7 +61,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function startNode(site: Site): Promise<SpawnedParty> {
   const node = await spawnNode(s, site);
   const registered = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node ${site} did not register with the coordinator within 30 s; last lines:\n${node.logLines.slice(-20).join('\n')}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`node ${site} did not register with the coordinator within 90 s; last lines:\n${node.logLines.slice(-20).join('\n')}`)), 90_000);
     const done = () => { clearTimeout(timer); resolve(); };
     if (node.logLines.some((l) => /registered with coordinator/.test(l))) return done();
     readline.createInterface({ input: node.child.stderr! }).on('line', (l) => { if (/registered with coordinator/.test(l)) done(); });
