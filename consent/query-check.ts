@@ -15,10 +15,9 @@
  * replayed query ids, and whether a trusted registrar bound the consent's signer key.
  */
 import { verifySignature } from '../crypto/identity.js';
-import { canonicalJson, type JsonValue } from '../log/entries.js';
 import { fromHex, toHex } from './fields.js';
 import { consentSignatureValid, encodeConsent, parseConsent, type Consent } from './record.js';
-import { encodeSignedQuery, parseSignedQuery, QUERY_TAG, type SignedQuery } from './signed-query.js';
+import { encodeSignedQuery, parseSignedQuery, QUERY_TAG, signingBytes, type SignedQuery } from './signed-query.js';
 import { DEFAULT_CLOCK_SKEW_MS } from './verify.js';
 
 export interface QueryCheckItem {
@@ -47,14 +46,8 @@ export interface QueryCheckOptions {
   readonly now?: number;
 }
 
-/** The bytes a requester signs for a query: QUERY_TAG, LF, canonical JSON of every field but signature. */
-export function querySigningBytes(q: Omit<SignedQuery, 'signature'> & { signature?: string }): Uint8Array {
-  const { signature: _omit, ...unsigned } = q;
-  return new TextEncoder().encode(`${QUERY_TAG}\n${canonicalJson(unsigned as unknown as JsonValue)}`);
-}
-
 /** Where two byte strings first differ, with a little context of each, or undefined when equal. */
-export function firstDifference(got: Uint8Array, want: Uint8Array): string | undefined {
+function firstDifference(got: Uint8Array, want: Uint8Array): string | undefined {
   const n = Math.min(got.length, want.length);
   let at = 0;
   while (at < n && got[at] === want[at]) at++;
@@ -90,7 +83,7 @@ export function checkSignedQuery(queryText: string, opts: QueryCheckOptions = {}
     ? 'the text is the canonical JSON (keys in UTF-16 order, no whitespace)'
     : `the text is not the canonical JSON the parties require (keys sorted by UTF-16 code units, no whitespace, lists sorted): ${diff}`);
 
-  const signing = querySigningBytes(q);
+  const signing = signingBytes(q);
   const signatureOk = verifySignature(fromHex(q.requester.key), signing, fromHex(q.signature));
   add('signature', signatureOk, signatureOk
     ? `the signature verifies under requester.key ${q.requester.key.slice(0, 16)}...`

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkSignedQuery, querySigningBytes } from '../../consent/query-check.js';
+import { checkSignedQuery } from '../../consent/query-check.js';
 import { encodeConsent } from '../../consent/record.js';
-import { encodeSignedQuery, signQuery, type SignedQuery } from '../../consent/signed-query.js';
+import { encodeSignedQuery, signingBytes, signQuery, type SignedQuery } from '../../consent/signed-query.js';
 import { cliPath } from '../../lib/spawn-party.js';
 import { bank, bankIdentity, grant, NOW, OTHER_SUBJECT, stranger, SUBJECT } from './helpers.js';
 
@@ -26,7 +26,7 @@ describe('checkSignedQuery', () => {
     const r = checkSignedQuery(encodeSignedQuery(signed()), { consent: encodeConsent(consent), requesterKey: bank.publicKey, requesterName: bankIdentity.name, now: NOW });
     expect(failed(r)).toEqual([]);
     expect(r.ok).toBe(true);
-    expect(r.signingBytes).toBe(Buffer.from(querySigningBytes(signed())).toString('hex'));
+    expect(r.signingBytes).toBe(Buffer.from(signingBytes(signed())).toString('hex'));
   });
 
   it('names the first non-canonical byte of a pretty-printed query (which the parties refuse)', () => {
@@ -43,7 +43,7 @@ describe('checkSignedQuery', () => {
 
   it('shows where the bytes an integrator signed differ from the bytes to sign', () => {
     const q = signed();
-    const wrong = new TextEncoder().encode(new TextDecoder().decode(querySigningBytes(q)).replace('fedcredit score query v1\n', 'fedcredit score query v1\r\n'));
+    const wrong = new TextEncoder().encode(new TextDecoder().decode(signingBytes(q)).replace('fedcredit score query v1\n', 'fedcredit score query v1\r\n'));
     const forged = { ...q, signature: Buffer.from(bank.sign(wrong)).toString('hex') };
     const r = checkSignedQuery(encodeSignedQuery(forged), { signedBytes: wrong });
     expect(failed(r)).toEqual(['signature', 'signed-bytes']);

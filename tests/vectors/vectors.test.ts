@@ -18,7 +18,7 @@ import { consentSignatureValid, consentSigningBytes, encodeConsent, grantConsent
 import { bindEnterpriseKey, encodeKeyBinding, keyBindingEntry } from '../../consent/binding.js';
 import { encodeRevocation, revocationEntry, revocationSignatureValid, revokeConsent, parseRevocation } from '../../consent/revocation.js';
 import { keyBindingMessage, revocationMessage, type KeyBindingStatement, type RevocationStatement } from '../../consent/signing.js';
-import { encodeSignedQuery, parseSignedQuery, QUERY_TAG, signedQueryValid, signQuery, type SignedQueryBody } from '../../consent/signed-query.js';
+import { encodeSignedQuery, parseSignedQuery, QUERY_TAG, signedQueryValid, signingBytes, signQuery, type SignedQueryBody } from '../../consent/signed-query.js';
 import { consentHash } from '../../consent/terms.js';
 import { answerStatement, explanationBinding, sealingKeyMessage, sealingKeyValid, signSealingKey } from '../../scoring/protocol.js';
 import { encodeExplanationRecord, openExplanation, EXPLANATION_BOX_BYTES } from '../../scoring/sealed-explanation.js';
@@ -134,6 +134,7 @@ describe('wire-format vectors: the signed query and the sealing-key message', ()
     const u = v.unsigned as SignedQueryBody;
     expect(v.tag).toBe(QUERY_TAG);
     expect(hex(utf8(`${QUERY_TAG}\n${canonicalJson(u as unknown as JsonValue)}`))).toBe(v.signingBytes);
+    expect(hex(signingBytes(u))).toBe(v.signingBytes);
     const q = signQuery(requester, u.requester.name, { queryId: u.queryId, consentId: u.consentId, subject: u.subject, purpose: u.purpose, operation: u.operation, sites: u.sites }, u.issuedAt);
     expect(q.signature).toBe(v.signature);
     expect(verifySignature(requester.publicKey, unhex(v.signingBytes), unhex(v.signature))).toBe(true);
