@@ -43,6 +43,7 @@ const { hashLeaf, MemoryTree, inclusionProof } = await dist('log/merkle.js');
 const { signCheckpoint, formatCheckpoint, cosignatureLine, cosignatureMessage, cosignatureKeyId } = await dist('log/checkpoint.js');
 const { keyIdFor, SIG_TYPE_ED25519, addSignatureLines } = await dist('crypto/signed-note.js');
 const { witnessKeyName } = await dist('log/entries.js');
+const { encodeServedRecord, servedRecordMessage, recordDigest, GENESIS_PREV } = await dist('log/served-record.js');
 
 const hex = (b) => Buffer.from(b).toString('hex');
 const b64 = (b) => Buffer.from(b).toString('base64');
@@ -90,6 +91,7 @@ const registrar = ed('registrar identity (Ed25519)');
 const requester = ed('requester identity (Ed25519)');
 const logKey = ed('coordinator log key (Ed25519)');
 const witness = ed('bank witness key (Ed25519)');
+const siteIdentity = ed('site power identity key (Ed25519)');
 const requesterSealing = x('requester sealing key (X25519)');
 const siteSealing = x('site power sealing key (X25519)');
 const ephemeral = x('site power ephemeral key (X25519)');
@@ -212,6 +214,21 @@ out['log'] = {
     logIndex: LOG_INDEX, entry: b64(entries[LOG_INDEX]), treeSize: tree.size, inclusionProof: proof.map(b64), checkpoint: cosigned,
   },
 };
+
+/* ------------------------------------------------------------ a node's served records (two, chained) */
+{
+  const first = { v: 1, seq: 0, site: 'power', what: 'query', requester: REQUESTER, logIndex: LOG_INDEX, entryHash: hex(hashLeaf(entries[LOG_INDEX])), time: T0 + 60_200, prev: GENESIS_PREV };
+  const firstBytes = encodeServedRecord(first);
+  const second = { ...first, seq: 1, logIndex: 3, entryHash: hex(hashLeaf(utf8('{"placeholder":true}'))), time: T0 + 61_000, prev: recordDigest(firstBytes) };
+  out['served-record'] = {
+    doc: 'docs/wire-formats.md#served-records', note: NOTE,
+    keys: { site: siteIdentity.json },
+    records: [first, second].map((r) => {
+      const bytes = encodeServedRecord(r);
+      return { record: r, bytes: hex(bytes), message: hex(servedRecordMessage(bytes)), signature: hex(siteIdentity.id.sign(servedRecordMessage(bytes))), digest: recordDigest(bytes) };
+    }),
+  };
+}
 
 /* ------------------------------------------------------------ sealed explanation (box v2 + site MAC) */
 {

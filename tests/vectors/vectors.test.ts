@@ -27,6 +27,7 @@ import { cosignatureKeyId, cosignatureLine, cosignatureMessage, formatCheckpoint
 import { addSignatureLines, keyIdFor, SIG_TYPE_ED25519 } from '../../crypto/signed-note.js';
 import { verifyReceipt } from '../../log/audit/receipt.js';
 import { FedcreditError } from '../../lib/errors.js';
+import { encodeServedRecord, recordDigest, servedRecordMessage, verifyServedRecords, type ServedRecord } from '../../log/served-record.js';
 
 const dir = path.dirname(new URL(import.meta.url).pathname);
 
@@ -54,6 +55,7 @@ interface LogVectors {
   answer: { fields: Omit<Parameters<typeof answerStatement>[0], 'entry'>; statement: string; signature: string };
   receipt: unknown;
 }
+interface ServedVectors { keys: { site: EdKey }; records: { record: ServedRecord; bytes: string; message: string; signature: string; digest: string }[] }
 interface ExplanationVectors {
   keys: { requesterSealing: XKey; siteSealing: XKey; ephemeral: XKey };
   inputs: { site: string; requesterName: string; logIndex: number; queryId: string; nonce: string;
@@ -202,6 +204,24 @@ describe('wire-format vectors: log entries, tree, checkpoint, answer and receipt
     const check = verifyReceipt(v.receipt, { origin: cp.origin, logKey: logKey.publicKey, witnesses: [{ name: cp.witnessName, publicKey: witness.publicKey }] });
     expect(check.problems).toEqual([]);
     expect(check.ok).toBe(true);
+  });
+});
+
+describe('wire-format vectors: a node\'s served records', () => {
+  it('record bytes, signed message, signature, chain digest; the auditor\'s check accepts them', () => {
+    const v = load<ServedVectors>('served-record');
+    const site = identity(v.keys.site);
+    for (const r of v.records) {
+      const bytes = encodeServedRecord(r.record);
+      expect(hex(bytes)).toBe(r.bytes);
+      expect(hex(servedRecordMessage(bytes))).toBe(r.message);
+      expect(hex(site.sign(servedRecordMessage(bytes)))).toBe(r.signature);
+      expect(recordDigest(bytes)).toBe(r.digest);
+    }
+    expect(v.records[1]!.record.prev).toBe(v.records[0]!.digest);
+    const check = verifyServedRecords('power', site.publicKey, v.records.map((r) => ({ record: unhex(r.bytes), signature: unhex(r.signature) })));
+    expect(check.problems).toEqual([]);
+    expect(check.records.length).toBe(2);
   });
 });
 

@@ -132,6 +132,17 @@ def main(folder: str) -> int:
     Ed25519PublicKey.from_public_bytes(w.ed25519_public_raw(log_key)).verify(sigs[0][2], body.encode())
     check("receipt: answer signature covers the entry", rc["answer"]["signature"], v["answer"]["signature"])
 
+    v = load("served-record")
+    site = ed(v["keys"]["site"])
+    prev = "0" * 64
+    for n, r in enumerate(v["records"]):
+        b = w.canonical_bytes(r["record"])
+        check(f"served record {n} bytes", b.hex(), r["bytes"])
+        check(f"served record {n} chain link", r["record"]["prev"], prev)
+        check(f"served record {n} signature", site.sign(b"fedcredit served record v1\n" + b).hex(), r["signature"])
+        prev = hashlib.sha256(b).hexdigest()
+        check(f"served record {n} digest", prev, r["digest"])
+
     v = load("sealed-explanation")
     k, i = v["keys"], v["inputs"]
     rpriv, spriv = bytes.fromhex(k["requesterSealing"]["privateKey"]), bytes.fromhex(k["siteSealing"]["privateKey"])
