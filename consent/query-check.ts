@@ -1,6 +1,6 @@
 /**
  * An offline check of a signed query against its consent and the requester's keys, for an
- * integrator writing its own client (docs/wire-formats.md#checking-a-signed-query-offline).
+ * integrator writing its own client (docs/wire-formats.md#for-integrators-checking-without-sending).
  *
  * Sent to the coordinator, every query that fails is logged as a `refusal` entry naming the
  * enterprise (log/refusals.ts): a bank debugging its byte layout against the live federation
