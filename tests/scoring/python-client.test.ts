@@ -45,7 +45,7 @@ if (problem) console.log(`skipping the Python client example: ${problem}`);
 describe.skipIf(problem !== undefined)('docs/examples/python/score.py against a real federation', () => {
   let fx: ScoringFixture;
   beforeAll(async () => {
-    fx = await scoringFixture('python-client');
+    fx = await scoringFixture('python-client', { enterprises: 200 });
   }, 240_000);
   afterAll(async () => {
     await fx?.stop();
@@ -72,6 +72,8 @@ describe.skipIf(problem !== undefined)('docs/examples/python/score.py against a 
     expect(answer.grade).toBe(ours.grade);
     expect(answer.model).toBe(ours.model);
     expect(answer.explanations.map((e) => e.site).sort()).toEqual(['bank', 'power', 'tax']);
+    // Reasons to compare (the consent grants explain): the Python side decoded real records, not empty ones.
+    expect(answer.explanations.flatMap((e) => e.reasons).length).toBeGreaterThan(0);
     for (const e of answer.explanations) {
       const mine = ours.explanations.find((x) => x.site === e.site)!;
       expect(e.reasons.map((r) => r.feature)).toEqual(mine.reasons.map((r) => r.feature));
