@@ -44,6 +44,9 @@ const { signCheckpoint, formatCheckpoint, cosignatureLine, cosignatureMessage, c
 const { keyIdFor, SIG_TYPE_ED25519, addSignatureLines } = await dist('crypto/signed-note.js');
 const { witnessKeyName } = await dist('log/entries.js');
 const { encodeServedRecord, servedRecordMessage, recordDigest, GENESIS_PREV } = await dist('log/served-record.js');
+const { registrationMessage } = await dist('registration/statement.js');
+const { certifiedRegistrationMessage } = await dist('registration/cert.js');
+const { keyRotationMessage } = await dist('registration/rotation.js');
 
 const hex = (b) => Buffer.from(b).toString('hex');
 const b64 = (b) => Buffer.from(b).toString('base64');
@@ -227,6 +230,28 @@ out['log'] = {
       const bytes = encodeServedRecord(r);
       return { record: r, bytes: hex(bytes), message: hex(servedRecordMessage(bytes)), signature: hex(siteIdentity.id.sign(servedRecordMessage(bytes))), digest: recordDigest(bytes) };
     }),
+  };
+}
+
+/* ------------------------------------------------------------ node registration and key rotation */
+{
+  const newIdentity = ed('site power identity key after rotation (Ed25519)');
+  const reg = { site: 'power', address: '10.0.0.7:7201', identityPublicKey: siteIdentity.id.publicKey, sealingPublicKey: siteSealing.pub, timestampMs: T0 - 3_600_000 };
+  const rot = { site: 'power', previousIdentityKey: siteIdentity.id.publicKey, identityKey: newIdentity.id.publicKey, sealingKey: siteSealing.pub, rotatedAtMs: T0 + 7_200_000 };
+  out['registration'] = {
+    doc: 'docs/wire-formats.md#node-registrations-and-key-rotations', note: NOTE,
+    keys: { site: siteIdentity.json, siteAfterRotation: newIdentity.json, siteSealing: siteSealing.json },
+    registration: {
+      fields: { site: reg.site, address: reg.address, identityKey: hex(reg.identityPublicKey), sealingKey: hex(reg.sealingPublicKey), time: reg.timestampMs },
+      message: hex(registrationMessage(reg)),
+      signature: hex(siteIdentity.id.sign(registrationMessage(reg))),
+      certifiedMessage: hex(certifiedRegistrationMessage(reg)),
+    },
+    rotation: {
+      fields: { site: rot.site, previousIdentityKey: hex(rot.previousIdentityKey), identityKey: hex(rot.identityKey), sealingKey: hex(rot.sealingKey), rotatedAt: rot.rotatedAtMs },
+      message: hex(keyRotationMessage(rot)),
+      previousKeySignature: hex(siteIdentity.id.sign(keyRotationMessage(rot))),
+    },
   };
 }
 

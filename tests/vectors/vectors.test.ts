@@ -27,6 +27,9 @@ import { cosignatureKeyId, cosignatureLine, cosignatureMessage, formatCheckpoint
 import { addSignatureLines, keyIdFor, SIG_TYPE_ED25519 } from '../../crypto/signed-note.js';
 import { verifyReceipt } from '../../log/audit/receipt.js';
 import { FedcreditError } from '../../lib/errors.js';
+import { registrationMessage } from '../../registration/statement.js';
+import { certifiedRegistrationMessage } from '../../registration/cert.js';
+import { keyRotationMessage, verifyKeyRotation } from '../../registration/rotation.js';
 import { encodeServedRecord, recordDigest, servedRecordMessage, verifyServedRecords, type ServedRecord } from '../../log/served-record.js';
 
 const dir = path.dirname(new URL(import.meta.url).pathname);
@@ -56,6 +59,11 @@ interface LogVectors {
   receipt: unknown;
 }
 interface ServedVectors { keys: { site: EdKey }; records: { record: ServedRecord; bytes: string; message: string; signature: string; digest: string }[] }
+interface RegistrationVectors {
+  keys: { site: EdKey; siteAfterRotation: EdKey; siteSealing: XKey };
+  registration: { fields: { site: string; address: string; identityKey: string; sealingKey: string; time: number }; message: string; signature: string; certifiedMessage: string };
+  rotation: { fields: { site: string; previousIdentityKey: string; identityKey: string; sealingKey: string; rotatedAt: number }; message: string; previousKeySignature: string };
+}
 interface ExplanationVectors {
   keys: { requesterSealing: XKey; siteSealing: XKey; ephemeral: XKey };
   inputs: { site: string; requesterName: string; logIndex: number; queryId: string; nonce: string;
@@ -222,6 +230,25 @@ describe('wire-format vectors: a node\'s served records', () => {
     const check = verifyServedRecords('power', site.publicKey, v.records.map((r) => ({ record: unhex(r.bytes), signature: unhex(r.signature) })));
     expect(check.problems).toEqual([]);
     expect(check.records.length).toBe(2);
+  });
+});
+
+describe('wire-format vectors: node registration and key rotation', () => {
+  it('registration message, its signature and certified form; rotation message signed by the previous key', () => {
+    const v = load<RegistrationVectors>('registration');
+    const site = identity(v.keys.site);
+    const next = identity(v.keys.siteAfterRotation);
+    const f = v.registration.fields;
+    const reg = { site: f.site, address: f.address, identityPublicKey: unhex(f.identityKey), sealingPublicKey: unhex(f.sealingKey), timestampMs: f.time };
+    expect(hex(registrationMessage(reg))).toBe(v.registration.message);
+    expect(hex(site.sign(registrationMessage(reg)))).toBe(v.registration.signature);
+    expect(hex(certifiedRegistrationMessage(reg))).toBe(v.registration.certifiedMessage);
+    const r = v.rotation.fields;
+    expect(r.identityKey).toBe(hex(next.publicKey));
+    const rot = { site: r.site, previousIdentityKey: unhex(r.previousIdentityKey), identityKey: unhex(r.identityKey), sealingKey: unhex(r.sealingKey), rotatedAtMs: r.rotatedAt };
+    expect(hex(keyRotationMessage(rot))).toBe(v.rotation.message);
+    expect(hex(site.sign(keyRotationMessage(rot)))).toBe(v.rotation.previousKeySignature);
+    expect(verifyKeyRotation(rot, unhex(v.rotation.previousKeySignature))).toBe(true);
   });
 });
 

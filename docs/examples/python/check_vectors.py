@@ -143,6 +143,21 @@ def main(folder: str) -> int:
         prev = hashlib.sha256(b).hexdigest()
         check(f"served record {n} digest", prev, r["digest"])
 
+    v = load("registration")
+    site = ed(v["keys"]["site"])
+    ed(v["keys"]["siteAfterRotation"])
+    f = v["registration"]["fields"]
+    msg = (f"fedcredit node registration v1\nsite {f['site']}\naddress {f['address']}\nkey {f['identityKey']}\n"
+           f"sealing {f['sealingKey']}\ntime {f['time']}\n").encode()
+    check("node registration message", msg.hex(), v["registration"]["message"])
+    check("node registration signature", site.sign(msg).hex(), v["registration"]["signature"])
+    check("certified registration message", (b"fedcredit node registration, certified by the TLS key v1\n" + msg).hex(), v["registration"]["certifiedMessage"])
+    r = v["rotation"]["fields"]
+    msg = (f"fedcredit node key rotation v1\nsite {r['site']}\nprevious {r['previousIdentityKey']}\nkey {r['identityKey']}\n"
+           f"sealing {r['sealingKey']}\ntime {r['rotatedAt']}\n").encode()
+    check("key rotation message", msg.hex(), v["rotation"]["message"])
+    check("key rotation signature (previous key)", site.sign(msg).hex(), v["rotation"]["previousKeySignature"])
+
     v = load("sealed-explanation")
     k, i = v["keys"], v["inputs"]
     rpriv, spriv = bytes.fromhex(k["requesterSealing"]["privateKey"]), bytes.fromhex(k["siteSealing"]["privateKey"])
