@@ -44,7 +44,8 @@ export interface SignedQuery extends SignedQueryBody {
   readonly signature: string;
 }
 
-function signingBytes(body: SignedQueryBody): Uint8Array {
+/** The bytes the requester signs: QUERY_TAG, LF, canonical JSON of every field but signature (also consent/query-check.ts). */
+export function signingBytes(body: SignedQueryBody): Uint8Array {
   const { signature: _omit, ...unsigned } = body as SignedQuery;
   return new TextEncoder().encode(`${QUERY_TAG}\n${canonicalJson(unsigned as unknown as JsonValue)}`);
 }

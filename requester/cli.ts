@@ -11,6 +11,7 @@ import { FedcreditError } from '../lib/errors.js';
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 import { loadRequesterKeys } from '../scoring/requester-keys.js';
 import { ScoringSession } from '../scoring/requester.js';
+import { registerCheckQueryCommand } from './check-query.js';
 
 function keysDir(flags: TransportFlags & { keys?: string }): string {
   const dir = flags.keys ?? flags.tls ?? process.env['FEDCREDIT_TLS'];
@@ -78,4 +79,5 @@ export function registerScoreCommands(program: Command): void {
       emit(Boolean(flags.json), { name, key, requester: `${name}:${key}`, sealingKey: Buffer.from(keys.sealing.publicKey).toString('hex'), dir }, () =>
         `requester ${name}: give the enterprise --requester ${name}:${key}\n  keys in ${dir} (requester-identity.pem, requester-sealing.key)`);
     }));
+  registerCheckQueryCommand(requester);
 }
