@@ -18,6 +18,7 @@ import { RELOAD_CHECK_MS } from '../../lib/revocation.js';
 import { cliPath, spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
 import { channelCredentials, channelOptionsFor, loadTlsMaterial, type Transport } from '../../lib/tls.js';
 import { transparencyLogClient } from '../../proto/clients.js';
+import { certifyRegistration, requireCertifiedPeers } from '../../registration/cert.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 import { allServiceMethods, callMethod } from './rpc-caller.js';
 
@@ -143,6 +144,20 @@ describe('a party\'s own key, a request, the CA owner\'s signature', () => {
     } finally {
       client.close();
     }
+  }, 120_000);
+});
+
+describe('a revoked site\'s registration', () => {
+  it('no longer vouches for its keys: a node refuses a job naming that peer (REGISTRATION_NOT_CERTIFIED)', () => {
+    const tax = loadTlsMaterial(fed.folder('tax'));
+    const reg = { site: 'tax', address: '127.0.0.1:1', identityPublicKey: new Uint8Array(32).fill(1), sealingPublicKey: new Uint8Array(32).fill(2), timestampMs: Date.now() };
+    const certification = certifyRegistration(reg, tax);
+    const peers = [{ ...reg, registrationTimeMs: reg.timestampMs, tlsCertificate: certification.certificate, tlsSignature: certification.signature }];
+    requireCertifiedPeers(peers, fed.as('power'), 'job before');
+    ok('ca', 'revoke', path.join(fed.folder('tax'), 'tls.crt'), '--dir', fed.dir);
+    expect(() => requireCertifiedPeers(peers, fed.as('power'), 'job after')).toThrow(expect.objectContaining({
+      code: 'REGISTRATION_NOT_CERTIFIED', message: expect.stringMatching(/the certificate site tax registered with is revoked/),
+    }));
   }, 120_000);
 });
 
