@@ -14,9 +14,9 @@ import path from 'node:path';
 import { FedcreditError } from './errors.js';
 import { checkCertificateRequest } from './cert-request.js';
 import {
-  identityUri, issueCertificate, loadCertificateAuthority, SERVER_ROLES, TLS_FILES, type CertificateAuthority, type PartyIdentity,
+  identityUri, issueCertificate, loadCertificateAuthority, SERVER_ROLES, TLS_FILES, type CertificateAuthority, type FederationDescription,
+  type FederationParty, type PartyIdentity,
 } from './federation-ca.js';
-import type { FederationDescription, FederationParty } from './init-cli.js';
 import { issueRevocationList, normalSerial, readRevocationList, REVOCATION_FILE, type RevokedCertificate } from './revocation.js';
 
 const CA_DIR = 'ca';

@@ -165,6 +165,28 @@ export async function issueCertificate(ca: CertificateAuthority, party: PartyIde
   return cert.toString('pem');
 }
 
+/** federation.json: the public description of who is who (lib/init-cli.ts writes it, lib/ca-owner.ts updates it). */
+export interface FederationParty {
+  role: PartyIdentity['role'];
+  name: string;
+  uri: string;
+  /** The party's TLS folder, relative to the federation folder. */
+  folder: string;
+  hosts: string[];
+  sha256: string;
+  notAfter: string;
+  /** The current certificate's serial (hex), what `fedcredit ca revoke` names. */
+  serial?: string;
+}
+
+export interface FederationDescription {
+  version: 1;
+  federation: string;
+  createdAt: string;
+  ca: { certificate: string; sha256: string; notAfter: string };
+  parties: FederationParty[];
+}
+
 /** Files of one party's TLS folder, as `fedcredit init` writes them and `--tls DIR` reads them. */
 export const TLS_FILES = { ca: 'ca.crt', cert: 'tls.crt', key: 'tls.key' } as const;
 

@@ -21,7 +21,7 @@ import { issueRevocationList, REVOCATION_FILE } from './revocation.js';
 import { FedcreditError } from './errors.js';
 import {
   createCertificateAuthority, identityUri, issuePartyCertificate, loadCertificateAuthority, PARTY_NAME, TLS_FILES,
-  writeCertificateAuthority, writePartyFolder, type CertificateAuthority, type PartyIdentity,
+  writeCertificateAuthority, writePartyFolder, type CertificateAuthority, type FederationDescription, type FederationParty, type PartyIdentity,
 } from './federation-ca.js';
 
 export interface InitOptions {
@@ -36,26 +36,8 @@ export interface InitOptions {
   federation?: string;
 }
 
-export interface FederationParty {
-  role: PartyIdentity['role'];
-  name: string;
-  uri: string;
-  /** The party's TLS folder, relative to the federation folder. */
-  folder: string;
-  hosts: string[];
-  sha256: string;
-  notAfter: string;
-  /** The current certificate's serial (hex), what `fedcredit ca revoke` names. */
-  serial?: string;
-}
-
-export interface FederationDescription {
-  version: 1;
-  federation: string;
-  createdAt: string;
-  ca: { certificate: string; sha256: string; notAfter: string };
-  parties: FederationParty[];
-}
+// The description's types live with the CA (lib/federation-ca.ts), which lib/ca-owner.ts also updates.
+export type { FederationDescription, FederationParty } from './federation-ca.js';
 
 /** Every server also answers on loopback, so a party can be checked from its own machine. */
 const LOOPBACK = ['localhost', '127.0.0.1', '::1'];
@@ -123,6 +105,10 @@ export async function addParties(opts: InitOptions): Promise<{ description: Fede
     const existing = known.get(path.join('parties', p.folder));
     if (existing !== undefined && existing !== `${p.identity.role}/${p.identity.name}`) {
       throw new FedcreditError('BAD_REQUEST', `parties/${p.folder} already holds ${existing}; give ${p.identity.role} ${p.identity.name} another name`);
+    }
+    const selfKeyed = description.parties.find((q) => q.role === p.identity.role && q.name === p.identity.name && q.folder === '');
+    if (selfKeyed) {
+      throw new FedcreditError('BAD_REQUEST', `${p.identity.role}/${p.identity.name} already has a certificate from its own request; renew it with \`fedcredit tls renew\` and \`fedcredit ca sign\``);
     }
     return existing === undefined;
   });
