@@ -94,8 +94,9 @@ export function registerCertificateCommands(program: Command): void {
       }
       if (certFile === path.join(flags.tls, 'request.crt')) fs.rmSync(certFile);
       const who = `${installed.identity.role}/${installed.identity.name}`;
-      emit(Boolean(flags.json), { party: who, serial: normalSerial(installed.serial), validTo: installed.validTo.toISOString(), folder: flags.tls }, () =>
+      emit(Boolean(flags.json), { party: who, serial: normalSerial(installed.serial), validTo: installed.validTo.toISOString(), folder: flags.tls, caSha256: installed.caSha256 }, () =>
         `installed the certificate of ${who} in ${flags.tls}: serial ${normalSerial(installed.serial)}, valid until ${installed.validTo.toISOString()}.\n` +
+        `CA ${installed.caSha256}: check it against the ca.sha256 the CA owner published in federation.json, over a channel you trust.\n` +
         'Restart the party to use it. Once it runs, the CA owner may revoke the previous certificate (`fedcredit ca revoke <serial>`).');
     }));
 

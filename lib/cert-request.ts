@@ -16,7 +16,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { X509Certificate, createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { FedcreditError } from './errors.js';
@@ -150,7 +150,7 @@ export function certificateMatchesKey(certPem: Buffer | string, privateKeyPem: B
  * for the pending request.key, which becomes tls.key (the old key is deleted: revoke the old
  * certificate once the party runs the new one). The running party uses it from its next start.
  */
-export function installCertificate(dir: string, certPem: Buffer, caPem: Buffer): { serial: string; validTo: Date; identity: PartyIdentity } {
+export function installCertificate(dir: string, certPem: Buffer, caPem: Buffer): { serial: string; validTo: Date; identity: PartyIdentity; caSha256: string } {
   const requestKey = path.join(dir, REQUEST_FILES.key);
   if (!fs.existsSync(requestKey)) {
     throw new FedcreditError('BAD_REQUEST', `${requestKey} is missing: install goes into the folder where \`fedcredit tls request\` or \`tls renew\` made the key`);
@@ -171,6 +171,10 @@ export function installCertificate(dir: string, certPem: Buffer, caPem: Buffer):
   }
   const { identity, serial, validTo } = certifiedNames(certPem);
   if (!identity) throw new FedcreditError('BAD_REQUEST', 'the certificate names no fedcredit identity');
+  const installedCa = path.join(dir, TLS_FILES.ca);
+  if (fs.existsSync(installedCa) && !new X509Certificate(fs.readFileSync(installedCa)).raw.equals(ca.raw)) {
+    throw new FedcreditError('BAD_REQUEST', `${installedCa} holds another CA than the one given: a new CA is a new federation; install into a new folder, or pass the ca.crt this party already trusts`);
+  }
   const existing = path.join(dir, TLS_FILES.cert);
   if (fs.existsSync(existing)) {
     const before = certifiedNames(fs.readFileSync(existing)).identity;
@@ -188,5 +192,5 @@ export function installCertificate(dir: string, certPem: Buffer, caPem: Buffer):
   replace(TLS_FILES.cert, certPem, 0o644);
   fs.renameSync(requestKey, path.join(dir, TLS_FILES.key));
   fs.rmSync(path.join(dir, REQUEST_FILES.csr), { force: true });
-  return { serial, validTo, identity };
+  return { serial, validTo, identity, caSha256: createHash('sha256').update(ca.raw).digest('hex') };
 }
