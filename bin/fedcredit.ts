@@ -13,6 +13,7 @@ import { registerSimCommands } from '../sim/cli.js';
 import { registerDemoCommand } from './demo.js';
 import { registerScoreCommands } from '../requester/cli.js';
 import { registerInitCommand } from '../lib/init-cli.js';
+import { registerCertificateCommands } from '../lib/cert-cli.js';
 
 const program = new Command();
 program
@@ -23,6 +24,7 @@ program
   .showHelpAfterError('(run with --help for usage)');
 
 registerInitCommand(program);
+registerCertificateCommands(program);
 registerNodeCommands(program);
 registerCoordinatorCommands(program);
 registerAuditCommands(program);

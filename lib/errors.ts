@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'ROLE_NOT_ALLOWED'
   | 'IDENTITY_MISMATCH'
   | 'TLS_MATERIAL'
+  | 'CERT_REVOKED'
   | 'UNAVAILABLE'
   | 'RATE_LIMITED'
   | 'OVERLOADED'
@@ -91,6 +92,8 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   ROLE_NOT_ALLOWED: status.PERMISSION_DENIED,
   IDENTITY_MISMATCH: status.PERMISSION_DENIED,
   TLS_MATERIAL: status.FAILED_PRECONDITION,
+  // The peer's certificate is on the federation CA's revocation list (lib/revocation.ts): it needs a new one.
+  CERT_REVOKED: status.UNAUTHENTICATED,
   UNAVAILABLE: status.UNAVAILABLE,
   RATE_LIMITED: status.RESOURCE_EXHAUSTED,
   OVERLOADED: status.RESOURCE_EXHAUSTED,

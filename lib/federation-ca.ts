@@ -30,6 +30,8 @@ x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoPro
 
 export const PARTY_ROLES = ['coordinator', 'site', 'operator', 'requester', 'auditor'] as const;
 export type PartyRole = (typeof PARTY_ROLES)[number];
+/** Roles that serve gRPC (their certificates carry serverAuth and host names); the others are clients only. */
+export const SERVER_ROLES: readonly PartyRole[] = ['coordinator', 'site'];
 /** Party names: lowercase letters, digits, '-' (site names follow registration/statement.ts). */
 export const PARTY_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const IDENTITY_URI_PREFIX = 'fedcredit:role/';
@@ -51,9 +53,9 @@ export function parseIdentityUri(uri: string): PartyIdentity | undefined {
   return (PARTY_ROLES as readonly string[]).includes(role) ? { role: role as PartyRole, name } : undefined;
 }
 
-const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;
-const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-const DAY_MS = 86_400_000;
+export const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;
+export const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+export const DAY_MS = 86_400_000;
 
 export interface CertificateAuthority {
   certPem: string;
@@ -66,11 +68,11 @@ export interface IssuedCertificate {
   keyPem: string;
 }
 
-function newKeyPair(): Promise<CryptoKeyPair> {
+export function newKeyPair(): Promise<CryptoKeyPair> {
   return webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
 }
 
-function keyPem(key: CryptoKey): string {
+export function keyPem(key: CryptoKey): string {
   return KeyObject.from(key).export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
@@ -126,10 +128,19 @@ export interface PartyCertificateOptions {
 }
 
 export async function issuePartyCertificate(ca: CertificateAuthority, party: PartyIdentity, opts: PartyCertificateOptions = {}): Promise<IssuedCertificate> {
+  const keys = await newKeyPair();
+  return { certPem: await issueCertificate(ca, party, keys.publicKey, opts), keyPem: keyPem(keys.privateKey) };
+}
+
+/**
+ * A party certificate for a public key the CA never saw the private half of (lib/cert-request.ts
+ * brings it from the party's own request). The CA alone decides the extensions: the request
+ * contributes only the key, the identity URI and, for servers, the hosts.
+ */
+export async function issueCertificate(ca: CertificateAuthority, party: PartyIdentity, publicKey: CryptoKey, opts: PartyCertificateOptions = {}): Promise<string> {
   if (!PARTY_NAME.test(party.name)) {
     throw new FedcreditError('BAD_REQUEST', `party name '${party.name}' must be lowercase letters, digits or '-' (at most 63)`);
   }
-  const keys = await newKeyPair();
   const now = Date.now();
   const names: x509.JsonGeneralName[] = [{ type: 'url', value: identityUri(party) }];
   for (const host of opts.server ? opts.hosts ?? [] : []) names.push({ type: net.isIP(host) ? 'ip' : 'dns', value: host });
@@ -140,18 +151,40 @@ export async function issuePartyCertificate(ca: CertificateAuthority, party: Par
     notBefore: opts.notBefore ?? new Date(now - 60_000),
     notAfter: opts.notAfter ?? new Date(now + (opts.days ?? 365) * DAY_MS),
     signingAlgorithm: SIGNING,
-    publicKey: keys.publicKey,
+    publicKey,
     signingKey: ca.keys.privateKey,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension(opts.server ? [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth] : [x509.ExtendedKeyUsage.clientAuth]),
       new x509.SubjectAlternativeNameExtension(names),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      await x509.SubjectKeyIdentifierExtension.create(publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),
     ],
   });
-  return { certPem: cert.toString('pem'), keyPem: keyPem(keys.privateKey) };
+  return cert.toString('pem');
+}
+
+/** federation.json: the public description of who is who (lib/init-cli.ts writes it, lib/ca-owner.ts updates it). */
+export interface FederationParty {
+  role: PartyIdentity['role'];
+  name: string;
+  uri: string;
+  /** The party's TLS folder, relative to the federation folder. */
+  folder: string;
+  hosts: string[];
+  sha256: string;
+  notAfter: string;
+  /** The current certificate's serial (hex), what `fedcredit ca revoke` names. */
+  serial?: string;
+}
+
+export interface FederationDescription {
+  version: 1;
+  federation: string;
+  createdAt: string;
+  ca: { certificate: string; sha256: string; notAfter: string };
+  parties: FederationParty[];
 }
 
 /** Files of one party's TLS folder, as `fedcredit init` writes them and `--tls DIR` reads them. */

@@ -13,7 +13,8 @@ import * as protoLoader from '@grpc/proto-loader';
 import { FedcreditError, isErrorCode } from './errors.js';
 import type { PartyIdentity } from './federation-ca.js';
 import { checkCaller, type ServiceHandlers, type ServiceName } from './rpc-roles.js';
-import { callerIdentity, serverCredentials, type CallWithAuth, type Transport } from './tls.js';
+import { callerIdentity, callerSerial, certificateExpiryWarning, revokedMessage, serverCredentials, type CallWithAuth, type Transport } from './tls.js';
+import type { RevocationList } from './revocation.js';
 import type { ProtoGrpcType } from '../proto/gen/fedcredit.js';
 
 export type FedcreditProto = ProtoGrpcType;
@@ -101,6 +102,9 @@ export function fromServiceError(err: unknown, target: string): FedcreditError {
     const message = details.startsWith(`${code}: `) ? details.slice(code.length + 2) : details;
     return new FedcreditError(code, message, { grpcStatus: e.code });
   }
+  // This client refused a revoked server in the handshake (lib/tls.ts channelCredentials).
+  const revoked = details.indexOf('CERT_REVOKED: ');
+  if (revoked >= 0) return new FedcreditError('CERT_REVOKED', `${target}: ${details.slice(revoked + 'CERT_REVOKED: '.length)}`, { grpcStatus: e.code });
   if (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.DEADLINE_EXCEEDED) {
     return new FedcreditError('UNAVAILABLE', `${target} is not reachable: ${details}`, { grpcStatus: e.code });
   }
@@ -161,6 +165,8 @@ export async function retryWhenBusy<T>(deadline: number, once: () => Promise<T>)
 
 /** Listens with the party's transport: mutual TLS (client certificates required) or, by name, insecure. */
 export function startServer(server: grpc.Server, address: string, transport: Transport): Promise<number> {
+  const expiring = certificateExpiryWarning(transport);
+  if (expiring) process.stderr.write(`${expiring}\n`);
   return new Promise((resolve, reject) => {
     server.bindAsync(address, serverCredentials(transport), (err, port) => {
       if (err) reject(new FedcreditError('UNAVAILABLE', `cannot listen on ${address}: ${err.message}`));
@@ -209,10 +215,11 @@ export function addService<S extends ServiceName>(
   const implementation = handlers as grpc.UntypedServiceImplementation;
   const guarded: grpc.UntypedServiceImplementation = {};
   const self = transport.kind === 'insecure' ? undefined : transport.material.identity;
+  const revocation = transport.kind === 'insecure' ? undefined : { list: transport.material.revocation, dir: transport.material.dir };
   for (const [method, def] of Object.entries(definition)) {
     const handler = implementation[method];
     if (!handler) throw new Error(`${service}.${method} has no handler`);
-    guarded[method] = guardHandler(service, method, def, handler, self, limiter, log);
+    guarded[method] = guardHandler(service, method, def, handler, self, limiter, log, revocation);
   }
   server.addService(definition, guarded);
 }
@@ -245,11 +252,19 @@ export function streamIdleMsOf(call: object): number | undefined {
 function guardHandler(
   service: string, method: string, def: grpc.MethodDefinition<unknown, unknown>, handler: grpc.UntypedHandleCall,
   self: PartyIdentity | undefined, limiter: CallLimiter, log?: (line: string) => void,
+  revocation?: { list: RevocationList; dir: string },
 ): grpc.UntypedHandleCall {
   /** A status to refuse the call with, or the release function of its admitted slot. */
   const admit = (call: CallWithAuth & { request?: unknown; getPeer(): string }): { status: Partial<grpc.StatusObject> } | { release: () => void } => {
     const caller = self ? callerIdentity(call) : undefined;
     const key = caller ? `${caller.role}/${caller.name}` : call.getPeer();
+    // Every call, before any limit or handler: a certificate revoked since the connection opened is refused too.
+    if (revocation && revocation.list.isRevoked(callerSerial(call))) {
+      const who = caller ? `${caller.role}/${caller.name}` : 'the caller';
+      log?.(`refused ${service}.${method} from ${who}: CERT_REVOKED`);
+      const message = revokedMessage(who, callerSerial(call), revocation.dir);
+      return { status: toServiceError(new FedcreditError('CERT_REVOKED', message.slice('CERT_REVOKED: '.length))) };
+    }
     let release: () => void;
     try {
       release = limiter.admit(key, caller?.role);

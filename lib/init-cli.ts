@@ -5,17 +5,23 @@
  *
  *   DIR/federation.json           parties, roles, hosts, certificate fingerprints (public)
  *   DIR/ca/ca.crt, ca/ca.key      the CA (key 0600, folder 0700: guard it; it certifies every role)
- *   DIR/parties/<party>/          ca.crt, tls.crt, tls.key (0600): pass it as --tls to that party
+ *   DIR/parties/<party>/          ca.crt, tls.crt, tls.key (0600), crl.pem: pass it as --tls to that party
+ *   DIR/ca/crl.pem                the CA's revocation list (lib/revocation.ts), copied into each party folder
+ *
+ * That is the whole test federation for the demo and tests. For real deployments a party makes its
+ * own key and request (`fedcredit tls request`, lib/cert-request.ts) and the CA owner signs it with
+ * `fedcredit init --sign REQ` (the same as `fedcredit ca sign`, lib/ca-owner.ts).
  */
-import { createHash, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { emit, runCommand } from './cli-output.js';
+import { certificateRecord, publishRevocationList, signRequest } from './ca-owner.js';
+import { issueRevocationList, REVOCATION_FILE } from './revocation.js';
 import { FedcreditError } from './errors.js';
 import {
   createCertificateAuthority, identityUri, issuePartyCertificate, loadCertificateAuthority, PARTY_NAME, TLS_FILES,
-  writeCertificateAuthority, writePartyFolder, type CertificateAuthority, type PartyIdentity,
+  writeCertificateAuthority, writePartyFolder, type CertificateAuthority, type FederationDescription, type FederationParty, type PartyIdentity,
 } from './federation-ca.js';
 
 export interface InitOptions {
@@ -30,31 +36,15 @@ export interface InitOptions {
   federation?: string;
 }
 
-export interface FederationParty {
-  role: PartyIdentity['role'];
-  name: string;
-  uri: string;
-  /** The party's TLS folder, relative to the federation folder. */
-  folder: string;
-  hosts: string[];
-  sha256: string;
-  notAfter: string;
-}
-
-export interface FederationDescription {
-  version: 1;
-  federation: string;
-  createdAt: string;
-  ca: { certificate: string; sha256: string; notAfter: string };
-  parties: FederationParty[];
-}
+// The description's types live with the CA (lib/federation-ca.ts), which lib/ca-owner.ts also updates.
+export type { FederationDescription, FederationParty } from './federation-ca.js';
 
 /** Every server also answers on loopback, so a party can be checked from its own machine. */
 const LOOPBACK = ['localhost', '127.0.0.1', '::1'];
 
 function fingerprint(pem: string): { sha256: string; notAfter: string } {
-  const cert = new X509Certificate(pem);
-  return { sha256: createHash('sha256').update(cert.raw).digest('hex'), notAfter: new Date(cert.validTo).toISOString() };
+  const { sha256, notAfter } = certificateRecord(pem);
+  return { sha256, notAfter };
 }
 
 /** Which parties init certifies, with their folder names; refuses duplicates and bad names. */
@@ -98,6 +88,7 @@ export async function initFederation(opts: InitOptions): Promise<FederationDescr
     ca: { certificate: 'ca/ca.crt', ...fingerprint(ca.certPem) }, parties: await issueParties(opts, ca, plan),
   };
   writeDescription(opts.out, description);
+  publishRevocationList(opts.out, await issueRevocationList(ca, []));
   return description;
 }
 
@@ -115,6 +106,10 @@ export async function addParties(opts: InitOptions): Promise<{ description: Fede
     if (existing !== undefined && existing !== `${p.identity.role}/${p.identity.name}`) {
       throw new FedcreditError('BAD_REQUEST', `parties/${p.folder} already holds ${existing}; give ${p.identity.role} ${p.identity.name} another name`);
     }
+    const selfKeyed = description.parties.find((q) => q.role === p.identity.role && q.name === p.identity.name && q.folder === '');
+    if (selfKeyed) {
+      throw new FedcreditError('BAD_REQUEST', `${p.identity.role}/${p.identity.name} already has a certificate from its own request; renew it with \`fedcredit tls renew\` and \`fedcredit ca sign\``);
+    }
     return existing === undefined;
   });
   const caDir = path.join(opts.out, 'ca');
@@ -122,6 +117,9 @@ export async function addParties(opts: InitOptions): Promise<{ description: Fede
   const added = await issueParties(opts, ca, plan);
   const updated = { ...description, parties: [...description.parties, ...added] };
   writeDescription(opts.out, updated);
+  // The new folders get the CA's current revocation list, as the others have it.
+  const crl = path.join(caDir, REVOCATION_FILE);
+  publishRevocationList(opts.out, fs.existsSync(crl) ? fs.readFileSync(crl, 'utf8') : await issueRevocationList(ca, []));
   return { description: updated, added };
 }
 
@@ -132,7 +130,7 @@ async function issueParties(opts: InitOptions, ca: CertificateAuthority, plan: R
     const issued = await issuePartyCertificate(ca, p.identity, { server, ...(p.hosts ? { hosts: p.hosts } : {}), ...(opts.days ? { days: opts.days } : {}) });
     const folder = path.join('parties', p.folder);
     writePartyFolder(path.join(opts.out, folder), ca.certPem, issued);
-    parties.push({ ...p.identity, uri: identityUri(p.identity), folder, hosts: p.hosts ?? [], ...fingerprint(issued.certPem) });
+    parties.push({ ...p.identity, uri: identityUri(p.identity), folder, hosts: p.hosts ?? [], ...certificateRecord(issued.certPem) });
   }
   return parties;
 }
@@ -161,11 +159,17 @@ export function registerInitCommand(program: Command): void {
     .option('--coordinator-host <host>', 'DNS name or IP address parties dial the coordinator on', '127.0.0.1')
     .option('--site-host <site=host>', 'DNS name or IP address a site node is dialled on (repeatable)', siteHost)
     .option('--days <n>', 'validity of party certificates in days', (v) => Number.parseInt(v, 10), 365)
-    .option('--add', 'add the listed parties that DIR/federation.json lacks, certified by its existing CA (a site joining later)')
+    .option('--add', 'add the listed parties that DIR/federation.json lacks, certified by its existing CA (a site joining later); with --sign, accept a party new to federation.json')
+    .option('--sign <request>', 'sign a party\'s certificate request (request.csr from `fedcredit tls request`) with the CA in --out; same as `fedcredit ca sign`')
+    .option('--cert-out <file>', 'with --sign: where to write the certificate (default: request.crt next to the request)')
     .option('--json', 'print federation.json')
     .addHelpText('after', '\nGive each party only its folder under parties/ and start it with --tls <that folder>. Keep ca/ca.key offline.')
-    .action((flags: { out: string; sites: string[]; requesters: string[]; auditors: string[]; coordinatorHost: string; siteHost?: Record<string, string[]>; days: number; add?: boolean; json?: boolean }, command: Command) => runCommand(async () => {
+    .action((flags: { out: string; sites: string[]; requesters: string[]; auditors: string[]; coordinatorHost: string; siteHost?: Record<string, string[]>; days: number; add?: boolean; sign?: string; certOut?: string; json?: boolean }, command: Command) => runCommand(async () => {
       if (!(flags.days > 0)) throw new FedcreditError('BAD_REQUEST', '--days must be a positive number of days');
+      if (flags.sign) {
+        await signAndWrite(flags.out, flags.sign, { add: Boolean(flags.add), days: flags.days, ...(flags.certOut ? { out: flags.certOut } : {}) }, Boolean(flags.json));
+        return;
+      }
       const opts: InitOptions = {
         out: flags.out, sites: flags.sites, requesters: flags.requesters, auditors: flags.auditors,
         coordinatorHost: flags.coordinatorHost, days: flags.days, ...(flags.siteHost ? { siteHosts: flags.siteHost } : {}),
@@ -189,4 +193,18 @@ export function registerInitCommand(program: Command): void {
         'Give each party only its own folder (tls.key is mode 0600) and start it with --tls <folder>.',
       ].join('\n'));
     }));
+}
+
+/** `init --sign` and `ca sign`: signs a request file and writes the certificate (default request.crt beside it). */
+export async function signAndWrite(federationDir: string, requestFile: string, opts: { add: boolean; days?: number; out?: string }, json: boolean): Promise<void> {
+  if (!fs.existsSync(requestFile)) throw new FedcreditError('NOT_FOUND', `${requestFile} does not exist: pass the request.csr the party made with \`fedcredit tls request\``);
+  const signed = await signRequest(federationDir, fs.readFileSync(requestFile, 'utf8'), requestFile, { add: opts.add, ...(opts.days ? { days: opts.days } : {}) });
+  const out = opts.out ?? path.join(path.dirname(requestFile), 'request.crt');
+  fs.writeFileSync(out, signed.certPem, { mode: 0o644 });
+  const { party } = signed;
+  emit(json, { certificate: out, renewal: signed.renewal, ...party }, () => [
+    `signed ${party.role}/${party.name} (${signed.renewal ? 'renewal' : 'new party'}): serial ${party.serial}, valid until ${party.notAfter}${party.hosts.length ? `, serves as ${party.hosts.join(', ')}` : ''}`,
+    `  certificate: ${out}`,
+    `Give the party ${out}, ca/ca.crt and ca/${REVOCATION_FILE}; it runs \`fedcredit tls install --tls <its folder> --cert <file> --ca ca.crt --crl ${REVOCATION_FILE}\`.`,
+  ].join('\n'));
 }

@@ -17,7 +17,8 @@ import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { FedcreditError } from './errors.js';
-import { parseIdentityUri, TLS_FILES, type PartyIdentity, type PartyRole } from './federation-ca.js';
+import { DAY_MS, parseIdentityUri, TLS_FILES, type PartyIdentity, type PartyRole } from './federation-ca.js';
+import { RevocationList } from './revocation.js';
 
 export interface TlsMaterial {
   /** The folder it was read from (for messages). */
@@ -27,6 +28,8 @@ export interface TlsMaterial {
   key: Buffer;
   /** Role and name this party's certificate names. */
   identity: PartyIdentity;
+  /** The CA's revocation list from the folder's crl.pem (lib/revocation.ts), checked on every connection. */
+  revocation: RevocationList;
 }
 
 export type Transport = { kind: 'tls'; material: TlsMaterial } | { kind: 'insecure' };
@@ -78,11 +81,33 @@ export function loadTlsMaterial(dir: string): TlsMaterial {
   }
   const now = Date.now();
   if (Date.parse(own.validTo) < now || Date.parse(own.validFrom) > now) {
-    throw new FedcreditError('TLS_MATERIAL', `${path.join(dir, TLS_FILES.cert)} is valid only from ${own.validFrom} to ${own.validTo}; issue a new one`);
+    const expired = Date.parse(own.validTo) < now;
+    throw new FedcreditError('TLS_MATERIAL', `${path.join(dir, TLS_FILES.cert)} is valid only from ${own.validFrom} to ${own.validTo}; issue a new one` +
+      (expired ? `: it has expired, so this party will not start. Run \`fedcredit tls renew --tls ${dir}\`, have the CA owner sign the request, then \`fedcredit tls install --tls ${dir}\`` : ''));
   }
   const identity = identityFromSubjectAltName(own.subjectAltName);
   if (!identity) throw new FedcreditError('TLS_MATERIAL', `${path.join(dir, TLS_FILES.cert)} names no fedcredit role (URI fedcredit:role/<role>/<name>)`);
-  return { dir, ca, cert, key, identity };
+  return { dir, ca, cert, key, identity, revocation: RevocationList.open(dir, ca) };
+}
+
+/** Days before a certificate's end at which every server warns on start-up. */
+export const RENEW_WARNING_DAYS = 30;
+
+/** The start-up warning for a certificate with under RENEW_WARNING_DAYS left, or undefined. */
+export function certificateExpiryWarning(transport: Transport, now = Date.now()): string | undefined {
+  if (transport.kind === 'insecure') return undefined;
+  const { dir, cert } = transport.material;
+  const validTo = Date.parse(new X509Certificate(cert).validTo);
+  const days = (validTo - now) / DAY_MS;
+  if (days >= RENEW_WARNING_DAYS) return undefined;
+  return `WARNING: this party's certificate (${path.join(dir, TLS_FILES.cert)}) expires on ${new Date(validTo).toISOString()}, in ${Math.max(0, Math.floor(days))} days; ` +
+    `after that it will not start and its peers refuse it. Renew now: \`fedcredit tls renew --tls ${dir}\`, have the CA owner sign the request, then \`fedcredit tls install --tls ${dir}\` and restart`;
+}
+
+/** The message a party refuses a revoked peer with; it leads with the code so clients can read it back (lib/grpc.ts). */
+export function revokedMessage(who: string, serial: string | undefined, dir: string): string {
+  return `CERT_REVOKED: the certificate of ${who} (serial ${serial ?? '?'}) is revoked by the federation CA (${path.join(dir, 'crl.pem')}); ` +
+    'that party must have a new certificate signed (`fedcredit tls request`, then `fedcredit ca sign`)';
 }
 
 /** Server credentials: with TLS, a client certificate from the federation CA is required. */
@@ -105,7 +130,7 @@ export interface ExpectedPeer {
  */
 export function channelCredentials(transport: Transport, expect: ExpectedPeer): grpc.ChannelCredentials {
   if (transport.kind === 'insecure') return grpc.credentials.createInsecure();
-  const { ca, key, cert } = transport.material;
+  const { ca, key, cert, revocation, dir } = transport.material;
   return grpc.credentials.createSsl(ca, key, cert, {
     checkServerIdentity: (host, peer) => {
       const id = identityFromSubjectAltName(peer.subjectaltname);
@@ -113,6 +138,8 @@ export function channelCredentials(transport: Transport, expect: ExpectedPeer): 
         const want = `${expect.role}${expect.name ? `/${expect.name}` : ''}`;
         return new Error(`${host} presented ${id ? `${id.role}/${id.name}` : 'a certificate with no fedcredit role'}, expected ${want}`);
       }
+      // Checked at every handshake: a revoked server is refused at the next connection.
+      if (revocation.isRevoked(peer.serialNumber)) return new Error(revokedMessage(`${id.role}/${id.name} at ${host}`, peer.serialNumber, dir));
       return undefined;
     },
   });
@@ -133,20 +160,34 @@ export interface CallWithAuth {
 }
 
 export function callerIdentity(call: CallWithAuth): PartyIdentity | undefined {
-  // grpc-js builds the whole peer-certificate object on every getAuthContext(), and both the
-  // role guard (lib/grpc.ts) and handlers ask. The certificate is fixed for a connection
-  // (HTTP/2 forbids TLS renegotiation), so the identity is read once per HTTP/2 session when
-  // grpc-js's call shows it, else once per call.
-  const owner: object = sessionOf(call) ?? call;
-  const known = callers.get(owner);
-  if (known !== undefined) return known ?? undefined;
-  const cert = call.getAuthContext()?.sslPeerCertificate;
-  const identity = cert ? identityFromSubjectAltName(cert.subjectaltname) : undefined;
-  callers.set(owner, identity ?? null);
-  return identity;
+  return callerCertificate(call).identity;
 }
 
-const callers = new WeakMap<object, PartyIdentity | null>();
+/** The serial of the caller's certificate (hex), for the revocation check; undefined without TLS. */
+export function callerSerial(call: CallWithAuth): string | undefined {
+  return callerCertificate(call).serial;
+}
+
+interface CallerCertificate {
+  identity: PartyIdentity | undefined;
+  serial: string | undefined;
+}
+
+function callerCertificate(call: CallWithAuth): CallerCertificate {
+  // grpc-js builds the whole peer-certificate object on every getAuthContext(), and both the
+  // role guard (lib/grpc.ts) and handlers ask. The certificate is fixed for a connection
+  // (HTTP/2 forbids TLS renegotiation), so it is read once per HTTP/2 session when grpc-js's
+  // call shows it, else once per call.
+  const owner: object = sessionOf(call) ?? call;
+  const known = callers.get(owner);
+  if (known !== undefined) return known;
+  const cert = call.getAuthContext()?.sslPeerCertificate;
+  const read: CallerCertificate = { identity: cert ? identityFromSubjectAltName(cert.subjectaltname) : undefined, serial: cert?.serialNumber };
+  callers.set(owner, read);
+  return read;
+}
+
+const callers = new WeakMap<object, CallerCertificate>();
 
 /**
  * The HTTP/2 session a grpc-js server call runs on (ServerUnaryCallImpl.call -> ... ->

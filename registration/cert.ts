@@ -85,14 +85,18 @@ export interface CertifiedPeer {
  * Refuses (REGISTRATION_NOT_CERTIFIED, naming the site) a job whose peer keys the federation
  * CA does not vouch for: the coordinator fills them from its own registry, and a sealing key
  * of its own choosing would let it open what a node seals for that peer. Without TLS (test
- * machines only) there is no CA to ask, as in scoring.
+ * machines only) there is no CA to ask, as in scoring. A registration whose certificate the CA
+ * has since revoked (lib/revocation.ts) is refused the same way.
  */
 export function requireCertifiedPeers(peers: readonly CertifiedPeer[], transport: Transport, job: string): void {
   if (transport.kind !== 'tls') return;
   for (const p of peers) {
     const timestampMs = Number(p.registrationTimeMs);
     const registration: NodeRegistration = { site: p.site, address: p.address, identityPublicKey: p.identityPublicKey, sealingPublicKey: p.sealingPublicKey, timestampMs };
-    const problem = registrationCertificationProblem(registration, { certificate: p.tlsCertificate, signature: p.tlsSignature }, transport.material.ca);
+    const certified = registrationCertificationProblem(registration, { certificate: p.tlsCertificate, signature: p.tlsSignature }, transport.material.ca);
+    // A certificate the CA revoked since the registration no longer vouches for its keys.
+    const problem = certified ?? (transport.material.revocation.isRevoked(new X509Certificate(p.tlsCertificate).serialNumber)
+      ? `the certificate site ${p.site} registered with is revoked by the federation CA (crl.pem)` : undefined);
     if (problem !== undefined) {
       throw new FedcreditError('REGISTRATION_NOT_CERTIFIED', `${job}: the keys the coordinator gives for peer ${p.site} are not certified by the federation CA (${problem}); nothing was stored. Restart node ${p.site} so it registers again, then retry; if it persists, the coordinator is not to be trusted with this job`);
     }

@@ -22,7 +22,10 @@ const WIRING_FOLDERS = new Set(['bin', 'bench']);
  */
 const LIB_ALLOWED = new Map<string, string>([
   ['bounded-cache.ts', 'an LRU cache bounded by count and bytes'],
+  ['ca-owner.ts', "the CA owner's signing of requests and revocation list"],
   ['call-limits.ts', 'per-caller rate and in-flight limits of every RPC'],
+  ['cert-cli.ts', '`fedcredit tls` and `fedcredit ca`: certificate request, renewal, revocation commands'],
+  ['cert-request.ts', "a party's own TLS key and certificate request (PKCS#10)"],
   ['cli-output.ts', 'CLI output, --json and error printing'],
   ['errors.ts', 'error codes and their gRPC status'],
   ['federation-ca.ts', "the federation's TLS CA and party certificates"],
@@ -33,6 +36,7 @@ const LIB_ALLOWED = new Map<string, string>([
   ['netns.ts', 'network namespaces for the demo and its test'],
   ['node-channels.ts', 'one gRPC channel per node per job'],
   ['party-processes.ts', 'starting and stopping party processes'],
+  ['revocation.ts', "the CA's certificate revocation list, checked on every connection"],
   ['rpc-roles.ts', 'which role may call which gRPC method'],
   ['serial-queue.ts', 'one-at-a-time async queue'],
   ['spawn-party.ts', 'spawning one party process'],
