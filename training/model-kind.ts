@@ -84,7 +84,7 @@ export interface DriverContext {
 
 export interface KindCoordinator {
   /** The kind's job state at creation (LR: the job's key pair). */
-  create(engine: HeEngine, plaintext: boolean): Promise<KindState>;
+  create(engine: HeEngine, plaintext: boolean, kindParams?: KindMessage): Promise<KindState>;
   /** The start payload every site receives (type `ModelKind.startType`), e.g. LR's public key. */
   startPayload(state: KindState): KindMessage;
   /** One mini-batch step (ctx.epoch, ctx.step). Must be replayable: see training/README.md. */
@@ -183,6 +183,14 @@ export interface ModelKind {
   readonly steps: Readonly<Record<string, { readonly request: string; readonly response: string }>>;
   /** Message type of the start payload. */
   readonly startType: string;
+  /**
+   * The kind's own job parameters, if it has any (the scorecard's bins, minimum bin size...):
+   * RunTrainingRequest.kind_params carries them as message `type` of the kind's codec; the
+   * coordinator takes `defaults` when the request has none, `check`s them before any work
+   * (throwing a BAD_REQUEST that names the parameter and its range), keeps them in the job's
+   * parameters (log entry, model metadata) and hands them to the kind's `create`.
+   */
+  readonly params?: { readonly type: string; readonly defaults: KindMessage; check(p: KindMessage): KindMessage };
   coordinator(): KindCoordinator;
   openSite(input: SiteInput, saved: KindState | undefined): Promise<KindSite>;
   readonly scoring: KindScoring;
