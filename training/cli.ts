@@ -15,6 +15,7 @@ import { preprocessingOf } from './schedule.js';
 import { getModel, listModels, runTraining } from './client.js';
 import { DEFAULT_SCORECARD_PARAMS, SCORECARD_FLAGS, SCORECARD_FLAG_HELP, checkScorecardParams, type ScorecardParams } from '../models/scorecard/params.js';
 import { scorecardParamsAny } from '../models/scorecard/kind.js';
+import { formatScorecard, sameSplitLr, scorecardComparison, type ScorecardComparison } from '../models/scorecard/report-text.js';
 
 const GUARANTEES = `
 Guarantees: the coordinator generates the BFV key pair and keeps the secret key. Tax and power
@@ -104,7 +105,20 @@ function choice(name: string, allowed: readonly string[]) {
   };
 }
 
-export function describeModel(m: ModelMetadata): string {
+/**
+ * A model as `model show --json` gives it: its metadata and, for a scorecard, its comparison with
+ * the bank-only scorecard and the LR on the same split (models/scorecard/report-text.ts).
+ */
+export function modelForJson(m: ModelMetadata, lr?: ModelMetadata): ModelMetadata & { scorecardComparison?: ScorecardComparison | null } {
+  return m.kind === 'scorecard' ? { ...m, scorecardComparison: scorecardComparison(m, lr) ?? null } : m;
+}
+
+/** For a scorecard model: the LR trained on the same alignment, which its report is compared with. */
+async function comparedLr(m: ModelMetadata, coordinator: string, transport: ReturnType<typeof resolveTransport>): Promise<ModelMetadata | undefined> {
+  return m.kind === 'scorecard' ? sameSplitLr(m, await listModels(coordinator, transport)) : undefined;
+}
+
+export function describeModel(m: ModelMetadata, lr?: ModelMetadata): string {
   const metrics = m.metrics as { validationAuc?: number; aucHistory?: number[]; epochSeconds?: number[]; trainSize?: number; validationSize?: number; report?: unknown };
   const lines = [
     `model ${m.modelVersion} (job ${m.jobId}, log entry ${m.logIndex ?? '-'}), ${m.createdAt}`,
@@ -130,6 +144,7 @@ export function describeModel(m: ModelMetadata): string {
         ...(metrics.aucHistory ? { epochs: metrics.aucHistory.length } : {}), ...(best !== undefined ? { bestEpoch: best } : {}), params: m.params,
       }));
       lines.push('', formatEvaluationReport(report));
+      if (report.scorecard) lines.push('', formatScorecard(m, lr));
     } catch (err) {
       lines.push(`  (evaluation report unreadable: ${(err as Error).message})`);
     }
@@ -188,7 +203,8 @@ export function registerTrainingCommands(program: Command): void {
         }
       });
       if (!flags.json) endProgress();
-      emit(Boolean(flags.json), model, () => describeModel(model));
+      const lr = await comparedLr(model, flags.coordinator, transport);
+      emit(Boolean(flags.json), modelForJson(model, lr), () => describeModel(model, lr));
     }));
 
   const model = program.command('model').description('trained models: metadata and evaluation reports (never weights)');
@@ -198,8 +214,10 @@ export function registerTrainingCommands(program: Command): void {
     .requiredOption('--coordinator <host:port>', 'the coordinator')
     .option('--json', 'print as JSON')
     .action((version: string, flags: TransportFlags & { coordinator: string; json?: boolean }) => runCommand(async () => {
-      const m = await getModel(flags.coordinator, resolveTransport(flags), version);
-      emit(Boolean(flags.json), m, () => describeModel(m));
+      const transport = resolveTransport(flags);
+      const m = await getModel(flags.coordinator, transport, version);
+      const lr = await comparedLr(m, flags.coordinator, transport);
+      emit(Boolean(flags.json), modelForJson(m, lr), () => describeModel(m, lr));
     }));
   withTransportOptions(model.command('list'))
     .description('list the trained models')

@@ -35,6 +35,7 @@ import type { Any__Output } from '../proto/gen/google/protobuf/Any.js';
 import type { SealedPayload__Output } from '../proto/gen/fedcredit/v1/SealedPayload.js';
 import type { SealedPayloadMessage } from './envelope.js';
 import type { TrainingParams } from './schedule.js';
+import type { EvaluationInput } from '../evaluation/report.js';
 
 /** A decoded kind message (protobufjs toObject: camelCase fields, bytes as Buffers, defaults filled). */
 export type KindMessage = Record<string, unknown>;
@@ -145,6 +146,14 @@ export interface FinishedPart {
    * (absent: the site's preprocessing steps, preprocessing/fit.ts describeTransforms).
    */
   readonly described?: readonly { readonly feature: string; readonly steps: readonly string[] }[];
+  /**
+   * Bank only: the rows of the report's bank-only baseline when the kind has its own (the
+   * scorecard: the bank's WOE-coded characteristics, the bank-only scorecard); absent: the
+   * bank's preprocessed rows (LR on its own values).
+   */
+  readonly bankOnlyRows?: { readonly train: readonly Float64Array[]; readonly validation: readonly Float64Array[] };
+  /** Bank only: the kind's section of the evaluation report (aggregates only; evaluation/report.ts checks it). */
+  readonly reportSection?: Pick<EvaluationInput, 'scorecard'>;
 }
 
 export interface KindSite {

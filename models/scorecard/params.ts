@@ -76,7 +76,7 @@ export function checkScorecardParams(p: ScorecardParams, name: (k: keyof Scoreca
     throw new FedcreditError('BAD_REQUEST', `scorecard parameter ${name(k)} must be ${range}, got ${JSON.stringify(p[k]) ?? 'nothing'}; ${fix}`);
   };
   if (!Number.isInteger(p.bins) || p.bins < 2 || p.bins > 100) bad('bins', 'a whole number from 2 to 100');
-  if (!Number.isInteger(p.minBinCount) || p.minBinCount < MIN_BIN_COUNT_FLOOR || p.minBinCount > 1e9) bad('minBinCount', `a whole number of at least ${MIN_BIN_COUNT_FLOOR} (every site refuses fewer)`);
+  if (!Number.isInteger(p.minBinCount) || p.minBinCount < MIN_BIN_COUNT_FLOOR || p.minBinCount > 1e9) bad('minBinCount', `a whole number of at least ${MIN_BIN_COUNT_FLOOR}`);
   if (!(p.minBinShare >= 0 && p.minBinShare < 0.5)) bad('minBinShare', 'a share from 0 up to (not including) 0.5');
   if (!(p.minIv >= 0) || !Number.isFinite(p.minIv)) bad('minIv', 'a number of at least 0');
   if (!Number.isInteger(p.maxCharacteristics) || p.maxCharacteristics < 1 || p.maxCharacteristics > 1000) bad('maxCharacteristics', 'a whole number from 1 to 1000');
