@@ -97,7 +97,7 @@ export function formatScorecardTables(m: ModelMetadata, section: ScorecardReport
     ...section.dropped.map((d) => `${section.site} · ${d.name} (${d.why})`),
     ...m.sites.filter((x) => x.role === 'passive').flatMap((s) => (s.transforms ?? []).filter((t) => !t.steps[0]?.startsWith('chosen')).map((t) => `${s.site} · ${t.feature} (${t.steps.join(', ')})`)),
   ];
-  L.push(`  not in the model: ${dropped.length === 0 ? 'none' : ''}`);
+  L.push(`  not in the model:${dropped.length === 0 ? ' none' : ''}`);
   for (const d of dropped) L.push(`    ${d}`);
   return L.join('\n');
 }
