@@ -3,7 +3,8 @@
  * site records, starts the coordinator and one data node per site as separate OS processes
  * on loopback (each with its own LevelDB store on disk), streams each site's exports into its
  * own node over gRPC, aligns the sites, trains a model (`fedcredit train`), has bank-a score a
- * consenting enterprise (requester/demo.ts), audits the whole log, and prints what every party
+ * consenting enterprise (requester/demo.ts), trains the federated scorecard on the same split
+ * (`--model scorecard`) and prints both reports, audits the whole log, and prints what every party
  * did. It first creates the federation's CA and certificates (`fedcredit init`), so every
  * connection is mutual TLS and every RPC checks the caller's certified role, as in a real
  * deployment. With --netns the same steps run with each party in its own network namespace
@@ -34,7 +35,9 @@ import { initFederation } from '../lib/init-cli.js';
 import { partyFolder, partyTransport, type Transport } from '../lib/tls.js';
 import { prepareScoringDemo, runScoringDemo } from '../requester/demo.js';
 import { runTraining } from '../training/client.js';
-import { describeModel } from '../training/cli.js';
+import { describeModel, modelForJson } from '../training/cli.js';
+import { scorecardParamsAny } from '../models/scorecard/kind.js';
+import { DEFAULT_SCORECARD_PARAMS } from '../models/scorecard/params.js';
 import type { ModelMetadata } from '../training/model-registry.js';
 
 /**
@@ -167,7 +170,10 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       alignmentId: alignment.alignmentId,
     });
 
-    // The auditor again: the training job, the query, the refusals and the revocation, cross-checked with every node's record.
+    // The scorecard on the same alignment (same split), after scoring so the scoring demo keeps the LR model.
+    const scorecard = training ? await trainDemoScorecard(coordinator.address, operator('coordinator'), alignment.alignmentId, say) : undefined;
+
+    // The auditor again: the training jobs, the query, the refusals and the revocation, cross-checked with every node's record.
     const logSize = await auditedLogSize(coordinator.address, auditor);
     await waitForCosignedLatest(coordinator.address, auditor, SITES.length, 30_000, logSize);
     const audit = await auditVerify({ coordinator: coordinator.address, transport: auditor, stateFile: auditorState, trustedRegistrars });
@@ -186,6 +192,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       registry: await listNodes(coordinator.address, operator('coordinator')),
       alignment,
       training: training && { model: training.modelVersion, aucHistory: (training.metrics as { aucHistory?: number[] }).aucHistory ?? [], report: (training.metrics as { report?: unknown }).report },
+      scorecard: scorecard && { ...modelForJson(scorecard.model, training), seconds: scorecard.seconds },
       audit,
       scoring,
       totalSeconds: (performance.now() - started) / 1000,
@@ -194,6 +201,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       formatSummary(summary.sites, summary.registry, summary.totalSeconds),
       formatAlignment(alignment),
       ...(training ? [`The joint model beside a bank-only model (\`fedcredit model show ${training.modelVersion}\`):\n${describeModel(training)}`] : []),
+      ...(scorecard ? [`The federated scorecard on the same split, beside the bank-only scorecard and LR ${training?.modelVersion ?? ''} (\`fedcredit model show ${scorecard.model.modelVersion}\`; trained in ${scorecard.seconds.toFixed(1)} s):\n${describeModel(scorecard.model, training)}`] : []),
       `Transparency log, as an auditor sees it (\`fedcredit audit verify\`):\n${formatAuditSummary(audit)}`,
     ].join('\n\n'));
   } finally {
@@ -215,6 +223,27 @@ async function trainDemoModel(address: string, operator: Transport, alignmentId:
   } catch (err) {
     // Scoring then says it has no model; the rest of the demo still runs.
     say(`  training failed: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+/**
+ * The scorecard (`fedcredit train --model scorecard`, default parameters) on the LR's alignment,
+ * with the LR's schedule, so the two reports compare on one split (models/scorecard/README.md).
+ */
+async function trainDemoScorecard(address: string, operator: Transport, alignmentId: string, say: (line: string) => void): Promise<{ model: ModelMetadata; seconds: number } | undefined> {
+  say('  training the federated scorecard on the same alignment (fedcredit train --model scorecard: bins at each site, WOE from encrypted labels, LR on WOE)...');
+  const started = performance.now();
+  try {
+    const model = await runTraining(address, operator, { alignmentId, ...DEMO_TRAINING, modelKind: 'scorecard', kindParams: scorecardParamsAny(DEFAULT_SCORECARD_PARAMS) }, (p) => {
+      if (p.stage === 'epoch') say(`    ${p.message}`);
+    });
+    const seconds = (performance.now() - started) / 1000;
+    say(`  scorecard ${model.modelVersion} stored (points per bin kept at each node) in ${seconds.toFixed(1)} s`);
+    return { model, seconds };
+  } catch (err) {
+    say(`  scorecard training failed: ${(err as Error).message}`);
+    process.exitCode = 1;
     return undefined;
   }
 }

@@ -33,6 +33,9 @@ export function formatEvaluationReport(report: EvaluationReport, opts: FormatOpt
   const bm = report.bankOnlyModel;
   L.push(bm.method === 'plain-logreg'
     ? `  bank-only baseline: plain LR at the bank on its ${bm.features} own features, same split (older report: exact sigmoid, own schedule)`
+    : report.scorecard?.bankOnly === 'bank-scorecard'
+    ? `  bank-only baseline: the bank's own scorecard, its ${bm.features} characteristics alone (same bins, WOE and selection)\n` +
+      `    trained as the joint one (same split, batches, learning rate, sigmoid, early stopping; ${bm.epochsRun} epochs, best ${bm.bestEpoch})`
     : `  bank-only baseline: the joint LR at the bank alone on its ${bm.features} own columns\n` +
       `    (same preprocessing, split, batches, learning rate, sigmoid, early stopping; ${bm.epochsRun} epochs, best ${bm.bestEpoch})`);
   L.push(`${padEnd('', 22)}${pad('joint', 10)}${pad('bank-only', 11)}${pad('gain', 10)}`);

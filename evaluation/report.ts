@@ -43,6 +43,7 @@ import {
   readStoredJson,
 } from './stored-form.js';
 import { decideVerdict, verdictOutcome } from './verdict.js';
+import { checkScorecardReport, type ScorecardReport } from '../models/scorecard/report.js';
 import type { FederationVerdict } from './verdict.js';
 
 /**
@@ -63,6 +64,8 @@ export interface EvaluationInput {
   readonly minCellSize?: number;
   /** Fit and apply a Platt recalibration of the joint logits, and of the bank-only ones (default true). */
   readonly calibrate?: boolean;
+  /** A scorecard job's per-characteristic section (models/scorecard/report.ts), written by the bank. */
+  readonly scorecard?: ScorecardReport;
 }
 
 export interface EvaluationReport {
@@ -79,6 +82,12 @@ export interface EvaluationReport {
   readonly bankOnlyModel: BankOnlyModelInfo | LegacyBankOnlyModelInfo;
   readonly scale: ScoreScale;
   readonly cutoffPoints: number;
+  /**
+   * A scorecard model's characteristics as the bank may show them (models/scorecard/report.ts);
+   * then `bankOnly` is the bank's own scorecard (same bins, WOE and selection) unless
+   * `scorecard.bankOnly` says otherwise.
+   */
+  readonly scorecard?: ScorecardReport;
 }
 
 /**
@@ -121,6 +130,7 @@ export function buildEvaluationReport(input: EvaluationInput): EvaluationReport 
     bankOnlyModel: { ...bank.info, calibration: bankCalibration },
     scale: joint.scale,
     cutoffPoints,
+    ...(input.scorecard ? { scorecard: input.scorecard } : {}),
   };
 }
 
@@ -137,7 +147,7 @@ export function parseEvaluationReport(json: unknown): EvaluationReport {
   const tail = { scale: checkScaleFields, cutoffPoints: checkCutoffPoints };
   // In the order buildEvaluationReport writes them, so a v2 report reads back to the same JSON.
   const r = (format === EVALUATION_REPORT_FORMAT
-    ? fields(s, v, { ...head, verdict: checkVerdict, bankOnlyModel: checkBankOnlyModel, ...tail })
+    ? fields(s, v, { ...head, verdict: checkVerdict, bankOnlyModel: checkBankOnlyModel, ...tail, ...('scorecard' in s.obj(v) ? { scorecard: checkScorecardReport } : {}) })
     : fields(s, v, { ...head, bankOnlyModel: checkLegacyBankOnlyModel, ...tail })) as unknown as Omit<EvaluationReport, 'verdict'> & { verdict?: FederationVerdict };
   if (r.joint.samples !== r.bankOnly.samples) s.fail(`joint and bank-only cover different validation splits (${r.joint.samples} vs ${r.bankOnly.samples} samples)`);
   if (Math.abs(r.gain.auc - (r.joint.auc - r.bankOnly.auc)) > 1e-9) s.at('gain').at('auc').fail(`is ${r.gain.auc}, but joint minus bank-only AUC is ${r.joint.auc - r.bankOnly.auc}`);

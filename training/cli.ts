@@ -13,6 +13,9 @@ import type { ModelMetadata } from './model-registry.js';
 import { DEFAULT_PREPROCESSING, describePreprocessing, type PreprocessingWire } from '../preprocessing/spec.js';
 import { preprocessingOf } from './schedule.js';
 import { getModel, listModels, runTraining } from './client.js';
+import { DEFAULT_SCORECARD_PARAMS, SCORECARD_FLAGS, SCORECARD_FLAG_HELP, checkScorecardParams, type ScorecardParams } from '../models/scorecard/params.js';
+import { scorecardParamsAny } from '../models/scorecard/kind.js';
+import { formatScorecard, sameSplitLr, scorecardComparison, type ScorecardComparison } from '../models/scorecard/report-text.js';
 
 const GUARANTEES = `
 Guarantees: the coordinator generates the BFV key pair and keeps the secret key. Tax and power
@@ -43,6 +46,37 @@ interface TrainFlags extends TransportFlags {
   coordinator: string; alignment?: string; resume?: string; epochs?: number; batch?: number; lr?: number; l2?: number; decay?: number;
   seed?: number; patience?: number; purpose: string; plaintext?: boolean; json?: boolean; model?: string;
   clipQuantiles?: string; logTransform?: string; impute?: string; missingIndicators?: boolean;
+  bins?: string; minBinSize?: string; minBinShare?: string; minIv?: string; maxCharacteristics?: string; binning?: string; maxVif?: string;
+}
+
+/** Commander's key of each scorecard flag (`--min-bin-size` -> minBinSize). */
+const flagKey = (flag: string): keyof TrainFlags => flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof TrainFlags;
+
+/**
+ * The scorecard flags as the kind's parameters (models/scorecard/params.ts), checked here so a
+ * bad value is refused before anything is sent; undefined when none is given.
+ */
+function scorecardFlags(flags: TrainFlags): ScorecardParams | undefined {
+  const given = (Object.keys(SCORECARD_FLAGS) as (keyof ScorecardParams)[]).filter((k) => flags[flagKey(SCORECARD_FLAGS[k])] !== undefined);
+  if (given.length === 0) return undefined;
+  const names = given.map((k) => SCORECARD_FLAGS[k]).join(', ');
+  if ((flags.model ?? 'lr') !== 'scorecard') throw new InvalidArgumentError(`${names} ${given.length > 1 ? 'are' : 'is'} for --model scorecard only; drop ${given.length > 1 ? 'them' : 'it'} or add --model scorecard`);
+  if (flags.resume) throw new InvalidArgumentError(`a resumed job keeps the parameters it started with; drop ${names}`);
+  const p: Record<string, number | string> = { ...DEFAULT_SCORECARD_PARAMS };
+  for (const k of given) {
+    const raw = String(flags[flagKey(SCORECARD_FLAGS[k])]).trim();
+    if (k === 'binningMethod') p[k] = raw;
+    else {
+      const n = raw === '' ? NaN : Number(raw);
+      if (!Number.isFinite(n)) throw new InvalidArgumentError(`${SCORECARD_FLAGS[k]} takes a number, got '${raw}' (${SCORECARD_FLAG_HELP[k]})`);
+      p[k] = n;
+    }
+  }
+  try {
+    return checkScorecardParams(p as unknown as ScorecardParams, (k) => SCORECARD_FLAGS[k], 'see fedcredit train --help');
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message.replace(/^scorecard parameter /, ''));
+  }
 }
 
 /** `--clip-quantiles 0.01,0.99` (or `none`) and the other preprocessing flags as the wire message. */
@@ -71,13 +105,27 @@ function choice(name: string, allowed: readonly string[]) {
   };
 }
 
-export function describeModel(m: ModelMetadata): string {
+/**
+ * A model as `model show --json` gives it: its metadata and, for a scorecard, its comparison with
+ * the bank-only scorecard and the LR on the same split (models/scorecard/report-text.ts).
+ */
+export function modelForJson(m: ModelMetadata, lr?: ModelMetadata): ModelMetadata & { scorecardComparison?: ScorecardComparison | null } {
+  return m.kind === 'scorecard' ? { ...m, scorecardComparison: scorecardComparison(m, lr) ?? null } : m;
+}
+
+/** For a scorecard model: the LR trained on the same alignment, which its report is compared with. */
+async function comparedLr(m: ModelMetadata, coordinator: string, transport: ReturnType<typeof resolveTransport>): Promise<ModelMetadata | undefined> {
+  return m.kind === 'scorecard' ? sameSplitLr(m, await listModels(coordinator, transport)) : undefined;
+}
+
+export function describeModel(m: ModelMetadata, lr?: ModelMetadata): string {
   const metrics = m.metrics as { validationAuc?: number; aucHistory?: number[]; epochSeconds?: number[]; trainSize?: number; validationSize?: number; report?: unknown };
   const lines = [
     `model ${m.modelVersion} (job ${m.jobId}, log entry ${m.logIndex ?? '-'}), ${m.createdAt}`,
     `  ${m.kind && m.kind !== 'lr' ? `model kind ${m.kind}; ` : ''}purpose ${m.purpose}; alignment ${m.alignmentId}${m.alignmentDigest ? ` (digest ${m.alignmentDigest.slice(0, 16)}...)` : ''}`,
     `  sites: ${m.sites.map((s) => `${s.site} (${s.role}, ${s.featureCount} columns)`).join(', ')}`,
-    `  parameters: ${Object.entries(m.params).filter(([k]) => k !== 'preprocessing').map(([k, v]) => `${k}=${String(v)}`).join(' ')}`,
+    `  parameters: ${Object.entries(m.params).filter(([k]) => k !== 'preprocessing' && k !== 'modelKindParams').map(([k, v]) => `${k}=${String(v)}`).join(' ')}`,
+    ...(m.params.modelKindParams ? [`  ${m.kind ?? 'kind'} parameters: ${Object.entries(m.params.modelKindParams).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`] : []),
     `  preprocessing at each site: ${describePreprocessing(preprocessingOf(m.params))}`,
     ...m.sites.flatMap((s) => (s.transforms ?? []).length === 0 ? [] : [
       `    ${s.site}: ${s.transforms!.map((t) => `${t.feature} (${t.steps.filter((x) => x !== 'standardized').join(', ') || 'as is'})`).join('; ')}`,
@@ -96,6 +144,7 @@ export function describeModel(m: ModelMetadata): string {
         ...(metrics.aucHistory ? { epochs: metrics.aucHistory.length } : {}), ...(best !== undefined ? { bestEpoch: best } : {}), params: m.params,
       }));
       lines.push('', formatEvaluationReport(report));
+      if (report.scorecard) lines.push('', formatScorecard(m, lr));
     } catch (err) {
       lines.push(`  (evaluation report unreadable: ${(err as Error).message})`);
     }
@@ -125,16 +174,25 @@ export function registerTrainingCommands(program: Command): void {
     .option('--no-missing-indicators', 'no "was missing" column for features with missing cells')
     .option('--purpose <purpose>', 'purpose recorded in the log and checked by every node\'s policy', 'credit-scoring')
     .option('--plaintext', 'no encryption (benchmark comparison only)')
-    .option('--model <kind>', 'the model kind to train (training/model-kind.ts; kinds outside the built-ins come from FEDCREDIT_MODEL_KIND_MODULES)', 'lr')
+    .option('--model <kind>', 'the model kind to train: lr, scorecard (training/model-kind.ts; kinds outside the built-ins come from FEDCREDIT_MODEL_KIND_MODULES)', 'lr')
+    .option(`${SCORECARD_FLAGS.bins} <n>`, SCORECARD_FLAG_HELP.bins)
+    .option(`${SCORECARD_FLAGS.minBinCount} <n>`, SCORECARD_FLAG_HELP.minBinCount)
+    .option(`${SCORECARD_FLAGS.minBinShare} <share>`, SCORECARD_FLAG_HELP.minBinShare)
+    .option(`${SCORECARD_FLAGS.minIv} <iv>`, SCORECARD_FLAG_HELP.minIv)
+    .option(`${SCORECARD_FLAGS.maxCharacteristics} <n>`, SCORECARD_FLAG_HELP.maxCharacteristics)
+    .option(`${SCORECARD_FLAGS.binningMethod} <method>`, SCORECARD_FLAG_HELP.binningMethod)
+    .option(`${SCORECARD_FLAGS.maxVif} <vif>`, SCORECARD_FLAG_HELP.maxVif)
     .option('--json', 'print the stored model as JSON')
     .action((flags: TrainFlags) => runCommand(async () => {
       if (!flags.alignment && !flags.resume) throw new InvalidArgumentError('say what to train: --alignment ID, or --resume JOB');
+      const scorecard = scorecardFlags(flags);
       const transport = resolveTransport(flags);
       const progress = flags.json ? () => undefined : progressLine('train');
       const model = await runTraining(flags.coordinator, transport, {
         alignmentId: flags.alignment ?? '', resumeJobId: flags.resume ?? '', purpose: flags.purpose, plaintext: Boolean(flags.plaintext), modelKind: flags.model ?? 'lr',
         epochs: flags.epochs ?? 0, batchSize: flags.batch ?? 0, learningRate: flags.lr ?? 0, l2: flags.l2 ?? 0, decay: flags.decay ?? 0,
         seed: flags.seed ?? 0, patience: flags.patience ?? 0, preprocessing: preprocessingFlags(flags),
+        ...(scorecard ? { kindParams: scorecardParamsAny(scorecard) } : {}),
       }, (p) => {
         if (flags.json) return;
         if (p.stage === 'epoch' || p.stage === 'started' || p.stage === 'accepted') {
@@ -145,7 +203,8 @@ export function registerTrainingCommands(program: Command): void {
         }
       });
       if (!flags.json) endProgress();
-      emit(Boolean(flags.json), model, () => describeModel(model));
+      const lr = await comparedLr(model, flags.coordinator, transport);
+      emit(Boolean(flags.json), modelForJson(model, lr), () => describeModel(model, lr));
     }));
 
   const model = program.command('model').description('trained models: metadata and evaluation reports (never weights)');
@@ -155,8 +214,10 @@ export function registerTrainingCommands(program: Command): void {
     .requiredOption('--coordinator <host:port>', 'the coordinator')
     .option('--json', 'print as JSON')
     .action((version: string, flags: TransportFlags & { coordinator: string; json?: boolean }) => runCommand(async () => {
-      const m = await getModel(flags.coordinator, resolveTransport(flags), version);
-      emit(Boolean(flags.json), m, () => describeModel(m));
+      const transport = resolveTransport(flags);
+      const m = await getModel(flags.coordinator, transport, version);
+      const lr = await comparedLr(m, flags.coordinator, transport);
+      emit(Boolean(flags.json), modelForJson(m, lr), () => describeModel(m, lr));
     }));
   withTransportOptions(model.command('list'))
     .description('list the trained models')

@@ -154,6 +154,9 @@ export class TrainingCoordinator {
     }
     const purpose = req.purpose || DEFAULT_PURPOSE;
     const kind = await modelKind(req.modelKind || DEFAULT_MODEL_KIND);
+    // The kind's own parameters, checked before anything else is done for the job.
+    const kindParams = kindParamsOf(kind, req);
+    if (kindParams) params = { ...params, modelKindParams: kindParams };
     const alignment = await this.opts.alignments.db.get(req.alignmentId);
     if (!alignment) throw new FedcreditError('NOT_FOUND', `no alignment '${req.alignmentId.slice(0, 70)}' at the coordinator; run \`fedcredit align\` first`);
     const ring = alignment.ring;
@@ -191,7 +194,7 @@ export class TrainingCoordinator {
     }
     const passives = ring.filter((s) => s !== bank);
     const engine = this.#engineFor(req.plaintext);
-    const kindState = await kind.coordinator().create(engine, req.plaintext);
+    const kindState = await kind.coordinator().create(engine, req.plaintext, params.modelKindParams);
     const state: CoordinatorJobState = {
       jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, params, plaintext: req.plaintext, bank, passives,
       sites: checks.map((c: StartTrainingResponse__Output) => ({ site: c.site, role: c.site === bank ? 'bank' as const : 'passive' as const, featureCount: c.featureCount })),
@@ -493,6 +496,16 @@ export class TrainingCoordinator {
     await this.#engine?.close();
     await this.db.close();
   }
+}
+
+/** The request's kind parameters, decoded and checked by the kind (its defaults when absent); a kind without parameters refuses them. */
+function kindParamsOf(kind: ModelKind, req: RunTrainingRequest__Output): NonNullable<TrainingParams['modelKindParams']> | undefined {
+  if (!kind.params) {
+    if (req.kindParams) throw new FedcreditError('BAD_REQUEST', `model kind ${kind.name} takes no kind parameters (those flags are for another --model); drop them`);
+    return undefined;
+  }
+  const given = req.kindParams ? kind.codec.decode(kind.params.type, req.kindParams, `the ${kind.name} parameters`) : kind.params.defaults;
+  return kind.params.check(given) as NonNullable<TrainingParams['modelKindParams']>;
 }
 
 function newAttempt(): string {

@@ -35,6 +35,7 @@ import type { Any__Output } from '../proto/gen/google/protobuf/Any.js';
 import type { SealedPayload__Output } from '../proto/gen/fedcredit/v1/SealedPayload.js';
 import type { SealedPayloadMessage } from './envelope.js';
 import type { TrainingParams } from './schedule.js';
+import type { EvaluationInput } from '../evaluation/report.js';
 
 /** A decoded kind message (protobufjs toObject: camelCase fields, bytes as Buffers, defaults filled). */
 export type KindMessage = Record<string, unknown>;
@@ -84,7 +85,7 @@ export interface DriverContext {
 
 export interface KindCoordinator {
   /** The kind's job state at creation (LR: the job's key pair). */
-  create(engine: HeEngine, plaintext: boolean): Promise<KindState>;
+  create(engine: HeEngine, plaintext: boolean, kindParams?: KindMessage): Promise<KindState>;
   /** The start payload every site receives (type `ModelKind.startType`), e.g. LR's public key. */
   startPayload(state: KindState): KindMessage;
   /** One mini-batch step (ctx.epoch, ctx.step). Must be replayable: see training/README.md. */
@@ -145,6 +146,14 @@ export interface FinishedPart {
    * (absent: the site's preprocessing steps, preprocessing/fit.ts describeTransforms).
    */
   readonly described?: readonly { readonly feature: string; readonly steps: readonly string[] }[];
+  /**
+   * Bank only: the rows of the report's bank-only baseline when the kind has its own (the
+   * scorecard: the bank's WOE-coded characteristics, the bank-only scorecard); absent: the
+   * bank's preprocessed rows (LR on its own values).
+   */
+  readonly bankOnlyRows?: { readonly train: readonly Float64Array[]; readonly validation: readonly Float64Array[] };
+  /** Bank only: the kind's section of the evaluation report (aggregates only; evaluation/report.ts checks it). */
+  readonly reportSection?: Pick<EvaluationInput, 'scorecard'>;
 }
 
 export interface KindSite {
@@ -183,6 +192,14 @@ export interface ModelKind {
   readonly steps: Readonly<Record<string, { readonly request: string; readonly response: string }>>;
   /** Message type of the start payload. */
   readonly startType: string;
+  /**
+   * The kind's own job parameters, if it has any (the scorecard's bins, minimum bin size...):
+   * RunTrainingRequest.kind_params carries them as message `type` of the kind's codec; the
+   * coordinator takes `defaults` when the request has none, `check`s them before any work
+   * (throwing a BAD_REQUEST that names the parameter and its range), keeps them in the job's
+   * parameters (log entry, model metadata) and hands them to the kind's `create`.
+   */
+  readonly params?: { readonly type: string; readonly defaults: KindMessage; check(p: KindMessage): KindMessage };
   coordinator(): KindCoordinator;
   openSite(input: SiteInput, saved: KindState | undefined): Promise<KindSite>;
   readonly scoring: KindScoring;

@@ -374,10 +374,11 @@ export class TrainingHost {
         // The bank's rows exactly as its joint site got them, under the job's own parameters:
         // the baseline differs from the joint model only by the other sites' data (issue 19).
         bankOnly: {
-          trainRows: job.input.train, trainLabels: labels.train,
-          validationRows: job.input.validation, validationLabels: labels.validation,
+          trainRows: done.bankOnlyRows?.train ?? job.input.train, trainLabels: labels.train,
+          validationRows: done.bankOnlyRows?.validation ?? job.input.validation, validationLabels: labels.validation,
           params: job.input.params,
         },
+        ...done.reportSection,
       });
       reportJson = JSON.stringify(report);
     }

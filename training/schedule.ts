@@ -39,6 +39,12 @@ export interface TrainingParams {
    * declared, which keep what they did then (LEGACY_PREPROCESSING).
    */
   readonly preprocessing?: PreprocessingSpec;
+  /**
+   * The model kind's own parameters, checked by the kind (training/model-kind.ts `params`), e.g.
+   * the scorecard's bins: kept here so the log entry and the model's metadata show them. They
+   * reach the sites in the kind's start payload, not in proto `TrainingParams`.
+   */
+  readonly modelKindParams?: { readonly [name: string]: number | string | boolean };
 }
 
 export const DEFAULT_PARAMS: TrainingParams = {
@@ -71,8 +77,8 @@ export function preprocessingOf(p: TrainingParams): PreprocessingSpec {
 }
 
 /** Parameters in the wire form of proto `TrainingParams` (the spec as a `Preprocessing` message). */
-export function paramsToWire(p: TrainingParams): Omit<TrainingParams, 'preprocessing'> & { preprocessing?: PreprocessingWire } {
-  const { preprocessing, ...rest } = p;
+export function paramsToWire(p: TrainingParams): Omit<TrainingParams, 'preprocessing' | 'modelKindParams'> & { preprocessing?: PreprocessingWire } {
+  const { preprocessing, modelKindParams: _inKindStart, ...rest } = p;
   return { ...rest, ...(preprocessing ? { preprocessing: preprocessingToWire(preprocessing) } : {}) };
 }
 

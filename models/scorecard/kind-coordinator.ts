@@ -14,7 +14,7 @@ import { field, type DriverContext, type EpochOutcome, type KindCoordinator, typ
 import { Coordinator, type CoordinatorCheckpoint } from '../lr/coordinator.js';
 import { LrCoordinator } from '../lr/kind-coordinator.js';
 import { COORDINATOR } from '../lr/messages.js';
-import { scorecardParamsFromEnv, type ScorecardParams } from './params.js';
+import { DEFAULT_SCORECARD_PARAMS, scorecardJobParams, type ScorecardParams } from './params.js';
 
 /** Write-ahead: the decrypted bin sums of every passive site, before they are handed out. */
 interface BinSumsRecord { attempt: string; values: Record<string, number[]> }
@@ -26,9 +26,9 @@ export class ScorecardCoordinator implements KindCoordinator {
   readonly #lr = new LrCoordinator();
   #keys: Coordinator | undefined;
 
-  async create(engine: HeEngine): Promise<KindState> {
-    // Checked before the key pair is made: a bad FEDCREDIT_SCORECARD_PARAMS refuses the job at once.
-    const params = scorecardParamsFromEnv();
+  async create(engine: HeEngine, _plaintext: boolean, kindParams?: KindMessage): Promise<KindState> {
+    // The job's parameters (the driver checked them already, before any node was asked; checked again: cheap).
+    const params = kindParams ? scorecardJobParams(kindParams) : DEFAULT_SCORECARD_PARAMS;
     return { ...(await this.#lr.create(engine)), params };
   }
 

@@ -24,6 +24,7 @@ import type { Characteristic } from './binning.js';
 import { binForSite, codeForSite, type SiteBins, type SiteCoding } from './coding.js';
 import { scorecardPart } from './part.js';
 import { scorecardParams, type ScorecardParams } from './params.js';
+import { bankScorecardReport, dropReason } from './report.js';
 import { eventsPerBin } from './woe.js';
 
 /** The scorecard's slice of a node's job state. */
@@ -165,8 +166,14 @@ class ScorecardSite implements KindSite {
       input: this.input, binned: this.binned, unbinnable: this.bins.withheld, tables: coding.tables, selection: coding.selection,
       trainBins: this.bins.trainBins, weights: lr.part['weights'] as number[], intercept: lr.part['intercept'] as number | undefined,
     });
+    // The bank's report section and its bank-only scorecard: its own chosen characteristics,
+    // same bins, WOE and split (LR on its values if it chose none: a baseline needs a column).
+    const bank = this.input.role === 'bank';
+    const ownCard = coding.chosen.length > 0;
     return {
       part, featureCount: coding.selection.chosen.length, described: describeSelection(part), ...(lr.validationLogits ? { validationLogits: lr.validationLogits } : {}),
+      ...(bank && ownCard ? { bankOnlyRows: { train: coding.train, validation: coding.validation } } : {}),
+      ...(bank ? { reportSection: { scorecard: bankScorecardReport(this.#name, part, this.bins.minSize, ownCard ? 'bank-scorecard' : 'bank-lr') } } : {}),
     };
   }
 
@@ -180,15 +187,8 @@ class ScorecardSite implements KindSite {
  * without a number of the site's (no IV, no count: those stay in the site's part and its log).
  */
 export function describeSelection(part: ReturnType<typeof scorecardPart>): { feature: string; steps: string[] }[] {
-  const why = (reason: string): string => {
-    if (/^IV .* below /.test(reason)) return 'dropped: IV below the job\'s minimum';
-    if (/beyond the \d+ strongest/.test(reason)) return 'dropped: not among the strongest by IV';
-    if (/^no two bins/.test(reason)) return 'dropped: fewer than two bins of the minimum size';
-    if (/differs from one of/.test(reason)) return 'withheld: a bin nearly equal to another characteristic\'s (differencing screen)';
-    return 'dropped';
-  };
   return [
     ...part.characteristics.map((c) => ({ feature: c.name, steps: [`chosen by IV, ${c.counts.length} bins`] })),
-    ...part.dropped.map((d) => ({ feature: d.name, steps: [why(d.reason)] })),
+    ...part.dropped.map((d) => ({ feature: d.name, steps: [dropReason(d.reason)] })),
   ];
 }

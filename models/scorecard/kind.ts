@@ -11,6 +11,7 @@ import { lrKind } from '../lr/kind.js';
 import { ScorecardCoordinator } from './kind-coordinator.js';
 import { openScorecardSite } from './kind-site.js';
 import { scorecardContribution, type ScorecardPart } from './part.js';
+import { DEFAULT_SCORECARD_PARAMS, scorecardJobParams, type ScorecardParams } from './params.js';
 
 const root = loadKindProto(kindFile(import.meta.url, 'scorecard.proto'));
 // The training steps are LR's own messages: load them into the same root, under LR's package.
@@ -24,6 +25,11 @@ export const scorecardKind: ModelKind = {
   name: 'scorecard',
   codec: new KindCodec(root, 'fedcredit.models.scorecard.v1'),
   startType: 'JobStart',
+  params: {
+    type: 'Params',
+    defaults: { ...DEFAULT_SCORECARD_PARAMS },
+    check: (p) => ({ ...scorecardJobParams(p) }),
+  },
   steps: {
     EncryptLabels: { request: 'Empty', response: 'Labels' },
     BinSums: { request: 'BinSumsRequest', response: 'BinSums' },
@@ -37,3 +43,8 @@ export const scorecardKind: ModelKind = {
     baseline: (part) => (part as ScoringPart & ScorecardPart).baseline,
   },
 };
+
+/** A scorecard job's parameters as RunTrainingRequest.kind_params (what `fedcredit train --model scorecard` sends). */
+export function scorecardParamsAny(p: ScorecardParams): { type_url: string; value: Buffer } {
+  return scorecardKind.codec.encode('Params', { ...p });
+}

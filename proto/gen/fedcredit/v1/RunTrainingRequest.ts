@@ -1,6 +1,7 @@
 // Original file: proto/fedcredit/v1/training.proto
 
 import type { Preprocessing as _fedcredit_v1_Preprocessing, Preprocessing__Output as _fedcredit_v1_Preprocessing__Output } from '../../fedcredit/v1/Preprocessing.js';
+import type { Any as _google_protobuf_Any, Any__Output as _google_protobuf_Any__Output } from '../../google/protobuf/Any.js';
 
 export interface RunTrainingRequest {
   'alignmentId'?: (string);
@@ -16,6 +17,7 @@ export interface RunTrainingRequest {
   'plaintext'?: (boolean);
   'modelKind'?: (string);
   'preprocessing'?: (_fedcredit_v1_Preprocessing | null);
+  'kindParams'?: (_google_protobuf_Any | null);
 }
 
 export interface RunTrainingRequest__Output {
@@ -32,4 +34,5 @@ export interface RunTrainingRequest__Output {
   'plaintext': (boolean);
   'modelKind': (string);
   'preprocessing': (_fedcredit_v1_Preprocessing__Output | null);
+  'kindParams': (_google_protobuf_Any__Output | null);
 }
