@@ -20,6 +20,13 @@ export const SCORECARD_PARAMS_ENV = 'FEDCREDIT_SCORECARD_PARAMS';
  */
 export const MIN_BIN_COUNT_FLOOR = 20;
 
+/** How numeric characteristics are binned: equal frequency, then (optionally) merged further. */
+export const BINNING_METHODS = ['quantile', 'monotone', 'chimerge'] as const;
+export type BinningMethod = (typeof BINNING_METHODS)[number];
+
+/** The largest VIF threshold accepted (0 turns the screen off; a VIF is never below 1). */
+export const MAX_VIF_LIMIT = 1000;
+
 export interface ScorecardParams {
   /** Equal-frequency bins per numeric characteristic before merging. */
   readonly bins: number;
@@ -31,10 +38,15 @@ export interface ScorecardParams {
   readonly minIv: number;
   /** At most this many characteristics per site (highest IV first). */
   readonly maxCharacteristics: number;
+  /** Quantile bins as they are, or merged to a monotone event rate, or by ChiMerge. */
+  readonly binningMethod: BinningMethod;
+  /** Drop characteristics whose variance inflation factor exceeds this; 0 = no VIF screen. */
+  readonly maxVif: number;
 }
 
 export const DEFAULT_SCORECARD_PARAMS: ScorecardParams = {
   bins: DEFAULT_BINS, minBinCount: DEFAULT_MIN_BIN_COUNT, minBinShare: DEFAULT_MIN_BIN_SHARE, minIv: 0.02, maxCharacteristics: 30,
+  binningMethod: 'quantile', maxVif: 0,
 };
 
 export function checkScorecardParams(p: ScorecardParams): ScorecardParams {
@@ -46,6 +58,8 @@ export function checkScorecardParams(p: ScorecardParams): ScorecardParams {
   if (!(p.minBinShare >= 0 && p.minBinShare < 0.5)) bad(`minBinShare must be in [0, 0.5), got ${p.minBinShare}`);
   if (!(p.minIv >= 0) || !Number.isFinite(p.minIv)) bad(`minIv must be a non-negative number, got ${p.minIv}`);
   if (!Number.isInteger(p.maxCharacteristics) || p.maxCharacteristics < 1) bad(`maxCharacteristics must be a positive whole number, got ${p.maxCharacteristics}`);
+  if (!BINNING_METHODS.includes(p.binningMethod)) bad(`binningMethod must be one of ${BINNING_METHODS.join(', ')}, got ${String(p.binningMethod).slice(0, 20)}`);
+  if (!(p.maxVif === 0 || (p.maxVif >= 1 && p.maxVif <= MAX_VIF_LIMIT))) bad(`maxVif must be 0 (no VIF screen) or a number from 1 to ${MAX_VIF_LIMIT}, got ${p.maxVif}`);
   return p;
 }
 
@@ -70,5 +84,8 @@ export function scorecardParams(start: KindMessage): ScorecardParams {
   return checkScorecardParams({
     bins: field.number(start, 'bins'), minBinCount: field.number(start, 'minBinCount'), minBinShare: field.number(start, 'minBinShare'),
     minIv: field.number(start, 'minIv'), maxCharacteristics: field.number(start, 'maxCharacteristics'),
+    // Until JobStart carries them (the scorecard-report branch's proto): a start without them is quantile, no VIF.
+    binningMethod: (typeof start['binningMethod'] === 'string' && start['binningMethod'] ? start['binningMethod'] : 'quantile') as BinningMethod,
+    maxVif: typeof start['maxVif'] === 'number' ? start['maxVif'] : 0,
   });
 }
