@@ -66,7 +66,9 @@ const NAMES = ['bank', 'tax', 'power'] as const;
 interface Pipeline { readonly seconds: Record<string, number>; readonly codings: SiteCoding[]; readonly bins: number; readonly sums: number }
 
 async function binningAndIv(engine: HeEngine, keys: { publicKey: Uint8Array; secretKey: Uint8Array }, sites: readonly Float64Array[][], labels: readonly number[], widths: readonly number[]): Promise<Pipeline> {
-  const params = DEFAULT_SCORECARD_PARAMS;
+  // minIv 0: every binned characteristic is kept, so the scorecard epoch below has about as many
+  // columns as the LR epoch it is compared with (fixed costs per epoch would skew a narrow one).
+  const params = { ...DEFAULT_SCORECARD_PARAMS, minIv: 0 };
   const n = labels.length;
   const seconds: Record<string, number> = {};
   const timed = async <T>(what: string, f: () => T | Promise<T>): Promise<T> => {
@@ -155,7 +157,8 @@ export async function benchScorecard(opts: BenchScorecardOptions = {}): Promise<
     const theirs = (SECRETFLOW.samples * SECRETFLOW.features) / SECRETFLOW.seconds;
     rows.push({ area: 'scorecard', metric: 'binning + WOE/IV of every feature, three sites one after another', value: total, unit: 's', target: '< 10 s', meetsTarget: total < 10, note: `${n.toLocaleString('en-US')} enterprises x ${features} features (${widths.join('/')}), BFV on ${engine.threads} thread(s), median of ${reps}; ${last.bins} passive bins in ${last.sums} packed sums` });
     for (const what of Object.keys(last.seconds)) rows.push({ area: 'scorecard', metric: `  ${what}`, value: median(runs.map((r) => r.seconds[what] ?? 0)), unit: 's' });
-    rows.push({ area: 'scorecard', metric: '  process CPU time of the same (all threads)', value: median(cpu), unit: 's' });
+    const cpuTotal = median(cpu);
+    rows.push({ area: 'scorecard', metric: '  CPU time of the same, all threads (load on a shared machine does not inflate it)', value: cpuTotal, unit: 's', target: '< 10 s', meetsTarget: cpuTotal < 10 });
     rows.push({ area: 'scorecard', metric: 'sample-features per second (ours)', value: Math.round(ours), unit: 'sf/s', note: `SecretFlow's published WOE binning: ${SECRETFLOW.seconds} s for ${SECRETFLOW.samples.toLocaleString('en-US')} x ${SECRETFLOW.features.toLocaleString('en-US')} = ${Math.round(theirs).toLocaleString('en-US')} sf/s (their hardware, not ours); ratio ours/theirs ${(ours / theirs).toFixed(2)}` });
     if (opts.epochs !== false) {
       const codings = last.codings;

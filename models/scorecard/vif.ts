@@ -1,9 +1,9 @@
 /**
  * The VIF screen (issue 15, "a correlation or VIF screen where it can be computed without
- * breaking the table"): each site, on its own WOE-coded training columns, drops the
- * characteristic with the largest variance inflation factor while it exceeds the job's `maxVif`
- * (0 = off). VIF_j = 1 / (1 - R^2_j), R^2_j of column j regressed on the site's other chosen
- * columns, read off the diagonal of the inverse correlation matrix.
+ * breaking the table"): each site, on its own WOE-coded training columns, drops characteristics
+ * while one's variance inflation factor exceeds the job's `maxVif` (0 = off), the weakest by IV
+ * first among those over it. VIF_j = 1 / (1 - R^2_j), R^2_j of column j regressed on the site's
+ * other chosen columns, read off the diagonal of the inverse correlation matrix.
  *
  * Local only: a site's own columns, in the clear, at the site; nothing is sent. Correlation
  * between characteristics of different sites would need a protocol (inner products of two
@@ -63,8 +63,9 @@ export function vifs(columns: readonly Float64Array[]): number[] {
 }
 
 /**
- * Drop, one at a time, the column with the largest VIF while it exceeds `maxVif` (ties: the one
- * with the lower `priority`, e.g. IV). Answers the indexes kept and each dropped one's VIF.
+ * While some column's VIF exceeds `maxVif`, drop the one of those with the lowest `priority` (the
+ * IV: of two near-duplicates the weaker goes; ties: the larger VIF), and recompute. Answers the
+ * indexes kept and each dropped one's VIF.
  */
 export function screenVif(columns: readonly Float64Array[], priority: readonly number[], maxVif: number): { kept: number[]; dropped: { index: number; vif: number }[] } {
   let kept = columns.map((_, i) => i);
@@ -75,7 +76,8 @@ export function screenVif(columns: readonly Float64Array[], priority: readonly n
     let worst = -1;
     for (let k = 0; k < kept.length; k++) {
       if (v[k]! <= maxVif) continue;
-      if (worst < 0 || v[k]! > v[worst]! || (v[k] === v[worst] && priority[kept[k]!]! < priority[kept[worst]!]!)) worst = k;
+      const [pk, pw] = [priority[kept[k]!]!, worst < 0 ? Infinity : priority[kept[worst]!]!];
+      if (worst < 0 || pk < pw || (pk === pw && v[k]! > v[worst]!)) worst = k;
     }
     if (worst < 0) break;
     dropped.push({ index: kept[worst]!, vif: v[worst]! });
