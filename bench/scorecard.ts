@@ -101,20 +101,32 @@ async function binningAndIv(engine: HeEngine, keys: { publicKey: Uint8Array; sec
   return { seconds, codings, bins: released, sums };
 }
 
-/** Seconds of one encrypted LR epoch over these columns (after set-up). */
-async function epochSeconds(engine: HeEngine, columns: readonly Float64Array[][], labels: readonly number[]): Promise<number> {
+/** Wall and CPU seconds (this process, all threads) of one encrypted LR epoch over these columns, after set-up. */
+async function epochSeconds(engine: HeEngine, columns: readonly Float64Array[][], labels: readonly number[]): Promise<{ wall: number; cpu: number }> {
   const split = (rows: readonly Float64Array[], name: string) => ({ name, train: rows.slice(), validation: rows.slice(0, 8192) });
+  const cpuNow = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
   let started = 0;
   let ended = 0;
+  let cpuStarted = 0;
+  let cpuEnded = 0;
   await runTrainingInMemory({
     engine,
     bank: { ...split(columns[0]!, 'bank'), trainLabels: labels.slice(), validationLabels: labels.slice(0, 8192) },
     passives: columns.slice(1).map((rows, s) => split(rows, NAMES[s + 1]!)),
     params: { ...DEFAULT_PARAMS, epochs: 1, batchSize: 16_384, patience: 2 },
-    onStart: () => { started = performance.now(); },
-    onEpoch: () => { ended = performance.now(); },
+    onStart: () => {
+      started = performance.now();
+      cpuStarted = cpuNow();
+    },
+    onEpoch: () => {
+      ended = performance.now();
+      cpuEnded = cpuNow();
+    },
   });
-  return (ended - started) / 1000;
+  return { wall: (ended - started) / 1000, cpu: cpuEnded - cpuStarted };
 }
 
 /** Each column standardized, a missing cell as the mean (0): LR's raw-value input, shape for shape. */
@@ -164,12 +176,20 @@ export async function benchScorecard(opts: BenchScorecardOptions = {}): Promise<
       const codings = last.codings;
       const woeColumns = codings.map((c) => c.train);
       const characteristics = codings.reduce((a, c) => a + c.chosen.length, 0);
-      const scorecard = await epochSeconds(engine, woeColumns, labels);
-      const lr = await epochSeconds(engine, sites.map(standardized), labels);
-      const perSc = (scorecard / (n * characteristics)) * 1e9;
-      const perLr = (lr / (n * features)) * 1e9;
-      rows.push({ area: 'scorecard', metric: 'scorecard epoch per sample-characteristic', value: perSc, unit: 'ns', target: '<= LR epoch per sample-feature', meetsTarget: perSc <= perLr * 1.1, note: `one epoch ${scorecard.toFixed(1)} s over ${characteristics} chosen characteristics (within 10% counts as equal: the same kernel, and a loaded machine)` });
-      rows.push({ area: 'scorecard', metric: 'LR epoch per sample-feature', value: perLr, unit: 'ns', note: `one epoch ${lr.toFixed(1)} s over ${features} standardized features` });
+      // Alternated, twice each, the least of each kept: one epoch is noisy on a shared machine.
+      const raw = sites.map(standardized);
+      const sc: { wall: number; cpu: number }[] = [];
+      const lrs: { wall: number; cpu: number }[] = [];
+      for (let r = 0; r < 2; r++) {
+        sc.push(await epochSeconds(engine, woeColumns, labels));
+        lrs.push(await epochSeconds(engine, raw, labels));
+      }
+      const least = (xs: { wall: number; cpu: number }[]) => ({ wall: Math.min(...xs.map((x) => x.wall)), cpu: Math.min(...xs.map((x) => x.cpu)) });
+      const [scorecard, lr] = [least(sc), least(lrs)];
+      const perSc = (scorecard.cpu / (n * characteristics)) * 1e9;
+      const perLr = (lr.cpu / (n * features)) * 1e9;
+      rows.push({ area: 'scorecard', metric: 'scorecard epoch, CPU per sample-characteristic', value: perSc, unit: 'ns', target: '<= LR epoch per sample-feature', meetsTarget: perSc <= perLr * 1.1, note: `one epoch ${scorecard.wall.toFixed(1)} s wall, ${scorecard.cpu.toFixed(1)} s CPU over ${characteristics} characteristics (least of 2; within 10% counts as equal: the same kernel)` });
+      rows.push({ area: 'scorecard', metric: 'LR epoch, CPU per sample-feature', value: perLr, unit: 'ns', note: `one epoch ${lr.wall.toFixed(1)} s wall, ${lr.cpu.toFixed(1)} s CPU over ${features} standardized features (least of 2)` });
     }
   } finally {
     await engine.close();
