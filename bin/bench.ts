@@ -15,6 +15,7 @@ import { benchTraining } from '../bench/training.js';
 import { benchTrainingProcesses } from '../bench/training-processes.js';
 import { benchScoring } from '../bench/scoring.js';
 import { benchPreprocessing } from '../bench/preprocessing.js';
+import { benchScorecard } from '../bench/scorecard.js';
 
 const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   sim: () => benchSim(),
@@ -23,6 +24,7 @@ const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   ckks: () => benchCkks(),
   psi: () => benchPsi(),
   preprocessing: () => benchPreprocessing(),
+  scorecard: () => benchScorecard(),
   training: async () => {
     const samples = flags.samples === undefined ? {} : { samples: Number(flags.samples) };
     const rows = await benchTraining(samples);

@@ -23,7 +23,14 @@
  *   (NaN in its tax vector; under 1% of tax firms).
  * Each of these is noise on top of a real effect (the effect lives in the bulk: being overdue
  * at all, owing tax, a fall in consumption), never the effect itself: default is drawn from the
- * latent state below (enterprise.ts), not from the tails. Issue 19 measured what a +-8 sigma clip
+ * latent state below (enterprise.ts), not from the tails.
+ *
+ * The effects are not linear (1.2.0, enterprise.ts `defaultLogit`), as in real credit data:
+ * health saturates (the best firms default alike), tax discipline has a threshold (any arrears
+ * at all is a jump in risk, then it saturates: the shape of repayment status and arrears
+ * counts), growth is a U-shape (shrinking and over-expanding firms are both risky). A scorecard's
+ * bins catch these shapes and LR on raw values does not (tests/scorecard/nonlinear.test.ts);
+ * docs/data-formats.md has the figures. Issue 19 measured what a +-8 sigma clip
  * loses on such data; `fedcredit sim tables` (tables.ts) writes a second, public-data-shaped set.
  */
 import fs from 'node:fs';
@@ -36,7 +43,7 @@ import { emitPower } from './emit-power.js';
 import { emitTax } from './emit-tax.js';
 import { Rng, seedWords } from './prng.js';
 
-export const GENERATOR_VERSION = '1.1.0';
+export const GENERATOR_VERSION = '1.2.0';
 
 export interface GenerateOptions {
   enterprises: number;

@@ -196,13 +196,18 @@ export function binNumeric(name: string, column: number, rows: readonly ArrayLik
     }
   }
   if (counts.length < 2 || counts.some((c) => c < o.minSize)) return undefined;
+  return { type: 'numeric', name, columns: [column], cuts, missingBin, counts, labels: numericLabels(cuts, missingBin) };
+}
+
+/** A numeric characteristic's bin labels, for the site's own report (never sent). */
+export function numericLabels(cuts: readonly number[], missingBin: number): string[] {
   const numericBins = cuts.length + 1;
   const labels = Array.from({ length: numericBins }, (_, b) => {
     const range = numericBins === 1 ? 'any value' : b === 0 ? `<= ${fmt(cuts[0]!)}` : b === cuts.length ? `> ${fmt(cuts[b - 1]!)}` : `(${fmt(cuts[b - 1]!)}, ${fmt(cuts[b]!)}]`;
     return missingBin === b ? `${range} or missing` : range;
   });
   if (missingBin === numericBins) labels.push('missing');
-  return { type: 'numeric', name, columns: [column], cuts, missingBin, counts, labels };
+  return labels;
 }
 
 /** Bin one categorical characteristic (its one-hot columns) of the training rows. */

@@ -8,6 +8,8 @@
 import { assignBins, binSite, minBinSize, screenDifferences, type Characteristic } from './binning.js';
 import type { ScorecardParams } from './params.js';
 import { selectByIv, woeRows, woeTable, type Selection, type WoeTable } from './woe.js';
+import { mergeBins, remapBins } from './merge.js';
+import { screenVif } from './vif.js';
 
 /** A characteristic the site does not bin or release, and why. */
 export interface Withheld { readonly name: string; readonly reason: string }
@@ -39,6 +41,10 @@ export function binForSite(role: 'bank' | 'passive', features: readonly string[]
 }
 
 export interface SiteCoding {
+  /** The characteristics after merging by event counts (merge.ts): what the site stores and scores by. */
+  readonly binned: readonly Characteristic[];
+  /** Bin of every training row after merging, per characteristic. */
+  readonly trainBins: readonly Int32Array[];
   readonly tables: readonly WoeTable[];
   readonly selection: Selection;
   readonly chosen: readonly Characteristic[];
@@ -46,15 +52,32 @@ export interface SiteCoding {
   readonly validation: Float64Array[];
 }
 
-/** WOE and IV from each bin's event counts, IV selection, and the coded rows of the chosen characteristics. */
+/**
+ * Merging by the bins' event counts (the job's binning method: the site's own counts at the bank,
+ * the released ones at a passive site, merge.ts), WOE and IV, IV selection, the VIF screen on the
+ * site's own WOE columns (vif.ts, `maxVif` 0 = off), and the coded rows of the chosen characteristics.
+ */
 export function codeForSite(bins: SiteBins, events: readonly (readonly number[])[], params: ScorecardParams, train: readonly ArrayLike<number>[], validation: readonly ArrayLike<number>[]): SiteCoding {
-  const tables = bins.binned.map((c, j) => woeTable(c.counts, events[j]!));
-  const selection = selectByIv(tables, params.minIv, params.maxCharacteristics);
-  const chosen = selection.chosen.map((j) => bins.binned[j]!);
+  const merged = bins.binned.map((c, j) => mergeBins(c, events[j]!, params.binningMethod ?? 'quantile'));
+  const binned = merged.map((m) => m.characteristic);
+  const trainBins = merged.map((m, j) => (m.characteristic === bins.binned[j] ? bins.trainBins[j]! : remapBins(bins.trainBins[j]!, m.map)));
+  const tables = merged.map((m) => woeTable(m.characteristic.counts, m.events));
+  let selection: Selection = selectByIv(tables, params.minIv, params.maxCharacteristics);
+  const maxVif = params.maxVif ?? 0;
+  if (maxVif > 0 && selection.chosen.length > 1) {
+    const chosen = selection.chosen;
+    const columns = chosen.map((j) => Float64Array.from(trainBins[j]!, (b) => (b < 0 ? tables[j]!.neutral : tables[j]!.coded[b]!)));
+    const screen = screenVif(columns, chosen.map((j) => tables[j]!.iv), maxVif);
+    selection = {
+      chosen: screen.kept.map((k) => chosen[k]!),
+      dropped: [...selection.dropped, ...screen.dropped.map((d) => ({ index: chosen[d.index]!, reason: `VIF ${Number.isFinite(d.vif) ? d.vif.toFixed(2) : 'infinite'} above ${maxVif}` }))],
+    };
+  }
+  const chosen = selection.chosen.map((j) => binned[j]!);
   const chosenTables = selection.chosen.map((j) => tables[j]!);
   return {
-    tables, selection, chosen,
-    train: woeRows(train, chosen, chosenTables, selection.chosen.map((j) => bins.trainBins[j]!)),
+    binned, trainBins, tables, selection, chosen,
+    train: woeRows(train, chosen, chosenTables, selection.chosen.map((j) => trainBins[j]!)),
     validation: woeRows(validation, chosen, chosenTables, chosen.map((c) => assignBins(c, validation))),
   };
 }

@@ -6,7 +6,7 @@
  * as LR does, so a restarted coordinator hands out the same values and a site can still unmask
  * them. Then every step and evaluation is LR's (models/lr/kind-coordinator.ts), over the sites'
  * WOE-coded characteristics. The coordinator sees sealed payloads, masked residues uniform mod t,
- * and the number of released bins per passive site; never a count.
+ * and the number of packed bin sums per passive site (bin-sums.ts); never a count.
  */
 import { FedcreditError } from '../../lib/errors.js';
 import type { HeEngine } from '../../crypto/bfv-engine.js';

@@ -15,12 +15,13 @@
  * the stored rows and the job's parameters).
  */
 import { randomUUID } from 'node:crypto';
-import { shareFeatures, shareKeys, type KeyRef } from '../../crypto/bfv-engine.js';
-import { fromResidue, randomResidues, subResidue } from '../../crypto/bfv-fixed.js';
+import { shareKeys, type KeyRef } from '../../crypto/bfv-engine.js';
+import { subResidue } from '../../crypto/bfv-fixed.js';
 import { FedcreditError } from '../../lib/errors.js';
 import { field, type FinishedPart, type KindMessage, type KindSite, type KindState, type SiteInput, type SiteIo, type StepRef } from '../../training/model-kind.js';
 import { openLrSite } from '../lr/kind-site.js';
 import type { Characteristic } from './binning.js';
+import { maskedBinSums, packBins, unpackSums } from './bin-sums.js';
 import { binForSite, codeForSite, type SiteBins, type SiteCoding } from './coding.js';
 import { scorecardPart } from './part.js';
 import { scorecardParams, type ScorecardParams } from './params.js';
@@ -111,26 +112,12 @@ class ScorecardSite implements KindSite {
     const y = io.open(ref, 'labels', this.input.bank, sealed);
     const n = this.input.raw.train.length;
     if (y.length !== Math.ceil(n / engine.chunkSize)) throw new FedcreditError('BAD_REQUEST', `${this.#name}: ${y.length} label ciphertexts for ${n} training enterprises`);
-    // One 0/1 indicator column per released bin, feature-major, as LR's gradient kernel reads it.
+    // Bins packed several to a column in mixed radix (bin-sums.ts): a third of the products.
     const k = this.binned.reduce((s, c) => s + c.counts.length, 0);
-    const residues = new Float64Array(n * k);
-    let col = 0;
-    this.binned.forEach((c, j) => {
-      const bins = this.bins.trainBins[j]!;
-      for (let i = 0; i < n; i++) if (bins[i]! >= 0) residues[(col + bins[i]!) * n + i] = 1;
-      col += c.counts.length;
-    });
-    const matrix = shareFeatures(`${this.input.jobId}:${this.#name}:bins:${randomUUID()}`, residues, n, k);
-    const masks = randomResidues(k);
-    let shares: Uint8Array[];
-    try {
-      shares = await engine.maskedGradient(this.#keys(), matrix, 0, n, y, masks);
-    } finally {
-      await engine.forget(matrix.id);
-    }
+    const { shares, masks, groups } = await maskedBinSums(engine, this.#keys(), `${this.input.jobId}:${this.#name}:bins:${randomUUID()}`, this.binned.map((c) => c.counts), this.bins.trainBins, n, y);
     this.state.pending = { attempt: ref.attempt, masks: [...masks] };
     await io.persist();
-    io.log(`training ${ref.jobId}: summed the labels over ${k} bins of ${this.binned.length} characteristics (each at least ${this.bins.minSize} enterprises)`);
+    io.log(`training ${ref.jobId}: summed the labels over ${k} bins of ${this.binned.length} characteristics (each at least ${this.bins.minSize} enterprises), packed in ${groups.length} sums`);
     return { site: this.#name, shares: shares.map((s) => Buffer.from(s)) };
   }
 
@@ -140,14 +127,10 @@ class ScorecardSite implements KindSite {
     if (!pending || pending.attempt !== ref.attempt) {
       throw new FedcreditError('STALE_ATTEMPT', `${this.#name}: decrypted bin sums for attempt ${ref.attempt.slice(0, 20)} match no bin sums this site has outstanding; refused`);
     }
-    if (values.length !== pending.masks.length) throw new FedcreditError('BAD_REQUEST', `${this.#name}: ${values.length} decrypted bin sums for ${pending.masks.length} bins`);
-    const sums = values.map((v, b) => fromResidue(subResidue(v, pending.masks[b]!)));
-    const events: number[][] = [];
-    let at = 0;
-    for (const c of this.binned) {
-      events.push(sums.slice(at, at + c.counts.length));
-      at += c.counts.length;
-    }
+    if (values.length !== pending.masks.length) throw new FedcreditError('BAD_REQUEST', `${this.#name}: ${values.length} decrypted bin sums for ${pending.masks.length} packed sums`);
+    // The packing is a pure function of the bins' counts, so the same after a restart.
+    const groups = packBins(this.binned.map((c) => c.counts));
+    const events = unpackSums(groups, values.map((v, g) => subResidue(v, pending.masks[g]!)), this.binned.map((c) => c.counts));
     this.state.events = events;
     delete this.state.pending;
     await this.model();
@@ -163,8 +146,8 @@ class ScorecardSite implements KindSite {
     if (!this.#lr || !coding) throw new FedcreditError('INTERNAL', `${this.#name}: job ${this.input.jobId} finished before its WOE was known`);
     const lr = this.#lr.finish();
     const part = scorecardPart({
-      input: this.input, binned: this.binned, unbinnable: this.bins.withheld, tables: coding.tables, selection: coding.selection,
-      trainBins: this.bins.trainBins, weights: lr.part['weights'] as number[], intercept: lr.part['intercept'] as number | undefined,
+      input: this.input, binned: coding.binned, released: this.binned.flatMap((c) => c.counts), unbinnable: this.bins.withheld, tables: coding.tables, selection: coding.selection,
+      trainBins: coding.trainBins, weights: lr.part['weights'] as number[], intercept: lr.part['intercept'] as number | undefined,
     });
     // The bank's report section and its bank-only scorecard: its own chosen characteristics,
     // same bins, WOE and split (LR on its values if it chose none: a baseline needs a column).

@@ -52,7 +52,7 @@ export function pointsPerLogit(scale: ScoreScale): number {
 }
 
 export function scorecardPart(a: {
-  input: SiteInput; binned: readonly Characteristic[]; unbinnable: readonly { name: string; reason: string }[]; tables: readonly WoeTable[]; selection: Selection;
+  input: SiteInput; binned: readonly Characteristic[]; released?: readonly number[]; unbinnable: readonly { name: string; reason: string }[]; tables: readonly WoeTable[]; selection: Selection;
   trainBins: readonly Int32Array[]; weights: readonly number[]; intercept: number | undefined;
 }): ScorecardPart & { readonly [k: string]: unknown } {
   const scale = DEFAULT_SCORE_SCALE;
@@ -79,7 +79,7 @@ export function scorecardPart(a: {
     sum += u;
   }
   return {
-    scale, characteristics, released: a.binned.flatMap((c) => c.counts),
+    scale, characteristics, released: a.released ?? a.binned.flatMap((c) => c.counts),
     dropped: [
       ...a.selection.dropped.map((d) => ({ name: a.binned[d.index]!.name, iv: a.tables[d.index]!.iv, reason: d.reason })),
       ...a.unbinnable,

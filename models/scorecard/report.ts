@@ -71,6 +71,7 @@ export function dropReason(reason: string): string {
   if (/^IV .* below /.test(reason)) return 'dropped: IV below the job\'s minimum';
   if (/beyond the \d+ strongest/.test(reason)) return 'dropped: not among the strongest by IV';
   if (/^no two bins/.test(reason)) return 'dropped: fewer than two bins of the minimum size';
+  if (/^VIF /.test(reason)) return 'dropped: VIF above the job\'s maximum (collinear with the site\'s other characteristics)';
   if (/differs from one of/.test(reason)) return 'withheld: a bin nearly equal to another characteristic\'s (differencing screen)';
   return 'dropped';
 }

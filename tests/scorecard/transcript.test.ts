@@ -4,7 +4,8 @@
  * - the coordinator relays the bank's labels sealed to each passive site (it cannot open them)
  *   and decrypts only bin sums masked uniformly mod t: no count in the clear;
  * - the bank receives nothing of a passive site's bins;
- * - a passive site receives [[y]] sealed to it and, per released bin, one masked residue; every
+ * - a passive site receives [[y]] sealed to it and, per packed group of its released bins
+ *   (models/scorecard/bin-sums.ts), one masked residue; every
  *   bin it released holds at least the minimum (50 enterprises and 5% of the training split),
  *   and the counts it unmasked are exactly the pooled counts of defaults in its bins.
  */
@@ -25,6 +26,7 @@ import { getStoredPart } from '../../site/model-store.js';
 import { NEUTRAL, binOf, minBinSize } from '../../models/scorecard/binning.js';
 import { bytesToFloat64 } from '../../site/store.js';
 import type { ScorecardPart } from '../../models/scorecard/part.js';
+import { packBins } from '../../models/scorecard/bin-sums.js';
 import type { ScoringPart } from '../../training/model-kind.js';
 import { SITES, fairBatchSize, inProcessCoordinator, inProcessNode, ingestAndAlign, makeSetup, type Setup } from '../training-transport/helpers.js';
 
@@ -114,7 +116,9 @@ describe('transcript of a scorecard job over gRPC', () => {
     for (const site of ['tax', 'power'] as const) {
       const part = parts.get(site)!;
       const sent = handedOut.find((m) => m.site === site)!.message as { values: number[] };
-      expect(part.released.length).toBe(sent.values.length);
+      // One masked value per packed group of bins (bin-sums.ts), a pure function of the released sizes.
+      expect(sent.values.length).toBe(packBins([part.released]).length);
+      expect(sent.values.length).toBeLessThan(part.released.length);
       for (const size of part.released) expect(size).toBeGreaterThanOrEqual(min);
       expect(part.characteristics.length).toBeGreaterThan(0);
       for (const c of part.characteristics) {
