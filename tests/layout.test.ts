@@ -32,9 +32,13 @@ const LIB_ALLOWED = new Map<string, string>([
   ['message-limits.ts', 'per-method gRPC message size limits'],
   ['netns.ts', 'network namespaces for the demo and its test'],
   ['node-channels.ts', 'one gRPC channel per node per job'],
+  ['party-config.ts', 'a serving party\'s config file: keys, checks, flags (issue 17)'],
+  ['party-log.ts', 'a serving party\'s structured log lines (issue 17)'],
+  ['party-ops.ts', 'grpc.health.v1, HTTP probes and Prometheus metrics of a serving party (issue 17)'],
   ['party-processes.ts', 'starting and stopping party processes'],
   ['rpc-roles.ts', 'which role may call which gRPC method'],
   ['serial-queue.ts', 'one-at-a-time async queue'],
+  ['serve-cli.ts', 'the flags and `config check` every serve command shares (issue 17)'],
   ['spawn-party.ts', 'spawning one party process'],
   ['tls.ts', 'mutual TLS (or --insecure) for every connection'],
 ]);
