@@ -51,7 +51,6 @@ export class PartyOps {
   constructor(role: 'node' | 'coordinator', party: string) {
     this.#role = role;
     this.registry.setDefaultLabels({ role, party });
-    collectDefaultMetrics({ register: this.registry, prefix: 'fedcredit_process_' });
     this.#calls = new Counter({
       name: 'fedcredit_grpc_requests_total', help: 'gRPC calls answered, by method and status code',
       labelNames: ['method', 'code'], registers: [this.registry],
@@ -110,6 +109,9 @@ export class PartyOps {
     this.#healthTimer = setInterval(follow, 500);
     this.#healthTimer.unref();
     if (!httpAt) return undefined;
+    // Only for a scraped party: the process metrics keep an event-loop monitor and a GC observer
+    // each, which in-process tests starting many parties would pile up.
+    collectDefaultMetrics({ register: this.registry, prefix: 'fedcredit_process_' });
     const host = httpAt.host ?? '127.0.0.1';
     const server = http.createServer((req, res) => void this.#answer(req, res, log));
     await new Promise<void>((resolve, reject) => {
