@@ -7,6 +7,7 @@ import path from 'node:path';
 import { addService, newServer, observeServerCalls, startServer, stopServer, unary } from '../lib/grpc.js';
 import { PartyOps, type HttpEndpoint } from '../lib/party-ops.js';
 import { partyLog } from '../lib/party-log.js';
+import { addCoordinatorGauges, trainingWithMetrics } from './metrics.js';
 import { describeTransport, requireIdentity, type Transport } from '../lib/tls.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
 import type { CoordinatorHandlers } from '../proto/gen/fedcredit/v1/Coordinator.js';
@@ -134,22 +135,13 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const ops = new PartyOps('coordinator', 'coordinator');
   observeServerCalls(server, ops.observeCall);
   ops.addHealthTo(server);
-  ops.gauge('fedcredit_log_size', 'Entries in the transparency log', () => transparencyLog.store.size);
-  ops.gauge('fedcredit_registered_nodes', 'Registered data nodes, by their last polled health', async () => {
-    const byHealth: Record<string, number> = {};
-    for (const n of await registry.list()) {
-      const { health } = registry.healthOf(n.site);
-      byHealth[health] = (byHealth[health] ?? 0) + 1;
-    }
-    return byHealth;
-  }, 'health');
-  ops.gauge('fedcredit_models', 'Models trained and stored (training progress: see also Training/* calls)', async () => (await models.list()).length);
+  addCoordinatorGauges(ops, { transparencyLog, registry, models });
   // One limiter per party: per-caller rates and the in-flight cap cover all its services.
   const limiter = new CallLimiter(opts.callLimits);
   addService(server, 'Coordinator', handlers, opts.transport, log, limiter);
   addService(server, 'TransparencyLog', transparencyLogHandlers(transparencyLog, log), opts.transport, log, limiter);
   addService(server, 'Alignment', alignment.handlers(), opts.transport, log, limiter);
-  addService(server, 'Training', training.handlers(), opts.transport, log, limiter);
+  addService(server, 'Training', trainingWithMetrics(training.handlers(), ops), opts.transport, log, limiter);
   addService(server, 'Scoring', scoring.handlers(), opts.transport, log, limiter);
   addService(server, 'Backup', backupHandlers(() => ({
     role: 'coordinator', dataDir: opts.dataDir,
