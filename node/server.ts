@@ -185,7 +185,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const registered = registration?.registered ?? Promise.resolve();
   let httpPort: number | undefined;
   try {
-    httpPort = await ops.start(() => nodeReadiness(stopped, registrationStatus, witness), opts.http, log);
+    const staleMs = Math.max(30_000, 10 * (opts.witnessIntervalMs ?? 1_000));
+    httpPort = await ops.start(() => nodeReadiness(stopped, registrationStatus, witness, staleMs), opts.http, log);
   } catch (err) {
     stopped = true;
     await witness?.stop();
@@ -217,12 +218,15 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   };
 }
 
-/** Ready = store open (not stopping), registered (when it has a coordinator), and the coordinator's log followed by its witness. */
-function nodeReadiness(stopped: boolean, registration: RegistrationStatus | undefined, witness: WitnessLoop | undefined) {
+/**
+ * Ready = store open (not stopping), registered (when it has a coordinator), and the
+ * coordinator's log followed: the witness completed a round within `staleMs` and holds no alarm.
+ */
+function nodeReadiness(stopped: boolean, registration: RegistrationStatus | undefined, witness: WitnessLoop | undefined, staleMs: number) {
   const checks = {
     store: !stopped,
     registered: registration === undefined || registration.state === 'REGISTERED',
-    logFollowed: witness === undefined || (witness.lastGoodRoundMs !== undefined && !witness.hasAlarm),
+    logFollowed: witness === undefined || (witness.lastGoodRoundMs !== undefined && Date.now() - witness.lastGoodRoundMs < staleMs && !witness.hasAlarm),
   };
   return { ready: Object.values(checks).every(Boolean), checks };
 }
