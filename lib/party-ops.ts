@@ -99,14 +99,8 @@ export class PartyOps {
    */
   async start(readiness: () => Readiness, httpAt: HttpEndpoint | undefined, log: (line: string) => void): Promise<number | undefined> {
     this.#readiness = readiness;
-    const follow = () => {
-      const ready = this.#readiness().ready;
-      if (ready === this.#lastReady) return;
-      this.#lastReady = ready;
-      this.health.setStatus('', ready ? 'SERVING' : 'NOT_SERVING');
-    };
-    follow();
-    this.#healthTimer = setInterval(follow, 500);
+    this.#followReadiness();
+    this.#healthTimer = setInterval(() => this.#followReadiness(), 500);
     this.#healthTimer.unref();
     if (!httpAt) return undefined;
     // Only for a scraped party: the process metrics keep an event-loop monitor and a GC observer
@@ -125,6 +119,16 @@ export class PartyOps {
     return port;
   }
 
+  /** grpc.health.v1 says what /readyz says: on a timer, and at every /readyz answer (so a probe never sees them disagree). */
+  #followReadiness(): Readiness {
+    const readiness = this.#readiness();
+    if (readiness.ready !== this.#lastReady) {
+      this.#lastReady = readiness.ready;
+      this.health.setStatus('', readiness.ready ? 'SERVING' : 'NOT_SERVING');
+    }
+    return readiness;
+  }
+
   async #answer(req: http.IncomingMessage, res: http.ServerResponse, log: (line: string) => void): Promise<void> {
     const url = (req.url ?? '/').split('?')[0];
     try {
@@ -133,7 +137,7 @@ export class PartyOps {
       } else if (url === '/livez') {
         res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
       } else if (url === '/readyz') {
-        const r = this.#readiness();
+        const r = this.#followReadiness();
         res.writeHead(r.ready ? 200 : 503, { 'content-type': 'application/json' }).end(`${JSON.stringify({ role: this.#role, ready: r.ready, checks: r.checks })}\n`);
       } else if (url === '/metrics') {
         const body = await this.registry.metrics();
