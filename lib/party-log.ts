@@ -79,14 +79,5 @@ export function partyLog(opts: PartyLogOptions): (line: string) => void {
   };
 }
 
-/** Parses `--log-format`. */
-export function parseLogFormat(value: string): LogFormat {
-  if (value !== 'json' && value !== 'human') throw new TypeError(`--log-format must be json or human, got '${value}'`);
-  return value;
-}
-
-/** Parses `--log-level`. */
-export function parseLogLevel(value: string): LogLevel {
-  if (!(value in RANK)) throw new TypeError(`--log-level must be debug, info, warn or error, got '${value}'`);
-  return value as LogLevel;
-}
+export const LOG_FORMATS: readonly LogFormat[] = ['json', 'human'];
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];

@@ -7,11 +7,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_CALL_LIMITS } from './call-limits.js';
 import { emit, portOption, runCommand } from './cli-output.js';
 import { CONFIG_KEYS, loadPartyConfig, type ServingRole } from './party-config.js';
-import { parseLogFormat, parseLogLevel, partyLog, type LogFormat, type LogLevel } from './party-log.js';
+import { LOG_FORMATS, LOG_LEVELS, partyLog, type LogFormat, type LogLevel } from './party-log.js';
 import type { HttpEndpoint } from './party-ops.js';
 import { FedcreditError } from './errors.js';
 import { loadTlsMaterial, type TlsMaterial } from './tls.js';
@@ -24,14 +24,27 @@ export interface ServeOpsFlags {
   logLevel?: LogLevel;
 }
 
+const oneOf = <T extends string>(flag: string, values: readonly T[]) => (value: string): T => {
+  if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`${flag} must be ${values.join(', ')}; got '${value}'`);
+  return value as T;
+};
+
+function httpPortOption(value: string): number {
+  try {
+    return portOption(value);
+  } catch {
+    throw new InvalidArgumentError(`--http-port must be 0-65535, got '${value}'`);
+  }
+}
+
 /** Adds --config, --http-port, --http-host, --log-format and --log-level to a `serve` command. */
 export function withServeOptions(command: Command): Command {
   return command
     .option('--config <file>', 'JSON config file (comments allowed; keys: `fedcredit <role> config keys`); flags given here override it')
-    .option('--http-port <port>', 'serve /livez, /readyz and /metrics over HTTP on this port (default: off)', portOption)
+    .option('--http-port <port>', 'serve /livez, /readyz and /metrics over HTTP on this port (default: off)', httpPortOption)
     .option('--http-host <host>', 'address for the HTTP endpoint (default 127.0.0.1)')
-    .option('--log-format <format>', 'json (one object a line) or human (default: human on a terminal, else json)', parseLogFormat)
-    .option('--log-level <level>', 'debug, info, warn or error (default info)', parseLogLevel);
+    .option('--log-format <format>', 'json (one object a line) or human (default: human on a terminal, else json)', oneOf('--log-format', LOG_FORMATS))
+    .option('--log-level <level>', 'debug, info, warn or error (default info)', oneOf('--log-level', LOG_LEVELS));
 }
 
 /** The HTTP endpoint and log a serve command's flags ask for. */
