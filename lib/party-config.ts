@@ -5,7 +5,9 @@
  * needs none, and comments let an agency annotate its file. Every `serve` flag has a key (the
  * flag in camelCase; `http.*` and `log.*` nested), and so do the environment variables a
  * server reads (FEDCREDIT_TLS as `tls`, FEDCREDIT_TRUSTED_REGISTRARS as `trustedRegistrars`,
- * FEDCREDIT_MODEL_KIND_MODULES as `modelKindModules`). Precedence: flags on the command line,
+ * FEDCREDIT_MODEL_KIND_MODULES as `modelKindModules`, FEDCREDIT_TRAINING_RETRY_MS as
+ * `trainingRetryMs`, FEDCREDIT_DEBUG as `debug`; FEDCREDIT_TEST_IGNORE_REVOCATIONS is for tests
+ * and has none). Precedence: flags on the command line,
  * then the file, then environment variables. Relative paths are relative to the file's folder,
  * so a unit file can point at /etc/fedcredit/node.json and the rest follows.
  *
@@ -42,6 +44,7 @@ const COMMON: Readonly<Record<string, KeySpec>> = {
   'log.format': { type: 'string', flag: '--log-format', oneOf: ['json', 'human'], help: 'json lines, or human (default: human on a terminal)' },
   'log.level': { type: 'string', flag: '--log-level', oneOf: ['debug', 'info', 'warn', 'error'], help: 'lowest level written (default info)' },
   trustedRegistrars: { type: 'stringList', env: 'FEDCREDIT_TRUSTED_REGISTRARS', help: 'registrar keys (hex) trusted to bind enterprise keys, besides <data>/trusted-registrars' },
+  debug: { type: 'boolean', env: 'FEDCREDIT_DEBUG', help: 'print the stack of an unexpected start-up failure' },
 };
 
 export const CONFIG_KEYS: Readonly<Record<ServingRole, Readonly<Record<string, KeySpec>>>> = {
@@ -60,6 +63,7 @@ export const CONFIG_KEYS: Readonly<Record<ServingRole, Readonly<Record<string, K
     witnessQuorum: { type: 'positiveInt', flag: '--witness-quorum', help: 'cosignatures that make a checkpoint final (default: every node)' },
     checkpointInterval: { type: 'positiveInt', flag: '--checkpoint-interval', help: 'ms between checkpoints when the log grew (default 500)' },
     modelKindModules: { type: 'stringList', env: 'FEDCREDIT_MODEL_KIND_MODULES', help: 'extra model kind modules to load' },
+    trainingRetryMs: { type: 'positiveInt', env: 'FEDCREDIT_TRAINING_RETRY_MS', help: 'ms a training job waits for an unreachable node before it fails, resumable (default 180000)' },
   },
 };
 
@@ -180,14 +184,16 @@ function checkValue(file: string, key: string, spec: KeySpec, value: unknown, di
   }
 }
 
-/** The flags a config stands for, to go before the command line's own; sets the environment variables it names (unless set). */
+/** The flags a config stands for, to go before the command line's own; sets the environment variables it names. */
 export function configArgs(config: PartyConfig, env: NodeJS.ProcessEnv = process.env): string[] {
   const specs = CONFIG_KEYS[config.role];
   const args: string[] = [];
   for (const [key, value] of Object.entries(config.values)) {
     const spec = specs[key]!;
     if (spec.env) {
-      if (env[spec.env] === undefined) env[spec.env] = (value as string[]).join(',');
+      // The file overrides the environment, as it does for --tls over $FEDCREDIT_TLS.
+      if (value === false) delete env[spec.env];
+      else env[spec.env] = Array.isArray(value) ? value.join(',') : value === true ? '1' : String(value);
     } else if (spec.type === 'boolean') {
       if (value === true) args.push(spec.flag!);
     } else {

@@ -20,7 +20,7 @@ import { channelCredentials, channelOptionsFor } from '../../lib/tls.js';
 import { uploadFile } from '../../node/upload.js';
 import { execFileSync } from 'node:child_process';
 import { FedcreditError } from '../../lib/errors.js';
-import { expandServeConfig, stripJsonComments } from '../../lib/party-config.js';
+import { configArgs, expandServeConfig, loadPartyConfig, stripJsonComments } from '../../lib/party-config.js';
 import { describeConfig } from '../../lib/serve-cli.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 import { logLine, until } from '../helpers/wait.js';
@@ -222,6 +222,11 @@ describe('config check', () => {
     expect(argv.lastIndexOf('--port')).toBeGreaterThan(argv.indexOf('--port'));
     expect(argv[argv.lastIndexOf('--port') + 1]).toBe('7002');
     expect(argv).not.toContain('--config');
+    const env: NodeJS.ProcessEnv = { FEDCREDIT_TRAINING_RETRY_MS: '1', FEDCREDIT_TLS: '/elsewhere' };
+    const coordinatorFile = writeConfig('env.json', { data: 'd', insecure: true, trainingRetryMs: 5000, modelKindModules: ['a.js', 'b.js'], debug: true });
+    expect(configArgs(loadPartyConfig('coordinator', coordinatorFile), env)).toEqual(['--data', path.join(dir, 'd'), '--insecure']);
+    // The file overrides the environment; what it does not name stays.
+    expect(env).toEqual({ FEDCREDIT_TRAINING_RETRY_MS: '5000', FEDCREDIT_MODEL_KIND_MODULES: 'a.js,b.js', FEDCREDIT_DEBUG: '1', FEDCREDIT_TLS: '/elsewhere' });
     expect(stripJsonComments('{"a": "x//y", /* c */ "b": 1} // end')).toBe('{"a": "x//y",         "b": 1} \n');
   });
 });
