@@ -14,6 +14,8 @@ import { registerDemoCommand } from './demo.js';
 import { registerScoreCommands } from '../requester/cli.js';
 import { registerInitCommand } from '../lib/init-cli.js';
 import { registerCertificateCommands } from '../lib/cert-cli.js';
+import { expandServeConfig } from '../lib/party-config.js';
+import { FedcreditError } from '../lib/errors.js';
 
 const program = new Command();
 program
@@ -35,4 +37,13 @@ registerScoreCommands(program);
 registerTrainingCommands(program);
 registerDemoCommand(program);
 
-await program.parseAsync(process.argv);
+let argv: string[];
+try {
+  // `serve --config FILE`: the file's settings become flags ahead of the command line's own (lib/party-config.ts).
+  argv = expandServeConfig(process.argv);
+} catch (err) {
+  if (!(err instanceof FedcreditError)) throw err;
+  process.stderr.write(`error [${err.code}]: ${err.message}\n`);
+  process.exit(1);
+}
+await program.parseAsync(argv);

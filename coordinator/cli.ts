@@ -9,12 +9,14 @@ import { call } from '../lib/grpc.js';
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 import { startCoordinator } from './server.js';
 import { keyFingerprint } from '../registration/rotation.js';
+import { registerConfigCommands, serveOps, withServeOptions, type ServeOpsFlags } from '../lib/serve-cli.js';
 
 export function registerCoordinatorCommands(program: Command): void {
   const coordinator = program.command('coordinator').description('run the coordinator: node registry, alignment, training, scoring');
   registerBackupCommands(coordinator, 'coordinator');
+  registerConfigCommands(coordinator, 'coordinator');
 
-  withTransportOptions(coordinator.command('serve'))
+  withServeOptions(withTransportOptions(coordinator.command('serve')))
     .description('serve the coordinator over gRPC (mutual TLS with the certificate from `fedcredit init`)')
     .requiredOption('--data <dir>', 'folder for the coordinator\'s LevelDB store and identity key')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -22,13 +24,14 @@ export function registerCoordinatorCommands(program: Command): void {
     .option('--log-origin <origin>', 'transparency log origin line (fixed for the life of the log)', 'fedcredit.local/log')
     .option('--witness-quorum <n>', 'node cosignatures that make a checkpoint final (default: every registered node)', positiveInt('--witness-quorum'))
     .option('--checkpoint-interval <ms>', 'how often to sign a new checkpoint when the log grew', positiveInt('--checkpoint-interval'), 500)
-    .action((flags: TransportFlags & { data: string; host: string; port: number; logOrigin: string; witnessQuorum?: number; checkpointInterval: number }) => runCommand(async () => {
+    .action((flags: TransportFlags & ServeOpsFlags & { data: string; host: string; port: number; logOrigin: string; witnessQuorum?: number; checkpointInterval: number }) => runCommand(async () => {
       const transport = resolveTransport(flags, { dataDir: flags.data, expectRole: 'coordinator' });
       const running = await startCoordinator({
         dataDir: flags.data, transport, host: flags.host, port: flags.port, logOrigin: flags.logOrigin, checkpointIntervalMs: flags.checkpointInterval,
+        ...serveOps(flags, 'coordinator', 'coordinator'),
         ...(flags.witnessQuorum ? { witnessQuorum: flags.witnessQuorum } : {}),
       });
-      process.stdout.write(`${JSON.stringify({ event: 'listening', role: 'coordinator', address: running.address, port: running.port })}\n`);
+      process.stdout.write(`${JSON.stringify({ event: 'listening', role: 'coordinator', address: running.address, port: running.port, ...(running.httpPort !== undefined ? { httpPort: running.httpPort } : {}) })}\n`);
       await waitForSignal();
       await running.stop();
     }));

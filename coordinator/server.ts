@@ -4,7 +4,10 @@
  */
 import { CallLimiter, type CallLimits } from '../lib/call-limits.js';
 import path from 'node:path';
-import { addService, newServer, startServer, stopServer, unary } from '../lib/grpc.js';
+import { addService, newServer, observeServerCalls, startServer, stopServer, unary } from '../lib/grpc.js';
+import { PartyOps, type HttpEndpoint } from '../lib/party-ops.js';
+import { partyLog } from '../lib/party-log.js';
+import { addCoordinatorGauges, trainingWithMetrics } from './metrics.js';
 import { describeTransport, requireIdentity, type Transport } from '../lib/tls.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
 import type { CoordinatorHandlers } from '../proto/gen/fedcredit/v1/Coordinator.js';
@@ -55,6 +58,8 @@ export interface CoordinatorOptions {
   onScoring?: (o: ScoringObservation) => void;
   /** How refused queries are bounded in the log (log/refusals.ts); defaults suit production. */
   refusalLog?: RefusalLogOptions;
+  /** HTTP probes and Prometheus metrics (lib/party-ops.ts); absent: no HTTP endpoint. */
+  http?: HttpEndpoint;
 }
 
 export interface RunningCoordinator {
@@ -67,11 +72,13 @@ export interface RunningCoordinator {
   transparencyLog: CoordinatorLog;
   /** Metadata of every trained model (training/model-registry.ts). */
   models: ModelRegistry;
+  /** The HTTP probe and metrics port, when asked for. */
+  httpPort: number | undefined;
   stop(): Promise<void>;
 }
 
 export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
-  const log = opts.log ?? ((line: string) => console.error(`[coordinator] ${line}`));
+  const log = opts.log ?? partyLog({ role: 'coordinator', party: 'coordinator' });
   requireIdentity(opts.transport, { role: 'coordinator' });
   const identity = loadOrCreateIdentity(path.join(opts.dataDir, 'identity.pem'));
   const registry = await NodeRegistry.open(opts.dataDir);
@@ -125,12 +132,16 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   poller.unref();
 
   const server = newServer(opts.transport, log);
+  const ops = new PartyOps('coordinator', 'coordinator');
+  observeServerCalls(server, ops.observeCall);
+  ops.addHealthTo(server);
+  addCoordinatorGauges(ops, { transparencyLog, registry, models });
   // One limiter per party: per-caller rates and the in-flight cap cover all its services.
   const limiter = new CallLimiter(opts.callLimits);
   addService(server, 'Coordinator', handlers, opts.transport, log, limiter);
   addService(server, 'TransparencyLog', transparencyLogHandlers(transparencyLog, log), opts.transport, log, limiter);
   addService(server, 'Alignment', alignment.handlers(), opts.transport, log, limiter);
-  addService(server, 'Training', training.handlers(), opts.transport, log, limiter);
+  addService(server, 'Training', trainingWithMetrics(training.handlers(), ops), opts.transport, log, limiter);
   addService(server, 'Scoring', scoring.handlers(), opts.transport, log, limiter);
   addService(server, 'Backup', backupHandlers(() => ({
     role: 'coordinator', dataDir: opts.dataDir,
@@ -142,6 +153,15 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const port = await startServer(server, `${host}:${opts.port ?? 0}`, opts.transport);
   listeningAddress = `${host}:${port}`;
   log(`listening on ${host}:${port} (${describeTransport(opts.transport)})`);
+  let stopping = false;
+  let httpPort: number | undefined;
+  try {
+    httpPort = await ops.start(() => ({ ready: !stopping, checks: { stores: !stopping } }), opts.http, log);
+  } catch (err) {
+    clearInterval(poller);
+    await stopServer(server);
+    throw err;
+  }
   if (opts.resumeTraining !== false) training.resumeUnfinished();
   return {
     port,
@@ -150,7 +170,10 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     registry,
     transparencyLog,
     models,
+    httpPort,
     stop: async () => {
+      stopping = true;
+      await ops.stop();
       clearInterval(poller);
       await training.close();
       await stopServer(server);

@@ -4,6 +4,7 @@
  * trace), and promise-returning client calls with deadlines.
  */
 import { CallLimiter } from './call-limits.js';
+import type { CallObserver } from './party-ops.js';
 import { MAX_RECEIVE_BYTES, receiveLimitInterceptor } from './message-limits.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -211,6 +212,7 @@ export function addService<S extends ServiceName>(
   server: grpc.Server, service: S, handlers: ServiceHandlers[S], transport: Transport, log?: (line: string) => void,
   limiter: CallLimiter = new CallLimiter(),
 ): void {
+  const observe = CALL_OBSERVERS.get(server);
   const definition = loadProto().fedcredit.v1[service].service as grpc.ServiceDefinition;
   const implementation = handlers as grpc.UntypedServiceImplementation;
   const guarded: grpc.UntypedServiceImplementation = {};
@@ -219,9 +221,56 @@ export function addService<S extends ServiceName>(
   for (const [method, def] of Object.entries(definition)) {
     const handler = implementation[method];
     if (!handler) throw new Error(`${service}.${method} has no handler`);
-    guarded[method] = guardHandler(service, method, def, handler, self, limiter, log, revocation);
+    const guardedHandler = guardHandler(service, method, def, handler, self, limiter, log, revocation);
+    guarded[method] = observe ? observedHandler(service, method, def, guardedHandler, observe) : guardedHandler;
   }
   server.addService(definition, guarded);
+}
+
+/** Per server: who hears of every answered call (lib/party-ops.ts metrics). */
+const CALL_OBSERVERS = new WeakMap<grpc.Server, CallObserver>();
+
+/** Every call the services added to `server` after this answer is reported to `observer`. */
+export function observeServerCalls(server: grpc.Server, observer: CallObserver): void {
+  CALL_OBSERVERS.set(server, observer);
+}
+
+const STATUS_NAMES = new Map<number, string>(Object.entries(grpc.status).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v as number, k]));
+const statusName = (code: number | undefined | null): string => STATUS_NAMES.get(code ?? grpc.status.OK) ?? String(code);
+
+/** Times a call from arrival to its final status, refusals by the guard included. */
+function observedHandler(
+  service: string, method: string, def: grpc.MethodDefinition<unknown, unknown>, handler: grpc.UntypedHandleCall, observe: CallObserver,
+): grpc.UntypedHandleCall {
+  const started = () => {
+    const t0 = process.hrtime.bigint();
+    let done = false;
+    return (code: number | undefined | null) => {
+      if (done) return;
+      done = true;
+      observe(service, method, statusName(code), Number(process.hrtime.bigint() - t0) / 1e9);
+    };
+  };
+  if (def.responseStream) {
+    const streaming = handler as grpc.handleServerStreamingCall<unknown, unknown>;
+    return (call: grpc.ServerWritableStream<unknown, unknown>) => {
+      const finish = started();
+      call.once('finish', () => finish(grpc.status.OK));
+      call.once('cancelled', () => finish(grpc.status.CANCELLED));
+      call.once('error', (err: Partial<grpc.StatusObject>) => finish(err.code ?? grpc.status.UNKNOWN));
+      streaming(call);
+    };
+  }
+  const withStatus = (callback: grpc.sendUnaryData<unknown>, finish: (code: number | undefined | null) => void): grpc.sendUnaryData<unknown> => (err, value) => {
+    finish(err ? (err.code ?? grpc.status.UNKNOWN) : grpc.status.OK);
+    callback(err, value);
+  };
+  if (def.requestStream) {
+    const clientStreaming = handler as grpc.handleClientStreamingCall<unknown, unknown>;
+    return (call: grpc.ServerReadableStream<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => clientStreaming(call, withStatus(callback, started()));
+  }
+  const unaryHandler = handler as grpc.handleUnaryCall<unknown, unknown>;
+  return (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => unaryHandler(call, withStatus(callback, started()));
 }
 
 const STREAM_ADMISSION = Symbol('fedcredit stream request admission');

@@ -12,6 +12,11 @@ export class SerialQueue {
 
   constructor(private readonly maxPending = Number.POSITIVE_INFINITY) {}
 
+  /** Tasks waiting or running (metrics: lib/party-ops.ts). */
+  get depth(): number {
+    return this.pending;
+  }
+
   run<T>(task: () => Promise<T>): Promise<T> {
     if (this.pending >= this.maxPending) {
       return Promise.reject(new FedcreditError('OVERLOADED', `${this.pending} tasks are already waiting; retry when they are done`));

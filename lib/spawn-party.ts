@@ -12,6 +12,8 @@ export interface SpawnedParty {
   name: string;
   address: string;
   port: number;
+  /** The HTTP probe and metrics port, when the party serves one (`--http-port`, config `http.port`). */
+  httpPort?: number;
   child: ChildProcess;
   /** SIGTERM, then SIGKILL after a grace period; resolves when the process has exited. */
   stop(graceMs?: number): Promise<void>;
@@ -70,7 +72,7 @@ export function spawnParty(name: string, args: string[], opts: SpawnOptions = {}
     lines.once('line', (line) => {
       clearTimeout(timer);
       child.off('exit', onEarlyExit);
-      let event: { event?: string; address?: string; port?: number };
+      let event: { event?: string; address?: string; port?: number; httpPort?: number };
       try {
         event = JSON.parse(line) as typeof event;
       } catch {
@@ -81,6 +83,7 @@ export function spawnParty(name: string, args: string[], opts: SpawnOptions = {}
         name,
         address: event.address!,
         port: event.port!,
+        ...(event.httpPort !== undefined ? { httpPort: event.httpPort } : {}),
         child,
         logLines,
         stop: async (graceMs = 5_000) => {

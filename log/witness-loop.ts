@@ -105,6 +105,9 @@ export class WitnessLoop {
     await this.#running;
   }
 
+  /** When a round last completed against the coordinator's log (the node's readiness and witness lag). */
+  lastGoodRoundMs: number | undefined;
+
   get hasAlarm(): boolean {
     return this.#alarmCount > 0;
   }
@@ -166,7 +169,10 @@ export class WitnessLoop {
         await this.#alarm('LOG_KEY_CHANGED', `the coordinator now presents log ${info.origin} key ${logKey.slice(0, 16)}..., but this witness pinned ${this.#state.origin} key ${this.#state.logKey.slice(0, 16)}...`, latest);
         return;
       }
-      if (latest === this.#lastSubmitted) return;
+      if (latest === this.#lastSubmitted) {
+        this.lastGoodRoundMs = Date.now();
+        return;
+      }
       const witness = new Witness({
         log: { origin: this.#state.origin, key: { name: this.#state.origin, publicKey: Buffer.from(this.#state.logKey, 'hex') } },
         identity: { name: witnessKeyName(this.#opts.site), publicKey: this.#opts.identity.publicKey, sign: (m) => this.#opts.identity.sign(m) },
@@ -192,6 +198,7 @@ export class WitnessLoop {
       }
       await call(client, client.SubmitCosignature, { site: this.#opts.site, checkpoint: latest, cosignature: result.cosignature }, 5_000);
       this.#lastSubmitted = latest;
+      this.lastGoodRoundMs = Date.now();
     } catch (err) {
       this.#opts.log(`witness: round failed, retrying: ${(err as Error).message}`);
     } finally {

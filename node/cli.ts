@@ -15,6 +15,7 @@ import { formatProblem, type IngestOptions } from './ingest-report.js';
 import { formatRate } from './table-columns.js';
 import { startNode, type NodeRuntimeInfo } from './server.js';
 import { registerIdentityCommands } from './identity-cli.js';
+import { registerConfigCommands, serveOps, withServeOptions, type ServeOpsFlags } from '../lib/serve-cli.js';
 import { NodeStore } from '../site/store.js';
 import { uploadFile } from './upload.js';
 import { clearScoringStop, storedAlarms } from '../log/witness-loop.js';
@@ -48,8 +49,9 @@ export function registerNodeCommands(program: Command): void {
   registerBackupCommands(node, 'node');
   registerTableCommands(node);
   registerIdentityCommands(node);
+  registerConfigCommands(node, 'node');
 
-  withTransportOptions(node.command('serve'))
+  withServeOptions(withTransportOptions(node.command('serve')))
     .description('serve the node over gRPC (health, catalogue, counts, uploads) and register with the coordinator, over mutual TLS')
     .requiredOption('--site <site>', 'the site this node runs at: tax, power, bank (or a custom name for feature tables)')
     .requiredOption('--data <dir>', 'folder for the node\'s LevelDB store and identity key')
@@ -60,7 +62,7 @@ export function registerNodeCommands(program: Command): void {
     .option('--witness-interval <ms>', 'how often to check and cosign the coordinator\'s transparency log', positiveInt('--witness-interval'), 1000)
     .option('--exit-on-refusal', 'exit non-zero when the coordinator refuses the registration (default: keep serving as NOT_REGISTERED and ask again)')
     .option('--policy <file>', 'local policy (JSON: coordinators, purposes, features, excludeFeatures for training, see docs/training.md; queryPurposes, queryRequesters, refuseRequesters for score queries, see docs/scoring.md)')
-    .action((flags: TransportFlags & { site: string; data: string; host: string; port: number; coordinator?: string; advertise?: string; witnessInterval: number; policy?: string; exitOnRefusal?: boolean }) => runCommand(async () => {
+    .action((flags: TransportFlags & ServeOpsFlags & { site: string; data: string; host: string; port: number; coordinator?: string; advertise?: string; witnessInterval: number; policy?: string; exitOnRefusal?: boolean }) => runCommand(async () => {
       const policy = loadPolicy(flags.policy);
       let refused: ((err: FedcreditError) => void) | undefined;
       const refusal = new Promise<void>((_, reject) => { refused = reject; });
@@ -73,12 +75,13 @@ export function registerNodeCommands(program: Command): void {
         port: flags.port,
         witnessIntervalMs: flags.witnessInterval,
         policy,
+        ...serveOps(flags, 'node', flags.site),
         ...(flags.coordinator ? { coordinator: flags.coordinator } : {}),
         ...(flags.advertise ? { advertise: flags.advertise } : {}),
         ...(flags.exitOnRefusal ? { onRegistrationRefused: (st: { detail: string }) => refused?.(new FedcreditError('NOT_REGISTERED', st.detail)) } : {}),
       });
       // A machine-readable first line on stdout lets supervisors (and the demo) learn the port.
-      process.stdout.write(`${JSON.stringify({ event: 'listening', role: 'node', site: flags.site, address: running.address, port: running.port })}\n`);
+      process.stdout.write(`${JSON.stringify({ event: 'listening', role: 'node', site: flags.site, address: running.address, port: running.port, ...(running.httpPort !== undefined ? { httpPort: running.httpPort } : {}) })}\n`);
       try {
         await Promise.race([waitForSignal(), refusal]);
       } finally {

@@ -79,6 +79,8 @@ export function startRegistration(
   async function loop(): Promise<void> {
     const client = coordinatorClient(coordinator, transport);
     let delay = 200;
+    let unreachable = 0;
+    let since: number | undefined;
     try {
       const pending = pendingRotationFor(who);
       for (;;) {
@@ -115,6 +117,11 @@ export function startRegistration(
         } catch (err) {
           if (!(err instanceof FedcreditError)) throw err;
           if (err.code === 'UNAVAILABLE') {
+            unreachable++;
+            log(`coordinator ${coordinator} unreachable (attempt ${unreachable}; retrying in ${(delay / 1000).toFixed(1)} s): ${err.message}. ` +
+              `Check that the coordinator runs and listens on ${coordinator} (--coordinator / config "coordinator"), that this host can reach it (DNS, firewall), ` +
+              'and that both hold certificates from the same federation CA');
+            Object.assign(status, { detail: `coordinator ${coordinator} unreachable since ${new Date(since ??= Date.now()).toISOString()} (${unreachable} attempts): ${err.message}` });
             await new Promise((resolve) => setTimeout(resolve, delay));
             delay = Math.min(delay * 2, 5_000);
             continue;

@@ -6,7 +6,9 @@
 import { CallLimiter, type CallLimits } from '../lib/call-limits.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addService, newServer, startServer, stopServer } from '../lib/grpc.js';
+import { addService, newServer, observeServerCalls, startServer, stopServer } from '../lib/grpc.js';
+import { PartyOps, type HttpEndpoint } from '../lib/party-ops.js';
+import { partyLog } from '../lib/party-log.js';
 import { FedcreditError } from '../lib/errors.js';
 import { describeTransport, requireIdentity, type Transport } from '../lib/tls.js';
 import { SITE_NAME } from '../registration/statement.js';
@@ -20,7 +22,8 @@ import { AlignmentHost } from '../alignment/node.js';
 import { backupHandlers } from '../backup/service.js';
 import { NodeStore } from '../site/store.js';
 import { nodeAuditHandlers } from './audit-service.js';
-import { ServedRecordBook } from '../log/served-book.js';
+import type { ServedRecordBook } from '../log/served-book.js';
+import { addNodeGauges, LoggedServedBook } from './metrics.js';
 import { WitnessLoop } from '../log/witness-loop.js';
 import { nodeKeyRotationEntry, nodeRegistrationEntry } from '../log/entries.js';
 import { TrainingHost, type TrainingCallRecord } from '../training/node.js';
@@ -54,6 +57,8 @@ export interface NodeOptions {
   trustedRegistrars?: string[];
   /** Called on every refusal of the registration (`node serve --exit-on-refusal` exits). */
   onRegistrationRefused?: (status: RegistrationStatus) => void;
+  /** HTTP probes and Prometheus metrics (lib/party-ops.ts); absent: no HTTP endpoint. */
+  http?: HttpEndpoint;
 }
 
 export interface RunningNode {
@@ -68,6 +73,8 @@ export interface RunningNode {
   registered: Promise<void>;
   /** Where the registration stands (node/registration.ts), when the node has a coordinator. */
   registration: RegistrationStatus | undefined;
+  /** The HTTP probe and metrics port, when asked for. */
+  httpPort: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -83,12 +90,14 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   if (!SITE_NAME.test(opts.site)) {
     throw new FedcreditError('BAD_REQUEST', `site name '${opts.site}' must be lowercase letters, digits or '-' (e.g. tax, power, bank)`);
   }
-  const log = opts.log ?? ((line: string) => console.error(`[node ${opts.site}] ${line}`));
+  const log = opts.log ?? partyLog({ role: 'node', party: opts.site });
   requireIdentity(opts.transport, { role: 'site', name: opts.site });
   const store = await NodeStore.open(opts.dataDir, opts.site);
   const identity = loadOrCreateIdentity(path.join(opts.dataDir, 'identity.pem'));
   const sealingKeys = loadOrCreateX25519KeyPair(path.join(opts.dataDir, 'sealing.key'));
-  const servedRecords = new ServedRecordBook(store, opts.site, identity);
+  const ops = new PartyOps('node', opts.site);
+  const servedRecords = new LoggedServedBook(store, opts.site, identity, log,
+    ops.counter('fedcredit_served_records_total', 'Requests this node served and recorded, by log entry kind', ['kind']));
   const witness = opts.coordinator === undefined ? undefined : await WitnessLoop.open({
     store, site: opts.site, identity, coordinator: opts.coordinator, transport: opts.transport, log,
     ...(opts.witnessIntervalMs ? { intervalMs: opts.witnessIntervalMs } : {}),
@@ -96,6 +105,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   let stopped = false;
   let registrationStatus: RegistrationStatus | undefined;
   const server = newServer(opts.transport, log);
+  observeServerCalls(server, ops.observeCall);
+  ops.addHealthTo(server);
+  // At most a few uploads wait behind the one being ingested; more are refused with OVERLOADED.
+  const writes = new SerialQueue(4);
   // One limiter per party: per-caller rates and the in-flight cap cover all its services.
   const limiter = new CallLimiter(opts.callLimits);
   addService(server, 'DataNode', dataNodeHandlers({
@@ -104,8 +117,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     version: VERSION,
     identityPublicKey: identity.publicKey,
     startedAt: Date.now(),
-    // At most a few uploads wait behind the one being ingested; more are refused with OVERLOADED.
-    writes: new SerialQueue(4),
+    writes,
     log,
     healthStatus: () => (witness?.hasAlarm ? 'ALARM' : registrationStatus?.state === 'NOT_REGISTERED' ? 'NOT_REGISTERED' : 'SERVING'),
     healthDetail: () => registrationStatus?.detail ?? '',
@@ -141,6 +153,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     databases: [{ name: 'store', db: store.db }],
     files: ['identity.pem', 'sealing.key'],
   }), log), opts.transport, log, limiter);
+  addNodeGauges(ops, { store, writes, witness: () => witness, registration: () => registrationStatus });
   const host = opts.host ?? '127.0.0.1';
   let port: number;
   try {
@@ -170,6 +183,17 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   );
   registrationStatus = registration?.status;
   const registered = registration?.registered ?? Promise.resolve();
+  let httpPort: number | undefined;
+  try {
+    const staleMs = Math.max(30_000, 10 * (opts.witnessIntervalMs ?? 1_000));
+    httpPort = await ops.start(() => nodeReadiness(stopped, registrationStatus, witness, staleMs), opts.http, log);
+  } catch (err) {
+    stopped = true;
+    await witness?.stop();
+    await stopServer(server);
+    await store.close();
+    throw err;
+  }
 
   return {
     port,
@@ -179,8 +203,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     witness,
     registered,
     registration: registrationStatus,
+    httpPort,
     stop: async () => {
       stopped = true;
+      await ops.stop();
       await witness?.stop();
       await stopServer(server);
       await alignment.close();
@@ -190,4 +216,17 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       fs.rmSync(infoPath, { force: true });
     },
   };
+}
+
+/**
+ * Ready = store open (not stopping), registered (when it has a coordinator), and the
+ * coordinator's log followed: the witness completed a round within `staleMs` and holds no alarm.
+ */
+function nodeReadiness(stopped: boolean, registration: RegistrationStatus | undefined, witness: WitnessLoop | undefined, staleMs: number) {
+  const checks = {
+    store: !stopped,
+    registered: registration === undefined || registration.state === 'REGISTERED',
+    logFollowed: witness === undefined || (witness.lastGoodRoundMs !== undefined && Date.now() - witness.lastGoodRoundMs < staleMs && !witness.hasAlarm),
+  };
+  return { ready: Object.values(checks).every(Boolean), checks };
 }

@@ -73,7 +73,7 @@ export interface ScoringFixture {
   stop(): Promise<void>;
 }
 
-export async function scoringFixture(name: string, opts: { enterprises?: number } = {}): Promise<ScoringFixture> {
+export async function scoringFixture(name: string, opts: { enterprises?: number; nodeArgs?: readonly string[] } = {}): Promise<ScoringFixture> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `fedcredit-${name}-`));
   await generateFederation({ enterprises: opts.enterprises ?? 300, seed: `scoring-${name}`, outDir: path.join(dir, 'sites') });
   const fed = await testFederation(dir);
@@ -179,7 +179,7 @@ export async function scoringFixture(name: string, opts: { enterprises?: number 
   const startNode = (site: Site, extraArgs: readonly string[] = []) => spawnParty(`node ${site}`, [
     'node', 'serve', '--site', site, '--data', nodeDir(site), '--port', '0', '--coordinator', coordinator.address, ...fed.tls(site), ...extraArgs,
   ]);
-  for (const site of SITES) nodes.set(site, await startNode(site));
+  for (const site of SITES) nodes.set(site, await startNode(site, opts.nodeArgs));
   let listed: { site: string; address: string }[] = [];
   await until(async () => {
     listed = await coordinator.registry.list();
