@@ -13,6 +13,7 @@ import { registerSimCommands } from '../sim/cli.js';
 import { registerDemoCommand } from './demo.js';
 import { registerScoreCommands } from '../requester/cli.js';
 import { registerInitCommand } from '../lib/init-cli.js';
+import { jsonRequested } from '../lib/cli-output.js';
 
 const program = new Command();
 program
@@ -20,7 +21,14 @@ program
   .description('Privacy-preserving federated data exchange for enterprise credit scoring.\n' +
     'Data nodes keep raw records at their site; the coordinator aligns, trains and scores without seeing them.')
   .version('0.1.0')
-  .showHelpAfterError('(run with --help for usage)');
+  .showHelpAfterError('(run with --help for usage)')
+  // A usage error (missing or invalid option) under --json is JSON on stdout too, like any other failure.
+  .configureOutput({
+    outputError: (text, write) => {
+      if (jsonRequested()) process.stdout.write(`${JSON.stringify({ error: { code: 'BAD_REQUEST', message: text.replace(/^error: /, '').trim() } }, null, 2)}\n`);
+      write(text);
+    },
+  });
 
 registerInitCommand(program);
 registerNodeCommands(program);

@@ -21,6 +21,7 @@ import { clearScoringStop, storedAlarms } from '../log/witness-loop.js';
 import { loadPolicy } from '../site/policy.js';
 import { dataNodeClient, nodeAuditClient } from '../proto/clients.js';
 import { call } from '../lib/grpc.js';
+import { longsAsNumbers } from '../lib/json-numbers.js';
 import { resolveTransport, withTransportOptions, type Transport, type TransportFlags } from '../lib/tls.js';
 
 interface IngestFlags extends TransportFlags {
@@ -119,7 +120,7 @@ export function registerNodeCommands(program: Command): void {
         ...(flags.table !== undefined ? { table: flags.table } : {}),
       };
       const report = await ingestSomewhere(flags, options);
-      emit(Boolean(flags.json), report, () =>
+      emit(Boolean(flags.json), longsAsNumbers('IngestReport', report), () =>
         `${report.fileName}: ${report.rows} ${report.kind} rows stored in ${report.seconds.toFixed(2)} s ` +
         `(sha256 ${report.sha256.slice(0, 12)}...); node covers ${report.enterprises} enterprises x ${report.featuresPerEnterprise} features`);
     }));
@@ -202,7 +203,7 @@ export function registerNodeCommands(program: Command): void {
 }
 
 async function ingestSomewhere(flags: IngestFlags, options: IngestOptions) {
-  if (flags.node) return uploadFile(flags.node, resolveTransport(flags), flags.file, options);
+  if (flags.node) return uploadFile(flags.node, operatorTransport(flags, flags.site), flags.file, options);
   if (!flags.data) throw new FedcreditError('BAD_REQUEST', 'say where to ingest: --data DIR (the node\'s folder) or --node HOST:PORT');
   let store: NodeStore;
   try {
@@ -210,16 +211,17 @@ async function ingestSomewhere(flags: IngestFlags, options: IngestOptions) {
   } catch (err) {
     // The node is running and holds the store: send the file through it instead.
     const info = runningNodeInfo(flags.data);
-    if (err instanceof FedcreditError && err.code === 'STORE_LOCKED' && info) return uploadFile(info.address, resolveTransport(flags), flags.file, options, info.site);
+    if (err instanceof FedcreditError && err.code === 'STORE_LOCKED' && info) return uploadFile(info.address, operatorTransport(flags, info.site), flags.file, options, info.site);
     throw err;
   }
   const progress = flags.json ? () => undefined : progressLine(`ingest ${path.basename(flags.file)}`);
   try {
     return await ingestFile(store, flags.file, { ...options, onProgress: (n) => progress(`${n} rows read`) });
   } catch (err) {
-    if (err instanceof FedcreditError && err.code === 'INGEST_REJECTED' && flags.json) {
+    if (err instanceof FedcreditError && err.code === 'INGEST_REJECTED') {
+      // --json prints the error's detail (lib/cli-output.ts): the report, each problem also as the text a person reads.
       const report = err.detail as { problems: { line: number; column: string; problem: string }[]; fileName: string };
-      process.stdout.write(`${JSON.stringify({ ...report, problems: report.problems.map((p) => ({ ...p, text: formatProblem(report.fileName, p) })) }, null, 2)}\n`);
+      throw new FedcreditError(err.code, err.message, { ...report, problems: report.problems.map((p) => ({ ...p, text: formatProblem(report.fileName, p) })) });
     }
     throw err;
   } finally {
@@ -238,6 +240,11 @@ async function runningWitnessStatus(address: string, transport: Transport, site:
     audit.close();
     node.close();
   }
+}
+
+/** A site's operator talks to its running node with the operator's certificate (parties/<site>-operator), not the node's own. */
+function operatorTransport(flags: TransportFlags, site: string | undefined): Transport {
+  return resolveTransport(flags, { exampleFolder: `fed/parties/${site ?? 'tax'}-operator: the site operator's folder, not the node's` });
 }
 
 function runningNodeInfo(dataDir: string): NodeRuntimeInfo | undefined {
