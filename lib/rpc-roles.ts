@@ -94,6 +94,7 @@ export const RPC_ROLES: RpcRoleTable = {
     GetCatalogue: { coordinator: 'any', operator: 'self' },
     GetRecordCounts: { coordinator: 'any', operator: 'self' },
     IngestFile: { operator: 'self' },
+    GetNodeStatus: { operator: 'self' },
   },
   NodeAudit: {
     GetServedRecords: { auditor: 'any', operator: 'self' },

@@ -27,7 +27,7 @@ export function nodeAuditHandlers(ctx: NodeAuditContext): NodeAuditHandlers {
       return {
         site: ctx.site,
         identityPublicKey: Buffer.from(ctx.identityPublicKey),
-        records: records.map((r) => ({ record: Buffer.from(r.record), signature: Buffer.from(r.signature) })),
+        records: records.map((r) => ({ record: Buffer.from(r.record), signature: Buffer.from(r.signature), subjects: r.subjects })),
       };
     }, ctx.log),
     GetWitnessStatus: unary(async () => {

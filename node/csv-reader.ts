@@ -64,6 +64,8 @@ export interface CsvFile {
   rows: AsyncIterable<CsvRow>;
   /** Hex SHA-256 of the whole file; resolves once the rows have been read to the end. */
   sha256: Promise<string>;
+  /** Bytes of the file read so far (a little ahead of the rows parsed): for progress reports. */
+  bytesRead: () => number;
 }
 
 export class CsvSyntaxError extends Error {
@@ -137,7 +139,7 @@ export async function openCsv(filePath: string, options: CsvOptions = {}): Promi
       if (!isBlank(next.value)) yield { line: start, fields: next.value };
     }
   }
-  return { header, rows: rows(), sha256 };
+  return { header, rows: rows(), sha256, bytesRead: () => input.bytesRead };
 }
 
 async function nextRecord<T>(iterator: AsyncIterator<T>, line: number): Promise<IteratorResult<T>> {
