@@ -15,7 +15,7 @@ import { formatProblem, type IngestOptions, type IngestProgress } from './ingest
 import { startNode } from './server.js';
 import { registerIdentityCommands } from './identity-cli.js';
 import { operatorTransport, registerStatusCommands, runningNodeInfo } from './status-cli.js';
-import { ingestProgressReporter } from './view-format.js';
+import { ingestProgressReporter } from '../lib/cli-format.js';
 import { NodeStore } from '../site/store.js';
 import { uploadFile } from './upload.js';
 import { clearScoringStop } from '../log/witness-loop.js';

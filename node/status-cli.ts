@@ -24,7 +24,7 @@ import { NodeStore } from '../site/store.js';
 import { formatRate } from './table-columns.js';
 import type { NodeRuntimeInfo } from './server.js';
 import type { NodeOperatorStatus__Output } from '../proto/gen/fedcredit/v1/NodeOperatorStatus.js';
-import { formatBytes, parseTimeFlag, timeWindow } from './view-format.js';
+import { formatBytes, parseTimeFlag, timeWindow } from '../lib/cli-format.js';
 
 interface CatalogueLine { name: string; meaning: string; unit: string; window: string; imputation: string; missingRate?: number }
 

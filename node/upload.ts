@@ -13,7 +13,7 @@ import { longsAsNumbers } from '../lib/json-numbers.js';
 import type { Transport } from '../lib/tls.js';
 import type { IngestReport__Output } from '../proto/gen/fedcredit/v1/IngestReport.js';
 import type { IngestOptions } from './ingest-report.js';
-import type { ProgressSample } from './view-format.js';
+import type { ProgressSample } from '../lib/cli-format.js';
 
 const PROGRESS_POLL_MS = 500;
 

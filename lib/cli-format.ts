@@ -1,8 +1,8 @@
 /**
- * Small formatting helpers for the operator's and auditor's views: sizes, durations, time
- * flags (`--since/--until` as ISO-8601), and an ingest progress reporter that rewrites one
- * line on a terminal and prints a line every few seconds otherwise (a log file or a CI job
- * should see that something is happening, not 12 silent seconds).
+ * CLI formatting plumbing shared by every role's views (the site operator's, the auditor's):
+ * sizes, durations, time flags (`--since/--until` as ISO-8601), and an ingest progress reporter
+ * that rewrites one line on a terminal and prints a line every few seconds otherwise (a log
+ * file or a CI job should see that something is happening, not 12 silent seconds).
  */
 import { InvalidArgumentError } from 'commander';
 
