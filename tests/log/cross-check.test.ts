@@ -17,6 +17,8 @@ import { generateIdentity } from '../../crypto/identity.js';
 import { auditVerify, type AuditSummary } from '../../log/audit/verify.js';
 import { entriesAbout } from '../../log/audit/entries.js';
 import { runCli, waitForFinal } from './federation-helpers.js';
+import { nodeAuditClient } from '../../proto/clients.js';
+import { call } from '../../lib/grpc.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 
 const code = (body: string) => body + creditCodeCheckChar(body);
@@ -121,6 +123,22 @@ describe('nodes\' served records against the log', () => {
     expect(lines[0]).toBe('index,time,kind,kind_text,requester,enterprises,body');
     expect(lines).toHaveLength(3); // the query and the key registration about SUBJECT
     expect(lines[2]).toMatch(new RegExp(`^${mismatchIndex},[^,]+Z,enterprise-key-registration,enterprise key registered,,${SUBJECT},"\\{""enterpriseKey"":""[0-9a-f]{64}""`));
+  });
+
+  it('`node served --enterprise`: the node\'s operator finds the query about an enterprise; an auditor gets no subjects beside the records', async () => {
+    const served = await runCli(['node', 'served', '--node', power.address, '--enterprise', SUBJECT, '--json', ...fed.tls('power-operator')]);
+    expect(served.code, served.stderr).toBe(0);
+    expect(JSON.parse(served.stdout)).toMatchObject({
+      site: 'power', verified: true, shown: 1, records: [{ what: 'query', requester: 'bank-requester', logIndex: queryIndex, enterprises: [SUBJECT] }],
+    });
+    const asAuditor = nodeAuditClient(power.address, fed.as('auditor-1'), 'power');
+    try {
+      const res = await call(asAuditor, asAuditor.GetServedRecords, { from: 0 });
+      expect(res.records.length).toBeGreaterThan(1);
+      expect(res.records.every((r) => r.subjects.length === 0)).toBe(true);
+    } finally {
+      asAuditor.close();
+    }
   });
 
   it('the auditor receives metadata only: no raw record or feature value in any message', async () => {
