@@ -2,7 +2,8 @@
  * The requester bank's own keys for scoring, kept in one folder (default: its TLS folder):
  *   requester-identity.pem  Ed25519: signs queries; consents name its public key
  *   requester-sealing.key   X25519: opens the sites' sealed explanations
- * Created on first use, owner-only.
+ * Created by `fedcredit requester keygen` (loadRequesterKeys), owner-only; `fedcredit score` only
+ * loads existing ones (loadExistingRequesterKeys).
  */
 import fs from 'node:fs';
 import path from 'node:path';
