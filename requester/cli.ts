@@ -57,8 +57,9 @@ export function registerScoreCommands(program: Command): void {
         const explainGranted = parsed.ok && parsed.value.scope.operations.includes('explain');
         const receipt = flags.out ? await session.receipt(result, Number(flags.receiptWait)) : undefined;
         if (receipt && flags.out) fs.writeFileSync(flags.out, `${JSON.stringify(receipt, null, 2)}\n`);
-        const { entry: _entry, ...shown } = result;
-        emit(Boolean(flags.json), { ...shown, ...(flags.out ? { receipt: flags.out } : {}) }, () => [
+        const { entry: _entry, answerSignature, ...shown } = result;
+        // Bytes as hex: JSON.stringify of a Uint8Array is an object of indices.
+        emit(Boolean(flags.json), { ...shown, answerSignature: Buffer.from(answerSignature).toString('hex'), ...(flags.out ? { receipt: flags.out } : {}) }, () => [
           result.scored
             ? `${result.enterprise}: ${result.points} points, grade ${result.grade}, warning ${result.warning} (model ${result.model}, query ${result.queryId})`
             : `${result.enterprise}: explanations only (the query asked to explain, not to score; model ${result.model}, query ${result.queryId})`,
