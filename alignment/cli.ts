@@ -6,6 +6,7 @@ import { InvalidArgumentError } from 'commander';
 import { emit, endProgress, progressLine, runCommand } from '../lib/cli-output.js';
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 import { runAlignment } from './client.js';
+import { longsAsNumbers } from '../lib/json-numbers.js';
 import { describeIdRule, ID_CASES, ID_TYPES, isIdCase, isIdType, type IdCase, type IdType } from './ids.js';
 
 const GUARANTEES = `
@@ -64,7 +65,7 @@ export function registerAlignCommand(program: Command): void {
         idCase: flags.idCase,
       }, (p) => progress(`${p.stage}${p.site ? ` ${p.site}` : ''}: ${p.message} (${Math.round(Number(p.bytesRelayed) / 1024)} KiB relayed)`));
       if (!flags.json) endProgress();
-      emit(Boolean(flags.json), result, () => [
+      emit(Boolean(flags.json), longsAsNumbers('AlignmentSummary', result), () => [
         `alignment ${result.alignmentId} (log entry ${result.logIndex}), ${result.seconds.toFixed(1)} s`,
         `  set sizes: ${result.setSizes.map((s) => `${s.site} ${Number(s.size).toLocaleString('en-US')}`).join(', ')}`,
         `  intersection: ${Number(result.intersectionSize).toLocaleString('en-US')} enterprises ` +

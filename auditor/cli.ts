@@ -1,11 +1,15 @@
 /**
  * `fedcredit audit ...`: verify the federation's transparency log (log/audit/verify.ts) and list
- * the entries about one enterprise (log/audit/entries.ts).
+ * its entries, all or those about one enterprise, as a table, CSV or JSON (log/audit/entries.ts,
+ * auditor/entries-view.ts).
  */
 import type { Command } from 'commander';
 import { emit, positiveInt, runCommand } from '../lib/cli-output.js';
 import { auditVerify, type AuditSummary } from '../log/audit/verify.js';
 import { entriesAbout } from '../log/audit/entries.js';
+import { FedcreditError } from '../lib/errors.js';
+import { parseTimeFlag } from '../lib/cli-format.js';
+import { entryRow, formatEntriesCsv, formatEntriesTable, KIND_WORDS, matchesFilter, type EntryFilter } from './entries-view.js';
 import { verifyReceiptFile } from '../log/audit/receipt.js';
 import { loadTrustedRegistrarsFile } from '../log/audit/trust.js';
 import { TRUSTED_REGISTRARS_ENV } from '../scoring/protocol.js';
@@ -34,16 +38,33 @@ export function registerAuditCommands(program: Command): void {
     }));
 
   withTransportOptions(audit.command('entries'))
-    .description('the log entries about one enterprise (its credit code as subject), complete for the newest cosigned checkpoint')
+    .description('the log\'s entries as a table (time, kind, requester, enterprise), complete for the newest cosigned checkpoint; filter by enterprise, kind, requester and time')
     .requiredOption('--coordinator <host:port>', 'the coordinator whose log to read')
-    .requiredOption('--enterprise <id>', 'the enterprise\'s 18-character credit code (or its id as the nodes ingested it, in a federation aligned with --id-type any)')
+    .option('--enterprise <id>', 'only entries about this enterprise: its 18-character credit code (or its id as the nodes ingested it, in a federation aligned with --id-type any)')
+    .option('--kind <kind>', `only entries of this kind: ${Object.keys(KIND_WORDS).join(', ')} (or its words, e.g. "score query")`)
+    .option('--requester <name>', 'only entries asked for (or removed) by this party, e.g. bank-a')
+    .option('--since <time>', 'from this time on (ISO-8601: 2026-12-04 or 2026-12-04T10:00:00Z)', parseTimeFlag('--since'))
+    .option('--until <time>', 'before this time (a bare date includes that whole day)', parseTimeFlag('--until', true))
     .option('--state <file>', 'use the keys pinned by `audit verify` in this state file')
-    .option('--json', 'print as JSON')
-    .action((flags: TransportFlags & { coordinator: string; enterprise: string; state?: string; json?: boolean }) => runCommand(async () => {
-      const result = await entriesAbout({ coordinator: flags.coordinator, transport: resolveTransport(flags), enterprise: flags.enterprise, ...(flags.state ? { stateFile: flags.state } : {}) });
-      emit(Boolean(flags.json), result, () => [
-        `${result.entries.length} log entries about ${result.enterprise} (log size ${result.checkpointSize}, cosigned by ${result.cosignedBy.join(', ') || 'nobody'}):`,
-        ...result.entries.map((e) => `  #${e.index} ${e.kind} ${new Date(Number(e.body['time'])).toISOString()} ${JSON.stringify(e.body)}`),
+    .option('--csv', 'print CSV (RFC 4180): one row per entry with its whole body as JSON')
+    .option('--json', 'print as JSON (every key in full)')
+    .action((flags: TransportFlags & EntryFilter & { coordinator: string; state?: string; csv?: boolean; json?: boolean }) => runCommand(async () => {
+      if (flags.csv && flags.json) throw new FedcreditError('BAD_REQUEST', 'pass --csv or --json, not both');
+      if (flags.kind !== undefined && !Object.hasOwn(KIND_WORDS, flags.kind) && !Object.values(KIND_WORDS).includes(flags.kind.toLowerCase())) {
+        throw new FedcreditError('BAD_REQUEST', `--kind '${flags.kind.slice(0, 40)}' is not an entry kind; use one of ${Object.keys(KIND_WORDS).join(', ')}`);
+      }
+      const result = await entriesAbout({
+        coordinator: flags.coordinator, transport: resolveTransport(flags),
+        ...(flags.enterprise !== undefined ? { enterprise: flags.enterprise } : {}), ...(flags.state ? { stateFile: flags.state } : {}),
+      });
+      const rows = result.entries.map(entryRow).filter((r) => matchesFilter(r, flags));
+      if (flags.csv) {
+        process.stdout.write(`${formatEntriesCsv(rows)}\r\n`);
+        return;
+      }
+      emit(Boolean(flags.json), { ...result, shown: rows.length, entries: rows }, () => [
+        `${rows.length} of ${result.entries.length} log entries${result.enterprise ? ` about ${result.enterprise}` : ''} (log size ${result.checkpointSize}, cosigned by ${result.cosignedBy.join(', ') || 'nobody'})${rows.length > 0 ? ':' : ''}`,
+        ...(rows.length > 0 ? [formatEntriesTable(rows)] : []),
       ].join('\n'));
     }));
 

@@ -16,6 +16,7 @@ import { registerInitCommand } from '../lib/init-cli.js';
 import { registerCertificateCommands } from '../lib/cert-cli.js';
 import { expandServeConfig } from '../lib/party-config.js';
 import { FedcreditError } from '../lib/errors.js';
+import { jsonRequested } from '../lib/cli-output.js';
 
 const program = new Command();
 program
@@ -23,7 +24,14 @@ program
   .description('Privacy-preserving federated data exchange for enterprise credit scoring.\n' +
     'Data nodes keep raw records at their site; the coordinator aligns, trains and scores without seeing them.')
   .version('0.1.0')
-  .showHelpAfterError('(run with --help for usage)');
+  .showHelpAfterError('(run with --help for usage)')
+  // A usage error (missing or invalid option) under --json is JSON on stdout too, like any other failure.
+  .configureOutput({
+    outputError: (text, write) => {
+      if (jsonRequested()) process.stdout.write(`${JSON.stringify({ error: { code: 'BAD_REQUEST', message: text.replace(/^error: /, '').trim() } }, null, 2)}\n`);
+      write(text);
+    },
+  });
 
 registerInitCommand(program);
 registerCertificateCommands(program);
@@ -43,6 +51,7 @@ try {
   argv = expandServeConfig(process.argv);
 } catch (err) {
   if (!(err instanceof FedcreditError)) throw err;
+  if (jsonRequested()) process.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message } }, null, 2)}\n`);
   process.stderr.write(`error [${err.code}]: ${err.message}\n`);
   process.exit(1);
 }

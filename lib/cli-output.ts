@@ -1,6 +1,8 @@
 /**
  * How every command reports: a human summary on stdout by default, one JSON document with
- * --json, and failures as `error [CODE]: message` on stderr with a non-zero exit status.
+ * --json, and failures as `error [CODE]: message` on stderr with a non-zero exit status. With
+ * --json a failure is also one JSON document on stdout (`{"error": {"code", "message"}}`), so
+ * a script reading stdout always gets JSON it can branch on, never an empty pipe.
  */
 import { InvalidArgumentError } from 'commander';
 import { FedcreditError } from './errors.js';
@@ -15,6 +17,7 @@ export async function runCommand(body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (err) {
+    if (jsonRequested()) process.stdout.write(`${JSON.stringify({ error: errorDocument(err) }, null, 2)}\n`);
     if (err instanceof FedcreditError) {
       process.stderr.write(`error [${err.code}]: ${err.message}\n`);
     } else if (err instanceof RangeError || err instanceof TypeError) {
@@ -25,6 +28,22 @@ export async function runCommand(body: () => Promise<void>): Promise<void> {
     }
     process.exitCode = 1;
   }
+}
+
+/** Whether this run asked for --json (read from argv: runCommand sees no flags, and every command spells it so). */
+export function jsonRequested(argv: readonly string[] = process.argv): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** The error as --json prints it: its stable code, the message, and its caller-safe detail. */
+export function errorDocument(err: unknown): { code: string; message: string; detail?: unknown } {
+  if (err instanceof FedcreditError) {
+    const { grpcStatus: _status, ...detail } = (err.detail !== null && typeof err.detail === 'object' ? err.detail : {}) as Record<string, unknown>;
+    return { code: err.code, message: err.message, ...(Object.keys(detail).length > 0 ? { detail } : {}) };
+  }
+  const code = (err as { code?: unknown }).code;
+  return { code: typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : 'ERROR', message: err instanceof Error ? err.message : String(err) };
 }
 
 /** Parse a positive integer option, naming the option in the error. */

@@ -38,6 +38,13 @@ export function protoDir(): string {
 }
 
 let loaded: FedcreditProto | undefined;
+let loadedDefinition: protoLoader.PackageDefinition | undefined;
+
+/** The loaded package's descriptors (lib/json-numbers.ts reads field types from them). */
+export function protoDefinition(): protoLoader.PackageDefinition {
+  loadProto();
+  return loadedDefinition!;
+}
 
 export function loadProto(): FedcreditProto {
   if (loaded) return loaded;
@@ -46,6 +53,7 @@ export function loadProto(): FedcreditProto {
   const definition = protoLoader.loadSync('fedcredit.proto', {
     includeDirs: [dir], longs: String, enums: String, defaults: true, oneofs: true,
   });
+  loadedDefinition = definition;
   loaded = grpc.loadPackageDefinition(definition) as unknown as FedcreditProto;
   return loaded;
 }
@@ -107,9 +115,22 @@ export function fromServiceError(err: unknown, target: string): FedcreditError {
   const revoked = details.indexOf('CERT_REVOKED: ');
   if (revoked >= 0) return new FedcreditError('CERT_REVOKED', `${target}: ${details.slice(revoked + 'CERT_REVOKED: '.length)}`, { grpcStatus: e.code });
   if (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.DEADLINE_EXCEEDED) {
-    return new FedcreditError('UNAVAILABLE', `${target} is not reachable: ${details}`, { grpcStatus: e.code });
+    return new FedcreditError('UNAVAILABLE', `${target} is not reachable: ${unreachableReason(details)}`, { grpcStatus: e.code });
   }
   return new FedcreditError('INTERNAL', `${target} failed: ${details}`, { grpcStatus: e.code });
+}
+
+/**
+ * grpc-js's connection failure text, without its empty "Resolution note:" tail, and what to
+ * do about it: the operator learns whether the name, the port or the party is the problem.
+ */
+export function unreachableReason(details: string): string {
+  const text = details.replace(/\s*Resolution note:\s*$/, '').replace(/^No connection established\. Last error: (Error: )?/, '').replace(/\.$/, '');
+  const hint = /ECONNREFUSED/.test(text) ? 'nothing listens there: check that the party is running and that the port is the one it printed at start-up'
+    : /Name resolution failed|ENOTFOUND|EAI_AGAIN/.test(text) ? 'the host name does not resolve: check its spelling, or use the IP address'
+      : /ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|Deadline/i.test(text) ? 'no answer in time: check that the host is up and that a firewall lets the port through'
+        : 'check that the party is running and reachable at this address (and its TLS certificate, if the log says so)';
+  return `${text}; ${hint}`;
 }
 
 /**

@@ -94,6 +94,7 @@ export const RPC_ROLES: RpcRoleTable = {
     GetCatalogue: { coordinator: 'any', operator: 'self' },
     GetRecordCounts: { coordinator: 'any', operator: 'self' },
     IngestFile: { operator: 'self' },
+    GetNodeStatus: { operator: 'self' },
   },
   NodeAudit: {
     GetServedRecords: { auditor: 'any', operator: 'self' },
@@ -114,7 +115,9 @@ export const RPC_ROLES: RpcRoleTable = {
   Training: {
     RunTraining: { operator: 'self' },
     ListModels: { operator: 'self' },
-    GetModel: { operator: 'self' },
+    // The coordinator's operator, and the operator of the model's label holder (the bank, which
+    // computed the report): checked against the stored model in training/model-access.ts.
+    GetModel: { operator: 'any' },
   },
   NodeTraining: {
     StartTraining: { coordinator: 'any' },

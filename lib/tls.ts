@@ -212,7 +212,7 @@ export interface TransportFlags {
  * The transport a command runs with: `--tls DIR`, else $FEDCREDIT_TLS, else `<data>/tls` for a
  * party with a data folder; `--insecure` only when asked for by name, with a warning each time.
  */
-export function resolveTransport(flags: TransportFlags, opts: { dataDir?: string; expectRole?: PartyRole; expectName?: string } = {}): Transport {
+export function resolveTransport(flags: TransportFlags, opts: { dataDir?: string; expectRole?: PartyRole; expectName?: string; exampleFolder?: string } = {}): Transport {
   if (flags.insecure) {
     if (flags.tls) throw new FedcreditError('BAD_REQUEST', 'pass either --tls DIR or --insecure, not both');
     process.stderr.write(`${INSECURE_WARNING}\n`);
@@ -222,7 +222,7 @@ export function resolveTransport(flags: TransportFlags, opts: { dataDir?: string
   const dir = flags.tls ?? process.env[TLS_ENV] ?? (fromData && fs.existsSync(fromData) ? fromData : undefined);
   if (!dir) {
     throw new FedcreditError('TLS_MATERIAL',
-      `no TLS material: pass --tls DIR (this party's folder from \`fedcredit init\`, e.g. fed/parties/tax), set ${TLS_ENV}` +
+      `no TLS material: pass --tls DIR (this party's folder from \`fedcredit init\`, e.g. ${opts.exampleFolder ?? 'fed/parties/tax'}), set ${TLS_ENV}` +
       `${fromData ? `, or put it in ${fromData}` : ''}; --insecure runs without TLS (test machines only)`);
   }
   const material = loadTlsMaterial(dir);

@@ -5,7 +5,7 @@
  * coordinator returned; auditors read the book over gRPC (NodeAudit.GetServedRecords).
  */
 import { hashLeaf } from './merkle.js';
-import { encodeEntry, type LogEntry } from './entries.js';
+import { encodeEntry, subjectsOf, type LogEntry } from './entries.js';
 import { encodeServedRecord, GENESIS_PREV, recordDigest, servedRecordMessage, type ServedRecord, type SignedServedRecord } from './served-record.js';
 import { seqKey, type NodeStore } from '../site/store.js';
 
@@ -14,6 +14,11 @@ interface StoredRecord {
   readonly r: string;
   /** Hex Ed25519 signature. */
   readonly s: string;
+  /**
+   * The enterprises the entry was about (log/entries.ts subjectsOf), beside the signed bytes and
+   * not part of them: for the operator's `node served --enterprise`; absent in older records.
+   */
+  readonly j?: string[];
 }
 
 export interface ServedRequest {
@@ -89,7 +94,7 @@ export class ServedRecordBook {
             };
             const bytes = encodeServedRecord(record);
             const signature = this.#identity.sign(servedRecordMessage(bytes));
-            ops.push({ type: 'put' as const, sublevel: this.#db, key: seqKey(record.seq), value: { r: new TextDecoder().decode(bytes), s: Buffer.from(signature).toString('hex') } });
+            ops.push({ type: 'put' as const, sublevel: this.#db, key: seqKey(record.seq), value: { r: new TextDecoder().decode(bytes), s: Buffer.from(signature).toString('hex'), j: subjectsOf(req.entry) } });
             records.push(record);
             last = { seq: record.seq, digest: recordDigest(bytes) };
           }
@@ -108,10 +113,10 @@ export class ServedRecordBook {
   }
 
   /** Signed records from sequence number `from` on. */
-  async list(from = 0): Promise<SignedServedRecord[]> {
-    const out: SignedServedRecord[] = [];
+  async list(from = 0): Promise<(SignedServedRecord & { subjects: string[] })[]> {
+    const out: (SignedServedRecord & { subjects: string[] })[] = [];
     for await (const value of this.#db.values({ gte: seqKey(from) })) {
-      out.push({ record: new TextEncoder().encode(value.r), signature: Buffer.from(value.s, 'hex') });
+      out.push({ record: new TextEncoder().encode(value.r), signature: Buffer.from(value.s, 'hex'), subjects: value.j ?? [] });
     }
     return out;
   }

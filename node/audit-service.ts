@@ -4,6 +4,7 @@
  * which log entry), never a record or a feature value.
  */
 import { unary } from '../lib/grpc.js';
+import { callerIdentity } from '../lib/tls.js';
 import { FedcreditError } from '../lib/errors.js';
 import type { NodeAuditHandlers } from '../proto/gen/fedcredit/v1/NodeAudit.js';
 import type { ServedRecordBook } from '../log/served-book.js';
@@ -20,14 +21,17 @@ export interface NodeAuditContext {
 
 export function nodeAuditHandlers(ctx: NodeAuditContext): NodeAuditHandlers {
   return {
-    GetServedRecords: unary(async (req) => {
+    GetServedRecords: unary(async (req, call) => {
       const from = Number(req.from);
       if (!Number.isSafeInteger(from) || from < 0) throw new FedcreditError('BAD_REQUEST', 'from must be a non-negative integer');
       const records = await ctx.book.list(from);
+      const forOperator = callerIdentity(call)?.role === 'operator';
       return {
         site: ctx.site,
         identityPublicKey: Buffer.from(ctx.identityPublicKey),
-        records: records.map((r) => ({ record: Buffer.from(r.record), signature: Buffer.from(r.signature) })),
+                // The subjects beside each record are for the node's own operator (`node served --enterprise`);
+        // an auditor finds them in the log entry the record names, and gets none here.
+        records: records.map((r) => ({ record: Buffer.from(r.record), signature: Buffer.from(r.signature), subjects: forOperator ? r.subjects : [] })),
       };
     }, ctx.log),
     GetWitnessStatus: unary(async () => {

@@ -6,23 +6,23 @@ import { registerTableCommands } from './tables-cli.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { emit, endProgress, portOption, positiveInt, progressLine, runCommand, waitForSignal } from '../lib/cli-output.js';
+import { emit, portOption, positiveInt, runCommand, waitForSignal } from '../lib/cli-output.js';
 import { FedcreditError } from '../lib/errors.js';
 import { parsePeriod } from '../schema/site-schema.js';
 import { rebuildFeatures } from './feature-build.js';
 import { ingestFile } from './ingest.js';
-import { formatProblem, type IngestOptions } from './ingest-report.js';
-import { formatRate } from './table-columns.js';
-import { startNode, type NodeRuntimeInfo } from './server.js';
+import { formatProblem, type IngestOptions, type IngestProgress } from './ingest-report.js';
+import { startNode } from './server.js';
 import { registerIdentityCommands } from './identity-cli.js';
 import { registerConfigCommands, serveOps, withServeOptions, type ServeOpsFlags } from '../lib/serve-cli.js';
+import { operatorTransport, registerStatusCommands, runningNodeInfo } from './status-cli.js';
+import { ingestProgressReporter } from '../lib/cli-format.js';
 import { NodeStore } from '../site/store.js';
 import { uploadFile } from './upload.js';
-import { clearScoringStop, storedAlarms } from '../log/witness-loop.js';
+import { clearScoringStop } from '../log/witness-loop.js';
 import { loadPolicy } from '../site/policy.js';
-import { dataNodeClient, nodeAuditClient } from '../proto/clients.js';
-import { call } from '../lib/grpc.js';
-import { resolveTransport, withTransportOptions, type Transport, type TransportFlags } from '../lib/tls.js';
+import { longsAsNumbers } from '../lib/json-numbers.js';
+import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 
 interface IngestFlags extends TransportFlags {
   data?: string;
@@ -50,6 +50,7 @@ export function registerNodeCommands(program: Command): void {
   registerTableCommands(node);
   registerIdentityCommands(node);
   registerConfigCommands(node, 'node');
+  registerStatusCommands(node);
 
   withServeOptions(withTransportOptions(node.command('serve')))
     .description('serve the node over gRPC (health, catalogue, counts, uploads) and register with the coordinator, over mutual TLS')
@@ -122,7 +123,7 @@ export function registerNodeCommands(program: Command): void {
         ...(flags.table !== undefined ? { table: flags.table } : {}),
       };
       const report = await ingestSomewhere(flags, options);
-      emit(Boolean(flags.json), report, () =>
+      emit(Boolean(flags.json), longsAsNumbers('IngestReport', report), () =>
         `${report.fileName}: ${report.rows} ${report.kind} rows stored in ${report.seconds.toFixed(2)} s ` +
         `(sha256 ${report.sha256.slice(0, 12)}...); node covers ${report.enterprises} enterprises x ${report.featuresPerEnterprise} features`);
     }));
@@ -155,57 +156,10 @@ export function registerNodeCommands(program: Command): void {
         await store.close();
       }
     }));
-
-  withTransportOptions(node.command('status'))
-    .description('what the node holds: site, record counts, feature catalogue (never values)')
-    .requiredOption('--data <dir>', 'the node\'s data folder (while the node runs: its health and witness alarms only)')
-    .option('--json', 'print as JSON')
-    .action((flags: TransportFlags & { data: string; json?: boolean }) => runCommand(async () => {
-      let store: NodeStore;
-      try {
-        store = await NodeStore.open(flags.data);
-      } catch (err) {
-        // A running node holds the store: its witness alarms still matter, so ask it.
-        const info = runningNodeInfo(flags.data);
-        if (!(err instanceof FedcreditError && err.code === 'STORE_LOCKED' && info)) throw err;
-        const witness = await runningWitnessStatus(info.address, resolveTransport(flags), info.site);
-        emit(Boolean(flags.json), { site: info.site, running: info.address, ...witness }, () => [
-          `site ${info.site} is running at ${info.address}; health ${witness.health} (stop it for counts and catalogue)`,
-          ...(witness.detail ? [witness.detail] : []),
-          ...witness.alarms.map((a) => `ALARM ${a.time} ${a.code}: ${a.reason}`),
-        ].join('\n'));
-        return;
-      }
-      try {
-        const meta = await store.getMeta();
-        const ingests = await store.listIngests();
-        const alarms = await storedAlarms(store);
-        const status = {
-          health: alarms.length > 0 ? 'ALARM' : 'OK',
-          alarms: alarms.map((a) => ({ code: a.code, reason: a.reason, time: new Date(a.timeMs).toISOString() })),
-          site: meta.site, source: meta.source ?? null, asOf: meta.asOf ?? null, counts: meta.counts ?? {},
-          enterprises: meta.enterprises ?? 0, hasLabels: meta.hasLabels ?? false, catalogue: meta.catalogue ?? [], ingests,
-          tables: meta.activeTables ?? {},
-        };
-        emit(Boolean(flags.json), status, () => [
-          `site ${status.site}, ${status.enterprises} enterprises, features as of ${status.asOf ?? '-'}`,
-          ...status.alarms.map((a) => `ALARM ${a.time} ${a.code}: ${a.reason}`),
-          ...Object.entries(status.counts).map(([k, n]) => `  ${k}: ${n} records`),
-          ...(Object.keys(status.tables).length > 0
-            ? [`tables (active versions, joined by id; fedcredit node tables lists all): ${Object.entries(status.tables).sort(([a], [b]) => a.localeCompare(b)).map(([t, v]) => `${t}@${v}`).join(', ')}`]
-            : []),
-          `catalogue (${status.catalogue.length} features):`,
-          ...status.catalogue.map((f) => `  ${f.name.padEnd(28)} ${f.meaning} [${f.unit}; ${f.window}]` +
-            (f.missingRate === undefined ? '' : `; missing ${formatRate(f.missingRate)}`)),
-        ].join('\n'));
-      } finally {
-        await store.close();
-      }
-    }));
 }
 
 async function ingestSomewhere(flags: IngestFlags, options: IngestOptions) {
-  if (flags.node) return uploadFile(flags.node, resolveTransport(flags), flags.file, options);
+  if (flags.node) return uploadWithProgress(flags, flags.node, options, flags.site);
   if (!flags.data) throw new FedcreditError('BAD_REQUEST', 'say where to ingest: --data DIR (the node\'s folder) or --node HOST:PORT');
   let store: NodeStore;
   try {
@@ -213,41 +167,36 @@ async function ingestSomewhere(flags: IngestFlags, options: IngestOptions) {
   } catch (err) {
     // The node is running and holds the store: send the file through it instead.
     const info = runningNodeInfo(flags.data);
-    if (err instanceof FedcreditError && err.code === 'STORE_LOCKED' && info) return uploadFile(info.address, resolveTransport(flags), flags.file, options, info.site);
+    if (err instanceof FedcreditError && err.code === 'STORE_LOCKED' && info) return uploadWithProgress(flags, info.address, options, info.site);
     throw err;
   }
-  const progress = flags.json ? () => undefined : progressLine(`ingest ${path.basename(flags.file)}`);
+  // The same progress lines as through a running node: rows and bytes done, rate and ETA.
+  const reporter = flags.json ? undefined : ingestProgressReporter(`ingest ${path.basename(flags.file)}`);
+  const live: IngestProgress = { fileName: path.basename(flags.file), stage: 'validating', rows: 0, bytesDone: 0, bytesTotal: 0, startedMs: Date.now() };
+  const timer = reporter ? setInterval(() => reporter.report(live), 500) : undefined;
   try {
-    return await ingestFile(store, flags.file, { ...options, onProgress: (n) => progress(`${n} rows read`) });
+    return await ingestFile(store, flags.file, { ...options, progress: live });
   } catch (err) {
-    if (err instanceof FedcreditError && err.code === 'INGEST_REJECTED' && flags.json) {
+    if (err instanceof FedcreditError && err.code === 'INGEST_REJECTED') {
+      // --json prints the error's detail (lib/cli-output.ts): the report, each problem also as the text a person reads.
       const report = err.detail as { problems: { line: number; column: string; problem: string }[]; fileName: string };
-      process.stdout.write(`${JSON.stringify({ ...report, problems: report.problems.map((p) => ({ ...p, text: formatProblem(report.fileName, p) })) }, null, 2)}\n`);
+      throw new FedcreditError(err.code, err.message, { ...report, problems: report.problems.map((p) => ({ ...p, text: formatProblem(report.fileName, p) })) });
     }
     throw err;
   } finally {
-    if (!flags.json) endProgress();
+    clearInterval(timer);
+    reporter?.end();
     await store.close();
   }
 }
 
-async function runningWitnessStatus(address: string, transport: Transport, site: string): Promise<{ health: string; detail: string; alarms: { code: string; reason: string; time: string }[] }> {
-  const audit = nodeAuditClient(address, transport, site);
-  const node = dataNodeClient(address, transport, site);
+/** An upload to a running node, with its progress on stderr (quiet with --json: stdout stays one document). */
+async function uploadWithProgress(flags: IngestFlags, address: string, options: IngestOptions, site: string | undefined) {
+  const transport = operatorTransport(flags, site);
+  const progress = flags.json ? undefined : ingestProgressReporter(`ingest ${path.basename(flags.file)}`);
   try {
-    const [health, status] = await Promise.all([call(node, node.Health, {}), call(audit, audit.GetWitnessStatus, {})]);
-    return { health: health.status, detail: health.detail, alarms: status.alarms.map((a) => ({ code: a.code, reason: a.reason, time: new Date(Number(a.timeMs)).toISOString() })) };
+    return await uploadFile(address, transport, flags.file, options, site, progress ? (p) => progress.report(p) : undefined);
   } finally {
-    audit.close();
-    node.close();
-  }
-}
-
-function runningNodeInfo(dataDir: string): NodeRuntimeInfo | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dataDir, 'node.json'), 'utf8')) as NodeRuntimeInfo;
-  } catch {
-    // No readable node.json means no node is running from this folder; the caller reports the lock.
-    return undefined;
+    progress?.end();
   }
 }

@@ -64,6 +64,8 @@ export interface CsvFile {
   rows: AsyncIterable<CsvRow>;
   /** Hex SHA-256 of the whole file; resolves once the rows have been read to the end. */
   sha256: Promise<string>;
+  /** Bytes of the file read so far (a little ahead of the rows parsed): for progress reports. */
+  bytesRead: () => number;
 }
 
 export class CsvSyntaxError extends Error {
@@ -137,7 +139,7 @@ export async function openCsv(filePath: string, options: CsvOptions = {}): Promi
       if (!isBlank(next.value)) yield { line: start, fields: next.value };
     }
   }
-  return { header, rows: rows(), sha256 };
+  return { header, rows: rows(), sha256, bytesRead: () => input.bytesRead };
 }
 
 async function nextRecord<T>(iterator: AsyncIterator<T>, line: number): Promise<IteratorResult<T>> {
@@ -236,7 +238,8 @@ class Utf8Check extends Transform {
     if (!isUtf8(whole)) {
       const at = firstInvalidUtf8(whole);
       const line = this.#lines + countNewlines(whole, at);
-      const hint = looksLikeGbk(whole) ? 'looks like GBK: pass --encoding gbk' : 'save it as UTF-8, or name its encoding with --encoding gbk or gb18030';
+      const hint = looksLikeGbk(whole) ? 'looks like GBK: pass --encoding gbk, or convert it to UTF-8 first (iconv -f GBK -t UTF-8 FILE > FILE-utf8.csv)'
+        : 'save it as UTF-8 (e.g. iconv -f GB18030 -t UTF-8 FILE > FILE-utf8.csv), or name its encoding with --encoding gbk or gb18030';
       done(new CsvSyntaxError(line, `holds bytes that are not UTF-8 (0x${whole[at]!.toString(16).padStart(2, '0')}); ${hint}`));
       return;
     }

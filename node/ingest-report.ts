@@ -23,6 +23,19 @@ export interface IngestOptions {
   /** Skip recomputing the feature vectors (when more files of the same site follow). */
   skipFeatures?: boolean;
   onProgress?: (rowsRead: number) => void;
+  /** Filled in as the ingest runs, for whoever asks meanwhile (the running node's status). */
+  progress?: IngestProgress;
+}
+
+/** An ingest under way: what `fedcredit node status --node` and an uploading operator see. */
+export interface IngestProgress {
+  fileName: string;
+  stage: 'receiving' | 'validating' | 'committing' | 'features';
+  rows: number;
+  bytesDone: number;
+  /** 0 when unknown (an uploader that did not say the file's size). */
+  bytesTotal: number;
+  startedMs: number;
 }
 
 export interface RowProblem {

@@ -11,13 +11,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { FedcreditError } from '../lib/errors.js';
-import { CsvSyntaxError, openCsv, type CsvFile } from './csv-reader.js';
+import { CsvSyntaxError, openCsv, type CsvFile, type CsvRow } from './csv-reader.js';
 import { ingestRecordFile } from './ingest-records.js';
 import { ingestFeatureTable } from './ingest-table.js';
 import { rebuildFeatures } from './feature-build.js';
 import { activeTables, listTableVersions } from './tables.js';
 import type { NodeStore } from '../site/store.js';
-import { formatProblem, type IngestOptions, type IngestReport, type ValidatedFile } from './ingest-report.js';
+import { formatProblem, type IngestOptions, type IngestProgress, type IngestReport, type ValidatedFile } from './ingest-report.js';
 
 export async function ingestFile(store: NodeStore, filePath: string, options: IngestOptions = {}): Promise<IngestReport> {
   const started = performance.now();
@@ -32,6 +32,12 @@ export async function ingestFile(store: NodeStore, filePath: string, options: In
     });
   } catch (err) {
     throw rejectionFromSyntax(fileName, err);
+  }
+  const progress = options.progress;
+  if (progress) {
+    progress.stage = 'validating';
+    progress.bytesTotal ||= fs.statSync(filePath).size;
+    csv = { ...csv, rows: countedRows(csv, progress) };
   }
 
   let validated: ValidatedFile;
@@ -65,15 +71,27 @@ export async function ingestFile(store: NodeStore, filePath: string, options: In
     report.problemCount = 1;
     throw rejection(report);
   }
+  if (progress) progress.stage = 'committing';
   await validated.commit(sha256);
   report.committed = true;
 
+  if (progress) progress.stage = 'features';
   if (validated.kind !== 'features' && !options.skipFeatures) await rebuildFeatures(store);
   const meta = await store.getMeta();
   report.enterprises = meta.enterprises ?? 0;
   report.featuresPerEnterprise = meta.catalogue?.length ?? 0;
   report.seconds = (performance.now() - started) / 1000;
   return report;
+}
+
+/** The file's rows, counting rows and bytes into `progress` as the validator reads them. */
+async function* countedRows(csv: CsvFile, progress: IngestProgress): AsyncGenerator<CsvRow> {
+  for await (const row of csv.rows) {
+    progress.rows++;
+    if ((progress.rows & 1023) === 0) progress.bytesDone = csv.bytesRead();
+    yield row;
+  }
+  progress.bytesDone = csv.bytesRead();
 }
 
 /**

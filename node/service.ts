@@ -1,7 +1,7 @@
 /**
- * The DataNode gRPC service (proto/fedcredit/v1/node.proto): health, catalogue, record counts
- * and operator uploads. Every answer is metadata or an aggregate count; no handler returns a
- * record or a feature value.
+ * The DataNode gRPC service (proto/fedcredit/v1/node.proto): health, catalogue, record counts,
+ * operator uploads and the operator's status view (with the upload under way). Every answer is
+ * metadata or an aggregate count; no handler returns a record or a feature value.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,8 +14,15 @@ import type { DataNodeHandlers } from '../proto/gen/fedcredit/v1/DataNode.js';
 import type { IngestChunk__Output } from '../proto/gen/fedcredit/v1/IngestChunk.js';
 import type { IngestReport as IngestReportMessage } from '../proto/gen/fedcredit/v1/IngestReport.js';
 import { ingestFile } from './ingest.js';
-import { type IngestReport } from './ingest-report.js';
+import { type IngestProgress, type IngestReport } from './ingest-report.js';
+import type { NodeOperatorStatus } from '../proto/gen/fedcredit/v1/NodeOperatorStatus.js';
 import type { NodeStore } from '../site/store.js';
+
+/** Ingests the operator's status lists (the newest); the count says how many there were. */
+const STATUS_INGESTS = 20;
+
+/** The upload being received or ingested now, for GetNodeStatus (uploads run one at a time: ctx.writes). */
+const currentIngest = new WeakMap<NodeServiceContext, IngestProgress>();
 
 /** Largest upload a node accepts through IngestFile. */
 export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
@@ -83,12 +90,35 @@ export function dataNodeHandlers(ctx: NodeServiceContext): DataNodeHandlers {
       };
     }, log),
 
+    GetNodeStatus: unary(async () => operatorStatus(ctx), log),
+
     IngestFile: (call: grpc.ServerReadableStream<IngestChunk__Output, IngestReportMessage>, callback) => {
       receiveUpload(ctx, call).then(
         (report) => callback(null, toReportMessage(report)),
         (err: unknown) => callback(toServiceError(err, log)),
       );
     },
+  };
+}
+
+async function operatorStatus(ctx: NodeServiceContext): Promise<NodeOperatorStatus> {
+  const meta = await ctx.store.getMeta();
+  const ingests = await ctx.store.listIngests();
+  const running = currentIngest.get(ctx);
+  return {
+    site: ctx.site,
+    source: meta.source ?? '',
+    asOf: meta.asOf ?? '',
+    enterprises: meta.enterprises ?? 0,
+    hasLabels: meta.hasLabels ?? false,
+    records: Object.entries(meta.counts ?? {}).map(([kind, count]) => ({ kind, count })),
+    catalogue: (meta.catalogue ?? []).map(({ missingRate, type: _type, ...feature }) => ({
+      feature, hasMissingRate: missingRate !== undefined, missingRate: missingRate ?? 0,
+    })),
+    tables: Object.entries(meta.activeTables ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, version]) => ({ name, version })),
+    ingests: ingests.slice(-STATUS_INGESTS),
+    ingestCount: ingests.length,
+    ...(running ? { ingest: { ...running } } : {}),
   };
 }
 
@@ -101,12 +131,20 @@ async function receiveUpload(
   fs.mkdirSync(spoolDir, { recursive: true, mode: 0o700 });
   const spool = path.join(spoolDir, `${Date.now()}-${randomBytes(6).toString('hex')}.csv`);
   const out = fs.createWriteStream(spool, { mode: 0o600 });
+  const progress: IngestProgress = { fileName: '', stage: 'receiving', rows: 0, bytesDone: 0, bytesTotal: 0, startedMs: Date.now() };
   try {
     let options: IngestChunk__Output['options'] = null;
     let bytes = 0;
     for await (const chunk of call as AsyncIterable<IngestChunk__Output>) {
-      if (chunk.options) options ??= chunk.options;
+      if (chunk.options && !options) {
+        options = chunk.options;
+        progress.fileName = path.basename(options.fileName || 'upload.csv');
+        progress.bytesTotal = Number(options.size) || 0;
+        // Uploads queue behind each other (ctx.writes); the status shows the newest one received.
+        currentIngest.set(ctx, progress);
+      }
       bytes += chunk.data.length;
+      progress.bytesDone = bytes;
       if (bytes > MAX_UPLOAD_BYTES) throw new FedcreditError('BAD_REQUEST', `upload is larger than ${MAX_UPLOAD_BYTES} bytes; split the file`);
       if (!out.write(chunk.data)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
@@ -118,8 +156,11 @@ async function receiveUpload(
     }
     const opts = options;
     return await ctx.writes.run(async () => {
+      currentIngest.set(ctx, progress);
+      Object.assign(progress, { bytesTotal: bytes, bytesDone: 0 });
       const report = await ingestFile(ctx.store, spool, {
         fileName,
+        progress,
         ...(opts.kind ? { kind: opts.kind } : {}),
         ...(opts.idColumn ? { idColumn: opts.idColumn } : {}),
         ...(opts.labelColumn ? { labelColumn: opts.labelColumn } : {}),
@@ -136,6 +177,7 @@ async function receiveUpload(
       return report;
     });
   } finally {
+    if (currentIngest.get(ctx) === progress) currentIngest.delete(ctx);
     out.destroy();
     fs.rmSync(spool, { force: true });
   }

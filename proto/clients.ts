@@ -5,6 +5,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { channelOptions, loadProto } from '../lib/grpc.js';
+import { FedcreditError } from '../lib/errors.js';
 import { channelCredentials, channelOptionsFor, type ExpectedPeer, type Transport } from '../lib/tls.js';
 import type { DataNodeClient } from './gen/fedcredit/v1/DataNode.js';
 import type { CoordinatorClient } from './gen/fedcredit/v1/Coordinator.js';
@@ -21,7 +22,22 @@ import type { NodeScoringClient } from './gen/fedcredit/v1/NodeScoring.js';
 type ClientConstructor<C> = new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => C;
 
 function connect<C>(Client: ClientConstructor<C>, address: string, transport: Transport, expect: ExpectedPeer): C {
+  checkDialAddress(address);
   return new Client(address, channelCredentials(transport, expect), channelOptionsFor(transport, channelOptions, expect));
+}
+
+/**
+ * A party listens on a port it chose (`--port`, 0 = any free one, printed at start-up): there
+ * is no fedcredit default port, and grpc-js would dial a bare `localhost` on 443 and fail later
+ * with a puzzling UNAVAILABLE. So an address without a port is refused here, saying so.
+ */
+export function checkDialAddress(address: string): void {
+  if (address.startsWith('unix:')) return;
+  const hostPort = /^(\[[0-9a-fA-F:.]+\]|[^:\s\/]+):(\d{1,5})$/.exec(address.replace(/^dns:(\/\/\/)?/, ''));
+  if (!hostPort || Number(hostPort[2]) === 0 || Number(hostPort[2]) > 65535) {
+    throw new FedcreditError('BAD_REQUEST', `'${address.slice(0, 80)}' is not HOST:PORT: fedcredit has no default port, so name the port the party listens on ` +
+      '(the "port" of the first line `serve` prints, or its --port), e.g. localhost:7443 or [::1]:7443');
+  }
 }
 
 const coordinatorPeer: ExpectedPeer = { role: 'coordinator', name: 'coordinator' };

@@ -9,7 +9,7 @@ import { emit, runCommand } from '../lib/cli-output.js';
 import { parseConsent, type ConsentOperation } from '../consent/verify.js';
 import { FedcreditError } from '../lib/errors.js';
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
-import { loadRequesterKeys } from '../scoring/requester-keys.js';
+import { loadExistingRequesterKeys, loadRequesterKeys } from '../scoring/requester-keys.js';
 import { ScoringSession } from '../scoring/requester.js';
 import { registerCheckQueryCommand } from './check-query.js';
 
@@ -17,6 +17,21 @@ function keysDir(flags: TransportFlags & { keys?: string }): string {
   const dir = flags.keys ?? flags.tls ?? process.env['FEDCREDIT_TLS'];
   if (!dir) throw new FedcreditError('BAD_REQUEST', 'say where the requester keys are: --keys DIR (default: the --tls folder)');
   return dir;
+}
+
+/** The consent file's text, or an error naming the file and what to do (never a raw ENOENT). */
+function readConsentFile(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new FedcreditError('NOT_FOUND', `consent file ${file} does not exist: pass --consent with the file the enterprise signed for this bank (\`fedcredit consent grant --out FILE\` writes it)`);
+    if (code === 'EISDIR') throw new FedcreditError('BAD_REQUEST', `--consent ${file} is a folder: pass the consent file itself`);
+    throw new FedcreditError('BAD_REQUEST', `cannot read consent file ${file} (${code ?? String(err)}): check its permissions`);
+  }
+  if (text.length === 0) throw new FedcreditError('BAD_REQUEST', `consent file ${file} is empty: pass the file the enterprise signed for this bank`);
+  return text;
 }
 
 export function registerScoreCommands(program: Command): void {
@@ -35,16 +50,17 @@ export function registerScoreCommands(program: Command): void {
       if (flags.operation !== 'score' && flags.operation !== 'explain') throw new FedcreditError('BAD_REQUEST', `--operation must be score or explain, got '${flags.operation}'`);
       const operation: ConsentOperation = flags.operation;
       const transport = resolveTransport(flags, { expectRole: 'requester' });
-      const session = new ScoringSession(flags.coordinator, transport, loadRequesterKeys(keysDir(flags)));
+      const consent = readConsentFile(flags.consent);
+      const session = new ScoringSession(flags.coordinator, transport, loadExistingRequesterKeys(keysDir(flags)));
       try {
-        const consent = fs.readFileSync(flags.consent, 'utf8').trim();
         const result = await session.score({ enterprise: flags.enterprise, consent, operation, ...(flags.model ? { model: flags.model } : {}) });
         const parsed = parseConsent(consent);
         const explainGranted = parsed.ok && parsed.value.scope.operations.includes('explain');
         const receipt = flags.out ? await session.receipt(result, Number(flags.receiptWait)) : undefined;
         if (receipt && flags.out) fs.writeFileSync(flags.out, `${JSON.stringify(receipt, null, 2)}\n`);
-        const { entry: _entry, ...shown } = result;
-        emit(Boolean(flags.json), { ...shown, ...(flags.out ? { receipt: flags.out } : {}) }, () => [
+        const { entry: _entry, answerSignature, ...shown } = result;
+        // Bytes as hex: JSON.stringify of a Uint8Array is an object of indices.
+        emit(Boolean(flags.json), { ...shown, answerSignature: Buffer.from(answerSignature).toString('hex'), ...(flags.out ? { receipt: flags.out } : {}) }, () => [
           result.scored
             ? `${result.enterprise}: ${result.points} points, grade ${result.grade}, warning ${result.warning} (model ${result.model}, query ${result.queryId})`
             : `${result.enterprise}: explanations only (the query asked to explain, not to score; model ${result.model}, query ${result.queryId})`,

@@ -38,9 +38,10 @@ import { Level } from 'level';
 import { createBfvEngine, type HeEngine } from '../crypto/bfv-engine.js';
 import { FedcreditError } from '../lib/errors.js';
 import { toServiceError, unary } from '../lib/grpc.js';
+import { isCoordinatorReader, modelReadRefusal } from './model-access.js';
 import { decodeEntry, encodeEntry, makeEntry, type JsonValue } from '../log/entries.js';
 import { DEFAULT_SCORE_SCALE } from '../scoring/score-scale.js';
-import type { Transport } from '../lib/tls.js';
+import { callerIdentity, type Transport } from '../lib/tls.js';
 import { PlainEngine } from '../models/lr/plain-engine.js';
 import { DEFAULT_MODEL_KIND, modelKind } from '../models/registry.js';
 import type { DriverContext, EpochOutcome, KindCoordinator, KindMessage, ModelKind, StepRef } from './model-kind.js';
@@ -122,12 +123,17 @@ export class TrainingCoordinator {
         );
       },
       ListModels: unary(async () => ({ models: (await this.opts.models.list()).map(modelInfo) }), log),
-      GetModel: unary(async (req) => {
+      GetModel: unary(async (req, call) => {
         const model = await this.opts.models.get(req.modelVersion);
+        // The label holder's operator may read its model's report too (training/model-access.ts).
+        const caller = callerIdentity(call);
+        const self = this.opts.transport.kind === 'tls' ? this.opts.transport.material.identity : undefined;
         if (!model) {
-          const known = (await this.opts.models.list()).map((m) => m.modelVersion);
-          throw new FedcreditError('NOT_FOUND', `no model '${req.modelVersion.slice(0, 40)}'; known versions: ${known.join(', ') || 'none yet (run fedcredit train)'}`);
+          const known = isCoordinatorReader(caller, self) ? (await this.opts.models.list()).map((m) => m.modelVersion) : [];
+          throw new FedcreditError('NOT_FOUND', `no model '${req.modelVersion.slice(0, 40)}'${isCoordinatorReader(caller, self) ? `; known versions: ${known.join(', ') || 'none yet (run fedcredit train)'}` : ''}`);
         }
+        const refusal = modelReadRefusal(caller, self, model);
+        if (refusal) throw refusal;
         return modelInfo(model);
       }, log),
     };

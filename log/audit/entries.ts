@@ -15,16 +15,18 @@ import { loadState, witnessKeys } from './trust.js';
 import type { Transport } from '../../lib/tls.js';
 
 export interface EnterpriseEntries {
-  readonly enterprise: string;
+  /** The enterprise asked about, or null when every entry was asked for. */
+  readonly enterprise: string | null;
   readonly checkpointSize: number;
   readonly cosignedBy: string[];
   readonly entries: { index: number; kind: string; body: LogEntry['body'] }[];
 }
 
-export async function entriesAbout(opts: { coordinator: string; transport: Transport; enterprise: string; stateFile?: string; observe?: MessageObserver }): Promise<EnterpriseEntries> {
-  const problem = subjectProblem(opts.enterprise);
+/** `enterprise` undefined: every entry of the log (the auditor's whole view, filtered by auditor/entries-view.ts). */
+export async function entriesAbout(opts: { coordinator: string; transport: Transport; enterprise?: string; stateFile?: string; observe?: MessageObserver }): Promise<EnterpriseEntries> {
+  const problem = opts.enterprise === undefined ? undefined : subjectProblem(opts.enterprise);
   // A credit code, or the enterprise's id as ingested in a federation aligned with --id-type any.
-  if (problem !== undefined) throw new FedcreditError('BAD_REQUEST', `'${opts.enterprise.slice(0, 30)}' names no enterprise: ${problem}; pass its credit code (or its id as the nodes ingested it)`);
+  if (problem !== undefined && opts.enterprise !== undefined) throw new FedcreditError('BAD_REQUEST', `'${opts.enterprise.slice(0, 30)}' names no enterprise: ${problem}; pass its credit code (or its id as the nodes ingested it)`);
   const reader = new LogReader(opts.coordinator, opts.transport, opts.observe);
   try {
     const info = await reader.info();
@@ -47,9 +49,9 @@ export async function entriesAbout(opts: { coordinator: string; transport: Trans
     const entries: EnterpriseEntries['entries'] = [];
     items.forEach((bytes, index) => {
       const d = decodeEntry(bytes);
-      if (d.ok && subjectsOf(d.entry).includes(opts.enterprise)) entries.push({ index, kind: d.entry.kind, body: d.entry.body });
+      if (d.ok && (opts.enterprise === undefined || subjectsOf(d.entry).includes(opts.enterprise))) entries.push({ index, kind: d.entry.kind, body: d.entry.body });
     });
-    return { enterprise: opts.enterprise, checkpointSize: cp.size, cosignedBy: verifyCosignatures(final, witnesses).valid.map((v) => v.name).sort(), entries };
+    return { enterprise: opts.enterprise ?? null, checkpointSize: cp.size, cosignedBy: verifyCosignatures(final, witnesses).valid.map((v) => v.name).sort(), entries };
   } finally {
     reader.close();
   }

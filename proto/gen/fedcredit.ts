@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { ActiveTable as _fedcredit_v1_ActiveTable, ActiveTable__Output as _fedcredit_v1_ActiveTable__Output } from './fedcredit/v1/ActiveTable.js';
 import type { AlignmentClient as _fedcredit_v1_AlignmentClient, AlignmentDefinition as _fedcredit_v1_AlignmentDefinition } from './fedcredit/v1/Alignment.js';
 import type { AlignmentList as _fedcredit_v1_AlignmentList, AlignmentList__Output as _fedcredit_v1_AlignmentList__Output } from './fedcredit/v1/AlignmentList.js';
 import type { AlignmentProgress as _fedcredit_v1_AlignmentProgress, AlignmentProgress__Output as _fedcredit_v1_AlignmentProgress__Output } from './fedcredit/v1/AlignmentProgress.js';
@@ -21,6 +22,7 @@ import type { DescribeIdsRequest as _fedcredit_v1_DescribeIdsRequest, DescribeId
 import type { DescribeIdsResponse as _fedcredit_v1_DescribeIdsResponse, DescribeIdsResponse__Output as _fedcredit_v1_DescribeIdsResponse__Output } from './fedcredit/v1/DescribeIdsResponse.js';
 import type { EntriesResponse as _fedcredit_v1_EntriesResponse, EntriesResponse__Output as _fedcredit_v1_EntriesResponse__Output } from './fedcredit/v1/EntriesResponse.js';
 import type { FeatureDescription as _fedcredit_v1_FeatureDescription, FeatureDescription__Output as _fedcredit_v1_FeatureDescription__Output } from './fedcredit/v1/FeatureDescription.js';
+import type { FeatureStatus as _fedcredit_v1_FeatureStatus, FeatureStatus__Output as _fedcredit_v1_FeatureStatus__Output } from './fedcredit/v1/FeatureStatus.js';
 import type { FeatureTransforms as _fedcredit_v1_FeatureTransforms, FeatureTransforms__Output as _fedcredit_v1_FeatureTransforms__Output } from './fedcredit/v1/FeatureTransforms.js';
 import type { FinishTrainingRequest as _fedcredit_v1_FinishTrainingRequest, FinishTrainingRequest__Output as _fedcredit_v1_FinishTrainingRequest__Output } from './fedcredit/v1/FinishTrainingRequest.js';
 import type { FinishTrainingResponse as _fedcredit_v1_FinishTrainingResponse, FinishTrainingResponse__Output as _fedcredit_v1_FinishTrainingResponse__Output } from './fedcredit/v1/FinishTrainingResponse.js';
@@ -29,6 +31,7 @@ import type { GetCheckpointRequest as _fedcredit_v1_GetCheckpointRequest, GetChe
 import type { GetEntriesRequest as _fedcredit_v1_GetEntriesRequest, GetEntriesRequest__Output as _fedcredit_v1_GetEntriesRequest__Output } from './fedcredit/v1/GetEntriesRequest.js';
 import type { GetLogInfoRequest as _fedcredit_v1_GetLogInfoRequest, GetLogInfoRequest__Output as _fedcredit_v1_GetLogInfoRequest__Output } from './fedcredit/v1/GetLogInfoRequest.js';
 import type { GetModelRequest as _fedcredit_v1_GetModelRequest, GetModelRequest__Output as _fedcredit_v1_GetModelRequest__Output } from './fedcredit/v1/GetModelRequest.js';
+import type { GetNodeStatusRequest as _fedcredit_v1_GetNodeStatusRequest, GetNodeStatusRequest__Output as _fedcredit_v1_GetNodeStatusRequest__Output } from './fedcredit/v1/GetNodeStatusRequest.js';
 import type { GetReceiptRequest as _fedcredit_v1_GetReceiptRequest, GetReceiptRequest__Output as _fedcredit_v1_GetReceiptRequest__Output } from './fedcredit/v1/GetReceiptRequest.js';
 import type { GetRecordCountsRequest as _fedcredit_v1_GetRecordCountsRequest, GetRecordCountsRequest__Output as _fedcredit_v1_GetRecordCountsRequest__Output } from './fedcredit/v1/GetRecordCountsRequest.js';
 import type { GetScoringStatsRequest as _fedcredit_v1_GetScoringStatsRequest, GetScoringStatsRequest__Output as _fedcredit_v1_GetScoringStatsRequest__Output } from './fedcredit/v1/GetScoringStatsRequest.js';
@@ -38,7 +41,9 @@ import type { HealthRequest as _fedcredit_v1_HealthRequest, HealthRequest__Outpu
 import type { HealthResponse as _fedcredit_v1_HealthResponse, HealthResponse__Output as _fedcredit_v1_HealthResponse__Output } from './fedcredit/v1/HealthResponse.js';
 import type { InclusionProofRequest as _fedcredit_v1_InclusionProofRequest, InclusionProofRequest__Output as _fedcredit_v1_InclusionProofRequest__Output } from './fedcredit/v1/InclusionProofRequest.js';
 import type { IngestChunk as _fedcredit_v1_IngestChunk, IngestChunk__Output as _fedcredit_v1_IngestChunk__Output } from './fedcredit/v1/IngestChunk.js';
+import type { IngestManifestEntry as _fedcredit_v1_IngestManifestEntry, IngestManifestEntry__Output as _fedcredit_v1_IngestManifestEntry__Output } from './fedcredit/v1/IngestManifestEntry.js';
 import type { IngestOptions as _fedcredit_v1_IngestOptions, IngestOptions__Output as _fedcredit_v1_IngestOptions__Output } from './fedcredit/v1/IngestOptions.js';
+import type { IngestProgress as _fedcredit_v1_IngestProgress, IngestProgress__Output as _fedcredit_v1_IngestProgress__Output } from './fedcredit/v1/IngestProgress.js';
 import type { IngestReport as _fedcredit_v1_IngestReport, IngestReport__Output as _fedcredit_v1_IngestReport__Output } from './fedcredit/v1/IngestReport.js';
 import type { JoinAlignmentRequest as _fedcredit_v1_JoinAlignmentRequest, JoinAlignmentRequest__Output as _fedcredit_v1_JoinAlignmentRequest__Output } from './fedcredit/v1/JoinAlignmentRequest.js';
 import type { JoinAlignmentResponse as _fedcredit_v1_JoinAlignmentResponse, JoinAlignmentResponse__Output as _fedcredit_v1_JoinAlignmentResponse__Output } from './fedcredit/v1/JoinAlignmentResponse.js';
@@ -51,6 +56,7 @@ import type { ModelList as _fedcredit_v1_ModelList, ModelList__Output as _fedcre
 import type { NodeAlignmentClient as _fedcredit_v1_NodeAlignmentClient, NodeAlignmentDefinition as _fedcredit_v1_NodeAlignmentDefinition } from './fedcredit/v1/NodeAlignment.js';
 import type { NodeAuditClient as _fedcredit_v1_NodeAuditClient, NodeAuditDefinition as _fedcredit_v1_NodeAuditDefinition } from './fedcredit/v1/NodeAudit.js';
 import type { NodeList as _fedcredit_v1_NodeList, NodeList__Output as _fedcredit_v1_NodeList__Output } from './fedcredit/v1/NodeList.js';
+import type { NodeOperatorStatus as _fedcredit_v1_NodeOperatorStatus, NodeOperatorStatus__Output as _fedcredit_v1_NodeOperatorStatus__Output } from './fedcredit/v1/NodeOperatorStatus.js';
 import type { NodeScoringClient as _fedcredit_v1_NodeScoringClient, NodeScoringDefinition as _fedcredit_v1_NodeScoringDefinition } from './fedcredit/v1/NodeScoring.js';
 import type { NodeStatus as _fedcredit_v1_NodeStatus, NodeStatus__Output as _fedcredit_v1_NodeStatus__Output } from './fedcredit/v1/NodeStatus.js';
 import type { NodeTrainingClient as _fedcredit_v1_NodeTrainingClient, NodeTrainingDefinition as _fedcredit_v1_NodeTrainingDefinition } from './fedcredit/v1/NodeTraining.js';
@@ -113,6 +119,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   fedcredit: {
     v1: {
+      ActiveTable: MessageTypeDefinition<_fedcredit_v1_ActiveTable, _fedcredit_v1_ActiveTable__Output>
       Alignment: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_AlignmentClient> & { service: _fedcredit_v1_AlignmentDefinition }
       AlignmentList: MessageTypeDefinition<_fedcredit_v1_AlignmentList, _fedcredit_v1_AlignmentList__Output>
       AlignmentProgress: MessageTypeDefinition<_fedcredit_v1_AlignmentProgress, _fedcredit_v1_AlignmentProgress__Output>
@@ -133,6 +140,7 @@ export interface ProtoGrpcType {
       DescribeIdsResponse: MessageTypeDefinition<_fedcredit_v1_DescribeIdsResponse, _fedcredit_v1_DescribeIdsResponse__Output>
       EntriesResponse: MessageTypeDefinition<_fedcredit_v1_EntriesResponse, _fedcredit_v1_EntriesResponse__Output>
       FeatureDescription: MessageTypeDefinition<_fedcredit_v1_FeatureDescription, _fedcredit_v1_FeatureDescription__Output>
+      FeatureStatus: MessageTypeDefinition<_fedcredit_v1_FeatureStatus, _fedcredit_v1_FeatureStatus__Output>
       FeatureTransforms: MessageTypeDefinition<_fedcredit_v1_FeatureTransforms, _fedcredit_v1_FeatureTransforms__Output>
       FinishTrainingRequest: MessageTypeDefinition<_fedcredit_v1_FinishTrainingRequest, _fedcredit_v1_FinishTrainingRequest__Output>
       FinishTrainingResponse: MessageTypeDefinition<_fedcredit_v1_FinishTrainingResponse, _fedcredit_v1_FinishTrainingResponse__Output>
@@ -141,6 +149,7 @@ export interface ProtoGrpcType {
       GetEntriesRequest: MessageTypeDefinition<_fedcredit_v1_GetEntriesRequest, _fedcredit_v1_GetEntriesRequest__Output>
       GetLogInfoRequest: MessageTypeDefinition<_fedcredit_v1_GetLogInfoRequest, _fedcredit_v1_GetLogInfoRequest__Output>
       GetModelRequest: MessageTypeDefinition<_fedcredit_v1_GetModelRequest, _fedcredit_v1_GetModelRequest__Output>
+      GetNodeStatusRequest: MessageTypeDefinition<_fedcredit_v1_GetNodeStatusRequest, _fedcredit_v1_GetNodeStatusRequest__Output>
       GetReceiptRequest: MessageTypeDefinition<_fedcredit_v1_GetReceiptRequest, _fedcredit_v1_GetReceiptRequest__Output>
       GetRecordCountsRequest: MessageTypeDefinition<_fedcredit_v1_GetRecordCountsRequest, _fedcredit_v1_GetRecordCountsRequest__Output>
       GetScoringStatsRequest: MessageTypeDefinition<_fedcredit_v1_GetScoringStatsRequest, _fedcredit_v1_GetScoringStatsRequest__Output>
@@ -150,7 +159,9 @@ export interface ProtoGrpcType {
       HealthResponse: MessageTypeDefinition<_fedcredit_v1_HealthResponse, _fedcredit_v1_HealthResponse__Output>
       InclusionProofRequest: MessageTypeDefinition<_fedcredit_v1_InclusionProofRequest, _fedcredit_v1_InclusionProofRequest__Output>
       IngestChunk: MessageTypeDefinition<_fedcredit_v1_IngestChunk, _fedcredit_v1_IngestChunk__Output>
+      IngestManifestEntry: MessageTypeDefinition<_fedcredit_v1_IngestManifestEntry, _fedcredit_v1_IngestManifestEntry__Output>
       IngestOptions: MessageTypeDefinition<_fedcredit_v1_IngestOptions, _fedcredit_v1_IngestOptions__Output>
+      IngestProgress: MessageTypeDefinition<_fedcredit_v1_IngestProgress, _fedcredit_v1_IngestProgress__Output>
       IngestReport: MessageTypeDefinition<_fedcredit_v1_IngestReport, _fedcredit_v1_IngestReport__Output>
       JoinAlignmentRequest: MessageTypeDefinition<_fedcredit_v1_JoinAlignmentRequest, _fedcredit_v1_JoinAlignmentRequest__Output>
       JoinAlignmentResponse: MessageTypeDefinition<_fedcredit_v1_JoinAlignmentResponse, _fedcredit_v1_JoinAlignmentResponse__Output>
@@ -163,6 +174,7 @@ export interface ProtoGrpcType {
       NodeAlignment: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeAlignmentClient> & { service: _fedcredit_v1_NodeAlignmentDefinition }
       NodeAudit: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeAuditClient> & { service: _fedcredit_v1_NodeAuditDefinition }
       NodeList: MessageTypeDefinition<_fedcredit_v1_NodeList, _fedcredit_v1_NodeList__Output>
+      NodeOperatorStatus: MessageTypeDefinition<_fedcredit_v1_NodeOperatorStatus, _fedcredit_v1_NodeOperatorStatus__Output>
       NodeScoring: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeScoringClient> & { service: _fedcredit_v1_NodeScoringDefinition }
       NodeStatus: MessageTypeDefinition<_fedcredit_v1_NodeStatus, _fedcredit_v1_NodeStatus__Output>
       NodeTraining: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeTrainingClient> & { service: _fedcredit_v1_NodeTrainingDefinition }

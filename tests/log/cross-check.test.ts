@@ -17,6 +17,8 @@ import { generateIdentity } from '../../crypto/identity.js';
 import { auditVerify, type AuditSummary } from '../../log/audit/verify.js';
 import { entriesAbout } from '../../log/audit/entries.js';
 import { runCli, waitForFinal } from './federation-helpers.js';
+import { nodeAuditClient } from '../../proto/clients.js';
+import { call } from '../../lib/grpc.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 
 const code = (body: string) => body + creditCodeCheckChar(body);
@@ -92,6 +94,51 @@ describe('nodes\' served records against the log', () => {
     expect(cli.stdout).toContain(`0 log entries about ${OTHER}`);
     const bad = await runCli(['audit', 'entries', '--coordinator', coordinator.address, '--enterprise', `${OTHER.slice(0, 17)}I`, ...fed.tls('auditor-1')]);
     expect(bad.stderr).toMatch(/error \[BAD_REQUEST\]: '.{18}' names no enterprise: bad character 'I' at position 18/);
+  });
+
+  it('`audit entries` is a readable table (ISO times, kinds in words, short keys), filtered, and whole in --json and --csv', async () => {
+    const auditor = fed.tls('auditor-1');
+    const table = await runCli(['audit', 'entries', '--coordinator', coordinator.address, ...auditor]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^(\d+) of \1 log entries \(log size \d+, cosigned by power\.witness\.fedcredit, tax\.witness\.fedcredit\):\n#\s+time \(UTC\)\s+kind\s+requester\s+enterprise\s+details\n/);
+    expect(table.stdout).toMatch(new RegExp(`\\n${queryIndex}\\s+\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z\\s+score query\\s+bank-requester\\s+${SUBJECT}\\s+consentId c-1, model lr-1, purpose credit-review, queryId q-1, sites tax,power\\n`));
+    expect(table.stdout).toMatch(/node registered\s+-\s+-\s+address 127\.0\.0\.1:\d+, certificate [0-9a-f]{12}…/);
+    expect(table.stdout).toMatch(/enterprise key registered .* enterpriseKey [0-9a-f]{12}…/);
+    expect(table.stdout, 'keys are shortened in the table').not.toMatch(/[0-9a-f]{40}/);
+    expect(table.stdout).not.toMatch(/"time":|\b1\d{12}\b/);
+
+    const json = JSON.parse((await runCli(['audit', 'entries', '--coordinator', coordinator.address, '--kind', 'score query', '--requester', 'bank-requester', '--json', ...auditor])).stdout) as {
+      shown: number; entries: { index: number; kind: string; kindText: string; time: string; timeMs: number; enterprises: string[]; body: Record<string, unknown> }[];
+    };
+    expect(json.shown).toBe(1);
+    expect(json.entries[0]).toMatchObject({ index: queryIndex, kind: 'query', kindText: 'score query', enterprises: [SUBJECT], body: { queryId: 'q-1', requester: 'bank-requester' } });
+    expect(new Date(json.entries[0]!.time).getTime()).toBe(json.entries[0]!.timeMs);
+
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    const none = await runCli(['audit', 'entries', '--coordinator', coordinator.address, '--since', future, ...auditor]);
+    expect(none.stdout).toMatch(/^0 of \d+ log entries/);
+
+    const csv = await runCli(['audit', 'entries', '--coordinator', coordinator.address, '--enterprise', SUBJECT, '--until', future, '--csv', ...auditor]);
+    const lines = csv.stdout.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('index,time,kind,kind_text,requester,enterprises,body');
+    expect(lines).toHaveLength(3); // the query and the key registration about SUBJECT
+    expect(lines[2]).toMatch(new RegExp(`^${mismatchIndex},[^,]+Z,enterprise-key-registration,enterprise key registered,,${SUBJECT},"\\{""enterpriseKey"":""[0-9a-f]{64}""`));
+  });
+
+  it('`node served --enterprise`: the node\'s operator finds the query about an enterprise; an auditor gets no subjects beside the records', async () => {
+    const served = await runCli(['node', 'served', '--node', power.address, '--enterprise', SUBJECT, '--json', ...fed.tls('power-operator')]);
+    expect(served.code, served.stderr).toBe(0);
+    expect(JSON.parse(served.stdout)).toMatchObject({
+      site: 'power', verified: true, shown: 1, records: [{ what: 'query', requester: 'bank-requester', logIndex: queryIndex, enterprises: [SUBJECT] }],
+    });
+    const asAuditor = nodeAuditClient(power.address, fed.as('auditor-1'), 'power');
+    try {
+      const res = await call(asAuditor, asAuditor.GetServedRecords, { from: 0 });
+      expect(res.records.length).toBeGreaterThan(1);
+      expect(res.records.every((r) => r.subjects.length === 0)).toBe(true);
+    } finally {
+      asAuditor.close();
+    }
   });
 
   it('the auditor receives metadata only: no raw record or feature value in any message', async () => {

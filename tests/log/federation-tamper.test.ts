@@ -161,7 +161,7 @@ describe('tampering with the coordinator\'s LevelDB store', () => {
     const known = await auditVerify({ coordinator: coordinator.address, transport: fed.as('auditor-1'), stateFile: goodState });
     expect(codes(known)).toContain('ROLLBACK');
     const live = await runCli(['node', 'status', '--data', path.join(dir, 'node-power'), ...fed.tls('power-operator')]);
-    expect(live.stdout).toMatch(/site power is running at .*; health ALARM/);
+    expect(live.stdout).toMatch(/site power \(running at .*, health ALARM\)/);
     expect(live.stdout).toMatch(/ALARM .* ROLLBACK: /);
     await nodes[1]!.stop();
     const status = await runCli(['node', 'status', '--data', path.join(dir, 'node-power')]);

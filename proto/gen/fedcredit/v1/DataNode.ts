@@ -4,11 +4,13 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { Catalogue as _fedcredit_v1_Catalogue, Catalogue__Output as _fedcredit_v1_Catalogue__Output } from '../../fedcredit/v1/Catalogue.js';
 import type { GetCatalogueRequest as _fedcredit_v1_GetCatalogueRequest, GetCatalogueRequest__Output as _fedcredit_v1_GetCatalogueRequest__Output } from '../../fedcredit/v1/GetCatalogueRequest.js';
+import type { GetNodeStatusRequest as _fedcredit_v1_GetNodeStatusRequest, GetNodeStatusRequest__Output as _fedcredit_v1_GetNodeStatusRequest__Output } from '../../fedcredit/v1/GetNodeStatusRequest.js';
 import type { GetRecordCountsRequest as _fedcredit_v1_GetRecordCountsRequest, GetRecordCountsRequest__Output as _fedcredit_v1_GetRecordCountsRequest__Output } from '../../fedcredit/v1/GetRecordCountsRequest.js';
 import type { HealthRequest as _fedcredit_v1_HealthRequest, HealthRequest__Output as _fedcredit_v1_HealthRequest__Output } from '../../fedcredit/v1/HealthRequest.js';
 import type { HealthResponse as _fedcredit_v1_HealthResponse, HealthResponse__Output as _fedcredit_v1_HealthResponse__Output } from '../../fedcredit/v1/HealthResponse.js';
 import type { IngestChunk as _fedcredit_v1_IngestChunk, IngestChunk__Output as _fedcredit_v1_IngestChunk__Output } from '../../fedcredit/v1/IngestChunk.js';
 import type { IngestReport as _fedcredit_v1_IngestReport, IngestReport__Output as _fedcredit_v1_IngestReport__Output } from '../../fedcredit/v1/IngestReport.js';
+import type { NodeOperatorStatus as _fedcredit_v1_NodeOperatorStatus, NodeOperatorStatus__Output as _fedcredit_v1_NodeOperatorStatus__Output } from '../../fedcredit/v1/NodeOperatorStatus.js';
 import type { RecordCounts as _fedcredit_v1_RecordCounts, RecordCounts__Output as _fedcredit_v1_RecordCounts__Output } from '../../fedcredit/v1/RecordCounts.js';
 
 export interface DataNodeClient extends grpc.Client {
@@ -20,6 +22,15 @@ export interface DataNodeClient extends grpc.Client {
   getCatalogue(argument: _fedcredit_v1_GetCatalogueRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_Catalogue__Output>): grpc.ClientUnaryCall;
   getCatalogue(argument: _fedcredit_v1_GetCatalogueRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_Catalogue__Output>): grpc.ClientUnaryCall;
   getCatalogue(argument: _fedcredit_v1_GetCatalogueRequest, callback: grpc.requestCallback<_fedcredit_v1_Catalogue__Output>): grpc.ClientUnaryCall;
+  
+  GetNodeStatus(argument: _fedcredit_v1_GetNodeStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_NodeOperatorStatus__Output>): grpc.ClientUnaryCall;
+  GetNodeStatus(argument: _fedcredit_v1_GetNodeStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_NodeOperatorStatus__Output>): grpc.ClientUnaryCall;
+  GetNodeStatus(argument: _fedcredit_v1_GetNodeStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_NodeOperatorStatus__Output>): grpc.ClientUnaryCall;
+  GetNodeStatus(argument: _fedcredit_v1_GetNodeStatusRequest, callback: grpc.requestCallback<_fedcredit_v1_NodeOperatorStatus__Output>): grpc.ClientUnaryCall;
+  getNodeStatus(argument: _fedcredit_v1_GetNodeStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_NodeOperatorStatus__Output>): grpc.ClientUnaryCall;
+  getNodeStatus(argument: _fedcredit_v1_GetNodeStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_NodeOperatorStatus__Output>): grpc.ClientUnaryCall;
+  getNodeStatus(argument: _fedcredit_v1_GetNodeStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_NodeOperatorStatus__Output>): grpc.ClientUnaryCall;
+  getNodeStatus(argument: _fedcredit_v1_GetNodeStatusRequest, callback: grpc.requestCallback<_fedcredit_v1_NodeOperatorStatus__Output>): grpc.ClientUnaryCall;
   
   GetRecordCounts(argument: _fedcredit_v1_GetRecordCountsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_RecordCounts__Output>): grpc.ClientUnaryCall;
   GetRecordCounts(argument: _fedcredit_v1_GetRecordCountsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_RecordCounts__Output>): grpc.ClientUnaryCall;
@@ -53,6 +64,8 @@ export interface DataNodeClient extends grpc.Client {
 export interface DataNodeHandlers extends grpc.UntypedServiceImplementation {
   GetCatalogue: grpc.handleUnaryCall<_fedcredit_v1_GetCatalogueRequest__Output, _fedcredit_v1_Catalogue>;
   
+  GetNodeStatus: grpc.handleUnaryCall<_fedcredit_v1_GetNodeStatusRequest__Output, _fedcredit_v1_NodeOperatorStatus>;
+  
   GetRecordCounts: grpc.handleUnaryCall<_fedcredit_v1_GetRecordCountsRequest__Output, _fedcredit_v1_RecordCounts>;
   
   Health: grpc.handleUnaryCall<_fedcredit_v1_HealthRequest__Output, _fedcredit_v1_HealthResponse>;
@@ -63,6 +76,7 @@ export interface DataNodeHandlers extends grpc.UntypedServiceImplementation {
 
 export interface DataNodeDefinition extends grpc.ServiceDefinition {
   GetCatalogue: MethodDefinition<_fedcredit_v1_GetCatalogueRequest, _fedcredit_v1_Catalogue, _fedcredit_v1_GetCatalogueRequest__Output, _fedcredit_v1_Catalogue__Output>
+  GetNodeStatus: MethodDefinition<_fedcredit_v1_GetNodeStatusRequest, _fedcredit_v1_NodeOperatorStatus, _fedcredit_v1_GetNodeStatusRequest__Output, _fedcredit_v1_NodeOperatorStatus__Output>
   GetRecordCounts: MethodDefinition<_fedcredit_v1_GetRecordCountsRequest, _fedcredit_v1_RecordCounts, _fedcredit_v1_GetRecordCountsRequest__Output, _fedcredit_v1_RecordCounts__Output>
   Health: MethodDefinition<_fedcredit_v1_HealthRequest, _fedcredit_v1_HealthResponse, _fedcredit_v1_HealthRequest__Output, _fedcredit_v1_HealthResponse__Output>
   IngestFile: MethodDefinition<_fedcredit_v1_IngestChunk, _fedcredit_v1_IngestReport, _fedcredit_v1_IngestChunk__Output, _fedcredit_v1_IngestReport__Output>

@@ -1,5 +1,6 @@
 // Original file: proto/fedcredit/v1/node.proto
 
+import type { Long } from '@grpc/proto-loader';
 
 export interface IngestOptions {
   'fileName'?: (string);
@@ -13,6 +14,7 @@ export interface IngestOptions {
   'categorical'?: (string)[];
   'integer'?: (string)[];
   'table'?: (string);
+  'size'?: (number | string | Long);
 }
 
 export interface IngestOptions__Output {
@@ -27,4 +29,5 @@ export interface IngestOptions__Output {
   'categorical': (string)[];
   'integer': (string)[];
   'table': (string);
+  'size': (string);
 }
