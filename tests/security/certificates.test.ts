@@ -75,7 +75,7 @@ describe('a party\'s own key, a request, the CA owner\'s signature', () => {
     expect(unlisted.status).toBe(1);
     expect(unlisted.stderr).toMatch(/error \[BAD_REQUEST\]: .*asks for auditor\/auditor-2, which federation.json does not list; .* --add/);
     const der = Buffer.from(fs.readFileSync(csr, 'utf8').replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
-    der[der.length - 5] ^= 0x01;
+    der[der.length - 5]! ^= 0x01;
     const tampered = path.join(dir, 'tampered.csr');
     fs.writeFileSync(tampered, `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`);
     const forged = fedcredit('ca', 'sign', tampered, '--dir', fed.dir, '--add');
