@@ -43,7 +43,7 @@ import {
   readStoredJson,
 } from './stored-form.js';
 import { decideVerdict, verdictOutcome } from './verdict.js';
-import { checkScorecardReport, type ScorecardReport } from '../models/scorecard/report.js';
+import { checkScorecardReport, type ScorecardReport } from '../models/scorecard/report-shape.js';
 import type { FederationVerdict } from './verdict.js';
 
 /**

@@ -18,45 +18,11 @@
  * prints them as rows held at their site.
  */
 import { DEFAULT_MIN_CELL_SIZE } from '../../evaluation/model-evaluation.js';
-import { Shape, fields, oneOf } from '../../evaluation/stored-form.js';
+import type { ScorecardReport, ScorecardReportCharacteristic } from './report-shape.js';
 import type { Characteristic } from './binning.js';
 import type { ScorecardPart, StoredCharacteristic } from './part.js';
 
-export interface ScorecardReportBin {
-  /** "bin k of n", "missing", or a categorical characteristic's level name(s). */
-  readonly bin: string;
-  readonly count: number;
-  /** Defaults in the bin, and their rate; null for a bin under the report's minimum cell size. */
-  readonly events: number | null;
-  readonly eventRate: number | null;
-  readonly woe: number | null;
-  readonly points: number | null;
-}
-
-export interface ScorecardReportCharacteristic {
-  readonly name: string;
-  readonly type: 'numeric' | 'categorical';
-  readonly iv: number;
-  /** The joint LR's weight of its standardized WOE. */
-  readonly weight: number;
-  readonly bins: readonly ScorecardReportBin[];
-  /** Points of a value the training split never showed (WOE 0). */
-  readonly unseenPoints: number;
-}
-
-export interface ScorecardReport {
-  /** The site that wrote it (the bank). */
-  readonly site: string;
-  /** Smallest bin of the job: max(minBinCount, minBinShare x training enterprises). */
-  readonly minBinSize: number;
-  /** The bank's constant points (intercept), before recalibration. */
-  readonly constantPoints: number;
-  readonly characteristics: readonly ScorecardReportCharacteristic[];
-  /** The bank's characteristics not in the model, and why (in words, without the site's numbers). */
-  readonly dropped: readonly { readonly name: string; readonly why: string }[];
-  /** What the report's bank-only baseline is: the bank's own scorecard (same bins, WOE, selection), or LR on its values when it chose no characteristic. */
-  readonly bankOnly: 'bank-scorecard' | 'bank-lr';
-}
+export { checkScorecardReport, type ScorecardReport, type ScorecardReportBin, type ScorecardReportCharacteristic } from './report-shape.js';
 
 /** The report's name of each bin of a characteristic: no bin edge, ever. */
 export function binNames(c: Characteristic): string[] {
@@ -95,49 +61,4 @@ export function bankScorecardReport(site: string, part: ScorecardPart, minBinSiz
     site, minBinSize, constantPoints: part.constantPoints ?? 0, characteristics: part.characteristics.map(row),
     dropped: part.dropped.map((d) => ({ name: d.name, why: dropReason(d.reason) })), bankOnly,
   };
-}
-
-function finite(s: Shape, v: unknown, o: { min?: number; max?: number; int?: boolean; nullable?: boolean } = {}): number | null {
-  if (v === null && o.nullable) return null;
-  if (typeof v !== 'number' || !Number.isFinite(v)) s.fail(`must be a finite number${o.nullable ? ' or null' : ''}, got ${JSON.stringify(v)}`);
-  if (o.int && !Number.isInteger(v)) s.fail(`must be an integer, got ${v}`);
-  if (o.min !== undefined && v < o.min) s.fail(`must be >= ${o.min}, got ${v}`);
-  if (o.max !== undefined && v > o.max) s.fail(`must be <= ${o.max}, got ${v}`);
-  return v;
-}
-
-function text(s: Shape, v: unknown): string {
-  if (typeof v !== 'string' || v.length === 0 || v.length > 400) s.fail('must be a string of 1 to 400 characters');
-  return v;
-}
-
-function listOf(s: Shape, v: unknown, max: number, item: (s: Shape, v: unknown) => unknown): unknown[] {
-  if (!Array.isArray(v)) s.fail('must be an array');
-  if (v.length > max) s.fail(`has ${v.length} entries, at most ${max} allowed`);
-  return v.map((x, i) => item(s.at(i), x));
-}
-
-/** Shape check of a stored section (evaluation/report.ts parseEvaluationReport): no unknown field, bins of at least the minimum size. */
-export function checkScorecardReport(s: Shape, v: unknown): ScorecardReport {
-  const r = fields(s, v, {
-    site: text,
-    minBinSize: (s2, v2) => finite(s2, v2, { int: true, min: 1 }),
-    constantPoints: (s2, v2) => finite(s2, v2),
-    characteristics: (s2, v2) => listOf(s2, v2, 1000, (s3, v3) => fields(s3, v3, {
-      name: text, type: oneOf(['numeric', 'categorical'] as const), iv: (s4, v4) => finite(s4, v4, { min: 0 }), weight: (s4, v4) => finite(s4, v4),
-      bins: (s4, v4) => listOf(s4, v4, 200, (s5, v5) => fields(s5, v5, {
-        bin: text, count: (s6, v6) => finite(s6, v6, { int: true, min: 1 }), events: (s6, v6) => finite(s6, v6, { int: true, min: 0, nullable: true }),
-        eventRate: (s6, v6) => finite(s6, v6, { min: 0, max: 1, nullable: true }), woe: (s6, v6) => finite(s6, v6, { nullable: true }), points: (s6, v6) => finite(s6, v6, { nullable: true }),
-      })),
-      unseenPoints: (s4, v4) => finite(s4, v4),
-    })),
-    dropped: (s2, v2) => listOf(s2, v2, 1000, (s3, v3) => fields(s3, v3, { name: text, why: text })),
-    bankOnly: oneOf(['bank-scorecard', 'bank-lr'] as const),
-  }) as unknown as ScorecardReport;
-  r.characteristics.forEach((c, j) => c.bins.forEach((b, k) => {
-    const at = s.at('characteristics').at(j).at('bins').at(k);
-    if (b.count < r.minBinSize) at.at('count').fail(`is ${b.count}, under the job's minimum bin size ${r.minBinSize}`);
-    if (b.events !== null && b.events > b.count) at.at('events').fail(`is ${b.events}, more than the bin's ${b.count} enterprises`);
-  }));
-  return r;
 }
