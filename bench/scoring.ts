@@ -50,9 +50,17 @@ export interface ScoringBenchOptions {
   readonly concurrency?: readonly number[];
   readonly durationMs?: number;
   readonly warmupMs?: number;
+  /**
+   * Offered queries/s (open loop, FEDCREDIT_BENCH_RATE): queries start at this rate whatever the
+   * answers' pace, the in-flight count only a cap. Batch sizes, and so CPU per query, then
+   * depend on the rate rather than on the machine's spare CPU: use it to compare builds on a
+   * shared machine (both must keep up: no starts skipped, see the note). Default: closed loop.
+   */
+  readonly rate?: number;
 }
 
 export async function benchScoring(options: ScoringBenchOptions = {}): Promise<BenchRow[]> {
+  const rate = options.rate ?? Number(process.env['FEDCREDIT_BENCH_RATE'] ?? 0);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-bench-scoring-'));
   const parties: SpawnedParty[] = [];
   try {
@@ -132,11 +140,11 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<B
         coordinator: coordinator.address, federation: fed, party: 'bank-a', keysDir, consents, concurrency,
         // The first run warms the parties up (JIT, caches) for longer: sustained means steady state.
         warmupMs: options.warmupMs ?? (level === 0 ? 10_000 : 2_000), durationMs: options.durationMs ?? 10_000,
-        parties: parties.map((p) => ({ name: p.name, pid: p.child.pid })),
+        parties: parties.map((p) => ({ name: p.name, pid: p.child.pid })), rate,
       }));
       const { stdout } = await run(process.execPath, [...partyNodeFlags(), clientScript, configFile], { maxBuffer: 16 * 1024 * 1024 });
       const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
-        completed: number; seconds: number; qps: number; p50: number; p99: number; errors: Record<string, number>; cpuMsPerQuery: Record<string, number>;
+        completed: number; seconds: number; qps: number; p50: number; p99: number; errors: Record<string, number>; cpuMsPerQuery: Record<string, number>; behind: number;
       };
       // Every query the client counted is logged, and a checkpoint the three witnesses cosigned covers it.
       const logged = Number((await reader.info()).size) - sizeBefore;
@@ -146,8 +154,8 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<B
       const countsAfter = await nodeCounts();
       const batchSize = countsAfter.reduce((sum, c, i) => sum + (c.shares - countsBefore[i]!.shares) / Math.max(1, c.batches - countsBefore[i]!.batches), 0) / SITES.length;
       const errors = Object.entries(result.errors).map(([k, v]) => `${k}=${v}`).join(' ') || 'none';
-      const at = `${concurrency} in flight`;
-      const note = `${at} from a separate client process on one stream; coordinator + 3 nodes as processes over mTLS on ${os.cpus().length} cores; ${logged} query entries logged (>= completed), cosigned by 3 witnesses ${cosignWaitMs} ms after the run; ${batchSize.toFixed(1)} queries per node batch; errors: ${errors}`;
+      const at = rate > 0 ? `${rate} q/s offered, at most ${concurrency} in flight` : `${concurrency} in flight`;
+      const note = `${at} from a separate client process on one stream${rate > 0 ? ` (open loop; ${result.behind} starts skipped for want of a free slot)` : ''}; coordinator + 3 nodes as processes over mTLS on ${os.cpus().length} cores; ${logged} query entries logged (>= completed), cosigned by 3 witnesses ${cosignWaitMs} ms after the run; ${batchSize.toFixed(1)} queries per node batch; errors: ${errors}`;
       rows.push(
         { area: 'scoring', metric: `consented queries/s, ${at}`, value: Math.round(result.qps), unit: 'q/s', target: '>= 500', meetsTarget: result.qps >= 500, note },
         { area: 'scoring', metric: `query latency p50, ${at}`, value: Number(result.p50.toFixed(1)), unit: 'ms' },

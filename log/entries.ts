@@ -43,33 +43,69 @@ const KIND = /^[a-z][a-z0-9._-]{0,63}$/;
 
 /** Canonical JSON text of a value; throws TypeError on values JSON cannot carry exactly. */
 export function canonicalJson(value: JsonValue): string {
-  return write(value, '$');
+  try {
+    return write(value);
+  } catch (err) {
+    if (err instanceof Unloggable) throw new TypeError(`$${err.path}${err.problem}`);
+    throw err;
+  }
 }
 
-function write(value: JsonValue, at: string): string {
+/**
+ * A value canonicalJson refuses; `path` is filled in on the way out (child), so the walk builds
+ * no path strings for the values it accepts: every query, entry and record of every party is
+ * encoded this way, and a path per key was most of the allocations.
+ */
+class Unloggable extends Error {
+  path = '';
+  constructor(readonly problem: string) {
+    super(problem);
+  }
+}
+
+function write(value: JsonValue): string {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`${at}: ${value} is not a finite number`);
+    if (!Number.isFinite(value)) throw new Unloggable(`: ${value} is not a finite number`);
     // Beyond 2^53 a number no longer round-trips through every JSON parser; say so here
     // rather than let two auditors decode different values.
-    if (Number.isInteger(value) && !Number.isSafeInteger(value)) throw new TypeError(`${at}: integer ${value} is beyond 2^53 - 1; encode it as a string`);
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) throw new Unloggable(`: integer ${value} is beyond 2^53 - 1; encode it as a string`);
     return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map((v, i) => write(v as JsonValue, `${at}[${i}]`)).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + child(value[i] as JsonValue, i);
+    return `${out}]`;
+  }
   if (typeof value === 'object') {
     const proto: unknown = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) throw new TypeError(`${at}: only plain objects can be logged`);
+    if (proto !== Object.prototype && proto !== null) throw new Unloggable(': only plain objects can be logged');
     const obj = value as { readonly [key: string]: JsonValue };
     const keys = Object.keys(obj).sort();
-    return `{${keys
-      .map((k) => {
-        const v = obj[k];
-        if (v === undefined) throw new TypeError(`${at}.${k} is undefined`);
-        return `${JSON.stringify(k)}:${write(v, `${at}.${k}`)}`;
-      })
-      .join(',')}}`;
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const v = obj[k];
+      if (v === undefined) {
+        const e = new Unloggable(' is undefined');
+        e.path = `.${k}`;
+        throw e;
+      }
+      out += `${i === 0 ? '' : ','}${JSON.stringify(k)}:${child(v, k)}`;
+    }
+    return `${out}}`;
   }
-  throw new TypeError(`${at}: ${typeof value} cannot be logged`);
+  throw new Unloggable(`: ${typeof value} cannot be logged`);
+}
+
+/** write() of a member, naming it in the path of a refusal from within. */
+function child(value: JsonValue, key: string | number): string {
+  try {
+    return write(value);
+  } catch (err) {
+    if (err instanceof Unloggable) err.path = `${typeof key === 'number' ? `[${key}]` : `.${key}`}${err.path}`;
+    throw err;
+  }
 }
 
 /** The exact bytes to append to the log for an entry. */

@@ -44,6 +44,8 @@ import type { Transport } from '../lib/tls.js';
 
 /** Query entries remembered (by index) for this site; older ones are served or abandoned. */
 const REMEMBERED_QUERIES = 200_000;
+/** Decoded query entries kept for the share check (decodedQuery): a few batches' worth. */
+const DECODED_QUERIES = 4096;
 /** How long a fetch waits for the log to sign a checkpoint covering the index a query needs. */
 const CHECKPOINT_WAIT_MS = 5_000;
 const CHECKPOINT_POLL_MS = 50;
@@ -80,6 +82,13 @@ export class LogFollower {
   /** Sites whose last logged registration was refused, and why. */
   readonly #uncertified = new Map<string, string>();
   readonly #queries = new Map<number, string>();
+  /**
+   * The same query entries as decoded when applied, until the node's share check takes them
+   * (decodedQuery): each arrives twice, in the batch's carried entries and as the query's own
+   * entry, and decoding (UTF-8, JSON, the canonical re-encoding check) was done twice per query.
+   * Few and short-lived: a query is asked right after its entry is carried.
+   */
+  readonly #decoded = new Map<number, { hash: string; entry: LogEntry }>();
   /** Fetches and offers, applied one after another in the order they were asked for. */
   #applying: Promise<void> = Promise.resolve();
   #fetching: Promise<void> | undefined;
@@ -123,6 +132,17 @@ export class LogFollower {
     if (forked) throw notVerified(forked);
     await this.syncTo(index);
     return this.#queries.get(index);
+  }
+
+  /**
+   * The query entry at `index` as decoded when it was applied, if its leaf hash is `leafHashHex`
+   * (so it is exactly the bytes the caller holds); given out once. Undefined: decode them yourself.
+   */
+  decodedQuery(index: number, leafHashHex: string): LogEntry | undefined {
+    const known = this.#decoded.get(index);
+    if (known === undefined) return undefined;
+    this.#decoded.delete(index);
+    return known.hash === leafHashHex ? known.entry : undefined;
   }
 
   /** Reads and applies entries until entry `index` is included. */
@@ -245,8 +265,11 @@ export class LogFollower {
     const { entry } = decoded;
     if (entry.kind === 'query') {
       if (sitesOf(entry).includes(this.#opts.site)) {
-        this.#queries.set(index, Buffer.from(leafHash).toString('hex'));
+        const hash = Buffer.from(leafHash).toString('hex');
+        this.#queries.set(index, hash);
         if (this.#queries.size > REMEMBERED_QUERIES) this.#queries.delete(this.#queries.keys().next().value!);
+        this.#decoded.set(index, { hash, entry });
+        if (this.#decoded.size > DECODED_QUERIES) this.#decoded.delete(this.#decoded.keys().next().value!);
       }
     } else if (entry.kind === 'node-removal') {
       // The site's keys are void until it registers again (registration/rotation.ts).

@@ -84,8 +84,10 @@ export class CoordinatorLog {
   }
 
   /** Logs an entry; resolves with its index once it is durable (never before). */
-  async append(entry: LogEntry): Promise<{ index: number }> {
-    return this.store.append(encodeEntry(entry));
+  async append(entry: LogEntry): Promise<{ index: number; bytes: Uint8Array }> {
+    // The bytes logged, for a caller that sends them on (a query entry goes to every node): encoded once.
+    const bytes = encodeEntry(entry);
+    return { ...(await this.store.append(bytes)), bytes };
   }
 
   /** Signs a checkpoint for the current size if it moved (the store reuses an unchanged one). */

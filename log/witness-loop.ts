@@ -66,6 +66,16 @@ export class WitnessLoop {
   #lastSubmitted = '';
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  /**
+   * One client for the rounds while they succeed. A client per round cost a TLS context and a
+   * full mutual-TLS handshake with the coordinator every second on both sides (profiled in the
+   * scoring bench). A failed round drops it: a kept channel whose coordinator went away
+   * reconnects on grpc-js's backoff (1 s, then 1.6x up to 2 min), so after a coordinator restart
+   * the witness could miss rounds for seconds and cosign (or refuse) late: that was the race in
+   * 54cb6c6 (tests/log/federation-tamper.test.ts lost a SPLIT_VIEW alarm under load). A fresh
+   * client dials at once, as the client per round did.
+   */
+  #client: ReturnType<typeof transparencyLogClient> | undefined;
   /** The checkpoint the node's scoring last verified its entries against (log/follower.ts). */
   #scoringView: (() => Checkpoint | undefined) | undefined;
   /** Why the scoring view and this witness's view are two logs, once seen: scoring stops. */
@@ -103,6 +113,8 @@ export class WitnessLoop {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#running;
+    this.#client?.close();
+    this.#client = undefined;
   }
 
   /** When a round last completed against the coordinator's log (the node's readiness and witness lag). */
@@ -155,7 +167,7 @@ export class WitnessLoop {
 
   /** One round: fetch, verify, persist, cosign. Network failures are logged and retried next round. */
   async tick(): Promise<void> {
-    const client = transparencyLogClient(this.#opts.coordinator, this.#opts.transport);
+    const client = this.#client ??= transparencyLogClient(this.#opts.coordinator, this.#opts.transport);
     try {
       const info = await call(client, client.GetLogInfo, {}, 5_000);
       const logKey = Buffer.from(info.logPublicKey).toString('hex');
@@ -201,8 +213,15 @@ export class WitnessLoop {
       this.lastGoodRoundMs = Date.now();
     } catch (err) {
       this.#opts.log(`witness: round failed, retrying: ${(err as Error).message}`);
-    } finally {
+      // The next round dials afresh (see #client).
+      if (this.#client === client) this.#client = undefined;
       client.close();
+    } finally {
+      // A round run while the loop is not polling (pinnedLog before start, or after stop) keeps nothing open.
+      if (this.#timer === undefined && this.#client === client) {
+        this.#client = undefined;
+        client.close();
+      }
     }
   }
 

@@ -320,10 +320,21 @@ export interface PreprocessedPart {
   readonly preprocessing?: unknown;
 }
 
+const legacyOf = new WeakMap<PreprocessedPart, { mean: readonly number[]; std: readonly number[]; preprocessing: FittedPreprocessing }>();
+
 /** A part's preprocessing: its own, or (a part stored before preprocessing) mean fill and standardization. */
 export function partPreprocessing(part: PreprocessedPart): FittedPreprocessing {
   const p = part.preprocessing as FittedPreprocessing | undefined;
-  if (p === undefined) return legacyPreprocessing(part.mean, part.std);
+  if (p === undefined) {
+    // One per part object, so compile()'s cache holds for it too: built afresh per query, it cost
+    // eight typed arrays and their fill on every score (the scoring bench's parts are legacy ones).
+    // Keyed by the part and checked against its arrays (readonly: replaced, never changed in place).
+    const known = legacyOf.get(part);
+    if (known?.mean === part.mean && known.std === part.std) return known.preprocessing;
+    const preprocessing = legacyPreprocessing(part.mean, part.std);
+    legacyOf.set(part, { mean: part.mean, std: part.std, preprocessing });
+    return preprocessing;
+  }
   if (p.v !== 1 || p.features?.length !== part.features.length) {
     throw new FedcreditError('INTERNAL', `model ${part.modelVersion} at ${part.site}: its stored preprocessing does not match its ${part.features.length} features`);
   }

@@ -156,7 +156,11 @@ export class NodeScoring {
     if (!this.follower) throw new FedcreditError('UNAVAILABLE', `node ${site} runs without a coordinator, so it has no log to check queries against`);
     // 1. The entry: well-formed, about this site, and exactly what the log holds at its index.
     const entryBytes = new Uint8Array(req.entry);
-    const decoded = decodeEntry(entryBytes);
+    const entryHash = Buffer.from(hashLeaf(entryBytes)).toString('hex');
+    const logIndex = Number(req.logIndex);
+    // Usually decoded already, when the batch carried it to the follower (and only if the bytes are the same).
+    const applied = Number.isSafeInteger(logIndex) ? this.follower.decodedQuery(logIndex, entryHash) : undefined;
+    const decoded = applied ? { ok: true as const, entry: applied } : decodeEntry(entryBytes);
     if (!decoded.ok || decoded.entry.kind !== 'query') throw new FedcreditError('BAD_REQUEST', `the query entry is not a query log entry${decoded.ok ? '' : `: ${decoded.reason}`}`);
     const entry = decoded.entry;
     const participants = sitesOf(entry);
@@ -165,10 +169,9 @@ export class NodeScoring {
       throw new FedcreditError('TOO_FEW_SITES', 'a query must name at least two distinct sites: one masked share would reveal a single site\'s term');
     }
     if (entry.body['model'] !== req.modelVersion) throw new FedcreditError('BAD_REQUEST', `the query entry names model ${String(entry.body['model'])}, the request ${req.modelVersion.slice(0, 32)}`);
-    const logIndex = Number(req.logIndex);
     if (!Number.isSafeInteger(logIndex) || logIndex < 0) throw new FedcreditError('BAD_REQUEST', 'log_index is not a valid index');
     const logged = await this.follower.queryEntryHash(logIndex);
-    if (logged === undefined || logged !== Buffer.from(hashLeaf(entryBytes)).toString('hex')) {
+    if (logged === undefined || logged !== entryHash) {
       throw new FedcreditError('QUERY_NOT_LOGGED', `log entry ${logIndex} is not this query naming ${site}; a node serves only queries it finds in the log`);
     }
     const parsed = parseSignedQuery(req.signedQuery);
