@@ -55,6 +55,45 @@ export function classifyLine(line: string): { event: string; level: LogLevel } {
 
 const RANK: Readonly<Record<LogLevel, number>> = { debug: 20, info: 30, warn: 40, error: 50 };
 
+let stderrBatch: { write(text: string): void } | undefined;
+
+/**
+ * The process's stderr, with the served-query lines written once per event-loop turn. A write
+ * per line (pino's synchronous destination) cost each node ~70 us a query in the scoring bench: a
+ * served-query line per node at 600 queries/s (issue 12's A/B after issue 17's logs). Served lines
+ * still leave in the turn that made them (setImmediate) and at exit; every other line is written
+ * at once, after any served lines waiting, so order holds and start-up lines are out before the
+ * `listening` line on stdout. process.stderr is synchronous for files and pipes on Linux.
+ */
+function batchedStderr(): { write(text: string): void } {
+  if (stderrBatch) return stderrBatch;
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    process.stderr.write(text);
+  };
+  process.once('exit', flush);
+  stderrBatch = {
+    write(text: string): void {
+      if (!text.includes('"event":"served"')) {
+        flush();
+        process.stderr.write(text);
+        return;
+      }
+      pending.push(text);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+  };
+  return stderrBatch;
+}
+
 /** The `log(line)` callback servers take, writing structured lines. */
 export function partyLog(opts: PartyLogOptions): (line: string) => void {
   const format = opts.format ?? (process.stderr.isTTY ? 'human' : 'json');
@@ -72,7 +111,7 @@ export function partyLog(opts: PartyLogOptions): (line: string) => void {
     base: { role: opts.role, party: opts.party },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-  }, opts.write ? { write: (s: string) => opts.write!(s.replace(/\n$/, '')) } : pino.destination({ dest: 2, sync: true }));
+  }, opts.write ? { write: (s: string) => opts.write!(s.replace(/\n$/, '')) } : batchedStderr());
   return (line) => {
     const { event, level } = classifyLine(line);
     logger[level]({ event }, line);
