@@ -50,21 +50,9 @@ let stop = false;
 let next = 0;
 let completed = 0;
 
+/** Closed loop: one query after another until told to stop. */
 async function worker(): Promise<void> {
-  while (!stop) {
-    const c = config.consents[next++ % config.consents.length]!;
-    const t0 = performance.now();
-    try {
-      await session.score({ enterprise: c.subject, consent: c.consent });
-      if (measuring) {
-        latencies.push(performance.now() - t0);
-        completed++;
-      }
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? 'ERROR';
-      errors[code] = (errors[code] ?? 0) + 1;
-    }
-  }
+  while (!stop) await one();
 }
 
 let inFlight = 0;

@@ -23,7 +23,8 @@ export class Shape {
   }
 }
 
-function num(s: Shape, v: unknown, o: { int?: boolean; min?: number; max?: number; nullable?: boolean } = {}): number | null {
+/** A finite number within the given bounds (or null when `nullable`). */
+export function num(s: Shape, v: unknown, o: { int?: boolean; min?: number; max?: number; nullable?: boolean } = {}): number | null {
   if (v === null && o.nullable) return null;
   if (typeof v !== 'number' || !Number.isFinite(v)) s.fail(`must be a finite number${o.nullable ? ' or null' : ''}, got ${JSON.stringify(v)}`);
   if (o.int && !Number.isInteger(v)) s.fail(`must be an integer, got ${v}`);

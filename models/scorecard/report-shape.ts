@@ -4,7 +4,7 @@
  * report.ts so that reading a report does not import the kind's parts (an import circle through
  * training/model-kind.ts).
  */
-import { Shape, fields, oneOf } from '../../evaluation/stored-form.js';
+import { Shape, fields, num, oneOf } from '../../evaluation/stored-form.js';
 
 export interface ScorecardReportBin {
   /** "bin k of n", "missing", or a categorical characteristic's level name(s). */
@@ -42,15 +42,6 @@ export interface ScorecardReport {
   readonly bankOnly: 'bank-scorecard' | 'bank-lr';
 }
 
-function finite(s: Shape, v: unknown, o: { min?: number; max?: number; int?: boolean; nullable?: boolean } = {}): number | null {
-  if (v === null && o.nullable) return null;
-  if (typeof v !== 'number' || !Number.isFinite(v)) s.fail(`must be a finite number${o.nullable ? ' or null' : ''}, got ${JSON.stringify(v)}`);
-  if (o.int && !Number.isInteger(v)) s.fail(`must be an integer, got ${v}`);
-  if (o.min !== undefined && v < o.min) s.fail(`must be >= ${o.min}, got ${v}`);
-  if (o.max !== undefined && v > o.max) s.fail(`must be <= ${o.max}, got ${v}`);
-  return v;
-}
-
 function text(s: Shape, v: unknown): string {
   if (typeof v !== 'string' || v.length === 0 || v.length > 400) s.fail('must be a string of 1 to 400 characters');
   return v;
@@ -66,15 +57,15 @@ function listOf(s: Shape, v: unknown, max: number, item: (s: Shape, v: unknown) 
 export function checkScorecardReport(s: Shape, v: unknown): ScorecardReport {
   const r = fields(s, v, {
     site: text,
-    minBinSize: (s2, v2) => finite(s2, v2, { int: true, min: 1 }),
-    constantPoints: (s2, v2) => finite(s2, v2),
+    minBinSize: (s2, v2) => num(s2, v2, { int: true, min: 1 }),
+    constantPoints: (s2, v2) => num(s2, v2),
     characteristics: (s2, v2) => listOf(s2, v2, 1000, (s3, v3) => fields(s3, v3, {
-      name: text, type: oneOf(['numeric', 'categorical'] as const), iv: (s4, v4) => finite(s4, v4, { min: 0 }), weight: (s4, v4) => finite(s4, v4),
+      name: text, type: oneOf(['numeric', 'categorical'] as const), iv: (s4, v4) => num(s4, v4, { min: 0 }), weight: (s4, v4) => num(s4, v4),
       bins: (s4, v4) => listOf(s4, v4, 200, (s5, v5) => fields(s5, v5, {
-        bin: text, count: (s6, v6) => finite(s6, v6, { int: true, min: 1 }), events: (s6, v6) => finite(s6, v6, { int: true, min: 0, nullable: true }),
-        eventRate: (s6, v6) => finite(s6, v6, { min: 0, max: 1, nullable: true }), woe: (s6, v6) => finite(s6, v6, { nullable: true }), points: (s6, v6) => finite(s6, v6, { nullable: true }),
+        bin: text, count: (s6, v6) => num(s6, v6, { int: true, min: 1 }), events: (s6, v6) => num(s6, v6, { int: true, min: 0, nullable: true }),
+        eventRate: (s6, v6) => num(s6, v6, { min: 0, max: 1, nullable: true }), woe: (s6, v6) => num(s6, v6, { nullable: true }), points: (s6, v6) => num(s6, v6, { nullable: true }),
       })),
-      unseenPoints: (s4, v4) => finite(s4, v4),
+      unseenPoints: (s4, v4) => num(s4, v4),
     })),
     dropped: (s2, v2) => listOf(s2, v2, 1000, (s3, v3) => fields(s3, v3, { name: text, why: text })),
     bankOnly: oneOf(['bank-scorecard', 'bank-lr'] as const),
