@@ -1,6 +1,7 @@
 /**
- * `fedcredit sim ...`: generate a simulated federation's raw site exports, and measure the
- * centralized baseline on it; or write feature tables shaped like public credit data.
+ * `fedcredit sim ...`: generate a simulated federation's raw site exports, a further month of
+ * them for monitoring, and measure the centralized baseline on it; or write feature tables
+ * shaped like public credit data.
  *
  * Output follows the CLI's conventions: a short human summary on stdout (or one JSON document
  * with --json), progress on stderr only when stderr is a terminal, and failures as
@@ -11,6 +12,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { centralizedBaseline, buildBaselineDataset } from './baseline.js';
 import { generateFederation, type Manifest } from './generate.js';
 import { writeCreditTables } from './tables.js';
+import { DEFAULT_DETERIORATE, DEFAULT_DOWNTURN, nextMonth } from './next-month.js';
 
 function wholeNumber(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -115,6 +117,51 @@ export function registerSimCommands(program: Command): void {
         process.stdout.write([
           `wrote ${summary.rows.toLocaleString('en-US')} enterprises (seed '${summary.seed}'), default rate ${(100 * summary.defaultRate).toFixed(2)}%`,
           ...summary.files.map((f) => `  ${f.site.padEnd(6)} ${f.path}: ${f.columns.join(', ')}`),
+        ].join('\n') + '\n');
+      });
+    });
+
+  sim
+    .command('month')
+    .description('write one more month (obs+1) of tax and power records on top of `sim generate`, some firms deteriorating, for post-loan monitoring')
+    .requiredOption('--from <dir>', 'directory written by `sim generate` (read only: month 1 never changes)')
+    .requiredOption('--out <dir>', 'output directory for the month (tax/, power/, monitoring_truth.csv, month.json)')
+    .option('--deteriorate <share>', `share of the firms at two or more sites hit by a shock this month (0 to 0.9; default ${DEFAULT_DETERIORATE})`)
+    .option('--downturn <industries>', `comma-separated industries three times as likely to deteriorate (default ${DEFAULT_DOWNTURN.join(',')})`)
+    .option('--control', 'a month drawn from the training distribution: no deterioration beyond the usual rate of shocks')
+    .option('--json', 'print the month manifest as JSON')
+    .addHelpText('after', [
+      '',
+      'Example:',
+      '  fedcredit sim generate --enterprises 10000 --seed demo --out data/sim',
+      '  fedcredit sim month --from data/sim --out data/sim-month2',
+      '  fedcredit node ingest --data tax --file data/sim-month2/tax/vat_filings.csv',
+      '  fedcredit node ingest --data power --file data/sim-month2/power/power_bills.csv',
+      '',
+      'The bank gets no new file: its records already run 12 months past the observation month.',
+      'monitoring_truth.csv says which firms deteriorated; it is for evaluation only.',
+    ].join('\n'))
+    .action(async (flags: { from: string; out: string; deteriorate?: string; downturn?: string; control?: boolean; json?: boolean }) => {
+      await reportFailure(async () => {
+        const deteriorate = flags.deteriorate === undefined ? undefined : Number(flags.deteriorate);
+        if (deteriorate !== undefined && !Number.isFinite(deteriorate)) throw new Error(`--deteriorate must be a share from 0 to 0.9, got '${flags.deteriorate}'`);
+        const m = nextMonth({
+          from: path.resolve(flags.from),
+          outDir: path.resolve(flags.out),
+          ...(deteriorate === undefined ? {} : { deteriorate }),
+          ...(flags.downturn === undefined ? {} : { downturn: flags.downturn.split(',').map((d) => d.trim()).filter((d) => d !== '') }),
+          control: flags.control === true,
+        });
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write([
+          `wrote month ${m.month} (after observation ${m.observation}, seed '${m.seed}') into ${path.resolve(flags.out)}`,
+          ...m.files.map((f) => `  ${f.path.padEnd(22)} ${f.rows.toLocaleString('en-US').padStart(12)} rows`),
+          m.control
+            ? `  control month: no deterioration; ${m.usualShocks} firms had a shock at the usual rate`
+            : `  ${m.deteriorated} firms deteriorated (${(100 * m.deteriorate).toFixed(0)}% of those at two or more sites, downturn in ${m.downturn.join(', ')}); ${m.usualShocks} more had a shock at the usual rate`,
         ].join('\n') + '\n');
       });
     });

@@ -14,14 +14,22 @@ import { cents, money, type CsvSink } from './csv-sink.js';
 import type { Rng } from './prng.js';
 
 export interface TaxSinks {
-  readonly filings: CsvSink;
-  readonly ratings: CsvSink;
+  readonly filings: Pick<CsvSink, 'write'>;
+  readonly ratings: Pick<CsvSink, 'write'>;
+}
+
+/** Where the tax records left the enterprise at the observation month (sim/next-month.ts goes on from it). */
+export interface TaxState {
+  /** Tax arrears carried at the observation month. */
+  readonly arrears: number;
+  /** Month the firm's returns turned dormant, or +Infinity. */
+  readonly dormantFrom: number;
 }
 
 /** Months over which the shock's effect on declared revenue builds up. */
-const TAX_SHOCK_LAG = 3;
+export const TAX_SHOCK_LAG = 3;
 
-export function emitTax(e: Enterprise, rng: Rng, cal: Calendar, periods: readonly string[], out: TaxSinks): void {
+export function emitTax(e: Enterprise, rng: Rng, cal: Calendar, periods: readonly string[], out: TaxSinks): TaxState {
   const from = Math.max(cal.histStart, e.founded);
   const phase = e.industry.seasonality > 0 ? e.index % 3 : 0;
   let arrears = 0;
@@ -59,6 +67,7 @@ export function emitTax(e: Enterprise, rng: Rng, cal: Calendar, periods: readonl
     if (e.founded > yearEnd) continue;
     out.ratings.write(`${e.code},${year},${drawRating(e, rng, year)}`);
   }
+  return { arrears, dormantFrom };
 }
 
 /** Annual tax credit rating; 'M' is the grade for taxpayers newly registered in that year. */

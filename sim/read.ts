@@ -70,8 +70,12 @@ function emptyRecords<S extends Site>(site: S): SiteRecordsByKind[S] {
 }
 
 /** All records of one site in `outDir`, grouped by credit code (in file order). */
-export function readSiteRecords<S extends Site>(outDir: string, site: S): Map<string, SiteRecordsByKind[S]> {
-  const bySite = new Map<string, SiteRecordsByKind[S]>();
+export function readSiteRecords<S extends Site>(
+  outDir: string, site: S, opts: { into?: Map<string, SiteRecordsByKind[S]>; partial?: boolean } = {},
+): Map<string, SiteRecordsByKind[S]> {
+  // `into` adds a later month (sim/next-month.ts) to month 1's records; `partial` skips the
+  // kinds a month folder does not write (it has no ratings, and no bank).
+  const bySite = opts.into ?? new Map<string, SiteRecordsByKind[S]>();
   const recordsOf = (code: string): SiteRecordsByKind[S] => {
     let r = bySite.get(code);
     if (!r) {
@@ -83,6 +87,7 @@ export function readSiteRecords<S extends Site>(outDir: string, site: S): Map<st
   for (const kind of SITE_RECORD_KINDS[site]) {
     const spec = RECORD_KINDS[kind];
     const file = path.join(outDir, site, spec.fileName);
+    if (opts.partial && !fs.existsSync(file)) continue;
     eachRow(file, spec.columns.map((c) => c.name), (f, line) => addRow(kind, f, recordsOf(f[0]!), (t) => num(t, file, line)));
   }
   return bySite;
