@@ -31,11 +31,15 @@ export interface TransparencyLogOptions {
   readonly maxBatch?: number;
 }
 
+/** One `append` (one entry) or one `appendBatch` (entries written contiguously, never split). */
 interface Pending {
-  readonly entry: Uint8Array;
+  readonly entries: readonly Uint8Array[];
   readonly resolve: (result: { index: number }) => void;
   readonly reject: (err: Error) => void;
 }
+
+/** Most entries one `appendBatch` may hold: a monitoring run's batch (docs/design/monitoring.md 3.2). */
+export const MAX_APPEND_BATCH = 16_384;
 
 type Db = Level<string, Uint8Array>;
 /** Newest entries kept in memory for readers following the log (up to twice this many). */
@@ -117,7 +121,28 @@ export class TransparencyLog implements SubtreeHashReader {
     if (this.#closed) return Promise.reject(new Error('transparency log is closed'));
     return new Promise((resolve, reject) => {
       // Copy: the caller may reuse its buffer before the batch is written.
-      this.#queue.push({ entry: entry.slice(), resolve, reject });
+      this.#queue.push({ entries: [entry.slice()], resolve, reject });
+      this.#scheduleFlush();
+    });
+  }
+
+  /**
+   * Appends entries as one contiguous run: they are written in one synced LevelDB batch (one
+   * fsync), with no other append between them, and resolve together with the index of the
+   * first. Appends queued meanwhile share that write while the total stays within `maxBatch`;
+   * a run larger than `maxBatch` (up to MAX_APPEND_BATCH) is written alone. A failed write
+   * rejects the whole run and leaves none of it in the log.
+   */
+  appendBatch(entries: readonly Uint8Array[]): Promise<{ first: number }> {
+    if (!Array.isArray(entries) || entries.length === 0) return Promise.reject(new RangeError('appendBatch needs at least one entry'));
+    if (entries.length > MAX_APPEND_BATCH) return Promise.reject(new RangeError(`appendBatch of ${entries.length} entries, limit ${MAX_APPEND_BATCH}: split it`));
+    for (const [i, entry] of entries.entries()) {
+      if (!(entry instanceof Uint8Array)) return Promise.reject(new TypeError(`entry ${i} of the batch must be a Uint8Array`));
+      if (entry.length > MAX_ENTRY_BYTES) return Promise.reject(new RangeError(`entry ${i} of the batch is ${entry.length} bytes, limit ${MAX_ENTRY_BYTES}`));
+    }
+    if (this.#closed) return Promise.reject(new Error('transparency log is closed'));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ entries: entries.map((e) => e.slice()), resolve: ({ index }) => resolve({ first: index }), reject });
       this.#scheduleFlush();
     });
   }
@@ -138,18 +163,30 @@ export class TransparencyLog implements SubtreeHashReader {
 
   async #drain(): Promise<void> {
     while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#maxBatch);
-      await this.#writeBatch(batch);
+      // Whole pendings only, up to maxBatch entries; a larger appendBatch goes alone.
+      let take = 0;
+      let entries = 0;
+      while (take < this.#queue.length) {
+        const n = this.#queue[take]!.entries.length;
+        if (take > 0 && entries + n > this.#maxBatch) break;
+        take++;
+        entries += n;
+        if (entries >= this.#maxBatch) break;
+      }
+      await this.#writeBatch(this.#queue.splice(0, take));
     }
   }
 
   async #writeBatch(batch: readonly Pending[]): Promise<void> {
     const next = this.#range.clone();
     const ops: { type: 'put'; key: string; value: Uint8Array }[] = [];
-    const first = next.size;
+    const firsts: number[] = [];
     for (const p of batch) {
-      ops.push({ type: 'put', key: entryKey(next.size), value: p.entry });
-      next.append(hashLeaf(p.entry), (node, hash) => ops.push({ type: 'put', key: nodeKey(node), value: hash }));
+      firsts.push(next.size);
+      for (const entry of p.entries) {
+        ops.push({ type: 'put', key: entryKey(next.size), value: entry });
+        next.append(hashLeaf(entry), (node, hash) => ops.push({ type: 'put', key: nodeKey(node), value: hash }));
+      }
     }
     ops.push({ type: 'put', key: META_SIZE, value: utf8.encode(String(next.size)) });
     try {
@@ -157,18 +194,18 @@ export class TransparencyLog implements SubtreeHashReader {
     } catch (err) {
       // Nothing of the batch is visible (LevelDB batches are atomic) and the in-memory range
       // was not advanced, so the log stays consistent; every caller in it learns it failed.
-      const error = new Error(`log append of ${batch.length} entries failed: ${(err as Error).message}`, { cause: err });
+      const error = new Error(`log append of ${next.size - this.#range.size} entries failed: ${(err as Error).message}`, { cause: err });
       for (const p of batch) p.reject(error);
       return;
     }
     this.#range = next;
-    for (const p of batch) this.#tail.push(p.entry);
+    for (const p of batch) for (const entry of p.entries) this.#tail.push(entry);
     if (this.#tail.length > 2 * TAIL_ENTRIES) {
       const drop = this.#tail.length - TAIL_ENTRIES;
       this.#tail = this.#tail.slice(drop);
       this.#tailStart += drop;
     }
-    batch.forEach((p, i) => p.resolve({ index: first + i }));
+    batch.forEach((p, i) => p.resolve({ index: firsts[i]! }));
   }
 
   /** Waits until every append issued so far has been written (or failed). */
