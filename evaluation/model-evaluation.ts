@@ -5,6 +5,7 @@
  * one or a handful of enterprises. The report that sets the joint model beside the bank-only
  * one is evaluation/report.ts; what each number means is in docs/evaluation.md.
  */
+import { scoreCurves, type ScoreCurves } from './curves.js';
 import { auc as aucOf, ksStatistic } from './metrics.js';
 import { sigmoid } from '../models/lr/plain-logreg.js';
 import {
@@ -121,6 +122,8 @@ export interface ModelEvaluation {
   readonly warnings: readonly WarningCell[];
   readonly scale: ScoreScale;
   readonly minCellSize: number;
+  /** ROC, KS, histogram and lift over points (evaluation/curves.ts); reports from format v3 on. */
+  readonly curves?: ScoreCurves;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,6 +262,7 @@ export function evaluateScores(logits: ArrayLike<number>, labels: ArrayLike<numb
     }),
     scale: { basePoints: scale.basePoints, baseOdds: scale.baseOdds, pointsToDoubleOdds: scale.pointsToDoubleOdds },
     minCellSize,
+    curves: scoreCurves(points, labels, minCellSize),
   };
 }
 

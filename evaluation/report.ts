@@ -21,7 +21,8 @@
  */
 import type { Calibration } from '../scoring/calibration.js';
 import { applyCalibration } from '../scoring/calibration.js';
-import { DEFAULT_SCORE_SCALE } from '../scoring/score-scale.js';
+import { DEFAULT_SCORE_SCALE, pointsFromLogit } from '../scoring/score-scale.js';
+import { scoreBinsOf, type ScoreBins } from './curves.js';
 import type { ScoreScale } from '../scoring/score-scale.js';
 import { trainBankOnly } from './bank-only.js';
 import type { BankOnlyModelInfo, BankOnlySplit, LegacyBankOnlyModelInfo } from './bank-only.js';
@@ -38,6 +39,8 @@ import {
   checkEvaluation,
   checkGain,
   checkScaleFields,
+  checkEvaluationWithCurves,
+  checkScoreBins,
   fields,
   oneOf,
   readStoredJson,
@@ -47,11 +50,15 @@ import { checkScorecardReport, type ScorecardReport } from '../models/scorecard/
 import type { FederationVerdict } from './verdict.js';
 
 /**
- * v2 (issue 19): the bank-only baseline is the joint LR's maths and schedule at the bank alone,
- * and the report carries a verdict. v1 reports (plain-LR baseline, no verdict) stay readable:
- * parseEvaluationReport gives them a verdict decided on the sign of the gain alone.
+ * v3 (issues 21 and 22): each evaluation carries its curves (ROC, KS, histogram, lift) and the
+ * joint model its score deciles (`scoreBins`, the drift reference). v2 (issue 19): the bank-only
+ * baseline is the joint LR's maths and schedule at the bank alone, and the report carries a
+ * verdict. v1 and v2 reports stay readable: without curves or score bins (the console says
+ * "retrain" and monitoring raises no drift alarm), and a v1 report gets a verdict decided on
+ * the sign of the gain alone.
  */
-export const EVALUATION_REPORT_FORMAT = 'fedcredit.evaluation-report/v2';
+export const EVALUATION_REPORT_FORMAT = 'fedcredit.evaluation-report/v3';
+export const EVALUATION_REPORT_FORMAT_V2 = 'fedcredit.evaluation-report/v2';
 export const EVALUATION_REPORT_FORMAT_V1 = 'fedcredit.evaluation-report/v1';
 
 export interface EvaluationInput {
@@ -69,7 +76,7 @@ export interface EvaluationInput {
 }
 
 export interface EvaluationReport {
-  readonly format: typeof EVALUATION_REPORT_FORMAT | typeof EVALUATION_REPORT_FORMAT_V1;
+  readonly format: typeof EVALUATION_REPORT_FORMAT | typeof EVALUATION_REPORT_FORMAT_V2 | typeof EVALUATION_REPORT_FORMAT_V1;
   /** The joint model's Platt recalibration, fitted on its validation scores; `joint` is evaluated after it. */
   readonly calibration: Calibration;
   readonly joint: ModelEvaluation;
@@ -88,6 +95,8 @@ export interface EvaluationReport {
    * `scorecard.bankOnly` says otherwise.
    */
   readonly scorecard?: ScorecardReport;
+  /** The joint model's score deciles on the validation split (v3 on): what monitoring's PSI compares with. */
+  readonly scoreBins?: ScoreBins;
 }
 
 /**
@@ -131,6 +140,7 @@ export function buildEvaluationReport(input: EvaluationInput): EvaluationReport 
     scale: joint.scale,
     cutoffPoints,
     ...(input.scorecard ? { scorecard: input.scorecard } : {}),
+    scoreBins: scoreBinsOf(Float64Array.from(calibrated, (z) => pointsFromLogit(z, scale)), joint.minCellSize),
   };
 }
 
@@ -142,13 +152,16 @@ export function buildEvaluationReport(input: EvaluationInput): EvaluationReport 
 export function parseEvaluationReport(json: unknown): EvaluationReport {
   const v = readStoredJson(json);
   const s = new Shape('report');
-  const format = oneOf([EVALUATION_REPORT_FORMAT, EVALUATION_REPORT_FORMAT_V1] as const)(s.at('format'), s.obj(v)['format']);
-  const head = { format: oneOf([format] as const), calibration: checkCalibration, joint: checkEvaluation, bankOnly: checkEvaluation, gain: checkGain };
+  const format = oneOf([EVALUATION_REPORT_FORMAT, EVALUATION_REPORT_FORMAT_V2, EVALUATION_REPORT_FORMAT_V1] as const)(s.at('format'), s.obj(v)['format']);
+  const v3 = format === EVALUATION_REPORT_FORMAT;
+  const evaluation = v3 ? checkEvaluationWithCurves : checkEvaluation;
+  const head = { format: oneOf([format] as const), calibration: checkCalibration, joint: evaluation, bankOnly: evaluation, gain: checkGain };
   const tail = { scale: checkScaleFields, cutoffPoints: checkCutoffPoints };
-  // In the order buildEvaluationReport writes them, so a v2 report reads back to the same JSON.
-  const r = (format === EVALUATION_REPORT_FORMAT
-    ? fields(s, v, { ...head, verdict: checkVerdict, bankOnlyModel: checkBankOnlyModel, ...tail, ...('scorecard' in s.obj(v) ? { scorecard: checkScorecardReport } : {}) })
-    : fields(s, v, { ...head, bankOnlyModel: checkLegacyBankOnlyModel, ...tail })) as unknown as Omit<EvaluationReport, 'verdict'> & { verdict?: FederationVerdict };
+  const scorecard: Record<string, (s: Shape, v: unknown) => unknown> = 'scorecard' in s.obj(v) ? { scorecard: checkScorecardReport } : {};
+  // In the order buildEvaluationReport writes them, so a stored report reads back to the same JSON.
+  const r = (format === EVALUATION_REPORT_FORMAT_V1
+    ? fields(s, v, { ...head, bankOnlyModel: checkLegacyBankOnlyModel, ...tail })
+    : fields(s, v, { ...head, verdict: checkVerdict, bankOnlyModel: checkBankOnlyModel, ...tail, ...scorecard, ...(v3 ? { scoreBins: checkScoreBins } : {}) })) as unknown as Omit<EvaluationReport, 'verdict'> & { verdict?: FederationVerdict };
   if (r.joint.samples !== r.bankOnly.samples) s.fail(`joint and bank-only cover different validation splits (${r.joint.samples} vs ${r.bankOnly.samples} samples)`);
   if (Math.abs(r.gain.auc - (r.joint.auc - r.bankOnly.auc)) > 1e-9) s.at('gain').at('auc').fail(`is ${r.gain.auc}, but joint minus bank-only AUC is ${r.joint.auc - r.bankOnly.auc}`);
   if (r.verdict === undefined) {

@@ -7,6 +7,7 @@
 import { GRADES, MAX_POINTS, MIN_POINTS } from '../scoring/score-scale.js';
 import type { WarningLevel } from '../scoring/score-scale.js';
 import type { ModelEvaluation } from './model-evaluation.js';
+import { MAX_THRESHOLDS, type ScoreBins, type ScoreCurves } from './curves.js';
 import { VERDICT_OUTCOMES } from './verdict.js';
 
 export class Shape {
@@ -106,6 +107,57 @@ export function checkEvaluation(s: Shape, v: unknown): ModelEvaluation {
   if (sum(e.grades) !== e.samples) s.at('grades').fail(`counts do not add up to ${e.samples} samples`);
   if (sum(e.warnings) !== e.samples) s.at('warnings').fail(`counts do not add up to ${e.samples} samples`);
   return e;
+}
+
+const fpr = (s: Shape, v: unknown) => num(s, v, { min: 0, max: 1 });
+const points = (s: Shape, v: unknown) => num(s, v, { min: MIN_POINTS, max: MAX_POINTS + 1 });
+const curvesSpec = {
+  thresholds: (s: Shape, v: unknown) => list(s, v, points, MAX_THRESHOLDS),
+  roc: (s: Shape, v: unknown) =>
+    list(s, v, (s2, v2) => {
+      if (!Array.isArray(v2) || v2.length !== 2) s2.fail('must be a pair [false positive rate, true positive rate]');
+      const pair = v2 as unknown[];
+      return [fpr(s2.at(0), pair[0]), fpr(s2.at(1), pair[1])];
+    }, MAX_THRESHOLDS + 2),
+  ks: (s: Shape, v: unknown) => list(s, v, (s2, v2) => fields(s2, v2, { points, cumBad: rate, cumGood: rate }), MAX_THRESHOLDS),
+  histogram: (s: Shape, v: unknown) =>
+    fields(s, v, {
+      binWidth: (s2, v2) => num(s2, v2, { int: true, min: 1, max: MAX_POINTS }),
+      bins: (s2, v2) => list(s2, v2, (s3, v3) => fields(s3, v3, { from: (s4, v4) => num(s4, v4, { int: true, min: MIN_POINTS, max: MAX_POINTS }), defaulters: countOrNull, others: countOrNull }), MAX_POINTS + 1),
+    }),
+  lift: (s: Shape, v: unknown) =>
+    list(s, v, (s2, v2) => fields(s2, v2, { decile: (s3, v3) => num(s3, v3, { int: true, min: 1, max: 10 }), count, defaults: count, cumCapture: rate, lift: (s3, v3) => num(s3, v3, { min: 0 }) }), 10),
+};
+
+/** A v3 evaluation: the fields of checkEvaluation plus its curves, every curve group at least minCellSize. */
+export function checkEvaluationWithCurves(s: Shape, v: unknown): ModelEvaluation {
+  const { curves, ...rest } = s.obj(v);
+  const e = checkEvaluation(s, rest);
+  if (curves === undefined) s.at('curves').fail('is missing');
+  const c = fields(s.at('curves'), curves, curvesSpec) as unknown as ScoreCurves;
+  const cs = s.at('curves');
+  if (c.roc.length !== c.thresholds.length + 2) cs.at('roc').fail(`has ${c.roc.length} points for ${c.thresholds.length} thresholds (want thresholds + 2)`);
+  if (c.ks.length !== c.thresholds.length) cs.at('ks').fail(`has ${c.ks.length} points for ${c.thresholds.length} thresholds`);
+  for (let i = 1; i < c.thresholds.length; i++) if (!(c.thresholds[i]! > c.thresholds[i - 1]!)) cs.at('thresholds').fail('must ascend');
+  if (c.lift.reduce((a, d) => a + d.count, 0) !== e.samples) cs.at('lift').fail(`counts do not add up to ${e.samples} samples`);
+  for (const [i, d] of c.lift.entries()) if (d.count < e.minCellSize) cs.at('lift').at(i).fail(`covers ${d.count} samples, fewer than minCellSize ${e.minCellSize}`);
+  for (const [i, b] of c.histogram.bins.entries()) {
+    if ((b.defaulters === null) !== (b.others === null)) cs.at('histogram').at('bins').at(i).fail('must show both counts or neither');
+    if (b.defaulters !== null && b.others !== null && b.defaulters + b.others < e.minCellSize) cs.at('histogram').at('bins').at(i).fail(`shows ${b.defaulters + b.others} samples, fewer than minCellSize ${e.minCellSize}`);
+  }
+  return { ...e, curves: c };
+}
+
+/** The joint model's score deciles (v3). */
+export function checkScoreBins(s: Shape, v: unknown): ScoreBins {
+  const b = fields(s, v, {
+    edges: (s2, v2) => list(s2, v2, points, 9),
+    shares: (s2, v2) => list(s2, v2, rate, 10),
+    count,
+  }) as unknown as ScoreBins;
+  if (b.shares.length !== b.edges.length + 1) s.fail(`has ${b.shares.length} shares for ${b.edges.length} edges (want edges + 1)`);
+  if (b.count > 0 && Math.abs(b.shares.reduce((a, x) => a + x, 0) - 1) > 1e-9) s.at('shares').fail('do not add up to 1');
+  return b;
 }
 
 /** A stored report as a value: the object itself, or its JSON text parsed. */

@@ -285,14 +285,15 @@ describe('the stored report', () => {
       expect(text.includes(String(z))).toBe(false);
       expect(text.includes(String(sigmoid(z)))).toBe(false);
     }
-    // no array longer than the calibration table
+    // No array longer than a curve (50 thresholds plus the two ends of the ROC) or the
+    // histogram's 20-point bins over 0..1000: nothing grows with the number of samples.
     const longest = (v: unknown): number =>
       Array.isArray(v) ? Math.max(v.length, ...v.map(longest)) : typeof v === 'object' && v !== null ? Math.max(0, ...Object.values(v).map(longest)) : 0;
-    expect(longest(report)).toBeLessThanOrEqual(10);
+    expect(longest(report)).toBeLessThanOrEqual(52);
     const big = JSON.stringify(buildEvaluationReport(synthetic(40_000, 8)));
     console.log(`report JSON: ${text.length} bytes for 2,000 validation samples, ${big.length} for 40,000`);
-    expect(big.length).toBeLessThan(text.length * 1.1);
-    expect(big.length).toBeLessThan(12_000);
+    expect(big.length).toBeLessThan(text.length * 1.3);
+    expect(big.length).toBeLessThan(40_000);
   });
 
   it('withholds rates and point ranges of groups smaller than minCellSize', () => {
