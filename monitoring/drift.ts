@@ -54,6 +54,12 @@ export const MIN_DRIFT_COUNT = 500;
 export const REFERENCE_BINS = 10;
 /** A reference bin under this share of the rows joins its neighbour. */
 export const MIN_REFERENCE_SHARE = 0.01;
+/**
+ * Fewest training rows in a feature's reference bin at a site. The reference never leaves the
+ * site, so this is for a stable statistic, not for privacy (the score deciles in the report
+ * follow the report's minCellSize).
+ */
+export const REFERENCE_MIN_CELL = 20;
 const FLOOR = 1e-4;
 
 /**

@@ -9,6 +9,7 @@
  */
 import { FedcreditError } from '../lib/errors.js';
 import type { NodeStore } from './store.js';
+import type { BinnedReference } from '../monitoring/drift.js';
 
 /** The fields every kind's part has. */
 export interface SitePartCommon {
@@ -33,6 +34,12 @@ export interface SitePartCommon {
   readonly purpose?: string;
   /** Index of the training-job entry in the transparency log. */
   readonly logIndex?: number;
+  /**
+   * Each feature's distribution on this site's training split (deciles of the raw value and the
+   * missing share; monitoring/drift.ts): what post-loan monitoring's CSI compares a run's
+   * enterprises with. Absent in parts trained before issue 21: no drift alarm for them.
+   */
+  readonly driftReference?: readonly BinnedReference[];
 }
 
 /** Any kind's part as stored: the common fields and the kind's own. */

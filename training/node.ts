@@ -34,6 +34,7 @@ import { PlainEngine } from '../models/lr/plain-engine.js';
 import { modelKind } from '../models/registry.js';
 import type { KindSite, KindState, ModelKind, SiteInput, SiteIo, StepRef } from './model-kind.js';
 import { checkParams, paramsFromWire, preprocessingOf, type TrainingParams } from './schedule.js';
+import { REFERENCE_MIN_CELL, referenceFrom } from '../monitoring/drift.js';
 import { buildEvaluationReport } from '../evaluation/report.js';
 import { explainableProblem } from '../scoring/sealed-explanation.js';
 import type { NodeTrainingHandlers } from '../proto/gen/fedcredit/v1/NodeTraining.js';
@@ -388,6 +389,8 @@ export class TrainingHost {
       features: spec.features, featureIndexes: spec.featureIndexes, preprocessing: job.preprocessing,
       mean: job.preprocessing.columns.map((c) => c.mean), std: job.preprocessing.columns.map((c) => c.std), ...done.part,
       createdAt: new Date().toISOString(), logIndex: spec.logIndex, purpose: spec.purpose,
+      // Never sent: the site's own reference for post-loan monitoring's drift (monitoring/drift.ts).
+      driftReference: spec.features.map((f, j) => referenceFrom(Float64Array.from(job.input.raw.train, (row) => row[j]!), f, REFERENCE_MIN_CELL)),
     };
     // Which steps each feature went through, by name: the report lists them; no fitted value leaves.
     const transforms = done.described ? done.described.map((d) => ({ feature: d.feature, steps: [...d.steps] })) : describeTransforms(job.preprocessing, spec.features);

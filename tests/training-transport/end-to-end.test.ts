@@ -140,6 +140,12 @@ describe('training over real processes', () => {
         expect(m!.modelVersion).toBe('m1');
         expect(m!.role).toBe(site === 'bank' ? 'bank' : 'passive');
         expect(m!.mean.length).toBe(m!.weights.length);
+        // The site's own drift reference (issue 21): one per feature, shares and missing summing to 1.
+        expect(m!.driftReference!.map((r) => r.feature)).toEqual(m!.features);
+        for (const r of m!.driftReference!) {
+          expect(r.shares.reduce((a, x) => a + x, 0) + r.missingShare).toBeCloseTo(1, 9);
+          expect(r.count).toBeGreaterThan(100);
+        }
         parts.set(site, m!);
       } finally {
         await store.close();
