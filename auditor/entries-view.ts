@@ -18,6 +18,13 @@ export const KIND_WORDS: Readonly<Record<string, string>> = {
   'refusal': 'request refused',
   'refusal-summary': 'refusals counted',
   'revocation': 'consent revoked',
+  // Post-loan monitoring (docs/design/monitoring.md, 3.3): the enterprise sees which bank put it
+  // in which portfolio, each month's re-score by whom (or why it was skipped), and the removal.
+  'portfolio-change': 'monitoring portfolio changed',
+  'monitoring-run': 'monitoring run started',
+  'rescore': 'monitoring re-score',
+  'rescore-skip': 'monitoring re-score skipped',
+  'monitoring-run-end': 'monitoring run ended',
 };
 
 export interface EntryRow {

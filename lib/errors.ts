@@ -70,7 +70,14 @@ export type ErrorCode =
   | 'KEY_ROTATION_REFUSED'
   | 'NOT_REGISTERED'
   | 'REGISTRATION_NOT_CERTIFIED'
-  | 'ID_TYPE_MISMATCH';
+  | 'ID_TYPE_MISMATCH'
+  // Post-loan monitoring (monitoring/, docs/design/monitoring.md).
+  | 'PORTFOLIO_NOT_FOUND'
+  | 'PORTFOLIO_ITEM_EXISTS'
+  | 'INSTRUCTION_INVALID'
+  | 'RUN_NOT_FOUND'
+  | 'EVENT_CURSOR_INVALID'
+  | 'REPLAY_UNKNOWN';
 
 const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   INGEST_REJECTED: status.INVALID_ARGUMENT,
@@ -158,6 +165,18 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   KEY_ROTATION_REFUSED: status.PERMISSION_DENIED,
   // The site has no registration at the coordinator (never registered, refused or removed).
   NOT_REGISTERED: status.NOT_FOUND,
+  // The caller has no portfolio of that name: create it first (`fedcredit monitor portfolio create`).
+  PORTFOLIO_NOT_FOUND: status.NOT_FOUND,
+  // The enterprise is already in the portfolio: remove it first to add it under another consent.
+  PORTFOLIO_ITEM_EXISTS: status.ALREADY_EXISTS,
+  // A bank's monitoring instruction that does not parse, is not signed by the consent's requester key, or does not match the request: sign it again.
+  INSTRUCTION_INVALID: status.UNAUTHENTICATED,
+  // No monitoring run of that id (or none of the caller's): list runs with `fedcredit monitor runs`.
+  RUN_NOT_FOUND: status.NOT_FOUND,
+  // A Watch resume point past the newest stored event: resume from the last event id the client wrote.
+  EVENT_CURSOR_INVALID: status.OUT_OF_RANGE,
+  // A node was asked to replay a batch answer it has not stored (store restored from backup): start the run again as a new run.
+  REPLAY_UNKNOWN: status.FAILED_PRECONDITION,
 };
 
 export class FedcreditError extends Error {

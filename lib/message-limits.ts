@@ -48,6 +48,14 @@ export const RECEIVE_LIMITS: Readonly<Record<string, number>> = {
   // A share batch: up to 128 share requests of ~34 KiB and up to 4096 carried log entries of
   // at most 16 MiB together (scoring/share-batches.ts MAX_CARRIED_BYTES).
   '/fedcredit.v1.NodeScoring/ComputeShares': 32 * MiB,
+  // Post-loan monitoring (docs/design/monitoring.md; not served yet). A portfolio update: up to
+  // 1,000 adds of an honest ~1.6 KB (consent ~1.2 KB, instruction, signature) and 1,000 removes
+  // of ~0.4 KB, ~2 MB; a bank whose consents are larger sends fewer per call.
+  '/fedcredit.v1.Monitoring/UpdatePortfolio': 4 * MiB,
+  // From the coordinator, like a share batch: the items (or a batch of up to 16,384 rescore
+  // slots) and the log entries the node has not read, at most 16 MiB of them.
+  '/fedcredit.v1.NodeMonitoring/StoreItems': 32 * MiB,
+  '/fedcredit.v1.NodeMonitoring/Rescore': 32 * MiB,
 };
 
 /** The request size limit of `path` for a caller of `role` (undefined: no certified role, e.g. insecure test servers). */

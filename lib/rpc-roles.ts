@@ -29,6 +29,8 @@ import type { TrainingDefinition, TrainingHandlers } from '../proto/gen/fedcredi
 import type { NodeTrainingDefinition, NodeTrainingHandlers } from '../proto/gen/fedcredit/v1/NodeTraining.js';
 import type { ScoringDefinition, ScoringHandlers } from '../proto/gen/fedcredit/v1/Scoring.js';
 import type { NodeScoringDefinition, NodeScoringHandlers } from '../proto/gen/fedcredit/v1/NodeScoring.js';
+import type { MonitoringDefinition, MonitoringHandlers } from '../proto/gen/fedcredit/v1/Monitoring.js';
+import type { NodeMonitoringDefinition, NodeMonitoringHandlers } from '../proto/gen/fedcredit/v1/NodeMonitoring.js';
 
 export type Binding = 'any' | 'self' | { field: string };
 export type RoleRule = Partial<Record<PartyRole, Binding>>;
@@ -45,6 +47,8 @@ interface ServiceDefinitions {
   NodeTraining: NodeTrainingDefinition;
   Scoring: ScoringDefinition;
   NodeScoring: NodeScoringDefinition;
+  Monitoring: MonitoringDefinition;
+  NodeMonitoring: NodeMonitoringDefinition;
 }
 
 export interface ServiceHandlers {
@@ -59,9 +63,21 @@ export interface ServiceHandlers {
   NodeTraining: NodeTrainingHandlers;
   Scoring: ScoringHandlers;
   NodeScoring: NodeScoringHandlers;
+  Monitoring: MonitoringHandlers;
+  NodeMonitoring: NodeMonitoringHandlers;
 }
 
 export type ServiceName = keyof ServiceDefinitions;
+
+/**
+ * Services whose contract (proto, role rows) is fixed but that no server serves yet: every
+ * party answers them UNIMPLEMENTED. Post-loan monitoring (docs/design/monitoring.md) lands in
+ * steps, the contract first; its rows below are the design's, so the handlers are written
+ * against them. tests/security/roles.test.ts checks that these are indeed served nowhere, and
+ * calls every method of every other service with every role: take a service out of this set in
+ * the commit that serves it, and those checks then cover it.
+ */
+export const NOT_YET_SERVED: ReadonlySet<ServiceName> = new Set<ServiceName>(['Monitoring', 'NodeMonitoring']);
 /** The generated definitions carry a string index signature; keep only the named methods. */
 type MethodsOf<D> = keyof { [K in keyof D as string extends K ? never : K]: D[K] };
 export type RpcRoleTable = { readonly [S in ServiceName]: Readonly<Record<MethodsOf<ServiceDefinitions[S]>, RoleRule>> };
@@ -138,6 +154,29 @@ export const RPC_ROLES: RpcRoleTable = {
   NodeScoring: {
     ComputeShares: { coordinator: 'any' },
     GetScoringStats: { operator: 'self' },
+  },
+  // Post-loan monitoring (docs/design/monitoring.md, section 1): a requester reaches its own
+  // portfolios only (the handlers check the TLS name against the portfolio's requester); the
+  // coordinator's operator starts and reads runs, and lists portfolios (counts only).
+  Monitoring: {
+    CreatePortfolio: { requester: 'any' },
+    UpdatePortfolio: { requester: 'any' },
+    ListPortfolios: { requester: 'any', operator: 'self' },
+    ListPortfolio: { requester: 'any' },
+    // A requester: its own portfolio, at most one run a day.
+    StartRun: { operator: 'self', requester: 'any' },
+    ListRuns: { operator: 'self', requester: 'any' },
+    GetRunReport: { operator: 'self', requester: 'any' },
+    Watch: { requester: 'any' },
+    // Only the caller's own rescore entries, as Scoring.GetReceipt.
+    GetRescoreReceipt: { requester: 'any' },
+  },
+  // Nodes re-score for the coordinator only; a node's drift figures with their bins are its own operator's.
+  NodeMonitoring: {
+    StoreItems: { coordinator: 'any' },
+    Rescore: { coordinator: 'any' },
+    FinishRun: { coordinator: 'any' },
+    GetDriftStatus: { operator: 'self' },
   },
 };
 

@@ -8,7 +8,8 @@
  *
  * Kinds (ENTRY_KINDS below, version 1 of each body): node-registration, node-key-rotation,
  * node-removal, enterprise-key-registration, alignment-job, training-job, query, refusal, refusal-summary,
- * revocation. Every
+ * revocation, and post-loan monitoring's portfolio-change, monitoring-run, rescore, rescore-skip,
+ * monitoring-run-end (docs/design/monitoring.md, 3.1). Every
  * body has `time` (ms since the epoch). Bodies hold metadata only: who, about whom, why, under
  * which consent and model; never a record, a feature value or a score (a score may appear only
  * as a salted commitment). Two fields have a fixed meaning across kinds:
@@ -153,12 +154,15 @@ export function decodeEntry(bytes: Uint8Array): EntryDecode {
 
 /* ---------------------------------------------------------------- entry kinds, version 1 */
 
-type FieldType = 'string' | 'int' | 'hex' | 'subject' | 'subjects' | 'sites' | 'object';
+type FieldType = 'string' | 'int' | 'hex' | 'subject' | 'subjects' | 'sites' | 'object' | 'portfolio' | 'code' | 'months';
 interface FieldSpec {
   readonly type: FieldType;
   readonly optional?: boolean;
+  /** For a string: the only values it may take. */
+  readonly values?: readonly string[];
 }
 const f = (type: FieldType, optional = false): FieldSpec => ({ type, optional });
+const oneOf = (values: readonly string[], optional = false): FieldSpec => ({ type: 'string', optional, values });
 
 /** Body fields per kind. `time` is required everywhere and added below. */
 export const ENTRY_KINDS = {
@@ -218,6 +222,39 @@ export const ENTRY_KINDS = {
   },
   /** An enterprise withdrew a consent; signed by the enterprise's key. */
   'revocation': { subject: f('subject'), consentId: f('string'), signerKey: f('hex'), signature: f('hex') },
+  /*
+   * Post-loan monitoring (docs/design/monitoring.md, 3.1): metadata only, never a score.
+   */
+  /**
+   * A bank created a portfolio (op create: `model`), or added or removed an enterprise under
+   * its signed instruction (monitoring/instruction.ts): `instruction` is the hex of the
+   * instruction's canonical JSON text, `signature` the bank's Ed25519 signature over the
+   * instruction tag and that text, under `requesterKey` (the consent's requester key). An add
+   * carries the consent's terms (as a query entry does) so the auditor can judge each month's
+   * re-score by them. Which fields each op takes: portfolioChangeProblem below.
+   */
+  'portfolio-change': {
+    op: oneOf(['create', 'add', 'remove']), requester: f('string'), portfolio: f('portfolio'), subject: f('subject', true),
+    consentId: f('string', true), consentHash: f('hex', true), consentValidUntil: f('int', true), consentMaxUses: f('int', true),
+    model: f('string', true), instruction: f('hex', true), requesterKey: f('hex', true), signature: f('hex', true),
+  },
+  /**
+   * A monitoring run begins: whose portfolio, which model, the month each site's features are
+   * as of (`asOf`: site -> YYYY-MM), why (`trigger`: schedule, ingest:<site>, manual:<caller>),
+   * how many items, and the sealing key the explanations are sealed to. The run's sites are
+   * `participants`, not `sites`: `sites` means "each holds a served record of this entry", and
+   * nodes record the run's `rescore` entries (in batches), not the run entry itself.
+   */
+  'monitoring-run': {
+    runId: f('string'), requester: f('string'), portfolio: f('portfolio'), model: f('string'), purpose: oneOf(['loan-monitoring']),
+    participants: f('sites'), asOf: f('months'), trigger: f('string'), items: f('int'), sealingKey: f('hex'), sealingKeySignature: f('hex'),
+  },
+  /** One enterprise re-scored in the run logged at index `run`; every site in `sites` served it. */
+  'rescore': { run: f('int'), requester: f('string'), subject: f('subject'), consentId: f('string'), consentHash: f('hex'), sites: f('sites') },
+  /** One enterprise skipped in the run at `run`: who refused it (`coordinator` or a site) and the code. No `sites`: nothing was served. */
+  'rescore-skip': { run: f('int'), requester: f('string'), subject: f('subject'), consentId: f('string'), refusedBy: f('string'), reason: f('code') },
+  /** The run at `run` ended: how many items it scored, skipped, and how many changed (counts only). */
+  'monitoring-run-end': { run: f('int'), scored: f('int'), skipped: f('int'), changed: f('int') },
 } as const satisfies Record<string, Record<string, FieldSpec>>;
 
 export type EntryKind = keyof typeof ENTRY_KINDS;
@@ -227,11 +264,20 @@ export function isEntryKind(kind: string): kind is EntryKind {
 }
 
 const HEX = /^(?:[0-9a-f]{2})+$/;
+/** A portfolio's name (docs/design/monitoring.md, 1); also monitoring/instruction.ts. */
+export const PORTFOLIO_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+const SITE = /^[a-z][a-z0-9-]{0,31}$/;
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A stable error code (lib/errors.ts), as a refusal's reason. */
+const CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
+const TRIGGER = /^(schedule|ingest:[a-z][a-z0-9-]{0,31}|manual:[^\u0000-\u001f\u007f]{1,128})$/u;
 
 function fieldProblem(name: string, spec: FieldSpec, value: JsonValue | undefined): string | undefined {
   if (value === undefined) return spec.optional ? undefined : `missing field ${name}`;
   switch (spec.type) {
-    case 'string': return typeof value === 'string' && value.length > 0 && value.length <= 256 ? undefined : `${name} must be a non-empty string of at most 256 characters`;
+    case 'string':
+      if (typeof value !== 'string' || value.length === 0 || value.length > 256) return `${name} must be a non-empty string of at most 256 characters`;
+      return spec.values === undefined || spec.values.includes(value) ? undefined : `${name} must be one of ${spec.values.join(', ')}, got ${JSON.stringify(value.slice(0, 40))}`;
     case 'int': return Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : `${name} must be a non-negative integer`;
     case 'hex': return typeof value === 'string' && HEX.test(value) ? undefined : `${name} must be lowercase hex`;
     // A credit code, or an id of any text as ingested (schema/subject.ts).
@@ -241,7 +287,41 @@ function fieldProblem(name: string, spec: FieldSpec, value: JsonValue | undefine
     case 'sites': return Array.isArray(value) && value.length > 0 && value.every((s) => typeof s === 'string' && /^[a-z][a-z0-9-]{0,31}$/.test(s))
       ? undefined : `${name} must be a non-empty list of site names`;
     case 'object': return typeof value === 'object' && value !== null && !Array.isArray(value) ? undefined : `${name} must be an object`;
+    case 'portfolio': return typeof value === 'string' && PORTFOLIO_NAME.test(value) ? undefined : `${name} must be a portfolio name (${PORTFOLIO_NAME.source})`;
+    case 'code': return typeof value === 'string' && CODE.test(value) ? undefined : `${name} must be an error code (e.g. CONSENT_REVOKED)`;
+    case 'months': return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0
+      && Object.entries(value).every(([site, month]) => SITE.test(site) && typeof month === 'string' && MONTH.test(month))
+      ? undefined : `${name} must be an object of site name -> month (YYYY-MM), at least one`;
   }
+}
+
+/** The fields of a portfolio-change each op must carry (the others it must not). */
+const PORTFOLIO_CHANGE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  create: ['model'],
+  add: ['subject', 'consentId', 'consentHash', 'consentValidUntil', 'consentMaxUses', 'instruction', 'requesterKey', 'signature'],
+  remove: ['subject', 'consentId', 'consentHash', 'instruction', 'requesterKey', 'signature'],
+};
+const PORTFOLIO_CHANGE_OPTIONAL = ['subject', 'consentId', 'consentHash', 'consentValidUntil', 'consentMaxUses', 'model', 'instruction', 'requesterKey', 'signature'];
+
+/** Rules across the fields of one body, past each field's own form. */
+function bodyProblem(entry: LogEntry): string | undefined {
+  const b = entry.body;
+  if (entry.kind === 'portfolio-change') {
+    const op = String(b['op']);
+    const needed = PORTFOLIO_CHANGE_FIELDS[op] ?? [];
+    const missing = needed.filter((k) => b[k] === undefined);
+    if (missing.length) return `op ${op} needs ${missing.join(', ')}`;
+    const stray = PORTFOLIO_CHANGE_OPTIONAL.filter((k) => b[k] !== undefined && !needed.includes(k));
+    if (stray.length) return `op ${op} takes no ${stray.join(', ')}`;
+  }
+  if (entry.kind === 'monitoring-run') {
+    if (!TRIGGER.test(String(b['trigger']))) return 'trigger must be schedule, ingest:<site> or manual:<caller>';
+    const participants = b['participants'] as readonly string[];
+    const months = Object.keys(b['asOf'] as object);
+    const stray = months.filter((s) => !participants.includes(s));
+    if (stray.length) return `asOf names sites that are not participants: ${stray.join(', ')}`;
+  }
+  return undefined;
 }
 
 /** Why an entry's body does not fit its kind, or undefined. Unknown kinds are a problem too. */
@@ -253,7 +333,9 @@ export function entryProblem(entry: LogEntry): string | undefined {
     if (problem) return `${entry.kind}: ${problem}`;
   }
   const extra = Object.keys(entry.body).filter((k) => !Object.hasOwn(spec, k));
-  return extra.length ? `${entry.kind}: unknown fields ${extra.join(', ')}` : undefined;
+  if (extra.length) return `${entry.kind}: unknown fields ${extra.join(', ')}`;
+  const problem = bodyProblem(entry);
+  return problem ? `${entry.kind}: ${problem}` : undefined;
 }
 
 /** Builds a well-formed entry of a known kind; throws RangeError naming the bad field. */

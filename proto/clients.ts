@@ -18,6 +18,8 @@ import type { TrainingClient } from './gen/fedcredit/v1/Training.js';
 import type { NodeTrainingClient } from './gen/fedcredit/v1/NodeTraining.js';
 import type { ScoringClient } from './gen/fedcredit/v1/Scoring.js';
 import type { NodeScoringClient } from './gen/fedcredit/v1/NodeScoring.js';
+import type { MonitoringClient } from './gen/fedcredit/v1/Monitoring.js';
+import type { NodeMonitoringClient } from './gen/fedcredit/v1/NodeMonitoring.js';
 
 type ClientConstructor<C> = new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => C;
 
@@ -87,4 +89,14 @@ export function scoringClient(address: string, transport: Transport): ScoringCli
 
 export function nodeScoringClient(address: string, transport: Transport, site?: string): NodeScoringClient {
   return connect(loadProto().fedcredit.v1.NodeScoring, address, transport, sitePeer(site));
+}
+
+/** Post-loan monitoring at the coordinator (docs/design/monitoring.md): not served yet (lib/rpc-roles.ts NOT_YET_SERVED). */
+export function monitoringClient(address: string, transport: Transport): MonitoringClient {
+  return connect(loadProto().fedcredit.v1.Monitoring, address, transport, coordinatorPeer);
+}
+
+/** A node's side of post-loan monitoring: not served yet (lib/rpc-roles.ts NOT_YET_SERVED). */
+export function nodeMonitoringClient(address: string, transport: Transport, site?: string): NodeMonitoringClient {
+  return connect(loadProto().fedcredit.v1.NodeMonitoring, address, transport, sitePeer(site));
 }

@@ -1,5 +1,6 @@
 // Original file: proto/fedcredit/v1/common.proto
 
+import type { Long } from '@grpc/proto-loader';
 
 export interface HealthResponse {
   'status'?: (string);
@@ -8,6 +9,8 @@ export interface HealthResponse {
   'identityPublicKey'?: (Buffer | Uint8Array | string);
   'uptimeSeconds'?: (number | string);
   'detail'?: (string);
+  'featuresEpoch'?: (number | string | Long);
+  'asOf'?: (string);
 }
 
 export interface HealthResponse__Output {
@@ -17,4 +20,6 @@ export interface HealthResponse__Output {
   'identityPublicKey': (Buffer);
   'uptimeSeconds': (number);
   'detail': (string);
+  'featuresEpoch': (string);
+  'asOf': (string);
 }
