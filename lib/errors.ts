@@ -77,7 +77,8 @@ export type ErrorCode =
   | 'INSTRUCTION_INVALID'
   | 'RUN_NOT_FOUND'
   | 'EVENT_CURSOR_INVALID'
-  | 'REPLAY_UNKNOWN';
+  | 'REPLAY_UNKNOWN'
+  | 'WATCH_REPLACED';
 
 const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   INGEST_REJECTED: status.INVALID_ARGUMENT,
@@ -177,6 +178,8 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   EVENT_CURSOR_INVALID: status.OUT_OF_RANGE,
   // A node was asked to replay a batch answer it has not stored (store restored from backup): start the run again as a new run.
   REPLAY_UNKNOWN: status.FAILED_PRECONDITION,
+  // Another client of the bank now watches this portfolio (one watcher per portfolio): this stream ends; stop the other client or reconnect to take over.
+  WATCH_REPLACED: status.ALREADY_EXISTS,
 };
 
 export class FedcreditError extends Error {
