@@ -591,19 +591,26 @@ export class ConsentLedger {
       // The first write waits for the end of this event-loop turn, so the claims of every
       // query handled in it (a scoring batch, a burst of requests) go out as one batch: a
       // LevelDB batch call costs about 0.15 ms of CPU however few its operations.
-      this.writing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.drainWrites()).finally(() => { this.writing = undefined; });
+      this.writing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.drainWrites());
     });
   }
 
   private async drainWrites(): Promise<void> {
-    while (this.pendingWrites.length > 0) {
-      const group = this.pendingWrites.splice(0, this.pendingWrites.length);
-      try {
-        await this.store.batch(group.flatMap((g) => g.ops()));
-        for (const g of group) g.resolve();
-      } catch (err) {
-        for (const g of group) g.reject(err);
+    try {
+      while (this.pendingWrites.length > 0) {
+        const group = this.pendingWrites.splice(0, this.pendingWrites.length);
+        try {
+          await this.store.batch(group.flatMap((g) => g.ops()));
+          for (const g of group) g.resolve();
+        } catch (err) {
+          for (const g of group) g.reject(err);
+        }
       }
+    } finally {
+      // In the same step as the last look at pendingWrites: a write asked for later (even one
+      // microtask later, by code resumed by a resolve above) starts a new drain. Cleared in a
+      // `.finally` on the promise instead, such a write found `writing` still set and waited forever.
+      this.writing = undefined;
     }
   }
 
