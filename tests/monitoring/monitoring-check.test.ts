@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Level } from 'level';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConsentLedger, levelLedgerStore, type ConsentLedgerStore } from '../../consent/ledger.js';
+import { ConsentLedger, levelLedgerStore, memoryLedgerStore, type ConsentLedgerStore } from '../../consent/ledger.js';
 import { checkMonitoringUse, type MonitoringUse } from '../../consent/monitoring-check.js';
 import { encodeConsent, revokeConsent, type Consent } from '../../consent/verify.js';
 import { bankIdentity, binding, DAY, enterprise, grant, NOW, otherBank, otherBinding, OTHER_SUBJECT, otherEnterprise, registrar, SUBJECT } from '../consent/helpers.js';
@@ -201,6 +201,19 @@ describe('checkMonitoringUse', () => {
     expect(b.checkReads).toBe(0);
     await plain.ledger.close();
     await warmed.ledger.close();
+  });
+
+  it('preload works over a store without a multi-get (one read per key), with the same outcomes', async () => {
+    const { getMany: _none, ...plainStore } = memoryLedgerStore();
+    const ledger = ConsentLedger.over(plainStore, { trustedRegistrars: [registrar.publicKey] });
+    for (const b of [binding, otherBinding]) await ledger.addKeyBinding(b);
+    const consents = Array.from({ length: 5 }, () => monitoringConsent({ maxUses: 1 }));
+    await checkMonitoringUse(ledger, consents[0]!, use({ runId: 'first' }));
+    const fresh = ConsentLedger.over(plainStore, { trustedRegistrars: [registrar.publicKey] });
+    await fresh.preload(consents.map((c) => c.consentId), { month: '2026-10' });
+    const outcomes = await Promise.all(consents.map((c) => checkMonitoringUse(fresh, c, use({ runId: 'second' }))));
+    expect(outcomes.map((o) => o.ok && o.counted)).toEqual([false, true, true, true, true]);
+    expect(outcomes[0]).toMatchObject({ ok: true, runOfMonth: 'first' });
   });
 
   it('takes its cache limit as an option: past it, counts are read again from the store and stay exact', async () => {
