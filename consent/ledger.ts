@@ -10,6 +10,8 @@
  *   bind!<subject>!<enterprise key>  KeyBinding JSON (verified against the trusted registrars)
  *   rev!<consent id>!<signer key>    Revocation JSON (signature verified)
  *   use!<consent id>                 uses counted, decimal
+ *   month!<consent id>!<YYYY-MM>     the run that used the consent for that as-of month (monitoring:
+ *                                    uses are counted once per month, consumeMonth)
  *   qid!<query id>                   { consentId, validUntil } of the query that used the id
  *
  * `consume` is check-then-count as one step: the read-only checks run first, then the replay
@@ -20,7 +22,8 @@
  * after that write, or, with `deferWrite`, hands the caller the write to await beside its own.
  * This object is its store's only writer (LevelDB's lock), so what it keeps in memory is
  * authoritative:
- *   - uses counted per consent (read from the store once, then counted here);
+ *   - uses counted per consent (read from the store once, then counted here), and for each the
+ *     as-of months a monitoring run already used it for;
  *   - query ids claimed or stored (all of them, read once, up to a million; past that the
  *     newest, and the others are looked up in the store, where every claimed id is by then);
  *   - key bindings per subject and revocations per consent (read once, dropped on a change).
@@ -37,7 +40,8 @@ import { SerialQueue } from '../lib/serial-queue.js';
 import type { LogEntry } from '../log/entries.js';
 import {
   consentUseVerdict, keyBindingFromEntry, keyBindingProblem, parseKeyBinding, parseRevocation, revocationFromEntry, revocationSignatureValid, verifyConsent,
-  type ConsentContext, type ConsentRequest, type ConsentVerdict, type KeyBinding, type Revocation,
+  verifyConsentTerms, type ConsentAccepted, type ConsentContext, type ConsentRefused, type ConsentRequest, type ConsentTermsContext, type ConsentVerdict,
+  type KeyBinding, type Revocation,
 } from './verify.js';
 
 export type LedgerBatchOp = { readonly type: 'put'; readonly key: string; readonly value: string } | { readonly type: 'del'; readonly key: string };
@@ -45,6 +49,8 @@ export type LedgerBatchOp = { readonly type: 'put'; readonly key: string; readon
 /** What the ledger needs of a store: the LevelDB subset it uses. */
 export interface ConsentLedgerStore {
   get(key: string): Promise<string | undefined>;
+  /** Several keys in one read (LevelDB's getMany: one call into the native side); absent keys undefined. */
+  getMany?(keys: readonly string[]): Promise<(string | undefined)[]>;
   batch(ops: readonly LedgerBatchOp[]): Promise<void>;
   /** Entries with keys in [gte, lt), in key order. */
   range(gte: string, lt: string): AsyncIterable<readonly [string, string]>;
@@ -54,6 +60,7 @@ export interface ConsentLedgerStore {
 /** The part of a LevelDB database or sublevel (utf8 keys and values) the ledger uses. */
 export interface LevelLike {
   get(key: string): Promise<string | undefined>;
+  getMany?(keys: string[]): Promise<(string | undefined)[]>;
   batch(ops: Array<{ type: 'put'; key: string; value: string } | { type: 'del'; key: string }>): Promise<void>;
   iterator(options: { gte: string; lt: string }): AsyncIterable<[string, string]>;
   close(): Promise<void>;
@@ -67,6 +74,7 @@ export interface LevelLike {
 export function levelLedgerStore(db: LevelLike, write?: (ops: readonly LedgerBatchOp[]) => Promise<void>): ConsentLedgerStore {
   return {
     get: async (key) => (await db.get(key)) ?? undefined,
+    ...(db.getMany ? { getMany: async (keys: readonly string[]) => (await db.getMany!([...keys])).map((v) => v ?? undefined) } : {}),
     batch: write ?? ((ops) => db.batch(ops.map((op) => ({ ...op })))),
     range: (gte, lt) => db.iterator({ gte, lt }),
     close: () => db.close(),
@@ -78,6 +86,7 @@ export function memoryLedgerStore(): ConsentLedgerStore {
   const map = new Map<string, string>();
   return {
     get: async (key) => map.get(key),
+    getMany: async (keys) => keys.map((k) => map.get(k)),
     batch: async (ops) => {
       for (const op of ops) {
         if (op.type === 'put') map.set(op.key, op.value);
@@ -95,6 +104,12 @@ export interface ConsentLedgerOptions {
   /** Registrar keys this federation trusts (raw bytes or hex). */
   readonly trustedRegistrars: readonly (Uint8Array | string)[];
   readonly clockSkewMs?: number;
+  /**
+   * Subjects (key bindings) and consents (revocations, uses) whose state is kept in memory;
+   * default DEFAULT_CONSENT_CACHE_LIMIT. A monitoring portfolio of 100,000 items plus the single
+   * queries evicts on every run at the default: raise it, or rely on preload per batch.
+   */
+  readonly consentCacheLimit?: number;
 }
 
 /** Who is asking and what, for one query; `now` defaults to the clock. */
@@ -113,8 +128,38 @@ export type ConsentConsumed = ConsentVerdict & {
 /** The binding or revocation was stored (or already known), or why it was not. */
 export type LedgerAddResult = { readonly ok: true; readonly isNew: boolean } | { readonly ok: false; readonly message: string };
 
-/** Subjects (key bindings) and consents (revocations, uses) whose state is kept in memory. */
-const STATE_CACHE_LIMIT = 100_000;
+/** Subjects (key bindings) and consents (revocations, uses) whose state is kept in memory, by default. */
+export const DEFAULT_CONSENT_CACHE_LIMIT = 100_000;
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A run id as the monitoring entries carry it: the month key's value, never part of a key. */
+const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Who uses a consent for which as-of month in which monitoring run (consumeMonth). */
+export interface MonthlyQuery {
+  readonly requester: ConsentContext['requester'];
+  readonly request: Omit<ConsentRequest, 'queryId'>;
+  /** The as-of month (YYYY-MM) the use counts against: once per consent and month. */
+  readonly month: string;
+  readonly runId: string;
+  readonly now?: number;
+}
+
+/**
+ * A monitoring use accepted (`counted`: this call used one of the consent's uses for the month;
+ * otherwise run `runOfMonth` already had) or refused.
+ */
+export type MonthlyConsumed = ConsentRefused | (ConsentAccepted & {
+  readonly usesLeft: number;
+  readonly counted: boolean;
+  readonly runOfMonth: string;
+  /** With `deferWrite`: resolves once the use is stored; await it before answering. */
+  readonly written?: Promise<void>;
+});
+
+/** The run that used a consent for one month; `written` while its write is in flight. */
+interface MonthClaim { readonly runId: string; written?: Promise<void> }
+/** A consent's uses counted, claims included (`writing`: not yet written), and its months (null: known unused). */
+interface UseCounter { count: number; writing: number; readonly months: Map<string, MonthClaim | null> }
 /** Query ids kept in memory (about 100 bytes each); beyond, the oldest are looked up in the store. */
 const KNOWN_QUERY_IDS = 1_000_000;
 
@@ -126,6 +171,19 @@ class RangeCache<T> {
   readonly #entries = new Map<string, T[]>();
   #generation = 0;
 
+  constructor(private readonly limit: number) {}
+
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Stores what one range read found for several ids, unless a write came since `generation`. */
+  fill(values: ReadonlyMap<string, T[]>, generation: number): void {
+    if (generation !== this.#generation) return;
+    if (this.#entries.size + values.size > this.limit) this.#entries.clear();
+    for (const [id, v] of values) if (this.#entries.size < this.limit) this.#entries.set(id, v);
+  }
+
   async get(id: string, read: () => Promise<T[]>): Promise<T[]> {
     const cached = this.#entries.get(id);
     if (cached) return cached;
@@ -133,7 +191,7 @@ class RangeCache<T> {
     const value = await read();
     if (generation === this.#generation) {
       // Cleared when full rather than evicted one by one: simpler, and a refill is one range read.
-      if (this.#entries.size >= STATE_CACHE_LIMIT) this.#entries.clear();
+      if (this.#entries.size >= this.limit) this.#entries.clear();
       this.#entries.set(id, value);
     }
     return value;
@@ -146,12 +204,17 @@ class RangeCache<T> {
   }
 }
 
+const monthKey = (consentId: string, month: string): string => `month!${consentId}!${month}`;
+
 export class ConsentLedger {
   private readonly queue = new SerialQueue();
-  private readonly bindings = new RangeCache<KeyBinding>();
-  private readonly revocations = new RangeCache<Revocation>();
+  private readonly cacheLimit: number;
+  private readonly bindings: RangeCache<KeyBinding>;
+  private readonly revocations: RangeCache<Revocation>;
   /** Uses counted per consent id, claims included; `writing`: claims not yet written. */
-  private readonly uses = new Map<string, { count: number; writing: number }>();
+  private readonly uses = new Map<string, UseCounter>();
+  /** Counters dropped from memory so far: a read that overlapped a drop is not trusted (preload). */
+  private counterEvictions = 0;
   /** Query ids claimed and not yet written. */
   private readonly claimedIds = new Set<string>();
   /**
@@ -167,7 +230,13 @@ export class ConsentLedger {
   private pendingWrites: { ops: () => readonly LedgerBatchOp[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private writing: Promise<void> | undefined;
 
-  private constructor(private readonly store: ConsentLedgerStore, private readonly options: ConsentLedgerOptions) {}
+  private constructor(private readonly store: ConsentLedgerStore, private readonly options: ConsentLedgerOptions) {
+    const limit = options.consentCacheLimit ?? DEFAULT_CONSENT_CACHE_LIMIT;
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`consentCacheLimit ${limit} is not a positive integer`);
+    this.cacheLimit = limit;
+    this.bindings = new RangeCache<KeyBinding>(limit);
+    this.revocations = new RangeCache<Revocation>(limit);
+  }
 
   /** A ledger in its own LevelDB database at `dir` (created if needed, owner-only). */
   static async open(dir: string, options: ConsentLedgerOptions): Promise<ConsentLedger> {
@@ -256,24 +325,41 @@ export class ConsentLedger {
   }
 
   /** The in-memory use counter of a consent, read from the store the first time. */
-  private async useCounter(consentId: string): Promise<{ count: number; writing: number }> {
+  private async useCounter(consentId: string): Promise<UseCounter> {
     const known = this.uses.get(consentId);
     if (known) return known;
     const v = await this.store.get(`use!${consentId}`);
     // Another consume may have read and counted meanwhile: its counter is the one that holds.
-    const again = this.uses.get(consentId);
-    if (again) return again;
-    if (this.uses.size >= STATE_CACHE_LIMIT) {
+    return this.uses.get(consentId) ?? this.newCounter(consentId, v);
+  }
+
+  private newCounter(consentId: string, stored: string | undefined): UseCounter {
+    if (this.uses.size >= this.cacheLimit) {
       // Drop the counters whose every claim is written: the store holds their count.
-      for (const [id, c] of this.uses) if (c.writing === 0) this.uses.delete(id);
+      for (const [id, c] of this.uses) {
+        if (c.writing === 0) {
+          this.uses.delete(id);
+          this.counterEvictions += 1;
+        }
+      }
     }
-    const counter = { count: v === undefined ? 0 : Number(v), writing: 0 };
+    const counter: UseCounter = { count: stored === undefined ? 0 : Number(stored), writing: 0, months: new Map() };
     this.uses.set(consentId, counter);
     return counter;
   }
 
   /** The verification context for one query, reading this ledger's state. */
   context(query: ConsentQuery): ConsentContext {
+    return {
+      ...this.termsContext(query),
+      request: query.request,
+      usesOf: (id) => this.usesOf(id),
+      queryIdSeen: (q) => this.queryIdSeen(q),
+    };
+  }
+
+  /** The context of the checks before replay and uses (verifyConsentTerms). */
+  private termsContext(query: { requester: ConsentContext['requester']; request: Omit<ConsentRequest, 'queryId'>; now?: number }): ConsentTermsContext {
     return {
       now: query.now ?? Date.now(),
       requester: query.requester,
@@ -282,8 +368,6 @@ export class ConsentLedger {
       ...(this.options.clockSkewMs !== undefined ? { clockSkewMs: this.options.clockSkewMs } : {}),
       bindingsFor: (s) => this.bindingsFor(s),
       revocationsOf: (id) => this.revocationsOf(id),
-      usesOf: (id) => this.usesOf(id),
-      queryIdSeen: (q) => this.queryIdSeen(q),
     };
   }
 
@@ -353,6 +437,124 @@ export class ConsentLedger {
     return { ...recheck, usesLeft: c.maxUses - uses, ...(options.deferWrite ? { written } : {}) };
   }
 
+  /**
+   * A monitoring use (docs/design/monitoring.md section 1): the checks of `consume` up to the
+   * scope, then uses counted per as-of month. The first use of a consent for `month` counts one
+   * use and writes `month!<consent id>!<month>` -> run id in the same batch as the count;
+   * another use for that month (a second run in it) counts nothing and reports the run that
+   * did. A refused use writes nothing. The claim is one synchronous step against memory, as in
+   * `consume`, so concurrent runs cannot both count a month nor both take the last use.
+   */
+  async consumeMonth(consent: unknown, query: MonthlyQuery, options: { deferWrite?: boolean } = {}): Promise<MonthlyConsumed> {
+    if (!MONTH.test(query.month)) throw new RangeError(`as-of month '${String(query.month).slice(0, 16)}' is not YYYY-MM`);
+    if (!RUN_ID.test(query.runId)) throw new RangeError(`run id '${String(query.runId).slice(0, 32)}' is not 1-128 letters, digits or . _ : -`);
+    const checked = await verifyConsentTerms(consent, this.termsContext(query));
+    if (!checked.ok) return checked;
+    const c = checked.consent;
+    for (;;) {
+      const counter = await this.useCounter(c.consentId);
+      const earlier = await this.monthClaim(counter, c.consentId, query.month);
+      // A claim of this month still being written: answer once it is stored (or fail with it).
+      if (earlier?.written) await earlier.written;
+      // Dropped from memory while we read (every claim written): read it again.
+      if (this.uses.get(c.consentId) !== counter) continue;
+      // From here to the claim nothing awaits.
+      const claimed = counter.months.get(query.month);
+      if (claimed) {
+        return { ok: true, consent: c, binding: checked.binding, usesBefore: counter.count, usesLeft: Math.max(0, c.maxUses - counter.count), counted: false, runOfMonth: claimed.runId };
+      }
+      const verdict = consentUseVerdict(c, checked.binding, query.runId, false, counter.count);
+      if (!verdict.ok) return verdict;
+      const claim: MonthClaim = { runId: query.runId };
+      counter.count += 1;
+      counter.writing += 1;
+      counter.months.set(query.month, claim);
+      const uses = counter.count;
+      const written = this.write(() => [
+        { type: 'put', key: `use!${c.consentId}`, value: String(counter.count) },
+        { type: 'put', key: monthKey(c.consentId, query.month), value: query.runId },
+      ]).then(() => {
+        counter.writing -= 1;
+        delete claim.written;
+      }, (err: unknown) => {
+        counter.writing -= 1;
+        counter.count -= 1;
+        counter.months.delete(query.month);
+        throw err;
+      });
+      claim.written = written;
+      if (!options.deferWrite) await written;
+      else written.catch(() => undefined); // the caller awaits `written`; this only marks it handled
+      return { ...verdict, usesLeft: c.maxUses - uses, counted: true, runOfMonth: query.runId, ...(options.deferWrite ? { written } : {}) };
+    }
+  }
+
+  /** The run that used a consent for a month (read from the store once per counter), or undefined. */
+  private async monthClaim(counter: UseCounter, consentId: string, month: string): Promise<MonthClaim | undefined> {
+    const known = counter.months.get(month);
+    if (known !== undefined) return known ?? undefined;
+    const stored = await this.store.get(monthKey(consentId, month));
+    // A claim made while we read is the one that holds.
+    if (!counter.months.has(month)) counter.months.set(month, stored === undefined ? null : { runId: stored });
+    return counter.months.get(month) ?? undefined;
+  }
+
+  /**
+   * Warms this ledger's memory for a batch of consents in a few reads instead of several per
+   * consent: their use counts (and, given `month`, whether a run used each for that month) in
+   * one multi-get, their revocations in one range read, and, given `subjects`, the subjects'
+   * key bindings in one range read. A multi-get and not an iterator for the counts: consent ids
+   * are random UUIDs, so a batch's ids span nearly the whole `use!` key range and an iterator
+   * would read every consent's count for each batch. Only a warm-up: what it reads is dropped
+   * when a write or an eviction overlapped the read, and the checks read what they miss.
+   */
+  async preload(consentIds: readonly string[], options: { month?: string; subjects?: readonly string[] } = {}): Promise<void> {
+    const { month } = options;
+    if (month !== undefined && !MONTH.test(month)) throw new RangeError(`as-of month '${String(month).slice(0, 16)}' is not YYYY-MM`);
+    const ids = [...new Set(consentIds)];
+    await Promise.all([this.preloadCounters(ids, month), this.preloadRanges(this.revocations, 'rev!', ids, parseRevocation),
+      options.subjects ? this.preloadRanges(this.bindings, 'bind!', [...new Set(options.subjects)], parseKeyBinding) : undefined]);
+  }
+
+  private async preloadCounters(ids: readonly string[], month: string | undefined): Promise<void> {
+    const missing = ids.filter((id) => {
+      const c = this.uses.get(id);
+      return c === undefined || (month !== undefined && !c.months.has(month));
+    });
+    if (missing.length === 0) return;
+    const keys = missing.flatMap((id) => (month === undefined ? [`use!${id}`] : [`use!${id}`, monthKey(id, month)]));
+    const evictions = this.counterEvictions;
+    const values = this.store.getMany ? await this.store.getMany(keys) : await Promise.all(keys.map((k) => this.store.get(k)));
+    // A counter dropped while we read may have been counted and written meanwhile: our count could be stale.
+    if (evictions !== this.counterEvictions) return;
+    const per = month === undefined ? 1 : 2;
+    missing.forEach((id, i) => {
+      const counter = this.uses.get(id) ?? this.newCounter(id, values[per * i]);
+      if (month !== undefined && !counter.months.has(month)) {
+        const run = values[per * i + 1];
+        counter.months.set(month, run === undefined ? null : { runId: run });
+      }
+    });
+  }
+
+  /** One range read over `prefix` from the smallest id to the largest, kept for the ids asked. */
+  private async preloadRanges<T>(cache: RangeCache<T>, prefix: string, ids: readonly string[], parse: (v: unknown) => { ok: true; value: T } | { ok: false; message: string }): Promise<void> {
+    if (ids.length === 0) return;
+    // LevelDB orders keys by bytes; JavaScript's sort by UTF-16 units: compare bytes.
+    const sorted = [...ids].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const wanted = new Map<string, T[]>(ids.map((id) => [id, []]));
+    const generation = cache.generation;
+    for await (const [key, value] of this.store.range(`${prefix}${sorted[0]!}!`, `${prefix}${sorted[sorted.length - 1]!}"`)) {
+      const id = key.slice(prefix.length, key.lastIndexOf('!'));
+      const list = wanted.get(id);
+      if (list === undefined) continue;
+      const parsed = parse(JSON.parse(value) as unknown);
+      if (!parsed.ok) throw new FedcreditError('STORE_MISMATCH', `consent ledger entry ${key} is corrupt: ${parsed.message}`);
+      list.push(parsed.value);
+    }
+    cache.fill(wanted, generation);
+  }
+
   /** Query ids known to be in the store: every id, or (past the limit) the newest ones. */
   private remember(queryId: string): void {
     this.knownIds.add(queryId);
@@ -389,19 +591,26 @@ export class ConsentLedger {
       // The first write waits for the end of this event-loop turn, so the claims of every
       // query handled in it (a scoring batch, a burst of requests) go out as one batch: a
       // LevelDB batch call costs about 0.15 ms of CPU however few its operations.
-      this.writing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.drainWrites()).finally(() => { this.writing = undefined; });
+      this.writing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.drainWrites());
     });
   }
 
   private async drainWrites(): Promise<void> {
-    while (this.pendingWrites.length > 0) {
-      const group = this.pendingWrites.splice(0, this.pendingWrites.length);
-      try {
-        await this.store.batch(group.flatMap((g) => g.ops()));
-        for (const g of group) g.resolve();
-      } catch (err) {
-        for (const g of group) g.reject(err);
+    try {
+      while (this.pendingWrites.length > 0) {
+        const group = this.pendingWrites.splice(0, this.pendingWrites.length);
+        try {
+          await this.store.batch(group.flatMap((g) => g.ops()));
+          for (const g of group) g.resolve();
+        } catch (err) {
+          for (const g of group) g.reject(err);
+        }
       }
+    } finally {
+      // In the same step as the last look at pendingWrites: a write asked for later (even one
+      // microtask later, by code resumed by a resolve above) starts a new drain. Cleared in a
+      // `.finally` on the promise instead, such a write found `writing` still set and waited forever.
+      this.writing = undefined;
     }
   }
 

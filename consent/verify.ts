@@ -127,12 +127,33 @@ export type ConsentVerdict = ConsentAccepted | ConsentRefused;
 
 /** Checks a consent (text, bytes or parsed JSON) against a request; see the module comment. */
 export async function verifyConsent(input: unknown, ctx: ConsentContext): Promise<ConsentVerdict> {
+  const terms = await consentTermsVerdict(input, ctx, true);
+  return terms.ok ? verifyConsentUse(terms.consent, terms.binding, ctx) : terms;
+}
+
+/** A consent whose terms admit the request: every check but replay and uses passed. */
+export type ConsentTermsVerdict = { readonly ok: true; readonly consent: Consent; readonly binding: KeyBinding } | ConsentRefused;
+
+/** What the terms checks read: a ConsentContext without query ids and use counts. */
+export type ConsentTermsContext = Omit<ConsentContext, 'request' | 'usesOf' | 'queryIdSeen'> & { readonly request: Omit<ConsentRequest, 'queryId'> };
+
+/**
+ * Every check of verifyConsent up to the scope (not the query id, replay or uses), in the same
+ * order and with the same codes: for a use that has no query id and counts its uses its own way
+ * (a monitoring re-score, consent/monitoring-check.ts).
+ */
+export function verifyConsentTerms(input: unknown, ctx: ConsentTermsContext): Promise<ConsentTermsVerdict> {
+  return consentTermsVerdict(input, ctx, false);
+}
+
+async function consentTermsVerdict(input: unknown, ctx: ConsentTermsContext, hasQueryId: boolean): Promise<ConsentTermsVerdict> {
   const parsed = parseConsent(input);
   if (!parsed.ok) return { ok: false, code: 'CONSENT_MALFORMED', message: `malformed consent: ${parsed.message}; ask the enterprise for a new one (fedcredit consent grant)` };
   const c = parsed.value;
   const refuse = (code: ConsentRefusalCode, message: string): ConsentRefused => ({ ok: false, code, message, consentId: c.consentId, subject: c.subject });
   const req = ctx.request;
-  if (typeof req.queryId !== 'string' || !QUERY_ID.test(req.queryId)) {
+  const queryId: unknown = (req as Partial<ConsentRequest>).queryId;
+  if (hasQueryId && (typeof queryId !== 'string' || !QUERY_ID.test(queryId))) {
     return refuse('CONSENT_MALFORMED', 'the query id must be 8-128 letters, digits or . _ : -; send a fresh random id with every query');
   }
 
@@ -173,7 +194,7 @@ export async function verifyConsent(input: unknown, ctx: ConsentContext): Promis
   const scopeProblem = scopeNotCovered(c, req);
   if (scopeProblem) return refuse('CONSENT_SCOPE_NOT_COVERED', `consent ${c.consentId} does not cover this query: ${scopeProblem}`);
 
-  return verifyConsentUse(c, binding, ctx);
+  return { ok: true, consent: c, binding };
 }
 
 /**
@@ -198,7 +219,7 @@ export function consentUseVerdict(c: Consent, binding: KeyBinding, queryId: stri
   return { ok: true, consent: c, binding, usesBefore };
 }
 
-function scopeNotCovered(c: Consent, req: ConsentRequest): string | undefined {
+function scopeNotCovered(c: Consent, req: Omit<ConsentRequest, 'queryId'>): string | undefined {
   if (req.subject !== c.subject) return `it is about ${c.subject}, the query about ${String(req.subject).slice(0, 32)}`;
   if (!(c.scope.operations as readonly string[]).includes(req.operation)) return `operation '${String(req.operation).slice(0, 32)}' is not granted (granted: ${c.scope.operations.join(', ')})`;
   if (!Array.isArray(req.sites) || req.sites.length === 0) return 'the query names no site';

@@ -162,3 +162,18 @@ describe('consent log entries', () => {
     expect(entrySignatureProblem(tamper(entry, 'signature', 'ab'))).toMatch(/signature does not verify/);
   });
 });
+
+describe('consent ledger group commit', () => {
+  it('a write asked for as soon as the previous group is stored still goes out (no stranded batch)', async () => {
+    const store = memoryLedgerStore();
+    const ledger = ConsentLedger.over(store, { trustedRegistrars: [registrar.publicKey] });
+    // The private group writer, as consume and consumeMonth call it: the second write is asked for
+    // one microtask after the first group resolves, before the drain that wrote it has finished.
+    const write = (ledger as unknown as { write(ops: () => { type: 'put'; key: string; value: string }[]): Promise<void> }).write.bind(ledger);
+    const second = write(() => [{ type: 'put', key: 'use!a', value: '1' }]).then(() => write(() => [{ type: 'put', key: 'use!b', value: '1' }]));
+    const outcome = await Promise.race([second.then(() => 'written'), new Promise((r) => setTimeout(() => r('stranded'), 2000))]);
+    expect(outcome).toBe('written');
+    expect(await store.get('use!b')).toBe('1');
+    await ledger.close();
+  });
+});
