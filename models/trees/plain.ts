@@ -47,8 +47,9 @@ export interface PlainOptions {
 export interface PlainSplit {
   readonly node: number;
   readonly owner: string;
-  /** Index into the columns passed in. */
+  /** Index into the columns passed in, and that column's name. */
   readonly column: number;
+  readonly feature: string;
   /** Index of the column among its owner's columns. */
   readonly slot: number;
   /** Threshold as a raw bin: value bins <= bin go left (the released bin's upper edge). */
@@ -70,7 +71,7 @@ export interface PlainTree {
 
 export interface PlainModel {
   readonly baseScore: number;
-  /** Trees 0..best (early stopping), each with its splits and leaves. */
+  /** Trees 0..best with early stopping, else every tree; each with its splits and leaves. */
   readonly trees: PlainTree[];
   /** Every grown tree's AUC after adding it (validation NaN without validation rows). */
   readonly rounds: { trainAuc: number; validationAuc: number }[];
@@ -179,14 +180,15 @@ export function trainPlainBoostedTrees(columns: readonly BinnedColumn[], labels:
     trees.push(tree.tree);
     const validationAuc = validationRows.length > 0 ? aucOrNaN(F, labels, validationRows) : NaN;
     rounds.push({ trainAuc: aucOrNaN(F, labels, trainRows), validationAuc });
-    if (Number.isNaN(validationAuc)) {
+    // Without early stopping (or without a validation AUC) the model is every tree grown.
+    if (p.earlyStoppingRounds === 0 || Number.isNaN(validationAuc)) {
       bestTree = t;
       continue;
     }
     if (validationAuc > best) {
       best = validationAuc;
       bestTree = t;
-    } else if (p.earlyStoppingRounds > 0 && t - bestTree >= p.earlyStoppingRounds) {
+    } else if (t - bestTree >= p.earlyStoppingRounds) {
       stoppedEarly = true;
       break;
     }
@@ -255,7 +257,7 @@ function growTree(columns: readonly BinnedColumn[], active: readonly number[], s
       const map = nh.maps.get(j)!;
       let threshold = -1;
       for (let r = 0; r < map.length; r++) if (r !== c.missing && map[r] === cand.bin) threshold = r;
-      splits.push({ node, owner: c.owner, column: j, slot: cand.slot, bin: threshold, releasedBin: cand.bin, missingLeft: cand.missingLeft, gain: cand.gain, cover: rows.length });
+      splits.push({ node, owner: c.owner, column: j, feature: c.name, slot: cand.slot, bin: threshold, releasedBin: cand.bin, missingLeft: cand.missingLeft, gain: cand.gain, cover: rows.length });
       const left = (i: number): boolean => goesLeft(c.bins[i]!, threshold, c.missing, cand.missingLeft);
       const moved = applySplit(positions, node, allAt.get(node)!, left);
       allAt.set(leftChild(node), moved.left);

@@ -108,9 +108,11 @@ describe('trainPlainBoostedTrees', () => {
     console.log(`XOR data, 6000 rows: boosted trees validation AUC ${trees.toFixed(4)}, one-hot logistic ${linear.toFixed(4)}`);
     expect(trees).toBeGreaterThan(0.75);
     expect(trees).toBeGreaterThan(linear + 0.1);
-    expect(model.trees.length).toBeLessThanOrEqual(p.trees);
+    // Early stopping off: every tree is kept.
+    expect(model.trees.length).toBe(p.trees);
     expect(model.rounds.length).toBe(p.trees);
-    expect(model.rounds[model.bestTree]!.validationAuc).toBeCloseTo(trees, 12);
+    expect(model.bestTree).toBe(p.trees - 1);
+    expect(model.rounds[p.trees - 1]!.validationAuc).toBeCloseTo(trees, 12);
     const owners = new Set<string>();
     model.trees.forEach((tree, t) => {
       const at = rowsPerNode(model, t, d);
@@ -142,6 +144,11 @@ describe('trainPlainBoostedTrees', () => {
     expect(c.trees).not.toEqual(a.trees);
     // The fixed point follows the sampled rows: 70% of ~4200 training rows.
     expect(a.trees[0]!.sg).toBe(23 - 12);
+    // Rows a tree did not sample still move through it: the margins plain.ts kept equal a fresh
+    // prediction on every training row.
+    const F = predictPlain(a, d.columns);
+    const train = Array.from(d.labels.keys()).filter((i) => d.validation[i] === 0);
+    expect(auc(train.map((i) => F[i]!), train.map((i) => d.labels[i]!))).toBe(a.rounds[a.rounds.length - 1]!.trainAuc);
   });
 
   it('keeps tree 0 to the bank\'s features with firstTreeBankOnly', () => {
