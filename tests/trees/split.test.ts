@@ -45,6 +45,9 @@ describe('bestSplit', () => {
     const c = bestSplit([{ owner: 'b', slot: 0, hist: heavyLeft }], totals(heavyLeft), Q0, P)!;
     expect(c.bin).toBe(0);
     expect(c.missingLeft).toBe(true); // HL 5 > HR 2
+    // Equal hessian on both sides: right.
+    const even = hist([-3, 3], [2, 2], [5, 5]);
+    expect(bestSplit([{ owner: 'b', slot: 0, hist: even }], totals(even), Q0, P)).toMatchObject({ bin: 0, missingLeft: false });
     // A missing bin with no row at this node is "no missing rows": the same rule.
     const emptyMissing = hist([-4, 1, 3, 0], [5, 1, 1, 0], [5, 5, 5, 0], 3);
     expect(bestSplit([{ owner: 'b', slot: 0, hist: emptyMissing }], totals(emptyMissing), Q0, P)).toEqual(c);
