@@ -89,6 +89,28 @@ export function rawHist(bins: ArrayLike<number>, binCount: number, rows: Uint32A
   return out;
 }
 
+/**
+ * The released index of the missing bin when it is a cell of its own; -1 when it is not
+ * released or is merged into a value cell (cells.ts: a small missing bin joins a value cell, and
+ * missing values then go wherever that cell goes).
+ */
+export function aloneMissing(map: Int16Array, missing: number): number {
+  if (missing < 0) return -1;
+  const m = map[missing]!;
+  if (m === NOT_RELEASED) return -1;
+  for (let r = 0; r < map.length; r++) if (r !== missing && map[r] === m) return -1;
+  return m;
+}
+
+/**
+ * The direction of missing values at a split on released bin `bin`: where the missing bin's
+ * cell goes when it is merged into a value cell, else the candidate's own choice.
+ */
+export function missingDirection(map: Int16Array, missing: number, bin: number, chosen: boolean): boolean {
+  if (missing < 0 || map[missing] === NOT_RELEASED || aloneMissing(map, missing) !== -1) return chosen;
+  return map[missing]! <= bin;
+}
+
 /** A raw histogram summed into released bins (`map`: raw bin -> released bin or NOT_RELEASED). */
 export function releasedHist(raw: { G: Float64Array; H: Float64Array; count: Uint32Array }, map: Int16Array, missing: number): BinHist {
   let n = 0;
@@ -101,8 +123,7 @@ export function releasedHist(raw: { G: Float64Array; H: Float64Array; count: Uin
     out.H[b]! += raw.H[r]!;
     out.count[b]! += raw.count[r]!;
   }
-  const m = missing >= 0 ? map[missing]! : NOT_RELEASED;
-  return { ...out, missing: m === NOT_RELEASED ? -1 : m };
+  return { ...out, missing: aloneMissing(map, missing) };
 }
 
 /**
@@ -121,9 +142,9 @@ export function coarsenHist(parent: BinHist, parentMap: Int16Array, pairMap: Int
     into[p] = c;
   }
   const raw = { G: parent.G, H: parent.H, count: parent.count };
-  const missingParent = missing >= 0 ? parentMap[missing]! : NOT_RELEASED;
-  const out = releasedHist(raw, into, missingParent);
-  return out;
+  // The parent's own missing cell (-1 when the parent merged it into a value cell or released none).
+  void missing;
+  return releasedHist(raw, into, parent.missing);
 }
 
 /** The sibling's histogram: the parent's (in the pair's bins) minus the built child's. */

@@ -15,7 +15,7 @@
 import { auc } from '../../evaluation/metrics.js';
 import { mergeCells, mergeRootCells } from './cells.js';
 import {
-  ROOT, applySplit, baseScore, coarsenHist, depthOf, goesLeft, gradients, leftChild, rawHist, releasedHist, rightChild,
+  ROOT, applySplit, baseScore, coarsenHist, depthOf, goesLeft, gradients, missingDirection, leftChild, rawHist, releasedHist, rightChild,
   smallerChild, subtractHist, updateMargins,
 } from './grow.js';
 import { checkTreeParams, type TreeParams } from './params.js';
@@ -257,8 +257,10 @@ function growTree(columns: readonly BinnedColumn[], active: readonly number[], s
       const map = nh.maps.get(j)!;
       let threshold = -1;
       for (let r = 0; r < map.length; r++) if (r !== c.missing && map[r] === cand.bin) threshold = r;
-      splits.push({ node, owner: c.owner, column: j, feature: c.name, slot: cand.slot, bin: threshold, releasedBin: cand.bin, missingLeft: cand.missingLeft, gain: cand.gain, cover: rows.length });
-      const left = (i: number): boolean => goesLeft(c.bins[i]!, threshold, c.missing, cand.missingLeft);
+      // A missing bin merged into a value cell goes where that cell goes (cells.ts).
+      const missingLeft = missingDirection(map, c.missing, cand.bin, cand.missingLeft);
+      splits.push({ node, owner: c.owner, column: j, feature: c.name, slot: cand.slot, bin: threshold, releasedBin: cand.bin, missingLeft, gain: cand.gain, cover: rows.length });
+      const left = (i: number): boolean => goesLeft(c.bins[i]!, threshold, c.missing, missingLeft);
       const moved = applySplit(positions, node, allAt.get(node)!, left);
       allAt.set(leftChild(node), moved.left);
       allAt.set(rightChild(node), moved.right);
