@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addCounts, binIndex, countInto, driftLevel, referenceFrom, stabilityIndex, worstLevel, type BinnedReference } from '../../monitoring/drift.js';
+import { mulberry32 } from '../helpers/seeded.js';
 
-/** A seeded uniform generator, so the no-drift bound below is a fixed draw, not a flaky one. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 describe('drift: PSI and CSI', () => {
   it('matches a three-bin example computed by hand', () => {

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NEUTRAL, assignBins, binCategorical, binNumeric, binSite, characteristicsOf, minBinSize, screenDifferences } from '../../models/scorecard/binning.js';
+import { mulberry32 } from '../helpers/seeded.js';
 
 const column = fc.record({
   // Small value sets give heavy ties; wide ones near-continuous values.
@@ -19,16 +20,7 @@ const column = fc.record({
   minSize: fc.integer({ min: 1, max: 120 }),
 });
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function makeRows(p: { distinct: number; skew: number; missingShare: number; n: number; seed: number }): Float64Array[] {
   const r = rng(p.seed);
