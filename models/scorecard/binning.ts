@@ -156,8 +156,12 @@ function fmt(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
 }
 
-/** Bin one numeric column of the training rows. */
-export function binNumeric(name: string, column: number, rows: readonly ArrayLike<number>[], o: BinningOptions): NumericCharacteristic | undefined {
+/**
+ * The value bins of one numeric column of the training rows: quantile cuts, ties whole, small
+ * bins merged with their smaller neighbour; the missing cells counted apart (the scorecard then
+ * merges a small missing bin, boosted trees keep it: models/trees/binned.ts).
+ */
+export function valueBins(column: number, rows: readonly ArrayLike<number>[], o: BinningOptions): { cuts: number[]; counts: number[]; missing: number } {
   checkOptions(o);
   const present: number[] = [];
   let missing = 0;
@@ -168,7 +172,7 @@ export function binNumeric(name: string, column: number, rows: readonly ArrayLik
   }
   const sorted = Float64Array.from(present).sort();
   const cuts = present.length > 0 ? quantileCuts(sorted, o.bins) : [];
-  let counts = present.length > 0 ? countBetween(sorted, cuts) : [];
+  const counts = present.length > 0 ? countBetween(sorted, cuts) : [];
   // Merge a small bin with its smaller neighbour, smallest first, until all qualify.
   for (;;) {
     if (counts.length <= 1) break;
@@ -184,6 +188,13 @@ export function binNumeric(name: string, column: number, rows: readonly ArrayLik
     counts[lo] = counts[lo]! + counts[lo + 1]!;
     counts.splice(lo + 1, 1);
   }
+  return { cuts, counts, missing };
+}
+
+/** Bin one numeric column of the training rows. */
+export function binNumeric(name: string, column: number, rows: readonly ArrayLike<number>[], o: BinningOptions): NumericCharacteristic | undefined {
+  const { cuts, counts: valueCounts, missing } = valueBins(column, rows, o);
+  let counts = valueCounts;
   // The missing cells: a bin of their own when large enough, else merged with the smallest bin.
   let missingBin = NEUTRAL;
   if (missing > 0) {
