@@ -159,10 +159,10 @@ function fmt(v: number): string {
 /**
  * The value bins of one numeric column of the training rows: quantile cuts, ties whole, small
  * bins merged with their smaller neighbour; the missing cells counted apart (the scorecard then
- * merges a small missing bin, boosted trees keep it: models/trees/binned.ts).
+ * merges a small missing bin, boosted trees keep it: models/trees/binned.ts). The caller checks
+ * the options against its own ranges (the scorecard's bins go to 100, the trees' to 255).
  */
 export function valueBins(column: number, rows: readonly ArrayLike<number>[], o: BinningOptions): { cuts: number[]; counts: number[]; missing: number } {
-  checkOptions(o);
   const present: number[] = [];
   let missing = 0;
   for (const r of rows) {
@@ -193,6 +193,7 @@ export function valueBins(column: number, rows: readonly ArrayLike<number>[], o:
 
 /** Bin one numeric column of the training rows. */
 export function binNumeric(name: string, column: number, rows: readonly ArrayLike<number>[], o: BinningOptions): NumericCharacteristic | undefined {
+  checkOptions(o);
   const { cuts, counts: valueCounts, missing } = valueBins(column, rows, o);
   let counts = valueCounts;
   // The missing cells: a bin of their own when large enough, else merged with the smallest bin.

@@ -62,13 +62,15 @@ function checkRows(fn: string, features: readonly string[], rows: readonly Array
  * constant feature gets a single value bin and can only split value against missing).
  */
 export function binColumns(features: readonly string[], rows: readonly ArrayLike<number>[], bins: BinOptions): BinnedFeature[] {
+  if (!Number.isInteger(bins.bins) || bins.bins < 2 || bins.bins > 255) throw new RangeError(`binColumns: bins must be a whole number from 2 to 255, got ${bins.bins}`);
+  if (!Number.isInteger(bins.minBinCount) || bins.minBinCount < 1) throw new RangeError(`binColumns: minBinCount must be a positive whole number, got ${bins.minBinCount}`);
   if (rows.length === 0) throw new RangeError('binColumns: no training rows; bin a site with at least one row');
   checkRows('binColumns', features, rows);
   return features.map((name, j) => {
     const { cuts, counts, missing } = valueBins(j, rows, { bins: bins.bins, minSize: bins.minBinCount });
     const valueCount = Math.max(1, cuts.length + 1);
     const binCount = valueCount + (missing > 0 ? 1 : 0);
-    if (binCount > 255) throw new RangeError(`binColumns: feature ${name} has ${binCount} bins; at most 255 fit a bin index (lower bins)`);
+    if (binCount > 255) throw new RangeError(`binColumns: feature ${name} has ${binCount} bins with its missing bin; at most 255 fit a bin index (ask for fewer bins)`);
     let fallback = 0;
     for (let b = 1; b < counts.length; b++) if (counts[b]! > counts[fallback]!) fallback = b;
     const f = { name, cuts, missing: missing > 0 ? valueCount : -1, fallback };

@@ -65,6 +65,10 @@ describe('binColumns / applyBins', () => {
   it('refuses rows that do not match the feature list', () => {
     expect(() => binColumns(['a', 'b'], [Float64Array.of(1)], bins)).toThrow(/row 0 has 1 values but there are 2 features/);
     expect(() => binColumns(['a'], [], bins)).toThrow(/no training rows/);
+    expect(() => binColumns(['a'], [Float64Array.of(1)], { bins: 256, minBinCount: 50 })).toThrow(/bins must be a whole number from 2 to 255/);
+    // More bins than the scorecard allows (100) are the trees' to choose: 200 bins of 1-row ties.
+    const many = binColumns(['a'], Array.from({ length: 400 }, (_, i) => Float64Array.of(i)), { bins: 200, minBinCount: 1 });
+    expect(many[0]!.binCount).toBe(200);
   });
 });
 
