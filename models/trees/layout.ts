@@ -17,7 +17,10 @@
  *   (step 2), as the design's table of section 4.1 counts them ("MB bank -> passives (x2)"); its
  *   formula line omits the factor (the table's choices come out the same either way at its sizes; the
  *   bytes do not). |share(s)| = c1 + s words of c0
- *   (section 3's wire kind 3). Equal bytes: the smaller stride.
+ *   (section 3's wire kind 3). Equal bytes: the smaller stride. `strideFor` applies the job's
+ *   `stride` parameter (0 = this rule).
+ * - binsAtLayout: one feature's released bin per layout position for the kernel (12.1
+ *   `maskedHistograms`), NO_BIN (255) at padding and where no cell is released.
  */
 
 /** A padding position of the layout (no row: its v is 0). */
@@ -168,4 +171,33 @@ export function layoutLevel(positions: Uint32Array, built: readonly number[], st
     validationRows: Uint32Array.from(openNodes.flatMap((x) => validationAt.get(x)!)),
     validationNodes: openNodes.map((x) => ({ node: x, rows: validationAt.get(x)!.length })),
   };
+}
+
+/** The job's `stride` parameter at one level: a fixed stride as given, 0 = chooseStride. */
+export function strideFor(param: number, level: LevelShape, sizes: WireSizes): number {
+  if (param === 0) return chooseStride(level, sizes);
+  checkStride('strideFor', param, sizes.ringDegree ?? RING_DEGREE);
+  return param;
+}
+
+/** The bin index the kernel skips: padding, or a row whose bin is in no released cell (12.1 `maskedHistograms`). */
+export const NO_BIN = 255;
+
+/**
+ * One feature's bins at the layout's positions, as the kernel takes them (12.1): the released bin
+ * of the row at each position (`released[raw bin]`, cells.ts; -1 = not released), NO_BIN at
+ * padding and where nothing is released. Without `released` the raw bins are used (the bank's own).
+ */
+export function binsAtLayout(layout: Pick<Layout, 'rows'>, bins: ArrayLike<number>, released?: Int16Array): Uint8Array {
+  const out = new Uint8Array(layout.rows.length).fill(NO_BIN);
+  for (let k = 0; k < layout.rows.length; k++) {
+    const i = layout.rows[k]!;
+    if (i === PAD) continue;
+    const raw = bins[i];
+    if (raw === undefined) throw new RangeError(`binsAtLayout: layout row ${i} has no bin (${bins.length} rows)`);
+    const b = released ? released[raw] ?? -1 : raw;
+    if (b >= NO_BIN) throw new RangeError(`binsAtLayout: bin ${b} of row ${i} does not fit below ${NO_BIN}`);
+    if (b >= 0) out[k] = b;
+  }
+  return out;
 }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { leftChild, rightChild } from '../../models/trees/grow.js';
-import { DESIGN_WIRE_SIZES, PAD, chooseStride, layoutLevel, levelBytes, rowsPerChunk } from '../../models/trees/layout.js';
+import { DESIGN_WIRE_SIZES, NO_BIN, PAD, binsAtLayout, chooseStride, layoutLevel, levelBytes, rowsPerChunk, strideFor } from '../../models/trees/layout.js';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -64,6 +64,16 @@ describe('layoutLevel', () => {
     expect([...rows.rows]).toEqual([0, 1, 2, PAD, PAD, PAD, PAD, PAD]);
   });
 
+  it("gives the kernel each position's released bin, NO_BIN at padding and unreleased bins", () => {
+    const positions = Uint32Array.of(1, 2, 1, 1, 2);
+    const lay = layoutLevel(positions, [1], 4, { ringDegree: 16 });
+    expect([...lay.rows]).toEqual([0, 2, 3, PAD]);
+    const bins = Uint8Array.of(0, 1, 2, 3, 4);
+    expect([...binsAtLayout(lay, bins)]).toEqual([0, 2, 3, NO_BIN]);
+    // Raw bins 0 and 2 merged into released bin 0, raw bin 3 not released.
+    expect([...binsAtLayout(lay, bins, Int16Array.of(0, 1, 0, -1, 2))]).toEqual([0, 0, NO_BIN, NO_BIN]);
+  });
+
   it('refuses strides that are not powers of two, nodes of two levels and a node built twice', () => {
     const pos = new Uint32Array(10);
     expect(() => layoutLevel(pos, [0], 3)).toThrow(/power of two/);
@@ -101,6 +111,12 @@ describe('chooseStride (section 4.1)', () => {
     // Cheap shares favour small strides (more shares, fewer chunks); cheap ciphertexts large ones.
     expect(chooseStride(l, { ...DESIGN_WIRE_SIZES, shareC1: 100, sharePerBin: 1 })).toBe(1);
     expect(chooseStride(l, { ...DESIGN_WIRE_SIZES, ciphertext: 100 })).toBe(32);
+  });
+
+  it('takes a fixed stride as given and 0 as auto', () => {
+    expect(strideFor(2, level([100_000]), DESIGN_WIRE_SIZES)).toBe(2);
+    expect(strideFor(0, level([100_000]), DESIGN_WIRE_SIZES)).toBe(4);
+    expect(() => strideFor(3, level([100_000]), DESIGN_WIRE_SIZES)).toThrow(/power of two/);
   });
 
   it('with no passive every stride costs nothing: the tie goes to the smaller stride', () => {
