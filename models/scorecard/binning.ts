@@ -156,9 +156,13 @@ function fmt(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
 }
 
-/** Bin one numeric column of the training rows. */
-export function binNumeric(name: string, column: number, rows: readonly ArrayLike<number>[], o: BinningOptions): NumericCharacteristic | undefined {
-  checkOptions(o);
+/**
+ * The value bins of one numeric column of the training rows: quantile cuts, ties whole, small
+ * bins merged with their smaller neighbour; the missing cells counted apart (the scorecard then
+ * merges a small missing bin, boosted trees keep it: models/trees/binned.ts). The caller checks
+ * the options against its own ranges (the scorecard's bins go to 100, the trees' to 255).
+ */
+export function valueBins(column: number, rows: readonly ArrayLike<number>[], o: BinningOptions): { cuts: number[]; counts: number[]; missing: number } {
   const present: number[] = [];
   let missing = 0;
   for (const r of rows) {
@@ -168,7 +172,7 @@ export function binNumeric(name: string, column: number, rows: readonly ArrayLik
   }
   const sorted = Float64Array.from(present).sort();
   const cuts = present.length > 0 ? quantileCuts(sorted, o.bins) : [];
-  let counts = present.length > 0 ? countBetween(sorted, cuts) : [];
+  const counts = present.length > 0 ? countBetween(sorted, cuts) : [];
   // Merge a small bin with its smaller neighbour, smallest first, until all qualify.
   for (;;) {
     if (counts.length <= 1) break;
@@ -184,6 +188,14 @@ export function binNumeric(name: string, column: number, rows: readonly ArrayLik
     counts[lo] = counts[lo]! + counts[lo + 1]!;
     counts.splice(lo + 1, 1);
   }
+  return { cuts, counts, missing };
+}
+
+/** Bin one numeric column of the training rows. */
+export function binNumeric(name: string, column: number, rows: readonly ArrayLike<number>[], o: BinningOptions): NumericCharacteristic | undefined {
+  checkOptions(o);
+  const { cuts, counts: valueCounts, missing } = valueBins(column, rows, o);
+  let counts = valueCounts;
   // The missing cells: a bin of their own when large enough, else merged with the smallest bin.
   let missingBin = NEUTRAL;
   if (missing > 0) {
