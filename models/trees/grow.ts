@@ -130,7 +130,7 @@ export function releasedHist(raw: { G: Float64Array; H: Float64Array; count: Uin
  * A parent's histogram summed into the pair's released bins (4.3): `parentMap` and `pairMap` map
  * raw bins to the parent's and the pair's released bins; the pair's are unions of the parent's.
  */
-export function coarsenHist(parent: BinHist, parentMap: Int16Array, pairMap: Int16Array, missing: number): BinHist {
+export function coarsenHist(parent: BinHist, parentMap: Int16Array, pairMap: Int16Array): BinHist {
   if (parentMap.length !== pairMap.length) throw new RangeError(`coarsenHist: maps over ${parentMap.length} and ${pairMap.length} raw bins; pass both over the same feature`);
   const into = new Int16Array(parent.G.length).fill(NOT_RELEASED);
   for (let r = 0; r < pairMap.length; r++) {
@@ -143,7 +143,6 @@ export function coarsenHist(parent: BinHist, parentMap: Int16Array, pairMap: Int
   }
   const raw = { G: parent.G, H: parent.H, count: parent.count };
   // The parent's own missing cell (-1 when the parent merged it into a value cell or released none).
-  void missing;
   return releasedHist(raw, into, parent.missing);
 }
 

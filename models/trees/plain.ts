@@ -293,7 +293,7 @@ function buildPair(columns: readonly BinnedColumn[], active: readonly number[], 
     const hist = releasedHist(raw, map, c.missing);
     b.hists.set(j, hist);
     b.maps.set(j, map);
-    o.hists.set(j, subtractHist(coarsenHist(parentHists.hists.get(j)!, parentMap, map, c.missing), hist));
+    o.hists.set(j, subtractHist(coarsenHist(parentHists.hists.get(j)!, parentMap, map), hist));
     o.maps.set(j, map);
   }
   histsAt.set(built, b);
