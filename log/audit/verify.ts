@@ -22,6 +22,7 @@ import { LogReader, type MessageObserver } from '../client.js';
 import { checkEntries } from './entry-check.js';
 import { crossCheckNodes, type AuditorFinding } from './cross-check.js';
 import { auditConsentUse, emptyConsentAuditState } from './consent-audit.js';
+import { auditMonitoring, emptyMonitoringAuditState } from './monitoring-audit.js';
 import { auditIdentities, emptyIdentityAuditState, type IdentityAuditState, type IdentityChange } from './identity-audit.js';
 import { keyFingerprint } from '../../registration/rotation.js';
 import {
@@ -130,12 +131,16 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
   // What the entries mean: consents used after revocation, past maxUses, outside validity, by
   // another requester; revocations and registrations no bound key or CA vouches for. A state
   // file from before these checks has no replay yet: it starts from entry 0 once.
-  const history = from > 0 && (!saved?.consentAudit || !saved.identities) ? await reader.entries(0, from) : [];
+  const history = from > 0 && (!saved?.consentAudit || !saved.identities || !saved.monitoringAudit) ? await reader.entries(0, from) : [];
   const ca = opts.transport.kind === 'tls' ? opts.transport.material.ca : undefined;
   const consentFrom = from > 0 && saved?.consentAudit ? from : 0;
   const meaning = auditConsentUse(consentFrom, [...history.slice(consentFrom), ...items], (from > 0 && saved?.consentAudit) || emptyConsentAuditState(),
     opts.trustedRegistrars ?? [], ca);
   findings.push(...meaning.findings);
+  // Post-loan monitoring: each re-score under a bank's signed instruction, in its run, within its consent's months.
+  const monitoringFrom = from > 0 && saved?.monitoringAudit ? from : 0;
+  const monitoring = auditMonitoring(monitoringFrom, [...history.slice(monitoringFrom), ...items], (from > 0 && saved?.monitoringAudit) || emptyMonitoringAuditState());
+  findings.push(...monitoring.findings);
   // Which key speaks for each site: rotations and removals, checked and followed (identity-audit.ts).
   const identitiesFrom = from > 0 && saved?.identities ? from : 0;
   const identities = auditIdentities(identitiesFrom, [...history.slice(identitiesFrom), ...items], (from > 0 && saved?.identities) || emptyIdentityAuditState(), ca);
@@ -170,7 +175,7 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
   if (ok && range) {
     saveState(opts.stateFile, {
       ...state, checkpoint: formatCheckpoint(next), frontier: encodeFrontier(range.frontierHashes()), records: { ...heads, ...cross.heads },
-      consentAudit: meaning.state, identities: identities.state, verifiedAt: new Date().toISOString(),
+      consentAudit: meaning.state, identities: identities.state, monitoringAudit: monitoring.state, verifiedAt: new Date().toISOString(),
     });
   }
   return done({
