@@ -33,6 +33,7 @@
 import { decodeEntry, entryProblem, type LogEntry } from '../entries.js';
 import { instructionSigningBytes, parseInstruction, type Instruction } from '../../monitoring/instruction.js';
 import { verifySignature } from '../../crypto/identity.js';
+import { batchLeavesHash, type ServedRecordV2 } from '../served-record.js';
 
 /** One add of an item and, once removed, the remove's index: the log span it was in the portfolio. */
 export interface ItemSpan {
@@ -270,4 +271,97 @@ function runEnd(b: LogEntry['body'], index: number, state: MonitoringAuditState)
   if (r.end !== undefined) return [{ code: 'MONITORING_RUN_END_INVALID', message: `monitoring-run-end of run entry ${run}, which already ended at entry ${r.end}` }];
   r.end = index;
   return [];
+}
+
+/* ------------------------------------------------- the nodes' v2 records of rescore batches */
+
+/** The entry at a log index as the verified tree holds it (log/audit/cross-check.ts leafAt), or why it cannot be had. */
+export type LeafAt = (index: number) => Promise<{ hash: Uint8Array; entry?: Uint8Array } | string>;
+
+export interface BatchVerdict {
+  readonly findings: MonitoringFinding[];
+  /**
+   * False when a refused slot has no rescore-skip yet and its run has not ended within the
+   * checkpoint: the skip may still come (the coordinator logs it with its next batch), so the
+   * record is checked again on a later run.
+   */
+  readonly decided: boolean;
+}
+
+
+/**
+ * One node's v2 record of a re-scoring batch against the log: its span must be `rescore`
+ * entries of one run, each naming the site (else the node served something the log does not
+ * say it asked: served outside the log); `leavesHash` must be the hash over the log's leaves of
+ * the span; each refused slot needs a rescore-skip of its item by this site in that run.
+ * `state` is the monitoring replay up to the verified checkpoint (auditMonitoring).
+ */
+export async function checkBatchRecord(record: ServedRecordV2, leafAt: LeafAt, state: MonitoringAuditState): Promise<BatchVerdict> {
+  const findings: MonitoringFinding[] = [];
+  const last = record.logIndex + record.count - 1;
+  const what = `node ${record.site} record #${record.seq} (rescore batch [${record.logIndex}, ${last}])`;
+  const leaves: Uint8Array[] = [];
+  const rescores: { index: number; run: number; subject: string }[] = [];
+  for (let index = record.logIndex; index <= last; index++) {
+    const leaf = await leafAt(index);
+    if (typeof leaf === 'string') {
+      findings.push({ code: 'RECORD_NOT_IN_LOG', index, message: `${what} covers log entry ${index}, but ${leaf}` });
+      return { findings, decided: true };
+    }
+    leaves.push(leaf.hash);
+    const decoded = leaf.entry ? decodeEntry(leaf.entry) : undefined;
+    const e = decoded?.ok ? decoded.entry : undefined;
+    if (!e || e.kind !== 'rescore' || entryProblem(e) !== undefined) {
+      findings.push({ code: 'BATCH_SERVED_OUTSIDE_LOG', index, message: `${what} covers log entry ${index}, which is ${e ? `a ${e.kind}` : 'not a well-formed entry'}, not a rescore: the node served what the log does not show it was asked` });
+      return { findings, decided: true };
+    }
+    const run = num(e.body, 'run');
+    if (rescores.length > 0 && rescores[0]!.run !== run) {
+      findings.push({ code: 'BATCH_SERVED_OUTSIDE_LOG', index, message: `${what} covers log entry ${index}, a rescore of run entry ${run}, but the batch began in run entry ${rescores[0]!.run}: a batch is one run's` });
+      return { findings, decided: true };
+    }
+    if (!(e.body['sites'] as readonly string[]).includes(record.site)) {
+      findings.push({ code: 'BATCH_SERVED_OUTSIDE_LOG', index, message: `${what} covers log entry ${index}, a rescore that does not name ${record.site} among its sites` });
+      return { findings, decided: true };
+    }
+    rescores.push({ index, run, subject: str(e.body, 'subject') });
+  }
+  const logHash = batchLeavesHash(leaves);
+  if (logHash !== record.leavesHash) {
+    findings.push({
+      code: 'BATCH_LEAVES_MISMATCH', index: record.logIndex,
+      message: `${what} says its entries' leaves hash to ${record.leavesHash.slice(0, 16)}..., but the log's entries [${record.logIndex}, ${last}] hash to ${logHash.slice(0, 16)}...: the node was served other entries than the log holds`,
+    });
+  }
+  let decided = true;
+  for (const [offset, code] of record.refused) {
+    const slot = rescores[offset]!;
+    const run = state.runs[String(slot.run)];
+    if (run?.skips.includes(`${slot.subject}\n${record.site}`)) continue;
+    if (run && run.end === undefined) {
+      decided = false; // the skip comes with the coordinator's next batch
+      continue;
+    }
+    findings.push({
+      code: 'REFUSED_WITHOUT_SKIP', index: slot.index,
+      message: `${what} refused slot ${offset} (log entry ${slot.index}, ${slot.subject}: ${code}), but the log has no rescore-skip of ${slot.subject} by ${record.site} in run entry ${slot.run}`,
+    });
+  }
+  return { findings, decided };
+}
+
+/**
+ * A rescore entry at `index` naming `site` must be covered by exactly one of the site's v2
+ * records (`records`: its verified v2 records); the finding when it is not, else undefined.
+ */
+export function batchCoverageFinding(index: number, rescore: LogEntry, site: string, records: readonly ServedRecordV2[]): MonitoringFinding | undefined {
+  const covering = records.filter((r) => r.logIndex <= index && index < r.logIndex + r.count);
+  const subject = str(rescore.body, 'subject');
+  if (covering.length === 0) {
+    return { code: 'ENTRY_UNRECORDED', index, message: `log entry ${index} (rescore of ${subject}) names node ${site}, which has no record of a batch covering it` };
+  }
+  if (covering.length > 1) {
+    return { code: 'BATCH_RECORDED_TWICE', index, message: `log entry ${index} (rescore of ${subject}) is covered by ${covering.length} of node ${site}'s batch records (#${covering.map((r) => r.seq).join(', #')}): a batch was served twice` };
+  }
+  return undefined;
 }

@@ -163,7 +163,7 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
     ? Object.fromEntries(Object.entries(saved.records).filter(([site]) => !identities.removedSites.has(site))) : undefined;
   const bookSince = Object.fromEntries(Object.entries(identities.state.sites).flatMap(([site, k]) => (k.bookSince !== undefined ? [[site, k.bookSince]] : [])));
   const cross = await crossCheckNodes({
-    reader, checkpoint: next, nodes, newEntries: { start: from, items }, bookSince, ...(heads ? { heads } : {}), ...(opts.observe ? { observe: opts.observe } : {}),
+    reader, checkpoint: next, nodes, newEntries: { start: from, items }, bookSince, monitoring: monitoring.state, ...(heads ? { heads } : {}), ...(opts.observe ? { observe: opts.observe } : {}),
   });
   findings.push(...cross.findings);
   for (const [site, n] of Object.entries(cross.uncheckable)) {
