@@ -18,6 +18,8 @@ import { makeEntry, type LogEntry } from '../../log/entries.js';
 import { hashLeaf } from '../../log/merkle.js';
 import { batchLeavesHash } from '../../log/served-record.js';
 import { auditVerify, type AuditSummary } from '../../log/audit/verify.js';
+import { entriesAbout } from '../../log/audit/entries.js';
+import { entryRow, formatEntriesTable } from '../../auditor/entries-view.js';
 import { signInstruction, type InstructionOp } from '../../monitoring/instruction.js';
 import { consentHash } from '../../consent/terms.js';
 import { grantConsent, type Consent } from '../../consent/record.js';
@@ -211,5 +213,25 @@ describe('audit verify over post-loan monitoring', () => {
     expect(message('wrong leaves')).toMatch(new RegExp(`^node power record #\\d+ \\(rescore batch \\[${i('wrong leaves')}, ${i('wrong leaves')}\\]\\) says its entries' leaves hash to eeeeeeeeeeeeeeee\\.\\.\\., but the log's entries .* hash to [0-9a-f]{16}`));
     expect(message('refused no skip')).toMatch(new RegExp(`refused slot 0 \\(log entry ${i('refused no skip')}, ${I.subject}: CONSENT_REVOKED\\), but the log has no rescore-skip of ${I.subject} by tax in run entry ${i('run5')}`));
     expect(message('r5 end')).toMatch(new RegExp(`covers log entry ${i('r5 end')}, which is a monitoring-run-end, not a rescore: the node served what the log does not show it was asked`));
+  });
+
+  it('`audit entries --enterprise` shows an enterprise its monitoring in words: the add, each re-score or skip, the remove', async () => {
+    const aboutB = await entriesAbout({ coordinator: coordinator.address, transport: fed.as('auditor-1'), enterprise: B.subject });
+    const kinds: [string, string][] = [
+      ['add B', 'portfolio-change'], ['r1 B', 'rescore'], ['r2 B', 'rescore'], ['remove B', 'portfolio-change'], ['after remove', 'rescore'], ['replayed add', 'portfolio-change'],
+    ];
+    expect(aboutB.entries.map((e) => [e.index, e.kind])).toEqual(kinds.map(([name, kind]) => [at.get(name), kind]));
+    const table = formatEntriesTable(aboutB.entries.map(entryRow));
+    const line = (name: string): string => table.split('\n').find((l) => l.startsWith(`${at.get(name)} `)) ?? '';
+    expect(line('add B')).toMatch(new RegExp(`monitoring portfolio changed\\s+${REQUESTER}\\s+${B.subject}\\s+consentHash [0-9a-f]{12}…, consentId ${B.consentId}, consentMaxUses 12, consentValidUntil \\d{4}-\\d\\d-\\d\\dT.*Z, instruction signed ${new Date(T0 + DAY + 2).toISOString()}, op add, portfolio ${PORTFOLIO}, requesterKey [0-9a-f]{12}…, signature [0-9a-f]{12}…$`));
+    expect(line('r1 B')).toMatch(new RegExp(`monitoring re-score\\s+${REQUESTER}\\s+${B.subject}\\s+consentHash [0-9a-f]{12}…, consentId ${B.consentId}, run #${at.get('run1')}, sites power,tax$`));
+    expect(line('remove B')).toMatch(/monitoring portfolio changed .* instruction signed \d{4}-.*, op remove, /);
+    const aboutC = await entriesAbout({ coordinator: coordinator.address, transport: fed.as('auditor-1'), enterprise: C.subject });
+    expect(formatEntriesTable(aboutC.entries.map(entryRow))).toMatch(new RegExp(`monitoring re-score skipped\\s+${REQUESTER}\\s+${C.subject}\\s+consentId ${C.consentId}, reason CONSENT_REVOKED, refusedBy power, run #${at.get('run1')}$`, 'm'));
+    // The run entry itself names no enterprise; in the whole view its months read as site and month.
+    const all = await entriesAbout({ coordinator: coordinator.address, transport: fed.as('auditor-1') });
+    const run = all.entries.find((e) => e.index === at.get('run1'))!;
+    expect(formatEntriesTable([entryRow(run)])).toMatch(/monitoring run started\s+Bank of Fuzhou\s+-\s+asOf power 2026-01; tax 2026-01, items 3, model lr-1, participants power,tax/);
+    expect(table, 'keys and instructions are shortened').not.toMatch(/[0-9a-f]{40}/);
   });
 });
