@@ -26,7 +26,7 @@ import { grantConsent, type Consent } from '../../consent/record.js';
 import { identityFromSeed } from '../../crypto/identity.js';
 import { makeCreditCode } from '../../schema/credit-code.js';
 import { bank, bankIdentity, enterprise } from '../consent/helpers.js';
-import { waitForFinal } from '../log/federation-helpers.js';
+import { runCli, waitForFinal } from '../log/federation-helpers.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 
 const SITES = ['power', 'tax'];
@@ -233,5 +233,13 @@ describe('audit verify over post-loan monitoring', () => {
     const run = all.entries.find((e) => e.index === at.get('run1'))!;
     expect(formatEntriesTable([entryRow(run)])).toMatch(/monitoring run started\s+Bank of Fuzhou\s+-\s+asOf power 2026-01; tax 2026-01, items 3, model lr-1, participants power,tax/);
     expect(table, 'keys and instructions are shortened').not.toMatch(/[0-9a-f]{40}/);
+  });
+
+  it('`fedcredit audit verify` (the CLI, from a fresh state: every entry from 0) reports the same findings and exits 2', async () => {
+    const cli = await runCli(['audit', 'verify', '--coordinator', coordinator.address, '--state', path.join(dir, 'cli-auditor.json'), ...fed.tls('auditor-1')]);
+    expect(cli.code, cli.stderr).toBe(2);
+    expect(cli.stdout).toContain(`FAILED: ${tampered.findings.length} findings`);
+    for (const f of tampered.findings) expect(cli.stdout).toContain(`  [${f.code}] ${f.message}`);
+    expect(fs.existsSync(path.join(dir, 'cli-auditor.json')), 'no state saved over findings').toBe(false);
   });
 });
