@@ -7,7 +7,8 @@
  * §2.1.1; over gRPC on 100k entries 3.7 s against ~140 s for one §2.1.3 inclusion proof per
  * entry, see bench/audit.ts), each entry's kind, fields and own signatures
  * (log/entries.ts), what they mean for consent use and node registrations
- * (log/audit/consent-audit.ts), and each node's signed record against the log (log/audit/cross-check.ts). It also compares the newest not-yet-final
+ * (log/audit/consent-audit.ts) and for post-loan monitoring (log/audit/monitoring-audit.ts), and each
+ * node's signed record against the log (log/audit/cross-check.ts). It also compares the newest not-yet-final
  * checkpoint with what it trusts, so a re-signed fork is reported even when no witness
  * cosigned it. Untrusted input becomes findings; the state advances only on a clean run.
  */
