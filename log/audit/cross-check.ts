@@ -3,7 +3,9 @@
  * against the coordinator's log: a record whose entry is missing from the log or differs
  * from it, and a log entry that names a node with no record of it, are both findings. The log
  * side is pinned by RFC 9162 §2.1.3 inclusion proofs against the verified checkpoint, so a
- * coordinator cannot answer "yes, that entry is there" without the tree agreeing.
+ * coordinator cannot answer "yes, that entry is there" without the tree agreeing. A v2 record
+ * (one re-scoring batch of post-loan monitoring) covers a span of `rescore` entries; it and the
+ * entries it covers are checked by log/audit/monitoring-audit.ts.
  */
 import { hashLeaf, verifyInclusion } from '../merkle.js';
 import type { Checkpoint } from '../checkpoint.js';
