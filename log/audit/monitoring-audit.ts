@@ -9,6 +9,7 @@
  *   - MONITORING_INSTRUCTION_REPLAYED  an instruction not newer than the item's previous one
  *                        (an old add replayed after the bank's remove);
  *   - MONITORING_NO_PORTFOLIO  an add, remove or run for a portfolio no `create` made;
+ *   - MONITORING_REMOVE_UNKNOWN  a remove of an item that is not in the portfolio;
  *   - RESCORE_NO_RUN / RESCORE_OUTSIDE_RUN  a rescore (or rescore-skip) whose `run` is no
  *                        monitoring-run entry before it, or that lies after the run's end;
  *   - RESCORE_NOT_IN_PORTFOLIO  a rescore of an item no add put in the portfolio before the
@@ -24,6 +25,11 @@
  *   - MONITORING_RUN_END_INVALID  a run end for no open run.
  * The nodes' v2 served records of the rescore batches are checked against these entries in
  * checkBatchRecords below (called from log/audit/cross-check.ts).
+ *
+ * What the auditor cannot see: the consent itself (the log holds its id, hash and terms, never
+ * its text), so that an add's `requesterKey` is the consent's `requester.key` is checked by the
+ * nodes, which hold the consent (docs/design/monitoring.md 1, "Storage"); here every later
+ * remove must be signed under the key logged at the add.
  *
  * Malformed entries are BAD_ENTRY findings already (log/audit/entry-check.ts, log/entries.ts)
  * and are skipped here. Runs are incremental, as log/audit/consent-audit.ts: portfolios, the
@@ -145,7 +151,7 @@ function portfolioChange(b: LogEntry['body'], index: number, state: MonitoringAu
   }
   if (op === 'remove') {
     if (!open || open.remove !== undefined) {
-      out.push({ code: 'RESCORE_NOT_IN_PORTFOLIO', message: `portfolio-change remove of ${subject} from ${name}, which is not in it` });
+      out.push({ code: 'MONITORING_REMOVE_UNKNOWN', message: `portfolio-change remove of ${subject} from ${name}, which is not in it` });
     } else if (open.requesterKey !== str(b, 'requesterKey')) {
       out.push({ code: 'MONITORING_INSTRUCTION_INVALID', message: `portfolio-change remove of ${subject} from ${name} is signed under key ${str(b, 'requesterKey').slice(0, 16)}..., but the item was added under the consent's requester key ${open.requesterKey.slice(0, 16)}...` });
       return out;
