@@ -274,6 +274,31 @@ describe('NodeMonitoring at a real node', () => {
     }
   }, 60_000);
 
+  it('an item removed before a run\'s entry is not re-scored in that run', async () => {
+    const it0 = items[1]!;
+    const remove = signInstruction(fx.requesterKeys.identity, it0.consent, { op: 'remove', portfolio: PORTFOLIO });
+    const runId = `${RUN_ID}-2`;
+    const sealingKey = fx.requesterKeys.sealing.publicKey;
+    const { first } = await append([
+      makeEntry('portfolio-change', {
+        op: 'remove', requester: 'bank-a', portfolio: PORTFOLIO, subject: it0.subject, consentId: it0.consent.consentId, consentHash: consentHash(it0.consent),
+        instruction: Buffer.from(remove.text).toString('hex'), requesterKey: Buffer.from(fx.requesterKeys.identity.publicKey).toString('hex'),
+        signature: Buffer.from(remove.signature).toString('hex'), time: Date.now(),
+      }),
+      makeEntry('monitoring-run', {
+        runId, requester: 'bank-a', portfolio: PORTFOLIO, model: 'm1', purpose: 'loan-monitoring', participants, asOf, trigger: 'manual:test', items: 1,
+        sealingKey: Buffer.from(sealingKey).toString('hex'), sealingKeySignature: Buffer.from(signSealingKey(fx.requesterKeys.identity, 'bank-a', sealingKey)).toString('hex'), time: Date.now(),
+      }),
+    ]);
+    const run2 = first + 1;
+    const { first: rescoreIndex } = await append([makeEntry('rescore', { run: run2, requester: 'bank-a', subject: it0.subject, consentId: it0.consent.consentId, consentHash: consentHash(it0.consent), sites: participants, time: Date.now() })]);
+    for (const site of SITES) {
+      const a = await rescore(site, { runId, runIndex: String(run2), batchSeq: 0, firstIndex: String(rescoreIndex), count: 1, entriesFrom: '0', entries: [], checkpoint: '' });
+      expect(a.failure?.code).toBe('QUERY_NOT_LOGGED');
+      expect(a.failure?.message).toMatch(/removed before the run's entry/);
+    }
+  }, 60_000);
+
   it('each node holds one v2 served record of the batch, which verifies against the log\'s leaves', async () => {
     for (const site of SITES) {
       const audit = nodeAuditClient(fx.nodes.get(site)!.address, fx.fed.as('auditor-1'), site);
