@@ -65,7 +65,12 @@ interface StoredAnswer {
   readonly refused: [number, string][];
   readonly sealed: string;
   readonly logPosition: number;
+  /** When it was stored (ms): answers of a run that never finished are deleted after ANSWER_TTL_MS. */
+  readonly storedAt?: number;
 }
+
+/** Stored answers of a run with no FinishRun are deleted this long after they were written (design 2.4: 7 days). */
+export const ANSWER_TTL_MS = 7 * 86_400_000;
 
 /** A run as this node has seen it: its entry and its drift counts (in memory). */
 interface RunState {
@@ -284,7 +289,7 @@ export class NodeRescore {
     // 4. One served record, the ledger's uses and the stored answer in one synced write; then answer.
     const refusedList = [...refused.entries()].sort((a, b) => a[0] - b[0]);
     const answer: StoredAnswer = {
-      runIndex, firstIndex, count, shares: b64(shares), covered: b64(covered), refused: refusedList, sealed: b64(sealed), logPosition: follower.size,
+      runIndex, firstIndex, count, shares: b64(shares), covered: b64(covered), refused: refusedList, sealed: b64(sealed), logPosition: follower.size, storedAt: Date.now(),
     };
     await Promise.all([
       this.#opts.servedRecords.recordBatch({ requester, logIndex: firstIndex, count, leavesHash: batchLeavesHash(entries.map((e) => e.leafHash)), refused: refusedList, subjects }),
@@ -328,6 +333,23 @@ export class NodeRescore {
     await store.writeGroup(ops.map((o) => (o.type === 'del' ? { type: 'del', key: o.key, sublevel: store.monitoring } : { type: 'put', key: o.key, value: o.value, sublevel: store.monitoring })));
     this.#runs.delete(runId);
     return result;
+  }
+
+  /**
+   * Deletes the stored answers older than ANSWER_TTL_MS (runs whose FinishRun never came) and
+   * marks their runs finished, so a late replay is REPLAY_UNKNOWN, never a fresh computation.
+   */
+  async sweep(now = Date.now()): Promise<number> {
+    const { store } = this.#opts;
+    const ops: { type: 'put' | 'del'; key: string; value?: string }[] = [];
+    for await (const [k, v] of store.monitoring.iterator({ gte: 'a/', lt: 'a/\uffff' })) {
+      const a = JSON.parse(v) as StoredAnswer;
+      if (now - (a.storedAt ?? 0) < ANSWER_TTL_MS) continue;
+      ops.push({ type: 'del', key: k });
+      ops.push({ type: 'put', key: finishedKey(k.slice(2, k.lastIndexOf('/'))), value: String(now) });
+    }
+    if (ops.length > 0) await store.writeGroup(ops.map((o) => (o.type === 'del' ? { type: 'del', key: o.key, sublevel: store.monitoring } : { type: 'put', key: o.key, value: o.value, sublevel: store.monitoring })));
+    return ops.filter((o) => o.type === 'del').length;
   }
 
   /** The last finished runs' figures, newest first (per model at most `perModel`). */
