@@ -79,6 +79,8 @@ interface RunState {
   readonly asOf: string;
   readonly drift: SiteDrift | undefined;
   readonly counted: Set<number>;
+  /** Covered enterprises over the run's batches (also without a reference distribution). */
+  covered: number;
 }
 
 /** Drift figures of a finished run (`d/<model>/<runId>`), for the node's operator (GetDriftStatus). */
@@ -215,7 +217,7 @@ export class NodeRescore {
     const sealingSignature = Buffer.from(String(run['sealingKeySignature']), 'hex');
     let state = this.#runs.get(runId);
     if (!state) {
-      state = { runIndex, model, asOf, drift: part.model.driftReference ? new SiteDrift(part.model.driftReference) : undefined, counted: new Set() };
+      state = { runIndex, model, asOf, drift: part.model.driftReference ? new SiteDrift(part.model.driftReference) : undefined, counted: new Set(), covered: 0 };
       this.#runs.set(runId, state);
     }
 
@@ -299,6 +301,7 @@ export class NodeRescore {
     if (!state.counted.has(batch.batchSeq)) {
       state.counted.add(batch.batchSeq);
       state.drift?.add(coveredVectors);
+      state.covered += coveredVectors.length;
     }
     this.#batches++;
     return this.#replay(batch, answer);
@@ -322,7 +325,8 @@ export class NodeRescore {
     const { store, site } = this.#opts;
     const state = this.#runs.get(runId);
     const policy = this.#opts.csiPolicy ?? 'per-feature';
-    const result: SiteCsi = state?.drift ? state.drift.result(site, policy) : policy === 'none' ? { site, covered: 0, withheld: true } : { site, covered: 0, insufficient: true };
+    const covered = state?.covered ?? 0;
+    const result: SiteCsi = state?.drift ? state.drift.result(site, policy) : policy === 'none' ? { site, covered, withheld: true } : { site, covered, insufficient: true };
     const ops: { type: 'put' | 'del'; key: string; value?: string }[] = [];
     for await (const k of store.monitoring.keys({ gte: `a/${runId}/`, lt: `a/${runId}/\uffff` })) ops.push({ type: 'del', key: k });
     ops.push({ type: 'put', key: finishedKey(runId), value: String(Date.now()) });

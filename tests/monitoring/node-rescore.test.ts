@@ -320,9 +320,24 @@ describe('NodeMonitoring at a real node', () => {
       const c = client(site);
       try {
         const res = await call(c, c.FinishRun, { runId: RUN_ID });
-        expect(res).toMatchObject({ site, sharePolicy: 'per-feature', insufficient: true });
+        // Four enterprises held by every site were scored (the revoked one not): too few for a CSI.
+        expect(res).toMatchObject({ site, covered: 4, sharePolicy: 'per-feature', insufficient: true, features: [] });
       } finally {
         c.close();
+      }
+      // The node's own operator reads the figures; the coordinator may not.
+      const op = nodeMonitoringClient(fx.nodes.get(site)!.address, fx.fed.as(`${site}-operator`), site);
+      try {
+        const status = await call(op, op.GetDriftStatus, {});
+        expect(status.models).toEqual([expect.objectContaining({ modelVersion: 'm1', runId: RUN_ID, covered: 4, insufficient: true })]);
+      } finally {
+        op.close();
+      }
+      const coord = client(site);
+      try {
+        await expect(call(coord, coord.GetDriftStatus, {})).rejects.toThrow(/PERMISSION_DENIED|not allowed|operator/i);
+      } finally {
+        coord.close();
       }
       const again = await rescore(site, batch());
       expect(again.failure?.code).toBe('REPLAY_UNKNOWN');
