@@ -20,6 +20,8 @@ export interface PreparedResidual {
 
 export class ResidualChunks implements PreparedResidual {
   #chunks: { level: number; ntt: CipherText }[] | undefined;
+  /** The chunks' NTT-form residues read out of SEAL once, for ./ntt-rns.ts (histogram kernel). */
+  residues: (Float64Array | undefined)[] = [];
   constructor(chunks: { level: number; ntt: CipherText }[]) {
     this.#chunks = chunks;
   }
@@ -30,6 +32,7 @@ export class ResidualChunks implements PreparedResidual {
   delete(): void {
     for (const c of this.#chunks ?? []) c.ntt.delete();
     this.#chunks = undefined;
+    this.residues = [];
   }
 }
 

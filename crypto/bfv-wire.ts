@@ -389,3 +389,49 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/** SEAL 'none' bytes of an NTT-form plaintext at a level: k x n residues, prime by prime (./ntt-rns.ts). */
+export function plaintextNttBytes(residues: Float64Array, parmsId: Uint8Array): Uint8Array {
+  const count = residues.length;
+  const arrayBytes = SEAL_HEADER_BYTES + 8 + 8 * count;
+  const total = SEAL_HEADER_BYTES + PLAINTEXT_META_BYTES + arrayBytes;
+  const bytes = new Uint8Array(total);
+  const view = new DataView(bytes.buffer);
+  writeSealHeader(view, 0, total);
+  bytes.set(parmsId, SEAL_HEADER_BYTES);
+  let at = SEAL_HEADER_BYTES + 32;
+  setU64(view, at, count);
+  view.setFloat64(at + 8, 1, true);
+  at += 16;
+  writeSealHeader(view, at, arrayBytes);
+  setU64(view, at + SEAL_HEADER_BYTES, count);
+  at += SEAL_HEADER_BYTES + 8;
+  for (let i = 0; i < count; i++, at += 8) setU64(view, at, residues[i]!);
+  return bytes;
+}
+
+/** The residues of SEAL 'none' ciphertext bytes in NTT form (2 x k x n, polynomial, prime, coefficient), as doubles. */
+export function nttCiphertextResidues(bytes: Uint8Array, shape: BfvShape): { level: number; residues: Float64Array } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  checkHeader(view, 0, 'NTT-form ciphertext');
+  const level = shape.levels.findIndex((l) => equalBytes(l.parmsId, bytes.subarray(SEAL_HEADER_BYTES, SEAL_HEADER_BYTES + 32)));
+  if (level < 0) throw new BfvFormatError('NTT-form ciphertext parms_id matches no level of this context');
+  if (view.getUint8(SEAL_HEADER_BYTES + 32) !== 1) throw new BfvFormatError('ciphertext is not in NTT form');
+  const count = 2 * shape.levels[level]!.primes.length * shape.polyModulusDegree;
+  const dataOffset = SEAL_HEADER_BYTES + CIPHERTEXT_META_BYTES + SEAL_HEADER_BYTES + 8;
+  if (bytes.length !== dataOffset + 8 * count) throw new BfvFormatError(`NTT-form ciphertext is ${bytes.length} bytes; level ${level} needs ${dataOffset + 8 * count}`);
+  const residues = new Float64Array(count);
+  for (let i = 0; i < count; i++) residues[i] = getU64(view, dataOffset + 8 * i);
+  return { level, residues };
+}
+
+/** (low, high) u32 words of residues below 2^53, for sealCiphertextBytes. */
+export function residueWordsOf(residues: Float64Array): Uint32Array {
+  const words = new Uint32Array(2 * residues.length);
+  for (let i = 0; i < residues.length; i++) {
+    const v = residues[i]!;
+    words[2 * i] = v % 0x1_0000_0000;
+    words[2 * i + 1] = Math.floor(v / 0x1_0000_0000);
+  }
+  return words;
+}
