@@ -33,8 +33,9 @@ import type { CipherText, Decryptor, Encryptor, Evaluator, PlainText, PublicKey,
 import type { ParmsIdType } from './seal.js';
 import { centeredBinomial, decryptCoefficient0, residueWords, ternaryResidues } from './bfv-sampling.js';
 import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, negacyclicReverse } from './bfv-fixed.js';
-import { BfvFormatError, nttCiphertextResidues, packCiphertext, plaintextBytes, plaintextCoefficients, plaintextNttBytes, residueWordsOf, sealCiphertextBytes, sealResidueWords, shareResidues, unpackCiphertext } from './bfv-wire.js';
+import { BfvFormatError, nttCiphertextData, packCiphertext, plaintextBytes, plaintextCoefficients, plaintextNttBytes, residueWordsOf, sealCiphertextBytes, sealResidueWords, shareResidues, unpackCiphertext } from './bfv-wire.js';
 import { multiplyAccumulate, plaintextNtt, primeTables } from './ntt-rns.js';
+import { WasmHistogramKernel } from './ntt-wasm.js';
 import type { PrimeTables } from './ntt-rns.js';
 import type { BfvLevel, BfvShape, WireKind } from './bfv-wire.js';
 import { Prepared, ResidualChunks } from './bfv-prepared.js';
@@ -78,6 +79,8 @@ export class BfvCoeffContext {
   #disposed = false;
   /** Per level, our NTT's twiddle tables (./ntt-rns.ts), made on first use. */
   readonly #nttTables: (readonly PrimeTables[] | undefined)[] = [];
+  /** Per level, the WASM histogram kernel (./ntt-wasm.ts), made on first use. */
+  readonly #wasmKernels: (WasmHistogramKernel | undefined)[] = [];
 
   private constructor(runtime: SealRuntime, context: SealContext, levels: Level[]) {
     this.#runtime = runtime;
@@ -284,13 +287,14 @@ export class BfvCoeffContext {
    * (node, feature), sum over the node's chunks c of d_c * x_{g,c} (plainsOf(c)[g], undefined =
    * no row of c in g), then as maskedInnerProducts: to the lowest level, masks[g s + k] added to
    * coefficient k < s, re-randomized, sent as a prefix share (wire kind 3) of s coefficients.
-   * `ntt: 'own'` (default) transforms and multiplies in JS (./ntt-rns.ts); 'seal' uses SEAL's
-   * plainTransformToNtt and multiplyPlain (the reference, and the bench's comparison).
+   * `ntt: 'own'` (default) transforms and multiplies in our WASM (./ntt-wasm.ts), 'js' the same
+   * in plain JS (./ntt-rns.ts, the reference), 'seal' with SEAL's plainTransformToNtt and
+   * multiplyPlain (the bench's comparison).
    */
-  maskedPrefixShares(d: PreparedResidual, chunks: readonly number[], plainsOf: (chunk: number) => readonly (Float64Array | undefined)[], groups: number, stride: number, masks: Float64Array, ntt: 'own' | 'seal' = 'own'): Uint8Array[] {
+  maskedPrefixShares(d: PreparedResidual, chunks: readonly number[], plainsOf: (chunk: number) => readonly (Float64Array | undefined)[], groups: number, stride: number, masks: Float64Array, ntt: 'own' | 'js' | 'seal' = 'own'): Uint8Array[] {
     if (!(d instanceof ResidualChunks)) throw new TypeError('the chunks must be made by prepareResidual of this kernel');
     if (masks.length !== groups * stride) throw new RangeError(`${groups} groups of stride ${stride} need ${groups * stride} masks, got ${masks.length}`);
-    if (ntt === 'own') return this.#ownPrefixShares(d, chunks, plainsOf, groups, stride, masks);
+    if (ntt !== 'seal') return this.#ownPrefixShares(d, chunks, plainsOf, groups, stride, masks, ntt);
     return this.#run('masked prefix shares', (own) => {
       const cts = d.chunks;
       const acc: (CipherText | undefined)[] = new Array<CipherText | undefined>(groups).fill(undefined);
@@ -316,35 +320,46 @@ export class BfvCoeffContext {
     });
   }
 
-  #ownPrefixShares(d: ResidualChunks, chunks: readonly number[], plainsOf: (chunk: number) => readonly (Float64Array | undefined)[], groups: number, stride: number, masks: Float64Array): Uint8Array[] {
+  #ownPrefixShares(d: ResidualChunks, chunks: readonly number[], plainsOf: (chunk: number) => readonly (Float64Array | undefined)[], groups: number, stride: number, masks: Float64Array, impl: 'own' | 'js'): Uint8Array[] {
     const cts = d.chunks;
     const level = cts[chunks[0] ?? 0]?.level ?? this.lastLevel;
-    const tables = (this.#nttTables[level] ??= this.#levels[level]!.primes.map((q) => primeTables(q)));
+    const tables = this.#tablesAt(level);
+    const wasm = impl === 'own' ? (this.#wasmKernels[level] ??= new WasmHistogramKernel(tables, this.plainModulus)) : undefined;
+    wasm?.begin(groups);
     const size = 2 * tables.length * BFV_POLY_DEGREE;
     const acc: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(groups).fill(undefined);
     for (const c of chunks) {
       const chunk = cts[c];
       if (chunk === undefined) throw new RangeError(`chunk ${c} is not among the ${cts.length} given`);
       if (chunk.level !== level) throw new RangeError(`chunk ${c} is at level ${chunk.level}, chunk ${chunks[0]} at ${level}`);
-      const ct = (d.residues[c] ??= nttCiphertextResidues(this.#run('read NTT chunk', () => chunk.ntt.saveArray(this.#seal.ComprModeType.none)), this.shape).residues);
+      const data = (d.residues[c] ??= nttCiphertextData(this.#run('read NTT chunk', () => chunk.ntt.saveArray(this.#seal.ComprModeType.none)), this.shape).data);
+      wasm?.chunk(data);
+      const ct = wasm === undefined ? Float64Array.from(new BigUint64Array(data.buffer, data.byteOffset, data.length / 8), Number) : undefined;
       const plains = plainsOf(c);
       for (let g = 0; g < groups; g++) {
         const coefficients = plains[g];
         if (coefficients === undefined) continue;
-        multiplyAccumulate((acc[g] ??= new Float64Array(size)), ct, plaintextNtt(coefficients, tables), tables);
+        if (wasm !== undefined) wasm.add(g, coefficients);
+        else multiplyAccumulate((acc[g] ??= new Float64Array(size)), ct!, plaintextNtt(coefficients, tables), tables);
       }
     }
     return this.#run('masked prefix shares', (own) =>
-      acc.map((sum, g) => {
+      acc.map((jsSum, g) => {
+        const sum = wasm !== undefined ? wasm.result(g) : jsSum === undefined ? undefined : residueWordsOf(jsSum);
         let result: CipherText | undefined;
         if (sum !== undefined) {
           const ntt = own(this.#seal.CipherText());
-          this.#sealLoad(ntt, sealCiphertextBytes(this.shape, level, residueWordsOf(sum), true), 'accumulated histogram product');
+          const words = new Uint32Array(sum.buffer, sum.byteOffset, sum.byteLength / 4);
+          this.#sealLoad(ntt, sealCiphertextBytes(this.shape, level, words, true), 'accumulated histogram product');
           result = own(made(this.#evaluator.cipherTransformFromNtt(ntt), 'cipherTransformFromNtt'));
         }
         return this.#finishPrefix(result, level, masks.subarray(g * stride, (g + 1) * stride), own);
       }),
     );
+  }
+
+  #tablesAt(level: number): readonly PrimeTables[] {
+    return (this.#nttTables[level] ??= this.#levels[level]!.primes.map((q) => primeTables(q)));
   }
 
   /** To the lowest level, masks on coefficients 0..s-1, re-randomized, as a prefix share. */
@@ -361,11 +376,13 @@ export class BfvCoeffContext {
     return this.#run('plain NTT', (own) => own(made(this.#evaluator.plainTransformToNtt(own(this.#plain(coefficients)), this.#levels[level]!.id), 'plainTransformToNtt')).saveArray(this.#seal.ComprModeType.none));
   }
 
-  /** Tests: our NTT form of the same plaintext (./ntt-rns.ts), as SEAL bytes. */
-  ownPlainNtt(coefficients: Float64Array, level: number): Uint8Array {
+  /** Tests: our NTT form of the same plaintext (WASM ./ntt-wasm.ts or JS ./ntt-rns.ts), as SEAL bytes. */
+  ownPlainNtt(coefficients: Float64Array, level: number, impl: 'own' | 'js' = 'own'): Uint8Array {
     this.#checkLevel(level);
-    const tables = (this.#nttTables[level] ??= this.#levels[level]!.primes.map((q) => primeTables(q)));
-    return plaintextNttBytes(plaintextNtt(coefficients, tables), this.#levels[level]!.parmsId);
+    const tables = this.#tablesAt(level);
+    if (impl === 'js') return plaintextNttBytes(plaintextNtt(coefficients, tables), this.#levels[level]!.parmsId);
+    const data = (this.#wasmKernels[level] ??= new WasmHistogramKernel(tables, this.plainModulus)).transform(coefficients);
+    return plaintextNttBytes(Float64Array.from(new BigUint64Array(data.slice().buffer), Number), this.#levels[level]!.parmsId);
   }
 
   /** Key holder: the s residues (coefficients 0..s-1) of a prefix share. */

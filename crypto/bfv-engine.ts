@@ -105,7 +105,7 @@ export function resolveBfvWorkerUrl(moduleUrl: string = import.meta.url): Worker
   }
   const url = new URL('../dist/crypto/bfv-worker.js', moduleUrl);
   if (!fs.existsSync(url)) return { url: undefined, reason: `running from source and ${fileURLToPath(url)} is not built (run npm run build)` };
-  for (const name of ['bfv-worker', 'bfv-coeff', 'bfv-wire', 'bfv-histogram', 'bfv-fixed', 'bfv-sampling', 'seal']) {
+  for (const name of ['bfv-worker', 'bfv-coeff', 'bfv-wire', 'bfv-histogram', 'bfv-fixed', 'bfv-sampling', 'bfv-prepared', 'ntt-rns', 'ntt-wasm', 'seal']) {
     const source = new URL(`./${name}.ts`, moduleUrl);
     const built = new URL(`../dist/crypto/${name}.js`, moduleUrl);
     if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(source).mtimeMs) {

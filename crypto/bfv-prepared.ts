@@ -20,8 +20,8 @@ export interface PreparedResidual {
 
 export class ResidualChunks implements PreparedResidual {
   #chunks: { level: number; ntt: CipherText }[] | undefined;
-  /** The chunks' NTT-form residues read out of SEAL once, for ./ntt-rns.ts (histogram kernel). */
-  residues: (Float64Array | undefined)[] = [];
+  /** The chunks' NTT-form residue data (u64) read out of SEAL once, for the histogram kernel (./ntt-wasm.ts). */
+  residues: (Uint8Array | undefined)[] = [];
   constructor(chunks: { level: number; ntt: CipherText }[]) {
     this.#chunks = chunks;
   }

@@ -410,8 +410,8 @@ export function plaintextNttBytes(residues: Float64Array, parmsId: Uint8Array): 
   return bytes;
 }
 
-/** The residues of SEAL 'none' ciphertext bytes in NTT form (2 x k x n, polynomial, prime, coefficient), as doubles. */
-export function nttCiphertextResidues(bytes: Uint8Array, shape: BfvShape): { level: number; residues: Float64Array } {
+/** The residue data of SEAL 'none' ciphertext bytes in NTT form: 2 x k x n u64 little-endian (polynomial, prime, coefficient), an aligned copy. */
+export function nttCiphertextData(bytes: Uint8Array, shape: BfvShape): { level: number; data: Uint8Array } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   checkHeader(view, 0, 'NTT-form ciphertext');
   const level = shape.levels.findIndex((l) => equalBytes(l.parmsId, bytes.subarray(SEAL_HEADER_BYTES, SEAL_HEADER_BYTES + 32)));
@@ -420,9 +420,7 @@ export function nttCiphertextResidues(bytes: Uint8Array, shape: BfvShape): { lev
   const count = 2 * shape.levels[level]!.primes.length * shape.polyModulusDegree;
   const dataOffset = SEAL_HEADER_BYTES + CIPHERTEXT_META_BYTES + SEAL_HEADER_BYTES + 8;
   if (bytes.length !== dataOffset + 8 * count) throw new BfvFormatError(`NTT-form ciphertext is ${bytes.length} bytes; level ${level} needs ${dataOffset + 8 * count}`);
-  const residues = new Float64Array(count);
-  for (let i = 0; i < count; i++) residues[i] = getU64(view, dataOffset + 8 * i);
-  return { level, residues };
+  return { level, data: bytes.slice(dataOffset) };
 }
 
 /** (low, high) u32 words of residues below 2^53, for sealCiphertextBytes. */

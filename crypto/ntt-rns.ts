@@ -1,10 +1,13 @@
 /**
  * Our own negacyclic NTT over SEAL's RNS primes (43-44 bits), for the histogram kernel's
  * plaintexts (docs/design/secureboost.md section 3, task T1): the plaintext is the passive
- * site's own bin pattern, so transforming it here handles no secret, and it replaces SEAL's WASM
- * plainTransformToNtt and multiplyPlain with a transform plus a pointwise multiply-accumulate in
- * the same JS loop. The ciphertext side stays SEAL's (its NTT-form bytes are read and written
- * here, and SEAL does the inverse transform, the modulus switch and the encryption).
+ * site's own bin pattern, so transforming it outside SEAL handles no secret, and it replaces
+ * SEAL's WASM plainTransformToNtt and multiplyPlain with a transform plus a pointwise
+ * multiply-accumulate. The ciphertext side stays SEAL's (its NTT-form bytes are read and
+ * written, and SEAL does the inverse transform, the modulus switch and the encryption).
+ *
+ * This file is the plain-JS version: the twiddle tables the kernel uses, and the reference
+ * arithmetic the tests compare ./ntt-wasm.ts (the kernel's fast path, ~4x faster) with.
  *
  * Exactness. Residues are below 2^44, products below 2^88: each modular product is computed
  * exactly in doubles by Dekker's two-product (Veltkamp split; Dekker 1971): a b = p + e with

@@ -1,5 +1,6 @@
 /**
- * Our plaintext NTT (crypto/ntt-rns.ts) against SEAL's plainTransformToNtt, byte for byte, and
+ * Our plaintext NTT (crypto/ntt-wasm.ts, and its JS reference crypto/ntt-rns.ts) against SEAL's
+ * plainTransformToNtt, byte for byte, and
  * the histogram kernel's own-NTT path against its SEAL path (design section 3, task T1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +37,7 @@ describe('own RNS NTT', () => {
   });
 
   for (const level of [1, 2]) {
-    it(`equals SEAL's plainTransformToNtt byte for byte on 100 random plaintexts at level ${level}`, () => {
+    it(`WASM and JS NTT equal SEAL's plainTransformToNtt byte for byte on 100 random plaintexts at level ${level}`, () => {
       const next = rng(40 + level);
       for (let k = 0; k < 100; k++) {
         let coefficients: Float64Array;
@@ -48,15 +49,17 @@ describe('own RNS NTT', () => {
           coefficients = histogramPlaintexts(bins, 0, stride, 1)[0] ?? Float64Array.of(1);
         }
         if (k === 1) coefficients = Float64Array.of(T - 1, 5, (T + 1) / 2, (T - 1) / 2); // short, at the lift threshold
-        const own = ctx.ownPlainNtt(coefficients, level);
         const seal = ctx.sealPlainNtt(coefficients, level);
-        expect(own.length).toBe(seal.length);
-        expect(Buffer.from(own).equals(Buffer.from(seal))).toBe(true);
+        for (const impl of ['own', 'js'] as const) {
+          const own = ctx.ownPlainNtt(coefficients, level, impl);
+          expect(own.length).toBe(seal.length);
+          expect(Buffer.from(own).equals(Buffer.from(seal))).toBe(true);
+        }
       }
     }, 120_000);
   }
 
-  it('histogram shares: the own-NTT path decrypts to the same sums as the SEAL path', () => {
+  it('histogram shares: the WASM and JS paths decrypt to the same sums as the SEAL path', () => {
     const stride = 8;
     const m = N / stride;
     const next = rng(77);
@@ -70,8 +73,10 @@ describe('own RNS NTT', () => {
       const decrypt = (shares: Uint8Array[]) => shares.flatMap((s, g) => [...ctx.decryptPrefix(s)].map((v, k) => subResidue(v, masks[g * stride + k]!)));
       const plainsOf = (c: number) => histogramPlaintexts(bins, c, stride, groups);
       const own = decrypt(ctx.maskedPrefixShares(d, [0, 1, 2], plainsOf, groups, stride, masks, 'own'));
+      const js = decrypt(ctx.maskedPrefixShares(d, [0, 1, 2], plainsOf, groups, stride, masks, 'js'));
       const seal = decrypt(ctx.maskedPrefixShares(d, [0, 1, 2], plainsOf, groups, stride, masks, 'seal'));
       expect(own).toEqual(seal);
+      expect(js).toEqual(seal);
       expect(own.some((v) => v !== 0)).toBe(true);
     } finally {
       d.delete();
