@@ -118,19 +118,24 @@ function liftBody(): number[] {
 
 function nttBody(): number[] {
   // params: ptr 0, n 1, roots 2, shoup 3, q 4
-  // locals i32: m 5, gap 6, i 7, j 8, end 9, pj 10, pg 11; i64: w 12, b0 13, b1 14, u 15, x 16, v 17, a0 18, a1 19, t 20, s 21
-  const [ptr, n, roots, shoup, q, m, gap, i, j, end, pj, pg, w, b0, b1, u, x, v, a0, a1, t, s] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21] as const;
+  // locals i32: m 5, gap 6, i 7, j 8, end 9, pj 10, pg 11; i64: w 12, b0 13, b1 14, u 15, x 16, v 17, a0 18, a1 19, t 20, s 21, q2 22
+  const [ptr, n, roots, shoup, q, m, gap, i, j, end, pj, pg, w, b0, b1, u, x, v, a0, a1, t, s, q2] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22] as const;
+  // Harvey's lazy butterflies: values stay below 4q (< 2^46, what mulhi allows), one final pass reduces.
   const inner = [
     ...get(ptr), ...get(j), ...i32c(3), OP.i32shl, OP.i32add, ...tee(pj), ...get(gap), ...i32c(3), OP.i32shl, OP.i32add, ...set(pg),
-    ...get(pj), ...load64, ...set(u),
+    ...get(pj), ...load64, ...set(u), ...reduceOnce(u, q2), ...set(u),
     ...get(pg), ...load64, ...set(x),
-    // v = x w - mulhi(x, w') q, then to [0, q)
+    // v = x w - mulhi(x, w') q, in [0, 2q)
     ...get(x), ...get(w), OP.i64mul,
     ...mulhi(x, b0, b1, a0, a1, t), ...get(q), OP.i64mul, OP.i64sub, ...set(v),
-    ...reduceOnce(v, q), ...set(v),
-    // a[j] = u + v mod q, a[j + gap] = u - v mod q
-    ...get(pj), ...get(u), ...get(v), OP.i64add, ...set(s), ...reduceOnce(s, q), ...store64,
-    ...get(pg), ...get(u), ...get(q), OP.i64add, ...get(v), OP.i64sub, ...set(s), ...reduceOnce(s, q), ...store64,
+    // a[j] = u + v, a[j + gap] = u - v + 2q, both in [0, 4q)
+    ...get(pj), ...get(u), ...get(v), OP.i64add, ...store64,
+    ...get(pg), ...get(u), ...get(q2), OP.i64add, ...get(v), OP.i64sub, ...store64,
+  ];
+  const final = [
+    ...get(ptr), ...get(i), ...i32c(3), OP.i32shl, OP.i32add, ...tee(pj), ...load64, ...set(s),
+    ...reduceOnce(s, q2), ...set(s),
+    ...get(pj), ...reduceOnce(s, q), ...store64,
   ];
   const perI = [
     ...get(roots), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...load64, ...set(w),
@@ -145,7 +150,7 @@ function nttBody(): number[] {
   const outer = [
     OP.block, OP.void, OP.loop, OP.void, ...get(m), ...get(n), OP.i32geU, OP.brIf, 1, ...perM, ...get(m), ...i32c(1), OP.i32shl, ...set(m), OP.br, 0, OP.end, OP.end,
   ];
-  return [...vec([[7, I32], [10, I64]]), ...get(n), ...set(gap), ...i32c(1), ...set(m), ...outer, OP.end];
+  return [...vec([[7, I32], [11, I64]]), ...get(q), ...get(q), OP.i64add, ...set(q2), ...get(n), ...set(gap), ...i32c(1), ...set(m), ...outer, ...i32c(0), ...set(i), ...forLoop(i, n, final), OP.end];
 }
 
 function macBody(): number[] {
