@@ -33,7 +33,7 @@ import type { CipherText, Decryptor, Encryptor, Evaluator, PlainText, PublicKey,
 import type { ParmsIdType } from './seal.js';
 import { centeredBinomial, decryptCoefficient0, residueWords, ternaryResidues } from './bfv-sampling.js';
 import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, negacyclicReverse } from './bfv-fixed.js';
-import { BfvFormatError, nttCiphertextData, packCiphertext, plaintextBytes, plaintextCoefficients, plaintextNttBytes, residueWordsOf, sealCiphertextBytes, sealResidueWords, shareResidues, unpackCiphertext } from './bfv-wire.js';
+import { BfvFormatError, nttCiphertextData, packCiphertext, plaintextBytes, plaintextCoefficients, plaintextNttBytes, prefixResidues, residueWordsOf, sealCiphertextBytes, sealResidueWords, shareResidues, unpackCiphertext } from './bfv-wire.js';
 import { multiplyAccumulate, plaintextNtt, primeTables } from './ntt-rns.js';
 import { WasmHistogramKernel } from './ntt-wasm.js';
 import type { PrimeTables } from './ntt-rns.js';
@@ -385,9 +385,32 @@ export class BfvCoeffContext {
     return plaintextNttBytes(Float64Array.from(new BigUint64Array(data.slice().buffer), Number), this.#levels[level]!.parmsId);
   }
 
-  /** Key holder: the s residues (coefficients 0..s-1) of a prefix share. */
-  decryptPrefix(bytes: Uint8Array): Float64Array {
+  /**
+   * Key holder: the s residues (coefficients 0..s-1) of a prefix share. In JS from the secret
+   * key's terms as for coefficient-0 shares, rotated: (c1 s)[k] = sum_i c1[i] s_(k - i), with
+   * s_(k - i) = -s[N + k - i] for i > k (X^N = -1), so sigma_k[i] = sigma_0[i - k] for i >= k
+   * and -sigma_0[N + i - k] below. `viaSeal` decrypts with SEAL instead (tests).
+   */
+  decryptPrefix(bytes: Uint8Array, viaSeal = false): Float64Array {
     const decryptor = this.#need(this.#decryptor, 'decrypt', 'secret key (only the key holder decrypts)');
+    const terms = this.#secretTerms;
+    if (!viaSeal && terms !== undefined) {
+      let parsed: ReturnType<typeof prefixResidues>;
+      try {
+        parsed = prefixResidues(bytes, this.shape);
+      } catch (e) {
+        if (e instanceof BfvFormatError) throw new BfvFormatError(`prefix share to decrypt: ${e.message}`);
+        throw e;
+      }
+      const n = BFV_POLY_DEGREE;
+      const primes = this.#levels[parsed.level]!.primes;
+      const rotated = new Int8Array(n);
+      return Float64Array.from(parsed.c0, (c0, k) => {
+        for (let i = 0; i < k; i++) rotated[i] = -terms[n + i - k]!;
+        rotated.set(terms.subarray(0, n - k), k);
+        return decryptCoefficient0(c0, parsed.c1, primes, rotated, this.plainModulus);
+      });
+    }
     return this.#run('decrypt prefix share', (own) => {
       let unpacked: ReturnType<typeof unpackCiphertext>;
       try {

@@ -333,6 +333,29 @@ export function shareResidues(bytes: Uint8Array, shape: BfvShape): { level: numb
   return { level, c0, c1 };
 }
 
+/** A prefix share's residues, checked: c0[k] per prime for k < stride, and c1 as in shareResidues. */
+export function prefixResidues(bytes: Uint8Array, shape: BfvShape): { level: number; c0: number[][]; c1: Uint32Array } {
+  const check = checkWire(bytes, shape);
+  if (!check.ok) throw new BfvFormatError(check.reason);
+  if (check.value.kind !== 'prefix') throw new BfvFormatError(`expected a prefix share, got a ${check.value.kind}`);
+  const { level, prefix } = check.value;
+  const n = shape.polyModulusDegree;
+  const { primes, widths } = shape.levels[level]!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const c0 = Array.from({ length: prefix }, () => new Array<number>(primes.length).fill(0));
+  let from = WIRE_HEADER_BYTES;
+  primes.forEach((q, j) => {
+    for (let k = 0; k < prefix; k++, from += 8) {
+      const value = getU64(view, from);
+      if (!(value < q)) throw new BfvFormatError(`prefix c0[${k}] residue for prime ${j} is ${value}, not below the prime ${q}: corrupted`);
+      c0[k]![j] = value;
+    }
+  });
+  const c1 = new Uint32Array(2 * primes.length * n);
+  for (let j = 0; j < primes.length; j++) from = unpackSegment(bytes, from, n, widths[j]! - 32, primes[j]!, c1, 2 * j * n, `c1, prime ${j}`);
+  return { level, c0, c1 };
+}
+
 /**
  * SEAL 'none' bytes of a 2-polynomial ciphertext at `level` from its residues as (low, high)
  * u32 pairs, ordered polynomial, prime, coefficient.

@@ -77,6 +77,10 @@ describe('own RNS NTT', () => {
       const seal = decrypt(ctx.maskedPrefixShares(d, [0, 1, 2], plainsOf, groups, stride, masks, 'seal'));
       expect(own).toEqual(seal);
       expect(js).toEqual(seal);
+      // The key holder's JS decryption (rotated secret terms) equals SEAL's own decryption.
+      for (const share of ctx.maskedPrefixShares(d, [0, 1, 2], plainsOf, groups, stride, masks)) {
+        expect([...ctx.decryptPrefix(share)]).toEqual([...ctx.decryptPrefix(share, true)]);
+      }
       expect(own.some((v) => v !== 0)).toBe(true);
     } finally {
       d.delete();
