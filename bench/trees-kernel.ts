@@ -38,8 +38,8 @@ function timed(fn: () => void): { wall: number; cpu: number } {
 }
 
 export async function benchTreesKernel(opts: BenchTreesKernelOptions = {}): Promise<BenchRow[]> {
-  const c = opts.chunks ?? 4;
-  const reps = opts.repetitions ?? 5;
+  const c = opts.chunks ?? 8;
+  const reps = opts.repetitions ?? 7;
   const groups = BINS / STRIDE;
   const ctx = await BfvCoeffContext.create();
   ctx.generateKeys();
@@ -93,6 +93,9 @@ export async function benchTreesKernel(opts: BenchTreesKernelOptions = {}): Prom
       unit: 'ms CPU',
       note: `${2 * c} products plus ${median(fixed.own!).toFixed(2)} ms fixed per share (inverse NTT, switch to the lowest level, mask, re-randomize, pack); one thread of ${cores} cores`,
     });
+    const shares = ctx.maskedPrefixShares(d, large, plainsOf, groups, STRIDE, masks);
+    const decrypt = Array.from({ length: reps }, () => timed(() => shares.forEach((share) => ctx.decryptPrefix(share))).cpu / shares.length);
+    rows.push({ area: 'trees-kernel', metric: `ms per prefix share decrypted (key holder, JS, stride ${STRIDE})`, value: median(decrypt), unit: 'ms CPU', note: `one thread of ${cores} cores; median of ${reps}` });
   } finally {
     d.delete();
     ctx.dispose();
