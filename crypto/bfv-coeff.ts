@@ -294,6 +294,11 @@ export class BfvCoeffContext {
   maskedPrefixShares(d: PreparedResidual, chunks: readonly number[], plainsOf: (chunk: number) => readonly (Float64Array | undefined)[], groups: number, stride: number, masks: Float64Array, ntt: 'own' | 'js' | 'seal' = 'own'): Uint8Array[] {
     if (!(d instanceof ResidualChunks)) throw new TypeError('the chunks must be made by prepareResidual of this kernel');
     if (masks.length !== groups * stride) throw new RangeError(`${groups} groups of stride ${stride} need ${groups * stride} masks, got ${masks.length}`);
+    for (const c of chunks) {
+      // At the lowest level nothing divides a product's noise (encryption noise times the 0/1
+      // plaintext) before the key holder decrypts it: it would carry the bin pattern.
+      if (d.chunks[c]?.level === this.lastLevel) throw new RangeError(`histogram chunk ${c} is at the lowest level ${this.lastLevel}; chunks must be encrypted above it (WORK_LEVEL) so the share can be switched down`);
+    }
     if (ntt !== 'seal') return this.#ownPrefixShares(d, chunks, plainsOf, groups, stride, masks, ntt);
     return this.#run('masked prefix shares', (own) => {
       const cts = d.chunks;
