@@ -24,9 +24,14 @@
  * decryption carries no noise that depends on the secret key: the Li-Micciancio attack
  * (Eurocrypt 2021) on approximate decryptions does not apply.
  *
+ * The trees' histogram kernel (docs/design/secureboost.md section 3) has its SEAL side here too
+ * (maskedPrefixShares, decryptPrefix): the strided layout is ./bfv-histogram.ts, the products
+ * ./ntt-wasm.ts (reference ./ntt-rns.ts); SEAL does the inverse NTT, the switch to the lowest
+ * level, the mask and the re-randomization, as for LR's shares.
+ *
  * One file on purpose (over 400 lines): one class owning one SEAL context's WASM objects, whose
  * methods all share them; what needs no SEAL object is already apart (bfv-fixed, bfv-wire,
- * bfv-sampling, bfv-prepared).
+ * bfv-sampling, bfv-prepared, bfv-histogram, ntt-rns, ntt-wasm).
  */
 import { isWasmTrap, made, sealRuntime } from './seal.js';
 import type { CipherText, Decryptor, Encryptor, Evaluator, PlainText, PublicKey, SEALLibrary, SealContext, SealObject, SealRuntime, SecretKey } from './seal.js';
