@@ -141,7 +141,9 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   };
 
   const poller = setInterval(() => {
-    void registry.list().then((nodes) => Promise.all(nodes.map((n) => pollNode(registrationContext, n.site, n.address))));
+    // A poll still in flight when the coordinator stops finds the registry closed: said, not thrown.
+    void registry.list().then((nodes) => Promise.all(nodes.map((n) => pollNode(registrationContext, n.site, n.address))))
+      .catch((err: unknown) => log(`${stopping ? 'stopping: ' : ''}health poll failed: ${(err as Error).message}`));
   }, HEALTH_POLL_MS);
   poller.unref();
 
