@@ -50,6 +50,8 @@ export interface RunningMonitoring {
   readonly siteAsOf: (site: string) => string | undefined;
   /** From the health poll (coordinator/registrations.ts). */
   readonly onFeaturesChanged: (site: string, epoch: string, asOf: string) => void;
+  /** Adds an observer of the runs' batches and ends (coordinator/metrics.ts monitoringMetrics). */
+  onRun(f: NonNullable<RunDriverOptions['observe']>): void;
   /** Resumes unfinished runs and starts the schedule. */
   start(): void;
   close(): Promise<void>;
@@ -76,11 +78,16 @@ export async function startMonitoring(o: CoordinatorMonitoringOptions & {
     client: (site, address) => channels.get(site, address),
   };
   const positions = new NodePositions();
+  const observers: NonNullable<RunDriverOptions['observe']>[] = [];
   const models = { get: (v: string) => (v ? o.models.get(v) : o.models.latest()) };
   const driver = new RunDriver({
     state, ledger: o.ledger, log: o.transparencyLog, models, nodes, positions, logLine: o.log, sign: o.sign,
     ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}), siteAsOf: (s) => asOf.get(s),
-    ...(o.observe ? { observe: o.observe } : {}), ...(o.beforeDone ? { beforeDone: o.beforeDone } : {}),
+    observe: (x) => {
+      o.observe?.(x);
+      for (const f of observers) f(x);
+    },
+    ...(o.beforeDone ? { beforeDone: o.beforeDone } : {}),
   });
   const runs = new RunService({
     state, driver, models, logLine: o.log,
@@ -96,6 +103,7 @@ export async function startMonitoring(o: CoordinatorMonitoringOptions & {
   };
   return {
     state, driver, runs, portfolios, handlers, siteAsOf: (s) => asOf.get(s),
+    onRun: (f) => { observers.push(f); },
     onFeaturesChanged: (site, epoch, month) => {
       if (month) asOf.set(site, month);
       runs.onFeaturesChanged(site, epoch, month);
