@@ -34,6 +34,7 @@ import type { ItemsAck__Output } from '../proto/gen/fedcredit/v1/ItemsAck.js';
 import { verifyInstruction } from './instruction.js';
 import { checkPortfolioName, MAX_PAGE_SIZE, removedItem, type Portfolio, type PortfolioItem } from './portfolio-store.js';
 import { parseSchedule } from './schedule.js';
+import { skippedStatus } from './changes.js';
 import type { CoordinatorMonitoring } from './coordinator-state.js';
 import { carry, exchangeOnce, NodePositions, type NodeLink } from './node-link.js';
 
@@ -242,10 +243,15 @@ export class PortfolioService {
 
     if (accepted.length > 0) {
       const refusals = await this.#storeAtNodes(requester, name, sites, items.slice(0, accepted.length), first + entries.length);
-      accepted.forEach((a) => {
+      const refused: PortfolioItem[] = [];
+      accepted.forEach((a, k) => {
         const why = refusals.get(a.consent.subject);
-        if (why) results[a.index] = { ...results[a.index]!, ok: false, code: why.code, message: why.message };
+        if (!why) return;
+        results[a.index] = { ...results[a.index]!, ok: false, code: why.code, message: why.message };
+        // Logged and kept (only the bank's signed remove takes it out), with the node's reason: a run skips it.
+        refused.push({ ...items[k]!, status: skippedStatus(/^[A-Z][A-Z0-9_]*$/.test(why.code) ? why.code : 'INTERNAL') });
       });
+      await state.portfolios.putItems(requester, name, refused);
     }
     return results;
   }
