@@ -145,7 +145,12 @@ export async function pollNode(ctx: RegistrationContext, site: string, address: 
     }
   } catch (err) {
     const prev = registry.healthOf(site);
-    if (await current()) registry.setHealth(site, { health: 'UNREACHABLE', lastSeenMs: prev.lastSeenMs, lastError: (err as Error).message });
+    // A poll in flight when the coordinator stops finds the registry closed: said, not thrown (nothing awaits a poll).
+    const still = await current().catch((e: unknown) => {
+      ctx.log(`health poll of ${site} not recorded: ${(e as Error).message}`);
+      return false;
+    });
+    if (still) registry.setHealth(site, { health: 'UNREACHABLE', lastSeenMs: prev.lastSeenMs, lastError: (err as Error).message });
   } finally {
     client.close();
   }

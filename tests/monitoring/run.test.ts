@@ -18,6 +18,8 @@ import type { CoordinatorMonitoringOptions } from '../../coordinator/monitoring.
 import type { MonitoringEvent } from '../../monitoring/events.js';
 import type { RunRecord } from '../../monitoring/coordinator-state.js';
 import { MODEL } from '../scoring/fixture.js';
+import { auditVerify } from '../../log/audit/verify.js';
+import { waitForFinal } from '../log/federation-helpers.js';
 import { until } from '../helpers/wait.js';
 import { monitoringFixture, type MonitoringFixture } from './fixture.js';
 
@@ -223,6 +225,18 @@ describe('run 2: a revoked consent, an expired one, new features at a site', () 
     // No other change: the resumed batch wrote its events once.
     expect(evs).toHaveLength(skipEvents.length + changeEvents.length + 1);
   }, 300_000);
+});
+
+describe('the auditor', () => {
+  it('finds nothing wrong in the two runs: every rescore served and recorded once by each site, the skips logged', async () => {
+    const { fx } = mf;
+    const size = fx.coordinator.transparencyLog.store.size;
+    await waitForFinal(fx.coordinator.address, fx.fed.as('auditor-1'), size, 3, 60_000);
+    const summary = await auditVerify({ coordinator: fx.coordinator.address, transport: fx.fed.as('auditor-1'), stateFile: path.join(fx.dir, 'auditor.json'),
+      trustedRegistrars: [Buffer.from(fx.registrar.publicKey).toString('hex')] });
+    expect(summary.findings).toEqual([]);
+    expect(summary.entriesByKind).toMatchObject({ 'monitoring-run': 2, 'monitoring-run-end': 2, 'rescore-skip': 2, rescore: 2 * subjects.length - 2 });
+  }, 120_000);
 });
 
 /** Whether two point values differ in grade or warning level. */
