@@ -63,6 +63,23 @@ const unimplemented = (method: string) => (call: { emit(event: 'error', err: Par
   else call.emit('error', err);
 };
 
+/**
+ * TEST ONLY (FEDCREDIT_TEST_MONITORING_PAUSE_MS, as FEDCREDIT_TEST_IGNORE_REVOCATIONS): a
+ * coordinator process that waits this long between a batch's answers and its `done` write,
+ * saying so in its log, so a test can kill it there (tests/monitoring/run-kill.test.ts).
+ */
+function testPause(log: (line: string) => void): Pick<RunDriverOptions, 'beforeDone'> {
+  const ms = Number(process.env['FEDCREDIT_TEST_MONITORING_PAUSE_MS'] ?? 0);
+  if (!(ms > 0)) return {};
+  log(`WARNING: test-only mode: monitoring pauses ${ms} ms before each batch's done write`);
+  return {
+    beforeDone: async (b) => {
+      log(`monitoring test pause: run ${b.runId} batch ${b.batchSeq} answered, not yet done`);
+      await new Promise((r) => setTimeout(r, ms));
+    },
+  };
+}
+
 export async function startMonitoring(o: CoordinatorMonitoringOptions & {
   dataDir: string; registry: NodeRegistry; transparencyLog: CoordinatorLog; models: ModelRegistry; ledger: ConsentLedger; transport: Transport;
   log: (line: string) => void; sign: (m: Uint8Array) => Uint8Array;
@@ -87,7 +104,7 @@ export async function startMonitoring(o: CoordinatorMonitoringOptions & {
       o.observe?.(x);
       for (const f of observers) f(x);
     },
-    ...(o.beforeDone ? { beforeDone: o.beforeDone } : {}),
+    ...(o.beforeDone ? { beforeDone: o.beforeDone } : testPause(o.log)),
   });
   const runs = new RunService({
     state, driver, models, logLine: o.log,
