@@ -22,6 +22,10 @@
  * same indices (nodes replay their stored answer byte for byte, so the same masks never cover
  * other terms), a batch not yet logged is cut again from the items.
  *
+ * Over 400 lines on purpose: start, cut, send, finish and end share the run record and the
+ * order of its writes, which is the restart's correctness; the batch's arithmetic and change
+ * detection, which need none of that, are run-batch.ts.
+ *
  * Residual (written down in monitoring/README.md): a crash between a batch's append and the
  * run record's `logged` write leaves that batch's entries in the log without a record; the
  * resumed run cuts those items again, so the log holds two `rescore` entries for them (no second
@@ -35,18 +39,13 @@ import type { ConsentLedger } from '../consent/ledger.js';
 import { parseConsent } from '../consent/record.js';
 import { consentHash } from '../consent/terms.js';
 import { checkMonitoringUse } from '../consent/monitoring-check.js';
-import { applyCalibration } from '../scoring/calibration.js';
-import { scoreLogit } from '../scoring/score-scale.js';
-import { decodeFixed } from '../scoring/secure-aggregation.js';
-import { sumVectors } from '../scoring/vector-aggregation.js';
-import { answerStatement } from '../scoring/protocol.js';
 import type { ModelMetadata } from '../training/model-registry.js';
 import type { ScoreBins } from '../evaluation/curves.js';
 import type { RescoreBatchResponse__Output } from '../proto/gen/fedcredit/v1/RescoreBatchResponse.js';
-import { detectChange, type ItemLast, type RunOutcome } from './changes.js';
-import { scoreOf, type NewEvent } from './events.js';
+import type { NewEvent } from './events.js';
+import { batchOutcome } from './run-batch.js';
 import type { PortfolioItem } from './portfolio-store.js';
-import { RunReportBuilder, type RunItemResult, type SiteCsi } from './run-report.js';
+import { RunReportBuilder, type SiteCsi } from './run-report.js';
 import type { CoordinatorMonitoring, PendingSkip, RunBatchRecord, RunRecord, RunStage } from './coordinator-state.js';
 import { carry, NodePositions, type NodeLink } from './node-link.js';
 import { minDataMonths, modelSites, monitoringModel } from './portfolio-service.js';
@@ -374,71 +373,20 @@ export class RunDriver {
     await this.#finishBatch(ctx, b, refused, answers, started);
   }
 
-  /** Step 5's writes: the items' state, the events and the batch's `done`, in one LevelDB batch. */
+  /** Step 5: the batch's outcome (run-batch.ts), then the items' state, the events and the batch's `done` in one LevelDB batch. */
   async #finishBatch(ctx: BatchContext, b: RunBatchRecord, refused: ReadonlyMap<number, { site: string; code: string }>, answers: readonly RescoreBatchResponse__Output[], started: number): Promise<void> {
     const { rec, model, builder } = ctx;
     const { state } = this.#o;
-    const sums = b.count > 0 ? sumVectors(answers.map((a) => new Uint8Array(a.shares))) : new BigUint64Array(0);
     const entryBytes = b.count > 0 ? await this.#o.log.store.entries(b.firstIndex, b.firstIndex + b.count) : [];
-    const keyStatements = new Map(answers.map((a) => [a.site, ctx.streams.keyStatement(a.site)]));
-    const now = this.#now();
-    const results: RunItemResult[] = [];
-    const skippedCodes: string[] = [];
-    const events: NewEvent[] = [];
-    const items: PortfolioItem[] = [];
-    const newSkips: PendingSkip[] = [];
-    const apply = (item: PortfolioItem, outcome: RunOutcome, extra: Partial<NewEvent>) => {
-      const { next, change } = detectChange(item, outcome);
-      const { last: _old, ...rest } = item;
-      void _old;
-      items.push({ ...rest, status: next.status, ...(next.last ? { last: next.last } : {}) });
-      if (change) {
-        events.push({
-          kind: change.kind, portfolio: rec.portfolio, runId: rec.runId, subject: item.subject, timeMs: now,
-          ...(change.previous ? { previous: scoreOf(change.previous) } : {}),
-          ...(change.current ? { current: scoreOf(change.current, change.current.probabilityOfDefault) } : {}),
-          ...(change.direction ? { direction: change.direction } : {}), modelChanged: change.modelChanged,
-          ...(change.skipCode ? { skipCode: change.skipCode } : {}), ...(change.kind !== 'skip' ? extra : {}),
-        });
-      }
-      return change;
-    };
-    for (const s of b.skips) {
-      const item = await state.portfolios.item(rec.requester, rec.portfolio, s.subject);
-      if (!item || item.status === 'removed') continue;
-      apply(item, { kind: 'skipped', code: s.code, refusedBy: s.refusedBy }, {});
-      skippedCodes.push(s.code);
-    }
-    for (let j = 0; j < b.count; j++) {
-      const subject = b.subjects[j]!;
+    const current = new Map<string, PortfolioItem>();
+    for (const subject of [...b.skips.map((x) => x.subject), ...b.subjects]) {
       const item = await state.portfolios.item(rec.requester, rec.portfolio, subject);
-      if (!item || item.status === 'removed') continue;
-      const refusal = refused.get(j);
-      if (refusal) {
-        newSkips.push({ subject, consentId: item.consentId, refusedBy: refusal.site, code: refusal.code });
-        apply(item, { kind: 'skipped', code: refusal.code, refusedBy: refusal.site }, {});
-        skippedCodes.push(refusal.code);
-        continue;
-      }
-      const scored = scoreLogit(applyCalibration(decodeFixed(sums[j]!), model.calibration), model.scale);
-      const last: ItemLast = { runId: rec.runId, asOf: rec.month, points: scored.points, grade: scored.grade, warning: scored.warning, modelVersion: model.modelVersion };
-      const entry = entryBytes[j]!;
-      const coverage = answers.map((a) => ({ site: a.site, covered: ((a.covered[j >> 3] ?? 0) >> (j & 7) & 1) === 1 }));
-      const logIndex = b.firstIndex + j;
-      const previousWarning = item.last?.warning;
-      const change = apply(item, { kind: 'scored', score: { ...last, probabilityOfDefault: scored.probabilityOfDefault } }, {
-        logIndex, entry,
-        sites: answers.map((a, k) => ({
-          site: a.site, covered: coverage[k]!.covered,
-          sealedExplanation: new Uint8Array(a.sealedExplanations.subarray(356 * j, 356 * (j + 1))), siteKeyStatement: keyStatements.get(a.site) ?? new Uint8Array(0),
-        })),
-        answerSignature: this.#o.sign(answerStatement({
-          queryId: `${rec.runId}:${subject}`, logIndex, entry, points: scored.points, grade: scored.grade, warning: scored.warning, model: model.modelVersion, coverage,
-        })),
-      });
-      void change;
-      results.push({ points: scored.points, grade: scored.grade, warning: scored.warning, ...(previousWarning !== undefined ? { previousWarning } : {}) });
+      if (item) current.set(subject, item);
     }
+    const now = this.#now();
+    const { items, events, results, skippedCodes, newSkips } = batchOutcome({
+      run: rec, model, batch: b, items: current, answers, refused, entries: entryBytes, keyStatement: (site) => ctx.streams.keyStatement(site), sign: this.#o.sign, now,
+    });
     if (this.#o.beforeDone) {
       await this.#o.beforeDone({ runId: rec.runId, batchSeq: b.batchSeq, points: new Map(items.flatMap((i) => (i.last?.runId === rec.runId ? [[i.subject, i.last.points] as const] : []))) });
       if (this.#closed) throw new FedcreditError('UNAVAILABLE', 'the coordinator is stopping; the batch is sent again at the next start');
@@ -453,7 +401,7 @@ export class RunDriver {
       try {
         await state.db.batch([
           ...items.map((i) => state.portfolios.itemOp(rec.requester, rec.portfolio, i)), ...prepared.ops, state.runOp(rec),
-        ] as never, { sync: true });
+        ], { sync: true });
       } catch (err) {
         prepared.abandon();
         throw err;
@@ -504,7 +452,7 @@ export class RunDriver {
       run: { runId: rec.runId, scored: report.scored, skipped, changed: report.changed, ...(psi ? { psi: psi.value, psiLevel: psi.level } : {}) },
     }]);
     try {
-      await state.db.batch([...prepared.ops, state.runOp(rec)] as never, { sync: true });
+      await state.db.batch([...prepared.ops, state.runOp(rec)], { sync: true });
     } catch (err) {
       prepared.abandon();
       throw err;
