@@ -19,7 +19,7 @@ import type { MonitoringEvent } from '../../monitoring/events.js';
 import type { RunRecord } from '../../monitoring/coordinator-state.js';
 import { MODEL } from '../scoring/fixture.js';
 import { auditVerify } from '../../log/audit/verify.js';
-import { waitForFinal } from '../log/federation-helpers.js';
+import { runCli, waitForFinal } from '../log/federation-helpers.js';
 import { until } from '../helpers/wait.js';
 import { monitoringFixture, type MonitoringFixture } from './fixture.js';
 
@@ -225,6 +225,22 @@ describe('run 2: a revoked consent, an expired one, new features at a site', () 
     // No other change: the resumed batch wrote its events once.
     expect(evs).toHaveLength(skipEvents.length + changeEvents.length + 1);
   }, 300_000);
+});
+
+describe('model show', () => {
+  it('shows the coordinator\'s operator the model\'s runs, and a site\'s operator none', async () => {
+    const { fx } = mf;
+    const asOperator = await runCli(['model', 'show', MODEL, '--coordinator', fx.coordinator.address, '--json', ...fx.fed.tls('coordinator-operator')]);
+    expect(asOperator.code, asOperator.stderr).toBe(0);
+    const shown = JSON.parse(asOperator.stdout) as { monitoring?: { requester: string; portfolio: string; stage: string; scored: number }[] };
+    expect(shown.monitoring?.map((r) => [r.requester, r.portfolio, r.stage])).toEqual([['bank-a', PORTFOLIO, 'finished'], ['bank-a', PORTFOLIO, 'finished']]);
+    const text = await runCli(['model', 'show', MODEL, '--coordinator', fx.coordinator.address, ...fx.fed.tls('coordinator-operator')]);
+    expect(text.stdout).toMatch(/Monitoring \(last 2 runs\):\n {2}\S{8} {2}bank-a\/sme-loans/);
+    // The label holder's operator would otherwise learn the banks' portfolio sizes.
+    const asSite = await runCli(['model', 'show', MODEL, '--coordinator', fx.coordinator.address, '--json', ...fx.fed.tls('bank-operator')]);
+    expect(asSite.code, asSite.stderr).toBe(0);
+    expect(JSON.parse(asSite.stdout)).not.toHaveProperty('monitoring');
+  });
 });
 
 describe('the auditor', () => {
