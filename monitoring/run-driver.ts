@@ -102,6 +102,8 @@ export function checkBatchSize(n: number): number {
 }
 
 const portfolioKey = (requester: string, portfolio: string) => `${requester}/${portfolio}`;
+/** Stages of a run not ended: resumed at start (2.4). */
+export const OPEN_STAGES: ReadonlySet<RunStage> = new Set<RunStage>(['accepted', 'logged', 'batch']);
 
 export class RunDriver {
   readonly #o: RunDriverOptions;
@@ -109,6 +111,7 @@ export class RunDriver {
   readonly #listeners = new Map<string, Set<(p: RunProgress) => void>>();
   #closed = false;
   readonly #runStreams = new Set<RescoreStreams>();
+  #startLock: Promise<void> = Promise.resolve();
   readonly #positions: NodePositions;
 
   constructor(opts: RunDriverOptions) {
@@ -139,10 +142,24 @@ export class RunDriver {
    * portfolio is unknown, its model unfit, a site down, or a run of it in progress.
    */
   async start(r: { requester: string; portfolio: string; trigger: string; asOf?: string }, progress?: (p: RunProgress) => void): Promise<RunRecord> {
+    // One start at a time, up to the run being tracked: two triggers of one portfolio (a schedule
+    // check and a resume at start, say) must not both start or resume it.
+    const started = this.#startLock.then(() => this.#begin(r, progress));
+    this.#startLock = started.then(() => undefined, () => undefined);
+    return (await started).run;
+  }
+
+  async #begin(r: { requester: string; portfolio: string; trigger: string; asOf?: string }, progress?: (p: RunProgress) => void): Promise<{ run: Promise<RunRecord> }> {
     const key = portfolioKey(r.requester, r.portfolio);
     if (this.#active.has(key)) throw new FedcreditError('RUN_IN_PROGRESS', `portfolio ${key} has a run in progress; wait for it to finish`);
     const { state } = this.#o;
     const p = await state.portfolios.require(r.requester, r.portfolio);
+    // A run left open (a node was out of reach) is carried on, not started over: its logged batches are served first.
+    const open = (await state.runs()).find((x) => x.requester === r.requester && x.portfolio === r.portfolio && OPEN_STAGES.has(x.stage));
+    if (open && !this.#active.has(key)) {
+      this.#o.logLine(`monitoring: resuming run ${open.runId} of ${key} (asked: ${r.trigger})`);
+      return { run: this.#track(open, progress) };
+    }
     const model = await monitoringModel(this.#o.models, p.modelVersion);
     const sites = modelSites(model);
     const down: string[] = [];
@@ -162,15 +179,22 @@ export class RunDriver {
       batchSize: this.#o.batchSize ?? DEFAULT_BATCH_SIZE, stage: 'accepted', batches: [], pendingSkips: [],
     };
     await state.putRun(rec);
-    return this.#track(rec, progress);
+    return { run: this.#track(rec, progress) };
   }
 
   /** Runs left unfinished by a stop or a crash carry on (2.4); returns their ids. */
   async resumeUnfinished(): Promise<string[]> {
-    const open = (await this.#o.state.runs()).filter((r) => r.stage === 'accepted' || r.stage === 'logged' || r.stage === 'batch');
+    const resumed = this.#startLock.then(() => this.#resumeAll());
+    this.#startLock = resumed.then(() => undefined, () => undefined);
+    return resumed;
+  }
+
+  async #resumeAll(): Promise<string[]> {
+    const open = (await this.#o.state.runs()).filter((r) => OPEN_STAGES.has(r.stage));
     for (const rec of open) {
       if (this.#active.has(portfolioKey(rec.requester, rec.portfolio))) continue;
       this.#o.logLine(`monitoring: resuming run ${rec.runId} of ${rec.requester}/${rec.portfolio} at batch ${rec.batches.filter((b) => b.stage === 'done').length}`);
+      // #execute logs why a run stopped; nothing else awaits a resumed run.
       void this.#track(rec).catch(() => undefined);
     }
     return open.map((r) => r.runId);
@@ -284,14 +308,20 @@ export class RunDriver {
     } catch (err) {
       const e = err instanceof FedcreditError ? err : new FedcreditError('INTERNAL', (err as Error).message ?? String(err));
       this.#o.logLine(`monitoring: run ${rec.runId} stopped: ${e.code}: ${e.message}`);
-      if (!this.#closed) {
-        // A stop leaves the run to resume; a failure is final (a new run starts over).
+      // A stop, or a node out of reach, leaves the run to resume (at the next start, or the
+      // portfolio's next run or schedule check): its logged batches are then sent again, so
+      // every logged rescore is served in the end. A refusal (REPLAY_UNKNOWN, QUERY_NOT_LOGGED,
+      // ...) is final: a new run starts over.
+      const resumable = this.#closed || e.code === 'UNAVAILABLE' || e.code === 'SHARE_MISSING';
+      if (!resumable) {
         rec.stage = 'failed';
         rec.failure = { code: e.code, message: e.message };
         rec.finishedMs = this.#now();
         await writes;
-        await state.putRun(rec).catch(() => undefined);
+        await state.putRun(rec).catch((w: unknown) => this.#o.logLine(`monitoring: run ${rec.runId}: its failure could not be recorded (${(w as Error).message}); it resumes at the next start`));
         this.#o.observe?.({ kind: 'end', outcome: 'failed', seconds: (rec.finishedMs - rec.startedMs) / 1000, model: rec.model });
+      } else if (!this.#closed) {
+        this.#o.logLine(`monitoring: run ${rec.runId} of ${rec.requester}/${rec.portfolio} resumes at the portfolio's next run or schedule check`);
       }
       this.#emit(rec, 'failed', { code: e.code, message: e.message });
       throw e;

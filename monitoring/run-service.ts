@@ -20,7 +20,7 @@ import type { RunSummary as RunSummaryMessage } from '../proto/gen/fedcredit/v1/
 import type { MonitoringRunReport as ReportMessage } from '../proto/gen/fedcredit/v1/MonitoringRunReport.js';
 import type { ModelMetadata } from '../training/model-registry.js';
 import type { CoordinatorMonitoring, RunRecord } from './coordinator-state.js';
-import type { RunDriver, RunProgress } from './run-driver.js';
+import { OPEN_STAGES, type RunDriver, type RunProgress } from './run-driver.js';
 import { DEFAULT_SCHEDULE, missedFire, parseSchedule } from './schedule.js';
 
 const DAY_MS = 86_400_000;
@@ -174,6 +174,12 @@ export class RunService {
     const runs = await this.#d.state.runs();
     for (const p of await this.#d.state.portfolios.list()) {
       if (this.#d.driver.busy(p.requester, p.portfolio)) continue;
+      // A run left open (a node was out of reach) is tried again at every check.
+      const open = runs.find((r) => r.requester === p.requester && r.portfolio === p.portfolio && OPEN_STAGES.has(r.stage));
+      if (open) {
+        this.#start(p.requester, p.portfolio, open.trigger);
+        continue;
+      }
       const spec = parseSchedule(p.schedule ?? this.#d.schedule ?? DEFAULT_SCHEDULE);
       const last = runs.filter((r) => r.requester === p.requester && r.portfolio === p.portfolio && r.trigger === 'schedule').at(-1)?.startedMs ?? p.createdMs;
       // The last fire since the portfolio's last scheduled run (or its creation): several missed fires run once.
