@@ -2,6 +2,7 @@
  * `fedcredit train` (run or resume a joint training job) and `fedcredit model show|list`
  * (the coordinator's model registry: metadata and the bank's evaluation report).
  */
+import { describeMonitoringRuns, monitoringRunsOf } from '../monitoring/model-runs.js';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { emit, endProgress, positiveInt, progressLine, runCommand } from '../lib/cli-output.js';
@@ -217,7 +218,9 @@ export function registerTrainingCommands(program: Command): void {
       const transport = resolveTransport(flags);
       const m = await getModel(flags.coordinator, transport, version);
       const lr = await comparedLr(m, flags.coordinator, transport);
-      emit(Boolean(flags.json), modelForJson(m, lr), () => describeModel(m, lr));
+      // The coordinator's operator also sees the model's monitoring runs (monitoring/model-runs.ts).
+      const runs = await monitoringRunsOf(flags.coordinator, transport, version);
+      emit(Boolean(flags.json), { ...modelForJson(m, lr), ...(runs ? { monitoring: runs } : {}) }, () => describeModel(m, lr) + (runs ? describeMonitoringRuns(runs) : ''));
     }));
   withTransportOptions(model.command('list'))
     .description('list the trained models')
