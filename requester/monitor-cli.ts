@@ -80,7 +80,8 @@ export function readConsents(files: readonly string[] | undefined, dir: string |
     try {
       names = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
     } catch (err) {
-      throw new FedcreditError('NOT_FOUND', `cannot read --consents ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)}): pass the folder holding the consents (*.json) the enterprises signed for this bank`);
+      const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (err as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'is not a folder (use --consent FILE for a file)' : 'cannot be read';
+      throw new FedcreditError('NOT_FOUND', `--consents ${dir} ${why}: pass the folder holding the consents (*.json) the enterprises signed for this bank`);
     }
     if (names.length === 0) throw new FedcreditError('NOT_FOUND', `--consents ${dir} holds no *.json consent files`);
     all.push(...names.map((n) => path.join(dir, n)));
@@ -92,7 +93,8 @@ export function readConsents(files: readonly string[] | undefined, dir: string |
       text = fs.readFileSync(file, 'utf8').trim();
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new FedcreditError('NOT_FOUND', `consent file ${file} cannot be read (${code ?? String(err)}): pass the files the enterprises signed for this bank (\`fedcredit consent grant --purpose loan-monitoring --out FILE\`)`);
+      const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder (use --consents DIR for a folder)' : `cannot be read (${code ?? String(err)}: check its permissions)`;
+      throw new FedcreditError('NOT_FOUND', `consent file ${file} ${why}: pass the files the enterprises signed for this bank (\`fedcredit consent grant --purpose loan-monitoring --out FILE\` writes one)`);
     }
     const parsed = parseConsent(text);
     if (!parsed.ok) throw new FedcreditError('BAD_REQUEST', `${file} is not a consent: ${parsed.message}`);
@@ -174,8 +176,8 @@ export function registerMonitorCommands(program: Command): void {
     .option('--consent <files...>', 'consent files the enterprises signed for this bank (purpose loan-monitoring)')
     .option('--consents <dir>', 'a folder of consent files (*.json)')
     .action((name: string, flags: Flags & { consent?: string[]; consents?: string }) => runCommand(() => withClient(flags, async (client) => {
-      const keys = loadExistingRequesterKeys(keysDir(flags));
       const consents = readConsents(flags.consent, flags.consents);
+      const keys = loadExistingRequesterKeys(keysDir(flags));
       const items = consents.map((c) => {
         const s = sign(keys, c.consent, 'add', name, c.file);
         return { adds: { consent: c.text, instruction: Buffer.from(s.text), signature: Buffer.from(s.signature) } };
@@ -189,8 +191,8 @@ export function registerMonitorCommands(program: Command): void {
     .option('--consent <files...>', 'the consent files the enterprises were added with')
     .option('--consents <dir>', 'the folder of consent files they were added with')
     .action((name: string, flags: Flags & { enterprise: string[]; consent?: string[]; consents?: string }) => runCommand(() => withClient(flags, async (client) => {
-      const keys = loadExistingRequesterKeys(keysDir(flags));
       const consents = readConsents(flags.consent, flags.consents);
+      const keys = loadExistingRequesterKeys(keysDir(flags));
       const items = flags.enterprise.map((code) => {
         const c = consents.find((x) => x.consent.subject === code);
         if (!c) throw new FedcreditError('NOT_FOUND', `no consent of ${code} among the consents given: pass --consent FILE or --consents DIR with the consent it was added under (the remove instruction names it)`);
