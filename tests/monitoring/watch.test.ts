@@ -49,6 +49,7 @@ let portfolios: PortfolioStore;
 let clog: CoordinatorLog;
 let server: grpc.Server;
 let address: string;
+let coordinatorTransport: ReturnType<typeof partyTransport>;
 
 /** Every Monitoring method not under test answers UNIMPLEMENTED (the run's handlers are monitoring/portfolio-service.ts's). */
 function otherHandlers(): Omit<MonitoringHandlers, 'Watch' | 'GetRescoreReceipt'> {
@@ -67,6 +68,7 @@ beforeAll(async () => {
     await portfolios.create({ requester: 'bank-a', portfolio, modelVersion: 'm1', sealingKey: Buffer.from(keys.sealing.publicKey).toString('hex'), sealingKeySignature: '00'.repeat(64), createdMs: Date.now(), createIndex: 0 });
   }
   const transport = partyTransport(fedDir, 'coordinator');
+  coordinatorTransport = transport;
   clog = await CoordinatorLog.open({ dataDir: dir, identity: loadOrCreateIdentity(path.join(dir, 'identity.pem')), witnesses: async () => [], witnessQuorum: 1, log: () => undefined });
   server = newServer(transport);
   addService(server, 'Monitoring', { ...otherHandlers(), ...watchHandlers({ events, portfolios, log: clog }) } as MonitoringHandlers, transport);
@@ -166,9 +168,35 @@ describe('Monitoring.Watch', () => {
     await otherRun;
   }, 30_000);
 
-  it('bank-b cannot watch bank-a\'s portfolio: not found, as if it did not exist', async () => {
+  it('bank-b cannot watch bank-a\'s portfolio: not found, as if it did not exist; a site may not watch at all', async () => {
     expect(await codeOf(session('bank-b', A.portfolio).run())).toBe('PORTFOLIO_NOT_FOUND');
+    const site = new WatchSession({ coordinator: address, transport: partyTransport(fedDir, 'tax'), keys: loadRequesterKeys(path.join(dir, 'tax-keys')), portfolio: A.portfolio });
+    expect(await codeOf(site.run())).toBe('ROLE_NOT_ALLOWED');
   }, 30_000);
+
+  it('a coordinator restart breaks the stream; the session reconnects after its backoff and resumes with no gap or repeat', async () => {
+    const p: PortfolioKey = { requester: 'bank-a', portfolio: 'restart' };
+    await portfolios.create({ requester: 'bank-a', portfolio: 'restart', modelVersion: 'm1', sealingKey: '00'.repeat(32), sealingKeySignature: '00'.repeat(64), createdMs: Date.now(), createIndex: 0 });
+    await append(p, [ev(SUBJECT, 1), ev(SUBJECT, 2)]);
+    const seen: string[] = [];
+    const notices: string[] = [];
+    const stop = new AbortController();
+    const running = session('bank-a', 'restart', { signal: stop.signal, onEvent: (e) => seen.push(e.eventId), onNotice: (l) => notices.push(l) }).run();
+    await until(() => seen.length === 2, 'the first two events', { timeoutMs: 10_000 });
+    // The coordinator goes away (its streams end), events are written meanwhile, and it comes back on the same port.
+    await events.close();
+    await stopServer(server, 100);
+    await append(p, [ev(SUBJECT, 3)]);
+    server = newServer(coordinatorTransport);
+    addService(server, 'Monitoring', { ...otherHandlers(), ...watchHandlers({ events, portfolios, log: clog }) } as MonitoringHandlers, coordinatorTransport);
+    await startServer(server, address, coordinatorTransport);
+    await append(p, [ev(SUBJECT, 4)]);
+    await until(() => seen.length === 4, 'events 3 and 4 after the restart', { timeoutMs: 20_000, detail: () => `${seen.join(',')}; ${notices.join(' | ')}` });
+    stop.abort();
+    await running;
+    expect(seen).toEqual(['1', '2', '3', '4']);
+    expect(notices.join('\n')).toMatch(/the stream broke \(UNAVAILABLE.*reconnecting in 0\.1 s, resuming after event 2/);
+  }, 60_000);
 
   it('a cursor beyond the newest event is EVENT_CURSOR_INVALID, and the out file is left as it was', async () => {
     const out = path.join(dir, 'ahead.jsonl');
