@@ -118,8 +118,9 @@ export class WatchSession {
           throw new FedcreditError('UNAVAILABLE', 'the coordinator ended the stream');
         } catch (err) {
           if (this.#o.signal?.aborted) return;
+          if (err instanceof HandlingFailed) throw err.cause;
           const e = err instanceof FedcreditError ? err : fromServiceError(err, this.#o.coordinator);
-          if (FINAL.has(e.code) || e.message.includes('are missing; the coordinator')) throw e;
+          if (FINAL.has(e.code)) throw e;
           if (Date.now() - opened >= STABLE_MS) backoff = this.#o.backoffFirstMs ?? BACKOFF_FIRST_MS;
           this.#o.onNotice?.(`watch: the stream broke (${e.code}: ${e.message}); reconnecting in ${backoff / 1000} s, resuming after event ${this.#last ?? 'the acknowledged cursor'}`);
           await sleep(backoff, this.#o.signal);
@@ -154,9 +155,10 @@ export class WatchSession {
           const id = this.#handle(w);
           call.write({ ack: { eventId: id.toString() } });
         } catch (err) {
-          // A gap, a full disk, a malformed event: nothing after it may be acknowledged.
+          // A gap, a full disk, a malformed event: nothing after it may be acknowledged, and
+          // another try would meet it again: the session ends (a restart resumes from the file).
+          settle(new HandlingFailed(err));
           call.cancel();
-          settle(err);
         }
       });
       call.on('error', (err) => settle(fromServiceError(err, this.#o.coordinator)));
@@ -206,6 +208,13 @@ export class WatchSession {
   close(): void {
     this.#file?.close();
     this.#client.close();
+  }
+}
+
+/** An event this client could not write or read: final, unlike a broken stream. */
+class HandlingFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
   }
 }
 
