@@ -40,7 +40,7 @@ import { SerialQueue } from '../lib/serial-queue.js';
 import type { LogEntry } from '../log/entries.js';
 import {
   consentUseVerdict, keyBindingFromEntry, keyBindingProblem, parseKeyBinding, parseRevocation, revocationFromEntry, revocationSignatureValid, verifyConsent,
-  verifyConsentTerms, type ConsentAccepted, type ConsentContext, type ConsentRefused, type ConsentRequest, type ConsentTermsContext, type ConsentVerdict,
+  verifyConsentTerms, type ConsentAccepted, type ConsentContext, type ConsentRefused, type ConsentRequest, type ConsentTermsContext, type ConsentTermsVerdict, type ConsentVerdict,
   type KeyBinding, type Revocation,
 } from './verify.js';
 
@@ -369,6 +369,15 @@ export class ConsentLedger {
       bindingsFor: (s) => this.bindingsFor(s),
       revocationsOf: (id) => this.revocationsOf(id),
     };
+  }
+
+  /**
+   * The checks before replay and uses (verifyConsentTerms), reading this ledger's state: for a
+   * consent that is accepted now and used later (a monitoring portfolio's add, which must pass
+   * signature, key binding, revocation, validity, purpose and scope without using a use).
+   */
+  checkTerms(consent: unknown, query: { requester: ConsentContext['requester']; request: Omit<ConsentRequest, 'queryId'>; now?: number }): Promise<ConsentTermsVerdict> {
+    return verifyConsentTerms(consent, this.termsContext(query));
   }
 
   /** Verifies without counting a use (e.g. to show a requester why a consent would be refused). */

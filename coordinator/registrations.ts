@@ -23,6 +23,11 @@ export interface RegistrationContext {
   transparencyLog: CoordinatorLog;
   transport: Transport;
   log: (line: string) => void;
+  /**
+   * A node's health carries its features epoch and as-of month (HealthResponse.features_epoch,
+   * as_of): the monitoring ingest trigger (monitoring/run-service.ts) hears every poll's.
+   */
+  onFeaturesChanged?: (site: string, epoch: string, asOf: string) => void;
 }
 
 type RegistrationHandlers = Pick<CoordinatorHandlers, 'RegisterNode' | 'RemoveNode' | 'ListNodes'>;
@@ -136,6 +141,7 @@ export async function pollNode(ctx: RegistrationContext, site: string, address: 
       });
     } else {
       registry.setHealth(site, { health: res.status, lastSeenMs: Date.now(), lastError: res.detail });
+      if (res.asOf || res.featuresEpoch !== '0') ctx.onFeaturesChanged?.(site, res.featuresEpoch, res.asOf);
     }
   } catch (err) {
     const prev = registry.healthOf(site);

@@ -23,6 +23,7 @@ import type { TrainingMessageRecord } from '../training/node-calls.js';
 import { ScoringCoordinator, type ScoringObservation } from '../scoring/coordinator.js';
 import type { RefusalLogOptions } from '../log/refusals.js';
 import { loadTrustedRegistrars } from '../scoring/protocol.js';
+import { startMonitoring, type CoordinatorMonitoringOptions, type RunningMonitoring } from './monitoring.js';
 
 export const VERSION = '0.1.0';
 const HEALTH_POLL_MS = 3_000;
@@ -60,6 +61,10 @@ export interface CoordinatorOptions {
   refusalLog?: RefusalLogOptions;
   /** HTTP probes and Prometheus metrics (lib/party-ops.ts); absent: no HTTP endpoint. */
   http?: HttpEndpoint;
+  /** Post-loan monitoring: config keys monitoring.* (coordinator/monitoring.ts). */
+  monitoring?: CoordinatorMonitoringOptions;
+  /** Consents whose state the coordinator's ledger keeps in memory (config `consentCacheLimit`, default 100,000). */
+  consentCacheLimit?: number;
 }
 
 export interface RunningCoordinator {
@@ -74,6 +79,11 @@ export interface RunningCoordinator {
   models: ModelRegistry;
   /** The HTTP probe and metrics port, when asked for. */
   httpPort: number | undefined;
+  /**
+   * Post-loan monitoring's state and drivers: `state` (portfolios, events, run records on one
+   * LevelDB), `driver` (runs), `service` (the Monitoring handlers but Watch, GetRescoreReceipt).
+   */
+  monitoring: RunningMonitoring;
   stop(): Promise<void>;
 }
 
@@ -112,9 +122,13 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     ignoreRevocations: opts.scoringIgnoresRevocations ?? process.env['FEDCREDIT_TEST_IGNORE_REVOCATIONS'] === '1',
     ...(opts.onScoring ? { observe: opts.onScoring } : {}),
     ...(opts.refusalLog ? { refusalLog: opts.refusalLog } : {}),
+    ...(opts.consentCacheLimit ? { consentCacheLimit: opts.consentCacheLimit } : {}),
   });
 
-  const registrationContext = { registry, transparencyLog, transport: opts.transport, log };
+  const monitoring = await startMonitoring({
+    dataDir: opts.dataDir, registry, transparencyLog, models, ledger: scoring.ledger, transport: opts.transport, log, sign: (m) => identity.sign(m), ...opts.monitoring,
+  });
+  const registrationContext = { registry, transparencyLog, transport: opts.transport, log, onFeaturesChanged: monitoring.onFeaturesChanged };
   const handlers: CoordinatorHandlers = {
     Health: unary(async () => ({
       status: 'SERVING',
@@ -143,10 +157,11 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   addService(server, 'Alignment', alignment.handlers(), opts.transport, log, limiter);
   addService(server, 'Training', trainingWithMetrics(training.handlers(), ops), opts.transport, log, limiter);
   addService(server, 'Scoring', scoring.handlers(), opts.transport, log, limiter);
+  addService(server, 'Monitoring', monitoring.handlers, opts.transport, log, limiter);
   addService(server, 'Backup', backupHandlers(() => ({
     role: 'coordinator', dataDir: opts.dataDir,
     databases: [{ name: 'registry', db: registry.db }, { name: 'log', db: transparencyLog.store.database }, { name: 'alignments', db: alignment.db },
-      { name: 'models', db: models.db }, { name: 'training', db: training.db }, { name: 'consent', db: scoring.ledgerDb }],
+      { name: 'models', db: models.db }, { name: 'training', db: training.db }, { name: 'consent', db: scoring.ledgerDb }, { name: 'monitoring', db: monitoring.state.db }],
     files: ['identity.pem'],
   }), log), opts.transport, log, limiter);
   const host = opts.host ?? '127.0.0.1';
@@ -163,6 +178,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     throw err;
   }
   if (opts.resumeTraining !== false) training.resumeUnfinished();
+  monitoring.start();
   return {
     port,
     address: `${host}:${port}`,
@@ -171,11 +187,13 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     transparencyLog,
     models,
     httpPort,
+    monitoring,
     stop: async () => {
       stopping = true;
       await ops.stop();
       clearInterval(poller);
       await training.close();
+      await monitoring.close();
       await stopServer(server);
       await models.close();
       await scoring.close();

@@ -78,6 +78,7 @@ export type ErrorCode =
   | 'RUN_NOT_FOUND'
   | 'EVENT_CURSOR_INVALID'
   | 'REPLAY_UNKNOWN'
+  | 'RUN_IN_PROGRESS'
   | 'WATCH_REPLACED';
 
 const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
@@ -178,6 +179,8 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   EVENT_CURSOR_INVALID: status.OUT_OF_RANGE,
   // A node was asked to replay a batch answer it has not stored (store restored from backup): start the run again as a new run.
   REPLAY_UNKNOWN: status.FAILED_PRECONDITION,
+  // The portfolio has a monitoring run in progress (or a requester already ran one today): wait for it to finish (fedcredit monitor runs).
+  RUN_IN_PROGRESS: status.FAILED_PRECONDITION,
   // Another client of the bank now watches this portfolio (one watcher per portfolio): this stream ends; stop the other client or reconnect to take over.
   WATCH_REPLACED: status.ALREADY_EXISTS,
 };

@@ -77,7 +77,7 @@ export type ServiceName = keyof ServiceDefinitions;
  * calls every method of every other service with every role: take a service out of this set in
  * the commit that serves it, and those checks then cover it.
  */
-export const NOT_YET_SERVED: ReadonlySet<ServiceName> = new Set<ServiceName>(['Monitoring', 'NodeMonitoring']);
+export const NOT_YET_SERVED: ReadonlySet<ServiceName> = new Set<ServiceName>([]);
 /** The generated definitions carry a string index signature; keep only the named methods. */
 type MethodsOf<D> = keyof { [K in keyof D as string extends K ? never : K]: D[K] };
 export type RpcRoleTable = { readonly [S in ServiceName]: Readonly<Record<MethodsOf<ServiceDefinitions[S]>, RoleRule>> };

@@ -11,7 +11,11 @@
  *     certificate and that key's signature in the entry: registration/cert.ts); one
  *     signed only by a key it names itself is not applied (REGISTRATION_NOT_CERTIFIED);
  *   - query entries naming this site are remembered by leaf hash, so the node serves only
- *     queries that are in the log, at the index the coordinator claims.
+ *     queries that are in the log, at the index the coordinator claims;
+ *   - post-loan monitoring's entries (portfolio-change, monitoring-run, rescore, rescore-skip,
+ *     monitoring-run-end) are remembered decoded with their leaf hash (`monitoringEntry`), and
+ *     each portfolio-change remove by item (`removedAt`), so monitoring/node.ts serves only
+ *     items and re-scores the log holds, and no item removed before a run's entry.
  *
  * Entries are never taken on the coordinator's word. The node keeps the compact range (RFC
  * 9162 right frontier, log/merkle.ts) of the tree it has verified so far; entries [a, b)
@@ -46,6 +50,16 @@ import type { Transport } from '../lib/tls.js';
 const REMEMBERED_QUERIES = 200_000;
 /** Decoded query entries kept for the share check (decodedQuery): a few batches' worth. */
 const DECODED_QUERIES = 4096;
+/** Monitoring entries remembered (by index): more than a 100,000-item run's rescore entries. */
+const REMEMBERED_MONITORING = 300_000;
+const MONITORING_KINDS: ReadonlySet<string> = new Set(['portfolio-change', 'monitoring-run', 'rescore', 'rescore-skip', 'monitoring-run-end']);
+
+/** A monitoring entry as applied: decoded, with its leaf hash. */
+export interface AppliedEntry {
+  readonly entry: LogEntry;
+  readonly leafHash: Uint8Array;
+}
+
 /** How long a fetch waits for the log to sign a checkpoint covering the index a query needs. */
 const CHECKPOINT_WAIT_MS = 5_000;
 const CHECKPOINT_POLL_MS = 50;
@@ -82,6 +96,9 @@ export class LogFollower {
   /** Sites whose last logged registration was refused, and why. */
   readonly #uncertified = new Map<string, string>();
   readonly #queries = new Map<number, string>();
+  readonly #monitoring = new Map<number, AppliedEntry>();
+  /** Index of each item's portfolio-change removes, by `requester/portfolio/subject` (few: kept whole). */
+  readonly #removes = new Map<string, number[]>();
   /**
    * The same query entries as decoded when applied, until the node's share check takes them
    * (decodedQuery): each arrives twice, in the batch's carried entries and as the query's own
@@ -132,6 +149,22 @@ export class LogFollower {
     if (forked) throw notVerified(forked);
     await this.syncTo(index);
     return this.#queries.get(index);
+  }
+
+  /**
+   * The monitoring entry (module comment) at `index`, reading the log up to it first; undefined
+   * when the entry there is of another kind (or too old to be remembered).
+   */
+  async monitoringEntry(index: number): Promise<AppliedEntry | undefined> {
+    const forked = this.#opts.trust.forked();
+    if (forked) throw notVerified(forked);
+    await this.syncTo(index);
+    return this.#monitoring.get(index);
+  }
+
+  /** Indexes of the logged removes of an item (ascending), among the entries read so far. */
+  removedAt(requester: string, portfolio: string, subject: string): readonly number[] {
+    return this.#removes.get(`${requester}/${portfolio}/${subject}`) ?? [];
   }
 
   /**
@@ -270,6 +303,14 @@ export class LogFollower {
         if (this.#queries.size > REMEMBERED_QUERIES) this.#queries.delete(this.#queries.keys().next().value!);
         this.#decoded.set(index, { hash, entry });
         if (this.#decoded.size > DECODED_QUERIES) this.#decoded.delete(this.#decoded.keys().next().value!);
+      }
+    } else if (MONITORING_KINDS.has(entry.kind)) {
+      this.#monitoring.set(index, { entry, leafHash });
+      if (this.#monitoring.size > REMEMBERED_MONITORING) this.#monitoring.delete(this.#monitoring.keys().next().value!);
+      const b = entry.body;
+      if (entry.kind === 'portfolio-change' && b['op'] === 'remove') {
+        const key = `${String(b['requester'])}/${String(b['portfolio'])}/${String(b['subject'])}`;
+        this.#removes.set(key, [...(this.#removes.get(key) ?? []), index]);
       }
     } else if (entry.kind === 'node-removal') {
       // The site's keys are void until it registers again (registration/rotation.ts).

@@ -7,6 +7,11 @@
  * Records form a hash chain (`prev` is SHA-256 of the previous record's bytes, `seq` counts
  * from 0), so a node cannot quietly drop one from the middle either. Each record is canonical
  * JSON (log/entries.ts) signed with Ed25519 over a domain-separated message.
+ *
+ * Version 2 (post-loan monitoring, docs/design/monitoring.md 3.2) records one re-scoring batch:
+ * `count` consecutive `rescore` entries from `logIndex`, pinned by `leavesHash` (SHA-256 over
+ * their leaf hashes, `batchLeavesHash`), with the slots the node refused. It is additive: v1
+ * records verify as before, and one chain mixes both versions.
  */
 import { createHash } from 'node:crypto';
 import { verifySignature } from '../crypto/identity.js';
@@ -28,12 +33,44 @@ export interface ServedRecord {
   readonly prev: string;
 }
 
+/** One re-scoring batch served (monitoring/node.ts): one record for `count` consecutive log entries. */
+export interface ServedRecordV2 {
+  readonly v: 2;
+  readonly seq: number;
+  readonly site: string;
+  /** Always 'rescore-batch'. */
+  readonly what: string;
+  readonly requester: string;
+  /** The batch's first log index. */
+  readonly logIndex: number;
+  /** How many consecutive entries from `logIndex` the batch covers (at least 1). */
+  readonly count: number;
+  /** Hex SHA-256 over the entries' leaf hashes in order (`batchLeavesHash`). */
+  readonly leavesHash: string;
+  /** The slots the node refused: [offset within the batch, error code], offsets ascending. */
+  readonly refused: readonly (readonly [number, string])[];
+  readonly time: number;
+  readonly prev: string;
+}
+
+export type AnyServedRecord = ServedRecord | ServedRecordV2;
+
+/** Hex SHA-256 over the concatenated leaf hashes (each 32 bytes) of a batch's entries, in log order. */
+export function batchLeavesHash(leafHashes: readonly Uint8Array[]): string {
+  const h = createHash('sha256');
+  for (const leaf of leafHashes) {
+    if (leaf.length !== 32) throw new TypeError(`batchLeavesHash: a leaf hash is ${leaf.length} bytes, want 32`);
+    h.update(leaf);
+  }
+  return h.digest('hex');
+}
+
 export const GENESIS_PREV = '0'.repeat(64);
 const DOMAIN = 'fedcredit served record v1\n';
 const utf8 = new TextEncoder();
 
-export function encodeServedRecord(r: ServedRecord): Uint8Array {
-  return utf8.encode(canonicalJson({ ...r }));
+export function encodeServedRecord(r: AnyServedRecord): Uint8Array {
+  return utf8.encode(canonicalJson({ ...r, ...(r.v === 2 ? { refused: r.refused.map(([o, c]) => [o, c]) } : {}) }));
 }
 
 /** What the node's identity key signs for a record. */
@@ -63,7 +100,7 @@ export interface RecordChainHead {
 export const CHAIN_START: RecordChainHead = { next: 0, prev: GENESIS_PREV };
 
 export interface ServedRecordCheck {
-  readonly records: readonly ServedRecord[];
+  readonly records: readonly AnyServedRecord[];
   /** Head after each verified record: `heads[i]` follows `records[i]`. */
   readonly heads: readonly RecordChainHead[];
   /** What did not verify, one line each; the records after a broken link are not trusted. */
@@ -71,8 +108,9 @@ export interface ServedRecordCheck {
 }
 
 const FIELDS = ['entryHash', 'logIndex', 'prev', 'requester', 'seq', 'site', 'time', 'v', 'what'];
+const FIELDS_V2 = ['count', 'leavesHash', 'logIndex', 'prev', 'refused', 'requester', 'seq', 'site', 'time', 'v', 'what'];
 
-function parseRecord(bytes: Uint8Array): ServedRecord | string {
+function parseRecord(bytes: Uint8Array): AnyServedRecord | string {
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -81,14 +119,36 @@ function parseRecord(bytes: Uint8Array): ServedRecord | string {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not a JSON object';
   const r = value as Record<string, unknown>;
-  if (Object.keys(r).sort().join(',') !== FIELDS.join(',')) return `has fields ${Object.keys(r).sort().join(', ')}, want ${FIELDS.join(', ')}`;
-  if (r['v'] !== 1) return 'has an unknown version';
+  if (r['v'] !== 1 && r['v'] !== 2) return 'has an unknown version';
+  const want = r['v'] === 1 ? FIELDS : FIELDS_V2;
+  if (Object.keys(r).sort().join(',') !== want.join(',')) return `has fields ${Object.keys(r).sort().join(', ')}, want ${want.join(', ')}`;
   for (const k of ['seq', 'logIndex', 'time']) if (!Number.isSafeInteger(r[k]) || (r[k] as number) < 0) return `${k} is not a non-negative integer`;
   for (const k of ['site', 'what', 'requester']) if (typeof r[k] !== 'string') return `${k} is not a string`;
-  for (const k of ['entryHash', 'prev']) if (typeof r[k] !== 'string' || !/^[0-9a-f]{64}$/.test(r[k] as string)) return `${k} is not a hex SHA-256`;
-  const rec = r as unknown as ServedRecord;
+  for (const k of r['v'] === 1 ? ['entryHash', 'prev'] : ['leavesHash', 'prev']) if (typeof r[k] !== 'string' || !/^[0-9a-f]{64}$/.test(r[k] as string)) return `${k} is not a hex SHA-256`;
+  if (r['v'] === 2) {
+    const problem = checkV2(r);
+    if (problem) return problem;
+  }
+  const rec = r as unknown as AnyServedRecord;
   // Only the canonical bytes are signed; anything else could hide a second reading.
   return canonicalJson({ ...rec }) === new TextDecoder().decode(bytes) ? rec : 'is not in canonical form';
+}
+
+function checkV2(r: Record<string, unknown>): string | undefined {
+  if (r['what'] !== 'rescore-batch') return `is a version 2 record of '${String(r['what'])}', want 'rescore-batch'`;
+  const count = r['count'];
+  if (!Number.isSafeInteger(count) || (count as number) < 1) return 'count is not a positive integer';
+  const refused = r['refused'];
+  if (!Array.isArray(refused)) return 'refused is not a list';
+  let last = -1;
+  for (const item of refused as unknown[]) {
+    if (!Array.isArray(item) || item.length !== 2) return 'a refused slot is not [offset, code]';
+    const [offset, code] = item as unknown[];
+    if (!Number.isSafeInteger(offset) || (offset as number) <= last || (offset as number) >= (count as number)) return 'a refused offset is not an integer inside the batch, ascending';
+    if (typeof code !== 'string' || code.length === 0) return 'a refused code is not a non-empty string';
+    last = offset as number;
+  }
+  return undefined;
 }
 
 /**
@@ -99,7 +159,7 @@ function parseRecord(bytes: Uint8Array): ServedRecord | string {
 /** `publicKey` may list every key the site has held (a rotation, log/audit/identity-audit.ts): a record must verify under one of them. */
 export function verifyServedRecords(site: string, publicKey: Uint8Array | readonly Uint8Array[], items: readonly SignedServedRecord[], start: RecordChainHead = CHAIN_START): ServedRecordCheck {
   const keys = publicKey instanceof Uint8Array ? [publicKey] : publicKey;
-  const records: ServedRecord[] = [];
+  const records: AnyServedRecord[] = [];
   const heads: RecordChainHead[] = [];
   const problems: string[] = [];
   let prev = start.prev;

@@ -113,6 +113,7 @@ export async function rebuildFeatures(store: NodeStore, asOf?: number): Promise<
   batch.put('stats', computeStats(vectors, catalogue.length), { sublevel: store.meta });
   batch.put('enterprises', vectors.length, { sublevel: store.meta });
   batch.put('hasLabels', labels > 0, { sublevel: store.meta });
+  batch.put('featuresEpoch', ((await store.getMeta()).featuresEpoch ?? 0) + 1, { sublevel: store.meta });
   store.featuresChanged();
   await batch.write({ sync: true });
   store.featuresChanged();

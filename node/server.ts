@@ -30,6 +30,8 @@ import { TrainingHost, type TrainingCallRecord } from '../training/node.js';
 import { DEFAULT_POLICY, type TrainingPolicy } from '../site/policy.js';
 import { NodeScoring } from '../scoring/node.js';
 import { loadTrustedRegistrars } from '../scoring/protocol.js';
+import { siteKeyStatement } from '../scoring/site-key-statement.js';
+import { NodeMonitoring } from '../monitoring/node.js';
 
 export const VERSION = '0.1.0';
 
@@ -140,13 +142,20 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     ...(opts.onTrainingCall ? { onCall: opts.onTrainingCall } : {}),
   });
   addService(server, 'NodeTraining', training.handlers(), opts.transport, log, limiter);
+  const trustedRegistrars = opts.trustedRegistrars ?? loadTrustedRegistrars(opts.dataDir);
   const scoring = new NodeScoring({
     store, site: opts.site, sealingKeys, identity, servedRecords, transport: opts.transport, log, policy: opts.policy ?? DEFAULT_POLICY,
-    trustedRegistrars: opts.trustedRegistrars ?? loadTrustedRegistrars(opts.dataDir),
+    trustedRegistrars,
     ...(opts.coordinator !== undefined ? { coordinator: opts.coordinator } : {}),
     ...(witness ? { logTrust: witness } : {}),
   });
   addService(server, 'NodeScoring', scoring.handlers(), opts.transport, log, limiter);
+  // Monitoring shares scoring's ledger and log follower: one ledger per store, one reading of the log.
+  const monitoring = new NodeMonitoring({
+    store, site: opts.site, sealingKeys, ledger: scoring.ledger, follower: scoring.follower, servedRecords, trustedRegistrars, log,
+    keyStatement: siteKeyStatement(opts.site, sealingKeys.publicKey, opts.transport), policy: opts.policy ?? DEFAULT_POLICY,
+  });
+  addService(server, 'NodeMonitoring', monitoring.handlers(), opts.transport, log, limiter);
   witness?.crossCheckScoring(() => scoring.follower?.verified());
   addService(server, 'Backup', backupHandlers(() => ({
     role: 'site', site: opts.site, dataDir: opts.dataDir,

@@ -60,14 +60,20 @@ export function toReportMessage(r: IngestReport): IngestReportMessage {
 export function dataNodeHandlers(ctx: NodeServiceContext): DataNodeHandlers {
   const { store, log } = ctx;
   return {
-    Health: unary(async () => ({
-      status: ctx.healthStatus?.() ?? 'SERVING',
-      role: ctx.site,
-      version: ctx.version,
-      identityPublicKey: Buffer.from(ctx.identityPublicKey),
-      uptimeSeconds: (Date.now() - ctx.startedAt) / 1000,
-      detail: ctx.healthDetail?.() ?? '',
-    }), log),
+    Health: unary(async () => {
+      const meta = await store.getMeta();
+      return {
+        status: ctx.healthStatus?.() ?? 'SERVING',
+        role: ctx.site,
+        version: ctx.version,
+        identityPublicKey: Buffer.from(ctx.identityPublicKey),
+        uptimeSeconds: (Date.now() - ctx.startedAt) / 1000,
+        detail: ctx.healthDetail?.() ?? '',
+        // What the coordinator's ingest trigger watches (docs/design/monitoring.md 2.1).
+        featuresEpoch: String(meta.featuresEpoch ?? 0),
+        asOf: meta.asOf ?? '',
+      };
+    }, log),
 
     GetCatalogue: unary(async () => {
       const meta = await store.getMeta();

@@ -19,7 +19,7 @@ import { longsAsNumbers } from '../lib/json-numbers.js';
 import { resolveTransport, withTransportOptions, type Transport, type TransportFlags } from '../lib/tls.js';
 import { dataNodeClient, nodeAuditClient } from '../proto/clients.js';
 import { storedAlarms } from '../log/witness-loop.js';
-import { verifyServedRecords, type ServedRecord } from '../log/served-record.js';
+import { verifyServedRecords, type AnyServedRecord } from '../log/served-record.js';
 import { NodeStore } from '../site/store.js';
 import { formatRate } from './table-columns.js';
 import type { NodeRuntimeInfo } from './server.js';
@@ -171,8 +171,8 @@ async function servedRecords(address: string, transport: Transport, site: string
     // The node signs its records; checking them here costs little and catches a damaged store.
     const check = verifyServedRecords(res.site, new Uint8Array(res.identityPublicKey), items);
     const records = res.records.map((r, i): ServedRow => {
-      const rec = JSON.parse(Buffer.from(r.record).toString('utf8')) as ServedRecord;
-      return { seq: rec.seq, time: new Date(rec.time).toISOString(), timeMs: rec.time, what: rec.what, requester: rec.requester, logIndex: rec.logIndex, entryHash: rec.entryHash, enterprises: res.records[i]?.subjects ?? [] };
+      const rec = JSON.parse(Buffer.from(r.record).toString('utf8')) as AnyServedRecord;
+      return { seq: rec.seq, time: new Date(rec.time).toISOString(), timeMs: rec.time, what: rec.what, requester: rec.requester, logIndex: rec.logIndex, entryHash: rec.v === 1 ? rec.entryHash : rec.leavesHash, enterprises: res.records[i]?.subjects ?? [] };
     });
     return { site: res.site, records, problems: [...check.problems] };
   } finally {

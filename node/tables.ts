@@ -228,6 +228,7 @@ async function writeJoined(store: NodeStore, batch: Batch, chosen: readonly Tabl
   batch.put('hasLabels', labelled >= 0, { sublevel: store.meta });
   batch.put('idFormat', chosen[0]?.idFormat ?? 'any', { sublevel: store.meta });
   batch.put('counts', { features: joined.size }, { sublevel: store.meta });
+  batch.put('featuresEpoch', ((await store.getMeta()).featuresEpoch ?? 0) + 1, { sublevel: store.meta });
   store.featuresChanged();
   await batch.write({ sync: true });
   store.featuresChanged();

@@ -98,6 +98,8 @@ export interface ScoringOptions {
   readonly observe?: (o: ScoringObservation) => void;
   /** How refusals are bounded in the log (log/refusals.ts); defaults suit production. */
   readonly refusalLog?: RefusalLogOptions;
+  /** Consents whose state the ledger keeps in memory (config `consentCacheLimit`; consent/ledger.ts). */
+  readonly consentCacheLimit?: number;
 }
 
 export class ScoringCoordinator {
@@ -114,7 +116,7 @@ export class ScoringCoordinator {
 
   private constructor(db: Level<string, string>, opts: ScoringOptions) {
     this.ledgerDb = db;
-    this.ledger = ConsentLedger.over(levelLedgerStore(db), { trustedRegistrars: opts.trustedRegistrars });
+    this.ledger = ConsentLedger.over(levelLedgerStore(db), { trustedRegistrars: opts.trustedRegistrars, ...(opts.consentCacheLimit ? { consentCacheLimit: opts.consentCacheLimit } : {}) });
     this.#opts = opts;
     this.#clients = new NodeChannels((address, site) => nodeScoringClient(address, opts.transport, site));
     this.#refusals = new RefusalLog((e) => opts.transparencyLog.append(e), opts.log, opts.refusalLog);

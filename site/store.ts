@@ -15,6 +15,8 @@
  * - `train`   JSON: this site's state in training jobs (training/node.ts), written every step
  * - `model`   JSON: this site's part of each trained model, by model version (site/model-store.ts)
  * - `consent` utf8: this node's own consent ledger (consent/ledger.ts), scoring only
+ * - `monitoring` utf8 JSON: post-loan monitoring's items, stored answers and drift figures
+ *             (monitoring/node-items.ts, monitoring/node-rescore.ts)
  *
  * Raw records never leave this store except as aggregates computed by this node's own code.
  */
@@ -66,6 +68,8 @@ export interface StoreMeta {
   idFormat?: 'credit-code' | 'any';
   /** For feature tables: the active version of each named table (node/tables.ts). */
   activeTables?: Record<string, number>;
+  /** Bumped with every write of features (a build, a table ingest): DataNode.Health's features_epoch, the coordinator's ingest trigger. */
+  featuresEpoch?: number;
 }
 
 type JsonValue = unknown;
@@ -110,6 +114,7 @@ export class NodeStore {
   readonly training;
   readonly models;
   readonly consent;
+  readonly monitoring;
 
   private constructor(dataDir: string, db: Level<string, string>) {
     this.dataDir = dataDir;
@@ -125,6 +130,7 @@ export class NodeStore {
     /** Each model's stored part at this site, written and read by site/model-store.ts only. */
     this.models = db.sublevel<string, unknown>('model', { valueEncoding: 'json' });
     this.consent = db.sublevel<string, string>('consent', { valueEncoding: 'utf8' });
+    this.monitoring = db.sublevel<string, string>('monitoring', { valueEncoding: 'utf8' });
   }
 
   /**

@@ -79,7 +79,8 @@ export async function crossCheckNodes(input: CrossCheckInput): Promise<CrossChec
     const start = input.heads?.[node.site] ?? CHAIN_START;
     const check = verifyServedRecords(node.site, [node.publicKey, ...(node.formerKeys ?? [])], fetched.records, start);
     for (const p of check.problems) findings.push({ code: 'RECORD_INVALID', message: p });
-    recordsBySite.set(node.site, check.records);
+    // v2 records (re-scoring batches) are checked by the monitoring audit, not here.
+    recordsBySite.set(node.site, check.records.filter((r): r is ServedRecord => r.v === 1));
     matched[node.site] = 0;
     heads[node.site] = start;
     let settled = true;
@@ -90,6 +91,7 @@ export async function crossCheckNodes(input: CrossCheckInput): Promise<CrossChec
         continue;
       }
       if (settled) heads[node.site] = check.heads[k]!;
+      if (record.v !== 1) continue;
       const leaf = await leafAt(reader, checkpoint, newEntries, record.logIndex);
       if (typeof leaf === 'string') {
         findings.push({ code: 'RECORD_NOT_IN_LOG', index: record.logIndex, message: `node ${node.site} record #${record.seq} (${record.what} for ${record.requester}) names log entry ${record.logIndex}, but ${leaf}` });

@@ -1,0 +1,109 @@
+/**
+ * Wires post-loan monitoring (monitoring/, docs/design/monitoring.md) into the coordinator
+ * process: its state on its own LevelDB (monitoring/coordinator-state.ts), the portfolio and run
+ * calls of the Monitoring service, the run driver, the schedule and the ingest trigger. Kept
+ * out of server.ts so that file only starts and stops it.
+ *
+ * Watch and GetRescoreReceipt answer UNIMPLEMENTED here: they are served from the same
+ * EventStore and PortfolioStore (`state.events`, `state.portfolios`) by monitoring/watch-service.ts.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { NodeChannels } from '../lib/node-channels.js';
+import type { Transport } from '../lib/tls.js';
+import type { CoordinatorLog } from '../log/service.js';
+import type { ConsentLedger } from '../consent/ledger.js';
+import type { NodeRegistry } from '../registration/registry.js';
+import type { ModelRegistry } from '../training/model-registry.js';
+import { nodeMonitoringClient } from '../proto/clients.js';
+import type { MonitoringHandlers } from '../proto/gen/fedcredit/v1/Monitoring.js';
+import type { NodeMonitoringClient } from '../proto/gen/fedcredit/v1/NodeMonitoring.js';
+import { CoordinatorMonitoring } from '../monitoring/coordinator-state.js';
+import type { NodeLink } from '../monitoring/node-link.js';
+import { PortfolioService } from '../monitoring/portfolio-service.js';
+import { RunDriver, type RunDriverOptions } from '../monitoring/run-driver.js';
+import { RunService } from '../monitoring/run-service.js';
+
+/** The coordinator's config keys `monitoring.*` (lib/party-config.ts). */
+export interface CoordinatorMonitoringOptions {
+  /** Items per batch, 256..16,384 (default 4,096). */
+  batchSize?: number;
+  /** 5-field UTC cron spec (default "0 2 1 * *"). */
+  schedule?: string;
+  /** Run when a site ingests new features (default true). */
+  onIngest?: boolean;
+  /** Quiet time after the last feature change before the ingest runs start (default 600,000 ms). */
+  ingestDebounceMs?: number;
+  /** Metrics of the runs (coordinator/metrics.ts). */
+  observe?: RunDriverOptions['observe'];
+}
+
+export interface RunningMonitoring {
+  readonly state: CoordinatorMonitoring;
+  readonly driver: RunDriver;
+  readonly runs: RunService;
+  readonly portfolios: PortfolioService;
+  /** Every Monitoring handler; Watch and GetRescoreReceipt answer UNIMPLEMENTED until monitoring/watch-service.ts serves them. */
+  handlers: MonitoringHandlers;
+  /** From the health poll (coordinator/registrations.ts). */
+  readonly onFeaturesChanged: (site: string, epoch: string, asOf: string) => void;
+  /** Resumes unfinished runs and starts the schedule. */
+  start(): void;
+  close(): Promise<void>;
+}
+
+const unimplemented = (method: string) => (call: { emit(event: 'error', err: Partial<grpc.StatusObject>): unknown }, callback?: (err: Partial<grpc.StatusObject>) => void): void => {
+  const err = { code: grpc.status.UNIMPLEMENTED, details: `Monitoring.${method} is not served by this coordinator yet` };
+  if (callback) callback(err);
+  else call.emit('error', err);
+};
+
+export async function startMonitoring(o: CoordinatorMonitoringOptions & {
+  dataDir: string; registry: NodeRegistry; transparencyLog: CoordinatorLog; models: ModelRegistry; ledger: ConsentLedger; transport: Transport;
+  log: (line: string) => void; sign: (m: Uint8Array) => Uint8Array;
+}): Promise<RunningMonitoring> {
+  const state = await CoordinatorMonitoring.open(o.dataDir);
+  const channels = new NodeChannels<NodeMonitoringClient>((address, site) => nodeMonitoringClient(address, o.transport, site));
+  const asOf = new Map<string, string>();
+  const nodes: NodeLink = {
+    address: async (site) => {
+      const n = await o.registry.get(site);
+      return n && o.registry.healthOf(site).health !== 'UNREACHABLE' ? n.address : undefined;
+    },
+    client: (site, address) => channels.get(site, address),
+  };
+  const models = { get: (v: string) => (v ? o.models.get(v) : o.models.latest()) };
+  const driver = new RunDriver({
+    state, ledger: o.ledger, log: o.transparencyLog, models, nodes, logLine: o.log, sign: o.sign,
+    ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}), siteAsOf: (s) => asOf.get(s),
+    ...(o.observe ? { observe: o.observe } : {}),
+  });
+  const runs = new RunService({
+    state, driver, models, logLine: o.log,
+    ...(o.schedule !== undefined ? { schedule: o.schedule } : {}), ...(o.onIngest !== undefined ? { onIngest: o.onIngest } : {}),
+    ...(o.ingestDebounceMs !== undefined ? { ingestDebounceMs: o.ingestDebounceMs } : {}),
+  });
+  const portfolios = new PortfolioService({ state, ledger: o.ledger, log: o.transparencyLog, models, nodes, logLine: o.log });
+  const handlers: MonitoringHandlers = {
+    ...portfolios.handlers(),
+    ...runs.handlers(),
+    Watch: unimplemented('Watch') as unknown as MonitoringHandlers['Watch'],
+    GetRescoreReceipt: unimplemented('GetRescoreReceipt') as unknown as MonitoringHandlers['GetRescoreReceipt'],
+  };
+  return {
+    state, driver, runs, portfolios, handlers,
+    onFeaturesChanged: (site, epoch, month) => {
+      if (month) asOf.set(site, month);
+      runs.onFeaturesChanged(site, epoch, month);
+    },
+    start: () => {
+      void driver.resumeUnfinished().catch((err: unknown) => o.log(`monitoring: resuming runs failed: ${(err as Error).message}`));
+      runs.startSchedule();
+    },
+    close: async () => {
+      runs.close();
+      await driver.close();
+      channels.close();
+      await state.close();
+    },
+  };
+}

@@ -1,0 +1,507 @@
+/**
+ * A monitoring run at the coordinator (docs/design/monitoring.md 2.2 steps 1-3, 5, 6 and 2.4):
+ *
+ *  1. Start: the portfolio's model is checked (known, purpose, >= 2 sites, every site up), the
+ *     run record `r/<runId>` written, the `monitoring-run` entry appended.
+ *  2. Per batch of B items in subject order: each item's consent checked in the coordinator's
+ *     ledger (checkMonitoringUse, uses counted per as-of month, ConsentLedger.preload first);
+ *     the batch's `rescore-skip` entries (the coordinator's, and the slots a site refused in an
+ *     earlier batch) and `rescore` entries appended in ONE appendBatch (one fsync); the batch
+ *     written ahead as `logged` in the run record.
+ *  3. The batch to every node on one kept-open NodeMonitoring.Rescore stream per node, at most
+ *     two batches in flight, with the entries the node has not read and their checkpoint.
+ *  5. The nodes' masked vectors summed (scoring/vector-aggregation.ts sumVectors), decoded,
+ *     recalibrated and mapped to points as a single query is (applyCalibration, scoreLogit); a
+ *     slot any site refused is skipped and logged with the next append; change detection
+ *     (changes.ts) gives the items' new state and the events, written with the batch's `done`
+ *     in ONE LevelDB batch, so a restart neither loses nor repeats an event.
+ *  6. End: NodeMonitoring.FinishRun to each node (its CSI), the run report (PSI against the
+ *     model's score deciles), `monitoring-run-end`, and a `run-finished` event.
+ *
+ * Restart (2.4): a run not finished resumes at start; a `logged` batch is sent again with the
+ * same indices (nodes replay their stored answer byte for byte, so the same masks never cover
+ * other terms), a batch not yet logged is cut again from the items.
+ *
+ * Residual (written down in monitoring/README.md): a crash between a batch's append and the
+ * run record's `logged` write leaves that batch's entries in the log without a record; the
+ * resumed run cuts those items again, so the log holds two `rescore` entries for them (no second
+ * use: uses are per month), of which only the second is served.
+ */
+import crypto from 'node:crypto';
+import { FedcreditError, isErrorCode } from '../lib/errors.js';
+import { makeEntry, type LogEntry } from '../log/entries.js';
+import type { CoordinatorLog } from '../log/service.js';
+import type { ConsentLedger } from '../consent/ledger.js';
+import { parseConsent } from '../consent/record.js';
+import { consentHash } from '../consent/terms.js';
+import { checkMonitoringUse } from '../consent/monitoring-check.js';
+import { applyCalibration } from '../scoring/calibration.js';
+import { scoreLogit } from '../scoring/score-scale.js';
+import { decodeFixed } from '../scoring/secure-aggregation.js';
+import { sumVectors } from '../scoring/vector-aggregation.js';
+import { answerStatement } from '../scoring/protocol.js';
+import type { ModelMetadata } from '../training/model-registry.js';
+import type { ScoreBins } from '../evaluation/curves.js';
+import type { RescoreBatchResponse__Output } from '../proto/gen/fedcredit/v1/RescoreBatchResponse.js';
+import { detectChange, type ItemLast, type RunOutcome } from './changes.js';
+import { scoreOf, type NewEvent } from './events.js';
+import type { PortfolioItem } from './portfolio-store.js';
+import { RunReportBuilder, type RunItemResult, type SiteCsi } from './run-report.js';
+import type { CoordinatorMonitoring, PendingSkip, RunBatchRecord, RunRecord, RunStage } from './coordinator-state.js';
+import { carry, type NodeLink } from './node-link.js';
+import { minDataMonths, modelSites, monitoringModel } from './portfolio-service.js';
+import { RescoreStreams } from './rescore-streams.js';
+
+export const DEFAULT_BATCH_SIZE = 4096;
+export const MIN_BATCH_SIZE = 256;
+export const MAX_BATCH_SIZE = 16_384;
+const IN_FLIGHT = 2;
+const FINISH_DEADLINE_MS = 30_000;
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+export interface RunProgress {
+  readonly runId: string;
+  readonly stage: RunStage;
+  readonly batchesDone: number;
+  readonly batches: number;
+  readonly scored: number;
+  readonly skipped: number;
+  readonly changed: number;
+  readonly elapsedSeconds: number;
+  readonly failure?: { readonly code: string; readonly message: string };
+}
+
+export interface RunDriverOptions {
+  readonly state: CoordinatorMonitoring;
+  readonly ledger: ConsentLedger;
+  readonly log: CoordinatorLog;
+  readonly models: { get(version: string): Promise<ModelMetadata | undefined> };
+  readonly nodes: NodeLink;
+  readonly logLine: (line: string) => void;
+  /** The coordinator's signature over an answer (scoring/protocol.ts answerStatement), for a change's receipt. */
+  readonly sign: (message: Uint8Array) => Uint8Array;
+  /** Items per batch (monitoring.batchSize, 256..16384). */
+  readonly batchSize?: number;
+  /** The month a site's features are as of, from its health (coordinator/registrations.ts). */
+  readonly siteAsOf?: (site: string) => string | undefined;
+  readonly rescoreDeadlineMs?: number;
+  /** Metrics (coordinator/metrics.ts). */
+  readonly observe?: (o: { kind: 'batch'; scored: number; skipped: readonly string[]; events: readonly NewEvent[] } | { kind: 'end'; outcome: 'finished' | 'failed'; seconds: number; psi?: number; model: string }) => void;
+  readonly now?: () => number;
+}
+
+export function checkBatchSize(n: number): number {
+  if (!Number.isInteger(n) || n < MIN_BATCH_SIZE || n > MAX_BATCH_SIZE) throw new FedcreditError('CONFIG_INVALID', `monitoring.batchSize must be ${MIN_BATCH_SIZE} to ${MAX_BATCH_SIZE}, got ${n}`);
+  return n;
+}
+
+const portfolioKey = (requester: string, portfolio: string) => `${requester}/${portfolio}`;
+
+export class RunDriver {
+  readonly #o: RunDriverOptions;
+  readonly #active = new Map<string, Promise<RunRecord>>();
+  readonly #listeners = new Map<string, Set<(p: RunProgress) => void>>();
+  #closed = false;
+  readonly #runStreams = new Set<RescoreStreams>();
+
+  constructor(opts: RunDriverOptions) {
+    this.#o = opts;
+    if (opts.batchSize !== undefined) checkBatchSize(opts.batchSize);
+  }
+
+  #now(): number {
+    return (this.#o.now ?? Date.now)();
+  }
+
+  /** Whether the portfolio has a run in progress in this process. */
+  busy(requester: string, portfolio: string): boolean {
+    return this.#active.has(portfolioKey(requester, portfolio));
+  }
+
+  /**
+   * Starts a run of one portfolio and resolves with its record when it ends (finished or
+   * failed). `progress` sees every stage. Refused at once (the promise rejects) when the
+   * portfolio is unknown, its model unfit, a site down, or a run of it in progress.
+   */
+  async start(r: { requester: string; portfolio: string; trigger: string; asOf?: string }, progress?: (p: RunProgress) => void): Promise<RunRecord> {
+    const key = portfolioKey(r.requester, r.portfolio);
+    if (this.#active.has(key)) throw new FedcreditError('RUN_IN_PROGRESS', `portfolio ${key} has a run in progress; wait for it to finish`);
+    const { state } = this.#o;
+    const p = await state.portfolios.require(r.requester, r.portfolio);
+    const model = await monitoringModel(this.#o.models, p.modelVersion);
+    const sites = modelSites(model);
+    const down: string[] = [];
+    for (const s of sites) if (!(await this.#o.nodes.address(s))) down.push(s);
+    if (down.length > 0) throw new FedcreditError('SHARE_MISSING', `site ${down.join(', ')} of model ${model.modelVersion} is not reachable; a run needs every site, retry when it is up`);
+    if (r.asOf !== undefined && r.asOf !== '' && !MONTH.test(r.asOf)) throw new FedcreditError('BAD_REQUEST', `as_of '${r.asOf.slice(0, 16)}' is not YYYY-MM`);
+    const asOf: Record<string, string> = {};
+    for (const s of sites) {
+      const m = r.asOf || this.#o.siteAsOf?.(s);
+      if (!m || !MONTH.test(m)) throw new FedcreditError('BAD_REQUEST', `the month site ${s}'s features are as of is not known yet (its health reports none); pass as_of (YYYY-MM)`);
+      asOf[s] = m;
+    }
+    const counts = await state.portfolios.counts(r.requester, r.portfolio);
+    const rec: RunRecord = {
+      runId: crypto.randomUUID(), requester: r.requester, portfolio: r.portfolio, model: model.modelVersion, trigger: r.trigger,
+      asOf, month: Object.values(asOf).sort().at(-1)!, startedMs: this.#now(), items: counts.items,
+      batchSize: this.#o.batchSize ?? DEFAULT_BATCH_SIZE, stage: 'accepted', batches: [], pendingSkips: [],
+    };
+    await state.putRun(rec);
+    return this.#track(rec, progress);
+  }
+
+  /** Runs left unfinished by a stop or a crash carry on (2.4); returns their ids. */
+  async resumeUnfinished(): Promise<string[]> {
+    const open = (await this.#o.state.runs()).filter((r) => r.stage === 'accepted' || r.stage === 'logged' || r.stage === 'batch');
+    for (const rec of open) {
+      if (this.#active.has(portfolioKey(rec.requester, rec.portfolio))) continue;
+      this.#o.logLine(`monitoring: resuming run ${rec.runId} of ${rec.requester}/${rec.portfolio} at batch ${rec.batches.filter((b) => b.stage === 'done').length}`);
+      void this.#track(rec).catch(() => undefined);
+    }
+    return open.map((r) => r.runId);
+  }
+
+  /** Follows a run in progress in this process (StartRun's stream); returns the function that stops following. */
+  follow(runId: string, listener: (p: RunProgress) => void): () => void {
+    let set = this.#listeners.get(runId);
+    if (!set) this.#listeners.set(runId, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** Waits for every run in progress to stop (close). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    // The runs' streams end at once (their batches stay `logged` and are sent again at the next start).
+    for (const s of this.#runStreams) s.close();
+    await Promise.allSettled([...this.#active.values()]);
+  }
+
+  #track(rec: RunRecord, progress?: (p: RunProgress) => void): Promise<RunRecord> {
+    const key = portfolioKey(rec.requester, rec.portfolio);
+    if (progress) this.follow(rec.runId, progress);
+    const run = this.#execute(rec).finally(() => {
+      this.#active.delete(key);
+      this.#listeners.delete(rec.runId);
+    });
+    this.#active.set(key, run);
+    return run;
+  }
+
+  #emit(rec: RunRecord, stage: RunStage, failure?: { code: string; message: string }): void {
+    const done = rec.batches.filter((b) => b.stage === 'done');
+    let scored = 0;
+    let skipped = 0;
+    let changed = 0;
+    for (const b of done) {
+      scored += b.summary?.scored.length ?? 0;
+      skipped += b.summary?.skipped.length ?? 0;
+      changed += b.summary?.changed ?? 0;
+    }
+    const p: RunProgress = {
+      runId: rec.runId, stage, batchesDone: done.length, batches: Math.max(rec.batches.length, Math.ceil(rec.items / rec.batchSize)),
+      scored, skipped, changed, elapsedSeconds: (this.#now() - rec.startedMs) / 1000, ...(failure ? { failure } : {}),
+    };
+    for (const l of this.#listeners.get(rec.runId) ?? []) l(p);
+  }
+
+  async #execute(rec: RunRecord): Promise<RunRecord> {
+    const { state } = this.#o;
+    // Record writes go one after another, in the order they are made.
+    let writes: Promise<void> = Promise.resolve();
+    const serial = <T>(f: () => Promise<T>): Promise<T> => {
+      const next = writes.then(f);
+      writes = next.then(() => undefined, () => undefined);
+      return next;
+    };
+    const streams = new RescoreStreams(this.#o.nodes, this.#o.rescoreDeadlineMs ?? 60_000);
+    this.#runStreams.add(streams);
+    try {
+      this.#emit(rec, 'accepted');
+      const model = await monitoringModel(this.#o.models, rec.model);
+      const portfolio = await state.portfolios.require(rec.requester, rec.portfolio);
+      const sites = modelSites(model);
+      if (rec.runIndex === undefined) {
+        const { index } = await this.#o.log.append(makeEntry('monitoring-run', {
+          runId: rec.runId, requester: rec.requester, portfolio: rec.portfolio, model: rec.model, purpose: 'loan-monitoring',
+          participants: sites, asOf: { ...rec.asOf }, trigger: rec.trigger, items: rec.items,
+          sealingKey: portfolio.sealingKey, sealingKeySignature: portfolio.sealingKeySignature, time: this.#now(),
+        }));
+        rec.runIndex = index;
+        rec.stage = 'logged';
+        await serial(() => state.putRun(rec));
+      }
+      this.#emit(rec, 'logged');
+      const scoreBins = (model.metrics['report'] as { scoreBins?: ScoreBins } | undefined)?.scoreBins;
+      const builder = new RunReportBuilder({ runId: rec.runId, requester: rec.requester, portfolio: rec.portfolio, model: rec.model, trigger: rec.trigger, asOf: { ...rec.asOf }, startedMs: rec.startedMs }, scoreBins);
+      for (const b of rec.batches) if (b.stage === 'done' && b.summary) builder.addBatch({ ...b.summary, firstIndex: b.appendFirst, entries: b.appendEntries });
+
+      const ctx: BatchContext = { rec, model, sites, builder, serial, streams };
+      const inFlight: Promise<void>[] = [];
+      const dispatch = async (b: RunBatchRecord) => {
+        if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+        const p = this.#runBatch(ctx, b);
+        p.catch(() => undefined);
+        inFlight.push(p);
+      };
+      // Logged before a restart: sent again with the same indices (nodes replay).
+      for (const b of rec.batches.filter((x) => x.stage === 'logged')) await dispatch(b);
+      const items = state.portfolios.active(rec.requester, rec.portfolio);
+      for (;;) {
+        if (this.#closed) throw new FedcreditError('UNAVAILABLE', 'the coordinator is stopping; the run resumes at its next start');
+        const cut: PortfolioItem[] = [];
+        for (;;) {
+          if (cut.length === rec.batchSize) break;
+          const n = await items.next();
+          if (n.done) break;
+          if (rec.cursor !== undefined && n.value.subject <= rec.cursor) continue;
+          cut.push(n.value);
+        }
+        if (cut.length === 0) break;
+        const b = await this.#logBatch(ctx, cut);
+        this.#emit(rec, 'batch');
+        if (b.count > 0) await dispatch(b);
+        else await this.#finishBatch(ctx, b, new Map(), [], 0);
+      }
+      await Promise.all(inFlight);
+      await writes;
+      return await this.#end(ctx);
+    } catch (err) {
+      const e = err instanceof FedcreditError ? err : new FedcreditError('INTERNAL', (err as Error).message ?? String(err));
+      this.#o.logLine(`monitoring: run ${rec.runId} stopped: ${e.code}: ${e.message}`);
+      if (!this.#closed) {
+        // A stop leaves the run to resume; a failure is final (a new run starts over).
+        rec.stage = 'failed';
+        rec.failure = { code: e.code, message: e.message };
+        rec.finishedMs = this.#now();
+        await writes;
+        await state.putRun(rec).catch(() => undefined);
+        this.#o.observe?.({ kind: 'end', outcome: 'failed', seconds: (rec.finishedMs - rec.startedMs) / 1000, model: rec.model });
+      }
+      this.#emit(rec, 'failed', { code: e.code, message: e.message });
+      throw e;
+    } finally {
+      streams.close();
+      this.#runStreams.delete(streams);
+    }
+  }
+
+  /** Step 2: checks, one append for the batch's skips and rescores, the batch logged ahead. */
+  async #logBatch(ctx: BatchContext, cut: readonly PortfolioItem[]): Promise<RunBatchRecord> {
+    const { rec, sites } = ctx;
+    const { ledger } = this.#o;
+    await ledger.preload(cut.map((i) => i.consentId), { month: rec.month, subjects: cut.map((i) => i.subject) });
+    const scored: PortfolioItem[] = [];
+    const skips: PendingSkip[] = [];
+    const written: Promise<void>[] = [];
+    const minMonths = minDataMonths(sites);
+    for (const item of cut) {
+      const consent = parseConsent(item.consent);
+      if (!consent.ok) {
+        skips.push({ subject: item.subject, consentId: item.consentId, refusedBy: 'coordinator', code: 'CONSENT_MALFORMED' });
+        continue;
+      }
+      const v = await checkMonitoringUse(ledger, item.consent, {
+        requester: { name: rec.requester, key: consent.value.requester.key }, subject: item.subject, sites, runId: rec.runId, asOf: rec.month,
+        minDataMonths: minMonths, deferWrite: true, now: this.#now(),
+      });
+      if (!v.ok) skips.push({ subject: item.subject, consentId: item.consentId, refusedBy: 'coordinator', code: v.code });
+      else {
+        scored.push(item);
+        if (v.written) written.push(v.written);
+      }
+    }
+    const carried = rec.pendingSkips.splice(0);
+    const skipEntry = (s: PendingSkip): LogEntry => makeEntry('rescore-skip', {
+      run: rec.runIndex!, requester: rec.requester, subject: s.subject, consentId: s.consentId, refusedBy: s.refusedBy, reason: s.code, time: this.#now(),
+    });
+    const entries: LogEntry[] = [
+      ...carried.map(skipEntry), ...skips.map(skipEntry),
+      ...scored.map((i) => {
+        const c = parseConsent(i.consent);
+        return makeEntry('rescore', {
+          run: rec.runIndex!, requester: rec.requester, subject: i.subject, consentId: i.consentId, consentHash: c.ok ? consentHash(c.value) : '00', sites, time: this.#now(),
+        });
+      }),
+    ];
+    // The uses and the entries are both durable before any node is asked.
+    const [{ first }] = await Promise.all([this.#o.log.appendBatch(entries), ...written]);
+    const nSkips = carried.length + skips.length;
+    const b: RunBatchRecord = {
+      batchSeq: rec.batches.length, firstIndex: first + nSkips, count: scored.length, stage: 'logged',
+      subjects: scored.map((i) => i.subject), appendFirst: first, appendEntries: entries.length, skips,
+    };
+    rec.batches.push(b);
+    rec.cursor = cut[cut.length - 1]!.subject;
+    if (rec.stage !== 'batch') rec.stage = 'batch';
+    await ctx.serial(() => this.#o.state.putRun(rec));
+    return b;
+  }
+
+  /** Steps 3 and 5 for one logged batch. */
+  async #runBatch(ctx: BatchContext, b: RunBatchRecord): Promise<void> {
+    const started = this.#now();
+    const { rec, sites } = ctx;
+    const upTo = b.appendFirst + b.appendEntries;
+    const answers = await Promise.all(sites.map(async (site) => {
+      const res = await ctx.streams.ask(site, async (from) => ({
+        runId: rec.runId, runIndex: String(rec.runIndex), batchSeq: b.batchSeq, firstIndex: String(b.firstIndex), count: b.count,
+        ...(await carry(this.#o.log, from ?? upTo, upTo)),
+      }), b.batchSeq, upTo);
+      if (res.failure) throw new FedcreditError(isErrorCode(res.failure.code) ? res.failure.code : 'INTERNAL', `site ${site}: ${res.failure.message}`);
+      if (res.site !== site) throw new FedcreditError('INTERNAL', `site ${site} answered as ${res.site}`);
+      if (res.shares.length !== 8 * b.count) throw new FedcreditError('INTERNAL', `site ${site} sent ${res.shares.length} share bytes for ${b.count} slots`);
+      return res;
+    }));
+    const refused = new Map<number, { site: string; code: string }>();
+    for (const a of answers) for (const r of a.refused) if (!refused.has(r.offset)) refused.set(r.offset, { site: a.site, code: r.code || 'POLICY_REFUSED' });
+    await this.#finishBatch(ctx, b, refused, answers, started);
+  }
+
+  /** Step 5's writes: the items' state, the events and the batch's `done`, in one LevelDB batch. */
+  async #finishBatch(ctx: BatchContext, b: RunBatchRecord, refused: ReadonlyMap<number, { site: string; code: string }>, answers: readonly RescoreBatchResponse__Output[], started: number): Promise<void> {
+    const { rec, model, builder } = ctx;
+    const { state } = this.#o;
+    const sums = b.count > 0 ? sumVectors(answers.map((a) => new Uint8Array(a.shares))) : new BigUint64Array(0);
+    const entryBytes = b.count > 0 ? await this.#o.log.store.entries(b.firstIndex, b.firstIndex + b.count) : [];
+    const keyStatements = new Map(answers.map((a) => [a.site, ctx.streams.keyStatement(a.site)]));
+    const now = this.#now();
+    const results: RunItemResult[] = [];
+    const skippedCodes: string[] = [];
+    const events: NewEvent[] = [];
+    const items: PortfolioItem[] = [];
+    const newSkips: PendingSkip[] = [];
+    const apply = (item: PortfolioItem, outcome: RunOutcome, extra: Partial<NewEvent>) => {
+      const { next, change } = detectChange(item, outcome);
+      const { last: _old, ...rest } = item;
+      void _old;
+      items.push({ ...rest, status: next.status, ...(next.last ? { last: next.last } : {}) });
+      if (change) {
+        events.push({
+          kind: change.kind, portfolio: rec.portfolio, runId: rec.runId, subject: item.subject, timeMs: now,
+          ...(change.previous ? { previous: scoreOf(change.previous) } : {}),
+          ...(change.current ? { current: scoreOf(change.current, change.current.probabilityOfDefault) } : {}),
+          ...(change.direction ? { direction: change.direction } : {}), modelChanged: change.modelChanged,
+          ...(change.skipCode ? { skipCode: change.skipCode } : {}), ...(change.kind !== 'skip' ? extra : {}),
+        });
+      }
+      return change;
+    };
+    for (const s of b.skips) {
+      const item = await state.portfolios.item(rec.requester, rec.portfolio, s.subject);
+      if (!item || item.status === 'removed') continue;
+      apply(item, { kind: 'skipped', code: s.code, refusedBy: s.refusedBy }, {});
+      skippedCodes.push(s.code);
+    }
+    for (let j = 0; j < b.count; j++) {
+      const subject = b.subjects[j]!;
+      const item = await state.portfolios.item(rec.requester, rec.portfolio, subject);
+      if (!item || item.status === 'removed') continue;
+      const refusal = refused.get(j);
+      if (refusal) {
+        newSkips.push({ subject, consentId: item.consentId, refusedBy: refusal.site, code: refusal.code });
+        apply(item, { kind: 'skipped', code: refusal.code, refusedBy: refusal.site }, {});
+        skippedCodes.push(refusal.code);
+        continue;
+      }
+      const scored = scoreLogit(applyCalibration(decodeFixed(sums[j]!), model.calibration), model.scale);
+      const last: ItemLast = { runId: rec.runId, asOf: rec.month, points: scored.points, grade: scored.grade, warning: scored.warning, modelVersion: model.modelVersion };
+      const entry = entryBytes[j]!;
+      const coverage = answers.map((a) => ({ site: a.site, covered: ((a.covered[j >> 3] ?? 0) >> (j & 7) & 1) === 1 }));
+      const logIndex = b.firstIndex + j;
+      const previousWarning = item.last?.warning;
+      const change = apply(item, { kind: 'scored', score: { ...last, probabilityOfDefault: scored.probabilityOfDefault } }, {
+        logIndex, entry,
+        sites: answers.map((a, k) => ({
+          site: a.site, covered: coverage[k]!.covered,
+          sealedExplanation: new Uint8Array(a.sealedExplanations.subarray(356 * j, 356 * (j + 1))), siteKeyStatement: keyStatements.get(a.site) ?? new Uint8Array(0),
+        })),
+        answerSignature: this.#o.sign(answerStatement({
+          queryId: `${rec.runId}:${subject}`, logIndex, entry, points: scored.points, grade: scored.grade, warning: scored.warning, model: model.modelVersion, coverage,
+        })),
+      });
+      void change;
+      results.push({ points: scored.points, grade: scored.grade, warning: scored.warning, ...(previousWarning !== undefined ? { previousWarning } : {}) });
+    }
+    const changed = events.filter((e) => e.kind === 'change').length;
+    const summary = { scored: results, skipped: skippedCodes, changed, seconds: (this.#now() - (started || now)) / 1000 };
+    await ctx.serial(async () => {
+      const prepared = await state.events.prepare(rec, events);
+      const idx = rec.batches.findIndex((x) => x.batchSeq === b.batchSeq);
+      rec.batches[idx] = { ...b, stage: 'done', summary };
+      rec.pendingSkips.push(...newSkips);
+      try {
+        await state.db.batch([
+          ...items.map((i) => state.portfolios.itemOp(rec.requester, rec.portfolio, i)), ...prepared.ops, state.runOp(rec),
+        ] as never, { sync: true });
+      } catch (err) {
+        prepared.abandon();
+        throw err;
+      }
+      prepared.commit();
+    });
+    builder.addBatch({ ...summary, firstIndex: b.appendFirst, entries: b.appendEntries });
+    this.#o.observe?.({ kind: 'batch', scored: results.length, skipped: skippedCodes, events });
+    this.#emit(rec, 'batch');
+  }
+
+  /** Step 6. */
+  async #end(ctx: BatchContext): Promise<RunRecord> {
+    const { rec, sites, builder } = ctx;
+    const { state } = this.#o;
+    const csi: SiteCsi[] = await Promise.all(sites.map(async (site): Promise<SiteCsi> => {
+      try {
+        const address = await this.#o.nodes.address(site);
+        if (!address) throw new FedcreditError('UNAVAILABLE', 'not reachable');
+        const client = this.#o.nodes.client(site, address);
+        const res = await new Promise<{ covered: number; insufficient: boolean; features: { feature: string; csi: number; level: string }[]; sharePolicy: string }>((resolve, reject) => {
+          client.FinishRun({ runId: rec.runId }, { deadline: Date.now() + FINISH_DEADLINE_MS }, (err, r) => (err || !r ? reject(err ?? new Error('no answer')) : resolve(r)));
+        });
+        if (res.insufficient) return { site, covered: res.covered, insufficient: true };
+        if (res.sharePolicy === 'none') return { site, covered: res.covered, withheld: true };
+        return { site, covered: res.covered, features: res.features.map((f) => ({ feature: f.feature, csi: f.csi, level: f.level as never })) };
+      } catch (err) {
+        this.#o.logLine(`monitoring: run ${rec.runId}: FinishRun at ${site} failed (${(err as Error).message}); its drift figures are missing from the report`);
+        return { site, covered: 0, withheld: true };
+      }
+    }));
+    const finishedMs = this.#now();
+    const report = builder.build(csi, finishedMs);
+    const skipped = Object.values(report.skipped).reduce((a, n) => a + n, 0);
+    const skipEntries = rec.pendingSkips.splice(0).map((s) => makeEntry('rescore-skip', {
+      run: rec.runIndex!, requester: rec.requester, subject: s.subject, consentId: s.consentId, refusedBy: s.refusedBy, reason: s.code, time: finishedMs,
+    }));
+    const { first } = await this.#o.log.appendBatch([...skipEntries, makeEntry('monitoring-run-end', {
+      run: rec.runIndex!, scored: report.scored, skipped, changed: report.changed, time: finishedMs,
+    })]);
+    rec.stage = 'finished';
+    rec.finishedMs = finishedMs;
+    rec.endIndex = first + skipEntries.length;
+    rec.report = report;
+    const psi = 'value' in report.psi ? report.psi : undefined;
+    const prepared = await state.events.prepare(rec, [{
+      kind: 'run-finished', portfolio: rec.portfolio, runId: rec.runId, timeMs: finishedMs,
+      run: { runId: rec.runId, scored: report.scored, skipped, changed: report.changed, ...(psi ? { psi: psi.value, psiLevel: psi.level } : {}) },
+    }]);
+    try {
+      await state.db.batch([...prepared.ops, state.runOp(rec)] as never, { sync: true });
+    } catch (err) {
+      prepared.abandon();
+      throw err;
+    }
+    prepared.commit();
+    this.#o.observe?.({ kind: 'end', outcome: 'finished', seconds: (finishedMs - rec.startedMs) / 1000, ...(psi ? { psi: psi.value } : {}), model: rec.model });
+    this.#o.logLine(`monitoring: run ${rec.runId} of ${rec.requester}/${rec.portfolio} finished: ${report.scored} scored, ${skipped} skipped, ${report.changed} changed`);
+    this.#emit(rec, 'finished');
+    return rec;
+  }
+}
+
+interface BatchContext {
+  readonly rec: RunRecord;
+  readonly model: ModelMetadata;
+  readonly sites: readonly string[];
+  readonly builder: RunReportBuilder;
+  readonly serial: <T>(f: () => Promise<T>) => Promise<T>;
+  readonly streams: RescoreStreams;
+}
