@@ -23,6 +23,7 @@ import type { TrainingMessageRecord } from '../training/node-calls.js';
 import { ScoringCoordinator, type ScoringObservation } from '../scoring/coordinator.js';
 import type { RefusalLogOptions } from '../log/refusals.js';
 import { loadTrustedRegistrars } from '../scoring/protocol.js';
+import { watchHandlers } from '../monitoring/watch-service.js';
 import { startMonitoring, type CoordinatorMonitoringOptions, type RunningMonitoring } from './monitoring.js';
 
 export const VERSION = '0.1.0';
@@ -157,7 +158,8 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   addService(server, 'Alignment', alignment.handlers(), opts.transport, log, limiter);
   addService(server, 'Training', trainingWithMetrics(training.handlers(), ops), opts.transport, log, limiter);
   addService(server, 'Scoring', scoring.handlers(), opts.transport, log, limiter);
-  addService(server, 'Monitoring', monitoring.handlers, opts.transport, log, limiter);
+  const watch = watchHandlers({ events: monitoring.state.events, portfolios: monitoring.state.portfolios, log: transparencyLog, logLine: log });
+  addService(server, 'Monitoring', { ...monitoring.handlers, ...watch }, opts.transport, log, limiter);
   addService(server, 'Backup', backupHandlers(() => ({
     role: 'coordinator', dataDir: opts.dataDir,
     databases: [{ name: 'registry', db: registry.db }, { name: 'log', db: transparencyLog.store.database }, { name: 'alignments', db: alignment.db },
