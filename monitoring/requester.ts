@@ -25,7 +25,7 @@ import type { Transport } from '../lib/tls.js';
 import { ExplanationOpener, openExplanation } from '../scoring/sealed-explanation.js';
 import { SiteKeyVerifier } from '../scoring/site-key-statement.js';
 import type { RequesterKeys } from '../scoring/requester-keys.js';
-import type { SiteExplanation } from '../scoring/protocol.js';
+import type { ScoreReceiptFile, SiteExplanation } from '../scoring/protocol.js';
 import type { MonitoringClient } from '../proto/gen/fedcredit/v1/Monitoring.js';
 import type { MonitoringEvent__Output } from '../proto/gen/fedcredit/v1/MonitoringEvent.js';
 import type { WatchClientMessage } from '../proto/gen/fedcredit/v1/WatchClientMessage.js';
@@ -76,8 +76,30 @@ export function eventLine(e: MonitoringEvent, opened: { explanations: SiteExplan
     ...rest,
     ...(opened.explanations.length ? { explanations: opened.explanations } : {}),
     ...(opened.errors.length ? { errors: opened.errors } : {}),
+    // What the coordinator's answer signature covers, in its order (for a receipt: rescoreReceiptFile).
+    ...(e.sites?.length ? { coverage: e.sites.map((s) => ({ site: s.site, covered: s.covered })) } : {}),
     ...(entry ? { entry: Buffer.from(entry).toString('base64') } : {}),
     ...(answerSignature ? { answerSignature: Buffer.from(answerSignature).toString('hex') } : {}),
+  };
+}
+
+/**
+ * The receipt of a change or resumed event (the format `fedcredit audit receipt` checks,
+ * scoring/protocol.ts ScoreReceiptFile, log/audit/receipt.ts): the event's answer, signed by
+ * the coordinator over the re-score id `runId:subject`, its `rescore` entry, and the inclusion
+ * proof and cosigned checkpoint GetRescoreReceipt returned.
+ */
+export function rescoreReceiptFile(line: WatchedEvent, requester: string, proof: { logIndex: number; entry: Uint8Array; treeSize: number; inclusionProof: readonly Uint8Array[]; checkpoint: string }): ScoreReceiptFile {
+  const e = line as WatchedEvent & { runId?: string; subject?: string; current?: { points: number; grade: string; warning: string; modelVersion: string }; coverage?: { site: string; covered: boolean }[]; answerSignature?: string; logIndex?: number };
+  if ((e.kind !== 'change' && e.kind !== 'resumed') || !e.current || !e.subject || !e.runId || !e.answerSignature || e.logIndex === undefined) {
+    throw new FedcreditError('BAD_REQUEST', `event ${line.eventId} is a ${line.kind} event without a signed answer: only change and resumed events have receipts`);
+  }
+  if (proof.logIndex !== e.logIndex) throw new FedcreditError('BAD_REQUEST', `the coordinator's proof is for entry ${proof.logIndex}, the event's entry is ${e.logIndex}`);
+  return {
+    v: 1, kind: 'fedcredit-score-receipt', queryId: rescoreId(e.runId, e.subject), requester, enterprise: e.subject,
+    answer: { points: e.current.points, grade: e.current.grade, warning: e.current.warning, model: e.current.modelVersion, coverage: e.coverage ?? [], signature: e.answerSignature },
+    logIndex: proof.logIndex, entry: Buffer.from(proof.entry).toString('base64'), treeSize: proof.treeSize,
+    inclusionProof: proof.inclusionProof.map((h) => Buffer.from(h).toString('base64')), checkpoint: proof.checkpoint,
   };
 }
 

@@ -22,7 +22,7 @@ import { loadExistingRequesterKeys, type RequesterKeys } from '../scoring/reques
 import { signSealingKey } from '../scoring/protocol.js';
 import { signInstruction } from '../monitoring/instruction.js';
 import { checkPortfolioName } from '../monitoring/portfolio-store.js';
-import { WatchSession, type WatchedEvent } from '../monitoring/requester.js';
+import { rescoreReceiptFile, WatchSession, type WatchedEvent } from '../monitoring/requester.js';
 import type { MonitoringClient } from '../proto/gen/fedcredit/v1/Monitoring.js';
 import type { PortfolioItemResult__Output } from '../proto/gen/fedcredit/v1/PortfolioItemResult.js';
 import type { PortfolioItem__Output } from '../proto/gen/fedcredit/v1/PortfolioItem.js';
@@ -141,6 +141,23 @@ function itemLine(i: PortfolioItem__Output): string {
   return `  ${i.subject}  ${i.status.padEnd(8)}  ${last}; consent ${i.consentId}, ${i.usesLeft} months left`;
 }
 
+/** The line of an events file with this id, or an error saying what is there instead. */
+function findEvent(file: string, id: string): WatchedEvent {
+  if (!/^[1-9]\d*$/.test(id)) throw new FedcreditError('BAD_REQUEST', `--event must be an event id (a positive whole number), got '${id.slice(0, 24)}'`);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new FedcreditError('NOT_FOUND', `--events ${file} cannot be read (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (err as NodeJS.ErrnoException).code ?? String(err)}): pass the file \`fedcredit monitor watch --out\` writes`);
+  }
+  for (const l of text.split('\n')) {
+    if (!l.includes(`"eventId":"${id}"`)) continue;
+    const line = JSON.parse(l) as WatchedEvent;
+    if (line.eventId === id) return line;
+  }
+  throw new FedcreditError('NOT_FOUND', `${file} holds no event ${id}`);
+}
+
 export function eventText(e: WatchedEvent): string {
   const ev = e as WatchedEvent & { subject?: string; previous?: { grade: string; warning: string; points: number }; current?: { grade: string; warning: string; points: number }; direction?: string; skipCode?: string; runId: string; run?: { scored: number; skipped: number; changed: number } };
   const head = `#${e.eventId} ${e.kind}`;
@@ -247,6 +264,25 @@ export function registerMonitorCommands(program: Command): void {
       if (!flags.json) process.stderr.write(`watching ${flags.portfolio} at ${flags.coordinator}${flags.out ? `, writing ${flags.out} (resuming after event ${session.after ?? 0n})` : ''}; Ctrl-C to stop\n`);
       await session.run();
     }));
+
+  common(monitor.command('receipt'))
+    .summary('a change event\'s receipt, for `fedcredit audit receipt`')
+    .description('the receipt of a change (or resumed) event of an events file: the coordinator\'s signed answer, the `rescore` entry and its inclusion proof in a cosigned checkpoint; check it with `fedcredit audit receipt FILE`')
+    .requiredOption('--events <file>', 'the events file `fedcredit monitor watch --out` wrote')
+    .requiredOption('--event <id>', 'the event\'s id (its eventId)')
+    .option('--out <file>', 'write the receipt here (default: print it)')
+    .option('--wait <ms>', 'how long to wait for a cosigned checkpoint covering the entry', positiveInt('--wait'), 30_000)
+    .action((flags: Flags & { events: string; event: string; out?: string; wait: number }) => runCommand(() => withClient(flags, async (client, transport) => {
+      const line = findEvent(flags.events, flags.event);
+      const logIndex = (line as { logIndex?: number }).logIndex;
+      if (logIndex === undefined) throw new FedcreditError('BAD_REQUEST', `event ${flags.event} is a ${line.kind} event, which has no re-score to receipt: pick a change or resumed event`);
+      const r = await call(client, client.GetRescoreReceipt, { logIndex, waitMs: flags.wait }, flags.wait + 10_000);
+      const receipt = rescoreReceiptFile(line, bankName(transport), {
+        logIndex: Number(r.logIndex), entry: r.entry, treeSize: Number(r.treeSize), inclusionProof: r.inclusionProof, checkpoint: r.checkpoint,
+      });
+      if (flags.out) fs.writeFileSync(flags.out, `${JSON.stringify(receipt, null, 2)}\n`);
+      emit(Boolean(flags.json) || !flags.out, receipt, () => `receipt of event ${flags.event} (entry ${logIndex}) written to ${flags.out}; check it with \`fedcredit audit receipt ${flags.out}\``);
+    })));
 
   common(monitor.command('run'))
     .summary('start a run by hand and follow it')

@@ -109,6 +109,16 @@ describe('fedcredit monitor: bad input', () => {
     expect((JSON.parse(r.stdout) as { error: { code: string } }).error.code).toBe('UNAVAILABLE');
   });
 
+  it('receipt: a bad id, a missing file, an event with no re-score are each named', () => {
+    const events = path.join(dir, 'events.jsonl');
+    fs.writeFileSync(events, `${JSON.stringify({ eventId: '1', kind: 'run-finished', runId: 'r1' })}\n`);
+    const at = ['--coordinator', coordinator, ...bank];
+    expect(fedcredit('monitor', 'receipt', '--events', events, '--event', 'x1', ...at).stderr).toMatch(/error \[BAD_REQUEST\]: --event must be an event id/);
+    expect(fedcredit('monitor', 'receipt', '--events', path.join(dir, 'none.jsonl'), '--event', '1', ...at).stderr).toMatch(/error \[NOT_FOUND\]: --events .*none\.jsonl cannot be read \(it does not exist\): pass the file `fedcredit monitor watch --out` writes/);
+    expect(fedcredit('monitor', 'receipt', '--events', events, '--event', '2', ...at).stderr).toMatch(/error \[NOT_FOUND\]: .*events\.jsonl holds no event 2/);
+    expect(fedcredit('monitor', 'receipt', '--events', events, '--event', '1', ...at).stderr).toMatch(/error \[BAD_REQUEST\]: event 1 is a run-finished event, which has no re-score to receipt: pick a change or resumed event/);
+  });
+
   it('--help says watch is at least once without --out, exactly once with it', () => {
     const r = fedcredit('monitor', 'watch', '--help');
     expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/Without --out: events are printed and acknowledged as they come, so an event printed just before a crash comes again \(at least once\)/);

@@ -13,6 +13,8 @@ import { cosignatureLine, formatCheckpoint, signCheckpoint } from '../../log/che
 import { encodeEntry, makeEntry } from '../../log/entries.js';
 import { hashLeaf, inclusionProof, MemoryTree } from '../../log/merkle.js';
 import { rescoreId } from '../../monitoring/event-wire.js';
+import type { MonitoringEvent } from '../../monitoring/events.js';
+import { eventLine, rescoreReceiptFile, type WatchedEvent } from '../../monitoring/requester.js';
 import { answerStatement, type ScoreReceiptFile } from '../../scoring/protocol.js';
 
 const SUBJECT = '91350100M000100Y43';
@@ -44,6 +46,25 @@ async function receiptFor(kind: 'rescore' | 'rescore-skip', id: string): Promise
 const trust = { origin: ORIGIN, logKey: logKey.publicKey, witnesses: [{ name: 'witness-tax', publicKey: witness.publicKey }] };
 
 describe('receipts of re-scores', () => {
+  it('the bank builds it from its event line and GetRescoreReceipt\'s proof (fedcredit monitor receipt), and audit receipt accepts it', async () => {
+    const built = await receiptFor('rescore', rescoreId('run-1', SUBJECT));
+    const entry = new Uint8Array(Buffer.from(built.entry, 'base64'));
+    const event: MonitoringEvent = {
+      eventId: 3n, kind: 'change', portfolio: 'sme-loans', runId: 'run-1', subject: SUBJECT, timeMs: 1, direction: 'worse',
+      previous: { points: 600, grade: 'B', warning: 'none', asOf: '2026-01', modelVersion: 'm1' },
+      current: { points: 540, grade: 'C', warning: 'yellow', asOf: '2026-02', modelVersion: 'm1', probabilityOfDefault: 0.08 },
+      sites: ['power', 'tax'].map((site) => ({ site, covered: true, sealedExplanation: new Uint8Array(356), siteKeyStatement: new Uint8Array(1) })),
+      logIndex: 1, entry, answerSignature: Buffer.from(built.answer.signature, 'hex'),
+    };
+    // As the out file holds it (JSON), explanations aside.
+    const line = JSON.parse(JSON.stringify(eventLine(event, { explanations: [], errors: [] }))) as WatchedEvent;
+    const receipt = rescoreReceiptFile(line, 'bank-a', { logIndex: 1, entry, treeSize: 2, inclusionProof: built.inclusionProof.map((h) => Buffer.from(h, 'base64')), checkpoint: built.checkpoint });
+    expect(verifyReceipt(receipt, trust).problems).toEqual([]);
+    // A line whose answer was edited no longer matches what the coordinator signed.
+    const edited = rescoreReceiptFile({ ...line, current: { ...(line as unknown as { current: object }).current, grade: 'A' } } as WatchedEvent, 'bank-a', { logIndex: 1, entry, treeSize: 2, inclusionProof: built.inclusionProof.map((h) => Buffer.from(h, 'base64')), checkpoint: built.checkpoint });
+    expect(verifyReceipt(edited, trust).problems.join('\n')).toMatch(/not what the coordinator signed/);
+  });
+
   it('a rescore entry with its runId:subject id and signed answer is accepted as a query\'s receipt is', async () => {
     const check = verifyReceipt(await receiptFor('rescore', rescoreId('run-1', SUBJECT)), trust);
     expect(check.problems).toEqual([]);
