@@ -5,6 +5,7 @@
  * newest cosigned checkpoint; the filters only choose which of them to show.
  */
 import { subjectsOf, type LogEntry } from '../log/entries.js';
+import { parseInstruction } from '../monitoring/instruction.js';
 
 /** What each entry kind records, in words (log/entries.ts ENTRY_KINDS). */
 export const KIND_WORDS: Readonly<Record<string, string>> = {
@@ -83,9 +84,27 @@ function shortValue(v: unknown, key = ''): string {
 
 const SHOWN_ELSEWHERE = new Set(['time', 'requester', 'subject', 'subjects']);
 
+/**
+ * Monitoring fields in words (docs/design/monitoring.md 3.3): a rescore's `run` is the log index
+ * of its run entry (`run #1041`, as the table's # column), a run's `asOf` is site and month
+ * pairs, and a portfolio change's instruction (hex of the bank's signed text) is when the bank
+ * signed it; the whole instruction is in --json and --csv.
+ */
+function monitoringValue(kind: string, k: string, v: unknown): string | undefined {
+  if (k === 'run' && typeof v === 'number') return `#${v}`;
+  if (kind === 'monitoring-run' && k === 'asOf' && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    return Object.entries(v).map(([site, month]) => `${site} ${String(month)}`).join('; ');
+  }
+  if (kind === 'portfolio-change' && k === 'instruction' && typeof v === 'string') {
+    const parsed = parseInstruction(Buffer.from(v, 'hex'));
+    return parsed.ok ? `signed ${new Date(parsed.value.time).toISOString()}` : `${shortValue(v)} (does not parse)`;
+  }
+  return undefined;
+}
+
 /** The entry's other fields, short: `purpose credit-assessment, model m1, consentHash 3f2a9c01b7de…`. */
 export function entryDetails(r: EntryRow): string {
-  return Object.entries(r.body).filter(([k]) => !SHOWN_ELSEWHERE.has(k)).map(([k, v]) => `${k} ${shortValue(v, k)}`).join(', ');
+  return Object.entries(r.body).filter(([k]) => !SHOWN_ELSEWHERE.has(k)).map(([k, v]) => `${k} ${monitoringValue(r.kind, k, v) ?? shortValue(v, k)}`).join(', ');
 }
 
 export function formatEntriesTable(rows: EntryRow[]): string {

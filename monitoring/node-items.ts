@@ -103,6 +103,10 @@ export class NodeItems {
 
   async #verify(requester: string, portfolio: string, item: MonitoringItem__Output): Promise<NodeItem> {
     const { follower, ledger, trustedRegistrars, site } = this.#opts;
+    // The log up to the add first: the key bindings and revocations logged before it reach the ledger.
+    const addIndex = Number(item.addIndex);
+    if (!follower || !Number.isSafeInteger(addIndex) || addIndex < 0) throw new FedcreditError('BAD_REQUEST', 'add_index is not a valid index');
+    const logged = await follower.monitoringEntry(addIndex);
     const parsed = parseConsent(item.consent);
     if (!parsed.ok) throw new FedcreditError('CONSENT_MALFORMED', `the item's consent is malformed: ${parsed.message}`);
     const c: Consent = parsed.value;
@@ -117,9 +121,6 @@ export class NodeItems {
     const signature = new Uint8Array(item.signature);
     verifyInstruction({ text: instruction, signature }, { op: 'add', requester, portfolio, consent: c, now: Date.now() });
     const hash = consentHash(c);
-    const addIndex = Number(item.addIndex);
-    if (!follower || !Number.isSafeInteger(addIndex) || addIndex < 0) throw new FedcreditError('BAD_REQUEST', 'add_index is not a valid index');
-    const logged = await follower.monitoringEntry(addIndex);
     const b = logged?.entry.body;
     const want: Record<string, string> = {
       op: 'add', requester, portfolio, subject: c.subject, consentId: c.consentId, consentHash: hash,

@@ -65,7 +65,12 @@ interface StoredAnswer {
   readonly refused: [number, string][];
   readonly sealed: string;
   readonly logPosition: number;
+  /** When it was stored (ms): answers of a run that never finished are deleted after ANSWER_TTL_MS. */
+  readonly storedAt?: number;
 }
+
+/** Stored answers of a run with no FinishRun are deleted this long after they were written (design 2.4: 7 days). */
+export const ANSWER_TTL_MS = 7 * 86_400_000;
 
 /** A run as this node has seen it: its entry and its drift counts (in memory). */
 interface RunState {
@@ -74,6 +79,8 @@ interface RunState {
   readonly asOf: string;
   readonly drift: SiteDrift | undefined;
   readonly counted: Set<number>;
+  /** Covered enterprises over the run's batches (also without a reference distribution). */
+  covered: number;
 }
 
 /** Drift figures of a finished run (`d/<model>/<runId>`), for the node's operator (GetDriftStatus). */
@@ -210,7 +217,7 @@ export class NodeRescore {
     const sealingSignature = Buffer.from(String(run['sealingKeySignature']), 'hex');
     let state = this.#runs.get(runId);
     if (!state) {
-      state = { runIndex, model, asOf, drift: part.model.driftReference ? new SiteDrift(part.model.driftReference) : undefined, counted: new Set() };
+      state = { runIndex, model, asOf, drift: part.model.driftReference ? new SiteDrift(part.model.driftReference) : undefined, counted: new Set(), covered: 0 };
       this.#runs.set(runId, state);
     }
 
@@ -284,7 +291,7 @@ export class NodeRescore {
     // 4. One served record, the ledger's uses and the stored answer in one synced write; then answer.
     const refusedList = [...refused.entries()].sort((a, b) => a[0] - b[0]);
     const answer: StoredAnswer = {
-      runIndex, firstIndex, count, shares: b64(shares), covered: b64(covered), refused: refusedList, sealed: b64(sealed), logPosition: follower.size,
+      runIndex, firstIndex, count, shares: b64(shares), covered: b64(covered), refused: refusedList, sealed: b64(sealed), logPosition: follower.size, storedAt: Date.now(),
     };
     await Promise.all([
       this.#opts.servedRecords.recordBatch({ requester, logIndex: firstIndex, count, leavesHash: batchLeavesHash(entries.map((e) => e.leafHash)), refused: refusedList, subjects }),
@@ -294,6 +301,7 @@ export class NodeRescore {
     if (!state.counted.has(batch.batchSeq)) {
       state.counted.add(batch.batchSeq);
       state.drift?.add(coveredVectors);
+      state.covered += coveredVectors.length;
     }
     this.#batches++;
     return this.#replay(batch, answer);
@@ -317,7 +325,8 @@ export class NodeRescore {
     const { store, site } = this.#opts;
     const state = this.#runs.get(runId);
     const policy = this.#opts.csiPolicy ?? 'per-feature';
-    const result: SiteCsi = state?.drift ? state.drift.result(site, policy) : policy === 'none' ? { site, covered: 0, withheld: true } : { site, covered: 0, insufficient: true };
+    const covered = state?.covered ?? 0;
+    const result: SiteCsi = state?.drift ? state.drift.result(site, policy) : policy === 'none' ? { site, covered, withheld: true } : { site, covered, insufficient: true };
     const ops: { type: 'put' | 'del'; key: string; value?: string }[] = [];
     for await (const k of store.monitoring.keys({ gte: `a/${runId}/`, lt: `a/${runId}/\uffff` })) ops.push({ type: 'del', key: k });
     ops.push({ type: 'put', key: finishedKey(runId), value: String(Date.now()) });
@@ -328,6 +337,23 @@ export class NodeRescore {
     await store.writeGroup(ops.map((o) => (o.type === 'del' ? { type: 'del', key: o.key, sublevel: store.monitoring } : { type: 'put', key: o.key, value: o.value, sublevel: store.monitoring })));
     this.#runs.delete(runId);
     return result;
+  }
+
+  /**
+   * Deletes the stored answers older than ANSWER_TTL_MS (runs whose FinishRun never came) and
+   * marks their runs finished, so a late replay is REPLAY_UNKNOWN, never a fresh computation.
+   */
+  async sweep(now = Date.now()): Promise<number> {
+    const { store } = this.#opts;
+    const ops: { type: 'put' | 'del'; key: string; value?: string }[] = [];
+    for await (const [k, v] of store.monitoring.iterator({ gte: 'a/', lt: 'a/\uffff' })) {
+      const a = JSON.parse(v) as StoredAnswer;
+      if (now - (a.storedAt ?? 0) < ANSWER_TTL_MS) continue;
+      ops.push({ type: 'del', key: k });
+      ops.push({ type: 'put', key: finishedKey(k.slice(2, k.lastIndexOf('/'))), value: String(now) });
+    }
+    if (ops.length > 0) await store.writeGroup(ops.map((o) => (o.type === 'del' ? { type: 'del', key: o.key, sublevel: store.monitoring } : { type: 'put', key: o.key, value: o.value, sublevel: store.monitoring })));
+    return ops.filter((o) => o.type === 'del').length;
   }
 
   /** The last finished runs' figures, newest first (per model at most `perModel`). */

@@ -42,11 +42,24 @@ export class NodeMonitoring {
   readonly items: NodeItems;
   readonly rescore: NodeRescore;
   readonly #opts: NodeMonitoringOptions;
+  readonly #sweeper: NodeJS.Timeout;
 
   constructor(opts: NodeMonitoringOptions) {
     this.#opts = opts;
     this.items = new NodeItems(opts);
     this.rescore = new NodeRescore({ ...opts, items: this.items });
+    // Stored answers of runs that never finished: deleted at start and then hourly (docs/design/monitoring.md 2.4).
+    const sweep = (): void => {
+      this.rescore.sweep().then((n) => { if (n > 0) opts.log(`monitoring: deleted ${n} stored answers of runs unfinished for 7 days`); },
+        (err: unknown) => opts.log(`monitoring: sweeping stored answers failed: ${(err as Error).message}`));
+    };
+    setImmediate(sweep);
+    this.#sweeper = setInterval(sweep, 3_600_000);
+    this.#sweeper.unref();
+  }
+
+  close(): void {
+    clearInterval(this.#sweeper);
   }
 
   handlers(): NodeMonitoringHandlers {

@@ -221,6 +221,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       await alignment.close();
       await training.close();
       scoring.close();
+      monitoring.close();
       await store.close();
       fs.rmSync(infoPath, { force: true });
     },

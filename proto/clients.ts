@@ -96,7 +96,7 @@ export function monitoringClient(address: string, transport: Transport): Monitor
   return connect(loadProto().fedcredit.v1.Monitoring, address, transport, coordinatorPeer);
 }
 
-/** A node's side of post-loan monitoring: not served yet (lib/rpc-roles.ts NOT_YET_SERVED). */
+/** A node's side of post-loan monitoring (monitoring/node.ts). */
 export function nodeMonitoringClient(address: string, transport: Transport, site?: string): NodeMonitoringClient {
   return connect(loadProto().fedcredit.v1.NodeMonitoring, address, transport, sitePeer(site));
 }

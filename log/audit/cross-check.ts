@@ -3,12 +3,15 @@
  * against the coordinator's log: a record whose entry is missing from the log or differs
  * from it, and a log entry that names a node with no record of it, are both findings. The log
  * side is pinned by RFC 9162 §2.1.3 inclusion proofs against the verified checkpoint, so a
- * coordinator cannot answer "yes, that entry is there" without the tree agreeing.
+ * coordinator cannot answer "yes, that entry is there" without the tree agreeing. A v2 record
+ * (one re-scoring batch of post-loan monitoring) covers a span of `rescore` entries; it and the
+ * entries it covers are checked by log/audit/monitoring-audit.ts.
  */
 import { hashLeaf, verifyInclusion } from '../merkle.js';
 import type { Checkpoint } from '../checkpoint.js';
 import { decodeEntry, sitesOf } from '../entries.js';
-import { CHAIN_START, verifyServedRecords, type RecordChainHead, type ServedRecord } from '../served-record.js';
+import { CHAIN_START, verifyServedRecords, type RecordChainHead, type ServedRecord, type ServedRecordV2 } from '../served-record.js';
+import { batchCoverageFinding, checkBatchRecord, emptyMonitoringAuditState, type MonitoringAuditState } from './monitoring-audit.js';
 import { fetchServedRecords, type LogReader, type MessageObserver } from '../client.js';
 
 /** One problem the auditor found: a stable code, what is wrong, and the log index it concerns. */
@@ -41,6 +44,11 @@ export interface CrossCheckInput {
    * in `uncheckable`, since the book that recorded them was lost with the site's key.
    */
   readonly bookSince?: Readonly<Record<string, number>>;
+  /**
+   * The monitoring entries replayed up to the checkpoint (log/audit/monitoring-audit.ts): the
+   * rescore-skips a node's refused slots must have. Absent: a refused slot waits for its skip.
+   */
+  readonly monitoring?: MonitoringAuditState;
 }
 
 export interface CrossCheckResult {
@@ -67,6 +75,8 @@ export async function crossCheckNodes(input: CrossCheckInput): Promise<CrossChec
   let pending = 0;
   const heads: Record<string, RecordChainHead> = {};
   const recordsBySite = new Map<string, readonly ServedRecord[]>();
+  const batchesBySite = new Map<string, readonly ServedRecordV2[]>();
+  const leafOf = (index: number) => leafAt(reader, checkpoint, newEntries, index);
 
   for (const node of input.nodes) {
     let fetched;
@@ -81,17 +91,30 @@ export async function crossCheckNodes(input: CrossCheckInput): Promise<CrossChec
     for (const p of check.problems) findings.push({ code: 'RECORD_INVALID', message: p });
     // v2 records (re-scoring batches) are checked by the monitoring audit, not here.
     recordsBySite.set(node.site, check.records.filter((r): r is ServedRecord => r.v === 1));
+    batchesBySite.set(node.site, check.records.filter((r): r is ServedRecordV2 => r.v === 2));
     matched[node.site] = 0;
     heads[node.site] = start;
     let settled = true;
     for (const [k, record] of check.records.entries()) {
-      if (record.logIndex >= checkpoint.size) {
+      if (record.logIndex + (record.v === 2 ? record.count : 1) > checkpoint.size) {
         pending++;
         settled = false;
         continue;
       }
+      if (record.v === 2) {
+        // A re-scoring batch (log/audit/monitoring-audit.ts); undecided while a refused slot's skip may still come.
+        const verdict = await checkBatchRecord(record, leafOf, input.monitoring ?? emptyMonitoringAuditState());
+        findings.push(...verdict.findings);
+        if (!verdict.decided) {
+          pending++;
+          settled = false;
+          continue;
+        }
+        if (settled) heads[node.site] = check.heads[k]!;
+        if (verdict.findings.length === 0) matched[node.site]!++;
+        continue;
+      }
       if (settled) heads[node.site] = check.heads[k]!;
-      if (record.v !== 1) continue;
       const leaf = await leafAt(reader, checkpoint, newEntries, record.logIndex);
       if (typeof leaf === 'string') {
         findings.push({ code: 'RECORD_NOT_IN_LOG', index: record.logIndex, message: `node ${node.site} record #${record.seq} (${record.what} for ${record.requester}) names log entry ${record.logIndex}, but ${leaf}` });
@@ -126,6 +149,12 @@ export async function crossCheckNodes(input: CrossCheckInput): Promise<CrossChec
       }
       const records = recordsBySite.get(site);
       if (!records) continue; // the node's record could not be read: already a finding
+      if (decoded.entry.kind === 'rescore') {
+        // Served in batches: one v2 record covers it (log/audit/monitoring-audit.ts).
+        const finding = batchCoverageFinding(index, decoded.entry, site, batchesBySite.get(site) ?? []);
+        if (finding) findings.push(finding);
+        continue;
+      }
       if (!records.some((r) => r.logIndex === index && r.entryHash === entryHash)) {
         findings.push({ code: 'ENTRY_UNRECORDED', index, message: `log entry ${index} (${decoded.entry.kind}) names node ${site}, which has no record of serving it` });
       }

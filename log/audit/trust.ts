@@ -17,6 +17,7 @@ import type { Checkpoint, TrustedKey } from '../checkpoint.js';
 import type { RecordChainHead } from '../served-record.js';
 import type { ConsentAuditState } from './consent-audit.js';
 import type { IdentityAuditState } from './identity-audit.js';
+import type { MonitoringAuditState } from './monitoring-audit.js';
 
 export interface PinnedWitness {
   readonly site: string;
@@ -41,6 +42,8 @@ export interface AuditorState {
   readonly consentAudit?: ConsentAuditState;
   /** Each site's identity keys, replayed so far (log/audit/identity-audit.ts). */
   readonly identities?: IdentityAuditState;
+  /** Portfolios, items, consent months and runs of post-loan monitoring, replayed so far (log/audit/monitoring-audit.ts). */
+  readonly monitoringAudit?: MonitoringAuditState;
   readonly verifiedAt?: string;
 }
 

@@ -7,7 +7,8 @@
  * §2.1.1; over gRPC on 100k entries 3.7 s against ~140 s for one §2.1.3 inclusion proof per
  * entry, see bench/audit.ts), each entry's kind, fields and own signatures
  * (log/entries.ts), what they mean for consent use and node registrations
- * (log/audit/consent-audit.ts), and each node's signed record against the log (log/audit/cross-check.ts). It also compares the newest not-yet-final
+ * (log/audit/consent-audit.ts) and for post-loan monitoring (log/audit/monitoring-audit.ts), and each
+ * node's signed record against the log (log/audit/cross-check.ts). It also compares the newest not-yet-final
  * checkpoint with what it trusts, so a re-signed fork is reported even when no witness
  * cosigned it. Untrusted input becomes findings; the state advances only on a clean run.
  */
@@ -22,6 +23,7 @@ import { LogReader, type MessageObserver } from '../client.js';
 import { checkEntries } from './entry-check.js';
 import { crossCheckNodes, type AuditorFinding } from './cross-check.js';
 import { auditConsentUse, emptyConsentAuditState } from './consent-audit.js';
+import { auditMonitoring, emptyMonitoringAuditState } from './monitoring-audit.js';
 import { auditIdentities, emptyIdentityAuditState, type IdentityAuditState, type IdentityChange } from './identity-audit.js';
 import { keyFingerprint } from '../../registration/rotation.js';
 import {
@@ -130,12 +132,16 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
   // What the entries mean: consents used after revocation, past maxUses, outside validity, by
   // another requester; revocations and registrations no bound key or CA vouches for. A state
   // file from before these checks has no replay yet: it starts from entry 0 once.
-  const history = from > 0 && (!saved?.consentAudit || !saved.identities) ? await reader.entries(0, from) : [];
+  const history = from > 0 && (!saved?.consentAudit || !saved.identities || !saved.monitoringAudit) ? await reader.entries(0, from) : [];
   const ca = opts.transport.kind === 'tls' ? opts.transport.material.ca : undefined;
   const consentFrom = from > 0 && saved?.consentAudit ? from : 0;
   const meaning = auditConsentUse(consentFrom, [...history.slice(consentFrom), ...items], (from > 0 && saved?.consentAudit) || emptyConsentAuditState(),
     opts.trustedRegistrars ?? [], ca);
   findings.push(...meaning.findings);
+  // Post-loan monitoring: each re-score under a bank's signed instruction, in its run, within its consent's months.
+  const monitoringFrom = from > 0 && saved?.monitoringAudit ? from : 0;
+  const monitoring = auditMonitoring(monitoringFrom, [...history.slice(monitoringFrom), ...items], (from > 0 && saved?.monitoringAudit) || emptyMonitoringAuditState());
+  findings.push(...monitoring.findings);
   // Which key speaks for each site: rotations and removals, checked and followed (identity-audit.ts).
   const identitiesFrom = from > 0 && saved?.identities ? from : 0;
   const identities = auditIdentities(identitiesFrom, [...history.slice(identitiesFrom), ...items], (from > 0 && saved?.identities) || emptyIdentityAuditState(), ca);
@@ -158,7 +164,7 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
     ? Object.fromEntries(Object.entries(saved.records).filter(([site]) => !identities.removedSites.has(site))) : undefined;
   const bookSince = Object.fromEntries(Object.entries(identities.state.sites).flatMap(([site, k]) => (k.bookSince !== undefined ? [[site, k.bookSince]] : [])));
   const cross = await crossCheckNodes({
-    reader, checkpoint: next, nodes, newEntries: { start: from, items }, bookSince, ...(heads ? { heads } : {}), ...(opts.observe ? { observe: opts.observe } : {}),
+    reader, checkpoint: next, nodes, newEntries: { start: from, items }, bookSince, monitoring: monitoring.state, ...(heads ? { heads } : {}), ...(opts.observe ? { observe: opts.observe } : {}),
   });
   findings.push(...cross.findings);
   for (const [site, n] of Object.entries(cross.uncheckable)) {
@@ -170,7 +176,7 @@ async function run(opts: AuditVerifyOptions, reader: LogReader, started: number)
   if (ok && range) {
     saveState(opts.stateFile, {
       ...state, checkpoint: formatCheckpoint(next), frontier: encodeFrontier(range.frontierHashes()), records: { ...heads, ...cross.heads },
-      consentAudit: meaning.state, identities: identities.state, verifiedAt: new Date().toISOString(),
+      consentAudit: meaning.state, identities: identities.state, monitoringAudit: monitoring.state, verifiedAt: new Date().toISOString(),
     });
   }
   return done({

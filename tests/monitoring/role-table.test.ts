@@ -22,7 +22,8 @@ describe('monitoring role rows', () => {
     expect(methodsOf('Monitoring').sort()).toEqual(['CreatePortfolio', 'GetRescoreReceipt', 'GetRunReport', 'ListPortfolio', 'ListPortfolios', 'ListRuns', 'StartRun', 'UpdatePortfolio', 'Watch']);
     expect(methodsOf('NodeMonitoring').sort()).toEqual(['FinishRun', 'GetDriftStatus', 'Rescore', 'StoreItems']);
     for (const s of ['Monitoring', 'NodeMonitoring'] as const) for (const m of methodsOf(s)) expect(ruleFor(s, m), `${s}.${m}`).toBeDefined();
-    expect([...NOT_YET_SERVED].sort()).toEqual(['Monitoring', 'NodeMonitoring']);
+    // Served one at a time (NodeMonitoring: monitoring/node.ts); what is left unserved is among these.
+    for (const s of NOT_YET_SERVED) expect(['Monitoring', 'NodeMonitoring']).toContain(s);
   });
 
   it('are the design\'s rows', () => {
