@@ -8,8 +8,36 @@ import { emit, portOption, positiveInt, runCommand, waitForSignal } from '../lib
 import { call } from '../lib/grpc.js';
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 import { startCoordinator } from './server.js';
+import type { CoordinatorMonitoringOptions } from './monitoring.js';
+import { checkBatchSize } from '../monitoring/run-driver.js';
+import { parseSchedule } from '../monitoring/schedule.js';
+import { FedcreditError } from '../lib/errors.js';
 import { keyFingerprint } from '../registration/rotation.js';
 import { registerConfigCommands, serveOps, withServeOptions, type ServeOpsFlags } from '../lib/serve-cli.js';
+
+interface MonitoringFlags {
+  monitoringBatchSize?: number;
+  monitoringSchedule?: string;
+  monitoringOnIngest: boolean;
+  monitoringIngestDebounce?: number;
+}
+
+/** The `monitoring.*` config keys, checked before the coordinator starts. */
+function monitoringOptions(f: MonitoringFlags): CoordinatorMonitoringOptions {
+  if (f.monitoringSchedule !== undefined) {
+    try {
+      parseSchedule(f.monitoringSchedule);
+    } catch (err) {
+      throw new FedcreditError('CONFIG_INVALID', `monitoring.schedule: ${(err as Error).message}`);
+    }
+  }
+  return {
+    ...(f.monitoringBatchSize !== undefined ? { batchSize: checkBatchSize(f.monitoringBatchSize) } : {}),
+    ...(f.monitoringSchedule !== undefined ? { schedule: f.monitoringSchedule } : {}),
+    onIngest: f.monitoringOnIngest,
+    ...(f.monitoringIngestDebounce !== undefined ? { ingestDebounceMs: f.monitoringIngestDebounce } : {}),
+  };
+}
 
 export function registerCoordinatorCommands(program: Command): void {
   const coordinator = program.command('coordinator').description('run the coordinator: node registry, alignment, training, scoring');
@@ -24,12 +52,19 @@ export function registerCoordinatorCommands(program: Command): void {
     .option('--log-origin <origin>', 'transparency log origin line (fixed for the life of the log)', 'fedcredit.local/log')
     .option('--witness-quorum <n>', 'node cosignatures that make a checkpoint final (default: every registered node)', positiveInt('--witness-quorum'))
     .option('--checkpoint-interval <ms>', 'how often to sign a new checkpoint when the log grew', positiveInt('--checkpoint-interval'), 500)
-    .action((flags: TransportFlags & ServeOpsFlags & { data: string; host: string; port: number; logOrigin: string; witnessQuorum?: number; checkpointInterval: number }) => runCommand(async () => {
+    .option('--consent-cache-limit <n>', 'consents whose state the consent ledger keeps in memory (default 100000)', positiveInt('--consent-cache-limit'))
+    .option('--monitoring-batch-size <n>', 'enterprises per monitoring re-scoring batch, 256 to 16384 (default 4096)', positiveInt('--monitoring-batch-size'))
+    .option('--monitoring-schedule <cron>', 'when portfolios are re-scored: 5-field cron in UTC (default "0 2 1 * *")')
+    .option('--no-monitoring-on-ingest', 'do not re-score portfolios when a site ingests new features')
+    .option('--monitoring-ingest-debounce <ms>', 'quiet time after a feature change before the ingest runs start (default 600000)', positiveInt('--monitoring-ingest-debounce'))
+    .action((flags: TransportFlags & ServeOpsFlags & MonitoringFlags & { data: string; host: string; port: number; logOrigin: string; witnessQuorum?: number; checkpointInterval: number; consentCacheLimit?: number }) => runCommand(async () => {
       const transport = resolveTransport(flags, { dataDir: flags.data, expectRole: 'coordinator' });
       const running = await startCoordinator({
         dataDir: flags.data, transport, host: flags.host, port: flags.port, logOrigin: flags.logOrigin, checkpointIntervalMs: flags.checkpointInterval,
         ...serveOps(flags, 'coordinator', 'coordinator'),
         ...(flags.witnessQuorum ? { witnessQuorum: flags.witnessQuorum } : {}),
+        ...(flags.consentCacheLimit ? { consentCacheLimit: flags.consentCacheLimit } : {}),
+        monitoring: monitoringOptions(flags),
       });
       process.stdout.write(`${JSON.stringify({ event: 'listening', role: 'coordinator', address: running.address, port: running.port, ...(running.httpPort !== undefined ? { httpPort: running.httpPort } : {}) })}\n`);
       await waitForSignal();

@@ -10,6 +10,7 @@ import type { TrainingHandlers } from '../proto/gen/fedcredit/v1/Training.js';
 import type { TrainingProgress } from '../proto/gen/fedcredit/v1/TrainingProgress.js';
 import type { NodeRegistry } from '../registration/registry.js';
 import type { ModelRegistry } from '../training/model-registry.js';
+import type { RunDriverOptions } from '../monitoring/run-driver.js';
 
 export function addCoordinatorGauges(ops: PartyOps, src: { transparencyLog: CoordinatorLog; registry: NodeRegistry; models: ModelRegistry }): void {
   ops.gauge('fedcredit_log_size', 'Entries in the transparency log', () => src.transparencyLog.store.size);
@@ -50,5 +51,33 @@ export function trainingWithMetrics(handlers: TrainingHandlers, ops: PartyOps): 
       };
       run(stream);
     }) as TrainingHandlers['RunTraining'],
+  };
+}
+
+type RunObservation = Parameters<NonNullable<RunDriverOptions['observe']>>[0];
+
+/**
+ * Post-loan monitoring's counters (docs/design/monitoring.md 5.3). Labels are outcomes, codes,
+ * event kinds and model versions: never a requester, a portfolio or an enterprise.
+ */
+export function monitoringMetrics(ops: PartyOps): (o: RunObservation) => void {
+  const runs = ops.counter('fedcredit_monitoring_runs_total', 'Monitoring runs ended, by outcome (finished, failed)', ['outcome']);
+  const rescored = ops.counter('fedcredit_monitoring_rescored_total', 'Enterprises re-scored by monitoring runs', []);
+  const skipped = ops.counter('fedcredit_monitoring_skipped_total', 'Enterprises a monitoring run skipped, by reason (an error code)', ['reason']);
+  const events = ops.counter('fedcredit_monitoring_events_total', 'Monitoring events written for the banks, by kind (change, skip, resumed)', ['kind']);
+  let lastSeconds = 0;
+  const psi = new Map<string, number>();
+  ops.gauge('fedcredit_monitoring_last_run_seconds', 'How long the last monitoring run took', () => lastSeconds);
+  ops.gauge('fedcredit_monitoring_psi_max', 'PSI of the scores in the last finished run of each model (0 while too few items)', () => Object.fromEntries(psi), 'model');
+  return (o) => {
+    if (o.kind === 'batch') {
+      if (o.scored > 0) rescored.inc({}, o.scored);
+      for (const code of o.skipped) skipped.inc({ reason: code });
+      for (const e of o.events) events.inc({ kind: e.kind });
+      return;
+    }
+    runs.inc({ outcome: o.outcome });
+    lastSeconds = o.seconds;
+    if (o.outcome === 'finished') psi.set(o.model, o.psi ?? 0);
   };
 }

@@ -18,7 +18,7 @@ import { nodeMonitoringClient } from '../proto/clients.js';
 import type { MonitoringHandlers } from '../proto/gen/fedcredit/v1/Monitoring.js';
 import type { NodeMonitoringClient } from '../proto/gen/fedcredit/v1/NodeMonitoring.js';
 import { CoordinatorMonitoring } from '../monitoring/coordinator-state.js';
-import type { NodeLink } from '../monitoring/node-link.js';
+import { NodePositions, type NodeLink } from '../monitoring/node-link.js';
 import { PortfolioService } from '../monitoring/portfolio-service.js';
 import { RunDriver, type RunDriverOptions } from '../monitoring/run-driver.js';
 import { RunService } from '../monitoring/run-service.js';
@@ -35,6 +35,8 @@ export interface CoordinatorMonitoringOptions {
   ingestDebounceMs?: number;
   /** Metrics of the runs (coordinator/metrics.ts). */
   observe?: RunDriverOptions['observe'];
+  /** TEST ONLY: see RunDriverOptions.beforeDone. */
+  beforeDone?: RunDriverOptions['beforeDone'];
 }
 
 export interface RunningMonitoring {
@@ -44,8 +46,12 @@ export interface RunningMonitoring {
   readonly portfolios: PortfolioService;
   /** Every Monitoring handler; Watch and GetRescoreReceipt answer UNIMPLEMENTED until monitoring/watch-service.ts serves them. */
   handlers: MonitoringHandlers;
+  /** The month a site's features are as of, as its last health said. */
+  readonly siteAsOf: (site: string) => string | undefined;
   /** From the health poll (coordinator/registrations.ts). */
   readonly onFeaturesChanged: (site: string, epoch: string, asOf: string) => void;
+  /** Adds an observer of the runs' batches and ends (coordinator/metrics.ts monitoringMetrics). */
+  onRun(f: NonNullable<RunDriverOptions['observe']>): void;
   /** Resumes unfinished runs and starts the schedule. */
   start(): void;
   close(): Promise<void>;
@@ -71,18 +77,24 @@ export async function startMonitoring(o: CoordinatorMonitoringOptions & {
     },
     client: (site, address) => channels.get(site, address),
   };
+  const positions = new NodePositions();
+  const observers: NonNullable<RunDriverOptions['observe']>[] = [];
   const models = { get: (v: string) => (v ? o.models.get(v) : o.models.latest()) };
   const driver = new RunDriver({
-    state, ledger: o.ledger, log: o.transparencyLog, models, nodes, logLine: o.log, sign: o.sign,
+    state, ledger: o.ledger, log: o.transparencyLog, models, nodes, positions, logLine: o.log, sign: o.sign,
     ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}), siteAsOf: (s) => asOf.get(s),
-    ...(o.observe ? { observe: o.observe } : {}),
+    observe: (x) => {
+      o.observe?.(x);
+      for (const f of observers) f(x);
+    },
+    ...(o.beforeDone ? { beforeDone: o.beforeDone } : {}),
   });
   const runs = new RunService({
     state, driver, models, logLine: o.log,
     ...(o.schedule !== undefined ? { schedule: o.schedule } : {}), ...(o.onIngest !== undefined ? { onIngest: o.onIngest } : {}),
     ...(o.ingestDebounceMs !== undefined ? { ingestDebounceMs: o.ingestDebounceMs } : {}),
   });
-  const portfolios = new PortfolioService({ state, ledger: o.ledger, log: o.transparencyLog, models, nodes, logLine: o.log });
+  const portfolios = new PortfolioService({ state, ledger: o.ledger, log: o.transparencyLog, models, nodes, positions, logLine: o.log });
   const handlers: MonitoringHandlers = {
     ...portfolios.handlers(),
     ...runs.handlers(),
@@ -90,7 +102,8 @@ export async function startMonitoring(o: CoordinatorMonitoringOptions & {
     GetRescoreReceipt: unimplemented('GetRescoreReceipt') as unknown as MonitoringHandlers['GetRescoreReceipt'],
   };
   return {
-    state, driver, runs, portfolios, handlers,
+    state, driver, runs, portfolios, handlers, siteAsOf: (s) => asOf.get(s),
+    onRun: (f) => { observers.push(f); },
     onFeaturesChanged: (site, epoch, month) => {
       if (month) asOf.set(site, month);
       runs.onFeaturesChanged(site, epoch, month);

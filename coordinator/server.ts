@@ -7,7 +7,7 @@ import path from 'node:path';
 import { addService, newServer, observeServerCalls, startServer, stopServer, unary } from '../lib/grpc.js';
 import { PartyOps, type HttpEndpoint } from '../lib/party-ops.js';
 import { partyLog } from '../lib/party-log.js';
-import { addCoordinatorGauges, trainingWithMetrics } from './metrics.js';
+import { addCoordinatorGauges, monitoringMetrics, trainingWithMetrics } from './metrics.js';
 import { describeTransport, requireIdentity, type Transport } from '../lib/tls.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
 import type { CoordinatorHandlers } from '../proto/gen/fedcredit/v1/Coordinator.js';
@@ -142,7 +142,9 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   };
 
   const poller = setInterval(() => {
-    void registry.list().then((nodes) => Promise.all(nodes.map((n) => pollNode(registrationContext, n.site, n.address))));
+    // A poll still in flight when the coordinator stops finds the registry closed: said, not thrown.
+    void registry.list().then((nodes) => Promise.all(nodes.map((n) => pollNode(registrationContext, n.site, n.address))))
+      .catch((err: unknown) => log(`${stopping ? 'stopping: ' : ''}health poll failed: ${(err as Error).message}`));
   }, HEALTH_POLL_MS);
   poller.unref();
 
@@ -151,6 +153,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   observeServerCalls(server, ops.observeCall);
   ops.addHealthTo(server);
   addCoordinatorGauges(ops, { transparencyLog, registry, models });
+  monitoring.onRun(monitoringMetrics(ops));
   // One limiter per party: per-caller rates and the in-flight cap cover all its services.
   const limiter = new CallLimiter(opts.callLimits);
   addService(server, 'Coordinator', handlers, opts.transport, log, limiter);

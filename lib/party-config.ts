@@ -31,6 +31,8 @@ interface KeySpec {
   help: string;
   /** One of these values (strings). */
   oneOf?: readonly string[];
+  /** A boolean whose default is true: the flag that turns it off (`false` in the file). */
+  falseFlag?: string;
 }
 
 const COMMON: Readonly<Record<string, KeySpec>> = {
@@ -64,6 +66,12 @@ export const CONFIG_KEYS: Readonly<Record<ServingRole, Readonly<Record<string, K
     checkpointInterval: { type: 'positiveInt', flag: '--checkpoint-interval', help: 'ms between checkpoints when the log grew (default 500)' },
     modelKindModules: { type: 'stringList', env: 'FEDCREDIT_MODEL_KIND_MODULES', help: 'extra model kind modules to load' },
     trainingRetryMs: { type: 'positiveInt', env: 'FEDCREDIT_TRAINING_RETRY_MS', help: 'ms a training job waits for an unreachable node before it fails, resumable (default 180000)' },
+    consentCacheLimit: { type: 'positiveInt', flag: '--consent-cache-limit', help: 'consents whose state the consent ledger keeps in memory (default 100000; raise it above the largest monitoring portfolio)' },
+    // Post-loan monitoring (docs/design/monitoring.md 2.1, 2.2).
+    'monitoring.batchSize': { type: 'positiveInt', flag: '--monitoring-batch-size', help: 'enterprises per re-scoring batch, 256 to 16384 (default 4096)' },
+    'monitoring.schedule': { type: 'string', flag: '--monitoring-schedule', help: 'when portfolios are re-scored: 5-field cron, UTC (default "0 2 1 * *": 02:00 on the 1st)' },
+    'monitoring.onIngest': { type: 'boolean', falseFlag: '--no-monitoring-on-ingest', help: 're-score when a site ingests new features (default true)' },
+    'monitoring.ingestDebounceMs': { type: 'positiveInt', flag: '--monitoring-ingest-debounce', help: 'ms without a further feature change before the ingest runs start (default 600000)' },
   },
 };
 
@@ -118,10 +126,11 @@ export function loadPartyConfig(role: ServingRole, file: string): PartyConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new FedcreditError('CONFIG_INVALID', `${file} must hold one JSON object of settings`);
   const flat: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
-    if ((k === 'http' || k === 'log') && typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    if ((k === 'http' || k === 'log' || k === 'monitoring') && typeof v === 'object' && v !== null && !Array.isArray(v)) {
       for (const [k2, v2] of Object.entries(v)) flat[`${k}.${k2}`] = v2;
-    } else if (k === 'http' || k === 'log') {
-      throw bad(file, k, `must be an object, not ${JSON.stringify(v)}`, k === 'http' ? 'write "http": { "port": 9464 }' : 'write "log": { "format": "json", "level": "info" }');
+    } else if (k === 'http' || k === 'log' || k === 'monitoring') {
+      throw bad(file, k, `must be an object, not ${JSON.stringify(v)}`,
+        k === 'http' ? 'write "http": { "port": 9464 }' : k === 'log' ? 'write "log": { "format": "json", "level": "info" }' : 'write "monitoring": { "batchSize": 4096 }');
     } else {
       flat[k] = v;
     }
@@ -195,7 +204,8 @@ export function configArgs(config: PartyConfig, env: NodeJS.ProcessEnv = process
       if (value === false) delete env[spec.env];
       else env[spec.env] = Array.isArray(value) ? value.join(',') : value === true ? '1' : String(value);
     } else if (spec.type === 'boolean') {
-      if (value === true) args.push(spec.flag!);
+      if (value === true && spec.flag) args.push(spec.flag);
+      if (value === false && spec.falseFlag) args.push(spec.falseFlag);
     } else {
       args.push(spec.flag!, String(value));
     }

@@ -73,7 +73,7 @@ export function registerConfigCommands(parent: Command, role: ServingRole): void
     .description('every key a config file may hold, with the flag or environment variable it stands for')
     .action(() => runCommand(async () => {
       process.stdout.write(`${Object.entries(CONFIG_KEYS[role]).map(([k, s]) =>
-        `${k.padEnd(18)} ${(s.flag ?? `$${s.env ?? ''}`).padEnd(30)} ${s.type}${s.required ? ', required' : ''}: ${s.help}`).join('\n')}\n`);
+        `${k.padEnd(18)} ${(s.flag ?? s.falseFlag ?? `$${s.env ?? ''}`).padEnd(30)} ${s.type}${s.required ? ', required' : ''}: ${s.help}`).join('\n')}\n`);
     }));
 }
 

@@ -18,6 +18,33 @@ export interface NodeLink {
   client(site: string, address: string): NodeMonitoringClient;
 }
 
+/** Entries carried when where a node's unread entries start is not known: the last ones before the message's own. */
+const CARRY_WHEN_UNKNOWN = 4096;
+
+/**
+ * Where each node's unread log entries start, as far as its last answer said (ItemsAck.log_size,
+ * RescoreBatchResponse.log_position). A node checks an item's consent against the key bindings
+ * it has read, and those precede the item's add in the log: so the entries before the add are
+ * carried too, from where the node stands (or the last CARRY_WHEN_UNKNOWN when that is not known).
+ */
+export class NodePositions {
+  readonly #known = new Map<string, number>();
+
+  /** Where to carry from for a message whose own entries end at `upTo`. */
+  from(site: string, upTo: number): number {
+    const known = this.#known.get(site);
+    return known !== undefined && known <= upTo ? known : Math.max(0, upTo - CARRY_WHEN_UNKNOWN);
+  }
+
+  saw(site: string, size: number): void {
+    if (Number.isSafeInteger(size) && size > 0) this.#known.set(site, Math.max(this.#known.get(site) ?? 0, size));
+  }
+
+  forget(site: string): void {
+    this.#known.delete(site);
+  }
+}
+
 /** Entries [from, upTo) (cut to the byte budget) and the checkpoint of their end; none when from >= upTo. */
 export async function carry(log: CoordinatorLog, from: number, upTo: number): Promise<{ entriesFrom: string; entries: Buffer[]; checkpoint: string }> {
   const entries = from < upTo ? await carriedEntries((a, b) => log.store.entries(a, b), from, upTo) : [];

@@ -34,8 +34,9 @@ import type { ItemsAck__Output } from '../proto/gen/fedcredit/v1/ItemsAck.js';
 import { verifyInstruction } from './instruction.js';
 import { checkPortfolioName, MAX_PAGE_SIZE, removedItem, type Portfolio, type PortfolioItem } from './portfolio-store.js';
 import { parseSchedule } from './schedule.js';
+import { skippedStatus } from './changes.js';
 import type { CoordinatorMonitoring } from './coordinator-state.js';
-import { carry, exchangeOnce, type NodeLink } from './node-link.js';
+import { carry, exchangeOnce, NodePositions, type NodeLink } from './node-link.js';
 
 /** Adds, and removes, per UpdatePortfolio call at most. */
 export const MAX_CHANGES_PER_CALL = 1000;
@@ -47,6 +48,8 @@ export interface PortfolioServiceDeps {
   readonly log: CoordinatorLog;
   readonly models: { get(version: string): Promise<ModelMetadata | undefined> };
   readonly nodes: NodeLink;
+  /** Where each node's unread log entries start (shared with the run driver). */
+  readonly positions?: NodePositions;
   readonly logLine: (line: string) => void;
   readonly now?: () => number;
 }
@@ -87,9 +90,11 @@ interface AcceptedRemove { readonly index: number; readonly item: PortfolioItem;
 
 export class PortfolioService {
   readonly #d: PortfolioServiceDeps;
+  readonly #positions: NodePositions;
 
   constructor(deps: PortfolioServiceDeps) {
     this.#d = deps;
+    this.#positions = deps.positions ?? new NodePositions();
   }
 
   #now(): number {
@@ -237,11 +242,16 @@ export class PortfolioService {
     removed.forEach((r, k) => { results[r.index] = { ...results[r.index]!, logIndex: first + accepted.length + k }; });
 
     if (accepted.length > 0) {
-      const refusals = await this.#storeAtNodes(requester, name, sites, items.slice(0, accepted.length), first, first + entries.length);
-      accepted.forEach((a) => {
+      const refusals = await this.#storeAtNodes(requester, name, sites, items.slice(0, accepted.length), first + entries.length);
+      const refused: PortfolioItem[] = [];
+      accepted.forEach((a, k) => {
         const why = refusals.get(a.consent.subject);
-        if (why) results[a.index] = { ...results[a.index]!, ok: false, code: why.code, message: why.message };
+        if (!why) return;
+        results[a.index] = { ...results[a.index]!, ok: false, code: why.code, message: why.message };
+        // Logged and kept (only the bank's signed remove takes it out), with the node's reason: a run skips it.
+        refused.push({ ...items[k]!, status: skippedStatus(/^[A-Z][A-Z0-9_]*$/.test(why.code) ? why.code : 'INTERNAL') });
       });
+      await state.portfolios.putItems(requester, name, refused);
     }
     return results;
   }
@@ -251,24 +261,26 @@ export class PortfolioService {
    * node's refusal of an item is that item's result (the run will then be refused there too);
    * a node that cannot be reached fails every item of the call with its code.
    */
-  async #storeAtNodes(requester: string, portfolio: string, sites: readonly string[], items: readonly PortfolioItem[], from: number, upTo: number): Promise<Map<string, { code: string; message: string }>> {
+  async #storeAtNodes(requester: string, portfolio: string, sites: readonly string[], items: readonly PortfolioItem[], upTo: number): Promise<Map<string, { code: string; message: string }>> {
     const refusals = new Map<string, { code: string; message: string }>();
-    const carried = await carry(this.#d.log, from, upTo);
     await Promise.all(sites.map(async (site) => {
       const refuseAll = (code: string, message: string) => { for (const i of items) if (!refusals.has(i.subject)) refusals.set(i.subject, { code, message: `site ${site}: ${message}` }); };
       const address = await this.#d.nodes.address(site);
       if (!address) return refuseAll('SHARE_MISSING', 'not registered or not reachable; add the items again once it is up');
       try {
         const client = this.#d.nodes.client(site, address);
+        const carried = await carry(this.#d.log, this.#positions.from(site, upTo), upTo);
         const ack: ItemsAck__Output = await exchangeOnce(client.StoreItems(), {
           seq: '0', requester, portfolio,
           items: items.map((i) => ({ subject: i.subject, consent: i.consent, instruction: Buffer.from(i.instruction), signature: Buffer.from(i.signature, 'hex'), addIndex: String(i.addIndex) })),
           ...carried,
         }, `site ${site}`, STORE_ITEMS_DEADLINE_MS);
+        this.#positions.saw(site, Number(ack.logSize));
         if (ack.failure) return refuseAll(ack.failure.code || 'INTERNAL', ack.failure.message);
         for (const a of ack.items) if (!a.ok && !refusals.has(a.subject)) refusals.set(a.subject, { code: a.code, message: `site ${site}: ${a.message}` });
       } catch (err) {
         const e = err instanceof FedcreditError ? err : new FedcreditError('UNAVAILABLE', String(err));
+        this.#positions.forget(site);
         this.#d.logLine(`monitoring: StoreItems to ${site} failed: ${e.code}: ${e.message}`);
         refuseAll(e.code, e.message);
       }

@@ -3,17 +3,16 @@
  * 2.2 step 3). Replies are matched to batches by `batch_seq`; the site's sealing key statement
  * comes in the first reply of a stream and is kept for the events of every batch.
  *
- * Carried entries as in scoring/share-batches.ts: where the node's unread entries start is
- * known from its last reply (`log_position`) and from what this stream already carried; when
- * it is not known (a new stream, after a failure) nothing before the batch is carried and the
- * node reads any gap itself (log/follower.ts).
+ * Carried entries as in scoring/share-batches.ts, from where the node's unread entries start
+ * (node-link.ts NodePositions: its last reply's `log_position`); the node applies only those
+ * past what it has read.
  */
 import type * as grpc from '@grpc/grpc-js';
 import { FedcreditError } from '../lib/errors.js';
 import { fromServiceError } from '../lib/grpc.js';
 import type { RescoreBatch } from '../proto/gen/fedcredit/v1/RescoreBatch.js';
 import type { RescoreBatchResponse__Output } from '../proto/gen/fedcredit/v1/RescoreBatchResponse.js';
-import type { NodeLink } from './node-link.js';
+import type { NodeLink, NodePositions } from './node-link.js';
 
 interface Waiter {
   readonly resolve: (r: RescoreBatchResponse__Output) => void;
@@ -24,22 +23,20 @@ interface SiteStream {
   readonly call: grpc.ClientDuplexStream<RescoreBatch, RescoreBatchResponse__Output>;
   readonly waiting: Map<number, Waiter>;
   keyStatement?: Uint8Array;
-  /** Where the node's unread log entries start, when known. */
-  next?: number;
   closed: boolean;
 }
 
 export class RescoreStreams {
   readonly #streams = new Map<string, SiteStream>();
   readonly #keys = new Map<string, Uint8Array>();
+  #closed = false;
 
-  constructor(private readonly nodes: NodeLink, private readonly deadlineMs: number) {}
+  constructor(private readonly nodes: NodeLink, private readonly positions: NodePositions, private readonly deadlineMs: number) {}
 
-  /** The site's answer to one batch. `make(from)` builds the message given where carried entries start (undefined: unknown). */
-  async ask(site: string, make: (from: number | undefined) => Promise<RescoreBatch>, batchSeq: number, upTo: number): Promise<RescoreBatchResponse__Output> {
+  /** The site's answer to one batch. `make(from)` builds the message given where carried entries start. */
+  async ask(site: string, make: (from: number) => Promise<RescoreBatch>, batchSeq: number, upTo: number): Promise<RescoreBatchResponse__Output> {
     const s = await this.#stream(site);
-    const msg = await make(s.next !== undefined && s.next <= upTo ? s.next : undefined);
-    s.next = Math.max(s.next ?? 0, upTo);
+    const msg = await make(this.positions.from(site, upTo));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         if (!s.waiting.delete(batchSeq)) return;
@@ -61,6 +58,7 @@ export class RescoreStreams {
   }
 
   close(): void {
+    this.#closed = true;
     for (const [site, s] of this.#streams) {
       this.#drop(site, s, new FedcreditError('UNAVAILABLE', `the Rescore stream to ${site} was closed`));
       s.call.end();
@@ -68,6 +66,7 @@ export class RescoreStreams {
   }
 
   async #stream(site: string): Promise<SiteStream> {
+    if (this.#closed) throw new FedcreditError('UNAVAILABLE', `the run's streams are closed (the coordinator is stopping)`);
     const open = this.#streams.get(site);
     if (open && !open.closed) return open;
     const address = await this.nodes.address(site);
@@ -77,8 +76,7 @@ export class RescoreStreams {
     this.#streams.set(site, s);
     call.on('data', (r: RescoreBatchResponse__Output) => {
       if (r.siteKeyStatement.length > 0) this.#keys.set(site, new Uint8Array(r.siteKeyStatement));
-      const pos = Number(r.logPosition);
-      if (pos > 0) s.next = Math.max(s.next ?? 0, pos);
+      this.positions.saw(site, Number(r.logPosition));
       const w = s.waiting.get(r.batchSeq);
       if (!w) return;
       s.waiting.delete(r.batchSeq);
@@ -91,6 +89,7 @@ export class RescoreStreams {
 
   #drop(site: string, s: SiteStream, err: FedcreditError): void {
     s.closed = true;
+    this.positions.forget(site);
     if (this.#streams.get(site) === s) this.#streams.delete(site);
     for (const w of s.waiting.values()) w.reject(err);
     s.waiting.clear();

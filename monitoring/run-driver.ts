@@ -48,7 +48,7 @@ import { scoreOf, type NewEvent } from './events.js';
 import type { PortfolioItem } from './portfolio-store.js';
 import { RunReportBuilder, type RunItemResult, type SiteCsi } from './run-report.js';
 import type { CoordinatorMonitoring, PendingSkip, RunBatchRecord, RunRecord, RunStage } from './coordinator-state.js';
-import { carry, type NodeLink } from './node-link.js';
+import { carry, NodePositions, type NodeLink } from './node-link.js';
 import { minDataMonths, modelSites, monitoringModel } from './portfolio-service.js';
 import { RescoreStreams } from './rescore-streams.js';
 
@@ -77,11 +77,18 @@ export interface RunDriverOptions {
   readonly log: CoordinatorLog;
   readonly models: { get(version: string): Promise<ModelMetadata | undefined> };
   readonly nodes: NodeLink;
+  /** Where each node's unread log entries start (shared with the portfolio service). */
+  readonly positions?: NodePositions;
   readonly logLine: (line: string) => void;
   /** The coordinator's signature over an answer (scoring/protocol.ts answerStatement), for a change's receipt. */
   readonly sign: (message: Uint8Array) => Uint8Array;
-  /** Items per batch (monitoring.batchSize, 256..16384). */
+  /** Items per batch: monitoring.batchSize, 256..16384 (checkBatchSize); tests may use fewer. */
   readonly batchSize?: number;
+  /**
+   * TEST ONLY: awaited after a batch's answers are in and before its `done` write; a driver
+   * closed meanwhile then stops there, as a coordinator killed between the two would.
+   */
+  readonly beforeDone?: (b: { runId: string; batchSeq: number; points: ReadonlyMap<string, number> }) => Promise<void>;
   /** The month a site's features are as of, from its health (coordinator/registrations.ts). */
   readonly siteAsOf?: (site: string) => string | undefined;
   readonly rescoreDeadlineMs?: number;
@@ -103,14 +110,23 @@ export class RunDriver {
   readonly #listeners = new Map<string, Set<(p: RunProgress) => void>>();
   #closed = false;
   readonly #runStreams = new Set<RescoreStreams>();
+  readonly #positions: NodePositions;
 
   constructor(opts: RunDriverOptions) {
     this.#o = opts;
-    if (opts.batchSize !== undefined) checkBatchSize(opts.batchSize);
+    this.#positions = opts.positions ?? new NodePositions();
+    if (opts.batchSize !== undefined && (!Number.isInteger(opts.batchSize) || opts.batchSize < 1 || opts.batchSize > MAX_BATCH_SIZE)) {
+      throw new RangeError(`batch size must be 1 to ${MAX_BATCH_SIZE}, got ${opts.batchSize}`);
+    }
   }
 
   #now(): number {
     return (this.#o.now ?? Date.now)();
+  }
+
+  /** Whether close() was called (the runs in progress stop at their next step). */
+  get closed(): boolean {
+    return this.#closed;
   }
 
   /** Whether the portfolio has a run in progress in this process. */
@@ -214,7 +230,7 @@ export class RunDriver {
       writes = next.then(() => undefined, () => undefined);
       return next;
     };
-    const streams = new RescoreStreams(this.#o.nodes, this.#o.rescoreDeadlineMs ?? 60_000);
+    const streams = new RescoreStreams(this.#o.nodes, this.#positions, this.#o.rescoreDeadlineMs ?? 60_000);
     this.#runStreams.add(streams);
     try {
       this.#emit(rec, 'accepted');
@@ -346,7 +362,7 @@ export class RunDriver {
     const answers = await Promise.all(sites.map(async (site) => {
       const res = await ctx.streams.ask(site, async (from) => ({
         runId: rec.runId, runIndex: String(rec.runIndex), batchSeq: b.batchSeq, firstIndex: String(b.firstIndex), count: b.count,
-        ...(await carry(this.#o.log, from ?? upTo, upTo)),
+        ...(await carry(this.#o.log, from, upTo)),
       }), b.batchSeq, upTo);
       if (res.failure) throw new FedcreditError(isErrorCode(res.failure.code) ? res.failure.code : 'INTERNAL', `site ${site}: ${res.failure.message}`);
       if (res.site !== site) throw new FedcreditError('INTERNAL', `site ${site} answered as ${res.site}`);
@@ -422,6 +438,10 @@ export class RunDriver {
       });
       void change;
       results.push({ points: scored.points, grade: scored.grade, warning: scored.warning, ...(previousWarning !== undefined ? { previousWarning } : {}) });
+    }
+    if (this.#o.beforeDone) {
+      await this.#o.beforeDone({ runId: rec.runId, batchSeq: b.batchSeq, points: new Map(items.flatMap((i) => (i.last?.runId === rec.runId ? [[i.subject, i.last.points] as const] : []))) });
+      if (this.#closed) throw new FedcreditError('UNAVAILABLE', 'the coordinator is stopping; the batch is sent again at the next start');
     }
     const changed = events.filter((e) => e.kind === 'change').length;
     const summary = { scored: results, skipped: skippedCodes, changed, seconds: (this.#now() - (started || now)) / 1000 };
