@@ -52,10 +52,6 @@ beforeAll(async () => {
     await fx.register(s);
     fs.writeFileSync(path.join(consents, `${s}.json`), `${fx.consentText(fx.grant(s, { purpose: 'loan-monitoring', maxUses: 12 }))}\n`);
   }
-  // One scored query first: it carries the log (the enterprises' key bindings) to every node.
-  // Without it, StoreItems right after the bindings were logged is refused UNKNOWN_ENTERPRISE at
-  // each node (fix/mcoord + fix/mnode as of 244c6e3/9a1d95b; reported to the lead): not what this test is about.
-  await fx.session.score({ enterprise: subjects[0]!, consent: fx.consentText(fx.grant(subjects[0]!)) });
 }, 240_000);
 afterAll(async () => {
   await fx?.stop();
