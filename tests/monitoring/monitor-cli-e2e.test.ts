@@ -3,13 +3,19 @@
  * process, over its own mutual-TLS certificate) against a coordinator serving Monitoring and
  * three real node processes (tests/scoring/fixture.ts): create a portfolio, add enterprises
  * from a folder of loan-monitoring consents (instructions signed by the CLI), list, run, watch
- * the run's `run-finished` event into an out file, list runs, read the report, remove one.
+ * the run's `run-finished` event into an out file, list runs, read the report, fetch a re-score's
+ * receipt (GetRescoreReceipt, cosigned by the nodes), remove one.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../../lib/spawn-party.js';
+import { call } from '../../lib/grpc.js';
+import { openCheckpoint } from '../../log/checkpoint.js';
+import { decodeEntry } from '../../log/entries.js';
+import { hashLeaf, verifyInclusion } from '../../log/merkle.js';
+import { monitoringClient } from '../../proto/clients.js';
 import { MODEL, scoringFixture, type ScoringFixture } from '../scoring/fixture.js';
 import { until } from '../helpers/wait.js';
 
@@ -100,6 +106,21 @@ describe('fedcredit monitor, end to end', () => {
     expect(runs.runs.map((r) => r.runId)).toContain(run!.runId);
     const report = await json<{ runId: string; scored: number }>(fedcredit('monitor', 'report', run!.runId, '--json', ...bank()));
     expect([report.runId, report.scored]).toEqual([run!.runId, subjects.length]);
+
+    // The receipt of one of the run's re-scores: the entry, and its inclusion in a checkpoint the nodes cosigned.
+    const store = fx.coordinator.transparencyLog.store;
+    const log = (await store.entries(0, store.size)).map((b) => decodeEntry(b));
+    const index = log.findIndex((d) => d.ok && d.entry.kind === 'rescore' && d.entry.body['requester'] === 'bank-a');
+    expect(index).toBeGreaterThan(0);
+    const client = monitoringClient(fx.coordinator.address, fx.fed.as('bank-a'));
+    try {
+      const r = await call(client, client.GetRescoreReceipt, { logIndex: index, waitMs: 30_000 }, 40_000);
+      const opened = openCheckpoint(r.checkpoint, { origin: fx.coordinator.transparencyLog.origin, key: fx.coordinator.transparencyLog.logKey });
+      expect(opened.ok && opened.checkpoint.size).toBe(Number(r.treeSize));
+      expect(verifyInclusion(hashLeaf(r.entry), index, Number(r.treeSize), r.inclusionProof, opened.ok ? opened.checkpoint.rootHash : new Uint8Array()).ok).toBe(true);
+    } finally {
+      client.close();
+    }
 
     const removed = await json<{ results: { subject: string; ok: boolean }[] }>(fedcredit('monitor', 'portfolio', 'remove', 'sme-loans', '--enterprise', subjects[0]!, '--consents', consents, '--json', ...keys()));
     expect(removed.results).toEqual([expect.objectContaining({ subject: subjects[0], ok: true })]);
