@@ -57,8 +57,9 @@ function portfolioName(name: string): string {
 }
 
 /** A client, closed after the body. */
-async function withClient<T>(flags: Flags, body: (client: MonitoringClient, transport: Transport) => Promise<T>, role: 'requester' | undefined = 'requester'): Promise<T> {
-  const transport = resolveTransport(flags, role ? { expectRole: role } : {});
+/** `who`: 'requester' (a bank's command) or 'any' (run, runs, report: also the coordinator's operator). */
+async function withClient<T>(flags: Flags, body: (client: MonitoringClient, transport: Transport) => Promise<T>, who: 'requester' | 'any' = 'requester'): Promise<T> {
+  const transport = resolveTransport(flags, who === 'requester' ? { expectRole: 'requester' } : {});
   const client = monitoringClient(flags.coordinator, transport);
   try {
     return await body(client, transport);
@@ -305,7 +306,7 @@ export function registerMonitorCommands(program: Command): void {
       if (!last) throw new FedcreditError('UNAVAILABLE', 'the coordinator ended the run\'s stream without any progress: ask `fedcredit monitor runs` whether it started');
       if (last.stage === 'failed') throw new FedcreditError(last.failure && isErrorCode(last.failure.code) ? last.failure.code : 'INTERNAL', `run ${last.runId} failed: ${last.failure?.message ?? 'no reason given'}`);
       emit(Boolean(flags.json), last, () => `${progressText(last!)}; the report: \`fedcredit monitor report ${last!.runId}\``);
-    }, undefined)));
+    }, 'any')));
 
   common(monitor.command('runs'))
     .description('recent runs (a bank: its own portfolios\'; the operator: all)')
@@ -316,7 +317,7 @@ export function registerMonitorCommands(program: Command): void {
       const r = await call(client, client.ListRuns, { portfolio: flags.portfolio ?? '', modelVersion: flags.model ?? '', limit: Math.min(flags.limit, 100) });
       emit(Boolean(flags.json), { runs: r.runs }, () => r.runs.length === 0 ? 'no runs yet' : r.runs.map((x) =>
         `${x.runId}  ${x.requester}/${x.portfolio}  ${x.stage}  as of ${x.asOf}, ${x.scored} scored, ${x.skipped} skipped, ${x.changed} changed${x.psiLevel ? `, PSI ${x.psi.toFixed(3)} (${x.psiLevel})` : ''}`).join('\n'));
-    }, undefined)));
+    }, 'any')));
 
   common(monitor.command('report').argument('<run>', 'the run id (`fedcredit monitor runs` lists them)'))
     .summary('a run\'s report')
@@ -331,5 +332,5 @@ export function registerMonitorCommands(program: Command): void {
         `  score drift: ${r.psi?.insufficient ? `insufficient${r.psi.note ? ` (${r.psi.note})` : ''}` : `PSI ${r.psi?.value.toFixed(3)} (${r.psi?.level})`}`,
         ...r.csi.map((s) => `  ${s.site}: ${s.state}${s.features.length ? ` ${s.features.map((f) => `${f.feature} ${f.csi} (${f.level})`).join(', ')}` : ''}`),
       ].join('\n'));
-    }, undefined)));
+    }, 'any')));
 }

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../../lib/spawn-party.js';
 import { call } from '../../lib/grpc.js';
 import { openCheckpoint } from '../../log/checkpoint.js';
-import { decodeEntry } from '../../log/entries.js';
+import { decodeEntry, witnessKeyName } from '../../log/entries.js';
+import { verifyReceipt } from '../../log/audit/receipt.js';
 import { hashLeaf, verifyInclusion } from '../../log/merkle.js';
 import { monitoringClient } from '../../proto/clients.js';
 import { MODEL, scoringFixture, type ScoringFixture } from '../scoring/fixture.js';
@@ -126,5 +127,34 @@ describe('fedcredit monitor, end to end', () => {
     expect(removed.results).toEqual([expect.objectContaining({ subject: subjects[0], ok: true })]);
     const after = await json<{ items: { subject: string; status: string }[] }>(fedcredit('monitor', 'portfolio', 'list', 'sme-loans', '--status', 'removed', '--json', ...bank()));
     expect(after.items.map((i) => i.subject)).toEqual([subjects[0]]);
+
+    // A second run, started by the coordinator's operator, after the coordinator's record of each
+    // item's last grade was made to differ (as if the data had moved): every item is a change
+    // event, with each site's real box, opened and checked by the watcher; one gets a receipt.
+    const state = fx.coordinator.monitoring.state;
+    const active = (await state.portfolios.page('bank-a', 'sme-loans', { size: 1000 })).items.filter((i) => i.status === 'active' && i.last);
+    expect(active.length).toBe(subjects.length - 1);
+    await state.portfolios.putItems('bank-a', 'sme-loans', active.map((i) => ({ ...i, last: { ...i.last!, grade: `${i.last!.grade}-before`, points: i.last!.points + 100 } })));
+    const second = await json<{ runId: string; stage: string; changed: number }>(fedcredit('monitor', 'run', '--portfolio', 'bank-a/sme-loans', '--json', '--coordinator', fx.coordinator.address, ...fx.fed.tls('coordinator-operator')));
+    expect([second.stage, second.changed]).toEqual(['finished', active.length]);
+    const again2 = spawn(process.execPath, [cliPath(), 'monitor', 'watch', '--portfolio', 'sme-loans', '--out', out, ...keys()], { stdio: 'ignore' });
+    await until(() => fs.readFileSync(out, 'utf8').includes(`"kind":"run-finished","portfolio":"sme-loans","runId":"${second.runId}"`), 'the second run\'s events', { timeoutMs: 30_000, detail: () => fs.readFileSync(out, 'utf8') });
+    again2.kill('SIGTERM');
+    await new Promise((r) => again2.once('exit', r));
+    type Line = { eventId: string; kind: string; direction?: string; explanations?: { site: string }[]; errors?: unknown[]; coverage?: unknown[] };
+    const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+    expect(lines.map((l) => l.eventId)).toEqual(Array.from({ length: active.length + 2 }, (_, i) => String(i + 1)));
+    const changes = lines.filter((l) => l.kind === 'change');
+    expect(changes.length).toBe(active.length);
+    for (const c of changes) {
+      expect(c.errors, JSON.stringify(c)).toBeUndefined();
+      expect(c.explanations?.map((x) => x.site).sort()).toEqual(['bank', 'power', 'tax']);
+      expect(c.direction).toBe('worse');
+    }
+    const receiptFile = path.join(fx.dir, 'receipt.json');
+    await json(fedcredit('monitor', 'receipt', '--events', out, '--event', changes[0]!.eventId, '--out', receiptFile, '--json', ...bank()));
+    const witnesses = (await fx.coordinator.registry.list()).map((n) => ({ name: witnessKeyName(n.site), publicKey: Buffer.from(n.identityPublicKeyHex, 'hex') }));
+    const checked = verifyReceipt(JSON.parse(fs.readFileSync(receiptFile, 'utf8')), { origin: fx.coordinator.transparencyLog.origin, logKey: fx.coordinator.transparencyLog.logKey.publicKey, witnesses }, 1);
+    expect(checked.problems).toEqual([]);
   }, 300_000);
 });
