@@ -12,6 +12,7 @@ import { registerNodeCommands } from '../node/cli.js';
 import { registerSimCommands } from '../sim/cli.js';
 import { registerDemoCommand } from './demo.js';
 import { registerScoreCommands } from '../requester/cli.js';
+import { registerMonitorCommands } from '../requester/monitor-cli.js';
 import { registerInitCommand } from '../lib/init-cli.js';
 import { registerCertificateCommands } from '../lib/cert-cli.js';
 import { expandServeConfig } from '../lib/party-config.js';
@@ -42,6 +43,7 @@ registerConsentCommands(program);
 registerSimCommands(program);
 registerAlignCommand(program);
 registerScoreCommands(program);
+registerMonitorCommands(program);
 registerTrainingCommands(program);
 registerDemoCommand(program);
 

@@ -1,13 +1,10 @@
 /**
  * Wires post-loan monitoring (monitoring/, docs/design/monitoring.md) into the coordinator
  * process: its state on its own LevelDB (monitoring/coordinator-state.ts), the portfolio and run
- * calls of the Monitoring service, the run driver, the schedule and the ingest trigger. Kept
- * out of server.ts so that file only starts and stops it.
- *
- * Watch and GetRescoreReceipt answer UNIMPLEMENTED here: they are served from the same
- * EventStore and PortfolioStore (`state.events`, `state.portfolios`) by monitoring/watch-service.ts.
+ * calls of the Monitoring service, the run driver, the schedule and the ingest trigger, and
+ * the bank's Watch stream and rescore receipts (monitoring/watch-service.ts, on the same
+ * EventStore and PortfolioStore). Kept out of server.ts so that file only starts and stops it.
  */
-import * as grpc from '@grpc/grpc-js';
 import { NodeChannels } from '../lib/node-channels.js';
 import type { Transport } from '../lib/tls.js';
 import type { CoordinatorLog } from '../log/service.js';
@@ -18,6 +15,7 @@ import { nodeMonitoringClient } from '../proto/clients.js';
 import type { MonitoringHandlers } from '../proto/gen/fedcredit/v1/Monitoring.js';
 import type { NodeMonitoringClient } from '../proto/gen/fedcredit/v1/NodeMonitoring.js';
 import { CoordinatorMonitoring } from '../monitoring/coordinator-state.js';
+import { watchHandlers } from '../monitoring/watch-service.js';
 import { NodePositions, type NodeLink } from '../monitoring/node-link.js';
 import { PortfolioService } from '../monitoring/portfolio-service.js';
 import { RunDriver, type RunDriverOptions } from '../monitoring/run-driver.js';
@@ -44,7 +42,7 @@ export interface RunningMonitoring {
   readonly driver: RunDriver;
   readonly runs: RunService;
   readonly portfolios: PortfolioService;
-  /** Every Monitoring handler; Watch and GetRescoreReceipt answer UNIMPLEMENTED until monitoring/watch-service.ts serves them. */
+  /** Every Monitoring handler. */
   handlers: MonitoringHandlers;
   /** The month a site's features are as of, as its last health said. */
   readonly siteAsOf: (site: string) => string | undefined;
@@ -56,12 +54,6 @@ export interface RunningMonitoring {
   start(): void;
   close(): Promise<void>;
 }
-
-const unimplemented = (method: string) => (call: { emit(event: 'error', err: Partial<grpc.StatusObject>): unknown }, callback?: (err: Partial<grpc.StatusObject>) => void): void => {
-  const err = { code: grpc.status.UNIMPLEMENTED, details: `Monitoring.${method} is not served by this coordinator yet` };
-  if (callback) callback(err);
-  else call.emit('error', err);
-};
 
 /**
  * TEST ONLY (FEDCREDIT_TEST_MONITORING_PAUSE_MS, as FEDCREDIT_TEST_IGNORE_REVOCATIONS): a
@@ -115,8 +107,7 @@ export async function startMonitoring(o: CoordinatorMonitoringOptions & {
   const handlers: MonitoringHandlers = {
     ...portfolios.handlers(),
     ...runs.handlers(),
-    Watch: unimplemented('Watch') as unknown as MonitoringHandlers['Watch'],
-    GetRescoreReceipt: unimplemented('GetRescoreReceipt') as unknown as MonitoringHandlers['GetRescoreReceipt'],
+    ...watchHandlers({ events: state.events, portfolios: state.portfolios, log: o.transparencyLog, logLine: o.log }),
   };
   return {
     state, driver, runs, portfolios, handlers, siteAsOf: (s) => asOf.get(s),

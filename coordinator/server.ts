@@ -81,7 +81,7 @@ export interface RunningCoordinator {
   httpPort: number | undefined;
   /**
    * Post-loan monitoring's state and drivers: `state` (portfolios, events, run records on one
-   * LevelDB), `driver` (runs), `service` (the Monitoring handlers but Watch, GetRescoreReceipt).
+   * LevelDB), `driver` (runs), `handlers` (every Monitoring handler).
    */
   monitoring: RunningMonitoring;
   stop(): Promise<void>;

@@ -2,7 +2,8 @@
  * `fedcredit audit receipt FILE`: checks a score receipt offline (scoring/protocol.ts
  * ScoreReceiptFile), with the keys the auditor trusts (a --trust file, or the keys pinned in
  * an `audit verify` state file):
- *   - the entry is a well-formed `query` entry for the receipt's query id and requester;
+ *   - the entry is a well-formed `query` entry for the receipt's query id and requester, or a
+ *     `rescore` entry (post-loan monitoring) whose subject ends the receipt's `runId:subject` id;
  *   - the checkpoint is signed by the log's key and carries a quorum of witness cosignatures;
  *   - the RFC 9162 inclusion proof leads from the entry's leaf hash to the checkpoint's root;
  *   - the answer (points, grade, warning, model, coverage) carries the coordinator's signature,
@@ -63,8 +64,15 @@ export function verifyReceipt(input: unknown, trust: ReceiptTrust, quorum = trus
     entry = decoded.entry;
     const p = entryProblem(decoded.entry);
     if (p) problems.push(`the entry is not well-formed: ${p}`);
-    if (decoded.entry.kind !== 'query') problems.push(`the entry is a ${decoded.entry.kind}, not a query`);
-    if (decoded.entry.body['queryId'] !== r.queryId) problems.push(`the entry is query ${String(decoded.entry.body['queryId'])}, the receipt says ${String(r.queryId)}`);
+    // A monitoring re-score (docs/design/monitoring.md 3.3) is receipted as a query: its id is
+    // `runId:subject` (the entry names the run by index, so only the subject part is checked
+    // here; the answer signature binds the whole id to the entry's leaf hash).
+    const kind = decoded.entry.kind;
+    if (kind !== 'query' && kind !== 'rescore') problems.push(`the entry is a ${kind}, not a query or a rescore`);
+    if (kind === 'query' && decoded.entry.body['queryId'] !== r.queryId) problems.push(`the entry is query ${String(decoded.entry.body['queryId'])}, the receipt says ${String(r.queryId)}`);
+    if (kind === 'rescore' && (typeof r.queryId !== 'string' || !r.queryId.endsWith(`:${String(decoded.entry.body['subject'])}`))) {
+      problems.push(`the entry re-scores ${String(decoded.entry.body['subject'])}, the receipt's id ${String(r.queryId)} is not runId:${String(decoded.entry.body['subject'])}`);
+    }
     if (r.requester !== undefined && decoded.entry.body['requester'] !== r.requester) problems.push(`the entry's requester is ${String(decoded.entry.body['requester'])}, the receipt says ${r.requester}`);
     if (r.enterprise !== undefined && decoded.entry.body['subject'] !== r.enterprise) problems.push(`the entry is about ${String(decoded.entry.body['subject'])}, the receipt says ${r.enterprise}`);
   }
