@@ -125,6 +125,8 @@ export function encodeConsent(consent: Consent): string {
  * form (not the signature: see verifyConsent). Never throws.
  */
 export function parseConsent(input: unknown): Parsed<Consent> {
+  // A consent this module parsed and froze (parseConsent, storedConsent) is read as it is.
+  if (typeof input === 'object' && input !== null && frozenConsents.has(input as Consent)) return { ok: true, value: input as Consent };
   if (typeof input !== 'string') return parseConsentUncached(input);
   // A consent is checked by every party for every query it covers, often several times per
   // query, and the result for one text is always the same: once it has parsed AND its
@@ -174,6 +176,24 @@ export function consentSignatureValid(c: Consent): boolean {
     textOf.delete(c);
   }
   return valid;
+}
+
+/**
+ * A consent this party verified (signature included) when it stored it, read back from its own
+ * store: a monitoring item (monitoring/node-items.ts, monitoring/portfolio-service.ts verify the
+ * consent before the item is written). Parsed and checked field by field as parseConsent does,
+ * but its signature is taken as verified and it is not put in the bounded cache of verified
+ * texts: a 100,000-item portfolio re-scored each month would otherwise evict every entry of that
+ * cache and pay an Ed25519 verification per item per run at every party (half a node's CPU in a
+ * run, bench/monitoring.ts). Never pass text that came from the wire here.
+ */
+export function storedConsent(text: string): Parsed<Consent> {
+  const parsed = parseConsentUncached(text);
+  if (parsed.ok) {
+    frozenConsents.add(deepFreeze(parsed.value));
+    signatureChecks.set(parsed.value, true);
+  }
+  return parsed;
 }
 
 const signatureChecks = new WeakMap<Consent, boolean>();

@@ -33,7 +33,7 @@ import { BoxSealer } from '../crypto/sealed-box.js';
 import type { X25519KeyPair } from '../crypto/x25519.js';
 import type { ConsentLedger } from '../consent/ledger.js';
 import { checkMonitoringUse, MONITORING_PURPOSE } from '../consent/monitoring-check.js';
-import { modelServesPurpose, parseConsent } from '../consent/verify.js';
+import { modelServesPurpose, storedConsent } from '../consent/verify.js';
 import { featureDataWindow } from '../features/index.js';
 import { FedcreditError, type ErrorCode } from '../lib/errors.js';
 import type { LogFollower, AppliedEntry } from '../log/follower.js';
@@ -237,7 +237,8 @@ export class NodeRescore {
     let replayed = false;
     await Promise.all(stock.map(async (item, j) => {
       if (policyRefusal) return void refused.set(j, policyRefusal);
-      const consent = parseConsent(item.consent);
+      // Verified (signature included) when StoreItems wrote the item: not verified again per run.
+      const consent = storedConsent(item.consent);
       if (!consent.ok) return void refused.set(j, 'CONSENT_MALFORMED');
       const key = consent.value.requester.key;
       if (!keysChecked.has(key)) keysChecked.set(key, sealingKeyValid(requester, key, sealingKey, sealingSignature));

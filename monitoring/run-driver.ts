@@ -36,7 +36,7 @@ import { FedcreditError, isErrorCode } from '../lib/errors.js';
 import { makeEntry, type LogEntry } from '../log/entries.js';
 import type { CoordinatorLog } from '../log/service.js';
 import type { ConsentLedger } from '../consent/ledger.js';
-import { parseConsent } from '../consent/record.js';
+import { storedConsent, type Consent } from '../consent/record.js';
 import { consentHash } from '../consent/terms.js';
 import { checkMonitoringUse } from '../consent/monitoring-check.js';
 import type { ModelMetadata } from '../training/model-registry.js';
@@ -113,6 +113,8 @@ export class RunDriver {
   readonly #runStreams = new Set<RescoreStreams>();
   #startLock: Promise<void> = Promise.resolve();
   readonly #positions: NodePositions;
+  /** Payload bytes on the Rescore streams since this coordinator started (rescore-streams.ts counts them). */
+  readonly wire = { toNodes: 0, fromNodes: 0 };
 
   constructor(opts: RunDriverOptions) {
     this.#o = opts;
@@ -253,7 +255,7 @@ export class RunDriver {
       writes = next.then(() => undefined, () => undefined);
       return next;
     };
-    const streams = new RescoreStreams(this.#o.nodes, this.#positions, this.#o.rescoreDeadlineMs ?? 60_000);
+    const streams = new RescoreStreams(this.#o.nodes, this.#positions, this.#o.rescoreDeadlineMs ?? 60_000, this.wire);
     this.#runStreams.add(streams);
     try {
       this.#emit(rec, 'accepted');
@@ -340,13 +342,16 @@ export class RunDriver {
     const skips: PendingSkip[] = [];
     const written: Promise<void>[] = [];
     const minMonths = minDataMonths(sites);
+    const consents = new Map<string, Consent>();
     for (const item of cut) {
-      const consent = parseConsent(item.consent);
+      // Verified (signature included) when the bank added the item: not verified again per run.
+      const consent = storedConsent(item.consent);
       if (!consent.ok) {
         skips.push({ subject: item.subject, consentId: item.consentId, refusedBy: 'coordinator', code: 'CONSENT_MALFORMED' });
         continue;
       }
-      const v = await checkMonitoringUse(ledger, item.consent, {
+      consents.set(item.subject, consent.value);
+      const v = await checkMonitoringUse(ledger, consent.value, {
         requester: { name: rec.requester, key: consent.value.requester.key }, subject: item.subject, sites, runId: rec.runId, asOf: rec.month,
         minDataMonths: minMonths, deferWrite: true, now: this.#now(),
       });
@@ -363,9 +368,8 @@ export class RunDriver {
     const entries: LogEntry[] = [
       ...carried.map(skipEntry), ...skips.map(skipEntry),
       ...scored.map((i) => {
-        const c = parseConsent(i.consent);
         return makeEntry('rescore', {
-          run: rec.runIndex!, requester: rec.requester, subject: i.subject, consentId: i.consentId, consentHash: c.ok ? consentHash(c.value) : '00', sites, time: this.#now(),
+          run: rec.runIndex!, requester: rec.requester, subject: i.subject, consentId: i.consentId, consentHash: consentHash(consents.get(i.subject)!), sites, time: this.#now(),
         });
       }),
     ];

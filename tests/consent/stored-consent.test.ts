@@ -1,0 +1,40 @@
+/**
+ * storedConsent (consent/record.ts): a consent a party verified when it stored it (a monitoring
+ * item) is read back without a second Ed25519 check, and the object it gives passes through
+ * parseConsent as itself, so a run's checks (verifyConsentTerms) do not parse or verify it again.
+ * Its other checks still run: a malformed or non-canonical text is refused.
+ */
+import { describe, expect, it } from 'vitest';
+import { encodeConsent, grantConsent, parseConsent, storedConsent, consentSignatureValid } from '../../consent/verify.js';
+import { enterprise, NOW, terms } from './helpers.js';
+
+describe('storedConsent', () => {
+  const text = encodeConsent(grantConsent(enterprise, { ...terms, validForMs: 86_400_000, maxUses: 3 }, { issuedAt: NOW }));
+
+  it('reads the same consent parseConsent reads, and parseConsent gives that object back as it is', () => {
+    const stored = storedConsent(text);
+    const fresh = parseConsent(text);
+    expect(stored.ok && fresh.ok).toBe(true);
+    if (!stored.ok || !fresh.ok) return;
+    expect(stored.value).toEqual(fresh.value);
+    expect(Object.isFrozen(stored.value)).toBe(true);
+    expect(parseConsent(stored.value)).toEqual({ ok: true, value: stored.value });
+    expect(parseConsent(stored.value).ok && (parseConsent(stored.value) as { value: unknown }).value).toBe(stored.value);
+    expect(consentSignatureValid(stored.value)).toBe(true);
+  });
+
+  it('still refuses a malformed or non-canonical text', () => {
+    expect(storedConsent('{"v":1}').ok).toBe(false);
+    expect(storedConsent(` ${text}`).ok).toBe(false);
+    expect(storedConsent(text.replace('"maxUses":3', '"maxUses":"3"')).ok).toBe(false);
+  });
+
+  it('an unfrozen look-alike object is parsed afresh, not trusted', () => {
+    const fresh = parseConsent(text);
+    if (!fresh.ok) throw new Error(fresh.message);
+    const copy = JSON.parse(JSON.stringify(fresh.value)) as typeof fresh.value;
+    const again = parseConsent(copy);
+    expect(again.ok).toBe(true);
+    if (again.ok) expect(again.value).not.toBe(copy);
+  });
+});
