@@ -16,6 +16,7 @@ import { benchTrainingProcesses } from '../bench/training-processes.js';
 import { benchScoring } from '../bench/scoring.js';
 import { benchPreprocessing } from '../bench/preprocessing.js';
 import { benchScorecard } from '../bench/scorecard.js';
+import { benchMonitoring } from '../bench/monitoring.js';
 import { benchTreesKernel } from '../bench/trees-kernel.js';
 
 const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
@@ -41,6 +42,10 @@ const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
     if (inFlight?.some((n) => !Number.isSafeInteger(n) || n < 1 || n > 1024)) throw new Error(`--in-flight wants whole numbers from 1 to 1024, got '${flags.inFlight}'`);
     return benchScoring(inFlight ? { concurrency: inFlight } : {});
   },
+  monitoring: () => benchMonitoring({
+    ...(flags.enterprises === undefined ? {} : { enterprises: Number(flags.enterprises) }),
+    ...(flags.batch === undefined ? {} : { batchSize: Number(flags.batch) }),
+  }),
 };
 
 const program = new Command()
@@ -51,8 +56,10 @@ const program = new Command()
   .option('--processes', 'training: also run the coordinator and nodes as separate processes over gRPC (several minutes)')
   .option('--in-flight <n,...>', 'scoring: queries in flight, one run each (default 8,16,32)')
   .option('--samples <n>', 'training: aligned training enterprises (default 100000)')
+  .option('--enterprises <n>', 'monitoring: enterprises in the portfolio re-scored (default 100000)')
+  .option('--batch <n>', 'monitoring: enterprises per re-scoring batch (default 4096)')
   .parse(process.argv);
-const flags = program.opts<{ only?: string; json?: boolean; processes?: boolean; samples?: string; inFlight?: string }>();
+const flags = program.opts<{ only?: string; json?: boolean; processes?: boolean; samples?: string; inFlight?: string; enterprises?: string; batch?: string }>();
 /** Lines printed after the table: what was left out and how to run it. */
 const notes: string[] = [];
 

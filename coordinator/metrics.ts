@@ -14,6 +14,8 @@ import type { RunDriverOptions } from '../monitoring/run-driver.js';
 
 export function addCoordinatorGauges(ops: PartyOps, src: { transparencyLog: CoordinatorLog; registry: NodeRegistry; models: ModelRegistry }): void {
   ops.gauge('fedcredit_log_size', 'Entries in the transparency log', () => src.transparencyLog.store.size);
+  ops.gauge('fedcredit_log_append_writes', 'Synced writes of log entries since the coordinator started (one fsync each; concurrent appends share one)', () => src.transparencyLog.store.appendStats.writes);
+  ops.gauge('fedcredit_log_appended_bytes', 'Bytes of log entries appended since the coordinator started', () => src.transparencyLog.store.appendStats.bytes);
   ops.gauge('fedcredit_registered_nodes', 'Registered data nodes, by their last polled health', async () => {
     const byHealth: Record<string, number> = {};
     for (const n of await src.registry.list()) {
@@ -60,7 +62,8 @@ type RunObservation = Parameters<NonNullable<RunDriverOptions['observe']>>[0];
  * Post-loan monitoring's counters (docs/design/monitoring.md 5.3). Labels are outcomes, codes,
  * event kinds and model versions: never a requester, a portfolio or an enterprise.
  */
-export function monitoringMetrics(ops: PartyOps): (o: RunObservation) => void {
+export function monitoringMetrics(ops: PartyOps, wire?: () => { toNodes: number; fromNodes: number }): (o: RunObservation) => void {
+  if (wire) ops.gauge('fedcredit_monitoring_stream_bytes', 'Payload bytes of re-scoring batches sent to and answered by the nodes since the coordinator started, by direction (to_nodes, from_nodes)', () => ({ to_nodes: wire().toNodes, from_nodes: wire().fromNodes }), 'direction');
   const runs = ops.counter('fedcredit_monitoring_runs_total', 'Monitoring runs ended, by outcome (finished, failed)', ['outcome']);
   const rescored = ops.counter('fedcredit_monitoring_rescored_total', 'Enterprises re-scored by monitoring runs', []);
   const skipped = ops.counter('fedcredit_monitoring_skipped_total', 'Enterprises a monitoring run skipped, by reason (an error code)', ['reason']);

@@ -152,7 +152,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   observeServerCalls(server, ops.observeCall);
   ops.addHealthTo(server);
   addCoordinatorGauges(ops, { transparencyLog, registry, models });
-  monitoring.onRun(monitoringMetrics(ops));
+  monitoring.onRun(monitoringMetrics(ops, () => monitoring.driver.wire));
   // One limiter per party: per-caller rates and the in-flight cap cover all its services.
   const limiter = new CallLimiter(opts.callLimits);
   addService(server, 'Coordinator', handlers, opts.transport, log, limiter);

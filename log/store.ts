@@ -48,6 +48,9 @@ const utf8 = new TextEncoder();
 const fromUtf8 = (b: Uint8Array): string => new TextDecoder().decode(b);
 
 export class TransparencyLog implements SubtreeHashReader {
+  /** Synced LevelDB batch writes of entries (one fsync each) and the entry bytes they carried, since this process opened the log: for the metrics endpoint. */
+  #appendWrites = 0;
+  #appendedBytes = 0;
   readonly origin: string;
   readonly #db: Db;
   readonly #signer: Ed25519Identity;
@@ -103,6 +106,11 @@ export class TransparencyLog implements SubtreeHashReader {
   /** The underlying database, for online backups (backup/backup.ts reads it through a snapshot). */
   get database(): Db {
     return this.#db;
+  }
+
+  /** Synced entry writes (fsyncs) and entry bytes appended since the log was opened in this process. */
+  get appendStats(): { writes: number; bytes: number } {
+    return { writes: this.#appendWrites, bytes: this.#appendedBytes };
   }
 
   get size(): number {
@@ -191,6 +199,8 @@ export class TransparencyLog implements SubtreeHashReader {
     ops.push({ type: 'put', key: META_SIZE, value: utf8.encode(String(next.size)) });
     try {
       await this.#db.batch(ops, { sync: true });
+      this.#appendWrites++;
+      for (const p of batch) for (const entry of p.entries) this.#appendedBytes += entry.length;
     } catch (err) {
       // Nothing of the batch is visible (LevelDB batches are atomic) and the in-memory range
       // was not advanced, so the log stays consistent; every caller in it learns it failed.

@@ -31,7 +31,13 @@ export class RescoreStreams {
   readonly #keys = new Map<string, Uint8Array>();
   #closed = false;
 
-  constructor(private readonly nodes: NodeLink, private readonly positions: NodePositions, private readonly deadlineMs: number) {}
+  /**
+   * Payload bytes sent to and received from the nodes (bytes and string fields, 8 per number;
+   * gRPC and TLS framing not counted), added to by every stream of the run: for the metrics
+   * endpoint and the bench's bytes per enterprise.
+   */
+  constructor(private readonly nodes: NodeLink, private readonly positions: NodePositions, private readonly deadlineMs: number,
+    private readonly wire: { toNodes: number; fromNodes: number } = { toNodes: 0, fromNodes: 0 }) {}
 
   /** The site's answer to one batch. `make(from)` builds the message given where carried entries start. */
   async ask(site: string, make: (from: number) => Promise<RescoreBatch>, batchSeq: number, upTo: number): Promise<RescoreBatchResponse__Output> {
@@ -48,6 +54,7 @@ export class RescoreStreams {
         resolve: (r) => { clearTimeout(timer); resolve(r); },
         reject: (e) => { clearTimeout(timer); reject(e); },
       });
+      this.wire.toNodes += requestBytes(msg);
       s.call.write(msg);
     });
   }
@@ -75,6 +82,7 @@ export class RescoreStreams {
     const s: SiteStream = { call, waiting: new Map(), closed: false };
     this.#streams.set(site, s);
     call.on('data', (r: RescoreBatchResponse__Output) => {
+      this.wire.fromNodes += responseBytes(r);
       if (r.siteKeyStatement.length > 0) this.#keys.set(site, new Uint8Array(r.siteKeyStatement));
       this.positions.saw(site, Number(r.logPosition));
       const w = s.waiting.get(r.batchSeq);
@@ -94,4 +102,16 @@ export class RescoreStreams {
     for (const w of s.waiting.values()) w.reject(err);
     s.waiting.clear();
   }
+}
+
+function requestBytes(m: RescoreBatch): number {
+  let n = 8 * 4 + (m.runId?.length ?? 0) + (m.checkpoint?.length ?? 0);
+  for (const e of m.entries ?? []) n += e.length;
+  return n;
+}
+
+function responseBytes(r: RescoreBatchResponse__Output): number {
+  let n = 8 * 2 + r.runId.length + r.site.length + r.shares.length + r.covered.length + r.sealedExplanations.length + r.siteKeyStatement.length;
+  for (const x of r.refused) n += 8 + x.code.length;
+  return n;
 }
