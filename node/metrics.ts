@@ -12,6 +12,7 @@ import type { ServedRecord } from '../log/served-record.js';
 import type { WitnessLoop } from '../log/witness-loop.js';
 import type { NodeStore } from '../site/store.js';
 import type { RegistrationStatus } from './registration.js';
+import type { StoredDrift } from '../monitoring/node-rescore.js';
 
 /** The served book, saying in the node's log whom it answered and under which log entry. */
 export class LoggedServedBook extends ServedRecordBook {
@@ -37,6 +38,8 @@ export interface NodeGaugeSources {
   writes: SerialQueue;
   witness: () => WitnessLoop | undefined;
   registration: () => RegistrationStatus | undefined;
+  /** The last finished monitoring run's drift figures per model (monitoring/node-rescore.ts driftStatus). */
+  drift?: () => Promise<readonly StoredDrift[]>;
 }
 
 export function addNodeGauges(ops: PartyOps, src: NodeGaugeSources): void {
@@ -56,5 +59,18 @@ export function addNodeGauges(ops: PartyOps, src: NodeGaugeSources): void {
     const last = src.witness()?.lastGoodRoundMs;
     return last === undefined ? -1 : (Date.now() - last) / 1000;
   });
+  const drift = src.drift;
+  if (drift) {
+    // Per model, the newest finished run's figures at this site: the largest CSI of its features
+    // and how many are at the alarm level (docs/design/monitoring.md 5.3). Model versions only as
+    // labels, never an enterprise or a portfolio.
+    const latest = async () => {
+      const byModel = new Map<string, StoredDrift>();
+      for (const d of await drift()) if (!byModel.has(d.model)) byModel.set(d.model, d);
+      return [...byModel.values()].flatMap((d) => ('features' in d.result ? [{ model: d.model, features: d.result.features }] : []));
+    };
+    ops.gauge('fedcredit_monitoring_csi_max', 'Largest characteristic stability index of this site\'s features in the last monitoring run, by model', async () => Object.fromEntries((await latest()).map((d) => [d.model, Math.max(0, ...d.features.map((f) => f.csi))])), 'model');
+    ops.gauge('fedcredit_monitoring_csi_alarms', 'Features of this site at the alarm level (CSI >= 0.25) in the last monitoring run, by model', async () => Object.fromEntries((await latest()).map((d) => [d.model, d.features.filter((f) => f.level === 'alarm').length])), 'model');
+  }
   ops.gauge('fedcredit_witness_alarms', '1 while the witness holds an alarm (SPLIT_VIEW, LOG_KEY_CHANGED, ...)', () => (src.witness()?.hasAlarm ? 1 : 0));
 }

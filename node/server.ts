@@ -162,7 +162,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     databases: [{ name: 'store', db: store.db }],
     files: ['identity.pem', 'sealing.key'],
   }), log), opts.transport, log, limiter);
-  addNodeGauges(ops, { store, writes, witness: () => witness, registration: () => registrationStatus });
+  addNodeGauges(ops, { store, writes, witness: () => witness, registration: () => registrationStatus, drift: () => monitoring.rescore.driftStatus(undefined, 1) });
   const host = opts.host ?? '127.0.0.1';
   let port: number;
   try {
