@@ -200,6 +200,11 @@ export interface ModelKind {
    * parameters (log entry, model metadata) and hands them to the kind's `create`.
    */
   readonly params?: { readonly type: string; readonly defaults: KindMessage; check(p: KindMessage): KindMessage };
+  /**
+   * Driver steps per epoch, from the job's checked kind parameters (boosted trees: one step per
+   * tree level); absent: the mini-batch count of the LR batch rule (training/schedule.ts).
+   */
+  stepsPerEpoch?(kindParams: KindMessage | undefined): number;
   coordinator(): KindCoordinator;
   openSite(input: SiteInput, saved: KindState | undefined): Promise<KindSite>;
   readonly scoring: KindScoring;
