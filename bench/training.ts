@@ -123,6 +123,15 @@ class TimedEngine implements HeEngine {
       this.#intervals.set(what, list);
     }
   }
+  encryptStrided(...a: Parameters<HeEngine['encryptStrided']>) {
+    return this.#timed('histogram chunks', this.inner.encryptStrided(...a));
+  }
+  maskedHistograms(...a: Parameters<HeEngine['maskedHistograms']>) {
+    return this.#timed('histogram shares', this.inner.maskedHistograms(...a));
+  }
+  decryptPrefix(...a: Parameters<HeEngine['decryptPrefix']>) {
+    return this.#timed('histogram decryption', this.inner.decryptPrefix(...a));
+  }
   encrypt(...a: Parameters<HeEngine['encrypt']>) {
     return this.#timed('encrypt partial terms', this.inner.encrypt(...a));
   }

@@ -275,6 +275,64 @@ export class BfvCoeffContext {
     });
   }
 
+  /**
+   * The histogram kernel (./bfv-histogram.ts; design section 3): for each bin group g of one
+   * (node, feature), sum over the node's chunks c of d_c * x_{g,c} (plainsOf(c)[g], undefined =
+   * no row of c in g), then as maskedInnerProducts: to the lowest level, masks[g s + k] added to
+   * coefficient k < s, re-randomized, sent as a prefix share (wire kind 3) of s coefficients.
+   */
+  maskedPrefixShares(d: PreparedResidual, chunks: readonly number[], plainsOf: (chunk: number) => readonly (Float64Array | undefined)[], groups: number, stride: number, masks: Float64Array): Uint8Array[] {
+    if (!(d instanceof ResidualChunks)) throw new TypeError('the chunks must be made by prepareResidual of this kernel');
+    if (masks.length !== groups * stride) throw new RangeError(`${groups} groups of stride ${stride} need ${groups * stride} masks, got ${masks.length}`);
+    return this.#run('masked prefix shares', (own) => {
+      const cts = d.chunks;
+      const acc: (CipherText | undefined)[] = new Array<CipherText | undefined>(groups).fill(undefined);
+      const product = own(this.#seal.CipherText());
+      for (const c of chunks) {
+        const chunk = cts[c];
+        if (chunk === undefined) throw new RangeError(`chunk ${c} is not among the ${cts.length} given`);
+        const plains = plainsOf(c);
+        for (let g = 0; g < groups; g++) {
+          const coefficients = plains[g];
+          if (coefficients === undefined) continue;
+          const ntt = own(made(this.#evaluator.plainTransformToNtt(own(this.#plain(coefficients)), this.#levels[chunk.level]!.id), 'plainTransformToNtt'));
+          const sum = acc[g];
+          if (sum === undefined) acc[g] = own(made(this.#evaluator.multiplyPlain(chunk.ntt, ntt), 'multiplyPlain'));
+          else {
+            this.#evaluator.multiplyPlain(chunk.ntt, ntt, product);
+            this.#evaluator.add(sum, product, sum);
+          }
+        }
+      }
+      const level = cts[chunks[0] ?? 0]?.level ?? this.lastLevel;
+      return acc.map((sum, g) => {
+        const result = sum === undefined ? this.#encryptZero(level, own) : own(made(this.#evaluator.cipherTransformFromNtt(sum), 'cipherTransformFromNtt'));
+        const low = this.#switchTo(result, this.lastLevel, own);
+        this.#evaluator.addPlain(low, own(this.#plain(masks.slice(g * stride, (g + 1) * stride))), low);
+        this.#evaluator.add(low, this.#freshZeroLowest(own), low);
+        return this.#save(low, 'prefix', stride);
+      });
+    });
+  }
+
+  /** Key holder: the s residues (coefficients 0..s-1) of a prefix share. */
+  decryptPrefix(bytes: Uint8Array): Float64Array {
+    const decryptor = this.#need(this.#decryptor, 'decrypt', 'secret key (only the key holder decrypts)');
+    return this.#run('decrypt prefix share', (own) => {
+      let unpacked: ReturnType<typeof unpackCiphertext>;
+      try {
+        unpacked = unpackCiphertext(bytes, this.shape, 'prefix');
+      } catch (e) {
+        if (e instanceof BfvFormatError) throw new BfvFormatError(`prefix share to decrypt: ${e.message}`);
+        throw e;
+      }
+      const ct = own(this.#seal.CipherText());
+      this.#sealLoad(ct, unpacked.sealBytes, 'prefix share');
+      const plain = own(made(decryptor.decrypt(ct), 'decrypt'));
+      return plaintextCoefficients(plain.saveArray(this.#seal.ComprModeType.none), unpacked.info.prefix);
+    });
+  }
+
   /** Switch to the lowest level and add a mask polynomial: what a site sends to be decrypted. */
   maskForDecryption(ciphertext: Uint8Array, mask: Float64Array): Uint8Array {
     return this.#run('mask for decryption', (own) => {
@@ -299,6 +357,7 @@ export class BfvCoeffContext {
     return this.#run('decrypt', (own) => {
       const x = this.#load(bytes, 'ciphertext to decrypt', own);
       if (x.kind === 'share' && count !== 1) throw new RangeError('a share decrypts to coefficient 0 only; ask for count 1');
+      if (x.kind === 'prefix') throw new RangeError('a prefix share decrypts with decryptPrefix');
       const plain = own(made(decryptor.decrypt(x.ct), 'decrypt'));
       return plaintextCoefficients(plain.saveArray(this.#seal.ComprModeType.none), count);
     });
@@ -361,8 +420,8 @@ export class BfvCoeffContext {
     }
   }
 
-  #save(ct: CipherText, kind: WireKind): Uint8Array {
-    return packCiphertext(ct.saveArray(this.#seal.ComprModeType.none), this.shape, kind);
+  #save(ct: CipherText, kind: WireKind, stride = 1): Uint8Array {
+    return packCiphertext(ct.saveArray(this.#seal.ComprModeType.none), this.shape, kind, stride);
   }
 
   #switchTo(ct: CipherText, level: number, own: Own): CipherText {

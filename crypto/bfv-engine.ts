@@ -18,8 +18,11 @@ import { Piscina } from 'piscina';
 import { BFV_POLY_DEGREE } from './bfv-coeff.js';
 import { runBfvTask } from './bfv-worker.js';
 import type { BfvResult, BfvTask, FeatureRef, KeyRef } from './bfv-worker.js';
+import { histogramSlots, shareCount, stridedPolynomials } from './bfv-histogram.js';
+import type { HistogramRequest } from './bfv-histogram.js';
 
 export type { FeatureRef, KeyRef } from './bfv-worker.js';
+export type { HistogramNode, HistogramRequest } from './bfv-histogram.js';
 
 /** Level at which partial terms and residuals travel and are multiplied (3 of 4 primes). */
 export const WORK_LEVEL = 1;
@@ -47,6 +50,20 @@ export interface HeEngine {
   maskForDecryption(keys: KeyRef, ciphertexts: readonly Uint8Array[], masks: readonly Float64Array[]): Promise<Uint8Array[]>;
   /** Key holder: the first `count` residues of each item. */
   decrypt(keys: KeyRef, items: readonly Uint8Array[], count: number): Promise<Float64Array[]>;
+  /**
+   * Histogram kernel (docs/design/secureboost.md 3, 12.1; ./bfv-histogram.ts). Encrypt v
+   * (signed integers, |v| < 2^49) in the strided layout: values[c m .. c m + m) -> chunk c,
+   * m = N / stride, at WORK_LEVEL.
+   */
+  encryptStrided(keys: KeyRef, values: Float64Array, stride: number): Promise<Uint8Array[]>;
+  /**
+   * Per (node, feature, bin group): a prefix share of the stride sums of v over the node's rows
+   * in each bin of the group, masks[share * stride + k] added to bin k; node-major, then
+   * feature, then group. One task per feature on the pool.
+   */
+  maskedHistograms(keys: KeyRef, req: HistogramRequest, masks: Float64Array): Promise<Uint8Array[]>;
+  /** Key holder: the stride residues of each prefix share, share-major. */
+  decryptPrefix(keys: KeyRef, shares: readonly Uint8Array[], stride: number): Promise<Float64Array>;
   /** Drop the cached NTT forms of a feature matrix (end of a job). */
   forget(matrixId: string): Promise<void>;
   close(): Promise<void>;
@@ -88,7 +105,7 @@ export function resolveBfvWorkerUrl(moduleUrl: string = import.meta.url): Worker
   }
   const url = new URL('../dist/crypto/bfv-worker.js', moduleUrl);
   if (!fs.existsSync(url)) return { url: undefined, reason: `running from source and ${fileURLToPath(url)} is not built (run npm run build)` };
-  for (const name of ['bfv-worker', 'bfv-coeff', 'bfv-wire', 'seal']) {
+  for (const name of ['bfv-worker', 'bfv-coeff', 'bfv-wire', 'bfv-histogram', 'bfv-fixed', 'bfv-sampling', 'seal']) {
     const source = new URL(`./${name}.ts`, moduleUrl);
     const built = new URL(`../dist/crypto/${name}.js`, moduleUrl);
     if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(source).mtimeMs) {
@@ -193,6 +210,62 @@ class BfvEngine implements HeEngine {
     const tasks: BfvTask[] = [];
     for (let at = 0; at < items.length; at += per) tasks.push({ op: 'decrypt', keys, items: items.slice(at, at + per), count });
     return (await this.#all(tasks)).flat() as Float64Array[];
+  }
+
+  async encryptStrided(keys: KeyRef, values: Float64Array, stride: number): Promise<Uint8Array[]> {
+    const polys = stridedPolynomials(values, stride);
+    return (await this.#all(polys.map((poly) => ({ op: 'encrypt', keys, values: poly, level: WORK_LEVEL }) as const))).flat() as Uint8Array[];
+  }
+
+  async maskedHistograms(keys: KeyRef, req: HistogramRequest, masks: Float64Array): Promise<Uint8Array[]> {
+    const slots = histogramSlots(req, req.chunks.length);
+    const total = shareCount(slots);
+    if (masks.length !== total * req.stride) throw new RangeError(`${total} shares of stride ${req.stride} need ${total * req.stride} masks, got ${masks.length}`);
+    // The chunks in one SharedArrayBuffer: every feature task then carries a reference, not a copy.
+    const shared = new Uint8Array(new SharedArrayBuffer(req.chunks.reduce((n, c) => n + c.length, 0)));
+    const chunks: Uint8Array[] = [];
+    let at = 0;
+    for (const c of req.chunks) {
+      shared.set(c, at);
+      chunks.push(shared.subarray(at, at + c.length));
+      at += c.length;
+    }
+    const features = req.bins.length;
+    const tasks: BfvTask[] = [];
+    for (let f = 0; f < features; f++) {
+      const mine = slots.filter((slot) => slot.feature === f);
+      const featureMasks = new Float64Array(mine.reduce((n, slot) => n + slot.groups * req.stride, 0));
+      let to = 0;
+      for (const slot of mine) {
+        featureMasks.set(masks.subarray(slot.offset * req.stride, (slot.offset + slot.groups) * req.stride), to);
+        to += slot.groups * req.stride;
+      }
+      tasks.push({ op: 'histogram', keys, chunks, stride: req.stride, nodes: req.nodes, bins: req.bins[f]!, binCount: req.binCount.map((row) => row[f]!), masks: featureMasks });
+    }
+    const results = (await this.#all(tasks)) as Uint8Array[][];
+    // Back from feature-major to node-major, then feature, then group.
+    const out = new Array<Uint8Array>(total);
+    for (let f = 0; f < features; f++) {
+      let k = 0;
+      for (const slot of slots) {
+        if (slot.feature !== f) continue;
+        for (let g = 0; g < slot.groups; g++) out[slot.offset + g] = results[f]![k++]!;
+      }
+    }
+    return out;
+  }
+
+  async decryptPrefix(keys: KeyRef, shares: readonly Uint8Array[], stride: number): Promise<Float64Array> {
+    const per = Math.max(1, Math.ceil(shares.length / (this.threads * 2)));
+    const tasks: BfvTask[] = [];
+    for (let at = 0; at < shares.length; at += per) tasks.push({ op: 'prefix', keys, items: shares.slice(at, at + per) });
+    const parts = (await this.#all(tasks)).flat() as Float64Array[];
+    const out = new Float64Array(shares.length * stride);
+    parts.forEach((values, i) => {
+      if (values.length !== stride) throw new RangeError(`prefix share ${i} carries ${values.length} coefficients; the level's stride is ${stride}`);
+      out.set(values, i * stride);
+    });
+    return out;
   }
 
   async forget(matrixId: string): Promise<void> {

@@ -21,13 +21,17 @@
  * prime's exact width (32% smaller, no decompressor at all) and check every residue < q_j
  * before SEAL sees the bytes:
  *
- *   'FCB1' | u8 kind (1 ciphertext, 2 coefficient-0 share) | u8 level | u16 reserved 0 |
+ *   'FCB1' | u8 kind (1 ciphertext, 2 coefficient-0 share, 3 prefix share) | u8 level |
+ *   u16 s (kind 3: the stride, a power of two in 1..N; kinds 1 and 2: reserved 0) |
  *   kind 1: poly 0 then poly 1, each prime by prime, N residues packed at bitlength(q_j)
  *   kind 2: c0[0] as one u64 per prime, then c1 as in kind 1
+ *   kind 3: c0[0..s-1] as u64s, prime by prime (s per prime), then c1 as in kind 1
+ *           (docs/design/secureboost.md section 3: the histogram kernel, ./bfv-histogram.ts)
  *
  * A coefficient-0 share is all the key holder needs to decrypt coefficient 0:
  * m_0 = round(t/q (c0[0] + (c1 s)[0])) reads c0 only at index 0, so the other N-1 coefficients
- * of c0, which carry the cross terms sum_i d_i x_{i+k}, are never sent at all.
+ * of c0, which carry the cross terms sum_i d_i x_{i+k}, are never sent at all. A prefix share
+does the same for coefficients 0..s-1: m_k reads c0 only at k.
  */
 export const SEAL_HEADER_BYTES = 16;
 const SEAL_MAGIC = 0xa15e;
@@ -41,7 +45,7 @@ export class BfvFormatError extends Error {
   override readonly name = 'BfvFormatError';
 }
 
-export type WireKind = 'ciphertext' | 'share';
+export type WireKind = 'ciphertext' | 'share' | 'prefix';
 
 /** One modulus level of the context, top (freshly encrypted) first. */
 export interface BfvLevel {
@@ -153,26 +157,29 @@ function viewSealCiphertext(bytes: Uint8Array, shape: BfvShape): SealCiphertextV
   return { level, view, dataOffset };
 }
 
-/** Pack SEAL 'none' ciphertext bytes into the wire format (kind 'ciphertext' or 'share'). */
-export function packCiphertext(sealBytes: Uint8Array, shape: BfvShape, kind: WireKind): Uint8Array {
+/** Pack SEAL 'none' ciphertext bytes into the wire format; `stride` is the prefix length of kind 'prefix'. */
+export function packCiphertext(sealBytes: Uint8Array, shape: BfvShape, kind: WireKind, stride = 1): Uint8Array {
   const { level, dataOffset } = viewSealCiphertext(sealBytes, shape);
+  if (kind === 'prefix') checkStride(stride, shape.polyModulusDegree);
   const n = shape.polyModulusDegree;
   const { widths } = shape.levels[level]!;
   // An aligned copy of SEAL's u64 residues as (low, high) u32 pairs: its data starts at byte 129.
   const words = new Uint32Array(sealBytes.slice(dataOffset).buffer);
-  const out = new Uint8Array(wireBytes(shape, level, kind));
+  const out = new Uint8Array(wireBytes(shape, level, kind, stride));
   const outView = new DataView(out.buffer);
   outView.setUint32(0, WIRE_MAGIC, true);
-  outView.setUint8(4, kind === 'ciphertext' ? 1 : 2);
+  outView.setUint8(4, KIND_CODE[kind]);
   outView.setUint8(5, level);
+  if (kind === 'prefix') outView.setUint16(6, stride, true);
   let at = WIRE_HEADER_BYTES;
-  if (kind === 'share') {
-    for (let j = 0; j < widths.length; j++, at += 8) {
-      outView.setUint32(at, words[2 * j * n]!, true);
-      outView.setUint32(at + 4, words[2 * j * n + 1]!, true);
+  const prefix = kind === 'ciphertext' ? 0 : kind === 'share' ? 1 : stride;
+  for (let j = 0; j < widths.length; j++) {
+    for (let k = 0; k < prefix; k++, at += 8) {
+      outView.setUint32(at, words[2 * (j * n + k)]!, true);
+      outView.setUint32(at + 4, words[2 * (j * n + k) + 1]!, true);
     }
   }
-  for (let poly = kind === 'share' ? 1 : 0; poly < 2; poly++) {
+  for (let poly = kind === 'ciphertext' ? 0 : 1; poly < 2; poly++) {
     for (let j = 0; j < widths.length; j++) at = packSegment(words, 2 * (poly * widths.length + j) * n, n, widths[j]! - 32, out, at);
   }
   return out;
@@ -229,16 +236,27 @@ function unpackSegment(input: Uint8Array, at: number, n: number, highBits: numbe
   return at;
 }
 
-/** Wire bytes of a ciphertext or share at `level`. */
-export function wireBytes(shape: BfvShape, level: number, kind: WireKind): number {
+const KIND_CODE: Record<WireKind, number> = { ciphertext: 1, share: 2, prefix: 3 };
+
+function checkStride(stride: number, n: number): void {
+  if (!Number.isInteger(stride) || stride < 1 || stride > n || (stride & (stride - 1)) !== 0) {
+    throw new RangeError(`a prefix share's stride must be a power of two in 1..${n}, got ${stride}`);
+  }
+}
+
+/** Wire bytes of a ciphertext, share or prefix share (of `stride` coefficients) at `level`. */
+export function wireBytes(shape: BfvShape, level: number, kind: WireKind, stride = 1): number {
   const widths = shape.levels[level]!.widths;
   const polyBits = widths.reduce((s, w) => s + w, 0) * shape.polyModulusDegree;
-  return kind === 'ciphertext' ? WIRE_HEADER_BYTES + Math.ceil((2 * polyBits) / 8) : WIRE_HEADER_BYTES + 8 * widths.length + Math.ceil(polyBits / 8);
+  if (kind === 'ciphertext') return WIRE_HEADER_BYTES + Math.ceil((2 * polyBits) / 8);
+  return WIRE_HEADER_BYTES + 8 * widths.length * (kind === 'share' ? 1 : stride) + Math.ceil(polyBits / 8);
 }
 
 export interface WireInfo {
   readonly kind: WireKind;
   readonly level: number;
+  /** Coefficients of c0 carried: N for a ciphertext, 1 for a share, the stride for a prefix share. */
+  readonly prefix: number;
 }
 
 /** Check wire bytes without SEAL: magic, kind, level and exact length. A result, never a throw. */
@@ -248,19 +266,24 @@ export function checkWire(bytes: Uint8Array, shape: BfvShape): { ok: true; value
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== WIRE_MAGIC) return { ok: false, reason: 'not a BFV wire ciphertext (magic FCB1 missing)' };
   const code = view.getUint8(4);
-  if (code !== 1 && code !== 2) return { ok: false, reason: `unknown wire kind ${code}; expected 1 (ciphertext) or 2 (share)` };
-  const kind: WireKind = code === 1 ? 'ciphertext' : 'share';
+  if (code !== 1 && code !== 2 && code !== 3) return { ok: false, reason: `unknown wire kind ${code}; expected 1 (ciphertext), 2 (share) or 3 (prefix share)` };
+  const kind: WireKind = code === 1 ? 'ciphertext' : code === 2 ? 'share' : 'prefix';
   const level = view.getUint8(5);
   if (level >= shape.levels.length) return { ok: false, reason: `level ${level} does not exist; this context has levels 0..${shape.levels.length - 1}` };
-  if (view.getUint16(6, true) !== 0) return { ok: false, reason: 'reserved header bytes are not zero: corrupted' };
-  const expected = wireBytes(shape, level, kind);
+  const field = view.getUint16(6, true);
+  const n = shape.polyModulusDegree;
+  if (kind !== 'prefix' && field !== 0) return { ok: false, reason: 'reserved header bytes are not zero: corrupted' };
+  if (kind === 'prefix' && !(field >= 1 && field <= n && (field & (field - 1)) === 0)) return { ok: false, reason: `prefix share stride ${field} is not a power of two in 1..${n}: corrupted` };
+  const stride = kind === 'prefix' ? field : 1;
+  const expected = wireBytes(shape, level, kind, stride);
   if (bytes.length !== expected) return { ok: false, reason: `${kind} at level ${level} is ${expected} bytes; got ${bytes.length} (truncated or padded)` };
-  return { ok: true, value: { kind, level } };
+  return { ok: true, value: { kind, level, prefix: kind === 'ciphertext' ? n : stride } };
 }
 
 /**
  * Wire bytes back to SEAL 'none' ciphertext bytes, checking every residue against its prime.
- * A share's c0 is rebuilt as (c0[0], 0, ..., 0): only coefficient 0 decrypts meaningfully.
+ * A share's c0 is rebuilt as (c0[0], 0, ..., 0): only coefficient 0 decrypts meaningfully; a
+ * prefix share's as (c0[0..s-1], 0, ...): only coefficients 0..s-1 do.
  */
 export function unpackCiphertext(bytes: Uint8Array, shape: BfvShape, expect?: WireKind): { sealBytes: Uint8Array; info: WireInfo } {
   const check = checkWire(bytes, shape);
@@ -273,27 +296,28 @@ export function unpackCiphertext(bytes: Uint8Array, shape: BfvShape, expect?: Wi
   const words = new Uint32Array(2 * count);
   const inView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let from = WIRE_HEADER_BYTES;
-  if (kind === 'share') {
-    for (let j = 0; j < primes.length; j++, from += 8) {
+  const prefix = kind === 'ciphertext' ? 0 : check.value.prefix;
+  for (let j = 0; j < primes.length; j++) {
+    for (let k = 0; k < prefix; k++, from += 8) {
       const value = getU64(inView, from);
-      if (!(value < primes[j]!)) throw new BfvFormatError(`share c0[0] residue for prime ${j} is ${value}, not below the prime ${primes[j]}: corrupted`);
-      words[2 * j * n] = value % 0x1_0000_0000;
-      words[2 * j * n + 1] = Math.floor(value / 0x1_0000_0000);
+      if (!(value < primes[j]!)) throw new BfvFormatError(`${kind} c0[${k}] residue for prime ${j} is ${value}, not below the prime ${primes[j]}: corrupted`);
+      words[2 * (j * n + k)] = value % 0x1_0000_0000;
+      words[2 * (j * n + k) + 1] = Math.floor(value / 0x1_0000_0000);
     }
   }
-  for (let poly = kind === 'share' ? 1 : 0; poly < 2; poly++) {
+  for (let poly = kind === 'ciphertext' ? 0 : 1; poly < 2; poly++) {
     for (let j = 0; j < primes.length; j++) {
       from = unpackSegment(bytes, from, n, widths[j]! - 32, primes[j]!, words, 2 * (poly * primes.length + j) * n, `polynomial ${poly}, prime ${j}`);
     }
   }
-  return { sealBytes: sealCiphertextBytes(shape, level, words, false), info: { kind, level } };
+  return { sealBytes: sealCiphertextBytes(shape, level, words, false), info: check.value };
 }
 
 /** A share's residues, checked: c0[0] per prime and c1 as (low, high) u32 pairs per prime. */
 export function shareResidues(bytes: Uint8Array, shape: BfvShape): { level: number; c0: number[]; c1: Uint32Array } {
   const check = checkWire(bytes, shape);
   if (!check.ok) throw new BfvFormatError(check.reason);
-  if (check.value.kind !== 'share') throw new BfvFormatError('expected a share, got a ciphertext');
+  if (check.value.kind !== 'share') throw new BfvFormatError(`expected a share, got a ${check.value.kind}`);
   const { level } = check.value;
   const n = shape.polyModulusDegree;
   const { primes, widths } = shape.levels[level]!;

@@ -10,6 +10,8 @@
 import { BFV_POLY_DEGREE, BfvCoeffContext } from './bfv-coeff.js';
 import type { PreparedFeature, PreparedResidual } from './bfv-coeff.js';
 import { createHash } from 'node:crypto';
+import { histogramPlaintexts } from './bfv-histogram.js';
+import type { HistogramNode } from './bfv-histogram.js';
 
 export interface KeyRef {
   /** Stable id of the key pair (e.g. a hash of the public key). */
@@ -53,6 +55,21 @@ export type BfvTask =
       readonly to: number;
       readonly level: number;
     }
+  | {
+      /** Histogram prefix shares of one feature for every node (./bfv-histogram.ts). */
+      readonly op: 'histogram';
+      readonly keys: KeyRef;
+      /** The bank's chunks of the level (views over one SharedArrayBuffer). */
+      readonly chunks: readonly Uint8Array[];
+      readonly stride: number;
+      readonly nodes: readonly HistogramNode[];
+      readonly bins: Uint8Array;
+      /** Released bins of this feature per node. */
+      readonly binCount: readonly number[];
+      /** groups x stride per node, node by node. */
+      readonly masks: Float64Array;
+    }
+  | { readonly op: 'prefix'; readonly keys: KeyRef; readonly items: readonly Uint8Array[] }
   | { readonly op: 'mask'; readonly keys: KeyRef; readonly ciphertext: Uint8Array; readonly mask: Float64Array }
   | { readonly op: 'decrypt'; readonly keys: KeyRef; readonly items: readonly Uint8Array[]; readonly count: number }
   | { readonly op: 'forget'; readonly matrixId: string };
@@ -175,6 +192,25 @@ export async function runBfvTask(task: BfvTask): Promise<BfvResult> {
       for (let f = task.from; f < task.to; f++) for (const [start, end] of task.ranges) preparedChunks(s, task.matrix, f, start, end, task.level);
       return [];
     }
+    case 'histogram': {
+      useKeys(s, task.keys, false);
+      const chunks = residualFor(s, task.chunks);
+      const out: Uint8Array[] = [];
+      let at = 0;
+      task.nodes.forEach((node, x) => {
+        const groups = Math.ceil(task.binCount[x]! / task.stride);
+        const masks = task.masks.subarray(at, at + groups * task.stride);
+        at += groups * task.stride;
+        if (groups === 0) return;
+        const range = Array.from({ length: node.chunks }, (_, k) => node.firstChunk + k);
+        out.push(...ctx.maskedPrefixShares(chunks, range, (c) => histogramPlaintexts(task.bins, c, task.stride, groups), groups, task.stride, masks));
+      });
+      if (at !== task.masks.length) throw new RangeError(`histogram task: ${task.masks.length} masks for ${at / task.stride} shares`);
+      return out;
+    }
+    case 'prefix':
+      useKeys(s, task.keys, true);
+      return task.items.map((item) => ctx.decryptPrefix(item));
     case 'mask':
       useKeys(s, task.keys, false);
       return [ctx.maskForDecryption(task.ciphertext, task.mask)];
