@@ -178,6 +178,12 @@ export interface ScoringPart {
 }
 
 export interface KindScoring {
+  /**
+   * Set when the kind's models cannot be scored yet (boosted trees until issue 16's leaf chain):
+   * the coordinator refuses every query on such a model with MODEL_KIND_NOT_SCORABLE and this
+   * message, before any node is asked.
+   */
+  readonly notScorable?: string;
   /** This site's term of the joint logit for a stored feature vector, and each feature's part of it (the explanation). */
   contribution(part: ScoringPart, vector: Float64Array): { value: number; contributions: Float64Array };
   /** The term when the site has no record of the enterprise. */

@@ -77,6 +77,8 @@ export interface BankState {
   stopped: boolean;
   bestValidation?: string;
   cur?: TreeWork;
+  /** Slots each passive released at its last level (the stride planner's estimate; 8 before any). */
+  slots?: Record<string, number>;
 }
 
 export interface BankInput {
@@ -180,8 +182,8 @@ export class BankTrees {
     const trainAt = this.#trainAt(positions, t.sampled);
     const built = level === 0 ? [ROOT] : open.filter((n) => n % 2 === 1).map((l) => smallerChild(parentOf(l), trainAt.get(l)?.length ?? 0, trainAt.get(l + 1)?.length ?? 0));
     const p = this.x.params;
-    const shape = { nodeRows: built.map((n) => trainAt.get(n)?.length ?? 0), passiveSlots: this.x.passives.map(() => 1), bins: p.bins };
-    const stride = this.x.kernel.strides.length === 1 ? this.#onlyStride() : strideFor(p.stride, shape, { ...DESIGN_WIRE_SIZES, ringDegree: this.x.kernel.ringDegree });
+    const shape = { nodeRows: built.map((n) => trainAt.get(n)?.length ?? 0), passiveSlots: this.x.passives.map((k) => this.state.slots?.[k] ?? 8), bins: p.bins };
+    const stride = strideFor(p.stride, shape, { ...DESIGN_WIRE_SIZES, ringDegree: this.x.kernel.ringDegree });
     const layout = layoutLevel(positions, built, stride, { rows: t.sampled, ringDegree: this.x.kernel.ringDegree });
     const values = new Float64Array(layout.rows.length);
     layout.rows.forEach((i, k) => { if (i !== PAD) values[k] = t.v[i]!; });
@@ -194,12 +196,6 @@ export class BankTrees {
     const json = jsonChunk(wire);
     cur.plan = { level, stride, built: layout.nodes.map((n) => n.node), passives: true };
     return { tree, level, stride, nodes: built.length, perPassive: this.x.passives.map((k) => s.seal('trees-plan', k, [json, ...chunks])) };
-  }
-
-  #onlyStride(): number {
-    const p = this.x.params.stride;
-    if (p !== 0 && p !== 1) throw new FedcreditError('BAD_REQUEST', `boosted-trees parameter stride ${p} needs the strided histogram kernel (issue 16 task T1), which this node's engine lacks; use --stride 0`);
-    return 1;
   }
 
   /** Step L, call 7: decode the passives' histograms, choose every open node's split. */
@@ -218,6 +214,7 @@ export class BankTrees {
       for (const entry of perPassive) {
         if (!this.x.passives.includes(entry.site)) throw new FedcreditError('BAD_REQUEST', `${this.x.site}: histograms from ${entry.site.slice(0, 40)}, not a passive site of this job`);
         const map = parseJson<SlotMapWire>(s.open('trees-slots', entry.site, entry.fromSite)[0], `${entry.site}'s slot map`);
+        (this.state.slots ??= {})[entry.site] = map.slots;
         if (map.masks.length !== entry.masked.length) throw new FedcreditError('BAD_REQUEST', `${entry.site}: ${entry.masked.length} decrypted values for ${map.masks.length} masks`);
         if (map.entries.length !== plan.built.length) throw new FedcreditError('BAD_REQUEST', `${entry.site}: slot map of ${map.entries.length} nodes, ${plan.built.length} built`);
         let at = 0;

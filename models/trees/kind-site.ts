@@ -132,7 +132,7 @@ class TreesSite implements KindSite {
       const part = bankTreesPart(this.input, this.bank.kept(), this.bank.state.base, this.cuts);
       return { part, featureCount: this.cuts.length, validationLogits: this.bank.validationLogits(), described: part.described };
     }
-    const part = passiveTreesPart(this.passive!.state.trees);
+    const part = passiveTreesPart(this.passive!.state.trees, this.input.features);
     return { part, featureCount: this.cuts.length, described: part.described };
   }
 

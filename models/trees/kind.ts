@@ -17,9 +17,11 @@ export const TREES_KIND = 'boosted-trees';
 
 const root = loadKindProto(kindFile(import.meta.url, 'trees.proto'));
 
-/** The refusal of every scoring call on a trees model, until task T4 builds the leaf chain. */
+const NOT_SCORABLE = 'boosted-trees models cannot be scored yet (issue 16 task T4: the leaf chain); score with an lr or scorecard model';
+
+/** The refusal of every scoring call on a trees model at a node, until task T4 builds the leaf chain. */
 export function notScorable(): never {
-  throw new FedcreditError('MODEL_KIND_NOT_SCORABLE', 'boosted-trees models cannot be scored yet (issue 16 task T4: the leaf chain); score with an lr or scorecard model');
+  throw new FedcreditError('MODEL_KIND_NOT_SCORABLE', NOT_SCORABLE);
 }
 
 export const treesKind: ModelKind = {
@@ -44,6 +46,7 @@ export const treesKind: ModelKind = {
   coordinator: () => new TreesCoordinator(),
   openSite: openTreesSite,
   scoring: {
+    notScorable: NOT_SCORABLE,
     contribution: () => notScorable(),
     baseline: () => notScorable(),
   },

@@ -50,6 +50,14 @@ export function bankTreesPart(input: SiteInput, trees: readonly DoneTree[], base
   };
 }
 
-export function passiveTreesPart(trees: readonly { tree: number; splits: OwnSplit[] }[]): TreesPart {
-  return { kind: 'boosted-trees', trees: trees.map((t) => ({ tree: t.tree, splits: t.splits })), scoringPublicKey: '', baseline: 0, described: describe(trees) };
+/**
+ * A passive site's part. Its report lines (sent to the coordinator's model metadata) name its
+ * features without saying which were split on: the coordinator must not learn which site or
+ * feature a split uses (design section 6); the site's own part holds the splits.
+ */
+export function passiveTreesPart(trees: readonly { tree: number; splits: OwnSplit[] }[], features: readonly string[]): TreesPart {
+  return {
+    kind: 'boosted-trees', trees: trees.map((t) => ({ tree: t.tree, splits: t.splits })), scoringPublicKey: '', baseline: 0,
+    described: features.map((feature) => ({ feature, steps: ['binned; its splits stay at this site'] })),
+  };
 }
