@@ -106,9 +106,13 @@ const flagKey = (flag: string): keyof TrainFlags => flag.slice(2).replace(/-([a-
  * bad value is refused before anything is sent; undefined when none is given.
  */
 function scorecardFlags(flags: TrainFlags): ScorecardParams | undefined {
-  // --bins and --min-bin-size are boosted trees' too (treesFlags).
-  if (modelOf(flags) === TREES_KIND) return undefined;
   const given = (Object.keys(SCORECARD_FLAGS) as (keyof ScorecardParams)[]).filter((k) => flags[flagKey(SCORECARD_FLAGS[k])] !== undefined);
+  // --bins and --min-bin-size are boosted trees' too (treesFlags); the others are the scorecard's only.
+  if (modelOf(flags) === TREES_KIND) {
+    const cardOnly = given.filter((k) => k !== 'bins' && k !== 'minBinCount').map((k) => SCORECARD_FLAGS[k]);
+    if (cardOnly.length > 0) throw new InvalidArgumentError(`${cardOnly.join(', ')} ${cardOnly.length > 1 ? 'are' : 'is'} for --model scorecard only; drop ${cardOnly.length > 1 ? 'them' : 'it'}`);
+    return undefined;
+  }
   if (given.length === 0) return undefined;
   const names = given.map((k) => SCORECARD_FLAGS[k]).join(', ');
   if (modelOf(flags) !== 'scorecard') throw new InvalidArgumentError(`${names} ${given.length > 1 ? 'are' : 'is'} for --model scorecard only; drop ${given.length > 1 ? 'them' : 'it'} or add --model scorecard`);

@@ -124,6 +124,7 @@ class TreesSite implements KindSite {
     }
     this.state.answers[name] = { key, answer: keepAnswer(answer) };
     await io.persist();
+    if (name !== 'FinishTree') io.log(`training ${ref.jobId}: ${name} of tree ${tree}${payload['level'] === undefined ? '' : ` level ${String(payload['level'])}`} answered`);
     return answer;
   }
 

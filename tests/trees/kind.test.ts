@@ -108,6 +108,10 @@ describe('boosted trees over real processes', () => {
     }
     const lr = await cli(['train', '--coordinator', '127.0.0.1:1', '--alignment', 'a1', '--depth', '3']);
     expect(lr.stderr).toMatch(/--depth is for --model boosted-trees only/);
+    const card = await cli(['train', '--coordinator', '127.0.0.1:1', '--alignment', 'a1', '--model', 'boosted-trees', '--min-iv', '0.1']);
+    expect(card.stderr).toMatch(/--min-iv is for --model scorecard only/);
+    const both = await cli(['train', '--coordinator', '127.0.0.1:1', '--alignment', 'a1', '--model', 'scorecard', '--kind', 'boosted-trees']);
+    expect(both.stderr).toMatch(/--kind boosted-trees and --model scorecard disagree/);
   }, 120_000);
 
   it('trains with --model boosted-trees over gRPC and equals the centralized reference booster exactly; scoring it is refused', async () => {
