@@ -58,7 +58,7 @@ interface TrainFlags extends TransportFlags {
 
 /** `--kind` is an alias of `--model` (the issue's name); one of them, or both the same. */
 function modelOf(flags: TrainFlags): string {
-  if (flags.kind !== undefined && flags.model !== undefined && flags.model !== 'lr' && flags.kind !== flags.model) {
+  if (flags.kind !== undefined && flags.model !== undefined && flags.kind !== flags.model) {
     throw new InvalidArgumentError(`--kind ${flags.kind} and --model ${flags.model} disagree; give one of them`);
   }
   return flags.kind ?? flags.model ?? 'lr';
