@@ -16,6 +16,7 @@ import { benchTrainingProcesses } from '../bench/training-processes.js';
 import { benchScoring } from '../bench/scoring.js';
 import { benchPreprocessing } from '../bench/preprocessing.js';
 import { benchScorecard } from '../bench/scorecard.js';
+import { benchTreesKernel } from '../bench/trees-kernel.js';
 
 const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   sim: () => benchSim(),
@@ -25,6 +26,7 @@ const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   psi: () => benchPsi(),
   preprocessing: () => benchPreprocessing(),
   scorecard: () => benchScorecard(),
+  'trees-kernel': () => benchTreesKernel(),
   training: async () => {
     const samples = flags.samples === undefined ? {} : { samples: Number(flags.samples) };
     const rows = await benchTraining(samples);

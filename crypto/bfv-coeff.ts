@@ -24,16 +24,24 @@
  * decryption carries no noise that depends on the secret key: the Li-Micciancio attack
  * (Eurocrypt 2021) on approximate decryptions does not apply.
  *
+ * The trees' histogram kernel (docs/design/secureboost.md section 3) has its SEAL side here too
+ * (maskedPrefixShares, decryptPrefix): the strided layout is ./bfv-histogram.ts, the products
+ * ./ntt-wasm.ts (reference ./ntt-rns.ts); SEAL does the inverse NTT, the switch to the lowest
+ * level, the mask and the re-randomization, as for LR's shares.
+ *
  * One file on purpose (over 400 lines): one class owning one SEAL context's WASM objects, whose
  * methods all share them; what needs no SEAL object is already apart (bfv-fixed, bfv-wire,
- * bfv-sampling, bfv-prepared).
+ * bfv-sampling, bfv-prepared, bfv-histogram, ntt-rns, ntt-wasm).
  */
 import { isWasmTrap, made, sealRuntime } from './seal.js';
 import type { CipherText, Decryptor, Encryptor, Evaluator, PlainText, PublicKey, SEALLibrary, SealContext, SealObject, SealRuntime, SecretKey } from './seal.js';
 import type { ParmsIdType } from './seal.js';
 import { centeredBinomial, decryptCoefficient0, residueWords, ternaryResidues } from './bfv-sampling.js';
 import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, negacyclicReverse } from './bfv-fixed.js';
-import { BfvFormatError, packCiphertext, plaintextBytes, plaintextCoefficients, sealCiphertextBytes, sealResidueWords, shareResidues, unpackCiphertext } from './bfv-wire.js';
+import { BfvFormatError, nttCiphertextData, packCiphertext, plaintextBytes, plaintextCoefficients, plaintextNttBytes, prefixResidues, residueWordsOf, sealCiphertextBytes, sealResidueWords, shareResidues, unpackCiphertext } from './bfv-wire.js';
+import { multiplyAccumulate, plaintextNtt, primeTables } from './ntt-rns.js';
+import { WasmHistogramKernel } from './ntt-wasm.js';
+import type { PrimeTables } from './ntt-rns.js';
 import type { BfvLevel, BfvShape, WireKind } from './bfv-wire.js';
 import { Prepared, ResidualChunks } from './bfv-prepared.js';
 import type { PreparedFeature, PreparedResidual } from './bfv-prepared.js';
@@ -74,6 +82,10 @@ export class BfvCoeffContext {
   /** sigma_i with (c1 s)[0] = sum_i c1[i] sigma_i (negacyclic), for decrypting shares in JS. */
   #secretTerms: Int8Array | undefined;
   #disposed = false;
+  /** Per level, our NTT's twiddle tables (./ntt-rns.ts), made on first use. */
+  readonly #nttTables: (readonly PrimeTables[] | undefined)[] = [];
+  /** Per level, the WASM histogram kernel (./ntt-wasm.ts), made on first use. */
+  readonly #wasmKernels: (WasmHistogramKernel | undefined)[] = [];
 
   private constructor(runtime: SealRuntime, context: SealContext, levels: Level[]) {
     this.#runtime = runtime;
@@ -280,10 +292,19 @@ export class BfvCoeffContext {
    * (node, feature), sum over the node's chunks c of d_c * x_{g,c} (plainsOf(c)[g], undefined =
    * no row of c in g), then as maskedInnerProducts: to the lowest level, masks[g s + k] added to
    * coefficient k < s, re-randomized, sent as a prefix share (wire kind 3) of s coefficients.
+   * `ntt: 'own'` (default) transforms and multiplies in our WASM (./ntt-wasm.ts), 'js' the same
+   * in plain JS (./ntt-rns.ts, the reference), 'seal' with SEAL's plainTransformToNtt and
+   * multiplyPlain (the bench's comparison).
    */
-  maskedPrefixShares(d: PreparedResidual, chunks: readonly number[], plainsOf: (chunk: number) => readonly (Float64Array | undefined)[], groups: number, stride: number, masks: Float64Array): Uint8Array[] {
+  maskedPrefixShares(d: PreparedResidual, chunks: readonly number[], plainsOf: (chunk: number) => readonly (Float64Array | undefined)[], groups: number, stride: number, masks: Float64Array, ntt: 'own' | 'js' | 'seal' = 'own'): Uint8Array[] {
     if (!(d instanceof ResidualChunks)) throw new TypeError('the chunks must be made by prepareResidual of this kernel');
     if (masks.length !== groups * stride) throw new RangeError(`${groups} groups of stride ${stride} need ${groups * stride} masks, got ${masks.length}`);
+    for (const c of chunks) {
+      // At the lowest level nothing divides a product's noise (encryption noise times the 0/1
+      // plaintext) before the key holder decrypts it: it would carry the bin pattern.
+      if (d.chunks[c]?.level === this.lastLevel) throw new RangeError(`histogram chunk ${c} is at the lowest level ${this.lastLevel}; chunks must be encrypted above it (WORK_LEVEL) so the share can be switched down`);
+    }
+    if (ntt !== 'seal') return this.#ownPrefixShares(d, chunks, plainsOf, groups, stride, masks, ntt);
     return this.#run('masked prefix shares', (own) => {
       const cts = d.chunks;
       const acc: (CipherText | undefined)[] = new Array<CipherText | undefined>(groups).fill(undefined);
@@ -305,19 +326,101 @@ export class BfvCoeffContext {
         }
       }
       const level = cts[chunks[0] ?? 0]?.level ?? this.lastLevel;
-      return acc.map((sum, g) => {
-        const result = sum === undefined ? this.#encryptZero(level, own) : own(made(this.#evaluator.cipherTransformFromNtt(sum), 'cipherTransformFromNtt'));
-        const low = this.#switchTo(result, this.lastLevel, own);
-        this.#evaluator.addPlain(low, own(this.#plain(masks.slice(g * stride, (g + 1) * stride))), low);
-        this.#evaluator.add(low, this.#freshZeroLowest(own), low);
-        return this.#save(low, 'prefix', stride);
-      });
+      return acc.map((sum, g) => this.#finishPrefix(sum === undefined ? undefined : own(made(this.#evaluator.cipherTransformFromNtt(sum), 'cipherTransformFromNtt')), level, masks.subarray(g * stride, (g + 1) * stride), own));
     });
   }
 
-  /** Key holder: the s residues (coefficients 0..s-1) of a prefix share. */
-  decryptPrefix(bytes: Uint8Array): Float64Array {
+  #ownPrefixShares(d: ResidualChunks, chunks: readonly number[], plainsOf: (chunk: number) => readonly (Float64Array | undefined)[], groups: number, stride: number, masks: Float64Array, impl: 'own' | 'js'): Uint8Array[] {
+    const cts = d.chunks;
+    const level = cts[chunks[0] ?? 0]?.level ?? this.lastLevel;
+    const tables = this.#tablesAt(level);
+    const wasm = impl === 'own' ? (this.#wasmKernels[level] ??= new WasmHistogramKernel(tables, this.plainModulus)) : undefined;
+    wasm?.begin(groups);
+    const size = 2 * tables.length * BFV_POLY_DEGREE;
+    const acc: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(groups).fill(undefined);
+    for (const c of chunks) {
+      const chunk = cts[c];
+      if (chunk === undefined) throw new RangeError(`chunk ${c} is not among the ${cts.length} given`);
+      if (chunk.level !== level) throw new RangeError(`chunk ${c} is at level ${chunk.level}, chunk ${chunks[0]} at ${level}`);
+      const data = (d.residues[c] ??= nttCiphertextData(this.#run('read NTT chunk', () => chunk.ntt.saveArray(this.#seal.ComprModeType.none)), this.shape).data);
+      wasm?.chunk(data);
+      const ct = wasm === undefined ? Float64Array.from(new BigUint64Array(data.buffer, data.byteOffset, data.length / 8), Number) : undefined;
+      const plains = plainsOf(c);
+      for (let g = 0; g < groups; g++) {
+        const coefficients = plains[g];
+        if (coefficients === undefined) continue;
+        if (wasm !== undefined) wasm.add(g, coefficients);
+        else multiplyAccumulate((acc[g] ??= new Float64Array(size)), ct!, plaintextNtt(coefficients, tables), tables);
+      }
+    }
+    return this.#run('masked prefix shares', (own) =>
+      acc.map((jsSum, g) => {
+        const sum = wasm !== undefined ? wasm.result(g) : jsSum === undefined ? undefined : residueWordsOf(jsSum);
+        let result: CipherText | undefined;
+        if (sum !== undefined) {
+          const ntt = own(this.#seal.CipherText());
+          const words = new Uint32Array(sum.buffer, sum.byteOffset, sum.byteLength / 4);
+          this.#sealLoad(ntt, sealCiphertextBytes(this.shape, level, words, true), 'accumulated histogram product');
+          result = own(made(this.#evaluator.cipherTransformFromNtt(ntt), 'cipherTransformFromNtt'));
+        }
+        return this.#finishPrefix(result, level, masks.subarray(g * stride, (g + 1) * stride), own);
+      }),
+    );
+  }
+
+  #tablesAt(level: number): readonly PrimeTables[] {
+    return (this.#nttTables[level] ??= this.#levels[level]!.primes.map((q) => primeTables(q)));
+  }
+
+  /** To the lowest level, masks on coefficients 0..s-1, re-randomized, as a prefix share. */
+  #finishPrefix(result: CipherText | undefined, level: number, masks: Float64Array, own: Own): Uint8Array {
+    const low = this.#switchTo(result ?? this.#encryptZero(level, own), this.lastLevel, own);
+    this.#evaluator.addPlain(low, own(this.#plain(masks.slice())), low);
+    this.#evaluator.add(low, this.#freshZeroLowest(own), low);
+    return this.#save(low, 'prefix', masks.length);
+  }
+
+  /** Tests: SEAL's own NTT form of a plaintext at `level` (plainTransformToNtt), as SEAL saves it. */
+  sealPlainNtt(coefficients: Float64Array, level: number): Uint8Array {
+    this.#checkLevel(level);
+    return this.#run('plain NTT', (own) => own(made(this.#evaluator.plainTransformToNtt(own(this.#plain(coefficients)), this.#levels[level]!.id), 'plainTransformToNtt')).saveArray(this.#seal.ComprModeType.none));
+  }
+
+  /** Tests: our NTT form of the same plaintext (WASM ./ntt-wasm.ts or JS ./ntt-rns.ts), as SEAL bytes. */
+  ownPlainNtt(coefficients: Float64Array, level: number, impl: 'own' | 'js' = 'own'): Uint8Array {
+    this.#checkLevel(level);
+    const tables = this.#tablesAt(level);
+    if (impl === 'js') return plaintextNttBytes(plaintextNtt(coefficients, tables), this.#levels[level]!.parmsId);
+    const data = (this.#wasmKernels[level] ??= new WasmHistogramKernel(tables, this.plainModulus)).transform(coefficients);
+    return plaintextNttBytes(Float64Array.from(new BigUint64Array(data.slice().buffer), Number), this.#levels[level]!.parmsId);
+  }
+
+  /**
+   * Key holder: the s residues (coefficients 0..s-1) of a prefix share. In JS from the secret
+   * key's terms as for coefficient-0 shares, rotated: (c1 s)[k] = sum_i c1[i] s_(k - i), with
+   * s_(k - i) = -s[N + k - i] for i > k (X^N = -1), so sigma_k[i] = sigma_0[i - k] for i >= k
+   * and -sigma_0[N + i - k] below. `viaSeal` decrypts with SEAL instead (tests).
+   */
+  decryptPrefix(bytes: Uint8Array, viaSeal = false): Float64Array {
     const decryptor = this.#need(this.#decryptor, 'decrypt', 'secret key (only the key holder decrypts)');
+    const terms = this.#secretTerms;
+    if (!viaSeal && terms !== undefined) {
+      let parsed: ReturnType<typeof prefixResidues>;
+      try {
+        parsed = prefixResidues(bytes, this.shape);
+      } catch (e) {
+        if (e instanceof BfvFormatError) throw new BfvFormatError(`prefix share to decrypt: ${e.message}`);
+        throw e;
+      }
+      const n = BFV_POLY_DEGREE;
+      const primes = this.#levels[parsed.level]!.primes;
+      const rotated = new Int8Array(n);
+      return Float64Array.from(parsed.c0, (c0, k) => {
+        for (let i = 0; i < k; i++) rotated[i] = -terms[n + i - k]!;
+        rotated.set(terms.subarray(0, n - k), k);
+        return decryptCoefficient0(c0, parsed.c1, primes, rotated, this.plainModulus);
+      });
+    }
     return this.#run('decrypt prefix share', (own) => {
       let unpacked: ReturnType<typeof unpackCiphertext>;
       try {

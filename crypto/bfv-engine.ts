@@ -10,7 +10,7 @@
  * core, the engine runs in-thread and says why in `reason`.
  */
 import { WORKER_EXEC_ARGV } from './worker-exec-argv.js';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -105,7 +105,7 @@ export function resolveBfvWorkerUrl(moduleUrl: string = import.meta.url): Worker
   }
   const url = new URL('../dist/crypto/bfv-worker.js', moduleUrl);
   if (!fs.existsSync(url)) return { url: undefined, reason: `running from source and ${fileURLToPath(url)} is not built (run npm run build)` };
-  for (const name of ['bfv-worker', 'bfv-coeff', 'bfv-wire', 'bfv-histogram', 'bfv-fixed', 'bfv-sampling', 'seal']) {
+  for (const name of ['bfv-worker', 'bfv-coeff', 'bfv-wire', 'bfv-histogram', 'bfv-fixed', 'bfv-sampling', 'bfv-prepared', 'ntt-rns', 'ntt-wasm', 'seal']) {
     const source = new URL(`./${name}.ts`, moduleUrl);
     const built = new URL(`../dist/crypto/${name}.js`, moduleUrl);
     if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(source).mtimeMs) {
@@ -231,6 +231,7 @@ class BfvEngine implements HeEngine {
       at += c.length;
     }
     const features = req.bins.length;
+    const chunksId = randomUUID();
     const tasks: BfvTask[] = [];
     for (let f = 0; f < features; f++) {
       const mine = slots.filter((slot) => slot.feature === f);
@@ -240,7 +241,7 @@ class BfvEngine implements HeEngine {
         featureMasks.set(masks.subarray(slot.offset * req.stride, (slot.offset + slot.groups) * req.stride), to);
         to += slot.groups * req.stride;
       }
-      tasks.push({ op: 'histogram', keys, chunks, stride: req.stride, nodes: req.nodes, bins: req.bins[f]!, binCount: req.binCount.map((row) => row[f]!), masks: featureMasks });
+      tasks.push({ op: 'histogram', keys, chunks, chunksId, stride: req.stride, nodes: req.nodes, bins: req.bins[f]!, binCount: req.binCount.map((row) => row[f]!), masks: featureMasks });
     }
     const results = (await this.#all(tasks)) as Uint8Array[][];
     // Back from feature-major to node-major, then feature, then group.

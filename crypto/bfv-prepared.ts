@@ -20,6 +20,8 @@ export interface PreparedResidual {
 
 export class ResidualChunks implements PreparedResidual {
   #chunks: { level: number; ntt: CipherText }[] | undefined;
+  /** The chunks' NTT-form residue data (u64) read out of SEAL once, for the histogram kernel (./ntt-wasm.ts). */
+  residues: (Uint8Array | undefined)[] = [];
   constructor(chunks: { level: number; ntt: CipherText }[]) {
     this.#chunks = chunks;
   }
@@ -30,6 +32,7 @@ export class ResidualChunks implements PreparedResidual {
   delete(): void {
     for (const c of this.#chunks ?? []) c.ntt.delete();
     this.#chunks = undefined;
+    this.residues = [];
   }
 }
 

@@ -333,6 +333,29 @@ export function shareResidues(bytes: Uint8Array, shape: BfvShape): { level: numb
   return { level, c0, c1 };
 }
 
+/** A prefix share's residues, checked: c0[k] per prime for k < stride, and c1 as in shareResidues. */
+export function prefixResidues(bytes: Uint8Array, shape: BfvShape): { level: number; c0: number[][]; c1: Uint32Array } {
+  const check = checkWire(bytes, shape);
+  if (!check.ok) throw new BfvFormatError(check.reason);
+  if (check.value.kind !== 'prefix') throw new BfvFormatError(`expected a prefix share, got a ${check.value.kind}`);
+  const { level, prefix } = check.value;
+  const n = shape.polyModulusDegree;
+  const { primes, widths } = shape.levels[level]!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const c0 = Array.from({ length: prefix }, () => new Array<number>(primes.length).fill(0));
+  let from = WIRE_HEADER_BYTES;
+  primes.forEach((q, j) => {
+    for (let k = 0; k < prefix; k++, from += 8) {
+      const value = getU64(view, from);
+      if (!(value < q)) throw new BfvFormatError(`prefix c0[${k}] residue for prime ${j} is ${value}, not below the prime ${q}: corrupted`);
+      c0[k]![j] = value;
+    }
+  });
+  const c1 = new Uint32Array(2 * primes.length * n);
+  for (let j = 0; j < primes.length; j++) from = unpackSegment(bytes, from, n, widths[j]! - 32, primes[j]!, c1, 2 * j * n, `c1, prime ${j}`);
+  return { level, c0, c1 };
+}
+
 /**
  * SEAL 'none' bytes of a 2-polynomial ciphertext at `level` from its residues as (low, high)
  * u32 pairs, ordered polynomial, prime, coefficient.
@@ -388,4 +411,48 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** SEAL 'none' bytes of an NTT-form plaintext at a level: k x n residues, prime by prime (./ntt-rns.ts). */
+export function plaintextNttBytes(residues: Float64Array, parmsId: Uint8Array): Uint8Array {
+  const count = residues.length;
+  const arrayBytes = SEAL_HEADER_BYTES + 8 + 8 * count;
+  const total = SEAL_HEADER_BYTES + PLAINTEXT_META_BYTES + arrayBytes;
+  const bytes = new Uint8Array(total);
+  const view = new DataView(bytes.buffer);
+  writeSealHeader(view, 0, total);
+  bytes.set(parmsId, SEAL_HEADER_BYTES);
+  let at = SEAL_HEADER_BYTES + 32;
+  setU64(view, at, count);
+  view.setFloat64(at + 8, 1, true);
+  at += 16;
+  writeSealHeader(view, at, arrayBytes);
+  setU64(view, at + SEAL_HEADER_BYTES, count);
+  at += SEAL_HEADER_BYTES + 8;
+  for (let i = 0; i < count; i++, at += 8) setU64(view, at, residues[i]!);
+  return bytes;
+}
+
+/** The residue data of SEAL 'none' ciphertext bytes in NTT form: 2 x k x n u64 little-endian (polynomial, prime, coefficient), an aligned copy. */
+export function nttCiphertextData(bytes: Uint8Array, shape: BfvShape): { level: number; data: Uint8Array } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  checkHeader(view, 0, 'NTT-form ciphertext');
+  const level = shape.levels.findIndex((l) => equalBytes(l.parmsId, bytes.subarray(SEAL_HEADER_BYTES, SEAL_HEADER_BYTES + 32)));
+  if (level < 0) throw new BfvFormatError('NTT-form ciphertext parms_id matches no level of this context');
+  if (view.getUint8(SEAL_HEADER_BYTES + 32) !== 1) throw new BfvFormatError('ciphertext is not in NTT form');
+  const count = 2 * shape.levels[level]!.primes.length * shape.polyModulusDegree;
+  const dataOffset = SEAL_HEADER_BYTES + CIPHERTEXT_META_BYTES + SEAL_HEADER_BYTES + 8;
+  if (bytes.length !== dataOffset + 8 * count) throw new BfvFormatError(`NTT-form ciphertext is ${bytes.length} bytes; level ${level} needs ${dataOffset + 8 * count}`);
+  return { level, data: bytes.slice(dataOffset) };
+}
+
+/** (low, high) u32 words of residues below 2^53, for sealCiphertextBytes. */
+export function residueWordsOf(residues: Float64Array): Uint32Array {
+  const words = new Uint32Array(2 * residues.length);
+  for (let i = 0; i < residues.length; i++) {
+    const v = residues[i]!;
+    words[2 * i] = v % 0x1_0000_0000;
+    words[2 * i + 1] = Math.floor(v / 0x1_0000_0000);
+  }
+  return words;
 }

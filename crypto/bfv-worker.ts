@@ -61,6 +61,8 @@ export type BfvTask =
       readonly keys: KeyRef;
       /** The bank's chunks of the level (views over one SharedArrayBuffer). */
       readonly chunks: readonly Uint8Array[];
+      /** Names these chunks for the thread's cache: fresh per maskedHistograms call, so no hashing of megabytes per task. */
+      readonly chunksId: string;
       readonly stride: number;
       readonly nodes: readonly HistogramNode[];
       readonly bins: Uint8Array;
@@ -128,10 +130,13 @@ const MAX_RESIDUALS = 2;
  * The residual in NTT form, from the cache when this thread has seen the same bytes (SHA-256:
  * a hash collision would need a SHA-256 collision, and the bytes come from the party's own job).
  */
-function residualFor(s: ThreadState, residual: readonly Uint8Array[]): PreparedResidual {
-  const hash = createHash('sha256');
-  for (const chunk of residual) hash.update(chunk);
-  const key = hash.digest('hex');
+function residualFor(s: ThreadState, residual: readonly Uint8Array[], id?: string): PreparedResidual {
+  let key = `id:${id}`;
+  if (id === undefined) {
+    const hash = createHash('sha256');
+    for (const chunk of residual) hash.update(chunk);
+    key = hash.digest('hex');
+  }
   let prepared = s.residuals.get(key);
   if (prepared === undefined) {
     prepared = s.context.prepareResidual(residual);
@@ -194,7 +199,7 @@ export async function runBfvTask(task: BfvTask): Promise<BfvResult> {
     }
     case 'histogram': {
       useKeys(s, task.keys, false);
-      const chunks = residualFor(s, task.chunks);
+      const chunks = residualFor(s, task.chunks, task.chunksId);
       const out: Uint8Array[] = [];
       let at = 0;
       task.nodes.forEach((node, x) => {

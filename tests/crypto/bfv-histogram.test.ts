@@ -222,6 +222,9 @@ describe('histogram kernel over SEAL', () => {
     await expect(plain.maskedHistograms(keys, { ...c.req, chunks }, new Float64Array(3))).rejects.toThrow(/masks/);
     await expect(seal.maskedHistograms(keys, { ...c.req, chunks: sealChunks }, new Float64Array(3))).rejects.toThrow(/masks/);
     const [share] = await seal.maskedHistograms(keys, { ...c.req, chunks: sealChunks }, new Float64Array(8));
+    // Chunks at the lowest level would leave the products' noise undivided: refused.
+    const low = stridedPolynomials(c.values, 8).map((poly) => ctx.encrypt(poly, ctx.lastLevel));
+    await expect(seal.maskedHistograms(keys, { ...c.req, chunks: low }, new Float64Array(8))).rejects.toThrow(/lowest level/);
     const corrupt = share!.slice();
     corrupt[6] = 3;
     expect(checkWire(corrupt, ctx.shape)).toMatchObject({ ok: false, reason: expect.stringMatching(/stride 3/) });

@@ -1,0 +1,89 @@
+/**
+ * Our plaintext NTT (crypto/ntt-wasm.ts, and its JS reference crypto/ntt-rns.ts) against SEAL's
+ * plainTransformToNtt, byte for byte, and
+ * the histogram kernel's own-NTT path against its SEAL path (design section 3, task T1).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BfvCoeffContext } from '../../crypto/bfv-coeff.js';
+import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, randomResidues, subResidue } from '../../crypto/bfv-fixed.js';
+import { NO_BIN, histogramPlaintexts, stridedPolynomials } from '../../crypto/bfv-histogram.js';
+import { mulMod, primeTables } from '../../crypto/ntt-rns.js';
+import { rng } from '../training/helpers.js';
+
+const N = BFV_POLY_DEGREE;
+const T = BFV_PLAIN_MODULUS;
+let ctx: BfvCoeffContext;
+
+beforeAll(async () => {
+  ctx = await BfvCoeffContext.create();
+  ctx.generateKeys();
+});
+afterAll(() => ctx.dispose());
+
+describe('own RNS NTT', () => {
+  it('mulMod is exact against BigInt on random and extreme residues of every prime', () => {
+    const next = rng(3);
+    for (const q of ctx.shape.levels[0]!.primes) {
+      const t = primeTables(q, 16);
+      const picks = [0, 1, 2, q - 1, q - 2, Math.floor(q / 2), ...Array.from({ length: 2000 }, () => Math.floor(next() * q))];
+      for (let i = 0; i < picks.length; i++) {
+        const a = picks[i]!;
+        const b = picks[(i * 7 + 3) % picks.length]!;
+        const c = 134217729 * b;
+        const bHi = c - (c - b);
+        expect(mulMod(a, b, bHi, b - bHi, t)).toBe(Number((BigInt(a) * BigInt(b)) % BigInt(q)));
+      }
+    }
+  });
+
+  for (const level of [1, 2]) {
+    it(`WASM and JS NTT equal SEAL's plainTransformToNtt byte for byte on 100 random plaintexts at level ${level}`, () => {
+      const next = rng(40 + level);
+      for (let k = 0; k < 100; k++) {
+        let coefficients: Float64Array;
+        if (k % 2 === 0) coefficients = randomResidues(N);
+        else {
+          // The kernel's plaintexts: 0, 1 or t - 1 in the strided pattern.
+          const stride = 2 ** (k % 6);
+          const bins = Uint8Array.from({ length: N / stride }, () => (next() < 0.3 ? NO_BIN : Math.floor(next() * stride)));
+          coefficients = histogramPlaintexts(bins, 0, stride, 1)[0] ?? Float64Array.of(1);
+        }
+        if (k === 1) coefficients = Float64Array.of(T - 1, 5, (T + 1) / 2, (T - 1) / 2); // short, at the lift threshold
+        const seal = ctx.sealPlainNtt(coefficients, level);
+        for (const impl of ['own', 'js'] as const) {
+          const own = ctx.ownPlainNtt(coefficients, level, impl);
+          expect(own.length).toBe(seal.length);
+          expect(Buffer.from(own).equals(Buffer.from(seal))).toBe(true);
+        }
+      }
+    }, 120_000);
+  }
+
+  it('histogram shares: the WASM and JS paths decrypt to the same sums as the SEAL path', () => {
+    const stride = 8;
+    const m = N / stride;
+    const next = rng(77);
+    const values = Float64Array.from({ length: 3 * m }, () => Math.round((next() * 2 - 1) * 2 ** 47));
+    const chunks = stridedPolynomials(values, stride).map((poly) => ctx.encrypt(poly, 1));
+    const bins = Uint8Array.from({ length: 3 * m }, () => (next() < 0.1 ? NO_BIN : Math.floor(next() * 20)));
+    const groups = 3;
+    const d = ctx.prepareResidual(chunks);
+    try {
+      const masks = randomResidues(groups * stride);
+      const decrypt = (shares: Uint8Array[]) => shares.flatMap((s, g) => [...ctx.decryptPrefix(s)].map((v, k) => subResidue(v, masks[g * stride + k]!)));
+      const plainsOf = (c: number) => histogramPlaintexts(bins, c, stride, groups);
+      const own = decrypt(ctx.maskedPrefixShares(d, [0, 1, 2], plainsOf, groups, stride, masks, 'own'));
+      const js = decrypt(ctx.maskedPrefixShares(d, [0, 1, 2], plainsOf, groups, stride, masks, 'js'));
+      const seal = decrypt(ctx.maskedPrefixShares(d, [0, 1, 2], plainsOf, groups, stride, masks, 'seal'));
+      expect(own).toEqual(seal);
+      expect(js).toEqual(seal);
+      // The key holder's JS decryption (rotated secret terms) equals SEAL's own decryption.
+      for (const share of ctx.maskedPrefixShares(d, [0, 1, 2], plainsOf, groups, stride, masks)) {
+        expect([...ctx.decryptPrefix(share)]).toEqual([...ctx.decryptPrefix(share, true)]);
+      }
+      expect(own.some((v) => v !== 0)).toBe(true);
+    } finally {
+      d.delete();
+    }
+  }, 120_000);
+});
