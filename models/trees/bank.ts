@@ -24,7 +24,7 @@ import type { SealedPayloadMessage } from '../../training/envelope.js';
 import type { SealedPayload__Output } from '../../proto/gen/fedcredit/v1/SealedPayload.js';
 import { ROOT, baseScore, coarsenHist, depthOf, goesLeft, gradients, leftChild, parentOf, rawHist, rightChild, siblingOf, smallerChild, subtractHist } from './grow.js';
 import type { HistogramKernel } from './kernel.js';
-import { DESIGN_WIRE_SIZES, PAD, layoutLevel, strideFor } from './layout.js';
+import { PAD, layoutLevel, strideFor, type WireSizes } from './layout.js';
 import type { TreeParams } from './params.js';
 import type { BinnedColumn } from './plain.js';
 import { quantFor, quantG, quantH, H_SHIFT, unpackSum } from './quantize.js';
@@ -97,6 +97,13 @@ export interface Sealer {
   seal(label: string, to: string, chunks: readonly Uint8Array[]): SealedPayloadMessage;
   open(label: string, from: string, env: SealedPayload__Output | null | undefined): Uint8Array[];
 }
+
+/**
+ * The kernel's measured wire sizes (T1, models/trees/README.md: chunks at 3 primes 266,248 bytes,
+ * a prefix share 88,072 + 16 s), not section 4.1's estimates (DESIGN_WIRE_SIZES): the stride
+ * choice only moves bytes, never the model.
+ */
+export const KERNEL_WIRE_SIZES: WireSizes = { ciphertext: 266_248, shareC1: 88_072, sharePerBin: 16 };
 
 const toStored = (h: BinHist): StoredHist => ({ G: [...h.G], H: [...h.H], count: [...h.count], missing: h.missing });
 const fromStored = (h: StoredHist): BinHist => ({ G: Float64Array.from(h.G), H: Float64Array.from(h.H), count: Uint32Array.from(h.count), missing: h.missing });
@@ -183,7 +190,7 @@ export class BankTrees {
     const built = level === 0 ? [ROOT] : open.filter((n) => n % 2 === 1).map((l) => smallerChild(parentOf(l), trainAt.get(l)?.length ?? 0, trainAt.get(l + 1)?.length ?? 0));
     const p = this.x.params;
     const shape = { nodeRows: built.map((n) => trainAt.get(n)?.length ?? 0), passiveSlots: this.x.passives.map((k) => this.state.slots?.[k] ?? 8), bins: p.bins };
-    const stride = strideFor(p.stride, shape, { ...DESIGN_WIRE_SIZES, ringDegree: this.x.kernel.ringDegree });
+    const stride = strideFor(p.stride, shape, { ...KERNEL_WIRE_SIZES, ringDegree: this.x.kernel.ringDegree });
     const layout = layoutLevel(positions, built, stride, { rows: t.sampled, ringDegree: this.x.kernel.ringDegree });
     const values = new Float64Array(layout.rows.length);
     layout.rows.forEach((i, k) => { if (i !== PAD) values[k] = t.v[i]!; });
