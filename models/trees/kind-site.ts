@@ -18,6 +18,14 @@ import type { BinnedColumn } from './plain.js';
 import { unpackBits } from './wire.js';
 import { keepAnswer, keptAnswer } from './wire.js';
 
+/**
+ * Test hook of design section 4.7: `FEDCREDIT_TREES_CRASH_AFTER=Step:tree:level` (level empty for
+ * FinishTree and TreeDone) kills this process with SIGKILL right after that step's answer is
+ * persisted, before it is sent: the crash a resume must survive by answering the retry from
+ * the store. Unset in every real deployment; tests/trees/resume.test.ts sets it for one node.
+ */
+export const CRASH_AFTER_ENV = 'FEDCREDIT_TREES_CRASH_AFTER';
+
 interface SiteState {
   bank?: BankState;
   passive?: PassiveState;
@@ -124,6 +132,7 @@ class TreesSite implements KindSite {
     }
     this.state.answers[name] = { key, answer: keepAnswer(answer) };
     await io.persist();
+    if (process.env[CRASH_AFTER_ENV] === `${name}:${tree}:${payload['level'] === undefined ? '' : String(payload['level'])}`) process.kill(process.pid, 'SIGKILL');
     if (name !== 'FinishTree') io.log(`training ${ref.jobId}: ${name} of tree ${tree}${payload['level'] === undefined ? '' : ` level ${String(payload['level'])}`} answered`);
     return answer;
   }

@@ -67,9 +67,22 @@ const logs = (): string => [coordinator, ...nodes.values()].flatMap((n) => n.log
 type Part = TreesPart & { modelVersion: string; site: string; features: string[]; featureIndexes: number[] };
 
 /** A site's part, aligned rows (raw, NaN = missing) and, at the bank, labels: from a copy of its store (the node holds the lock). */
-async function readSite(site: Site, version: string): Promise<{ part: Part; train: Float64Array[]; validation: Float64Array[]; labels?: { train: number[]; validation: number[] } }> {
-  const copy = path.join(s.dir, `node-${site}-copy`);
-  fs.rmSync(copy, { recursive: true, force: true });
+let copies = 0;
+
+/** readSite, taken again to a fresh folder if the copy was torn by a LevelDB compaction. */
+async function readSite(site: Site, version: string): Promise<Awaited<ReturnType<typeof readSiteOnce>>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readSiteOnce(site, version);
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+async function readSiteOnce(site: Site, version: string): Promise<{ part: Part; train: Float64Array[]; validation: Float64Array[]; labels?: { train: number[]; validation: number[] } }> {
+  const copy = path.join(s.dir, `node-${site}-copy-${copies++}`);
   fs.cpSync(path.join(s.dir, `node-${site}`, 'store'), path.join(copy, 'store'), { recursive: true });
   fs.rmSync(path.join(copy, 'store', 'LOCK'), { force: true });
   const store = await NodeStore.open(copy);

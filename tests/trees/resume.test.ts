@@ -16,6 +16,7 @@ import type { Site } from '../../schema/site-schema.js';
 import { NodeStore } from '../../site/store.js';
 import { listSiteModels } from '../../site/model-store.js';
 import { treesParamsAny } from '../../models/trees/kind.js';
+import { CRASH_AFTER_ENV } from '../../models/trees/kind-site.js';
 import { treeParams } from '../../models/trees/params.js';
 import type { TreesPart } from '../../models/trees/part.js';
 import { logLine } from '../helpers/wait.js';
@@ -40,17 +41,28 @@ afterAll(async () => {
   if (s) fs.rmSync(s.dir, { recursive: true, force: true });
 });
 
-/** The bank's stored structure and leaf weights of a model, from a copy of its store (the node holds the lock). */
+let copies = 0;
+
+/**
+ * The bank's stored structure and leaf weights of a model, from a copy of its store (the node
+ * holds the lock). A copy taken while LevelDB compacts can be torn: taken again, to a fresh folder.
+ */
 async function bankModel(version: string): Promise<TreesPart['structure']> {
-  const copy = path.join(s.dir, 'node-bank-copy');
-  fs.rmSync(copy, { recursive: true, force: true });
-  fs.cpSync(path.join(s.dir, 'node-bank', 'store'), path.join(copy, 'store'), { recursive: true });
-  fs.rmSync(path.join(copy, 'store', 'LOCK'), { force: true });
-  const store = await NodeStore.open(copy);
-  try {
-    return ((await listSiteModels(store)) as unknown as (TreesPart & { modelVersion: string })[]).find((p) => p.modelVersion === version)!.structure;
-  } finally {
-    await store.close();
+  for (let attempt = 1; ; attempt++) {
+    const copy = path.join(s.dir, `node-bank-copy-${copies++}`);
+    try {
+      fs.cpSync(path.join(s.dir, 'node-bank', 'store'), path.join(copy, 'store'), { recursive: true });
+      fs.rmSync(path.join(copy, 'store', 'LOCK'), { force: true });
+      const store = await NodeStore.open(copy);
+      try {
+        return ((await listSiteModels(store)) as unknown as (TreesPart & { modelVersion: string })[]).find((p) => p.modelVersion === version)!.structure;
+      } finally {
+        await store.close();
+      }
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 }
 
@@ -101,4 +113,33 @@ describe('kill -9 during a boosted-trees job', () => {
       expect(await bankModel(model.modelVersion)).toEqual(structure);
     }, 400_000);
   }
+
+  it('a passive site dying right after persisting its histograms, before answering, answers the retry from its store', async () => {
+    await nodes.get('tax')!.stop();
+    process.env[CRASH_AFTER_ENV] = 'BuildHistograms:2:1';
+    let tax: SpawnedParty;
+    try {
+      tax = await spawnNode(s, 'tax');
+    } finally {
+      delete process.env[CRASH_AFTER_ENV];
+    }
+    nodes.set('tax', tax);
+    // Its new address reaches the coordinator's registry before the job's start checks it.
+    await waitForLog(tax, /registered with coordinator/, 60_000);
+    const died = new Promise<void>((resolve) => tax.child.once('exit', () => resolve()));
+    const job = runTraining(s.coordinatorAddress, s.fed.as('coordinator-operator'), REQUEST()).then((m) => m, (e: Error) => e);
+    const first = await Promise.race([died.then(() => 'died'), job.then((m) => `job ended first: ${m instanceof Error ? m.message : 'finished'}`)]);
+    if (first !== 'died') throw new Error(`${first}\ntax's log:\n${tax.logLines.slice(-30).join('\n')}`);
+    // It died after persisting the answer and before sending it (the hook), so it never logged it.
+    expect(tax.logLines.some((l) => /BuildHistograms of tree 2 level 1 answered/.test(l))).toBe(false);
+    const restarted = await spawnNode(s, 'tax');
+    nodes.set('tax', restarted);
+    const model = await job;
+    if (model instanceof Error) throw model;
+    // The retry of the same attempt was answered from the store: not computed (and logged) again.
+    expect(restarted.logLines.some((l) => /BuildHistograms of tree 2 level 1 answered/.test(l))).toBe(false);
+    expect(restarted.logLines.some((l) => /BuildHistograms of tree 2 level 2 answered|BuildHistograms of tree 3 level 0 answered/.test(l))).toBe(true);
+    expect(aucs(model)).toEqual(aucs(uninterrupted));
+    expect(await bankModel(model.modelVersion)).toEqual(structure);
+  }, 400_000);
 });
