@@ -476,6 +476,8 @@ export class BfvCoeffContext {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    // The WASM histogram kernels hold up to ~100 MB of accumulators (stride 1, 255 bins): drop them now.
+    this.#wasmKernels.length = 0;
     if (this.#runtime.aborted) return;
     for (const o of [this.#encryptor, this.#decryptor, this.#publicKey, this.#lowPublicKey, this.#secretKey, this.#evaluator]) o?.delete();
     for (const level of this.#levels) level.id.delete();

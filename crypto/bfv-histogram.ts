@@ -137,3 +137,11 @@ export function shareCount(slots: readonly ShareSlot[]): number {
   const last = slots[slots.length - 1];
   return last === undefined ? 0 : last.offset + last.groups;
 }
+
+/**
+ * Wire sizes of this kernel in bytes, for the stride planner (models/trees/layout.ts `WireSizes`,
+ * design 4.1): a bank chunk at WORK_LEVEL (3 primes, bit-packed), a prefix share's c1 at the
+ * lowest level plus its 8-byte header, and c0's words per bin (u64 per prime, 2 primes).
+ * tests/crypto/bfv-histogram.test.ts checks them against wireBytes of a real context.
+ */
+export const HISTOGRAM_WIRE_SIZES = { ciphertext: 266_248, shareC1: 88_072, sharePerBin: 16 } as const;

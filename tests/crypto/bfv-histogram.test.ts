@@ -9,7 +9,7 @@ import { BfvCoeffContext } from '../../crypto/bfv-coeff.js';
 import { createBfvEngine, shareKeys } from '../../crypto/bfv-engine.js';
 import type { HeEngine, HistogramRequest, KeyRef } from '../../crypto/bfv-engine.js';
 import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, addResidue, randomResidues, subResidue, toResidue } from '../../crypto/bfv-fixed.js';
-import { NO_BIN, histogramPlaintexts, stridedPolynomials } from '../../crypto/bfv-histogram.js';
+import { HISTOGRAM_WIRE_SIZES, NO_BIN, histogramPlaintexts, stridedPolynomials } from '../../crypto/bfv-histogram.js';
 import { checkWire, wireBytes } from '../../crypto/bfv-wire.js';
 import { PlainEngine } from '../../models/lr/plain-engine.js';
 import { rng } from '../training/helpers.js';
@@ -229,6 +229,8 @@ describe('histogram kernel over SEAL', () => {
     corrupt[6] = 3;
     expect(checkWire(corrupt, ctx.shape)).toMatchObject({ ok: false, reason: expect.stringMatching(/stride 3/) });
     expect(checkWire(share!.subarray(0, share!.length - 1), ctx.shape).ok).toBe(false);
+    expect(sealChunks[0]!.length).toBe(HISTOGRAM_WIRE_SIZES.ciphertext);
+    for (const s of [1, 8, 32]) expect(wireBytes(ctx.shape, ctx.lastLevel, 'prefix', s)).toBe(HISTOGRAM_WIRE_SIZES.shareC1 + s * HISTOGRAM_WIRE_SIZES.sharePerBin);
     console.log(`prefix share bytes at the lowest level: s=1 ${wireBytes(ctx.shape, ctx.lastLevel, 'prefix', 1)}, s=8 ${wireBytes(ctx.shape, ctx.lastLevel, 'prefix', 8)}, s=32 ${wireBytes(ctx.shape, ctx.lastLevel, 'prefix', 32)}; chunk ${sealChunks[0]!.length}`);
   }, 120_000);
 });
