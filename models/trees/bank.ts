@@ -17,6 +17,7 @@
  * the AUC history and each step's answer, so a retry of the same attempt answers the same bytes.
  */
 import { subResidue, fromResidue } from '../../crypto/bfv-fixed.js';
+import { HISTOGRAM_WIRE_SIZES } from '../../crypto/bfv-histogram.js';
 import type { KeyRef } from '../../crypto/bfv-engine.js';
 import { auc } from '../../evaluation/metrics.js';
 import { FedcreditError } from '../../lib/errors.js';
@@ -99,11 +100,11 @@ export interface Sealer {
 }
 
 /**
- * The kernel's measured wire sizes (T1, models/trees/README.md: chunks at 3 primes 266,248 bytes,
+ * The kernel's measured wire sizes (T1's HISTOGRAM_WIRE_SIZES: chunks at 3 primes 266,248 bytes,
  * a prefix share 88,072 + 16 s), not section 4.1's estimates (DESIGN_WIRE_SIZES): the stride
  * choice only moves bytes, never the model.
  */
-export const KERNEL_WIRE_SIZES: WireSizes = { ciphertext: 266_248, shareC1: 88_072, sharePerBin: 16 };
+export const KERNEL_WIRE_SIZES: WireSizes = HISTOGRAM_WIRE_SIZES;
 
 const toStored = (h: BinHist): StoredHist => ({ G: [...h.G], H: [...h.H], count: [...h.count], missing: h.missing });
 const fromStored = (h: StoredHist): BinHist => ({ G: Float64Array.from(h.G), H: Float64Array.from(h.H), count: Uint32Array.from(h.count), missing: h.missing });
