@@ -58,6 +58,7 @@ export type ErrorCode =
   | 'SCORECARD_NO_BINS'
   // Scoring (scoring/coordinator.ts, scoring/node.ts).
   | 'MODEL_NOT_FOUND'
+  | 'MODEL_KIND_NOT_SCORABLE'
   | 'TOO_FEW_SITES'
   | 'SHARE_MISSING'
   | 'QUERY_NOT_LOGGED'
@@ -143,6 +144,8 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   // A scorecard site has no characteristic with two bins of the minimum size: more enterprises or a lower minimum.
   SCORECARD_NO_BINS: status.FAILED_PRECONDITION,
   MODEL_NOT_FOUND: status.NOT_FOUND,
+  // A model kind whose scoring is not built yet (boosted trees until issue 16 task T4): score another model.
+  MODEL_KIND_NOT_SCORABLE: status.FAILED_PRECONDITION,
   // Fewer than two sites could answer: a masked answer would reveal a single site's term.
   TOO_FEW_SITES: status.FAILED_PRECONDITION,
   // A site of the model did not answer: the other sites' masks do not cancel, no score.

@@ -26,6 +26,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { CoordinatorLog } from '../log/service.js';
 import type { ModelMetadata, ModelRegistry } from '../training/model-registry.js';
+import { modelKind } from '../models/registry.js';
 import type { NodeRegistry, RegisteredNode } from '../registration/registry.js';
 import { NodeChannels } from '../lib/node-channels.js';
 import { ShareBatches } from './share-batches.js';
@@ -173,6 +174,9 @@ export class ScoringCoordinator {
     }
     const model = await this.#model(req.modelVersion);
     if (!model) return refuse('MODEL_NOT_FOUND', req.modelVersion ? `no model ${req.modelVersion.slice(0, 32)}` : 'no model has been trained yet');
+    // A kind whose scoring is not built yet (boosted trees: issue 16 T4) is refused before any node is asked.
+    const unscorable = model.kind ? (await modelKind(model.kind)).scoring.notScorable : undefined;
+    if (unscorable) return refuse('MODEL_KIND_NOT_SCORABLE', `model ${model.modelVersion}: ${unscorable}`);
     // Against the consent's purpose (the consent check below then holds the query to it), before a use is counted.
     if (consent.ok && !modelServesPurpose(model.purpose, consent.value.purpose)) {
       return refuse('MODEL_PURPOSE_MISMATCH', `model ${model.modelVersion} was trained for '${model.purpose}', which does not cover a consent for '${consent.value.purpose}'; ask with a model trained for it (or for '${GENERAL_MODEL_PURPOSE}')`);

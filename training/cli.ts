@@ -16,6 +16,11 @@ import { preprocessingOf } from './schedule.js';
 import { getModel, listModels, runTraining } from './client.js';
 import { DEFAULT_SCORECARD_PARAMS, SCORECARD_FLAGS, SCORECARD_FLAG_HELP, checkScorecardParams, type ScorecardParams } from '../models/scorecard/params.js';
 import { scorecardParamsAny } from '../models/scorecard/kind.js';
+import { randomInt } from 'node:crypto';
+import { TREES_KIND, treesParamsAny } from '../models/trees/kind.js';
+import { DEFAULT_TREE_JOB_PARAMS, TREE_FLAGS, TREE_FLAG_HELP } from '../models/trees/kind-params.js';
+import { checkTreeParams, type TreeParams } from '../models/trees/params.js';
+import { formatTrees } from '../models/trees/report-text.js';
 import { formatScorecard, sameSplitLr, scorecardComparison, type ScorecardComparison } from '../models/scorecard/report-text.js';
 
 const GUARANTEES = `
@@ -48,6 +53,50 @@ interface TrainFlags extends TransportFlags {
   seed?: number; patience?: number; purpose: string; plaintext?: boolean; json?: boolean; model?: string;
   clipQuantiles?: string; logTransform?: string; impute?: string; missingIndicators?: boolean;
   bins?: string; minBinSize?: string; minBinShare?: string; minIv?: string; maxCharacteristics?: string; binning?: string; maxVif?: string;
+  kind?: string; trees?: string; depth?: string; learningRate?: string; gamma?: string; minChildWeight?: string; minChildCount?: string;
+  rowSample?: string; colSample?: string; minCell?: string; earlyStopping?: string; stride?: string; partition?: string; firstTreeBankOnly?: string;
+}
+
+/** `--kind` is an alias of `--model` (the issue's name); one of them, or both the same. */
+function modelOf(flags: TrainFlags): string {
+  if (flags.kind !== undefined && flags.model !== undefined && flags.kind !== flags.model) {
+    throw new InvalidArgumentError(`--kind ${flags.kind} and --model ${flags.model} disagree; give one of them`);
+  }
+  return flags.kind ?? flags.model ?? 'lr';
+}
+
+/**
+ * The boosted-trees flags as the kind's parameters (models/trees/kind-params.ts; design section
+ * 9), checked here so a bad value is refused before anything is sent. `--bins`, `--min-bin-size`,
+ * `--l2` and `--seed` are shared with the other kinds; without `--seed` a random seed is drawn and
+ * printed, so the run can be repeated.
+ */
+function treesFlags(flags: TrainFlags): TreeParams | undefined {
+  const own = (Object.keys(TREE_FLAG_HELP) as (keyof TreeParams)[]).filter((k) => flags[flagKey(TREE_FLAGS[k])] !== undefined);
+  if (modelOf(flags) !== TREES_KIND) {
+    if (own.length > 0) throw new InvalidArgumentError(`${own.map((k) => TREE_FLAGS[k]).join(', ')} ${own.length > 1 ? 'are' : 'is'} for --model ${TREES_KIND} only; drop ${own.length > 1 ? 'them' : 'it'} or add --model ${TREES_KIND}`);
+    return undefined;
+  }
+  if (flags.resume) return undefined;
+  const p: Record<string, unknown> = { ...DEFAULT_TREE_JOB_PARAMS, jobSeed: flags.seed ?? randomInt(0, 2 ** 32 - 1) };
+  if (flags.l2 !== undefined) p['lambda'] = flags.l2;
+  for (const k of [...own, ...(['bins', 'minBinCount'] as const).filter((x) => flags[flagKey(TREE_FLAGS[x])] !== undefined)]) {
+    const raw = String(flags[flagKey(TREE_FLAGS[k])]).trim();
+    if (k === 'partitionMode') p[k] = raw;
+    else if (k === 'firstTreeBankOnly') {
+      if (raw !== 'true' && raw !== 'false') throw new InvalidArgumentError(`${TREE_FLAGS[k]} takes true or false, got '${raw}'`);
+      p[k] = raw === 'true';
+    } else {
+      const n = raw === '' ? NaN : Number(raw);
+      if (!Number.isFinite(n)) throw new InvalidArgumentError(`${TREE_FLAGS[k]} takes a number, got '${raw}' (${TREE_FLAG_HELP[k] ?? 'see fedcredit train --help'})`);
+      p[k] = n;
+    }
+  }
+  try {
+    return checkTreeParams(p as unknown as TreeParams, (k) => TREE_FLAGS[k], 'see fedcredit train --help');
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message.replace(/^boosted-trees parameter /, ''));
+  }
 }
 
 /** Commander's key of each scorecard flag (`--min-bin-size` -> minBinSize). */
@@ -59,9 +108,15 @@ const flagKey = (flag: string): keyof TrainFlags => flag.slice(2).replace(/-([a-
  */
 function scorecardFlags(flags: TrainFlags): ScorecardParams | undefined {
   const given = (Object.keys(SCORECARD_FLAGS) as (keyof ScorecardParams)[]).filter((k) => flags[flagKey(SCORECARD_FLAGS[k])] !== undefined);
+  // --bins and --min-bin-size are boosted trees' too (treesFlags); the others are the scorecard's only.
+  if (modelOf(flags) === TREES_KIND) {
+    const cardOnly = given.filter((k) => k !== 'bins' && k !== 'minBinCount').map((k) => SCORECARD_FLAGS[k]);
+    if (cardOnly.length > 0) throw new InvalidArgumentError(`${cardOnly.join(', ')} ${cardOnly.length > 1 ? 'are' : 'is'} for --model scorecard only; drop ${cardOnly.length > 1 ? 'them' : 'it'}`);
+    return undefined;
+  }
   if (given.length === 0) return undefined;
   const names = given.map((k) => SCORECARD_FLAGS[k]).join(', ');
-  if ((flags.model ?? 'lr') !== 'scorecard') throw new InvalidArgumentError(`${names} ${given.length > 1 ? 'are' : 'is'} for --model scorecard only; drop ${given.length > 1 ? 'them' : 'it'} or add --model scorecard`);
+  if (modelOf(flags) !== 'scorecard') throw new InvalidArgumentError(`${names} ${given.length > 1 ? 'are' : 'is'} for --model scorecard only; drop ${given.length > 1 ? 'them' : 'it'} or add --model scorecard`);
   if (flags.resume) throw new InvalidArgumentError(`a resumed job keeps the parameters it started with; drop ${names}`);
   const p: Record<string, number | string> = { ...DEFAULT_SCORECARD_PARAMS };
   for (const k of given) {
@@ -132,7 +187,7 @@ export function describeModel(m: ModelMetadata, lr?: ModelMetadata): string {
       `    ${s.site}: ${s.transforms!.map((t) => `${t.feature} (${t.steps.filter((x) => x !== 'standardized').join(', ') || 'as is'})`).join('; ')}`,
     ]),
     `  ${metrics.trainSize ?? '?'} training / ${metrics.validationSize ?? '?'} validation enterprises; validation AUC ${metrics.validationAuc?.toFixed(4) ?? '-'}` +
-      ` over ${metrics.aucHistory?.length ?? 0} epochs (${(metrics.aucHistory ?? []).map((a) => a.toFixed(4)).join(', ')})`,
+      ` over ${metrics.aucHistory?.length ?? 0} ${m.kind === TREES_KIND ? 'trees' : 'epochs'} (${(metrics.aucHistory ?? []).map((a) => a.toFixed(4)).join(', ')})`,
   ];
   if (metrics.epochSeconds?.length) lines.push(`  seconds per epoch: ${metrics.epochSeconds.map((s) => s.toFixed(1)).join(', ')}`);
   if (metrics.report) {
@@ -146,6 +201,7 @@ export function describeModel(m: ModelMetadata, lr?: ModelMetadata): string {
       }));
       lines.push('', formatEvaluationReport(report));
       if (report.scorecard) lines.push('', formatScorecard(m, lr));
+      if (m.kind === TREES_KIND) lines.push('', formatTrees(m));
     } catch (err) {
       lines.push(`  (evaluation report unreadable: ${(err as Error).message})`);
     }
@@ -175,7 +231,8 @@ export function registerTrainingCommands(program: Command): void {
     .option('--no-missing-indicators', 'no "was missing" column for features with missing cells')
     .option('--purpose <purpose>', 'purpose recorded in the log and checked by every node\'s policy', 'credit-scoring')
     .option('--plaintext', 'no encryption (benchmark comparison only)')
-    .option('--model <kind>', 'the model kind to train: lr, scorecard (training/model-kind.ts; kinds outside the built-ins come from FEDCREDIT_MODEL_KIND_MODULES)', 'lr')
+    .option('--model <kind>', `the model kind to train: lr, scorecard, ${TREES_KIND} (training/model-kind.ts; kinds outside the built-ins come from FEDCREDIT_MODEL_KIND_MODULES; default lr)`)
+    .option('--kind <kind>', 'the same as --model')
     .option(`${SCORECARD_FLAGS.bins} <n>`, SCORECARD_FLAG_HELP.bins)
     .option(`${SCORECARD_FLAGS.minBinCount} <n>`, SCORECARD_FLAG_HELP.minBinCount)
     .option(`${SCORECARD_FLAGS.minBinShare} <share>`, SCORECARD_FLAG_HELP.minBinShare)
@@ -183,17 +240,33 @@ export function registerTrainingCommands(program: Command): void {
     .option(`${SCORECARD_FLAGS.maxCharacteristics} <n>`, SCORECARD_FLAG_HELP.maxCharacteristics)
     .option(`${SCORECARD_FLAGS.binningMethod} <method>`, SCORECARD_FLAG_HELP.binningMethod)
     .option(`${SCORECARD_FLAGS.maxVif} <vif>`, SCORECARD_FLAG_HELP.maxVif)
+    .option(`${TREE_FLAGS.trees} <n>`, TREE_FLAG_HELP.trees!)
+    .option(`${TREE_FLAGS.depth} <n>`, TREE_FLAG_HELP.depth!)
+    .option(`${TREE_FLAGS.learningRate} <eta>`, TREE_FLAG_HELP.learningRate!)
+    .option(`${TREE_FLAGS.gamma} <g>`, TREE_FLAG_HELP.gamma!)
+    .option(`${TREE_FLAGS.minChildWeight} <h>`, TREE_FLAG_HELP.minChildWeight!)
+    .option(`${TREE_FLAGS.minChildCount} <n>`, TREE_FLAG_HELP.minChildCount!)
+    .option(`${TREE_FLAGS.rowSample} <share>`, TREE_FLAG_HELP.rowSample!)
+    .option(`${TREE_FLAGS.colSample} <share>`, TREE_FLAG_HELP.colSample!)
+    .option(`${TREE_FLAGS.minCellCount} <n>`, TREE_FLAG_HELP.minCellCount!)
+    .option(`${TREE_FLAGS.earlyStoppingRounds} <n>`, TREE_FLAG_HELP.earlyStoppingRounds!)
+    .option(`${TREE_FLAGS.stride} <s>`, TREE_FLAG_HELP.stride!)
+    .option(`${TREE_FLAGS.partitionMode} <mode>`, TREE_FLAG_HELP.partitionMode!)
+    .option(`${TREE_FLAGS.firstTreeBankOnly} <bool>`, TREE_FLAG_HELP.firstTreeBankOnly!)
     .option('--json', 'print the stored model as JSON')
     .action((flags: TrainFlags) => runCommand(async () => {
       if (!flags.alignment && !flags.resume) throw new InvalidArgumentError('say what to train: --alignment ID, or --resume JOB');
       const scorecard = scorecardFlags(flags);
+      const trees = treesFlags(flags);
+      if (trees && !flags.json) process.stderr.write(`boosted trees, seed ${trees.jobSeed}\n`);
       const transport = resolveTransport(flags);
       const progress = flags.json ? () => undefined : progressLine('train');
       const model = await runTraining(flags.coordinator, transport, {
-        alignmentId: flags.alignment ?? '', resumeJobId: flags.resume ?? '', purpose: flags.purpose, plaintext: Boolean(flags.plaintext), modelKind: flags.model ?? 'lr',
+        alignmentId: flags.alignment ?? '', resumeJobId: flags.resume ?? '', purpose: flags.purpose, plaintext: Boolean(flags.plaintext), modelKind: modelOf(flags),
         epochs: flags.epochs ?? 0, batchSize: flags.batch ?? 0, learningRate: flags.lr ?? 0, l2: flags.l2 ?? 0, decay: flags.decay ?? 0,
         seed: flags.seed ?? 0, patience: flags.patience ?? 0, preprocessing: preprocessingFlags(flags),
         ...(scorecard ? { kindParams: scorecardParamsAny(scorecard) } : {}),
+        ...(trees ? { kindParams: treesParamsAny(trees) } : {}),
       }, (p) => {
         if (flags.json) return;
         if (p.stage === 'epoch' || p.stage === 'started' || p.stage === 'accepted') {

@@ -204,7 +204,7 @@ export class TrainingCoordinator {
     const state: CoordinatorJobState = {
       jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, params, plaintext: req.plaintext, bank, passives,
       sites: checks.map((c: StartTrainingResponse__Output) => ({ site: c.site, role: c.site === bank ? 'bank' as const : 'passive' as const, featureCount: c.featureCount })),
-      trainSize, validationSize, modelVersion: await this.#nextVersion(), modelKind: kind.name, kindState, phase: 'starting', epoch: 0, step: 0, batches: batchCount(trainSize, params.batchSize),
+      trainSize, validationSize, modelVersion: await this.#nextVersion(), modelKind: kind.name, kindState, phase: 'starting', epoch: 0, step: 0, batches: kind.stepsPerEpoch?.(params.modelKindParams as KindMessage | undefined) ?? batchCount(trainSize, params.batchSize),
       aucHistory: [], epochSeconds: [], bytesOnWire: 0, createdAt: new Date().toISOString(),
     };
     this.opts.log(`training ${jobId}: model ${state.modelVersion} (kind ${kind.name}), bank ${bank}, passive ${passives.join(', ')}, ${state.trainSize} training enterprises`);

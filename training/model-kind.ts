@@ -178,6 +178,12 @@ export interface ScoringPart {
 }
 
 export interface KindScoring {
+  /**
+   * Set when the kind's models cannot be scored yet (boosted trees until issue 16's leaf chain):
+   * the coordinator refuses every query on such a model with MODEL_KIND_NOT_SCORABLE and this
+   * message, before any node is asked.
+   */
+  readonly notScorable?: string;
   /** This site's term of the joint logit for a stored feature vector, and each feature's part of it (the explanation). */
   contribution(part: ScoringPart, vector: Float64Array): { value: number; contributions: Float64Array };
   /** The term when the site has no record of the enterprise. */
@@ -200,6 +206,11 @@ export interface ModelKind {
    * parameters (log entry, model metadata) and hands them to the kind's `create`.
    */
   readonly params?: { readonly type: string; readonly defaults: KindMessage; check(p: KindMessage): KindMessage };
+  /**
+   * Driver steps per epoch, from the job's checked kind parameters (boosted trees: one step per
+   * tree level); absent: the mini-batch count of the LR batch rule (training/schedule.ts).
+   */
+  stepsPerEpoch?(kindParams: KindMessage | undefined): number;
   coordinator(): KindCoordinator;
   openSite(input: SiteInput, saved: KindState | undefined): Promise<KindSite>;
   readonly scoring: KindScoring;

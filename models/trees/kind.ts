@@ -1,0 +1,58 @@
+/**
+ * Vertical gradient-boosted trees (SecureBoost with the coordinator holding the key) as a model
+ * kind (training/model-kind.ts; issue 16, docs/design/secureboost.md): one job epoch is one tree,
+ * one driver step one tree level (`stepsPerEpoch` = depth). The steps are section 4's; the
+ * coordinator's side is kind-coordinator.ts, a site's kind-site.ts (bank.ts, passive.ts), what
+ * each site keeps part.ts. Scoring a trees model needs the leaf chain (design section 7, task
+ * T4), not built yet: every scoring call refuses with MODEL_KIND_NOT_SCORABLE.
+ */
+import { FedcreditError } from '../../lib/errors.js';
+import { KindCodec, kindFile, loadKindProto, type KindMessage, type ModelKind } from '../../training/model-kind.js';
+import { TreesCoordinator } from './kind-coordinator.js';
+import { DEFAULT_TREE_JOB_PARAMS, treeJobParams, treeParamsFromMessage } from './kind-params.js';
+import { openTreesSite } from './kind-site.js';
+import type { TreeParams } from './params.js';
+
+export const TREES_KIND = 'boosted-trees';
+
+const root = loadKindProto(kindFile(import.meta.url, 'trees.proto'));
+
+const NOT_SCORABLE = 'boosted-trees models cannot be scored yet (issue 16 task T4: the leaf chain); score with an lr or scorecard model';
+
+/** The refusal of every scoring call on a trees model at a node, until task T4 builds the leaf chain. */
+export function notScorable(): never {
+  throw new FedcreditError('MODEL_KIND_NOT_SCORABLE', NOT_SCORABLE);
+}
+
+export const treesKind: ModelKind = {
+  name: TREES_KIND,
+  codec: new KindCodec(root, 'fedcredit.models.trees.v1'),
+  startType: 'JobStart',
+  params: {
+    type: 'Params',
+    defaults: { ...DEFAULT_TREE_JOB_PARAMS },
+    check: (p) => ({ ...treeJobParams(p) }),
+  },
+  stepsPerEpoch: (p: KindMessage | undefined) => (p ? treeParamsFromMessage(p).depth : DEFAULT_TREE_JOB_PARAMS.depth),
+  steps: {
+    LevelStart: { request: 'LevelStart', response: 'LevelPlan' },
+    BuildHistograms: { request: 'BuildHistograms', response: 'HistogramShares' },
+    ChooseSplits: { request: 'ChooseSplits', response: 'SplitChoice' },
+    ApplySplits: { request: 'ApplySplits', response: 'Partition' },
+    ApplyPartitions: { request: 'ApplyPartitions', response: 'fedcredit.v1.TrainingAck' },
+    FinishTree: { request: 'FinishTree', response: 'TreeOutcome' },
+    TreeDone: { request: 'TreeDone', response: 'fedcredit.v1.TrainingAck' },
+  },
+  coordinator: () => new TreesCoordinator(),
+  openSite: openTreesSite,
+  scoring: {
+    notScorable: NOT_SCORABLE,
+    contribution: () => notScorable(),
+    baseline: () => notScorable(),
+  },
+};
+
+/** A trees job's parameters as RunTrainingRequest.kind_params (what `fedcredit train --model boosted-trees` sends). */
+export function treesParamsAny(p: TreeParams): { type_url: string; value: Buffer } {
+  return treesKind.codec.encode('Params', { ...p });
+}
