@@ -14,6 +14,7 @@ import { signSealingKey } from '../../scoring/protocol.js';
 import { signInstruction } from '../../monitoring/instruction.js';
 import type { Consent } from '../../consent/verify.js';
 import type { CoordinatorMonitoringOptions } from '../../coordinator/monitoring.js';
+import type { CoordinatorOptions } from '../../coordinator/server.js';
 import { MODEL, scoringFixture, SITES, type ScoringFixture } from '../scoring/fixture.js';
 import { until } from '../helpers/wait.js';
 
@@ -30,11 +31,12 @@ export interface MonitoringFixture {
   startRun(portfolio: string, asOf?: string): Promise<RunProgress__Output[]>;
   /** Waits until the coordinator knows every site's as-of month (from the health poll). */
   asOfKnown(): Promise<void>;
-  restart(monitoring: CoordinatorMonitoringOptions): Promise<void>;
+  /** `extra`: further coordinator options (e.g. `http` for its metrics endpoint). */
+  restart(monitoring: CoordinatorMonitoringOptions, extra?: Partial<CoordinatorOptions>): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function monitoringFixture(name: string, monitoring: CoordinatorMonitoringOptions, opts: { enterprises?: number } = {}): Promise<MonitoringFixture> {
+export async function monitoringFixture(name: string, monitoring: CoordinatorMonitoringOptions, opts: { enterprises?: number; driftReference?: boolean } = {}): Promise<MonitoringFixture> {
   const fx = await scoringFixture(name, opts);
   const m1 = await fx.coordinator.models.get(MODEL);
   await fx.coordinator.models.put({ ...m1!, purpose: 'credit-scoring' });
@@ -82,10 +84,10 @@ export async function monitoringFixture(name: string, monitoring: CoordinatorMon
     async asOfKnown() {
       await until(() => SITES.every((s) => fx.coordinator.monitoring.siteAsOf(s) !== undefined), 'every site\'s as-of month from its health');
     },
-    async restart(options) {
+    async restart(options, extra = {}) {
       client?.close();
       client = undefined;
-      await fx.restartCoordinator({ monitoring: options });
+      await fx.restartCoordinator({ ...extra, monitoring: options });
     },
     async stop() {
       client?.close();

@@ -32,6 +32,10 @@ import { testFederation, type TestFederation } from '../helpers/federation.js';
 import { until } from '../helpers/wait.js';
 import { freePort } from '../../lib/party-processes.js';
 import { DEFAULT_PARAMS } from '../../training/schedule.js';
+import { referenceFrom, REFERENCE_MIN_CELL } from '../../monitoring/drift.js';
+import { scoreBinsOf } from '../../evaluation/curves.js';
+import { DEFAULT_MIN_CELL_SIZE } from '../../evaluation/model-evaluation.js';
+import { pointsFromLogit } from '../../scoring/score-scale.js';
 
 export const SITES: Site[] = ['tax', 'power', 'bank'];
 const FILES: Record<Site, (keyof typeof RECORD_KINDS)[]> = { tax: ['tax_rating', 'vat_filing'], power: ['power_bill'], bank: ['loan', 'repayment'] };
@@ -73,7 +77,16 @@ export interface ScoringFixture {
   stop(): Promise<void>;
 }
 
-export async function scoringFixture(name: string, opts: { enterprises?: number; nodeArgs?: readonly string[] } = {}): Promise<ScoringFixture> {
+export async function scoringFixture(name: string, opts: {
+  enterprises?: number; nodeArgs?: readonly string[];
+  /**
+   * Drift references, as training makes them (post-loan monitoring's PSI and CSI): each part's
+   * `driftReference` from training/node.ts's referenceFrom over the training rows, and m1's
+   * evaluation report's `scoreBins` from scoreBinsOf over the pooled model's points. The
+   * fixture has no validation split: the points are the training rows' (the same firms).
+   */
+  driftReference?: boolean;
+} = {}): Promise<ScoringFixture> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `fedcredit-${name}-`));
   await generateFederation({ enterprises: opts.enterprises ?? 300, seed: `scoring-${name}`, outDir: path.join(dir, 'sites') });
   const fed = await testFederation(dir);
@@ -123,6 +136,7 @@ export async function scoringFixture(name: string, opts: { enterprises?: number;
       modelVersion: MODEL, jobId: 'test-fixture', site, alignmentId: 'test-fixture', role: site === 'bank' ? 'bank' : 'passive',
       features: names.get(site)!, featureIndexes: idx, mean, std, clip: 1e9, weights,
       ...(site === 'bank' ? { intercept: model.bias } : {}), baseline, createdAt: new Date().toISOString(),
+      ...(opts.driftReference ? { driftReference: names.get(site)!.map((f, j) => referenceFrom(Float64Array.from(inAll, (id) => vectors.get(site)!.get(id)![j]!), f, REFERENCE_MIN_CELL)) } : {}),
     });
     offset += n;
   }
@@ -150,7 +164,8 @@ export async function scoringFixture(name: string, opts: { enterprises?: number;
   await registry.put({
     modelVersion: MODEL, jobId: 'test-fixture', alignmentId: 'test-fixture', purpose: 'credit-assessment',
     sites: SITES.map((s) => ({ site: s, role: s === 'bank' ? 'bank' : 'passive', featureCount: names.get(s)!.length })),
-    params: DEFAULT_PARAMS, scale: DEFAULT_SCORE_SCALE, metrics: {}, createdAt: new Date().toISOString(),
+    params: DEFAULT_PARAMS, scale: DEFAULT_SCORE_SCALE, createdAt: new Date().toISOString(),
+    metrics: opts.driftReference ? { report: { scoreBins: scoreBinsOf(Float64Array.from(inAll, (id) => pointsFromLogit(pooled.logit(id))), DEFAULT_MIN_CELL_SIZE) } } : {},
   });
   await registry.put({
     modelVersion: LONG_NAMES_MODEL, jobId: 'test-fixture-long-names', alignmentId: 'test-fixture', purpose: 'credit-assessment',
