@@ -5,7 +5,8 @@
  * own node over gRPC, aligns the sites, trains a model (`fedcredit train`), has bank-a score a
  * consenting enterprise (requester/demo.ts), trains the federated scorecard on the same split
  * (`--model scorecard`) and prints both reports, audits the whole log, and prints what every party
- * did. With --monitor it then runs post-loan monitoring on that federation (bin/monitor-demo.ts). It first creates the federation's CA and certificates (`fedcredit init`), so every
+ * did (with --monitor, then post-loan monitoring on that federation: bin/monitor-demo.ts). It
+ * first creates the federation's CA and certificates (`fedcredit init`), so every
  * connection is mutual TLS and every RPC checks the caller's certified role, as in a real
  * deployment. With --netns the same steps run with each party in its own network namespace
  * (lib/netns.ts): only where the parties start and listen differs.
