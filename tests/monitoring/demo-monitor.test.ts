@@ -29,12 +29,13 @@ interface Summary {
 }
 
 function demo(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cliPath(), 'demo', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FEDCREDIT_TLS: '' } });
+  // Its own process group, so a timeout kills the demo's parties too (they are its children), not only the demo.
+  const child = spawn(process.execPath, [cliPath(), 'demo', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FEDCREDIT_TLS: '' }, detached: true });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 480_000);
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 480_000);
   return new Promise((resolve) => child.once('close', (status) => {
     clearTimeout(timer);
     resolve({ status, stdout, stderr });
