@@ -5,7 +5,8 @@
  * own node over gRPC, aligns the sites, trains a model (`fedcredit train`), has bank-a score a
  * consenting enterprise (requester/demo.ts), trains the federated scorecard on the same split
  * (`--model scorecard`) and prints both reports, audits the whole log, and prints what every party
- * did. It first creates the federation's CA and certificates (`fedcredit init`), so every
+ * did (with --monitor, then post-loan monitoring on that federation: bin/monitor-demo.ts). It
+ * first creates the federation's CA and certificates (`fedcredit init`), so every
  * connection is mutual TLS and every RPC checks the caller's certified role, as in a real
  * deployment. With --netns the same steps run with each party in its own network namespace
  * (lib/netns.ts): only where the parties start and listen differs.
@@ -39,6 +40,7 @@ import { describeModel, modelForJson } from '../training/cli.js';
 import { scorecardParamsAny } from '../models/scorecard/kind.js';
 import { DEFAULT_SCORECARD_PARAMS } from '../models/scorecard/params.js';
 import type { ModelMetadata } from '../training/model-registry.js';
+import { formatMonitoring, MONITOR_INGEST_DEBOUNCE_MS, runMonitoringDemo } from './monitor-demo.js';
 
 /**
  * The demo's model: mini-batches of 1,024 so a 10k-enterprise federation takes several steps
@@ -53,6 +55,7 @@ interface DemoFlags {
   keep?: boolean;
   json?: boolean;
   netns?: boolean;
+  monitor?: boolean;
 }
 
 export interface SiteSummary {
@@ -80,6 +83,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--out <dir>', 'working folder (default: a new temporary folder)')
     .option('--keep', 'keep the working folder afterwards')
     .option('--netns', 'run each party in its own network namespace with its own address (root, Linux; lib/netns.ts)')
+    .option('--monitor', 'then post-loan monitoring: a portfolio, a month of deterioration ingested, warnings changed and drift (bin/monitor-demo.ts)')
     .option('--json', 'print the summary as JSON')
     .action((flags: DemoFlags) => runCommand(() => runDemo(flags)));
 }
@@ -129,6 +133,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     const at = placement('coordinator');
     const coordinator = await spawnParty('coordinator', [
       'coordinator', 'serve', '--data', path.join(out, 'coordinator'), ...at.listen, '--checkpoint-interval', '200', '--tls', partyFolder(fed, 'coordinator'),
+      ...(flags.monitor ? ['--monitoring-ingest-debounce', String(MONITOR_INGEST_DEBOUNCE_MS)] : []),
     ], at.prefix ? { prefix: at.prefix } : {});
     parties.push(coordinator);
     say(`  coordinator listening on ${coordinator.address} (${at.where}pid ${coordinator.child.pid}), mutual TLS as coordinator/coordinator`);
@@ -181,6 +186,12 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     // A finding in the demo's own federation is a defect, not a show: the demo then exits non-zero.
     if (!audit.ok) process.exitCode = 1;
 
+    // Post-loan monitoring on the LR model, after everything else, so the plain demo is unchanged.
+    const monitoring = !flags.monitor ? undefined : training ? await runMonitoringDemo({
+      out, federation: fed, coordinator: coordinator.address, nodes: new Map(SITES.map((s) => [s, nodes.get(s)!.address])), registrar,
+      sitesDir: dataDir, auditorState, trustedRegistrars, model: training.modelVersion, exclude: scoring.enterprise ? [scoring.enterprise] : [], say,
+    }) : { skipped: 'no model was trained' };
+
     const summary = {
       enterprises: flags.enterprises,
       seed: flags.seed,
@@ -195,6 +206,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       scorecard: scorecard && { ...modelForJson(scorecard.model, training), seconds: scorecard.seconds },
       audit,
       scoring,
+      ...(monitoring ? { monitoring } : {}),
       totalSeconds: (performance.now() - started) / 1000,
     };
     emit(Boolean(flags.json), summary, () => [
@@ -203,6 +215,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       ...(training ? [`The joint model beside a bank-only model (\`fedcredit model show ${training.modelVersion}\`):\n${describeModel(training)}`] : []),
       ...(scorecard ? [`The federated scorecard on the same split, beside the bank-only scorecard and LR ${training?.modelVersion ?? ''} (\`fedcredit model show ${scorecard.model.modelVersion}\`; trained in ${scorecard.seconds.toFixed(1)} s):\n${describeModel(scorecard.model, training)}`] : []),
       `Transparency log, as an auditor sees it (\`fedcredit audit verify\`):\n${formatAuditSummary(audit)}`,
+      ...(monitoring ? [formatMonitoring(monitoring)] : []),
     ].join('\n\n'));
   } finally {
     await Promise.all(parties.map((p) => p.stop()));
