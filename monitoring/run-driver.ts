@@ -108,6 +108,7 @@ export const OPEN_STAGES: ReadonlySet<RunStage> = new Set<RunStage>(['accepted',
 export class RunDriver {
   readonly #o: RunDriverOptions;
   readonly #active = new Map<string, Promise<RunRecord>>();
+  readonly #activeRecords = new Map<string, RunRecord>();
   readonly #listeners = new Map<string, Set<(p: RunProgress) => void>>();
   #closed = false;
   readonly #runStreams = new Set<RescoreStreams>();
@@ -136,6 +137,14 @@ export class RunDriver {
   /** Whether the portfolio has a run in progress in this process. */
   busy(requester: string, portfolio: string): boolean {
     return this.#active.has(portfolioKey(requester, portfolio));
+  }
+
+  /** The portfolio's run in progress in this process: the month each site's features were as of at its start, and its end. */
+  active(requester: string, portfolio: string): { readonly asOf: Readonly<Record<string, string>>; readonly done: Promise<unknown> } | undefined {
+    const key = portfolioKey(requester, portfolio);
+    const done = this.#active.get(key);
+    const rec = this.#activeRecords.get(key);
+    return done && rec ? { asOf: rec.asOf, done } : undefined;
   }
 
   /**
@@ -223,9 +232,11 @@ export class RunDriver {
     if (progress) this.follow(rec.runId, progress);
     const run = this.#execute(rec).finally(() => {
       this.#active.delete(key);
+      this.#activeRecords.delete(key);
       this.#listeners.delete(rec.runId);
     });
     this.#active.set(key, run);
+    this.#activeRecords.set(key, rec);
     return run;
   }
 

@@ -96,6 +96,11 @@ export class RunService {
   readonly #d: RunServiceDeps;
   #timer: NodeJS.Timeout | undefined;
   readonly #debounce = new Map<string, NodeJS.Timeout>();
+  /** The month each site's features were last said to be as of (health poll). */
+  readonly #asOf = new Map<string, string>();
+  /** Portfolios to run again when their run in progress ends (a site's newer month came meanwhile). */
+  readonly #rerun = new Set<string>();
+  #closed = false;
   readonly #epochs = new Map<string, string>();
 
   constructor(deps: RunServiceDeps) {
@@ -195,6 +200,7 @@ export class RunService {
   onFeaturesChanged(site: string, epoch: string, asOf: string): void {
     const before = this.#epochs.get(site);
     this.#epochs.set(site, epoch);
+    if (asOf) this.#asOf.set(site, asOf);
     // The first poll after a start only learns the epoch; an unchanged one is no change.
     if (before === undefined || before === epoch || this.#d.onIngest === false) return;
     this.#d.logLine(`monitoring: site ${site} features changed (epoch ${epoch}, as of ${asOf || 'unknown'}); runs follow after the debounce`);
@@ -212,6 +218,23 @@ export class RunService {
     for (const p of await this.#d.state.portfolios.list()) {
       const model = await this.#d.models.get(p.modelVersion);
       if (!model?.sites.some((s) => s.site === site)) continue;
+      // A run already going read this site's features as of the month its run entry names: when
+      // the site has moved on since (a second site's month landing after a first site's run
+      // started), the portfolio runs again once that run ends. When the run already has the
+      // site's new month (both sites ingested before it started), nothing more is needed.
+      const active = this.#d.driver.active(p.requester, p.portfolio);
+      const month = this.#asOf.get(site);
+      if (active && month !== undefined && active.asOf[site] !== month) {
+        const key = `${p.requester}/${p.portfolio}`;
+        if (this.#rerun.has(key)) continue;
+        this.#rerun.add(key);
+        this.#d.logLine(`monitoring: ${key} is running on ${site}'s features as of ${active.asOf[site] ?? 'unknown'}; it runs again for ${month} when that run ends`);
+        void active.done.catch(() => undefined).finally(() => {
+          this.#rerun.delete(key);
+          if (!this.#closed) this.#start(p.requester, p.portfolio, `ingest:${site}`);
+        });
+        continue;
+      }
       this.#start(p.requester, p.portfolio, `ingest:${site}`);
     }
   }
@@ -223,6 +246,7 @@ export class RunService {
   }
 
   close(): void {
+    this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
     for (const t of this.#debounce.values()) clearTimeout(t);
     this.#debounce.clear();

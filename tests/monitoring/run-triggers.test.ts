@@ -22,8 +22,12 @@ let service: RunService | undefined;
 /** The test's clock, when it sets one (the stand-in driver stamps runs with it). */
 let clock: number | undefined;
 
+/** A run in progress the test holds open (the stand-in driver's `active`), with the months its run entry names. */
+let running: { asOf: Record<string, string>; done: Promise<unknown>; end: () => void } | undefined;
+
 const driver = {
-  busy: () => false,
+  busy: () => running !== undefined,
+  active: () => running,
   start: async (r: { requester: string; portfolio: string; trigger: string }) => {
     started.push({ requester: r.requester, portfolio: r.portfolio, trigger: r.trigger });
     const rec = { runId: `run-${started.length}`, ...r, startedMs: clock ?? Date.now(), stage: 'finished', batches: [], pendingSkips: [] } as unknown as RunRecord;
@@ -45,6 +49,7 @@ beforeEach(async () => {
   state = await CoordinatorMonitoring.open(dir);
   started = [];
   clock = undefined;
+  running = undefined;
 });
 
 afterEach(async () => {
@@ -100,6 +105,36 @@ describe('the ingest trigger', () => {
     await until(() => started.length > 0, 'the ingest run');
     await new Promise((r) => setTimeout(r, 300));
     expect(started).toEqual([{ requester: 'bank-a', portfolio: 'power-model', trigger: 'ingest:power' }]);
+  });
+
+  it('a site whose newer month comes while a run reads its older one runs the portfolio again when that run ends; a run that already has the month does not', async () => {
+    await portfolio('bank-a', 'power-model', 'm2', Date.now());
+    service = new RunService({ state, driver, models, logLine: () => undefined, ingestDebounceMs: 50, schedule: '0 0 1 1 *' });
+    const hold = (asOf: Record<string, string>) => {
+      let end!: () => void;
+      const done = new Promise<void>((r) => { end = r; });
+      running = { asOf, done, end: () => { running = undefined; end(); } };
+      return running;
+    };
+    service.onFeaturesChanged('power', '1', '2025-12');
+    service.onFeaturesChanged('bank', '1', '2025-12');
+    // The run started on power's new month: bank's change that lands meanwhile is a month it did not read.
+    const first = hold({ power: '2026-01', bank: '2025-12' });
+    service.onFeaturesChanged('bank', '2', '2026-01');
+    service.onFeaturesChanged('bank', '3', '2026-01');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(started).toEqual([]);
+    first.end();
+    await until(() => started.length > 0, 'the run for bank\'s month');
+    expect(started).toEqual([{ requester: 'bank-a', portfolio: 'power-model', trigger: 'ingest:bank' }]);
+
+    // A run that already reads power's newest month: power's debounce firing during it adds nothing.
+    const second = hold({ power: '2026-02', bank: '2026-01' });
+    service.onFeaturesChanged('power', '2', '2026-02');
+    await new Promise((r) => setTimeout(r, 200));
+    second.end();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(started).toHaveLength(1);
   });
 
   it('does nothing when monitoring.onIngest is false', async () => {
