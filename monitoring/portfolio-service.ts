@@ -249,7 +249,8 @@ export class PortfolioService {
         if (!why) return;
         results[a.index] = { ...results[a.index]!, ok: false, code: why.code, message: why.message };
         // Logged and kept (only the bank's signed remove takes it out), with the node's reason: a run skips it.
-        refused.push({ ...items[k]!, status: skippedStatus(/^[A-Z][A-Z0-9_]*$/.test(why.code) ? why.code : 'INTERNAL') });
+        const code = /^[A-Z][A-Z0-9_]*$/.test(why.code) ? why.code : 'INTERNAL';
+        refused.push({ ...items[k]!, status: skippedStatus(code), notAtNodes: code });
       });
       await state.portfolios.putItems(requester, name, refused);
     }

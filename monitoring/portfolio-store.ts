@@ -49,6 +49,12 @@ export interface PortfolioItem {
   readonly addIndex: number;
   readonly status: ItemStatus;
   readonly last?: ItemLast;
+  /**
+   * A node refused to store the item when it was added, or could not be reached (its code): no
+   * node of the model may be asked to re-score it (the one without it refuses the whole batch),
+   * so runs leave it out until the bank removes it and adds it again.
+   */
+  readonly notAtNodes?: string;
 }
 
 type Root = Level<string, unknown>;
@@ -147,7 +153,7 @@ export class PortfolioStore {
     const from = itemPrefix(requester, portfolio);
     for await (const v of this.#db.values({ gte: from, lt: from + '\xff' })) {
       const item = v as unknown as PortfolioItem;
-      if (item.status !== 'removed') yield item;
+      if (item.status !== 'removed' && item.notAtNodes === undefined) yield item;
     }
   }
 

@@ -182,6 +182,11 @@ describe('UpdatePortfolio', () => {
     // Logged, but a node refused it: kept with the node's reason (a run skips it; the bank removes it).
     expect((await state.portfolios.item('bank-a', 'sme-loans', c))?.status).toBe('skipped:CONSENT_REVOKED');
     expect(await state.portfolios.item('bank-a', 'sme-loans', d)).toBeUndefined();
+    // ...and no run sends it: a node without the item refuses the whole batch (QUERY_NOT_LOGGED).
+    const inRuns: string[] = [];
+    for await (const i of state.portfolios.active('bank-a', 'sme-loans')) inRuns.push(i.subject);
+    expect(inRuns).toContain(a);
+    expect(inRuns).not.toContain(c);
   });
 
   it('removes under a fresh instruction, refuses an old add replayed after it, and takes a new add', async () => {
