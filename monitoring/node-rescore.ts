@@ -44,7 +44,7 @@ import type { RescoreBatch__Output } from '../proto/gen/fedcredit/v1/RescoreBatc
 import type { RescoreBatchResponse } from '../proto/gen/fedcredit/v1/RescoreBatchResponse.js';
 import { isSite } from '../schema/site-schema.js';
 import { sealingKeyValid, TOP_REASONS, type ExplanationReason } from '../scoring/protocol.js';
-import { maskSeed } from '../scoring/secure-aggregation.js';
+import { PeerMaskSeeds } from '../scoring/secure-aggregation.js';
 import { EXPLANATION_BOX_BYTES, ExplanationMacKeys, explainableProblem, sealExplanation } from '../scoring/sealed-explanation.js';
 import { maskedVector, MAX_BATCH_SLOTS } from '../scoring/vector-aggregation.js';
 import { modelOnCatalogue } from '../site/model-catalogue.js';
@@ -119,12 +119,13 @@ export class NodeRescore {
   readonly #runs = new Map<string, RunState>();
   /** Batches being answered, by answer key: a batch asked twice at once is answered once. */
   readonly #inFlight = new Map<string, Promise<RescoreBatchResponse>>();
-  readonly #seeds = new Map<string, { key: string; seed: Uint8Array }>();
+  readonly #seeds: PeerMaskSeeds;
   #batches = 0;
 
   constructor(opts: NodeRescoreOptions) {
     this.#opts = opts;
     this.#macKeys = new ExplanationMacKeys(opts.sealingKeys.privateKey);
+    this.#seeds = new PeerMaskSeeds(opts.sealingKeys.privateKey, (peer) => opts.follower?.peerSealingKey(peer));
   }
 
   get batches(): number {
@@ -205,7 +206,7 @@ export class NodeRescore {
     const seeds = new Map<string, Uint8Array>();
     for (const peer of participants) {
       if (peer === site) continue;
-      const seed = this.#seedFor(peer);
+      const seed = this.#seeds.of(peer);
       if (!seed) throw new FedcreditError('SHARE_MISSING', `site ${peer} has no registration in the log, so no mask can be agreed with it`);
       seeds.set(peer, seed);
     }
@@ -384,16 +385,5 @@ export class NodeRescore {
     if (problem) throw new FedcreditError('EXPLANATION_TOO_LONG', problem.message);
     const { scoring } = await modelKind(stored.kind);
     return { model: resolved.model, scoring };
-  }
-
-  #seedFor(peer: string): Uint8Array | undefined {
-    const key = this.#opts.follower?.peerSealingKey(peer);
-    if (!key) return undefined;
-    const keyHex = Buffer.from(key).toString('hex');
-    const cached = this.#seeds.get(peer);
-    if (cached?.key === keyHex) return cached.seed;
-    const seed = maskSeed(this.#opts.sealingKeys.privateKey, key);
-    this.#seeds.set(peer, { key: keyHex, seed });
-    return seed;
   }
 }

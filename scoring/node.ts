@@ -35,7 +35,7 @@ import { FedcreditError, type ErrorCode } from '../lib/errors.js';
 import { safeError, unary } from '../lib/grpc.js';
 import { serveRequestStream } from '../lib/grpc-streams.js';
 import { decodeEntry, sitesOf, type LogEntry } from '../log/entries.js';
-import { maskedShare, maskSeed, toWire } from './secure-aggregation.js';
+import { maskedShare, PeerMaskSeeds, toWire } from './secure-aggregation.js';
 import { sealingKeyValid, TOP_REASONS, type ExplanationReason } from './protocol.js';
 import { ExplanationMacKeys, explainableProblem, sealExplanation } from './sealed-explanation.js';
 import { siteKeyStatement } from './site-key-statement.js';
@@ -82,7 +82,7 @@ export class NodeScoring {
   readonly follower: LogFollower | undefined;
   readonly #opts: NodeScoringOptions;
   readonly #models = new Map<string, CheckedModel>();
-  readonly #seeds = new Map<string, { key: string; seed: Uint8Array }>();
+  readonly #seeds: PeerMaskSeeds;
   readonly #sealer = new BoxSealer();
   /** MAC keys this site's sealing key shares with each requester's (scoring/sealed-explanation.ts). */
   readonly #macKeys: ExplanationMacKeys;
@@ -98,6 +98,7 @@ export class NodeScoring {
     this.#opts = opts;
     this.#keyStatement = Buffer.from(siteKeyStatement(opts.site, opts.sealingKeys.publicKey, opts.transport));
     this.#macKeys = new ExplanationMacKeys(opts.sealingKeys.privateKey);
+    this.#seeds = new PeerMaskSeeds(opts.sealingKeys.privateKey, (peer) => this.follower?.peerSealingKey(peer));
     // The ledger's claims go to disk with the served records of the same batch, in one synced write.
     const { store } = opts;
     this.ledger = ConsentLedger.over(levelLedgerStore(store.consent, (ops) => store.writeGroup(ops.map((op) => ({ ...op, sublevel: store.consent })))), {
@@ -210,7 +211,7 @@ export class NodeScoring {
     const seeds = new Map<string, Uint8Array>();
     for (const peer of participants) {
       if (peer === site) continue;
-      const seed = this.#seedFor(peer);
+      const seed = this.#seeds.of(peer);
       if (!seed) return this.#refuse(entry, logIndex, q, 'SHARE_MISSING', `site ${peer} has no registration in the log, so no mask can be agreed with it`);
       seeds.set(peer, seed);
     }
@@ -296,16 +297,6 @@ export class NodeScoring {
     return checked;
   }
 
-  #seedFor(peer: string): Uint8Array | undefined {
-    const key = this.follower?.peerSealingKey(peer);
-    if (!key) return undefined;
-    const keyHex = Buffer.from(key).toString('hex');
-    const cached = this.#seeds.get(peer);
-    if (cached?.key === keyHex) return cached.seed;
-    const seed = maskSeed(this.#opts.sealingKeys.privateKey, key);
-    this.#seeds.set(peer, { key: keyHex, seed });
-    return seed;
-  }
 }
 
 /** A site's model part and, when its names do not fit an explanation, the refusal for every query of it. */

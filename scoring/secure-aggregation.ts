@@ -45,6 +45,28 @@ export function maskSeed(myPrivateKey: Uint8Array, peerPublicKey: Uint8Array): U
   return pairwiseSeed(myPrivateKey, peerPublicKey, MASK_CONTEXT);
 }
 
+/**
+ * A node's mask seed with each peer site (maskSeed), derived once per peer sealing key and kept
+ * until the peer's key changes (a rotation logged in the log the node follows). `peerKey` gives
+ * a peer's current key, or undefined when the node has not seen one: no seed then.
+ */
+export class PeerMaskSeeds {
+  readonly #seeds = new Map<string, { key: string; seed: Uint8Array }>();
+
+  constructor(private readonly myPrivateKey: Uint8Array, private readonly peerKey: (peer: string) => Uint8Array | undefined) {}
+
+  of(peer: string): Uint8Array | undefined {
+    const key = this.peerKey(peer);
+    if (!key) return undefined;
+    const keyHex = Buffer.from(key).toString('hex');
+    const cached = this.#seeds.get(peer);
+    if (cached?.key === keyHex) return cached.seed;
+    const seed = maskSeed(this.myPrivateKey, key);
+    this.#seeds.set(peer, { key: keyHex, seed });
+    return seed;
+  }
+}
+
 /** The pair's mask for one query. */
 export function pairMask(seed: Uint8Array, logIndex: number, queryId: string): bigint {
   const mac = crypto.createHmac('sha256', seed).update(`fedcredit/score-mask/v1\n${logIndex}\n${queryId}`).digest();
