@@ -24,6 +24,7 @@ import { DEFAULT_PARAMS } from '../training/schedule.js';
 import { featureDataWindow } from '../features/index.js';
 import { scoringClient } from '../proto/clients.js';
 import { call } from '../lib/grpc.js';
+import { FedcreditError } from '../lib/errors.js';
 import type { Transport } from '../lib/tls.js';
 
 export const BENCH_SITES: Site[] = ['tax', 'power', 'bank'];
@@ -110,7 +111,17 @@ export async function grantMonitoringConsents(
         const i = next++;
         const subject = data.subjects[i]!;
         const enterprise = generateIdentity();
-        await call(client, client.SubmitConsentRecord, { record: encodeKeyBinding(bindEnterpriseKey(data.registrar, subject, enterprise.publicKey, Date.now() - 60_000)) });
+        const record = encodeKeyBinding(bindEnterpriseKey(data.registrar, subject, enterprise.publicKey, Date.now() - 60_000));
+        // The coordinator limits each caller's calls per second (lib/call-limits.ts): a refusal says when to retry.
+        for (;;) {
+          try {
+            await call(client, client.SubmitConsentRecord, { record });
+            break;
+          } catch (err) {
+            if (!(err instanceof FedcreditError) || err.code !== 'RATE_LIMITED') throw err;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        }
         consents[i] = encodeConsent(grantConsent(enterprise, {
           subject, requester: { name: 'bank-a', key: requesterKey }, dataHolders: BENCH_SITES,
           purpose: 'loan-monitoring', operations: ['score', 'explain'], validForMs: 400 * 86_400_000, maxUses: 12, dataWindow: data.dataWindow,
