@@ -40,7 +40,15 @@ import { carry, exchangeOnce, NodePositions, type NodeLink } from './node-link.j
 
 /** Adds, and removes, per UpdatePortfolio call at most. */
 export const MAX_CHANGES_PER_CALL = 1000;
-const STORE_ITEMS_DEADLINE_MS = 30_000;
+/**
+ * StoreItems' deadline for a call of `items` items: a node verifies two Ed25519 signatures, the
+ * logged add and the key bindings per item, and a loaded machine (bench/monitoring.ts beside other
+ * work: 1,000 items behind another call) took longer than a flat 30 s, refusing items the node
+ * then stored anyway. One retry follows a call that timed out or found the node unreachable.
+ */
+export function storeItemsDeadlineMs(items: number, base = 30_000): number {
+  return base + 50 * items;
+}
 
 export interface PortfolioServiceDeps {
   readonly state: CoordinatorMonitoring;
@@ -52,6 +60,8 @@ export interface PortfolioServiceDeps {
   readonly positions?: NodePositions;
   readonly logLine: (line: string) => void;
   readonly now?: () => number;
+  /** StoreItems' base deadline (tests shorten it); see storeItemsDeadlineMs. */
+  readonly storeItemsBaseDeadlineMs?: number;
 }
 
 export function modelSites(model: ModelMetadata): string[] {
@@ -268,14 +278,28 @@ export class PortfolioService {
       const refuseAll = (code: string, message: string) => { for (const i of items) if (!refusals.has(i.subject)) refusals.set(i.subject, { code, message: `site ${site}: ${message}` }); };
       const address = await this.#d.nodes.address(site);
       if (!address) return refuseAll('SHARE_MISSING', 'not registered or not reachable; add the items again once it is up');
-      try {
+      const deadline = storeItemsDeadlineMs(items.length, this.#d.storeItemsBaseDeadlineMs);
+      const send = async (): Promise<ItemsAck__Output> => {
         const client = this.#d.nodes.client(site, address);
         const carried = await carry(this.#d.log, this.#positions.from(site, upTo), upTo);
-        const ack: ItemsAck__Output = await exchangeOnce(client.StoreItems(), {
+        return exchangeOnce(client.StoreItems(), {
           seq: '0', requester, portfolio,
           items: items.map((i) => ({ subject: i.subject, consent: i.consent, instruction: Buffer.from(i.instruction), signature: Buffer.from(i.signature, 'hex'), addIndex: String(i.addIndex) })),
           ...carried,
-        }, `site ${site}`, STORE_ITEMS_DEADLINE_MS);
+        }, `site ${site}`, deadline);
+      };
+      try {
+        let ack: ItemsAck__Output;
+        try {
+          ack = await send();
+        } catch (err) {
+          // Storing is idempotent at the node (same key, same value): a call that timed out or did
+          // not reach it is sent once more, with the log carried from scratch.
+          if (!(err instanceof FedcreditError) || err.code !== 'UNAVAILABLE') throw err;
+          this.#positions.forget(site);
+          this.#d.logLine(`monitoring: StoreItems to ${site} failed (${err.code}: ${err.message}); sending it once more`);
+          ack = await send();
+        }
         this.#positions.saw(site, Number(ack.logSize));
         if (ack.failure) return refuseAll(ack.failure.code || 'INTERNAL', ack.failure.message);
         for (const a of ack.items) if (!a.ok && !refusals.has(a.subject)) refusals.set(a.subject, { code: a.code, message: `site ${site}: ${a.message}` });

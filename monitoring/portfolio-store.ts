@@ -115,6 +115,13 @@ export class PortfolioStore {
     return (await this.#db.get(itemPrefix(requester, portfolio) + subject)) as unknown as PortfolioItem | undefined;
   }
 
+  /** Several items in one read (a run batch's finish reads 4,096; point reads cost ~10x more). */
+  async items(requester: string, portfolio: string, subjects: readonly string[]): Promise<(PortfolioItem | undefined)[]> {
+    if (subjects.length === 0) return [];
+    const prefix = itemPrefix(requester, portfolio);
+    return (await this.#db.getMany(subjects.map((s) => prefix + s))) as unknown as (PortfolioItem | undefined)[];
+  }
+
   /** The operation that writes an item, for the caller's batch (with its log entry and events). */
   itemOp(requester: string, portfolio: string, item: PortfolioItem): PortfolioOp {
     return { type: 'put', sublevel: this.#db, key: itemPrefix(requester, portfolio) + item.subject, value: { ...item } as unknown as Json };

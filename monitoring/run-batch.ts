@@ -53,7 +53,9 @@ export function batchOutcome(o: BatchInput): BatchOutcome {
   const { run, model, batch: b, answers } = o;
   const sums = b.count > 0 ? sumVectors(answers.map((a) => new Uint8Array(a.shares))) : new BigUint64Array(0);
   const out: BatchOutcome = { items: [], events: [], results: [], skippedCodes: [], newSkips: [] };
-  const apply = (item: PortfolioItem, outcome: RunOutcome, extra: Partial<NewEvent>) => {
+  // The event's extras (boxes copied out of the batch, the answer's Ed25519 signature) are built
+  // only for an item whose grade or warning changed: most items of a run do not change.
+  const apply = (item: PortfolioItem, outcome: RunOutcome, extra: () => Partial<NewEvent>) => {
     const { next, change } = detectChange(item, outcome);
     const { last: _old, ...rest } = item;
     void _old;
@@ -64,7 +66,7 @@ export function batchOutcome(o: BatchInput): BatchOutcome {
       ...(change.previous ? { previous: scoreOf(change.previous) } : {}),
       ...(change.current ? { current: scoreOf(change.current, change.current.probabilityOfDefault) } : {}),
       ...(change.direction ? { direction: change.direction } : {}), modelChanged: change.modelChanged,
-      ...(change.skipCode ? { skipCode: change.skipCode } : {}), ...(change.kind !== 'skip' ? extra : {}),
+      ...(change.skipCode ? { skipCode: change.skipCode } : {}), ...(change.kind !== 'skip' ? extra() : {}),
     });
   };
   const live = (subject: string): PortfolioItem | undefined => {
@@ -74,7 +76,7 @@ export function batchOutcome(o: BatchInput): BatchOutcome {
   for (const s of b.skips) {
     const item = live(s.subject);
     if (!item) continue;
-    apply(item, { kind: 'skipped', code: s.code, refusedBy: s.refusedBy }, {});
+    apply(item, { kind: 'skipped', code: s.code, refusedBy: s.refusedBy }, () => ({}));
     out.skippedCodes.push(s.code);
   }
   for (let j = 0; j < b.count; j++) {
@@ -84,25 +86,27 @@ export function batchOutcome(o: BatchInput): BatchOutcome {
     const refusal = o.refused.get(j);
     if (refusal) {
       out.newSkips.push({ subject, consentId: item.consentId, refusedBy: refusal.site, code: refusal.code });
-      apply(item, { kind: 'skipped', code: refusal.code, refusedBy: refusal.site }, {});
+      apply(item, { kind: 'skipped', code: refusal.code, refusedBy: refusal.site }, () => ({}));
       out.skippedCodes.push(refusal.code);
       continue;
     }
     const scored = scoreLogit(applyCalibration(decodeFixed(sums[j]!), model.calibration), model.scale);
     const last: ItemLast = { runId: run.runId, asOf: run.month, points: scored.points, grade: scored.grade, warning: scored.warning, modelVersion: model.modelVersion };
-    const entry = o.entries[j]!;
-    const coverage = answers.map((a) => ({ site: a.site, covered: ((a.covered[j >> 3] ?? 0) >> (j & 7) & 1) === 1 }));
-    const logIndex = b.firstIndex + j;
     const previousWarning = item.last?.warning;
-    apply(item, { kind: 'scored', score: { ...last, probabilityOfDefault: scored.probabilityOfDefault } }, {
-      logIndex, entry,
-      sites: answers.map((a, k) => ({
-        site: a.site, covered: coverage[k]!.covered,
-        sealedExplanation: new Uint8Array(a.sealedExplanations.subarray(EXPLANATION_BOX_BYTES * j, EXPLANATION_BOX_BYTES * (j + 1))), siteKeyStatement: o.keyStatement(a.site),
-      })),
-      answerSignature: o.sign(answerStatement({
-        queryId: `${run.runId}:${subject}`, logIndex, entry, points: scored.points, grade: scored.grade, warning: scored.warning, model: model.modelVersion, coverage,
-      })),
+    apply(item, { kind: 'scored', score: { ...last, probabilityOfDefault: scored.probabilityOfDefault } }, () => {
+      const entry = o.entries[j]!;
+      const coverage = answers.map((a) => ({ site: a.site, covered: ((a.covered[j >> 3] ?? 0) >> (j & 7) & 1) === 1 }));
+      const logIndex = b.firstIndex + j;
+      return {
+        logIndex, entry,
+        sites: answers.map((a, k) => ({
+          site: a.site, covered: coverage[k]!.covered,
+          sealedExplanation: new Uint8Array(a.sealedExplanations.subarray(EXPLANATION_BOX_BYTES * j, EXPLANATION_BOX_BYTES * (j + 1))), siteKeyStatement: o.keyStatement(a.site),
+        })),
+        answerSignature: o.sign(answerStatement({
+          queryId: `${run.runId}:${subject}`, logIndex, entry, points: scored.points, grade: scored.grade, warning: scored.warning, model: model.modelVersion, coverage,
+        })),
+      };
     });
     out.results.push({ points: scored.points, grade: scored.grade, warning: scored.warning, ...(previousWarning !== undefined ? { previousWarning } : {}) });
   }

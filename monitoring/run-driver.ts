@@ -424,10 +424,12 @@ export class RunDriver {
     const { state } = this.#o;
     const entryBytes = b.count > 0 ? await this.#o.log.store.entries(b.firstIndex, b.firstIndex + b.count) : [];
     const current = new Map<string, PortfolioItem>();
-    for (const subject of [...b.skips.map((x) => x.subject), ...b.subjects]) {
-      const item = await state.portfolios.item(rec.requester, rec.portfolio, subject);
+    const subjects = [...b.skips.map((x) => x.subject), ...b.subjects];
+    const found = await state.portfolios.items(rec.requester, rec.portfolio, subjects);
+    subjects.forEach((subject, k) => {
+      const item = found[k];
       if (item) current.set(subject, item);
-    }
+    });
     const now = this.#now();
     const { items, events, results, skippedCodes, newSkips } = batchOutcome({
       run: rec, model, batch: b, items: current, answers, refused, entries: entryBytes, keyStatement: (site) => ctx.streams.keyStatement(site), sign: this.#o.sign, now,

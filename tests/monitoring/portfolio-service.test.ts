@@ -233,3 +233,29 @@ describe('ListPortfolios and ListPortfolio', () => {
     expect(await refusal(svc.listItems('bank-b', 'nope', { pageToken: '', pageSize: 0, warning: '', status: '' }))).toBe('PORTFOLIO_NOT_FOUND');
   });
 });
+
+describe('StoreItems under load', () => {
+  it('sends a call a node did not answer in time once more, instead of refusing items the node may have stored', async () => {
+    const calls = new Map<string, number>();
+    const nodes: NodeLink = {
+      address: async (site) => `127.0.0.1:${SITES.indexOf(site) + 1}`,
+      client: (site) => {
+        calls.set(site, (calls.get(site) ?? 0) + 1);
+        const inner = standInNode(site);
+        if (site !== 'tax' || calls.get(site)! > 1) return inner;
+        // The tax node's first call is never answered (a node busy past the deadline).
+        return { ...inner, StoreItems: () => Object.assign(new EventEmitter(), { write: () => undefined, end: () => undefined, cancel: () => undefined }) } as unknown as NodeMonitoringClient;
+      },
+    };
+    const models = new Map([['m1', model('m1', 'credit-scoring')]]);
+    const lines: string[] = [];
+    const slow = new PortfolioService({ state, ledger, log, models: { get: async (v) => models.get(v) }, nodes, logLine: (l) => lines.push(l), storeItemsBaseDeadlineMs: 200 });
+    await slow.create('bank-a', { portfolio: 'slow-node', modelVersion: 'm1', schedule: '', ...sealing() });
+    const [, , , d] = SUBJECTS as [string, string, string, string];
+    const results = await slow.update('bank-a', 'slow-node', [add(consent(d), 'slow-node')], []);
+    expect(results.map((r) => [r.ok, r.code])).toEqual([[true, '']]);
+    expect(calls.get('tax')).toBe(2);
+    expect(lines.join('\n')).toMatch(/StoreItems to tax failed \(UNAVAILABLE.*sending it once more/);
+    expect((await state.portfolios.item('bank-a', 'slow-node', d))?.status).toBe('active');
+  });
+});
