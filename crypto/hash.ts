@@ -10,6 +10,8 @@
  */
 import crypto from 'node:crypto';
 
+const UTF8 = new TextEncoder();
+
 /** Domain tags are short printable ASCII constants such as `fedcredit/consent/v1`. */
 const DOMAIN_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -40,7 +42,9 @@ export function hashWithDomain(domain: string, ...parts: readonly Uint8Array[]):
   const len = Buffer.alloc(8);
   for (const [i, part] of parts.entries()) {
     requireBytes(part, `hashWithDomain part ${i}`);
-    len.writeBigUInt64BE(BigInt(part.length));
+    // u64be of the length, without a BigInt per part (lengths are below 2^53).
+    len.writeUInt32BE(Math.floor(part.length / 2 ** 32), 0);
+    len.writeUInt32BE(part.length >>> 0, 4);
     h.update(len);
     h.update(part);
   }
@@ -73,11 +77,13 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
  */
 export function utf8Bytes(text: string): Uint8Array {
   if (typeof text !== 'string') throw new TypeError(`expected a string, got ${typeof text}`);
+  // Node 20 has String.prototype.isWellFormed (ES2024); the lib setting predates it.
+  if ((text as unknown as { isWellFormed(): boolean }).isWellFormed()) return UTF8.encode(text);
   const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text);
   if (lone) {
     throw new RangeError(`string has a lone UTF-16 surrogate at index ${lone.index}: it has no UTF-8 encoding; fix the input`);
   }
-  return new TextEncoder().encode(text);
+  return UTF8.encode(text);
 }
 
 function encodeDomain(domain: string): Uint8Array {
