@@ -23,6 +23,23 @@ describe('storedConsent', () => {
     expect(consentSignatureValid(stored.value)).toBe(true);
   });
 
+  it('reads consents of every shape (Chinese requester name, several operations, sources) as the full parse does, key order included', () => {
+    for (const extra of [{ operations: ['score', 'explain'] as const }, { sources: ['tax'] }, {}]) {
+      const c = grantConsent(enterprise, { ...terms, ...extra, requester: { ...terms.requester, name: '招商银行 深圳分行' }, validForMs: 86_400_000, maxUses: 12 }, { issuedAt: NOW });
+      const t = encodeConsent(c);
+      const stored = storedConsent(t);
+      const fresh = parseConsent(t);
+      expect(stored.ok && fresh.ok).toBe(true);
+      if (!stored.ok || !fresh.ok) return;
+      expect(JSON.stringify(stored.value)).toBe(JSON.stringify(fresh.value));
+      expect(encodeConsent(stored.value)).toBe(t);
+    }
+    // A field of the wrong type or an extra field takes the full parse, which refuses it.
+    expect(storedConsent(text.replace('"maxUses":3', '"maxUses":3.5')).ok).toBe(false);
+    expect(storedConsent(text.replace('"maxUses":3', '"maxUses":3,"x":1')).ok).toBe(false);
+    expect(storedConsent(text.replace('"purpose":"', '"purpose":"x')).ok).toBe(false);
+  });
+
   it('still refuses a malformed or non-canonical text', () => {
     expect(storedConsent('{"v":1}').ok).toBe(false);
     expect(storedConsent(` ${text}`).ok).toBe(false);
