@@ -87,7 +87,23 @@ export function keyBindingProblem(binding: KeyBinding, trustedRegistrars: readon
  */
 const verifiedBindings = new BoundedCache<true>(16_384, 8 * 1024 * 1024);
 
+/**
+ * Bindings read back from a consent ledger's own store, which holds only bindings it verified
+ * (ConsentLedger.addKeyBinding): frozen, and their signature taken as verified. A 100,000-item
+ * monitoring portfolio evicts every entry of the cache above each run, and each item's check
+ * then paid an Ed25519 verification and a canonical encoding again.
+ */
+const storedBindings = new WeakSet<KeyBinding>();
+
+/** A binding from the ledger's own store (never from the wire): see storedBindings. */
+export function storedKeyBinding(value: unknown): Parsed<KeyBinding> {
+  const parsed = parseKeyBinding(value);
+  if (parsed.ok) storedBindings.add(Object.freeze(parsed.value));
+  return parsed;
+}
+
 function signatureValid(binding: KeyBinding): boolean {
+  if (storedBindings.has(binding)) return true;
   const text = encodeKeyBinding(binding);
   if (verifiedBindings.get(text)) return true;
   const valid = verifySignature(fromHex(binding.registrarKey), keyBindingMessage(binding), fromHex(binding.signature));

@@ -39,7 +39,7 @@ import { FedcreditError } from '../lib/errors.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import type { LogEntry } from '../log/entries.js';
 import {
-  consentUseVerdict, keyBindingFromEntry, keyBindingProblem, parseKeyBinding, parseRevocation, revocationFromEntry, revocationSignatureValid, verifyConsent,
+  consentUseVerdict, keyBindingFromEntry, keyBindingProblem, parseKeyBinding, storedKeyBinding, parseRevocation, revocationFromEntry, revocationSignatureValid, verifyConsent,
   verifyConsentTerms, type ConsentAccepted, type ConsentContext, type ConsentRefused, type ConsentRequest, type ConsentTermsContext, type ConsentTermsVerdict, type ConsentVerdict,
   type KeyBinding, type Revocation,
 } from './verify.js';
@@ -306,7 +306,7 @@ export class ConsentLedger {
 
   /** Bindings of a subject, cached: this ledger is its store's only writer (LevelDB's lock). */
   bindingsFor(subject: string): Promise<KeyBinding[]> {
-    return this.bindings.get(subject, () => this.values(`bind!${subject}!`, (v) => parseKeyBinding(JSON.parse(v) as unknown)));
+    return this.bindings.get(subject, () => this.values(`bind!${subject}!`, (v) => storedKeyBinding(JSON.parse(v) as unknown)));
   }
 
   revocationsOf(consentId: string): Promise<Revocation[]> {
@@ -522,7 +522,7 @@ export class ConsentLedger {
     if (month !== undefined && !MONTH.test(month)) throw new RangeError(`as-of month '${String(month).slice(0, 16)}' is not YYYY-MM`);
     const ids = [...new Set(consentIds)];
     await Promise.all([this.preloadCounters(ids, month), this.preloadRanges(this.revocations, 'rev!', ids, parseRevocation),
-      options.subjects ? this.preloadRanges(this.bindings, 'bind!', [...new Set(options.subjects)], parseKeyBinding) : undefined]);
+      options.subjects ? this.preloadRanges(this.bindings, 'bind!', [...new Set(options.subjects)], storedKeyBinding) : undefined]);
   }
 
   private async preloadCounters(ids: readonly string[], month: string | undefined): Promise<void> {

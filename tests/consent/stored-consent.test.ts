@@ -55,3 +55,21 @@ describe('storedConsent', () => {
     if (again.ok) expect(again.value).not.toBe(copy);
   });
 });
+
+describe('storedKeyBinding', () => {
+  it('takes a binding from the ledger\'s own store as verified (frozen), while the same text from the wire is still checked', async () => {
+    const { bindEnterpriseKey, keyBindingProblem, parseKeyBinding, storedKeyBinding } = await import('../../consent/verify.js');
+    const { identityFromSeed } = await import('../../crypto/identity.js');
+    const registrar = identityFromSeed(new Uint8Array(32).fill(7));
+    const good = bindEnterpriseKey(registrar, '91350100M000100Y43', enterprise.publicKey, NOW);
+    // A signature that does not verify: the wire path refuses it; only the store path trusts it.
+    const forged = JSON.parse(JSON.stringify({ ...good, signature: good.signature.replace(/^../, good.signature.startsWith('00') ? '11' : '00') })) as unknown;
+    const wire = parseKeyBinding(forged);
+    expect(wire.ok && keyBindingProblem(wire.value, [registrar.publicKey])).toMatch(/does not verify/);
+    const stored = storedKeyBinding(forged);
+    expect(stored.ok && Object.isFrozen(stored.value)).toBe(true);
+    expect(stored.ok && keyBindingProblem(stored.value, [registrar.publicKey])).toBeUndefined();
+    // The registrar must still be trusted.
+    expect(stored.ok && keyBindingProblem(stored.value, [identityFromSeed(new Uint8Array(32).fill(8)).publicKey])).toMatch(/does not trust/);
+  });
+});
