@@ -183,6 +183,8 @@ describe('CSRF (3.5)', () => {
       ['Origin of another port', { form: { _csrf: csrf }, origin: 'https://console.test:8443' }],
       ['no Origin, no Sec-Fetch-Site', { form: { _csrf: csrf }, origin: null }],
       ['no Origin, cross-site fetch', { form: { _csrf: csrf }, origin: null, headers: { 'sec-fetch-site': 'cross-site' } }],
+      ['Origin null (sandboxed frame) without Sec-Fetch-Site', { form: { _csrf: csrf }, origin: 'null' }],
+      ['Origin null, cross-site', { form: { _csrf: csrf }, origin: 'null', headers: { 'sec-fetch-site': 'cross-site' } }],
       ['the pre-session token instead of the session\'s', { form: { _csrf: 'A'.repeat(43) } }],
     ];
     for (const [what, opts] of cases) {
@@ -194,6 +196,8 @@ describe('CSRF (3.5)', () => {
     // The same request with the token and the Origin passes; so does Sec-Fetch-Site: same-origin without an Origin, and the header form of the token.
     expect((await client.request('POST', '/test/admin', { form: { _csrf: csrf } })).status).toBe(303);
     expect((await client.request('POST', '/test/admin', { form: { _csrf: csrf }, origin: null, headers: { 'sec-fetch-site': 'same-origin' } })).status).toBe(303);
+    // What Chromium sends for a form POST under Referrer-Policy: no-referrer.
+    expect((await client.request('POST', '/test/admin', { form: { _csrf: csrf }, origin: 'null', headers: { 'sec-fetch-site': 'same-origin' } })).status).toBe(303);
     expect((await client.request('POST', '/test/admin', { body: '', headers: { 'x-csrf-token': csrf, 'content-type': 'application/octet-stream' } })).status).toBe(303);
   });
 

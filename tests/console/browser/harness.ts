@@ -175,7 +175,7 @@ export async function signIn(browser: Browser, fed: ConsoleFederation, name: Con
   await page.goto(fed.url(name, '/login'));
   await page.fill('input[name=name]', role);
   await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 60_000 }), page.click('form[action="/login"] button[type=submit]')]);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 120_000 }), page.click('form[action="/login"] button[type=submit]')]);
   return page;
 }
 

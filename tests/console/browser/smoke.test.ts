@@ -24,7 +24,7 @@ describe.skipIf(!run)('console in Chromium: sign-in and dashboards', () => {
   afterAll(async () => {
     await browser?.close();
     await fed?.stop();
-  }, 60_000);
+  }, 180_000);
 
   const consoles: ConsoleName[] = ['coordinator', 'tax', 'bank-a', 'auditor-1'];
   for (const name of consoles) {
@@ -42,7 +42,7 @@ describe.skipIf(!run)('console in Chromium: sign-in and dashboards', () => {
         await shot(page, `${name}-admin`, 'dashboard', lang);
         await page.context().close();
       }
-    });
+    }, 400_000);
   }
 
   it('the single-use link signs in once; the second use is refused', async () => {
@@ -56,7 +56,7 @@ describe.skipIf(!run)('console in Chromium: sign-in and dashboards', () => {
     expect(new URL(again.url()).pathname).toMatch(/^\/login\/link\//);
     await page.context().close();
     await again.context().close();
-  });
+  }, 200_000);
 
   it('the language switch in the header changes the page and remembers it', async () => {
     const page = await signIn(browser, fed, 'coordinator', 'viewer', 'en');
@@ -67,5 +67,5 @@ describe.skipIf(!run)('console in Chromium: sign-in and dashboards', () => {
     await page.goto(fed.url('coordinator', '/'));
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     await page.context().close();
-  });
+  }, 200_000);
 });
