@@ -23,6 +23,8 @@ import { spawnParty, type SpawnedParty } from '../lib/spawn-party.js';
 import { createNetnsLab, netnsUnavailable, type NetnsLab } from '../lib/netns.js';
 import { FedcreditError } from '../lib/errors.js';
 
+/** How long a party may take to print its listening line: generous, the demo also runs on loaded CI machines (spawnParty's default is 20 s). */
+const PARTY_START_MS = 90_000;
 /** With --netns every party listens on this port at its own address. */
 const NETNS_PORT = 7443;
 import { uploadFile } from '../node/upload.js';
@@ -139,7 +141,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     const coordinator = await spawnParty('coordinator', [
       'coordinator', 'serve', '--data', path.join(out, 'coordinator'), ...at.listen, '--checkpoint-interval', '200', '--tls', partyFolder(fed, 'coordinator'),
       ...(flags.monitor ? ['--monitoring-ingest-debounce', String(MONITOR_INGEST_DEBOUNCE_MS)] : []),
-    ], at.prefix ? { prefix: at.prefix } : {});
+    ], { startTimeoutMs: PARTY_START_MS, ...(at.prefix ? { prefix: at.prefix } : {}) });
     parties.push(coordinator);
     say(`  coordinator listening on ${coordinator.address} (${at.where}pid ${coordinator.child.pid}), mutual TLS as coordinator/coordinator`);
     const nodes = new Map<Site, SpawnedParty>();
@@ -148,7 +150,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       const node = await spawnParty(`node ${site}`, [
         'node', 'serve', '--site', site, '--data', path.join(out, `node-${site}`), ...place.listen, '--coordinator', coordinator.address, '--witness-interval', '200',
         '--tls', partyFolder(fed, site),
-      ], place.prefix ? { prefix: place.prefix } : {});
+      ], { startTimeoutMs: PARTY_START_MS, ...(place.prefix ? { prefix: place.prefix } : {}) });
       parties.push(node);
       nodes.set(site, node);
       say(`  ${site} node listening on ${node.address} (${place.where}pid ${node.child.pid}), mutual TLS as site/${site}`);
