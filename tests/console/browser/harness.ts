@@ -120,10 +120,12 @@ export async function startConsoleFederation(opts: { enterprises?: number; timeo
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-20_000); });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let earlyExit: ((code: number | null) => void) | undefined;
   const killGroup = (signal: NodeJS.Signals) => { try { process.kill(-child.pid!, signal); } catch { /* already gone */ } };
   const ready = await new Promise<{ consoles: ConsoleInfo[]; enterpriseKey?: string; coordinator: string; nodes: Record<'tax' | 'power' | 'bank', string>; summary: DemoSummary }>((resolve, reject) => {
     const timer = setTimeout(() => { killGroup('SIGKILL'); reject(new Error(`demo --console gave no consoles within ${opts.timeoutMs ?? 600_000} ms:\n${stderr}\n${stdout.slice(-5000)}`)); }, opts.timeoutMs ?? 600_000);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`demo --console exited with ${code}:\n${stderr}\n${stdout.slice(-5000)}`)); });
+    earlyExit = (code) => { clearTimeout(timer); reject(new Error(`demo --console exited with ${code}:\n${stderr}\n${stdout.slice(-5000)}`)); };
+    child.once('exit', earlyExit);
     child.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
       const at = stdout.indexOf('\n{"consoles":');
@@ -135,7 +137,8 @@ export async function startConsoleFederation(opts: { enterprises?: number; timeo
       resolve({ ...line, summary: JSON.parse(stdout.slice(0, at)) as DemoSummary });
     });
   });
-  child.removeAllListeners('exit');
+  // Only the start-up listener: `exited` must still see the demo end.
+  if (earlyExit) child.off('exit', earlyExit);
   const federation = path.join(out, 'federation');
   const consoles = Object.fromEntries(ready.consoles.map((c) => [c.name, c])) as Record<ConsoleName, ConsoleInfo>;
   for (const c of Object.values(consoles)) {
