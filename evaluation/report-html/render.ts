@@ -22,7 +22,12 @@ echarts.use([LineChart, BarChart, ScatterChart, GridComponent, LegendComponent, 
 
 export const CHART_WIDTH = 640;
 export const CHART_HEIGHT = 400;
-export const CHART_FONT = '"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif';
+/**
+ * Single quotes inside: ECharts writes the family into a double-quoted `style` attribute without
+ * escaping, so the design's double-quoted stack makes the SVG ill-formed XML, which a browser
+ * then refuses to decode as an image (found by the Chromium test: naturalWidth 0).
+ */
+export const CHART_FONT = "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif";
 export const CHART_CACHE_SIZE = 256;
 
 /** One option to an SVG document: a fresh instance each time, always disposed. */

@@ -96,6 +96,13 @@ describe('server-side rendering', () => {
     expect(zh).not.toMatch(/<script|<animate|href="http/);
     const enSvg = renderSvg(rocChart(report, 'en')!.option, 'en');
     expect(enSvg).toContain('False positive rate');
+    // Well-formed XML start tags (a browser refuses to decode an ill-formed SVG image): every
+    // attribute double-quoted with no quote inside; a name with '&' and '<' is escaped.
+    const odd = renderSvg(woeChart({ ...SCORECARD.characteristics[1]!, name: 'a & "b" <c>' }, 'zh-CN').option, 'zh-CN');
+    for (const svg of [zh, enSvg, odd]) {
+      for (const [tag] of svg.matchAll(/<[a-zA-Z][^>]*>/g)) expect(tag).toMatch(/^<[\w:-]+(\s+[\w:-]+="[^"<]*")*\s*\/?>$/);
+    }
+    expect(odd).toContain('a &amp; &quot;b&quot; &lt;c&gt;');
     expect(svgDataUrl(zh)).toMatch(/^data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+$/);
   });
 
