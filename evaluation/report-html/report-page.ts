@@ -6,8 +6,9 @@
  * file (`standaloneReportHtml`, same bytes as the console's report.html download).
  *
  * No script and no `style=` attribute anywhere: the console's CSP is strict (style-src 'self'),
- * so the body uses classes only (`report-*`, defined in REPORT_CSS for the file and in the
- * console's stylesheet). Every interpolated string is escaped here (feature names, site names
+ * so the body uses classes only: the console stylesheet's own (`table.data`, `img.chart`,
+ * `.notice`, console/static/app-css.ts) and `report-*` ones, all defined in REPORT_CSS for the
+ * file; the console's stylesheet lacks `report-pair` (charts then stack instead of pairing). Every interpolated string is escaped here (feature names, site names
  * and error texts come from other parties).
  */
 import type { ModelEvaluation } from '../model-evaluation.js';
@@ -39,7 +40,7 @@ export interface ReportPageOptions {
   readonly titleLevel?: 1 | 2;
 }
 
-function table(t: ChartTable, cls = 'report-table'): string {
+function table(t: ChartTable, cls = 'data report-table'): string {
   const head = t.columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('');
   const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
   return `<table class="${cls}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
@@ -48,7 +49,7 @@ function table(t: ChartTable, cls = 'report-table'): string {
 function figure(c: ReportChart, locale: ReportLocale, version: string): string {
   const src = svgDataUrl(renderChart(c, locale, version));
   return `<figure class="report-chart" data-chart="${escapeHtml(c.id)}">` +
-    `<img src="${src}" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" alt="${escapeHtml(c.alt)}">` +
+    `<img class="chart" src="${src}" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" alt="${escapeHtml(c.alt)}">` +
     `<figcaption>${escapeHtml(c.title)}</figcaption>` +
     `<details><summary>${escapeHtml(reportMessage(locale, 'numbers'))}</summary>${table(c.table)}</details></figure>`;
 }
@@ -79,7 +80,7 @@ function headline(report: EvaluationReport, locale: ReportLocale): string {
   const v = report.verdict;
   const margin = v.noiseMargin === null ? '' : ` (${t('noiseMargin', { margin: f.three(v.noiseMargin) })})`;
   return `<p class="report-verdict report-verdict-${escapeHtml(v.outcome)}"><strong>${escapeHtml(t('verdict'))}:</strong> ${escapeHtml(t(`verdict.${v.outcome}`))}${escapeHtml(margin)}</p>` +
-    table({ columns: [t('metric'), t('joint'), t('bankOnly'), t('gain')], rows }, 'report-table report-headline') +
+    table({ columns: [t('metric'), t('joint'), t('bankOnly'), t('gain')], rows }, 'data report-table report-headline') +
     `<p>${escapeHtml(t('cutoff', { points: report.cutoffPoints }))}. ${escapeHtml(t('scale', { base: report.scale.basePoints, odds: report.scale.baseOdds, pdo: report.scale.pointsToDoubleOdds }))}.</p>`;
 }
 
@@ -146,7 +147,7 @@ export function reportBody(report: EvaluationReport, opts: ReportPageOptions): s
 /** The file's own policy: no network, images from `data:` only, the inline CSS below; no script exists. */
 export const REPORT_FILE_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
-/** The report's classes; the console's stylesheet defines the same (console/static/assets.ts). */
+/** The file's stylesheet: the `report-*` classes and the console's `table.data`, `img.chart`, `.notice`. */
 export const REPORT_CSS = `
 body { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; margin: 24px auto; max-width: 1360px; color: #222; padding: 0 16px; }
 .report h1 { font-size: 1.6em; margin-bottom: 4px; }
@@ -157,7 +158,7 @@ body { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-s
 .report-section { margin-top: 28px; }
 .report-pair { display: flex; flex-wrap: wrap; gap: 16px; }
 .report-chart { margin: 8px 0; max-width: 660px; }
-.report-chart img { max-width: 100%; height: auto; border: 1px solid #ddd; }
+.report-chart img.chart { max-width: 100%; height: auto; border: 1px solid #ddd; }
 .report-chart figcaption { font-weight: bold; margin: 4px 0; }
 .report-table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; }
 .report-table th, .report-table td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }

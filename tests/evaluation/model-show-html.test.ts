@@ -23,7 +23,7 @@ import { rng } from '../training/helpers.js';
 import { HAVE_CHROMIUM, openReportFile } from './report-browser.js';
 
 const SITES = ['bank', 'tax', 'power'] as const;
-const N = 1500;
+const N = 1200;
 const SHOTS = path.resolve('test-output/screenshots/report');
 
 let dir: string;
@@ -80,10 +80,10 @@ beforeAll(async () => {
     await uploadFile(nodes.get(site)!.address, fed.as(`${site}-operator`), files[site], { kind: 'features', idFormat: 'any', ...(site === 'bank' ? { labelColumn: 'y' } : {}) });
   }
   const a = await runAlignment(coordinatorAddress, fed.as('coordinator-operator'), { sites: [...SITES], splitSeed: 'report-html', validationFraction: 0.4 });
-  const run = await cli(['train', '--coordinator', coordinatorAddress, '--alignment', a.alignmentId, '--epochs', '4', '--json', ...fed.tls('coordinator-operator')]);
+  const run = await cli(['train', '--coordinator', coordinatorAddress, '--alignment', a.alignmentId, '--epochs', '3', '--json', ...fed.tls('coordinator-operator')]);
   expect(run.code, run.stderr).toBe(0);
   model = JSON.parse(run.stdout) as ModelMetadata;
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await Promise.all(parties.map((p) => p.stop()));
