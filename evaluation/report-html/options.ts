@@ -130,7 +130,8 @@ export function calibrationChart(report: EvaluationReport, locale: ReportLocale)
   const title = t('chart.calibration');
   const pts = (e: ModelEvaluation) => e.calibration.filter((b) => b.observedDefaultRate !== null).map((b) => [b.meanPredictedPd, b.observedDefaultRate!]);
   const all = [...pts(report.joint), ...pts(report.bankOnly)].flat();
-  const top = Math.min(1, Math.max(0.01, ...all) * 1.1);
+  // A round axis end (next 0.05 up): ECharts labels the maximum with all its decimals otherwise.
+  const top = Math.min(1, Math.ceil(Math.max(0.01, ...all) * 1.05 * 20) / 20);
   const option: EChartsOption = {
     ...base(title),
     xAxis: axis(t('axis.predicted'), { min: 0, max: top }),

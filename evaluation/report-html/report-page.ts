@@ -149,7 +149,7 @@ export const REPORT_FILE_CSP = "default-src 'none'; img-src data:; style-src 'un
 
 /** The file's stylesheet: the `report-*` classes and the console's `table.data`, `img.chart`, `.notice`. */
 export const REPORT_CSS = `
-body { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; margin: 24px auto; max-width: 1360px; color: #222; padding: 0 16px; }
+body { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; margin: 24px auto; max-width: 1400px; color: #222; padding: 0 16px; }
 .report h1 { font-size: 1.6em; margin-bottom: 4px; }
 .report-subtitle, .report-footnote { color: #555; }
 .report-meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; }
@@ -157,7 +157,7 @@ body { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-s
 .report-meta dd { margin: 0; }
 .report-section { margin-top: 28px; }
 .report-pair { display: flex; flex-wrap: wrap; gap: 16px; }
-.report-chart { margin: 8px 0; max-width: 660px; }
+.report-chart { margin: 8px 0; flex: 1 1 560px; max-width: 650px; }
 .report-chart img.chart { max-width: 100%; height: auto; border: 1px solid #ddd; }
 .report-chart figcaption { font-weight: bold; margin: 4px 0; }
 .report-table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; }

@@ -35,6 +35,7 @@ let origin: string;
 let link: string;
 let browser: Browser | undefined;
 const PASSWORD = 'correct horse battery staple';
+const consoleLog: string[] = [];
 
 const base = {
   jobId: 'job-1', alignmentId: 'al-1', purpose: 'credit-assessment', params: DEFAULT_PARAMS, scale: DEFAULT_SCORE_SCALE,
@@ -53,6 +54,7 @@ function lines(child: ChildProcess, want: RegExp, timeoutMs = 60_000): Promise<R
     const rl = readline.createInterface({ input: child.stdout! });
     const timer = setTimeout(() => reject(new Error(`console did not print ${want} in ${timeoutMs} ms`)), timeoutMs);
     rl.on('line', (line) => {
+      consoleLog.push(line);
       const m = want.exec(line);
       if (m) { clearTimeout(timer); resolve(m); }
     });
@@ -66,7 +68,7 @@ beforeAll(async () => {
   const models = await ModelRegistry.open(data);
   for (const m of MODELS) await models.put(m);
   await models.close();
-  coordinator = await spawnParty('coordinator', ['coordinator', 'serve', '--data', data, '--port', '0', ...fed.tls('coordinator')]);
+  coordinator = await spawnParty('coordinator', ['coordinator', 'serve', '--data', data, '--port', '0', ...fed.tls('coordinator')], { startTimeoutMs: 120_000 });
   const port = await freePort();
   const consoleData = path.join(dir, 'console');
   fs.mkdirSync(consoleData, { mode: 0o700 });
@@ -81,7 +83,7 @@ beforeAll(async () => {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
   }
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -92,7 +94,7 @@ afterAll(async () => {
 
 describe('coordinator console: /models', () => {
   for (const lang of ['zh-CN', 'en'] as const) {
-    it(`${lang}: the list, the v3 report with every chart decoded, the v2 note, the model without report, the download`, async (t) => {
+    it(`${lang}: the list, the v3 report with every chart decoded, the v2 note, the model without report, the download`, { timeout: 240_000 }, async (t) => {
       if (!browser) return t.skip();
       const context = await browser.newContext({ locale: lang === 'zh-CN' ? 'zh-CN' : 'en-US', ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
@@ -105,7 +107,9 @@ describe('coordinator console: /models', () => {
         await page.goto(`${origin}/login`);
         await page.fill('input[name=name]', 'ops');
         await page.fill('input[name=password]', PASSWORD);
-        await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form.stack button[type=submit]')]);
+        // scrypt (N=2^17) on a loaded machine can take long: wait for the answer, then say what the page said.
+        await Promise.all([page.waitForEvent('load', { timeout: 90_000 }), page.click('form.stack button[type=submit]')]);
+        expect(new URL(page.url()).pathname, `${await page.innerText('main')}\n${consoleLog.slice(-6).join('\n')}`).not.toMatch(/^\/login/);
       }
       await page.goto(`${origin}/models`);
       expect(await page.locator('table[data-models="3"] tbody tr').count()).toBe(3);
@@ -122,6 +126,9 @@ describe('coordinator console: /models', () => {
       expect(text).toContain('tax_paid');
       expect(await page.content()).not.toMatch(/\sstyle=|<script>/);
       await page.screenshot({ path: path.join(SHOTS, `model-report.${lang}.png`), fullPage: true });
+      // Section by section too, at full size, to look at the charts' text.
+      const sections = page.locator('section.report-section');
+      for (let i = 0; i < await sections.count(); i++) await sections.nth(i).screenshot({ path: path.join(SHOTS, `model-report.${lang}.section-${i}.png`) });
 
       await page.goto(`${origin}/models/m2`);
       expect(await page.innerText('main')).toContain(lang === 'zh-CN' ? '需要 v3 格式的报告' : 'need a report of format v3');
@@ -134,7 +141,7 @@ describe('coordinator console: /models', () => {
       expect(res.headers()['content-disposition']).toBe(`attachment; filename="fedcredit-report-m1.${lang}.html"`);
       expect(await res.text()).toBe(modelReportFile(MODELS[0]!, lang));
       await context.close();
-    }, 120_000);
+    });
   }
 
   it('without a session the pages are not shown', async (t) => {
