@@ -79,9 +79,9 @@ function headline(report: EvaluationReport, locale: ReportLocale): string {
   ];
   const v = report.verdict;
   const margin = v.noiseMargin === null ? '' : ` (${t('noiseMargin', { margin: f.three(v.noiseMargin) })})`;
-  return `<p class="report-verdict report-verdict-${escapeHtml(v.outcome)}"><strong>${escapeHtml(t('verdict'))}:</strong> ${escapeHtml(t(`verdict.${v.outcome}`))}${escapeHtml(margin)}</p>` +
+  return `<p class="report-verdict report-verdict-${escapeHtml(v.outcome)}"><strong>${escapeHtml(t('verdict'))}</strong> ${escapeHtml(t(`verdict.${v.outcome}`))}${escapeHtml(margin)}</p>` +
     table({ columns: [t('metric'), t('joint'), t('bankOnly'), t('gain')], rows }, 'data report-table report-headline') +
-    `<p>${escapeHtml(t('cutoff', { points: report.cutoffPoints }))}. ${escapeHtml(t('scale', { base: report.scale.basePoints, odds: report.scale.baseOdds, pdo: report.scale.pointsToDoubleOdds }))}.</p>`;
+    `<p>${escapeHtml(t('cutoff', { points: report.cutoffPoints }))} ${escapeHtml(t('scale', { base: report.scale.basePoints, odds: report.scale.baseOdds, pdo: report.scale.pointsToDoubleOdds }))}</p>`;
 }
 
 function warnings(report: EvaluationReport, locale: ReportLocale): string {
@@ -139,7 +139,7 @@ export function reportBody(report: EvaluationReport, opts: ReportPageOptions): s
     section('section.distribution', [pair(chart('histogram-joint'), chart('histogram-bank')), pair(chart('lift-joint'), chart('lift-bank'))].join('')),
     section('section.grades', (chart('grades') ?? '') + warnings(report, locale)),
     scorecard(report, charts, locale, model.version),
-    `<p class="report-footnote">${escapeHtml(t('suppressed', { min: report.joint.minCellSize }))}. ${escapeHtml(t('format', { format: report.format }))}.</p>`,
+    `<p class="report-footnote">${escapeHtml(t('suppressed', { min: report.joint.minCellSize }))} ${escapeHtml(t('format', { format: report.format }))}</p>`,
     `</div>`,
   ].filter((x) => x !== '').join('\n');
 }

@@ -142,7 +142,7 @@ describe('the page and the file', () => {
       expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
       expect(body).not.toMatch(/\sstyle=/);
       expect(body).not.toMatch(/https?:/);
-      const imgs = [...body.matchAll(/<img src="([^"]+)"[^>]*alt="([^"]+)"/g)];
+      const imgs = [...body.matchAll(/<img class="chart" src="([^"]+)"[^>]*alt="([^"]+)"/g)];
       expect(imgs).toHaveLength(11);
       for (const [, src] of imgs) expect(src).toMatch(/^data:image\/svg\+xml;base64,/);
       expect(body.match(/<details>/g)).toHaveLength(11);
