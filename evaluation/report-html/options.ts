@@ -139,7 +139,7 @@ export function calibrationChart(report: EvaluationReport, locale: ReportLocale)
     series: [
       { type: 'line', name: t('joint'), data: pts(report.joint), color: JOINT_COLOR, symbolSize: 7 },
       { type: 'scatter', name: t('bankOnly'), data: pts(report.bankOnly), color: BANK_COLOR, symbolSize: 9 },
-      { type: 'line', name: t('diagonal'), data: [[0, 0], [top, top]], showSymbol: false, color: GREY, lineStyle: { type: 'dashed' } },
+      { type: 'line', name: t('diagonal.calibration'), data: [[0, 0], [top, top]], showSymbol: false, color: GREY, lineStyle: { type: 'dashed' } },
     ],
   } as EChartsOption;
   const rows = (name: string, e: ModelEvaluation) => e.calibration.map((b) => [name, String(b.bin), f.count(b.count), f.pct(b.meanPredictedPd), f.pct(b.observedDefaultRate), b.meanPoints === null ? '—' : b.meanPoints.toFixed(0)]);
