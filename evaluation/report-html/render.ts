@@ -35,10 +35,31 @@ export function renderSvg(option: EChartsOption, locale: ReportLocale): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: CHART_WIDTH, height: CHART_HEIGHT, locale: echartsLocale(locale) });
   try {
     chart.setOption({ backgroundColor: '#ffffff', textStyle: { fontFamily: CHART_FONT }, ...option, animation: false });
-    return chart.renderToSVGString();
+    return deterministicIds(chart.renderToSVGString());
   } finally {
     chart.dispose();
   }
+}
+
+/**
+ * zrender names the SVG's ids and classes with process-wide counters (zr3-c0, zr0-cls-17), so the
+ * bytes depend on how many charts the process drew before. Renumbered by first appearance, they
+ * depend on the option alone: the console's download then equals `model show --html`'s file.
+ * Each SVG is its own document (a data: image), so its ids never meet another chart's.
+ */
+export function deterministicIds(svg: string): string {
+  const names = new Map<string, string>();
+  const next = new Map<string, number>();
+  return svg.replace(/\bzr\d+-([a-z]+(?:-[a-z]+)*-?)(\d+)\b/g, (name, kind: string) => {
+    let renamed = names.get(name);
+    if (renamed === undefined) {
+      const n = next.get(kind) ?? 0;
+      next.set(kind, n + 1);
+      renamed = `zr0-${kind}${n}`;
+      names.set(name, renamed);
+    }
+    return renamed;
+  });
 }
 
 /** A small LRU: a Map keeps insertion order, so the first key is the least recently used. */

@@ -103,6 +103,10 @@ describe('server-side rendering', () => {
       for (const [tag] of svg.matchAll(/<[a-zA-Z][^>]*>/g)) expect(tag).toMatch(/^<[\w:-]+(\s+[\w:-]+="[^"<]*")*\s*\/?>$/);
     }
     expect(odd).toContain('a &amp; &quot;b&quot; &lt;c&gt;');
+    // The same option gives the same bytes whatever the process drew before (the console's
+    // download and the CLI's file are compared byte for byte).
+    expect(renderSvg(rocChart(report, 'zh-CN')!.option, 'zh-CN')).toBe(zh);
+    expect(zh).toMatch(/id="zr0-c0"/);
     expect(svgDataUrl(zh)).toMatch(/^data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+$/);
   });
 
