@@ -1,7 +1,88 @@
 /**
- * The coordinator console's /models pages (owner: creport), imported by routes.ts. The
- * skeleton has none yet; strings go to console/i18n/messages/models.ts.
+ * The coordinator console's models pages (docs/design/console.md 4.1 and 6; owner: creport),
+ * imported by routes.ts:
+ *   GET /models                      the registry (Training.ListModels)
+ *   GET /models/:version             the report as pictures, joint beside bank-only (Training.GetModel)
+ *   GET /models/:version/report.html the same report as `fedcredit model show --html` writes it, as a download
+ * The report body comes from evaluation/report-html/ (protocol code shared with the CLI): charts
+ * are SVG `data:` images, so the page needs no script and no inline style under the console's
+ * strict CSP; the body escapes every string it prints, so `raw()` here wraps only that builder's
+ * output. The coordinator's operator may read every model's report (training/model-access.ts);
+ * the server checks each call as for the CLI.
  */
-import type { Route } from '../../http/router.js';
+import { FedcreditError } from '../../../lib/errors.js';
+import type { ModelInfo__Output } from '../../../proto/gen/fedcredit/v1/ModelInfo.js';
+import type { ModelMetadata } from '../../../training/model-registry.js';
+import { modelReportBody, modelReportFile } from '../../../evaluation/report-html/model-file.js';
+import { html, raw } from '../../http/html.js';
+import { download, type RequestContext, type Route } from '../../http/router.js';
+import { page } from '../layout.js';
 
-export const modelRoutes: Route[] = [];
+function metadataOf(info: ModelInfo__Output): ModelMetadata {
+  try {
+    return JSON.parse(info.metadataJson) as ModelMetadata;
+  } catch {
+    throw new FedcreditError('INTERNAL', `model ${info.modelVersion}: the coordinator sent unreadable metadata`);
+  }
+}
+
+async function getModel(ctx: RequestContext): Promise<ModelMetadata> {
+  const client = ctx.clients.training;
+  return metadataOf(await ctx.clients.call(client, client.GetModel, { modelVersion: ctx.params['version'] ?? '' }));
+}
+
+const kindOf = (m: ModelMetadata) => m.kind || 'lr';
+const aucOf = (m: ModelMetadata) => (m.metrics as { validationAuc?: number } | undefined)?.validationAuc;
+const when = (ctx: RequestContext, iso: string) => (Number.isNaN(Date.parse(iso)) ? iso : ctx.fmt.time(Date.parse(iso)));
+
+async function list(ctx: RequestContext) {
+  const { t, fmt } = ctx;
+  const client = ctx.clients.training;
+  const models = (await ctx.clients.call(client, client.ListModels, {})).models.map(metadataOf);
+  if (models.length === 0) return page(ctx, 'models.title', html`<p class="notice">${t('models.none')}</p>`);
+  const rows = models.map((m) => {
+    const auc = aucOf(m);
+    const href = `/models/${encodeURIComponent(m.modelVersion)}`;
+    return html`<tr>
+<td><a href="${href}"><code>${m.modelVersion}</code></a></td><td><code>${kindOf(m)}</code></td><td><code>${m.purpose}</code></td>
+<td>${when(ctx, m.createdAt)}</td><td><code>${m.alignmentId}</code></td><td>${m.sites.map((s, i) => html`${i > 0 ? ', ' : ''}<code>${s.site}</code>`)}</td>
+<td class="num">${auc === undefined ? '—' : fmt.metric(auc)}</td><td><a href="${href}">${t('models.open')}</a></td></tr>`;
+  });
+  return page(ctx, 'models.title', html`<p class="muted">${t('models.count', { count: models.length })}</p>
+<table class="data" data-models="${models.length}"><thead><tr>
+<th>${t('models.col.version')}</th><th>${t('models.col.kind')}</th><th>${t('models.col.purpose')}</th><th>${t('models.col.created')}</th>
+<th>${t('models.col.alignment')}</th><th>${t('models.col.sites')}</th><th class="num">${t('models.col.auc')}</th><th>${t('models.col.report')}</th>
+</tr></thead><tbody>${rows}</tbody></table>`);
+}
+
+async function show(ctx: RequestContext) {
+  const { t } = ctx;
+  const m = await getModel(ctx);
+  const back = html`<p><a href="/models">${t('models.back')}</a></p>`;
+  let body: string | undefined;
+  try {
+    body = modelReportBody(m, ctx.lang);
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    return page(ctx, 'models.report.title', html`${back}<div class="error-box" role="alert">${t('models.unreadable', { message: err.message })}</div>`);
+  }
+  if (body === undefined) return page(ctx, 'models.report.title', html`${back}<p class="notice">${t('models.noReport')}</p>`);
+  const file = `/models/${encodeURIComponent(m.modelVersion)}/report.html`;
+  // raw(): the body is evaluation/report-html/report-page.ts's output, which escapes every string it prints.
+  return page(ctx, 'models.report.title', html`${back}
+<p><a href="${file}" download>${t('models.download')}</a> <span class="muted">${t('models.downloadNote')}</span></p>
+${raw(body)}`);
+}
+
+async function reportFile(ctx: RequestContext) {
+  const m = await getModel(ctx);
+  const file = modelReportFile(m, ctx.lang);
+  if (file === undefined) throw new FedcreditError('NOT_FOUND', `model ${m.modelVersion} has no evaluation report`);
+  return download(`fedcredit-report-${m.modelVersion}.${ctx.lang}.html`, 'text/html; charset=utf-8', file);
+}
+
+export const modelRoutes: Route[] = [
+  { method: 'GET', path: '/models', kinds: ['coordinator'], access: 'viewer', nav: 'models.nav', handle: list },
+  { method: 'GET', path: '/models/:version', kinds: ['coordinator'], access: 'viewer', handle: show },
+  { method: 'GET', path: '/models/:version/report.html', kinds: ['coordinator'], access: 'viewer', handle: reportFile },
+];
