@@ -116,6 +116,7 @@ export async function pipeToNode(ctx: RequestContext, body: Readable, options: I
   const release = await ctx.clients.slot();
   const client = ctx.clients.dataNode;
   let answered = false;
+  let bodyError: unknown;
   try {
     const report = await new Promise<IngestReport__Output>((resolve, reject) => {
       const call = client.IngestFile(new grpc.Metadata(), { deadline: Date.now() + UPLOAD_DEADLINE_MS }, (err, res) => {
@@ -147,6 +148,7 @@ export async function pipeToNode(ctx: RequestContext, body: Readable, options: I
       };
       send().catch((err: unknown) => {
         // The body failed (too large, browser gone): cancel, so the node removes its spool and stores nothing.
+        bodyError = err;
         call.cancel();
         reject(err);
       });
@@ -156,8 +158,10 @@ export async function pipeToNode(ctx: RequestContext, body: Readable, options: I
       enterprises: Number(report.enterprises), features: Number(report.featuresPerEnterprise),
       problems: report.problems.map((p) => ({ line: Number(p.line), column: p.column, problem: p.problem })), finishedMs: ctx.now(),
     }));
-  } catch (err) {
-    if (!(err instanceof FedcreditError) || !answered) {
+  } catch (caught) {
+    // A cancelled call answers CANCELLED: the body's own failure is what went wrong.
+    const err = bodyError ?? caught;
+    if (bodyError !== undefined || !(err instanceof FedcreditError) || !answered) {
       state.result = { id, fileName: state.fileName, committed: false, rows: 0, kind: '', seconds: 0, enterprises: 0, features: 0, problems: [], errorCode: err instanceof ConsoleError || err instanceof FedcreditError ? err.code : 'INTERNAL', errorMessage: (err as Error).message, finishedMs: ctx.now() };
       throw err;
     }
