@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { CHUNK_BYTES, pipeToNode } from '../../console/pages/node/upload.js';
+import { CHUNK_BYTES, currentUpload, pipeToNode } from '../../console/pages/node/upload.js';
 import type { RequestContext } from '../../console/http/router.js';
 
 interface Sent { options?: unknown; data: Buffer }
@@ -17,6 +17,7 @@ interface Sent { options?: unknown; data: Buffer }
 /** A stand-in IngestFile call: records writes, reports backpressure every 4th write, answers on end. */
 function fakeContext(answer: (sent: Sent[]) => { err?: Partial<grpc.ServiceError>; report?: unknown }) {
   const sent: Sent[] = [];
+  const progress: number[] = [];
   let cancelled = false;
   let maxBuffered = 0;
   const dataNode = {
@@ -25,6 +26,9 @@ function fakeContext(answer: (sent: Sent[]) => { err?: Partial<grpc.ServiceError
         buffered: 0,
         write(chunk: Sent) {
           sent.push(chunk);
+          // What the progress events read while the pipe runs: this upload, not finished, bytes so far.
+          const up = currentUpload();
+          progress.push(up?.result === undefined ? up?.sent ?? -1 : -2);
           call.buffered++;
           maxBuffered = Math.max(maxBuffered, call.buffered);
           if (call.buffered < 4) return true;
@@ -46,7 +50,7 @@ function fakeContext(answer: (sent: Sent[]) => { err?: Partial<grpc.ServiceError
     now: () => Date.now(),
     t: (key: string) => key,
   } as unknown as RequestContext;
-  return { ctx, sent, cancelled: () => cancelled, maxBuffered: () => maxBuffered };
+  return { ctx, sent, progress, cancelled: () => cancelled, maxBuffered: () => maxBuffered };
 }
 
 const report = { fileName: 'big.csv', kind: 'features', rows: '3', committed: true, problems: [], problemCount: '0', sha256: 'ab', seconds: 0.1, enterprises: '3', featuresPerEnterprise: '2' };
@@ -65,6 +69,9 @@ describe('the node console upload pipe', () => {
     expect(f.sent[0]?.options).toMatchObject({ fileName: 'big.csv' });
     // Backpressure held: never more than 4 chunks written without a drain.
     expect(f.maxBuffered()).toBeLessThanOrEqual(4);
+    expect(f.progress[0]).toBe(CHUNK_BYTES);
+    expect(f.progress[47]).toBe(3 * 1024 * 1024);
+    expect(currentUpload()?.result?.committed).toBe(true);
   });
 
   it('a refusal by the node is a result with its code and message', async () => {
