@@ -111,6 +111,9 @@ export const RPC_ROLES: RpcRoleTable = {
     GetRecordCounts: { coordinator: 'any', operator: 'self' },
     IngestFile: { operator: 'self' },
     GetNodeStatus: { operator: 'self' },
+    ListTables: { operator: 'self' },
+    ListIngests: { operator: 'self' },
+    GetPolicy: { operator: 'self' },
   },
   NodeAudit: {
     GetServedRecords: { auditor: 'any', operator: 'self' },

@@ -123,6 +123,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     log,
     healthStatus: () => (witness?.hasAlarm ? 'ALARM' : registrationStatus?.state === 'NOT_REGISTERED' ? 'NOT_REGISTERED' : 'SERVING'),
     healthDetail: () => registrationStatus?.detail ?? '',
+    policy: opts.policy ?? DEFAULT_POLICY,
   }), opts.transport, log, limiter);
   addService(server, 'NodeAudit', nodeAuditHandlers({
     site: opts.site, identityPublicKey: identity.publicKey, book: servedRecords, witness: () => witness, log,

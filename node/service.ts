@@ -17,6 +17,8 @@ import { ingestFile } from './ingest.js';
 import { type IngestProgress, type IngestReport } from './ingest-report.js';
 import type { NodeOperatorStatus } from '../proto/gen/fedcredit/v1/NodeOperatorStatus.js';
 import type { NodeStore } from '../site/store.js';
+import { DEFAULT_POLICY, type TrainingPolicy } from '../site/policy.js';
+import { listIngestsPage, listTables, policyView } from './operator-lists.js';
 
 /** Ingests the operator's status lists (the newest); the count says how many there were. */
 const STATUS_INGESTS = 20;
@@ -40,6 +42,8 @@ export interface NodeServiceContext {
   healthStatus?: () => string;
   /** Why the status is not SERVING and what to do (the coordinator's refusal of the registration). */
   healthDetail?: () => string;
+  /** The local policy the node runs with (read once at start), for GetPolicy. */
+  policy?: TrainingPolicy;
 }
 
 export function toReportMessage(r: IngestReport): IngestReportMessage {
@@ -97,6 +101,10 @@ export function dataNodeHandlers(ctx: NodeServiceContext): DataNodeHandlers {
     }, log),
 
     GetNodeStatus: unary(async () => operatorStatus(ctx), log),
+
+    ListTables: unary(async () => listTables(store), log),
+    ListIngests: unary(async (req) => listIngestsPage(store, req.pageToken, req.pageSize), log),
+    GetPolicy: unary(async () => policyView(ctx.policy ?? DEFAULT_POLICY, ctx.startedAt), log),
 
     IngestFile: (call: grpc.ServerReadableStream<IngestChunk__Output, IngestReportMessage>, callback) => {
       receiveUpload(ctx, call).then(

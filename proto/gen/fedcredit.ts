@@ -42,6 +42,7 @@ import type { GetEntriesRequest as _fedcredit_v1_GetEntriesRequest, GetEntriesRe
 import type { GetLogInfoRequest as _fedcredit_v1_GetLogInfoRequest, GetLogInfoRequest__Output as _fedcredit_v1_GetLogInfoRequest__Output } from './fedcredit/v1/GetLogInfoRequest.js';
 import type { GetModelRequest as _fedcredit_v1_GetModelRequest, GetModelRequest__Output as _fedcredit_v1_GetModelRequest__Output } from './fedcredit/v1/GetModelRequest.js';
 import type { GetNodeStatusRequest as _fedcredit_v1_GetNodeStatusRequest, GetNodeStatusRequest__Output as _fedcredit_v1_GetNodeStatusRequest__Output } from './fedcredit/v1/GetNodeStatusRequest.js';
+import type { GetPolicyRequest as _fedcredit_v1_GetPolicyRequest, GetPolicyRequest__Output as _fedcredit_v1_GetPolicyRequest__Output } from './fedcredit/v1/GetPolicyRequest.js';
 import type { GetReceiptRequest as _fedcredit_v1_GetReceiptRequest, GetReceiptRequest__Output as _fedcredit_v1_GetReceiptRequest__Output } from './fedcredit/v1/GetReceiptRequest.js';
 import type { GetRecordCountsRequest as _fedcredit_v1_GetRecordCountsRequest, GetRecordCountsRequest__Output as _fedcredit_v1_GetRecordCountsRequest__Output } from './fedcredit/v1/GetRecordCountsRequest.js';
 import type { GetRunReportRequest as _fedcredit_v1_GetRunReportRequest, GetRunReportRequest__Output as _fedcredit_v1_GetRunReportRequest__Output } from './fedcredit/v1/GetRunReportRequest.js';
@@ -64,6 +65,8 @@ import type { JoinAlignmentRequest as _fedcredit_v1_JoinAlignmentRequest, JoinAl
 import type { JoinAlignmentResponse as _fedcredit_v1_JoinAlignmentResponse, JoinAlignmentResponse__Output as _fedcredit_v1_JoinAlignmentResponse__Output } from './fedcredit/v1/JoinAlignmentResponse.js';
 import type { LastScore as _fedcredit_v1_LastScore, LastScore__Output as _fedcredit_v1_LastScore__Output } from './fedcredit/v1/LastScore.js';
 import type { ListAlignmentsRequest as _fedcredit_v1_ListAlignmentsRequest, ListAlignmentsRequest__Output as _fedcredit_v1_ListAlignmentsRequest__Output } from './fedcredit/v1/ListAlignmentsRequest.js';
+import type { ListIngestsRequest as _fedcredit_v1_ListIngestsRequest, ListIngestsRequest__Output as _fedcredit_v1_ListIngestsRequest__Output } from './fedcredit/v1/ListIngestsRequest.js';
+import type { ListIngestsResponse as _fedcredit_v1_ListIngestsResponse, ListIngestsResponse__Output as _fedcredit_v1_ListIngestsResponse__Output } from './fedcredit/v1/ListIngestsResponse.js';
 import type { ListModelsRequest as _fedcredit_v1_ListModelsRequest, ListModelsRequest__Output as _fedcredit_v1_ListModelsRequest__Output } from './fedcredit/v1/ListModelsRequest.js';
 import type { ListNodesRequest as _fedcredit_v1_ListNodesRequest, ListNodesRequest__Output as _fedcredit_v1_ListNodesRequest__Output } from './fedcredit/v1/ListNodesRequest.js';
 import type { ListPortfolioRequest as _fedcredit_v1_ListPortfolioRequest, ListPortfolioRequest__Output as _fedcredit_v1_ListPortfolioRequest__Output } from './fedcredit/v1/ListPortfolioRequest.js';
@@ -72,6 +75,8 @@ import type { ListPortfoliosRequest as _fedcredit_v1_ListPortfoliosRequest, List
 import type { ListPortfoliosResponse as _fedcredit_v1_ListPortfoliosResponse, ListPortfoliosResponse__Output as _fedcredit_v1_ListPortfoliosResponse__Output } from './fedcredit/v1/ListPortfoliosResponse.js';
 import type { ListRunsRequest as _fedcredit_v1_ListRunsRequest, ListRunsRequest__Output as _fedcredit_v1_ListRunsRequest__Output } from './fedcredit/v1/ListRunsRequest.js';
 import type { ListRunsResponse as _fedcredit_v1_ListRunsResponse, ListRunsResponse__Output as _fedcredit_v1_ListRunsResponse__Output } from './fedcredit/v1/ListRunsResponse.js';
+import type { ListTablesRequest as _fedcredit_v1_ListTablesRequest, ListTablesRequest__Output as _fedcredit_v1_ListTablesRequest__Output } from './fedcredit/v1/ListTablesRequest.js';
+import type { ListTablesResponse as _fedcredit_v1_ListTablesResponse, ListTablesResponse__Output as _fedcredit_v1_ListTablesResponse__Output } from './fedcredit/v1/ListTablesResponse.js';
 import type { LogInfo as _fedcredit_v1_LogInfo, LogInfo__Output as _fedcredit_v1_LogInfo__Output } from './fedcredit/v1/LogInfo.js';
 import type { ModelDrift as _fedcredit_v1_ModelDrift, ModelDrift__Output as _fedcredit_v1_ModelDrift__Output } from './fedcredit/v1/ModelDrift.js';
 import type { ModelInfo as _fedcredit_v1_ModelInfo, ModelInfo__Output as _fedcredit_v1_ModelInfo__Output } from './fedcredit/v1/ModelInfo.js';
@@ -85,6 +90,7 @@ import type { NodeAuditClient as _fedcredit_v1_NodeAuditClient, NodeAuditDefinit
 import type { NodeList as _fedcredit_v1_NodeList, NodeList__Output as _fedcredit_v1_NodeList__Output } from './fedcredit/v1/NodeList.js';
 import type { NodeMonitoringClient as _fedcredit_v1_NodeMonitoringClient, NodeMonitoringDefinition as _fedcredit_v1_NodeMonitoringDefinition } from './fedcredit/v1/NodeMonitoring.js';
 import type { NodeOperatorStatus as _fedcredit_v1_NodeOperatorStatus, NodeOperatorStatus__Output as _fedcredit_v1_NodeOperatorStatus__Output } from './fedcredit/v1/NodeOperatorStatus.js';
+import type { NodePolicy as _fedcredit_v1_NodePolicy, NodePolicy__Output as _fedcredit_v1_NodePolicy__Output } from './fedcredit/v1/NodePolicy.js';
 import type { NodeScoringClient as _fedcredit_v1_NodeScoringClient, NodeScoringDefinition as _fedcredit_v1_NodeScoringDefinition } from './fedcredit/v1/NodeScoring.js';
 import type { NodeStatus as _fedcredit_v1_NodeStatus, NodeStatus__Output as _fedcredit_v1_NodeStatus__Output } from './fedcredit/v1/NodeStatus.js';
 import type { NodeTrainingClient as _fedcredit_v1_NodeTrainingClient, NodeTrainingDefinition as _fedcredit_v1_NodeTrainingDefinition } from './fedcredit/v1/NodeTraining.js';
@@ -142,6 +148,7 @@ import type { StartTrainingRequest as _fedcredit_v1_StartTrainingRequest, StartT
 import type { StartTrainingResponse as _fedcredit_v1_StartTrainingResponse, StartTrainingResponse__Output as _fedcredit_v1_StartTrainingResponse__Output } from './fedcredit/v1/StartTrainingResponse.js';
 import type { SubmitCosignatureRequest as _fedcredit_v1_SubmitCosignatureRequest, SubmitCosignatureRequest__Output as _fedcredit_v1_SubmitCosignatureRequest__Output } from './fedcredit/v1/SubmitCosignatureRequest.js';
 import type { SubmitCosignatureResponse as _fedcredit_v1_SubmitCosignatureResponse, SubmitCosignatureResponse__Output as _fedcredit_v1_SubmitCosignatureResponse__Output } from './fedcredit/v1/SubmitCosignatureResponse.js';
+import type { TableVersionInfo as _fedcredit_v1_TableVersionInfo, TableVersionInfo__Output as _fedcredit_v1_TableVersionInfo__Output } from './fedcredit/v1/TableVersionInfo.js';
 import type { TrainingClient as _fedcredit_v1_TrainingClient, TrainingDefinition as _fedcredit_v1_TrainingDefinition } from './fedcredit/v1/Training.js';
 import type { TrainingAck as _fedcredit_v1_TrainingAck, TrainingAck__Output as _fedcredit_v1_TrainingAck__Output } from './fedcredit/v1/TrainingAck.js';
 import type { TrainingJobRef as _fedcredit_v1_TrainingJobRef, TrainingJobRef__Output as _fedcredit_v1_TrainingJobRef__Output } from './fedcredit/v1/TrainingJobRef.js';
@@ -211,6 +218,7 @@ export interface ProtoGrpcType {
       GetLogInfoRequest: MessageTypeDefinition<_fedcredit_v1_GetLogInfoRequest, _fedcredit_v1_GetLogInfoRequest__Output>
       GetModelRequest: MessageTypeDefinition<_fedcredit_v1_GetModelRequest, _fedcredit_v1_GetModelRequest__Output>
       GetNodeStatusRequest: MessageTypeDefinition<_fedcredit_v1_GetNodeStatusRequest, _fedcredit_v1_GetNodeStatusRequest__Output>
+      GetPolicyRequest: MessageTypeDefinition<_fedcredit_v1_GetPolicyRequest, _fedcredit_v1_GetPolicyRequest__Output>
       GetReceiptRequest: MessageTypeDefinition<_fedcredit_v1_GetReceiptRequest, _fedcredit_v1_GetReceiptRequest__Output>
       GetRecordCountsRequest: MessageTypeDefinition<_fedcredit_v1_GetRecordCountsRequest, _fedcredit_v1_GetRecordCountsRequest__Output>
       GetRunReportRequest: MessageTypeDefinition<_fedcredit_v1_GetRunReportRequest, _fedcredit_v1_GetRunReportRequest__Output>
@@ -233,6 +241,8 @@ export interface ProtoGrpcType {
       JoinAlignmentResponse: MessageTypeDefinition<_fedcredit_v1_JoinAlignmentResponse, _fedcredit_v1_JoinAlignmentResponse__Output>
       LastScore: MessageTypeDefinition<_fedcredit_v1_LastScore, _fedcredit_v1_LastScore__Output>
       ListAlignmentsRequest: MessageTypeDefinition<_fedcredit_v1_ListAlignmentsRequest, _fedcredit_v1_ListAlignmentsRequest__Output>
+      ListIngestsRequest: MessageTypeDefinition<_fedcredit_v1_ListIngestsRequest, _fedcredit_v1_ListIngestsRequest__Output>
+      ListIngestsResponse: MessageTypeDefinition<_fedcredit_v1_ListIngestsResponse, _fedcredit_v1_ListIngestsResponse__Output>
       ListModelsRequest: MessageTypeDefinition<_fedcredit_v1_ListModelsRequest, _fedcredit_v1_ListModelsRequest__Output>
       ListNodesRequest: MessageTypeDefinition<_fedcredit_v1_ListNodesRequest, _fedcredit_v1_ListNodesRequest__Output>
       ListPortfolioRequest: MessageTypeDefinition<_fedcredit_v1_ListPortfolioRequest, _fedcredit_v1_ListPortfolioRequest__Output>
@@ -241,6 +251,8 @@ export interface ProtoGrpcType {
       ListPortfoliosResponse: MessageTypeDefinition<_fedcredit_v1_ListPortfoliosResponse, _fedcredit_v1_ListPortfoliosResponse__Output>
       ListRunsRequest: MessageTypeDefinition<_fedcredit_v1_ListRunsRequest, _fedcredit_v1_ListRunsRequest__Output>
       ListRunsResponse: MessageTypeDefinition<_fedcredit_v1_ListRunsResponse, _fedcredit_v1_ListRunsResponse__Output>
+      ListTablesRequest: MessageTypeDefinition<_fedcredit_v1_ListTablesRequest, _fedcredit_v1_ListTablesRequest__Output>
+      ListTablesResponse: MessageTypeDefinition<_fedcredit_v1_ListTablesResponse, _fedcredit_v1_ListTablesResponse__Output>
       LogInfo: MessageTypeDefinition<_fedcredit_v1_LogInfo, _fedcredit_v1_LogInfo__Output>
       ModelDrift: MessageTypeDefinition<_fedcredit_v1_ModelDrift, _fedcredit_v1_ModelDrift__Output>
       ModelInfo: MessageTypeDefinition<_fedcredit_v1_ModelInfo, _fedcredit_v1_ModelInfo__Output>
@@ -254,6 +266,7 @@ export interface ProtoGrpcType {
       NodeList: MessageTypeDefinition<_fedcredit_v1_NodeList, _fedcredit_v1_NodeList__Output>
       NodeMonitoring: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeMonitoringClient> & { service: _fedcredit_v1_NodeMonitoringDefinition }
       NodeOperatorStatus: MessageTypeDefinition<_fedcredit_v1_NodeOperatorStatus, _fedcredit_v1_NodeOperatorStatus__Output>
+      NodePolicy: MessageTypeDefinition<_fedcredit_v1_NodePolicy, _fedcredit_v1_NodePolicy__Output>
       NodeScoring: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeScoringClient> & { service: _fedcredit_v1_NodeScoringDefinition }
       NodeStatus: MessageTypeDefinition<_fedcredit_v1_NodeStatus, _fedcredit_v1_NodeStatus__Output>
       NodeTraining: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeTrainingClient> & { service: _fedcredit_v1_NodeTrainingDefinition }
@@ -311,6 +324,7 @@ export interface ProtoGrpcType {
       StartTrainingResponse: MessageTypeDefinition<_fedcredit_v1_StartTrainingResponse, _fedcredit_v1_StartTrainingResponse__Output>
       SubmitCosignatureRequest: MessageTypeDefinition<_fedcredit_v1_SubmitCosignatureRequest, _fedcredit_v1_SubmitCosignatureRequest__Output>
       SubmitCosignatureResponse: MessageTypeDefinition<_fedcredit_v1_SubmitCosignatureResponse, _fedcredit_v1_SubmitCosignatureResponse__Output>
+      TableVersionInfo: MessageTypeDefinition<_fedcredit_v1_TableVersionInfo, _fedcredit_v1_TableVersionInfo__Output>
       Training: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_TrainingClient> & { service: _fedcredit_v1_TrainingDefinition }
       TrainingAck: MessageTypeDefinition<_fedcredit_v1_TrainingAck, _fedcredit_v1_TrainingAck__Output>
       TrainingJobRef: MessageTypeDefinition<_fedcredit_v1_TrainingJobRef, _fedcredit_v1_TrainingJobRef__Output>
