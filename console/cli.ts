@@ -33,6 +33,7 @@ export interface ServeFlags {
   enterprisePortal?: boolean;
   trustedRegistrars?: string;
   operatorTls?: string;
+  keys?: string;
   state?: string;
   defaultLang: string;
   timeZone: string;
@@ -94,6 +95,7 @@ export function consoleOptions(flags: ServeFlags): { options: ConsoleOptions; tr
   if (flags.enterprisePortal && kind !== 'coordinator' && kind !== 'auditor') {
     throw new FedcreditError('BAD_REQUEST', `--enterprise-portal runs in a coordinator or auditor console (they may read the log); this is a ${kind} console`);
   }
+  if (flags.keys && kind !== 'bank') throw new FedcreditError('BAD_REQUEST', '--keys is for a bank console (its query-signing and sealing keys)');
   if (flags.operatorTls && kind !== 'bank') throw new FedcreditError('BAD_REQUEST', '--operator-tls is for a bank console (the label holder\'s operator folder)');
   checkDataFolder(flags.data);
   const options: ConsoleOptions = {
@@ -102,6 +104,7 @@ export function consoleOptions(flags: ServeFlags): { options: ConsoleOptions; tr
     enterprisePortal: Boolean(flags.enterprisePortal),
     ...(flags.trustedRegistrars ? { trustedRegistrars: flags.trustedRegistrars } : {}),
     ...(flags.operatorTls ? { operatorTls: flags.operatorTls } : {}),
+    ...(flags.keys ? { keysDir: flags.keys } : {}),
     ...(flags.state ? { state: flags.state } : {}),
     defaultLang: flags.defaultLang, timeZone: flags.timeZone, printLink: Boolean(flags.printLink), maxUpload: flags.maxUpload,
   };
@@ -159,6 +162,7 @@ export function registerConsoleCommands(program: Command): void {
     .option('--enterprise-portal', 'also serve the enterprise portal (/e/): coordinator or auditor consoles')
     .option('--trusted-registrars <file>', 'registrar keys trusted to bind enterprise keys (the coordinator\'s file)')
     .option('--operator-tls <dir>', 'bank: the label holder\'s operator folder, to read its model reports')
+    .option('--keys <dir>', 'bank: its query-signing and sealing keys (as `fedcredit score --keys`; default: the --tls folder)')
     .option('--state <file>', 'auditor: the state file of `audit verify` (pinned log key, witnesses)')
     .option('--default-lang <lang>', 'zh-CN or en, when the browser says neither', 'zh-CN')
     .option('--time-zone <tz>', 'time zone of the dates shown', 'Asia/Shanghai')
