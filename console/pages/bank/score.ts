@@ -20,7 +20,7 @@ import { FedcreditError } from '../../../lib/errors.js';
 import { parseConsent, type ConsentOperation } from '../../../consent/verify.js';
 import type { ScoreResult } from '../../../scoring/requester.js';
 import { bankName, saveAnswer, scoringSession } from './bank-state.js';
-import { codeMeaning, warningLabel } from './entries.js';
+import { codeMeaning, label, warningLabel } from './entries.js';
 
 /** A consent file is a few KiB; anything larger is not one. */
 export const MAX_CONSENT_BYTES = 64 * 1024;
@@ -65,7 +65,7 @@ function answerView(ctx: RequestContext, r: ScoreResult, explainGranted: boolean
   const reasons = explainGranted
     ? html`<table class="data" data-explanations><thead><tr><th>${t('bank.col.sites')}</th><th>${t('bank.score.explanations')}</th></tr></thead><tbody>
 ${r.explanations.map((e) => html`<tr data-explanation-site="${e.site}"><td><code>${e.site}</code></td><td>${e.reasons.length
-      ? e.reasons.map((x, i) => html`${i > 0 ? ', ' : ''}<code>${x.feature}</code> (${x.direction})`)
+      ? e.reasons.map((x, i) => html`${i > 0 ? ', ' : ''}<code>${x.feature}</code> (${label(ctx, `bank.direction.${x.direction}`, x.direction)})`)
       : e.covered ? t('bank.score.noReasons') : t('bank.score.notCovered')}</td></tr>`)}
 </tbody></table>`
     : html`<p class="muted">${t('bank.score.notGranted')}</p>`;
