@@ -153,6 +153,10 @@ export const RPC_ROLES: RpcRoleTable = {
     GetReceipt: { requester: 'any' },
     // Key bindings and revocations are self-authenticating (registrar's or enterprise's signature).
     SubmitConsentRecord: { operator: 'self', requester: 'any' },
+    // Only entries whose requester is the caller's certified name (scoring/requester-entries.ts).
+    ListRequesterEntries: { requester: 'any' },
+    // No metric in the answer: a bank that is not the label holder learns no AUC.
+    ListQueryableModels: { requester: 'any' },
   },
   NodeScoring: {
     ComputeShares: { coordinator: 'any' },

@@ -8,6 +8,7 @@
  *   m:origin                      checkpoint origin the store was created for
  *   m:checkpoint                  latest checkpoint note signed by the log
  *   m:cosigned                    latest checkpoint note with witness cosignatures
+ *   r/<requester>/<index:16 hex>  a requester's own entry (log/requester-index.ts), with m:requester-index
  */
 import type { NodeId } from './merkle.js';
 

@@ -18,6 +18,7 @@ import type { Ed25519Identity } from '../crypto/signed-note.js';
 import { META_CHECKPOINT, META_COSIGNED, META_ORIGIN, META_SIZE, entryKey, nodeKey } from './store-keys.js';
 import { MAX_ENTRY_BYTES } from './entries.js';
 import { checkLogStore } from './store-integrity.js';
+import { backfillRequesterIndex, requesterIndexOp } from './requester-index.js';
 import type { IntegrityReport } from './store-integrity.js';
 
 export interface TransparencyLogOptions {
@@ -93,6 +94,7 @@ export class TransparencyLog implements SubtreeHashReader {
         throw new Error(`log store ${options.path} belongs to origin ${fromUtf8(storedOrigin)}, not ${options.origin}`);
       }
       const range = await loadRange(db, options.path);
+      await backfillRequesterIndex(db, range.size);
       const log = new TransparencyLog(db, options, range);
       await log.#checkAgainstLastCheckpoint(options.path);
       return log;
@@ -192,6 +194,9 @@ export class TransparencyLog implements SubtreeHashReader {
     for (const p of batch) {
       firsts.push(next.size);
       for (const entry of p.entries) {
+        // Each requester's own entries, indexed in the same atomic batch (log/requester-index.ts).
+        const indexOp = requesterIndexOp(next.size, entry);
+        if (indexOp) ops.push(indexOp);
         ops.push({ type: 'put', key: entryKey(next.size), value: entry });
         next.append(hashLeaf(entry), (node, hash) => ops.push({ type: 'put', key: nodeKey(node), value: hash }));
       }

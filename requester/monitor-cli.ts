@@ -18,9 +18,9 @@ import { FedcreditError, isErrorCode } from '../lib/errors.js';
 import { call, fromServiceError } from '../lib/grpc.js';
 import { resolveTransport, withTransportOptions, type Transport, type TransportFlags } from '../lib/tls.js';
 import { monitoringClient } from '../proto/clients.js';
-import { loadExistingRequesterKeys, type RequesterKeys } from '../scoring/requester-keys.js';
+import { loadExistingRequesterKeys } from '../scoring/requester-keys.js';
 import { signSealingKey } from '../scoring/protocol.js';
-import { signInstruction } from '../monitoring/instruction.js';
+import { addItems, ITEMS_PER_CALL, sendPortfolioUpdate, signItem, type PortfolioItemUpdate } from '../monitoring/portfolio-update.js';
 import { checkPortfolioName } from '../monitoring/portfolio-store.js';
 import { rescoreReceiptFile, WatchSession, type WatchedEvent } from '../monitoring/requester.js';
 import type { MonitoringClient } from '../proto/gen/fedcredit/v1/Monitoring.js';
@@ -28,8 +28,7 @@ import type { PortfolioItemResult__Output } from '../proto/gen/fedcredit/v1/Port
 import type { PortfolioItem__Output } from '../proto/gen/fedcredit/v1/PortfolioItem.js';
 import type { RunProgress__Output } from '../proto/gen/fedcredit/v1/RunProgress.js';
 
-/** Items per UpdatePortfolio call (the service's limit). */
-export const ITEMS_PER_CALL = 1000;
+export { ITEMS_PER_CALL };
 const WARNINGS = ['none', 'blue', 'yellow', 'red'];
 const STATUSES = ['active', 'skipped', 'removed'];
 
@@ -103,26 +102,9 @@ export function readConsents(files: readonly string[] | undefined, dir: string |
   });
 }
 
-function sign(keys: RequesterKeys, consent: Consent, op: 'add' | 'remove', portfolio: string, file: string) {
-  try {
-    return signInstruction(keys.identity, consent, { op, portfolio });
-  } catch (err) {
-    throw new FedcreditError('INSTRUCTION_INVALID', `${file}: ${(err as Error).message}`);
-  }
-}
-
-/** Sends adds or removes 1,000 a call; progress on stderr when there is more than one call. */
-async function update(client: MonitoringClient, portfolio: string, items: readonly { adds?: object; removes?: object }[]): Promise<PortfolioItemResult__Output[]> {
-  const results: PortfolioItemResult__Output[] = [];
-  for (let i = 0; i < items.length; i += ITEMS_PER_CALL) {
-    const chunk = items.slice(i, i + ITEMS_PER_CALL);
-    const adds = chunk.flatMap((c) => (c.adds ? [c.adds] : []));
-    const removes = chunk.flatMap((c) => (c.removes ? [c.removes] : []));
-    const r = await call(client, client.UpdatePortfolio, { portfolio, adds, removes }, 120_000);
-    results.push(...r.results);
-    if (items.length > ITEMS_PER_CALL) process.stderr.write(`portfolio ${portfolio}: ${Math.min(i + ITEMS_PER_CALL, items.length)}/${items.length} sent, ${results.filter((x) => !x.ok).length} refused so far\n`);
-  }
-  return results;
+/** Sends adds or removes 1,000 a call (monitoring/portfolio-update.ts); progress on stderr when there is more than one call. */
+function update(client: MonitoringClient, portfolio: string, items: readonly PortfolioItemUpdate[]): Promise<PortfolioItemResult__Output[]> {
+  return sendPortfolioUpdate(client, portfolio, items, (sent, total, refused) => process.stderr.write(`portfolio ${portfolio}: ${sent}/${total} sent, ${refused} refused so far\n`));
 }
 
 function reportResults(flags: Flags, portfolio: string, verb: string, results: readonly PortfolioItemResult__Output[]): void {
@@ -196,10 +178,7 @@ export function registerMonitorCommands(program: Command): void {
     .action((name: string, flags: Flags & { consent?: string[]; consents?: string }) => runCommand(() => withClient(flags, async (client) => {
       const consents = readConsents(flags.consent, flags.consents);
       const keys = loadExistingRequesterKeys(keysDir(flags));
-      const items = consents.map((c) => {
-        const s = sign(keys, c.consent, 'add', name, c.file);
-        return { adds: { consent: c.text, instruction: Buffer.from(s.text), signature: Buffer.from(s.signature) } };
-      });
+      const items = addItems(keys, name, consents.map((c) => ({ source: c.file, text: c.text, consent: c.consent })));
       reportResults(flags, name, 'added', await update(client, name, items));
     })));
 
@@ -214,7 +193,7 @@ export function registerMonitorCommands(program: Command): void {
       const items = flags.enterprise.map((code) => {
         const c = consents.find((x) => x.consent.subject === code);
         if (!c) throw new FedcreditError('NOT_FOUND', `no consent of ${code} among the consents given: pass --consent FILE or --consents DIR with the consent it was added under (the remove instruction names it)`);
-        const s = sign(keys, c.consent, 'remove', name, c.file);
+        const s = signItem(keys, c.consent, 'remove', name, c.file);
         return { removes: { subject: code, instruction: Buffer.from(s.text), signature: Buffer.from(s.signature) } };
       });
       reportResults(flags, name, 'removed', await update(client, name, items));

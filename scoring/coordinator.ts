@@ -60,6 +60,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { ShareRequest } from '../proto/gen/fedcredit/v1/ShareRequest.js';
 import type { ShareResponse__Output } from '../proto/gen/fedcredit/v1/ShareResponse.js';
 import { subjectProblem } from '../schema/subject.js';
+import { listQueryableModels, listRequesterEntries } from './requester-entries.js';
 
 const SHARE_DEADLINE_MS = 10_000;
 const CACHE_MS = 1_000;
@@ -141,6 +142,9 @@ export class ScoringCoordinator {
       ScoreStream: (call) => this.#scoreStream(call),
       GetReceipt: unary((req, call) => this.receipt(Number(req.logIndex), Math.min(Number(req.waitMs) || 0, MAX_RECEIPT_WAIT_MS), callerIdentity(call)?.name), log),
       SubmitConsentRecord: unary((req) => this.submitConsentRecord(req.record), log),
+      // The caller's own entries and the models it may ask with (scoring/requester-entries.ts).
+      ListRequesterEntries: unary((req, call) => listRequesterEntries(this.#opts.transparencyLog.store, req, callerIdentity(call)?.name), log),
+      ListQueryableModels: unary(() => listQueryableModels(this.#opts.models), log),
     };
   }
 

@@ -73,6 +73,8 @@ import type { ListPortfolioRequest as _fedcredit_v1_ListPortfolioRequest, ListPo
 import type { ListPortfolioResponse as _fedcredit_v1_ListPortfolioResponse, ListPortfolioResponse__Output as _fedcredit_v1_ListPortfolioResponse__Output } from './fedcredit/v1/ListPortfolioResponse.js';
 import type { ListPortfoliosRequest as _fedcredit_v1_ListPortfoliosRequest, ListPortfoliosRequest__Output as _fedcredit_v1_ListPortfoliosRequest__Output } from './fedcredit/v1/ListPortfoliosRequest.js';
 import type { ListPortfoliosResponse as _fedcredit_v1_ListPortfoliosResponse, ListPortfoliosResponse__Output as _fedcredit_v1_ListPortfoliosResponse__Output } from './fedcredit/v1/ListPortfoliosResponse.js';
+import type { ListQueryableModelsRequest as _fedcredit_v1_ListQueryableModelsRequest, ListQueryableModelsRequest__Output as _fedcredit_v1_ListQueryableModelsRequest__Output } from './fedcredit/v1/ListQueryableModelsRequest.js';
+import type { ListRequesterEntriesRequest as _fedcredit_v1_ListRequesterEntriesRequest, ListRequesterEntriesRequest__Output as _fedcredit_v1_ListRequesterEntriesRequest__Output } from './fedcredit/v1/ListRequesterEntriesRequest.js';
 import type { ListRunsRequest as _fedcredit_v1_ListRunsRequest, ListRunsRequest__Output as _fedcredit_v1_ListRunsRequest__Output } from './fedcredit/v1/ListRunsRequest.js';
 import type { ListRunsResponse as _fedcredit_v1_ListRunsResponse, ListRunsResponse__Output as _fedcredit_v1_ListRunsResponse__Output } from './fedcredit/v1/ListRunsResponse.js';
 import type { ListTablesRequest as _fedcredit_v1_ListTablesRequest, ListTablesRequest__Output as _fedcredit_v1_ListTablesRequest__Output } from './fedcredit/v1/ListTablesRequest.js';
@@ -106,6 +108,11 @@ import type { PsiBin as _fedcredit_v1_PsiBin, PsiBin__Output as _fedcredit_v1_Ps
 import type { PsiEnvelope as _fedcredit_v1_PsiEnvelope, PsiEnvelope__Output as _fedcredit_v1_PsiEnvelope__Output } from './fedcredit/v1/PsiEnvelope.js';
 import type { PsiFigure as _fedcredit_v1_PsiFigure, PsiFigure__Output as _fedcredit_v1_PsiFigure__Output } from './fedcredit/v1/PsiFigure.js';
 import type { QueryRefusal as _fedcredit_v1_QueryRefusal, QueryRefusal__Output as _fedcredit_v1_QueryRefusal__Output } from './fedcredit/v1/QueryRefusal.js';
+import type { QueryableGrade as _fedcredit_v1_QueryableGrade, QueryableGrade__Output as _fedcredit_v1_QueryableGrade__Output } from './fedcredit/v1/QueryableGrade.js';
+import type { QueryableModel as _fedcredit_v1_QueryableModel, QueryableModel__Output as _fedcredit_v1_QueryableModel__Output } from './fedcredit/v1/QueryableModel.js';
+import type { QueryableModels as _fedcredit_v1_QueryableModels, QueryableModels__Output as _fedcredit_v1_QueryableModels__Output } from './fedcredit/v1/QueryableModels.js';
+import type { QueryableScale as _fedcredit_v1_QueryableScale, QueryableScale__Output as _fedcredit_v1_QueryableScale__Output } from './fedcredit/v1/QueryableScale.js';
+import type { QueryableWarning as _fedcredit_v1_QueryableWarning, QueryableWarning__Output as _fedcredit_v1_QueryableWarning__Output } from './fedcredit/v1/QueryableWarning.js';
 import type { RecordCount as _fedcredit_v1_RecordCount, RecordCount__Output as _fedcredit_v1_RecordCount__Output } from './fedcredit/v1/RecordCount.js';
 import type { RecordCounts as _fedcredit_v1_RecordCounts, RecordCounts__Output as _fedcredit_v1_RecordCounts__Output } from './fedcredit/v1/RecordCounts.js';
 import type { RefusalCount as _fedcredit_v1_RefusalCount, RefusalCount__Output as _fedcredit_v1_RefusalCount__Output } from './fedcredit/v1/RefusalCount.js';
@@ -114,6 +121,8 @@ import type { RegisterNodeResponse as _fedcredit_v1_RegisterNodeResponse, Regist
 import type { RelayAck as _fedcredit_v1_RelayAck, RelayAck__Output as _fedcredit_v1_RelayAck__Output } from './fedcredit/v1/RelayAck.js';
 import type { RemoveNodeRequest as _fedcredit_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _fedcredit_v1_RemoveNodeRequest__Output } from './fedcredit/v1/RemoveNodeRequest.js';
 import type { RemoveNodeResponse as _fedcredit_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _fedcredit_v1_RemoveNodeResponse__Output } from './fedcredit/v1/RemoveNodeResponse.js';
+import type { RequesterEntries as _fedcredit_v1_RequesterEntries, RequesterEntries__Output as _fedcredit_v1_RequesterEntries__Output } from './fedcredit/v1/RequesterEntries.js';
+import type { RequesterEntry as _fedcredit_v1_RequesterEntry, RequesterEntry__Output as _fedcredit_v1_RequesterEntry__Output } from './fedcredit/v1/RequesterEntry.js';
 import type { RequesterSealingKey as _fedcredit_v1_RequesterSealingKey, RequesterSealingKey__Output as _fedcredit_v1_RequesterSealingKey__Output } from './fedcredit/v1/RequesterSealingKey.js';
 import type { RescoreBatch as _fedcredit_v1_RescoreBatch, RescoreBatch__Output as _fedcredit_v1_RescoreBatch__Output } from './fedcredit/v1/RescoreBatch.js';
 import type { RescoreBatchResponse as _fedcredit_v1_RescoreBatchResponse, RescoreBatchResponse__Output as _fedcredit_v1_RescoreBatchResponse__Output } from './fedcredit/v1/RescoreBatchResponse.js';
@@ -249,6 +258,8 @@ export interface ProtoGrpcType {
       ListPortfolioResponse: MessageTypeDefinition<_fedcredit_v1_ListPortfolioResponse, _fedcredit_v1_ListPortfolioResponse__Output>
       ListPortfoliosRequest: MessageTypeDefinition<_fedcredit_v1_ListPortfoliosRequest, _fedcredit_v1_ListPortfoliosRequest__Output>
       ListPortfoliosResponse: MessageTypeDefinition<_fedcredit_v1_ListPortfoliosResponse, _fedcredit_v1_ListPortfoliosResponse__Output>
+      ListQueryableModelsRequest: MessageTypeDefinition<_fedcredit_v1_ListQueryableModelsRequest, _fedcredit_v1_ListQueryableModelsRequest__Output>
+      ListRequesterEntriesRequest: MessageTypeDefinition<_fedcredit_v1_ListRequesterEntriesRequest, _fedcredit_v1_ListRequesterEntriesRequest__Output>
       ListRunsRequest: MessageTypeDefinition<_fedcredit_v1_ListRunsRequest, _fedcredit_v1_ListRunsRequest__Output>
       ListRunsResponse: MessageTypeDefinition<_fedcredit_v1_ListRunsResponse, _fedcredit_v1_ListRunsResponse__Output>
       ListTablesRequest: MessageTypeDefinition<_fedcredit_v1_ListTablesRequest, _fedcredit_v1_ListTablesRequest__Output>
@@ -282,6 +293,11 @@ export interface ProtoGrpcType {
       PsiEnvelope: MessageTypeDefinition<_fedcredit_v1_PsiEnvelope, _fedcredit_v1_PsiEnvelope__Output>
       PsiFigure: MessageTypeDefinition<_fedcredit_v1_PsiFigure, _fedcredit_v1_PsiFigure__Output>
       QueryRefusal: MessageTypeDefinition<_fedcredit_v1_QueryRefusal, _fedcredit_v1_QueryRefusal__Output>
+      QueryableGrade: MessageTypeDefinition<_fedcredit_v1_QueryableGrade, _fedcredit_v1_QueryableGrade__Output>
+      QueryableModel: MessageTypeDefinition<_fedcredit_v1_QueryableModel, _fedcredit_v1_QueryableModel__Output>
+      QueryableModels: MessageTypeDefinition<_fedcredit_v1_QueryableModels, _fedcredit_v1_QueryableModels__Output>
+      QueryableScale: MessageTypeDefinition<_fedcredit_v1_QueryableScale, _fedcredit_v1_QueryableScale__Output>
+      QueryableWarning: MessageTypeDefinition<_fedcredit_v1_QueryableWarning, _fedcredit_v1_QueryableWarning__Output>
       RecordCount: MessageTypeDefinition<_fedcredit_v1_RecordCount, _fedcredit_v1_RecordCount__Output>
       RecordCounts: MessageTypeDefinition<_fedcredit_v1_RecordCounts, _fedcredit_v1_RecordCounts__Output>
       RefusalCount: MessageTypeDefinition<_fedcredit_v1_RefusalCount, _fedcredit_v1_RefusalCount__Output>
@@ -290,6 +306,8 @@ export interface ProtoGrpcType {
       RelayAck: MessageTypeDefinition<_fedcredit_v1_RelayAck, _fedcredit_v1_RelayAck__Output>
       RemoveNodeRequest: MessageTypeDefinition<_fedcredit_v1_RemoveNodeRequest, _fedcredit_v1_RemoveNodeRequest__Output>
       RemoveNodeResponse: MessageTypeDefinition<_fedcredit_v1_RemoveNodeResponse, _fedcredit_v1_RemoveNodeResponse__Output>
+      RequesterEntries: MessageTypeDefinition<_fedcredit_v1_RequesterEntries, _fedcredit_v1_RequesterEntries__Output>
+      RequesterEntry: MessageTypeDefinition<_fedcredit_v1_RequesterEntry, _fedcredit_v1_RequesterEntry__Output>
       RequesterSealingKey: MessageTypeDefinition<_fedcredit_v1_RequesterSealingKey, _fedcredit_v1_RequesterSealingKey__Output>
       RescoreBatch: MessageTypeDefinition<_fedcredit_v1_RescoreBatch, _fedcredit_v1_RescoreBatch__Output>
       RescoreBatchResponse: MessageTypeDefinition<_fedcredit_v1_RescoreBatchResponse, _fedcredit_v1_RescoreBatchResponse__Output>

@@ -1,15 +1,14 @@
 /**
- * The bank console's routes (owner: cbank). The skeleton's placeholder dashboard: replace it with
- * the real views of docs/design/console.md section 4; add strings to console/i18n/messages/bank.ts.
+ * The bank console's routes (owner: cbank; docs/design/console.md 4.3). Every list the bank
+ * sees is scoped by the coordinator to the console's certificate (requester/<bank>): the
+ * console adds no scoping of its own that a bug could widen. Admin-only: scoring and adding
+ * to a portfolio (both sign with the bank's key).
  */
-import { html } from '../../http/html.js';
 import type { Route } from '../../http/router.js';
-import { page } from '../layout.js';
-import { welcomeNotice } from '../auth.js';
+import { dashboardRoutes } from './dashboard.js';
+import { queryRoutes } from './queries.js';
+import { scoreRoutes } from './score.js';
+import { modelRoutes } from './models.js';
+import { portfolioRoutes } from './portfolios.js';
 
-export const routes: Route[] = [
-  {
-    method: 'GET', path: '/', kinds: ['bank'], access: 'viewer', nav: 'common.nav.dashboard',
-    handle: async (ctx) => page(ctx, 'bank.dashboard.title', html`${welcomeNotice(ctx)}<div class="card" data-placeholder="bank"><p>${ctx.t('common.placeholder')}</p></div>`),
-  },
-];
+export const routes: Route[] = [...dashboardRoutes, ...queryRoutes, ...scoreRoutes, ...modelRoutes, ...portfolioRoutes];
