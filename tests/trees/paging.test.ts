@@ -6,7 +6,8 @@
  * level with passives is paged (FetchPlanPart, DeliverPlanPart, FetchSharesPart), as a 100k-row
  * job is at the real 12 MiB pages. The paged model must equal plain.ts's centralized reference
  * on the same binned rows (AUC per tree, split owners, leaf weights), and no blob of the job is
- * left in any node's store once the model is kept.
+ * left in any node's store once the model is kept. Also over these processes: a job whose
+ * minCellCount is under the nodes' treesMinCell floor (default 20) is refused at its start.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -48,7 +49,7 @@ beforeAll(async () => {
   coordinator = await spawnCoordinator(s);
   for (const site of SITES) nodes.set(site, await spawnNode(s, site));
   ({ alignmentId } = await ingestAndAlign(s, (site) => nodes.get(site)!.address));
-}, 180_000);
+}, 420_000); // set-up alone took over 180 s at load average 40 on this shared machine
 
 afterAll(async () => {
   if (before === undefined) delete process.env[PART_BYTES_ENV];
@@ -106,6 +107,13 @@ describe('boosted trees: paged plans and shares', () => {
     expect(unframe(frame(chunks), 'x').map((c) => [...c])).toEqual([[1, 2, 3], [], [9]]);
     expect(() => unframe(frame(chunks).subarray(0, 6), 'x')).toThrow(/damaged/);
   });
+
+  it('a job under the sites\' treesMinCell floor (default 20) is refused at the start, naming the parameter', async () => {
+    const run = await cli(['train', '--coordinator', s.coordinatorAddress, '--alignment', alignmentId, '--model', 'boosted-trees',
+      '--trees', '1', '--depth', '2', '--min-cell', '5', '--seed', '5', ...s.fed.tls('coordinator-operator')]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/refuses minCellCount 5 \(--min-cell\): its policy's treesMinCell is 20/);
+  }, 300_000);
 
   it('trains over gRPC with every passive level paged and equals the centralized reference; no blob is left', async () => {
     const tls = s.fed.tls('coordinator-operator');
