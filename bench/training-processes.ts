@@ -47,7 +47,7 @@ const FEATURES = FEATURE_WIDTHS.bank + FEATURE_WIDTHS.tax + FEATURE_WIDTHS.power
 const VALIDATION_FRACTION = 1 / 11;
 
 /** One CSV per site: `id` (a valid credit code, the same enterprises everywhere), the bank's `y`, the features. */
-function writeFeatureTables(dir: string, samples: number): Record<Site, string> {
+export function writeFeatureTables(dir: string, samples: number): Record<Site, string> {
   const validation = Math.round(samples / 10);
   const fed = syntheticFederation(samples, validation);
   const sites = { bank: fed.bank, tax: fed.passives[0]!, power: fed.passives[1]! };
@@ -76,14 +76,14 @@ function writeFeatureTables(dir: string, samples: number): Record<Site, string> 
 }
 
 /** /proc/<pid>/status VmHWM (peak RSS) in bytes. */
-function peakRss(pid: number): number {
+export function peakRss(pid: number): number {
   const m = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!m) throw new Error(`no VmHWM in /proc/${pid}/status`);
   return Number(m[1]) * 1024;
 }
 
 /** Restart the peak-RSS count at the current RSS (`echo 5 > clear_refs`); false where not allowed. */
-function resetPeakRss(pid: number): boolean {
+export function resetPeakRss(pid: number): boolean {
   try {
     fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
     return true;
@@ -93,20 +93,20 @@ function resetPeakRss(pid: number): boolean {
 }
 
 /** User + system CPU seconds of a process, all its threads (/proc/<pid>/stat fields 14 and 15). */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
 }
 
-interface WireCount {
+export interface WireCount {
   readonly bytes: number;
   /** TCP connections opened or accepted so far (each a TLS handshake). */
   readonly connections: number;
 }
 
 /** The coordinator's socket byte count (bench/training-wire-counter.ts), asked for with SIGUSR2. */
-class WireCounter {
+export class WireCounter {
   #reports = 0;
   constructor(readonly file: string) {}
 

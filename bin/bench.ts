@@ -18,6 +18,7 @@ import { benchPreprocessing } from '../bench/preprocessing.js';
 import { benchScorecard } from '../bench/scorecard.js';
 import { benchMonitoring } from '../bench/monitoring.js';
 import { benchTreesKernel } from '../bench/trees-kernel.js';
+import { benchTrees } from '../bench/trees.js';
 
 const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   sim: () => benchSim(),
@@ -28,6 +29,7 @@ const AREAS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   preprocessing: () => benchPreprocessing(),
   scorecard: () => benchScorecard(),
   'trees-kernel': () => benchTreesKernel(),
+  trees: () => benchTrees({ small: Boolean(flags.small), ...(flags.samples === undefined ? {} : { samples: Number(flags.samples) }) }),
   training: async () => {
     const samples = flags.samples === undefined ? {} : { samples: Number(flags.samples) };
     const rows = await benchTraining(samples);
@@ -55,11 +57,12 @@ const program = new Command()
   .option('--json', 'print the rows as JSON')
   .option('--processes', 'training: also run the coordinator and nodes as separate processes over gRPC (several minutes)')
   .option('--in-flight <n,...>', 'scoring: queries in flight, one run each (default 8,16,32)')
-  .option('--samples <n>', 'training: aligned training enterprises (default 100000)')
+  .option('--samples <n>', 'training, trees: aligned training enterprises (default 100000)')
+  .option('--small', 'trees: 10,000 enterprises x 40 features, 2 trees (CI)')
   .option('--enterprises <n>', 'monitoring: enterprises in the portfolio re-scored (default 100000)')
   .option('--batch <n>', 'monitoring: enterprises per re-scoring batch (default 4096)')
   .parse(process.argv);
-const flags = program.opts<{ only?: string; json?: boolean; processes?: boolean; samples?: string; inFlight?: string; enterprises?: string; batch?: string }>();
+const flags = program.opts<{ only?: string; json?: boolean; processes?: boolean; samples?: string; inFlight?: string; enterprises?: string; batch?: string; small?: boolean }>();
 /** Lines printed after the table: what was left out and how to run it. */
 const notes: string[] = [];
 

@@ -39,6 +39,11 @@ export interface TrainingPolicy {
   readonly queryRequesters?: readonly string[];
   /** Requester banks this node never answers. */
   readonly refuseRequesters?: readonly string[];
+  /**
+   * Boosted trees: the smallest minCellCount this site takes part with (docs/design/secureboost.md
+   * section 9; default DEFAULT_TREES_MIN_CELL). The exactness tests set it to 1.
+   */
+  readonly treesMinCell?: number;
   /** Where it came from, for messages. */
   readonly source: string;
 }
@@ -51,7 +56,10 @@ export const DEFAULT_POLICY: TrainingPolicy = {
   source: 'the default policy',
 };
 
-const KEYS = new Set(['coordinators', 'purposes', 'features', 'excludeFeatures', 'allowPlaintext', 'queryPurposes', 'queryRequesters', 'refuseRequesters']);
+const KEYS = new Set(['coordinators', 'purposes', 'features', 'excludeFeatures', 'allowPlaintext', 'queryPurposes', 'queryRequesters', 'refuseRequesters', 'treesMinCell']);
+
+/** A site's floor on a boosted-trees job's minCellCount when its policy names none. */
+export const DEFAULT_TREES_MIN_CELL = 20;
 
 export function parsePolicy(text: string, source: string): TrainingPolicy {
   let raw: unknown;
@@ -79,6 +87,10 @@ export function parsePolicy(text: string, source: string): TrainingPolicy {
   const refuseRequesters = list('refuseRequesters');
   const allowPlaintext = obj['allowPlaintext'] ?? false;
   if (typeof allowPlaintext !== 'boolean') throw new FedcreditError('BAD_REQUEST', `policy ${source}: 'allowPlaintext' must be true or false`);
+  const treesMinCell = obj['treesMinCell'];
+  if (treesMinCell !== undefined && (typeof treesMinCell !== 'number' || !Number.isInteger(treesMinCell) || treesMinCell < 1 || treesMinCell > 100_000)) {
+    throw new FedcreditError('BAD_REQUEST', `policy ${source}: 'treesMinCell' must be a whole number from 1 to 100000`);
+  }
   return {
     coordinators: list('coordinators') ?? DEFAULT_POLICY.coordinators,
     purposes: list('purposes') ?? DEFAULT_POLICY.purposes,
@@ -88,6 +100,7 @@ export function parsePolicy(text: string, source: string): TrainingPolicy {
     ...(queryPurposes ? { queryPurposes } : {}),
     ...(queryRequesters ? { queryRequesters } : {}),
     ...(refuseRequesters ? { refuseRequesters } : {}),
+    ...(treesMinCell !== undefined ? { treesMinCell: treesMinCell as number } : {}),
     source,
   };
 }

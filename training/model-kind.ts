@@ -35,6 +35,7 @@ import type { Any__Output } from '../proto/gen/google/protobuf/Any.js';
 import type { SealedPayload__Output } from '../proto/gen/fedcredit/v1/SealedPayload.js';
 import type { SealedPayloadMessage } from './envelope.js';
 import type { TrainingParams } from './schedule.js';
+import type { TrainingPolicy } from '../site/policy.js';
 import type { EvaluationInput } from '../evaluation/report.js';
 
 /** A decoded kind message (protobufjs toObject: camelCase fields, bytes as Buffers, defaults filled). */
@@ -130,7 +131,20 @@ export interface SiteIo {
   open(ref: StepRef, label: string, from: string, env: SealedPayload__Output | null | undefined): Uint8Array[];
   /** Write the site's save() with the job record, synced: call before answering with anything that depends on it. */
   persist(): Promise<void>;
+  /**
+   * Large per-step bytes kept beside the job record instead of in save() (design 4.7: "one blob
+   * per level, deleted at the next level"), so a persist does not rewrite them. Written synced.
+   */
+  blobs?: KindBlobs;
   log(line: string): void;
+}
+
+/** A job's blobs at a site, by name (dropped with the job's end or abort). */
+export interface KindBlobs {
+  put(name: string, bytes: Uint8Array): Promise<void>;
+  get(name: string): Promise<Uint8Array | undefined>;
+  /** Delete every blob whose name starts with `prefix`. */
+  drop(prefix: string): Promise<void>;
 }
 
 /** What a site keeps when a job ends. */
@@ -198,6 +212,12 @@ export interface ModelKind {
   readonly steps: Readonly<Record<string, { readonly request: string; readonly response: string }>>;
   /** Message type of the start payload. */
   readonly startType: string;
+  /**
+   * A site's own floors on the kind's parameters (site/policy.ts), checked at the job's start
+   * before anything is stored: throws BAD_REQUEST naming the parameter (boosted trees: minCellCount
+   * under the policy's treesMinCell).
+   */
+  readonly checkSitePolicy?: (start: KindMessage, policy: TrainingPolicy, site: string) => void;
   /**
    * The kind's own job parameters, if it has any (the scorecard's bins, minimum bin size...):
    * RunTrainingRequest.kind_params carries them as message `type` of the kind's codec; the

@@ -46,6 +46,7 @@ import { saveSiteModelInBatch, type StoredPart } from '../site/model-store.js';
 import { checkBatchRule, checkTrainingPolicy, type TrainingPolicy } from '../site/policy.js';
 import { openPayload, sealPayload } from './envelope.js';
 import { bytesToFloat64, type NodeStore } from '../site/store.js';
+import { jobBlobs } from './blobs.js';
 
 /** The caller of a call without a TLS identity (insecure test servers). */
 const COORDINATOR = 'coordinator';
@@ -239,7 +240,8 @@ export class TrainingHost {
       }
     }
     // The kind's start payload must decode as its declared type before anything is stored.
-    kind.codec.decode(kind.startType, req.kindStart, `job ${req.jobId}: start payload`);
+    const kindStart = kind.codec.decode(kind.startType, req.kindStart, `job ${req.jobId}: start payload`);
+    kind.checkSitePolicy?.(kindStart, this.ctx.policy, site);
     const spec: NodeJobSpec = {
       jobId: req.jobId, alignmentId: req.alignmentId, alignmentDigest: alignment.digest, purpose: req.purpose, bank: req.bank, passives: [...req.passives],
       params, peers, modelKind: kind.name, startB64: Buffer.from(req.kindStart!.value).toString('base64'), plaintext: req.plaintext, modelVersion: req.modelVersion,
@@ -339,6 +341,7 @@ export class TrainingHost {
       seal: (ref, label, to, chunks) => sealPayload({ jobId: ref.jobId, attempt: ref.attempt, from: me, to, kind: label, epoch: ref.epoch, step: ref.step }, chunks, this.#peer(job, to).sealing, this.ctx.identity),
       open: (ref, label, from, env) => openPayload(env, { jobId: ref.jobId, attempt: ref.attempt, from, to: me, kind: label, epoch: ref.epoch, step: ref.step }, this.#peer(job, from).identity, this.ctx.sealingKeys.privateKey),
       persist: () => this.#persist(job),
+      blobs: jobBlobs(this.ctx.store, job.state.spec.jobId),
       log: this.ctx.log,
     };
   }
@@ -401,6 +404,7 @@ export class TrainingHost {
     batch.put(spec.jobId, job.state, { sublevel: this.ctx.store.training });
     await batch.write({ sync: true });
     await job.site.close();
+    await jobBlobs(this.ctx.store, spec.jobId).drop('');
     this.ctx.log(`training ${spec.jobId}: kept model ${modelVersion} (${done.featureCount} features)`);
     return { site: this.ctx.site, featureCount: done.featureCount, reportJson, transforms };
   }
@@ -410,6 +414,7 @@ export class TrainingHost {
     const job = this.#jobs.get(jobId);
     this.#jobs.delete(jobId);
     if (job) await job.then((j) => j.site.close(), () => undefined);
+    await jobBlobs(this.ctx.store, jobId).drop('');
     const saved = (await this.ctx.store.training.get(jobId)) as NodeJobState | undefined;
     if (saved?.finished) return; // a kept model is not taken back by an abort
     await this.ctx.store.db.batch().del(jobId, { sublevel: this.ctx.store.training }).write({ sync: true });

@@ -25,6 +25,7 @@ import type { SealedPayloadMessage } from '../../training/envelope.js';
 import type { SealedPayload__Output } from '../../proto/gen/fedcredit/v1/SealedPayload.js';
 import { ROOT, baseScore, coarsenHist, depthOf, goesLeft, gradients, leftChild, parentOf, rawHist, rightChild, siblingOf, smallerChild, subtractHist } from './grow.js';
 import type { HistogramKernel } from './kernel.js';
+import { pages, partBytes, planPartLabel } from './paging.js';
 import { PAD, layoutLevel, strideFor, type WireSizes } from './layout.js';
 import type { TreeParams } from './params.js';
 import type { BinnedColumn } from './plain.js';
@@ -203,7 +204,13 @@ export class BankTrees {
     };
     const json = jsonChunk(wire);
     cur.plan = { level, stride, built: layout.nodes.map((n) => n.node), passives: true };
-    return { tree, level, stride, nodes: built.length, perPassive: this.x.passives.map((k) => s.seal('trees-plan', k, [json, ...chunks])) };
+    // Paged (paging.ts): LevelPlan carries each passive's part 0 (the layout and the chunks that
+    // fit in its share of one message); the other parts go to `extraParts`, which kind-site.ts
+    // keeps as blobs for FetchPlanPart and strips from the answer.
+    const cut = pages(chunks.map((c) => c.length), Math.max(0, Math.floor(partBytes() / this.x.passives.length) - json.length), partBytes());
+    const sealPart = (k: string, p: number): SealedPayloadMessage => s.seal(planPartLabel(p), k, p === 0 ? [json, ...chunks.slice(...cut[0]!)] : chunks.slice(...cut[p]!));
+    const extraParts = this.x.passives.flatMap((site) => cut.slice(1).map((_, i) => ({ site, part: i + 1, plan: sealPart(site, i + 1) })));
+    return { tree, level, stride, nodes: built.length, perPassive: this.x.passives.map((k) => sealPart(k, 0)), parts: cut.length, extraParts };
   }
 
   /** Step L, call 7: decode the passives' histograms, choose every open node's split. */

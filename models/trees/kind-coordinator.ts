@@ -19,6 +19,7 @@ import type { CoordinatorCheckpoint } from '../lr/coordinator.js';
 import { LrCoordinator } from '../lr/kind-coordinator.js';
 import { histogramKernel } from './kernel.js';
 import { DEFAULT_TREE_JOB_PARAMS, treeJobParams } from './kind-params.js';
+import { MAX_PARTS } from './paging.js';
 import type { TreeParams } from './params.js';
 
 /** Shares a passive site may send per level, at most: a count above it is refused unread. */
@@ -37,6 +38,13 @@ interface LevelRecord {
 }
 
 interface FinishRecord { tree: number; attempt: string; answer: KindMessage }
+
+/** A paged message's part count (0 on the wire means one part); refused above paging.ts MAX_PARTS. */
+function partCount(m: KindMessage): number {
+  const n = typeof m['parts'] === 'number' ? Math.max(1, m['parts']) : 1;
+  if (n > MAX_PARTS) throw new FedcreditError('BAD_REQUEST', `a site announced ${n} parts for one level; at most ${MAX_PARTS}`);
+  return n;
+}
 
 function relay(p: SealedPayload__Output | undefined, what: string): SealedPayload__Output {
   if (!p) throw new FedcreditError('INTERNAL', `a site returned no sealed ${what} for every recipient`);
@@ -92,14 +100,27 @@ export class TreesCoordinator implements KindCoordinator {
       else if (perPassive.length === 0) rec.bankOnly = true;
       else {
         const kernel = histogramKernel(ctx.engine);
-        const decrypted: NonNullable<LevelRecord['decrypted']> = [];
-        for (const site of ctx.passives) {
-          const answer = await ctx.call(site, 'BuildHistograms', ref, { tree, level, attempt: rec.attempt, plan: relay(perPassive.find((p) => p.to === site), 'plan') });
-          const shares = field.bytesList(answer, 'shares');
-          if (shares.length > MAX_SHARES_PER_LEVEL) throw new FedcreditError('BAD_REQUEST', `${site} sent ${shares.length} histogram shares; at most ${MAX_SHARES_PER_LEVEL} are decrypted per level`);
-          const values = shares.length === 0 ? new Float64Array(0) : await kernel.decryptPrefix(this.#keyRef(ctx), shares, stride);
-          decrypted.push({ site, masked: [...values], fromSite: storable(relay(field.sealed(answer, 'toBank'), 'slot map')) });
-        }
+        const parts = partCount(plan);
+        // The passives work at the same time (each on its own machine in a deployment); every
+        // message stays under 16 MiB: the plan and the shares are paged (paging.ts).
+        const decrypted: NonNullable<LevelRecord['decrypted']> = await Promise.all(ctx.passives.map(async (site) => {
+          for (let part = 1; part < parts; part++) {
+            const got = await ctx.call(ctx.bank, 'FetchPlanPart', ref, { tree, level, site, part });
+            await ctx.call(site, 'DeliverPlanPart', ref, { tree, level, part, plan: relay(field.sealed(got, 'plan'), `plan part ${part}`) });
+          }
+          const answer = await ctx.call(site, 'BuildHistograms', ref, { tree, level, attempt: rec.attempt, plan: relay(perPassive.find((p) => p.to === site), 'plan'), parts });
+          const pages = [field.bytesList(answer, 'shares')];
+          const shareParts = partCount(answer);
+          for (let part = 1; part < shareParts; part++) {
+            pages.push(field.bytesList(await ctx.call(site, 'FetchSharesPart', ref, { tree, level, attempt: rec.attempt, part }), 'shares'));
+            if (pages.reduce((n, p) => n + p.length, 0) > MAX_SHARES_PER_LEVEL) break;
+          }
+          const count = pages.reduce((n, p) => n + p.length, 0);
+          if (count > MAX_SHARES_PER_LEVEL) throw new FedcreditError('BAD_REQUEST', `${site} sent ${count} histogram shares; at most ${MAX_SHARES_PER_LEVEL} are decrypted per level`);
+          const masked: number[] = [];
+          for (const shares of pages) if (shares.length > 0) masked.push(...await kernel.decryptPrefix(this.#keyRef(ctx), shares, stride));
+          return { site, masked, fromSite: storable(relay(field.sealed(answer, 'toBank'), 'slot map')) };
+        }));
         rec.decrypted = decrypted;
       }
       await ctx.save();

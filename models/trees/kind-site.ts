@@ -17,6 +17,8 @@ import { bankTreesPart, passiveTreesPart } from './part.js';
 import type { BinnedColumn } from './plain.js';
 import { unpackBits } from './wire.js';
 import { keepAnswer, keptAnswer } from './wire.js';
+import { MAX_PARTS, frame, pages, partBytes, planPartLabel, siteBlobs, unframe } from './paging.js';
+import type { KindBlobs } from '../../training/model-kind.js';
 
 /**
  * Test hook of design section 4.7: `FEDCREDIT_TREES_CRASH_AFTER=Step:tree:level` (level empty for
@@ -29,9 +31,17 @@ export const CRASH_AFTER_ENV = 'FEDCREDIT_TREES_CRASH_AFTER';
 interface SiteState {
   bank?: BankState;
   passive?: PassiveState;
-  /** The last answer of each step name, with the call it answered. */
-  answers: Record<string, { key: string; answer: string }>;
+  /** The last answer of each step name, with the call it answered (`blob`: kept as the blob `answer/<name>`). */
+  answers: Record<string, { key: string; answer: string; blob?: boolean }>;
+  /** Blobs kept inline when the host gives no blob store (paging.ts siteBlobs). */
+  inline?: Record<string, string>;
 }
+
+/** A field that may be absent (proto3 zero, or a step without it): 0. */
+const optNumber = (m: KindMessage, key: string): number => (typeof m[key] === 'number' ? m[key] : 0);
+
+/** Steps whose answers are large (a level's ciphertexts or shares): kept as blobs, not in the state (design 4.7). */
+const BLOB_ANSWERS = new Set(['LevelStart', 'BuildHistograms']);
 
 export async function openTreesSite(input: SiteInput, saved: KindState | undefined): Promise<KindSite> {
   const params = treeSiteParams(input.start);
@@ -89,17 +99,70 @@ class TreesSite implements KindSite {
     return this.passive;
   }
 
+  #blobs(io: SiteIo): KindBlobs {
+    return siteBlobs(io.blobs, (this.state.inline ??= {}));
+  }
+
+  /** The paging steps (paging.ts): read-only at the bank and for shares, an idempotent blob write for a delivered part. */
+  async #paging(name: string, ref: StepRef, payload: KindMessage, io: SiteIo): Promise<KindMessage | undefined> {
+    const blobs = this.#blobs(io);
+    const tree = field.number(payload, 'tree');
+    const level = field.number(payload, 'level');
+    const part = field.number(payload, 'part');
+    if (part < 1 || part >= MAX_PARTS) throw new FedcreditError('BAD_REQUEST', `${name}: part ${part} is out of range 1..${MAX_PARTS - 1}`);
+    switch (name) {
+      case 'FetchPlanPart': {
+        this.#bank(name);
+        const site = String(payload['site'] ?? '').slice(0, 64);
+        const kept = await blobs.get(`plan/${tree}/${level}/${site}/${part}`);
+        if (!kept) throw new FedcreditError('BAD_REQUEST', `${this.input.site}: no part ${part} of level ${level} of tree ${tree} for ${site}; the level's plan was not made (ask LevelStart first)`);
+        return keptAnswer(new TextDecoder().decode(kept));
+      }
+      case 'DeliverPlanPart': {
+        this.#passive(name);
+        const chunks = io.open(ref, planPartLabel(part), this.input.bank, field.sealed(payload, 'plan'));
+        await blobs.put(`recv/${tree}/${level}/${ref.attempt}/${part}`, frame(chunks));
+        io.log(`training ${ref.jobId}: plan part ${part} of tree ${tree} level ${level} delivered (${chunks.length} chunks)`);
+        return { site: this.input.site, already: false };
+      }
+      case 'FetchSharesPart': {
+        this.#passive(name);
+        const kept = await blobs.get(`shares/${tree}/${level}/${String(payload['attempt'] ?? '').slice(0, 64)}/${part}`);
+        if (!kept) throw new FedcreditError('BAD_REQUEST', `${this.input.site}: no page ${part} of the shares of level ${level} of tree ${tree} under this attempt; ask BuildHistograms first`);
+        const shares = unframe(kept, 'a page of histogram shares');
+        io.log(`training ${ref.jobId}: shares page ${part} of tree ${tree} level ${level} fetched (${shares.length} shares)`);
+        return { shares: shares.map((b) => Buffer.from(b)) };
+      }
+      default:
+        return undefined;
+    }
+  }
+
   async handle(name: string, ref: StepRef, payload: KindMessage, io: SiteIo): Promise<KindMessage> {
+    if (name === 'FetchPlanPart' || name === 'DeliverPlanPart' || name === 'FetchSharesPart') return (await this.#paging(name, ref, payload, io))!;
     const key = `${ref.attempt}|${ref.epoch}|${ref.step}|${JSON.stringify([payload['tree'], payload['level']])}`;
+    const blobs = this.#blobs(io);
     const kept = this.state.answers[name];
-    if (kept && kept.key === key) return keptAnswer(kept.answer);
+    if (kept && kept.key === key) {
+      if (!kept.blob) return keptAnswer(kept.answer);
+      const bytes = await blobs.get(`answer/${name}`);
+      if (bytes) return keptAnswer(new TextDecoder().decode(bytes));
+    }
     const s = this.#sealer(ref, io);
     const tree = field.number(payload, 'tree');
+    const level = optNumber(payload, 'level');
     let answer: KindMessage;
     switch (name) {
-      case 'LevelStart':
-        answer = await this.#bank(name).levelStart(tree, field.number(payload, 'level'), s);
+      case 'LevelStart': {
+        answer = await this.#bank(name).levelStart(tree, level, s);
+        // The parts beyond the first, kept for FetchPlanPart; the previous level's go (4.7).
+        await blobs.drop('plan/');
+        for (const x of (answer['extraParts'] as { site: string; part: number; plan: KindMessage }[] | undefined) ?? []) {
+          await blobs.put(`plan/${tree}/${level}/${x.site}/${x.part}`, new TextEncoder().encode(keepAnswer({ plan: x.plan })));
+        }
+        delete answer['extraParts'];
         break;
+      }
       case 'ChooseSplits': {
         const per = (payload['perPassive'] as KindMessage[] | undefined ?? []).map((p) => ({ site: String(p['site']), masked: field.numbers(p, 'masked'), fromSite: field.sealed(p, 'fromSite') }));
         answer = this.#bank(name).chooseSplits(tree, field.number(payload, 'level'), per, s);
@@ -116,9 +179,25 @@ class TreesSite implements KindSite {
         io.log(`training ${ref.jobId}: tree ${tree} done, validation AUC ${done.outcome.auc.toFixed(4)}${done.outcome.improved ? ' (best)' : ''}${done.outcome.stop ? '; stopping' : ''}`);
         break;
       }
-      case 'BuildHistograms':
-        answer = await this.#passive(name).buildHistograms(tree, field.number(payload, 'level'), ref.attempt, field.sealed(payload, 'plan'), s);
+      case 'BuildHistograms': {
+        const parts = Math.max(1, optNumber(payload, 'parts'));
+        if (parts > MAX_PARTS) throw new FedcreditError('BAD_REQUEST', `BuildHistograms: ${parts} plan parts, at most ${MAX_PARTS}`);
+        const more: Uint8Array[] = [];
+        for (let p = 1; p < parts; p++) {
+          const got = await blobs.get(`recv/${tree}/${level}/${ref.attempt}/${p}`);
+          if (!got) throw new FedcreditError('BAD_REQUEST', `${this.input.site}: part ${p} of the plan of tree ${tree} level ${level} was not delivered under this attempt; deliver every part before BuildHistograms`);
+          more.push(...unframe(got, 'a delivered plan part'));
+        }
+        answer = await this.#passive(name).buildHistograms(tree, level, ref.attempt, field.sealed(payload, 'plan'), s, more);
+        // Shares beyond the first page are kept for FetchSharesPart; earlier levels' pages go.
+        const shares = answer['shares'] as Uint8Array[];
+        const cut = pages(shares.map((b) => b.length), partBytes(), partBytes());
+        await blobs.drop('shares/');
+        for (let p = 1; p < cut.length; p++) await blobs.put(`shares/${tree}/${level}/${ref.attempt}/${p}`, frame(shares.slice(...cut[p]!)));
+        answer['shares'] = shares.slice(...cut[0]!);
+        answer['parts'] = cut.length;
         break;
+      }
       case 'ApplySplits':
         answer = this.#passive(name).applySplits(tree, field.number(payload, 'level'), field.sealed(payload, 'choice'), s);
         break;
@@ -130,8 +209,14 @@ class TreesSite implements KindSite {
       default:
         throw new FedcreditError('BAD_REQUEST', `boosted trees have no step ${name.slice(0, 40)}`);
     }
-    this.state.answers[name] = { key, answer: keepAnswer(answer) };
+    if (BLOB_ANSWERS.has(name)) {
+      await blobs.put(`answer/${name}`, new TextEncoder().encode(keepAnswer(answer)));
+      this.state.answers[name] = { key, answer: '', blob: true };
+    } else {
+      this.state.answers[name] = { key, answer: keepAnswer(answer) };
+    }
     await io.persist();
+    if (name === 'BuildHistograms') await blobs.drop('recv/');
     if (process.env[CRASH_AFTER_ENV] === `${name}:${tree}:${payload['level'] === undefined ? '' : String(payload['level'])}`) process.kill(process.pid, 'SIGKILL');
     if (name !== 'FinishTree') io.log(`training ${ref.jobId}: ${name} of tree ${tree}${payload['level'] === undefined ? '' : ` level ${String(payload['level'])}`} answered`);
     return answer;

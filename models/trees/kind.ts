@@ -12,6 +12,7 @@ import { TreesCoordinator } from './kind-coordinator.js';
 import { DEFAULT_TREE_JOB_PARAMS, treeJobParams, treeParamsFromMessage } from './kind-params.js';
 import { openTreesSite } from './kind-site.js';
 import type { TreeParams } from './params.js';
+import { DEFAULT_TREES_MIN_CELL } from '../../site/policy.js';
 
 export const TREES_KIND = 'boosted-trees';
 
@@ -42,6 +43,17 @@ export const treesKind: ModelKind = {
     ApplyPartitions: { request: 'ApplyPartitions', response: 'fedcredit.v1.TrainingAck' },
     FinishTree: { request: 'FinishTree', response: 'TreeOutcome' },
     TreeDone: { request: 'TreeDone', response: 'fedcredit.v1.TrainingAck' },
+    // Paging of a level's plan and shares (paging.ts; design section 4, "Message size").
+    FetchPlanPart: { request: 'FetchPlanPart', response: 'PlanPart' },
+    DeliverPlanPart: { request: 'DeliverPlanPart', response: 'fedcredit.v1.TrainingAck' },
+    FetchSharesPart: { request: 'FetchSharesPart', response: 'SharesPart' },
+  },
+  checkSitePolicy: (start, policy, site) => {
+    const floor = policy.treesMinCell ?? DEFAULT_TREES_MIN_CELL;
+    const asked = treeParamsFromMessage((start['params'] ?? {}) as KindMessage).minCellCount;
+    if (asked < floor) {
+      throw new FedcreditError('BAD_REQUEST', `site ${site} refuses minCellCount ${asked} (--min-cell): its policy's treesMinCell is ${floor} (${policy.source}); train with --min-cell ${floor} or more, or ask ${site}'s operator to lower treesMinCell`);
+    }
   },
   coordinator: () => new TreesCoordinator(),
   openSite: openTreesSite,

@@ -10,6 +10,7 @@
 import type { SiteInput } from '../../training/model-kind.js';
 import type { DoneTree } from './bank.js';
 import type { OwnSplit } from './passive.js';
+import { bankDescribed } from './report-text.js';
 
 export interface TreesPart {
   readonly kind: 'boosted-trees';
@@ -21,15 +22,6 @@ export interface TreesPart {
   readonly scoringSecretKey?: string;
   readonly described: { feature: string; steps: string[] }[];
   readonly [k: string]: unknown;
-}
-
-function describe(trees: readonly { splits: readonly { feature: string; gain: number }[] }[]): { feature: string; steps: string[] }[] {
-  const used = new Map<string, { n: number; gain: number }>();
-  for (const t of trees) for (const s of t.splits) {
-    const u = used.get(s.feature) ?? { n: 0, gain: 0 };
-    used.set(s.feature, { n: u.n + 1, gain: u.gain + s.gain });
-  }
-  return [...used.entries()].sort((a, b) => b[1].gain - a[1].gain).map(([feature, u]) => ({ feature, steps: [`split on in ${u.n} node${u.n === 1 ? '' : 's'}`] }));
 }
 
 export function bankTreesPart(input: SiteInput, trees: readonly DoneTree[], baseScore: number, cuts: readonly (readonly number[])[]): TreesPart {
@@ -46,7 +38,8 @@ export function bankTreesPart(input: SiteInput, trees: readonly DoneTree[], base
       nodes: [...t.splits.map((s) => ({ node: s.node, owner: s.owner })), ...t.leaves.map((l) => ({ node: l.node, owner: 'leaf' }))].sort((a, b) => a.node - b.node),
       leaves: t.leaves.map((l) => ({ node: l.node, weight: l.weight })),
     })),
-    baseScore, scoringSecretKey: '', described: describe(own),
+    // model show: importance per bank feature and per passive site ("tax feature"), each tree's gain (report-text.ts).
+    baseScore, scoringSecretKey: '', described: bankDescribed(input.site, input.features, trees),
   };
 }
 

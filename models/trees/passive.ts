@@ -85,9 +85,10 @@ export class PassiveTrees {
   constructor(private readonly x: PassiveInput, readonly state: PassiveState) {}
 
   /** Step L, call 4: merged cells, masked shares, masks and slot map sealed to the bank. */
-  async buildHistograms(tree: number, level: number, attempt: string, plan: SealedPayload__Output | undefined, s: Sealer): Promise<Record<string, unknown>> {
+  async buildHistograms(tree: number, level: number, attempt: string, plan: SealedPayload__Output | undefined, s: Sealer, moreChunks: readonly Uint8Array[] = []): Promise<Record<string, unknown>> {
     if (this.state.stopped) throw new FedcreditError('BAD_REQUEST', `${this.x.site}: the job has stopped; no more histograms`);
-    const [json, ...chunks] = s.open('trees-plan', this.x.bank, plan);
+    // moreChunks: the plan's parts 1.. (paging.ts), delivered and opened before this call.
+    const [json, ...chunks] = [...s.open('trees-plan', this.x.bank, plan), ...moreChunks];
     const layout = parseJson<LayoutWire>(json, 'the bank\'s level plan');
     if (layout.tree !== tree || layout.level !== level) throw new FedcreditError('BAD_REQUEST', `${this.x.site}: a plan for tree ${layout.tree} level ${layout.level} sent as tree ${tree} level ${level}`);
     const p = this.x.params;

@@ -158,7 +158,7 @@ describe('transcript of a boosted-trees job over gRPC', () => {
     const readable = new Set<string>();
     for (const m of kindRecords) readableKeys(m.message, readable);
     const allowed = ['ref', 'jobId', 'epoch', 'step', 'tree', 'level', 'stride', 'nodes', 'leaves', 'attempt', 'site', 'masked', 'shares', 'perPassive', 'plan', 'toBank', 'fromSite', 'choice', 'notes',
-      'validationAuc', 'improved', 'stop', 'bestTree', 'already'];
+      'validationAuc', 'improved', 'stop', 'bestTree', 'already', 'parts', 'part'];
     expect([...readable].filter((k) => !allowed.includes(k))).toEqual([]);
 
     // 4. The bank unmasks (G, H) only of cells of >= minCellCount rows, in the built child and its sibling.
@@ -206,7 +206,7 @@ describe('transcript of a boosted-trees job over gRPC', () => {
         expect(p.to).toBe(r.site);
         expect(p.from).toBe('bank');
       }
-      expect([...readableKeys(r.request)].filter((k) => !['ref', 'jobId', 'attempt', 'epoch', 'step', 'tree', 'level', 'plan', 'choice', 'notes', 'improved', 'stop', 'bestTree'].includes(k))).toEqual([]);
+      expect([...readableKeys(r.request)].filter((k) => !['ref', 'jobId', 'attempt', 'epoch', 'step', 'tree', 'level', 'plan', 'choice', 'notes', 'improved', 'stop', 'bestTree', 'parts', 'part'].includes(k))).toEqual([]);
     }
     console.log(`trees transcript: ${masked.length} masked values (${(outside * 100).toFixed(1)}% outside the unmasked range), ${levelsWithPassives} levels with passive sites, ${checkedCells} released cells checked`);
   }, 600_000);
