@@ -97,14 +97,7 @@ export class EnterpriseChallenges {
   }
 
   async #boundKey(subject: string): Promise<{ ok: true; publicKey: Uint8Array; index: number } | ChallengeRefusal> {
-    for (const e of await this.#opts.bindings(subject)) {
-      if (e.kind !== 'enterprise-key-registration') continue;
-      const binding = keyBindingFromEntry({ v: 1, kind: e.kind, body: e.body });
-      if (!binding.ok || binding.value.subject !== subject) continue;
-      if (keyBindingProblem(binding.value, this.#opts.trustedRegistrars) !== undefined) continue;
-      return { ok: true, publicKey: new Uint8Array(Buffer.from(binding.value.enterpriseKey, 'hex')), index: e.index };
-    }
-    return refuse('CONSENT_KEY_NOT_BOUND', `the log holds no key binding for ${subject} by a registrar this federation trusts; ask the registrar to bind the enterprise's key (fedcredit registrar bind) and submit it`);
+    return newestBoundKey(await this.#opts.bindings(subject), subject, this.#opts.trustedRegistrars);
   }
 
   #expire(): void {
@@ -117,6 +110,22 @@ export class EnterpriseChallenges {
       for (const [address, times] of this.#perAddress) if (!times.some((t) => t > now - 60_000)) this.#perAddress.delete(address);
     }
   }
+}
+
+/**
+ * The key of the newest binding of `subject` among `entries` (newest first) whose registrar is
+ * trusted and whose signature verifies: the key that signs in, and that a revocation submitted
+ * through the portal must be signed by.
+ */
+export function newestBoundKey(entries: Awaited<ReturnType<BindingSource>>, subject: string, trustedRegistrars: readonly string[]): { ok: true; publicKey: Uint8Array; index: number } | ChallengeRefusal {
+  for (const e of entries) {
+    if (e.kind !== 'enterprise-key-registration') continue;
+    const binding = keyBindingFromEntry({ v: 1, kind: e.kind, body: e.body });
+    if (!binding.ok || binding.value.subject !== subject) continue;
+    if (keyBindingProblem(binding.value, trustedRegistrars) !== undefined) continue;
+    return { ok: true, publicKey: new Uint8Array(Buffer.from(binding.value.enterpriseKey, 'hex')), index: e.index };
+  }
+  return refuse('CONSENT_KEY_NOT_BOUND', `the log holds no key binding for ${subject} by a registrar this federation trusts; ask the registrar to bind the enterprise's key (fedcredit registrar bind) and submit it`);
 }
 
 function refuse(code: ErrorCode, message: string): ChallengeRefusal {
