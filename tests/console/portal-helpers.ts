@@ -20,13 +20,13 @@ export interface RunningConsole {
   stop(): Promise<void>;
 }
 
-export async function startConsole(args: { tls: string; target: string; data: string; extra?: string[] }): Promise<RunningConsole> {
+export async function startConsole(args: { tls: string; target: string; data: string; extra?: string[]; https?: string[] }): Promise<RunningConsole> {
   fs.mkdirSync(args.data, { recursive: true, mode: 0o700 });
   fs.chmodSync(args.data, 0o700);
   const port = await freePort();
   const origin = `https://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...partyNodeFlags(), cliPath(), 'console', 'serve', '--tls', args.tls, '--target', args.target, '--data', args.data,
-    '--listen', `127.0.0.1:${port}`, '--behind-proxy', '--public-origin', origin, ...(args.extra ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--listen', `127.0.0.1:${port}`, ...(args.https ?? ['--behind-proxy']), '--public-origin', origin, ...(args.extra ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   readline.createInterface({ input: child.stderr! }).on('line', (l) => lines.push(l));
@@ -39,7 +39,7 @@ export async function startConsole(args: { tls: string; target: string; data: st
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`console exited (${code}):\n${lines.join('\n')}`)); });
   });
   return {
-    origin, base: `http://127.0.0.1:${port}`, child, lines,
+    origin, base: `${args.https ? 'https' : 'http'}://127.0.0.1:${port}`, child, lines,
     stop: async () => { child.kill('SIGTERM'); await exited; },
   };
 }
