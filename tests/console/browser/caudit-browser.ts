@@ -79,7 +79,8 @@ export async function submitForm(page: import('playwright-core').Page, formSelec
   const form = page.locator(formSelector).first();
   const action = new URL((await form.getAttribute('action')) ?? page.url(), page.url()).toString();
   const fields = await form.evaluate((f) => Object.fromEntries([...new FormData(f as HTMLFormElement)].map(([k, v]) => [k, String(v)])));
-  const res = await page.context().request.post(action, { form: fields, headers: { origin }, maxRedirects: 0 });
+  const language = await page.evaluate(() => navigator.languages.join(','));
+  const res = await page.context().request.post(action, { form: fields, headers: { origin, 'accept-language': language }, maxRedirects: 0 });
   const location = res.headers()['location'];
   if (res.status() === 303 && location) {
     await page.goto(new URL(location, origin).toString());
