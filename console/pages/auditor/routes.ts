@@ -63,16 +63,17 @@ async function dashboard(ctx: RequestContext): Promise<Html> {
 </dl></section>
 <section class="card" data-last-run><h2>${t('auditor.lastRun.title')}</h2>${last === undefined ? html`<p class="muted">${t('auditor.lastRun.none')}</p>`
     : html`<p>${fmt.time(last.started)} ${runState(ctx, last)} ${last.state === 'findings' ? t('auditor.run.findings', { count: last.findings.length }) : ''}</p>
-${findingsTable(ctx, last.findings.slice(0, 5))}<p><a href="/verify/${last.id}">${t('auditor.run.open', { id: last.id })}</a></p>`}</section>
+${findingsTable(ctx, last.findings.slice(0, 5), true)}<p><a href="/verify/${last.id}">${t('auditor.run.open', { id: last.id })}</a></p>`}</section>
 </div>`;
 }
 
-function findingsTable(ctx: RequestContext, findings: VerifyRun['findings']): Html {
+/** `compact`: the dashboard's narrow card shows code, entry and site only (the message is on the run's page). */
+function findingsTable(ctx: RequestContext, findings: VerifyRun['findings'], compact = false): Html {
   const { t } = ctx;
   if (findings.length === 0) return html`<p class="muted">${t('auditor.finding.none')}</p>`;
   return html`<table class="data" data-findings>
-<thead><tr><th>${t('auditor.finding.code')}</th><th class="num">${t('auditor.finding.index')}</th><th>${t('auditor.finding.site')}</th><th>${t('auditor.finding.message')}</th></tr></thead>
-<tbody>${findings.map((f) => html`<tr><td><code data-finding-code="${f.code}">${f.code}</code></td><td class="num">${f.index === null ? '-' : html`<code>${f.index}</code>`}</td><td>${f.site === null ? '-' : html`<code>${f.site}</code>`}</td><td>${f.message}</td></tr>`)}</tbody>
+<thead><tr><th>${t('auditor.finding.code')}</th><th class="num">${t('auditor.finding.index')}</th><th>${t('auditor.finding.site')}</th>${compact ? '' : html`<th>${t('auditor.finding.message')}</th>`}</tr></thead>
+<tbody>${findings.map((f) => html`<tr><td><code data-finding-code="${f.code}">${f.code}</code></td><td class="num">${f.index === null ? '-' : html`<code>${f.index}</code>`}</td><td>${f.site === null ? '-' : html`<code>${f.site}</code>`}</td>${compact ? '' : html`<td>${f.message}</td>`}</tr>`)}</tbody>
 </table>`;
 }
 
