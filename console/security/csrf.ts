@@ -18,10 +18,18 @@ export function tokensEqual(given: string | undefined, expected: string): boolea
   return timingSafeEqual(a, b);
 }
 
-/** The Origin check alone: undefined when the request comes from the console's own pages. */
+/**
+ * The Origin check alone: undefined when the request comes from the console's own pages.
+ *
+ * A real problem in the design found by the browser test: with `Referrer-Policy: no-referrer`
+ * (3.6) Chromium sends `Origin: null` on a same-origin form POST (the Fetch standard serialises
+ * the origin as null under that policy). So `null` is treated like a missing Origin: the
+ * request must then carry `Sec-Fetch-Site: same-origin`, which a sandboxed frame or a data: URL
+ * (the other sources of `Origin: null`) never do. The form token is still required.
+ */
 export function checkOrigin(headers: IncomingHttpHeaders, publicOrigin: string): CsrfRefusal | undefined {
   const origin = headers.origin;
-  if (typeof origin === 'string' && origin.length > 0) return origin === publicOrigin ? undefined : 'origin-foreign';
+  if (typeof origin === 'string' && origin.length > 0 && origin !== 'null') return origin === publicOrigin ? undefined : 'origin-foreign';
   return headers['sec-fetch-site'] === 'same-origin' ? undefined : 'origin-missing';
 }
 
