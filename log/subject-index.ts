@@ -69,13 +69,14 @@ function subjectKey(prefix: 's' | 'b', subject: string): string {
 export class SubjectIndex {
   readonly #db: Level<string, string>;
   readonly #source: IndexSource;
-  readonly #trust: IndexTrust;
+  readonly #trust: IndexTrust | (() => Promise<IndexTrust>);
   #range: CompactRange | undefined;
   #checkpoint: string | undefined;
   /** One catch-up at a time; callers arriving meanwhile share it. */
   #running: Promise<number> | undefined;
 
-  constructor(db: Level<string, string>, source: IndexSource, trust: IndexTrust) {
+  /** `trust` may be a function: asked at each catch-up (e.g. the keys the coordinator serves), so reading the index needs no coordinator. */
+  constructor(db: Level<string, string>, source: IndexSource, trust: IndexTrust | (() => Promise<IndexTrust>)) {
     this.#db = db;
     this.#source = source;
     this.#trust = trust;
@@ -84,6 +85,11 @@ export class SubjectIndex {
   /** The cosigned size indexed so far (after load or catchUp). */
   get size(): number {
     return this.#range?.size ?? 0;
+  }
+
+  /** Loads the saved position (size) without asking the coordinator. */
+  async load(): Promise<number> {
+    return (await this.#load()).size;
   }
 
   /** The cosigned checkpoint note the index was last verified against ('' before the first). */
@@ -114,7 +120,8 @@ export class SubjectIndex {
     const range = await this.#load();
     const { final } = await this.#source.checkpoints();
     if (!final) return range.size;
-    const cp = this.#verifiedCheckpoint(final);
+    const trust = typeof this.#trust === 'function' ? await this.#trust() : this.#trust;
+    const cp = verifiedCheckpoint(final, trust);
     if (cp.size < range.size) throw notVerified(`the log's newest cosigned checkpoint has size ${cp.size}, smaller than the ${range.size} entries already indexed: the log shrank`);
     if (cp.size === range.size) {
       if (!bytesEqual(range.root(), cp.rootHash)) throw notVerified(`the log's cosigned checkpoint of size ${cp.size} has another root than the entries already indexed: the log was rewritten`);
@@ -150,15 +157,6 @@ export class SubjectIndex {
     return tree.size;
   }
 
-  #verifiedCheckpoint(note: string): Checkpoint {
-    const opened = openCheckpoint(note, { origin: this.#trust.origin, key: this.#trust.logKey });
-    if (!opened.ok) throw notVerified(`the log's cosigned checkpoint does not verify under the trusted log key: ${opened.reason}`);
-    const quorum = this.#trust.quorum ?? this.#trust.witnesses.length;
-    const valid = verifyCosignatures(note, this.#trust.witnesses).valid.length;
-    if (valid < quorum) throw notVerified(`the log's final checkpoint has ${valid} valid witness cosignatures, fewer than the ${quorum} required`);
-    return opened.checkpoint;
-  }
-
   /**
    * The entries about `subject`, newest first, `limit` at most, with index below `before`.
    * Only console/pages/enterprise/scope.ts calls this (the subject from the session).
@@ -183,6 +181,15 @@ export class SubjectIndex {
     }
     return out;
   }
+}
+
+function verifiedCheckpoint(note: string, trust: IndexTrust): Checkpoint {
+  const opened = openCheckpoint(note, { origin: trust.origin, key: trust.logKey });
+  if (!opened.ok) throw notVerified(`the log's cosigned checkpoint does not verify under the trusted log key: ${opened.reason}`);
+  const quorum = trust.quorum ?? trust.witnesses.length;
+  const valid = verifyCosignatures(note, trust.witnesses).valid.length;
+  if (valid < quorum) throw notVerified(`the log's final checkpoint has ${valid} valid witness cosignatures, fewer than the ${quorum} required`);
+  return opened.checkpoint;
 }
 
 function notVerified(message: string): FedcreditError {

@@ -74,14 +74,14 @@ async function home(ctx: RequestContext): Promise<Response> {
   const { t, fmt } = ctx;
   const beforeText = ctx.query.get('before');
   const before = beforeText !== null && /^\d{1,15}$/.test(beforeText) ? Number(beforeText) : undefined;
-  const { subject, size, entries } = await ownEntries(ctx, { limit: PORTAL_PAGE, ...(before !== undefined ? { before } : {}) });
+  const { subject, size, entries, problem } = await ownEntries(ctx, { limit: PORTAL_PAGE, ...(before !== undefined ? { before } : {}) });
   const rows = entries.map((e) => {
     const b = e.body;
     const who = b['requester'] ?? b['removedBy'] ?? b['registrarKey'];
     return html`<tr data-index="${e.index}"><td class="num"><code>${e.index}</code></td><td>${typeof b['time'] === 'number' ? fmt.time(b['time']) : '-'}</td><td>${kindText(ctx, e.kind)}</td><td>${typeof who === 'string' ? (e.kind === 'enterprise-key-registration' ? html`<code>${who.slice(0, 16)}…</code>` : who) : '-'}</td><td>${purposeText(ctx, b['purpose'])}</td><td>${typeof b['consentId'] === 'string' ? html`<code>${b['consentId']}</code>` : '-'}</td></tr>`;
   });
   const last = entries[entries.length - 1];
-  return page(ctx, 'enterprise.dashboard.title', html`<p>${t('enterprise.home.intro', { subject, size })}</p>
+  return page(ctx, 'enterprise.dashboard.title', html`${problem !== undefined ? html`<p class="notice status-warn" data-stale>${t('enterprise.home.stale', { problem })}</p>` : ''}<p>${t('enterprise.home.intro', { subject, size })}</p>
 ${entries.length === 0 ? html`<p class="muted">${t('enterprise.home.none')}</p>` : html`<table class="data" data-own-entries>
 <thead><tr><th class="num">${t('enterprise.home.index')}</th><th>${t('enterprise.home.time')}</th><th>${t('enterprise.home.what')}</th><th>${t('enterprise.home.who')}</th><th>${t('enterprise.home.purpose')}</th><th>${t('enterprise.home.consent')}</th></tr></thead>
 <tbody>${rows}</tbody></table>`}
@@ -129,7 +129,7 @@ async function revoke(ctx: RequestContext): Promise<Response> {
   if (r.subject !== subject) return revokeForm(ctx, id, t('enterprise.revoke.wrongSubject', { subject }));
   if (r.consentId !== id) return revokeForm(ctx, id, t('enterprise.revoke.wrongConsent', { other: r.consentId, id }));
   const portal = portalState(ctx);
-  const key = newestBoundKey(await (await portal.index()).bindingsOf(subject), subject, portal.trustedRegistrars);
+  const key = newestBoundKey(await (await portal.index()).index.bindingsOf(subject), subject, portal.trustedRegistrars);
   if (!key.ok || Buffer.from(key.publicKey).toString('hex') !== r.signerKey || !revocationSignatureValid(r)) {
     return revokeForm(ctx, id, t('enterprise.revoke.wrongKey', { subject }));
   }

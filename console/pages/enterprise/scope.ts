@@ -26,13 +26,15 @@ export interface ScopedEntries {
   /** The cosigned size the index covers. */
   readonly size: number;
   readonly entries: readonly IndexedEntry[];
+  /** Why the index could not catch up just now (the entries are those verified before). */
+  readonly problem?: string;
 }
 
 /** The session's enterprise's entries, newest first, before index `before`. */
 export async function ownEntries(ctx: RequestContext, opts: { limit: number; before?: number }): Promise<ScopedEntries> {
   const subject = sessionSubject(ctx);
-  const index = await portalState(ctx).index();
-  return { subject, size: index.size, entries: await index.entriesOf(subject, opts) };
+  const { index, problem } = await portalState(ctx).index();
+  return { subject, size: index.size, entries: await index.entriesOf(subject, opts), ...(problem !== undefined ? { problem } : {}) };
 }
 
 export interface ConsentSeen {

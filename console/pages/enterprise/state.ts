@@ -24,7 +24,8 @@ export class PortalState {
   readonly challenges: EnterpriseChallenges;
   readonly #db: Level<string, string>;
   readonly #ctx: Pick<RequestContext, 'options' | 'clients'>;
-  #index: Promise<SubjectIndex> | undefined;
+  readonly #index: SubjectIndex;
+  #trusted: IndexTrust | undefined;
 
   constructor(ctx: RequestContext) {
     this.#ctx = { options: ctx.options, clients: ctx.clients };
@@ -33,8 +34,12 @@ export class PortalState {
     this.challenges = new EnterpriseChallenges({
       origin: ctx.options.publicOrigin,
       trustedRegistrars: this.trustedRegistrars,
-      bindings: async (subject) => (await this.index()).bindingsOf(subject),
+      bindings: async (subject) => (await this.index()).index.bindingsOf(subject),
     });
+    this.#index = new SubjectIndex(this.#db, {
+      checkpoints: async () => { const r = this.#reader(); try { return await r.checkpoints(); } finally { r.close(); } },
+      entryPage: async (from, to) => { const r = this.#reader(); try { return await r.entries(from, to); } finally { r.close(); } },
+    }, async () => (this.#trusted ??= await this.#trust()));
   }
 
   #reader(): LogReader {
@@ -57,16 +62,19 @@ export class PortalState {
     }
   }
 
-  /** The index, caught up with the newest cosigned checkpoint. */
-  async index(): Promise<SubjectIndex> {
-    this.#index ??= this.#trust().then((trust) => new SubjectIndex(this.#db, {
-      checkpoints: async () => { const r = this.#reader(); try { return await r.checkpoints(); } finally { r.close(); } },
-      entryPage: async (from, to) => { const r = this.#reader(); try { return await r.entries(from, to); } finally { r.close(); } },
-    }, trust));
-    this.#index.catch(() => { this.#index = undefined; });
-    const index = await this.#index;
-    await index.catchUp();
-    return index;
+  /**
+   * The index, caught up with the newest cosigned checkpoint; when the log cannot be read or
+   * does not verify just now, the entries verified before, with the reason (`problem`), so
+   * the enterprise still sees what was verified and is told it may be behind.
+   */
+  async index(): Promise<{ index: SubjectIndex; problem?: string }> {
+    try {
+      await this.#index.catchUp();
+      return { index: this.#index };
+    } catch (err) {
+      await this.#index.load();
+      return { index: this.#index, problem: err instanceof Error ? err.message : String(err) };
+    }
   }
 }
 
