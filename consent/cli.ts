@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import { emit, runCommand } from '../lib/cli-output.js';
 import {
@@ -22,6 +23,7 @@ import { checkKeySubject, createKeyFile, readKeyFile, readRecordFile, writeRecor
 import { intBetween, month, operationList, purpose, requester, siteList, subject } from './options.js';
 import { registerRegistrarCommands } from './registrar-cli.js';
 import { showRecord } from './show.js';
+import { parseChallengeToken, signChallenge } from './sign-in.js';
 import { submitConsentRecord } from '../scoring/requester.js';
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 
@@ -137,6 +139,7 @@ export function registerConsentCommands(program: Command): void {
     }));
 
   registerConsentSubmit(consent);
+  registerConsentSignIn(consent);
   registerRegistrarCommands(program);
 }
 
@@ -166,5 +169,39 @@ function registerConsentSubmit(consent: Command): void {
     .action((file: string, flags: TransportFlags & { coordinator: string; json?: boolean }) => runCommand(async () => {
       const res = await submitConsentRecord(flags.coordinator, resolveTransport(flags), fs.readFileSync(file, 'utf8').trim());
       emit(Boolean(flags.json), res, () => (res.isNew ? `logged ${res.kind} as entry ${res.logIndex}` : `the log already holds this ${res.kind}`));
+    }));
+}
+
+/**
+ * `fedcredit consent sign-in --key enterprise.key --challenge TOKEN`: sign a web console's
+ * sign-in challenge (consent/sign-in.ts, docs/design/console.md 3.3). Shows the console's origin
+ * and the credit code first and asks (unless --yes), since signing lets whoever holds that
+ * console page read the enterprise's log entries and revoke its consents with further signatures.
+ */
+function registerConsentSignIn(consent: Command): void {
+  consent.command('sign-in')
+    .description('sign a web console\'s sign-in challenge with the enterprise\'s registered key; prints the response to paste into the console')
+    .requiredOption('--key <file>', 'the enterprise\'s private key (enterprise.key, the one the registrar bound)')
+    .requiredOption('--challenge <token>', 'the challenge token the console showed')
+    .option('--yes', 'do not ask for confirmation')
+    .action((flags: { key: string; challenge: string; yes?: boolean }) => runCommand(async () => {
+      const parsed = parseChallengeToken(flags.challenge);
+      if (!parsed.ok) throw new FedcreditError('BAD_REQUEST', parsed.message);
+      const c = parsed.challenge;
+      const identity = readKeyFile(flags.key, 'enterprise key');
+      checkKeySubject(flags.key, identity, c.subject);
+      if (c.expires <= Date.now()) throw new FedcreditError('BAD_REQUEST', `the challenge expired at ${new Date(c.expires).toISOString()}; ask the console for a new one`);
+      process.stderr.write(`sign in to the console at ${c.origin}\n  as enterprise ${c.subject}\n  challenge expires ${new Date(c.expires).toISOString()}\n`);
+      if (!flags.yes) {
+        const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+        let answer: string;
+        try {
+          answer = await rl.question('Is this the console you opened yourself? Sign in [y/N] ');
+        } finally {
+          rl.close();
+        }
+        if (!/^y(es)?$/i.test(answer.trim())) throw new FedcreditError('BAD_REQUEST', 'not signed: you did not confirm (answer y, or pass --yes)');
+      }
+      process.stdout.write(`${signChallenge(identity, c)}\n`);
     }));
 }

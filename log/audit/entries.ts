@@ -22,7 +22,7 @@ export interface EnterpriseEntries {
   readonly entries: { index: number; kind: string; body: LogEntry['body'] }[];
 }
 
-/** `enterprise` undefined: every entry of the log (the auditor's whole view, filtered by auditor/entries-view.ts). */
+/** `enterprise` undefined: every entry of the log (the auditor's whole view, filtered by log/audit/entries-filter.ts). */
 export async function entriesAbout(opts: { coordinator: string; transport: Transport; enterprise?: string; stateFile?: string; observe?: MessageObserver }): Promise<EnterpriseEntries> {
   const problem = opts.enterprise === undefined ? undefined : subjectProblem(opts.enterprise);
   // A credit code, or the enterprise's id as ingested in a federation aligned with --id-type any.
