@@ -63,4 +63,7 @@ img.chart { max-width: 100%; height: auto; background: #fff; border: 1px solid v
 details summary { cursor: pointer; color: var(--accent); }
 footer { color: var(--muted); font-size: 12px; padding: 12px 20px; text-align: center; }
 .pager { display: flex; gap: 12px; margin: 12px 0; }
+.report-pair { display: flex; flex-wrap: wrap; gap: 16px; }
+.report-chart { flex: 1 1 560px; max-width: 650px; margin: 8px 0; }
+.report-chart figcaption { font-weight: bold; margin: 4px 0; }
 `;

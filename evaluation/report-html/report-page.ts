@@ -8,7 +8,7 @@
  * No script and no `style=` attribute anywhere: the console's CSP is strict (style-src 'self'),
  * so the body uses classes only: the console stylesheet's own (`table.data`, `img.chart`,
  * `.notice`, console/static/app-css.ts) and `report-*` ones, all defined in REPORT_CSS for the
- * file; the console's stylesheet lacks `report-pair` (charts then stack instead of pairing). Every interpolated string is escaped here (feature names, site names
+ * file; the console's stylesheet (console/static/app-css.ts) has the same `report-pair` rules. Every interpolated string is escaped here (feature names, site names
  * and error texts come from other parties).
  */
 import type { ModelEvaluation } from '../model-evaluation.js';
