@@ -23,6 +23,6 @@ export function formatTrees(m: ModelMetadata): string {
       lines.push(`  ${s.site} features (its splits stay at ${s.site}; \`model show\` there names them): ${t.map((x) => x.feature).join(', ') || '-'}`);
     }
   }
-  lines.push('  scoring: not yet (issue 16 task T4, the leaf chain); a score request on this model is refused with MODEL_KIND_NOT_SCORABLE');
+  lines.push('  scoring: through the leaf chain (no site learns the leaf; docs/scoring.md)');
   return lines.join('\n');
 }
