@@ -205,12 +205,12 @@ export interface KindScoring {
 export interface LeafChainHook {
   /** Slots of the chain: T trees x 2^depth leaves (the same number at every site of a model). */
   slots(part: ScoringPart): number;
-  /** x_k over the slots, 0/1: slot (t, l) is 1 iff every split of this site on the path to leaf l of tree t holds for the vector (NaN = missing: the split's default direction). */
-  indicator(part: ScoringPart, vector: Float64Array): Uint8Array;
+  /** x_k over the slots, 0/1: slot (t, l) is 1 iff every split of this site on the path to leaf l of tree t holds for the vector (NaN = missing: the split's default direction; undefined: the site has no record, every feature missing). */
+  indicator(part: ScoringPart, vector: Float64Array | undefined): Uint8Array;
   /** Bank only (the part holding the structure): the value per slot (trees: leaf weight w; fusion: the card term), 0 at unused slots. */
   values?(part: ScoringPart): Float64Array;
   /** Per own feature (part.features order): the explanation weights of 7.5 (no path is known to any site). */
-  explanation(part: ScoringPart, vector: Float64Array): Float64Array;
+  explanation(part: ScoringPart, vector: Float64Array | undefined): Float64Array;
 }
 
 export interface ModelKind {
