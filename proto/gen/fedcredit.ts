@@ -63,6 +63,8 @@ import type { ItemsBatch as _fedcredit_v1_ItemsBatch, ItemsBatch__Output as _fed
 import type { JoinAlignmentRequest as _fedcredit_v1_JoinAlignmentRequest, JoinAlignmentRequest__Output as _fedcredit_v1_JoinAlignmentRequest__Output } from './fedcredit/v1/JoinAlignmentRequest.js';
 import type { JoinAlignmentResponse as _fedcredit_v1_JoinAlignmentResponse, JoinAlignmentResponse__Output as _fedcredit_v1_JoinAlignmentResponse__Output } from './fedcredit/v1/JoinAlignmentResponse.js';
 import type { LastScore as _fedcredit_v1_LastScore, LastScore__Output as _fedcredit_v1_LastScore__Output } from './fedcredit/v1/LastScore.js';
+import type { LeafChainHop as _fedcredit_v1_LeafChainHop, LeafChainHop__Output as _fedcredit_v1_LeafChainHop__Output } from './fedcredit/v1/LeafChainHop.js';
+import type { LeafChainHopResponse as _fedcredit_v1_LeafChainHopResponse, LeafChainHopResponse__Output as _fedcredit_v1_LeafChainHopResponse__Output } from './fedcredit/v1/LeafChainHopResponse.js';
 import type { ListAlignmentsRequest as _fedcredit_v1_ListAlignmentsRequest, ListAlignmentsRequest__Output as _fedcredit_v1_ListAlignmentsRequest__Output } from './fedcredit/v1/ListAlignmentsRequest.js';
 import type { ListModelsRequest as _fedcredit_v1_ListModelsRequest, ListModelsRequest__Output as _fedcredit_v1_ListModelsRequest__Output } from './fedcredit/v1/ListModelsRequest.js';
 import type { ListNodesRequest as _fedcredit_v1_ListNodesRequest, ListNodesRequest__Output as _fedcredit_v1_ListNodesRequest__Output } from './fedcredit/v1/ListNodesRequest.js';
@@ -232,6 +234,8 @@ export interface ProtoGrpcType {
       JoinAlignmentRequest: MessageTypeDefinition<_fedcredit_v1_JoinAlignmentRequest, _fedcredit_v1_JoinAlignmentRequest__Output>
       JoinAlignmentResponse: MessageTypeDefinition<_fedcredit_v1_JoinAlignmentResponse, _fedcredit_v1_JoinAlignmentResponse__Output>
       LastScore: MessageTypeDefinition<_fedcredit_v1_LastScore, _fedcredit_v1_LastScore__Output>
+      LeafChainHop: MessageTypeDefinition<_fedcredit_v1_LeafChainHop, _fedcredit_v1_LeafChainHop__Output>
+      LeafChainHopResponse: MessageTypeDefinition<_fedcredit_v1_LeafChainHopResponse, _fedcredit_v1_LeafChainHopResponse__Output>
       ListAlignmentsRequest: MessageTypeDefinition<_fedcredit_v1_ListAlignmentsRequest, _fedcredit_v1_ListAlignmentsRequest__Output>
       ListModelsRequest: MessageTypeDefinition<_fedcredit_v1_ListModelsRequest, _fedcredit_v1_ListModelsRequest__Output>
       ListNodesRequest: MessageTypeDefinition<_fedcredit_v1_ListNodesRequest, _fedcredit_v1_ListNodesRequest__Output>

@@ -134,6 +134,7 @@ describe('the leaf chain', () => {
     const r = rng(5);
     const started = process.cpuUsage();
     const ENTERPRISES = 16;
+    const cost = new Map<string, { ms: number; bytes: number; n: number }>();
     for (let q = 0; q < ENTERPRISES; q++) {
       const e = randomEnterprise(r);
       const queryId = `q-${q}`;
@@ -143,7 +144,16 @@ describe('the leaf chain', () => {
           queryId, logIndex: 100 + q, participants: [...SITES], seeds, part: parts.get(site)!, role: site === 'bank' ? 'bank' : 'passive', hook: treesLeafChain, vector: e.get(site),
         });
       }
-      const { sum } = await runLeafChain('bank', SITES, queryId, 'm7', (site, req) => nodes.get(site)!.hop(req));
+      const { sum } = await runLeafChain('bank', SITES, queryId, 'm7', async (site, req) => {
+        // Per hop: the party's CPU (all run in this process, one after another) and the bytes relayed.
+        const before = process.cpuUsage();
+        const answer = await nodes.get(site)!.hop(req);
+        const used = process.cpuUsage(before);
+        const key = `${site}@${req.hop}`;
+        const c = cost.get(key) ?? { ms: 0, bytes: 0, n: 0 };
+        cost.set(key, { ms: c.ms + (used.user + used.system) / 1000, bytes: c.bytes + answer.payload.length, n: c.n + 1 });
+        return answer;
+      });
       const plain = plainTreesLogit(parts.get('bank')!, [...parts.values()], e) - parts.get('bank')!.baseScore!;
       expect(sum).toBe(slotAlgebra(parts, e) / 2 ** CHAIN_FRACTION_BITS);
       expect(Math.abs(sum - plain)).toBeLessThanOrEqual(100 * 2 ** -17);
@@ -151,6 +161,7 @@ describe('the leaf chain', () => {
       await expect(nodes.get('power')!.hop({ queryId, modelVersion: 'm7', hop: 1, payload: new Uint8Array(0), next: 'tax', from: 'bank', last: false })).rejects.toThrow(/no consented query/);
     }
     const cpu = process.cpuUsage(started);
+    console.log(`per hop (site@hop: ms CPU, bytes out): ${[...cost.entries()].map(([k, c]) => `${k}: ${(c.ms / c.n).toFixed(0)} ms, ${Math.round(c.bytes / c.n)} B`).join('; ')}`);
     console.log(`leaf chain in-process, 3 sites, 100 trees x depth 5, N = ${n}: ${((cpu.user + cpu.system) / 1000 / ENTERPRISES).toFixed(0)} ms CPU per query (all parties in one process)`);
     // Uniform mod t_s: chi-square over 64 cells of every decrypted slot.
     const cells = new Array<number>(64).fill(0);
