@@ -34,8 +34,14 @@ import { maskedLaneShare, sumLane } from './secure-aggregation.js';
 
 /** The lane's label in the mask derivation. */
 export const CHAIN_LANE = 'leaf-chain/v1';
-/** How long a node keeps a query ready for its hops after its share. */
-export const CHAIN_TTL_MS = 60_000;
+/**
+ * How long a node keeps a query ready for its hops after its share: the first query of a model
+ * also builds its BFV context (N = 16384: seconds on a loaded machine), and the hops run one
+ * after another.
+ */
+export const CHAIN_TTL_MS = 300_000;
+/** Queries a node keeps ready at most (a coordinator that never relays the hops cannot grow it further). */
+export const MAX_PENDING_CHAINS = 4096;
 
 /** One hop as the coordinator relays it (proto LeafChainHop). */
 export interface ChainHopRequest {
@@ -105,7 +111,10 @@ export class LeafChainNode {
     const now = Date.now();
     for (const [id, p] of this.#pending) if (p.until < now) this.#pending.delete(id);
     if (this.#pending.has(q.queryId)) throw new FedcreditError('BAD_REQUEST', `query ${q.queryId.slice(0, 64)} is already prepared for the leaf chain`);
+    if (this.#pending.size >= MAX_PENDING_CHAINS) throw new FedcreditError('UNAVAILABLE', `site ${this.#opts.site} holds ${MAX_PENDING_CHAINS} queries waiting for their leaf chain; retry shortly`);
     this.#pending.set(q.queryId, { ...q, until: now + CHAIN_TTL_MS, started: false });
+    // The model's BFV context is built now, while the other sites answer their shares (a failure surfaces at the hop).
+    void Promise.resolve().then(() => this.#context(q.part)).catch(() => undefined);
   }
 
   get pending(): number {

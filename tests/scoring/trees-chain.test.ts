@@ -10,14 +10,15 @@
  * - The encrypted chain (crypto/bfv-batch.ts at N = 16384 for two passives, sealed hops, the
  *   mod t_s lane with pairwise masks: scoring/leaf-chain.ts) gives the same sum for 16
  *   enterprises (each chain costs ~0.3-1 s of CPU here, so not 1,000), and the bank's decrypted
- *   slots are uniform (chi-square over every slot of those chains).
+ *   slots are uniform (chi-square over every slot of those chains); the coordinator's view of
+ *   the hops (the transcript rows of 7.2) holds no leaf id and no per-site term.
  */
 import crypto from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateX25519KeyPair, type X25519KeyPair } from '../../crypto/x25519.js';
 import { BfvBatchContext, CHAIN_FRACTION_BITS, CHAIN_PLAIN_MODULUS, ringDegreeFor } from '../../crypto/bfv-batch.js';
 import { maskSeed } from '../../scoring/secure-aggregation.js';
-import { LeafChainNode, runLeafChain } from '../../scoring/leaf-chain.js';
+import { LeafChainNode, runLeafChain, type ChainHopAnswer, type ChainHopRequest } from '../../scoring/leaf-chain.js';
 import { chainFixed, plainTreesLogit, treesLeafChain } from '../../models/trees/scoring.js';
 import type { TreesPart } from '../../models/trees/part.js';
 import type { ScoringPart } from '../../training/model-kind.js';
@@ -135,7 +136,10 @@ describe('the leaf chain', () => {
     const started = process.cpuUsage();
     const ENTERPRISES = 16;
     const cost = new Map<string, { ms: number; bytes: number; n: number }>();
-    for (let q = 0; q < ENTERPRISES; q++) {
+    // What the coordinator relays and reads (7.2).
+    const seen: { site: string; req: ChainHopRequest; answer: ChainHopAnswer; q: number }[] = [];
+    let q = 0;
+    for (; q < ENTERPRISES; q++) {
       const e = randomEnterprise(r);
       const queryId = `q-${q}`;
       for (const site of SITES) {
@@ -149,6 +153,7 @@ describe('the leaf chain', () => {
         const before = process.cpuUsage();
         const answer = await nodes.get(site)!.hop(req);
         const used = process.cpuUsage(before);
+        seen.push({ site, req, answer, q });
         const key = `${site}@${req.hop}`;
         const c = cost.get(key) ?? { ms: 0, bytes: 0, n: 0 };
         cost.set(key, { ms: c.ms + (used.user + used.system) / 1000, bytes: c.bytes + answer.payload.length, n: c.n + 1 });
@@ -163,6 +168,29 @@ describe('the leaf chain', () => {
     const cpu = process.cpuUsage(started);
     console.log(`per hop (site@hop: ms CPU, bytes out): ${[...cost.entries()].map(([k, c]) => `${k}: ${(c.ms / c.n).toFixed(0)} ms, ${Math.round(c.bytes / c.n)} B`).join('; ')}`);
     console.log(`leaf chain in-process, 3 sites, 100 trees x depth 5, N = ${n}: ${((cpu.user + cpu.system) / 1000 / ENTERPRISES).toFixed(0)} ms CPU per query (all parties in one process)`);
+    // Transcript rows (7.2): the coordinator's readable fields are the query id, model, hop
+    // number, the chain's order (next / from / last: fixed by the site names) and the lane
+    // shares; no leaf id, no per-site term. Each hop's payload is a sealed box of one size
+    // whatever the enterprise (zstd of uniform residues: within a few bytes), and opens for
+    // its recipient only.
+    for (const h of seen) {
+      expect(Object.keys(h.req).sort()).toEqual(['from', 'hop', 'last', 'modelVersion', 'next', 'payload', 'queryId']);
+      expect(Object.keys(h.answer).sort()).toEqual(['laneShare', 'payload']);
+    }
+    for (const hop of [0, 1, 2]) {
+      const sizes = seen.filter((h) => h.req.hop === hop).map((h) => h.answer.payload.length);
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThan(256);
+    }
+    // The bank's lane share is A = S + sum rho plus masks, not S; the last passive's is not -sum rho; the other passive's not 0.
+    const laneOf = (site: string, q: number) => Number(seen.find((h) => h.site === site && h.q === q && h.answer.laneShare !== '')!.answer.laneShare);
+    const bankShares = Array.from({ length: ENTERPRISES }, (_, q) => laneOf('bank', q));
+    const powerShares = Array.from({ length: ENTERPRISES }, (_, q) => laneOf('power', q));
+    expect(new Set(powerShares).size).toBe(ENTERPRISES);
+    expect(new Set(bankShares).size).toBe(ENTERPRISES);
+    for (let q = 0; q < ENTERPRISES; q++) {
+      const slotSum = slots[q]!.reduce((a, v) => (a + v) % CHAIN_PLAIN_MODULUS, 0);
+      expect(bankShares[q]).not.toBe(slotSum);
+    }
     // Uniform mod t_s: chi-square over 64 cells of every decrypted slot.
     const cells = new Array<number>(64).fill(0);
     let count = 0;
