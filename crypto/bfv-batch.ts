@@ -337,8 +337,9 @@ export class BfvBatchContext {
     return ct;
   }
 
+  /** Uncompressed on purpose: a compressed ciphertext's size varies from one to the next (hundreds of bytes), a side channel the relay would see; 'none' is one size per ring degree. */
   #save(ct: CipherText): Uint8Array {
-    return ct.saveArray(this.#seal.ComprModeType.zstd);
+    return ct.saveArray(this.#seal.ComprModeType.none);
   }
 
   #need<T>(value: T | undefined, op: string, key: string): T {

@@ -109,7 +109,7 @@ describe('scoring a boosted-trees model over gRPC', () => {
     }
     const started = Date.now();
     for (const [k, enterprise] of ids.entries()) {
-      const result = await requester.session.score({ enterprise, consent: await requester.consent(enterprise), queryId: `trees-score-${k}`, model: model.modelVersion });
+      const result = await requester.session.score({ enterprise, consent: await requester.consent(enterprise), queryId: `trees-score-${k}`, model: model.modelVersion }, 300_000);
       const plain = plainTreesLogit(bank, sites.map((x) => x.part), new Map(sites.map((x) => [x.site, x.vectors.get(enterprise)])));
       const expected = scoreLogit(applyCalibration(plain, model.calibration), model.scale);
       const slope = Math.abs((model.calibration as { slope?: number } | undefined)?.slope ?? 1);
