@@ -213,7 +213,7 @@ describe('boosted trees over real processes', () => {
 
     // Scoring a trees model runs the leaf chain (task T4; tests/scoring/trees-score.test.ts checks the score's value).
     const enterprise = readGroundTruth(path.join(s.dir, 'sites')).find((r) => r.inTax && r.inPower && r.inBank)!.creditCode;
-    const scored = await requester.session.score({ enterprise, consent: await requester.consent(enterprise), queryId: 'trees-query-1', model: model.modelVersion });
+    const scored = await requester.session.score({ enterprise, consent: await requester.consent(enterprise), queryId: 'trees-query-1', model: model.modelVersion }, 300_000);
     expect(scored.scored).toBe(true);
   }, 900_000);
 });
