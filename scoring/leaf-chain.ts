@@ -113,8 +113,9 @@ export class LeafChainNode {
     if (this.#pending.has(q.queryId)) throw new FedcreditError('BAD_REQUEST', `query ${q.queryId.slice(0, 64)} is already prepared for the leaf chain`);
     if (this.#pending.size >= MAX_PENDING_CHAINS) throw new FedcreditError('UNAVAILABLE', `site ${this.#opts.site} holds ${MAX_PENDING_CHAINS} queries waiting for their leaf chain; retry shortly`);
     this.#pending.set(q.queryId, { ...q, until: now + CHAIN_TTL_MS, started: false });
-    // The model's BFV context is built now, while the other sites answer their shares (a failure surfaces at the hop).
-    void Promise.resolve().then(() => this.#context(q.part)).catch(() => undefined);
+    // The model's BFV context is built at its first hop, not here: SEAL's work is synchronous, and
+    // building it here (seconds at N = 16384 on a loaded machine) held up this node's share past
+    // the coordinator's 10 s share deadline (tests/scoring/trees-score.test.ts).
   }
 
   get pending(): number {
