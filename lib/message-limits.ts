@@ -48,6 +48,8 @@ export const RECEIVE_LIMITS: Readonly<Record<string, number>> = {
   // A share batch: up to 128 share requests of ~34 KiB and up to 4096 carried log entries of
   // at most 16 MiB together (scoring/share-batches.ts MAX_CARRIED_BYTES).
   '/fedcredit.v1.NodeScoring/ComputeShares': 32 * MiB,
+  // A leaf-chain ciphertext (scoring/leaf-chain.ts): ~1.7 MB at N = 16384, sealed.
+  '/fedcredit.v1.NodeScoring/ChainHop': 8 * MiB,
   // Post-loan monitoring (docs/design/monitoring.md; not served yet). A portfolio update: up to
   // 1,000 adds of an honest ~1.6 KB (consent ~1.2 KB, instruction, signature) and 1,000 removes
   // of ~0.4 KB, ~2 MB; a bank whose consents are larger sends fewer per call.

@@ -161,6 +161,7 @@ export const RPC_ROLES: RpcRoleTable = {
   NodeScoring: {
     ComputeShares: { coordinator: 'any' },
     GetScoringStats: { operator: 'self' },
+    ChainHop: { coordinator: 'any' },
   },
   // Post-loan monitoring (docs/design/monitoring.md, section 1): a requester reaches its own
   // portfolios only (the handlers check the TLS name against the portfolio's requester); the

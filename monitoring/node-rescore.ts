@@ -384,6 +384,8 @@ export class NodeRescore {
     const problem = explainableProblem(site, resolved.model.modelVersion, resolved.model.features);
     if (problem) throw new FedcreditError('EXPLANATION_TOO_LONG', problem.message);
     const { scoring } = await modelKind(stored.kind);
+    // A leaf-chain model (boosted trees) needs a chain per enterprise (scoring/leaf-chain.ts): not built for monitoring batches yet.
+    if (scoring.leafChain) throw new FedcreditError('MODEL_KIND_NOT_SCORABLE', `model ${stored.modelVersion} is a ${stored.kind} model, scored through the leaf chain one query at a time; monitoring batches of such models are not built yet (score its enterprises with fedcredit score)`);
     return { model: resolved.model, scoring };
   }
 }

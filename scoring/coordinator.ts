@@ -15,6 +15,10 @@
  *   term is not the model's score. Sites the coordinator already knows to be unreachable are
  *   refused before the consent is used or the query logged.
  *
+ *   Leaf-chain kinds (boosted trees): after every share, the coordinator relays the chain's
+ *   hops (scoring/leaf-chain.ts) and adds the mod t_s lane's sum to the logit; any failed hop
+ *   refuses the query (SHARE_MISSING), as a missing share does.
+ *
  *   The share requests go to each node in batches with the log entries it has not read
  *   (scoring/share-batches.ts); each query is still checked and answered on its own.
  *
@@ -46,6 +50,8 @@ import { unary } from '../lib/grpc.js';
 import { serveRequestStream } from '../lib/grpc-streams.js';
 import { decodeEntry, makeEntry } from '../log/entries.js';
 import { decodeFixed, fromWire, sumShares } from './secure-aggregation.js';
+import { runLeafChain, type ChainHopAnswer, type ChainHopRequest } from './leaf-chain.js';
+import { call } from '../lib/grpc.js';
 import { scoreLogit } from './score-scale.js';
 import { FEATURE_WINDOW_MONTHS } from '../schema/site-schema.js';
 import { answerStatement, sealingKeyValid } from './protocol.js';
@@ -63,6 +69,8 @@ import { subjectProblem } from '../schema/subject.js';
 import { listQueryableModels, listRequesterEntries } from './requester-entries.js';
 
 const SHARE_DEADLINE_MS = 10_000;
+/** One hop of the leaf chain: a BFV product at N = 16384 on a loaded 2-core machine takes seconds, the model's first query more (its context). */
+const CHAIN_HOP_DEADLINE_MS = 120_000;
 const CACHE_MS = 1_000;
 const NODE_CACHE_MS = 5_000;
 const MAX_RECEIPT_WAIT_MS = 30_000;
@@ -80,6 +88,7 @@ export type ScoringObservation =
   | { readonly kind: 'request'; readonly request: ScoreRequest__Output }
   | { readonly kind: 'share-request'; readonly site: string; readonly request: ShareRequest }
   | { readonly kind: 'share'; readonly site: string; readonly response: ShareResponse__Output }
+  | { readonly kind: 'chain-hop'; readonly site: string; readonly request: ChainHopRequest; readonly response: ChainHopAnswer }
   | { readonly kind: 'answer'; readonly response: ScoreResponse };
 
 export interface ScoringOptions {
@@ -239,7 +248,25 @@ export class ScoringCoordinator {
       return refuse('SHARE_MISSING', `no score: not every site answered, and the answering sites' masks cancel only with every share (${why})`);
     }
     const shares = outcomes.map((o) => (o as PromiseFulfilledResult<ShareResponse__Output>).value);
-    const logit = decodeFixed(sumShares(shares.map((s) => fromWire(s.maskedShare))));
+    let logit = decodeFixed(sumShares(shares.map((s) => fromWire(s.maskedShare))));
+    // The leaf chain's lane (boosted trees): the reached leaves' sum, known to no single party.
+    if (q.operation === 'score' && model.kind && (await modelKind(model.kind)).scoring.leafChain) {
+      const bank = model.sites.find((s) => s.role === 'bank')?.site;
+      if (!bank) return refuse('SHARE_MISSING', `model ${model.modelVersion} names no bank site, which starts the leaf chain`);
+      try {
+        logit += (await runLeafChain(bank, sites, q.queryId, model.modelVersion, async (site, request) => {
+          const res = await call(this.#clients.get(site, nodes.get(site)!.address), this.#clients.get(site, nodes.get(site)!.address).ChainHop, {
+            ...request, payload: Buffer.from(request.payload),
+          }, CHAIN_HOP_DEADLINE_MS, { retryWhenBusy: false });
+          const response = { payload: new Uint8Array(res.payload), laneShare: res.laneShare };
+          observe?.({ kind: 'chain-hop', site, request, response });
+          return response;
+        })).sum;
+      } catch (err) {
+        const why = err instanceof FedcreditError ? `${err.code}: ${err.message}` : String(err);
+        return refuse('SHARE_MISSING', `no score: the leaf chain of model ${model.modelVersion} did not complete (${why.slice(0, 300)})`);
+      }
+    }
     // The bank's Platt recalibration of the joint logit, when the model carries one (training/model-registry.ts).
     const calibrated = applyCalibration(logit, model.calibration);
     // An `explain` query's shares are masked zeros (scoring/node.ts): it gets no points, grade,

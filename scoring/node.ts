@@ -12,7 +12,9 @@
  *  3. only then evaluates its part of the model on its own feature vector (or answers its
  *     population baseline when it has no records of the enterprise), adds the pairwise masks
  *     (scoring/secure-aggregation.ts), seals its top reasons to the requester, records the query in
- *     its signed served-record book (with the log index) and answers.
+ *     its signed served-record book (with the log index) and answers. For a kind with a leaf
+ *     chain (boosted trees) a `score` query is then kept for the chain's hops, which the
+ *     coordinator relays after every share (scoring/leaf-chain.ts, ChainHop).
  *
  * A refusal at step 2 is recorded in the served book too (the log entry names this site, and
  * the book says it was refused and why), and reaches the coordinator as a stable code, which
@@ -39,6 +41,7 @@ import { maskedShare, PeerMaskSeeds, toWire } from './secure-aggregation.js';
 import { sealingKeyValid, TOP_REASONS, type ExplanationReason } from './protocol.js';
 import { ExplanationMacKeys, explainableProblem, sealExplanation } from './sealed-explanation.js';
 import { siteKeyStatement } from './site-key-statement.js';
+import { LeafChainNode } from './leaf-chain.js';
 import type { Transport } from '../lib/tls.js';
 import type { NodeScoringHandlers } from '../proto/gen/fedcredit/v1/NodeScoring.js';
 import type { ShareBatch__Output } from '../proto/gen/fedcredit/v1/ShareBatch.js';
@@ -84,6 +87,7 @@ export class NodeScoring {
   readonly #models = new Map<string, CheckedModel>();
   readonly #seeds: PeerMaskSeeds;
   readonly #sealer = new BoxSealer();
+  readonly #chain: LeafChainNode;
   /** MAC keys this site's sealing key shares with each requester's (scoring/sealed-explanation.ts). */
   readonly #macKeys: ExplanationMacKeys;
   #window: { generation: number; window: { from: string; to: string } | undefined } | undefined;
@@ -99,6 +103,7 @@ export class NodeScoring {
     this.#keyStatement = Buffer.from(siteKeyStatement(opts.site, opts.sealingKeys.publicKey, opts.transport));
     this.#macKeys = new ExplanationMacKeys(opts.sealingKeys.privateKey);
     this.#seeds = new PeerMaskSeeds(opts.sealingKeys.privateKey, (peer) => this.follower?.peerSealingKey(peer));
+    this.#chain = new LeafChainNode({ site: opts.site, sealingPrivateKey: opts.sealingKeys.privateKey, peerKey: (peer) => this.follower?.peerSealingKey(peer) });
     // The ledger's claims go to disk with the served records of the same batch, in one synced write.
     const { store } = opts;
     this.ledger = ConsentLedger.over(levelLedgerStore(store.consent, (ops) => store.writeGroup(ops.map((op) => ({ ...op, sublevel: store.consent })))), {
@@ -125,11 +130,16 @@ export class NodeScoring {
         logEntriesSeen: String(this.follower?.size ?? 0),
         batches: String(this.#batches),
       }), this.#opts.log),
+      ChainHop: unary(async (req) => {
+        const a = await this.#chain.hop({ queryId: req.queryId, modelVersion: req.modelVersion, hop: req.hop, payload: new Uint8Array(req.payload), next: req.next, from: req.from, last: req.last });
+        return { payload: Buffer.from(a.payload), laneShare: a.laneShare };
+      }, this.#opts.log),
     };
   }
 
   close(): void {
     this.follower?.close();
+    this.#chain.close();
   }
 
   /** A batch from the coordinator: the entries it carries are applied first, then each query on its own. */
@@ -242,6 +252,8 @@ export class NodeScoring {
         .map(([f], rank) => ({ feature: model.features[f]!, direction: 'increases-risk' as const, rank: rank + 1 }));
     }
     const share = maskedShare(scored ? value : 0, site, participants, (peer) => seeds.get(peer)!, logIndex, q.queryId);
+    // The leaf chain's hops come after every share: kept for them (a `score` query only; no hop, no score).
+    if (scoring.leafChain && scored) this.#chain.prepare({ queryId: q.queryId, logIndex, participants, seeds, part: model, role: model.role, hook: scoring.leafChain, vector });
     // Every name fits: #model checked the part when it loaded it.
     const sealed = sealExplanation(this.#sealer, sealingKey, { v: 1, site, queryId: q.queryId, model: model.modelVersion, covered: vector !== undefined, reasons }, q.requester.name, logIndex, this.#macKeys);
     // The use and the served record are both stored before the answer; issued together, the

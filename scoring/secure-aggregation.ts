@@ -97,3 +97,37 @@ export function sumShares(shares: Iterable<bigint>): bigint {
 
 export const fromWire = (s: string | number | bigint): bigint => BigInt.asUintN(64, BigInt(s));
 export const toWire = (x: bigint): string => BigInt.asUintN(64, x).toString();
+
+/**
+ * Lanes besides the 2^64 one (the leaf chain's, docs/design/secureboost.md 7.1 step 4): the same
+ * pairwise seeds, a mask per (query, lane label) drawn mod the lane's modulus, so each lane's
+ * masks cancel in its own sum over every participant. The 64-bit HMAC value reduced mod a 29-bit
+ * modulus is within 2^-35 of uniform.
+ */
+export function laneMask(seed: Uint8Array, logIndex: number, queryId: string, lane: string, modulus: number): number {
+  const mac = crypto.createHmac('sha256', seed).update(`fedcredit/score-mask/v1\nlane ${lane}\n${logIndex}\n${queryId}`).digest();
+  return Number(mac.readBigUInt64BE(0) % BigInt(modulus));
+}
+
+/** This site's share in a lane: its residue (in [0, modulus)) plus the pairwise lane masks, mod the lane's modulus. */
+export function maskedLaneShare(residue: number, me: string, participants: readonly string[], seedOf: (site: string) => Uint8Array, logIndex: number, queryId: string, lane: string, modulus: number): number {
+  if (!participants.includes(me)) throw new RangeError(`site ${me} is not a participant`);
+  if (!Number.isSafeInteger(residue) || residue < 0 || residue >= modulus) throw new RangeError(`lane ${lane}: ${residue} is not a residue mod ${modulus}`);
+  let share = residue;
+  for (const peer of participants) {
+    if (peer === me) continue;
+    const m = laneMask(seedOf(peer), logIndex, queryId, lane, modulus);
+    share = (me < peer ? share + m : share - m + modulus) % modulus;
+  }
+  return share;
+}
+
+/** The lane's sum mod its modulus, centered to (-modulus/2, modulus/2]. */
+export function sumLane(shares: Iterable<number>, modulus: number): number {
+  let sum = 0;
+  for (const s of shares) {
+    if (!Number.isSafeInteger(s) || s < 0 || s >= modulus) throw new RangeError(`a lane share ${s} is not a residue mod ${modulus}`);
+    sum = (sum + s) % modulus;
+  }
+  return sum > modulus / 2 ? sum - modulus : sum;
+}

@@ -202,6 +202,29 @@ export interface KindScoring {
   contribution(part: ScoringPart, vector: Float64Array): { value: number; contributions: Float64Array };
   /** The term when the site has no record of the enterprise. */
   baseline(part: ScoringPart): number;
+  /**
+   * Set by kinds whose joint term is a sum over slots that no single site can evaluate (boosted
+   * trees: a leaf is reached only if every site's splits on its path agree; fusion: a tree's card
+   * term). The query then runs the leaf chain (scoring/leaf-chain.ts, docs/design/secureboost.md
+   * 7.1): the bank encrypts values x its own indicator under its per-model scoring key, each
+   * passive multiplies by its own indicator, the slot sum reaches the coordinator only through
+   * the secure aggregation's mod t_s lane. `contribution` is then the site's plain term outside
+   * the chain (trees: the bank's base score, passives 0). Generic: `values` is whatever the
+   * slots carry (trees: leaf weights; fusion: card terms).
+   */
+  readonly leafChain?: LeafChainHook;
+}
+
+/** The leaf chain's kind hook (docs/design/secureboost.md 12.4). */
+export interface LeafChainHook {
+  /** Slots of the chain: T trees x 2^depth leaves (the same number at every site of a model). */
+  slots(part: ScoringPart): number;
+  /** x_k over the slots, 0/1: slot (t, l) is 1 iff every split of this site on the path to leaf l of tree t holds for the vector (NaN = missing: the split's default direction; undefined: the site has no record, every feature missing). */
+  indicator(part: ScoringPart, vector: Float64Array | undefined): Uint8Array;
+  /** Bank only (the part holding the structure): the value per slot (trees: leaf weight w; fusion: the card term), 0 at unused slots. */
+  values?(part: ScoringPart): Float64Array;
+  /** Per own feature (part.features order): the explanation weights of 7.5 (no path is known to any site). */
+  explanation(part: ScoringPart, vector: Float64Array | undefined): Float64Array;
 }
 
 export interface ModelKind {

@@ -339,7 +339,7 @@ export class BankTrees {
   }
 
   /** Evaluate: leaf weights, margins, validation AUC, the early-stopping verdict. */
-  finishTree(tree: number, s: Sealer): { answer: Record<string, unknown>; outcome: { improved: boolean; stop: boolean; auc: number } } {
+  finishTree(tree: number, s: Sealer, extra: readonly Uint8Array[] = []): { answer: Record<string, unknown>; outcome: { improved: boolean; stop: boolean; auc: number } } {
     const cur = this.#work(tree, this.state.cur?.tree === tree ? this.state.cur.level : 0);
     const p = this.x.params;
     if (cur.level < p.depth && cur.open.length > 0) throw new FedcreditError('BAD_REQUEST', `${this.x.site}: tree ${tree} finished at level ${cur.level} with ${cur.open.length} nodes still open`);
@@ -387,7 +387,8 @@ export class BankTrees {
     this.#gh = undefined;
     const answer = {
       tree, validationAuc: Number.isNaN(validationAuc) ? 0 : validationAuc, improved, stop, bestTree: Math.max(0, this.state.bestTree),
-      perPassive: this.x.passives.map((k) => s.seal('trees-notes', k, [jsonChunk(notes(k))])),
+      // `extra`: the scoring key's public half (kind-site.ts, at tree 0; leaf chain, section 7.1).
+      perPassive: this.x.passives.map((k) => s.seal('trees-notes', k, [jsonChunk(notes(k)), ...extra])),
     };
     return { answer, outcome: { improved, stop, auc: Number.isNaN(validationAuc) ? 0 : validationAuc } };
   }

@@ -6,6 +6,7 @@
  * bytes (same masks, same ciphertexts, same sealed payloads); a new attempt is computed afresh.
  */
 import { shareKeys, type KeyRef } from '../../crypto/bfv-engine.js';
+import { BfvBatchContext, ringDegreeFor } from '../../crypto/bfv-batch.js';
 import { FedcreditError } from '../../lib/errors.js';
 import { field, type FinishedPart, type KindMessage, type KindSite, type KindState, type SiteInput, type SiteIo, type StepRef } from '../../training/model-kind.js';
 import { BankTrees, newBankState, type BankState, type Sealer } from './bank.js';
@@ -13,10 +14,10 @@ import { applyBins, binColumns } from './binned.js';
 import { histogramKernel } from './kernel.js';
 import { treeSiteParams } from './kind-params.js';
 import { PassiveTrees, newPassiveState, type PassiveState } from './passive.js';
-import { bankTreesPart, passiveTreesPart } from './part.js';
+import { bankTreesPart, passiveTreesPart, type ScoringKeyState } from './part.js';
 import type { BinnedColumn } from './plain.js';
 import { unpackBits } from './wire.js';
-import { keepAnswer, keptAnswer } from './wire.js';
+import { jsonChunk, keepAnswer, keptAnswer } from './wire.js';
 import { MAX_PARTS, frame, pages, partBytes, planPartLabel, siteBlobs, unframe } from './paging.js';
 import type { KindBlobs } from '../../training/model-kind.js';
 
@@ -31,6 +32,8 @@ export const CRASH_AFTER_ENV = 'FEDCREDIT_TREES_CRASH_AFTER';
 interface SiteState {
   bank?: BankState;
   passive?: PassiveState;
+  /** Bank: the per-model scoring key (leaf chain), made at tree 0's end (part.ts). */
+  scoring?: ScoringKeyState;
   /** The last answer of each step name, with the call it answered (`blob`: kept as the blob `answer/<name>`). */
   answers: Record<string, { key: string; answer: string; blob?: boolean }>;
   /** Blobs kept inline when the host gives no blob store (paging.ts siteBlobs). */
@@ -174,7 +177,7 @@ class TreesSite implements KindSite {
         break;
       }
       case 'FinishTree': {
-        const done = this.#bank(name).finishTree(tree, s);
+        const done = this.#bank(name).finishTree(tree, s, tree === 0 ? await this.#scoringKeyChunks() : []);
         answer = done.answer;
         io.log(`training ${ref.jobId}: tree ${tree} done, validation AUC ${done.outcome.auc.toFixed(4)}${done.outcome.improved ? ' (best)' : ''}${done.outcome.stop ? '; stopping' : ''}`);
         break;
@@ -222,12 +225,32 @@ class TreesSite implements KindSite {
     return answer;
   }
 
+  /**
+   * The bank's per-model scoring key (section 7.1), made once (tree 0's end, before its answer is
+   * persisted with the key in the state) with the ring degree the passives' count needs
+   * (crypto/bfv-batch.ts ringDegreeFor); its public half goes with tree 0's notes to each passive.
+   */
+  async #scoringKeyChunks(): Promise<Uint8Array[]> {
+    if (!this.state.scoring) {
+      const ctx = await BfvBatchContext.create(ringDegreeFor(this.input.passives.length));
+      try {
+        const k = ctx.generateKeys();
+        this.state.scoring = { n: k.n, publicKey: Buffer.from(k.publicKey).toString('base64'), secretKey: Buffer.from(k.secretKey).toString('base64') };
+      } finally {
+        ctx.dispose();
+      }
+    }
+    return [jsonChunk({ n: this.state.scoring.n }), Buffer.from(this.state.scoring.publicKey, 'base64')];
+  }
+
   finish(): FinishedPart {
+    const depth = treeSiteParams(this.input.start).depth;
     if (this.bank) {
-      const part = bankTreesPart(this.input, this.bank.kept(), this.bank.state.base, this.cuts);
+      const part = bankTreesPart(this.input, this.bank.kept(), this.bank.state.base, this.cuts, { depth, ...(this.state.scoring ? { scoring: this.state.scoring } : {}) });
       return { part, featureCount: this.cuts.length, validationLogits: this.bank.validationLogits(), described: part.described };
     }
-    const part = passiveTreesPart(this.passive!.state.trees, this.input.features);
+    const scoring = this.passive!.state.scoring;
+    const part = passiveTreesPart(this.passive!.state.trees, this.input.features, { depth, ...(scoring ? { scoring } : {}) });
     return { part, featureCount: this.cuts.length, described: part.described };
   }
 

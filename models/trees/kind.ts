@@ -3,14 +3,15 @@
  * kind (training/model-kind.ts; issue 16, docs/design/secureboost.md): one job epoch is one tree,
  * one driver step one tree level (`stepsPerEpoch` = depth). The steps are section 4's; the
  * coordinator's side is kind-coordinator.ts, a site's kind-site.ts (bank.ts, passive.ts), what
- * each site keeps part.ts. Scoring a trees model needs the leaf chain (design section 7, task
- * T4), not built yet: every scoring call refuses with MODEL_KIND_NOT_SCORABLE.
+ * each site keeps part.ts. Scoring a trees model runs the leaf chain (design section 7, task T4):
+ * the kind's `leafChain` hook is scoring.ts.
  */
 import { FedcreditError } from '../../lib/errors.js';
 import { KindCodec, kindFile, loadKindProto, type KindMessage, type ModelKind } from '../../training/model-kind.js';
 import { TreesCoordinator } from './kind-coordinator.js';
 import { DEFAULT_TREE_JOB_PARAMS, treeJobParams, treeParamsFromMessage } from './kind-params.js';
 import { openTreesSite } from './kind-site.js';
+import { treesScoring } from './scoring.js';
 import type { TreeParams } from './params.js';
 import { DEFAULT_TREES_MIN_CELL } from '../../site/policy.js';
 
@@ -18,12 +19,6 @@ export const TREES_KIND = 'boosted-trees';
 
 const root = loadKindProto(kindFile(import.meta.url, 'trees.proto'));
 
-const NOT_SCORABLE = 'boosted-trees models cannot be scored yet (issue 16 task T4: the leaf chain); score with an lr or scorecard model';
-
-/** The refusal of every scoring call on a trees model at a node, until task T4 builds the leaf chain. */
-export function notScorable(): never {
-  throw new FedcreditError('MODEL_KIND_NOT_SCORABLE', NOT_SCORABLE);
-}
 
 export const treesKind: ModelKind = {
   name: TREES_KIND,
@@ -57,11 +52,7 @@ export const treesKind: ModelKind = {
   },
   coordinator: () => new TreesCoordinator(),
   openSite: openTreesSite,
-  scoring: {
-    notScorable: NOT_SCORABLE,
-    contribution: () => notScorable(),
-    baseline: () => notScorable(),
-  },
+  scoring: treesScoring,
 };
 
 /** A trees job's parameters as RunTrainingRequest.kind_params (what `fedcredit train --model boosted-trees` sends). */

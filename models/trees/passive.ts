@@ -58,6 +58,8 @@ export interface PassiveState {
   /** Last tree announced. */
   done: number;
   stopped: boolean;
+  /** The bank's per-model scoring key (leaf chain, section 7.1), from tree 0's notes: ring degree and base64 public key. */
+  scoring?: { n: number; publicKey: string };
 }
 
 export interface PassiveInput {
@@ -193,7 +195,9 @@ export class PassiveTrees {
   /** Announce: keep this tree's splits with the bank's notes; on stop, keep trees 0..best. */
   treeDone(tree: number, stop: boolean, bestTree: number, notes: SealedPayload__Output | undefined, s: Sealer): boolean {
     if (tree <= this.state.done) return true;
-    const parsed = notes ? parseJson<{ node: number; gain: number; cover: number; riskierLeft: boolean }[]>(s.open('trees-notes', this.x.bank, notes)[0], 'the bank\'s tree notes') : [];
+    const opened = notes ? s.open('trees-notes', this.x.bank, notes) : [];
+    const parsed = notes ? parseJson<{ node: number; gain: number; cover: number; riskierLeft: boolean }[]>(opened[0], 'the bank\'s tree notes') : [];
+    if (opened[1] && opened[2]) this.state.scoring = { n: parseJson<{ n: number }>(opened[1], 'the scoring key\'s ring degree').n, publicKey: Buffer.from(opened[2]).toString('base64') };
     const splits = this.state.tree === tree ? this.state.splits : [];
     for (const n of parsed) {
       const sp = splits.find((x) => x.node === n.node);

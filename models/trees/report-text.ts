@@ -65,6 +65,6 @@ export function formatTrees(m: ModelMetadata): string {
     if (s.role === 'bank') continue;
     lines.push(`  ${s.site} features (its splits stay at ${s.site}; its own part names them): ${(s.transforms ?? []).map((x) => x.feature).join(', ') || '-'}`);
   }
-  lines.push('  scoring: not yet (issue 16 task T4, the leaf chain); a score request on this model is refused with MODEL_KIND_NOT_SCORABLE');
+  lines.push('  scoring: through the leaf chain (no site learns the leaf; docs/scoring.md)');
   return lines.join('\n');
 }

@@ -64,6 +64,8 @@ import type { ItemsBatch as _fedcredit_v1_ItemsBatch, ItemsBatch__Output as _fed
 import type { JoinAlignmentRequest as _fedcredit_v1_JoinAlignmentRequest, JoinAlignmentRequest__Output as _fedcredit_v1_JoinAlignmentRequest__Output } from './fedcredit/v1/JoinAlignmentRequest.js';
 import type { JoinAlignmentResponse as _fedcredit_v1_JoinAlignmentResponse, JoinAlignmentResponse__Output as _fedcredit_v1_JoinAlignmentResponse__Output } from './fedcredit/v1/JoinAlignmentResponse.js';
 import type { LastScore as _fedcredit_v1_LastScore, LastScore__Output as _fedcredit_v1_LastScore__Output } from './fedcredit/v1/LastScore.js';
+import type { LeafChainHop as _fedcredit_v1_LeafChainHop, LeafChainHop__Output as _fedcredit_v1_LeafChainHop__Output } from './fedcredit/v1/LeafChainHop.js';
+import type { LeafChainHopResponse as _fedcredit_v1_LeafChainHopResponse, LeafChainHopResponse__Output as _fedcredit_v1_LeafChainHopResponse__Output } from './fedcredit/v1/LeafChainHopResponse.js';
 import type { ListAlignmentsRequest as _fedcredit_v1_ListAlignmentsRequest, ListAlignmentsRequest__Output as _fedcredit_v1_ListAlignmentsRequest__Output } from './fedcredit/v1/ListAlignmentsRequest.js';
 import type { ListIngestsRequest as _fedcredit_v1_ListIngestsRequest, ListIngestsRequest__Output as _fedcredit_v1_ListIngestsRequest__Output } from './fedcredit/v1/ListIngestsRequest.js';
 import type { ListIngestsResponse as _fedcredit_v1_ListIngestsResponse, ListIngestsResponse__Output as _fedcredit_v1_ListIngestsResponse__Output } from './fedcredit/v1/ListIngestsResponse.js';
@@ -249,6 +251,8 @@ export interface ProtoGrpcType {
       JoinAlignmentRequest: MessageTypeDefinition<_fedcredit_v1_JoinAlignmentRequest, _fedcredit_v1_JoinAlignmentRequest__Output>
       JoinAlignmentResponse: MessageTypeDefinition<_fedcredit_v1_JoinAlignmentResponse, _fedcredit_v1_JoinAlignmentResponse__Output>
       LastScore: MessageTypeDefinition<_fedcredit_v1_LastScore, _fedcredit_v1_LastScore__Output>
+      LeafChainHop: MessageTypeDefinition<_fedcredit_v1_LeafChainHop, _fedcredit_v1_LeafChainHop__Output>
+      LeafChainHopResponse: MessageTypeDefinition<_fedcredit_v1_LeafChainHopResponse, _fedcredit_v1_LeafChainHopResponse__Output>
       ListAlignmentsRequest: MessageTypeDefinition<_fedcredit_v1_ListAlignmentsRequest, _fedcredit_v1_ListAlignmentsRequest__Output>
       ListIngestsRequest: MessageTypeDefinition<_fedcredit_v1_ListIngestsRequest, _fedcredit_v1_ListIngestsRequest__Output>
       ListIngestsResponse: MessageTypeDefinition<_fedcredit_v1_ListIngestsResponse, _fedcredit_v1_ListIngestsResponse__Output>

@@ -7,8 +7,8 @@
  * the same split and the same parameters: same split nodes and owners, same leaf weights bit for
  * bit, same validation AUC per tree, same margins for every training and validation row. The
  * stored parts follow section 12.3 (the bank holds the structure and leaf weights, never a passive
- * feature's name or edge; each passive holds its own splits). A trees model is refused at scoring
- * with MODEL_KIND_NOT_SCORABLE, and bad flags before anything is sent.
+ * feature's name or edge; each passive holds its own splits). A trees model is scored
+ * through the leaf chain, and bad flags before anything is sent.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -127,7 +127,7 @@ describe('boosted trees over real processes', () => {
     expect(both.stderr).toMatch(/--kind boosted-trees and --model scorecard disagree/);
   }, 120_000);
 
-  it('trains with --model boosted-trees over gRPC and equals the centralized reference booster exactly; scoring it is refused', async () => {
+  it('trains with --model boosted-trees over gRPC and equals the centralized reference booster exactly; a query scores it', async () => {
     const tls = s.fed.tls('coordinator-operator');
     const started = Date.now();
     const run = await cli(['train', '--coordinator', s.coordinatorAddress, '--alignment', alignmentId, '--model', 'boosted-trees', ...FLAGS, '--json', ...tls]);
@@ -211,9 +211,9 @@ describe('boosted trees over real processes', () => {
     expect(text.stdout).toMatch(/boosted trees\n {2}trees grown: 5; kept: trees 0\.\.\d/);
     console.log(text.stdout);
 
-    // Scoring a trees model: refused with a stable code, before any node is asked.
+    // Scoring a trees model runs the leaf chain (task T4; tests/scoring/trees-score.test.ts checks the score's value).
     const enterprise = readGroundTruth(path.join(s.dir, 'sites')).find((r) => r.inTax && r.inPower && r.inBank)!.creditCode;
-    await expect(requester.session.score({ enterprise, consent: await requester.consent(enterprise), queryId: 'trees-query-1', model: model.modelVersion }))
-      .rejects.toThrow(/boosted-trees models cannot be scored yet \(issue 16 task T4/);
+    const scored = await requester.session.score({ enterprise, consent: await requester.consent(enterprise), queryId: 'trees-query-1', model: model.modelVersion }, 300_000);
+    expect(scored.scored).toBe(true);
   }, 900_000);
 });
