@@ -15,6 +15,7 @@ import { registerScoreCommands } from '../requester/cli.js';
 import { registerMonitorCommands } from '../requester/monitor-cli.js';
 import { registerInitCommand } from '../lib/init-cli.js';
 import { registerCertificateCommands } from '../lib/cert-cli.js';
+import { registerConsoleCommands } from '../console/cli.js';
 import { expandServeConfig } from '../lib/party-config.js';
 import { FedcreditError } from '../lib/errors.js';
 import { jsonRequested } from '../lib/cli-output.js';
@@ -46,6 +47,7 @@ registerScoreCommands(program);
 registerMonitorCommands(program);
 registerTrainingCommands(program);
 registerDemoCommand(program);
+registerConsoleCommands(program);
 
 let argv: string[];
 try {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, describeEdge, importCircles, importEdges, sourceFiles, topFolder } from './helpers/import-graph.js';
 
-const ROLE_FOLDERS = new Set(['node', 'coordinator', 'requester', 'auditor']);
+const ROLE_FOLDERS = new Set(['node', 'coordinator', 'requester', 'auditor', 'console']);
 /** Folders that may import anything: the CLI entry points and the benchmarks. */
 const WIRING_FOLDERS = new Set(['bin', 'bench']);
 

@@ -1,0 +1,15 @@
+/**
+ * The bank console's routes (owner: cbank). The skeleton's placeholder dashboard: replace it with
+ * the real views of docs/design/console.md section 4; add strings to console/i18n/messages/bank.ts.
+ */
+import { html } from '../../http/html.js';
+import type { Route } from '../../http/router.js';
+import { page } from '../layout.js';
+import { welcomeNotice } from '../auth.js';
+
+export const routes: Route[] = [
+  {
+    method: 'GET', path: '/', kinds: ['bank'], access: 'viewer', nav: 'common.nav.dashboard',
+    handle: async (ctx) => page(ctx, 'bank.dashboard.title', html`${welcomeNotice(ctx)}<div class="card" data-placeholder="bank"><p>${ctx.t('common.placeholder')}</p></div>`),
+  },
+];
