@@ -21,6 +21,9 @@ import { DEFAULT_TREE_JOB_PARAMS, TREE_FLAGS, TREE_FLAG_HELP } from '../models/t
 import { checkTreeParams, type TreeParams } from '../models/trees/params.js';
 import { formatTrees } from '../models/trees/report-text.js';
 import { formatScorecard, sameSplitLr, scorecardComparison, type ScorecardComparison } from '../models/scorecard/report-text.js';
+import fs from 'node:fs';
+import { modelReportFile } from '../evaluation/report-html/model-file.js';
+import { REPORT_LOCALES, type ReportLocale } from '../evaluation/report-html/messages.js';
 
 const GUARANTEES = `
 Guarantees: the coordinator generates the BFV key pair and keeps the secret key. Tax and power
@@ -322,9 +325,17 @@ export function registerTrainingCommands(program: Command): void {
     .argument('<version>', 'model version, e.g. m1')
     .requiredOption('--coordinator <host:port>', 'the coordinator')
     .option('--json', 'print as JSON')
-    .action((version: string, flags: TransportFlags & { coordinator: string; json?: boolean }) => runCommand(async () => {
+    .option('--html <file>', 'also write the report as one self-contained HTML file with charts (no script, no network); it holds what model show shows: send it only to those allowed to read this report')
+    .option('--lang <lang>', `language of the --html file: ${REPORT_LOCALES.join(' or ')} (default zh-CN)`, choice('--lang', [...REPORT_LOCALES]))
+    .action((version: string, flags: TransportFlags & { coordinator: string; json?: boolean; html?: string; lang?: ReportLocale }) => runCommand(async () => {
       const transport = resolveTransport(flags);
       const m = await getModel(flags.coordinator, transport, version);
+      if (flags.html !== undefined) {
+        const file = modelReportFile(m, flags.lang ?? 'zh-CN');
+        if (file === undefined) throw new InvalidArgumentError(`model ${version} has no evaluation report to write to ${flags.html} (only the label holder's job writes one); drop --html`);
+        fs.writeFileSync(flags.html, file);
+        if (!flags.json) process.stderr.write(`wrote ${flags.html} (${Math.round(Buffer.byteLength(file) / 1024)} KiB)\n`);
+      }
       const lr = await comparedLr(m, flags.coordinator, transport);
       // The coordinator's operator also sees the model's monitoring runs (monitoring/model-runs.ts).
       const runs = await monitoringRunsOf(flags.coordinator, transport, version);
