@@ -65,7 +65,9 @@ export class JobStreams {
         if (!followed && p.jobId) {
           const old = this.#jobs.get(p.jobId);
           if (old && !old.ended && old.call !== call) old.call.cancel();
-          followed = { jobId: p.jobId, history: old?.history ?? [], listeners: old?.listeners ?? new Set(), call, followOnly: false, ended: false };
+          // A job resumed after it failed starts a fresh history: the old one ends in its failure.
+          const carried = old && !old.ended ? old : undefined;
+          followed = { jobId: p.jobId, history: carried?.history ?? [], listeners: carried?.listeners ?? new Set(), call, followOnly: false, ended: false };
           this.#jobs.set(p.jobId, followed);
           resolve(p.jobId);
         }
