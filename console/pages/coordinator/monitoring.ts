@@ -13,7 +13,7 @@ import { page } from '../layout.js';
 import { renderSvg, svgDataUrl } from '../../../evaluation/report-html/render.js';
 import type { RunSummary__Output } from '../../../proto/gen/fedcredit/v1/RunSummary.js';
 import type { PsiFigure__Output } from '../../../proto/gen/fedcredit/v1/PsiFigure.js';
-import { listRuns, num, runReport, word } from './reads.js';
+import { facts, listRuns, num, runReport, word } from './reads.js';
 
 const levelClass = (level: string) => (level === 'alarm' ? 'status-bad' : level === 'warn' ? 'status-warn' : level === 'stable' ? 'status-ok' : 'muted');
 
@@ -62,18 +62,18 @@ export async function runPage(ctx: RequestContext): Promise<Response> {
   const r = await runReport(ctx, ctx.params['id'] ?? '');
   const psi = r.psi;
   const span = r.log;
-  return page(ctx, 'coordinator.mon.runTitle', html`<div class="card"><dl>
-<dt>${ctx.t('coordinator.mon.run')}</dt><dd><code>${r.runId}</code></dd>
-<dt>${ctx.t('coordinator.mon.requester')}</dt><dd><code>${r.requester}</code></dd>
-<dt>${ctx.t('coordinator.mon.portfolio')}</dt><dd><code>${r.portfolio}</code></dd>
-<dt>${ctx.t('coordinator.mon.model')}</dt><dd><a href="/models/${encodeURIComponent(r.modelVersion)}"><code>${r.modelVersion}</code></a></dd>
-<dt>${ctx.t('coordinator.mon.trigger')}</dt><dd><code>${r.trigger}</code></dd>
-<dt>${ctx.t('coordinator.mon.asOf')}</dt><dd>${Object.entries(r.asOf).map(([site, month], i) => html`${i > 0 ? ', ' : ''}<code>${site}</code> ${month}`)}</dd>
-<dt>${ctx.t('coordinator.train.started')}</dt><dd>${ctx.fmt.time(num(r.startedMs))}</dd>
-<dt>${ctx.t('coordinator.mon.items')}</dt><dd>${ctx.fmt.count(r.items)} · ${ctx.t('coordinator.mon.scored')} ${ctx.fmt.count(r.scored)} · ${ctx.t('coordinator.mon.changed')} ${ctx.fmt.count(r.changed)}</dd>
-${span ? html`<dt>${ctx.t('coordinator.log.title')}</dt><dd>${ctx.t('coordinator.mon.logSpan', { first: String(span.firstIndex), last: String(span.lastIndex), count: num(span.entries) })}</dd>` : ''}
-${r.timing ? html`<dt></dt><dd class="muted">${ctx.t('coordinator.mon.seconds', { seconds: ctx.fmt.number(r.timing.seconds, 1) })}</dd>` : ''}
-</dl></div>
+  return page(ctx, 'coordinator.mon.runTitle', html`${facts([
+    [ctx.t('coordinator.mon.run'), html`<code>${r.runId}</code>`],
+    [ctx.t('coordinator.mon.requester'), html`<code>${r.requester}</code>`],
+    [ctx.t('coordinator.mon.portfolio'), html`<code>${r.portfolio}</code>`],
+    [ctx.t('coordinator.mon.model'), html`<a href="/models/${encodeURIComponent(r.modelVersion)}"><code>${r.modelVersion}</code></a>`],
+    [ctx.t('coordinator.mon.trigger'), html`<code>${r.trigger}</code>`],
+    [ctx.t('coordinator.mon.asOf'), Object.entries(r.asOf).map(([site, month], i) => html`${i > 0 ? ', ' : ''}<code>${site}</code> ${month}`)],
+    [ctx.t('coordinator.train.started'), ctx.fmt.time(num(r.startedMs))],
+    [ctx.t('coordinator.mon.items'), `${ctx.fmt.count(r.items)} · ${ctx.t('coordinator.mon.scored')} ${ctx.fmt.count(r.scored)} · ${ctx.t('coordinator.mon.changed')} ${ctx.fmt.count(r.changed)}`],
+    span && [ctx.t('coordinator.log.title'), ctx.t('coordinator.mon.logSpan', { first: String(span.firstIndex), last: String(span.lastIndex), count: num(span.entries) })],
+    r.timing && [ctx.t('coordinator.mon.runTitle'), ctx.t('coordinator.mon.seconds', { seconds: ctx.fmt.number(r.timing.seconds, 1) })],
+  ])}
 <h2>${ctx.t('coordinator.mon.psiBins')}</h2>
 ${!psi || psi.insufficient ? html`<p class="muted" id="psi-insufficient">${driftWord(ctx, 'insufficient')}${psi?.note ? html`: ${psi.note}` : ''}</p>` : html`
 ${psi.bins.length > 0 ? psiChart(ctx, psi) : ''}

@@ -3,6 +3,7 @@
  * concurrency limit, error mapping: console/clients.ts), checked by the coordinator against
  * lib/rpc-roles.ts as the CLI's are. Pages never hold a store of their own.
  */
+import { html, type Html, type HtmlValue } from '../../http/html.js';
 import type { RequestContext } from '../../http/router.js';
 import type { NodeStatus__Output } from '../../../proto/gen/fedcredit/v1/NodeStatus.js';
 import type { CoordinatorStatus__Output } from '../../../proto/gen/fedcredit/v1/CoordinatorStatus.js';
@@ -66,4 +67,10 @@ export const num = (v: string | number | undefined): number => Number(v ?? 0);
 export function word(ctx: RequestContext, prefix: string, value: string): string {
   const key = `${prefix}${value}`;
   return ctx.t.has(key) ? ctx.t(key) : value;
+}
+
+/** Label/value rows as a two-column table (the layout's table.data); falsy rows are left out. */
+export function facts(rows: readonly (readonly [string, HtmlValue] | false | null | undefined)[]): Html {
+  const shown = rows.filter((r): r is readonly [string, HtmlValue] => Boolean(r));
+  return html`<table class="data facts"><tbody>${shown.map(([label, value]) => html`<tr><th scope="row">${label}</th><td>${value}</td></tr>`)}</tbody></table>`;
 }

@@ -12,7 +12,7 @@ import { welcomeNotice } from '../auth.js';
 import { keyFingerprint } from '../../../registration/rotation.js';
 import { witnessKeyName } from '../../../log/entries.js';
 import type { CoordinatorStatus__Output } from '../../../proto/gen/fedcredit/v1/CoordinatorStatus.js';
-import { checkpoints, coordinatorHealth, coordinatorStatus, listJobs, listNodes, listRuns, logInfo, num, word } from './reads.js';
+import { checkpoints, coordinatorHealth, coordinatorStatus, facts, listJobs, listNodes, listRuns, logInfo, num, word } from './reads.js';
 import { jobsTable } from './training-views.js';
 import { runsTable } from './monitoring.js';
 
@@ -98,15 +98,15 @@ export async function logPage(ctx: RequestContext): Promise<Response> {
   const [info, cp, st] = await Promise.all([logInfo(ctx), checkpoints(ctx), coordinatorStatus(ctx)]);
   // Who cosigned the final note: its signature lines name the witnesses' keys (log/entries.ts witnessKeyName).
   const cosigners = info.witnesses.filter((w) => cp.final.split('\n').some((line) => line.startsWith(`— ${witnessKeyName(w.site)} `)));
-  return page(ctx, 'coordinator.log.title', html`<div class="card"><dl>
-<dt>${ctx.t('coordinator.log.origin')}</dt><dd><code>${info.origin}</code></dd>
-<dt>${ctx.t('coordinator.log.key')}</dt><dd><code>${keyFingerprint(new Uint8Array(info.logPublicKey))}</code></dd>
-<dt>${ctx.t('coordinator.log.size')}</dt><dd id="log-size">${ctx.fmt.count(num(info.size))}</dd>
-<dt>${ctx.t('coordinator.log.final')}</dt><dd id="final-size">${ctx.fmt.count(num(st.finalSize))}</dd>
-<dt>${ctx.t('coordinator.log.finalAge')}</dt><dd>${num(st.finalSize) > 0 ? age(ctx, num(st.finalAgeMs)) : ctx.t('coordinator.noneFinal')}</dd>
-<dt>${ctx.t('coordinator.log.quorum')}</dt><dd>${info.quorum} / ${info.witnesses.length}</dd>
-<dt>${ctx.t('coordinator.log.cosigners')}</dt><dd>${cosigners.length === 0 ? '—' : cosigners.map((w, i) => html`${i > 0 ? ', ' : ''}<code>${w.site}</code>`)}</dd>
-</dl></div>
+  return page(ctx, 'coordinator.log.title', html`${facts([
+    [ctx.t('coordinator.log.origin'), html`<code>${info.origin}</code>`],
+    [ctx.t('coordinator.log.key'), html`<code>${keyFingerprint(new Uint8Array(info.logPublicKey))}</code>`],
+    [ctx.t('coordinator.log.size'), html`<span id="log-size">${ctx.fmt.count(num(info.size))}</span>`],
+    [ctx.t('coordinator.log.final'), html`<span id="final-size">${ctx.fmt.count(num(st.finalSize))}</span>`],
+    [ctx.t('coordinator.log.finalAge'), num(st.finalSize) > 0 ? age(ctx, num(st.finalAgeMs)) : ctx.t('coordinator.noneFinal')],
+    [ctx.t('coordinator.log.quorum'), `${info.quorum} / ${info.witnesses.length}`],
+    [ctx.t('coordinator.log.cosigners'), cosigners.length === 0 ? '—' : cosigners.map((w, i) => html`${i > 0 ? ', ' : ''}<code>${w.site}</code>`)],
+  ])}
 <h2>${ctx.t('coordinator.log.finalNote')}</h2>
 ${cp.final ? html`<pre class="mono" id="final-note">${cp.final}</pre>` : html`<p class="muted">${ctx.t('coordinator.log.noFinal')}</p>`}
 <h2>${ctx.t('coordinator.log.latestNote')}</h2>

@@ -10,7 +10,7 @@ import { redirect, type RequestContext, type Response } from '../../http/router.
 import { sse, type SseSink } from '../../http/sse.js';
 import { page } from '../layout.js';
 import type { JobSummary__Output } from '../../../proto/gen/fedcredit/v1/JobSummary.js';
-import { listAlignments, listJobs, num, word } from './reads.js';
+import { facts, listAlignments, listJobs, num, word } from './reads.js';
 import { jobStreams, type JobEvent } from './job-stream.js';
 import { trainingForm, trainingRequestFromForm } from './training-form.js';
 
@@ -69,18 +69,18 @@ export async function jobPage(ctx: RequestContext): Promise<Response> {
   const live = job.running || jobStreams.isFollowing(job.jobId);
   const resumable = !job.running && job.stage !== 'done';
   const best = job.aucHistory.length > 0 ? Math.max(...job.aucHistory) : undefined;
-  return page(ctx, 'coordinator.train.jobTitle', html`<div class="card"><dl>
-<dt>${ctx.t('coordinator.train.job')}</dt><dd><code id="job-id">${job.jobId}</code></dd>
-<dt>${ctx.t('coordinator.train.alignment')}</dt><dd><code>${job.alignmentId}</code></dd>
-<dt>${ctx.t('coordinator.train.kind')}</dt><dd><code>${job.modelKind}</code></dd>
-<dt>${ctx.t('coordinator.train.purpose')}</dt><dd><code>${job.purpose}</code></dd>
-<dt>${ctx.t('coordinator.train.sites')}</dt><dd>${job.sites.map((s, i) => html`${i > 0 ? ', ' : ''}<code>${s}</code>`)}</dd>
-<dt>${ctx.t('coordinator.train.sizes')}</dt><dd>${ctx.fmt.count(job.trainSize)} / ${ctx.fmt.count(job.validationSize)}</dd>
-<dt>${ctx.t('coordinator.train.started')}</dt><dd>${ctx.fmt.time(num(job.startedMs))}</dd>
-${num(job.finishedMs) > 0 ? html`<dt>${ctx.t('coordinator.train.finished')}</dt><dd>${ctx.fmt.time(num(job.finishedMs))}</dd>` : ''}
-<dt>${ctx.t('coordinator.train.model')}</dt><dd>${job.stage === 'done' ? html`<a href="/models/${encodeURIComponent(job.modelVersion)}"><code>${job.modelVersion}</code></a>` : html`<code>${job.modelVersion}</code>`}</dd>
-<dt>${ctx.t('coordinator.train.auc')}</dt><dd id="job-auc">${best !== undefined ? ctx.fmt.metric(best) : '—'}</dd>
-</dl></div>
+  return page(ctx, 'coordinator.train.jobTitle', html`${facts([
+    [ctx.t('coordinator.train.job'), html`<code id="job-id">${job.jobId}</code>`],
+    [ctx.t('coordinator.train.alignment'), html`<code>${job.alignmentId}</code>`],
+    [ctx.t('coordinator.train.kind'), html`<code>${job.modelKind}</code>`],
+    [ctx.t('coordinator.train.purpose'), html`<code>${job.purpose}</code>`],
+    [ctx.t('coordinator.train.sites'), job.sites.map((s, i) => html`${i > 0 ? ', ' : ''}<code>${s}</code>`)],
+    [ctx.t('coordinator.train.sizes'), `${ctx.fmt.count(job.trainSize)} / ${ctx.fmt.count(job.validationSize)}`],
+    [ctx.t('coordinator.train.started'), ctx.fmt.time(num(job.startedMs))],
+    num(job.finishedMs) > 0 && [ctx.t('coordinator.train.finished'), ctx.fmt.time(num(job.finishedMs))],
+    [ctx.t('coordinator.train.model'), job.stage === 'done' ? html`<a href="/models/${encodeURIComponent(job.modelVersion)}"><code>${job.modelVersion}</code></a>` : html`<code>${job.modelVersion}</code>`],
+    [ctx.t('coordinator.train.auc'), html`<span id="job-auc">${best !== undefined ? ctx.fmt.metric(best) : '—'}</span>`],
+  ])}
 ${job.stage === 'failed' ? html`<div class="error-box" role="alert"><dl><dt>${ctx.t('coordinator.train.error')}</dt>
 <dd><code data-error-code="${job.errorCode}">${job.errorCode || '—'}</code></dd><dd>${job.errorMessage}</dd></dl></div>` : ''}
 <h2>${ctx.t('coordinator.train.live')}</h2>
