@@ -12,7 +12,7 @@ import { formatVerdict } from '../evaluation/verdict-text.js';
 import type { ModelMetadata } from './model-registry.js';
 import { DEFAULT_PREPROCESSING, describePreprocessing, type PreprocessingWire } from '../preprocessing/spec.js';
 import { preprocessingOf } from './schedule.js';
-import { getModel, listModels, runTraining, type TrainingRequest } from './client.js';
+import { getModel, listJobs, listModels, runTraining, type TrainingRequest } from './client.js';
 import { DEFAULT_SCORECARD_PARAMS, SCORECARD_FLAGS, SCORECARD_FLAG_HELP, checkScorecardParams, type ScorecardParams } from '../models/scorecard/params.js';
 import { scorecardParamsAny } from '../models/scorecard/kind.js';
 import { randomInt } from 'node:crypto';
@@ -317,6 +317,20 @@ export function registerTrainingCommands(program: Command): void {
       if (!flags.json) endProgress();
       const lr = await comparedLr(model, flags.coordinator, transport);
       emit(Boolean(flags.json), modelForJson(model, lr), () => describeModel(model, lr));
+    }));
+
+  const jobs = program.command('jobs').description('the coordinator\'s training jobs (Training.ListJobs; the coordinator\'s operator only)');
+  withTransportOptions(jobs.command('list'))
+    .description('list training jobs, newest first: stage, epoch, best validation AUC, model, a failed job\'s error')
+    .requiredOption('--coordinator <host:port>', 'the coordinator')
+    .option('--limit <n>', 'at most this many jobs (default 50, at most 200)', positiveInt('--limit'))
+    .option('--json', 'print as JSON')
+    .action((flags: TransportFlags & { coordinator: string; limit?: number; json?: boolean }) => runCommand(async () => {
+      const list = await listJobs(flags.coordinator, resolveTransport(flags), { limit: flags.limit ?? 0 });
+      emit(Boolean(flags.json), list, () => list.length === 0 ? 'no training jobs yet (run fedcredit train)' : list.map((j) =>
+        `${j.jobId}  ${j.stage}${j.running ? ' (running)' : ''}  ${j.modelKind}  epoch ${j.epoch}/${j.epochs}  AUC ${j.aucHistory.length > 0 ? j.validationAuc.toFixed(4) : '-'}  ` +
+        `model ${j.modelVersion}  alignment ${j.alignmentId}  started ${new Date(Number(j.startedMs)).toISOString()}` +
+        (j.stage === 'failed' ? `\n    ${j.errorCode || 'error'}: ${j.errorMessage}${j.running ? '' : `\n    resume: fedcredit train --resume ${j.jobId}`}` : '')).join('\n'));
     }));
 
   const model = program.command('model').description('trained models: metadata and evaluation reports (never weights)');

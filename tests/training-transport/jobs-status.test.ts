@@ -11,6 +11,7 @@
  * On main 9b7a519 neither RPC exists (UNIMPLEMENTED) and follow_only is not a field.
  */
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listJobs, runTraining } from '../../training/client.js';
@@ -141,6 +142,15 @@ describe('Training.ListJobs and following a job', () => {
     const all = await listJobs(s.coordinatorAddress, operator());
     expect(all.map((j) => j.jobId)).toEqual([jobId, doneJob]);
     expect((await listJobs(s.coordinatorAddress, operator(), { limit: 1 })).map((j) => j.jobId)).toEqual([jobId]);
+
+    // The CLI: `fedcredit jobs list`, as text (the failed job with its resume command) and JSON.
+    const cli = (args: string[]) => spawnSync(process.execPath, ['dist/bin/fedcredit.js', 'jobs', 'list', '--coordinator', s.coordinatorAddress, ...s.fed.tls('coordinator-operator'), ...args], { encoding: 'utf8' });
+    const text = cli([]);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`${jobId}  failed  lr  epoch `);
+    expect(text.stdout).toContain(`UNAVAILABLE: `);
+    expect(text.stdout).toContain(`resume: fedcredit train --resume ${jobId}`);
+    expect((JSON.parse(cli(['--json', '--limit', '1']).stdout) as { jobId: string }[]).map((j) => j.jobId)).toEqual([jobId]);
 
     // GetCoordinatorStatus sees the stopped node, and its witness lagging once the log grows.
     await until(async () => (await status()).nodes?.down === 1, 'power counted down', { timeoutMs: 15_000, intervalMs: 300 });
