@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { coordinatorClient, dataNodeClient } from '../proto/clients.js';
-import { emit, positiveInt, runCommand } from '../lib/cli-output.js';
+import { emit, positiveInt, runCommand, waitForSignal } from '../lib/cli-output.js';
 import { call } from '../lib/grpc.js';
 import { RECORD_KINDS, SITES, type Site } from '../schema/site-schema.js';
 import { spawnParty, type SpawnedParty } from '../lib/spawn-party.js';
@@ -34,13 +34,14 @@ import { formatAuditSummary } from '../auditor/cli.js';
 import { LogReader, waitForCosignedLatest } from '../log/client.js';
 import { initFederation } from '../lib/init-cli.js';
 import { partyFolder, partyTransport, type Transport } from '../lib/tls.js';
-import { prepareScoringDemo, runScoringDemo } from '../requester/demo.js';
+import { DEMO_ENTERPRISE_KEY, prepareScoringDemo, runScoringDemo } from '../requester/demo.js';
 import { runTraining } from '../training/client.js';
 import { describeModel, modelForJson } from '../training/cli.js';
 import { scorecardParamsAny } from '../models/scorecard/kind.js';
 import { DEFAULT_SCORECARD_PARAMS } from '../models/scorecard/params.js';
 import type { ModelMetadata } from '../training/model-registry.js';
 import { formatMonitoring, MONITOR_INGEST_DEBOUNCE_MS, runMonitoringDemo } from './monitor-demo.js';
+import { DEMO_CONSOLE_PORT, formatConsoles, startDemoConsoles } from './console-demo.js';
 
 /**
  * The demo's model: mini-batches of 1,024 so a 10k-enterprise federation takes several steps
@@ -56,6 +57,8 @@ interface DemoFlags {
   json?: boolean;
   netns?: boolean;
   monitor?: boolean;
+  console?: boolean;
+  consolePort: number;
 }
 
 export interface SiteSummary {
@@ -84,6 +87,8 @@ export function registerDemoCommand(program: Command): void {
     .option('--keep', 'keep the working folder afterwards')
     .option('--netns', 'run each party in its own network namespace with its own address (root, Linux; lib/netns.ts)')
     .option('--monitor', 'then post-loan monitoring: a portfolio, a month of deterioration ingested, warnings changed and drift (bin/monitor-demo.ts)')
+    .option('--console', 'then keep the federation running with four web consoles (coordinator with the enterprise portal, tax node, bank-a, auditor) until Ctrl-C (bin/console-demo.ts)')
+    .option('--console-port <port>', 'first of the four console ports', positiveInt('--console-port'), DEMO_CONSOLE_PORT)
     .option('--json', 'print the summary as JSON')
     .action((flags: DemoFlags) => runCommand(() => runDemo(flags)));
 }
@@ -91,7 +96,7 @@ export function registerDemoCommand(program: Command): void {
 async function runDemo(flags: DemoFlags): Promise<void> {
   const out = flags.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-demo-'));
   const say = flags.json ? () => undefined : (line: string) => process.stderr.write(`${line}\n`);
-  const parties: SpawnedParty[] = [];
+  const parties: Pick<SpawnedParty, 'stop'>[] = [];
   const started = performance.now();
   let lab: NetnsLab | undefined;
   if (flags.netns) {
@@ -116,7 +121,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
 
     const fed = path.join(out, 'federation');
     const federation = await initFederation({
-      out: fed, sites: [...SITES], auditors: ['auditor-1'], requesters: ['bank-a'],
+      out: fed, sites: [...SITES], auditors: ['auditor-1'], requesters: ['bank-a'], ...(flags.console ? { consoles: ['localhost'] } : {}),
       ...(lab ? {
         coordinatorHost: lab.hosts.get('coordinator')!.address,
         siteHosts: Object.fromEntries(SITES.map((s) => [s, [lab!.hosts.get(s)!.address]])),
@@ -217,6 +222,21 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       `Transparency log, as an auditor sees it (\`fedcredit audit verify\`):\n${formatAuditSummary(audit)}`,
       ...(monitoring ? [formatMonitoring(monitoring)] : []),
     ].join('\n\n'));
+    if (flags.console) {
+      // The federation keeps running: consoles beside it until Ctrl-C or SIGTERM (then the finally below stops the parties).
+      const consoles = await startDemoConsoles({ out, federation: fed, coordinator: coordinator.address, taxNode: nodes.get('tax')!.address, auditorState, firstPort: flags.consolePort });
+      parties.unshift(...consoles.map((c) => ({ stop: c.stop })));
+      const key = path.join(out, DEMO_ENTERPRISE_KEY);
+      const enterpriseKey = fs.existsSync(key) ? key : undefined;
+      process.stdout.write(flags.json
+        ? `${JSON.stringify({
+          consoles: consoles.map((c) => ({ name: c.name, kind: c.kind, party: c.party, origin: c.origin, link: c.link, dataDir: c.dataDir })),
+          enterpriseKey, coordinator: coordinator.address, nodes: Object.fromEntries([...nodes].map(([site, n]) => [site, n.address])),
+        })}\n`
+        : `${formatConsoles(consoles, enterpriseKey, fed)}\n`);
+      await waitForSignal();
+      say('stopping the consoles and the federation...');
+    }
   } finally {
     await Promise.all(parties.map((p) => p.stop()));
     lab?.teardown();

@@ -16,6 +16,7 @@ import { registerMonitorCommands } from '../requester/monitor-cli.js';
 import { registerInitCommand } from '../lib/init-cli.js';
 import { registerCertificateCommands } from '../lib/cert-cli.js';
 import { registerConsoleCommands } from '../console/cli.js';
+import { expandConsoleConfig } from '../console/config.js';
 import { expandServeConfig } from '../lib/party-config.js';
 import { FedcreditError } from '../lib/errors.js';
 import { jsonRequested } from '../lib/cli-output.js';
@@ -52,7 +53,7 @@ registerConsoleCommands(program);
 let argv: string[];
 try {
   // `serve --config FILE`: the file's settings become flags ahead of the command line's own (lib/party-config.ts).
-  argv = expandServeConfig(process.argv);
+  argv = expandConsoleConfig(expandServeConfig(process.argv));
 } catch (err) {
   if (!(err instanceof FedcreditError)) throw err;
   if (jsonRequested()) process.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message } }, null, 2)}\n`);

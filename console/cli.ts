@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { emit, runCommand, waitForSignal } from '../lib/cli-output.js';
 import { FedcreditError } from '../lib/errors.js';
 import { loadTlsMaterial, type Transport } from '../lib/tls.js';
@@ -33,6 +33,7 @@ export interface ServeFlags {
   enterprisePortal?: boolean;
   trustedRegistrars?: string;
   operatorTls?: string;
+  keys?: string;
   state?: string;
   defaultLang: string;
   timeZone: string;
@@ -55,7 +56,7 @@ function listenOption(value: string): string {
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** Checks the flags and turns them into the console's options (no network yet). */
-export function consoleOptions(flags: ServeFlags): { options: ConsoleOptions; transport: Transport } {
+export function consoleOptions(flags: ServeFlags, opts: { dryRun?: boolean } = {}): { options: ConsoleOptions; transport: Transport } {
   const material = loadTlsMaterial(flags.tls);
   const { role, name } = material.identity;
   const kind = kindOfRole(role, name);
@@ -94,14 +95,24 @@ export function consoleOptions(flags: ServeFlags): { options: ConsoleOptions; tr
   if (flags.enterprisePortal && kind !== 'coordinator' && kind !== 'auditor') {
     throw new FedcreditError('BAD_REQUEST', `--enterprise-portal runs in a coordinator or auditor console (they may read the log); this is a ${kind} console`);
   }
+  if (flags.trustedRegistrars && !fs.existsSync(flags.trustedRegistrars)) {
+    throw new FedcreditError('NOT_FOUND', `--trusted-registrars ${flags.trustedRegistrars} does not exist: pass the coordinator's file of trusted registrar keys (<coordinator data>/trusted-registrars)`);
+  }
+  if (flags.operatorTls) {
+    const op = loadTlsMaterial(flags.operatorTls).identity;
+    if (op.role !== 'operator' || op.name === 'coordinator') throw new FedcreditError('TLS_MATERIAL', `--operator-tls ${flags.operatorTls} holds ${op.role}/${op.name}: pass the bank site's operator folder (operator/<site>)`);
+  }
+  if (flags.keys && kind !== 'bank') throw new FedcreditError('BAD_REQUEST', '--keys is for a bank console (its query-signing and sealing keys)');
   if (flags.operatorTls && kind !== 'bank') throw new FedcreditError('BAD_REQUEST', '--operator-tls is for a bank console (the label holder\'s operator folder)');
-  checkDataFolder(flags.data);
+  if (!opts.dryRun) checkDataFolder(flags.data);
+  else if (fs.existsSync(flags.data) && (fs.statSync(flags.data).mode & 0o077) !== 0) checkDataFolder(flags.data);
   const options: ConsoleOptions = {
     kind, identity: material.identity, tlsDir: flags.tls, target: flags.target, dataDir: flags.data,
     publicOrigin: flags.publicOrigin ?? '', listenHost, listenPort, https,
     enterprisePortal: Boolean(flags.enterprisePortal),
     ...(flags.trustedRegistrars ? { trustedRegistrars: flags.trustedRegistrars } : {}),
     ...(flags.operatorTls ? { operatorTls: flags.operatorTls } : {}),
+    ...(flags.keys ? { keysDir: flags.keys } : {}),
     ...(flags.state ? { state: flags.state } : {}),
     defaultLang: flags.defaultLang, timeZone: flags.timeZone, printLink: Boolean(flags.printLink), maxUpload: flags.maxUpload,
   };
@@ -143,10 +154,9 @@ async function checkReachable(clients: KindClients, flags: ServeFlags, who: stri
   }
 }
 
-export function registerConsoleCommands(program: Command): void {
-  const consoleCmd = program.command('console').description('the web console of a party: a browser front end acting with that party\'s client certificate');
-  consoleCmd.command('serve')
-    .description('serve the console over HTTPS; its kind (coordinator, node, bank, auditor) comes from the certificate in --tls')
+/** The options of `console serve` (also used to read a config file for `config check`). */
+function withServeOptions(command: Command): Command {
+  return command
     .requiredOption('--tls <dir>', 'the client TLS folder the console acts with: operator/coordinator, operator/<site>, requester/<bank> or auditor/<name>')
     .requiredOption('--target <host:port>', 'the party\'s server: the coordinator, or for a site operator its node')
     .requiredOption('--data <dir>', 'the console\'s own folder (users.json, its stores); mode 0700')
@@ -159,12 +169,20 @@ export function registerConsoleCommands(program: Command): void {
     .option('--enterprise-portal', 'also serve the enterprise portal (/e/): coordinator or auditor consoles')
     .option('--trusted-registrars <file>', 'registrar keys trusted to bind enterprise keys (the coordinator\'s file)')
     .option('--operator-tls <dir>', 'bank: the label holder\'s operator folder, to read its model reports')
+    .option('--keys <dir>', 'bank: its query-signing and sealing keys (as `fedcredit score --keys`; default: the --tls folder)')
     .option('--state <file>', 'auditor: the state file of `audit verify` (pinned log key, witnesses)')
     .option('--default-lang <lang>', 'zh-CN or en, when the browser says neither', 'zh-CN')
     .option('--time-zone <tz>', 'time zone of the dates shown', 'Asia/Shanghai')
     .option('--print-link', 'print a single-use sign-in link at start (always printed when there is no account yet)')
     .option('--max-upload <size>', 'largest upload (e.g. 2GiB)', parseSize, 2 * 1024 ** 3)
-    .addHelpText('after', '\nCreate accounts with `fedcredit console user add --data DIR --name NAME --role admin|viewer` on this host.')
+    .addHelpText('after', '\nCreate accounts with `fedcredit console user add --data DIR --name NAME --role admin|viewer` on this host.');
+}
+
+export function registerConsoleCommands(program: Command): void {
+  const consoleCmd = program.command('console').description('the web console of a party: a browser front end acting with that party\'s client certificate');
+  withServeOptions(consoleCmd.command('serve')
+    .description('serve the console over HTTPS; its kind (coordinator, node, bank, auditor) comes from the certificate in --tls')
+    .option('--config <file>', 'JSON config file (comments allowed; keys: `fedcredit console config keys`); flags given here override it'))
     .action((flags: ServeFlags) => runCommand(async () => {
       const { options, transport } = consoleOptions(flags);
       const who = `${options.identity.role}/${options.identity.name}`;
@@ -237,7 +255,7 @@ export function registerConsoleCommands(program: Command): void {
       emit(Boolean(flags.json), accounts, () => accounts.length === 0 ? `no accounts in ${flags.data}` :
         accounts.map((a) => `${a.name.padEnd(24)} ${a.role.padEnd(7)} ${a.created}${a.disabled ? '  disabled' : ''}`).join('\n'));
     }));
-  registerConsoleConfigCommands(consoleCmd);
+  registerConsoleConfigCommands(consoleCmd, describeConsoleConfig);
 }
 
 function accountRole(value: string): AccountRole {
@@ -286,3 +304,20 @@ function askHidden(prompt: string): Promise<string> {
   });
 }
 
+
+/** `config check`: the file's flags checked as `serve` would, without touching the network or the data folder. */
+export function describeConsoleConfig(args: string[]): Record<string, unknown> {
+  const probe = withServeOptions(new Command('serve')).exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  try {
+    probe.parse(args, { from: 'user' });
+  } catch (err) {
+    throw new FedcreditError('CONFIG_INVALID', (err as Error).message.replace(/^error: /, ''));
+  }
+  const { options } = consoleOptions(probe.opts<ServeFlags>(), { dryRun: true });
+  return {
+    kind: options.kind, party: `${options.identity.role}/${options.identity.name}`, target: options.target, data: options.dataDir,
+    listen: `${options.listenHost}:${options.listenPort}`, origin: options.publicOrigin || `https://${options.listenHost}:${options.listenPort}`,
+    https: options.https.mode === 'proxy' ? 'behind a TLS proxy (plain HTTP on loopback)' : options.https.mode === 'party' ? `the party certificate in ${options.https.dir}` : `${options.https.cert}`,
+    enterprisePortal: options.enterprisePortal, defaultLang: options.defaultLang, timeZone: options.timeZone, maxUpload: options.maxUpload,
+  };
+}

@@ -29,6 +29,8 @@ export interface ConsoleOptions {
   trustedRegistrars?: string;
   /** Bank: the label holder's operator folder, for the reports it may read. */
   operatorTls?: string;
+  /** Bank: the folder of its query-signing and sealing keys (as `fedcredit score --keys`). */
+  keysDir?: string;
   /** Auditor: the state file of `audit verify` (pinned log key, witnesses). */
   state?: string;
   defaultLang: Lang;

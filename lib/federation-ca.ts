@@ -165,6 +165,35 @@ export async function issueCertificate(ca: CertificateAuthority, party: PartyIde
   return cert.toString('pem');
 }
 
+/**
+ * An HTTPS certificate for web consoles (`fedcredit init --consoles HOST,...`): serverAuth only,
+ * the hosts as DNS or IP names, and no fedcredit identity URI, so no party accepts it as a peer
+ * (lib/tls.ts requires one): it can serve a console to browsers and nothing else.
+ */
+export async function issueConsoleCertificate(ca: CertificateAuthority, hosts: readonly string[], opts: { days?: number } = {}): Promise<IssuedCertificate> {
+  const keys = await newKeyPair();
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: `CN=${hosts[0] ?? 'localhost'}, O=fedcredit console`,
+    issuer: ca.cert.subject,
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + (opts.days ?? 365) * DAY_MS),
+    signingAlgorithm: SIGNING,
+    publicKey: keys.publicKey,
+    signingKey: ca.keys.privateKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(hosts.map((host) => ({ type: net.isIP(host) ? 'ip' : 'dns', value: host }))),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),
+    ],
+  });
+  return { certPem: cert.toString('pem'), keyPem: keyPem(keys.privateKey) };
+}
+
 /** federation.json: the public description of who is who (lib/init-cli.ts writes it, lib/ca-owner.ts updates it). */
 export interface FederationParty {
   role: PartyIdentity['role'];

@@ -12,6 +12,7 @@
  * own key and request (`fedcredit tls request`, lib/cert-request.ts) and the CA owner signs it with
  * `fedcredit init --sign REQ` (the same as `fedcredit ca sign`, lib/ca-owner.ts).
  */
+import { createHash, createPublicKey } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -20,7 +21,7 @@ import { certificateRecord, publishRevocationList, signRequest } from './ca-owne
 import { issueRevocationList, REVOCATION_FILE } from './revocation.js';
 import { FedcreditError } from './errors.js';
 import {
-  createCertificateAuthority, identityUri, issuePartyCertificate, loadCertificateAuthority, PARTY_NAME, TLS_FILES,
+  createCertificateAuthority, identityUri, issueConsoleCertificate, issuePartyCertificate, loadCertificateAuthority, PARTY_NAME, TLS_FILES,
   writeCertificateAuthority, writePartyFolder, type CertificateAuthority, type FederationDescription, type FederationParty, type PartyIdentity,
 } from './federation-ca.js';
 
@@ -34,6 +35,8 @@ export interface InitOptions {
   siteHosts?: Record<string, string[]>;
   days?: number;
   federation?: string;
+  /** Hosts of web consoles: one HTTPS certificate for them (plus loopback) in DIR/consoles/. */
+  consoles?: string[];
 }
 
 // The description's types live with the CA (lib/federation-ca.ts), which lib/ca-owner.ts also updates.
@@ -89,7 +92,27 @@ export async function initFederation(opts: InitOptions): Promise<FederationDescr
   };
   writeDescription(opts.out, description);
   publishRevocationList(opts.out, await issueRevocationList(ca, []));
+  if (opts.consoles && opts.consoles.length > 0) await writeConsoleCertificate(opts.out, ca, opts.consoles, opts.days);
   return description;
+}
+
+/** Where `init --consoles` writes the consoles' HTTPS certificate, key and SPKI pin. */
+export const CONSOLE_CERT_DIR = 'consoles';
+
+/**
+ * `init --consoles HOST,...`: an HTTPS certificate for `fedcredit console serve --https-cert`,
+ * signed by the federation CA, for the hosts and loopback; `spki.txt` holds the base64 SHA-256 of
+ * its public key, which browser tests pin (Chromium's --ignore-certificate-errors-spki-list).
+ */
+export async function writeConsoleCertificate(out: string, ca: CertificateAuthority, hosts: readonly string[], days?: number): Promise<{ dir: string; spki: string }> {
+  const dir = path.join(out, CONSOLE_CERT_DIR);
+  const issued = await issueConsoleCertificate(ca, [...new Set([...hosts, ...LOOPBACK])], days ? { days } : {});
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(path.join(dir, 'https.crt'), issued.certPem, { mode: 0o644 });
+  fs.writeFileSync(path.join(dir, 'https.key'), issued.keyPem, { mode: 0o600, flag: 'wx' });
+  const spki = createHash('sha256').update(createPublicKey(issued.certPem).export({ type: 'spki', format: 'der' })).digest('base64');
+  fs.writeFileSync(path.join(dir, 'spki.txt'), `${spki}\n`, { mode: 0o644 });
+  return { dir, spki };
 }
 
 /**
@@ -162,9 +185,10 @@ export function registerInitCommand(program: Command): void {
     .option('--add', 'add the listed parties that DIR/federation.json lacks, certified by its existing CA (a site joining later); with --sign, accept a party new to federation.json')
     .option('--sign <request>', 'sign a party\'s certificate request (request.csr from `fedcredit tls request`) with the CA in --out; same as `fedcredit ca sign`')
     .option('--cert-out <file>', 'with --sign: where to write the certificate (default: request.crt next to the request)')
+    .option('--consoles <hosts>', 'also issue an HTTPS certificate for web consoles on these hosts (and loopback) in DIR/consoles/', list)
     .option('--json', 'print federation.json')
     .addHelpText('after', '\nGive each party only its folder under parties/ and start it with --tls <that folder>. Keep ca/ca.key offline.')
-    .action((flags: { out: string; sites: string[]; requesters: string[]; auditors: string[]; coordinatorHost: string; siteHost?: Record<string, string[]>; days: number; add?: boolean; sign?: string; certOut?: string; json?: boolean }, command: Command) => runCommand(async () => {
+    .action((flags: { out: string; sites: string[]; requesters: string[]; auditors: string[]; coordinatorHost: string; siteHost?: Record<string, string[]>; days: number; consoles?: string[]; add?: boolean; sign?: string; certOut?: string; json?: boolean }, command: Command) => runCommand(async () => {
       if (!(flags.days > 0)) throw new FedcreditError('BAD_REQUEST', '--days must be a positive number of days');
       if (flags.sign) {
         await signAndWrite(flags.out, flags.sign, { add: Boolean(flags.add), days: flags.days, ...(flags.certOut ? { out: flags.certOut } : {}) }, Boolean(flags.json));
@@ -173,6 +197,7 @@ export function registerInitCommand(program: Command): void {
       const opts: InitOptions = {
         out: flags.out, sites: flags.sites, requesters: flags.requesters, auditors: flags.auditors,
         coordinatorHost: flags.coordinatorHost, days: flags.days, ...(flags.siteHost ? { siteHosts: flags.siteHost } : {}),
+        ...(flags.consoles ? { consoles: flags.consoles } : {}),
       };
       if (flags.add) {
         // Only the lists given on the command line: --add must not also add the default sites.
@@ -191,6 +216,7 @@ export function registerInitCommand(program: Command): void {
         `federation ${fed.federation} in ${flags.out}: CA ${fed.ca.sha256.slice(0, 16)}... (ca/ca.key: keep it offline; it can certify any role)`,
         ...fed.parties.map((p) => `  ${p.folder.padEnd(32)} ${`${p.role}/${p.name}`.padEnd(24)} ${p.hosts.length ? `serves as ${p.hosts.join(', ')}` : 'client only'}`),
         'Give each party only its own folder (tls.key is mode 0600) and start it with --tls <folder>.',
+        ...(flags.consoles ? [`  ${CONSOLE_CERT_DIR}/https.crt, https.key: HTTPS for consoles on ${flags.consoles.join(', ')} (console serve --https-cert/--https-key)`] : []),
       ].join('\n'));
     }));
 }

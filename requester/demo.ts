@@ -21,6 +21,9 @@ import { loadRequesterKeys } from '../scoring/requester-keys.js';
 
 const DAY = 86_400_000;
 
+/** Where the demo keeps its enterprise's signing key (PEM, 0600), for `fedcredit consent sign-in` in the console demo. */
+export const DEMO_ENTERPRISE_KEY = path.join('enterprise', 'enterprise.key');
+
 /** Before the parties start: the demo's registrar, trusted by the coordinator and every node. */
 export function prepareScoringDemo(dataDirs: readonly string[]): Identity {
   const registrar = generateIdentity();
@@ -61,6 +64,8 @@ export async function runScoringDemo(opts: {
 
   // The enterprise: its key, bound by the registrar and logged; a consent for bank-a.
   const enterprise = generateIdentity();
+  fs.mkdirSync(path.join(opts.out, path.dirname(DEMO_ENTERPRISE_KEY)), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(path.join(opts.out, DEMO_ENTERPRISE_KEY), enterprise.toPem(), { mode: 0o600 });
   await submitConsentRecord(opts.coordinator, operator, encodeKeyBinding(bindEnterpriseKey(opts.registrar, subject, enterprise.publicKey)));
   const keys = loadRequesterKeys(path.join(opts.out, 'bank-a-keys'));
   const requester = { name: 'bank-a', key: Buffer.from(keys.identity.publicKey).toString('hex') };

@@ -110,5 +110,5 @@ export function limitsOf(session: Session): SessionLimits {
 
 function expired(s: Session, now: number): boolean {
   const limits = limitsOf(s);
-  return now - s.lastSeen > limits.idleMs || now - s.created > limits.maxMs;
+  return now - s.lastSeen > limits.idleMs || now - s.created >= limits.maxMs;
 }
