@@ -94,7 +94,7 @@ beforeAll(async () => {
     dataDir, publicOrigin: ORIGIN, listenHost: '127.0.0.1', listenPort: 0, https: { mode: 'proxy' }, enterprisePortal: false,
     defaultLang: 'zh-CN', timeZone: 'Asia/Shanghai', printLink: false, maxUpload: 1024 * 1024,
   }, { clients, log: () => undefined });
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   jobStreams.close();

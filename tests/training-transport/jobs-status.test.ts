@@ -40,7 +40,7 @@ beforeAll(async () => {
   const aligned = await ingestAndAlign(s, (site) => nodes.get(site)!.address);
   alignmentId = aligned.alignmentId;
   params = { epochs: 3, batchSize: fairBatchSize(aligned.trainSize), learningRate: 0.5, l2: 1e-3, seed: 5, patience: 10 };
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   for (const n of nodes.values()) await n.stop();

@@ -8,6 +8,7 @@ import { html, type Html } from '../../http/html.js';
 import type { RequestContext, Response } from '../../http/router.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { page } from '../layout.js';
+import { FedcreditError } from '../../../lib/errors.js';
 import { welcomeNotice } from '../auth.js';
 import { keyFingerprint } from '../../../registration/rotation.js';
 import { witnessKeyName } from '../../../log/entries.js';
@@ -42,13 +43,26 @@ ${st.alarms.map((a) => html`<tr><td class="status-bad">${word(ctx, 'coordinator.
 </tbody></table>`;
 }
 
+/** A read that failed, shown in place (the dashboard still shows what it could read): its stable code and message. */
+function unavailable(ctx: RequestContext, err: unknown): Html {
+  const code = err instanceof FedcreditError ? err.code : 'INTERNAL';
+  return html`<div class="error-box" role="alert"><code data-error-code="${code}">${code}</code> ${err instanceof Error ? err.message : String(err)}
+${ctx.t.has(`errors.${code}`) ? html`<p>${ctx.t(`errors.${code}` as MessageKey)}</p>` : ''}</div>`;
+}
+
+/**
+ * The dashboard: each part from its own call, so one refused or failing read (say, monitoring)
+ * leaves the others shown, each failure in place with its code; every other page fails whole.
+ */
 export async function dashboard(ctx: RequestContext): Promise<Response> {
-  const [st, jobs, runs] = await Promise.all([coordinatorStatus(ctx), listJobs(ctx, { limit: 10 }), listRuns(ctx, 5)]);
-  const nodes = st.nodes ?? { up: 0, down: 0, unknown: 0 };
-  const maxLag = Math.max(0, ...st.witnesses.map((w) => num(w.lagEntries)));
-  const running = jobs.filter((j) => j.running);
-  return page(ctx, 'coordinator.dashboard.title', html`${welcomeNotice(ctx)}
-<div class="grid">
+  const [status, jobsRead, runsRead] = await Promise.allSettled([coordinatorStatus(ctx), listJobs(ctx, { limit: 10 }), listRuns(ctx, 5)]);
+  let overview: Html;
+  if (status.status === 'fulfilled') {
+    const st = status.value;
+    const nodes = st.nodes ?? { up: 0, down: 0, unknown: 0 };
+    const maxLag = Math.max(0, ...st.witnesses.map((w) => num(w.lagEntries)));
+    const running = jobsRead.status === 'fulfilled' ? jobsRead.value.filter((j) => j.running).length : undefined;
+    overview = html`<div class="grid">
 ${figure(nodes.up, 'coordinator.dash.nodesUp', ctx, 'nodes-up', 'status-ok')}
 ${figure(nodes.down, 'coordinator.dash.nodesDown', ctx, 'nodes-down', nodes.down > 0 ? 'status-bad' : '')}
 ${nodes.unknown > 0 ? figure(nodes.unknown, 'coordinator.dash.nodesUnknown', ctx) : ''}
@@ -56,16 +70,25 @@ ${figure(num(st.logSize), 'coordinator.dash.logSize', ctx, 'log-size')}
 ${figure(num(st.finalSize), 'coordinator.dash.finalSize', ctx, 'final-size')}
 ${figure(num(st.finalSize) > 0 ? age(ctx, num(st.finalAgeMs)) : ctx.t('coordinator.noneFinal'), 'coordinator.dash.finalAge', ctx)}
 ${figure(ctx.t('coordinator.entries', { count: maxLag }), 'coordinator.dash.maxLag', ctx, undefined, maxLag > 0 ? 'status-warn' : '')}
-${figure(running.length, 'coordinator.dash.runningJobs', ctx)}
+${running !== undefined ? figure(running, 'coordinator.dash.runningJobs', ctx) : ''}
 </div>
 <h2>${ctx.t('coordinator.dash.latestAlarms')}</h2>
-${alarmsTable(ctx, { ...st, alarms: st.alarms.slice(0, 5) })}
+${alarmsTable(ctx, { ...st, alarms: st.alarms.slice(0, 5) })}`;
+  } else {
+    overview = unavailable(ctx, status.reason);
+  }
+  const jobs = jobsRead.status === 'rejected' ? unavailable(ctx, jobsRead.reason)
+    : jobsRead.value.length === 0 ? html`<p class="muted">${ctx.t('coordinator.train.none')}</p>` : jobsTable(ctx, jobsRead.value.slice(0, 5));
+  const runs = runsRead.status === 'rejected' ? unavailable(ctx, runsRead.reason)
+    : runsRead.value.length === 0 ? html`<p class="muted">${ctx.t('coordinator.mon.none')}</p>` : runsTable(ctx, runsRead.value);
+  return page(ctx, 'coordinator.dashboard.title', html`${welcomeNotice(ctx)}
+${overview}
 <p><a href="/alarms">${ctx.t('coordinator.dash.allAlarms')}</a></p>
 <h2>${ctx.t('coordinator.dash.recentJobs')}</h2>
-${jobs.length === 0 ? html`<p class="muted">${ctx.t('coordinator.train.none')}</p>` : jobsTable(ctx, jobs.slice(0, 5))}
+${jobs}
 <p><a href="/training">${ctx.t('coordinator.dash.allJobs')}</a></p>
 <h2>${ctx.t('coordinator.dash.latestRuns')}</h2>
-${runs.length === 0 ? html`<p class="muted">${ctx.t('coordinator.mon.none')}</p>` : runsTable(ctx, runs)}
+${runs}
 <p><a href="/monitoring">${ctx.t('coordinator.dash.allRuns')}</a></p>`);
 }
 

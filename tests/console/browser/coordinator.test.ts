@@ -87,7 +87,7 @@ beforeAll(async () => {
     defaultLang: 'zh-CN', timeZone: 'Asia/Shanghai', printLink: false, maxUpload: 1024 * 1024,
   }, { clients, log: () => undefined });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
