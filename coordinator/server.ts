@@ -23,6 +23,7 @@ import type { TrainingMessageRecord } from '../training/node-calls.js';
 import { ScoringCoordinator, type ScoringObservation } from '../scoring/coordinator.js';
 import type { RefusalLogOptions } from '../log/refusals.js';
 import { loadTrustedRegistrars } from '../scoring/protocol.js';
+import { CoordinatorStatusView } from './status.js';
 import { startMonitoring, type CoordinatorMonitoringOptions, type RunningMonitoring } from './monitoring.js';
 
 export const VERSION = '0.1.0';
@@ -65,6 +66,8 @@ export interface CoordinatorOptions {
   monitoring?: CoordinatorMonitoringOptions;
   /** Consents whose state the coordinator's ledger keeps in memory (config `consentCacheLimit`, default 100,000). */
   consentCacheLimit?: number;
+  /** How long a silent witness or a stale final checkpoint waits before GetCoordinatorStatus calls it an alarm (coordinator/status.ts; default 60 s). */
+  statusLagAlarmMs?: number;
 }
 
 export interface RunningCoordinator {
@@ -129,6 +132,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     dataDir: opts.dataDir, registry, transparencyLog, models, ledger: scoring.ledger, transport: opts.transport, log, sign: (m) => identity.sign(m), ...opts.monitoring,
   });
   const registrationContext = { registry, transparencyLog, transport: opts.transport, log, onFeaturesChanged: monitoring.onFeaturesChanged };
+  const statusView = new CoordinatorStatusView({ registry, transparencyLog, startedAt, ...(opts.statusLagAlarmMs ? { lagAlarmMs: opts.statusLagAlarmMs } : {}) });
   const handlers: CoordinatorHandlers = {
     Health: unary(async () => ({
       status: 'SERVING',
@@ -138,6 +142,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       uptimeSeconds: (Date.now() - startedAt) / 1000,
     }), log),
     ...registrationHandlers(registrationContext),
+    GetCoordinatorStatus: unary(() => statusView.status(), log),
   };
 
   const poller = setInterval(() => {

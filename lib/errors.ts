@@ -80,7 +80,8 @@ export type ErrorCode =
   | 'EVENT_CURSOR_INVALID'
   | 'REPLAY_UNKNOWN'
   | 'RUN_IN_PROGRESS'
-  | 'WATCH_REPLACED';
+  | 'WATCH_REPLACED'
+  | 'JOB_NOT_RUNNING';
 
 const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   INGEST_REJECTED: status.INVALID_ARGUMENT,
@@ -186,6 +187,8 @@ const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   RUN_IN_PROGRESS: status.FAILED_PRECONDITION,
   // Another client of the bank now watches this portfolio (one watcher per portfolio): this stream ends; stop the other client or reconnect to take over.
   WATCH_REPLACED: status.ALREADY_EXISTS,
+  // Asked to follow a training job this coordinator is not driving (finished, failed or unknown): list jobs, or resume it (fedcredit train --resume).
+  JOB_NOT_RUNNING: status.FAILED_PRECONDITION,
 };
 
 export class FedcreditError extends Error {

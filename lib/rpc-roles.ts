@@ -91,6 +91,8 @@ export const RPC_ROLES: RpcRoleTable = {
     ListNodes: { operator: 'self' },
     // Only the coordinator's own operator (operator/coordinator) removes a site: logged, with its reason.
     RemoveNode: { operator: 'self' },
+    // The operator's overview (the console's dashboard, alarms and log pages).
+    GetCoordinatorStatus: { operator: 'self' },
   },
   TransparencyLog: {
     GetLogInfo: LOG_READERS,
@@ -137,6 +139,8 @@ export const RPC_ROLES: RpcRoleTable = {
     // The coordinator's operator, and the operator of the model's label holder (the bank, which
     // computed the report): checked against the stored model in training/model-access.ts.
     GetModel: { operator: 'any' },
+    // Job records as the coordinator's operator's console lists them (no key material).
+    ListJobs: { operator: 'self' },
   },
   NodeTraining: {
     StartTraining: { coordinator: 'any' },

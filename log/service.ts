@@ -55,6 +55,8 @@ export class CoordinatorLog {
   /** Notes this log minted, by size, with the cosignature lines collected per witness name. */
   readonly #minted = new Map<number, { note: string; text: string; cosignatures: Map<string, string> }>();
   #timer: NodeJS.Timeout | undefined;
+  /** Each witness's newest cosignature accepted since this process started: checkpoint size and the cosignature's time (ms); coordinator/status.ts. */
+  readonly witnessCosigned = new Map<string, { size: number; timeMs: number }>();
 
   private constructor(store: TransparencyLog, opts: CoordinatorLogOptions, origin: string) {
     this.store = store;
@@ -141,6 +143,7 @@ export class CoordinatorLog {
       throw new FedcreditError('BAD_SIGNATURE', `cosignature from ${site} does not verify under its registered key as ${name}`);
     }
     minted.cosignatures.set(name, line.endsWith('\n') ? line.slice(0, -1) : line);
+    if (size >= (this.witnessCosigned.get(site)?.size ?? -1)) this.witnessCosigned.set(site, { size, timeMs: Number(report.valid[0]!.timestamp) * 1000 });
     const quorum = await this.quorum();
     const count = minted.cosignatures.size;
     const final = count >= quorum;

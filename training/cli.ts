@@ -3,8 +3,7 @@
  * (the coordinator's model registry: metadata and the bank's evaluation report).
  */
 import { describeMonitoringRuns, monitoringRunsOf } from '../monitoring/model-runs.js';
-import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { emit, endProgress, positiveInt, progressLine, runCommand } from '../lib/cli-output.js';
 import { resolveTransport, withTransportOptions, type TransportFlags } from '../lib/tls.js';
 import { parseEvaluationReport } from '../evaluation/report.js';
@@ -13,7 +12,7 @@ import { formatVerdict } from '../evaluation/verdict-text.js';
 import type { ModelMetadata } from './model-registry.js';
 import { DEFAULT_PREPROCESSING, describePreprocessing, type PreprocessingWire } from '../preprocessing/spec.js';
 import { preprocessingOf } from './schedule.js';
-import { getModel, listModels, runTraining } from './client.js';
+import { getModel, listJobs, listModels, runTraining, type TrainingRequest } from './client.js';
 import { DEFAULT_SCORECARD_PARAMS, SCORECARD_FLAGS, SCORECARD_FLAG_HELP, checkScorecardParams, type ScorecardParams } from '../models/scorecard/params.js';
 import { scorecardParamsAny } from '../models/scorecard/kind.js';
 import { randomInt } from 'node:crypto';
@@ -214,11 +213,12 @@ export function describeModel(m: ModelMetadata, lr?: ModelMetadata): string {
   return lines.join('\n');
 }
 
-export function registerTrainingCommands(program: Command): void {
-  withTransportOptions(program.command('train'))
-    .description('train the joint credit model on an alignment (vertical federated logistic regression over BFV)')
-    .addHelpText('after', GUARANTEES)
-    .requiredOption('--coordinator <host:port>', 'the coordinator')
+/**
+ * The job's flags of `fedcredit train` (everything but where and how to connect): the CLI's
+ * command and the console's training form (parseTrainArgs) parse and check them alike.
+ */
+function trainJobOptions(cmd: Command): Command {
+  return cmd
     .option('--alignment <id>', 'the alignment to train on (fedcredit align prints it)')
     .option('--resume <job>', 'resume an unfinished job (or follow a running one) instead of starting one')
     .option('--epochs <n>', 'maximum passes over the training split (default 100; early stopping usually ends sooner)', positiveInt('--epochs'))
@@ -255,22 +255,57 @@ export function registerTrainingCommands(program: Command): void {
     .option(`${TREE_FLAGS.earlyStoppingRounds} <n>`, TREE_FLAG_HELP.earlyStoppingRounds!)
     .option(`${TREE_FLAGS.stride} <s>`, TREE_FLAG_HELP.stride!)
     .option(`${TREE_FLAGS.partitionMode} <mode>`, TREE_FLAG_HELP.partitionMode!)
-    .option(`${TREE_FLAGS.firstTreeBankOnly} <bool>`, TREE_FLAG_HELP.firstTreeBankOnly!)
+    .option(`${TREE_FLAGS.firstTreeBankOnly} <bool>`, TREE_FLAG_HELP.firstTreeBankOnly!);
+}
+
+/** The RunTraining request the flags ask for, every check done; `seed` of boosted trees drawn when not given. */
+function trainingRequestOf(flags: TrainFlags): { request: TrainingRequest; treesSeed?: number } {
+  if (!flags.alignment && !flags.resume) throw new InvalidArgumentError('say what to train: --alignment ID, or --resume JOB');
+  const scorecard = scorecardFlags(flags);
+  const trees = treesFlags(flags);
+  const request: TrainingRequest = {
+    alignmentId: flags.alignment ?? '', resumeJobId: flags.resume ?? '', purpose: flags.purpose, plaintext: Boolean(flags.plaintext), modelKind: modelOf(flags),
+    epochs: flags.epochs ?? 0, batchSize: flags.batch ?? 0, learningRate: flags.lr ?? 0, l2: flags.l2 ?? 0, decay: flags.decay ?? 0,
+    seed: flags.seed ?? 0, patience: flags.patience ?? 0, preprocessing: preprocessingFlags(flags),
+    ...(scorecard ? { kindParams: scorecardParamsAny(scorecard) } : {}),
+    ...(trees ? { kindParams: treesParamsAny(trees) } : {}),
+  };
+  return { request, ...(trees ? { treesSeed: trees.jobSeed } : {}) };
+}
+
+/** The long names of the job's flags (`epochs`, `min-bin-size`, ...) and their help: what a form may send. */
+export function trainJobFlags(): { name: string; takesValue: boolean; help: string }[] {
+  return trainJobOptions(new Command('train')).options.map((o) => ({ name: o.long!.slice(2), takesValue: o.required || o.optional, help: o.description }));
+}
+
+/**
+ * `fedcredit train`'s job flags given as words (`['--alignment', 'a1', '--epochs', '5']`) as the
+ * RunTraining request, parsed and checked exactly as the CLI does (the console's training form);
+ * throws the CLI's message (InvalidArgumentError, or commander's for an unknown flag).
+ */
+export function parseTrainArgs(args: readonly string[]): TrainingRequest {
+  let flags: TrainFlags | undefined;
+  const cmd = trainJobOptions(new Command('train'))
+    .exitOverride()
+    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined })
+    .action((f: TrainFlags) => { flags = f; });
+  cmd.parse([...args], { from: 'user' });
+  if (!flags) throw new InvalidArgumentError('no training flags were parsed');
+  return trainingRequestOf(flags).request;
+}
+
+export function registerTrainingCommands(program: Command): void {
+  trainJobOptions(withTransportOptions(program.command('train'))
+    .description('train the joint credit model on an alignment (vertical federated logistic regression over BFV)')
+    .addHelpText('after', GUARANTEES)
+    .requiredOption('--coordinator <host:port>', 'the coordinator'))
     .option('--json', 'print the stored model as JSON')
     .action((flags: TrainFlags) => runCommand(async () => {
-      if (!flags.alignment && !flags.resume) throw new InvalidArgumentError('say what to train: --alignment ID, or --resume JOB');
-      const scorecard = scorecardFlags(flags);
-      const trees = treesFlags(flags);
-      if (trees && !flags.json) process.stderr.write(`boosted trees, seed ${trees.jobSeed}\n`);
+      const { request, treesSeed } = trainingRequestOf(flags);
+      if (treesSeed !== undefined && !flags.json) process.stderr.write(`boosted trees, seed ${treesSeed}\n`);
       const transport = resolveTransport(flags);
       const progress = flags.json ? () => undefined : progressLine('train');
-      const model = await runTraining(flags.coordinator, transport, {
-        alignmentId: flags.alignment ?? '', resumeJobId: flags.resume ?? '', purpose: flags.purpose, plaintext: Boolean(flags.plaintext), modelKind: modelOf(flags),
-        epochs: flags.epochs ?? 0, batchSize: flags.batch ?? 0, learningRate: flags.lr ?? 0, l2: flags.l2 ?? 0, decay: flags.decay ?? 0,
-        seed: flags.seed ?? 0, patience: flags.patience ?? 0, preprocessing: preprocessingFlags(flags),
-        ...(scorecard ? { kindParams: scorecardParamsAny(scorecard) } : {}),
-        ...(trees ? { kindParams: treesParamsAny(trees) } : {}),
-      }, (p) => {
+      const model = await runTraining(flags.coordinator, transport, request, (p) => {
         if (flags.json) return;
         if (p.stage === 'epoch' || p.stage === 'started' || p.stage === 'accepted') {
           endProgress();
@@ -282,6 +317,20 @@ export function registerTrainingCommands(program: Command): void {
       if (!flags.json) endProgress();
       const lr = await comparedLr(model, flags.coordinator, transport);
       emit(Boolean(flags.json), modelForJson(model, lr), () => describeModel(model, lr));
+    }));
+
+  const jobs = program.command('jobs').description('the coordinator\'s training jobs (Training.ListJobs; the coordinator\'s operator only)');
+  withTransportOptions(jobs.command('list'))
+    .description('list training jobs, newest first: stage, epoch, best validation AUC, model, a failed job\'s error')
+    .requiredOption('--coordinator <host:port>', 'the coordinator')
+    .option('--limit <n>', 'at most this many jobs (default 50, at most 200)', positiveInt('--limit'))
+    .option('--json', 'print as JSON')
+    .action((flags: TransportFlags & { coordinator: string; limit?: number; json?: boolean }) => runCommand(async () => {
+      const list = await listJobs(flags.coordinator, resolveTransport(flags), { limit: flags.limit ?? 0 });
+      emit(Boolean(flags.json), list, () => list.length === 0 ? 'no training jobs yet (run fedcredit train)' : list.map((j) =>
+        `${j.jobId}  ${j.stage}${j.running ? ' (running)' : ''}  ${j.modelKind}  epoch ${j.epoch}/${j.epochs}  AUC ${j.aucHistory.length > 0 ? j.validationAuc.toFixed(4) : '-'}  ` +
+        `model ${j.modelVersion}  alignment ${j.alignmentId}  started ${new Date(Number(j.startedMs)).toISOString()}` +
+        (j.stage === 'failed' ? `\n    ${j.errorCode || 'error'}: ${j.errorMessage}${j.running ? '' : `\n    resume: fedcredit train --resume ${j.jobId}`}` : '')).join('\n'));
     }));
 
   const model = program.command('model').description('trained models: metadata and evaluation reports (never weights)');

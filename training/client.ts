@@ -10,6 +10,7 @@ import type { Transport } from '../lib/tls.js';
 import type { RunTrainingRequest } from '../proto/gen/fedcredit/v1/RunTrainingRequest.js';
 import type { TrainingProgress__Output } from '../proto/gen/fedcredit/v1/TrainingProgress.js';
 import type { ModelInfo__Output } from '../proto/gen/fedcredit/v1/ModelInfo.js';
+import type { JobSummary__Output } from '../proto/gen/fedcredit/v1/JobSummary.js';
 import type { ModelMetadata } from './model-registry.js';
 
 export type TrainingRequest = RunTrainingRequest;
@@ -52,6 +53,16 @@ export async function listModels(address: string, transport: Transport): Promise
   const client = coordinatorTrainingClient(address, transport);
   try {
     return (await call(client, client.ListModels, {})).models.map(parseModel);
+  } finally {
+    client.close();
+  }
+}
+
+/** The coordinator's training jobs (Training.ListJobs), newest first; `jobId` for one job. */
+export async function listJobs(address: string, transport: Transport, request: { limit?: number; jobId?: string } = {}): Promise<JobSummary__Output[]> {
+  const client = coordinatorTrainingClient(address, transport);
+  try {
+    return (await call(client, client.ListJobs, { limit: request.limit ?? 0, jobId: request.jobId ?? '' })).jobs;
   } finally {
     client.close();
   }

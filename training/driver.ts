@@ -59,6 +59,7 @@ import type { ModelMetadata, ModelRegistry } from './model-registry.js';
 import { peerKeysOf, type NodeRegistry } from '../registration/registry.js';
 import { NodeCalls, STEP_DEADLINE_MS, type TrainingMessageRecord } from './node-calls.js';
 import { upgradeJobRecord, type CoordinatorJobState } from './job-record.js';
+import { listJobs } from './job-list.js';
 
 export const DEFAULT_PURPOSE = 'credit-scoring';
 /** How long a node may stay unreachable before a job gives up (and stays resumable). */
@@ -113,7 +114,19 @@ export class TrainingCoordinator {
     return {
       RunTraining: (stream: grpc.ServerWritableStream<RunTrainingRequest__Output, TrainingProgress>) => {
         const req = stream.request;
-        const started = req.resumeJobId ? this.resume(req.resumeJobId, (p) => stream.write(p)) : this.start(req, (p) => stream.write(p));
+        let started: Promise<ModelMetadata>;
+        if (req.followOnly) {
+          // Follow only (the console's live page): never a resume, and detached when the stream goes.
+          try {
+            const followed = this.follow(req.resumeJobId, (p) => stream.write(p));
+            stream.on('cancelled', followed.stop);
+            started = followed.done;
+          } catch (err) {
+            started = Promise.reject(err);
+          }
+        } else {
+          started = req.resumeJobId ? this.resume(req.resumeJobId, (p) => stream.write(p)) : this.start(req, (p) => stream.write(p));
+        }
         started.then(
           (model) => {
             stream.write({ stage: 'finished', jobId: model.jobId, message: `model ${model.modelVersion} stored`, model: modelInfo(model) });
@@ -123,6 +136,7 @@ export class TrainingCoordinator {
         );
       },
       ListModels: unary(async () => ({ models: (await this.opts.models.list()).map(modelInfo) }), log),
+      ListJobs: unary((req) => listJobs(this.db, req, (id) => this.#states.get(id), (id) => this.#running.has(id)), log),
       GetModel: unary(async (req, call) => {
         const model = await this.opts.models.get(req.modelVersion);
         // The label holder's operator may read its model's report too (training/model-access.ts).
@@ -224,10 +238,29 @@ export class TrainingCoordinator {
       if (state.phase === 'failed') {
         state.phase = state.logIndex === undefined ? 'starting' : state.outcome || state.step >= state.batches ? 'evaluating' : 'training';
         delete state.error;
+        delete state.errorCode;
       }
       this.opts.log(`training ${jobId}: resuming at epoch ${state.epoch} step ${state.step} (${state.phase})`);
       return state;
     });
+  }
+
+  /**
+   * Follow a job this process is driving, never resuming one: a "following" snapshot of where it
+   * stands, then its progress; `stop` detaches the listener (a closed stream).
+   */
+  follow(jobId: string, progress: (p: TrainingProgress) => void): { done: Promise<ModelMetadata>; stop: () => void } {
+    const running = this.#running.get(jobId);
+    if (!running) {
+      throw new FedcreditError('JOB_NOT_RUNNING', `training job '${jobId.slice(0, 70)}' is not running at this coordinator; list the jobs for its state, and resume it (\`fedcredit train --resume ${jobId.slice(0, 70)}\`) if it failed`);
+    }
+    const state = this.#states.get(jobId);
+    progress({
+      jobId, stage: 'following', epoch: state?.epoch ?? 0,
+      message: state ? `following job ${jobId}: epoch ${state.epoch}, step ${state.step} of ${state.batches} (${state.phase})` : `following job ${jobId} (starting)`,
+    });
+    running.listeners.add(progress);
+    return { done: running.done, stop: () => running.listeners.delete(progress) };
   }
 
   /** Resume every unfinished job (coordinator start). */
@@ -333,6 +366,7 @@ export class TrainingCoordinator {
       if (!this.#calls.closed) {
         state.phase = 'failed';
         state.error = e.message;
+        state.errorCode = e.code;
         await this.#save(state).catch(() => undefined);
       }
       this.opts.log(`training ${state.jobId} failed: ${e.message}`);

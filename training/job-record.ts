@@ -39,6 +39,8 @@ export interface CoordinatorJobState {
   epochSeconds: number[];
   bytesOnWire: number;
   error?: string;
+  /** The failed job's stable error code (lib/errors.ts), for Training.ListJobs. */
+  errorCode?: string;
   createdAt: string;
   /** Who drives the job: renewed with every save; see the module comment. */
   lease?: JobLease;

@@ -17,6 +17,8 @@ import type { ConsentRecordAck as _fedcredit_v1_ConsentRecordAck, ConsentRecordA
 import type { ConsentRecordSubmission as _fedcredit_v1_ConsentRecordSubmission, ConsentRecordSubmission__Output as _fedcredit_v1_ConsentRecordSubmission__Output } from './fedcredit/v1/ConsentRecordSubmission.js';
 import type { ConsistencyProofRequest as _fedcredit_v1_ConsistencyProofRequest, ConsistencyProofRequest__Output as _fedcredit_v1_ConsistencyProofRequest__Output } from './fedcredit/v1/ConsistencyProofRequest.js';
 import type { CoordinatorClient as _fedcredit_v1_CoordinatorClient, CoordinatorDefinition as _fedcredit_v1_CoordinatorDefinition } from './fedcredit/v1/Coordinator.js';
+import type { CoordinatorAlarm as _fedcredit_v1_CoordinatorAlarm, CoordinatorAlarm__Output as _fedcredit_v1_CoordinatorAlarm__Output } from './fedcredit/v1/CoordinatorAlarm.js';
+import type { CoordinatorStatus as _fedcredit_v1_CoordinatorStatus, CoordinatorStatus__Output as _fedcredit_v1_CoordinatorStatus__Output } from './fedcredit/v1/CoordinatorStatus.js';
 import type { CreatePortfolioRequest as _fedcredit_v1_CreatePortfolioRequest, CreatePortfolioRequest__Output as _fedcredit_v1_CreatePortfolioRequest__Output } from './fedcredit/v1/CreatePortfolioRequest.js';
 import type { CreatePortfolioResponse as _fedcredit_v1_CreatePortfolioResponse, CreatePortfolioResponse__Output as _fedcredit_v1_CreatePortfolioResponse__Output } from './fedcredit/v1/CreatePortfolioResponse.js';
 import type { DataNodeClient as _fedcredit_v1_DataNodeClient, DataNodeDefinition as _fedcredit_v1_DataNodeDefinition } from './fedcredit/v1/DataNode.js';
@@ -37,6 +39,7 @@ import type { FinishTrainingRequest as _fedcredit_v1_FinishTrainingRequest, Fini
 import type { FinishTrainingResponse as _fedcredit_v1_FinishTrainingResponse, FinishTrainingResponse__Output as _fedcredit_v1_FinishTrainingResponse__Output } from './fedcredit/v1/FinishTrainingResponse.js';
 import type { GetCatalogueRequest as _fedcredit_v1_GetCatalogueRequest, GetCatalogueRequest__Output as _fedcredit_v1_GetCatalogueRequest__Output } from './fedcredit/v1/GetCatalogueRequest.js';
 import type { GetCheckpointRequest as _fedcredit_v1_GetCheckpointRequest, GetCheckpointRequest__Output as _fedcredit_v1_GetCheckpointRequest__Output } from './fedcredit/v1/GetCheckpointRequest.js';
+import type { GetCoordinatorStatusRequest as _fedcredit_v1_GetCoordinatorStatusRequest, GetCoordinatorStatusRequest__Output as _fedcredit_v1_GetCoordinatorStatusRequest__Output } from './fedcredit/v1/GetCoordinatorStatusRequest.js';
 import type { GetDriftStatusRequest as _fedcredit_v1_GetDriftStatusRequest, GetDriftStatusRequest__Output as _fedcredit_v1_GetDriftStatusRequest__Output } from './fedcredit/v1/GetDriftStatusRequest.js';
 import type { GetEntriesRequest as _fedcredit_v1_GetEntriesRequest, GetEntriesRequest__Output as _fedcredit_v1_GetEntriesRequest__Output } from './fedcredit/v1/GetEntriesRequest.js';
 import type { GetLogInfoRequest as _fedcredit_v1_GetLogInfoRequest, GetLogInfoRequest__Output as _fedcredit_v1_GetLogInfoRequest__Output } from './fedcredit/v1/GetLogInfoRequest.js';
@@ -61,6 +64,8 @@ import type { IngestReport as _fedcredit_v1_IngestReport, IngestReport__Output a
 import type { ItemAck as _fedcredit_v1_ItemAck, ItemAck__Output as _fedcredit_v1_ItemAck__Output } from './fedcredit/v1/ItemAck.js';
 import type { ItemsAck as _fedcredit_v1_ItemsAck, ItemsAck__Output as _fedcredit_v1_ItemsAck__Output } from './fedcredit/v1/ItemsAck.js';
 import type { ItemsBatch as _fedcredit_v1_ItemsBatch, ItemsBatch__Output as _fedcredit_v1_ItemsBatch__Output } from './fedcredit/v1/ItemsBatch.js';
+import type { JobList as _fedcredit_v1_JobList, JobList__Output as _fedcredit_v1_JobList__Output } from './fedcredit/v1/JobList.js';
+import type { JobSummary as _fedcredit_v1_JobSummary, JobSummary__Output as _fedcredit_v1_JobSummary__Output } from './fedcredit/v1/JobSummary.js';
 import type { JoinAlignmentRequest as _fedcredit_v1_JoinAlignmentRequest, JoinAlignmentRequest__Output as _fedcredit_v1_JoinAlignmentRequest__Output } from './fedcredit/v1/JoinAlignmentRequest.js';
 import type { JoinAlignmentResponse as _fedcredit_v1_JoinAlignmentResponse, JoinAlignmentResponse__Output as _fedcredit_v1_JoinAlignmentResponse__Output } from './fedcredit/v1/JoinAlignmentResponse.js';
 import type { LastScore as _fedcredit_v1_LastScore, LastScore__Output as _fedcredit_v1_LastScore__Output } from './fedcredit/v1/LastScore.js';
@@ -69,6 +74,7 @@ import type { LeafChainHopResponse as _fedcredit_v1_LeafChainHopResponse, LeafCh
 import type { ListAlignmentsRequest as _fedcredit_v1_ListAlignmentsRequest, ListAlignmentsRequest__Output as _fedcredit_v1_ListAlignmentsRequest__Output } from './fedcredit/v1/ListAlignmentsRequest.js';
 import type { ListIngestsRequest as _fedcredit_v1_ListIngestsRequest, ListIngestsRequest__Output as _fedcredit_v1_ListIngestsRequest__Output } from './fedcredit/v1/ListIngestsRequest.js';
 import type { ListIngestsResponse as _fedcredit_v1_ListIngestsResponse, ListIngestsResponse__Output as _fedcredit_v1_ListIngestsResponse__Output } from './fedcredit/v1/ListIngestsResponse.js';
+import type { ListJobsRequest as _fedcredit_v1_ListJobsRequest, ListJobsRequest__Output as _fedcredit_v1_ListJobsRequest__Output } from './fedcredit/v1/ListJobsRequest.js';
 import type { ListModelsRequest as _fedcredit_v1_ListModelsRequest, ListModelsRequest__Output as _fedcredit_v1_ListModelsRequest__Output } from './fedcredit/v1/ListModelsRequest.js';
 import type { ListNodesRequest as _fedcredit_v1_ListNodesRequest, ListNodesRequest__Output as _fedcredit_v1_ListNodesRequest__Output } from './fedcredit/v1/ListNodesRequest.js';
 import type { ListPortfolioRequest as _fedcredit_v1_ListPortfolioRequest, ListPortfolioRequest__Output as _fedcredit_v1_ListPortfolioRequest__Output } from './fedcredit/v1/ListPortfolioRequest.js';
@@ -91,6 +97,7 @@ import type { MonitoringItem as _fedcredit_v1_MonitoringItem, MonitoringItem__Ou
 import type { MonitoringRunReport as _fedcredit_v1_MonitoringRunReport, MonitoringRunReport__Output as _fedcredit_v1_MonitoringRunReport__Output } from './fedcredit/v1/MonitoringRunReport.js';
 import type { NodeAlignmentClient as _fedcredit_v1_NodeAlignmentClient, NodeAlignmentDefinition as _fedcredit_v1_NodeAlignmentDefinition } from './fedcredit/v1/NodeAlignment.js';
 import type { NodeAuditClient as _fedcredit_v1_NodeAuditClient, NodeAuditDefinition as _fedcredit_v1_NodeAuditDefinition } from './fedcredit/v1/NodeAudit.js';
+import type { NodeCounts as _fedcredit_v1_NodeCounts, NodeCounts__Output as _fedcredit_v1_NodeCounts__Output } from './fedcredit/v1/NodeCounts.js';
 import type { NodeList as _fedcredit_v1_NodeList, NodeList__Output as _fedcredit_v1_NodeList__Output } from './fedcredit/v1/NodeList.js';
 import type { NodeMonitoringClient as _fedcredit_v1_NodeMonitoringClient, NodeMonitoringDefinition as _fedcredit_v1_NodeMonitoringDefinition } from './fedcredit/v1/NodeMonitoring.js';
 import type { NodeOperatorStatus as _fedcredit_v1_NodeOperatorStatus, NodeOperatorStatus__Output as _fedcredit_v1_NodeOperatorStatus__Output } from './fedcredit/v1/NodeOperatorStatus.js';
@@ -178,6 +185,7 @@ import type { WatchClientMessage as _fedcredit_v1_WatchClientMessage, WatchClien
 import type { WatchStart as _fedcredit_v1_WatchStart, WatchStart__Output as _fedcredit_v1_WatchStart__Output } from './fedcredit/v1/WatchStart.js';
 import type { WitnessAlarm as _fedcredit_v1_WitnessAlarm, WitnessAlarm__Output as _fedcredit_v1_WitnessAlarm__Output } from './fedcredit/v1/WitnessAlarm.js';
 import type { WitnessInfo as _fedcredit_v1_WitnessInfo, WitnessInfo__Output as _fedcredit_v1_WitnessInfo__Output } from './fedcredit/v1/WitnessInfo.js';
+import type { WitnessState as _fedcredit_v1_WitnessState, WitnessState__Output as _fedcredit_v1_WitnessState__Output } from './fedcredit/v1/WitnessState.js';
 import type { WitnessStatus as _fedcredit_v1_WitnessStatus, WitnessStatus__Output as _fedcredit_v1_WitnessStatus__Output } from './fedcredit/v1/WitnessStatus.js';
 import type { Any as _google_protobuf_Any, Any__Output as _google_protobuf_Any__Output } from './google/protobuf/Any.js';
 
@@ -204,6 +212,8 @@ export interface ProtoGrpcType {
       ConsentRecordSubmission: MessageTypeDefinition<_fedcredit_v1_ConsentRecordSubmission, _fedcredit_v1_ConsentRecordSubmission__Output>
       ConsistencyProofRequest: MessageTypeDefinition<_fedcredit_v1_ConsistencyProofRequest, _fedcredit_v1_ConsistencyProofRequest__Output>
       Coordinator: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_CoordinatorClient> & { service: _fedcredit_v1_CoordinatorDefinition }
+      CoordinatorAlarm: MessageTypeDefinition<_fedcredit_v1_CoordinatorAlarm, _fedcredit_v1_CoordinatorAlarm__Output>
+      CoordinatorStatus: MessageTypeDefinition<_fedcredit_v1_CoordinatorStatus, _fedcredit_v1_CoordinatorStatus__Output>
       CreatePortfolioRequest: MessageTypeDefinition<_fedcredit_v1_CreatePortfolioRequest, _fedcredit_v1_CreatePortfolioRequest__Output>
       CreatePortfolioResponse: MessageTypeDefinition<_fedcredit_v1_CreatePortfolioResponse, _fedcredit_v1_CreatePortfolioResponse__Output>
       DataNode: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_DataNodeClient> & { service: _fedcredit_v1_DataNodeDefinition }
@@ -224,6 +234,7 @@ export interface ProtoGrpcType {
       FinishTrainingResponse: MessageTypeDefinition<_fedcredit_v1_FinishTrainingResponse, _fedcredit_v1_FinishTrainingResponse__Output>
       GetCatalogueRequest: MessageTypeDefinition<_fedcredit_v1_GetCatalogueRequest, _fedcredit_v1_GetCatalogueRequest__Output>
       GetCheckpointRequest: MessageTypeDefinition<_fedcredit_v1_GetCheckpointRequest, _fedcredit_v1_GetCheckpointRequest__Output>
+      GetCoordinatorStatusRequest: MessageTypeDefinition<_fedcredit_v1_GetCoordinatorStatusRequest, _fedcredit_v1_GetCoordinatorStatusRequest__Output>
       GetDriftStatusRequest: MessageTypeDefinition<_fedcredit_v1_GetDriftStatusRequest, _fedcredit_v1_GetDriftStatusRequest__Output>
       GetEntriesRequest: MessageTypeDefinition<_fedcredit_v1_GetEntriesRequest, _fedcredit_v1_GetEntriesRequest__Output>
       GetLogInfoRequest: MessageTypeDefinition<_fedcredit_v1_GetLogInfoRequest, _fedcredit_v1_GetLogInfoRequest__Output>
@@ -248,6 +259,8 @@ export interface ProtoGrpcType {
       ItemAck: MessageTypeDefinition<_fedcredit_v1_ItemAck, _fedcredit_v1_ItemAck__Output>
       ItemsAck: MessageTypeDefinition<_fedcredit_v1_ItemsAck, _fedcredit_v1_ItemsAck__Output>
       ItemsBatch: MessageTypeDefinition<_fedcredit_v1_ItemsBatch, _fedcredit_v1_ItemsBatch__Output>
+      JobList: MessageTypeDefinition<_fedcredit_v1_JobList, _fedcredit_v1_JobList__Output>
+      JobSummary: MessageTypeDefinition<_fedcredit_v1_JobSummary, _fedcredit_v1_JobSummary__Output>
       JoinAlignmentRequest: MessageTypeDefinition<_fedcredit_v1_JoinAlignmentRequest, _fedcredit_v1_JoinAlignmentRequest__Output>
       JoinAlignmentResponse: MessageTypeDefinition<_fedcredit_v1_JoinAlignmentResponse, _fedcredit_v1_JoinAlignmentResponse__Output>
       LastScore: MessageTypeDefinition<_fedcredit_v1_LastScore, _fedcredit_v1_LastScore__Output>
@@ -256,6 +269,7 @@ export interface ProtoGrpcType {
       ListAlignmentsRequest: MessageTypeDefinition<_fedcredit_v1_ListAlignmentsRequest, _fedcredit_v1_ListAlignmentsRequest__Output>
       ListIngestsRequest: MessageTypeDefinition<_fedcredit_v1_ListIngestsRequest, _fedcredit_v1_ListIngestsRequest__Output>
       ListIngestsResponse: MessageTypeDefinition<_fedcredit_v1_ListIngestsResponse, _fedcredit_v1_ListIngestsResponse__Output>
+      ListJobsRequest: MessageTypeDefinition<_fedcredit_v1_ListJobsRequest, _fedcredit_v1_ListJobsRequest__Output>
       ListModelsRequest: MessageTypeDefinition<_fedcredit_v1_ListModelsRequest, _fedcredit_v1_ListModelsRequest__Output>
       ListNodesRequest: MessageTypeDefinition<_fedcredit_v1_ListNodesRequest, _fedcredit_v1_ListNodesRequest__Output>
       ListPortfolioRequest: MessageTypeDefinition<_fedcredit_v1_ListPortfolioRequest, _fedcredit_v1_ListPortfolioRequest__Output>
@@ -278,6 +292,7 @@ export interface ProtoGrpcType {
       MonitoringRunReport: MessageTypeDefinition<_fedcredit_v1_MonitoringRunReport, _fedcredit_v1_MonitoringRunReport__Output>
       NodeAlignment: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeAlignmentClient> & { service: _fedcredit_v1_NodeAlignmentDefinition }
       NodeAudit: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeAuditClient> & { service: _fedcredit_v1_NodeAuditDefinition }
+      NodeCounts: MessageTypeDefinition<_fedcredit_v1_NodeCounts, _fedcredit_v1_NodeCounts__Output>
       NodeList: MessageTypeDefinition<_fedcredit_v1_NodeList, _fedcredit_v1_NodeList__Output>
       NodeMonitoring: SubtypeConstructor<typeof grpc.Client, _fedcredit_v1_NodeMonitoringClient> & { service: _fedcredit_v1_NodeMonitoringDefinition }
       NodeOperatorStatus: MessageTypeDefinition<_fedcredit_v1_NodeOperatorStatus, _fedcredit_v1_NodeOperatorStatus__Output>
@@ -365,6 +380,7 @@ export interface ProtoGrpcType {
       WatchStart: MessageTypeDefinition<_fedcredit_v1_WatchStart, _fedcredit_v1_WatchStart__Output>
       WitnessAlarm: MessageTypeDefinition<_fedcredit_v1_WitnessAlarm, _fedcredit_v1_WitnessAlarm__Output>
       WitnessInfo: MessageTypeDefinition<_fedcredit_v1_WitnessInfo, _fedcredit_v1_WitnessInfo__Output>
+      WitnessState: MessageTypeDefinition<_fedcredit_v1_WitnessState, _fedcredit_v1_WitnessState__Output>
       WitnessStatus: MessageTypeDefinition<_fedcredit_v1_WitnessStatus, _fedcredit_v1_WitnessStatus__Output>
     }
   }

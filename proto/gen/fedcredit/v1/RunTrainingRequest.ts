@@ -18,6 +18,7 @@ export interface RunTrainingRequest {
   'modelKind'?: (string);
   'preprocessing'?: (_fedcredit_v1_Preprocessing | null);
   'kindParams'?: (_google_protobuf_Any | null);
+  'followOnly'?: (boolean);
 }
 
 export interface RunTrainingRequest__Output {
@@ -35,4 +36,5 @@ export interface RunTrainingRequest__Output {
   'modelKind': (string);
   'preprocessing': (_fedcredit_v1_Preprocessing__Output | null);
   'kindParams': (_google_protobuf_Any__Output | null);
+  'followOnly': (boolean);
 }

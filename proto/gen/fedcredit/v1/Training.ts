@@ -3,6 +3,8 @@
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { GetModelRequest as _fedcredit_v1_GetModelRequest, GetModelRequest__Output as _fedcredit_v1_GetModelRequest__Output } from '../../fedcredit/v1/GetModelRequest.js';
+import type { JobList as _fedcredit_v1_JobList, JobList__Output as _fedcredit_v1_JobList__Output } from '../../fedcredit/v1/JobList.js';
+import type { ListJobsRequest as _fedcredit_v1_ListJobsRequest, ListJobsRequest__Output as _fedcredit_v1_ListJobsRequest__Output } from '../../fedcredit/v1/ListJobsRequest.js';
 import type { ListModelsRequest as _fedcredit_v1_ListModelsRequest, ListModelsRequest__Output as _fedcredit_v1_ListModelsRequest__Output } from '../../fedcredit/v1/ListModelsRequest.js';
 import type { ModelInfo as _fedcredit_v1_ModelInfo, ModelInfo__Output as _fedcredit_v1_ModelInfo__Output } from '../../fedcredit/v1/ModelInfo.js';
 import type { ModelList as _fedcredit_v1_ModelList, ModelList__Output as _fedcredit_v1_ModelList__Output } from '../../fedcredit/v1/ModelList.js';
@@ -18,6 +20,15 @@ export interface TrainingClient extends grpc.Client {
   getModel(argument: _fedcredit_v1_GetModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
   getModel(argument: _fedcredit_v1_GetModelRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
   getModel(argument: _fedcredit_v1_GetModelRequest, callback: grpc.requestCallback<_fedcredit_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  
+  ListJobs(argument: _fedcredit_v1_ListJobsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_JobList__Output>): grpc.ClientUnaryCall;
+  ListJobs(argument: _fedcredit_v1_ListJobsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_JobList__Output>): grpc.ClientUnaryCall;
+  ListJobs(argument: _fedcredit_v1_ListJobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_JobList__Output>): grpc.ClientUnaryCall;
+  ListJobs(argument: _fedcredit_v1_ListJobsRequest, callback: grpc.requestCallback<_fedcredit_v1_JobList__Output>): grpc.ClientUnaryCall;
+  listJobs(argument: _fedcredit_v1_ListJobsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_JobList__Output>): grpc.ClientUnaryCall;
+  listJobs(argument: _fedcredit_v1_ListJobsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_JobList__Output>): grpc.ClientUnaryCall;
+  listJobs(argument: _fedcredit_v1_ListJobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_JobList__Output>): grpc.ClientUnaryCall;
+  listJobs(argument: _fedcredit_v1_ListJobsRequest, callback: grpc.requestCallback<_fedcredit_v1_JobList__Output>): grpc.ClientUnaryCall;
   
   ListModels(argument: _fedcredit_v1_ListModelsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_fedcredit_v1_ModelList__Output>): grpc.ClientUnaryCall;
   ListModels(argument: _fedcredit_v1_ListModelsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_fedcredit_v1_ModelList__Output>): grpc.ClientUnaryCall;
@@ -38,6 +49,8 @@ export interface TrainingClient extends grpc.Client {
 export interface TrainingHandlers extends grpc.UntypedServiceImplementation {
   GetModel: grpc.handleUnaryCall<_fedcredit_v1_GetModelRequest__Output, _fedcredit_v1_ModelInfo>;
   
+  ListJobs: grpc.handleUnaryCall<_fedcredit_v1_ListJobsRequest__Output, _fedcredit_v1_JobList>;
+  
   ListModels: grpc.handleUnaryCall<_fedcredit_v1_ListModelsRequest__Output, _fedcredit_v1_ModelList>;
   
   RunTraining: grpc.handleServerStreamingCall<_fedcredit_v1_RunTrainingRequest__Output, _fedcredit_v1_TrainingProgress>;
@@ -46,6 +59,7 @@ export interface TrainingHandlers extends grpc.UntypedServiceImplementation {
 
 export interface TrainingDefinition extends grpc.ServiceDefinition {
   GetModel: MethodDefinition<_fedcredit_v1_GetModelRequest, _fedcredit_v1_ModelInfo, _fedcredit_v1_GetModelRequest__Output, _fedcredit_v1_ModelInfo__Output>
+  ListJobs: MethodDefinition<_fedcredit_v1_ListJobsRequest, _fedcredit_v1_JobList, _fedcredit_v1_ListJobsRequest__Output, _fedcredit_v1_JobList__Output>
   ListModels: MethodDefinition<_fedcredit_v1_ListModelsRequest, _fedcredit_v1_ModelList, _fedcredit_v1_ListModelsRequest__Output, _fedcredit_v1_ModelList__Output>
   RunTraining: MethodDefinition<_fedcredit_v1_RunTrainingRequest, _fedcredit_v1_TrainingProgress, _fedcredit_v1_RunTrainingRequest__Output, _fedcredit_v1_TrainingProgress__Output>
 }

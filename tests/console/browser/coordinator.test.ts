@@ -1,0 +1,172 @@
+/**
+ * The coordinator operator's console in a real browser (Debian's Chromium driven by
+ * playwright-core, docs/design/console.md 8): a coordinator and three nodes (in-process, real
+ * gRPC with TLS), the console in-process (plain HTTP on loopback, its --behind-proxy mode;
+ * Chromium treats loopback as a secure context, so the __Host- cookies hold), accounts made by
+ * the real `fedcredit console user add`, sign-in through the /login form as admin and as viewer,
+ * every view in en and zh-CN with a screenshot (test-output/screenshots/coordinator-<role>/),
+ * a viewer refused the admin actions, and as admin: start a training job from the form, see its
+ * epochs arrive by SSE on the page, the job fail when a node stops, resume it from the page and
+ * see its remaining epochs arrive.
+ *
+ * Written before the skeleton's shared harness (tests/console/browser/harness.ts) existed;
+ * move to it when it lands. Skipped locally with a message when Chromium is missing; fails in CI.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startConsoleServer, type ConsoleServer } from '../../../console/server.js';
+import { KindClients } from '../../../console/clients.js';
+import { jobStreams } from '../../../console/pages/coordinator/job-stream.js';
+import type { RunningCoordinator } from '../../../coordinator/server.js';
+import type { RunningNode } from '../../../node/server.js';
+import type { Site } from '../../../schema/site-schema.js';
+import { SITES, fairBatchSize, freePort, inProcessCoordinator, inProcessNode, ingestAndAlign, makeSetup, type Setup } from '../../training-transport/helpers.js';
+
+const CHROMIUM = process.env['FEDCREDIT_CHROMIUM'] ?? '/usr/bin/chromium';
+const haveChromium = fs.existsSync(CHROMIUM);
+if (!haveChromium) {
+  if (process.env['CI']) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium fonts-noto-cjk`);
+  console.warn(`SKIPPED tests/console/browser/coordinator.test.ts: no Chromium at ${CHROMIUM} (apt-get install -y --no-install-recommends chromium fonts-noto-cjk)`);
+}
+
+const SHOTS = path.resolve('test-output/screenshots');
+const PASSWORD = 'correct horse battery';
+const VIEWS: [string, string][] = [['/', 'dashboard'], ['/nodes', 'nodes'], ['/alarms', 'alarms'], ['/log', 'log'], ['/alignments', 'alignments'], ['/training', 'training'], ['/monitoring', 'monitoring']];
+const RAW_KEY = /\b(coordinator|common|errors?|login)\.[a-z][A-Za-z]*\.[A-Za-z_]+\b/;
+
+let s: Setup;
+let coordinator: RunningCoordinator;
+const nodes = new Map<Site, RunningNode>();
+let consoleServer: ConsoleServer;
+let clients: KindClients;
+let dataDir: string;
+let browser: Browser;
+let batch = 0;
+
+function addAccount(name: string, role: 'admin' | 'viewer'): void {
+  const r = spawnSync(process.execPath, ['dist/bin/fedcredit.js', 'console', 'user', 'add', '--data', dataDir, '--name', name, '--role', role], { input: `${PASSWORD}\n`, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`console user add ${name}: ${r.stderr}`);
+}
+
+async function signedIn(name: string, lang: 'en' | 'zh-CN'): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: lang === 'en' ? 'en-US' : 'zh-CN', viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${consoleServer.url}/`);
+  await page.waitForURL(/\/login/);
+  await page.fill('input[name=name]', name);
+  await page.fill('input[name=password]', PASSWORD);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button[type=submit]')]);
+  return { context, page };
+}
+
+async function shot(page: Page, role: string, view: string, lang: string): Promise<void> {
+  const dir = path.join(SHOTS, `coordinator-${role}`);
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${view}.${lang}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  if (!haveChromium) return;
+  s = await makeSetup('console-browser-coord', 1000, 'console-browser-coord');
+  coordinator = await inProcessCoordinator(s, { trainingRetryMs: 1_500 });
+  for (const site of SITES) nodes.set(site, await inProcessNode(s, site));
+  const aligned = await ingestAndAlign(s, (site) => nodes.get(site)!.address);
+  batch = fairBatchSize(aligned.trainSize);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-console-browser-data-'));
+  addAccount('ada', 'admin');
+  addAccount('vic', 'viewer');
+  const port = await freePort();
+  clients = new KindClients('coordinator', s.coordinatorAddress, s.fed.as('coordinator-operator'));
+  consoleServer = await startConsoleServer({
+    kind: 'coordinator', identity: { role: 'operator', name: 'coordinator' }, tlsDir: s.fed.folder('coordinator-operator'), target: s.coordinatorAddress,
+    dataDir, publicOrigin: `http://127.0.0.1:${port}`, listenHost: '127.0.0.1', listenPort: port, https: { mode: 'proxy' }, enterprisePortal: false,
+    defaultLang: 'zh-CN', timeZone: 'Asia/Shanghai', printLink: false, maxUpload: 1024 * 1024,
+  }, { clients, log: () => undefined });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  jobStreams.close();
+  await consoleServer?.close();
+  clients?.close();
+  for (const n of nodes.values()) await n.stop().catch(() => undefined);
+  await coordinator?.stop();
+  if (s) fs.rmSync(s.dir, { recursive: true, force: true });
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe.skipIf(!haveChromium)('coordinator console in Chromium', () => {
+  it('viewer: every view in en and zh-CN, refused the admin actions', async () => {
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const { context, page } = await signedIn('vic', lang);
+      for (const [url, view] of VIEWS) {
+        const res = await page.goto(`${consoleServer.url}${url}`);
+        expect(res?.status(), `${url} ${lang}`).toBe(200);
+        expect(await page.getAttribute('html', 'lang')).toBe(lang);
+        const text = await page.innerText('body');
+        expect(text.match(RAW_KEY)?.[0], `${url} ${lang}: raw key`).toBeUndefined();
+        await shot(page, 'viewer', view, lang);
+      }
+      expect(await page.locator('#train-form').count()).toBe(0);
+      // A forged POST with the viewer's own token is refused by the console (403), nothing starts.
+      await page.goto(`${consoleServer.url}/training`);
+      const token = await page.getAttribute('form.lang input[name=_csrf]', 'value');
+      const status = await page.evaluate(async (csrf) => (await fetch('/training', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${csrf}&alignment=x` })).status, token);
+      expect(status).toBe(403);
+      const resume = await page.evaluate(async (csrf) => (await fetch('/training/trn-x/resume', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${csrf}` })).status, token);
+      expect(resume).toBe(403);
+      if (lang === 'zh-CN') expect(await page.innerText('h1')).toBe('训练任务');
+      await context.close();
+    }
+  }, 120_000);
+
+  it('admin: every view in both languages; start a job, epochs by SSE, a node stops, resume, the rest by SSE', async () => {
+    const zh = await signedIn('ada', 'zh-CN');
+    for (const [url, view] of VIEWS) {
+      await zh.page.goto(`${consoleServer.url}${url}`);
+      await shot(zh.page, 'admin', view, 'zh-CN');
+    }
+    await zh.context.close();
+
+    const { context, page } = await signedIn('ada', 'en');
+    for (const [url, view] of VIEWS) {
+      await page.goto(`${consoleServer.url}${url}`);
+      await shot(page, 'admin', view, 'en');
+    }
+    await page.goto(`${consoleServer.url}/training`);
+    await page.fill('#train-form input[name=epochs]', '3');
+    await page.click('#train-form details summary');
+    await page.fill('#train-form input[name=batch]', String(batch));
+    await page.fill('#train-form input[name=patience]', '10');
+    await shot(page, 'admin', 'training-form', 'en');
+    await Promise.all([page.waitForURL(/\/training\/trn-/), page.click('#train-form button[type=submit]')]);
+    // live.js appends a plain <li> per epoch that arrived by SSE (server-rendered ones have class "epoch").
+    const live = page.locator('#epochs li:not(.epoch)');
+    await live.first().waitFor({ timeout: 120_000 });
+    expect(await page.getAttribute('#live', 'data-live')).toBe('open');
+    await shot(page, 'admin', 'job-running', 'en');
+
+    // A node stops: the job fails (resumable), the page says so.
+    await nodes.get('power')!.stop();
+    await page.waitForFunction(() => /failed/.test(document.getElementById('job-state')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await page.reload();
+    expect(await page.locator('.error-box code[data-error-code]').innerText()).toBe('UNAVAILABLE');
+    await shot(page, 'admin', 'job-failed', 'en');
+
+    nodes.set('power', await inProcessNode(s, 'power'));
+    await Promise.all([page.waitForURL(/\/training\/trn-[^/]+$/), page.click('#resume-form button[type=submit]')]);
+    await page.waitForFunction(() => /done/.test(document.getElementById('job-state')?.textContent ?? ''), undefined, { timeout: 150_000 });
+    const arrived = await page.locator('#epochs li').allInnerTexts();
+    // Epochs by SSE on this page (after the resume) plus the one the page rendered from the record.
+    expect(await live.count()).toBeGreaterThanOrEqual(2);
+    expect(arrived.length).toBe(3);
+    for (const line of arrived) expect(line).toMatch(/^epoch \d: validation AUC 0\.\d{3}/);
+    await shot(page, 'admin', 'job-done', 'en');
+    await context.close();
+  }, 300_000);
+});
