@@ -99,6 +99,7 @@ export async function benchMonitoring(options: MonitoringBenchOptions = {}): Pro
     });
     let t = performance.now();
     let refused = 0;
+    const refusedCodes = new Map<string, number>();
     const items = consents.length;
     // Two calls in flight: the coordinator checks one call's items while the nodes store another's.
     let nextCall = 0;
@@ -113,13 +114,17 @@ export async function benchMonitoring(options: MonitoringBenchOptions = {}): Pro
           return { consent: text, instruction: Buffer.from(signed.text), signature: signed.signature };
         });
         const r = await call(bank, bank.UpdatePortfolio, { portfolio: PORTFOLIO, adds }, 600_000);
-        refused += r.results.filter((x) => !x.ok).length;
+        for (const x of r.results) if (!x.ok) {
+          refused++;
+          refusedCodes.set(x.code, (refusedCodes.get(x.code) ?? 0) + 1);
+        }
         added += adds.length;
         if (added % 20_000 === 0) say(`    ${added} items added...`);
       }
     }));
     const addSeconds = (performance.now() - t) / 1000;
-    say(`  added ${items - refused} items (${refused} refused) in ${addSeconds.toFixed(1)} s`);
+    const codes = [...refusedCodes].map(([code, n]) => `${code} x${n}`).join(', ');
+    say(`  added ${items - refused} items (${refused} refused${codes ? `: ${codes}` : ''}) in ${addSeconds.toFixed(1)} s`);
     bank.close();
 
     // The run, started by the coordinator's operator.
