@@ -11,7 +11,7 @@
  * On main 9b7a519 neither RPC exists (UNIMPLEMENTED) and follow_only is not a field.
  */
 import fs from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listJobs, runTraining } from '../../training/client.js';
@@ -144,13 +144,18 @@ describe('Training.ListJobs and following a job', () => {
     expect((await listJobs(s.coordinatorAddress, operator(), { limit: 1 })).map((j) => j.jobId)).toEqual([jobId]);
 
     // The CLI: `fedcredit jobs list`, as text (the failed job with its resume command) and JSON.
-    const cli = (args: string[]) => spawnSync(process.execPath, ['dist/bin/fedcredit.js', 'jobs', 'list', '--coordinator', s.coordinatorAddress, ...s.fed.tls('coordinator-operator'), ...args], { encoding: 'utf8' });
-    const text = cli([]);
+    // Spawned asynchronously: the coordinator runs in this process, so a synchronous spawn would
+    // block the very event loop that must answer the CLI (CI hung here on a spawnSync).
+    const cli = (args: string[]) => new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['dist/bin/fedcredit.js', 'jobs', 'list', '--coordinator', s.coordinatorAddress, ...s.fed.tls('coordinator-operator'), ...args],
+        { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+    });
+    const text = await cli([]);
     expect(text.status, text.stderr).toBe(0);
     expect(text.stdout).toContain(`${jobId}  failed  lr  epoch `);
     expect(text.stdout).toContain(`UNAVAILABLE: `);
     expect(text.stdout).toContain(`resume: fedcredit train --resume ${jobId}`);
-    expect((JSON.parse(cli(['--json', '--limit', '1']).stdout) as { jobId: string }[]).map((j) => j.jobId)).toEqual([jobId]);
+    expect((JSON.parse((await cli(['--json', '--limit', '1'])).stdout) as { jobId: string }[]).map((j) => j.jobId)).toEqual([jobId]);
 
     // GetCoordinatorStatus sees the stopped node, and its witness lagging once the log grows.
     await until(async () => (await status()).nodes?.down === 1, 'power counted down', { timeoutMs: 15_000, intervalMs: 300 });
