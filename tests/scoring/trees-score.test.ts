@@ -73,7 +73,16 @@ const logs = (): string => [coordinator, ...nodes.values()].flatMap((n) => n.log
 /** A site's part and some enterprises' stored vectors, from a copy of its store (the node holds the lock). */
 async function readSite(site: Site, version: string, ids: readonly string[]): Promise<{ part: Part; vectors: Map<string, Float64Array | undefined> }> {
   const copy = path.join(s.dir, `node-${site}-copy-${Date.now()}`);
-  fs.cpSync(path.join(s.dir, `node-${site}`, 'store'), path.join(copy, 'store'), { recursive: true });
+  // The node is live: a compaction may delete a table file while it is copied (ENOENT); copy again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      fs.cpSync(path.join(s.dir, `node-${site}`, 'store'), path.join(copy, 'store'), { recursive: true });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw err;
+      fs.rmSync(path.join(copy, 'store'), { recursive: true, force: true });
+    }
+  }
   fs.rmSync(path.join(copy, 'store', 'LOCK'), { force: true });
   const store = await NodeStore.open(copy);
   try {
