@@ -7,6 +7,7 @@
 import { html, type Html, type HtmlValue } from '../../http/html.js';
 import type { RequestContext, Response } from '../../http/router.js';
 import { page } from '../layout.js';
+import { welcomeNotice } from '../auth.js';
 import { longsAsNumbers } from '../../../lib/json-numbers.js';
 import type { NodeOperatorStatus__Output } from '../../../proto/gen/fedcredit/v1/NodeOperatorStatus.js';
 import type { WitnessStatus__Output } from '../../../proto/gen/fedcredit/v1/WitnessStatus.js';
@@ -57,7 +58,7 @@ export async function dashboard(ctx: RequestContext): Promise<Response> {
   const cov = coverage(s);
   const last = s.ingests[s.ingests.length - 1];
   const figure = (label: MessageKey, value: HtmlValue, id: string) => html`<div class="figure" data-figure="${id}"><div class="figure-label">${t(label)}</div><div>${value}</div></div>`;
-  return page(ctx, 'node.dashboard.title', html`<div class="grid">
+  return page(ctx, 'node.dashboard.title', html`${welcomeNotice(ctx)}<div class="grid">
 ${figure('node.dash.site', html`<span class="mono">${s.site}</span>`, 'site')}
 ${figure('node.dash.source', sourceText(ctx, s.source), 'source')}
 ${figure('node.dash.asOf', s.asOf || t('node.none'), 'as-of')}

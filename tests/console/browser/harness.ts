@@ -199,6 +199,14 @@ export async function shot(page: Page, role: string, view: string, lang: Lang): 
 
 /** Text of the page with no raw message key left in it (a key looks like `node.tables.title`). */
 export async function rawKeys(page: Page): Promise<string[]> {
-  const text = await page.evaluate(() => document.body.innerText);
+  // Text inside <code> is a value (a site or witness name such as bank.witness.fedcredit), not a message.
+  const text = await page.evaluate(() => {
+    const parts: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!n.parentElement?.closest('code, script, style')) parts.push(n.textContent ?? '');
+    }
+    return parts.join(' ');
+  });
   return [...text.matchAll(/\b(common|login|lang|error|errors|coordinator|models|node|bank|auditor|enterprise)\.[a-z][A-Za-z0-9]*(\.[A-Za-z0-9_]+)*\b/g)].map((m) => m[0]);
 }
