@@ -13,12 +13,13 @@
  * Every count in the report that describes fewer than `minCellSize` enterprises is shown as
  * "<N" (the transition matrix's cells), as the evaluation report's tables are.
  */
+import type { MonitoringCsiShare } from '../site/policy.js';
 import { GRADES, type WarningLevel } from '../scoring/score-scale.js';
 import type { ScoreBins } from '../evaluation/curves.js';
 import { addCounts, countInto, driftLevel, stabilityIndex, worstLevel, type BinCounts, type BinnedReference, type DriftLevel } from './drift.js';
 
-export type CsiPolicy = 'per-feature' | 'max-only' | 'none';
-export const CSI_POLICIES: readonly CsiPolicy[] = ['per-feature', 'max-only', 'none'];
+/** A site's `monitoring.shareCsi` policy (site/policy.ts). */
+export type CsiPolicy = MonitoringCsiShare;
 
 export interface FeatureCsi {
   readonly feature: string;

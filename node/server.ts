@@ -155,6 +155,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const monitoring = new NodeMonitoring({
     store, site: opts.site, sealingKeys, ledger: scoring.ledger, follower: scoring.follower, servedRecords, trustedRegistrars, log,
     keyStatement: siteKeyStatement(opts.site, sealingKeys.publicKey, opts.transport), policy: opts.policy ?? DEFAULT_POLICY,
+    ...(opts.policy?.monitoring ? { csiPolicy: opts.policy.monitoring.shareCsi } : {}),
   });
   addService(server, 'NodeMonitoring', monitoring.handlers(), opts.transport, log, limiter);
   witness?.crossCheckScoring(() => scoring.follower?.verified());

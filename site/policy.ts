@@ -44,6 +44,12 @@ export interface TrainingPolicy {
    * section 9; default DEFAULT_TREES_MIN_CELL). The exactness tests set it to 1.
    */
   readonly treesMinCell?: number;
+  /**
+   * Monitoring (docs/design/monitoring.md 5.2): what this site tells the coordinator of its own
+   * features' stability at the end of a run: every feature's CSI (`per-feature`, the default), the
+   * largest only (`max-only`), or nothing (`none`). The bins and counts never leave the site.
+   */
+  readonly monitoring?: { readonly shareCsi: MonitoringCsiShare };
   /** Where it came from, for messages. */
   readonly source: string;
 }
@@ -56,7 +62,11 @@ export const DEFAULT_POLICY: TrainingPolicy = {
   source: 'the default policy',
 };
 
-const KEYS = new Set(['coordinators', 'purposes', 'features', 'excludeFeatures', 'allowPlaintext', 'queryPurposes', 'queryRequesters', 'refuseRequesters', 'treesMinCell']);
+const KEYS = new Set(['coordinators', 'purposes', 'features', 'excludeFeatures', 'allowPlaintext', 'queryPurposes', 'queryRequesters', 'refuseRequesters', 'treesMinCell', 'monitoring']);
+
+/** The values of a policy's `monitoring.shareCsi` (monitoring/run-report.ts applies them). */
+export const MONITORING_CSI_SHARES = ['per-feature', 'max-only', 'none'] as const;
+export type MonitoringCsiShare = (typeof MONITORING_CSI_SHARES)[number];
 
 /** A site's floor on a boosted-trees job's minCellCount when its policy names none. */
 export const DEFAULT_TREES_MIN_CELL = 20;
@@ -91,6 +101,7 @@ export function parsePolicy(text: string, source: string): TrainingPolicy {
   if (treesMinCell !== undefined && (typeof treesMinCell !== 'number' || !Number.isInteger(treesMinCell) || treesMinCell < 1 || treesMinCell > 100_000)) {
     throw new FedcreditError('BAD_REQUEST', `policy ${source}: 'treesMinCell' must be a whole number from 1 to 100000`);
   }
+  const monitoring = parseMonitoring(obj['monitoring'], source);
   return {
     coordinators: list('coordinators') ?? DEFAULT_POLICY.coordinators,
     purposes: list('purposes') ?? DEFAULT_POLICY.purposes,
@@ -101,8 +112,24 @@ export function parsePolicy(text: string, source: string): TrainingPolicy {
     ...(queryRequesters ? { queryRequesters } : {}),
     ...(refuseRequesters ? { refuseRequesters } : {}),
     ...(treesMinCell !== undefined ? { treesMinCell: treesMinCell as number } : {}),
+    ...(monitoring ? { monitoring } : {}),
     source,
   };
+}
+
+function parseMonitoring(v: unknown, source: string): { shareCsi: MonitoringCsiShare } | undefined {
+  if (v === undefined) return undefined;
+  const shape = `'monitoring' must be an object like {"shareCsi": "max-only"} (shareCsi: ${MONITORING_CSI_SHARES.join(' | ')})`;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new FedcreditError('BAD_REQUEST', `policy ${source}: ${shape}`);
+  const obj = v as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (key !== 'shareCsi') throw new FedcreditError('BAD_REQUEST', `policy ${source}: unknown field 'monitoring.${key}' (allowed: shareCsi)`);
+  }
+  const share = obj['shareCsi'];
+  if (!MONITORING_CSI_SHARES.includes(share as MonitoringCsiShare)) {
+    throw new FedcreditError('BAD_REQUEST', `policy ${source}: 'monitoring.shareCsi' is ${JSON.stringify(share)}; use one of ${MONITORING_CSI_SHARES.join(', ')}`);
+  }
+  return { shareCsi: share as MonitoringCsiShare };
 }
 
 export function loadPolicy(file: string | undefined): TrainingPolicy {

@@ -78,3 +78,16 @@ describe('the run report', () => {
     expect(rep.grades.find((g) => g.grade === gradeOf(700))!.count).toBe(30);
   });
 });
+
+describe('a site\'s policy on sharing CSI (site/policy.ts monitoring.shareCsi)', () => {
+  it('parses the three values and refuses anything else, naming the field and the choices', async () => {
+    const { parsePolicy } = await import('../../site/policy.js');
+    for (const shareCsi of ['per-feature', 'max-only', 'none']) {
+      expect(parsePolicy(JSON.stringify({ monitoring: { shareCsi } }), 'p.json').monitoring).toEqual({ shareCsi });
+    }
+    expect(parsePolicy('{}', 'p.json').monitoring).toBeUndefined();
+    expect(() => parsePolicy('{"monitoring":{"shareCsi":"all"}}', 'p.json')).toThrow(/'monitoring.shareCsi' is "all"; use one of per-feature, max-only, none/);
+    expect(() => parsePolicy('{"monitoring":{"share":"none"}}', 'p.json')).toThrow(/unknown field 'monitoring.share'/);
+    expect(() => parsePolicy('{"monitoring":"none"}', 'p.json')).toThrow(/'monitoring' must be an object/);
+  });
+});

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../lib/grpc.js';
 import { cliPath, spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
-import { dataNodeClient } from '../../proto/clients.js';
+import { dataNodeClient, nodeMonitoringClient } from '../../proto/clients.js';
 import { creditCodeCheckChar } from '../../schema/credit-code.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 
@@ -35,7 +35,7 @@ function ingest(name: string, table: string, column: string, scale = 1.5): void 
 
 beforeAll(async () => {
   fed = await testFederation(dir);
-  fs.writeFileSync(policyFile, JSON.stringify({ purposes: ['credit-scoring'], excludeFeatures: ['secret_col'], queryRequesters: ['bank-a'] }));
+  fs.writeFileSync(policyFile, JSON.stringify({ purposes: ['credit-scoring'], excludeFeatures: ['secret_col'], queryRequesters: ['bank-a'], monitoring: { shareCsi: 'none' } }));
   node = await spawnParty('tax node', ['node', 'serve', '--site', 'tax', '--data', path.join(dir, 'tax'), '--port', '0', '--policy', policyFile, ...fed.tls('tax')]);
   ingest('main-1.csv', 'main', 'revenue');
   ingest('main-2.csv', 'main', 'revenue', 2.5);
@@ -92,8 +92,16 @@ describe('DataNode reads for the operator console', () => {
     expect(policy.file).toBe(policyFile);
     expect(Number(policy.loadedMs)).toBeGreaterThan(Date.now() - 10 * 60_000);
     expect(JSON.parse(policy.policyJson)).toEqual({
-      allowPlaintext: false, coordinators: ['coordinator'], excludeFeatures: ['secret_col'], purposes: ['credit-scoring'], queryRequesters: ['bank-a'],
+      allowPlaintext: false, coordinators: ['coordinator'], excludeFeatures: ['secret_col'], monitoring: { shareCsi: 'none' }, purposes: ['credit-scoring'], queryRequesters: ['bank-a'],
     });
+  });
+
+  it('the policy\'s monitoring.shareCsi reaches the node\'s monitoring: a run\'s end shares no CSI', async () => {
+    // docs/design/monitoring.md 5.2: the site decides; the coordinator's FinishRun reply says so.
+    const client = nodeMonitoringClient(node.address, fed.as('coordinator'), 'tax');
+    const reply = await call(client, client.FinishRun, { runId: 'run-never-started' });
+    client.close();
+    expect([reply.site, reply.sharePolicy, reply.features]).toEqual(['tax', 'none', []]);
   });
 
   it('another site\'s operator and a requester are refused all three', async () => {
