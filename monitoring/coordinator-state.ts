@@ -13,6 +13,14 @@
  * A run record is written ahead, per batch: `{batchSeq, firstIndex, count, stage: logged|done}`
  * (section 2.4), with what a resumed run needs to carry on (the items cut so far, the skips a
  * node asked for that are not yet logged, the report's running figures).
+ *
+ * Stored as a header `r/<runId>` (the run without its batches, with the running tally) and one
+ * key per batch `b/<runId>/<seq>`, each write carrying the header and the one batch it changed:
+ * a run of 100,000 items in 25 batches once rewrote the whole record (every batch's subjects and
+ * results) twice per batch, ~230 MB of JSON per run, and every schedule check and run list read
+ * every past run's batches. A run's batches are deleted when it ends (finished or failed): the
+ * report holds what is kept; only a resumed run reads them. A header written before this layout
+ * may still hold its batches inline; it is read as before.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -72,19 +80,31 @@ export interface RunRecord {
   endIndex?: number;
   failure?: { readonly code: string; readonly message: string };
   report?: MonitoringRunReport;
+  /** Running figures of the done batches (kept in the header, so listing a run in progress reads no batch). */
+  tally?: RunTally;
 }
+
+export interface RunTally {
+  batchesDone: number;
+  scored: number;
+  skipped: number;
+  changed: number;
+}
+
+/** A run as listed: its header, without the batches (`CoordinatorMonitoring.run` reads those). */
+export type RunHeader = Omit<RunRecord, 'batches'>;
 
 type Root = Level<string, unknown>;
 type Json = Record<string, unknown>;
 
-export interface RunRecordOp {
-  readonly type: 'put';
-  readonly sublevel: EventStore['sublevel'];
-  readonly key: string;
-  readonly value: Json;
-}
+export type RunRecordOp =
+  | { readonly type: 'put'; readonly sublevel: EventStore['sublevel']; readonly key: string; readonly value: Json }
+  | { readonly type: 'del'; readonly sublevel: EventStore['sublevel']; readonly key: string };
 
 const runKey = (runId: string): string => `r/${encodeURIComponent(runId)}`;
+const batchPrefix = (runId: string): string => `b/${encodeURIComponent(runId)}/`;
+const batchKey = (runId: string, seq: number): string => `${batchPrefix(runId)}${String(seq).padStart(8, '0')}`;
+const ENDED: ReadonlySet<RunStage> = new Set<RunStage>(['finished', 'failed']);
 
 export class CoordinatorMonitoring {
   readonly db: Root;
@@ -105,24 +125,47 @@ export class CoordinatorMonitoring {
     return new CoordinatorMonitoring(db);
   }
 
+  /** A run with its batches (those of a run not ended: an ended run keeps none). */
   async run(runId: string): Promise<RunRecord | undefined> {
-    return (await this.events.sublevel.get(runKey(runId))) as unknown as RunRecord | undefined;
+    const header = (await this.events.sublevel.get(runKey(runId))) as unknown as (RunHeader & { batches?: RunBatchRecord[] }) | undefined;
+    if (!header) return undefined;
+    if (header.batches && header.batches.length > 0) return header as RunRecord;
+    const batches: RunBatchRecord[] = [];
+    for await (const v of this.events.sublevel.values({ gte: batchPrefix(runId), lt: `${batchPrefix(runId)}\xff` })) batches.push(v as unknown as RunBatchRecord);
+    return { ...header, batches };
   }
 
-  /** The operation that writes a run record, for the caller's batch. */
-  runOp(r: RunRecord): RunRecordOp {
-    return { type: 'put', sublevel: this.events.sublevel, key: runKey(r.runId), value: JSON.parse(JSON.stringify(r)) as Json };
+  /**
+   * The operations that write a run: its header and the batches given (the one that changed;
+   * every batch once when a run resumes). A run that ended (finished or failed) deletes its
+   * stored batches instead.
+   */
+  async runOps(r: RunRecord, batches: readonly RunBatchRecord[] = []): Promise<RunRecordOp[]> {
+    const { sublevel } = this.events;
+    const { batches: _batches, ...header } = r;
+    void _batches;
+    const ops: RunRecordOp[] = [{ type: 'put', sublevel, key: runKey(r.runId), value: JSON.parse(JSON.stringify(header)) as Json }];
+    if (ENDED.has(r.stage)) {
+      for await (const key of sublevel.keys({ gte: batchPrefix(r.runId), lt: `${batchPrefix(r.runId)}\xff` })) ops.push({ type: 'del', sublevel, key });
+    } else {
+      for (const b of batches) ops.push({ type: 'put', sublevel, key: batchKey(r.runId, b.batchSeq), value: JSON.parse(JSON.stringify(b)) as Json });
+    }
+    return ops;
   }
 
-  /** Writes a run record alone, synced (write-ahead). */
-  async putRun(r: RunRecord): Promise<void> {
-    await this.db.batch([this.runOp(r)], { sync: true });
+  /** Writes a run's header (and the batches given) alone, synced (write-ahead). */
+  async putRun(r: RunRecord, batches: readonly RunBatchRecord[] = []): Promise<void> {
+    await this.db.batch(await this.runOps(r, batches), { sync: true });
   }
 
-  /** Every run record, oldest first by start time. */
-  async runs(): Promise<RunRecord[]> {
-    const out: RunRecord[] = [];
-    for await (const v of this.events.sublevel.values({ gte: 'r/', lt: 'r/\xff' })) out.push(v as unknown as RunRecord);
+  /** Every run's header, oldest first by start time. */
+  async runs(): Promise<RunHeader[]> {
+    const out: RunHeader[] = [];
+    for await (const v of this.events.sublevel.values({ gte: 'r/', lt: 'r/\xff' })) {
+      const { batches: _inline, ...header } = v as unknown as RunRecord;
+      void _inline;
+      out.push(header);
+    }
     return out.sort((a, b) => a.startedMs - b.startedMs);
   }
 

@@ -46,7 +46,7 @@ import type { NewEvent } from './events.js';
 import { batchOutcome } from './run-batch.js';
 import type { PortfolioItem } from './portfolio-store.js';
 import { RunReportBuilder, type SiteCsi } from './run-report.js';
-import type { CoordinatorMonitoring, PendingSkip, RunBatchRecord, RunRecord, RunStage } from './coordinator-state.js';
+import type { CoordinatorMonitoring, PendingSkip, RunBatchRecord, RunRecord, RunStage, RunTally } from './coordinator-state.js';
 import { carry, NodePositions, type NodeLink } from './node-link.js';
 import { minDataMonths, modelSites, monitoringModel } from './portfolio-service.js';
 import { RescoreStreams } from './rescore-streams.js';
@@ -166,7 +166,8 @@ export class RunDriver {
     const { state } = this.#o;
     const p = await state.portfolios.require(r.requester, r.portfolio);
     // A run left open (a node was out of reach) is carried on, not started over: its logged batches are served first.
-    const open = (await state.runs()).find((x) => x.requester === r.requester && x.portfolio === r.portfolio && OPEN_STAGES.has(x.stage));
+    const openHeader = (await state.runs()).find((x) => x.requester === r.requester && x.portfolio === r.portfolio && OPEN_STAGES.has(x.stage));
+    const open = openHeader && await state.run(openHeader.runId);
     if (open && !this.#active.has(key)) {
       this.#o.logLine(`monitoring: resuming run ${open.runId} of ${key} (asked: ${r.trigger})`);
       return { run: this.#track(open, progress) };
@@ -202,8 +203,10 @@ export class RunDriver {
 
   async #resumeAll(): Promise<string[]> {
     const open = (await this.#o.state.runs()).filter((r) => OPEN_STAGES.has(r.stage));
-    for (const rec of open) {
-      if (this.#active.has(portfolioKey(rec.requester, rec.portfolio))) continue;
+    for (const header of open) {
+      if (this.#active.has(portfolioKey(header.requester, header.portfolio))) continue;
+      const rec = await this.#o.state.run(header.runId);
+      if (!rec) continue;
       this.#o.logLine(`monitoring: resuming run ${rec.runId} of ${rec.requester}/${rec.portfolio} at batch ${rec.batches.filter((b) => b.stage === 'done').length}`);
       // #execute logs why a run stopped; nothing else awaits a resumed run.
       void this.#track(rec).catch(() => undefined);
@@ -241,18 +244,10 @@ export class RunDriver {
   }
 
   #emit(rec: RunRecord, stage: RunStage, failure?: { code: string; message: string }): void {
-    const done = rec.batches.filter((b) => b.stage === 'done');
-    let scored = 0;
-    let skipped = 0;
-    let changed = 0;
-    for (const b of done) {
-      scored += b.summary?.scored.length ?? 0;
-      skipped += b.summary?.skipped.length ?? 0;
-      changed += b.summary?.changed ?? 0;
-    }
+    const t = rec.tally ?? tallyOf(rec.batches);
     const p: RunProgress = {
-      runId: rec.runId, stage, batchesDone: done.length, batches: Math.max(rec.batches.length, Math.ceil(rec.items / rec.batchSize)),
-      scored, skipped, changed, elapsedSeconds: (this.#now() - rec.startedMs) / 1000, ...(failure ? { failure } : {}),
+      runId: rec.runId, stage, batchesDone: t.batchesDone, batches: Math.max(rec.batches.length, Math.ceil(rec.items / rec.batchSize)),
+      scored: t.scored, skipped: t.skipped, changed: t.changed, elapsedSeconds: (this.#now() - rec.startedMs) / 1000, ...(failure ? { failure } : {}),
     };
     for (const l of this.#listeners.get(rec.runId) ?? []) l(p);
   }
@@ -270,6 +265,12 @@ export class RunDriver {
     this.#runStreams.add(streams);
     try {
       this.#emit(rec, 'accepted');
+      if (rec.batches.length > 0) {
+        // A resumed run: its batches written once more under their own keys (a record written
+        // before they had them held them inline), and its tally made if it had none.
+        rec.tally ??= tallyOf(rec.batches);
+        await serial(() => state.putRun(rec, rec.batches));
+      }
       const model = await monitoringModel(this.#o.models, rec.model);
       const portfolio = await state.portfolios.require(rec.requester, rec.portfolio);
       const sites = modelSites(model);
@@ -394,7 +395,7 @@ export class RunDriver {
     rec.batches.push(b);
     rec.cursor = cut[cut.length - 1]!.subject;
     if (rec.stage !== 'batch') rec.stage = 'batch';
-    await ctx.serial(() => this.#o.state.putRun(rec));
+    await ctx.serial(() => this.#o.state.putRun(rec, [b]));
     return b;
   }
 
@@ -443,11 +444,17 @@ export class RunDriver {
     await ctx.serial(async () => {
       const prepared = await state.events.prepare(rec, events);
       const idx = rec.batches.findIndex((x) => x.batchSeq === b.batchSeq);
-      rec.batches[idx] = { ...b, stage: 'done', summary };
+      const done: RunBatchRecord = { ...b, stage: 'done', summary };
+      rec.batches[idx] = done;
       rec.pendingSkips.push(...newSkips);
+      const t = rec.tally ??= tallyOf([]);
+      t.batchesDone++;
+      t.scored += results.length;
+      t.skipped += skippedCodes.length;
+      t.changed += changed;
       try {
         await state.db.batch([
-          ...items.map((i) => state.portfolios.itemOp(rec.requester, rec.portfolio, i)), ...prepared.ops, state.runOp(rec),
+          ...items.map((i) => state.portfolios.itemOp(rec.requester, rec.portfolio, i)), ...prepared.ops, ...(await state.runOps(rec, [done])),
         ], { sync: true });
       } catch (err) {
         prepared.abandon();
@@ -499,7 +506,7 @@ export class RunDriver {
       run: { runId: rec.runId, scored: report.scored, skipped, changed: report.changed, ...(psi ? { psi: psi.value, psiLevel: psi.level } : {}) },
     }]);
     try {
-      await state.db.batch([...prepared.ops, state.runOp(rec)], { sync: true });
+      await state.db.batch([...prepared.ops, ...(await state.runOps(rec))], { sync: true });
     } catch (err) {
       prepared.abandon();
       throw err;
@@ -510,6 +517,19 @@ export class RunDriver {
     this.#emit(rec, 'finished');
     return rec;
   }
+}
+
+/** The running figures of a run's done batches. */
+function tallyOf(batches: readonly RunBatchRecord[]): RunTally {
+  const t: RunTally = { batchesDone: 0, scored: 0, skipped: 0, changed: 0 };
+  for (const b of batches) {
+    if (b.stage !== 'done' || !b.summary) continue;
+    t.batchesDone++;
+    t.scored += b.summary.scored.length;
+    t.skipped += b.summary.skipped.length;
+    t.changed += b.summary.changed;
+  }
+  return t;
 }
 
 interface BatchContext {

@@ -19,7 +19,7 @@ import type { RunProgress as RunProgressMessage } from '../proto/gen/fedcredit/v
 import type { RunSummary as RunSummaryMessage } from '../proto/gen/fedcredit/v1/RunSummary.js';
 import type { MonitoringRunReport as ReportMessage } from '../proto/gen/fedcredit/v1/MonitoringRunReport.js';
 import type { ModelMetadata } from '../training/model-registry.js';
-import type { CoordinatorMonitoring, RunRecord } from './coordinator-state.js';
+import type { CoordinatorMonitoring, RunHeader } from './coordinator-state.js';
 import { OPEN_STAGES, type RunDriver, type RunProgress } from './run-driver.js';
 import { DEFAULT_SCHEDULE, missedFire, parseSchedule } from './schedule.js';
 
@@ -48,16 +48,15 @@ function progressMessage(p: RunProgress): RunProgressMessage {
   };
 }
 
-export function runSummary(r: RunRecord): RunSummaryMessage {
+export function runSummary(r: RunHeader): RunSummaryMessage {
   const rep = r.report;
-  const done = r.batches.filter((b) => b.stage === 'done');
-  const scored = rep?.scored ?? done.reduce((a, b) => a + (b.summary?.scored.length ?? 0), 0);
-  const skipped = rep ? Object.values(rep.skipped).reduce((a, n) => a + n, 0) : done.reduce((a, b) => a + (b.summary?.skipped.length ?? 0), 0);
+  const scored = rep?.scored ?? r.tally?.scored ?? 0;
+  const skipped = rep ? Object.values(rep.skipped).reduce((a, n) => a + n, 0) : r.tally?.skipped ?? 0;
   const psi = rep && 'value' in rep.psi ? rep.psi : undefined;
   return {
     runId: r.runId, requester: r.requester, portfolio: r.portfolio, modelVersion: r.model, trigger: r.trigger, asOf: r.month,
     startedMs: r.startedMs, finishedMs: r.finishedMs ?? 0, stage: r.stage, items: r.items, scored, skipped,
-    changed: rep?.changed ?? done.reduce((a, b) => a + (b.summary?.changed ?? 0), 0),
+    changed: rep?.changed ?? r.tally?.changed ?? 0,
     psi: psi?.value ?? 0, psiLevel: psi?.level ?? (rep ? 'insufficient' : ''),
     csiMax: (rep?.csi ?? []).flatMap((c) => {
       if (!('features' in c) || c.features.length === 0) return [];
@@ -67,7 +66,7 @@ export function runSummary(r: RunRecord): RunSummaryMessage {
   };
 }
 
-function reportMessage(r: RunRecord): ReportMessage {
+function reportMessage(r: RunHeader): ReportMessage {
   const rep = r.report;
   if (!rep) throw new FedcreditError('RUN_NOT_FOUND', `run ${r.runId} has no report yet (stage ${r.stage}); ask again when it has finished`);
   const levels = rep.transitions.levels;
