@@ -171,8 +171,8 @@ export function modelForJson(m: ModelMetadata, lr?: ModelMetadata): ModelMetadat
   return m.kind === 'scorecard' ? { ...m, scorecardComparison: scorecardComparison(m, lr) ?? null } : m;
 }
 
-/** For a scorecard model: the LR trained on the same alignment, which its report is compared with. */
-async function comparedLr(m: ModelMetadata, coordinator: string, transport: ReturnType<typeof resolveTransport>): Promise<ModelMetadata | undefined> {
+/** For a scorecard model: the LR trained on the same alignment, which its report is compared with (the demo's reports use it too: bin/demo-models.ts). */
+export async function comparedLr(m: ModelMetadata, coordinator: string, transport: ReturnType<typeof resolveTransport>): Promise<ModelMetadata | undefined> {
   return m.kind === 'scorecard' ? sameSplitLr(m, await listModels(coordinator, transport)) : undefined;
 }
 
