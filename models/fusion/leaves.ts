@@ -25,6 +25,9 @@ export interface OwnSplitName { readonly node: number; readonly feature: string;
 
 export const TREE_PREFIX = 'tree ';
 
+/** The longest leaf name (longer paths are cut with an ellipsis). */
+export const MAX_LEAF_NAME = 46;
+
 /** The characteristic's name of tree t. */
 export const treeName = (tree: number): string => `${TREE_PREFIX}${tree}`;
 
@@ -44,10 +47,13 @@ export function leafNames(bank: string, shape: TreeShape, own: readonly OwnSplit
       const left = node === 2 * parent + 1;
       const s = mine.get(parent);
       const who = owner.get(parent) ?? '?';
-      steps.unshift(who === bank && s ? `${s.feature} ${left ? '<=' : '>'} ${fmt(s.threshold)}` : `${who} feature ${left ? 'left' : 'right'}`);
+      steps.unshift(who === bank && s ? `${s.feature}${left ? '<=' : '>'}${fmt(s.threshold)}` : `${who} feature:${left ? 'left' : 'right'}`);
       node = parent;
     }
-    return steps.length === 0 ? 'all' : steps.join(' & ');
+    const name = steps.length === 0 ? 'all' : steps.join(' & ');
+    // A bin's name in the report joins its leaves' names and holds at most 400 characters
+    // (report-shape.ts): 8 merged leaves of 46 characters fit.
+    return name.length <= MAX_LEAF_NAME ? name : `${name.slice(0, MAX_LEAF_NAME - 1)}…`;
   });
 }
 

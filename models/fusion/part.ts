@@ -108,23 +108,3 @@ export const fusionScoring: KindScoring = {
     explanation: (part) => new Float64Array(part.features.length),
   },
 };
-
-/**
- * The plain computation of the card (tests): every site's ordinary terms (its baseline without a
- * record), plus at each slot the bank's tree term times every site's own indicator (exactly one
- * leaf per tree is reached by all), in the clear, without the chain's encryption or lanes.
- */
-export function plainFusionLogit(parts: readonly Part[], vectors: ReadonlyMap<string, Float64Array | undefined>): number {
-  let z = 0;
-  const bank = parts.find((p) => p.chainValues !== undefined);
-  if (!bank) throw new FedcreditError('INTERNAL', 'no part holds the chain values');
-  const values = fusionScoring.leafChain!.values!(bank);
-  const reached = new Uint8Array(values.length).fill(1);
-  for (const p of parts) {
-    const v = vectors.get(p.site);
-    z += v ? fusionScoring.contribution(p, v).value : p.baseline;
-    fusionScoring.leafChain!.indicator(p, v).forEach((x, k) => { reached[k]! &= x; });
-  }
-  values.forEach((w, k) => { if (reached[k]) z += w; });
-  return z;
-}

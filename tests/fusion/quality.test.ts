@@ -73,6 +73,9 @@ describe('fusion quality on sim 20,000', () => {
         return node;
       });
     });
+    // Every leaf of every kept tree holds >= minBinCount (50) training rows: minChildCount is the card's floor.
+    const smallestLeaf = Math.min(...leafOf.flatMap((rows, k) => trees.trees[k]!.leaves.map((l) => rows.subarray(0, nTrain).filter((n) => n === l.node).length)));
+    expect(smallestLeaf).toBeGreaterThanOrEqual(DEFAULT_SCORECARD_PARAMS.minBinCount);
     const bankFeatures = Array.from(f.bank.train[0]!, (_, j) => `bank_x${j}`);
     const treeFeatures = shapes.flatMap((s) => leafFeatures(s.tree, s.leaves.map((l) => `n${l.node}`)));
     const fusion = card(f, [...bankFeatures, ...treeFeatures], withLeafColumns(f.bank.train, 0, shapes, leafOf), withLeafColumns(f.bank.validation, nTrain, shapes, leafOf));
@@ -85,7 +88,7 @@ describe('fusion quality on sim 20,000', () => {
     const scorecardAuc = await run(scorecard.coded);
     const chosenTrees = fusion.chosen.filter(isTreeCharacteristic).length;
     console.log(`sim 20,000 (${nTrain} train / ${labels.length - nTrain} validation): boosted trees (${trees.trees.length} trees of depth ${p.depth}, min child ${p.minChildCount}) ${treesAuc.toFixed(4)}, ` +
-      `fusion ${fusionAuc.toFixed(4)} (${chosenTrees} tree characteristics of ${fusion.chosen.length}), scorecard ${scorecardAuc.toFixed(4)}; smallest leaf bin ${fusion.minLeafBin}`);
+      `fusion ${fusionAuc.toFixed(4)} (${chosenTrees} tree characteristics of ${fusion.chosen.length}), scorecard ${scorecardAuc.toFixed(4)}; smallest leaf ${smallestLeaf} training rows, smallest leaf bin ${fusion.minLeafBin}`);
     expect(fusion.minLeafBin).toBeGreaterThanOrEqual(50);
     expect(chosenTrees).toBeGreaterThan(0);
     expect(fusionAuc).toBeGreaterThanOrEqual(scorecardAuc);
