@@ -28,7 +28,7 @@ import { readManifest } from '../sim/read.js';
 import { ScoringSession } from '../scoring/requester.js';
 import { loadRequesterKeys } from '../scoring/requester-keys.js';
 import { runTraining } from '../training/client.js';
-import { comparedLr, describeModel, modelForJson } from '../training/cli.js';
+import { comparedFusion, comparedLr, describeModel, modelForJson } from '../training/cli.js';
 import { TREE_FLAGS } from '../models/trees/kind-params.js';
 import type { ModelMetadata } from '../training/model-registry.js';
 import type { KindMessage } from '../training/model-kind.js';
@@ -91,6 +91,7 @@ export interface DemoModelResult {
   readonly skipped?: string;
   /** Why training failed. */
   readonly failed?: string;
+  /** The model as `fedcredit model show --json` gives it. */
   readonly model?: ModelMetadata;
   readonly trainSeconds?: number;
   /** The report as `fedcredit model show <version>` prints it. */
@@ -154,9 +155,12 @@ export async function runDemoModels(opts: DemoModelsOptions): Promise<DemoModelR
       }
       const trainSeconds = (performance.now() - started) / 1000;
       say(`  ${spec.label} ${model.modelVersion} stored (its parts at each node) in ${trainSeconds.toFixed(1)} s`);
-      const report = describeModel(model, await comparedLr(model, opts.coordinator, opts.operator));
+      // What `fedcredit model show` prints and `model show --json` gives, with the same comparisons.
+      const lr = await comparedLr(model, opts.coordinator, opts.operator);
+      const fused = await comparedFusion(model, opts.coordinator, opts.operator);
+      const report = describeModel(model, lr, fused);
       const scoring = scorer ? await scorer(model.modelVersion, spec.label) : undefined;
-      results.push({ ...base, model, trainSeconds, report, ...(scoring ? { scoring } : {}) });
+      results.push({ ...base, model: modelForJson(model, lr, fused), trainSeconds, report, ...(scoring ? { scoring } : {}) });
     }
     return results;
   } finally {
@@ -220,11 +224,6 @@ async function demoScorer(opts: DemoModelsOptions, enterprise: string, uses: num
     }
   };
   return Object.assign(score, { close: () => session.close() });
-}
-
-/** The results as the demo's --json summary carries them: the model as `model show --json` prints it. */
-export function demoModelsForJson(results: readonly DemoModelResult[]): unknown[] {
-  return results.map(({ model, ...rest }) => ({ ...rest, ...(model ? { model: modelForJson(model) } : {}) }));
 }
 
 /** The report sections of the demo's text output. */

@@ -46,7 +46,7 @@ import { DEFAULT_SCORECARD_PARAMS } from '../models/scorecard/params.js';
 import type { ModelMetadata } from '../training/model-registry.js';
 import { formatMonitoring, MONITOR_INGEST_DEBOUNCE_MS, runMonitoringDemo } from './monitor-demo.js';
 import { DEMO_CONSOLE_PORT, formatConsoles, startDemoConsoles } from './console-demo.js';
-import { demoModelsForJson, formatDemoModels, runDemoModels } from './demo-models.js';
+import { formatDemoModels, runDemoModels } from './demo-models.js';
 
 /**
  * The demo's model: mini-batches of 1,024 so a 10k-enterprise federation takes several steps
@@ -226,7 +226,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       alignment,
       training: training && { model: training.modelVersion, aucHistory: (training.metrics as { aucHistory?: number[] }).aucHistory ?? [], report: (training.metrics as { report?: unknown }).report },
       scorecard: scorecard && { ...modelForJson(scorecard.model, training), seconds: scorecard.seconds },
-      models: demoModelsForJson(models),
+      models,
       audit,
       scoring,
       ...(monitoring ? { monitoring } : {}),
