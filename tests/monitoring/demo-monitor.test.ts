@@ -15,23 +15,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../../lib/spawn-party.js';
-import { modelKinds } from '../../models/registry.js';
+import { checkDemoModels, type DemoModelsSummary } from './demo-models-check.js';
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-demo-monitor-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
 interface Drift { psi: { value: number; level: string; insufficient: boolean }; csi: { site: string; state: string; covered: number; max?: { feature: string; csi: number } }[] }
-interface ExtraModel {
-  kind: string; label: string; params: Record<string, unknown>; why: string; skipped?: string; failed?: string; trainSeconds?: number; report?: string;
-  model?: { modelVersion: string; kind: string; alignmentId: string; metrics: { aucHistory?: number[]; validationAuc?: number } };
-  scoring?: { enterprise: string; model: string; points?: number; grade?: string; refused?: string; logIndex?: number; coverage?: { site: string; covered: boolean }[] };
-}
-interface Summary {
-  training?: { model: string };
-  alignment: { alignmentId: string };
-  scoring: { enterprise?: string; answer?: { model: string } };
-  models: ExtraModel[];
-  audit: { ok: boolean; findings: unknown[]; entriesByKind: Record<string, number> };
+interface Summary extends DemoModelsSummary {
   monitoring: {
     skipped?: string; portfolio: string; model: string; items: number; eventsFile: string;
     baseline: { scored: number; changed: number };
@@ -49,7 +39,8 @@ function demo(...args: string[]): Promise<{ status: number | null; stdout: strin
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 480_000);
+  // The demo now also trains boosted trees and fusion and scores a leaf-chain query against each (bin/demo-models.ts).
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 1_200_000);
   return new Promise((resolve) => child.once('close', (status) => {
     clearTimeout(timer);
     resolve({ status, stdout, stderr });
@@ -62,44 +53,8 @@ describe('fedcredit demo --monitor', () => {
     expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as Summary;
 
-    // The extra models (bin/demo-models.ts): trained on the same alignment, reported, each scored by name.
-    const byKind = new Map(s.models.map((x) => [x.kind, x]));
-    const fusionBuilt = (await modelKinds()).has('fusion');
-    expect([...byKind.keys()]).toEqual(['boosted-trees', 'fusion']);
-    for (const kind of ['boosted-trees', ...(fusionBuilt ? ['fusion'] : [])]) {
-      const x = byKind.get(kind)!;
-      expect(x.skipped, kind).toBeUndefined();
-      expect(x.failed, kind).toBeUndefined();
-      expect(x.model?.kind, kind).toBe(kind);
-      expect(x.model!.alignmentId).toBe(s.alignment.alignmentId);
-      // The report is `model show`'s text for that model (training/cli.ts describeModel).
-      expect(x.report, kind).toMatch(new RegExp(`^model ${x.model!.modelVersion} \\(job `));
-      expect(x.report).toContain(`model kind ${kind}`);
-      expect(x.report).toMatch(/validation AUC \d\.\d{4}/);
-      // A consented query against this model, named explicitly (the LR's query used the LR).
-      expect(x.scoring?.refused, `${kind}: ${x.scoring?.refused}`).toBeUndefined();
-      expect(x.scoring!.model).toBe(x.model!.modelVersion);
-      expect(x.scoring!.enterprise).toBe(s.scoring.enterprise);
-      expect(x.scoring!.points).toBeGreaterThanOrEqual(0);
-      expect(x.scoring!.points).toBeLessThanOrEqual(1000);
-      expect(x.scoring!.coverage!.map((c) => c.site).sort()).toEqual(['bank', 'power', 'tax']);
-      expect(x.scoring!.logIndex).toBeGreaterThan(0);
-    }
-    const trees = byKind.get('boosted-trees')!;
-    // The demo's own parameters (not the kind's 100 trees of depth 5), said with the reason.
-    expect(trees.params).toMatchObject({ trees: 5, depth: 3 });
-    expect(trees.why).toMatch(/2-core/);
-    expect(trees.model!.metrics.aucHistory).toHaveLength(5);
-    // model show's trees section: per-tree AUC and gain, feature importance with passive sites' features unnamed.
-    expect(trees.report).toContain('validation AUC after each tree: 0:');
-    expect(trees.report).toMatch(/ {4}tree 0: AUC \d\.\d{4}, gain /);
-    expect(trees.report).toMatch(/feature importance/);
-    expect(trees.report).toMatch(/(tax|power) feature: split on in \d+ nodes?/);
-    expect(s.scoring.answer?.model).toBe(s.training?.model);
-    if (!fusionBuilt) expect(byKind.get('fusion')!.skipped).toMatch(/not built yet/);
-    // Their queries are in the audited log, which found nothing.
-    expect(s.audit.findings).toEqual([]);
-    expect(s.audit.ok).toBe(true);
+    // The extra models (bin/demo-models.ts): tests/monitoring/demo-models-check.ts.
+    await checkDemoModels(s);
 
     const m = s.monitoring;
     expect(m.skipped, JSON.stringify(m)).toBeUndefined();
@@ -144,5 +99,5 @@ describe('fedcredit demo --monitor', () => {
     expect(m.audit.ok).toBe(true);
     expect(m.audit.monitoringEntries['rescore']).toBe(m.items * (1 + m.runs.length));
     expect(m.audit.monitoringEntries['portfolio-change']).toBe(m.items + 1);
-  }, 500_000);
+  }, 1_260_000);
 });
