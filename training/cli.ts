@@ -198,7 +198,7 @@ export function describeModel(m: ModelMetadata, lr?: ModelMetadata, fused?: Fuse
     `  ${m.kind && m.kind !== 'lr' ? `model kind ${m.kind}; ` : ''}purpose ${m.purpose}; alignment ${m.alignmentId}${m.alignmentDigest ? ` (digest ${m.alignmentDigest.slice(0, 16)}...)` : ''}`,
     `  sites: ${m.sites.map((s) => `${s.site} (${s.role}, ${s.featureCount} columns)`).join(', ')}`,
     `  parameters: ${Object.entries(m.params).filter(([k]) => k !== 'preprocessing' && k !== 'modelKindParams').map(([k, v]) => `${k}=${String(v)}`).join(' ')}`,
-    ...(m.params.modelKindParams ? [`  ${m.kind ?? 'kind'} parameters: ${Object.entries(m.params.modelKindParams).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`] : []),
+    ...(m.params.modelKindParams ? [`  ${m.kind ?? 'kind'} parameters: ${Object.entries(m.params.modelKindParams).map(([k, v]) => `${k}=${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ')}`] : []),
     `  preprocessing at each site: ${describePreprocessing(preprocessingOf(m.params))}`,
     ...m.sites.flatMap((s) => (s.transforms ?? []).length === 0 ? [] : [
       `    ${s.site}: ${s.transforms!.map((t) => `${t.feature} (${t.steps.filter((x) => x !== 'standardized').join(', ') || 'as is'})`).join('; ')}`,
