@@ -23,7 +23,7 @@ import { formatTrees } from '../models/trees/report-text.js';
 import { FUSION_KIND, fusionParamsAny } from '../models/fusion/kind.js';
 import { FUSION_FLAGS, FUSION_FLAG_HELP, checkFusionParams, fusionTreeParams, type FusionParams } from '../models/fusion/params.js';
 import { formatFusion, fusionComparison, sameSplitModel } from '../models/fusion/report.js';
-import { formatScorecard, sameSplitLr, scorecardComparison, type ScorecardComparison } from '../models/scorecard/report-text.js';
+import { formatScorecard, formatScorecardTables, sameSplitLr, scorecardComparison, type ScorecardComparison } from '../models/scorecard/report-text.js';
 import fs from 'node:fs';
 import { modelReportFile } from '../evaluation/report-html/model-file.js';
 import { REPORT_LOCALES, type ReportLocale } from '../evaluation/report-html/messages.js';
@@ -198,7 +198,7 @@ export function describeModel(m: ModelMetadata, lr?: ModelMetadata, fused?: Fuse
     `  ${m.kind && m.kind !== 'lr' ? `model kind ${m.kind}; ` : ''}purpose ${m.purpose}; alignment ${m.alignmentId}${m.alignmentDigest ? ` (digest ${m.alignmentDigest.slice(0, 16)}...)` : ''}`,
     `  sites: ${m.sites.map((s) => `${s.site} (${s.role}, ${s.featureCount} columns)`).join(', ')}`,
     `  parameters: ${Object.entries(m.params).filter(([k]) => k !== 'preprocessing' && k !== 'modelKindParams').map(([k, v]) => `${k}=${String(v)}`).join(' ')}`,
-    ...(m.params.modelKindParams ? [`  ${m.kind ?? 'kind'} parameters: ${Object.entries(m.params.modelKindParams).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`] : []),
+    ...(m.params.modelKindParams ? [`  ${m.kind ?? 'kind'} parameters: ${Object.entries(m.params.modelKindParams).map(([k, v]) => `${k}=${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ')}`] : []),
     `  preprocessing at each site: ${describePreprocessing(preprocessingOf(m.params))}`,
     ...m.sites.flatMap((s) => (s.transforms ?? []).length === 0 ? [] : [
       `    ${s.site}: ${s.transforms!.map((t) => `${t.feature} (${t.steps.filter((x) => x !== 'standardized').join(', ') || 'as is'})`).join('; ')}`,
@@ -217,7 +217,8 @@ export function describeModel(m: ModelMetadata, lr?: ModelMetadata, fused?: Fuse
         ...(metrics.aucHistory ? { epochs: metrics.aucHistory.length } : {}), ...(best !== undefined ? { bestEpoch: best } : {}), params: m.params,
       }));
       lines.push('', formatEvaluationReport(report));
-      if (report.scorecard) lines.push('', formatScorecard(m, lr));
+      // A fusion card's tables, without the scorecard's own comparison (fusion's follows: models/fusion/report.ts).
+      if (report.scorecard) lines.push('', m.kind === FUSION_KIND ? formatScorecardTables(m, report.scorecard) : formatScorecard(m, lr));
       if (m.kind === TREES_KIND) lines.push('', formatTrees(m));
       if (m.kind === FUSION_KIND) lines.push('', formatFusion(m, fused?.trees, fused?.scorecard));
     } catch (err) {
