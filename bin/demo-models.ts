@@ -152,7 +152,9 @@ export async function runDemoModels(opts: DemoModelsOptions): Promise<DemoModelR
           if (p.stage === 'epoch') say(`    ${p.message}`);
         });
       } catch (err) {
-        say(`  ${spec.label} training failed: ${(err as Error).message}`);
+        say(`  ${spec.label} training FAILED: ${(err as Error).message}`);
+        // A failure in the demo's own federation is a defect: the demo then exits non-zero (as for the scorecard).
+        process.exitCode = 1;
         results.push({ ...base, failed: (err as Error).message });
         continue;
       }
