@@ -4,7 +4,9 @@
  * on loopback (each with its own LevelDB store on disk), streams each site's exports into its
  * own node over gRPC, aligns the sites, trains a model (`fedcredit train`), has bank-a score a
  * consenting enterprise (requester/demo.ts), trains the federated scorecard on the same split
- * (`--model scorecard`) and prints both reports, audits the whole log, and prints what every party
+ * (`--model scorecard`) and prints both reports, then boosted trees and the fusion model on it
+ * (bin/demo-models.ts: each report, and a consented query scored against each model by name;
+ * --no-trees, --no-fusion skip them), audits the whole log, and prints what every party
  * did (with --monitor, then post-loan monitoring on that federation: bin/monitor-demo.ts). It
  * first creates the federation's CA and certificates (`fedcredit init`), so every
  * connection is mutual TLS and every RPC checks the caller's certified role, as in a real
@@ -44,6 +46,7 @@ import { DEFAULT_SCORECARD_PARAMS } from '../models/scorecard/params.js';
 import type { ModelMetadata } from '../training/model-registry.js';
 import { formatMonitoring, MONITOR_INGEST_DEBOUNCE_MS, runMonitoringDemo } from './monitor-demo.js';
 import { DEMO_CONSOLE_PORT, formatConsoles, startDemoConsoles } from './console-demo.js';
+import { formatDemoModels, runDemoModels } from './demo-models.js';
 
 /**
  * The demo's model: mini-batches of 1,024 so a 10k-enterprise federation takes several steps
@@ -61,6 +64,9 @@ interface DemoFlags {
   monitor?: boolean;
   console?: boolean;
   consolePort: number;
+  /** false with --no-trees / --no-fusion (commander's negated options). */
+  trees: boolean;
+  fusion: boolean;
 }
 
 export interface SiteSummary {
@@ -91,6 +97,8 @@ export function registerDemoCommand(program: Command): void {
     .option('--monitor', 'then post-loan monitoring: a portfolio, a month of deterioration ingested, warnings changed and drift (bin/monitor-demo.ts)')
     .option('--console', 'then keep the federation running with four web consoles (coordinator with the enterprise portal, tax node, bank-a, auditor) until Ctrl-C (bin/console-demo.ts)')
     .option('--console-port <port>', 'first of the four console ports', positiveInt('--console-port'), DEMO_CONSOLE_PORT)
+    .option('--no-trees', 'skip the boosted-trees model (trained, reported and scored by default: bin/demo-models.ts)')
+    .option('--no-fusion', 'skip the fusion model (boosted trees + scorecard; trained, reported and scored by default)')
     .option('--json', 'print the summary as JSON')
     .action((flags: DemoFlags) => runCommand(() => runDemo(flags)));
 }
@@ -185,6 +193,13 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     // The scorecard on the same alignment (same split), after scoring so the scoring demo keeps the LR model.
     const scorecard = training ? await trainDemoScorecard(coordinator.address, operator('coordinator'), alignment.alignmentId, say) : undefined;
 
+    // Boosted trees and fusion on the same alignment: each trained, reported and scored by name (bin/demo-models.ts).
+    const models = await runDemoModels({
+      out, federation: fed, coordinator: coordinator.address, operator: operator('coordinator'), alignmentId: alignment.alignmentId, sitesDir: dataDir,
+      ...(scoring.enterprise ? { enterprise: scoring.enterprise } : {}),
+      skip: new Set([...(flags.trees ? [] : ['trees']), ...(flags.fusion ? [] : ['fusion'])]), say,
+    });
+
     // The auditor again: the training jobs, the query, the refusals and the revocation, cross-checked with every node's record.
     const logSize = await auditedLogSize(coordinator.address, auditor);
     await waitForCosignedLatest(coordinator.address, auditor, SITES.length, 30_000, logSize);
@@ -211,6 +226,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       alignment,
       training: training && { model: training.modelVersion, aucHistory: (training.metrics as { aucHistory?: number[] }).aucHistory ?? [], report: (training.metrics as { report?: unknown }).report },
       scorecard: scorecard && { ...modelForJson(scorecard.model, training), seconds: scorecard.seconds },
+      models,
       audit,
       scoring,
       ...(monitoring ? { monitoring } : {}),
@@ -221,6 +237,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       formatAlignment(alignment),
       ...(training ? [`The joint model beside a bank-only model (\`fedcredit model show ${training.modelVersion}\`):\n${describeModel(training)}`] : []),
       ...(scorecard ? [`The federated scorecard on the same split, beside the bank-only scorecard and LR ${training?.modelVersion ?? ''} (\`fedcredit model show ${scorecard.model.modelVersion}\`; trained in ${scorecard.seconds.toFixed(1)} s):\n${describeModel(scorecard.model, training)}`] : []),
+      ...formatDemoModels(models),
       `Transparency log, as an auditor sees it (\`fedcredit audit verify\`):\n${formatAuditSummary(audit)}`,
       ...(monitoring ? [formatMonitoring(monitoring)] : []),
     ].join('\n\n'));

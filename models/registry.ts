@@ -13,6 +13,7 @@ import type { ModelKind } from '../training/model-kind.js';
 import { lrKind } from './lr/kind.js';
 import { scorecardKind } from './scorecard/kind.js';
 import { treesKind } from './trees/kind.js';
+import { fusionKind } from './fusion/kind.js';
 
 export const DEFAULT_MODEL_KIND = 'lr';
 export const MODEL_KIND_MODULES_ENV = 'FEDCREDIT_MODEL_KIND_MODULES';
@@ -24,7 +25,7 @@ function isKind(v: unknown): v is ModelKind {
 }
 
 async function load(): Promise<Map<string, ModelKind>> {
-  const kinds = new Map<string, ModelKind>([[lrKind.name, lrKind], [scorecardKind.name, scorecardKind], [treesKind.name, treesKind]]);
+  const kinds = new Map<string, ModelKind>([[lrKind.name, lrKind], [scorecardKind.name, scorecardKind], [treesKind.name, treesKind], [fusionKind.name, fusionKind]]);
   const modules = (process.env[MODEL_KIND_MODULES_ENV] ?? '').split(',').map((m) => m.trim()).filter(Boolean);
   for (const m of modules) {
     const specifier = m.startsWith('.') || path.isAbsolute(m) ? pathToFileURL(path.resolve(m)).href : m;

@@ -20,7 +20,10 @@ import { TREES_KIND, treesParamsAny } from '../models/trees/kind.js';
 import { DEFAULT_TREE_JOB_PARAMS, TREE_FLAGS, TREE_FLAG_HELP } from '../models/trees/kind-params.js';
 import { checkTreeParams, type TreeParams } from '../models/trees/params.js';
 import { formatTrees } from '../models/trees/report-text.js';
-import { formatScorecard, sameSplitLr, scorecardComparison, type ScorecardComparison } from '../models/scorecard/report-text.js';
+import { FUSION_KIND, fusionParamsAny } from '../models/fusion/kind.js';
+import { FUSION_FLAGS, FUSION_FLAG_HELP, checkFusionParams, fusionTreeParams, type FusionParams } from '../models/fusion/params.js';
+import { formatFusion, fusionComparison, sameSplitModel } from '../models/fusion/report.js';
+import { formatScorecard, formatScorecardTables, sameSplitLr, scorecardComparison, type ScorecardComparison } from '../models/scorecard/report-text.js';
 import fs from 'node:fs';
 import { modelReportFile } from '../evaluation/report-html/model-file.js';
 import { REPORT_LOCALES, type ReportLocale } from '../evaluation/report-html/messages.js';
@@ -57,6 +60,7 @@ interface TrainFlags extends TransportFlags {
   bins?: string; minBinSize?: string; minBinShare?: string; minIv?: string; maxCharacteristics?: string; binning?: string; maxVif?: string;
   kind?: string; trees?: string; depth?: string; learningRate?: string; gamma?: string; minChildWeight?: string; minChildCount?: string;
   rowSample?: string; colSample?: string; minCell?: string; earlyStopping?: string; stride?: string; partition?: string; firstTreeBankOnly?: string;
+  fusionTrees?: string; fusionDepth?: string;
 }
 
 /** `--kind` is an alias of `--model` (the issue's name); one of them, or both the same. */
@@ -118,7 +122,7 @@ function scorecardFlags(flags: TrainFlags): ScorecardParams | undefined {
   }
   if (given.length === 0) return undefined;
   const names = given.map((k) => SCORECARD_FLAGS[k]).join(', ');
-  if (modelOf(flags) !== 'scorecard') throw new InvalidArgumentError(`${names} ${given.length > 1 ? 'are' : 'is'} for --model scorecard only; drop ${given.length > 1 ? 'them' : 'it'} or add --model scorecard`);
+  if (modelOf(flags) !== 'scorecard' && modelOf(flags) !== FUSION_KIND) throw new InvalidArgumentError(`${names} ${given.length > 1 ? 'are' : 'is'} for --model scorecard only; drop ${given.length > 1 ? 'them' : 'it'} or add --model scorecard`);
   if (flags.resume) throw new InvalidArgumentError(`a resumed job keeps the parameters it started with; drop ${names}`);
   const p: Record<string, number | string> = { ...DEFAULT_SCORECARD_PARAMS };
   for (const k of given) {
@@ -167,23 +171,34 @@ function choice(name: string, allowed: readonly string[]) {
  * A model as `model show --json` gives it: its metadata and, for a scorecard, its comparison with
  * the bank-only scorecard and the LR on the same split (models/scorecard/report-text.ts).
  */
-export function modelForJson(m: ModelMetadata, lr?: ModelMetadata): ModelMetadata & { scorecardComparison?: ScorecardComparison | null } {
+export function modelForJson(m: ModelMetadata, lr?: ModelMetadata, fused?: Fused): ModelMetadata & { scorecardComparison?: ScorecardComparison | null } {
+  if (m.kind === FUSION_KIND) return { ...m, fusionComparison: fusionComparison(m, fused?.trees, fused?.scorecard) } as ModelMetadata;
   return m.kind === 'scorecard' ? { ...m, scorecardComparison: scorecardComparison(m, lr) ?? null } : m;
 }
 
-/** For a scorecard model: the LR trained on the same alignment, which its report is compared with. */
-async function comparedLr(m: ModelMetadata, coordinator: string, transport: ReturnType<typeof resolveTransport>): Promise<ModelMetadata | undefined> {
+/** For a fusion model: the federated boosted-trees and scorecard models on the same alignment (models/fusion/report.ts). */
+export interface Fused { trees?: ModelMetadata; scorecard?: ModelMetadata }
+export async function comparedFusion(m: ModelMetadata, coordinator: string, transport: ReturnType<typeof resolveTransport>): Promise<Fused | undefined> {
+  if (m.kind !== FUSION_KIND) return undefined;
+  const models = await listModels(coordinator, transport);
+  const trees = sameSplitModel(m, models, TREES_KIND);
+  const scorecard = sameSplitModel(m, models, 'scorecard');
+  return { ...(trees ? { trees } : {}), ...(scorecard ? { scorecard } : {}) };
+}
+
+/** For a scorecard model: the LR trained on the same alignment, which its report is compared with (the demo's reports use it too: bin/demo-models.ts). */
+export async function comparedLr(m: ModelMetadata, coordinator: string, transport: ReturnType<typeof resolveTransport>): Promise<ModelMetadata | undefined> {
   return m.kind === 'scorecard' ? sameSplitLr(m, await listModels(coordinator, transport)) : undefined;
 }
 
-export function describeModel(m: ModelMetadata, lr?: ModelMetadata): string {
+export function describeModel(m: ModelMetadata, lr?: ModelMetadata, fused?: Fused): string {
   const metrics = m.metrics as { validationAuc?: number; aucHistory?: number[]; epochSeconds?: number[]; trainSize?: number; validationSize?: number; report?: unknown };
   const lines = [
     `model ${m.modelVersion} (job ${m.jobId}, log entry ${m.logIndex ?? '-'}), ${m.createdAt}`,
     `  ${m.kind && m.kind !== 'lr' ? `model kind ${m.kind}; ` : ''}purpose ${m.purpose}; alignment ${m.alignmentId}${m.alignmentDigest ? ` (digest ${m.alignmentDigest.slice(0, 16)}...)` : ''}`,
     `  sites: ${m.sites.map((s) => `${s.site} (${s.role}, ${s.featureCount} columns)`).join(', ')}`,
     `  parameters: ${Object.entries(m.params).filter(([k]) => k !== 'preprocessing' && k !== 'modelKindParams').map(([k, v]) => `${k}=${String(v)}`).join(' ')}`,
-    ...(m.params.modelKindParams ? [`  ${m.kind ?? 'kind'} parameters: ${Object.entries(m.params.modelKindParams).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`] : []),
+    ...(m.params.modelKindParams ? [`  ${m.kind ?? 'kind'} parameters: ${Object.entries(m.params.modelKindParams).map(([k, v]) => `${k}=${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ')}`] : []),
     `  preprocessing at each site: ${describePreprocessing(preprocessingOf(m.params))}`,
     ...m.sites.flatMap((s) => (s.transforms ?? []).length === 0 ? [] : [
       `    ${s.site}: ${s.transforms!.map((t) => `${t.feature} (${t.steps.filter((x) => x !== 'standardized').join(', ') || 'as is'})`).join('; ')}`,
@@ -202,8 +217,10 @@ export function describeModel(m: ModelMetadata, lr?: ModelMetadata): string {
         ...(metrics.aucHistory ? { epochs: metrics.aucHistory.length } : {}), ...(best !== undefined ? { bestEpoch: best } : {}), params: m.params,
       }));
       lines.push('', formatEvaluationReport(report));
-      if (report.scorecard) lines.push('', formatScorecard(m, lr));
+      // A fusion card's tables, without the scorecard's own comparison (fusion's follows: models/fusion/report.ts).
+      if (report.scorecard) lines.push('', m.kind === FUSION_KIND ? formatScorecardTables(m, report.scorecard) : formatScorecard(m, lr));
       if (m.kind === TREES_KIND) lines.push('', formatTrees(m));
+      if (m.kind === FUSION_KIND) lines.push('', formatFusion(m, fused?.trees, fused?.scorecard));
     } catch (err) {
       lines.push(`  (evaluation report unreadable: ${(err as Error).message})`);
     }
@@ -234,7 +251,7 @@ function trainJobOptions(cmd: Command): Command {
     .option('--no-missing-indicators', 'no "was missing" column for features with missing cells')
     .option('--purpose <purpose>', 'purpose recorded in the log and checked by every node\'s policy', 'credit-scoring')
     .option('--plaintext', 'no encryption (benchmark comparison only)')
-    .option('--model <kind>', `the model kind to train: lr, scorecard, ${TREES_KIND} (training/model-kind.ts; kinds outside the built-ins come from FEDCREDIT_MODEL_KIND_MODULES; default lr)`)
+    .option('--model <kind>', `the model kind to train: lr, scorecard, ${TREES_KIND}, ${FUSION_KIND} (training/model-kind.ts; kinds outside the built-ins come from FEDCREDIT_MODEL_KIND_MODULES; default lr)`)
     .option('--kind <kind>', 'the same as --model')
     .option(`${SCORECARD_FLAGS.bins} <n>`, SCORECARD_FLAG_HELP.bins)
     .option(`${SCORECARD_FLAGS.minBinCount} <n>`, SCORECARD_FLAG_HELP.minBinCount)
@@ -255,7 +272,36 @@ function trainJobOptions(cmd: Command): Command {
     .option(`${TREE_FLAGS.earlyStoppingRounds} <n>`, TREE_FLAG_HELP.earlyStoppingRounds!)
     .option(`${TREE_FLAGS.stride} <s>`, TREE_FLAG_HELP.stride!)
     .option(`${TREE_FLAGS.partitionMode} <mode>`, TREE_FLAG_HELP.partitionMode!)
-    .option(`${TREE_FLAGS.firstTreeBankOnly} <bool>`, TREE_FLAG_HELP.firstTreeBankOnly!);
+    .option(`${TREE_FLAGS.firstTreeBankOnly} <bool>`, TREE_FLAG_HELP.firstTreeBankOnly!)
+    .option(`${FUSION_FLAGS.trees} <n>`, FUSION_FLAG_HELP.trees)
+    .option(`${FUSION_FLAGS.depth} <n>`, FUSION_FLAG_HELP.depth);
+}
+
+/**
+ * `--model fusion`'s parameters (design section 9): `--fusion-trees`, `--fusion-depth` and the
+ * scorecard flags; the trees' other parameters are section 8's (models/fusion/params.ts).
+ */
+function fusionFlags(flags: TrainFlags, card: ScorecardParams | undefined): FusionParams | undefined {
+  const given = (['fusionTrees', 'fusionDepth'] as const).filter((k) => flags[k] !== undefined);
+  if (modelOf(flags) !== FUSION_KIND) {
+    if (given.length > 0) throw new InvalidArgumentError(`${FUSION_FLAGS.trees} and ${FUSION_FLAGS.depth} are for --model ${FUSION_KIND} only; drop them or add --model ${FUSION_KIND}`);
+    return undefined;
+  }
+  if (flags.resume) return undefined;
+  const whole = (flag: string, raw: string | undefined): number | undefined => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw.trim());
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} takes a whole number, got '${raw}'`);
+    return n;
+  };
+  const scorecard = card ?? DEFAULT_SCORECARD_PARAMS;
+  const t = whole(FUSION_FLAGS.trees, flags.fusionTrees);
+  const d = whole(FUSION_FLAGS.depth, flags.fusionDepth);
+  try {
+    return checkFusionParams({ trees: fusionTreeParams(scorecard, { ...(t !== undefined ? { trees: t } : {}), ...(d !== undefined ? { depth: d } : {}), jobSeed: flags.seed ?? randomInt(0, 2 ** 32 - 1) }), scorecard }, 'see fedcredit train --help');
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message.replace(/trees\.trees/, FUSION_FLAGS.trees).replace(/trees\.depth/, FUSION_FLAGS.depth));
+  }
 }
 
 /** The RunTraining request the flags ask for, every check done; `seed` of boosted trees drawn when not given. */
@@ -263,14 +309,16 @@ function trainingRequestOf(flags: TrainFlags): { request: TrainingRequest; trees
   if (!flags.alignment && !flags.resume) throw new InvalidArgumentError('say what to train: --alignment ID, or --resume JOB');
   const scorecard = scorecardFlags(flags);
   const trees = treesFlags(flags);
+  const fusion = fusionFlags(flags, scorecard);
   const request: TrainingRequest = {
     alignmentId: flags.alignment ?? '', resumeJobId: flags.resume ?? '', purpose: flags.purpose, plaintext: Boolean(flags.plaintext), modelKind: modelOf(flags),
     epochs: flags.epochs ?? 0, batchSize: flags.batch ?? 0, learningRate: flags.lr ?? 0, l2: flags.l2 ?? 0, decay: flags.decay ?? 0,
     seed: flags.seed ?? 0, patience: flags.patience ?? 0, preprocessing: preprocessingFlags(flags),
-    ...(scorecard ? { kindParams: scorecardParamsAny(scorecard) } : {}),
+    ...(scorecard && !fusion ? { kindParams: scorecardParamsAny(scorecard) } : {}),
+    ...(fusion ? { kindParams: fusionParamsAny(fusion) } : {}),
     ...(trees ? { kindParams: treesParamsAny(trees) } : {}),
   };
-  return { request, ...(trees ? { treesSeed: trees.jobSeed } : {}) };
+  return { request, ...(trees ? { treesSeed: trees.jobSeed } : {}), ...(fusion ? { treesSeed: fusion.trees.jobSeed } : {}) };
 }
 
 /** The long names of the job's flags (`epochs`, `min-bin-size`, ...) and their help: what a form may send. */
@@ -316,7 +364,8 @@ export function registerTrainingCommands(program: Command): void {
       });
       if (!flags.json) endProgress();
       const lr = await comparedLr(model, flags.coordinator, transport);
-      emit(Boolean(flags.json), modelForJson(model, lr), () => describeModel(model, lr));
+      const fused = await comparedFusion(model, flags.coordinator, transport);
+      emit(Boolean(flags.json), modelForJson(model, lr, fused), () => describeModel(model, lr, fused));
     }));
 
   const jobs = program.command('jobs').description('the coordinator\'s training jobs (Training.ListJobs; the coordinator\'s operator only)');
@@ -351,9 +400,10 @@ export function registerTrainingCommands(program: Command): void {
         if (!flags.json) process.stderr.write(`wrote ${flags.html} (${Math.round(Buffer.byteLength(file) / 1024)} KiB)\n`);
       }
       const lr = await comparedLr(m, flags.coordinator, transport);
+      const fused = await comparedFusion(m, flags.coordinator, transport);
       // The coordinator's operator also sees the model's monitoring runs (monitoring/model-runs.ts).
       const runs = await monitoringRunsOf(flags.coordinator, transport, version);
-      emit(Boolean(flags.json), { ...modelForJson(m, lr), ...(runs ? { monitoring: runs } : {}) }, () => describeModel(m, lr) + (runs ? describeMonitoringRuns(runs) : ''));
+      emit(Boolean(flags.json), { ...modelForJson(m, lr, fused), ...(runs ? { monitoring: runs } : {}) }, () => describeModel(m, lr, fused) + (runs ? describeMonitoringRuns(runs) : ''));
     }));
   withTransportOptions(model.command('list'))
     .description('list the trained models')

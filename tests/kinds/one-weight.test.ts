@@ -101,7 +101,7 @@ describe('a test-only model kind over the generic transport', () => {
     const err = await runTraining(s.coordinatorAddress, s.fed.as('coordinator-operator'), { alignmentId, modelKind: 'no-such-kind', batchSize })
       .then(() => undefined, (e: FedcreditError) => e);
     expect(err?.code).toBe('NOT_FOUND');
-    expect(err?.message).toMatch(/no model kind 'no-such-kind'.*known: lr, scorecard, boosted-trees, one-weight/);
+    expect(err?.message).toMatch(/no model kind 'no-such-kind'.*known: lr, scorecard, boosted-trees, fusion, one-weight/);
   }, 60_000);
 
   it("a node refuses a step its job's kind does not declare, and a payload of another kind's type, before the kind sees them", async () => {

@@ -4,6 +4,10 @@
  * model (bin/monitor-demo.ts): a portfolio of consenting borrowers, a baseline run, month 2 from
  * `sim month` ingested by the running nodes, the ingest trigger's run, the bank's watcher
  * and the auditor. 1,000 enterprises: enough borrowers (>= 500) for drift to be computed.
+ * The same run checks the demo's extra models (issue 16, bin/demo-models.ts): boosted trees (and
+ * fusion, once this build has the kind) trained on the demo's alignment, each report as `model
+ * show` prints it, and a consented query scored against each model by name; the final audit
+ * then covers their jobs and queries.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,13 +15,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../../lib/spawn-party.js';
+import { checkDemoModels, type DemoModelsSummary } from './demo-models-check.js';
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-demo-monitor-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
 interface Drift { psi: { value: number; level: string; insufficient: boolean }; csi: { site: string; state: string; covered: number; max?: { feature: string; csi: number } }[] }
-interface Summary {
-  training?: { model: string };
+interface Summary extends DemoModelsSummary {
   monitoring: {
     skipped?: string; portfolio: string; model: string; items: number; eventsFile: string;
     baseline: { scored: number; changed: number };
@@ -35,7 +39,8 @@ function demo(...args: string[]): Promise<{ status: number | null; stdout: strin
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 480_000);
+  // The demo now also trains boosted trees and fusion and scores a leaf-chain query against each (bin/demo-models.ts).
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 1_200_000);
   return new Promise((resolve) => child.once('close', (status) => {
     clearTimeout(timer);
     resolve({ status, stdout, stderr });
@@ -47,6 +52,10 @@ describe('fedcredit demo --monitor', () => {
     const r = await demo('--monitor', '--enterprises', '1000', '--out', out, '--json');
     expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as Summary;
+
+    // The extra models (bin/demo-models.ts): tests/monitoring/demo-models-check.ts.
+    await checkDemoModels(s);
+
     const m = s.monitoring;
     expect(m.skipped, JSON.stringify(m)).toBeUndefined();
     expect(m.model).toBe(s.training?.model);
@@ -90,5 +99,5 @@ describe('fedcredit demo --monitor', () => {
     expect(m.audit.ok).toBe(true);
     expect(m.audit.monitoringEntries['rescore']).toBe(m.items * (1 + m.runs.length));
     expect(m.audit.monitoringEntries['portfolio-change']).toBe(m.items + 1);
-  }, 500_000);
+  }, 1_260_000);
 });
