@@ -13,7 +13,8 @@
  * sample-features per second per core per tree (training rows x 40 / (s per tree x cores), cores
  * = os.availableParallelism()), bytes on the wire per sample-feature per tree (every TCP byte of
  * the coordinator's sockets: each message passes through it, relayed ones on both hops), peak RSS
- * per process (VmHWM, reset between runs), CPU seconds per process and tree, the ratio to
+ * per process (VmHWM, reset between runs), CPU seconds per process and tree (per federated tree
+ * also its main thread's apart: the rest is the kernel's worker threads), the ratio to
  * plaintext mode, the load average, and FATE 2.0's published figure beside ours.
  *
  * `--small`: 10,000 x 40, 2 trees (CI; under a minute on this machine when it is quiet).
@@ -36,6 +37,13 @@ import { treeParams } from '../models/trees/params.js';
 import { formatBenchTable, median, type BenchRow } from './report.js';
 import { FEATURE_WIDTHS } from './training.js';
 import { WireCounter, cpuSeconds, peakRss, resetPeakRss, writeFeatureTables, type WireCount } from './training-processes.js';
+
+/** CPU seconds of a process's main thread (its task with tid = pid): the rest is worker threads, GC and I/O threads. */
+function mainThreadCpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 /** FATE 2.0's SecureBoost figure (design section 10): sample-features per second per core per tree. */
 export const FATE_SF_PER_CORE_TREE = 7_900;
@@ -64,6 +72,8 @@ interface Run {
   readonly cpu: Map<string, number>;
   /** CPU seconds of all processes in the federated trees (1..), per tree: what a shared machine's load does not inflate much. */
   readonly federatedCpu: number;
+  /** Per process, CPU seconds per federated tree: [all threads, the main thread]. */
+  readonly federatedCpuOf: Map<string, [number, number]>;
   readonly load: number[];
 }
 
@@ -104,6 +114,8 @@ export async function benchTrees(opts: BenchTreesOptions = {}): Promise<BenchRow
       let started: { cpu: Map<string, number>; wire: Promise<WireCount> } | undefined;
       let cpuAtEnd = new Map<string, number>();
       const cpuAtTree: number[] = [];
+      const perTree: Map<string, [number, number]>[] = [];
+      const threadsOf = () => new Map([...pids].map(([name, pid]): [string, [number, number]] => [name, [cpuSeconds(pid), mainThreadCpuSeconds(pid)]]));
       const load: number[] = [];
       const model = await runTraining(layout.coordinatorAddress, operator, {
         alignmentId: alignment.alignmentId, ...DEFAULT_PARAMS, plaintext, modelKind: TREES_KIND, kindParams: treesParamsAny(params),
@@ -111,6 +123,7 @@ export async function benchTrees(opts: BenchTreesOptions = {}): Promise<BenchRow
         if (p.stage === 'started') started = { cpu: cpuOf(), wire: wire.count(coordinator) };
         if (p.stage === 'epoch') {
           cpuAtEnd = cpuOf();
+          perTree.push(threadsOf());
           cpuAtTree.push([...cpuAtEnd.values()].reduce((a, b) => a + b, 0));
           load.push(os.loadavg()[0]!);
           log(`${plaintext ? 'plaintext' : 'BFV'} ${p.message} (load average ${os.loadavg()[0]!.toFixed(1)})`);
@@ -123,6 +136,11 @@ export async function benchTrees(opts: BenchTreesOptions = {}): Promise<BenchRow
         model, treeSeconds: (model.metrics as { epochSeconds: number[] }).epochSeconds, bytes: end.bytes - atStart.bytes,
         peakRss: new Map([...pids].map(([name, pid]) => [name, peakRss(pid)])),
         cpu: new Map([...cpuAtEnd].map(([name, c]) => [name, c - started!.cpu.get(name)!])), load,
+        federatedCpuOf: new Map([...pids.keys()].map((name): [string, [number, number]] => {
+          if (perTree.length < 2) return [name, [NaN, NaN]];
+          const [a, b] = [perTree[0]!.get(name)!, perTree.at(-1)!.get(name)!];
+          return [name, [(b[0] - a[0]) / (perTree.length - 1), (b[1] - a[1]) / (perTree.length - 1)]];
+        })),
         federatedCpu: cpuAtTree.length > 1 ? (cpuAtTree.at(-1)! - cpuAtTree[0]!) / (cpuAtTree.length - 1) : cpuAtTree[0]! - [...started.cpu.values()].reduce((a, b) => a + b, 0),
       };
     };
@@ -160,7 +178,7 @@ export async function benchTrees(opts: BenchTreesOptions = {}): Promise<BenchRow
       },
       ...[...bfv.peakRss].map(([name, bytes]): BenchRow => ({
         area, metric: `peak RSS ${name} (BFV run)`, value: mib(bytes), unit: 'MiB',
-        note: `${plain ? `plaintext run ${mib(plain.peakRss.get(name)!).toFixed(0)} MiB; ` : ''}${(bfv.cpu.get(name)! / bfv.treeSeconds.length).toFixed(1)} CPU-s per tree`,
+        note: `${plain ? `plaintext run ${mib(plain.peakRss.get(name)!).toFixed(0)} MiB; ` : ''}${(bfv.cpu.get(name)! / bfv.treeSeconds.length).toFixed(1)} CPU-s per tree (tree 0 included); per federated tree ${bfv.federatedCpuOf.get(name)![0].toFixed(1)} CPU-s, main thread ${bfv.federatedCpuOf.get(name)![1].toFixed(1)} (the rest: the kernel's worker threads, GC, I/O)`,
       })),
     ];
     if (plain) {

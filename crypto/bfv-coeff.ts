@@ -43,7 +43,7 @@ import { multiplyAccumulate, plaintextNtt, primeTables } from './ntt-rns.js';
 import { WasmHistogramKernel } from './ntt-wasm.js';
 import type { PrimeTables } from './ntt-rns.js';
 import type { BfvLevel, BfvShape, WireKind } from './bfv-wire.js';
-import { Prepared, ResidualChunks } from './bfv-prepared.js';
+import { NttResidues, Prepared, ResidualChunks } from './bfv-prepared.js';
 import type { PreparedFeature, PreparedResidual } from './bfv-prepared.js';
 
 export type { PreparedFeature, PreparedResidual } from './bfv-prepared.js';
@@ -280,6 +280,18 @@ export class BfvCoeffContext {
     });
   }
 
+  /**
+   * A chunk's NTT form as SEAL makes it (load, cipherTransformToNtt, the saved u64 residues):
+   * what maskedPrefixShares reads, computed once per level for every thread (NttResidues).
+   */
+  nttChunkData(bytes: Uint8Array): { level: number; data: Uint8Array } {
+    return this.#run('chunk to NTT form', (own) => {
+      const x = this.#load(bytes, 'histogram chunk', own, 'ciphertext');
+      const ntt = own(made(this.#evaluator.cipherTransformToNtt(x.ct), 'cipherTransformToNtt'));
+      return { level: x.level, data: nttCiphertextData(ntt.saveArray(this.#seal.ComprModeType.none), this.shape).data };
+    });
+  }
+
   #residualNtt(d: readonly Uint8Array[], own: Own): { level: number; ntt: CipherText }[] {
     return d.map((bytes, c) => {
       const x = this.#load(bytes, `residual chunk ${c}`, own, 'ciphertext');
@@ -297,14 +309,22 @@ export class BfvCoeffContext {
    * multiplyPlain (the bench's comparison).
    */
   maskedPrefixShares(d: PreparedResidual, chunks: readonly number[], plainsOf: (chunk: number) => readonly (Float64Array | undefined)[], groups: number, stride: number, masks: Float64Array, ntt: 'own' | 'js' | 'seal' = 'own'): Uint8Array[] {
-    if (!(d instanceof ResidualChunks)) throw new TypeError('the chunks must be made by prepareResidual of this kernel');
+    if (!(d instanceof ResidualChunks) && !(d instanceof NttResidues)) throw new TypeError('the chunks must be made by prepareResidual of this kernel or be NttResidues');
+    if (d instanceof NttResidues && ntt === 'seal') throw new TypeError('NttResidues carry no SEAL objects: use the own NTT');
     if (masks.length !== groups * stride) throw new RangeError(`${groups} groups of stride ${stride} need ${groups * stride} masks, got ${masks.length}`);
+    const levelOf = (c: number): number | undefined => (d instanceof NttResidues ? d.levels[c] : d.chunks[c]?.level);
     for (const c of chunks) {
       // At the lowest level nothing divides a product's noise (encryption noise times the 0/1
       // plaintext) before the key holder decrypts it: it would carry the bin pattern.
-      if (d.chunks[c]?.level === this.lastLevel) throw new RangeError(`histogram chunk ${c} is at the lowest level ${this.lastLevel}; chunks must be encrypted above it (WORK_LEVEL) so the share can be switched down`);
+      if (levelOf(c) === this.lastLevel) throw new RangeError(`histogram chunk ${c} is at the lowest level ${this.lastLevel}; chunks must be encrypted above it (WORK_LEVEL) so the share can be switched down`);
     }
-    if (ntt !== 'seal') return this.#ownPrefixShares(d, chunks, plainsOf, groups, stride, masks, ntt);
+    if (d instanceof NttResidues) {
+      return this.#ownPrefixShares(d.levels.length, levelOf, (c) => d.residues[c]!, chunks, plainsOf, groups, stride, masks, ntt === 'js' ? 'js' : 'own');
+    }
+    if (ntt !== 'seal') {
+      const cts = d.chunks;
+      return this.#ownPrefixShares(cts.length, levelOf, (c) => (d.residues[c] ??= nttCiphertextData(this.#run('read NTT chunk', () => cts[c]!.ntt.saveArray(this.#seal.ComprModeType.none)), this.shape).data), chunks, plainsOf, groups, stride, masks, ntt);
+    }
     return this.#run('masked prefix shares', (own) => {
       const cts = d.chunks;
       const acc: (CipherText | undefined)[] = new Array<CipherText | undefined>(groups).fill(undefined);
@@ -330,19 +350,19 @@ export class BfvCoeffContext {
     });
   }
 
-  #ownPrefixShares(d: ResidualChunks, chunks: readonly number[], plainsOf: (chunk: number) => readonly (Float64Array | undefined)[], groups: number, stride: number, masks: Float64Array, impl: 'own' | 'js'): Uint8Array[] {
-    const cts = d.chunks;
-    const level = cts[chunks[0] ?? 0]?.level ?? this.lastLevel;
+  /** `count` chunks; `levelOf(c)` and `dataOf(c)` (NTT-form u64 residues) for c < count. */
+  #ownPrefixShares(count: number, levelOf: (c: number) => number | undefined, dataOf: (c: number) => Uint8Array, chunks: readonly number[], plainsOf: (chunk: number) => readonly (Float64Array | undefined)[], groups: number, stride: number, masks: Float64Array, impl: 'own' | 'js'): Uint8Array[] {
+    const level = levelOf(chunks[0] ?? 0) ?? this.lastLevel;
     const tables = this.#tablesAt(level);
     const wasm = impl === 'own' ? (this.#wasmKernels[level] ??= new WasmHistogramKernel(tables, this.plainModulus)) : undefined;
     wasm?.begin(groups);
     const size = 2 * tables.length * BFV_POLY_DEGREE;
     const acc: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(groups).fill(undefined);
     for (const c of chunks) {
-      const chunk = cts[c];
-      if (chunk === undefined) throw new RangeError(`chunk ${c} is not among the ${cts.length} given`);
-      if (chunk.level !== level) throw new RangeError(`chunk ${c} is at level ${chunk.level}, chunk ${chunks[0]} at ${level}`);
-      const data = (d.residues[c] ??= nttCiphertextData(this.#run('read NTT chunk', () => chunk.ntt.saveArray(this.#seal.ComprModeType.none)), this.shape).data);
+      const chunkLevel = c < count ? levelOf(c) : undefined;
+      if (chunkLevel === undefined) throw new RangeError(`chunk ${c} is not among the ${count} given`);
+      if (chunkLevel !== level) throw new RangeError(`chunk ${c} is at level ${chunkLevel}, chunk ${chunks[0]} at ${level}`);
+      const data = dataOf(c);
       wasm?.chunk(data);
       const ct = wasm === undefined ? Float64Array.from(new BigUint64Array(data.buffer, data.byteOffset, data.length / 8), Number) : undefined;
       const plains = plainsOf(c);

@@ -10,7 +10,7 @@
  * core, the engine runs in-thread and says why in `reason`.
  */
 import { WORKER_EXEC_ARGV } from './worker-exec-argv.js';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -221,17 +221,29 @@ class BfvEngine implements HeEngine {
     const slots = histogramSlots(req, req.chunks.length);
     const total = shareCount(slots);
     if (masks.length !== total * req.stride) throw new RangeError(`${total} shares of stride ${req.stride} need ${total * req.stride} masks, got ${masks.length}`);
-    // The chunks in one SharedArrayBuffer: every feature task then carries a reference, not a copy.
-    const shared = new Uint8Array(new SharedArrayBuffer(req.chunks.reduce((n, c) => n + c.length, 0)));
-    const chunks: Uint8Array[] = [];
+    // Each chunk to NTT form once, the chunks split over the threads (every feature task needs
+    // every chunk: when each thread transformed them all itself, that duplicate work was ~15% of
+    // a passive's kernel time), then in one SharedArrayBuffer: every feature task carries a
+    // reference, not a copy.
+    const per = Math.max(1, Math.ceil(req.chunks.length / this.threads));
+    const nttTasks: BfvTask[] = [];
+    for (let from = 0; from < req.chunks.length; from += per) nttTasks.push({ op: 'ntt', keys, chunks: req.chunks.slice(from, from + per) });
+    const transformed = ((await this.#all(nttTasks)) as Uint8Array[][]).flat();
+    const levels: number[] = [];
+    const data: Uint8Array[] = [];
+    for (let k = 0; k < transformed.length; k += 2) {
+      levels.push(transformed[k]![0]!);
+      data.push(transformed[k + 1]!);
+    }
+    const shared = new Uint8Array(new SharedArrayBuffer(data.reduce((n, c) => n + c.length, 0)));
+    const ntt: Uint8Array[] = [];
     let at = 0;
-    for (const c of req.chunks) {
+    for (const c of data) {
       shared.set(c, at);
-      chunks.push(shared.subarray(at, at + c.length));
+      ntt.push(shared.subarray(at, at + c.length));
       at += c.length;
     }
     const features = req.bins.length;
-    const chunksId = randomUUID();
     const tasks: BfvTask[] = [];
     for (let f = 0; f < features; f++) {
       const mine = slots.filter((slot) => slot.feature === f);
@@ -241,7 +253,7 @@ class BfvEngine implements HeEngine {
         featureMasks.set(masks.subarray(slot.offset * req.stride, (slot.offset + slot.groups) * req.stride), to);
         to += slot.groups * req.stride;
       }
-      tasks.push({ op: 'histogram', keys, chunks, chunksId, stride: req.stride, nodes: req.nodes, bins: req.bins[f]!, binCount: req.binCount.map((row) => row[f]!), masks: featureMasks });
+      tasks.push({ op: 'histogram', keys, ntt, levels, stride: req.stride, nodes: req.nodes, bins: req.bins[f]!, binCount: req.binCount.map((row) => row[f]!), masks: featureMasks });
     }
     const results = (await this.#all(tasks)) as Uint8Array[][];
     // Back from feature-major to node-major, then feature, then group.

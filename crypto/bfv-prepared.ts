@@ -36,6 +36,23 @@ export class ResidualChunks implements PreparedResidual {
   }
 }
 
+/**
+ * A level's chunks already in NTT form as u64 residue data (SEAL's own NTT-form bytes, read out
+ * once by BfvCoeffContext.nttChunkData), for the histogram kernel only: the engine transforms each
+ * chunk once per level and hands the data to every thread (views over one SharedArrayBuffer),
+ * instead of each thread loading and transforming every chunk itself (profiled: ~15% of a
+ * passive's kernel time went to that duplicate work). No SEAL object: delete() only drops views.
+ */
+export class NttResidues implements PreparedResidual {
+  constructor(
+    readonly levels: readonly number[],
+    readonly residues: readonly Uint8Array[],
+  ) {
+    if (levels.length !== residues.length) throw new RangeError(`${levels.length} levels for ${residues.length} chunks`);
+  }
+  delete(): void {}
+}
+
 export class Prepared implements PreparedFeature {
   #plain: PlainText | undefined;
   constructor(

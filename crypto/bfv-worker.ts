@@ -11,6 +11,7 @@ import { BFV_POLY_DEGREE, BfvCoeffContext } from './bfv-coeff.js';
 import type { PreparedFeature, PreparedResidual } from './bfv-coeff.js';
 import { createHash } from 'node:crypto';
 import { histogramPlaintexts } from './bfv-histogram.js';
+import { NttResidues } from './bfv-prepared.js';
 import type { HistogramNode } from './bfv-histogram.js';
 
 export interface KeyRef {
@@ -59,10 +60,9 @@ export type BfvTask =
       /** Histogram prefix shares of one feature for every node (./bfv-histogram.ts). */
       readonly op: 'histogram';
       readonly keys: KeyRef;
-      /** The bank's chunks of the level (views over one SharedArrayBuffer). */
-      readonly chunks: readonly Uint8Array[];
-      /** Names these chunks for the thread's cache: fresh per maskedHistograms call, so no hashing of megabytes per task. */
-      readonly chunksId: string;
+      /** The bank's chunks of the level in NTT form ('ntt' tasks' data; views over one SharedArrayBuffer) and their levels. */
+      readonly ntt: readonly Uint8Array[];
+      readonly levels: readonly number[];
       readonly stride: number;
       readonly nodes: readonly HistogramNode[];
       readonly bins: Uint8Array;
@@ -70,6 +70,12 @@ export type BfvTask =
       readonly binCount: readonly number[];
       /** groups x stride per node, node by node. */
       readonly masks: Float64Array;
+    }
+  | {
+      /** Chunks to NTT form (BfvCoeffContext.nttChunkData): per chunk [level as one byte, its u64 residue data]. */
+      readonly op: 'ntt';
+      readonly keys: KeyRef;
+      readonly chunks: readonly Uint8Array[];
     }
   | { readonly op: 'prefix'; readonly keys: KeyRef; readonly items: readonly Uint8Array[] }
   | { readonly op: 'mask'; readonly keys: KeyRef; readonly ciphertext: Uint8Array; readonly mask: Float64Array }
@@ -199,7 +205,7 @@ export async function runBfvTask(task: BfvTask): Promise<BfvResult> {
     }
     case 'histogram': {
       useKeys(s, task.keys, false);
-      const chunks = residualFor(s, task.chunks, task.chunksId);
+      const chunks = new NttResidues(task.levels, task.ntt);
       const out: Uint8Array[] = [];
       let at = 0;
       task.nodes.forEach((node, x) => {
@@ -213,6 +219,12 @@ export async function runBfvTask(task: BfvTask): Promise<BfvResult> {
       if (at !== task.masks.length) throw new RangeError(`histogram task: ${task.masks.length} masks for ${at / task.stride} shares`);
       return out;
     }
+    case 'ntt':
+      useKeys(s, task.keys, false);
+      return task.chunks.flatMap((bytes) => {
+        const { level, data } = ctx.nttChunkData(bytes);
+        return [Uint8Array.of(level), data];
+      });
     case 'prefix':
       useKeys(s, task.keys, true);
       return task.items.map((item) => ctx.decryptPrefix(item));

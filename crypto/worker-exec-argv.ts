@@ -8,4 +8,8 @@
  * workers, piscina's require fails at once and it falls back to import(), the ordinary ES
  * module loader.
  */
-export const WORKER_EXEC_ARGV: readonly string[] = ['--no-experimental-require-module'];
+export const WORKER_EXEC_ARGV: readonly string[] = [
+  '--no-experimental-require-module',
+  // Measurements (lib/spawn-party.ts partyNodeFlags): the kernel's threads profiled too.
+  ...(process.env['FEDCREDIT_CPU_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['FEDCREDIT_CPU_PROFILE_DIR']}`] : []),
+];

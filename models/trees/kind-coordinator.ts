@@ -20,6 +20,7 @@ import { LrCoordinator } from '../lr/kind-coordinator.js';
 import { histogramKernel } from './kernel.js';
 import { DEFAULT_TREE_JOB_PARAMS, treeJobParams } from './kind-params.js';
 import { MAX_PARTS } from './paging.js';
+import { withBytesAs } from './wire.js';
 import type { TreeParams } from './params.js';
 
 /** Shares a passive site may send per level, at most: a count above it is refused unread. */
@@ -56,11 +57,8 @@ function relay(p: SealedPayload__Output | undefined, what: string): SealedPayloa
  * JSON; protobufjs encodes a base64 string back into the same bytes when it is relayed).
  */
 function storable<T>(m: T): T {
-  return JSON.parse(JSON.stringify(m, (_k, v: unknown) => {
-    if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
-    if (v && typeof v === 'object' && (v as { type?: unknown }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) return Buffer.from((v as { data: number[] }).data).toString('base64');
-    return v;
-  })) as T;
+  // Bytes to base64 before JSON.stringify, which would call a Buffer's toJSON (wire.ts withBytesAs).
+  return JSON.parse(JSON.stringify(withBytesAs(m, (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64')))) as T;
 }
 
 export class TreesCoordinator implements KindCoordinator {

@@ -1,0 +1,36 @@
+/**
+ * A kept answer (models/trees/wire.ts keepAnswer, the answers a retry replays) and the
+ * coordinator's write-ahead copy of a relayed payload hold megabytes of ciphertext per level at
+ * 100k rows. JSON.stringify calls a Buffer's toJSON before any replacer sees it, which spells
+ * every byte as a JSON number; the replacers read the raw value instead (profiled: most of a
+ * passive's main-thread time). These tests fail if toJSON runs again, and check the bytes still
+ * round-trip.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { keepAnswer, keptAnswer, withBytesAs } from '../../models/trees/wire.js';
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('keepAnswer', () => {
+  it('keeps Buffers and Uint8Arrays as base64 without Buffer.toJSON, and gives the same bytes back', () => {
+    const toJson = vi.spyOn(Buffer.prototype, 'toJSON');
+    const chunk = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37) & 255));
+    const kept = keepAnswer({ shares: [chunk, new Uint8Array([1, 2, 3])], plan: { to: 'tax', chunks: [chunk.subarray(10, 20)] }, n: 5 });
+    expect(toJson).not.toHaveBeenCalled();
+    const back = keptAnswer(kept) as { shares: Buffer[]; plan: { to: string; chunks: Buffer[] }; n: number };
+    expect(Buffer.compare(back.shares[0]!, chunk)).toBe(0);
+    expect([...back.shares[1]!]).toEqual([1, 2, 3]);
+    expect(Buffer.compare(back.plan.chunks[0]!, chunk.subarray(10, 20))).toBe(0);
+    expect(back.plan.to).toBe('tax');
+    expect(back.n).toBe(5);
+  });
+});
+
+describe('withBytesAs', () => {
+  it('replaces nested bytes in a copy and leaves everything else as JSON.stringify would see it', () => {
+    const message = { to: 'bank', nonce: Buffer.from([9, 8]), parts: [{ box: new Uint8Array([7]) }], when: new Date(0), n: null };
+    const out = withBytesAs(message, (b) => `bytes:${b.length}`) as Record<string, unknown>;
+    expect(out).toEqual({ to: 'bank', nonce: 'bytes:2', parts: [{ box: 'bytes:1' }], when: new Date(0), n: null });
+    expect(Buffer.isBuffer(message.nonce)).toBe(true);
+  });
+});
