@@ -23,7 +23,7 @@ beforeAll(async () => {
     tax: csv(['id', ...tax!.features], (i) => [d.ids[i]!, ...tax!.rows[i]!]),
     power: csv(['id', ...power!.features], (i) => [d.ids[i]!, ...power!.rows[i]!]),
   }, 0.26);
-}, 240_000);
+}, 480_000);
 
 afterAll(async () => {
   await f?.stop();

@@ -14,7 +14,7 @@ let f: Federation | undefined;
 
 beforeAll(async () => {
   f = await simFederation('trees-exact-sim', 3_000, 'trees-exact-sim');
-}, 240_000);
+}, 480_000);
 
 afterAll(async () => {
   await f?.stop();
