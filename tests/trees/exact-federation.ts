@@ -4,7 +4,10 @@
  * plaintext here), train boosted trees with `fedcredit train --model boosted-trees`; the test
  * then reads each site's stored part and aligned raw rows from a copy of its store, bins them as
  * the kind does (binned.ts) and holds the federated model against the tests' own merging
- * reference (tests/trees/reference.ts, written from the design): every node of every tree.
+ * reference (tests/trees/reference.ts, written from the design): every node of every tree. On
+ * equal gains among one passive site's features the federated model's order is its per-tree
+ * shuffled slots', so there the reference takes the federated choice if its gain is exactly the
+ * best (design 4.5: "the tests compare gains, not slot order, on ties").
  * Used by exact-sim.test.ts and exact-breast.test.ts.
  */
 import { spawn } from 'node:child_process';
@@ -152,7 +155,6 @@ export async function trainAndCompare(name: string, f: Federation, params: TreeP
     return siteColumns(site, x.part.features, x.train, x.validation, { bins: params.bins, minBinCount: params.minBinCount });
   });
   const labels = [...bank.labels!.train, ...bank.labels!.validation];
-  const ref = trainReference(columns, labels, nTrain, params, { bank: 'bank', quantize: true, minCell: params.minCellCount });
   // The federated model as the comparison sees it: the bank's structure and leaves, each split from its owner's part.
   const mine: ComparableTree[] = bank.part.structure!.map((t) => ({
     leaves: t.leaves,
@@ -162,10 +164,14 @@ export async function trainAndCompare(name: string, f: Federation, params: TreeP
       return { node: n.node, owner: n.owner, feature: own.feature, bin: own.bin, missingLeft: own.missingLeft };
     }),
   }));
+  // Equal gains among one passive site's features: the federated order is its shuffled slots', so
+  // the reference takes the federated choice there when its gain is exactly the best (section 4.5).
+  const chosen = new Map(mine.flatMap((t, k) => t.splits.map((x) => [`${k}/${x.node}`, { column: columns.findIndex((c) => c.owner === x.owner && c.name === x.feature), bin: x.bin, missingLeft: x.missingLeft }] as const)));
+  const ref = trainReference(columns, labels, nTrain, params, { bank: 'bank', quantize: true, minCell: params.minCellCount, onTie: (tree, node) => chosen.get(`${tree}/${node}`) });
   const passive = expectSameTrees(name, mine, aucs, ref, columns, 'bank');
   // The bar means something only if passive sites won splits, where their cells were merged.
   expect(passive, `${name}: splits on passive features`).toBeGreaterThan(0);
   console.log(`${name}: ${nTrain} / ${labels.length - nTrain} rows, ${columns.length} features, ${params.trees} trees of depth ${params.depth}, minCellCount ${params.minCellCount}, ` +
-    `BFV over gRPC in ${seconds.toFixed(1)} s (load average ${os.loadavg()[0]!.toFixed(1)}): equal to the merging reference at every node (${passive} passive splits); ` +
+    `BFV over gRPC in ${seconds.toFixed(1)} s (load average ${os.loadavg()[0]!.toFixed(1)}): equal to the merging reference at every node (${passive} passive splits, ${ref.ties} equal-gain ties taken as the federated order); ` +
     `validation AUC per tree ${aucs.map((a) => a.toFixed(4)).join(' ')}`);
 }

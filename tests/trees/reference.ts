@@ -104,9 +104,27 @@ function everyBin(c: RefColumn): Cells {
   return { value, missingAlone: c.missing >= 0 };
 }
 
+/** A split as a column index, threshold raw bin and missing direction. */
+export interface RefChoice { column: number; bin: number; missingLeft: boolean }
+
+/**
+ * Options. `onTie`: the split another implementation chose at (tree, node); the reference takes
+ * it instead of its own first-in-order choice when its gain equals the best gain exactly and it
+ * is a column of the same owner (a passive site's slots are shuffled per tree, so the federated
+ * model's order among one site's equal gains is not the columns' order: section 4.5, "the tests
+ * compare gains, not slot order, on ties").
+ */
+export interface RefOptions {
+  readonly bank: string;
+  readonly quantize: boolean;
+  readonly minCell?: number;
+  readonly onTie?: (tree: number, node: number) => RefChoice | undefined;
+}
+
 export function trainReference(
-  columns: readonly RefColumn[], labels: ArrayLike<number>, nTrain: number, p: RefParams, opts: { bank: string; quantize: boolean; minCell?: number },
-): { trees: RefTree[]; validationAuc: number[]; F: Float64Array; base: number } {
+  columns: readonly RefColumn[], labels: ArrayLike<number>, nTrain: number, p: RefParams, opts: RefOptions,
+): { trees: RefTree[]; validationAuc: number[]; F: Float64Array; base: number; ties: number } {
+  let ties = 0;
   const n = labels.length;
   let pos = 0;
   for (let i = 0; i < nTrain; i++) pos += labels[i]!;
@@ -167,7 +185,16 @@ export function trainReference(
         let G = 0;
         let H = 0;
         for (const i of rows) { G += g[i]!; H += h[i]!; }
-        const best = level < p.depth ? bestSplit(columns, usable, cellsAt.get(id)!, rows, g, h, G, H, p) : undefined;
+        const found = level < p.depth ? bestSplit(columns, usable, cellsAt.get(id)!, rows, g, h, G, H, p) : undefined;
+        let best = found?.best;
+        const other = found && opts.onTie?.(t, id);
+        if (best && other && (other.column !== best.column || other.bin !== best.bin || other.missingLeft !== best.missingLeft)) {
+          const same = found!.all.find((c) => c.column === other.column && c.bin === other.bin && c.missingLeft === other.missingLeft);
+          if (same && same.gain === best.gain && columns[same.column]!.owner === columns[best.column]!.owner) {
+            best = same;
+            ties++;
+          }
+        }
         if (!best) {
           leaves.push({ node: id, weight: Math.max(-1, Math.min(1, -p.learningRate * G / (H + p.lambda))) + 0 });
           continue;
@@ -200,15 +227,16 @@ export function trainReference(
     trees.push({ splits, leaves });
     validationAuc.push(auc(Array.from(F.subarray(nTrain)), valLabels));
   }
-  return { trees, validationAuc, F, base };
+  return { trees, validationAuc, F, base, ties };
 }
 
 function bestSplit(
   columns: readonly RefColumn[], usable: readonly number[], cellsOf: ReadonlyMap<number, Cells>, rows: readonly number[], g: Float64Array, h: Float64Array, G: number, H: number, p: RefParams,
-): { column: number; bin: number; missingLeft: boolean; gain: number } | undefined {
+): { best: RefSplitChoice | undefined; all: RefSplitChoice[] } | undefined {
+  const all: RefSplitChoice[] = [];
   const score = (gs: number, hs: number) => (gs * gs) / (hs + p.lambda);
   const parent = score(G, H);
-  let best: { column: number; bin: number; missingLeft: boolean; gain: number } | undefined;
+  let best: RefSplitChoice | undefined;
   for (const j of usable) {
     const c = columns[j]!;
     const cells = cellsOf.get(j)!;
@@ -253,9 +281,12 @@ function bestSplit(
         const gain = 0.5 * (score(L.g, L.h) + score(R.g, R.h) - parent) - p.gamma;
         // The threshold as a raw bin: the cell's last raw value bin.
         const bin = Math.max(...cells.value[b]!.filter((r) => r !== c.missing));
+        if (gain > 0) all.push({ column: j, bin, missingLeft, gain });
         if (gain > 0 && (!best || gain > best.gain)) best = { column: j, bin, missingLeft, gain };
       }
     }
   }
-  return best;
+  return { best, all };
 }
+
+type RefSplitChoice = RefChoice & { gain: number };
