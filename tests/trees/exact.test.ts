@@ -1,7 +1,8 @@
 /**
  * Section 13's exactness bar, in-process (docs/design/secureboost.md): with the same bins and
- * parameters, plain.ts (which the federated model equals bit for bit: tests/trees/kind.test.ts,
- * paging.test.ts, and exact-sim / exact-breast over real processes) equals the tests' own
+ * parameters, plain.ts (which the federated model equals bit for bit but for the order among
+ * equal gains of one site's features: tests/trees/kind.test.ts, paging.test.ts; exact-sim and
+ * exact-breast hold the federated model itself against the reference) equals the tests' own
  * booster (tests/trees/reference.ts, written from the design, cell merging included) at every
  * node of every tree, on sim 3,000 and FATE breast, at the default minCellCount 20 and at 1.
  * The reference without merging differs from the federated model after tree 0 (checked below),

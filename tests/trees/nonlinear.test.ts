@@ -3,9 +3,10 @@
  * section 13, `tests/trees/nonlinear.test.ts`), on the same rows and split for all three:
  *
  * - trees: plain.ts in-process on the sites' binned raw columns (binned.ts, the function the
- *   kind calls). The federated BFV model equals plain.ts bit for bit (tests/trees/kind.test.ts,
- *   exact-sim / exact-breast over real processes, exact.test.ts against the tests' own
- *   reference), so this is the federated model's AUC without the BFV run's hours at this size;
+ *   kind calls). The federated BFV model equals plain.ts bit for bit but for the order among
+ *   equal gains of one site's features (tests/trees/kind.test.ts; exact-sim / exact-breast
+ *   over real processes and exact.test.ts against the tests' own reference), so this is the
+ *   federated model's AUC without the BFV run's hours at this size;
  * - the scorecard and LR: the product's federated training protocol in memory
  *   (models/lr/in-memory.ts) with the plaintext engine (the arithmetic BFV reproduces:
  *   tests/scorecard/quality.test.ts), the scorecard on each site's own WOE coding
