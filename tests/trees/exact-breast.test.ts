@@ -33,5 +33,5 @@ describe('boosted trees over real processes on FATE breast', () => {
   it('equal the merging reference at every node of every tree (BFV, minCellCount 20)', async () => {
     const params = treeParams({ trees: 5, depth: 4, minBinCount: 20, minChildCount: 10, earlyStoppingRounds: 0, jobSeed: 42 });
     await trainAndCompare('FATE breast over gRPC', f!, params, ['--trees', '5', '--depth', '4', '--min-bin-size', '20', '--min-child-count', '10', '--early-stopping', '0', '--seed', '42']);
-  }, 600_000);
+  }, 900_000);
 });

@@ -24,5 +24,5 @@ describe('boosted trees over real processes on sim 3,000', () => {
   it('equal the merging reference at every node of every tree (BFV, minCellCount 20)', async () => {
     const params = treeParams({ trees: 5, depth: 4, earlyStoppingRounds: 0, jobSeed: 7 });
     await trainAndCompare('sim 3,000 over gRPC', f!, params, ['--trees', '5', '--depth', '4', '--early-stopping', '0', '--seed', '7']);
-  }, 600_000);
+  }, 900_000);
 });
