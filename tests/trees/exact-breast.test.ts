@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { treeParams } from '../../models/trees/params.js';
 import { breast } from './exact-data.js';
-import { tableFederation, trainAndCompare, type Federation } from './exact-federation.js';
+import { stopAll, tableFederation, trainAndCompare, type Federation } from './exact-federation.js';
 
 let f: Federation | undefined;
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
 }, 480_000);
 
 afterAll(async () => {
-  await f?.stop();
+  await stopAll();
 });
 
 describe('boosted trees over real processes on FATE breast', () => {

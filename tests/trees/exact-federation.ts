@@ -39,12 +39,22 @@ export interface Federation {
   stop(): Promise<void>;
 }
 
+/** Every federation started and not stopped, so that afterAll stops one whose set-up timed out (the hook's timeout throws nothing in it). */
+const running = new Set<() => Promise<void>>();
+
+/** Stop every party started here and remove its folder (afterAll; also after a set-up timeout). */
+export async function stopAll(): Promise<void> {
+  for (const stop of [...running]) await stop();
+}
+
 async function start(s: Setup, ingest: (addressOf: (site: Site) => string) => Promise<string>): Promise<Federation> {
   const parties: SpawnedParty[] = [];
   const stop = async () => {
+    running.delete(stop);
     await Promise.all(parties.map((p) => p.stop()));
     fs.rmSync(s.dir, { recursive: true, force: true });
   };
+  running.add(stop);
   const logs = () => parties.flatMap((n) => n.logLines.slice(-20).map((l) => `${n.name}: ${l}`)).join('\n');
   try {
     parties.push(await spawnCoordinator(s));

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { treeParams } from '../../models/trees/params.js';
-import { simFederation, trainAndCompare, type Federation } from './exact-federation.js';
+import { simFederation, stopAll, trainAndCompare, type Federation } from './exact-federation.js';
 
 let f: Federation | undefined;
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
 }, 480_000);
 
 afterAll(async () => {
-  await f?.stop();
+  await stopAll();
 });
 
 describe('boosted trees over real processes on sim 3,000', () => {
