@@ -7,68 +7,18 @@
  * bins with exact float g, h: final validation AUC within 0.003 on breast. The same reference
  * quantized as section 2 says stays within 0.003 (breast) / 0.01 (sim, 400 validation rows) of
  * its float self, and plain.ts's tree 0 (the bank's features alone, whose cells are never
- * merged) equals the quantized reference's split for split and leaf for leaf. Not here: the
- * exactness bar of section 13 for every tree, which needs the reference to merge cells as 4.4
- * does (left open: models/trees/README.md).
+ * merged) equals the quantized reference's split for split and leaf for leaf. The exactness
+ * bar for every tree (the reference merging cells as 4.4 does) is tests/trees/exact.test.ts.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { featureSetFor } from '../../features/index.js';
-import { siteColumns } from '../../models/trees/binned.js';
 import { treeParams, type TreeParams } from '../../models/trees/params.js';
-import { trainPlainBoostedTrees, type BinnedColumn } from '../../models/trees/plain.js';
-import { buildBaselineDataset } from '../../sim/baseline.js';
-import { generateFederation } from '../../sim/generate.js';
-import { rng } from '../training/helpers.js';
+import { trainPlainBoostedTrees } from '../../models/trees/plain.js';
+import { breast, simulated, splitAndBin, type Dataset } from './exact-data.js';
 import { trainReference } from './reference.js';
 
-interface Site { name: string; features: string[]; rows: Float64Array[] }
-
-async function simulated(enterprises: number, seed: number): Promise<{ sites: Site[]; labels: number[] }> {
-  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-trees-ref-'));
-  try {
-    await generateFederation({ enterprises, seed, outDir });
-    const b = buildBaselineDataset(outDir);
-    const names = (site: 'bank' | 'tax' | 'power') => featureSetFor(site).catalogue.map((f) => f.name);
-    return { sites: [{ name: 'bank', features: names('bank'), rows: b.bank }, { name: 'tax', features: names('tax'), rows: b.tax }, { name: 'power', features: names('power'), rows: b.power }], labels: [...b.labels] };
-  } finally {
-    fs.rmSync(outDir, { recursive: true, force: true });
-  }
-}
-
-const FATE = fileURLToPath(new URL('../../../shared/data/fate/', import.meta.url));
-
-function breast(): { sites: Site[]; labels: number[] } {
-  const read = (f: string) => fs.readFileSync(FATE + f, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
-  const guest = read('breast_hetero_guest.csv');
-  const host = new Map(read('breast_hetero_host.csv').map((r) => [r[0]!, r.slice(1).map(Number)]));
-  const rows = guest.filter((r) => host.has(r[0]!));
-  const xs = (k: number, from = 0) => Array.from({ length: k }, (_, j) => `x${j + from}`);
-  return {
-    sites: [
-      { name: 'bank', features: xs(10), rows: rows.map((r) => Float64Array.from(r.slice(2).map(Number))) },
-      { name: 'tax', features: xs(10), rows: rows.map((r) => Float64Array.from(host.get(r[0]!)!.slice(0, 10))) },
-      { name: 'power', features: xs(10, 10), rows: rows.map((r) => Float64Array.from(host.get(r[0]!)!.slice(10, 20))) },
-    ],
-    labels: rows.map((r) => Number(r[1])),
-  };
-}
-
 /** bars: |federated - float| (undefined: printed only) and |quantized reference - float|. */
-function compare(name: string, d: { sites: Site[]; labels: number[] }, params: TreeParams, validationCount: number, seed: number, bars: { federated?: number; quantization: number }) {
-  // A seeded split with exactly validationCount validation rows (breast: 421 / 148).
-  const next = rng(seed);
-  const order = d.labels.map((_, i) => ({ i, r: next() })).sort((a, b) => a.r - b.r).map((x) => x.i);
-  const isValidation = new Array<boolean>(d.labels.length).fill(false);
-  for (const i of order.slice(0, validationCount)) isValidation[i] = true;
-  const pick = <T>(xs: readonly T[], v: boolean) => xs.filter((_, i) => isValidation[i] === v);
-  const trainLabels = pick(d.labels, false);
-  const labels = [...trainLabels, ...pick(d.labels, true)];
-  const nTrain = trainLabels.length;
-  const columns: BinnedColumn[] = d.sites.flatMap((s) => siteColumns(s.name, s.features, pick(s.rows, false), pick(s.rows, true), { bins: params.bins, minBinCount: params.minBinCount }));
+function compare(name: string, d: Dataset, params: TreeParams, validationCount: number, seed: number, bars: { federated?: number; quantization: number }) {
+  const { columns, labels, nTrain } = splitAndBin(d, params, validationCount, seed);
   const plain = trainPlainBoostedTrees(columns, labels, params, { bank: 'bank', validation: Uint8Array.from(labels, (_, i) => (i >= nTrain ? 1 : 0)) });
   const floatRef = trainReference(columns, labels, nTrain, params, { bank: 'bank', quantize: false });
   const quantRef = trainReference(columns, labels, nTrain, params, { bank: 'bank', quantize: true });
