@@ -2,7 +2,7 @@
  * Strings of the bank pages (owner: cbank). Keys start with 'bank.'; `zhCN` must have every key
  * of `en` (the typecheck says which is missing). See common.ts for the value forms.
  * Fixed Chinese renderings (docs/design/console.md section 7): warning levels 红色预警 / 黄色预警 /
- * 蓝色预警 / 无预警; purposes 授信评估 / 贷后监控; grades stay AAA..C.
+ * 蓝色预警 / 无预警; grades stay AAA..C. Purposes are common.ts's (common.purpose.*, pages/purpose.ts).
  */
 export const en = {
   'bank.dashboard.title': 'Bank dashboard',
@@ -156,9 +156,6 @@ export const en = {
   'bank.warning.yellow': 'yellow warning',
   'bank.warning.blue': 'blue warning',
   'bank.warning.none': 'no warning',
-  'bank.purpose.credit-assessment': 'credit assessment',
-  'bank.purpose.loan-monitoring': 'loan monitoring',
-  'bank.purpose.credit-scoring': 'credit scoring (any purpose)',
   'bank.refusal.CONSENT_USES_EXHAUSTED': 'The consent allows no more uses.',
   'bank.refusal.CONSENT_NOT_YET_VALID': 'The consent is not valid yet.',
   'bank.refusal.CONSENT_WRONG_REQUESTER': 'The consent names another bank, or the query was not signed with the key the consent names.',
@@ -330,9 +327,6 @@ export const zhCN: Record<keyof typeof en, string> = {
   'bank.warning.yellow': '黄色预警',
   'bank.warning.blue': '蓝色预警',
   'bank.warning.none': '无预警',
-  'bank.purpose.credit-assessment': '授信评估',
-  'bank.purpose.loan-monitoring': '贷后监控',
-  'bank.purpose.credit-scoring': '信用评分（通用）',
   'bank.refusal.CONSENT_USES_EXHAUSTED': '该授权的使用次数已用完。',
   'bank.refusal.CONSENT_NOT_YET_VALID': '该授权尚未生效。',
   'bank.refusal.CONSENT_WRONG_REQUESTER': '该授权指定的是另一家银行，或查询未用授权所指定的密钥签名。',

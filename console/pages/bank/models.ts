@@ -12,7 +12,8 @@ import { ConsoleError } from '../../http/errors.js';
 import { page } from '../layout.js';
 import { FedcreditError } from '../../../lib/errors.js';
 import type { QueryableModel__Output } from '../../../proto/gen/fedcredit/v1/QueryableModel.js';
-import { purposeLabel, warningLabel } from './entries.js';
+import { warningLabel } from './entries.js';
+import { purposeLabel } from '../purpose.js';
 
 async function queryableModels(ctx: RequestContext): Promise<QueryableModel__Output[]> {
   const scoring = ctx.clients.scoring;
