@@ -98,7 +98,19 @@ ${list.length === 0 ? html`<p class="muted">${t('enterprise.consents.none')}</p>
 <thead><tr><th>${t('enterprise.consents.id')}</th><th>${t('enterprise.consents.bank')}</th><th>${t('enterprise.home.purpose')}</th><th>${t('enterprise.consents.valid')}</th><th class="num">${t('enterprise.consents.uses')}</th><th>${t('enterprise.consents.lastUse')}</th><th>${t('enterprise.consents.status')}</th><th></th></tr></thead>
 <tbody>${list.map((c) => html`<tr data-consent="${c.consentId}"><td><code>${c.consentId}</code></td><td>${c.bank || '-'}</td><td>${purposeLabel(ctx, c.purpose)}</td><td>${c.validFrom === null ? '-' : fmt.time(c.validFrom)} – ${c.validUntil === null ? '-' : fmt.time(c.validUntil)}</td><td class="num">${fmt.count(c.uses)} / ${c.maxUses === null ? '-' : fmt.count(c.maxUses)}</td><td>${c.lastUse === null ? '-' : fmt.time(c.lastUse)}</td>
 <td>${c.revokedAt === null ? html`<span class="status-ok">${t('enterprise.consents.active')}</span>` : html`<span class="status-bad" data-revoked="${c.revokedAt}">${t('enterprise.consents.revoked', { index: c.revokedAt })}</span>`}</td>
-<td>${c.revokedAt === null ? html`<a href="/e/consents/${c.consentId}/revoke">${t('enterprise.consents.revoke')}</a>` : ''}</td></tr>`)}</tbody></table>`}`);
+<td>${c.revokedAt === null && canRevokeHere(ctx) ? html`<a href="/e/consents/${c.consentId}/revoke">${t('enterprise.consents.revoke')}</a>` : ''}</td></tr>`)}</tbody></table>`}
+${canRevokeHere(ctx) ? '' : html`<div class="notice" data-revoke-elsewhere><p>${t('enterprise.consents.revokeElsewhere')}</p>
+<pre>fedcredit consent revoke --key enterprise.key --consent consent-ID.json --out revocation.json</pre></div>`}`);
+}
+
+/**
+ * Whether this console submits revocations: the coordinator's does, as operator/coordinator
+ * (Scoring.SubmitConsentRecord). An auditor's console does not: the auditor's role only reads
+ * (lib/rpc-roles.ts), and it stays so (console/README.md, "the enterprise portal on an auditor's
+ * console"): the consents page there says where to revoke, and the revoke routes are not mounted.
+ */
+function canRevokeHere(ctx: Pick<RequestContext, 'kind'>): boolean {
+  return ctx.kind === 'coordinator';
 }
 
 function revokeForm(ctx: RequestContext, id: string, problem?: string): Response {
@@ -141,8 +153,8 @@ export const routes: Route[] = [
   { method: 'GET', path: '/e/entries.csv', kinds: ['coordinator', 'auditor'], access: 'enterprise', handle: ownCsv },
   { method: 'GET', path: '/e/consents', kinds: ['coordinator', 'auditor'], access: 'enterprise', nav: 'enterprise.nav.consents', handle: consents },
   {
-    method: 'GET', path: '/e/consents/:id/revoke', kinds: ['coordinator', 'auditor'], access: 'enterprise',
+    method: 'GET', path: '/e/consents/:id/revoke', kinds: ['coordinator'], access: 'enterprise',
     handle: async (ctx) => (CONSENT_ID.test(ctx.params['id'] ?? '') ? revokeForm(ctx, ctx.params['id']!) : errorPage(ctx, 404, 'NOT_FOUND', 'no such consent id')),
   },
-  { method: 'POST', path: '/e/consents/:id/revoke', kinds: ['coordinator', 'auditor'], access: 'enterprise', handle: revoke },
+  { method: 'POST', path: '/e/consents/:id/revoke', kinds: ['coordinator'], access: 'enterprise', handle: revoke },
 ];
