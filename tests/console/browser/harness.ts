@@ -236,6 +236,11 @@ export async function signInWithLink(browser: Browser, fed: ConsoleFederation, n
   return page;
 }
 
+/** Submits a page's form by its submit button, as a person would, and waits for the page it leads to. */
+export async function submit(page: Page, formSelector: string): Promise<void> {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load', timeout: 120_000 }), page.locator(`${formSelector} [type=submit]`).first().click()]);
+}
+
 /**
  * GET `pathAndQuery` from inside the page (its cookies, its certificate pin): Playwright's own
  * request context would not honour the SPKI pin. Returns the status, the headers and the body text.
