@@ -15,15 +15,16 @@ a { color: var(--accent); }
 a:focus, button:focus, input:focus, select:focus { outline: 2px solid var(--accent); outline-offset: 1px; }
 .skip { position: absolute; left: -999px; }
 .skip:focus { left: 8px; top: 8px; background: #fff; padding: 4px 8px; z-index: 10; }
-header.top { background: #17223b; color: #fff; padding: 0 20px; display: flex; align-items: center; gap: 24px; flex-wrap: wrap; min-height: 52px; }
+header.top { background: #17223b; color: #fff; padding: 0 20px; display: flex; align-items: center; gap: 16px; flex-wrap: wrap; min-height: 52px; }
 header.top a { color: #fff; text-decoration: none; }
 header.top .brand { font-weight: 600; font-size: 16px; white-space: nowrap; }
-header.top .party { color: #b8c4dc; font-size: 13px; }
+header.top .party { color: #b8c4dc; font-size: 13px; max-width: 11em; line-height: 1.3; }
 nav.main { display: flex; gap: 4px; flex-wrap: wrap; flex: 1; }
-nav.main a { padding: 14px 10px; border-bottom: 3px solid transparent; font-size: 14px; }
+nav.main a { padding: 14px 8px; border-bottom: 3px solid transparent; font-size: 14px; white-space: nowrap; }
 nav.main a[aria-current=page] { border-bottom-color: #7fb0ff; }
 nav.main a:hover { background: rgba(255,255,255,.08); }
 .user { display: flex; align-items: center; gap: 10px; font-size: 13px; color: #d5dcea; }
+.user > span { max-width: 11em; line-height: 1.3; }
 .user form { margin: 0; display: inline-flex; gap: 4px; align-items: center; }
 .user select, .user button { font-size: 12px; padding: 2px 6px; }
 header.top .user button { background: transparent; color: #fff; border: 1px solid #8090b0; border-radius: 4px; cursor: pointer; }

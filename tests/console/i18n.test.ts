@@ -15,6 +15,8 @@ import { CONSOLE_KINDS, type ConsoleKind } from '../../console/http/router.js';
 import { SESSION_COOKIE } from '../../console/security/cookies.js';
 import { isErrorCode } from '../../lib/errors.js';
 import { root, startTestConsole, type TestConsole } from './fixture.js';
+import { purposeLabel } from '../../console/pages/purpose.js';
+import { PURPOSES } from '../../consent/record.js';
 
 const COMMON_PREFIXES = ['common.', 'login.', 'lang.', 'error.', 'errors.'];
 
@@ -55,6 +57,24 @@ describe('catalogue', () => {
     for (const key of Object.keys(en).filter((k) => k.startsWith('errors.'))) {
       const code = key.slice('errors.'.length);
       expect(isErrorCode(code) || code === 'CSRF_REFUSED' || code === 'PERMISSION_DENIED', key).toBe(true);
+    }
+  });
+
+  it('labels purposes in one place (common.purpose.*), for every consent purpose and a model\'s credit-scoring, on every page kind', () => {
+    // A second copy in a page's file (bank.purpose.*, enterprise.purpose.*) drifted once: one said
+    // "loan monitoring", the other "post-loan monitoring", and the coordinator's list showed the code.
+    expect(Object.keys(en).filter((k) => /\.purpose\./.test(k) && !k.startsWith('common.purpose.'))).toEqual([]);
+    for (const purpose of [...PURPOSES, 'credit-scoring']) {
+      for (const lang of ['en', 'zh-CN'] as const) {
+        const shown = String(purposeLabel({ t: translator(lang) }, purpose));
+        expect(shown, `${purpose} in ${lang}`).toContain(`data-purpose="${purpose}"`);
+        expect(shown, `${purpose} in ${lang}`).not.toContain(`>${purpose}<`);
+      }
+    }
+    expect(String(purposeLabel({ t: translator('zh-CN') }, 'loan-monitoring'))).toContain('贷后监控');
+    expect(String(purposeLabel({ t: translator('en') }, 'some-new-purpose'))).toBe('<code data-purpose="some-new-purpose">some-new-purpose</code>');
+    for (const file of ['console/pages/bank/entries.ts', 'console/pages/bank/models.ts', 'console/pages/enterprise/routes.ts', 'console/pages/coordinator/models.ts']) {
+      expect(fs.readFileSync(file, 'utf8'), `${file} labels purposes with pages/purpose.ts`).toMatch(/import \{ purposeLabel \} from '\.\.\/purpose\.js'/);
     }
   });
 

@@ -7,20 +7,20 @@
  * it from file:// with every other request aborted; every chart decodes and nothing is fetched.
  * Screenshots: test-output/screenshots/report/model-show.<lang>.png (looked at by hand).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAlignment } from '../../alignment/client.js';
 import { freePort, spawnCoordinator, spawnNode } from '../../lib/party-processes.js';
-import { cliPath, type SpawnedParty } from '../../lib/spawn-party.js';
+import { type SpawnedParty } from '../../lib/spawn-party.js';
 import { uploadFile } from '../../node/upload.js';
 import { parseEvaluationReport } from '../../evaluation/report.js';
 import type { ModelMetadata } from '../../training/model-registry.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 import { rng } from '../training/helpers.js';
 import { HAVE_CHROMIUM, openReportFile } from './report-browser.js';
+import { cli } from '../helpers/spawned-federation.js';
 
 const SITES = ['bank', 'tax', 'power'] as const;
 const N = 1200;
@@ -31,17 +31,6 @@ let fed: TestFederation;
 let coordinatorAddress: string;
 let model: ModelMetadata;
 const parties: SpawnedParty[] = [];
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** The bank sees a weak signal, tax a strong one, power some. */
 function writeTables(): Record<(typeof SITES)[number], string> {

@@ -12,7 +12,6 @@
  * the passive sites' by name only, and compares the scorecard with the bank-only scorecard and
  * with the LR trained on the same alignment.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,16 +20,14 @@ import type { SpawnedParty } from '../../lib/spawn-party.js';
 import { listSiteModels } from '../../site/model-store.js';
 import { NodeStore } from '../../site/store.js';
 import type { Site } from '../../schema/site-schema.js';
-import { prepareScoringDemo } from '../../requester/demo.js';
 import { readGroundTruth } from '../../sim/read.js';
 import { MAX_POINTS, MIN_POINTS, rawPoints } from '../../scoring/score-scale.js';
 import { applyCalibration } from '../../scoring/calibration.js';
 import { NEUTRAL, binOf } from '../../models/scorecard/binning.js';
 import { scorecardContribution, type ScorecardPart } from '../../models/scorecard/part.js';
 import type { ScoringPart } from '../../training/model-kind.js';
-import { consentedRequester, type ConsentedRequester } from '../helpers/consented.js';
-import { SITES, fairBatchSize, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, type Setup } from '../training-transport/helpers.js';
-import { cliPath } from '../../lib/spawn-party.js';
+import type { ConsentedRequester } from '../helpers/consented.js';
+import { SITES, fairBatchSize, type Setup } from '../training-transport/helpers.js';
 import { LogReader } from '../../log/client.js';
 import { decodeEntry } from '../../log/entries.js';
 import { scorecardParamsAny } from '../../models/scorecard/kind.js';
@@ -39,40 +36,25 @@ import type { ScorecardReport } from '../../models/scorecard/report.js';
 import type { ScorecardComparison } from '../../models/scorecard/report-text.js';
 import { listModels } from '../../training/client.js';
 import type { ModelMetadata } from '../../training/model-registry.js';
+import { cli, spawnedFederation, type SpawnedFederation } from '../helpers/spawned-federation.js';
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
+let fx: SpawnedFederation;
 let s: Setup;
 let coordinator: SpawnedParty;
-const nodes = new Map<Site, SpawnedParty>();
+let nodes: Map<Site, SpawnedParty>;
 let requester: ConsentedRequester;
 let alignmentId: string;
 let batchSize: number;
 
 beforeAll(async () => {
-  s = await makeSetup('scorecard-e2e', 1000, 'scorecard-e2e');
-  const registrar = prepareScoringDemo([path.join(s.dir, 'coordinator'), ...SITES.map((site) => path.join(s.dir, `node-${site}`))]);
-  coordinator = await spawnCoordinator(s);
-  for (const site of SITES) nodes.set(site, await spawnNode(s, site));
-  const aligned = await ingestAndAlign(s, (site) => nodes.get(site)!.address);
-  alignmentId = aligned.alignmentId;
-  batchSize = fairBatchSize(aligned.trainSize);
-  requester = consentedRequester({ coordinator: s.coordinatorAddress, as: s.fed.as, registrar, keysDir: path.join(s.dir, 'bank-a-keys') });
+  fx = await spawnedFederation('scorecard-e2e', 1000, { requester: true });
+  ({ s, coordinator, nodes, alignmentId } = fx);
+  batchSize = fairBatchSize(fx.trainSize);
+  requester = fx.requester!;
 }, 180_000);
 
 afterAll(async () => {
-  requester?.close();
-  await Promise.all([coordinator, ...nodes.values()].map((p) => p?.stop()));
-  if (s) fs.rmSync(s.dir, { recursive: true, force: true });
+  await fx?.stop();
 });
 
 type Part = ScoringPart & ScorecardPart & { kind: string; role: string };

@@ -16,14 +16,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SpawnedParty } from '../../lib/spawn-party.js';
 import { NodeStore, bytesToFloat64 } from '../../site/store.js';
 import { listSiteModels } from '../../site/model-store.js';
 import type { Site } from '../../schema/site-schema.js';
-import { prepareScoringDemo } from '../../requester/demo.js';
 import { readGroundTruth } from '../../sim/read.js';
-import { consentedRequester, type ConsentedRequester } from '../helpers/consented.js';
-import { SITES, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, type Setup } from '../training-transport/helpers.js';
+import type { ConsentedRequester } from '../helpers/consented.js';
+import { SITES, type Setup } from '../training-transport/helpers.js';
 import type { ModelMetadata } from '../../training/model-registry.js';
 import type { TreesPart } from '../../models/trees/part.js';
 import { plainTreesLogit } from '../../models/trees/scoring.js';
@@ -31,44 +29,26 @@ import { applyCalibration } from '../../scoring/calibration.js';
 import { scoreLogit } from '../../scoring/score-scale.js';
 import { TOP_REASONS } from '../../scoring/protocol.js';
 import type { ScoringPart } from '../../training/model-kind.js';
-import { cliPath } from '../../lib/spawn-party.js';
-import { spawn } from 'node:child_process';
+import { cli, spawnedFederation, type SpawnedFederation } from '../helpers/spawned-federation.js';
 
 type Part = ScoringPart & TreesPart;
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
+let fx: SpawnedFederation;
 let s: Setup;
-let coordinator: SpawnedParty;
-const nodes = new Map<Site, SpawnedParty>();
 let requester: ConsentedRequester;
 let alignmentId: string;
 
 beforeAll(async () => {
-  s = await makeSetup('trees-score', 1500, 'trees-score');
-  const registrar = prepareScoringDemo([path.join(s.dir, 'coordinator'), ...SITES.map((site) => path.join(s.dir, `node-${site}`))]);
-  coordinator = await spawnCoordinator(s);
-  for (const site of SITES) nodes.set(site, await spawnNode(s, site));
-  ({ alignmentId } = await ingestAndAlign(s, (site) => nodes.get(site)!.address));
-  requester = consentedRequester({ coordinator: s.coordinatorAddress, as: s.fed.as, registrar, keysDir: path.join(s.dir, 'bank-a-keys') });
+  fx = await spawnedFederation('trees-score', 1500, { requester: true });
+  ({ s, alignmentId } = fx);
+  requester = fx.requester!;
 }, 180_000);
 
 afterAll(async () => {
-  requester?.close();
-  await Promise.all([coordinator, ...nodes.values()].map((p) => p?.stop()));
-  if (s) fs.rmSync(s.dir, { recursive: true, force: true });
+  await fx?.stop();
 });
 
-const logs = (): string => [coordinator, ...nodes.values()].flatMap((n) => n.logLines.slice(-20).map((l) => `${n.name}: ${l}`)).join('\n');
+const logs = (): string => fx.logs();
 
 /** A site's part and some enterprises' stored vectors, from a copy of its store (the node holds the lock). */
 async function readSite(site: Site, version: string, ids: readonly string[]): Promise<{ part: Part; vectors: Map<string, Float64Array | undefined> }> {

@@ -9,53 +9,39 @@
  * left in any node's store once the model is kept. Also over these processes: a job whose
  * minCellCount is under the nodes' treesMinCell floor (default 20) is refused at its start.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpawnedParty } from '../../lib/spawn-party.js';
-import { cliPath } from '../../lib/spawn-party.js';
 import { NodeStore, bytesToFloat64 } from '../../site/store.js';
 import { listSiteModels } from '../../site/model-store.js';
 import type { Site } from '../../schema/site-schema.js';
-import { SITES, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, type Setup } from '../training-transport/helpers.js';
+import { SITES, type Setup } from '../training-transport/helpers.js';
 import type { ModelMetadata } from '../../training/model-registry.js';
 import { siteColumns } from '../../models/trees/binned.js';
 import { trainPlainBoostedTrees, type BinnedColumn } from '../../models/trees/plain.js';
 import { treeParams } from '../../models/trees/params.js';
 import { PART_BYTES_ENV, frame, pages, unframe } from '../../models/trees/paging.js';
 import type { TreesPart } from '../../models/trees/part.js';
+import { cli, spawnedFederation, type SpawnedFederation } from '../helpers/spawned-federation.js';
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
+let fx: SpawnedFederation;
 let s: Setup;
 let coordinator: SpawnedParty;
-const nodes = new Map<Site, SpawnedParty>();
+let nodes: Map<Site, SpawnedParty>;
 let alignmentId: string;
 const before = process.env[PART_BYTES_ENV];
 
 beforeAll(async () => {
   process.env[PART_BYTES_ENV] = '300000';
-  s = await makeSetup('trees-paging', 1500, 'trees-paging');
-  coordinator = await spawnCoordinator(s);
-  for (const site of SITES) nodes.set(site, await spawnNode(s, site));
-  ({ alignmentId } = await ingestAndAlign(s, (site) => nodes.get(site)!.address));
+  fx = await spawnedFederation('trees-paging', 1500);
+  ({ s, coordinator, nodes, alignmentId } = fx);
 }, 420_000); // set-up alone took over 180 s at load average 40 on this shared machine
 
 afterAll(async () => {
   if (before === undefined) delete process.env[PART_BYTES_ENV];
   else process.env[PART_BYTES_ENV] = before;
-  await Promise.all([coordinator, ...nodes.values()].map((p) => p?.stop()));
-  if (s) fs.rmSync(s.dir, { recursive: true, force: true });
+  await fx?.stop();
 });
 
 const logs = (): string => [coordinator, ...nodes.values()].flatMap((n) => n.logLines.slice(-20).map((l) => `${n.name}: ${l}`)).join('\n');

@@ -29,6 +29,11 @@ export const en = {
   'common.loading': 'Loading…',
   'common.items': { one: '{count} item', other: '{count} items' },
   'common.placeholder': 'This view is being built.',
+  // A consent's or a model's purpose (consent/record.ts PURPOSES; a model may also be for
+  // credit-scoring, any purpose): one place, used by the bank, enterprise and coordinator pages.
+  'common.purpose.credit-assessment': 'credit assessment',
+  'common.purpose.loan-monitoring': 'post-loan monitoring',
+  'common.purpose.credit-scoring': 'credit scoring (any purpose)',
   'login.title': 'Sign in',
   'login.name': 'Account name',
   'login.password': 'Password',
@@ -90,6 +95,9 @@ export const zhCN: Record<keyof typeof en, string> = {
   'common.loading': '加载中…',
   'common.items': '{count} 项',
   'common.placeholder': '此页面正在建设中。',
+  'common.purpose.credit-assessment': '授信评估',
+  'common.purpose.loan-monitoring': '贷后监控',
+  'common.purpose.credit-scoring': '信用评分（通用）',
   'login.title': '登录',
   'login.name': '账户名',
   'login.password': '密码',

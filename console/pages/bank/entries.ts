@@ -7,6 +7,7 @@ import { html, type Html } from '../../http/html.js';
 import type { RequestContext } from '../../http/router.js';
 import { isMessageKey, type MessageKey } from '../../i18n/catalogue.js';
 import { decodeEntry, type LogEntry } from '../../../log/entries.js';
+import { purposeLabel } from '../purpose.js';
 import type { ListRequesterEntriesRequest } from '../../../proto/gen/fedcredit/v1/ListRequesterEntriesRequest.js';
 
 export const ENTRY_KINDS = ['query', 'refusal', 'rescore', 'rescore-skip'] as const;
@@ -37,10 +38,6 @@ export function label(ctx: RequestContext, key: string, fallback: string): strin
 export function warningLabel(ctx: RequestContext, level: string): Html {
   const text = label(ctx, `bank.warning.${level}`, level);
   return html`<span class="level-${level}" data-warning="${level}">${text}</span>`;
-}
-
-export function purposeLabel(ctx: RequestContext, purpose: string): string {
-  return label(ctx, `bank.purpose.${purpose}`, purpose);
 }
 
 /** The explanation of a refusal code in the page's language: common's errors.X, else bank.refusal.X. */

@@ -1,18 +1,26 @@
 /**
  * GET /models and GET /models/:version (docs/design/console.md 4.3): the models a bank may ask
- * with, from Scoring.ListQueryableModels (no metric). The evaluation report only with
- * `--operator-tls` of the label holder (Training.GetModel as that operator,
- * training/model-access.ts decides): its headline figures here; the charts page of
- * evaluation/report-html/ (task C2) is not on this branch yet, so the page names the
- * `model show --html` command that writes it.
+ * with, from Scoring.ListQueryableModels (no metric: any requester may call it). The model
+ * reports a bank may read (issue 22) are those of the models it is the label holder of: it
+ * holds the labels and computed the report itself (evaluation/), so reading it back tells it
+ * nothing new, while another bank would learn the joint model's AUC and the passive sites'
+ * contribution. A requester certificate names a bank, not a site, so the coordinator cannot
+ * tell a label holder from it; the console reads the report with `--operator-tls` of the bank's
+ * site (Training.GetModel as operator/<site>), and the coordinator decides on the stored model
+ * (training/model-access.ts): the label holder's operator gets it, any other is refused
+ * (IDENTITY_MISMATCH, shown here), a console without it says how to get it. The report is the
+ * coordinator page's: charts of evaluation/report-html/ as data: images, and its file download.
  */
-import { html, type Html } from '../../http/html.js';
-import type { RequestContext, Response, Route } from '../../http/router.js';
+import { html, raw, type Html } from '../../http/html.js';
+import { download, type RequestContext, type Response, type Route } from '../../http/router.js';
 import { ConsoleError } from '../../http/errors.js';
 import { page } from '../layout.js';
 import { FedcreditError } from '../../../lib/errors.js';
 import type { QueryableModel__Output } from '../../../proto/gen/fedcredit/v1/QueryableModel.js';
-import { purposeLabel, warningLabel } from './entries.js';
+import type { ModelMetadata } from '../../../training/model-registry.js';
+import { modelReportBody, modelReportFile } from '../../../evaluation/report-html/model-file.js';
+import { warningLabel } from './entries.js';
+import { purposeLabel } from '../purpose.js';
 
 async function queryableModels(ctx: RequestContext): Promise<QueryableModel__Output[]> {
   const scoring = ctx.clients.scoring;
@@ -35,23 +43,52 @@ ${models.map((m) => html`<tr data-model="${m.modelVersion}"><td><a href="/models
   return page(ctx, 'bank.models.title', html`<p class="muted">${t('bank.models.intro')}</p>${table}`);
 }
 
-/** Headline figures of the report, when this console holds the label holder's operator certificate. */
-async function reportSection(ctx: RequestContext, version: string): Promise<Html> {
-  const { t } = ctx;
+/**
+ * The model's metadata as the label holder's operator reads it (Training.GetModel, checked by the
+ * coordinator in training/model-access.ts), or why there is none: no --operator-tls, or refused.
+ */
+async function labelHolderModel(ctx: RequestContext, version: string): Promise<{ model: ModelMetadata } | { none: true } | { refused: string }> {
   const training = ctx.clients.operatorTraining;
-  if (!training) return html`<p class="muted" data-report="none">${t('bank.models.noReport')}</p>`;
-  let metrics: Record<string, unknown>;
+  if (!training) return { none: true };
   try {
     const info = await ctx.clients.call(training, training.GetModel, { modelVersion: version });
-    metrics = ((JSON.parse(info.metadataJson) as { metrics?: Record<string, unknown> }).metrics) ?? {};
+    return { model: JSON.parse(info.metadataJson) as ModelMetadata };
   } catch (err) {
-    if (err instanceof FedcreditError) return html`<p class="error-box" data-report="refused">${t('bank.models.reportRefused', { code: err.code })}</p>`;
+    if (err instanceof FedcreditError) return { refused: err.code };
     throw err;
   }
-  const figures = Object.entries(metrics).filter(([, v]) => typeof v === 'number') as [string, number][];
-  return html`<section data-report="shown"><h3>${t('bank.models.reportFigures')}</h3><div class="grid">
-${figures.map(([k, v]) => html`<div class="card"><div class="figure">${ctx.fmt.metric(v)}</div><div class="figure-label"><code>${k}</code></div></div>`)}
-</div><p class="muted">${t('bank.models.reportCli', { version })}</p></section>`;
+}
+
+/**
+ * The evaluation report with the charts of evaluation/report-html/ (as the coordinator's model
+ * page shows it), when the coordinator gives it to this console's operator certificate.
+ */
+async function reportSection(ctx: RequestContext, version: string): Promise<Html> {
+  const { t } = ctx;
+  const got = await labelHolderModel(ctx, version);
+  if ('none' in got) return html`<p class="notice" data-report="none">${t('bank.models.noReport')}</p>`;
+  if ('refused' in got) return html`<p class="error-box" data-report="refused">${t('bank.models.reportRefused', { code: got.refused })}</p>`;
+  let body: string | undefined;
+  try {
+    body = modelReportBody(got.model, ctx.lang);
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    return html`<p class="error-box" data-report="unreadable">${t('bank.models.reportUnreadable', { message: err.message })}</p>`;
+  }
+  if (body === undefined) return html`<p class="notice" data-report="empty">${t('bank.models.reportEmpty')}</p>`;
+  const file = `/models/${encodeURIComponent(version)}/report.html`;
+  // raw(): the body is evaluation/report-html/report-page.ts's output, which escapes every string it prints.
+  return html`<section data-report="shown"><p><a href="${file}" download data-report-download>${t('bank.models.download')}</a></p>${raw(body)}</section>`;
+}
+
+async function reportFile(ctx: RequestContext): Promise<Response> {
+  const version = ctx.params['version'] ?? '';
+  const got = await labelHolderModel(ctx, version);
+  if ('none' in got) throw new ConsoleError('NOT_FOUND', 404, ctx.t('bank.models.noReport'));
+  if ('refused' in got) throw new ConsoleError('FORBIDDEN', 403, ctx.t('bank.models.reportRefused', { code: got.refused }));
+  const file = modelReportFile(got.model, ctx.lang);
+  if (file === undefined) throw new ConsoleError('NOT_FOUND', 404, ctx.t('bank.models.reportEmpty'));
+  return download(`fedcredit-report-${got.model.modelVersion}.${ctx.lang}.html`, 'text/html; charset=utf-8', file);
 }
 
 async function modelPage(ctx: RequestContext): Promise<Response> {
@@ -77,4 +114,5 @@ ${await reportSection(ctx, m.modelVersion)}`);
 export const modelRoutes: Route[] = [
   { method: 'GET', path: '/models', kinds: ['bank'], access: 'viewer', nav: 'bank.nav.models', handle: modelsPage },
   { method: 'GET', path: '/models/:version', kinds: ['bank'], access: 'viewer', handle: modelPage },
+  { method: 'GET', path: '/models/:version/report.html', kinds: ['bank'], access: 'viewer', handle: reportFile },
 ];

@@ -17,6 +17,7 @@ import { modelReportBody, modelReportFile } from '../../../evaluation/report-htm
 import { html, raw } from '../../http/html.js';
 import { download, type RequestContext, type Route } from '../../http/router.js';
 import { page } from '../layout.js';
+import { purposeLabel } from '../purpose.js';
 
 function metadataOf(info: ModelInfo__Output): ModelMetadata {
   try {
@@ -44,7 +45,7 @@ async function list(ctx: RequestContext) {
     const auc = aucOf(m);
     const href = `/models/${encodeURIComponent(m.modelVersion)}`;
     return html`<tr>
-<td><a href="${href}"><code>${m.modelVersion}</code></a></td><td><code>${kindOf(m)}</code></td><td><code>${m.purpose}</code></td>
+<td><a href="${href}"><code>${m.modelVersion}</code></a></td><td><code>${kindOf(m)}</code></td><td>${purposeLabel(ctx, m.purpose)}</td>
 <td>${when(ctx, m.createdAt)}</td><td><code>${m.alignmentId}</code></td><td>${m.sites.map((s, i) => html`${i > 0 ? ', ' : ''}<code>${s.site}</code>`)}</td>
 <td class="num">${auc === undefined ? '—' : fmt.metric(auc)}</td><td><a href="${href}">${t('models.open')}</a></td></tr>`;
   });

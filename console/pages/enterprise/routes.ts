@@ -6,7 +6,7 @@
  * the enterprise's own CLI signed (the console cannot revoke without that signature).
  * Entries are read only through ./scope.ts, with the subject of the session.
  */
-import { html, type Html } from '../../http/html.js';
+import { html } from '../../http/html.js';
 import type { RequestContext, Response, Route } from '../../http/router.js';
 import { errorPage, page } from '../layout.js';
 import { challengeText } from '../../../consent/sign-in.js';
@@ -17,19 +17,13 @@ import { ENTRIES_CSV_HEADER, KIND_WORDS, entryCsvLine, entryRow } from '../../..
 import { download } from '../../http/router.js';
 import { ownConsents, ownEntries, PORTAL_PAGE, sessionSubject } from './scope.js';
 import { portalState } from './state.js';
-import type { MessageKey } from '../../i18n/catalogue.js';
+import { purposeLabel } from '../purpose.js';
 
 const CONSENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function kindText(ctx: RequestContext, kind: string): string {
   const key = `enterprise.kind.${kind}`;
   return ctx.t.has(key) ? ctx.t(key) : `${ctx.t('enterprise.kind.other')} (${KIND_WORDS[kind] ?? kind})`;
-}
-
-function purposeText(ctx: RequestContext, purpose: unknown): Html {
-  if (typeof purpose !== 'string' || purpose === '') return html`-`;
-  const key = `enterprise.purpose.${purpose}`;
-  return ctx.t.has(key) ? html`${ctx.t(key as MessageKey)}` : html`<code>${purpose}</code>`;
 }
 
 function signInForm(ctx: RequestContext, problem?: { code: string; message: string }): Response {
@@ -78,7 +72,7 @@ async function home(ctx: RequestContext): Promise<Response> {
   const rows = entries.map((e) => {
     const b = e.body;
     const who = b['requester'] ?? b['removedBy'] ?? b['registrarKey'];
-    return html`<tr data-index="${e.index}"><td class="num"><code>${e.index}</code></td><td>${typeof b['time'] === 'number' ? fmt.time(b['time']) : '-'}</td><td>${kindText(ctx, e.kind)}</td><td>${typeof who === 'string' ? (e.kind === 'enterprise-key-registration' ? html`<code>${who.slice(0, 16)}…</code>` : who) : '-'}</td><td>${purposeText(ctx, b['purpose'])}</td><td>${typeof b['consentId'] === 'string' ? html`<code>${b['consentId']}</code>` : '-'}</td></tr>`;
+    return html`<tr data-index="${e.index}"><td class="num"><code>${e.index}</code></td><td>${typeof b['time'] === 'number' ? fmt.time(b['time']) : '-'}</td><td>${kindText(ctx, e.kind)}</td><td>${typeof who === 'string' ? (e.kind === 'enterprise-key-registration' ? html`<code>${who.slice(0, 16)}…</code>` : who) : '-'}</td><td>${purposeLabel(ctx, b['purpose'])}</td><td>${typeof b['consentId'] === 'string' ? html`<code>${b['consentId']}</code>` : '-'}</td></tr>`;
   });
   const last = entries[entries.length - 1];
   return page(ctx, 'enterprise.dashboard.title', html`${problem !== undefined ? html`<p class="notice status-warn" data-stale>${t('enterprise.home.stale', { problem })}</p>` : ''}<p>${t('enterprise.home.intro', { subject, size })}</p>
@@ -102,9 +96,21 @@ async function consents(ctx: RequestContext): Promise<Response> {
   return page(ctx, 'enterprise.consents.title', html`<p>${t('enterprise.consents.intro')}</p>
 ${list.length === 0 ? html`<p class="muted">${t('enterprise.consents.none')}</p>` : html`<table class="data" data-consents>
 <thead><tr><th>${t('enterprise.consents.id')}</th><th>${t('enterprise.consents.bank')}</th><th>${t('enterprise.home.purpose')}</th><th>${t('enterprise.consents.valid')}</th><th class="num">${t('enterprise.consents.uses')}</th><th>${t('enterprise.consents.lastUse')}</th><th>${t('enterprise.consents.status')}</th><th></th></tr></thead>
-<tbody>${list.map((c) => html`<tr data-consent="${c.consentId}"><td><code>${c.consentId}</code></td><td>${c.bank || '-'}</td><td>${purposeText(ctx, c.purpose)}</td><td>${c.validFrom === null ? '-' : fmt.time(c.validFrom)} – ${c.validUntil === null ? '-' : fmt.time(c.validUntil)}</td><td class="num">${fmt.count(c.uses)} / ${c.maxUses === null ? '-' : fmt.count(c.maxUses)}</td><td>${c.lastUse === null ? '-' : fmt.time(c.lastUse)}</td>
+<tbody>${list.map((c) => html`<tr data-consent="${c.consentId}"><td><code>${c.consentId}</code></td><td>${c.bank || '-'}</td><td>${purposeLabel(ctx, c.purpose)}</td><td>${c.validFrom === null ? '-' : fmt.time(c.validFrom)} – ${c.validUntil === null ? '-' : fmt.time(c.validUntil)}</td><td class="num">${fmt.count(c.uses)} / ${c.maxUses === null ? '-' : fmt.count(c.maxUses)}</td><td>${c.lastUse === null ? '-' : fmt.time(c.lastUse)}</td>
 <td>${c.revokedAt === null ? html`<span class="status-ok">${t('enterprise.consents.active')}</span>` : html`<span class="status-bad" data-revoked="${c.revokedAt}">${t('enterprise.consents.revoked', { index: c.revokedAt })}</span>`}</td>
-<td>${c.revokedAt === null ? html`<a href="/e/consents/${c.consentId}/revoke">${t('enterprise.consents.revoke')}</a>` : ''}</td></tr>`)}</tbody></table>`}`);
+<td>${c.revokedAt === null && canRevokeHere(ctx) ? html`<a href="/e/consents/${c.consentId}/revoke">${t('enterprise.consents.revoke')}</a>` : ''}</td></tr>`)}</tbody></table>`}
+${canRevokeHere(ctx) ? '' : html`<div class="notice" data-revoke-elsewhere><p>${t('enterprise.consents.revokeElsewhere')}</p>
+<pre>fedcredit consent revoke --key enterprise.key --consent consent-ID.json --out revocation.json</pre></div>`}`);
+}
+
+/**
+ * Whether this console submits revocations: the coordinator's does, as operator/coordinator
+ * (Scoring.SubmitConsentRecord). An auditor's console does not: the auditor's role only reads
+ * (lib/rpc-roles.ts), and it stays so (console/README.md, "the enterprise portal on an auditor's
+ * console"): the consents page there says where to revoke, and the revoke routes are not mounted.
+ */
+function canRevokeHere(ctx: Pick<RequestContext, 'kind'>): boolean {
+  return ctx.kind === 'coordinator';
 }
 
 function revokeForm(ctx: RequestContext, id: string, problem?: string): Response {
@@ -147,8 +153,8 @@ export const routes: Route[] = [
   { method: 'GET', path: '/e/entries.csv', kinds: ['coordinator', 'auditor'], access: 'enterprise', handle: ownCsv },
   { method: 'GET', path: '/e/consents', kinds: ['coordinator', 'auditor'], access: 'enterprise', nav: 'enterprise.nav.consents', handle: consents },
   {
-    method: 'GET', path: '/e/consents/:id/revoke', kinds: ['coordinator', 'auditor'], access: 'enterprise',
+    method: 'GET', path: '/e/consents/:id/revoke', kinds: ['coordinator'], access: 'enterprise',
     handle: async (ctx) => (CONSENT_ID.test(ctx.params['id'] ?? '') ? revokeForm(ctx, ctx.params['id']!) : errorPage(ctx, 404, 'NOT_FOUND', 'no such consent id')),
   },
-  { method: 'POST', path: '/e/consents/:id/revoke', kinds: ['coordinator', 'auditor'], access: 'enterprise', handle: revoke },
+  { method: 'POST', path: '/e/consents/:id/revoke', kinds: ['coordinator'], access: 'enterprise', handle: revoke },
 ];

@@ -8,14 +8,14 @@
  * run) and downloads it; a revoked consent shows CONSENT_REVOKED with its explanation; adds an
  * enterprise to a portfolio by upload and sees it listed; the viewer's POST /score is refused.
  *
- * cskel's shared harness (tests/console/browser/harness.ts) was not on this branch when this was
- * written; the federation, the console and the sign-in are set up here, in the same way.
+ * Its own federation (the scoring fixture, with a portfolio) and an in-process console, with the
+ * harness's certificate, browser, sign-in and screenshot helpers (tests/console/browser/harness.ts).
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { browserOrSkip, consoleCertificate, launchBrowser, shot as harnessShot, signInAt } from './harness.js';
 import { scoringFixture, type ScoringFixture } from '../../scoring/fixture.js';
 import { consoleOptions } from '../../../console/cli.js';
 import { KindClients } from '../../../console/clients.js';
@@ -29,15 +29,9 @@ import { monitoringClient } from '../../../proto/clients.js';
 import { call } from '../../../lib/grpc.js';
 import { signSealingKey } from '../../../scoring/protocol.js';
 
-const CHROMIUM = process.env['FEDCREDIT_CHROMIUM'] ?? '/usr/bin/chromium';
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env['CI']) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium fonts-noto-cjk`);
-  console.warn(`tests/console/browser/bank.test.ts SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y --no-install-recommends chromium fonts-noto-cjk)`);
-}
+const run = browserOrSkip('tests/console/browser/bank.test.ts');
 
 const PASSWORD = 'correct horse battery';
-const SHOTS = path.resolve('test-output', 'screenshots', 'bank');
 const LANGS = ['en', 'zh-CN'] as const;
 type Lang = (typeof LANGS)[number];
 
@@ -49,35 +43,13 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 async function signedIn(user: string, lang: Lang): Promise<Page> {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: lang === 'en' ? 'en-US' : 'zh-CN', viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  // SKELETON DEFECT worked around here (reported to the lead): under the console's
-  // Referrer-Policy: no-referrer, Chromium 150 sends `Origin: null` on every same-origin form
-  // POST (Fetch, "serialize a request origin"), which console/security/csrf.ts refuses as a
-  // foreign origin, so no form (sign-in included) can be posted. Chromium ignores an Origin set
-  // by request interception, so this test serves the console's pages with
-  // `Referrer-Policy: same-origin` instead; the console's CSRF checks themselves are untouched.
-  await context.route(`${origin}/**`, async (route) => {
-    // Only the pages (GET); the browser itself posts their forms and follows redirects.
-    if (route.request().resourceType() !== 'document' || route.request().method() !== 'GET') return route.continue();
-    const response = await route.fetch({ maxRedirects: 0 });
-    if (response.status() >= 300 && response.status() < 400) return route.continue();
-    if (!(response.headers()['content-type'] ?? '').startsWith('text/html')) return route.fulfill({ response });
-    const body = (await response.text()).replace('<meta name="referrer" content="no-referrer">', '<meta name="referrer" content="same-origin">');
-    return route.fulfill({ response, body, headers: { ...response.headers(), 'referrer-policy': 'same-origin' } });
-  });
-  const page = await context.newPage();
-  await page.goto(`${origin}/login`);
-  await page.fill('input[name=name]', user);
-  await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button[type=submit]')]);
+  const page = await signInAt(browser, origin, user, lang, PASSWORD);
+  contexts.push(page.context());
   return page;
 }
 
-async function shot(page: Page, view: string, lang: Lang): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${view}.${lang}.png`), fullPage: true });
-}
+/** Screenshots in test-output/screenshots/bank/ (harness.ts). */
+const shot = (page: Page, view: string, lang: Lang) => harnessShot(page, 'bank', view, lang);
 
 /** No raw message key of the bank's catalogue may reach a page. */
 async function expectNoRawKeys(page: Page): Promise<void> {
@@ -91,14 +63,11 @@ function consentFile(name: string, text: string): string {
 }
 
 beforeAll(async () => {
-  if (!haveChromium) return;
+  if (!run) return;
   fx = await scoringFixture('console-bank');
   // The console signs with the bank's keys from its TLS folder, as `fedcredit score` reads them by default.
   for (const f of ['requester-identity.pem', 'requester-sealing.key']) fs.copyFileSync(path.join(fx.dir, 'requester-keys', f), path.join(fx.fed.folder('bank-a'), f));
-  const https = path.join(fx.dir, 'console-https');
-  fs.mkdirSync(https);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', path.join(https, 'key.pem'), '-out', path.join(https, 'cert.pem')], { stdio: 'ignore' });
+  const cert = consoleCertificate(path.join(fx.dir, 'console-https'));
   const data = path.join(fx.dir, 'console-data');
   fs.mkdirSync(data, { mode: 0o700 });
   const created = new Date().toISOString();
@@ -107,7 +76,7 @@ beforeAll(async () => {
     { name: 'victor', role: 'viewer', hash: await hashPassword(PASSWORD), created, disabled: false },
   ]);
   const { options, transport } = consoleOptions({
-    tls: fx.fed.folder('bank-a'), target: fx.coordinator.address, data, listen: '127.0.0.1:0', httpsCert: path.join(https, 'cert.pem'), httpsKey: path.join(https, 'key.pem'),
+    tls: fx.fed.folder('bank-a'), target: fx.coordinator.address, data, listen: '127.0.0.1:0', httpsCert: cert.cert, httpsKey: cert.key,
     defaultLang: 'en', timeZone: 'Asia/Shanghai', maxUpload: 1024 * 1024, state: path.join(fx.dir, 'auditor-state.json'),
   });
   clients = new KindClients(options.kind, options.target, transport);
@@ -125,7 +94,7 @@ beforeAll(async () => {
     portfolio: 'smes', modelVersion: 'm1', sealingKey: Buffer.from(keys.sealing.publicKey), sealingKeySignature: Buffer.from(signSealingKey(keys.identity, 'bank-a', keys.sealing.publicKey)), schedule: '',
   });
   monitoring.close();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  browser = await launchBrowser(cert);
 }, 240_000);
 
 afterAll(async () => {
@@ -136,7 +105,7 @@ afterAll(async () => {
   await fx?.stop();
 });
 
-describe.skipIf(!haveChromium)('the bank console in Chromium', () => {
+describe.skipIf(!run)('the bank console in Chromium', () => {
   let scoredIndex = 0;
 
   it('the admin scores an enterprise by uploading its consent and sees points, grade, warning, PD and the opened explanations', async () => {
@@ -240,11 +209,13 @@ describe.skipIf(!haveChromium)('the bank console in Chromium', () => {
     expect(await page.locator('form[data-score-form] button[type=submit]').isDisabled()).toBe(true);
     const token = await page.locator('input[name=_csrf]').first().getAttribute('value');
     const before = fx.coordinator.transparencyLog.store.size;
-    const res = await page.request.post(`${origin}/score?_csrf=${encodeURIComponent(token ?? '')}`, {
-      headers: { origin },
-      multipart: { consent: { name: 'consent.json', mimeType: 'application/json', buffer: Buffer.from(fx.consentText(fx.grant(fx.inAll[3]!))) } },
-    });
-    expect(res.status()).toBe(403);
+    // Posted by the page itself (its cookies and pinned certificate), as the form would.
+    const status = await page.evaluate(async ([url, text]) => {
+      const body = new FormData();
+      body.append('consent', new Blob([text], { type: 'application/json' }), 'consent.json');
+      return (await fetch(url, { method: 'POST', body })).status;
+    }, [`/score?_csrf=${encodeURIComponent(token ?? '')}`, fx.consentText(fx.grant(fx.inAll[3]!))] as const);
+    expect(status).toBe(403);
     expect(fx.coordinator.transparencyLog.store.size).toBe(before);
   }, 60_000);
 });

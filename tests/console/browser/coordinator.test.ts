@@ -9,15 +9,16 @@
  * epochs arrive by SSE on the page, the job fail when a node stops, resume it from the page and
  * see its remaining epochs arrive.
  *
- * Written before the skeleton's shared harness (tests/console/browser/harness.ts) existed;
- * move to it when it lands. Skipped locally with a message when Chromium is missing; fails in CI.
+ * Its own in-process federation (the test reads the coordinator's job streams and stops a node),
+ * with the harness's account, browser, sign-in and screenshot helpers
+ * (tests/console/browser/harness.ts). Skipped locally with a message when Chromium is missing; fails in CI.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { addUser, browserOrSkip, launchBrowser, shot as harnessShot, signInAt, type Lang } from './harness.js';
 import { startConsoleServer, type ConsoleServer } from '../../../console/server.js';
 import { KindClients } from '../../../console/clients.js';
 import { jobStreams } from '../../../console/pages/coordinator/job-stream.js';
@@ -26,14 +27,8 @@ import type { RunningNode } from '../../../node/server.js';
 import type { Site } from '../../../schema/site-schema.js';
 import { SITES, fairBatchSize, freePort, inProcessCoordinator, inProcessNode, ingestAndAlign, makeSetup, type Setup } from '../../training-transport/helpers.js';
 
-const CHROMIUM = process.env['FEDCREDIT_CHROMIUM'] ?? '/usr/bin/chromium';
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env['CI']) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium fonts-noto-cjk`);
-  console.warn(`SKIPPED tests/console/browser/coordinator.test.ts: no Chromium at ${CHROMIUM} (apt-get install -y --no-install-recommends chromium fonts-noto-cjk)`);
-}
+const run = browserOrSkip('tests/console/browser/coordinator.test.ts');
 
-const SHOTS = path.resolve('test-output/screenshots');
 const PASSWORD = 'correct horse battery';
 const VIEWS: [string, string][] = [['/', 'dashboard'], ['/nodes', 'nodes'], ['/alarms', 'alarms'], ['/log', 'log'], ['/alignments', 'alignments'], ['/training', 'training'], ['/monitoring', 'monitoring']];
 const RAW_KEY = /\b(coordinator|common|errors?|login)\.[a-z][A-Za-z]*\.[A-Za-z_]+\b/;
@@ -47,38 +42,24 @@ let dataDir: string;
 let browser: Browser;
 let batch = 0;
 
-function addAccount(name: string, role: 'admin' | 'viewer'): void {
-  const r = spawnSync(process.execPath, ['dist/bin/fedcredit.js', 'console', 'user', 'add', '--data', dataDir, '--name', name, '--role', role], { input: `${PASSWORD}\n`, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`console user add ${name}: ${r.stderr}`);
+async function signedIn(name: string, lang: Lang): Promise<{ context: BrowserContext; page: Page }> {
+  const page = await signInAt(browser, consoleServer.url, name, lang, PASSWORD);
+  return { context: page.context(), page };
 }
 
-async function signedIn(name: string, lang: 'en' | 'zh-CN'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: lang === 'en' ? 'en-US' : 'zh-CN', viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  await page.goto(`${consoleServer.url}/`);
-  await page.waitForURL(/\/login/);
-  await page.fill('input[name=name]', name);
-  await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button[type=submit]')]);
-  return { context, page };
-}
-
-async function shot(page: Page, role: string, view: string, lang: string): Promise<void> {
-  const dir = path.join(SHOTS, `coordinator-${role}`);
-  fs.mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${view}.${lang}.png`), fullPage: true });
-}
+/** Screenshots in test-output/screenshots/coordinator-<role>/ (harness.ts). */
+const shot = (page: Page, role: string, view: string, lang: Lang) => harnessShot(page, `coordinator-${role}`, view, lang);
 
 beforeAll(async () => {
-  if (!haveChromium) return;
+  if (!run) return;
   s = await makeSetup('console-browser-coord', 1000, 'console-browser-coord');
   coordinator = await inProcessCoordinator(s, { trainingRetryMs: 1_500 });
   for (const site of SITES) nodes.set(site, await inProcessNode(s, site));
   const aligned = await ingestAndAlign(s, (site) => nodes.get(site)!.address);
   batch = fairBatchSize(aligned.trainSize);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-console-browser-data-'));
-  addAccount('ada', 'admin');
-  addAccount('vic', 'viewer');
+  addUser(dataDir, 'ada', 'admin', PASSWORD);
+  addUser(dataDir, 'vic', 'viewer', PASSWORD);
   const port = await freePort();
   clients = new KindClients('coordinator', s.coordinatorAddress, s.fed.as('coordinator-operator'));
   consoleServer = await startConsoleServer({
@@ -86,7 +67,8 @@ beforeAll(async () => {
     dataDir, publicOrigin: `http://127.0.0.1:${port}`, listenHost: '127.0.0.1', listenPort: port, https: { mode: 'proxy' }, enterprisePortal: false,
     defaultLang: 'zh-CN', timeZone: 'Asia/Shanghai', printLink: false, maxUpload: 1024 * 1024,
   }, { clients, log: () => undefined });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  // Plain HTTP on loopback (--behind-proxy mode): no certificate to pin.
+  browser = await launchBrowser();
 }, 300_000);
 
 afterAll(async () => {
@@ -100,7 +82,7 @@ afterAll(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe.skipIf(!haveChromium)('coordinator console in Chromium', () => {
+describe.skipIf(!run)('coordinator console in Chromium', () => {
   it('viewer: every view in en and zh-CN, refused the admin actions', async () => {
     for (const lang of ['en', 'zh-CN'] as const) {
       const { context, page } = await signedIn('vic', lang);

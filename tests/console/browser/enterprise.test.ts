@@ -19,7 +19,9 @@ import { waitForCosignedLatest } from '../../../log/client.js';
 import { TRUSTED_REGISTRARS_ENV } from '../../../scoring/protocol.js';
 import { scoringFixture, type ScoringFixture } from '../../scoring/fixture.js';
 import type { RunningConsole } from '../portal-helpers.js';
-import { consoleCertificate, HAVE_CHROMIUM, launch, shot, startHttpsConsole, submitForm } from './caudit-browser.js';
+import { browserOrSkip, consoleCertificate, launchBrowser, newContext, shot, startHttpsConsole, submit } from './harness.js';
+
+const run = browserOrSkip('tests/console/browser/enterprise.test.ts');
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -44,11 +46,11 @@ async function score(): Promise<{ code: number; stdout: string; stderr: string }
 
 async function switchLanguage(page: Page, lang: 'en' | 'zh-CN'): Promise<void> {
   await page.selectOption('form.lang select[name=lang]', lang);
-  await submitForm(page, 'form.lang', portal.origin);
+  await submit(page, 'form.lang');
   await expect.poll(() => page.getAttribute('html', 'lang')).toBe(lang);
 }
 
-describe.skipIf(!HAVE_CHROMIUM)('enterprise portal in Chromium', () => {
+describe.skipIf(!run)('enterprise portal in Chromium', () => {
   beforeAll(async () => {
     fx = await scoringFixture('console-enterprise', { enterprises: 150 });
     process.env[TRUSTED_REGISTRARS_ENV] = Buffer.from(fx.registrar.publicKey).toString('hex');
@@ -69,7 +71,7 @@ describe.skipIf(!HAVE_CHROMIUM)('enterprise portal in Chromium', () => {
     await waitForCosignedLatest(fx.coordinator.address, fx.fed.as('coordinator-operator'), 3, 30_000);
     const cert = consoleCertificate(path.join(fx.dir, 'https'));
     portal = await startHttpsConsole({ tls: fx.fed.folder('coordinator-operator'), target: fx.coordinator.address, data: path.join(fx.dir, 'console'), cert, extra: ['--enterprise-portal'] });
-    browser = await launch(cert.pin);
+    browser = await launchBrowser(cert);
   }, 180_000);
 
   afterAll(async () => {
@@ -80,12 +82,12 @@ describe.skipIf(!HAVE_CHROMIUM)('enterprise portal in Chromium', () => {
   });
 
   it('signs in with the CLI, sees who queried it, revokes, and the bank\'s next query is refused', async () => {
-    const context = await browser.newContext({ locale: 'en-US', ignoreHTTPSErrors: true });
+    const context = await newContext(browser, 'en');
     const page = await context.newPage();
     await page.goto(`${portal.origin}/e/sign-in`);
     await shot(page, 'enterprise', 'sign-in', 'en');
     await page.fill('input[name=subject]', subject);
-    await submitForm(page, 'form[action="/e/challenge"]', portal.origin);
+    await submit(page, 'form[action="/e/challenge"]');
     const token = await page.locator('input[name=token]').getAttribute('value', { timeout: 5_000 }).catch(async () => {
       throw new Error(`no challenge token on ${page.url()}:\n${await page.textContent('main')}\n${portal.lines.filter((l) => l.includes('csrf') || l.includes('CSRF')).join('\n')}`);
     });
@@ -98,7 +100,7 @@ describe.skipIf(!HAVE_CHROMIUM)('enterprise portal in Chromium', () => {
     expect(signed.code, signed.stderr).toBe(0);
     expect(signed.stderr).toContain(portal.origin);
     await page.fill('input[name=response]', signed.stdout.trim());
-    await submitForm(page, 'form[action="/e/sign-in"]', portal.origin);
+    await submit(page, 'form[action="/e/sign-in"]');
     expect(new URL(page.url()).pathname).toBe('/e/');
 
     // Who queried it: bank-a, a score query under this consent.
@@ -128,7 +130,7 @@ describe.skipIf(!HAVE_CHROMIUM)('enterprise portal in Chromium', () => {
     const revoked = await cli(['consent', 'revoke', '--key', keyFile, '--consent', consentFile, '--out', revocationFile]);
     expect(revoked.code, revoked.stderr).toBe(0);
     await page.fill('textarea[name=revocation]', fs.readFileSync(revocationFile, 'utf8'));
-    await submitForm(page, `form[action="/e/consents/${consentId}/revoke"]`, portal.origin);
+    await submit(page, `form[action="/e/consents/${consentId}/revoke"]`);
     const index = await page.getAttribute('[data-revocation-index]', 'data-revocation-index');
     expect(Number(index)).toBeGreaterThan(0);
     await shot(page, 'enterprise', 'revoked', 'en');
@@ -147,7 +149,7 @@ describe.skipIf(!HAVE_CHROMIUM)('enterprise portal in Chromium', () => {
   }, 180_000);
 
   it('a browser without a session is sent to the portal sign-in', async () => {
-    const context = await browser.newContext({ locale: 'en-US', ignoreHTTPSErrors: true });
+    const context = await newContext(browser, 'en');
     const page = await context.newPage();
     const res = await page.goto(`${portal.origin}/e/`);
     expect(new URL(page.url()).pathname).toBe('/e/sign-in');

@@ -19,14 +19,24 @@
  *
  * Browser tests call `browserOrSkip()` at the top: without Chromium they are skipped with a
  * message naming the apt command, and they fail when CI is set (a skip is never silent).
+ *
+ * Every browser test uses these helpers (one copy of each): a test whose federation the demo
+ * does not fit (a node that must stop mid-test, an in-process coordinator whose job streams the
+ * test reads, a registry seeded with report fixtures) starts its own parties and its console
+ * with `consoleCertificate` + `startHttpsConsole` (or in-process), then `launchBrowser(cert)`,
+ * `signInAt(browser, origin, user, lang)` and `shot(...)` as here.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { cliPath } from '../../../lib/spawn-party.js';
+import { startConsole, type RunningConsole } from '../portal-helpers.js';
+
+export type { RunningConsole } from '../portal-helpers.js';
 
 export const CHROMIUM = process.env['FEDCREDIT_CHROMIUM'] ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.resolve('test-output', 'screenshots');
@@ -162,9 +172,41 @@ export async function startConsoleFederation(opts: { enterprises?: number; timeo
   };
 }
 
-/** Chromium with the console certificate's SPKI pinned (and nothing else accepted). */
-export function launchBrowser(fed: Pick<ConsoleFederation, 'spki'>): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [`--ignore-certificate-errors-spki-list=${fed.spki}`] });
+/**
+ * Chromium with the console certificate's SPKI pinned (and nothing else accepted): the demo's
+ * (`fed`) or a test's own (`consoleCertificate(dir)`). Without a pin, for a console on plain HTTP
+ * over loopback (--behind-proxy), which Chromium treats as a secure context.
+ */
+export function launchBrowser(pinned?: { spki: string }): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: pinned ? [`--ignore-certificate-errors-spki-list=${pinned.spki}`] : [] });
+}
+
+/** A throwaway self-signed certificate for 127.0.0.1 and localhost, and its SPKI pin for launchBrowser. */
+export function consoleCertificate(dir: string): { cert: string; key: string; spki: string } {
+  fs.mkdirSync(dir, { recursive: true });
+  const cert = path.join(dir, 'console.crt');
+  const key = path.join(dir, 'console.key');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  fs.chmodSync(key, 0o600);
+  const der = new crypto.X509Certificate(fs.readFileSync(cert)).publicKey.export({ type: 'spki', format: 'der' });
+  return { cert, key, spki: crypto.createHash('sha256').update(der).digest('base64') };
+}
+
+/** `fedcredit console user add` with the password on stdin (PASSWORD unless given). */
+export function addUser(data: string, name: string, role: 'admin' | 'viewer', password = PASSWORD): void {
+  fs.mkdirSync(data, { recursive: true, mode: 0o700 });
+  const r = runCli(['console', 'user', 'add', '--data', data, '--name', name, '--role', role], `${password}\n`);
+  if (r.status !== 0) throw new Error(`console user add ${name} in ${data} failed: ${r.stderr}`);
+}
+
+/**
+ * `fedcredit console serve` as a process over HTTPS with `cert` (consoleCertificate), for a
+ * test's own federation; `users` are added first (password PASSWORD). Stop it with `.stop()`.
+ */
+export async function startHttpsConsole(args: { tls: string; target: string; data: string; cert: { cert: string; key: string }; extra?: string[]; users?: Partial<Record<string, 'admin' | 'viewer'>> }): Promise<RunningConsole> {
+  for (const [name, role] of Object.entries(args.users ?? {})) if (role) addUser(args.data, name, role);
+  return startConsole({ ...args, https: ['--https-cert', args.cert.cert, '--https-key', args.cert.key] });
 }
 
 /** A context per role and language: 1280x800, the browser's locale sets Accept-Language. */
@@ -172,12 +214,17 @@ export function newContext(browser: Browser, lang: Lang): Promise<BrowserContext
   return browser.newContext({ locale: lang === 'zh-CN' ? 'zh-CN' : 'en-US', viewport: { width: 1280, height: 800 } });
 }
 
-/** Signs in with the account form as `admin` or `viewer`; returns the page on the dashboard. */
+/** Signs in to a demo console with the account form as `admin` or `viewer`; returns the page on the dashboard. */
 export async function signIn(browser: Browser, fed: ConsoleFederation, name: ConsoleName, role: 'admin' | 'viewer', lang: Lang): Promise<Page> {
+  return signInAt(browser, fed.url(name, ''), role, lang);
+}
+
+/** Signs in to the console at `origin` with the account form, in a new context of `lang`; returns the page where sign-in led. */
+export async function signInAt(browser: Browser, origin: string, user: string, lang: Lang, password = PASSWORD): Promise<Page> {
   const page = await (await newContext(browser, lang)).newPage();
-  await page.goto(fed.url(name, '/login'));
-  await page.fill('input[name=name]', role);
-  await page.fill('input[name=password]', PASSWORD);
+  await page.goto(`${origin}/login`);
+  await page.fill('input[name=name]', user);
+  await page.fill('input[name=password]', password);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 120_000 }), page.click('form[action="/login"] button[type=submit]')]);
   return page;
 }
@@ -187,6 +234,22 @@ export async function signInWithLink(browser: Browser, fed: ConsoleFederation, n
   const page = await (await newContext(browser, lang)).newPage();
   await page.goto(fed.consoles[name].link);
   return page;
+}
+
+/** Submits a page's form by its submit button, as a person would, and waits for the page it leads to. */
+export async function submit(page: Page, formSelector: string): Promise<void> {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load', timeout: 120_000 }), page.locator(`${formSelector} [type=submit]`).first().click()]);
+}
+
+/**
+ * GET `pathAndQuery` from inside the page (its cookies, its certificate pin): Playwright's own
+ * request context would not honour the SPKI pin. Returns the status, the headers and the body text.
+ */
+export async function fetchInPage(page: Page, pathAndQuery: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+  return page.evaluate(async ([url, h]) => {
+    const r = await fetch(url, { headers: h, redirect: 'manual' });
+    return { status: r.status, headers: Object.fromEntries(r.headers.entries()), text: await r.text() };
+  }, [pathAndQuery, headers] as const);
 }
 
 /** Saves a full-page screenshot as test-output/screenshots/<role>/<view>.<lang>.png and returns its path. */

@@ -1,41 +1,38 @@
 /**
- * The coordinator console's /models pages in Chromium (docs/design/console.md 4.1, 6, 8): a real
- * coordinator process (its registry seeded with a v3 scorecard report built by
- * evaluation/report.ts, a v2 report and a model without one) and a real `fedcredit console
- * serve` over HTTPS, signed in with its single-use link. Each view in zh-CN and en: every chart
- * image decodes under the console's strict CSP (no violation reported), the v2 report says
- * "retrain", the download is the bytes `model show --html` writes; screenshots in
- * test-output/screenshots/coordinator/ (looked at by hand).
- * Uses its own small setup until cskel's harness (tests/console/browser/harness.ts) lands: a
- * trained federation adds minutes and these pages only read the registry.
+ * The /models pages in Chromium (docs/design/console.md 4.1, 4.3, 6, 8): a real coordinator
+ * process (its registry seeded with a v3 scorecard report built by evaluation/report.ts, a v2
+ * report and a model without one) and real `fedcredit console serve` processes over HTTPS
+ * (tests/console/browser/harness.ts), signed in by the account form.
+ * - The coordinator's console, each view in zh-CN and en: every chart image decodes under the
+ *   console's strict CSP (no violation reported), the v2 report says "retrain", the download is
+ *   the bytes `model show --html` writes; screenshots in test-output/screenshots/coordinator/.
+ * - The bank's console (issue 22: "the model reports it may read"): with the label holder's
+ *   operator certificate (--operator-tls of site bank, m1's label holder) the same charts and
+ *   download; with another site's operator certificate the coordinator refuses the report
+ *   (training/model-access.ts, IDENTITY_MISMATCH) and no chart or figure reaches the page.
+ * Its own small federation rather than the demo's: these pages only read the registry, and a
+ * trained demo federation adds minutes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { cliPath, spawnParty, type SpawnedParty } from '../../../lib/spawn-party.js';
-import { freePort } from '../../../lib/party-processes.js';
+import type { Browser, Page } from 'playwright-core';
+import { spawnParty, type SpawnedParty } from '../../../lib/spawn-party.js';
 import { ModelRegistry, type ModelMetadata } from '../../../training/model-registry.js';
 import { DEFAULT_PARAMS } from '../../../training/schedule.js';
 import { DEFAULT_SCORE_SCALE } from '../../../scoring/score-scale.js';
 import { modelReportFile } from '../../../evaluation/report-html/model-file.js';
 import { testFederation, type TestFederation } from '../../helpers/federation.js';
 import { asV2, v3Report } from '../../evaluation/fixture.js';
-import { CHROMIUM, HAVE_CHROMIUM } from '../../evaluation/report-browser.js';
+import { browserOrSkip, consoleCertificate, fetchInPage, launchBrowser, shot, signInAt, startHttpsConsole, type Lang, type RunningConsole } from './harness.js';
 
+const run = browserOrSkip('tests/console/browser/models.test.ts');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-console-models-'));
-const SHOTS = path.resolve('test-output/screenshots/coordinator');
 let fed: TestFederation;
 let coordinator: SpawnedParty;
-let consoleProcess: ChildProcess;
-let origin: string;
-let link: string;
+const consoles: Record<'coordinator' | 'labelHolder' | 'otherSite', RunningConsole | undefined> = { coordinator: undefined, labelHolder: undefined, otherSite: undefined };
 let browser: Browser | undefined;
-let signedInState: Awaited<ReturnType<import('playwright-core').BrowserContext['storageState']>> | undefined;
-const consoleLog: string[] = [];
 
 const base = {
   jobId: 'job-1', alignmentId: 'al-1', purpose: 'credit-assessment', params: DEFAULT_PARAMS, scale: DEFAULT_SCORE_SCALE,
@@ -49,83 +46,71 @@ const MODELS: ModelMetadata[] = [
   { ...base, modelVersion: 'm3', kind: 'lr', jobId: 'job-3', metrics: { validationAuc: 0.69 } },
 ];
 
-function lines(child: ChildProcess, want: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => reject(new Error(`console did not print ${want} in ${timeoutMs} ms`)), timeoutMs);
-    rl.on('line', (line) => {
-      consoleLog.push(line);
-      const m = want.exec(line);
-      if (m) { clearTimeout(timer); resolve(m); }
-    });
-    child.once('exit', (code) => reject(new Error(`console exited with ${code}`)));
-  });
+/** Collects the page's CSP refusals (a chart the policy blocked would be one). */
+function cspViolations(page: Page): string[] {
+  const violations: string[] = [];
+  page.on('console', (msg) => { if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text()); });
+  return violations;
+}
+
+async function decodedCharts(page: Page): Promise<{ w: number; alt: string }[]> {
+  return page.$$eval('img.chart', (els) => els.map((e) => ({ w: (e as HTMLImageElement).naturalWidth, alt: (e as HTMLImageElement).alt })));
 }
 
 beforeAll(async () => {
+  if (!run) return;
   fed = await testFederation(dir);
   const data = path.join(dir, 'coord');
   const models = await ModelRegistry.open(data);
   for (const m of MODELS) await models.put(m);
   await models.close();
   coordinator = await spawnParty('coordinator', ['coordinator', 'serve', '--data', data, '--port', '0', ...fed.tls('coordinator')], { startTimeoutMs: 120_000 });
-  const port = await freePort();
-  const consoleData = path.join(dir, 'console');
-  fs.mkdirSync(consoleData, { mode: 0o700 });
-  consoleProcess = spawn(process.execPath, [cliPath(), 'console', 'serve', '--tls', fed.folder('coordinator-operator'), '--target', coordinator.address,
-    '--data', consoleData, '--listen', `127.0.0.1:${port}`, '--https-party-cert', fed.folder('coordinator'), '--print-link'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const m = await lines(consoleProcess, /sign in once \(valid 15 min\): (https:\/\/[^/]+)(\/login\/link\/\S+)/);
-  origin = m[1]!;
-  link = m[1]! + m[2]!;
-  if (HAVE_CHROMIUM) {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-  }
+  const cert = consoleCertificate(path.join(dir, 'https'));
+  const users = { admin: 'admin' as const };
+  consoles.coordinator = await startHttpsConsole({ tls: fed.folder('coordinator-operator'), target: coordinator.address, data: path.join(dir, 'console-coordinator'), cert, users });
+  // Two bank consoles of requester/bank-a: one with the label holder's operator certificate
+  // (site bank, m1's `bank` role), one with a passive site's (tax), which is not m1's label holder.
+  consoles.labelHolder = await startHttpsConsole({ tls: fed.folder('bank-a'), target: coordinator.address, data: path.join(dir, 'console-bank'), cert, users,
+    extra: ['--operator-tls', fed.folder('bank-operator')] });
+  consoles.otherSite = await startHttpsConsole({ tls: fed.folder('bank-a'), target: coordinator.address, data: path.join(dir, 'console-bank-other'), cert, users,
+    extra: ['--operator-tls', fed.folder('tax-operator')] });
+  browser = await launchBrowser(cert);
 }, 300_000);
 
 afterAll(async () => {
   await browser?.close();
-  consoleProcess?.kill('SIGTERM');
+  for (const c of Object.values(consoles)) await c?.stop();
   await coordinator?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('coordinator console: /models', () => {
-  for (const lang of ['zh-CN', 'en'] as const) {
+describe.skipIf(!run)('coordinator console: /models', () => {
+  for (const lang of ['zh-CN', 'en'] as Lang[]) {
     it(`${lang}: the list, the v3 report with every chart decoded, the v2 note, the model without report, the download`, { timeout: 240_000 }, async (t) => {
       if (!browser) return t.skip();
-      // The link is single-use: the en context reuses the session it opened (the language then
-      // comes from Accept-Language). Signing in again by password would need a POST, which the
-      // skeleton refuses from Chromium today (Origin "null" under its no-referrer policy).
-      const context = await browser.newContext({
-        locale: lang === 'zh-CN' ? 'zh-CN' : 'en-US', ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 },
-        ...(lang === 'en' && signedInState ? { storageState: signedInState } : {}),
-      });
-      const page = await context.newPage();
-      const violations: string[] = [];
-      page.on('console', (msg) => { if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text()); });
-      if (lang === 'zh-CN') {
-        await page.goto(link);
-        signedInState = await context.storageState();
-      }
+      const origin = consoles.coordinator!.origin;
+      const page = await signInAt(browser, origin, 'admin', lang);
+      const context = page.context();
+      const violations = cspViolations(page);
       await page.goto(`${origin}/models`);
       expect(await page.locator('table[data-models="3"] tbody tr').count()).toBe(3);
       expect(await page.innerText('main')).toContain(lang === 'zh-CN' ? '验证集 AUC' : 'Validation AUC');
-      fs.mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: path.join(SHOTS, `models.${lang}.png`), fullPage: true });
+      // The purpose as words from common.purpose.*, not the code.
+      expect(await page.locator('table[data-models] [data-purpose="credit-assessment"]').first().innerText()).toBe(lang === 'zh-CN' ? '授信评估' : 'credit assessment');
+      await shot(page, 'coordinator', 'models', lang);
 
       await page.goto(`${origin}/models/m1`);
-      const imgs = await page.$$eval('img.chart', (els) => els.map((e) => ({ w: e.naturalWidth, alt: e.alt })));
+      const imgs = await decodedCharts(page);
       expect(imgs).toHaveLength(11);
       for (const img of imgs) expect(img.w, img.alt).toBeGreaterThan(0);
       const text = await page.innerText('main');
       expect(text).toContain(lang === 'zh-CN' ? 'ROC 曲线' : 'ROC curve');
       expect(text).toContain('tax_paid');
       expect(await page.content()).not.toMatch(/\sstyle=|<script>/);
-      await page.screenshot({ path: path.join(SHOTS, `model-report.${lang}.png`), fullPage: true });
+      await shot(page, 'coordinator', 'model-report', lang);
       // Section by section too, at full size, to look at the charts' text.
       const sections = page.locator('section.report-section');
-      for (let i = 0; i < await sections.count(); i++) await sections.nth(i).screenshot({ path: path.join(SHOTS, `model-report.${lang}.section-${i}.png`) });
+      for (let i = 0; i < await sections.count(); i++) await sections.nth(i).screenshot({ path: path.resolve('test-output', 'screenshots', 'coordinator', `model-report.${lang}.section-${i}.png`) });
 
       await page.goto(`${origin}/models/m2`);
       expect(await page.innerText('main')).toContain(lang === 'zh-CN' ? '需要 v3 格式的报告' : 'need a report of format v3');
@@ -133,16 +118,17 @@ describe('coordinator console: /models', () => {
       expect(await page.innerText('main')).toContain(lang === 'zh-CN' ? '该模型没有评估报告' : 'has no evaluation report');
       expect(violations).toEqual([]);
 
-      const res = await context.request.get(`${origin}/models/m1/report.html`, { headers: { "accept-language": lang } });
-      expect(res.status()).toBe(200);
-      expect(res.headers()['content-disposition']).toBe(`attachment; filename="fedcredit-report-m1.${lang}.html"`);
-      expect(await res.text()).toBe(modelReportFile(MODELS[0]!, lang));
+      const res = await fetchInPage(page, '/models/m1/report.html');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-disposition']).toBe(`attachment; filename="fedcredit-report-m1.${lang}.html"`);
+      expect(res.text).toBe(modelReportFile(MODELS[0]!, lang));
       await context.close();
     });
   }
 
   it('without a session the pages are not shown', async (t) => {
     if (!browser) return t.skip();
+    const origin = consoles.coordinator!.origin;
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     const res = await context.request.get(`${origin}/models/m1`, { maxRedirects: 0 });
     expect([302, 303, 401, 403]).toContain(res.status());
@@ -150,5 +136,51 @@ describe('coordinator console: /models', () => {
     const file = await context.request.get(`${origin}/models/m1/report.html`, { maxRedirects: 0 });
     expect(file.status()).not.toBe(200);
     await context.close();
+  });
+});
+
+describe.skipIf(!run)('bank console: the reports it may read', () => {
+  for (const lang of ['zh-CN', 'en'] as Lang[]) {
+    it(`${lang}: with the label holder's operator certificate, m1's report with every chart decoded, and its download`, { timeout: 180_000 }, async () => {
+      const origin = consoles.labelHolder!.origin;
+      const page = await signInAt(browser!, origin, 'admin', lang);
+      const violations = cspViolations(page);
+      await page.goto(`${origin}/models`);
+      expect(await page.locator('tr[data-model]').count()).toBeGreaterThan(0);
+      expect(await page.locator('tr[data-model="m1"] [data-purpose="credit-assessment"]').innerText()).toBe(lang === 'zh-CN' ? '授信评估' : 'credit assessment');
+      await shot(page, 'bank', 'models-label-holder', lang);
+      await page.goto(`${origin}/models/m1`);
+      expect(await page.getAttribute('[data-report]', 'data-report')).toBe('shown');
+      const imgs = await decodedCharts(page);
+      expect(imgs).toHaveLength(11);
+      for (const img of imgs) expect(img.w, img.alt).toBeGreaterThan(0);
+      const text = await page.innerText('main');
+      expect(text).toContain(lang === 'zh-CN' ? 'ROC 曲线' : 'ROC curve');
+      expect(text).toContain('tax_paid');
+      expect(await page.content()).not.toMatch(/\sstyle=|<script>/);
+      await shot(page, 'bank', 'model-report', lang);
+      const res = await fetchInPage(page, '/models/m1/report.html');
+      expect(res.status).toBe(200);
+      expect(res.text).toBe(modelReportFile(MODELS[0]!, lang));
+      expect(violations).toEqual([]);
+      await page.context().close();
+    });
+  }
+
+  it('with another site\'s operator certificate the coordinator refuses the report: no chart, no figure, no download', { timeout: 120_000 }, async () => {
+    const origin = consoles.otherSite!.origin;
+    const page = await signInAt(browser!, origin, 'admin', 'en');
+    await page.goto(`${origin}/models/m1`);
+    expect(await page.getAttribute('[data-report]', 'data-report')).toBe('refused');
+    expect(await page.innerText('[data-report]')).toContain('IDENTITY_MISMATCH');
+    const content = await page.content();
+    expect(content).not.toContain('data:image/svg+xml');
+    expect(content).not.toContain(String(report.joint.auc));
+    expect(await page.locator('img.chart').count()).toBe(0);
+    await shot(page, 'bank', 'model-report-refused', 'en');
+    const res = await fetchInPage(page, '/models/m1/report.html');
+    expect(res.status).toBe(403);
+    expect(res.text).not.toContain('data:image/svg+xml');
+    await page.context().close();
   });
 });

@@ -1,0 +1,80 @@
+/**
+ * The federation of real processes that the model-kind end-to-end tests share (trees kind,
+ * trees paging, trees scoring, the scorecard end to end): a simulated federation
+ * (training-transport/helpers.ts makeSetup), the coordinator and the three nodes each its own OS
+ * process over mutual TLS, every site ingested and aligned, and optionally a requester with a
+ * registrar whose key bindings the parties trust (requester/demo.ts prepareScoringDemo), so that
+ * consented queries can be scored. Each of those files had a ~30-line copy of this set-up and
+ * of `cli()`; they now call:
+ *
+ *   fx = await spawnedFederation('trees-kind', 1500, { requester: true });   // in beforeAll
+ *   await fx.stop();                                                         // in afterAll
+ *
+ * `cli()` runs `dist/bin/fedcredit.js` asynchronously (a test whose coordinator answers in the
+ * test's own process must not block its event loop with spawnSync).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { cliPath, type SpawnedParty } from '../../lib/spawn-party.js';
+import type { Site } from '../../schema/site-schema.js';
+import { prepareScoringDemo } from '../../requester/demo.js';
+import { SITES, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, type Setup } from '../training-transport/helpers.js';
+import { consentedRequester, type ConsentedRequester } from './consented.js';
+
+/** Runs the CLI (dist/bin/fedcredit.js) without blocking; resolves with its exit code and output. */
+export function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cliPath(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export interface SpawnedFederation {
+  s: Setup;
+  coordinator: SpawnedParty;
+  nodes: Map<Site, SpawnedParty>;
+  alignmentId: string;
+  trainSize: number;
+  /** With `requester: true`: bank-a, keys in <dir>/bank-a-keys, the registrar trusted by every party. */
+  requester: ConsentedRequester | undefined;
+  /** The last 20 log lines of every process, for a failure's message. */
+  logs(): string;
+  /** Stops every process and removes the folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the processes and aligns. `name` names the temporary folder and seeds the simulated
+ * data; `enterprises` is its size. Whatever started is stopped again if a step fails.
+ */
+export async function spawnedFederation(name: string, enterprises: number, opts: { requester?: boolean } = {}): Promise<SpawnedFederation> {
+  const s = await makeSetup(name, enterprises, name);
+  const registrar = opts.requester ? prepareScoringDemo([path.join(s.dir, 'coordinator'), ...SITES.map((site) => path.join(s.dir, `node-${site}`))]) : undefined;
+  const nodes = new Map<Site, SpawnedParty>();
+  let coordinator: SpawnedParty | undefined;
+  let requester: ConsentedRequester | undefined;
+  const stop = async () => {
+    requester?.close();
+    await Promise.all([coordinator, ...nodes.values()].map((p) => p?.stop()));
+    fs.rmSync(s.dir, { recursive: true, force: true });
+  };
+  try {
+    coordinator = await spawnCoordinator(s);
+    for (const site of SITES) nodes.set(site, await spawnNode(s, site));
+    const aligned = await ingestAndAlign(s, (site) => nodes.get(site)!.address);
+    if (registrar) requester = consentedRequester({ coordinator: s.coordinatorAddress, as: s.fed.as, registrar, keysDir: path.join(s.dir, 'bank-a-keys') });
+    const started = coordinator;
+    return {
+      s, coordinator: started, nodes, alignmentId: aligned.alignmentId, trainSize: aligned.trainSize, requester, stop,
+      logs: () => [started, ...nodes.values()].flatMap((n) => n.logLines.slice(-20).map((l) => `${n.name}: ${l}`)).join('\n'),
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
