@@ -31,7 +31,7 @@ function get(url: string, ca: Buffer, cookie?: string): Promise<{ status: number
 describe('fedcredit demo --console', () => {
   it('prints a working link per console, and stops cleanly on SIGTERM', async () => {
     const port = await freePorts(4);
-    const child = spawn(process.execPath, [cliPath(), 'demo', '--console', '--console-port', String(port), '--enterprises', '500', '--out', out],
+    const child = spawn(process.execPath, [cliPath(), 'demo', '--console', '--console-port', String(port), '--enterprises', '500', '--no-trees', '--no-fusion', '--out', out],
       { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, FEDCREDIT_TLS: '' } });
     let stdout = '';
     let stderr = '';

@@ -124,7 +124,7 @@ function runCli(args: readonly string[], stdin?: string): { status: number | nul
 export async function startConsoleFederation(opts: { enterprises?: number; timeoutMs?: number } = {}): Promise<ConsoleFederation> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-console-'));
   const firstPort = await freePorts(4);
-  const child: ChildProcess = spawn(process.execPath, [cliPath(), 'demo', '--console', '--console-port', String(firstPort), '--enterprises', String(opts.enterprises ?? 600),
+  const child: ChildProcess = spawn(process.execPath, [cliPath(), 'demo', '--console', '--console-port', String(firstPort), '--enterprises', String(opts.enterprises ?? 600), '--no-trees', '--no-fusion',
     '--out', out, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, FEDCREDIT_TLS: '' } });
   let stdout = '';
   let stderr = '';
