@@ -12,19 +12,13 @@
  *   2^64 lane) and equals the plain computation of the stored card's points (within the chain's
  *   fixed-point rounding and the 0-1000 scale's rounding).
  */
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SpawnedParty } from '../../lib/spawn-party.js';
-import { cliPath } from '../../lib/spawn-party.js';
-import { NodeStore, bytesToFloat64 } from '../../site/store.js';
-import { listSiteModels } from '../../site/model-store.js';
 import type { Site } from '../../schema/site-schema.js';
-import { prepareScoringDemo } from '../../requester/demo.js';
 import { readGroundTruth } from '../../sim/read.js';
-import { consentedRequester, type ConsentedRequester } from '../helpers/consented.js';
-import { SITES, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, type Setup } from '../training-transport/helpers.js';
+import type { ConsentedRequester } from '../helpers/consented.js';
+import { cli, readNodeCopy, spawnedFederation, type SpawnedFederation } from '../helpers/spawned-federation.js';
+import { SITES, type Setup } from '../training-transport/helpers.js';
 import type { ModelMetadata } from '../../training/model-registry.js';
 import type { ScoringPart } from '../../training/model-kind.js';
 import type { FusionPart } from '../../models/fusion/part.js';
@@ -36,36 +30,19 @@ import { scoreLogit } from '../../scoring/score-scale.js';
 
 type Part = ScoringPart & FusionPart;
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
+let fx: SpawnedFederation;
 let s: Setup;
-let coordinator: SpawnedParty;
-const nodes = new Map<Site, SpawnedParty>();
 let requester: ConsentedRequester;
 let alignmentId: string;
 
 beforeAll(async () => {
-  s = await makeSetup('fusion', 3000, 'fusion');
-  const registrar = prepareScoringDemo([path.join(s.dir, 'coordinator'), ...SITES.map((site) => path.join(s.dir, `node-${site}`))]);
-  coordinator = await spawnCoordinator(s);
-  for (const site of SITES) nodes.set(site, await spawnNode(s, site));
-  ({ alignmentId } = await ingestAndAlign(s, (site) => nodes.get(site)!.address));
-  requester = consentedRequester({ coordinator: s.coordinatorAddress, as: s.fed.as, registrar, keysDir: path.join(s.dir, 'bank-a-keys') });
+  fx = await spawnedFederation('fusion', 3000, { requester: true });
+  ({ s, alignmentId } = fx);
+  requester = fx.requester!;
 }, 240_000);
 
 afterAll(async () => {
-  requester?.close();
-  await Promise.all([coordinator, ...nodes.values()].map((p) => p?.stop()));
-  if (s) fs.rmSync(s.dir, { recursive: true, force: true });
+  await fx?.stop();
 });
 
 /**
@@ -105,30 +82,11 @@ function plainCard(parts: readonly Part[], vectors: ReadonlyMap<string, Float64A
   return z;
 }
 
-const logs = (): string => [coordinator, ...nodes.values()].flatMap((n) => n.logLines.slice(-20).map((l) => `${n.name}: ${l}`)).join('\n');
+const logs = (): string => fx.logs();
 
-/** A site's part and some enterprises' stored vectors, from a copy of its store (the node holds the lock). */
-async function readSite(site: Site, version: string, ids: readonly string[]): Promise<{ part: Part; vectors: Map<string, Float64Array | undefined> }> {
-  const copy = path.join(s.dir, `node-${site}-copy-${Date.now()}`);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      fs.cpSync(path.join(s.dir, `node-${site}`, 'store'), path.join(copy, 'store'), { recursive: true });
-      break;
-    } catch (err) {
-      // A live node's compaction may delete a table file mid-copy: copy again.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw err;
-      fs.rmSync(path.join(copy, 'store'), { recursive: true, force: true });
-    }
-  }
-  fs.rmSync(path.join(copy, 'store', 'LOCK'), { force: true });
-  const store = await NodeStore.open(copy);
-  try {
-    const part = ((await listSiteModels(store)) as unknown as Part[]).find((p) => p.modelVersion === version)!;
-    const got = await store.features.getMany([...ids]);
-    return { part, vectors: new Map(ids.map((id, k) => [id, got[k] ? bytesToFloat64(got[k]) : undefined])) };
-  } finally {
-    await store.close();
-  }
+/** A site's part and some enterprises' stored vectors, from a copy of its live store. */
+function readSite(site: Site, version: string, ids: readonly string[]): Promise<{ part: Part; vectors: Map<string, Float64Array | undefined> }> {
+  return readNodeCopy<Part>(s.dir, site, version, ids);
 }
 
 describe('the fusion model over real processes', () => {
@@ -174,7 +132,7 @@ describe('the fusion model over real processes', () => {
     const bankOwn = new Set(bank.features);
     const passiveNames = sites.filter((x) => x.site !== 'bank').flatMap((x) => x.part.features).filter((f) => !bankOwn.has(f));
     expect(passiveNames.length).toBeGreaterThan(5);
-    const atBank = [JSON.stringify(bank), JSON.stringify((model.metrics as { report?: unknown }).report), JSON.stringify(model.sites.find((x) => x.role === 'bank')), nodes.get('bank')!.logLines.join('\n')].join('\n');
+    const atBank = [JSON.stringify(bank), JSON.stringify((model.metrics as { report?: unknown }).report), JSON.stringify(model.sites.find((x) => x.role === 'bank')), fx.nodes.get('bank')!.logLines.join('\n')].join('\n');
     for (const f of passiveNames) expect(atBank.includes(f), `passive feature ${f} at the bank`).toBe(false);
     // The leaves name the passive sites' splits as "<site> feature" (when a passive site won a split).
     const leafNames = treeChars.flatMap((c) => [...c.labels]).join(' | ');

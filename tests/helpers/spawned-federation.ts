@@ -18,6 +18,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cliPath, type SpawnedParty } from '../../lib/spawn-party.js';
 import type { Site } from '../../schema/site-schema.js';
+import { listSiteModels } from '../../site/model-store.js';
+import { NodeStore, bytesToFloat64 } from '../../site/store.js';
 import { prepareScoringDemo } from '../../requester/demo.js';
 import { SITES, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, type Setup } from '../training-transport/helpers.js';
 import { consentedRequester, type ConsentedRequester } from './consented.js';
@@ -76,5 +78,32 @@ export async function spawnedFederation(name: string, enterprises: number, opts:
   } catch (err) {
     await stop();
     throw err;
+  }
+}
+
+/**
+ * A live node's stored part of model `version` and some enterprises' stored feature vectors, read
+ * from a copy of its store (the node holds the store's lock). A compaction may delete a table file
+ * while it is copied (ENOENT): the copy is made again.
+ */
+export async function readNodeCopy<Part>(dir: string, site: Site, version: string, ids: readonly string[]): Promise<{ part: Part; vectors: Map<string, Float64Array | undefined> }> {
+  const copy = path.join(dir, `node-${site}-copy-${Date.now()}`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      fs.cpSync(path.join(dir, `node-${site}`, 'store'), path.join(copy, 'store'), { recursive: true });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw err;
+      fs.rmSync(path.join(copy, 'store'), { recursive: true, force: true });
+    }
+  }
+  fs.rmSync(path.join(copy, 'store', 'LOCK'), { force: true });
+  const store = await NodeStore.open(copy);
+  try {
+    const part = ((await listSiteModels(store)) as unknown as (Part & { modelVersion: string })[]).find((p) => p.modelVersion === version)!;
+    const got = await store.features.getMany([...ids]);
+    return { part, vectors: new Map(ids.map((id, k) => [id, got[k] ? bytesToFloat64(got[k]) : undefined])) };
+  } finally {
+    await store.close();
   }
 }

@@ -13,11 +13,8 @@
  * - every passive's stored part holds the bank's scoring public key, only the bank's the secret.
  * Before T4 this query was refused with MODEL_KIND_NOT_SCORABLE (tests/trees/kind.test.ts said so).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeStore, bytesToFloat64 } from '../../site/store.js';
-import { listSiteModels } from '../../site/model-store.js';
 import type { Site } from '../../schema/site-schema.js';
 import { readGroundTruth } from '../../sim/read.js';
 import type { ConsentedRequester } from '../helpers/consented.js';
@@ -29,7 +26,7 @@ import { applyCalibration } from '../../scoring/calibration.js';
 import { scoreLogit } from '../../scoring/score-scale.js';
 import { TOP_REASONS } from '../../scoring/protocol.js';
 import type { ScoringPart } from '../../training/model-kind.js';
-import { cli, spawnedFederation, type SpawnedFederation } from '../helpers/spawned-federation.js';
+import { cli, readNodeCopy, spawnedFederation, type SpawnedFederation } from '../helpers/spawned-federation.js';
 
 type Part = ScoringPart & TreesPart;
 
@@ -50,28 +47,9 @@ afterAll(async () => {
 
 const logs = (): string => fx.logs();
 
-/** A site's part and some enterprises' stored vectors, from a copy of its store (the node holds the lock). */
-async function readSite(site: Site, version: string, ids: readonly string[]): Promise<{ part: Part; vectors: Map<string, Float64Array | undefined> }> {
-  const copy = path.join(s.dir, `node-${site}-copy-${Date.now()}`);
-  // The node is live: a compaction may delete a table file while it is copied (ENOENT); copy again.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      fs.cpSync(path.join(s.dir, `node-${site}`, 'store'), path.join(copy, 'store'), { recursive: true });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw err;
-      fs.rmSync(path.join(copy, 'store'), { recursive: true, force: true });
-    }
-  }
-  fs.rmSync(path.join(copy, 'store', 'LOCK'), { force: true });
-  const store = await NodeStore.open(copy);
-  try {
-    const part = ((await listSiteModels(store)) as unknown as Part[]).find((p) => p.modelVersion === version)!;
-    const got = await store.features.getMany([...ids]);
-    return { part, vectors: new Map(ids.map((id, k) => [id, got[k] ? bytesToFloat64(got[k]) : undefined])) };
-  } finally {
-    await store.close();
-  }
+/** A site's part and some enterprises' stored vectors, from a copy of its live store. */
+function readSite(site: Site, version: string, ids: readonly string[]): Promise<{ part: Part; vectors: Map<string, Float64Array | undefined> }> {
+  return readNodeCopy<Part>(s.dir, site, version, ids);
 }
 
 describe('scoring a boosted-trees model over gRPC', () => {

@@ -8,33 +8,29 @@
  * listed, is refused the upload as a viewer, and sees the node's error code for a bad file
  * (and nothing stored).
  *
- * Setup is local to this file: cskel's shared harness (tests/console/browser/harness.ts) was
- * not on fix/cskel when this was written; move to it once it lands.
+ * Its own small federation (a coordinator and the tax node: the demo's trained federation is not
+ * needed), with the harness's console, browser, sign-in and screenshot helpers
+ * (tests/console/browser/harness.ts).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { addUser, browserOrSkip, consoleCertificate, launchBrowser, shot as harnessShot, signInAt, startHttpsConsole, type Lang, type RunningConsole } from './harness.js';
 import { cliPath, spawnParty, type SpawnedParty } from '../../../lib/spawn-party.js';
 import { testFederation, type TestFederation } from '../../helpers/federation.js';
 
-const CHROMIUM = process.env['FEDCREDIT_CHROMIUM'] ?? '/usr/bin/chromium';
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env['CI']) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium fonts-noto-cjk`);
-  console.warn(`SKIPPED node console browser test: no Chromium at ${CHROMIUM} (apt-get install -y --no-install-recommends chromium fonts-noto-cjk)`);
-}
+const run = browserOrSkip('tests/console/browser/node.test.ts');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-node-console-'));
-const SHOTS = path.resolve('test-output/screenshots');
 const PASSWORD = { admin: 'admin-password-1234', viewer: 'viewer-password-1234' };
 const VIEWS = ['/', '/tables', '/catalogue', '/ingests', '/policy', '/served', '/alarms', '/drift'];
 let fed: TestFederation;
 let coordinator: SpawnedParty;
 let node: SpawnedParty;
-let consoleProc: ChildProcess | undefined;
+let consoleProc: RunningConsole | undefined;
 let origin = '';
 let browser: Browser | undefined;
 
@@ -44,31 +40,8 @@ function fedcredit(args: string[], input?: string) {
   return r.stdout;
 }
 
-function startConsole(dataDir: string): Promise<string> {
-  const child = spawn(process.execPath, [cliPath(), 'console', 'serve', ...fed.tls('tax-operator'), '--target', node.address, '--data', dataDir,
-    '--listen', '127.0.0.1:0', '--https-party-cert', fed.folder('tax'), '--default-lang', 'en'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  consoleProc = child;
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`console did not start: ${err}`)), 60_000);
-    const logFile = path.resolve('test-output/node-console.log');
-    fs.mkdirSync(path.dirname(logFile), { recursive: true });
-    fs.writeFileSync(logFile, '');
-    child.stdout.on('data', (d: Buffer) => {
-      // The console's own log (sign-ins, refusals), kept for whoever reads a failure.
-      fs.appendFileSync(logFile, d);
-      out += d.toString();
-      const m = /"event":"console_started".*?"origin":"([^"]+)"/.exec(out);
-      if (m?.[1]) { clearTimeout(timer); resolve(m[1]); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`console exited ${code}: ${err}`)); });
-  });
-}
-
 beforeAll(async () => {
-  if (!haveChromium) return;
+  if (!run) return;
   fed = await testFederation(dir);
   coordinator = await spawnParty('coordinator', ['coordinator', 'serve', '--data', path.join(dir, 'coord'), '--port', '0', ...fed.tls('coordinator')]);
   node = await spawnParty('tax node', ['node', 'serve', '--site', 'tax', '--data', path.join(dir, 'tax'), '--port', '0', '--coordinator', coordinator.address, '--witness-interval', '1000', ...fed.tls('tax')]);
@@ -78,17 +51,18 @@ beforeAll(async () => {
   fedcredit(['sim', 'tables', '--rows', '8000', '--seed', 'second', '--out', path.join(dir, 'v2')]);
   const consoleDir = path.join(dir, 'console');
   fs.mkdirSync(consoleDir, { mode: 0o700 });
-  fedcredit(['console', 'user', 'add', '--data', consoleDir, '--name', 'tax-admin', '--role', 'admin'], `${PASSWORD.admin}\n`);
-  fedcredit(['console', 'user', 'add', '--data', consoleDir, '--name', 'tax-viewer', '--role', 'viewer'], `${PASSWORD.viewer}\n`);
-  origin = await startConsole(consoleDir);
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  addUser(consoleDir, 'tax-admin', 'admin', PASSWORD.admin);
+  addUser(consoleDir, 'tax-viewer', 'viewer', PASSWORD.viewer);
+  const cert = consoleCertificate(path.join(dir, 'https'));
+  consoleProc = await startHttpsConsole({ tls: fed.folder('tax-operator'), target: node.address, data: consoleDir, cert, extra: ['--default-lang', 'en'] });
+  origin = consoleProc.origin;
+  browser = await launchBrowser(cert);
 }, 420_000);
 
 afterAll(async () => {
   for (const done of signedIn.values()) await (await done).context.close();
   await browser?.close();
-  consoleProc?.kill('SIGTERM');
+  await consoleProc?.stop();
   await Promise.all([node?.stop(), coordinator?.stop()]);
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -103,30 +77,15 @@ function signIn(role: 'admin' | 'viewer', lang: 'en' | 'zh-CN'): Promise<{ conte
   return done;
 }
 
-async function newSignIn(role: 'admin' | 'viewer', lang: 'en' | 'zh-CN'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser!.newContext({ ignoreHTTPSErrors: true, locale: lang === 'en' ? 'en-US' : 'zh-CN', viewport: { width: 1280, height: 800 } });
-  // WORKAROUND (skeleton defect, reported): pages send Referrer-Policy: no-referrer, under which
-  // Chromium sends `Origin: null` with every form POST (Fetch spec, "serializing a request
-  // origin"), and console/security/csrf.ts refuses 'null' as a foreign origin, so no sign-in
-  // works. The fix belongs in csrf.ts (treat 'null' as absent and require Sec-Fetch-Site:
-  // same-origin); until then the browser is told to send the console's own origin.
-  await context.setExtraHTTPHeaders({ origin });
-  const page = await context.newPage();
-  await page.goto(`${origin}/login`);
-  await page.fill('input[name=name]', `tax-${role}`);
-  await page.fill('input[name=password]', PASSWORD[role]);
-  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.click('form[action="/login"] button[type=submit]')]).catch(async (err: unknown) => {
-    throw new Error(`sign-in as tax-${role} did not leave /login (${page.url()}): ${(await page.innerText('main')).replace(/\s+/g, ' ').slice(0, 600)}; ${(err as Error).message}`);
-  });
+async function newSignIn(role: 'admin' | 'viewer', lang: Lang): Promise<{ context: BrowserContext; page: Page }> {
+  const page = await signInAt(browser!, origin, `tax-${role}`, lang, PASSWORD[role]);
   expect(await page.getAttribute('html', 'lang')).toBe(lang);
-  return { context, page };
+  return { context: page.context(), page };
 }
 
-async function shot(page: Page, role: string, view: string, lang: string): Promise<void> {
-  const name = view === '/' ? 'dashboard' : view.slice(1).replace(/\//g, '-');
-  const file = path.join(SHOTS, `node-${role}`, `${name}.${lang}.png`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  await page.screenshot({ path: file, fullPage: true });
+/** Screenshots in test-output/screenshots/node-<role>/, named after the view's path (harness.ts). */
+async function shot(page: Page, role: string, view: string, lang: Lang): Promise<void> {
+  await harnessShot(page, `node-${role}`, view === '/' ? 'dashboard' : view.slice(1).replace(/\//g, '-'), lang);
 }
 
 /** No raw message key ('node.tables.title') and no error page on a view. */
@@ -138,7 +97,7 @@ async function checkView(page: Page, view: string): Promise<void> {
   expect(await page.locator('[data-error-code]').count(), view).toBe(0);
 }
 
-describe.skipIf(!haveChromium)('the node console in Chromium', () => {
+describe.skipIf(!run)('the node console in Chromium', () => {
   it('admin uploads a feature table: upload progress reaches 100 %, the node\'s progress shows, the new version is listed', async () => {
     const { page } = await signIn('admin', 'en');
         await page.goto(`${origin}/ingests/new`);
@@ -221,7 +180,7 @@ describe.skipIf(!haveChromium)('the node console in Chromium', () => {
     fedcredit(['sim', 'tables', '--rows', '3000', '--seed', 'third', '--out', path.join(dir, 'v3')]);
     const { context: withJs } = await signIn('admin', 'en');
     // Same session cookie, a page without scripts: live.js does not run, the browser posts the form itself.
-    const context = await browser!.newContext({ ignoreHTTPSErrors: true, javaScriptEnabled: false, locale: 'en-US', viewport: { width: 1280, height: 800 } });
+    const context = await browser!.newContext({ javaScriptEnabled: false, locale: 'en-US', viewport: { width: 1280, height: 800 } });
     await context.addCookies(await withJs.cookies());
     await context.setExtraHTTPHeaders({ origin });
     const page = await context.newPage();
