@@ -100,6 +100,7 @@ export async function benchMonitoring(options: MonitoringBenchOptions = {}): Pro
     let t = performance.now();
     let refused = 0;
     const refusedCodes = new Map<string, number>();
+    const refusedExample = new Map<string, string>();
     const items = consents.length;
     // Two calls in flight: the coordinator checks one call's items while the nodes store another's.
     let nextCall = 0;
@@ -117,6 +118,7 @@ export async function benchMonitoring(options: MonitoringBenchOptions = {}): Pro
         for (const x of r.results) if (!x.ok) {
           refused++;
           refusedCodes.set(x.code, (refusedCodes.get(x.code) ?? 0) + 1);
+          if (!refusedExample.has(x.code)) refusedExample.set(x.code, x.message.slice(0, 300));
         }
         added += adds.length;
         if (added % 20_000 === 0) say(`    ${added} items added...`);
@@ -125,6 +127,7 @@ export async function benchMonitoring(options: MonitoringBenchOptions = {}): Pro
     const addSeconds = (performance.now() - t) / 1000;
     const codes = [...refusedCodes].map(([code, n]) => `${code} x${n}`).join(', ');
     say(`  added ${items - refused} items (${refused} refused${codes ? `: ${codes}` : ''}) in ${addSeconds.toFixed(1)} s`);
+    for (const [code, message] of refusedExample) say(`    ${code}, e.g.: ${message}`);
     bank.close();
 
     // The run, started by the coordinator's operator.

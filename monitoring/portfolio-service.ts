@@ -46,6 +46,9 @@ export const MAX_CHANGES_PER_CALL = 1000;
  * work: 1,000 items behind another call) took longer than a flat 30 s, refusing items the node
  * then stored anyway. One retry follows a call that timed out or found the node unreachable.
  */
+/** The pause before a StoreItems call a node refused with LOG_NOT_VERIFIED is sent once more. */
+export const STORE_RETRY_PAUSE_MS = 1_000;
+
 export function storeItemsDeadlineMs(items: number, base = 30_000): number {
   return base + 50 * items;
 }
@@ -298,6 +301,16 @@ export class PortfolioService {
           if (!(err instanceof FedcreditError) || err.code !== 'UNAVAILABLE') throw err;
           this.#positions.forget(site);
           this.#d.logLine(`monitoring: StoreItems to ${site} failed (${err.code}: ${err.message}); sending it once more`);
+          ack = await send();
+        }
+        if (ack.failure && ack.failure.code === 'LOG_NOT_VERIFIED') {
+          // A node that has not verified the log yet (its witness has not pinned the log's key
+          // at its first round after a start, or a checkpoint it was sent is not the newest):
+          // the whole call was refused and nothing stored. Sent once more after a pause, with
+          // the log carried from scratch; a node that truly sees another log refuses again.
+          this.#positions.forget(site);
+          this.#d.logLine(`monitoring: StoreItems to ${site} refused (${ack.failure.code}: ${ack.failure.message}); sending it once more in ${STORE_RETRY_PAUSE_MS} ms`);
+          await new Promise((resolve) => setTimeout(resolve, STORE_RETRY_PAUSE_MS));
           ack = await send();
         }
         this.#positions.saw(site, Number(ack.logSize));

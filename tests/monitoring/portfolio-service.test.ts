@@ -258,4 +258,46 @@ describe('StoreItems under load', () => {
     expect(lines.join('\n')).toMatch(/StoreItems to tax failed \(UNAVAILABLE.*sending it once more/);
     expect((await state.portfolios.item('bank-a', 'slow-node', d))?.status).toBe('active');
   });
+
+  it('sends a call a node refused whole with LOG_NOT_VERIFIED (its log not verified yet) once more, and refuses on a second refusal', async () => {
+    const calls = new Map<string, number>();
+    let refuseTimes = 1;
+    const nodes: NodeLink = {
+      address: async (site) => `127.0.0.1:${SITES.indexOf(site) + 1}`,
+      client: (site) => {
+        calls.set(site, (calls.get(site) ?? 0) + 1);
+        const inner = standInNode(site);
+        if (site !== 'power' || calls.get(site)! > refuseTimes) return inner;
+        // The power node refuses the whole call, as one whose witness has not pinned the log's key yet does.
+        return {
+          ...inner,
+          StoreItems: () => {
+            const call = new EventEmitter() as EventEmitter & { write(b: ItemsBatch): void; end(): void; cancel(): void };
+            call.write = (b) => setImmediate(() => call.emit('data', {
+              seq: b.seq, logSize: '0', items: [], failure: { code: 'LOG_NOT_VERIFIED', message: 'node power has not pinned the coordinator\'s log key yet' },
+            }));
+            call.end = () => undefined;
+            call.cancel = () => undefined;
+            return call;
+          },
+        } as unknown as NodeMonitoringClient;
+      },
+    };
+    const models = new Map([['m1', model('m1', 'credit-scoring')]]);
+    const lines: string[] = [];
+    const svc = new PortfolioService({ state, ledger, log, models: { get: async (v) => models.get(v) }, nodes, logLine: (l) => lines.push(l) });
+    await svc.create('bank-a', { portfolio: 'unpinned', modelVersion: 'm1', schedule: '', ...sealing() });
+    const [, , , d] = SUBJECTS as [string, string, string, string];
+    const results = await svc.update('bank-a', 'unpinned', [add(consent(d), 'unpinned')], []);
+    expect(results.map((r) => [r.ok, r.code])).toEqual([[true, '']]);
+    expect(calls.get('power')).toBe(2);
+    expect(lines.join('\n')).toMatch(/StoreItems to power refused \(LOG_NOT_VERIFIED.*sending it once more/);
+    // A node that refuses again is believed: the item is refused with its code.
+    refuseTimes = 100;
+    calls.clear();
+    await svc.create('bank-a', { portfolio: 'forked', modelVersion: 'm1', schedule: '', ...sealing() });
+    const again = await svc.update('bank-a', 'forked', [add(consent(d), 'forked')], []);
+    expect(again.map((r) => [r.ok, r.code])).toEqual([[false, 'LOG_NOT_VERIFIED']]);
+    expect(calls.get('power')).toBe(2);
+  });
 });
