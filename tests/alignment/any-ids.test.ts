@@ -4,19 +4,19 @@
  * (real gRPC, mutual TLS, LevelDB stores), and a job whose nodes hold different id types is
  * refused at the start with a message naming what each node holds and what to pass.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAlignment } from '../../alignment/client.js';
 import { startCoordinator, type RunningCoordinator } from '../../coordinator/server.js';
-import { cliPath, spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
+import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
 import { uploadFile } from '../../node/upload.js';
 import type { PsiEnvelope__Output } from '../../proto/gen/fedcredit/v1/PsiEnvelope.js';
 import { NodeStore, type StoredAlignmentRecord } from '../../site/store.js';
 import { makeCreditCode } from '../../schema/credit-code.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
+import { cli } from '../helpers/cli.js';
 
 const SITES = ['bank', 'tax', 'power', 'extra'] as const;
 type TestSite = (typeof SITES)[number];
@@ -42,16 +42,6 @@ function writeTable(name: string, ids: string[], label: boolean): string {
   return file;
 }
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fedcredit-any-ids-'));

@@ -13,10 +13,9 @@
  * `cli()` runs `dist/bin/fedcredit.js` asynchronously (a test whose coordinator answers in the
  * test's own process must not block its event loop with spawnSync).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cliPath, type SpawnedParty } from '../../lib/spawn-party.js';
+import type { SpawnedParty } from '../../lib/spawn-party.js';
 import type { Site } from '../../schema/site-schema.js';
 import { listSiteModels } from '../../site/model-store.js';
 import { NodeStore, bytesToFloat64 } from '../../site/store.js';
@@ -24,17 +23,7 @@ import { prepareScoringDemo } from '../../requester/demo.js';
 import { SITES, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, type Setup } from '../training-transport/helpers.js';
 import { consentedRequester, type ConsentedRequester } from './consented.js';
 
-/** Runs the CLI (dist/bin/fedcredit.js) without blocking; resolves with its exit code and output. */
-export function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+export { cli } from './cli.js';
 
 export interface SpawnedFederation {
   s: Setup;

@@ -5,18 +5,18 @@
  * gain; when their features are pure noise, it prints the warning with the likely causes and the
  * options to try, `--json` carries the verdict, and `model show` prints it again.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAlignment } from '../../alignment/client.js';
 import { freePort, spawnCoordinator, spawnNode } from '../../lib/party-processes.js';
-import { cliPath, type SpawnedParty } from '../../lib/spawn-party.js';
+import type { SpawnedParty } from '../../lib/spawn-party.js';
 import { uploadFile } from '../../node/upload.js';
 import type { ModelMetadata } from '../../training/model-registry.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
 import { rng } from '../training/helpers.js';
+import { cli } from '../helpers/cli.js';
 
 const SITES = ['bank', 'tax', 'power', 'extra'] as const;
 const N = 1600;
@@ -26,16 +26,6 @@ let fed: TestFederation;
 let coordinatorAddress: string;
 const parties: SpawnedParty[] = [];
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** The bank sees a weak signal, tax the strong one; power and extra hold pure noise. */
 function writeTables(): Record<(typeof SITES)[number], string> {

@@ -10,14 +10,12 @@
  * best (design 4.5: "the tests compare gains, not slot order, on ties").
  * Used by exact-sim.test.ts and exact-breast.test.ts.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { runAlignment } from '../../alignment/client.js';
 import type { SpawnedParty } from '../../lib/spawn-party.js';
-import { cliPath } from '../../lib/spawn-party.js';
 import { siteColumns } from '../../models/trees/binned.js';
 import type { TreeParams } from '../../models/trees/params.js';
 import type { TreesPart } from '../../models/trees/part.js';
@@ -31,6 +29,7 @@ import { testFederation } from '../helpers/federation.js';
 import { SITES, freePort, ingestAndAlign, makeSetup, spawnCoordinator, spawnNode, type Setup } from '../training-transport/helpers.js';
 import { expectSameTrees, type ComparableTree } from './exact-data.js';
 import { trainReference } from './reference.js';
+import { cli } from '../helpers/cli.js';
 
 export interface Federation {
   readonly s: Setup;
@@ -95,16 +94,6 @@ export async function tableFederation(prefix: string, tables: Record<Site, strin
   });
 }
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 type Part = TreesPart & { modelVersion: string; features: string[]; featureIndexes: number[] };
 interface SiteRead { part: Part; train: Float64Array[]; validation: Float64Array[]; labels?: { train: number[]; validation: number[] } }
