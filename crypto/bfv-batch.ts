@@ -36,6 +36,12 @@ import { plaintextCoefficients } from './bfv-wire.js';
 export const CHAIN_PLAIN_MODULUS = 536641537;
 /** Fixed-point fraction bits of a slot value: round(w 2^16) mod t_s. */
 export const CHAIN_FRACTION_BITS = 16;
+/**
+ * The lane's range in logit units: |whole logit| x 2^16 < t_s / 2 (2^28). Half of it is the
+ * slots' (models/fusion/part.ts bounds a card's tree terms by it), half the sites' own terms
+ * outside the slots (scoring/leaf-chain.ts ownTermResidue).
+ */
+export const CHAIN_SUM_LIMIT = 4096;
 /** Statistical security of the flooding (7.3). */
 export const FLOOD_SECURITY_BITS = 40;
 const SIGMA_BOUND = 6 * 3.2;

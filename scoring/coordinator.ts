@@ -249,8 +249,12 @@ export class ScoringCoordinator {
     }
     const shares = outcomes.map((o) => (o as PromiseFulfilledResult<ShareResponse__Output>).value);
     let logit = decodeFixed(sumShares(shares.map((s) => fromWire(s.maskedShare))));
-    // The leaf chain's lane (boosted trees): the reached leaves' sum, known to no single party.
+    // The leaf chain's lane (boosted trees, fusion): the whole logit, known to no single party.
     if (q.operation === 'score' && model.kind && (await modelKind(model.kind)).scoring.leafChain) {
+      // Every site's term rides in the chain's lane (scoring/leaf-chain.ts); a 2^64 sum other than
+      // 0 means a site sent its term outside it, and the coordinator would read two partial sums
+      // (a node from before the lane carried them): refused, so that it is seen and fixed.
+      if (logit !== 0) return refuse('SHARE_MISSING', `no score: a site of model ${model.modelVersion} sent its term outside the leaf chain's lane, which would show the coordinator a partial score; upgrade every node of the federation to this version`);
       const bank = model.sites.find((s) => s.role === 'bank')?.site;
       if (!bank) return refuse('SHARE_MISSING', `model ${model.modelVersion} names no bank site, which starts the leaf chain`);
       try {

@@ -12,12 +12,18 @@
  *   hop k, passive k (name order): [[W']] * x_k slot-wise, sealed to the next passive; the last
  *                  one adds rho (uniform per slot mod t_s), a fresh zero and flooding
  *                  (crypto/bfv-batch.ts) and seals it to the bank; each passive answers its lane
- *                  share: 0 (the last: -sum rho mod t_s) plus the pairwise lane masks;
+ *                  share: its own term outside the slots (below; the last also -sum rho mod t_s)
+ *                  plus the pairwise lane masks;
  *   final, bank:   decrypts (uniform slots W x prod x + rho), sums them mod t_s: A = S + sum rho,
- *                  and answers A plus its lane masks.
+ *                  and answers A plus its own term outside the slots plus its lane masks.
  *
- * The coordinator sums the lane mod t_s (scoring/secure-aggregation.ts sumLane), centers it and
- * divides by 2^16: S, the sum of the reached leaves' weights, added to the 2^64 lane's logit.
+ * Each site's term outside the slots (the kind's `contribution`: the trees' base score at the
+ * bank; fusion: every site's ordinary scorecard characteristics) rides in this lane too, fixed
+ * point at 2^16, and the site's 2^64 share is a masked 0 (scoring/node.ts). The coordinator sums
+ * the lane mod t_s (scoring/secure-aggregation.ts sumLane), centers it and divides by 2^16: the
+ * whole logit, and nothing else. Were the ordinary terms in the 2^64 lane, the coordinator would
+ * read two sums, the trees' part of a fusion score and the rest: a partial score, which the
+ * threat model denies it (DESIGN.md, the coordinator's row).
  * What each party sees: docs/scoring.md "Boosted trees" and models/trees/README.md (7.2).
  *
  * Each node keeps a prepared query in memory for CHAIN_TTL_MS and answers each of its hops once
@@ -26,7 +32,7 @@
  * (SHARE_MISSING at the coordinator), as any missing share does.
  */
 import crypto from 'node:crypto';
-import { BfvBatchContext, CHAIN_FRACTION_BITS, CHAIN_PLAIN_MODULUS, type RingDegree } from '../crypto/bfv-batch.js';
+import { BfvBatchContext, CHAIN_FRACTION_BITS, CHAIN_PLAIN_MODULUS, CHAIN_SUM_LIMIT, type RingDegree } from '../crypto/bfv-batch.js';
 import { openSealedBox, sealToRecipient, type SealedBoxBinding } from '../crypto/sealed-box.js';
 import { FedcreditError } from '../lib/errors.js';
 import type { LeafChainHook, ScoringPart } from '../training/model-kind.js';
@@ -34,6 +40,17 @@ import { maskedLaneShare, sumLane } from './secure-aggregation.js';
 
 /** The lane's label in the mask derivation. */
 export const CHAIN_LANE = 'leaf-chain/v1';
+
+/** A site's own term outside the slots as a lane residue; refused when the sites' terms together could leave the lane's range. */
+export function ownTermResidue(term: number, participants: number, site: string, modelVersion: string): number {
+  // Half the lane's range is the slots' (models/fusion/part.ts), half the sites' own terms.
+  const limit = CHAIN_SUM_LIMIT / 2 / Math.max(1, participants);
+  if (!Number.isFinite(term) || Math.abs(term) >= limit) {
+    throw new FedcreditError('MODEL_KIND_NOT_SCORABLE', `site ${site}: its term of model ${modelVersion} (${term}) is outside the leaf chain lane's ${limit} logit units; the model cannot be scored exactly`);
+  }
+  const fixed = Math.round(term * 2 ** CHAIN_FRACTION_BITS) % CHAIN_PLAIN_MODULUS;
+  return fixed < 0 ? fixed + CHAIN_PLAIN_MODULUS : fixed;
+}
 /**
  * How long a node keeps a query ready for its hops after its share: the first query of a model
  * also builds its BFV context (N = 16384: seconds on a loaded machine), and the hops run one
@@ -76,6 +93,8 @@ export interface PreparedChainQuery {
   readonly hook: LeafChainHook;
   /** This site's stored vector; undefined: no record (every feature missing). */
   readonly vector: Float64Array | undefined;
+  /** This site's term outside the slots (the kind's contribution, logit units): added to its lane share, never sent in the 2^64 lane. */
+  readonly ownTerm: number;
 }
 
 interface Pending extends PreparedChainQuery {
@@ -111,6 +130,8 @@ export class LeafChainNode {
     const now = Date.now();
     for (const [id, p] of this.#pending) if (p.until < now) this.#pending.delete(id);
     if (this.#pending.has(q.queryId)) throw new FedcreditError('BAD_REQUEST', `query ${q.queryId.slice(0, 64)} is already prepared for the leaf chain`);
+    // Checked here, before the share leaves: a term the lane cannot carry refuses the query at its share.
+    ownTermResidue(q.ownTerm, q.participants.length, this.#opts.site, q.part.modelVersion);
     if (this.#pending.size >= MAX_PENDING_CHAINS) throw new FedcreditError('UNAVAILABLE', `site ${this.#opts.site} holds ${MAX_PENDING_CHAINS} queries waiting for their leaf chain; retry shortly`);
     this.#pending.set(q.queryId, { ...q, until: now + CHAIN_TTL_MS, started: false });
     // The model's BFV context is built at its first hop, not here: SEAL's work is synchronous, and
@@ -131,7 +152,8 @@ export class LeafChainNode {
     const ctx = await this.#context(p.part);
     const q = { queryId: req.queryId, modelVersion: req.modelVersion };
     const passives = p.participants.length - 1;
-    const lane = (residue: number): string => String(maskedLaneShare(residue, site, p.participants, (peer) => p.seeds.get(peer)!, p.logIndex, req.queryId, CHAIN_LANE, CHAIN_PLAIN_MODULUS));
+    const own = ownTermResidue(p.ownTerm, p.participants.length, site, p.part.modelVersion);
+    const lane = (residue: number): string => String(maskedLaneShare((residue + own) % CHAIN_PLAIN_MODULUS, site, p.participants, (peer) => p.seeds.get(peer)!, p.logIndex, req.queryId, CHAIN_LANE, CHAIN_PLAIN_MODULUS));
     const seal = (bytes: Uint8Array, hop: number): Uint8Array => {
       const key = this.#opts.peerKey(req.next);
       if (!key) throw new FedcreditError('SHARE_MISSING', `site ${req.next} has no sealing key in the log`);
@@ -212,7 +234,7 @@ export function chainOrder(bank: string, sites: readonly string[]): string[] {
   return [bank, ...sites.filter((s) => s !== bank).sort()];
 }
 
-/** The coordinator's side: run the hops in order and sum the lane. `call` relays one hop to a site. */
+/** The coordinator's side: run the hops in order and sum the lane (the whole logit). `call` relays one hop to a site. */
 export async function runLeafChain(bank: string, sites: readonly string[], queryId: string, modelVersion: string,
   call: (site: string, req: ChainHopRequest) => Promise<ChainHopAnswer>): Promise<{ sum: number; hops: number }> {
   const order = chainOrder(bank, sites);

@@ -251,9 +251,12 @@ export class NodeScoring {
         .slice(0, TOP_REASONS)
         .map(([f], rank) => ({ feature: model.features[f]!, direction: 'increases-risk' as const, rank: rank + 1 }));
     }
-    const share = maskedShare(scored ? value : 0, site, participants, (peer) => seeds.get(peer)!, logIndex, q.queryId);
-    // The leaf chain's hops come after every share: kept for them (a `score` query only; no hop, no score).
-    if (scoring.leafChain && scored) this.#chain.prepare({ queryId: q.queryId, logIndex, participants, seeds, part: model, role: model.role, hook: scoring.leafChain, vector });
+    // A leaf-chain kind's term rides in the chain's lane with the slots (scoring/leaf-chain.ts), and
+    // its 2^64 share is a masked 0: else the coordinator would read the slots' sum and the rest
+    // apart, a partial score. The hops come after every share: kept for them (a `score` query only).
+    const chained = scoring.leafChain !== undefined && scored;
+    if (chained) this.#chain.prepare({ queryId: q.queryId, logIndex, participants, seeds, part: model, role: model.role, hook: scoring.leafChain!, vector, ownTerm: value });
+    const share = maskedShare(scored && !chained ? value : 0, site, participants, (peer) => seeds.get(peer)!, logIndex, q.queryId);
     // Every name fits: #model checked the part when it loaded it.
     const sealed = sealExplanation(this.#sealer, sealingKey, { v: 1, site, queryId: q.queryId, model: model.modelVersion, covered: vector !== undefined, reasons }, q.requester.name, logIndex, this.#macKeys);
     // The use and the served record are both stored before the answer; issued together, the

@@ -15,6 +15,7 @@
  * scorecard's (scorecardContribution over the characteristics that are not trees). One score.
  * Explanations name ordinary characteristics only (a tree term is known to no party, 7.5).
  */
+import { CHAIN_SUM_LIMIT } from '../../crypto/bfv-batch.js';
 import { FedcreditError } from '../../lib/errors.js';
 import type { FinishedPart, KindScoring, ScoringPart } from '../../training/model-kind.js';
 import { scorecardContribution, type ScorecardPart, type StoredCharacteristic } from '../scorecard/part.js';
@@ -22,8 +23,6 @@ import { treesLeafChain } from '../trees/scoring.js';
 import type { TreesPart } from '../trees/part.js';
 import { isTreeCharacteristic, slotOf, treeName, type TreeShape } from './leaves.js';
 
-/** The chain lane's bound on the slot sum (design 7.1: |S| x 2^16 < t_s / 2 = 2^28). */
-export const CHAIN_SUM_LIMIT = 4096;
 
 export type FusionPart = Omit<TreesPart, 'kind' | 'baseline' | 'described'> & ScorecardPart & {
   readonly kind: 'fusion';
@@ -78,7 +77,8 @@ export function fusionBankPart(a: {
     const d = a.trees.described.find((x) => x.feature === `(${treeName(s.tree)})`);
     treeLines.push({ feature: `(${treeName(s.tree)})`, steps: [...(d?.steps ?? [`${s.leaves.length} leaves`]), c ? 'in the card' : 'dropped by IV'] });
   });
-  if (!(bound < CHAIN_SUM_LIMIT)) throw new FedcreditError('INTERNAL', `the fusion card's tree terms reach ${bound.toFixed(1)} logit units, beyond the leaf chain's ${CHAIN_SUM_LIMIT}; train with fewer trees`);
+  // Half the lane's range: the other half carries the sites' ordinary terms (scoring/leaf-chain.ts ownTermResidue).
+  if (!(bound < CHAIN_SUM_LIMIT / 2)) throw new FedcreditError('INTERNAL', `the fusion card's tree terms reach ${bound.toFixed(1)} logit units, beyond the leaf chain's ${CHAIN_SUM_LIMIT / 2}; train with fewer trees`);
   // The trees' mean chain term over the training rows, taken out of the bank's baseline (the chain adds it).
   let chainMean = 0;
   for (let i = 0; i < a.nTrain; i++) a.shapes.forEach((s, k) => { chainMean += values[slotOf(s.tree, a.leafOf[k]![i]!, depth)]!; });

@@ -164,7 +164,7 @@ describe('the fusion model over real processes', () => {
       const expected = scoreLogit(applyCalibration(plain, model.calibration), model.scale);
       const slope = Math.abs((model.calibration as { slope?: number } | undefined)?.slope ?? 1);
       expect(result.scored).toBe(true);
-      expect(Math.abs(result.probabilityOfDefault - expected.probabilityOfDefault)).toBeLessThanOrEqual(0.25 * slope * trees * 2 ** -17 + 1e-12);
+      expect(Math.abs(result.probabilityOfDefault - expected.probabilityOfDefault)).toBeLessThanOrEqual(0.25 * slope * (trees + SITES.length) * 2 ** -17 + 1e-12);
       expect(Math.abs(result.points - expected.points)).toBeLessThanOrEqual(1);
       console.log(`fusion query ${enterprise}: ${result.points} points, PD ${result.probabilityOfDefault.toFixed(6)} (plain ${expected.probabilityOfDefault.toFixed(6)})`);
     }

@@ -136,16 +136,20 @@ describe('the leaf chain', () => {
     const started = process.cpuUsage();
     const ENTERPRISES = 16;
     const cost = new Map<string, { ms: number; bytes: number; n: number }>();
+    const ownTerms: Map<string, number>[] = [];
     // What the coordinator relays and reads (7.2).
     const seen: { site: string; req: ChainHopRequest; answer: ChainHopAnswer; q: number }[] = [];
     let q = 0;
     for (; q < ENTERPRISES; q++) {
       const e = randomEnterprise(r);
       const queryId = `q-${q}`;
+      // Each site's own term outside the slots (fusion's ordinary characteristics, the trees' base score) rides in the lane too.
+      const own = new Map(SITES.map((site) => [site, (r() - 0.5) * 8]));
+      ownTerms.push(own);
       for (const site of SITES) {
         const seeds = new Map(SITES.filter((p) => p !== site).map((p) => [p, maskSeed(sealing.get(site)!.privateKey, sealing.get(p)!.publicKey)]));
         nodes.get(site)!.prepare({
-          queryId, logIndex: 100 + q, participants: [...SITES], seeds, part: parts.get(site)!, role: site === 'bank' ? 'bank' : 'passive', hook: treesLeafChain, vector: e.get(site),
+          queryId, logIndex: 100 + q, participants: [...SITES], seeds, part: parts.get(site)!, role: site === 'bank' ? 'bank' : 'passive', hook: treesLeafChain, vector: e.get(site), ownTerm: own.get(site)!,
         });
       }
       const { sum } = await runLeafChain('bank', SITES, queryId, 'm7', async (site, req) => {
@@ -160,8 +164,11 @@ describe('the leaf chain', () => {
         return answer;
       });
       const plain = plainTreesLogit(parts.get('bank')!, [...parts.values()], e) - parts.get('bank')!.baseScore!;
-      expect(sum).toBe(slotAlgebra(parts, e) / 2 ** CHAIN_FRACTION_BITS);
-      expect(Math.abs(sum - plain)).toBeLessThanOrEqual(100 * 2 ** -17);
+      const ownFixed = SITES.reduce((a, site) => a + Math.round(own.get(site)! * 2 ** CHAIN_FRACTION_BITS), 0);
+      const ownSum = SITES.reduce((a, site) => a + own.get(site)!, 0);
+      // The lane's sum is the whole logit: the slots and every site's own term, not two sums.
+      expect(sum).toBe((slotAlgebra(parts, e) + ownFixed) / 2 ** CHAIN_FRACTION_BITS);
+      expect(Math.abs(sum - plain - ownSum)).toBeLessThanOrEqual((100 + SITES.length) * 2 ** -17);
       // Each hop is answered once: a replay finds nothing prepared.
       await expect(nodes.get('power')!.hop({ queryId, modelVersion: 'm7', hop: 1, payload: new Uint8Array(0), next: 'tax', from: 'bank', last: false })).rejects.toThrow(/no consented query/);
     }
@@ -191,6 +198,19 @@ describe('the leaf chain', () => {
       const slotSum = slots[q]!.reduce((a, v) => (a + v) % CHAIN_PLAIN_MODULUS, 0);
       expect(bankShares[q]).not.toBe(slotSum);
     }
+    // A passive's lane share is not its own term (the masks hide it), nor is the bank's.
+    for (let q = 0; q < ENTERPRISES; q++) {
+      const own = ownTerms[q]!;
+      for (const site of ['tax', 'bank']) {
+        const fixed = ((Math.round(own.get(site)! * 2 ** CHAIN_FRACTION_BITS) % CHAIN_PLAIN_MODULUS) + CHAIN_PLAIN_MODULUS) % CHAIN_PLAIN_MODULUS;
+        expect(laneOf(site, q)).not.toBe(fixed);
+      }
+    }
+    // A term the lane cannot carry (the sites' terms together could wrap mod t_s) is refused at the share, before any hop.
+    const seeds = new Map(SITES.filter((p) => p !== 'tax').map((p) => [p, maskSeed(sealing.get('tax')!.privateKey, sealing.get(p)!.publicKey)]));
+    expect(() => nodes.get('tax')!.prepare({
+      queryId: 'q-too-big', logIndex: 1, participants: [...SITES], seeds, part: parts.get('tax')!, role: 'passive', hook: treesLeafChain, vector: undefined, ownTerm: 700,
+    })).toThrow(/outside the leaf chain lane's/);
     // Uniform mod t_s: chi-square over 64 cells of every decrypted slot.
     const cells = new Array<number>(64).fill(0);
     let count = 0;

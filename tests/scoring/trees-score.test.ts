@@ -5,7 +5,8 @@
  * the coordinator relays the leaf chain (scoring/leaf-chain.ts). Checked:
  * - the score equals the plain evaluation of the stored parts (every site's own splits walked on
  *   its stored vector, the bank's leaf weights and base score, the model's calibration) within
- *   the lane's rounding, T x 2^-17 on the logit, for enterprises every site holds and for one a
+ *   the lane's rounding, (T + sites) x 2^-17 on the logit (every site's own term rides in the lane
+ *   too), for enterprises every site holds and for one a
  *   site has no record of;
  * - each site's sealed explanation opens, so it is EXPLANATION_BOX_BYTES long, as LR's are
  *   (scoring/sealed-explanation.ts refuses any other length), with at most TOP_REASONS reasons
@@ -90,7 +91,7 @@ describe('scoring a boosted-trees model over gRPC', () => {
       const plain = plainTreesLogit(bank, sites.map((x) => x.part), new Map(sites.map((x) => [x.site, x.vectors.get(enterprise)])));
       const expected = scoreLogit(applyCalibration(plain, model.calibration), model.scale);
       const slope = Math.abs((model.calibration as { slope?: number } | undefined)?.slope ?? 1);
-      expect(Math.abs(result.probabilityOfDefault - expected.probabilityOfDefault)).toBeLessThanOrEqual(0.25 * slope * trees * 2 ** -17 + 1e-12);
+      expect(Math.abs(result.probabilityOfDefault - expected.probabilityOfDefault)).toBeLessThanOrEqual(0.25 * slope * (trees + SITES.length) * 2 ** -17 + 1e-12);
       expect(Math.abs(result.points - expected.points)).toBeLessThanOrEqual(1);
       expect(result.scored).toBe(true);
       // Every site's explanation opened (so it is the fixed box length, as LR's), with its own features only.
