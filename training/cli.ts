@@ -393,14 +393,15 @@ export function registerTrainingCommands(program: Command): void {
     .action((version: string, flags: TransportFlags & { coordinator: string; json?: boolean; html?: string; lang?: ReportLocale }) => runCommand(async () => {
       const transport = resolveTransport(flags);
       const m = await getModel(flags.coordinator, transport, version);
+      const fused = await comparedFusion(m, flags.coordinator, transport);
       if (flags.html !== undefined) {
-        const file = modelReportFile(m, flags.lang ?? 'zh-CN');
+        const compared = m.kind === FUSION_KIND ? fusionComparison(m, fused?.trees, fused?.scorecard) : undefined;
+        const file = modelReportFile(m, flags.lang ?? 'zh-CN', compared ? { compared } : {});
         if (file === undefined) throw new InvalidArgumentError(`model ${version} has no evaluation report to write to ${flags.html} (only the label holder's job writes one); drop --html`);
         fs.writeFileSync(flags.html, file);
         if (!flags.json) process.stderr.write(`wrote ${flags.html} (${Math.round(Buffer.byteLength(file) / 1024)} KiB)\n`);
       }
       const lr = await comparedLr(m, flags.coordinator, transport);
-      const fused = await comparedFusion(m, flags.coordinator, transport);
       // The coordinator's operator also sees the model's monitoring runs (monitoring/model-runs.ts).
       const runs = await monitoringRunsOf(flags.coordinator, transport, version);
       emit(Boolean(flags.json), { ...modelForJson(m, lr, fused), ...(runs ? { monitoring: runs } : {}) }, () => describeModel(m, lr, fused) + (runs ? describeMonitoringRuns(runs) : ''));

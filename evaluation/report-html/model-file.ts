@@ -7,13 +7,14 @@
 import { parseEvaluationReport, type EvaluationReport } from '../report.js';
 import type { ReportLocale } from './messages.js';
 import { reportBody, standaloneReportHtml, type ModelSummary } from './report-page.js';
+import { treesReportOf, type ComparedModelRow } from './trees.js';
 
 /** The fields of training/model-registry.ts ModelMetadata the report page shows. */
 export interface ReportedModel {
   readonly modelVersion: string;
   readonly kind?: string;
   readonly purpose?: string;
-  readonly sites?: readonly { readonly site: string; readonly role?: string }[];
+  readonly sites?: readonly { readonly site: string; readonly role?: string; readonly transforms?: readonly { readonly feature: string; readonly steps: readonly string[] }[] }[];
   readonly createdAt?: string;
   readonly alignmentId?: string;
   readonly jobId?: string;
@@ -42,14 +43,25 @@ export function reportOf(m: ReportedModel): EvaluationReport | undefined {
   return report === undefined || report === null ? undefined : parseEvaluationReport(report);
 }
 
+/** What a caller adds that the model's own metadata does not hold: a fusion model's comparison with the other kinds on its split. */
+export interface ReportExtras {
+  readonly compared?: readonly ComparedModelRow[];
+}
+
+/** The kind's part of the page from the metadata (boosted trees, fusion: trees.ts) and the caller's extras. */
+function kindParts(m: ReportedModel, extras: ReportExtras) {
+  const trees = treesReportOf(m);
+  return { ...(trees ? { trees } : {}), ...(extras.compared?.length ? { compared: extras.compared } : {}) };
+}
+
 /** The self-contained file, or undefined when the model has no report. */
-export function modelReportFile(m: ReportedModel, locale: ReportLocale): string | undefined {
+export function modelReportFile(m: ReportedModel, locale: ReportLocale, extras: ReportExtras = {}): string | undefined {
   const report = reportOf(m);
-  return report ? standaloneReportHtml(report, { locale, model: modelSummary(m) }) : undefined;
+  return report ? standaloneReportHtml(report, { locale, model: modelSummary(m), ...kindParts(m, extras) }) : undefined;
 }
 
 /** The body for a page that has its own layout and h1 (the console). */
-export function modelReportBody(m: ReportedModel, locale: ReportLocale): string | undefined {
+export function modelReportBody(m: ReportedModel, locale: ReportLocale, extras: ReportExtras = {}): string | undefined {
   const report = reportOf(m);
-  return report ? reportBody(report, { locale, model: modelSummary(m), titleLevel: 2 }) : undefined;
+  return report ? reportBody(report, { locale, model: modelSummary(m), titleLevel: 2, ...kindParts(m, extras) }) : undefined;
 }

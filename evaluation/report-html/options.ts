@@ -19,7 +19,7 @@ import type { EvaluationReport } from '../report.js';
 import type { ScorecardReportCharacteristic } from '../../models/scorecard/report-shape.js';
 import { reportFormat, reportMessage, type ReportLocale, type ReportMessageKey } from './messages.js';
 
-export type ChartId = 'roc' | 'ks-joint' | 'ks-bank' | 'calibration' | 'histogram-joint' | 'histogram-bank' | 'lift-joint' | 'lift-bank' | 'grades' | `woe:${string}`;
+export type ChartId = 'roc' | 'ks-joint' | 'ks-bank' | 'calibration' | 'histogram-joint' | 'histogram-bank' | 'lift-joint' | 'lift-bank' | 'grades' | 'trees-auc' | `woe:${string}`;
 
 export interface ChartTable {
   readonly columns: readonly string[];

@@ -16,6 +16,7 @@ import type { EvaluationReport } from '../report.js';
 import { reportFormat, reportMessage, type ReportLocale, type ReportMessageKey } from './messages.js';
 import { hasCurves, reportCharts, type ChartTable, type ReportChart } from './options.js';
 import { CHART_HEIGHT, CHART_WIDTH, renderChart, svgDataUrl } from './render.js';
+import { treesAucChart, type ComparedModelRow, type TreesReport } from './trees.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export function escapeHtml(s: string | number): string {
@@ -38,6 +39,10 @@ export interface ReportPageOptions {
   readonly model: ModelSummary;
   /** Heading level of the page's title (the console's layout has its own h1). Default 1. */
   readonly titleLevel?: 1 | 2;
+  /** A boosted-trees or fusion model's trees (trees.ts treesReportOf). */
+  readonly trees?: TreesReport;
+  /** A fusion model's comparison on the same validation split (models/fusion/report.ts fusionComparison). */
+  readonly compared?: readonly ComparedModelRow[];
 }
 
 function table(t: ChartTable, cls = 'data report-table'): string {
@@ -111,6 +116,52 @@ function scorecard(report: EvaluationReport, charts: readonly ReportChart[], loc
   return `<section class="report-section"><h2>${escapeHtml(t('section.scorecard'))}</h2><h3>${escapeHtml(t('section.iv'))}</h3>${ivTable}${dropped}${pairs.join('\n')}</section>`;
 }
 
+const COMPARED_LABELS: Record<string, ReportMessageKey> = {
+  'fusion': 'compare.fusion', 'boosted trees': 'compare.trees', 'scorecard': 'compare.scorecard', 'bank-only': 'compare.bankOnly',
+};
+
+/** Boosted trees and fusion: AUC per tree, the kept trees, importance, a fusion model's comparison. */
+function treesSection(trees: TreesReport | undefined, compared: readonly ComparedModelRow[] | undefined, locale: ReportLocale, version: string): string {
+  if (!trees && !compared?.length) return '';
+  const t = (k: ReportMessageKey, v?: Record<string, string | number>) => reportMessage(locale, k, v);
+  const f = reportFormat(locale);
+  const num = (x: number | null, d: number) => (x === null ? '—' : x.toFixed(d));
+  const parts: string[] = [`<section class="report-section" data-section="trees"><h2>${escapeHtml(t('section.trees'))}</h2>`];
+  if (compared?.length) {
+    // The basis in the page's language from the row's kind and whether it was found (models/fusion/report.ts's English words otherwise).
+    const basis = (r: ComparedModelRow): string => {
+      if (r.label === 'fusion') return t('compare.basis.this');
+      if (r.label === 'bank-only') return t('compare.basis.bankOnly');
+      const kind = r.label === 'boosted trees' ? 'boosted-trees' : r.label;
+      if (r.auc === null && (kind === 'boosted-trees' || kind === 'scorecard')) return t('compare.basis.missing', { kind });
+      return kind === 'boosted-trees' || kind === 'scorecard' ? t('compare.basis.same') : r.basis;
+    };
+    parts.push(`<h3>${escapeHtml(t('section.comparison'))}</h3>`, table({
+      columns: [t('col.kind'), t('col.model'), t('auc'), t('ks'), t('col.basis')],
+      rows: compared.map((r) => [COMPARED_LABELS[r.label] ? t(COMPARED_LABELS[r.label]!) : r.label, r.model, r.auc === null ? '—' : f.three(r.auc), r.ks === null ? '—' : f.three(r.ks), basis(r)]),
+    }, 'data report-table report-compare'));
+  }
+  if (trees) {
+    if (trees.aucHistory.length > 0) parts.push(figure(treesAucChart(trees, locale), locale, version));
+    if (trees.trees.length > 0) {
+      const auc = (k: number) => (trees.aucHistory[k] === undefined ? '—' : trees.aucHistory[k]!.toFixed(4));
+      parts.push(`<h3>${escapeHtml(t('section.treesPerTree'))}</h3>`, table({
+        columns: [t('col.tree'), t('col.validationAuc'), t('col.totalGain'), t('col.splits'), t('col.leaves')],
+        rows: trees.trees.map((x) => [String(x.tree), auc(x.tree), num(x.gain, 2), num(x.splits, 0), num(x.leaves, 0)]),
+      }));
+    }
+    parts.push(`<h3>${escapeHtml(t('section.importance'))}</h3>`);
+    parts.push(trees.importance.length === 0 ? `<p>${escapeHtml(t('treesNoSplits'))}</p>` : table({
+      columns: [t('col.feature'), t('col.splits'), t('col.totalGain')],
+      rows: trees.importance.map((x) => [x.feature, num(x.splits, 0), num(x.gain, 2)]),
+    }));
+    if (trees.passives.length > 0) parts.push(`<ul>${trees.passives.map((p) => `<li>${escapeHtml(t(p.features === 1 ? 'treesPassiveOne' : 'treesPassive', { site: p.site, count: p.features }))}</li>`).join('')}</ul>`);
+    parts.push(`<p class="report-footnote">${escapeHtml(t('treesNote'))}</p>`);
+  }
+  parts.push('</section>');
+  return parts.join('');
+}
+
 /** The report's HTML body (a `<div class="report">`), in the given language. */
 export function reportBody(report: EvaluationReport, opts: ReportPageOptions): string {
   const { locale, model } = opts;
@@ -138,6 +189,7 @@ export function reportBody(report: EvaluationReport, opts: ReportPageOptions): s
     section('section.calibration', chart('calibration') ?? ''),
     section('section.distribution', [pair(chart('histogram-joint'), chart('histogram-bank')), pair(chart('lift-joint'), chart('lift-bank'))].join('')),
     section('section.grades', (chart('grades') ?? '') + warnings(report, locale)),
+    treesSection(opts.trees, opts.compared, locale, model.version),
     scorecard(report, charts, locale, model.version),
     `<p class="report-footnote">${escapeHtml(t('suppressed', { min: report.joint.minCellSize }))} ${escapeHtml(t('format', { format: report.format }))}</p>`,
     `</div>`,
@@ -163,6 +215,7 @@ body { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-s
 .report-table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; }
 .report-table th, .report-table td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
 .report-table th:first-child, .report-table td:first-child { text-align: left; }
+.report-compare th:nth-child(2), .report-compare td:nth-child(2), .report-compare th:nth-child(5), .report-compare td:nth-child(5) { text-align: left; }
 .report-notice { background: #fff6d6; border: 1px solid #e0c060; padding: 8px 12px; }
 .report-verdict { font-size: 1.1em; }
 .report-verdict-joint-better { color: #1a6b2a; }

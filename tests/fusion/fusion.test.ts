@@ -12,6 +12,7 @@
  *   2^64 lane) and equals the plain computation of the stored card's points (within the chain's
  *   fixed-point rounding and the 0-1000 scale's rounding).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Site } from '../../schema/site-schema.js';
@@ -147,6 +148,16 @@ describe('the fusion model over real processes', () => {
     expect(shown.stdout).toMatch(/bank-only .*trained in the clear at the bank on its own data only/);
     expect(shown.stdout).toMatch(/boosted trees .*left out: no boosted-trees model on alignment/);
     console.log(`fusion over BFV, ${nTrain} training rows, ${trees} trees of depth 3, ${seconds.toFixed(1)} s\n${shown.stdout}`);
+    // model show --html: the trees section (AUC per tree, importance) and the comparison, and no passive feature name.
+    const htmlFile = path.join(s.dir, 'fusion-report.en.html');
+    const shownHtml = await cli(['model', 'show', model.modelVersion, '--coordinator', s.coordinatorAddress, '--html', htmlFile, '--lang', 'en', ...tls]);
+    expect(shownHtml.code, shownHtml.stderr).toBe(0);
+    const page = fs.readFileSync(htmlFile, 'utf8');
+    expect(page).toContain('data-section="trees"');
+    expect(page).toContain('alt="Validation AUC after each of');
+    expect(page).toMatch(new RegExp(`<td>fusion</td><td>${model.modelVersion}</td><td>0\\.\\d{3}</td>`));
+    expect(page).toMatch(/<td>boosted trees<\/td><td>-<\/td><td>—<\/td>/);
+    for (const f of passiveNames) expect(page.includes(f), `passive feature ${f} in the report file`).toBe(false);
 
     // A consented query scores; the score is the plain computation of the stored card.
     for (const [k, enterprise] of ids.entries()) {

@@ -13,7 +13,10 @@
 import { FedcreditError } from '../../../lib/errors.js';
 import type { ModelInfo__Output } from '../../../proto/gen/fedcredit/v1/ModelInfo.js';
 import type { ModelMetadata } from '../../../training/model-registry.js';
-import { modelReportBody, modelReportFile } from '../../../evaluation/report-html/model-file.js';
+import { modelReportBody, modelReportFile, type ReportExtras } from '../../../evaluation/report-html/model-file.js';
+import { FUSION_KIND } from '../../../models/fusion/kind.js';
+import { fusionComparison, sameSplitModel } from '../../../models/fusion/report.js';
+import { TREES_KIND } from '../../../models/trees/kind.js';
 import { html, raw } from '../../http/html.js';
 import { download, type RequestContext, type Route } from '../../http/router.js';
 import { page } from '../layout.js';
@@ -30,6 +33,14 @@ function metadataOf(info: ModelInfo__Output): ModelMetadata {
 async function getModel(ctx: RequestContext): Promise<ModelMetadata> {
   const client = ctx.clients.training;
   return metadataOf(await ctx.clients.call(client, client.GetModel, { modelVersion: ctx.params['version'] ?? '' }));
+}
+
+/** A fusion model's comparison with the newest boosted-trees and scorecard models on its split, as `fedcredit model show` links them. */
+async function extrasOf(ctx: RequestContext, m: ModelMetadata): Promise<ReportExtras> {
+  if (m.kind !== FUSION_KIND) return {};
+  const client = ctx.clients.training;
+  const models = (await ctx.clients.call(client, client.ListModels, {})).models.map(metadataOf);
+  return { compared: fusionComparison(m, sameSplitModel(m, models, TREES_KIND), sameSplitModel(m, models, 'scorecard')) };
 }
 
 const kindOf = (m: ModelMetadata) => m.kind || 'lr';
@@ -62,7 +73,7 @@ async function show(ctx: RequestContext) {
   const back = html`<p><a href="/models">${t('models.back')}</a></p>`;
   let body: string | undefined;
   try {
-    body = modelReportBody(m, ctx.lang);
+    body = modelReportBody(m, ctx.lang, await extrasOf(ctx, m));
   } catch (err) {
     if (!(err instanceof TypeError)) throw err;
     return page(ctx, 'models.report.title', html`${back}<div class="error-box" role="alert">${t('models.unreadable', { message: err.message })}</div>`);
@@ -77,7 +88,7 @@ ${raw(body)}`);
 
 async function reportFile(ctx: RequestContext) {
   const m = await getModel(ctx);
-  const file = modelReportFile(m, ctx.lang);
+  const file = modelReportFile(m, ctx.lang, await extrasOf(ctx, m));
   if (file === undefined) throw new FedcreditError('NOT_FOUND', `model ${m.modelVersion} has no evaluation report`);
   return download(`fedcredit-report-${m.modelVersion}.${ctx.lang}.html`, 'text/html; charset=utf-8', file);
 }
