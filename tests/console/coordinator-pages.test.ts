@@ -149,6 +149,15 @@ describe('coordinator console pages', () => {
     expect(bins.body).toMatch(/--bins is for --model scorecard only/);
     const clip = await post(admin, '/training', { alignment: alignmentId, 'clip-quantiles': '0.7,0.2' });
     expect(clip.body).toContain('--clip-quantiles takes two quantiles');
+    // Every kind the CLI trains is offered, in the page's language beside its code; fusion's own flags are fields too.
+    const form = await get(signIn('admin', 'zh-CN'), '/training');
+    for (const [kind, words] of [['lr', '逻辑回归'], ['scorecard', '评分卡'], ['boosted-trees', '梯度提升树'], ['fusion', '融合模型：树作为评分卡特征']]) {
+      expect(form.body).toMatch(new RegExp(`<option value="${kind}"[^>]*>${words} \\(${kind}\\)</option>`));
+    }
+    expect(form.body).toContain('name="fusion-trees"');
+    const fusionFlag = await post(admin, '/training', { alignment: alignmentId, model: 'scorecard', 'fusion-trees': '3' });
+    expect(fusionFlag.status).toBe(400);
+    expect(fusionFlag.body).toContain('--fusion-trees and --fusion-depth are for --model fusion only');
     expect(await listJobs(s.coordinatorAddress, s.fed.as('coordinator-operator'))).toEqual([]);
   });
 

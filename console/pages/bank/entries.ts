@@ -53,7 +53,10 @@ function outcome(ctx: RequestContext, e: LogEntry): Html {
     case 'rescore': return html`<span class="status-ok">${ctx.t('bank.outcome.rescored', { run: str(b['run']) })}</span>`;
     default: {
       const code = str(b['reason']);
-      return html`<span class="status-bad" title="${codeMeaning(ctx, code)}">${ctx.t('bank.outcome.refusedBy', { party: str(b['refusedBy']), code })}</span>`;
+      // The coordinator by its role's name in the page's language (协调方); a site by its own name.
+      const by = str(b['refusedBy']);
+      const party = by === 'coordinator' ? ctx.t('common.kind.coordinator') : by;
+      return html`<span class="status-bad" title="${codeMeaning(ctx, code)}">${ctx.t('bank.outcome.refusedBy', { party, code })}</span>`;
     }
   }
 }

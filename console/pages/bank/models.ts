@@ -20,7 +20,7 @@ import type { QueryableModel__Output } from '../../../proto/gen/fedcredit/v1/Que
 import type { ModelMetadata } from '../../../training/model-registry.js';
 import { modelReportBody, modelReportFile } from '../../../evaluation/report-html/model-file.js';
 import { warningLabel } from './entries.js';
-import { purposeLabel } from '../purpose.js';
+import { modelKindLabel, purposeLabel } from '../purpose.js';
 
 async function queryableModels(ctx: RequestContext): Promise<QueryableModel__Output[]> {
   const scoring = ctx.clients.scoring;
@@ -37,7 +37,7 @@ async function modelsPage(ctx: RequestContext): Promise<Response> {
   const models = await queryableModels(ctx);
   const table = models.length === 0 ? html`<p class="muted">${t('bank.models.none')}</p>` : html`<table class="data"><thead><tr>
 <th>${t('bank.col.version')}</th><th>${t('bank.col.purpose')}</th><th>${t('bank.col.sites')}</th><th>${t('bank.col.trained')}</th><th>${t('bank.col.scale')}</th></tr></thead><tbody>
-${models.map((m) => html`<tr data-model="${m.modelVersion}"><td><a href="/models/${encodeURIComponent(m.modelVersion)}"><code>${m.modelVersion}</code></a> <span class="muted">${m.kind}</span></td>
+${models.map((m) => html`<tr data-model="${m.modelVersion}"><td><a href="/models/${encodeURIComponent(m.modelVersion)}"><code>${m.modelVersion}</code></a> ${modelKindLabel(ctx, m.kind)}</td>
 <td>${purposeLabel(ctx, m.purpose)}</td><td>${m.sites.map((s, i) => html`${i ? ', ' : ''}<code>${s}</code>`)}</td><td>${ctx.fmt.time(Number(m.trainedMs))}</td><td>${scaleText(ctx, m)}</td></tr>`)}
 </tbody></table>`;
   return page(ctx, 'bank.models.title', html`<p class="muted">${t('bank.models.intro')}</p>${table}`);

@@ -20,7 +20,7 @@ import { TREES_KIND } from '../../../models/trees/kind.js';
 import { html, raw } from '../../http/html.js';
 import { download, type RequestContext, type Route } from '../../http/router.js';
 import { page } from '../layout.js';
-import { purposeLabel } from '../purpose.js';
+import { modelKindLabel, purposeLabel } from '../purpose.js';
 
 function metadataOf(info: ModelInfo__Output): ModelMetadata {
   try {
@@ -50,13 +50,15 @@ const when = (ctx: RequestContext, iso: string) => (Number.isNaN(Date.parse(iso)
 async function list(ctx: RequestContext) {
   const { t, fmt } = ctx;
   const client = ctx.clients.training;
-  const models = (await ctx.clients.call(client, client.ListModels, {})).models.map(metadataOf);
+  // Newest first, as the bank's console lists them (m<n>: the registry numbers versions in order).
+  const models = (await ctx.clients.call(client, client.ListModels, {})).models.map(metadataOf)
+    .sort((a, b) => (Number(b.modelVersion.slice(1)) || 0) - (Number(a.modelVersion.slice(1)) || 0));
   if (models.length === 0) return page(ctx, 'models.title', html`<p class="notice">${t('models.none')}</p>`);
   const rows = models.map((m) => {
     const auc = aucOf(m);
     const href = `/models/${encodeURIComponent(m.modelVersion)}`;
     return html`<tr>
-<td><a href="${href}"><code>${m.modelVersion}</code></a></td><td><code>${kindOf(m)}</code></td><td>${purposeLabel(ctx, m.purpose)}</td>
+<td><a href="${href}"><code>${m.modelVersion}</code></a></td><td>${modelKindLabel(ctx, kindOf(m))}</td><td>${purposeLabel(ctx, m.purpose)}</td>
 <td>${when(ctx, m.createdAt)}</td><td><code>${m.alignmentId}</code></td><td>${m.sites.map((s, i) => html`${i > 0 ? ', ' : ''}<code>${s.site}</code>`)}</td>
 <td class="num">${auc === undefined ? '—' : fmt.metric(auc)}</td><td><a href="${href}">${t('models.open')}</a></td></tr>`;
   });

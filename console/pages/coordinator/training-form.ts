@@ -11,13 +11,15 @@ import { parseTrainArgs, trainJobFlags } from '../../../training/cli.js';
 import type { TrainingRequest } from '../../../training/client.js';
 import { DEFAULT_MODEL_KIND } from '../../../models/registry.js';
 import { TREES_KIND } from '../../../models/trees/kind.js';
+import { FUSION_KIND } from '../../../models/fusion/kind.js';
+import { isMessageKey } from '../../i18n/catalogue.js';
 import type { AlignmentSummary__Output } from '../../../proto/gen/fedcredit/v1/AlignmentSummary.js';
 
 /** Flags the form does not offer: resuming has its own button; --kind is --model's alias. */
 const NOT_IN_FORM = new Set(['resume', 'kind']);
 /** Shown at the top of the form; the others in "every parameter". */
 const MAIN = ['alignment', 'model', 'epochs', 'purpose'];
-export const MODEL_KINDS = [DEFAULT_MODEL_KIND, 'scorecard', TREES_KIND];
+export const MODEL_KINDS = [DEFAULT_MODEL_KIND, 'scorecard', TREES_KIND, FUSION_KIND];
 
 export function formFlags(): { name: string; takesValue: boolean; help: string }[] {
   return trainJobFlags().filter((f) => !NOT_IN_FORM.has(f.name));
@@ -38,7 +40,13 @@ export function trainingRequestFromForm(form: URLSearchParams): TrainingRequest 
   return parseTrainArgs(args);
 }
 
-function field(flag: { name: string; takesValue: boolean; help: string }, form: URLSearchParams | undefined, alignments: readonly AlignmentSummary__Output[]): Html {
+/** An option's text: the kind in the page's language and its code (`fedcredit train --model` takes the code). */
+function kindWords(ctx: RequestContext, kind: string): string {
+  const key = `common.modelKind.${kind}`;
+  return isMessageKey(key) ? `${ctx.t(key)} (${kind})` : kind;
+}
+
+function field(ctx: RequestContext, flag: { name: string; takesValue: boolean; help: string }, form: URLSearchParams | undefined, alignments: readonly AlignmentSummary__Output[]): Html {
   const given = form?.get(flag.name) ?? '';
   const label = html`<code>--${flag.name}</code> <span class="muted">${flag.help}</span>`;
   if (!flag.takesValue) return html`<label class="check"><span><input type="checkbox" name="${flag.name}"${given === 'on' ? html` checked` : ''}> ${label}</span></label>`;
@@ -46,7 +54,7 @@ function field(flag: { name: string; takesValue: boolean; help: string }, form: 
     return html`<label>${label}<select name="alignment" required>${alignments.map((a) => html`<option value="${a.alignmentId}"${a.alignmentId === given ? html` selected` : ''}>${a.alignmentId} (${a.ring.join(', ')}, ${String(a.intersectionSize)})</option>`)}</select></label>`;
   }
   if (flag.name === 'model') {
-    return html`<label>${label}<select name="model">${MODEL_KINDS.map((k) => html`<option value="${k}"${k === (given || DEFAULT_MODEL_KIND) ? html` selected` : ''}>${k}</option>`)}</select></label>`;
+    return html`<label>${label}<select name="model">${MODEL_KINDS.map((k) => html`<option value="${k}"${k === (given || DEFAULT_MODEL_KIND) ? html` selected` : ''}>${kindWords(ctx, k)}</option>`)}</select></label>`;
   }
   const value = given || (flag.name === 'purpose' ? 'credit-scoring' : '');
   return html`<label>${label}<input type="text" name="${flag.name}" value="${value}" autocomplete="off"></label>`;
@@ -58,9 +66,9 @@ export function trainingForm(ctx: RequestContext, alignments: readonly Alignment
 <input type="hidden" name="_csrf" value="${ctx.csrfToken}">
 ${refusal ? html`<div class="error-box" role="alert" id="train-refused">${ctx.t('coordinator.train.refused', { message: refusal })}</div>` : ''}
 <p class="muted">${ctx.t('coordinator.train.flagsNote')}</p>
-${flags.filter((f) => MAIN.includes(f.name)).map((f) => field(f, form, alignments))}
+${flags.filter((f) => MAIN.includes(f.name)).map((f) => field(ctx, f, form, alignments))}
 <details${refusal ? html` open` : ''}><summary>${ctx.t('coordinator.train.advanced')}</summary>
-<div class="stack">${flags.filter((f) => !MAIN.includes(f.name)).map((f) => field(f, form, alignments))}</div>
+<div class="stack">${flags.filter((f) => !MAIN.includes(f.name)).map((f) => field(ctx, f, form, alignments))}</div>
 </details>
 <button type="submit">${ctx.t('coordinator.train.submit')}</button>
 </form>`;

@@ -166,6 +166,9 @@ describe.skipIf(!run)('the bank console in Chromium', () => {
       expect(await page.getAttribute('[data-refusal-code]', 'data-refusal-code')).toBe('CONSENT_REVOKED');
       expect(await page.locator('[data-refusal-meaning]').innerText()).toContain(lang === 'en' ? 'revoked' : '撤回');
       await shot(page, 'score-refused', lang);
+      // The bank's own entries name who refused: the coordinator by its role's name in the page's language.
+      await page.goto(`${origin}/queries`);
+      expect(await page.locator('main').innerText()).toContain(lang === 'en' ? 'refused by Coordinator: CONSENT_REVOKED' : '被 协调方 拒绝：CONSENT_REVOKED');
     }
   }, 120_000);
 

@@ -94,9 +94,13 @@ describe.skipIf(!run)('coordinator console: /models', () => {
       const violations = cspViolations(page);
       await page.goto(`${origin}/models`);
       expect(await page.locator('table[data-models="3"] tbody tr').count()).toBe(3);
+      // Newest first, as the bank's console lists them.
+      expect(await page.locator('table[data-models] tbody tr td:first-child code').allInnerTexts()).toEqual(['m3', 'm2', 'm1']);
       expect(await page.innerText('main')).toContain(lang === 'zh-CN' ? '验证集 AUC' : 'Validation AUC');
       // The purpose as words from common.purpose.*, not the code.
       expect(await page.locator('table[data-models] [data-purpose="credit-assessment"]').first().innerText()).toBe(lang === 'zh-CN' ? '授信评估' : 'credit assessment');
+      // The kind as words beside its code (common.modelKind.*).
+      expect(await page.locator('table[data-models] [data-model-kind="lr"]').first().innerText()).toBe(lang === 'zh-CN' ? '逻辑回归 lr' : 'logistic regression lr');
       await shot(page, 'coordinator', 'models', lang);
 
       await page.goto(`${origin}/models/m1`);
