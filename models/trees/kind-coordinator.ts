@@ -38,7 +38,13 @@ interface LevelRecord {
   empty?: boolean;
 }
 
-interface FinishRecord { tree: number; attempt: string; answer: KindMessage }
+/**
+ * Write-ahead record of a tree's end: the attempt is saved before FinishTree is sent, the bank's
+ * answer once it is back. A coordinator restarted in between asks again under the same attempt,
+ * and the bank replays its kept answer (it has moved on to the next tree: a new attempt would be
+ * refused as stale and the job could not resume).
+ */
+interface FinishRecord { tree: number; attempt: string; answer?: KindMessage }
 
 /** A paged message's part count (0 on the wire means one part); refused above paging.ts MAX_PARTS. */
 function partCount(m: KindMessage): number {
@@ -141,10 +147,13 @@ export class TreesCoordinator implements KindCoordinator {
     const tree = ctx.epoch;
     let rec = ctx.state['finish'] as FinishRecord | undefined;
     if (!rec || rec.tree !== tree) {
-      const attempt = ctx.newAttempt();
-      const answer = await ctx.call(ctx.bank, 'FinishTree', { jobId: ctx.jobId, attempt, epoch: tree, step: ctx.batches }, { tree });
-      rec = { tree, attempt, answer: storable(answer) };
+      rec = { tree, attempt: ctx.newAttempt() };
       ctx.state['finish'] = rec;
+      await ctx.save();
+    }
+    if (!rec.answer) {
+      const answer = await ctx.call(ctx.bank, 'FinishTree', { jobId: ctx.jobId, attempt: rec.attempt, epoch: tree, step: ctx.batches }, { tree });
+      rec.answer = storable(answer);
       await ctx.save();
     }
     const a = rec.answer;
@@ -153,11 +162,12 @@ export class TreesCoordinator implements KindCoordinator {
 
   async announce(ctx: DriverContext, outcome: EpochOutcome): Promise<void> {
     const rec = ctx.state['finish'] as FinishRecord | undefined;
-    if (!rec || rec.tree !== outcome.epoch) throw new FedcreditError('INTERNAL', `tree ${outcome.epoch}: the bank's outcome was not recorded before its announcement`);
+    if (!rec?.answer || rec.tree !== outcome.epoch) throw new FedcreditError('INTERNAL', `tree ${outcome.epoch}: the bank's outcome was not recorded before its announcement`);
+    const answer = rec.answer;
     const ref = { jobId: ctx.jobId, attempt: rec.attempt, epoch: rec.tree, step: ctx.batches };
-    const notes = field.sealedList(rec.answer, 'perPassive');
+    const notes = field.sealedList(answer, 'perPassive');
     await Promise.all(ctx.passives.map((site) => ctx.call(site, 'TreeDone', ref, {
-      tree: rec.tree, improved: outcome.improved, stop: outcome.stop, bestTree: field.number(rec.answer, 'bestTree'), notes: relay(notes.find((n) => n.to === site), 'notes'),
+      tree: rec.tree, improved: outcome.improved, stop: outcome.stop, bestTree: field.number(answer, 'bestTree'), notes: relay(notes.find((n) => n.to === site), 'notes'),
     })));
   }
 }

@@ -27,6 +27,7 @@ export { cli } from './cli.js';
 
 export interface SpawnedFederation {
   s: Setup;
+  /** The coordinator running now (a restart replaces it). */
   coordinator: SpawnedParty;
   nodes: Map<Site, SpawnedParty>;
   alignmentId: string;
@@ -49,9 +50,12 @@ export async function spawnedFederation(name: string, enterprises: number, opts:
   const nodes = new Map<Site, SpawnedParty>();
   let coordinator: SpawnedParty | undefined;
   let requester: ConsentedRequester | undefined;
+  let fx: SpawnedFederation | undefined;
+  // The processes running now: a test that kills and restarts one (tests/helpers/resume.ts)
+  // replaces it in `fx.coordinator` or `fx.nodes`, and that one is stopped.
   const stop = async () => {
     requester?.close();
-    await Promise.all([coordinator, ...nodes.values()].map((p) => p?.stop()));
+    await Promise.all([fx?.coordinator ?? coordinator, ...nodes.values()].map((p) => p?.stop()));
     fs.rmSync(s.dir, { recursive: true, force: true });
   };
   try {
@@ -59,11 +63,12 @@ export async function spawnedFederation(name: string, enterprises: number, opts:
     for (const site of SITES) nodes.set(site, await spawnNode(s, site));
     const aligned = await ingestAndAlign(s, (site) => nodes.get(site)!.address);
     if (registrar) requester = consentedRequester({ coordinator: s.coordinatorAddress, as: s.fed.as, registrar, keysDir: path.join(s.dir, 'bank-a-keys') });
-    const started = coordinator;
-    return {
-      s, coordinator: started, nodes, alignmentId: aligned.alignmentId, trainSize: aligned.trainSize, requester, stop,
-      logs: () => [started, ...nodes.values()].flatMap((n) => n.logLines.slice(-20).map((l) => `${n.name}: ${l}`)).join('\n'),
+    const running: SpawnedFederation = {
+      s, coordinator, nodes, alignmentId: aligned.alignmentId, trainSize: aligned.trainSize, requester, stop,
+      logs: () => [running.coordinator, ...nodes.values()].flatMap((n) => n.logLines.slice(-20).map((l) => `${n.name}: ${l}`)).join('\n'),
     };
+    fx = running;
+    return running;
   } catch (err) {
     await stop();
     throw err;
@@ -73,26 +78,28 @@ export async function spawnedFederation(name: string, enterprises: number, opts:
 /**
  * A live node's stored part of model `version` and some enterprises' stored feature vectors, read
  * from a copy of its store (the node holds the store's lock). A compaction may delete a table file
- * while it is copied (ENOENT): the copy is made again.
+ * while it is copied (ENOENT, or a copy that does not open): the copy is made again.
  */
 export async function readNodeCopy<Part>(dir: string, site: Site, version: string, ids: readonly string[]): Promise<{ part: Part; vectors: Map<string, Float64Array | undefined> }> {
-  const copy = path.join(dir, `node-${site}-copy-${Date.now()}`);
   for (let attempt = 1; ; attempt++) {
+    // A fresh folder per attempt: a copy torn by a compaction (a table file gone, or a store
+    // that then does not open) is not reused.
+    const copy = path.join(dir, `node-${site}-copy-${Date.now()}-${attempt}`);
     try {
       fs.cpSync(path.join(dir, `node-${site}`, 'store'), path.join(copy, 'store'), { recursive: true });
-      break;
+      fs.rmSync(path.join(copy, 'store', 'LOCK'), { force: true });
+      const store = await NodeStore.open(copy);
+      try {
+        const part = ((await listSiteModels(store)) as unknown as (Part & { modelVersion: string })[]).find((p) => p.modelVersion === version);
+        if (!part) throw new Error(`${site} has no stored part of model ${version}`);
+        const got = await store.features.getMany([...ids]);
+        return { part, vectors: new Map(ids.map((id, k) => [id, got[k] ? bytesToFloat64(got[k]) : undefined])) };
+      } finally {
+        await store.close();
+      }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw err;
-      fs.rmSync(path.join(copy, 'store'), { recursive: true, force: true });
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 500));
     }
-  }
-  fs.rmSync(path.join(copy, 'store', 'LOCK'), { force: true });
-  const store = await NodeStore.open(copy);
-  try {
-    const part = ((await listSiteModels(store)) as unknown as (Part & { modelVersion: string })[]).find((p) => p.modelVersion === version)!;
-    const got = await store.features.getMany([...ids]);
-    return { part, vectors: new Map(ids.map((id, k) => [id, got[k] ? bytesToFloat64(got[k]) : undefined])) };
-  } finally {
-    await store.close();
   }
 }
