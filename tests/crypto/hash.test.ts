@@ -36,6 +36,20 @@ describe('hashWithDomain', () => {
     expect(hex(hashWithDomain('test', ascii('ab'), new Uint8Array(0)))).toBe(expected);
   });
 
+  it('is that encoding for small inputs (one buffer, one call) and past 64 KiB (streamed) alike', () => {
+    const documented = (domain: string, ...parts: Uint8Array[]) => {
+      const h = crypto.createHash('sha256').update(Buffer.from([domain.length])).update(domain);
+      for (const p of parts) h.update(Buffer.from(p.length.toString(16).padStart(16, '0'), 'hex')).update(p);
+      return h.digest('hex');
+    };
+    for (const size of [0, 1, 65_536 - 40, 65_536 - 20, 65_536, 200_000]) {
+      const big = crypto.randomBytes(size);
+      expect(hex(hashWithDomain('fedcredit/test/v1', ascii('a'), big, ascii('z')))).toBe(documented('fedcredit/test/v1', ascii('a'), big, ascii('z')));
+      // Twice: the second call reads the domain's cached tag.
+      expect(hex(hashWithDomain('fedcredit/test/v1', big))).toBe(documented('fedcredit/test/v1', big));
+    }
+  });
+
   it('separates tuples that concatenate to the same bytes, and domains', () => {
     const a = hashWithDomain('d', ascii('ab'), ascii('c'));
     expect(hashWithDomain('d', ascii('a'), ascii('bc'))).not.toEqual(a);
