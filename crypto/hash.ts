@@ -100,12 +100,21 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 export function utf8Bytes(text: string): Uint8Array {
   if (typeof text !== 'string') throw new TypeError(`expected a string, got ${typeof text}`);
   // Node 20 has String.prototype.isWellFormed (ES2024); the lib setting predates it.
-  if ((text as unknown as { isWellFormed(): boolean }).isWellFormed()) return UTF8.encode(text);
+  if ((text as unknown as { isWellFormed(): boolean }).isWellFormed()) return encodeUtf8(text);
   const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text);
   if (lone) {
     throw new RangeError(`string has a lone UTF-16 surrogate at index ${lone.index}: it has no UTF-8 encoding; fix the input`);
   }
-  return UTF8.encode(text);
+  return encodeUtf8(text);
+}
+
+/**
+ * Short strings (names, ids, indices: most of what is hashed per query, eight per sealed
+ * explanation) through Buffer.from, about four times faster here than TextEncoder.encode,
+ * copied out of Buffer's shared pool so the caller owns its bytes; long ones by TextEncoder.
+ */
+function encodeUtf8(text: string): Uint8Array {
+  return text.length <= 128 ? new Uint8Array(Buffer.from(text, 'utf8')) : UTF8.encode(text);
 }
 
 function encodeDomain(domain: string): Uint8Array {

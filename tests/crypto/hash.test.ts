@@ -85,6 +85,12 @@ describe('constantTimeEqual and utf8Bytes', () => {
 
   it('refuses lone surrogates, which would collide after UTF-8 encoding', () => {
     expect(utf8Bytes('信用')).toEqual(new TextEncoder().encode('信用'));
+    // Short and long strings (two encoders) give TextEncoder's bytes, in a buffer of their own.
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), (text) => {
+      const bytes = utf8Bytes(text);
+      expect(Buffer.from(bytes).equals(Buffer.from(new TextEncoder().encode(text)))).toBe(true);
+      expect(bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length).toBe(true);
+    }), { numRuns: 300 });
     expect(utf8Bytes('😀')).toHaveLength(4);
     expect(() => utf8Bytes('a\uD800b')).toThrow(/lone UTF-16 surrogate at index 1/);
     expect(() => utf8Bytes('\uDC00')).toThrow(RangeError);
