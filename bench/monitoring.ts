@@ -138,6 +138,9 @@ export async function benchMonitoring(options: MonitoringBenchOptions = {}): Pro
     const metricsBefore = await metrics();
     const operator = monitoringClient(coordinator.address, partyTransport(fed, 'coordinator-operator'));
     t = performance.now();
+    // With FEDCREDIT_CPU_PROFILE_DIR, the run's window on the monotonic clock V8's profiles use, to cut them to the run.
+    const profiling = process.env['FEDCREDIT_CPU_PROFILE_DIR'] !== undefined;
+    if (profiling) say(`  run starts at monotonic ${process.hrtime.bigint() / 1000n} us`);
     const last = await new Promise<RunProgress__Output>((resolve, reject) => {
       let latest: RunProgress__Output | undefined;
       const stream = operator.StartRun({ portfolio: `bank-a/${PORTFOLIO}`, reason: 'bench' });
@@ -149,6 +152,7 @@ export async function benchMonitoring(options: MonitoringBenchOptions = {}): Pro
       stream.on('end', () => (latest ? resolve(latest) : reject(new Error('StartRun ended without progress'))));
     });
     const runSeconds = (performance.now() - t) / 1000;
+    if (profiling) say(`  run ends at monotonic ${process.hrtime.bigint() / 1000n} us`);
     const cpuAfter = parties.map((p) => cpuMs(p.child.pid!));
     const metricsAfter = await metrics();
     const grew = (name: string) => (metricsAfter.get(name) ?? 0) - (metricsBefore.get(name) ?? 0);

@@ -131,6 +131,32 @@ export type LedgerAddResult = { readonly ok: true; readonly isNew: boolean } | {
 /** Subjects (key bindings) and consents (revocations, uses) whose state is kept in memory, by default. */
 export const DEFAULT_CONSENT_CACHE_LIMIT = 100_000;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** UTF-16 units at or above U+D800: where JavaScript's string order and UTF-8 byte order can differ. */
+const ORDER_MAY_DIFFER = /[\ud800-\uffff]/;
+
+/** Whether `a` sorts before `b` in LevelDB's order (UTF-8 bytes). */
+function bytesBefore(a: string, b: string): boolean {
+  // Below U+D800 a UTF-16 unit is its code point, and code point order is UTF-8 byte order.
+  if (!ORDER_MAY_DIFFER.test(a) && !ORDER_MAY_DIFFER.test(b)) return a < b;
+  return Buffer.compare(Buffer.from(a), Buffer.from(b)) < 0;
+}
+
+/**
+ * The smallest and the largest of `ids` in LevelDB's order, in one pass: a preload needs only
+ * the range's ends (sorting a 4,096-id batch with a Buffer per comparison was ~2 % of a
+ * node's CPU in a monitoring run).
+ */
+export function byteOrderBounds(ids: readonly string[]): [string, string] {
+  let lowest = ids[0]!;
+  let highest = lowest;
+  for (const id of ids) {
+    if (bytesBefore(id, lowest)) lowest = id;
+    else if (bytesBefore(highest, id)) highest = id;
+  }
+  return [lowest, highest];
+}
+
 /** A run id as the monitoring entries carry it: the month key's value, never part of a key. */
 const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -175,6 +201,10 @@ class RangeCache<T> {
 
   get generation(): number {
     return this.#generation;
+  }
+
+  has(id: string): boolean {
+    return this.#entries.has(id);
   }
 
   /** Stores what one range read found for several ids, unless a write came since `generation`. */
@@ -547,13 +577,15 @@ export class ConsentLedger {
   }
 
   /** One range read over `prefix` from the smallest id to the largest, kept for the ids asked. */
-  private async preloadRanges<T>(cache: RangeCache<T>, prefix: string, ids: readonly string[], parse: (v: unknown) => { ok: true; value: T } | { ok: false; message: string }): Promise<void> {
+  private async preloadRanges<T>(cache: RangeCache<T>, prefix: string, asked: readonly string[], parse: (v: unknown) => { ok: true; value: T } | { ok: false; message: string }): Promise<void> {
+    // Ids in memory already are not read again (a coordinator whose cache holds the portfolio
+    // read and parsed every binding of every batch again: ~4 % of its CPU in a monitoring run).
+    const ids = asked.filter((id) => !cache.has(id));
     if (ids.length === 0) return;
-    // LevelDB orders keys by bytes; JavaScript's sort by UTF-16 units: compare bytes.
-    const sorted = [...ids].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const [lowest, highest] = byteOrderBounds(ids);
     const wanted = new Map<string, T[]>(ids.map((id) => [id, []]));
     const generation = cache.generation;
-    for await (const [key, value] of this.store.range(`${prefix}${sorted[0]!}!`, `${prefix}${sorted[sorted.length - 1]!}"`)) {
+    for await (const [key, value] of this.store.range(`${prefix}${lowest}!`, `${prefix}${highest}"`)) {
       const id = key.slice(prefix.length, key.lastIndexOf('!'));
       const list = wanted.get(id);
       if (list === undefined) continue;

@@ -114,10 +114,18 @@ export function encodeEntry(entry: LogEntry): Uint8Array {
   if (entry.v !== 1) throw new RangeError(`entry version ${String(entry.v)} is not supported (want 1)`);
   if (typeof entry.kind !== 'string' || !KIND.test(entry.kind)) throw new RangeError(`entry kind ${JSON.stringify(entry.kind)} must match ${KIND}`);
   if (typeof entry.body !== 'object' || entry.body === null || Array.isArray(entry.body)) throw new TypeError('entry body must be an object');
-  const bytes = new TextEncoder().encode(canonicalJson({ v: 1, kind: entry.kind, body: entry.body }));
+  const bytes = ENTRY_ENCODER.encode(canonicalJson({ v: 1, kind: entry.kind, body: entry.body }));
   if (bytes.length > MAX_ENTRY_BYTES) throw new RangeError(`entry is ${bytes.length} bytes, limit ${MAX_ENTRY_BYTES}`);
   return bytes;
 }
+
+/**
+ * One encoder and one decoder for every entry (a node decodes each entry the coordinator carries
+ * to it; constructing a TextDecoder cost more than decoding an entry). Decoding is not streamed,
+ * so the fatal decoder keeps no state between calls.
+ */
+const ENTRY_ENCODER = new TextEncoder();
+const ENTRY_DECODER = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decodes entry bytes from the log, refusing anything that is not exactly canonical. */
 export function decodeEntry(bytes: Uint8Array): EntryDecode {
@@ -126,7 +134,7 @@ export function decodeEntry(bytes: Uint8Array): EntryDecode {
   let text: string;
   let parsed: unknown;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    text = ENTRY_DECODER.decode(bytes);
     parsed = JSON.parse(text);
   } catch (err) {
     return { ok: false, reason: `entry is not UTF-8 JSON: ${(err as Error).message}` };

@@ -36,8 +36,8 @@ import { FedcreditError, isErrorCode } from '../lib/errors.js';
 import { makeEntry, type LogEntry } from '../log/entries.js';
 import type { CoordinatorLog } from '../log/service.js';
 import type { ConsentLedger } from '../consent/ledger.js';
-import { storedConsent, type Consent } from '../consent/record.js';
-import { consentHash } from '../consent/terms.js';
+import { storedConsent } from '../consent/record.js';
+import { storedConsentHash } from '../consent/terms.js';
 import { checkMonitoringUse } from '../consent/monitoring-check.js';
 import type { ModelMetadata } from '../training/model-registry.js';
 import type { ScoreBins } from '../evaluation/curves.js';
@@ -354,7 +354,6 @@ export class RunDriver {
     const skips: PendingSkip[] = [];
     const written: Promise<void>[] = [];
     const minMonths = minDataMonths(sites);
-    const consents = new Map<string, Consent>();
     for (const item of cut) {
       // Verified (signature included) when the bank added the item: not verified again per run.
       const consent = storedConsent(item.consent);
@@ -362,7 +361,6 @@ export class RunDriver {
         skips.push({ subject: item.subject, consentId: item.consentId, refusedBy: 'coordinator', code: 'CONSENT_MALFORMED' });
         continue;
       }
-      consents.set(item.subject, consent.value);
       const v = await checkMonitoringUse(ledger, consent.value, {
         requester: { name: rec.requester, key: consent.value.requester.key }, subject: item.subject, sites, runId: rec.runId, asOf: rec.month,
         minDataMonths: minMonths, deferWrite: true, now: this.#now(),
@@ -381,7 +379,7 @@ export class RunDriver {
       ...carried.map(skipEntry), ...skips.map(skipEntry),
       ...scored.map((i) => {
         return makeEntry('rescore', {
-          run: rec.runIndex!, requester: rec.requester, subject: i.subject, consentId: i.consentId, consentHash: consentHash(consents.get(i.subject)!), sites, time: this.#now(),
+          run: rec.runIndex!, requester: rec.requester, subject: i.subject, consentId: i.consentId, consentHash: storedConsentHash(i.consent), sites, time: this.#now(),
         });
       }),
     ];

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { encodeConsent, grantConsent, parseConsent, storedConsent, consentSignatureValid } from '../../consent/verify.js';
+import { consentHash, storedConsentHash } from '../../consent/terms.js';
 import { enterprise, NOW, terms } from './helpers.js';
 
 describe('storedConsent', () => {
@@ -71,5 +72,17 @@ describe('storedKeyBinding', () => {
     expect(stored.ok && keyBindingProblem(stored.value, [registrar.publicKey])).toBeUndefined();
     // The registrar must still be trusted.
     expect(stored.ok && keyBindingProblem(stored.value, [identityFromSeed(new Uint8Array(32).fill(8)).publicKey])).toMatch(/does not trust/);
+  });
+
+  it('storedConsentHash of a stored text is consentHash of its consent (with a trailing newline too, which parseConsent accepts)', () => {
+    for (const extra of [{ operations: ['score', 'explain'] as const }, { requester: { ...terms.requester, name: '招商银行 深圳分行' } }, {}]) {
+      const t = encodeConsent(grantConsent(enterprise, { ...terms, ...extra, validForMs: 86_400_000, maxUses: 12 }, { issuedAt: NOW }));
+      for (const stored of [t, `${t}\n`]) {
+        const parsed = parseConsent(stored);
+        expect(parsed.ok).toBe(true);
+        if (!parsed.ok) return;
+        expect(storedConsentHash(stored)).toBe(consentHash(parsed.value));
+      }
+    }
   });
 });

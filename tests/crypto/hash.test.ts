@@ -36,6 +36,20 @@ describe('hashWithDomain', () => {
     expect(hex(hashWithDomain('test', ascii('ab'), new Uint8Array(0)))).toBe(expected);
   });
 
+  it('is that encoding for small inputs (one buffer, one call) and past 64 KiB (streamed) alike', () => {
+    const documented = (domain: string, ...parts: Uint8Array[]) => {
+      const h = crypto.createHash('sha256').update(Buffer.from([domain.length])).update(domain);
+      for (const p of parts) h.update(Buffer.from(p.length.toString(16).padStart(16, '0'), 'hex')).update(p);
+      return h.digest('hex');
+    };
+    for (const size of [0, 1, 65_536 - 40, 65_536 - 20, 65_536, 200_000]) {
+      const big = crypto.randomBytes(size);
+      expect(hex(hashWithDomain('fedcredit/test/v1', ascii('a'), big, ascii('z')))).toBe(documented('fedcredit/test/v1', ascii('a'), big, ascii('z')));
+      // Twice: the second call reads the domain's cached tag.
+      expect(hex(hashWithDomain('fedcredit/test/v1', big))).toBe(documented('fedcredit/test/v1', big));
+    }
+  });
+
   it('separates tuples that concatenate to the same bytes, and domains', () => {
     const a = hashWithDomain('d', ascii('ab'), ascii('c'));
     expect(hashWithDomain('d', ascii('a'), ascii('bc'))).not.toEqual(a);
@@ -71,6 +85,12 @@ describe('constantTimeEqual and utf8Bytes', () => {
 
   it('refuses lone surrogates, which would collide after UTF-8 encoding', () => {
     expect(utf8Bytes('信用')).toEqual(new TextEncoder().encode('信用'));
+    // Short and long strings (two encoders) give TextEncoder's bytes, in a buffer of their own.
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), (text) => {
+      const bytes = utf8Bytes(text);
+      expect(Buffer.from(bytes).equals(Buffer.from(new TextEncoder().encode(text)))).toBe(true);
+      expect(bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length).toBe(true);
+    }), { numRuns: 300 });
     expect(utf8Bytes('😀')).toHaveLength(4);
     expect(() => utf8Bytes('a\uD800b')).toThrow(/lone UTF-16 surrogate at index 1/);
     expect(() => utf8Bytes('\uDC00')).toThrow(RangeError);

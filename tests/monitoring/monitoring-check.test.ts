@@ -199,6 +199,10 @@ describe('checkMonitoringUse', () => {
     expect(a.checkReads).toBeGreaterThanOrEqual(3 * consents.length - 1);
     expect(b.preloadReads).toMatchObject({ getMany: 1, range: 2 });
     expect(b.checkReads).toBe(0);
+    // The same batch preloaded again (a later run while the ledger holds it): nothing is read.
+    const again = { ...warmed.reads };
+    await warmed.ledger.preload(consents.map((c) => c.consentId), { month: '2026-10', subjects: [SUBJECT] });
+    expect(warmed.reads).toEqual(again);
     await plain.ledger.close();
     await warmed.ledger.close();
   });
