@@ -15,7 +15,7 @@ import { CONSOLE_KINDS, type ConsoleKind } from '../../console/http/router.js';
 import { SESSION_COOKIE } from '../../console/security/cookies.js';
 import { isErrorCode } from '../../lib/errors.js';
 import { root, startTestConsole, type TestConsole } from './fixture.js';
-import { purposeLabel } from '../../console/pages/purpose.js';
+import { modelKindLabel, purposeLabel } from '../../console/pages/purpose.js';
 import { PURPOSES } from '../../consent/record.js';
 
 const COMMON_PREFIXES = ['common.', 'login.', 'lang.', 'error.', 'errors.'];
@@ -74,8 +74,17 @@ describe('catalogue', () => {
     expect(String(purposeLabel({ t: translator('zh-CN') }, 'loan-monitoring'))).toContain('贷后监控');
     expect(String(purposeLabel({ t: translator('en') }, 'some-new-purpose'))).toBe('<code data-purpose="some-new-purpose">some-new-purpose</code>');
     for (const file of ['console/pages/bank/entries.ts', 'console/pages/bank/models.ts', 'console/pages/enterprise/routes.ts', 'console/pages/coordinator/models.ts']) {
-      expect(fs.readFileSync(file, 'utf8'), `${file} labels purposes with pages/purpose.ts`).toMatch(/import \{ purposeLabel \} from '\.\.\/purpose\.js'/);
+      expect(fs.readFileSync(file, 'utf8'), `${file} labels purposes with pages/purpose.ts`).toMatch(/import \{ (?:[A-Za-z]+, )*purposeLabel(?:, [A-Za-z]+)* \} from '\.\.\/purpose\.js'/);
     }
+    // Model kinds likewise (common.modelKind.*), beside the code `fedcredit train --model` takes.
+    for (const kind of ['lr', 'scorecard', 'boosted-trees', 'fusion']) {
+      const zh = String(modelKindLabel({ t: translator('zh-CN') }, kind));
+      expect(zh).toContain(`data-model-kind="${kind}"`);
+      expect(zh).toContain(`<code class="muted">${kind}</code>`);
+      expect(zh).not.toMatch(/common\.modelKind/);
+    }
+    expect(String(modelKindLabel({ t: translator('zh-CN') }, ''))).toContain('逻辑回归');
+    expect(String(modelKindLabel({ t: translator('en') }, 'a-new-kind'))).toBe('<code data-model-kind="a-new-kind">a-new-kind</code>');
   });
 
   it('fills placeholders and chooses plurals', () => {
