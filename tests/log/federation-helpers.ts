@@ -3,9 +3,9 @@
  * coordinator and nodes from the compiled CLI with fast checkpoint and witness cadences, wait
  * for a final checkpoint, and run `fedcredit audit ...` as an operator would.
  */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { cliPath, spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
+import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
+import { cli } from '../helpers/cli.js';
 import { transparencyLogClient } from '../../proto/clients.js';
 import { freePort } from '../../lib/party-processes.js';
 import { call } from '../../lib/grpc.js';
@@ -65,11 +65,12 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cliPath(), ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+/**
+ * The CLI as tests/helpers/cli.ts runs it, bounded by the calling test's own timeout. (It was
+ * execFile with a 30 s timeout: on a loaded machine a slow `model show` was killed and reported
+ * as exit code 1 with no error text, a failure that looked like the product's.)
+ */
+export async function runCli(args: string[]): Promise<CliResult> {
+  const r = await cli(args);
+  return { code: r.code ?? -1, stdout: r.stdout, stderr: r.code === null ? `${r.stderr}(the CLI was killed by a signal)` : r.stderr };
 }
