@@ -99,6 +99,8 @@ export interface PreparedChainQuery {
 
 interface Pending extends PreparedChainQuery {
   readonly until: number;
+  /** ownTerm as a lane residue, checked and fixed at prepare. */
+  readonly ownResidue: number;
   started: boolean;
 }
 
@@ -131,9 +133,9 @@ export class LeafChainNode {
     for (const [id, p] of this.#pending) if (p.until < now) this.#pending.delete(id);
     if (this.#pending.has(q.queryId)) throw new FedcreditError('BAD_REQUEST', `query ${q.queryId.slice(0, 64)} is already prepared for the leaf chain`);
     // Checked here, before the share leaves: a term the lane cannot carry refuses the query at its share.
-    ownTermResidue(q.ownTerm, q.participants.length, this.#opts.site, q.part.modelVersion);
+    const ownResidue = ownTermResidue(q.ownTerm, q.participants.length, this.#opts.site, q.part.modelVersion);
     if (this.#pending.size >= MAX_PENDING_CHAINS) throw new FedcreditError('UNAVAILABLE', `site ${this.#opts.site} holds ${MAX_PENDING_CHAINS} queries waiting for their leaf chain; retry shortly`);
-    this.#pending.set(q.queryId, { ...q, until: now + CHAIN_TTL_MS, started: false });
+    this.#pending.set(q.queryId, { ...q, until: now + CHAIN_TTL_MS, started: false, ownResidue });
     // The model's BFV context is built at its first hop, not here: SEAL's work is synchronous, and
     // building it here (seconds at N = 16384 on a loaded machine) held up this node's share past
     // the coordinator's 10 s share deadline (tests/scoring/trees-score.test.ts).
@@ -152,8 +154,7 @@ export class LeafChainNode {
     const ctx = await this.#context(p.part);
     const q = { queryId: req.queryId, modelVersion: req.modelVersion };
     const passives = p.participants.length - 1;
-    const own = ownTermResidue(p.ownTerm, p.participants.length, site, p.part.modelVersion);
-    const lane = (residue: number): string => String(maskedLaneShare((residue + own) % CHAIN_PLAIN_MODULUS, site, p.participants, (peer) => p.seeds.get(peer)!, p.logIndex, req.queryId, CHAIN_LANE, CHAIN_PLAIN_MODULUS));
+    const lane = (residue: number): string => String(maskedLaneShare((residue + p.ownResidue) % CHAIN_PLAIN_MODULUS, site, p.participants, (peer) => p.seeds.get(peer)!, p.logIndex, req.queryId, CHAIN_LANE, CHAIN_PLAIN_MODULUS));
     const seal = (bytes: Uint8Array, hop: number): Uint8Array => {
       const key = this.#opts.peerKey(req.next);
       if (!key) throw new FedcreditError('SHARE_MISSING', `site ${req.next} has no sealing key in the log`);

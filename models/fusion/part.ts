@@ -23,7 +23,6 @@ import { treesLeafChain } from '../trees/scoring.js';
 import type { TreesPart } from '../trees/part.js';
 import { isTreeCharacteristic, slotOf, treeName, type TreeShape } from './leaves.js';
 
-
 export type FusionPart = Omit<TreesPart, 'kind' | 'baseline' | 'described'> & ScorecardPart & {
   readonly kind: 'fusion';
   readonly chainValues?: readonly number[];
