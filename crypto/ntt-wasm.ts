@@ -1,24 +1,28 @@
 /**
  * The histogram kernel's hot loops as a small hand-assembled WebAssembly module with 64-bit
  * integers (docs/design/secureboost.md section 3: "a small hand-written WASM with i64"): the
- * plaintext lift, the forward negacyclic NTT with Shoup twiddles, and the pointwise
+ * plaintext lift, the forward negacyclic NTT (Harvey's lazy butterflies), and the pointwise
  * multiply-accumulate against an NTT-form ciphertext. ./ntt-rns.ts is the same arithmetic in
- * plain JS doubles (the reference the tests compare with, byte for byte, and with SEAL); this
- * module is ~4x faster because a 44 x 44-bit product takes four i64 multiplies instead of a
- * Dekker two-product in doubles.
+ * plain JS doubles (the reference the tests compare with, byte for byte, and with SEAL).
  *
- * Arithmetic (q < 2^44, every residue fully reduced):
- * - mulhi(x, w') for x < 2^46, w' < 2^64: the high word of x w' from 32-bit halves (four i64
- *   multiplies, no overflow: each partial product is below 2^64);
- * - Shoup: w' = floor(w 2^64 / q); r = x w - mulhi(x, w') q (mod 2^64) lies in [0, 2q);
- * - a b mod q for two variable residues: p = a b < 2^88 as (hi, lo), p = P_hi 2^42 + P_lo with
- *   P_lo < 2^42 <= q, and P_hi (2^42 mod q) by Shoup with the constant's precomputed w'.
+ * Arithmetic (q < 2^44): r = a b mod q with a < 2^46, b < q takes two i64 multiplies (which wrap
+ * mod 2^64) and a quotient estimated in doubles:
+ *   k = trunc(a * (b / q))   (the twiddles' b / q precomputed; in the multiply-accumulate
+ *                             trunc((a * b) * (1 / q)), both operands variable)
+ *   r = a b - k q  (mod 2^64)
+ * a b / q < 2^46 and the double's relative error is under 2^-51, so k is within 1 of
+ * floor(a b / q) and the true r lies in [-q, 2q): it fits a signed i64, and the wrapped
+ * difference is that r exactly. One select brings it to [0, 2q) (the butterflies' lazy range)
+ * or two to [0, q). This replaced 64 x 64-bit Shoup products from 32-bit halves (four i64
+ * multiplies each, eight for the multiply-accumulate's 88-bit product): session 13, the product
+ * ~2x faster (bench/trees-kernel.ts).
  * Memory: one exported memory the caller lays out (u64 little-endian residues: exactly SEAL's
  * data layout, so NTT-form ciphertext bytes are copied in and out unchanged).
  */
 
 const I32 = 0x7f;
 const I64 = 0x7e;
+const F64 = 0x7c;
 
 function uleb(value: number): number[] {
   const out: number[] = [];
@@ -65,12 +69,14 @@ const i64c = (v: bigint) => [0x42, ...sleb(BigInt.asIntN(64, v))];
 const load64 = [0x29, 3, 0];
 const store64 = [0x37, 3, 0];
 const loadF64 = [0x2b, 3, 0];
+/** Saturating f64 -> i64 (0xfc 6): no trap check; every quotient here is far inside the range. */
+const truncSatF64S = [0xfc, 6];
 const OP = {
+  f64mul: 0xa2, convertI64S: 0xb9, i64ltS: 0x53, i64geS: 0x59,
   i32add: 0x6a, i32mul: 0x6c, i32shl: 0x74, i32shrU: 0x76, i32geU: 0x4f,
   i64add: 0x7c, i64sub: 0x7d, i64mul: 0x7e, i64remU: 0x82, i64and: 0x83, i64or: 0x84, i64shl: 0x86, i64shrU: 0x88, i64geU: 0x5a,
   truncF64U: 0xb1, i64eqz: 0x50, if: 0x04, else: 0x05, select: 0x1b, block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b, void: 0x40,
 } as const;
-const M32 = 0xffff_ffffn;
 
 /** while (get(i) < get(limit)) { body; i += 1 } */
 function forLoop(i: number, limit: number, body: number[]): number[] {
@@ -80,23 +86,6 @@ function forLoop(i: number, limit: number, body: number[]): number[] {
 /** Leaves x mod q for x in [0, 2q) on the stack; x in local `tmp`. */
 function reduceOnce(tmp: number, q: number): number[] {
   return [...get(tmp), ...get(q), OP.i64sub, ...get(tmp), ...get(tmp), ...get(q), OP.i64geU, OP.select];
-}
-
-/** Leaves mulhi(x, w') on the stack; x < 2^46; b0, b1 = halves of w'; uses a0, a1, t. */
-function mulhi(x: number, b0: number, b1: number, a0: number, a1: number, t: number): number[] {
-  return [
-    ...get(x), ...i64c(M32), OP.i64and, ...set(a0),
-    ...get(x), ...i64c(32n), OP.i64shrU, ...set(a1),
-    ...get(a0), ...get(b1), OP.i64mul, ...set(t), // a0 b1 < 2^64
-    // mid = (a0 b0 >> 32) + (a0 b1 & M32) + a1 b0 < 2^47
-    ...get(a0), ...get(b0), OP.i64mul, ...i64c(32n), OP.i64shrU,
-    ...get(t), ...i64c(M32), OP.i64and, OP.i64add,
-    ...get(a1), ...get(b0), OP.i64mul, OP.i64add,
-    ...i64c(32n), OP.i64shrU,
-    // hi = a1 b1 + (a0 b1 >> 32) + (mid >> 32)
-    ...get(a1), ...get(b1), OP.i64mul, OP.i64add,
-    ...get(t), ...i64c(32n), OP.i64shrU, OP.i64add,
-  ];
 }
 
 function liftBody(): number[] {
@@ -117,19 +106,21 @@ function liftBody(): number[] {
 }
 
 function nttBody(): number[] {
-  // params: ptr 0, n 1, roots 2, shoup 3, q 4
-  // locals i32: m 5, gap 6, i 7, j 8, end 9, pj 10, pg 11; i64: w 12, b0 13, b1 14, u 15, x 16, v 17, a0 18, a1 19, t 20, s 21, q2 22
-  const [ptr, n, roots, shoup, q, m, gap, i, j, end, pj, pg, w, b0, b1, u, x, v, a0, a1, t, s, q2] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22] as const;
-  // Harvey's lazy butterflies: values stay below 4q (< 2^46, what mulhi allows), one final pass reduces.
+  // params: ptr 0, n 1, roots 2, wq 3 (w / q per root, f64), q 4
+  // locals i32: m 5, gap 6, i 7, j 8, end 9, pj 10, pg 11; i64: w 12, u 13, x 14, v 15, s 16, q2 17, r 18; f64: wf 19
+  const [ptr, n, roots, wq, q, m, gap, i, j, end, pj, pg, w, u, x, v, s, q2, r, wf] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19] as const;
+  // Harvey's lazy butterflies: values stay below 4q (< 2^46), one final pass reduces.
   const inner = [
     ...get(ptr), ...get(j), ...i32c(3), OP.i32shl, OP.i32add, ...tee(pj), ...get(gap), ...i32c(3), OP.i32shl, OP.i32add, ...set(pg),
     ...get(pj), ...load64, ...set(u), ...reduceOnce(u, q2), ...set(u),
     ...get(pg), ...load64, ...set(x),
-    // v = x w - mulhi(x, w') q, in [0, 2q); skipped for x = 0, common in the first layers of a
-    // histogram plaintext (a few hundred non-zero coefficients of 8,192)
+    // v = x w - floor(x w / q) q in [0, 2q), the quotient estimated in doubles (see the header);
+    // skipped for x = 0, common in the first layers of a histogram plaintext (a few hundred
+    // non-zero coefficients of 8,192)
     ...get(x), OP.i64eqz, OP.if, I64, ...i64c(0n), OP.else,
     ...get(x), ...get(w), OP.i64mul,
-    ...mulhi(x, b0, b1, a0, a1, t), ...get(q), OP.i64mul, OP.i64sub,
+    ...get(x), OP.convertI64S, ...get(wf), OP.f64mul, ...truncSatF64S, ...get(q), OP.i64mul, OP.i64sub, ...tee(r),
+    ...get(q), OP.i64add, ...get(r), ...get(r), ...i64c(0n), OP.i64ltS, OP.select,
     OP.end, ...set(v),
     // a[j] = u + v, a[j + gap] = u - v + 2q, both in [0, 4q)
     ...get(pj), ...get(u), ...get(v), OP.i64add, ...store64,
@@ -142,9 +133,7 @@ function nttBody(): number[] {
   ];
   const perI = [
     ...get(roots), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...load64, ...set(w),
-    ...get(shoup), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...load64, ...set(t),
-    ...get(t), ...i64c(M32), OP.i64and, ...set(b0),
-    ...get(t), ...i64c(32n), OP.i64shrU, ...set(b1),
+    ...get(wq), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...loadF64, ...set(wf),
     ...get(i), ...get(gap), OP.i32mul, ...i32c(1), OP.i32shl, ...tee(j), ...get(gap), OP.i32add, ...set(end),
     ...forLoop(j, end, inner),
   ];
@@ -153,48 +142,32 @@ function nttBody(): number[] {
   const outer = [
     OP.block, OP.void, OP.loop, OP.void, ...get(m), ...get(n), OP.i32geU, OP.brIf, 1, ...perM, ...get(m), ...i32c(1), OP.i32shl, ...set(m), OP.br, 0, OP.end, OP.end,
   ];
-  return [...vec([[7, I32], [11, I64]]), ...get(q), ...get(q), OP.i64add, ...set(q2), ...get(n), ...set(gap), ...i32c(1), ...set(m), ...outer, ...i32c(0), ...set(i), ...forLoop(i, n, final), OP.end];
+  return [...vec([[7, I32], [7, I64], [1, F64]]), ...get(q), ...get(q), OP.i64add, ...set(q2), ...get(n), ...set(gap), ...i32c(1), ...set(m), ...outer, ...i32c(0), ...set(i), ...forLoop(i, n, final), OP.end];
 }
 
 function macBody(): number[] {
-  // params: acc 0, ct 1, x 2, n 3, q 4, c 5 (2^42 mod q), cs 6 (its Shoup word)
-  // locals i32: i 7, at 8; i64: a 9, b 10, ll 11, mid 12, lo 13, hi 14, ph 15, r 16, a0 17, a1 18, t 19, b0 20, b1 21
-  const [acc, ct, x, n, q, c, cs, i, at, a, b, ll, mid, lo, hi, ph, r, a0, a1, t, b0, b1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21] as const;
+  // params: acc 0, ct 1, x 2, n 3, q 4, qinv 5 (1 / q, f64)
+  // locals i32: i 6, at 7; i64: a 8, b 9, r 10
+  const [acc, ct, x, n, q, qinv, i, at, a, b, r] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
   const body = [
     ...get(i), ...i32c(3), OP.i32shl, ...set(at),
     ...get(ct), ...get(at), OP.i32add, ...load64, ...set(a),
     ...get(x), ...get(at), OP.i32add, ...load64, ...set(b),
-    // p = a b as (hi, lo): a = a1 2^32 + a0, b = b1 2^32 + b0, a1, b1 < 2^12
-    ...get(a), ...i64c(M32), OP.i64and, ...set(a0), ...get(a), ...i64c(32n), OP.i64shrU, ...set(a1),
-    ...get(b), ...i64c(M32), OP.i64and, ...set(b0), ...get(b), ...i64c(32n), OP.i64shrU, ...set(b1),
-    ...get(a0), ...get(b0), OP.i64mul, ...set(ll),
-    ...get(ll), ...i64c(32n), OP.i64shrU, ...get(a0), ...get(b1), OP.i64mul, OP.i64add, ...get(a1), ...get(b0), OP.i64mul, OP.i64add, ...set(mid),
-    ...get(ll), ...i64c(M32), OP.i64and, ...get(mid), ...i64c(32n), OP.i64shl, OP.i64or, ...set(lo),
-    ...get(a1), ...get(b1), OP.i64mul, ...get(mid), ...i64c(32n), OP.i64shrU, OP.i64add, ...set(hi),
-    // P_hi = p >> 42 (< 2^46), r = P_hi c mod q by Shoup
-    ...get(hi), ...i64c(22n), OP.i64shl, ...get(lo), ...i64c(42n), OP.i64shrU, OP.i64or, ...set(ph),
-    ...get(ph), ...get(c), OP.i64mul, ...mulhi(ph, b0, b1, a0, a1, t), ...get(q), OP.i64mul, OP.i64sub, ...set(r),
-    ...reduceOnce(r, q), ...get(lo), ...i64c((1n << 42n) - 1n), OP.i64and, OP.i64add, ...set(r),
+    // r = a b - floor(a b / q) q (mod 2^64), the quotient estimated in doubles: r in [-q, 2q)
+    ...get(a), ...get(b), OP.i64mul,
+    ...get(a), OP.convertI64S, ...get(b), OP.convertI64S, OP.f64mul, ...get(qinv), OP.f64mul, ...truncSatF64S, ...get(q), OP.i64mul, OP.i64sub, ...tee(r),
+    ...get(q), OP.i64add, ...get(r), ...get(r), ...i64c(0n), OP.i64ltS, OP.select, ...set(r),
     ...reduceOnce(r, q), ...set(r),
     ...get(acc), ...get(at), OP.i32add, ...get(acc), ...get(at), OP.i32add, ...load64, ...get(r), OP.i64add, ...set(r), ...reduceOnce(r, q), ...store64,
   ];
-  // b0, b1 hold cs's halves during mulhi; set them per element after the product used them.
-  const withShoupHalves = body.slice();
-  const mulhiAt = findSub(withShoupHalves, [...get(ph), ...get(c), OP.i64mul]);
-  withShoupHalves.splice(mulhiAt, 0, ...get(cs), ...i64c(M32), OP.i64and, ...set(b0), ...get(cs), ...i64c(32n), OP.i64shrU, ...set(b1));
-  return [...vec([[2, I32], [13, I64]]), ...i32c(0), ...set(i), ...forLoop(i, n, withShoupHalves), OP.end];
-}
-
-function findSub(haystack: number[], needle: number[]): number {
-  for (let k = 0; k + needle.length <= haystack.length; k++) if (needle.every((v, d) => haystack[k + d] === v)) return k;
-  throw new Error('ntt-wasm: assembler pattern not found');
+  return [...vec([[2, I32], [3, I64]]), ...i32c(0), ...set(i), ...forLoop(i, n, body), OP.end];
 }
 
 function moduleBytes(): Uint8Array {
   const types = vec([
     [0x60, ...vec([[I32], [I32], [I32], [I64], [I64], [I64]]), 0],
     [0x60, ...vec([[I32], [I32], [I32], [I32], [I64]]), 0],
-    [0x60, ...vec([[I32], [I32], [I32], [I32], [I64], [I64], [I64]]), 0],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I64], [F64]]), 0],
   ]);
   const funcs = vec([[0], [1], [2]]);
   const memory = vec([[0x00, ...uleb(16)]]);
@@ -212,8 +185,8 @@ function moduleBytes(): Uint8Array {
 interface Exports {
   readonly memory: { buffer: ArrayBuffer; grow(pages: number): number };
   lift(src: number, dst: number, n: number, q: bigint, t: bigint, threshold: bigint): void;
-  ntt(ptr: number, n: number, roots: number, shoup: number, q: bigint): void;
-  mac(acc: number, ct: number, x: number, n: number, q: bigint, c: bigint, cs: bigint): void;
+  ntt(ptr: number, n: number, roots: number, wq: number, q: bigint): void;
+  mac(acc: number, ct: number, x: number, n: number, q: bigint, qinv: number): void;
 }
 
 interface WasmApi {
@@ -232,10 +205,6 @@ export function instantiateNttWasm(): Exports {
 
 const PAGE = 65536;
 
-function shoupWord(w: bigint, q: bigint): bigint {
-  return (w << 64n) / q;
-}
-
 /**
  * One level's histogram products in WASM: twiddles of its primes (SEAL's, from ./ntt-rns.ts),
  * accumulators per bin group. Use: begin(groups), then per chunk chunk(bytes) and add(g, x) per
@@ -246,13 +215,12 @@ export class WasmHistogramKernel {
   readonly #n: number;
   readonly #k: number;
   readonly #q: bigint[];
-  readonly #c: bigint[];
-  readonly #cs: bigint[];
+  readonly #qinv: number[];
   readonly #t: bigint;
   readonly #threshold: bigint;
   // Byte offsets of the regions.
   readonly #roots: number;
-  readonly #shoup: number;
+  readonly #wq: number;
   readonly #input: number;
   readonly #x: number;
   readonly #ct: number;
@@ -264,24 +232,23 @@ export class WasmHistogramKernel {
     this.#k = tables.length;
     this.#n = tables[0]!.roots.length;
     this.#q = tables.map((t) => BigInt(t.q));
-    this.#c = this.#q.map((q) => (1n << 42n) % q);
-    this.#cs = this.#c.map((c, j) => shoupWord(c, this.#q[j]!));
+    this.#qinv = tables.map((t) => 1 / t.q);
     this.#t = BigInt(plainModulus);
     this.#threshold = (this.#t + 1n) / 2n;
     const poly = 8 * this.#n;
     this.#roots = 0;
-    this.#shoup = this.#k * poly;
+    this.#wq = this.#k * poly;
     this.#input = 2 * this.#k * poly;
     this.#x = this.#input + poly;
     this.#ct = this.#x + this.#k * poly;
     this.#acc = this.#ct + 2 * this.#k * poly;
     this.#ensure(this.#acc);
     const words = new BigUint64Array(this.#wasm.memory.buffer);
+    const ratios = new Float64Array(this.#wasm.memory.buffer);
     tables.forEach((t, j) => {
       for (let i = 0; i < this.#n; i++) {
-        const w = BigInt(t.roots[i]!);
-        words[j * this.#n + i] = w;
-        words[(this.#k + j) * this.#n + i] = shoupWord(w, this.#q[j]!);
+        words[j * this.#n + i] = BigInt(t.roots[i]!);
+        ratios[(this.#k + j) * this.#n + i] = t.roots[i]! / t.q;
       }
     });
   }
@@ -319,7 +286,7 @@ export class WasmHistogramKernel {
     for (let j = 0; j < this.#k; j++) {
       const x = this.#x + j * poly;
       this.#wasm.lift(this.#input, x, this.#n, this.#q[j]!, this.#t, this.#threshold);
-      this.#wasm.ntt(x, this.#n, this.#roots + j * poly, this.#shoup + j * poly, this.#q[j]!);
+      this.#wasm.ntt(x, this.#n, this.#roots + j * poly, this.#wq + j * poly, this.#q[j]!);
     }
     return new Uint8Array(this.#wasm.memory.buffer, this.#x, this.#k * poly);
   }
@@ -333,7 +300,7 @@ export class WasmHistogramKernel {
     for (let j = 0; j < this.#k; j++) {
       for (let p = 0; p < 2; p++) {
         const at = (p * this.#k + j) * poly;
-        this.#wasm.mac(acc + at, this.#ct + at, this.#x + j * poly, this.#n, this.#q[j]!, this.#c[j]!, this.#cs[j]!);
+        this.#wasm.mac(acc + at, this.#ct + at, this.#x + j * poly, this.#n, this.#q[j]!, this.#qinv[j]!);
       }
     }
     this.#touched[g] = true;

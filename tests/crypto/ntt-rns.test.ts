@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BfvCoeffContext } from '../../crypto/bfv-coeff.js';
 import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, randomResidues, subResidue } from '../../crypto/bfv-fixed.js';
 import { NO_BIN, histogramPlaintexts, stridedPolynomials } from '../../crypto/bfv-histogram.js';
-import { mulMod, primeTables } from '../../crypto/ntt-rns.js';
+import { multiplyAccumulate, mulMod, plaintextNtt, primeTables } from '../../crypto/ntt-rns.js';
+import { WasmHistogramKernel } from '../../crypto/ntt-wasm.js';
 import { rng } from '../training/helpers.js';
 
 const N = BFV_POLY_DEGREE;
@@ -58,6 +59,42 @@ describe('own RNS NTT', () => {
       }
     }, 120_000);
   }
+
+  it('the WASM multiply-accumulate equals the JS reference exactly, extreme residues included', () => {
+    // The quotient of each modular product is estimated in doubles (crypto/ntt-wasm.ts): an
+    // off-by-one estimate must still give the exact residue, also for a = q - 1, b = q - 1.
+    const next = rng(91);
+    for (const level of [1, 2]) {
+      const tables = ctx.shape.levels[level]!.primes.map((q) => primeTables(q));
+      const k = tables.length;
+      const kernel = new WasmHistogramKernel(tables, T);
+      const groups = 2;
+      kernel.begin(groups);
+      const acc = [new Float64Array(2 * k * N), new Float64Array(2 * k * N)];
+      for (let c = 0; c < 6; c++) {
+        const ct = new Float64Array(2 * k * N);
+        for (let poly = 0; poly < 2; poly++) {
+          for (let j = 0; j < k; j++) {
+            const q = tables[j]!.q;
+            const extremes = [0, 1, q - 1, q - 2, Math.floor(q / 2), Math.ceil(q / 2)];
+            for (let i = 0; i < N; i++) ct[(poly * k + j) * N + i] = i < extremes.length * 4 ? extremes[(i + c) % extremes.length]! : Math.floor(next() * q);
+          }
+        }
+        kernel.chunk(new Uint8Array(BigUint64Array.from(ct, (v) => BigInt(v)).buffer));
+        for (let g = 0; g < groups; g++) {
+          // Dense residues (every NTT output a full-range residue) and a kernel-shaped plaintext.
+          const plain = g === 0 ? randomResidues(N) : Float64Array.from({ length: N }, (_, i) => (i % 97 === 0 ? 1 : i % 89 === 0 ? T - 1 : 0));
+          kernel.add(g, plain);
+          multiplyAccumulate(acc[g]!, ct, plaintextNtt(plain, tables), tables);
+        }
+      }
+      for (let g = 0; g < groups; g++) {
+        const got = new BigUint64Array(kernel.result(g)!.slice().buffer);
+        const want = BigUint64Array.from(acc[g]!, (v) => BigInt(v));
+        expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+      }
+    }
+  }, 120_000);
 
   it('histogram shares: the WASM and JS paths decrypt to the same sums as the SEAL path', () => {
     const stride = 8;
