@@ -168,6 +168,41 @@ export function forwardNtt(a: Float64Array, t: PrimeTables): void {
 }
 
 /**
+ * The first `layers` layers of forwardNtt as a matrix. Layer m (m = 1, 2, .., 2^(layers-1)) pairs
+ * positions j and j + n / 2m inside block i = j / (n / m) with twiddle roots[m + i]: for m <
+ * 2^layers both depend only on the top `layers` bits of j, so these layers act on each class of
+ * positions with the same low bits (j mod L, L = n / 2^layers) alike, as one 2^layers x
+ * 2^layers matrix. Row h of the result (2^layers residues, at h 2^layers) is the image of the
+ * unit at position h L: after the layers, position r L + low holds sum_h a[h L + low] M[h][r].
+ * ./ntt-wasm.ts scatters a sparse 0 / +-1 plaintext through it instead of running those layers.
+ */
+export function firstLayersMatrix(t: PrimeTables, layers: number): Float64Array {
+  const size = 1 << layers;
+  const q = t.q;
+  const out = new Float64Array(size * size);
+  for (let h = 0; h < size; h++) {
+    const a = out.subarray(h * size, (h + 1) * size);
+    a[h] = 1;
+    let gap = size;
+    for (let m = 1; m < size; m <<= 1) {
+      gap >>= 1;
+      for (let i = 0; i < m; i++) {
+        const start = 2 * i * gap;
+        for (let j = start; j < start + gap; j++) {
+          const u = a[j]!;
+          const v = a[j + gap] === 0 ? 0 : mulMod(a[j + gap]!, t.roots[m + i]!, t.rootsHi[m + i]!, t.rootsLo[m + i]!, t);
+          const sum = u + v;
+          a[j] = sum >= q ? sum - q : sum;
+          const diff = u - v;
+          a[j + gap] = diff < 0 ? diff + q : diff;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * A plaintext's coefficients (residues mod t, at most n) lifted to each prime as SEAL lifts
  * them, then transformed: k polynomials of n residues, prime by prime.
  */

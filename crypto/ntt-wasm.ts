@@ -20,6 +20,8 @@
  * data layout, so NTT-form ciphertext bytes are copied in and out unchanged).
  */
 
+import { firstLayersMatrix, type PrimeTables } from './ntt-rns.js';
+
 const I32 = 0x7f;
 const I64 = 0x7e;
 const F64 = 0x7c;
@@ -71,9 +73,10 @@ const store64 = [0x37, 3, 0];
 const loadF64 = [0x2b, 3, 0];
 /** Saturating f64 -> i64 (0xfc 6): no trap check; every quotient here is far inside the range. */
 const truncSatF64S = [0xfc, 6];
+const f64c = (v: number) => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)];
 const OP = {
   f64mul: 0xa2, convertI64S: 0xb9, i64ltS: 0x53, i64geS: 0x59,
-  i32add: 0x6a, i32mul: 0x6c, i32shl: 0x74, i32shrU: 0x76, i32geU: 0x4f,
+  i32add: 0x6a, i32divU: 0x6e, i32and: 0x71, i32sub: 0x6b, i32or: 0x72, f64eq: 0x61, f64ne: 0x62, return: 0x0f, i32mul: 0x6c, i32shl: 0x74, i32shrU: 0x76, i32geU: 0x4f,
   i64add: 0x7c, i64sub: 0x7d, i64mul: 0x7e, i64remU: 0x82, i64and: 0x83, i64or: 0x84, i64shl: 0x86, i64shrU: 0x88, i64geU: 0x5a,
   truncF64U: 0xb1, i64eqz: 0x50, if: 0x04, else: 0x05, select: 0x1b, block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b, void: 0x40,
 } as const;
@@ -106,9 +109,10 @@ function liftBody(): number[] {
 }
 
 function nttBody(): number[] {
-  // params: ptr 0, n 1, roots 2, wq 3 (w / q per root, f64), q 4
-  // locals i32: m 5, gap 6, i 7, j 8, end 9, pj 10, pg 11; i64: w 12, u 13, x 14, v 15, s 16, q2 17, r 18; f64: wf 19
-  const [ptr, n, roots, wq, q, m, gap, i, j, end, pj, pg, w, u, x, v, s, q2, r, wf] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19] as const;
+  // params: ptr 0, n 1, roots 2, wq 3 (w / q per root, f64), q 4, m0 5 (the first layer's block
+  // count: 1, or 2^K after scatterFirstLayers did K layers)
+  // locals i32: m 6, gap 7, i 8, j 9, end 10, pj 11, pg 12; i64: w 13, u 14, x 15, v 16, s 17, q2 18, r 19; f64: wf 20
+  const [ptr, n, roots, wq, q, m0, m, gap, i, j, end, pj, pg, w, u, x, v, s, q2, r, wf] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20] as const;
   // Harvey's lazy butterflies: values stay below 4q (< 2^46), one final pass reduces.
   const inner = [
     ...get(ptr), ...get(j), ...i32c(3), OP.i32shl, OP.i32add, ...tee(pj), ...get(gap), ...i32c(3), OP.i32shl, OP.i32add, ...set(pg),
@@ -142,7 +146,7 @@ function nttBody(): number[] {
   const outer = [
     OP.block, OP.void, OP.loop, OP.void, ...get(m), ...get(n), OP.i32geU, OP.brIf, 1, ...perM, ...get(m), ...i32c(1), OP.i32shl, ...set(m), OP.br, 0, OP.end, OP.end,
   ];
-  return [...vec([[7, I32], [7, I64], [1, F64]]), ...get(q), ...get(q), OP.i64add, ...set(q2), ...get(n), ...set(gap), ...i32c(1), ...set(m), ...outer, ...i32c(0), ...set(i), ...forLoop(i, n, final), OP.end];
+  return [...vec([[7, I32], [7, I64], [1, F64]]), ...get(q), ...get(q), OP.i64add, ...set(q2), ...get(n), ...get(m0), OP.i32divU, ...set(gap), ...get(m0), ...set(m), ...outer, ...i32c(0), ...set(i), ...forLoop(i, n, final), OP.end];
 }
 
 function macBody(): number[] {
@@ -163,21 +167,67 @@ function macBody(): number[] {
   return [...vec([[2, I32], [3, I64]]), ...i32c(0), ...set(i), ...forLoop(i, n, body), OP.end];
 }
 
+function countBody(): number[] {
+  // params: src 0 (f64 coefficients), n 1, minus 2 (t - 1); locals i32: i 3, c 4; f64: v 5
+  // Returns how many coefficients are non-zero if every one is 0, 1 or t - 1, else -1.
+  const [src, n, minus, i, c, v] = [0, 1, 2, 3, 4, 5] as const;
+  const body = [
+    ...get(src), ...get(i), ...i32c(3), OP.i32shl, OP.i32add, ...loadF64, ...tee(v),
+    ...f64c(0), OP.f64ne, OP.if, OP.void,
+    ...get(v), ...f64c(1), OP.f64eq, ...get(v), ...get(minus), OP.f64eq, OP.i32or,
+    OP.if, OP.void, ...get(c), ...i32c(1), OP.i32add, ...set(c), OP.else, ...i32c(-1), OP.return, OP.end,
+    OP.end,
+  ];
+  return [...vec([[2, I32], [1, F64]]), ...i32c(0), ...set(c), ...i32c(0), ...set(i), ...forLoop(i, n, body), ...get(c), OP.end];
+}
+
+function scatterBody(): number[] {
+  // params: src 0 (f64 coefficients 0, 1 or t - 1), dst 1 (n u64, zeroed), n 2, shift 3 (log2 of
+  // L = n / 2^K), kk 4 (2^K), mtab 5 (the K-layer matrix, row h = the image of X^(h L)), q 6, minus 7
+  // locals i32: p 8, r 9, row 10, d 11, step 12, neg 13, low 14; i64: e 15, s 16; f64: v 17
+  const [src, dst, n, shift, kk, mtab, q, minus, p, r, row, d, step, neg, low, e, s, v] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17] as const;
+  const perR = [
+    ...get(row), ...get(r), ...i32c(3), OP.i32shl, OP.i32add, ...load64, ...set(e),
+    ...get(q), ...get(e), OP.i64sub, ...get(e), ...get(neg), OP.select, ...set(e),
+    ...get(d), ...get(d), ...load64, ...get(e), OP.i64add, ...set(s), ...reduceOnce(s, q), ...store64,
+    ...get(d), ...get(step), OP.i32add, ...set(d),
+  ];
+  const perP = [
+    ...get(src), ...get(p), ...i32c(3), OP.i32shl, OP.i32add, ...loadF64, ...tee(v),
+    ...f64c(0), OP.f64ne, OP.if, OP.void,
+    ...get(v), ...get(minus), OP.f64eq, ...set(neg),
+    ...get(mtab), ...get(p), ...get(shift), OP.i32shrU, ...get(kk), OP.i32mul, ...i32c(3), OP.i32shl, OP.i32add, ...set(row),
+    ...get(dst), ...get(p), ...get(low), OP.i32and, ...i32c(3), OP.i32shl, OP.i32add, ...set(d),
+    ...i32c(0), ...set(r), ...forLoop(r, kk, perR),
+    OP.end,
+  ];
+  return [
+    ...vec([[7, I32], [2, I64], [1, F64]]),
+    ...i32c(1), ...get(shift), OP.i32shl, ...tee(step), ...i32c(1), OP.i32sub, ...set(low),
+    ...get(step), ...i32c(3), OP.i32shl, ...set(step),
+    ...i32c(0), ...set(p), ...forLoop(p, n, perP), OP.end,
+  ];
+}
+
 function moduleBytes(): Uint8Array {
   const types = vec([
     [0x60, ...vec([[I32], [I32], [I32], [I64], [I64], [I64]]), 0],
-    [0x60, ...vec([[I32], [I32], [I32], [I32], [I64]]), 0],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I64], [I32]]), 0],
     [0x60, ...vec([[I32], [I32], [I32], [I32], [I64], [F64]]), 0],
+    [0x60, ...vec([[I32], [I32], [F64]]), ...vec([[I32]])],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I64], [F64]]), 0],
   ]);
-  const funcs = vec([[0], [1], [2]]);
+  const funcs = vec([[0], [1], [2], [3], [4]]);
   const memory = vec([[0x00, ...uleb(16)]]);
   const exports = vec([
     [...name('memory'), 0x02, 0],
     [...name('lift'), 0x00, 0],
     [...name('ntt'), 0x00, 1],
     [...name('mac'), 0x00, 2],
+    [...name('count'), 0x00, 3],
+    [...name('scatter'), 0x00, 4],
   ]);
-  const bodies = [liftBody(), nttBody(), macBody()].map((b) => [...uleb(b.length), ...b]);
+  const bodies = [liftBody(), nttBody(), macBody(), countBody(), scatterBody()].map((b) => [...uleb(b.length), ...b]);
   const code = vec(bodies);
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...section(1, types), ...section(3, funcs), ...section(5, memory), ...section(7, exports), ...section(10, code)]);
 }
@@ -185,8 +235,10 @@ function moduleBytes(): Uint8Array {
 interface Exports {
   readonly memory: { buffer: ArrayBuffer; grow(pages: number): number };
   lift(src: number, dst: number, n: number, q: bigint, t: bigint, threshold: bigint): void;
-  ntt(ptr: number, n: number, roots: number, wq: number, q: bigint): void;
+  ntt(ptr: number, n: number, roots: number, wq: number, q: bigint, m0: number): void;
   mac(acc: number, ct: number, x: number, n: number, q: bigint, qinv: number): void;
+  count(src: number, n: number, minus: number): number;
+  scatter(src: number, dst: number, n: number, shift: number, kk: number, mtab: number, q: bigint, minus: number): void;
 }
 
 interface WasmApi {
@@ -205,6 +257,23 @@ export function instantiateNttWasm(): Exports {
 
 const PAGE = 65536;
 
+/** Layers a sparse plaintext may skip by scattering (./ntt-rns.ts firstLayersMatrix). */
+const MIN_SCATTER = 2;
+const MAX_SCATTER = 7;
+/**
+ * Scattering a non-zero through K layers costs 2^K additions; a layer of butterflies n / 2.
+ * One more layer pays while nnz 2^K < SCATTER_RATIO n / 2 (the butterfly costs about this many
+ * additions; tuned with bench/trees-kernel.ts).
+ */
+const SCATTER_RATIO = 1.5;
+
+/** How many first layers to scatter a plaintext of `nnz` coefficients 0 / +-1 through (0: none). */
+export function scatterLayers(nnz: number, n: number): number {
+  let k = 0;
+  for (let layers = MIN_SCATTER; layers <= MAX_SCATTER; layers++) if (nnz * 2 ** (layers - 1) < (SCATTER_RATIO * n) / 2) k = layers;
+  return k;
+}
+
 /**
  * One level's histogram products in WASM: twiddles of its primes (SEAL's, from ./ntt-rns.ts),
  * accumulators per bin group. Use: begin(groups), then per chunk chunk(bytes) and add(g, x) per
@@ -212,6 +281,8 @@ const PAGE = 65536;
  */
 export class WasmHistogramKernel {
   readonly #wasm = instantiateNttWasm();
+  /** Byte offset of prime j's matrix for K scattered layers: #matrices[j][K]. */
+  readonly #matrices: number[][] = [];
   readonly #n: number;
   readonly #k: number;
   readonly #q: bigint[];
@@ -225,10 +296,11 @@ export class WasmHistogramKernel {
   readonly #x: number;
   readonly #ct: number;
   readonly #acc: number;
+  readonly #tMinus1: number;
   #groups = 0;
   #touched: boolean[] = [];
 
-  constructor(tables: readonly { q: number; roots: Float64Array }[], plainModulus: number) {
+  constructor(tables: readonly PrimeTables[], plainModulus: number) {
     this.#k = tables.length;
     this.#n = tables[0]!.roots.length;
     this.#q = tables.map((t) => BigInt(t.q));
@@ -241,8 +313,26 @@ export class WasmHistogramKernel {
     this.#input = 2 * this.#k * poly;
     this.#x = this.#input + poly;
     this.#ct = this.#x + this.#k * poly;
-    this.#acc = this.#ct + 2 * this.#k * poly;
+    this.#tMinus1 = plainModulus - 1;
+    let at = this.#ct + 2 * this.#k * poly;
+    for (let j = 0; j < this.#k; j++) {
+      const offsets: number[] = [];
+      for (let layers = MIN_SCATTER; layers <= MAX_SCATTER; layers++) {
+        offsets[layers] = at;
+        at += 8 * 4 ** layers;
+      }
+      this.#matrices.push(offsets);
+    }
+    this.#acc = at;
     this.#ensure(this.#acc);
+    const memory = new BigUint64Array(this.#wasm.memory.buffer);
+    tables.forEach((t, j) => {
+      for (let layers = MIN_SCATTER; layers <= MAX_SCATTER; layers++) {
+        const matrix = firstLayersMatrix(t, layers);
+        const base = this.#matrices[j]![layers]! / 8;
+        for (let e = 0; e < matrix.length; e++) memory[base + e] = BigInt(matrix[e]!);
+      }
+    });
     const words = new BigUint64Array(this.#wasm.memory.buffer);
     const ratios = new Float64Array(this.#wasm.memory.buffer);
     tables.forEach((t, j) => {
@@ -276,17 +366,30 @@ export class WasmHistogramKernel {
     new Uint8Array(this.#wasm.memory.buffer, this.#ct, data.length).set(data);
   }
 
-  /** Lift and transform a plaintext into the scratch area; returns its residues' bytes (k x n u64). */
-  transform(coefficients: Float64Array): Uint8Array {
+  /**
+   * Lift and transform a plaintext into the scratch area; returns its residues' bytes (k x n u64).
+   * A histogram plaintext (every coefficient 0, 1 or t - 1, a few hundred of 8,192 non-zero)
+   * skips its first layers: its non-zeros are scattered through firstLayersMatrix
+   * (scatterLayers chooses how many; `layers` forces it, for the tests), the rest is the same NTT.
+   */
+  transform(coefficients: Float64Array, layers?: number): Uint8Array {
     if (coefficients.length > this.#n) throw new RangeError(`a plaintext has at most ${this.#n} coefficients, got ${coefficients.length}`);
     const input = new Float64Array(this.#wasm.memory.buffer, this.#input, this.#n);
     input.set(coefficients);
     input.fill(0, coefficients.length);
+    const nnz = this.#wasm.count(this.#input, this.#n, this.#tMinus1);
+    const scatter = nnz < 0 ? 0 : (layers ?? scatterLayers(nnz, this.#n));
+    if (scatter !== 0 && !(Number.isInteger(scatter) && scatter >= MIN_SCATTER && scatter <= MAX_SCATTER)) throw new RangeError(`layers to scatter must be 0 or ${MIN_SCATTER}..${MAX_SCATTER}, got ${scatter}`);
     const poly = 8 * this.#n;
+    const bits = Math.log2(this.#n);
     for (let j = 0; j < this.#k; j++) {
       const x = this.#x + j * poly;
-      this.#wasm.lift(this.#input, x, this.#n, this.#q[j]!, this.#t, this.#threshold);
-      this.#wasm.ntt(x, this.#n, this.#roots + j * poly, this.#wq + j * poly, this.#q[j]!);
+      if (scatter === 0) this.#wasm.lift(this.#input, x, this.#n, this.#q[j]!, this.#t, this.#threshold);
+      else {
+        new Uint8Array(this.#wasm.memory.buffer, x, poly).fill(0);
+        this.#wasm.scatter(this.#input, x, this.#n, bits - scatter, 2 ** scatter, this.#matrices[j]![scatter]!, this.#q[j]!, this.#tMinus1);
+      }
+      this.#wasm.ntt(x, this.#n, this.#roots + j * poly, this.#wq + j * poly, this.#q[j]!, 2 ** scatter);
     }
     return new Uint8Array(this.#wasm.memory.buffer, this.#x, this.#k * poly);
   }

@@ -8,7 +8,7 @@ import { BfvCoeffContext } from '../../crypto/bfv-coeff.js';
 import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, randomResidues, subResidue } from '../../crypto/bfv-fixed.js';
 import { NO_BIN, histogramPlaintexts, stridedPolynomials } from '../../crypto/bfv-histogram.js';
 import { multiplyAccumulate, mulMod, plaintextNtt, primeTables } from '../../crypto/ntt-rns.js';
-import { WasmHistogramKernel } from '../../crypto/ntt-wasm.js';
+import { WasmHistogramKernel, scatterLayers } from '../../crypto/ntt-wasm.js';
 import { rng } from '../training/helpers.js';
 
 const N = BFV_POLY_DEGREE;
@@ -59,6 +59,30 @@ describe('own RNS NTT', () => {
       }
     }, 120_000);
   }
+
+  it('a sparse histogram plaintext scattered through its first K layers transforms exactly as the full NTT, for every K', () => {
+    const next = rng(17);
+    for (const level of [1, 2]) {
+      const tables = ctx.shape.levels[level]!.primes.map((q) => primeTables(q));
+      const kernel = new WasmHistogramKernel(tables, T);
+      for (const nnz of [0, 1, 3, 64, 256, 1500, N]) {
+        const coefficients = new Float64Array(N);
+        for (let c = 0; c < nnz; c++) coefficients[nnz === N ? c : Math.floor(next() * N)] = next() < 0.5 ? 1 : T - 1;
+        // Positions 0 and N - 1 (the first and last class of each layer's matrix).
+        if (nnz === 3) [coefficients[0], coefficients[N - 1]] = [T - 1, 1];
+        const want = Buffer.from(BigUint64Array.from(plaintextNtt(coefficients, tables), (v) => BigInt(v)).buffer);
+        for (const layers of [0, 2, 3, 4, 5, 6, 7, undefined]) {
+          expect(Buffer.from(kernel.transform(coefficients, layers)).equals(want), `level ${level}, ${nnz} non-zeros, ${layers ?? 'chosen'} layers`).toBe(true);
+        }
+      }
+      // A coefficient other than 0, 1, t - 1 takes the full NTT whatever is asked.
+      const dense = randomResidues(N);
+      const want = Buffer.from(BigUint64Array.from(plaintextNtt(dense, tables), (v) => BigInt(v)).buffer);
+      expect(Buffer.from(kernel.transform(dense, 5)).equals(want)).toBe(true);
+    }
+    expect(scatterLayers(256, N)).toBeGreaterThan(0);
+    expect(scatterLayers(N, N)).toBe(0);
+  }, 120_000);
 
   it('the WASM multiply-accumulate equals the JS reference exactly, extreme residues included', () => {
     // The quotient of each modular product is estimated in doubles (crypto/ntt-wasm.ts): an
