@@ -110,9 +110,10 @@ function liftBody(): number[] {
 
 function nttBody(): number[] {
   // params: ptr 0, n 1, roots 2, wq 3 (w / q per root, f64), q 4, m0 5 (the first layer's block
-  // count: 1, or 2^K after scatterFirstLayers did K layers)
-  // locals i32: m 6, gap 7, i 8, j 9, end 10, pj 11, pg 12; i64: w 13, u 14, x 15, v 16, s 17, q2 18, r 19; f64: wf 20
-  const [ptr, n, roots, wq, q, m0, m, gap, i, j, end, pj, pg, w, u, x, v, s, q2, r, wf] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20] as const;
+  // count: 1, or 2^K after the scatter did K layers), reduce 6 (0: leave the values in [0, 4q),
+  // which the multiply-accumulate takes as they are)
+  // locals i32: m 7, gap 8, i 9, j 10, end 11, pj 12, pg 13; i64: w 14, u 15, x 16, v 17, s 18, q2 19, r 20; f64: wf 21
+  const [ptr, n, roots, wq, q, m0, reduce, m, gap, i, j, end, pj, pg, w, u, x, v, s, q2, r, wf] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21] as const;
   // Harvey's lazy butterflies: values stay below 4q (< 2^46), one final pass reduces.
   const inner = [
     ...get(ptr), ...get(j), ...i32c(3), OP.i32shl, OP.i32add, ...tee(pj), ...get(gap), ...i32c(3), OP.i32shl, OP.i32add, ...set(pg),
@@ -146,25 +147,32 @@ function nttBody(): number[] {
   const outer = [
     OP.block, OP.void, OP.loop, OP.void, ...get(m), ...get(n), OP.i32geU, OP.brIf, 1, ...perM, ...get(m), ...i32c(1), OP.i32shl, ...set(m), OP.br, 0, OP.end, OP.end,
   ];
-  return [...vec([[7, I32], [7, I64], [1, F64]]), ...get(q), ...get(q), OP.i64add, ...set(q2), ...get(n), ...get(m0), OP.i32divU, ...set(gap), ...get(m0), ...set(m), ...outer, ...i32c(0), ...set(i), ...forLoop(i, n, final), OP.end];
+  return [...vec([[7, I32], [7, I64], [1, F64]]), ...get(q), ...get(q), OP.i64add, ...set(q2), ...get(n), ...get(m0), OP.i32divU, ...set(gap), ...get(m0), ...set(m), ...outer, ...get(reduce), OP.if, OP.void, ...i32c(0), ...set(i), ...forLoop(i, n, final), OP.end, OP.end];
 }
 
 function macBody(): number[] {
-  // params: acc 0, ct 1, x 2, n 3, q 4, qinv 5 (1 / q, f64)
-  // locals i32: i 6, at 7; i64: a 8, b 9, r 10
-  const [acc, ct, x, n, q, qinv, i, at, a, b, r] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
-  const body = [
-    ...get(i), ...i32c(3), OP.i32shl, ...set(at),
-    ...get(ct), ...get(at), OP.i32add, ...load64, ...set(a),
-    ...get(x), ...get(at), OP.i32add, ...load64, ...set(b),
-    // r = a b - floor(a b / q) q (mod 2^64), the quotient estimated in doubles: r in [-q, 2q)
+  // params: acc 0, ct 1, x 2, n 3, q 4, qinv 5 (1 / q, f64), off 6 (bytes from polynomial 0 to
+  // polynomial 1 of acc and ct); locals i32: i 7, at 8; i64: a 9, b 10, r 11; f64: bq 12
+  // Both polynomials of one prime in one pass: x (in [0, 4q): the transform's lazy output) is
+  // read and turned into b / q once for the two products.
+  const [acc, ct, x, n, q, qinv, off, i, at, a, b, r, bq] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
+  const product = (extra: number[]) => [
+    ...get(ct), ...get(at), OP.i32add, ...extra, ...load64, ...set(a),
+    // r = a b - trunc(a (b / q)) q (mod 2^64): a b / q < 4q < 2^46, so r in [-q, 2q)
     ...get(a), ...get(b), OP.i64mul,
-    ...get(a), OP.convertI64S, ...get(b), OP.convertI64S, OP.f64mul, ...get(qinv), OP.f64mul, ...truncSatF64S, ...get(q), OP.i64mul, OP.i64sub, ...tee(r),
+    ...get(a), OP.convertI64S, ...get(bq), OP.f64mul, ...truncSatF64S, ...get(q), OP.i64mul, OP.i64sub, ...tee(r),
     ...get(q), OP.i64add, ...get(r), ...get(r), ...i64c(0n), OP.i64ltS, OP.select, ...set(r),
     ...reduceOnce(r, q), ...set(r),
-    ...get(acc), ...get(at), OP.i32add, ...get(acc), ...get(at), OP.i32add, ...load64, ...get(r), OP.i64add, ...set(r), ...reduceOnce(r, q), ...store64,
+    ...get(acc), ...get(at), OP.i32add, ...extra, ...get(acc), ...get(at), OP.i32add, ...extra, ...load64, ...get(r), OP.i64add, ...set(r), ...reduceOnce(r, q), ...store64,
   ];
-  return [...vec([[2, I32], [3, I64]]), ...i32c(0), ...set(i), ...forLoop(i, n, body), OP.end];
+  const body = [
+    ...get(i), ...i32c(3), OP.i32shl, ...set(at),
+    ...get(x), ...get(at), OP.i32add, ...load64, ...tee(b),
+    OP.convertI64S, ...get(qinv), OP.f64mul, ...set(bq),
+    ...product([]),
+    ...product([...get(off), OP.i32add]),
+  ];
+  return [...vec([[2, I32], [3, I64], [1, F64]]), ...i32c(0), ...set(i), ...forLoop(i, n, body), OP.end];
 }
 
 function countBody(): number[] {
@@ -212,8 +220,8 @@ function scatterBody(): number[] {
 function moduleBytes(): Uint8Array {
   const types = vec([
     [0x60, ...vec([[I32], [I32], [I32], [I64], [I64], [I64]]), 0],
-    [0x60, ...vec([[I32], [I32], [I32], [I32], [I64], [I32]]), 0],
-    [0x60, ...vec([[I32], [I32], [I32], [I32], [I64], [F64]]), 0],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I64], [I32], [I32]]), 0],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I64], [F64], [I32]]), 0],
     [0x60, ...vec([[I32], [I32], [F64]]), ...vec([[I32]])],
     [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I64], [F64]]), 0],
   ]);
@@ -235,8 +243,8 @@ function moduleBytes(): Uint8Array {
 interface Exports {
   readonly memory: { buffer: ArrayBuffer; grow(pages: number): number };
   lift(src: number, dst: number, n: number, q: bigint, t: bigint, threshold: bigint): void;
-  ntt(ptr: number, n: number, roots: number, wq: number, q: bigint, m0: number): void;
-  mac(acc: number, ct: number, x: number, n: number, q: bigint, qinv: number): void;
+  ntt(ptr: number, n: number, roots: number, wq: number, q: bigint, m0: number, reduce: number): void;
+  mac(acc: number, ct: number, x: number, n: number, q: bigint, qinv: number, off: number): void;
   count(src: number, n: number, minus: number): number;
   scatter(src: number, dst: number, n: number, shift: number, kk: number, mtab: number, q: bigint, minus: number): void;
 }
@@ -373,6 +381,12 @@ export class WasmHistogramKernel {
    * (scatterLayers chooses how many; `layers` forces it, for the tests), the rest is the same NTT.
    */
   transform(coefficients: Float64Array, layers?: number): Uint8Array {
+    this.#transform(coefficients, layers, true);
+    return new Uint8Array(this.#wasm.memory.buffer, this.#x, this.#k * 8 * this.#n);
+  }
+
+  /** transform(), its output fully reduced or (`reduce` false, for the multiply-accumulate) left in [0, 4q). */
+  #transform(coefficients: Float64Array, layers: number | undefined, reduce: boolean): void {
     if (coefficients.length > this.#n) throw new RangeError(`a plaintext has at most ${this.#n} coefficients, got ${coefficients.length}`);
     const input = new Float64Array(this.#wasm.memory.buffer, this.#input, this.#n);
     input.set(coefficients);
@@ -389,22 +403,18 @@ export class WasmHistogramKernel {
         new Uint8Array(this.#wasm.memory.buffer, x, poly).fill(0);
         this.#wasm.scatter(this.#input, x, this.#n, bits - scatter, 2 ** scatter, this.#matrices[j]![scatter]!, this.#q[j]!, this.#tMinus1);
       }
-      this.#wasm.ntt(x, this.#n, this.#roots + j * poly, this.#wq + j * poly, this.#q[j]!, 2 ** scatter);
+      this.#wasm.ntt(x, this.#n, this.#roots + j * poly, this.#wq + j * poly, this.#q[j]!, 2 ** scatter, reduce ? 1 : 0);
     }
-    return new Uint8Array(this.#wasm.memory.buffer, this.#x, this.#k * poly);
   }
 
   /** acc[g] += chunk * x (x: residues mod t, the group's plaintext for this chunk). */
   add(g: number, coefficients: Float64Array): void {
     if (!(g >= 0 && g < this.#groups)) throw new RangeError(`group ${g} outside 0..${this.#groups - 1}`);
-    this.transform(coefficients);
+    this.#transform(coefficients, undefined, false);
     const poly = 8 * this.#n;
     const acc = this.#acc + g * this.#ctBytes;
     for (let j = 0; j < this.#k; j++) {
-      for (let p = 0; p < 2; p++) {
-        const at = (p * this.#k + j) * poly;
-        this.#wasm.mac(acc + at, this.#ct + at, this.#x + j * poly, this.#n, this.#q[j]!, this.#qinv[j]!);
-      }
+      this.#wasm.mac(acc + j * poly, this.#ct + j * poly, this.#x + j * poly, this.#n, this.#q[j]!, this.#qinv[j]!, this.#k * poly);
     }
     this.#touched[g] = true;
   }
