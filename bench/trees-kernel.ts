@@ -16,7 +16,7 @@ import os from 'node:os';
 import { BfvCoeffContext } from '../crypto/bfv-coeff.js';
 import { WORK_LEVEL, createBfvEngine, shareKeys } from '../crypto/bfv-engine.js';
 import { randomResidues } from '../crypto/bfv-fixed.js';
-import { histogramPlaintexts, stridedPolynomials } from '../crypto/bfv-histogram.js';
+import { histogramEntries, stridedPolynomials } from '../crypto/bfv-histogram.js';
 import { median, type BenchRow } from './report.js';
 
 export interface BenchTreesKernelOptions {
@@ -50,7 +50,7 @@ export async function benchTreesKernel(opts: BenchTreesKernelOptions = {}): Prom
   const bins = Uint8Array.from({ length: 2 * c * m }, () => Math.floor(Math.random() * BINS));
   const d = ctx.prepareResidual(chunks);
   const masks = randomResidues(groups * STRIDE);
-  const plainsOf = (chunk: number) => histogramPlaintexts(bins, chunk, STRIDE, groups);
+  const plainsOf = (chunk: number) => histogramEntries(bins, chunk, STRIDE, groups);
   const small = Array.from({ length: c }, (_, k) => k);
   const large = Array.from({ length: 2 * c }, (_, k) => k);
   const impls = ['own', 'seal', 'js'] as const;

@@ -44,7 +44,11 @@ import { WasmHistogramKernel } from './ntt-wasm.js';
 import type { PrimeTables } from './ntt-rns.js';
 import type { BfvLevel, BfvShape, WireKind } from './bfv-wire.js';
 import { NttResidues, Prepared, ResidualChunks } from './bfv-prepared.js';
+import { plaintextOfEntries } from './bfv-histogram.js';
 import type { PreparedFeature, PreparedResidual } from './bfv-prepared.js';
+
+/** A histogram plaintext: dense residues mod t, or its non-zeros (bfv-histogram.ts histogramEntries). */
+export type HistogramPlain = Float64Array | Int32Array;
 
 export type { PreparedFeature, PreparedResidual } from './bfv-prepared.js';
 
@@ -311,7 +315,7 @@ export class BfvCoeffContext {
    * in plain JS (./ntt-rns.ts, the reference), 'seal' with SEAL's plainTransformToNtt and
    * multiplyPlain (the bench's comparison).
    */
-  maskedPrefixShares(d: PreparedResidual, chunks: readonly number[], plainsOf: (chunk: number) => readonly (Float64Array | undefined)[], groups: number, stride: number, masks: Float64Array, ntt: 'own' | 'js' | 'seal' = 'own'): Uint8Array[] {
+  maskedPrefixShares(d: PreparedResidual, chunks: readonly number[], plainsOf: (chunk: number) => readonly (HistogramPlain | undefined)[], groups: number, stride: number, masks: Float64Array, ntt: 'own' | 'js' | 'seal' = 'own'): Uint8Array[] {
     if (!(d instanceof ResidualChunks) && !(d instanceof NttResidues)) throw new TypeError('the chunks must be made by prepareResidual of this kernel or be NttResidues');
     if (d instanceof NttResidues && ntt === 'seal') throw new TypeError('NttResidues carry no SEAL objects: use the own NTT');
     if (masks.length !== groups * stride) throw new RangeError(`${groups} groups of stride ${stride} need ${groups * stride} masks, got ${masks.length}`);
@@ -337,8 +341,9 @@ export class BfvCoeffContext {
         if (chunk === undefined) throw new RangeError(`chunk ${c} is not among the ${cts.length} given`);
         const plains = plainsOf(c);
         for (let g = 0; g < groups; g++) {
-          const coefficients = plains[g];
-          if (coefficients === undefined) continue;
+          const plain = plains[g];
+          if (plain === undefined) continue;
+          const coefficients = plain instanceof Int32Array ? plaintextOfEntries(plain) : plain;
           const ntt = own(made(this.#evaluator.plainTransformToNtt(own(this.#plain(coefficients)), this.#levels[chunk.level]!.id), 'plainTransformToNtt'));
           const sum = acc[g];
           if (sum === undefined) acc[g] = own(made(this.#evaluator.multiplyPlain(chunk.ntt, ntt), 'multiplyPlain'));
@@ -354,7 +359,7 @@ export class BfvCoeffContext {
   }
 
   /** `count` chunks; `levelOf(c)` and `dataOf(c)` (NTT-form u64 residues) for c < count. */
-  #ownPrefixShares(count: number, levelOf: (c: number) => number | undefined, dataOf: (c: number) => Uint8Array, chunks: readonly number[], plainsOf: (chunk: number) => readonly (Float64Array | undefined)[], groups: number, stride: number, masks: Float64Array, impl: 'own' | 'js'): Uint8Array[] {
+  #ownPrefixShares(count: number, levelOf: (c: number) => number | undefined, dataOf: (c: number) => Uint8Array, chunks: readonly number[], plainsOf: (chunk: number) => readonly (HistogramPlain | undefined)[], groups: number, stride: number, masks: Float64Array, impl: 'own' | 'js'): Uint8Array[] {
     const level = levelOf(chunks[0] ?? 0) ?? this.lastLevel;
     const tables = this.#tablesAt(level);
     const wasm = impl === 'own' ? (this.#wasmKernels[level] ??= new WasmHistogramKernel(tables, this.plainModulus)) : undefined;
@@ -370,10 +375,12 @@ export class BfvCoeffContext {
       const ct = wasm === undefined ? Float64Array.from(new BigUint64Array(data.buffer, data.byteOffset, data.length / 8), Number) : undefined;
       const plains = plainsOf(c);
       for (let g = 0; g < groups; g++) {
-        const coefficients = plains[g];
-        if (coefficients === undefined) continue;
-        if (wasm !== undefined) wasm.add(g, coefficients);
-        else multiplyAccumulate((acc[g] ??= new Float64Array(size)), ct!, plaintextNtt(coefficients, tables), tables);
+        const plain = plains[g];
+        if (plain === undefined) continue;
+        if (wasm !== undefined) {
+          if (plain instanceof Int32Array) wasm.addEntries(g, plain);
+          else wasm.add(g, plain);
+        } else multiplyAccumulate((acc[g] ??= new Float64Array(size)), ct!, plaintextNtt(plain instanceof Int32Array ? plaintextOfEntries(plain) : plain, tables), tables);
       }
     }
     return this.#run('masked prefix shares', (own) =>

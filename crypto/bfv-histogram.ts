@@ -89,6 +89,35 @@ export function histogramPlaintexts(bins: Uint8Array, chunk: number, stride: num
   return out;
 }
 
+/**
+ * histogramPlaintexts as the kernel's WASM takes them (ntt-wasm.ts addEntries): per group, the
+ * non-zero coefficients only, coefficient p as 2 p (+1) or 2 p + 1 (t - 1). A chunk's plaintext
+ * holds at most m = n / stride of its n coefficients (a few hundred per group at 32 bins), so
+ * nothing dense is made, copied or scanned.
+ */
+export function histogramEntries(bins: Uint8Array, chunk: number, stride: number, groups: number, n = BFV_POLY_DEGREE): (Int32Array | undefined)[] {
+  const m = n / stride;
+  const lists = new Int32Array(groups * m);
+  const counts = new Int32Array(groups);
+  const base = chunk * m;
+  for (let i = 0; i < m; i++) {
+    const b = bins[base + i]!;
+    if (b === NO_BIN) continue;
+    const q = Math.floor(b / stride);
+    if (q >= groups) throw new RangeError(`bin ${b} at layout position ${base + i} is beyond the ${groups} groups of ${stride} bins released`);
+    const low = b - q * stride;
+    lists[q * m + counts[q]!++] = i === 0 ? 2 * low : 2 * (n - stride * i + low) + 1;
+  }
+  return Array.from(counts, (c, q) => (c === 0 ? undefined : lists.subarray(q * m, q * m + c)));
+}
+
+/** The dense plaintext (residues mod t) of histogramEntries' non-zeros. */
+export function plaintextOfEntries(entries: Int32Array, n = BFV_POLY_DEGREE, t = BFV_PLAIN_MODULUS): Float64Array {
+  const x = new Float64Array(n);
+  for (const e of entries) x[e >> 1] = e & 1 ? t - 1 : 1;
+  return x;
+}
+
 /** One (node, feature)'s shares: `groups` of them from `offset` in the result (node-major, then feature, then group). */
 export interface ShareSlot {
   readonly node: number;

@@ -10,7 +10,7 @@
 import { BFV_POLY_DEGREE, BfvCoeffContext } from './bfv-coeff.js';
 import type { PreparedFeature, PreparedResidual } from './bfv-coeff.js';
 import { createHash } from 'node:crypto';
-import { histogramPlaintexts } from './bfv-histogram.js';
+import { histogramEntries } from './bfv-histogram.js';
 import { NttResidues } from './bfv-prepared.js';
 import type { HistogramNode } from './bfv-histogram.js';
 
@@ -214,7 +214,7 @@ export async function runBfvTask(task: BfvTask): Promise<BfvResult> {
         at += groups * task.stride;
         if (groups === 0) return;
         const range = Array.from({ length: node.chunks }, (_, k) => node.firstChunk + k);
-        out.push(...ctx.maskedPrefixShares(chunks, range, (c) => histogramPlaintexts(task.bins, c, task.stride, groups), groups, task.stride, masks));
+        out.push(...ctx.maskedPrefixShares(chunks, range, (c) => histogramEntries(task.bins, c, task.stride, groups), groups, task.stride, masks));
       });
       if (at !== task.masks.length) throw new RangeError(`histogram task: ${task.masks.length} masks for ${at / task.stride} shares`);
       return out;

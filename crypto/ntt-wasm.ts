@@ -70,6 +70,8 @@ const i32c = (v: number) => [0x41, ...sleb(BigInt(v))];
 const i64c = (v: bigint) => [0x42, ...sleb(BigInt.asIntN(64, v))];
 const load64 = [0x29, 3, 0];
 const store64 = [0x37, 3, 0];
+const load32 = [0x28, 2, 0];
+const store32 = [0x36, 2, 0];
 const loadF64 = [0x2b, 3, 0];
 /** Saturating f64 -> i64 (0xfc 6): no trap check; every quotient here is far inside the range. */
 const truncSatF64S = [0xfc, 6];
@@ -175,45 +177,48 @@ function macBody(): number[] {
   return [...vec([[2, I32], [3, I64], [1, F64]]), ...i32c(0), ...set(i), ...forLoop(i, n, body), OP.end];
 }
 
-function countBody(): number[] {
-  // params: src 0 (f64 coefficients), n 1, minus 2 (t - 1); locals i32: i 3, c 4; f64: v 5
-  // Returns how many coefficients are non-zero if every one is 0, 1 or t - 1, else -1.
-  const [src, n, minus, i, c, v] = [0, 1, 2, 3, 4, 5] as const;
+function listBody(): number[] {
+  // params: src 0 (f64 coefficients), n 1, minus 2 (t - 1), dst 3 (i32 entries); locals i32: i 4, c 5, e 6; f64: v 7
+  // Writes the non-zero coefficients as entries 2 p + (1 if t - 1) and returns their count, or
+  // -1 if a coefficient is other than 0, 1 and t - 1 (then the plaintext takes the lift).
+  const [src, n, minus, dst, i, c, e, v] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
   const body = [
     ...get(src), ...get(i), ...i32c(3), OP.i32shl, OP.i32add, ...loadF64, ...tee(v),
     ...f64c(0), OP.f64ne, OP.if, OP.void,
-    ...get(v), ...f64c(1), OP.f64eq, ...get(v), ...get(minus), OP.f64eq, OP.i32or,
-    OP.if, OP.void, ...get(c), ...i32c(1), OP.i32add, ...set(c), OP.else, ...i32c(-1), OP.return, OP.end,
+    ...get(v), ...f64c(1), OP.f64eq, OP.if, OP.void, ...get(i), ...i32c(1), OP.i32shl, ...set(e),
+    OP.else, ...get(v), ...get(minus), OP.f64eq, OP.if, OP.void, ...get(i), ...i32c(1), OP.i32shl, ...i32c(1), OP.i32or, ...set(e),
+    OP.else, ...i32c(-1), OP.return, OP.end, OP.end,
+    ...get(dst), ...get(c), ...i32c(2), OP.i32shl, OP.i32add, ...get(e), ...store32,
+    ...get(c), ...i32c(1), OP.i32add, ...set(c),
     OP.end,
   ];
-  return [...vec([[2, I32], [1, F64]]), ...i32c(0), ...set(c), ...i32c(0), ...set(i), ...forLoop(i, n, body), ...get(c), OP.end];
+  return [...vec([[3, I32], [1, F64]]), ...i32c(0), ...set(c), ...i32c(0), ...set(i), ...forLoop(i, n, body), ...get(c), OP.end];
 }
 
 function scatterBody(): number[] {
-  // params: src 0 (f64 coefficients 0, 1 or t - 1), dst 1 (n u64, zeroed), n 2, shift 3 (log2 of
-  // L = n / 2^K), kk 4 (2^K), mtab 5 (the K-layer matrix, row h = the image of X^(h L)), q 6, minus 7
-  // locals i32: p 8, r 9, row 10, d 11, step 12, neg 13, low 14; i64: e 15, s 16; f64: v 17
-  const [src, dst, n, shift, kk, mtab, q, minus, p, r, row, d, step, neg, low, e, s, v] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17] as const;
+  // params: list 0 (i32 entries 2 p + sign), count 1, dst 2 (n u64, zeroed), shift 3 (log2 of
+  // L = n / 2^K), kk 4 (2^K), mtab 5 (the K-layer matrix, row h = the image of X^(h L)), q 6
+  // locals i32: k 7, r 8, row 9, d 10, step 11, neg 12, low 13, p 14; i64: e 15, s 16
+  const [list, count, dst, shift, kk, mtab, q, k, r, row, d, step, neg, low, p, e, s] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16] as const;
   const perR = [
     ...get(row), ...get(r), ...i32c(3), OP.i32shl, OP.i32add, ...load64, ...set(e),
     ...get(q), ...get(e), OP.i64sub, ...get(e), ...get(neg), OP.select, ...set(e),
     ...get(d), ...get(d), ...load64, ...get(e), OP.i64add, ...set(s), ...reduceOnce(s, q), ...store64,
     ...get(d), ...get(step), OP.i32add, ...set(d),
   ];
-  const perP = [
-    ...get(src), ...get(p), ...i32c(3), OP.i32shl, OP.i32add, ...loadF64, ...tee(v),
-    ...f64c(0), OP.f64ne, OP.if, OP.void,
-    ...get(v), ...get(minus), OP.f64eq, ...set(neg),
+  const perEntry = [
+    ...get(list), ...get(k), ...i32c(2), OP.i32shl, OP.i32add, ...load32, ...tee(p),
+    ...i32c(1), OP.i32and, ...set(neg),
+    ...get(p), ...i32c(1), OP.i32shrU, ...set(p),
     ...get(mtab), ...get(p), ...get(shift), OP.i32shrU, ...get(kk), OP.i32mul, ...i32c(3), OP.i32shl, OP.i32add, ...set(row),
     ...get(dst), ...get(p), ...get(low), OP.i32and, ...i32c(3), OP.i32shl, OP.i32add, ...set(d),
     ...i32c(0), ...set(r), ...forLoop(r, kk, perR),
-    OP.end,
   ];
   return [
-    ...vec([[7, I32], [2, I64], [1, F64]]),
+    ...vec([[8, I32], [2, I64]]),
     ...i32c(1), ...get(shift), OP.i32shl, ...tee(step), ...i32c(1), OP.i32sub, ...set(low),
     ...get(step), ...i32c(3), OP.i32shl, ...set(step),
-    ...i32c(0), ...set(p), ...forLoop(p, n, perP), OP.end,
+    ...i32c(0), ...set(k), ...forLoop(k, count, perEntry), OP.end,
   ];
 }
 
@@ -222,8 +227,8 @@ function moduleBytes(): Uint8Array {
     [0x60, ...vec([[I32], [I32], [I32], [I64], [I64], [I64]]), 0],
     [0x60, ...vec([[I32], [I32], [I32], [I32], [I64], [I32], [I32]]), 0],
     [0x60, ...vec([[I32], [I32], [I32], [I32], [I64], [F64], [I32]]), 0],
-    [0x60, ...vec([[I32], [I32], [F64]]), ...vec([[I32]])],
-    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I64], [F64]]), 0],
+    [0x60, ...vec([[I32], [I32], [F64], [I32]]), ...vec([[I32]])],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I64]]), 0],
   ]);
   const funcs = vec([[0], [1], [2], [3], [4]]);
   const memory = vec([[0x00, ...uleb(16)]]);
@@ -232,10 +237,10 @@ function moduleBytes(): Uint8Array {
     [...name('lift'), 0x00, 0],
     [...name('ntt'), 0x00, 1],
     [...name('mac'), 0x00, 2],
-    [...name('count'), 0x00, 3],
+    [...name('list'), 0x00, 3],
     [...name('scatter'), 0x00, 4],
   ]);
-  const bodies = [liftBody(), nttBody(), macBody(), countBody(), scatterBody()].map((b) => [...uleb(b.length), ...b]);
+  const bodies = [liftBody(), nttBody(), macBody(), listBody(), scatterBody()].map((b) => [...uleb(b.length), ...b]);
   const code = vec(bodies);
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...section(1, types), ...section(3, funcs), ...section(5, memory), ...section(7, exports), ...section(10, code)]);
 }
@@ -245,8 +250,8 @@ interface Exports {
   lift(src: number, dst: number, n: number, q: bigint, t: bigint, threshold: bigint): void;
   ntt(ptr: number, n: number, roots: number, wq: number, q: bigint, m0: number, reduce: number): void;
   mac(acc: number, ct: number, x: number, n: number, q: bigint, qinv: number, off: number): void;
-  count(src: number, n: number, minus: number): number;
-  scatter(src: number, dst: number, n: number, shift: number, kk: number, mtab: number, q: bigint, minus: number): void;
+  list(src: number, n: number, minus: number, dst: number): number;
+  scatter(list: number, count: number, dst: number, shift: number, kk: number, mtab: number, q: bigint): void;
 }
 
 interface WasmApi {
@@ -275,7 +280,9 @@ const MAX_SCATTER = 7;
  */
 const SCATTER_RATIO = 1.5;
 
-/** How many first layers to scatter a plaintext of `nnz` coefficients 0 / +-1 through (0: none). */
+const SCATTER_RANGE = Array.from({ length: MAX_SCATTER - MIN_SCATTER + 1 }, (_, i) => MIN_SCATTER + i);
+
+/** How many first layers to scatter a plaintext of `nnz` coefficients 0 / +-1 through (0: none, the non-zeros only placed). */
 export function scatterLayers(nnz: number, n: number): number {
   let k = 0;
   for (let layers = MIN_SCATTER; layers <= MAX_SCATTER; layers++) if (nnz * 2 ** (layers - 1) < (SCATTER_RATIO * n) / 2) k = layers;
@@ -304,6 +311,8 @@ export class WasmHistogramKernel {
   readonly #x: number;
   readonly #ct: number;
   readonly #acc: number;
+  /** A plaintext's non-zero coefficients as i32 entries 2 p + (1 for t - 1). */
+  readonly #entries: number;
   readonly #tMinus1: number;
   #groups = 0;
   #touched: boolean[] = [];
@@ -325,18 +334,20 @@ export class WasmHistogramKernel {
     let at = this.#ct + 2 * this.#k * poly;
     for (let j = 0; j < this.#k; j++) {
       const offsets: number[] = [];
-      for (let layers = MIN_SCATTER; layers <= MAX_SCATTER; layers++) {
+      for (const layers of [0, ...SCATTER_RANGE]) {
         offsets[layers] = at;
         at += 8 * 4 ** layers;
       }
       this.#matrices.push(offsets);
     }
+    this.#entries = at;
+    at += 4 * this.#n;
     this.#acc = at;
     this.#ensure(this.#acc);
     const memory = new BigUint64Array(this.#wasm.memory.buffer);
     tables.forEach((t, j) => {
-      for (let layers = MIN_SCATTER; layers <= MAX_SCATTER; layers++) {
-        const matrix = firstLayersMatrix(t, layers);
+      for (const layers of [0, ...SCATTER_RANGE]) {
+        const matrix = layers === 0 ? Float64Array.of(1) : firstLayersMatrix(t, layers);
         const base = this.#matrices[j]![layers]! / 8;
         for (let e = 0; e < matrix.length; e++) memory[base + e] = BigInt(matrix[e]!);
       }
@@ -391,18 +402,26 @@ export class WasmHistogramKernel {
     const input = new Float64Array(this.#wasm.memory.buffer, this.#input, this.#n);
     input.set(coefficients);
     input.fill(0, coefficients.length);
-    const nnz = this.#wasm.count(this.#input, this.#n, this.#tMinus1);
-    const scatter = nnz < 0 ? 0 : (layers ?? scatterLayers(nnz, this.#n));
+    const count = this.#wasm.list(this.#input, this.#n, this.#tMinus1, this.#entries);
+    if (count >= 0) return this.#transformEntries(count, layers, reduce);
+    const poly = 8 * this.#n;
+    for (let j = 0; j < this.#k; j++) {
+      const x = this.#x + j * poly;
+      this.#wasm.lift(this.#input, x, this.#n, this.#q[j]!, this.#t, this.#threshold);
+      this.#wasm.ntt(x, this.#n, this.#roots + j * poly, this.#wq + j * poly, this.#q[j]!, 1, reduce ? 1 : 0);
+    }
+  }
+
+  /** The NTT of the 0 / +-1 plaintext whose `count` non-zeros are in the entries region. */
+  #transformEntries(count: number, layers: number | undefined, reduce: boolean): void {
+    const scatter = layers ?? scatterLayers(count, this.#n);
     if (scatter !== 0 && !(Number.isInteger(scatter) && scatter >= MIN_SCATTER && scatter <= MAX_SCATTER)) throw new RangeError(`layers to scatter must be 0 or ${MIN_SCATTER}..${MAX_SCATTER}, got ${scatter}`);
     const poly = 8 * this.#n;
     const bits = Math.log2(this.#n);
     for (let j = 0; j < this.#k; j++) {
       const x = this.#x + j * poly;
-      if (scatter === 0) this.#wasm.lift(this.#input, x, this.#n, this.#q[j]!, this.#t, this.#threshold);
-      else {
-        new Uint8Array(this.#wasm.memory.buffer, x, poly).fill(0);
-        this.#wasm.scatter(this.#input, x, this.#n, bits - scatter, 2 ** scatter, this.#matrices[j]![scatter]!, this.#q[j]!, this.#tMinus1);
-      }
+      new Uint8Array(this.#wasm.memory.buffer, x, poly).fill(0);
+      this.#wasm.scatter(this.#entries, count, x, bits - scatter, 2 ** scatter, this.#matrices[j]![scatter]!, this.#q[j]!);
       this.#wasm.ntt(x, this.#n, this.#roots + j * poly, this.#wq + j * poly, this.#q[j]!, 2 ** scatter, reduce ? 1 : 0);
     }
   }
@@ -411,6 +430,27 @@ export class WasmHistogramKernel {
   add(g: number, coefficients: Float64Array): void {
     if (!(g >= 0 && g < this.#groups)) throw new RangeError(`group ${g} outside 0..${this.#groups - 1}`);
     this.#transform(coefficients, undefined, false);
+    this.#accumulate(g);
+  }
+
+  /**
+   * add() for a histogram plaintext given by its non-zeros (bfv-histogram.ts histogramEntries:
+   * 2 p + 1 for coefficient p = t - 1, 2 p for p = 1): no dense plaintext is made or scanned.
+   */
+  addEntries(g: number, entries: Int32Array): void {
+    if (!(g >= 0 && g < this.#groups)) throw new RangeError(`group ${g} outside 0..${this.#groups - 1}`);
+    if (entries.length > this.#n) throw new RangeError(`a plaintext has at most ${this.#n} non-zeros, got ${entries.length}`);
+    const limit = 2 * this.#n;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (!(e >= 0 && e < limit)) throw new RangeError(`entry ${i} (${e}) is not a coefficient of a degree-${this.#n} plaintext`);
+    }
+    new Int32Array(this.#wasm.memory.buffer, this.#entries, entries.length).set(entries);
+    this.#transformEntries(entries.length, undefined, false);
+    this.#accumulate(g);
+  }
+
+  #accumulate(g: number): void {
     const poly = 8 * this.#n;
     const acc = this.#acc + g * this.#ctBytes;
     for (let j = 0; j < this.#k; j++) {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BfvCoeffContext } from '../../crypto/bfv-coeff.js';
 import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, randomResidues, subResidue } from '../../crypto/bfv-fixed.js';
-import { NO_BIN, histogramPlaintexts, stridedPolynomials } from '../../crypto/bfv-histogram.js';
+import { NO_BIN, histogramEntries, histogramPlaintexts, plaintextOfEntries, stridedPolynomials } from '../../crypto/bfv-histogram.js';
 import { multiplyAccumulate, mulMod, plaintextNtt, primeTables } from '../../crypto/ntt-rns.js';
 import { WasmHistogramKernel, scatterLayers } from '../../crypto/ntt-wasm.js';
 import { rng } from '../training/helpers.js';
@@ -84,6 +84,29 @@ describe('own RNS NTT', () => {
     expect(scatterLayers(N, N)).toBe(0);
   }, 120_000);
 
+  it('addEntries (non-zeros only) accumulates exactly what add (dense) does, and refuses entries outside the ring', () => {
+    const next = rng(23);
+    const tables = ctx.shape.levels[1]!.primes.map((q) => primeTables(q));
+    const k = tables.length;
+    const [a, b] = [new WasmHistogramKernel(tables, T), new WasmHistogramKernel(tables, T)];
+    a.begin(1);
+    b.begin(1);
+    for (let c = 0; c < 4; c++) {
+      const ct = BigUint64Array.from({ length: 2 * k * N }, (_, i) => BigInt(Math.floor(next() * tables[Math.floor(i / N) % k]!.q)));
+      a.chunk(new Uint8Array(ct.buffer));
+      b.chunk(new Uint8Array(ct.buffer));
+      for (const stride of [1, 8, 32]) {
+        const bins = Uint8Array.from({ length: N / stride }, () => (next() < 0.2 ? NO_BIN : Math.floor(next() * stride)));
+        const entries = histogramEntries(bins, 0, stride, 1)[0]!;
+        a.add(0, histogramPlaintexts(bins, 0, stride, 1)[0]!);
+        b.addEntries(0, entries);
+      }
+    }
+    expect(Buffer.from(b.result(0)!).equals(Buffer.from(a.result(0)!))).toBe(true);
+    expect(() => b.addEntries(0, Int32Array.of(2 * N))).toThrow(/not a coefficient/);
+    expect(() => b.addEntries(0, Int32Array.of(-1))).toThrow(/not a coefficient/);
+  }, 120_000);
+
   it('the WASM multiply-accumulate equals the JS reference exactly, extreme residues included', () => {
     // The quotient of each modular product is estimated in doubles (crypto/ntt-wasm.ts): an
     // off-by-one estimate must still give the exact residue, also for a = q - 1, b = q - 1.
@@ -134,6 +157,14 @@ describe('own RNS NTT', () => {
       const decrypt = (shares: Uint8Array[]) => shares.flatMap((s, g) => [...ctx.decryptPrefix(s)].map((v, k) => subResidue(v, masks[g * stride + k]!)));
       const plainsOf = (c: number) => histogramPlaintexts(bins, c, stride, groups);
       const own = decrypt(ctx.maskedPrefixShares(d, [0, 1, 2], plainsOf, groups, stride, masks, 'own'));
+      // The worker's form: each group's non-zeros only (histogramEntries), through addEntries.
+      const entriesOf = (c: number) => histogramEntries(bins, c, stride, groups);
+      expect(decrypt(ctx.maskedPrefixShares(d, [0, 1, 2], entriesOf, groups, stride, masks, 'own'))).toEqual(own);
+      expect(decrypt(ctx.maskedPrefixShares(d, [0, 1, 2], entriesOf, groups, stride, masks, 'js'))).toEqual(own);
+      for (let c = 0; c < 3; c++) {
+        const dense = plainsOf(c);
+        entriesOf(c).forEach((e, g) => expect(e === undefined ? undefined : [...plaintextOfEntries(e)]).toEqual(dense[g] === undefined ? undefined : [...dense[g]!]));
+      }
       const js = decrypt(ctx.maskedPrefixShares(d, [0, 1, 2], plainsOf, groups, stride, masks, 'js'));
       const seal = decrypt(ctx.maskedPrefixShares(d, [0, 1, 2], plainsOf, groups, stride, masks, 'seal'));
       expect(own).toEqual(seal);
