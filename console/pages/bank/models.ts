@@ -19,6 +19,10 @@ import { FedcreditError } from '../../../lib/errors.js';
 import type { QueryableModel__Output } from '../../../proto/gen/fedcredit/v1/QueryableModel.js';
 import type { ModelMetadata } from '../../../training/model-registry.js';
 import { modelReportBody, modelReportFile } from '../../../evaluation/report-html/model-file.js';
+import type { ReportExtras } from '../../../evaluation/report-html/model-file.js';
+import { fusionComparison, sameSplitModel } from '../../../models/fusion/report.js';
+import { FUSION_KIND } from '../../../models/fusion/kind.js';
+import { TREES_KIND } from '../../../models/trees/kind.js';
 import { warningLabel } from './entries.js';
 import { modelKindLabel, purposeLabel } from '../purpose.js';
 
@@ -60,6 +64,24 @@ async function labelHolderModel(ctx: RequestContext, version: string): Promise<{
 }
 
 /**
+ * A fusion model's comparison with the newest boosted-trees and scorecard models on its split,
+ * as the coordinator's page and `fedcredit model show` give it. A bank's operator cannot list
+ * the coordinator's models (Training.ListModels is the coordinator's own): the candidates are
+ * the queryable models of those kinds, read one by one as the label holder (a model this bank
+ * did not train is refused and simply not compared).
+ */
+async function extrasOf(ctx: RequestContext, m: ModelMetadata): Promise<ReportExtras> {
+  if (m.kind !== FUSION_KIND) return {};
+  const read: ModelMetadata[] = [];
+  for (const q of await queryableModels(ctx)) {
+    if (q.kind !== TREES_KIND && q.kind !== 'scorecard') continue;
+    const got = await labelHolderModel(ctx, q.modelVersion);
+    if ('model' in got) read.push(got.model);
+  }
+  return { compared: fusionComparison(m, sameSplitModel(m, read, TREES_KIND), sameSplitModel(m, read, 'scorecard')) };
+}
+
+/**
  * The evaluation report with the charts of evaluation/report-html/ (as the coordinator's model
  * page shows it), when the coordinator gives it to this console's operator certificate.
  */
@@ -70,7 +92,7 @@ async function reportSection(ctx: RequestContext, version: string): Promise<Html
   if ('refused' in got) return html`<p class="error-box" data-report="refused">${t('bank.models.reportRefused', { code: got.refused })}</p>`;
   let body: string | undefined;
   try {
-    body = modelReportBody(got.model, ctx.lang);
+    body = modelReportBody(got.model, ctx.lang, await extrasOf(ctx, got.model));
   } catch (err) {
     if (!(err instanceof TypeError)) throw err;
     return html`<p class="error-box" data-report="unreadable">${t('bank.models.reportUnreadable', { message: err.message })}</p>`;
@@ -86,7 +108,7 @@ async function reportFile(ctx: RequestContext): Promise<Response> {
   const got = await labelHolderModel(ctx, version);
   if ('none' in got) throw new ConsoleError('NOT_FOUND', 404, ctx.t('bank.models.noReport'));
   if ('refused' in got) throw new ConsoleError('FORBIDDEN', 403, ctx.t('bank.models.reportRefused', { code: got.refused }));
-  const file = modelReportFile(got.model, ctx.lang);
+  const file = modelReportFile(got.model, ctx.lang, await extrasOf(ctx, got.model));
   if (file === undefined) throw new ConsoleError('NOT_FOUND', 404, ctx.t('bank.models.reportEmpty'));
   return download(`fedcredit-report-${got.model.modelVersion}.${ctx.lang}.html`, 'text/html; charset=utf-8', file);
 }

@@ -23,6 +23,7 @@ import { ModelRegistry, type ModelMetadata } from '../../../training/model-regis
 import { DEFAULT_PARAMS } from '../../../training/schedule.js';
 import { DEFAULT_SCORE_SCALE } from '../../../scoring/score-scale.js';
 import { modelReportFile } from '../../../evaluation/report-html/model-file.js';
+import { fusionComparison } from '../../../models/fusion/report.js';
 import { testFederation, type TestFederation } from '../../helpers/federation.js';
 import { asV2, v3Report } from '../../evaluation/fixture.js';
 import { browserOrSkip, consoleCertificate, fetchInPage, launchBrowser, shot, signInAt, startHttpsConsole, type Lang, type RunningConsole } from './harness.js';
@@ -44,13 +45,22 @@ const MODELS: ModelMetadata[] = [
   { ...base, modelVersion: 'm1', kind: 'scorecard', metrics: { validationAuc: report.joint.auc, report } },
   { ...base, modelVersion: 'm2', kind: 'lr', jobId: 'job-2', metrics: { validationAuc: 0.7, report: asV2(report) } },
   { ...base, modelVersion: 'm3', kind: 'lr', jobId: 'job-3', metrics: { validationAuc: 0.69 } },
+  // Boosted trees and a fusion model on m1's alignment and split: the fusion report compares itself with m4 and m1.
+  { ...base, modelVersion: 'm4', kind: 'boosted-trees', jobId: 'job-4', metrics: { validationAuc: report.joint.auc, report } },
+  { ...base, modelVersion: 'm5', kind: 'fusion', jobId: 'job-5', metrics: { validationAuc: report.joint.auc, report } },
 ];
+const FUSION_EXTRAS = { compared: fusionComparison(MODELS[4]!, MODELS[3], MODELS[0]) };
 
 /** Collects the page's CSP refusals (a chart the policy blocked would be one). */
 function cspViolations(page: Page): string[] {
   const violations: string[] = [];
   page.on('console', (msg) => { if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text()); });
   return violations;
+}
+
+/** The model column of a report's comparison table (evaluation/report-html/report-page.ts). */
+async function comparedModels(page: Page): Promise<string[]> {
+  return page.$$eval('table.report-compare tbody tr', (rows) => rows.map((r) => (r.children[1] as HTMLElement).innerText.trim()));
 }
 
 async function decodedCharts(page: Page): Promise<{ w: number; alt: string }[]> {
@@ -93,9 +103,9 @@ describe.skipIf(!run)('coordinator console: /models', () => {
       const context = page.context();
       const violations = cspViolations(page);
       await page.goto(`${origin}/models`);
-      expect(await page.locator('table[data-models="3"] tbody tr').count()).toBe(3);
+      expect(await page.locator('table[data-models="5"] tbody tr').count()).toBe(5);
       // Newest first, as the bank's console lists them.
-      expect(await page.locator('table[data-models] tbody tr td:first-child code').allInnerTexts()).toEqual(['m3', 'm2', 'm1']);
+      expect(await page.locator('table[data-models] tbody tr td:first-child code').allInnerTexts()).toEqual(['m5', 'm4', 'm3', 'm2', 'm1']);
       expect(await page.innerText('main')).toContain(lang === 'zh-CN' ? '验证集 AUC' : 'Validation AUC');
       // The purpose as words from common.purpose.*, not the code.
       expect(await page.locator('table[data-models] [data-purpose="credit-assessment"]').first().innerText()).toBe(lang === 'zh-CN' ? '授信评估' : 'credit assessment');
@@ -126,6 +136,11 @@ describe.skipIf(!run)('coordinator console: /models', () => {
       expect(res.status).toBe(200);
       expect(res.headers['content-disposition']).toBe(`attachment; filename="fedcredit-report-m1.${lang}.html"`);
       expect(res.text).toBe(modelReportFile(MODELS[0]!, lang));
+
+      // The fusion model's report compares it with the newest trees and scorecard on its split.
+      await page.goto(`${origin}/models/m5`);
+      expect(await comparedModels(page)).toEqual(['m5', 'm4', 'm1', 'm5 bank-only']);
+      expect((await fetchInPage(page, '/models/m5/report.html')).text).toBe(modelReportFile(MODELS[4]!, lang, FUSION_EXTRAS));
       await context.close();
     });
   }
@@ -167,6 +182,15 @@ describe.skipIf(!run)('bank console: the reports it may read', () => {
       expect(res.status).toBe(200);
       expect(res.text).toBe(modelReportFile(MODELS[0]!, lang));
       expect(violations).toEqual([]);
+
+      // A fusion model: the bank cannot list the coordinator's models, yet its page compares it
+      // with the trees (m4) and the scorecard (m1) of its split, as the coordinator's page does.
+      await page.goto(`${origin}/models/m5`);
+      expect(await page.getAttribute('[data-report]', 'data-report')).toBe('shown');
+      expect(await comparedModels(page)).toEqual(['m5', 'm4', 'm1', 'm5 bank-only']);
+      expect(await page.innerText('table.report-compare')).toContain(lang === 'zh-CN' ? '梯度提升树' : 'boosted trees');
+      await page.locator('section[data-section="trees"]').screenshot({ path: path.resolve('test-output', 'screenshots', 'bank', `model-report-fusion.${lang}.png`) });
+      expect((await fetchInPage(page, '/models/m5/report.html')).text).toBe(modelReportFile(MODELS[4]!, lang, FUSION_EXTRAS));
       await page.context().close();
     });
   }
