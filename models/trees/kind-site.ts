@@ -17,7 +17,7 @@ import { PassiveTrees, newPassiveState, type PassiveState } from './passive.js';
 import { bankTreesPart, passiveTreesPart, type ScoringKeyState } from './part.js';
 import type { BinnedColumn } from './plain.js';
 import { unpackBits } from './wire.js';
-import { jsonChunk, keepAnswer, keptAnswer } from './wire.js';
+import { jsonChunk, keepAnswer, keepAnswerBlob, keptAnswer, keptAnswerBlob } from './wire.js';
 import { MAX_PARTS, frame, pages, partBytes, planPartLabel, siteBlobs, unframe } from './paging.js';
 import type { KindBlobs } from '../../training/model-kind.js';
 
@@ -119,7 +119,7 @@ class TreesSite implements KindSite {
         const site = String(payload['site'] ?? '').slice(0, 64);
         const kept = await blobs.get(`plan/${tree}/${level}/${site}/${part}`);
         if (!kept) throw new FedcreditError('BAD_REQUEST', `${this.input.site}: no part ${part} of level ${level} of tree ${tree} for ${site}; the level's plan was not made (ask LevelStart first)`);
-        return keptAnswer(new TextDecoder().decode(kept));
+        return keptAnswerBlob(kept);
       }
       case 'DeliverPlanPart': {
         this.#passive(name);
@@ -149,7 +149,7 @@ class TreesSite implements KindSite {
     if (kept && kept.key === key) {
       if (!kept.blob) return keptAnswer(kept.answer);
       const bytes = await blobs.get(`answer/${name}`);
-      if (bytes) return keptAnswer(new TextDecoder().decode(bytes));
+      if (bytes) return keptAnswerBlob(bytes);
     }
     const s = this.#sealer(ref, io);
     const tree = field.number(payload, 'tree');
@@ -161,7 +161,7 @@ class TreesSite implements KindSite {
         // The parts beyond the first, kept for FetchPlanPart; the previous level's go (4.7).
         await blobs.drop('plan/');
         for (const x of (answer['extraParts'] as { site: string; part: number; plan: KindMessage }[] | undefined) ?? []) {
-          await blobs.put(`plan/${tree}/${level}/${x.site}/${x.part}`, new TextEncoder().encode(keepAnswer({ plan: x.plan })));
+          await blobs.put(`plan/${tree}/${level}/${x.site}/${x.part}`, keepAnswerBlob({ plan: x.plan }));
         }
         delete answer['extraParts'];
         break;
@@ -213,7 +213,7 @@ class TreesSite implements KindSite {
         throw new FedcreditError('BAD_REQUEST', `boosted trees have no step ${name.slice(0, 40)}`);
     }
     if (BLOB_ANSWERS.has(name)) {
-      await blobs.put(`answer/${name}`, new TextEncoder().encode(keepAnswer(answer)));
+      await blobs.put(`answer/${name}`, keepAnswerBlob(answer));
       this.state.answers[name] = { key, answer: '', blob: true };
     } else {
       this.state.answers[name] = { key, answer: keepAnswer(answer) };

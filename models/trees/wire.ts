@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { FedcreditError } from '../../lib/errors.js';
+import { frame, unframe } from './paging.js';
 
 /** The level's layout as sealed to each passive site (section 4, `Layout`). */
 export interface LayoutWire {
@@ -142,6 +143,30 @@ const base64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.
 /** A step's answer kept in the site's state, so a retry of the same attempt gets the same bytes. */
 export function keepAnswer(m: Record<string, unknown>): string {
   return JSON.stringify(withBytesAs(m, (b) => ({ $b64: base64(b) })));
+}
+
+/**
+ * keepAnswer for the large answers kept as blobs (a level's plan parts and shares, tens of MB a
+ * level): the JSON with each byte field as {$bin: i}, then the bytes themselves, framed
+ * (paging.ts): no base64, no UTF-8 of a base64 string, a quarter fewer bytes in LevelDB.
+ */
+export function keepAnswerBlob(m: Record<string, unknown>): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const json = JSON.stringify(withBytesAs(m, (b) => ({ $bin: parts.push(b) - 1 })));
+  return frame([Buffer.from(json, 'utf8'), ...parts]);
+}
+
+/** A blob keepAnswerBlob wrote, or (first byte '{') keepAnswer's text as blobs were kept before. */
+export function keptAnswerBlob(bytes: Uint8Array): Record<string, unknown> {
+  if (bytes[0] === 0x7b) return keptAnswer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  const [json, ...parts] = unframe(bytes, 'a kept answer');
+  if (json === undefined) throw new FedcreditError('INTERNAL', 'a kept answer: the stored blob is empty; restart the job');
+  return JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8'), (_k, v: unknown) => {
+    if (!(v && typeof v === 'object' && typeof (v as { $bin?: unknown }).$bin === 'number')) return v;
+    const part = parts[(v as { $bin: number }).$bin];
+    if (part === undefined) throw new FedcreditError('INTERNAL', 'a kept answer: the stored blob is damaged; restart the job');
+    return Buffer.from(part.buffer, part.byteOffset, part.byteLength);
+  }) as Record<string, unknown>;
 }
 
 export function keptAnswer(s: string): Record<string, unknown> {

@@ -7,7 +7,7 @@
  * round-trip.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { keepAnswer, keptAnswer, withBytesAs } from '../../models/trees/wire.js';
+import { keepAnswer, keepAnswerBlob, keptAnswer, keptAnswerBlob, withBytesAs } from '../../models/trees/wire.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -23,6 +23,28 @@ describe('keepAnswer', () => {
     expect(Buffer.compare(back.plan.chunks[0]!, chunk.subarray(10, 20))).toBe(0);
     expect(back.plan.to).toBe('tax');
     expect(back.n).toBe(5);
+  });
+});
+
+describe('keepAnswerBlob', () => {
+  it('keeps the bytes as they are (no base64) beside the JSON, gives them back, and still reads a blob kept as text', () => {
+    const toJson = vi.spyOn(Buffer.prototype, 'toJSON');
+    const chunk = Buffer.from(Array.from({ length: 40_000 }, (_, i) => (i * 37) & 255));
+    const answer = { shares: [chunk, new Uint8Array([1, 2, 3])], plan: { to: 'tax', chunks: [chunk.subarray(10, 20)] }, n: 5, note: '{"$bin":0} is text' };
+    const blob = keepAnswerBlob(answer);
+    expect(toJson).not.toHaveBeenCalled();
+    // The bytes once each, not as base64 (4/3 of them).
+    expect(blob.length).toBeLessThan(40_000 + 3 + 10 + 400);
+    expect(Buffer.from(blob).includes(chunk)).toBe(true);
+    for (const back of [keptAnswerBlob(blob), keptAnswerBlob(new TextEncoder().encode(keepAnswer(answer)))]) {
+      const b = back as { shares: Buffer[]; plan: { to: string; chunks: Buffer[] }; n: number; note: string };
+      expect(Buffer.compare(b.shares[0]!, chunk)).toBe(0);
+      expect([...b.shares[1]!]).toEqual([1, 2, 3]);
+      expect(Buffer.compare(b.plan.chunks[0]!, chunk.subarray(10, 20))).toBe(0);
+      expect([b.plan.to, b.n, b.note]).toEqual(['tax', 5, '{"$bin":0} is text']);
+    }
+    // A damaged blob is an error that says so, not wrong bytes.
+    expect(() => keptAnswerBlob(blob.subarray(0, blob.length - 5))).toThrow(/damaged/);
   });
 });
 
