@@ -191,6 +191,37 @@ export async function comparedLr(m: ModelMetadata, coordinator: string, transpor
   return m.kind === 'scorecard' ? sameSplitLr(m, await listModels(coordinator, transport)) : undefined;
 }
 
+/**
+ * `model show --compare V1,V2`: the models a fusion model (its boosted trees and scorecard) or a
+ * scorecard (its LR) is compared with, named rather than the newest of each kind on the same
+ * alignment. Each must exist, be of a kind the model compares with (one per kind) and share its
+ * alignment: a comparison on another split would compare nothing.
+ */
+export async function chosenComparisons(m: ModelMetadata, list: string, get: (version: string) => Promise<ModelMetadata>): Promise<{ lr?: ModelMetadata; fused?: Fused }> {
+  const versions = [...new Set(list.split(',').map((v) => v.trim()).filter((v) => v !== ''))];
+  const kinds = m.kind === FUSION_KIND ? [TREES_KIND, 'scorecard'] : m.kind === 'scorecard' ? ['lr'] : [];
+  if (kinds.length === 0) throw new InvalidArgumentError(`--compare: model ${m.modelVersion} is of kind ${m.kind ?? 'lr'}, which has no comparison to choose (it is for fusion and scorecard models); drop --compare`);
+  if (versions.length === 0 || versions.length > kinds.length) throw new InvalidArgumentError(`--compare: name ${kinds.length === 1 ? 'one model' : `one to ${kinds.length} models`} (${kinds.join(', ')}), comma-separated; got '${list.slice(0, 80)}'`);
+  const picked = new Map<string, ModelMetadata>();
+  for (const v of versions) {
+    const x = await get(v);
+    const kind = x.kind ?? 'lr';
+    if (!kinds.includes(kind)) throw new InvalidArgumentError(`--compare: model ${x.modelVersion} is of kind ${kind}; a ${m.kind} model is compared with ${kinds.join(' and ')} models`);
+    if (picked.has(kind)) throw new InvalidArgumentError(`--compare: models ${picked.get(kind)!.modelVersion} and ${x.modelVersion} are both ${kind} models; name one of each kind`);
+    if (x.alignmentId !== m.alignmentId || x.alignmentDigest !== m.alignmentDigest) {
+      throw new InvalidArgumentError(`--compare: model ${x.modelVersion} was trained on alignment ${x.alignmentId}, model ${m.modelVersion} on ${m.alignmentId}; a comparison needs the same split (train one on ${m.alignmentId})`);
+    }
+    picked.set(kind, x);
+  }
+  if (m.kind === FUSION_KIND) {
+    const trees = picked.get(TREES_KIND);
+    const scorecard = picked.get('scorecard');
+    return { fused: { ...(trees ? { trees } : {}), ...(scorecard ? { scorecard } : {}) } };
+  }
+  const lr = picked.get('lr');
+  return lr ? { lr } : {};
+}
+
 export function describeModel(m: ModelMetadata, lr?: ModelMetadata, fused?: Fused): string {
   const metrics = m.metrics as { validationAuc?: number; aucHistory?: number[]; epochSeconds?: number[]; trainSize?: number; validationSize?: number; report?: unknown };
   const lines = [
@@ -390,10 +421,12 @@ export function registerTrainingCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .option('--html <file>', 'also write the report as one self-contained HTML file with charts (no script, no network); it holds what model show shows: send it only to those allowed to read this report')
     .option('--lang <lang>', `language of the --html file: ${REPORT_LOCALES.join(' or ')} (default zh-CN)`, choice('--lang', [...REPORT_LOCALES]))
-    .action((version: string, flags: TransportFlags & { coordinator: string; json?: boolean; html?: string; lang?: ReportLocale }) => runCommand(async () => {
+    .option('--compare <versions>', 'compare with these models (comma-separated, e.g. m7,m9) instead of the newest of each kind on the same alignment: a fusion model with its boosted-trees and scorecard models, a scorecard with its LR')
+    .action((version: string, flags: TransportFlags & { coordinator: string; json?: boolean; html?: string; lang?: ReportLocale; compare?: string }) => runCommand(async () => {
       const transport = resolveTransport(flags);
       const m = await getModel(flags.coordinator, transport, version);
-      const fused = await comparedFusion(m, flags.coordinator, transport);
+      const chosen = flags.compare === undefined ? undefined : await chosenComparisons(m, flags.compare, (v) => getModel(flags.coordinator, transport, v));
+      const fused = chosen ? chosen.fused : await comparedFusion(m, flags.coordinator, transport);
       if (flags.html !== undefined) {
         const compared = m.kind === FUSION_KIND ? fusionComparison(m, fused?.trees, fused?.scorecard) : undefined;
         const file = modelReportFile(m, flags.lang ?? 'zh-CN', compared ? { compared } : {});
@@ -401,7 +434,7 @@ export function registerTrainingCommands(program: Command): void {
         fs.writeFileSync(flags.html, file);
         if (!flags.json) process.stderr.write(`wrote ${flags.html} (${Math.round(Buffer.byteLength(file) / 1024)} KiB)\n`);
       }
-      const lr = await comparedLr(m, flags.coordinator, transport);
+      const lr = chosen ? chosen.lr : await comparedLr(m, flags.coordinator, transport);
       // The coordinator's operator also sees the model's monitoring runs (monitoring/model-runs.ts).
       const runs = await monitoringRunsOf(flags.coordinator, transport, version);
       emit(Boolean(flags.json), { ...modelForJson(m, lr, fused), ...(runs ? { monitoring: runs } : {}) }, () => describeModel(m, lr, fused) + (runs ? describeMonitoringRuns(runs) : ''));
