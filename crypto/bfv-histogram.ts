@@ -73,20 +73,7 @@ export function stridedPolynomials(values: Float64Array, stride: number, n = BFV
  * t, coefficients 0, 1 or t - 1), undefined when no row of the chunk is in group q.
  */
 export function histogramPlaintexts(bins: Uint8Array, chunk: number, stride: number, groups: number, n = BFV_POLY_DEGREE, t = BFV_PLAIN_MODULUS): (Float64Array | undefined)[] {
-  const m = n / stride;
-  const out: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(groups).fill(undefined);
-  const base = chunk * m;
-  for (let i = 0; i < m; i++) {
-    const b = bins[base + i]!;
-    if (b === NO_BIN) continue;
-    const q = Math.floor(b / stride);
-    if (q >= groups) throw new RangeError(`bin ${b} at layout position ${base + i} is beyond the ${groups} groups of ${stride} bins released`);
-    const low = b - q * stride;
-    const x = (out[q] ??= new Float64Array(n));
-    if (i === 0) x[low] = 1;
-    else x[n - stride * i + low] = t - 1;
-  }
-  return out;
+  return histogramEntries(bins, chunk, stride, groups, n).map((entries) => (entries === undefined ? undefined : plaintextOfEntries(entries, n, t)));
 }
 
 /**

@@ -9,11 +9,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnParty, type SpawnedParty } from '../../lib/spawn-party.js';
-import { ModelRegistry, type ModelMetadata } from '../../training/model-registry.js';
+import type { SpawnedParty } from '../../lib/spawn-party.js';
+import type { ModelMetadata } from '../../training/model-registry.js';
 import { DEFAULT_PARAMS } from '../../training/schedule.js';
 import { DEFAULT_SCORE_SCALE } from '../../scoring/score-scale.js';
 import { testFederation, type TestFederation } from '../helpers/federation.js';
+import { seededCoordinator } from '../helpers/seeded-coordinator.js';
 import { v3Report } from '../evaluation/fixture.js';
 import { cli } from '../helpers/cli.js';
 
@@ -46,11 +47,7 @@ async function compared(version: string, ...extra: string[]): Promise<string[]> 
 
 beforeAll(async () => {
   fed = await testFederation(dir);
-  const data = path.join(dir, 'coord');
-  const models = await ModelRegistry.open(data);
-  for (const m of MODELS) await models.put(m);
-  await models.close();
-  coordinator = await spawnParty('coordinator', ['coordinator', 'serve', '--data', data, '--port', '0', ...fed.tls('coordinator')], { startTimeoutMs: 120_000 });
+  coordinator = await seededCoordinator(fed, dir, MODELS);
 }, 300_000);
 
 afterAll(async () => {

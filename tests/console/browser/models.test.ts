@@ -18,13 +18,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { spawnParty, type SpawnedParty } from '../../../lib/spawn-party.js';
-import { ModelRegistry, type ModelMetadata } from '../../../training/model-registry.js';
+import type { SpawnedParty } from '../../../lib/spawn-party.js';
+import type { ModelMetadata } from '../../../training/model-registry.js';
 import { DEFAULT_PARAMS } from '../../../training/schedule.js';
 import { DEFAULT_SCORE_SCALE } from '../../../scoring/score-scale.js';
 import { modelReportFile } from '../../../evaluation/report-html/model-file.js';
 import { fusionComparison } from '../../../models/fusion/report.js';
 import { testFederation, type TestFederation } from '../../helpers/federation.js';
+import { seededCoordinator } from '../../helpers/seeded-coordinator.js';
 import { asV2, v3Report } from '../../evaluation/fixture.js';
 import { browserOrSkip, consoleCertificate, fetchInPage, launchBrowser, shot, signInAt, startHttpsConsole, type Lang, type RunningConsole } from './harness.js';
 
@@ -70,11 +71,7 @@ async function decodedCharts(page: Page): Promise<{ w: number; alt: string }[]> 
 beforeAll(async () => {
   if (!run) return;
   fed = await testFederation(dir);
-  const data = path.join(dir, 'coord');
-  const models = await ModelRegistry.open(data);
-  for (const m of MODELS) await models.put(m);
-  await models.close();
-  coordinator = await spawnParty('coordinator', ['coordinator', 'serve', '--data', data, '--port', '0', ...fed.tls('coordinator')], { startTimeoutMs: 120_000 });
+  coordinator = await seededCoordinator(fed, dir, MODELS);
   const cert = consoleCertificate(path.join(dir, 'https'));
   const users = { admin: 'admin' as const };
   consoles.coordinator = await startHttpsConsole({ tls: fed.folder('coordinator-operator'), target: coordinator.address, data: path.join(dir, 'console-coordinator'), cert, users });
