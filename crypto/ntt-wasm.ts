@@ -14,8 +14,9 @@
  * floor(a b / q) and the true r lies in [-q, 2q): it fits a signed i64, and the wrapped
  * difference is that r exactly. One select brings it to [0, 2q) (the butterflies' lazy range)
  * or two to [0, q). This replaced 64 x 64-bit Shoup products from 32-bit halves (four i64
- * multiplies each, eight for the multiply-accumulate's 88-bit product): session 13, the product
- * ~2x faster (bench/trees-kernel.ts).
+ * multiplies each, eight for the multiply-accumulate's 88-bit product): session 13, a product
+ * 0.78 -> 0.65 ms on one thread (bench/trees-kernel.ts); the scatter and the entries below took
+ * it to ~0.45-0.53 ms.
  * Memory: one exported memory the caller lays out (u64 little-endian residues: exactly SEAL's
  * data layout, so NTT-form ciphertext bytes are copied in and out unchanged).
  */
