@@ -36,9 +36,9 @@
 import { isWasmTrap, made, sealRuntime } from './seal.js';
 import type { CipherText, Decryptor, Encryptor, Evaluator, PlainText, PublicKey, SEALLibrary, SealContext, SealObject, SealRuntime, SecretKey } from './seal.js';
 import type { ParmsIdType } from './seal.js';
-import { centeredBinomial, decryptCoefficient0, residueWords, ternaryResidues } from './bfv-sampling.js';
+import { centeredBinomial, decryptCoefficient0, residueWords, ternaryEntries, ternaryResidues } from './bfv-sampling.js';
 import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, negacyclicReverse } from './bfv-fixed.js';
-import { BfvFormatError, nttCiphertextData, packCiphertext, plaintextBytes, plaintextCoefficients, plaintextNttBytes, prefixResidues, residueWordsOf, sealCiphertextBytes, sealResidueWords, shareResidues, unpackCiphertext } from './bfv-wire.js';
+import { BfvFormatError, nttCiphertextData, packCiphertext, packPrefixResidues, plaintextBytes, plaintextCoefficients, plaintextNttBytes, prefixResidues, residueWordsOf, sealCiphertextBytes, sealResidueWords, shareResidues, unpackCiphertext } from './bfv-wire.js';
 import { multiplyAccumulate, plaintextNtt, primeTables } from './ntt-rns.js';
 import { WasmHistogramKernel } from './ntt-wasm.js';
 import type { PrimeTables } from './ntt-rns.js';
@@ -67,6 +67,12 @@ interface Level extends BfvLevel {
 }
 
 type Own = <O extends SealObject>(object: O) => O;
+
+/** A fresh zero's randomness, given (tests): u as ternary residues mod t (n), errors e1 then e2 (2 n). */
+export interface ZeroRandomness {
+  readonly u: Float64Array;
+  readonly e: Int8Array;
+}
 
 export class BfvCoeffContext {
   readonly shape: BfvShape;
@@ -136,6 +142,11 @@ export class BfvCoeffContext {
         throw e;
       }
     });
+  }
+
+  /** Make the kernel's twiddle tables and WASM instances of every level below the top now (a job's start; bfv-worker.ts 'warm'). */
+  warmKernels(): void {
+    for (let level = 1; level < this.#levels.length; level++) this.#wasmKernels[level] ??= new WasmHistogramKernel(this.#tablesAt(level), this.plainModulus);
   }
 
   get lastLevel(): number {
@@ -385,6 +396,8 @@ export class BfvCoeffContext {
     }
     return this.#run('masked prefix shares', (own) =>
       acc.map((jsSum, g) => {
+        const groupMasks = masks.subarray(g * stride, (g + 1) * stride);
+        if (wasm?.touched(g) && level === this.lastLevel - 1) return this.#ownFinish(wasm, g, level, groupMasks, stride);
         const sum = wasm !== undefined ? wasm.result(g) : jsSum === undefined ? undefined : residueWordsOf(jsSum);
         let result: CipherText | undefined;
         if (sum !== undefined) {
@@ -393,9 +406,60 @@ export class BfvCoeffContext {
           this.#sealLoad(ntt, sealCiphertextBytes(this.shape, level, words, true), 'accumulated histogram product');
           result = own(made(this.#evaluator.cipherTransformFromNtt(ntt), 'cipherTransformFromNtt'));
         }
-        return this.#finishPrefix(result, level, masks.subarray(g * stride, (g + 1) * stride), own);
+        return this.#finishPrefix(result, level, groupMasks, own);
       }),
     );
+  }
+
+  /**
+   * #finishPrefix in the kernel's WASM (WasmHistogramKernel.finishShare: inverse NTT, the switch
+   * one level down, the fresh zero), then the masks scaled as SEAL's addPlain scales them,
+   * round(Q m / t) at the lowest level's Q, and the wire format. The same bytes as the SEAL path
+   * for the same u and errors (tests/crypto/share-finish.test.ts); a group no chunk touched
+   * takes the SEAL path (a fresh encryption of zero switched down, so its noise looks like the
+   * others').
+   */
+  #ownFinish(kernel: WasmHistogramKernel, g: number, level: number, masks: Float64Array, stride: number, randomness?: ZeroRandomness): Uint8Array {
+    const low = level + 1;
+    const n = BFV_POLY_DEGREE;
+    const u = ternaryEntries(randomness?.u ?? ternaryResidues(n, this.plainModulus), this.plainModulus);
+    let errors: Int8Array;
+    if (randomness === undefined) errors = centeredBinomial(stride + n);
+    else {
+      errors = new Int8Array(stride + n);
+      errors.set(randomness.e.subarray(0, stride));
+      errors.set(randomness.e.subarray(n, 2 * n), stride);
+    }
+    const { c0, c1 } = kernel.finishShare(g, stride, this.#lowPublicKeyResidues(), u, errors);
+    const primes = this.#levels[low]!.primes;
+    const t = BigInt(this.plainModulus);
+    const bigQ = primes.reduce((a, q) => a * BigInt(q), 1n);
+    for (let k = 0; k < stride; k++) {
+      if (masks[k] === 0) continue;
+      const scaled = (bigQ * BigInt(masks[k]!) + (t + 1n) / 2n) / t;
+      primes.forEach((q, j) => {
+        c0[j * stride + k] = (c0[j * stride + k]! + Number(scaled % BigInt(q))) % q;
+      });
+    }
+    return packPrefixResidues(this.shape, low, stride, c0, c1);
+  }
+
+  /**
+   * Tests: one accumulated product (chunk data times a plaintext, through the kernel) finished
+   * as a prefix share by the kernel's WASM or by SEAL, with the fresh zero's u and errors given.
+   */
+  prefixShareForTest(chunkData: Uint8Array, plain: Float64Array, level: number, masks: Float64Array, stride: number, via: 'own' | 'seal', randomness: ZeroRandomness): Uint8Array {
+    const kernel = (this.#wasmKernels[level] ??= new WasmHistogramKernel(this.#tablesAt(level), this.plainModulus));
+    kernel.begin(1);
+    kernel.chunk(chunkData);
+    kernel.add(0, plain);
+    if (via === 'own') return this.#ownFinish(kernel, 0, level, masks, stride, randomness);
+    return this.#run('test prefix share', (own) => {
+      const sum = kernel.result(0)!;
+      const ntt = own(this.#seal.CipherText());
+      this.#sealLoad(ntt, sealCiphertextBytes(this.shape, level, new Uint32Array(sum.buffer, sum.byteOffset, sum.byteLength / 4), true), 'accumulated histogram product');
+      return this.#finishPrefix(own(made(this.#evaluator.cipherTransformFromNtt(ntt), 'cipherTransformFromNtt')), level, masks, own, randomness);
+    });
   }
 
   #tablesAt(level: number): readonly PrimeTables[] {
@@ -403,10 +467,10 @@ export class BfvCoeffContext {
   }
 
   /** To the lowest level, masks on coefficients 0..s-1, re-randomized, as a prefix share. */
-  #finishPrefix(result: CipherText | undefined, level: number, masks: Float64Array, own: Own): Uint8Array {
+  #finishPrefix(result: CipherText | undefined, level: number, masks: Float64Array, own: Own, randomness?: ZeroRandomness): Uint8Array {
     const low = this.#switchTo(result ?? this.#encryptZero(level, own), this.lastLevel, own);
     this.#evaluator.addPlain(low, own(this.#plain(masks.slice())), low);
-    this.#evaluator.add(low, this.#freshZeroLowest(own), low);
+    this.#evaluator.add(low, this.#freshZeroLowest(own, randomness), low);
     return this.#save(low, 'prefix', masks.length);
   }
 
@@ -581,24 +645,29 @@ export class BfvCoeffContext {
    * residues as SEAL's plainTransformToNtt and multiplyPlain, tests/crypto/ntt-rns.test.ts), in
    * about a third of their time; SEAL transforms the product back.
    */
-  #freshZeroLowest(own: Own): CipherText {
-    const lowPk = this.#need(this.#lowPublicKey, 'encrypt zero', 'public key');
+  #freshZeroLowest(own: Own, randomness?: ZeroRandomness): CipherText {
     const level = this.#levels[this.lastLevel]!;
     const n = BFV_POLY_DEGREE;
-    const u = ternaryResidues(n, this.plainModulus);
+    const u = randomness?.u ?? ternaryResidues(n, this.plainModulus);
     const kernel = (this.#wasmKernels[this.lastLevel] ??= new WasmHistogramKernel(this.#tablesAt(this.lastLevel), this.plainModulus));
     kernel.begin(1);
-    kernel.chunk((this.#lowPublicKeyData ??= nttCiphertextData(lowPk.saveArray(this.#seal.ComprModeType.none), this.shape).data));
+    kernel.chunk(this.#lowPublicKeyResidues());
     kernel.add(0, u);
     const pu = kernel.result(0)!;
     const product = own(this.#seal.CipherText());
     this.#sealLoad(product, sealCiphertextBytes(this.shape, this.lastLevel, new Uint32Array(pu.buffer, pu.byteOffset, pu.byteLength / 4), true), 'public key times u');
     const zero = own(made(this.#evaluator.cipherTransformFromNtt(product), 'cipherTransformFromNtt'));
-    const words = residueWords(centeredBinomial(2 * n), level.primes);
+    const words = residueWords(randomness?.e ?? centeredBinomial(2 * n), level.primes);
     const error = own(this.#seal.CipherText());
     this.#sealLoad(error, sealCiphertextBytes(this.shape, this.lastLevel, words, false), 'encryption error');
     this.#evaluator.add(zero, error, zero);
     return zero;
+  }
+
+  /** The public key at the lowest level in NTT form, as u64 residues (polynomial, prime, coefficient). */
+  #lowPublicKeyResidues(): Uint8Array {
+    const lowPk = this.#need(this.#lowPublicKey, 'encrypt zero', 'public key');
+    return (this.#lowPublicKeyData ??= nttCiphertextData(lowPk.saveArray(this.#seal.ComprModeType.none), this.shape).data);
   }
 
   /**

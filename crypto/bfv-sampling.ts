@@ -22,6 +22,19 @@ export function ternaryResidues(n: number, t: number): Float64Array {
   return out;
 }
 
+/** The non-zeros of a ternary polynomial (residues 0, 1, t - 1) as the kernel's entries: 2 p for +1, 2 p + 1 for -1. */
+export function ternaryEntries(residues: Float64Array, t: number): Int32Array {
+  const out = new Int32Array(residues.length);
+  let count = 0;
+  for (let p = 0; p < residues.length; p++) {
+    const v = residues[p]!;
+    if (v === 1) out[count++] = 2 * p;
+    else if (v === t - 1) out[count++] = 2 * p + 1;
+    else if (v !== 0) throw new RangeError(`coefficient ${p} of a ternary polynomial is ${v}`);
+  }
+  return out.subarray(0, count);
+}
+
 /** Centered binomial samples, eta = 21: popcount(a) - popcount(b) of two 21-bit draws. */
 export function centeredBinomial(n: number): Int8Array {
   const words = new Uint32Array(2 * n);

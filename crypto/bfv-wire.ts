@@ -186,6 +186,30 @@ export function packCiphertext(sealBytes: Uint8Array, shape: BfvShape, kind: Wir
 }
 
 /**
+ * A prefix share in the wire format from its residues: c0[j][k] for k < stride (`c0`, prime by
+ * prime), and c1 as (low, high) u32 pairs, prime by prime: the same bytes packCiphertext makes
+ * from SEAL's, for the kernel's own finish (ntt-wasm.ts WasmHistogramKernel.finishShare).
+ */
+export function packPrefixResidues(shape: BfvShape, level: number, stride: number, c0: Float64Array, c1: Uint32Array): Uint8Array {
+  checkStride(stride, shape.polyModulusDegree);
+  const n = shape.polyModulusDegree;
+  const { widths } = shape.levels[level]!;
+  if (c0.length !== widths.length * stride || c1.length !== 2 * widths.length * n) {
+    throw new RangeError(`a level-${level} prefix share of stride ${stride} needs ${widths.length * stride} c0 and ${widths.length * n} c1 residues, got ${c0.length} and ${c1.length / 2}`);
+  }
+  const out = new Uint8Array(wireBytes(shape, level, 'prefix', stride));
+  const view = new DataView(out.buffer);
+  view.setUint32(0, WIRE_MAGIC, true);
+  view.setUint8(4, KIND_CODE.prefix);
+  view.setUint8(5, level);
+  view.setUint16(6, stride, true);
+  let at = WIRE_HEADER_BYTES;
+  for (let i = 0; i < c0.length; i++, at += 8) setU64(view, at, c0[i]!);
+  for (let j = 0; j < widths.length; j++) at = packSegment(c1, 2 * j * n, n, widths[j]! - 32, out, at);
+  return out;
+}
+
+/**
  * n residues as n low u32 words, then the high bits (width - 32 <= 12 each) bit-packed LSB
  * first. Integer-only arithmetic: the accumulator never exceeds 2^19.
  */

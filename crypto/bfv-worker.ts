@@ -80,7 +80,9 @@ export type BfvTask =
   | { readonly op: 'prefix'; readonly keys: KeyRef; readonly items: readonly Uint8Array[] }
   | { readonly op: 'mask'; readonly keys: KeyRef; readonly ciphertext: Uint8Array; readonly mask: Float64Array }
   | { readonly op: 'decrypt'; readonly keys: KeyRef; readonly items: readonly Uint8Array[]; readonly count: number }
-  | { readonly op: 'forget'; readonly matrixId: string };
+  | { readonly op: 'forget'; readonly matrixId: string }
+  /** Start this thread's SEAL instance, context and histogram kernels now (a job's start), not in its first step. */
+  | { readonly op: 'warm' };
 
 export type BfvResult = Uint8Array[] | Float64Array[];
 
@@ -243,6 +245,9 @@ export async function runBfvTask(task: BfvTask): Promise<BfvResult> {
       }
       return [];
     }
+    case 'warm':
+      ctx.warmKernels();
+      return [];
     default:
       throw new TypeError(`bfv worker: unknown task op ${JSON.stringify((task as { op?: unknown }).op)}`);
   }

@@ -40,7 +40,7 @@ export interface PrimeTables {
   readonly rootsLo: Float64Array;
 }
 
-function powMod(base: bigint, exp: bigint, m: bigint): bigint {
+export function powMod(base: bigint, exp: bigint, m: bigint): bigint {
   let r = 1n;
   let b = base % m;
   let e = exp;
@@ -52,7 +52,7 @@ function powMod(base: bigint, exp: bigint, m: bigint): bigint {
   return r;
 }
 
-function bitReverse(i: number, bits: number): number {
+export function bitReverse(i: number, bits: number): number {
   let r = 0;
   for (let k = 0; k < bits; k++) r |= ((i >> k) & 1) << (bits - 1 - k);
   return r;

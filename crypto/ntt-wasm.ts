@@ -21,7 +21,7 @@
  * data layout, so NTT-form ciphertext bytes are copied in and out unchanged).
  */
 
-import { firstLayersMatrix, type PrimeTables } from './ntt-rns.js';
+import { bitReverse, firstLayersMatrix, powMod, type PrimeTables } from './ntt-rns.js';
 
 const I32 = 0x7f;
 const I64 = 0x7e;
@@ -77,7 +77,10 @@ const loadF64 = [0x2b, 3, 0];
 /** Saturating f64 -> i64 (0xfc 6): no trap check; every quotient here is far inside the range. */
 const truncSatF64S = [0xfc, 6];
 const f64c = (v: number) => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)];
+/** i64.load8_s: a signed byte widened to i64 (the errors of a fresh zero). */
+const load8s64 = [0x30, 0, 0];
 const OP = {
+  i32ltU: 0x49, i64popcnt: 0x7b,
   f64mul: 0xa2, convertI64S: 0xb9, i64ltS: 0x53, i64geS: 0x59,
   i32add: 0x6a, i32divU: 0x6e, i32and: 0x71, i32sub: 0x6b, i32or: 0x72, f64eq: 0x61, f64ne: 0x62, return: 0x0f, i32mul: 0x6c, i32shl: 0x74, i32shrU: 0x76, i32geU: 0x4f,
   i64add: 0x7c, i64sub: 0x7d, i64mul: 0x7e, i64remU: 0x82, i64and: 0x83, i64or: 0x84, i64shl: 0x86, i64shrU: 0x88, i64geU: 0x5a,
@@ -223,6 +226,121 @@ function scatterBody(): number[] {
   ];
 }
 
+/**
+ * r = a c mod q for a < 4q, c < q, cq = c / q (f64): the quotient estimated in doubles as in the
+ * header; leaves r in [0, 2q) on the stack (the butterflies' lazy range). a, c, r: local indices.
+ */
+function mulLazy(a: number, c: number, cq: number, q: number, r: number): number[] {
+  return [
+    ...get(a), ...get(c), OP.i64mul,
+    ...get(a), OP.convertI64S, ...get(cq), OP.f64mul, ...truncSatF64S, ...get(q), OP.i64mul, OP.i64sub, ...tee(r),
+    ...get(q), OP.i64add, ...get(r), ...get(r), ...i64c(0n), OP.i64ltS, OP.select,
+  ];
+}
+
+function inttBody(): number[] {
+  // params: ptr 0, n 1, iroots 2 (psi^-bitrev(i)), iwq 3 (their / q, f64), q 4, mLast 5 (the last
+  // layer's block count: 1 for the whole inverse, n / s to stop before the layers whose gaps are
+  // >= s, see foldBody); locals i32: m 6, gap 7, i 8, j 9, end 10, pj 11, pg 12;
+  // i64: w 13, x 14, y 15, u 16, t 17, q2 18, r 19; f64: wf 20
+  const [ptr, n, iroots, iwq, q, mLast, m, gap, i, j, end, pj, pg, w, x, y, u, t, q2, r, wf] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20] as const;
+  // Gentleman-Sande butterflies undo the forward layers in reverse order: (x, y) -> (x + y,
+  // (x - y) w^-1), values in [0, 2q); the factor 2 per layer (n in all) is removed by `scale`.
+  const inner = [
+    ...get(ptr), ...get(j), ...i32c(3), OP.i32shl, OP.i32add, ...tee(pj), ...get(gap), ...i32c(3), OP.i32shl, OP.i32add, ...set(pg),
+    ...get(pj), ...load64, ...set(x),
+    ...get(pg), ...load64, ...set(y),
+    ...get(x), ...get(y), OP.i64add, ...set(u),
+    ...get(pj), ...reduceOnce(u, q2), ...store64,
+    ...get(x), ...get(q2), OP.i64add, ...get(y), OP.i64sub, ...set(t),
+    ...get(pg), ...mulLazy(t, w, wf, q, r), ...store64,
+  ];
+  const perI = [
+    ...get(iroots), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...load64, ...set(w),
+    ...get(iwq), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...loadF64, ...set(wf),
+    ...get(i), ...get(gap), OP.i32mul, ...i32c(1), OP.i32shl, ...tee(j), ...get(gap), OP.i32add, ...set(end),
+    ...forLoop(j, end, inner),
+  ];
+  // for (m = n / 2, gap = 1; m >= mLast; m >>= 1, gap <<= 1): mLast >= 1 (the caller checks)
+  const outer = [
+    OP.block, OP.void, OP.loop, OP.void,
+    ...get(m), ...get(mLast), OP.i32ltU, OP.brIf, 1,
+    ...i32c(0), ...set(i), ...forLoop(i, m, perI),
+    ...get(m), ...i32c(1), OP.i32shrU, ...set(m), ...get(gap), ...i32c(1), OP.i32shl, ...set(gap),
+    OP.br, 0, OP.end, OP.end,
+  ];
+  return [...vec([[7, I32], [7, I64], [1, F64]]), ...get(q), ...get(q), OP.i64add, ...set(q2), ...get(n), ...i32c(1), OP.i32shrU, ...set(m), ...i32c(1), ...set(gap), ...outer, OP.end];
+}
+
+function scaleBody(): number[] {
+  // params: ptr 0, count 1, c 2, cq 3 (c / q, f64), q 4; locals i32: i 5, p 6; i64: a 7, r 8
+  // a = a c mod q, from [0, 2q) to [0, q)
+  const [ptr, count, c, cq, q, i, p, a, r] = [0, 1, 2, 3, 4, 5, 6, 7, 8] as const;
+  const body = [
+    ...get(ptr), ...get(i), ...i32c(3), OP.i32shl, OP.i32add, ...tee(p), ...load64, ...set(a),
+    ...mulLazy(a, c, cq, q, r), ...set(r),
+    ...get(p), ...reduceOnce(r, q), ...store64,
+  ];
+  return [...vec([[2, I32], [2, I64]]), ...i32c(0), ...set(i), ...forLoop(i, count, body), OP.end];
+}
+
+function foldBody(): number[] {
+  // params: ptr 0, n 1, s 2, out 3, q 4; locals i32: k 5, p 6; i64: sum 7
+  // out[k] = sum of a[p] over p = k mod s, reduced mod q: after the inverse layers of gaps < s,
+  // the remaining layers reach the output's first s coefficients through their sums alone
+  // (x + y at every step, never (x - y) w^-1), so coefficient k < s is that sum (times n^-1).
+  // a[p] < 2q < 2^45 and at most 8,192 terms: the sum stays below 2^58.
+  const [ptr, n, s, out, q, k, p, sum] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
+  const inner = [
+    OP.block, OP.void, OP.loop, OP.void, ...get(p), ...get(n), OP.i32geU, OP.brIf, 1,
+    ...get(sum), ...get(ptr), ...get(p), ...i32c(3), OP.i32shl, OP.i32add, ...load64, OP.i64add, ...set(sum),
+    ...get(p), ...get(s), OP.i32add, ...set(p), OP.br, 0, OP.end, OP.end,
+  ];
+  const body = [
+    ...i64c(0n), ...set(sum), ...get(k), ...set(p), ...inner,
+    ...get(out), ...get(k), ...i32c(3), OP.i32shl, OP.i32add, ...get(sum), ...get(q), OP.i64remU, ...store64,
+  ];
+  return [...vec([[2, I32], [1, I64]]), ...i32c(0), ...set(k), ...forLoop(k, s, body), OP.end];
+}
+
+function switchBody(): number[] {
+  // params: cur 0 (prime j's residues, replaced), last 1 (the dropped prime's), count 2, qj 3,
+  // qk 4, half 5 (qk >> 1), halfj 6 (half mod qj), inv 7 (qk^-1 mod qj), invq 8 (inv / qj, f64),
+  // rq 9 (1 / qj, f64); locals i32: i 10, pc 11; i64: l 12, t 13, d 14, r 15
+  // SEAL's divide_and_round_q_last (BFV's modulus switch), coefficient by coefficient:
+  // l = (c_k + half) mod qk; t = (l mod qj - halfj) mod qj; c_j = (c_j - t) qk^-1 mod qj.
+  const [cur, last, count, qj, qk, half, halfj, inv, invq, rq, i, pc, l, t, d, r] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] as const;
+  const body = [
+    ...get(last), ...get(i), ...i32c(3), OP.i32shl, OP.i32add, ...load64, ...get(half), OP.i64add, ...set(l),
+    ...reduceOnce(l, qk), ...set(l),
+    // l mod qj: l < qk < 4 qj, the quotient estimated in doubles is within 1, so t in [-qj, 2qj)
+    ...get(l), ...get(l), OP.convertI64S, ...get(rq), OP.f64mul, ...truncSatF64S, ...get(qj), OP.i64mul, OP.i64sub, ...tee(t),
+    ...get(qj), OP.i64add, ...get(t), ...get(t), ...i64c(0n), OP.i64ltS, OP.select, ...set(t),
+    ...reduceOnce(t, qj), ...get(halfj), OP.i64sub, ...tee(t),
+    ...get(qj), OP.i64add, ...get(t), ...get(t), ...i64c(0n), OP.i64ltS, OP.select, ...set(t),
+    ...get(cur), ...get(i), ...i32c(3), OP.i32shl, OP.i32add, ...tee(pc), ...load64, ...get(t), OP.i64sub, ...tee(d),
+    ...get(qj), OP.i64add, ...get(d), ...get(d), ...i64c(0n), OP.i64ltS, OP.select, ...set(d),
+    ...mulLazy(d, inv, invq, qj, r), ...set(r),
+    ...get(pc), ...reduceOnce(r, qj), ...store64,
+  ];
+  return [...vec([[2, I32], [4, I64]]), ...i32c(0), ...set(i), ...forLoop(i, count, body), OP.end];
+}
+
+function addBody(signedBytes: boolean): number[] {
+  // params: dst 0, count 1, src 2 (residues in [0, q), or signed bytes |e| < q), q 3;
+  // locals i32: i 4, p 5; i64: v 6. dst[i] = (dst[i] + src[i]) mod q.
+  const [dst, count, src, q, i, p, v] = [0, 1, 2, 3, 4, 5, 6] as const;
+  const addend = signedBytes
+    ? [...get(src), ...get(i), OP.i32add, ...load8s64]
+    : [...get(src), ...get(i), ...i32c(3), OP.i32shl, OP.i32add, ...load64];
+  const body = [
+    ...get(dst), ...get(i), ...i32c(3), OP.i32shl, OP.i32add, ...tee(p), ...load64, ...addend, OP.i64add, ...tee(v),
+    ...get(q), OP.i64add, ...get(v), ...get(v), ...i64c(0n), OP.i64ltS, OP.select, ...set(v),
+    ...get(p), ...reduceOnce(v, q), ...store64,
+  ];
+  return [...vec([[2, I32], [1, I64]]), ...i32c(0), ...set(i), ...forLoop(i, count, body), OP.end];
+}
+
 function moduleBytes(): Uint8Array {
   const types = vec([
     [0x60, ...vec([[I32], [I32], [I32], [I64], [I64], [I64]]), 0],
@@ -230,8 +348,13 @@ function moduleBytes(): Uint8Array {
     [0x60, ...vec([[I32], [I32], [I32], [I32], [I64], [F64], [I32]]), 0],
     [0x60, ...vec([[I32], [I32], [F64], [I32]]), ...vec([[I32]])],
     [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I64]]), 0],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I64], [I32]]), 0],
+    [0x60, ...vec([[I32], [I32], [I64], [F64], [I64]]), 0],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I64]]), 0],
+    [0x60, ...vec([[I32], [I32], [I32], [I64], [I64], [I64], [I64], [I64], [F64], [F64]]), 0],
+    [0x60, ...vec([[I32], [I32], [I32], [I64]]), 0],
   ]);
-  const funcs = vec([[0], [1], [2], [3], [4]]);
+  const funcs = vec([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9], [9]]);
   const memory = vec([[0x00, ...uleb(16)]]);
   const exports = vec([
     [...name('memory'), 0x02, 0],
@@ -240,8 +363,14 @@ function moduleBytes(): Uint8Array {
     [...name('mac'), 0x00, 2],
     [...name('list'), 0x00, 3],
     [...name('scatter'), 0x00, 4],
+    [...name('intt'), 0x00, 5],
+    [...name('scale'), 0x00, 6],
+    [...name('fold'), 0x00, 7],
+    [...name('switchDown'), 0x00, 8],
+    [...name('addResidues'), 0x00, 9],
+    [...name('addSmall'), 0x00, 10],
   ]);
-  const bodies = [liftBody(), nttBody(), macBody(), listBody(), scatterBody()].map((b) => [...uleb(b.length), ...b]);
+  const bodies = [liftBody(), nttBody(), macBody(), listBody(), scatterBody(), inttBody(), scaleBody(), foldBody(), switchBody(), addBody(false), addBody(true)].map((b) => [...uleb(b.length), ...b]);
   const code = vec(bodies);
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...section(1, types), ...section(3, funcs), ...section(5, memory), ...section(7, exports), ...section(10, code)]);
 }
@@ -253,6 +382,12 @@ interface Exports {
   mac(acc: number, ct: number, x: number, n: number, q: bigint, qinv: number, off: number): void;
   list(src: number, n: number, minus: number, dst: number): number;
   scatter(list: number, count: number, dst: number, shift: number, kk: number, mtab: number, q: bigint): void;
+  intt(ptr: number, n: number, iroots: number, iwq: number, q: bigint, mLast: number): void;
+  scale(ptr: number, count: number, c: bigint, cq: number, q: bigint): void;
+  fold(ptr: number, n: number, s: number, out: number, q: bigint): void;
+  switchDown(cur: number, last: number, count: number, qj: bigint, qk: bigint, half: bigint, halfj: bigint, inv: bigint, invq: number, rq: number): void;
+  addResidues(dst: number, count: number, src: number, q: bigint): void;
+  addSmall(dst: number, count: number, src: number, q: bigint): void;
 }
 
 interface WasmApi {
@@ -270,6 +405,7 @@ export function instantiateNttWasm(): Exports {
 }
 
 const PAGE = 65536;
+
 
 /** Layers a sparse plaintext may skip by scattering (./ntt-rns.ts firstLayersMatrix). */
 const MIN_SCATTER = 2;
@@ -315,6 +451,19 @@ export class WasmHistogramKernel {
   /** A plaintext's non-zero coefficients as i32 entries 2 p + (1 for t - 1). */
   readonly #entries: number;
   readonly #tMinus1: number;
+  // The share's finish (finishShare): inverse twiddles psi^-bitrev(i) and their / q, n^-1 per
+  // prime, c0's first coefficients (the share's and the zero's), the zero's product and the
+  // public key it multiplies, the errors as signed bytes.
+  readonly #iroots: number;
+  readonly #iwq: number;
+  readonly #nInv: bigint[];
+  readonly #nInvQ: number[];
+  readonly #c0: number;
+  readonly #zeroC0: number;
+  readonly #zero: number;
+  readonly #pk: number;
+  readonly #small: number;
+  #pkLoaded: Uint8Array | undefined;
   #groups = 0;
   #touched: boolean[] = [];
 
@@ -343,6 +492,14 @@ export class WasmHistogramKernel {
     }
     this.#entries = at;
     at += 4 * this.#n;
+    this.#iroots = at;
+    this.#iwq = at + this.#k * poly;
+    this.#c0 = this.#iwq + this.#k * poly;
+    this.#zeroC0 = this.#c0 + this.#k * poly;
+    this.#zero = this.#zeroC0 + this.#k * poly;
+    this.#pk = this.#zero + 2 * this.#k * poly;
+    this.#small = this.#pk + 2 * this.#k * poly;
+    at = this.#small + 2 * this.#n;
     this.#acc = at;
     this.#ensure(this.#acc);
     const memory = new BigUint64Array(this.#wasm.memory.buffer);
@@ -360,6 +517,29 @@ export class WasmHistogramKernel {
         words[j * this.#n + i] = BigInt(t.roots[i]!);
         ratios[(this.#k + j) * this.#n + i] = t.roots[i]! / t.q;
       }
+    });
+    // roots[i] = psi^bitrev(i), so roots[n / 2] = psi; its inverse's powers give psi^-bitrev(i).
+    const bits = Math.log2(this.#n);
+    this.#nInv = [];
+    this.#nInvQ = [];
+    tables.forEach((t, j) => {
+      const q = BigInt(t.q);
+      const psiInv = powMod(BigInt(t.roots[this.#n / 2]!), q - 2n, q);
+      const powers = new Array<bigint>(this.#n);
+      let p = 1n;
+      for (let i = 0; i < this.#n; i++) {
+        powers[i] = p;
+        p = (p * psiInv) % q;
+      }
+      const base = this.#iroots / 8 + j * this.#n;
+      for (let i = 0; i < this.#n; i++) {
+        const w = powers[bitReverse(i, bits)]!;
+        words[base + i] = w;
+        ratios[base + this.#k * this.#n + i] = Number(w) / t.q;
+      }
+      const nInv = powMod(BigInt(this.#n), q - 2n, q);
+      this.#nInv.push(nInv);
+      this.#nInvQ.push(Number(nInv) / t.q);
     });
   }
 
@@ -458,6 +638,99 @@ export class WasmHistogramKernel {
       this.#wasm.mac(acc + j * poly, this.#ct + j * poly, this.#x + j * poly, this.#n, this.#q[j]!, this.#qinv[j]!, this.#k * poly);
     }
     this.#touched[g] = true;
+  }
+
+  /** Whether any chunk had a row in group g (else its accumulator is zero and result(g) undefined). */
+  touched(g: number): boolean {
+    return this.#touched[g] === true;
+  }
+
+  /**
+   * Group g's accumulated product as a prefix share's residues one level down, what SEAL's
+   * inverse NTT, modulus switch and add of a fresh public-key encryption of zero make, computed
+   * here (docs/design/secureboost.md section 3: "switch to the lowest level, then re-randomize"):
+   * - c1 (all n coefficients): the inverse NTT of every prime, SEAL's divide-and-round by the
+   *   last prime, plus pk1 u + e2;
+   * - c0: only its first `stride` coefficients leave (the prefix share), so only those are
+   *   computed: the inverse layers of gaps < stride, then sums (foldBody), then the same switch,
+   *   plus pk0 u + e1.
+   * `pk`: the public key's NTT-form data at the primes below (polynomial, prime, coefficient);
+   * `u`: the zero's ternary u as entries (2 p for +1, 2 p + 1 for -1); `errors`: e1 (stride
+   * values) then e2 (n). Returns c0[j][k] and c1 as (low, high) u32 pairs, prime by prime; the
+   * caller adds the masks (they need the plaintext scaling) and packs. Consumes group g's
+   * accumulator (a second call would finish garbage; begin() starts over).
+   */
+  finishShare(g: number, stride: number, pk: Uint8Array, u: Int32Array, errors: Int8Array): { c0: Float64Array; c1: Uint32Array } {
+    const n = this.#n;
+    const k = this.#k;
+    const low = k - 1;
+    if (!this.#touched[g]) throw new RangeError(`group ${g} has no accumulated product to finish`);
+    if (low < 1) throw new RangeError('finishShare switches one level down: this level has a single prime');
+    if (!(Number.isInteger(stride) && stride >= 1 && stride <= n && (stride & (stride - 1)) === 0)) throw new RangeError(`stride must be a power of two in 1..${n}, got ${stride}`);
+    if (pk.length !== 2 * low * 8 * n) throw new RangeError(`the public key at ${low} primes is ${2 * low * 8 * n} bytes of residues, got ${pk.length}`);
+    if (errors.length !== stride + n) throw new RangeError(`a share's errors are ${stride} + ${n} values, got ${errors.length}`);
+    if (u.length > n) throw new RangeError(`u has at most ${n} non-zeros, got ${u.length}`);
+    const w = this.#wasm;
+    const poly = 8 * n;
+    const acc = this.#acc + g * this.#ctBytes;
+    const c0At = (j: number) => this.#c0 + j * 8 * stride;
+    const zeroC0At = (j: number) => this.#zeroC0 + j * 8 * stride;
+    const partial = n / stride;
+    // The product, coefficient form: c1 whole, c0's first coefficients.
+    for (let j = 0; j < k; j++) {
+      const q = this.#q[j]!;
+      const c1 = acc + (k + j) * poly;
+      w.intt(c1, n, this.#iroots + j * poly, this.#iwq + j * poly, q, 1);
+      w.scale(c1, n, this.#nInv[j]!, this.#nInvQ[j]!, q);
+      const c0 = acc + j * poly;
+      w.intt(c0, n, this.#iroots + j * poly, this.#iwq + j * poly, q, partial);
+      w.fold(c0, n, stride, c0At(j), q);
+      w.scale(c0At(j), stride, this.#nInv[j]!, this.#nInvQ[j]!, q);
+    }
+    // Down one level: divide and round by the last prime.
+    const qk = this.#q[low]!;
+    const half = qk >> 1n;
+    for (let j = 0; j < low; j++) {
+      const qj = this.#q[j]!;
+      const inv = powMod(qk % qj, qj - 2n, qj);
+      const args = [qj, qk, half, half % qj, inv, Number(inv) / Number(qj), 1 / Number(qj)] as const;
+      w.switchDown(acc + (k + j) * poly, acc + (k + low) * poly, n, ...args);
+      w.switchDown(c0At(j), c0At(low), stride, ...args);
+    }
+    // The fresh zero at the primes below: (pk0 u + e1, pk1 u + e2).
+    if (this.#pkLoaded !== pk) {
+      new Uint8Array(w.memory.buffer, this.#pk, pk.length).set(pk);
+      this.#pkLoaded = pk;
+    }
+    new Uint8Array(w.memory.buffer, this.#zero, 2 * low * poly).fill(0);
+    new Int32Array(w.memory.buffer, this.#entries, u.length).set(u);
+    for (let j = 0; j < low; j++) {
+      const x = this.#x + j * poly;
+      new Uint8Array(w.memory.buffer, x, poly).fill(0);
+      w.scatter(this.#entries, u.length, x, Math.log2(n), 1, this.#matrices[j]![0]!, this.#q[j]!);
+      w.ntt(x, n, this.#roots + j * poly, this.#wq + j * poly, this.#q[j]!, 1, 0);
+      w.mac(this.#zero + j * poly, this.#pk + j * poly, x, n, this.#q[j]!, this.#qinv[j]!, low * poly);
+    }
+    new Int8Array(w.memory.buffer, this.#small, errors.length).set(errors);
+    for (let j = 0; j < low; j++) {
+      const q = this.#q[j]!;
+      const z1 = this.#zero + (low + j) * poly;
+      w.intt(z1, n, this.#iroots + j * poly, this.#iwq + j * poly, q, 1);
+      w.scale(z1, n, this.#nInv[j]!, this.#nInvQ[j]!, q);
+      const c1 = acc + (k + j) * poly;
+      w.addResidues(c1, n, z1, q);
+      w.addSmall(c1, n, this.#small + stride, q);
+      const z0 = this.#zero + j * poly;
+      w.intt(z0, n, this.#iroots + j * poly, this.#iwq + j * poly, q, partial);
+      w.fold(z0, n, stride, zeroC0At(j), q);
+      w.scale(zeroC0At(j), stride, this.#nInv[j]!, this.#nInvQ[j]!, q);
+      w.addResidues(c0At(j), stride, zeroC0At(j), q);
+      w.addSmall(c0At(j), stride, this.#small, q);
+    }
+    this.#touched[g] = false;
+    const c0 = Float64Array.from(new BigUint64Array(w.memory.buffer, this.#c0, low * stride), Number);
+    const c1 = new Uint32Array(w.memory.buffer, acc + k * poly, 2 * low * n).slice();
+    return { c0, c1 };
   }
 
   /** Group g's accumulated NTT-form ciphertext data (a copy), undefined if no chunk had a row in g. */

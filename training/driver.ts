@@ -221,6 +221,8 @@ export class TrainingCoordinator {
     }
     const passives = ring.filter((s) => s !== bank);
     const engine = this.#engineFor(req.plaintext);
+    // Its threads start now, not in the first step that decrypts (a failure shows again there).
+    void engine.warm?.().catch(() => undefined);
     const kindState = await kind.coordinator().create(engine, req.plaintext, params.modelKindParams);
     const state: CoordinatorJobState = {
       jobId, alignmentId: alignment.alignmentId, alignmentDigest: alignment.alignmentDigest, purpose, params, plaintext: req.plaintext, bank, passives,

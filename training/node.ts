@@ -289,6 +289,9 @@ export class TrainingHost {
       raw: { train: trainRaw, validation: validationRaw }, ...(labels ? { labels } : {}),
       engine: (): HeEngine => (spec.plaintext ? (this.#plain ??= new PlainEngine()) : (this.#engine ??= createBfvEngine())),
     };
+    // The engine's threads, SEAL and kernels start while the job's first steps run (a passive's
+    // first use is its first federated tree); a failure here shows again, with its error, at that use.
+    if (!spec.plaintext) void input.engine().warm?.().catch(() => undefined);
     const siteObj = await kind.openSite(input, saved?.kind);
     const state: NodeJobState = saved ?? { spec, kind: siteObj.save(), updatedAt: new Date().toISOString() };
     return { state, kind, site: siteObj, input, preprocessing, queue: Promise.resolve() };
