@@ -26,8 +26,10 @@
  *
  * The trees' histogram kernel (docs/design/secureboost.md section 3) has its SEAL side here too
  * (maskedPrefixShares, decryptPrefix): the strided layout is ./bfv-histogram.ts, the products
- * ./ntt-wasm.ts (reference ./ntt-rns.ts); SEAL does the inverse NTT, the switch to the lowest
- * level, the mask and the re-randomization, as for LR's shares.
+ * ./ntt-wasm.ts (reference ./ntt-rns.ts), and so is each share's finish (the inverse NTT, the
+ * switch to the lowest level, the fresh encryption of zero: WasmHistogramKernel.finishShare,
+ * byte-equal to SEAL's path here for the same randomness); SEAL makes the keys, encrypts the
+ * bank's chunks, transforms them to NTT form, and finishes a share no chunk touched.
  *
  * One file on purpose (over 400 lines): one class owning one SEAL context's WASM objects, whose
  * methods all share them; what needs no SEAL object is already apart (bfv-fixed, bfv-wire,
@@ -38,7 +40,7 @@ import type { CipherText, Decryptor, Encryptor, Evaluator, PlainText, PublicKey,
 import type { ParmsIdType } from './seal.js';
 import { centeredBinomial, decryptCoefficient0, residueWords, ternaryEntries, ternaryResidues } from './bfv-sampling.js';
 import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, negacyclicReverse } from './bfv-fixed.js';
-import { BfvFormatError, nttCiphertextData, packCiphertext, packPrefixResidues, plaintextBytes, plaintextCoefficients, plaintextNttBytes, prefixResidues, residueWordsOf, sealCiphertextBytes, sealResidueWords, shareResidues, unpackCiphertext } from './bfv-wire.js';
+import { BfvFormatError, nttCiphertextData, packCiphertext, packPrefixResidues, plaintextBytes, plaintextCoefficients, plaintextNttBytes, prefixResidues, residueWordsOf, sealCiphertextBytes, sealResidueWords, shareResidues, unpackCiphertext, unpackResidues } from './bfv-wire.js';
 import { multiplyAccumulate, plaintextNtt, primeTables } from './ntt-rns.js';
 import { WasmHistogramKernel } from './ntt-wasm.js';
 import type { PrimeTables } from './ntt-rns.js';
@@ -302,7 +304,14 @@ export class BfvCoeffContext {
    * A chunk's NTT form as SEAL makes it (load, cipherTransformToNtt, the saved u64 residues):
    * what maskedPrefixShares reads, computed once per level for every thread (NttResidues).
    */
-  nttChunkData(bytes: Uint8Array): { level: number; data: Uint8Array } {
+  nttChunkData(bytes: Uint8Array, via: 'own' | 'seal' = 'own'): { level: number; data: Uint8Array } {
+    if (via === 'own') {
+      // The kernel's forward NTT of each residue polynomial: the same bytes as SEAL's load,
+      // cipherTransformToNtt and save (tests/crypto/share-finish.test.ts), without them.
+      const { words, info } = unpackResidues(bytes, this.shape, 'ciphertext');
+      const kernel = (this.#wasmKernels[info.level] ??= new WasmHistogramKernel(this.#tablesAt(info.level), this.plainModulus));
+      return { level: info.level, data: kernel.transformCiphertext(words) };
+    }
     return this.#run('chunk to NTT form', (own) => {
       const x = this.#load(bytes, 'histogram chunk', own, 'ciphertext');
       const ntt = own(made(this.#evaluator.cipherTransformToNtt(x.ct), 'cipherTransformToNtt'));

@@ -121,6 +121,19 @@ export function resolveBfvWorkerUrl(moduleUrl: string = import.meta.url): Worker
   return { url, reason: 'running from source: using the compiled dist/crypto/bfv-worker.js' };
 }
 
+/** The arrays copied into one SharedArrayBuffer, as views: what a worker task carries by reference. */
+function sharedCopies(arrays: readonly Uint8Array[]): Uint8Array[] {
+  const shared = new Uint8Array(new SharedArrayBuffer(arrays.reduce((n, c) => n + c.length, 0)));
+  const out: Uint8Array[] = [];
+  let at = 0;
+  for (const c of arrays) {
+    shared.set(c, at);
+    out.push(shared.subarray(at, at + c.length));
+    at += c.length;
+  }
+  return out;
+}
+
 export function createBfvEngine(opts: BfvEngineOptions = {}): HeEngine {
   const requested = opts.threads ?? 'auto';
   if (requested !== 'auto' && (!Number.isInteger(requested) || requested < 0)) {
@@ -146,6 +159,8 @@ class BfvEngine implements HeEngine {
   readonly #busy: number[];
   /** Worker of each (feature matrix, feature group), assigned round-robin on first use. */
   readonly #affinity = new Map<string, number>();
+  /** Shared copies of the last key pairs (#sharedKeys), with the object they were made from. */
+  readonly #keysShared = new Map<string, { source: KeyRef; keys: KeyRef }>();
 
   constructor(
     private readonly pools: readonly Piscina<BfvTask, BfvResult>[] | undefined,
@@ -232,8 +247,9 @@ class BfvEngine implements HeEngine {
     // a passive's kernel time), then in one SharedArrayBuffer: every feature task carries a
     // reference, not a copy.
     const per = Math.max(1, Math.ceil(req.chunks.length / this.threads));
+    const chunks = this.pools === undefined ? req.chunks : sharedCopies(req.chunks);
     const nttTasks: BfvTask[] = [];
-    for (let from = 0; from < req.chunks.length; from += per) nttTasks.push({ op: 'ntt', keys, chunks: req.chunks.slice(from, from + per) });
+    for (let from = 0; from < chunks.length; from += per) nttTasks.push({ op: 'ntt', keys, chunks: chunks.slice(from, from + per) });
     const transformed = ((await this.#all(nttTasks)) as Uint8Array[][]).flat();
     const levels: number[] = [];
     const data: Uint8Array[] = [];
@@ -241,14 +257,7 @@ class BfvEngine implements HeEngine {
       levels.push(transformed[k]![0]!);
       data.push(transformed[k + 1]!);
     }
-    const shared = new Uint8Array(new SharedArrayBuffer(data.reduce((n, c) => n + c.length, 0)));
-    const ntt: Uint8Array[] = [];
-    let at = 0;
-    for (const c of data) {
-      shared.set(c, at);
-      ntt.push(shared.subarray(at, at + c.length));
-      at += c.length;
-    }
+    const ntt = sharedCopies(data);
     const features = req.bins.length;
     const tasks: BfvTask[] = [];
     for (let f = 0; f < features; f++) {
@@ -276,8 +285,11 @@ class BfvEngine implements HeEngine {
 
   async decryptPrefix(keys: KeyRef, shares: readonly Uint8Array[], stride: number): Promise<Float64Array> {
     const per = Math.max(1, Math.ceil(shares.length / (this.threads * 2)));
+    // One copy into shared memory, then the tasks pass references (their structured clones were
+    // ~1 s of the coordinator's main thread per 100k tree, and as much again in the workers).
+    const items = this.pools === undefined ? shares : sharedCopies(shares);
     const tasks: BfvTask[] = [];
-    for (let at = 0; at < shares.length; at += per) tasks.push({ op: 'prefix', keys, items: shares.slice(at, at + per) });
+    for (let at = 0; at < items.length; at += per) tasks.push({ op: 'prefix', keys, items: items.slice(at, at + per) });
     const parts = (await this.#all(tasks)).flat() as Float64Array[];
     const out = new Float64Array(shares.length * stride);
     parts.forEach((values, i) => {
@@ -303,7 +315,7 @@ class BfvEngine implements HeEngine {
           const w = workers?.[i] ?? this.#busy.indexOf(Math.min(...this.#busy));
           this.#busy[w]!++;
           try {
-            return await pools[w]!.run(task);
+            return await pools[w]!.run('keys' in task ? { ...task, keys: this.#sharedKeys(task.keys) } : task);
           } finally {
             this.#busy[w]!--;
           }
@@ -317,6 +329,26 @@ class BfvEngine implements HeEngine {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return out;
+  }
+
+  /**
+   * The keys as views over SharedArrayBuffers, made once per key pair: a task's structured clone
+   * then passes a reference instead of copying the public key (~650 KB) and the secret key into
+   * every task (a passive's 150 histogram tasks a tree copied ~100 MB).
+   */
+  #sharedKeys(keys: KeyRef): KeyRef {
+    const key = `${keys.id}:${keys.publicKey?.length ?? 0}:${keys.secretKey?.length ?? 0}`;
+    let shared = this.#keysShared.get(key);
+    if (shared === undefined || shared.source !== keys) {
+      shared = {
+        source: keys,
+        keys: { id: keys.id, ...(keys.publicKey ? { publicKey: sharedCopies([keys.publicKey])[0]! } : {}), ...(keys.secretKey ? { secretKey: sharedCopies([keys.secretKey])[0]! } : {}) },
+      };
+      this.#keysShared.delete(key);
+      this.#keysShared.set(key, shared);
+      while (this.#keysShared.size > 8) this.#keysShared.delete(this.#keysShared.keys().next().value!);
+    }
+    return shared.keys;
   }
 
   async warm(): Promise<void> {

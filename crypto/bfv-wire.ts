@@ -310,6 +310,12 @@ export function checkWire(bytes: Uint8Array, shape: BfvShape): { ok: true; value
  * prefix share's as (c0[0..s-1], 0, ...): only coefficients 0..s-1 do.
  */
 export function unpackCiphertext(bytes: Uint8Array, shape: BfvShape, expect?: WireKind): { sealBytes: Uint8Array; info: WireInfo } {
+  const { words, info } = unpackResidues(bytes, shape, expect);
+  return { sealBytes: sealCiphertextBytes(shape, info.level, words, false), info };
+}
+
+/** Wire bytes to their residues, checked, as (low, high) u32 pairs ordered polynomial, prime, coefficient (c0 beyond a share's prefix is 0). */
+export function unpackResidues(bytes: Uint8Array, shape: BfvShape, expect?: WireKind): { words: Uint32Array; info: WireInfo } {
   const check = checkWire(bytes, shape);
   if (!check.ok) throw new BfvFormatError(check.reason);
   const { kind, level } = check.value;
@@ -334,7 +340,7 @@ export function unpackCiphertext(bytes: Uint8Array, shape: BfvShape, expect?: Wi
       from = unpackSegment(bytes, from, n, widths[j]! - 32, primes[j]!, words, 2 * (poly * primes.length + j) * n, `polynomial ${poly}, prime ${j}`);
     }
   }
-  return { sealBytes: sealCiphertextBytes(shape, level, words, false), info: check.value };
+  return { words, info: check.value };
 }
 
 /** A share's residues, checked: c0[0] per prime and c1 as (low, high) u32 pairs per prime. */

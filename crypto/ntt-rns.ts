@@ -3,8 +3,9 @@
  * plaintexts (docs/design/secureboost.md section 3, task T1): the plaintext is the passive
  * site's own bin pattern, so transforming it outside SEAL handles no secret, and it replaces
  * SEAL's WASM plainTransformToNtt and multiplyPlain with a transform plus a pointwise
- * multiply-accumulate. The ciphertext side stays SEAL's (its NTT-form bytes are read and
- * written, and SEAL does the inverse transform, the modulus switch and the encryption).
+ * multiply-accumulate. The ciphertext side is read and written as SEAL's NTT-form bytes; a
+ * share's inverse transform, modulus switch and fresh zero are ./ntt-wasm.ts's too (finishShare,
+ * no JS reference here: tests/crypto/share-finish.test.ts compares them with SEAL's).
  *
  * This file is the plain-JS version: the twiddle tables the kernel uses, and the reference
  * arithmetic the tests compare ./ntt-wasm.ts (the kernel's fast path, ~4x faster) with.

@@ -2,8 +2,11 @@
  * The histogram kernel's hot loops as a small hand-assembled WebAssembly module with 64-bit
  * integers (docs/design/secureboost.md section 3: "a small hand-written WASM with i64"): the
  * plaintext lift, the forward negacyclic NTT (Harvey's lazy butterflies), and the pointwise
- * multiply-accumulate against an NTT-form ciphertext. ./ntt-rns.ts is the same arithmetic in
- * plain JS doubles (the reference the tests compare with, byte for byte, and with SEAL).
+ * multiply-accumulate against an NTT-form ciphertext (./ntt-rns.ts is the same arithmetic in
+ * plain JS doubles, the reference the tests compare with, byte for byte, and with SEAL); and a
+ * share's finish (session 14): the inverse NTT (Gentleman-Sande), c0's first s coefficients
+ * alone, SEAL's divide-and-round switch one level down and a fresh public-key encryption of
+ * zero (finishShare; tests/crypto/share-finish.test.ts: the same bytes as SEAL's path).
  *
  * Arithmetic (q < 2^44): r = a b mod q with a < 2^46, b < q takes two i64 multiplies (which wrap
  * mod 2^64) and a quotient estimated in doubles:
@@ -638,6 +641,20 @@ export class WasmHistogramKernel {
       this.#wasm.mac(acc + j * poly, this.#ct + j * poly, this.#x + j * poly, this.#n, this.#q[j]!, this.#qinv[j]!, this.#k * poly);
     }
     this.#touched[g] = true;
+  }
+
+  /**
+   * A ciphertext's residues ((low, high) u32 pairs, polynomial, prime, coefficient, each below
+   * its prime) to NTT form: the data SEAL's cipherTransformToNtt saves. A copy.
+   */
+  transformCiphertext(words: Uint32Array): Uint8Array {
+    if (words.length !== this.#ctBytes / 4) throw new RangeError(`a ciphertext at this level is ${this.#ctBytes / 8} residues, got ${words.length / 2}`);
+    new Uint32Array(this.#wasm.memory.buffer, this.#ct, words.length).set(words);
+    const poly = 8 * this.#n;
+    for (let p = 0; p < 2; p++) {
+      for (let j = 0; j < this.#k; j++) this.#wasm.ntt(this.#ct + (p * this.#k + j) * poly, this.#n, this.#roots + j * poly, this.#wq + j * poly, this.#q[j]!, 1, 1);
+    }
+    return new Uint8Array(this.#wasm.memory.buffer, this.#ct, this.#ctBytes).slice();
   }
 
   /** Whether any chunk had a row in group g (else its accumulator is zero and result(g) undefined). */

@@ -41,6 +41,20 @@ function errors(next: () => number): Int8Array {
   return Int8Array.from({ length: 2 * N }, () => Math.round((next() - 0.5) * 2 * 21));
 }
 
+describe('chunk to NTT form in WASM', () => {
+  it('the same bytes as SEAL\'s load, cipherTransformToNtt and save, for chunks at the work level and the top', () => {
+    const next = rng(4);
+    for (const level of [0, WORK_LEVEL, WORK_LEVEL, 2]) {
+      const bytes = ctx.encrypt(stridedResidues(Float64Array.from({ length: N / 8 }, () => Math.floor((next() - 0.5) * 2 ** 40)), 8), level);
+      const own = ctx.nttChunkData(bytes, 'own');
+      const seal = ctx.nttChunkData(bytes, 'seal');
+      expect(own.level).toBe(level);
+      expect(seal.level).toBe(level);
+      expect(Buffer.from(own.data).equals(Buffer.from(seal.data))).toBe(true);
+    }
+  });
+});
+
 describe('share finish in WASM', () => {
   for (const stride of [1, 8, 32, N]) {
     it(`stride ${stride}: the same bytes as SEAL's inverse NTT, switch, masks and zero, on histogram and random plaintexts`, () => {
