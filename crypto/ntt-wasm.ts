@@ -161,18 +161,21 @@ function nttBody(): number[] {
 
 function macBody(): number[] {
   // params: acc 0, ct 1, x 2, n 3, q 4, qinv 5 (1 / q, f64), off 6 (bytes from polynomial 0 to
-  // polynomial 1 of acc and ct); locals i32: i 7, at 8; i64: a 9, b 10, r 11; f64: bq 12
+  // polynomial 1 of acc and ct); locals i32: i 7, at 8; i64: a 9, b 10; f64: bq 11
   // Both polynomials of one prime in one pass: x (in [0, 4q): the transform's lazy output) is
-  // read and turned into b / q once for the two products.
-  const [acc, ct, x, n, q, qinv, off, i, at, a, b, r, bq] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
+  // read and turned into b / q once for the two products. The accumulator is lazy: each product
+  // adds a b mod q + q in [0, 3q) unreduced (no compare or select per product); reduceLazy
+  // brings it to [0, q) when read (WasmHistogramKernel counts the adds: 3q < 2^46, so 2^16 of
+  // them stay far below 2^63).
+  const [acc, ct, x, n, q, qinv, off, i, at, a, b, bq] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
   const product = (extra: number[]) => [
+    ...get(acc), ...get(at), OP.i32add, ...extra,
+    ...get(acc), ...get(at), OP.i32add, ...extra, ...load64,
     ...get(ct), ...get(at), OP.i32add, ...extra, ...load64, ...set(a),
-    // r = a b - trunc(a (b / q)) q (mod 2^64): a b / q < 4q < 2^46, so r in [-q, 2q)
+    // a b - trunc(a (b / q)) q (mod 2^64): a b / q < 4q < 2^46, so it lies in [-q, 2q)
     ...get(a), ...get(b), OP.i64mul,
-    ...get(a), OP.convertI64S, ...get(bq), OP.f64mul, ...truncSatF64S, ...get(q), OP.i64mul, OP.i64sub, ...tee(r),
-    ...get(q), OP.i64add, ...get(r), ...get(r), ...i64c(0n), OP.i64ltS, OP.select, ...set(r),
-    ...reduceOnce(r, q), ...set(r),
-    ...get(acc), ...get(at), OP.i32add, ...extra, ...get(acc), ...get(at), OP.i32add, ...extra, ...load64, ...get(r), OP.i64add, ...set(r), ...reduceOnce(r, q), ...store64,
+    ...get(a), OP.convertI64S, ...get(bq), OP.f64mul, ...truncSatF64S, ...get(q), OP.i64mul, OP.i64sub,
+    ...get(q), OP.i64add, OP.i64add, ...store64,
   ];
   const body = [
     ...get(i), ...i32c(3), OP.i32shl, ...set(at),
@@ -181,7 +184,21 @@ function macBody(): number[] {
     ...product([]),
     ...product([...get(off), OP.i32add]),
   ];
-  return [...vec([[2, I32], [3, I64], [1, F64]]), ...i32c(0), ...set(i), ...forLoop(i, n, body), OP.end];
+  return [...vec([[2, I32], [2, I64], [1, F64]]), ...i32c(0), ...set(i), ...forLoop(i, n, body), OP.end];
+}
+
+function reduceLazyBody(): number[] {
+  // params: ptr 0, count 1, q 2, rq 3 (1 / q, f64); locals i32: i 4, p 5; i64: v 6, r 7
+  // v < 2^63 to v mod q: f64(v) is within 2^10 of v and v / q's estimate within 1 of the
+  // quotient (q > 2^42), so v - k q lies in [-q, 2q); two selects bring it to [0, q).
+  const [ptr, count, q, rq, i, p, v, r] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
+  const body = [
+    ...get(ptr), ...get(i), ...i32c(3), OP.i32shl, OP.i32add, ...tee(p), ...load64, ...tee(v),
+    ...get(v), OP.convertI64S, ...get(rq), OP.f64mul, ...truncSatF64S, ...get(q), OP.i64mul, OP.i64sub, ...tee(r),
+    ...get(q), OP.i64add, ...get(r), ...get(r), ...i64c(0n), OP.i64ltS, OP.select, ...set(r),
+    ...get(p), ...reduceOnce(r, q), ...store64,
+  ];
+  return [...vec([[2, I32], [2, I64]]), ...i32c(0), ...set(i), ...forLoop(i, count, body), OP.end];
 }
 
 function listBody(): number[] {
@@ -356,8 +373,9 @@ function moduleBytes(): Uint8Array {
     [0x60, ...vec([[I32], [I32], [I32], [I32], [I64]]), 0],
     [0x60, ...vec([[I32], [I32], [I32], [I64], [I64], [I64], [I64], [I64], [F64], [F64]]), 0],
     [0x60, ...vec([[I32], [I32], [I32], [I64]]), 0],
+    [0x60, ...vec([[I32], [I32], [I64], [F64]]), 0],
   ]);
-  const funcs = vec([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9], [9]]);
+  const funcs = vec([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9], [9], [10]]);
   const memory = vec([[0x00, ...uleb(16)]]);
   const exports = vec([
     [...name('memory'), 0x02, 0],
@@ -372,8 +390,9 @@ function moduleBytes(): Uint8Array {
     [...name('switchDown'), 0x00, 8],
     [...name('addResidues'), 0x00, 9],
     [...name('addSmall'), 0x00, 10],
+    [...name('reduceLazy'), 0x00, 11],
   ]);
-  const bodies = [liftBody(), nttBody(), macBody(), listBody(), scatterBody(), inttBody(), scaleBody(), foldBody(), switchBody(), addBody(false), addBody(true)].map((b) => [...uleb(b.length), ...b]);
+  const bodies = [liftBody(), nttBody(), macBody(), listBody(), scatterBody(), inttBody(), scaleBody(), foldBody(), switchBody(), addBody(false), addBody(true), reduceLazyBody()].map((b) => [...uleb(b.length), ...b]);
   const code = vec(bodies);
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...section(1, types), ...section(3, funcs), ...section(5, memory), ...section(7, exports), ...section(10, code)]);
 }
@@ -391,6 +410,7 @@ interface Exports {
   switchDown(cur: number, last: number, count: number, qj: bigint, qk: bigint, half: bigint, halfj: bigint, inv: bigint, invq: number, rq: number): void;
   addResidues(dst: number, count: number, src: number, q: bigint): void;
   addSmall(dst: number, count: number, src: number, q: bigint): void;
+  reduceLazy(ptr: number, count: number, q: bigint, rq: number): void;
 }
 
 interface WasmApi {
@@ -408,6 +428,9 @@ export function instantiateNttWasm(): Exports {
 }
 
 const PAGE = 65536;
+
+/** Products a lazy accumulator takes before it is reduced: each adds < 3q < 2^46, so < 2^62 in all. */
+const LAZY_ADDS = 1 << 16;
 
 
 /** Layers a sparse plaintext may skip by scattering (./ntt-rns.ts firstLayersMatrix). */
@@ -469,8 +492,11 @@ export class WasmHistogramKernel {
   #pkLoaded: Uint8Array | undefined;
   #groups = 0;
   #touched: boolean[] = [];
+  /** Products added to each group's accumulator since it was last reduced (macBody's bound). */
+  #lazyAdds: number[] = [];
 
-  constructor(tables: readonly PrimeTables[], plainModulus: number) {
+  /** `lazyAdds`: products an accumulator takes before it is reduced (tests make it small). */
+  constructor(tables: readonly PrimeTables[], plainModulus: number, private readonly lazyAdds = LAZY_ADDS) {
     this.#k = tables.length;
     this.#n = tables[0]!.roots.length;
     this.#q = tables.map((t) => BigInt(t.q));
@@ -561,6 +587,17 @@ export class WasmHistogramKernel {
     new Uint8Array(this.#wasm.memory.buffer, this.#acc, groups * this.#ctBytes).fill(0);
     this.#groups = groups;
     this.#touched = new Array<boolean>(groups).fill(false);
+    this.#lazyAdds = new Array<number>(groups).fill(0);
+  }
+
+  /** Group g's accumulator reduced to [0, q) in place (the multiply-accumulate leaves it lazy). */
+  #reduce(g: number): void {
+    const poly = 8 * this.#n;
+    const acc = this.#acc + g * this.#ctBytes;
+    for (let p = 0; p < 2; p++) {
+      for (let j = 0; j < this.#k; j++) this.#wasm.reduceLazy(acc + (p * this.#k + j) * poly, this.#n, this.#q[j]!, this.#qinv[j]!);
+    }
+    this.#lazyAdds[g] = 0;
   }
 
   /** The next chunk: SEAL's NTT-form ciphertext data (u64 residues, polynomial, prime, coefficient). */
@@ -641,6 +678,7 @@ export class WasmHistogramKernel {
       this.#wasm.mac(acc + j * poly, this.#ct + j * poly, this.#x + j * poly, this.#n, this.#q[j]!, this.#qinv[j]!, this.#k * poly);
     }
     this.#touched[g] = true;
+    if (++this.#lazyAdds[g]! >= this.lazyAdds) this.#reduce(g);
   }
 
   /**
@@ -690,6 +728,7 @@ export class WasmHistogramKernel {
     const w = this.#wasm;
     const poly = 8 * n;
     const acc = this.#acc + g * this.#ctBytes;
+    this.#reduce(g);
     const c0At = (j: number) => this.#c0 + j * 8 * stride;
     const zeroC0At = (j: number) => this.#zeroC0 + j * 8 * stride;
     const partial = n / stride;
@@ -727,6 +766,7 @@ export class WasmHistogramKernel {
       w.scatter(this.#entries, u.length, x, Math.log2(n), 1, this.#matrices[j]![0]!, this.#q[j]!);
       w.ntt(x, n, this.#roots + j * poly, this.#wq + j * poly, this.#q[j]!, 1, 0);
       w.mac(this.#zero + j * poly, this.#pk + j * poly, x, n, this.#q[j]!, this.#qinv[j]!, low * poly);
+      for (const p of [0, 1]) w.reduceLazy(this.#zero + (p * low + j) * poly, n, this.#q[j]!, this.#qinv[j]!);
     }
     new Int8Array(w.memory.buffer, this.#small, errors.length).set(errors);
     for (let j = 0; j < low; j++) {
@@ -753,6 +793,7 @@ export class WasmHistogramKernel {
   /** Group g's accumulated NTT-form ciphertext data (a copy), undefined if no chunk had a row in g. */
   result(g: number): Uint8Array | undefined {
     if (!this.#touched[g]) return undefined;
+    this.#reduce(g);
     return new Uint8Array(this.#wasm.memory.buffer, this.#acc + g * this.#ctBytes, this.#ctBytes).slice();
   }
 }

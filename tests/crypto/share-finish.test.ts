@@ -9,6 +9,8 @@ import { BfvCoeffContext } from '../../crypto/bfv-coeff.js';
 import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, randomResidues } from '../../crypto/bfv-fixed.js';
 import { NO_BIN, histogramPlaintexts } from '../../crypto/bfv-histogram.js';
 import { ternaryResidues } from '../../crypto/bfv-sampling.js';
+import { primeTables } from '../../crypto/ntt-rns.js';
+import { WasmHistogramKernel, instantiateNttWasm } from '../../crypto/ntt-wasm.js';
 import { rng } from '../training/helpers.js';
 
 const N = BFV_POLY_DEGREE;
@@ -40,6 +42,39 @@ function stridedResidues(values: Float64Array, stride: number): Float64Array {
 function errors(next: () => number): Int8Array {
   return Int8Array.from({ length: 2 * N }, () => Math.round((next() - 0.5) * 2 * 21));
 }
+
+describe('lazy multiply-accumulate', () => {
+  it('an accumulator reduced every 2 products equals one reduced only when read (64 products, histogram and dense plaintexts)', () => {
+    const next = rng(8);
+    const tables = ctx.shape.levels[WORK_LEVEL]!.primes.map((q) => primeTables(q));
+    const lazy = new WasmHistogramKernel(tables, T);
+    const eager = new WasmHistogramKernel(tables, T, 2);
+    lazy.begin(2);
+    eager.begin(2);
+    for (let c = 0; c < 32; c++) {
+      const data = chunkData(next, 8);
+      lazy.chunk(data);
+      eager.chunk(data);
+      const plain = histogramPlaintexts(Uint8Array.from({ length: N / 8 }, () => Math.floor(next() * 16)), 0, 8, 2);
+      for (let g = 0; g < 2; g++) {
+        const x = c % 4 === 3 ? randomResidues(N) : plain[g]!;
+        lazy.add(g, x);
+        eager.add(g, x);
+      }
+    }
+    for (let g = 0; g < 2; g++) expect(Buffer.from(lazy.result(g)!).equals(Buffer.from(eager.result(g)!))).toBe(true);
+  });
+
+  it('reduceLazy brings values up to 2^63 - 1 to their residue', () => {
+    const wasm = instantiateNttWasm();
+    const q = ctx.shape.levels[WORK_LEVEL]!.primes[2]!;
+    const values = [0n, 1n, BigInt(q) - 1n, BigInt(q), 3n * BigInt(q) - 1n, 2n ** 62n + 12345n, 2n ** 63n - 1n, 2n ** 63n - BigInt(q), 65536n * 3n * BigInt(q)];
+    const view = new BigUint64Array(wasm.memory.buffer, 0, values.length);
+    view.set(values);
+    wasm.reduceLazy(0, values.length, BigInt(q), 1 / q);
+    expect(Array.from(new BigUint64Array(wasm.memory.buffer, 0, values.length))).toEqual(values.map((v) => v % BigInt(q)));
+  });
+});
 
 describe('chunk to NTT form in WASM', () => {
   it('the same bytes as SEAL\'s load, cipherTransformToNtt and save, for chunks at the work level and the top', () => {
