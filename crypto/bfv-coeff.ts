@@ -148,7 +148,7 @@ export class BfvCoeffContext {
 
   /** Make the kernel's twiddle tables and WASM instances of every level below the top now (a job's start; bfv-worker.ts 'warm'). */
   warmKernels(): void {
-    for (let level = 1; level < this.#levels.length; level++) this.#wasmKernels[level] ??= new WasmHistogramKernel(this.#tablesAt(level), this.plainModulus);
+    for (let level = 1; level < this.#levels.length; level++) this.#kernelAt(level);
   }
 
   get lastLevel(): number {
@@ -309,7 +309,7 @@ export class BfvCoeffContext {
       // The kernel's forward NTT of each residue polynomial: the same bytes as SEAL's load,
       // cipherTransformToNtt and save (tests/crypto/share-finish.test.ts), without them.
       const { words, info } = unpackResidues(bytes, this.shape, 'ciphertext');
-      const kernel = (this.#wasmKernels[info.level] ??= new WasmHistogramKernel(this.#tablesAt(info.level), this.plainModulus));
+      const kernel = this.#kernelAt(info.level);
       return { level: info.level, data: kernel.transformCiphertext(words) };
     }
     return this.#run('chunk to NTT form', (own) => {
@@ -382,7 +382,7 @@ export class BfvCoeffContext {
   #ownPrefixShares(count: number, levelOf: (c: number) => number | undefined, dataOf: (c: number) => Uint8Array, chunks: readonly number[], plainsOf: (chunk: number) => readonly (HistogramPlain | undefined)[], groups: number, stride: number, masks: Float64Array, impl: 'own' | 'js'): Uint8Array[] {
     const level = levelOf(chunks[0] ?? 0) ?? this.lastLevel;
     const tables = this.#tablesAt(level);
-    const wasm = impl === 'own' ? (this.#wasmKernels[level] ??= new WasmHistogramKernel(tables, this.plainModulus)) : undefined;
+    const wasm = impl === 'own' ? this.#kernelAt(level) : undefined;
     wasm?.begin(groups);
     const size = 2 * tables.length * BFV_POLY_DEGREE;
     const acc: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(groups).fill(undefined);
@@ -458,7 +458,7 @@ export class BfvCoeffContext {
    * as a prefix share by the kernel's WASM or by SEAL, with the fresh zero's u and errors given.
    */
   prefixShareForTest(chunkData: Uint8Array, plain: Float64Array, level: number, masks: Float64Array, stride: number, via: 'own' | 'seal', randomness: ZeroRandomness): Uint8Array {
-    const kernel = (this.#wasmKernels[level] ??= new WasmHistogramKernel(this.#tablesAt(level), this.plainModulus));
+    const kernel = this.#kernelAt(level);
     kernel.begin(1);
     kernel.chunk(chunkData);
     kernel.add(0, plain);
@@ -469,6 +469,11 @@ export class BfvCoeffContext {
       this.#sealLoad(ntt, sealCiphertextBytes(this.shape, level, new Uint32Array(sum.buffer, sum.byteOffset, sum.byteLength / 4), true), 'accumulated histogram product');
       return this.#finishPrefix(own(made(this.#evaluator.cipherTransformFromNtt(ntt), 'cipherTransformFromNtt')), level, masks, own, randomness);
     });
+  }
+
+  /** This thread's histogram kernel (WASM instance, twiddles) for a level, made on first use. */
+  #kernelAt(level: number): WasmHistogramKernel {
+    return (this.#wasmKernels[level] ??= new WasmHistogramKernel(this.#tablesAt(level), this.plainModulus));
   }
 
   #tablesAt(level: number): readonly PrimeTables[] {
@@ -494,7 +499,7 @@ export class BfvCoeffContext {
     this.#checkLevel(level);
     const tables = this.#tablesAt(level);
     if (impl === 'js') return plaintextNttBytes(plaintextNtt(coefficients, tables), this.#levels[level]!.parmsId);
-    const data = (this.#wasmKernels[level] ??= new WasmHistogramKernel(tables, this.plainModulus)).transform(coefficients);
+    const data = this.#kernelAt(level).transform(coefficients);
     return plaintextNttBytes(Float64Array.from(new BigUint64Array(data.slice().buffer), Number), this.#levels[level]!.parmsId);
   }
 
@@ -658,7 +663,7 @@ export class BfvCoeffContext {
     const level = this.#levels[this.lastLevel]!;
     const n = BFV_POLY_DEGREE;
     const u = randomness?.u ?? ternaryResidues(n, this.plainModulus);
-    const kernel = (this.#wasmKernels[this.lastLevel] ??= new WasmHistogramKernel(this.#tablesAt(this.lastLevel), this.plainModulus));
+    const kernel = this.#kernelAt(this.lastLevel);
     kernel.begin(1);
     kernel.chunk(this.#lowPublicKeyResidues());
     kernel.add(0, u);

@@ -165,12 +165,8 @@ export function packCiphertext(sealBytes: Uint8Array, shape: BfvShape, kind: Wir
   const { widths } = shape.levels[level]!;
   // An aligned copy of SEAL's u64 residues as (low, high) u32 pairs: its data starts at byte 129.
   const words = new Uint32Array(sealBytes.slice(dataOffset).buffer);
-  const out = new Uint8Array(wireBytes(shape, level, kind, stride));
+  const out = wireOutput(shape, level, kind, stride);
   const outView = new DataView(out.buffer);
-  outView.setUint32(0, WIRE_MAGIC, true);
-  outView.setUint8(4, KIND_CODE[kind]);
-  outView.setUint8(5, level);
-  if (kind === 'prefix') outView.setUint16(6, stride, true);
   let at = WIRE_HEADER_BYTES;
   const prefix = kind === 'ciphertext' ? 0 : kind === 'share' ? 1 : stride;
   for (let j = 0; j < widths.length; j++) {
@@ -182,6 +178,17 @@ export function packCiphertext(sealBytes: Uint8Array, shape: BfvShape, kind: Wir
   for (let poly = kind === 'ciphertext' ? 0 : 1; poly < 2; poly++) {
     for (let j = 0; j < widths.length; j++) at = packSegment(words, 2 * (poly * widths.length + j) * n, n, widths[j]! - 32, out, at);
   }
+  return out;
+}
+
+/** The wire bytes of a kind at a level, its header written (magic, kind, level, a prefix's stride). */
+function wireOutput(shape: BfvShape, level: number, kind: WireKind, stride: number): Uint8Array {
+  const out = new Uint8Array(wireBytes(shape, level, kind, stride));
+  const view = new DataView(out.buffer);
+  view.setUint32(0, WIRE_MAGIC, true);
+  view.setUint8(4, KIND_CODE[kind]);
+  view.setUint8(5, level);
+  if (kind === 'prefix') view.setUint16(6, stride, true);
   return out;
 }
 
@@ -197,12 +204,8 @@ export function packPrefixResidues(shape: BfvShape, level: number, stride: numbe
   if (c0.length !== widths.length * stride || c1.length !== 2 * widths.length * n) {
     throw new RangeError(`a level-${level} prefix share of stride ${stride} needs ${widths.length * stride} c0 and ${widths.length * n} c1 residues, got ${c0.length} and ${c1.length / 2}`);
   }
-  const out = new Uint8Array(wireBytes(shape, level, 'prefix', stride));
+  const out = wireOutput(shape, level, 'prefix', stride);
   const view = new DataView(out.buffer);
-  view.setUint32(0, WIRE_MAGIC, true);
-  view.setUint8(4, KIND_CODE.prefix);
-  view.setUint8(5, level);
-  view.setUint16(6, stride, true);
   let at = WIRE_HEADER_BYTES;
   for (let i = 0; i < c0.length; i++, at += 8) setU64(view, at, c0[i]!);
   for (let j = 0; j < widths.length; j++) at = packSegment(c1, 2 * j * n, n, widths[j]! - 32, out, at);

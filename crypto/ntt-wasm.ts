@@ -24,6 +24,7 @@
  * data layout, so NTT-form ciphertext bytes are copied in and out unchanged).
  */
 
+import { checkStride } from './bfv-histogram.js';
 import { bitReverse, firstLayersMatrix, powMod, type PrimeTables } from './ntt-rns.js';
 
 const I32 = 0x7f;
@@ -721,7 +722,7 @@ export class WasmHistogramKernel {
     const low = k - 1;
     if (!this.#touched[g]) throw new RangeError(`group ${g} has no accumulated product to finish`);
     if (low < 1) throw new RangeError('finishShare switches one level down: this level has a single prime');
-    if (!(Number.isInteger(stride) && stride >= 1 && stride <= n && (stride & (stride - 1)) === 0)) throw new RangeError(`stride must be a power of two in 1..${n}, got ${stride}`);
+    checkStride(stride, n);
     if (pk.length !== 2 * low * 8 * n) throw new RangeError(`the public key at ${low} primes is ${2 * low * 8 * n} bytes of residues, got ${pk.length}`);
     if (errors.length !== stride + n) throw new RangeError(`a share's errors are ${stride} + ${n} values, got ${errors.length}`);
     if (u.length > n) throw new RangeError(`u has at most ${n} non-zeros, got ${u.length}`);
@@ -731,17 +732,10 @@ export class WasmHistogramKernel {
     this.#reduce(g);
     const c0At = (j: number) => this.#c0 + j * 8 * stride;
     const zeroC0At = (j: number) => this.#zeroC0 + j * 8 * stride;
-    const partial = n / stride;
     // The product, coefficient form: c1 whole, c0's first coefficients.
     for (let j = 0; j < k; j++) {
-      const q = this.#q[j]!;
-      const c1 = acc + (k + j) * poly;
-      w.intt(c1, n, this.#iroots + j * poly, this.#iwq + j * poly, q, 1);
-      w.scale(c1, n, this.#nInv[j]!, this.#nInvQ[j]!, q);
-      const c0 = acc + j * poly;
-      w.intt(c0, n, this.#iroots + j * poly, this.#iwq + j * poly, q, partial);
-      w.fold(c0, n, stride, c0At(j), q);
-      w.scale(c0At(j), stride, this.#nInv[j]!, this.#nInvQ[j]!, q);
+      this.#inverse(acc + (k + j) * poly, j);
+      this.#firstCoefficients(acc + j * poly, j, stride, c0At(j));
     }
     // Down one level: divide and round by the last prime.
     const qk = this.#q[low]!;
@@ -772,15 +766,11 @@ export class WasmHistogramKernel {
     for (let j = 0; j < low; j++) {
       const q = this.#q[j]!;
       const z1 = this.#zero + (low + j) * poly;
-      w.intt(z1, n, this.#iroots + j * poly, this.#iwq + j * poly, q, 1);
-      w.scale(z1, n, this.#nInv[j]!, this.#nInvQ[j]!, q);
+      this.#inverse(z1, j);
       const c1 = acc + (k + j) * poly;
       w.addResidues(c1, n, z1, q);
       w.addSmall(c1, n, this.#small + stride, q);
-      const z0 = this.#zero + j * poly;
-      w.intt(z0, n, this.#iroots + j * poly, this.#iwq + j * poly, q, partial);
-      w.fold(z0, n, stride, zeroC0At(j), q);
-      w.scale(zeroC0At(j), stride, this.#nInv[j]!, this.#nInvQ[j]!, q);
+      this.#firstCoefficients(this.#zero + j * poly, j, stride, zeroC0At(j));
       w.addResidues(c0At(j), stride, zeroC0At(j), q);
       w.addSmall(c0At(j), stride, this.#small, q);
     }
@@ -788,6 +778,24 @@ export class WasmHistogramKernel {
     const c0 = Float64Array.from(new BigUint64Array(w.memory.buffer, this.#c0, low * stride), Number);
     const c1 = new Uint32Array(w.memory.buffer, acc + k * poly, 2 * low * n).slice();
     return { c0, c1 };
+  }
+
+  /** The inverse NTT of prime j's polynomial at `ptr`, in place, fully reduced. */
+  #inverse(ptr: number, j: number): void {
+    const poly = 8 * this.#n;
+    this.#wasm.intt(ptr, this.#n, this.#iroots + j * poly, this.#iwq + j * poly, this.#q[j]!, 1);
+    this.#wasm.scale(ptr, this.#n, this.#nInv[j]!, this.#nInvQ[j]!, this.#q[j]!);
+  }
+
+  /**
+   * Coefficients 0..s-1 of the inverse NTT of prime j's polynomial at `ptr` into `out` (fully
+   * reduced): the inverse layers of gaps < s, then foldBody's sums; `ptr` is left scrambled.
+   */
+  #firstCoefficients(ptr: number, j: number, s: number, out: number): void {
+    const poly = 8 * this.#n;
+    this.#wasm.intt(ptr, this.#n, this.#iroots + j * poly, this.#iwq + j * poly, this.#q[j]!, this.#n / s);
+    this.#wasm.fold(ptr, this.#n, s, out, this.#q[j]!);
+    this.#wasm.scale(out, s, this.#nInv[j]!, this.#nInvQ[j]!, this.#q[j]!);
   }
 
   /** Group g's accumulated NTT-form ciphertext data (a copy), undefined if no chunk had a row in g. */
