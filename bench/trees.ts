@@ -122,11 +122,14 @@ export async function benchTrees(opts: BenchTreesOptions = {}): Promise<BenchRow
       }, (p) => {
         if (p.stage === 'started') started = { cpu: cpuOf(), wire: wire.count(coordinator) };
         if (p.stage === 'epoch') {
+          const before = perTree.at(-1) ?? new Map([...started!.cpu].map(([name, c]): [string, [number, number]] => [name, [c, NaN]]));
           cpuAtEnd = cpuOf();
           perTree.push(threadsOf());
           cpuAtTree.push([...cpuAtEnd.values()].reduce((a, b) => a + b, 0));
           load.push(os.loadavg()[0]!);
-          log(`${plaintext ? 'plaintext' : 'BFV'} ${p.message} (load average ${os.loadavg()[0]!.toFixed(1)})`);
+          // This tree's CPU per process: a tree slower than its neighbours either did more work or waited.
+          const spent = [...perTree.at(-1)!].map(([name, [c]]) => `${name} ${(c - before.get(name)![0]).toFixed(1)}`).join(', ');
+          log(`${plaintext ? 'plaintext' : 'BFV'} ${p.message} (load average ${os.loadavg()[0]!.toFixed(1)}; CPU-s ${spent})`);
         }
       });
       if (!started) throw new Error('the coordinator never reported the job as started');
