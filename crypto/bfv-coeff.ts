@@ -38,7 +38,7 @@
 import { isWasmTrap, made, sealRuntime } from './seal.js';
 import type { CipherText, Decryptor, Encryptor, Evaluator, PlainText, PublicKey, SEALLibrary, SealContext, SealObject, SealRuntime, SecretKey } from './seal.js';
 import type { ParmsIdType } from './seal.js';
-import { centeredBinomial, decryptCoefficient0, residueWords, ternaryEntries, ternaryResidues } from './bfv-sampling.js';
+import { centeredBinomial, decryptCoefficient0, residueWords, scaleAndRound, secretCoefficients, ternaryEntries, ternaryResidues } from './bfv-sampling.js';
 import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, negacyclicReverse } from './bfv-fixed.js';
 import { BfvFormatError, nttCiphertextData, packCiphertext, packPrefixResidues, plaintextBytes, plaintextCoefficients, plaintextNttBytes, prefixResidues, residueWordsOf, sealCiphertextBytes, sealResidueWords, shareResidues, unpackCiphertext, unpackResidues } from './bfv-wire.js';
 import { multiplyAccumulate, plaintextNtt, primeTables } from './ntt-rns.js';
@@ -95,6 +95,8 @@ export class BfvCoeffContext {
   #secretKey: SecretKey | undefined;
   /** sigma_i with (c1 s)[0] = sum_i c1[i] sigma_i (negacyclic), for decrypting shares in JS. */
   #secretTerms: Int8Array | undefined;
+  /** The secret key's coefficients (from #secretTerms), for the kernel's prefix decryption. */
+  #secretCoefficients: Int8Array | undefined;
   #disposed = false;
   /** Per level, our NTT's twiddle tables (./ntt-rns.ts), made on first use. */
   readonly #nttTables: (readonly PrimeTables[] | undefined)[] = [];
@@ -198,6 +200,7 @@ export class BfvCoeffContext {
         this.#secretKey = sk;
         this.#decryptor = this.#seal.Decryptor(this.#context, sk);
         this.#secretTerms = this.#extractSecretTerms(this.#decryptor);
+        this.#secretCoefficients = undefined;
       }
     });
   }
@@ -504,10 +507,10 @@ export class BfvCoeffContext {
   }
 
   /**
-   * Key holder: the s residues (coefficients 0..s-1) of a prefix share. In JS from the secret
-   * key's terms as for coefficient-0 shares, rotated: (c1 s)[k] = sum_i c1[i] s_(k - i), with
-   * s_(k - i) = -s[N + k - i] for i > k (X^N = -1), so sigma_k[i] = sigma_0[i - k] for i >= k
-   * and -sigma_0[N + i - k] below. `viaSeal` decrypts with SEAL instead (tests).
+   * Key holder: the s residues (coefficients 0..s-1) of a prefix share: c0[k] + (c1 s)[k] per
+   * prime, (c1 s)[k] from the kernel's WASM (WasmHistogramKernel.prefixProducts: c1's NTT times
+   * the secret key's, the first s coefficients of the inverse), then SEAL's scale and round.
+   * `viaSeal` decrypts with SEAL instead (tests).
    */
   decryptPrefix(bytes: Uint8Array, viaSeal = false): Float64Array {
     const decryptor = this.#need(this.#decryptor, 'decrypt', 'secret key (only the key holder decrypts)');
@@ -520,14 +523,11 @@ export class BfvCoeffContext {
         if (e instanceof BfvFormatError) throw new BfvFormatError(`prefix share to decrypt: ${e.message}`);
         throw e;
       }
-      const n = BFV_POLY_DEGREE;
       const primes = this.#levels[parsed.level]!.primes;
-      const rotated = new Int8Array(n);
-      return Float64Array.from(parsed.c0, (c0, k) => {
-        for (let i = 0; i < k; i++) rotated[i] = -terms[n + i - k]!;
-        rotated.set(terms.subarray(0, n - k), k);
-        return decryptCoefficient0(c0, parsed.c1, primes, rotated, this.plainModulus);
-      });
+      const stride = parsed.c0.length;
+      this.#secretCoefficients ??= secretCoefficients(terms);
+      const products = this.#kernelAt(parsed.level).prefixProducts(parsed.c1, this.#secretCoefficients, stride);
+      return Float64Array.from(parsed.c0, (c0, k) => scaleAndRound(primes.map((q, j) => (c0[j]! + products[j * stride + k]!) % q), primes, this.plainModulus));
     }
     return this.#run('decrypt prefix share', (own) => {
       let unpacked: ReturnType<typeof unpackCiphertext>;

@@ -109,15 +109,28 @@ export function decryptCoefficient0(c0: readonly number[], c1: Uint32Array, prim
         neg %= q;
       }
     }
-    return BigInt(((((pos % q) - (neg % q)) % q) + q) % q);
+    return ((((pos % q) - (neg % q)) % q) + q) % q;
   });
-  // CRT to x mod Q, then round(t x / Q) mod t.
+  return scaleAndRound(residues, primes, plainModulus);
+}
+
+/** The secret key's coefficients s[i] from decryptCoefficient0's terms (terms[0] = s[0], terms[n - i] = -s[i]). */
+export function secretCoefficients(terms: Int8Array): Int8Array {
+  const n = terms.length;
+  const s = new Int8Array(n);
+  s[0] = terms[0]!;
+  for (let i = 1; i < n; i++) s[i] = -terms[n - i]!;
+  return s;
+}
+
+/** m = round(t x / Q) mod t for x given by its residues x_j < q_j (CRT): BFV's scale and round. */
+export function scaleAndRound(residues: readonly number[], primes: readonly number[], plainModulus: number): number {
   const qs = primes.map(BigInt);
   const bigQ = qs.reduce((a, b) => a * b, 1n);
   let x = 0n;
   qs.forEach((q, j) => {
     const rest = bigQ / q;
-    x += residues[j]! * rest * modInverse(rest % q, q);
+    x += BigInt(residues[j]!) * rest * modInverse(rest % q, q);
   });
   x %= bigQ;
   const t = BigInt(plainModulus);

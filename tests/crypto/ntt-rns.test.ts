@@ -8,7 +8,7 @@ import { BfvCoeffContext } from '../../crypto/bfv-coeff.js';
 import { BFV_PLAIN_MODULUS, BFV_POLY_DEGREE, randomResidues, subResidue } from '../../crypto/bfv-fixed.js';
 import { NO_BIN, histogramEntries, histogramPlaintexts, plaintextOfEntries, stridedPolynomials } from '../../crypto/bfv-histogram.js';
 import { multiplyAccumulate, mulMod, plaintextNtt, primeTables } from '../../crypto/ntt-rns.js';
-import { WasmHistogramKernel, scatterLayers } from '../../crypto/ntt-wasm.js';
+import { WasmHistogramKernel, scatterLayers, wasmSimdAvailable } from '../../crypto/ntt-wasm.js';
 import { rng } from '../training/helpers.js';
 
 const N = BFV_POLY_DEGREE;
@@ -62,9 +62,9 @@ describe('own RNS NTT', () => {
 
   it('a sparse histogram plaintext scattered through its first K layers transforms exactly as the full NTT, for every K', () => {
     const next = rng(17);
-    for (const level of [1, 2]) {
+    for (const [level, simd] of [[1, true], [2, true], [1, false]] as const) {
       const tables = ctx.shape.levels[level]!.primes.map((q) => primeTables(q));
-      const kernel = new WasmHistogramKernel(tables, T);
+      const kernel = new WasmHistogramKernel(tables, T, undefined, simd);
       for (const nnz of [0, 1, 3, 64, 256, 1500, N]) {
         const coefficients = new Float64Array(N);
         for (let c = 0; c < nnz; c++) coefficients[nnz === N ? c : Math.floor(next() * N)] = next() < 0.5 ? 1 : T - 1;
@@ -72,7 +72,7 @@ describe('own RNS NTT', () => {
         if (nnz === 3) [coefficients[0], coefficients[N - 1]] = [T - 1, 1];
         const want = Buffer.from(BigUint64Array.from(plaintextNtt(coefficients, tables), (v) => BigInt(v)).buffer);
         for (const layers of [0, 2, 3, 4, 5, 6, 7, undefined]) {
-          expect(Buffer.from(kernel.transform(coefficients, layers)).equals(want), `level ${level}, ${nnz} non-zeros, ${layers ?? 'chosen'} layers`).toBe(true);
+          expect(Buffer.from(kernel.transform(coefficients, layers)).equals(want), `level ${level}, ${nnz} non-zeros, ${layers ?? 'chosen'} layers, simd ${simd}`).toBe(true);
         }
       }
       // A coefficient other than 0, 1, t - 1 takes the full NTT whatever is asked.
@@ -111,10 +111,10 @@ describe('own RNS NTT', () => {
     // The quotient of each modular product is estimated in doubles (crypto/ntt-wasm.ts): an
     // off-by-one estimate must still give the exact residue, also for a = q - 1, b = q - 1.
     const next = rng(91);
-    for (const level of [1, 2]) {
+    for (const [level, simd] of [[1, true], [2, true], [1, false]] as const) {
       const tables = ctx.shape.levels[level]!.primes.map((q) => primeTables(q));
       const k = tables.length;
-      const kernel = new WasmHistogramKernel(tables, T);
+      const kernel = new WasmHistogramKernel(tables, T, undefined, simd);
       const groups = 2;
       kernel.begin(groups);
       const acc = [new Float64Array(2 * k * N), new Float64Array(2 * k * N)];
@@ -141,6 +141,34 @@ describe('own RNS NTT', () => {
         expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer))).toBe(true);
       }
     }
+  }, 120_000);
+
+  it('the SIMD transform and multiply-accumulate run here, and accumulate exactly what the scalar ones do', () => {
+    // Node 20 on x64 has Wasm SIMD: a kernel that silently fell back to the scalar pair would
+    // lose the speed the bench measures, so this machine must take the SIMD pair.
+    expect(wasmSimdAvailable()).toBe(true);
+    const next = rng(57);
+    const tables = ctx.shape.levels[1]!.primes.map((q) => primeTables(q));
+    const k = tables.length;
+    const [vector, scalar] = [new WasmHistogramKernel(tables, T), new WasmHistogramKernel(tables, T, undefined, false)];
+    expect([vector.simd, scalar.simd]).toEqual([true, false]);
+    vector.begin(2);
+    scalar.begin(2);
+    for (let c = 0; c < 5; c++) {
+      const ct = BigUint64Array.from({ length: 2 * k * N }, (_, i) => BigInt(Math.floor(next() * tables[Math.floor(i / N) % k]!.q)));
+      for (const kernel of [vector, scalar]) kernel.chunk(new Uint8Array(ct.buffer));
+      const bins = Uint8Array.from({ length: N / 8 }, () => Math.floor(next() * 16));
+      const entries = histogramEntries(bins, 0, 8, 2);
+      const dense = randomResidues(N);
+      for (const kernel of [vector, scalar]) {
+        entries.forEach((e, g) => e && kernel.addEntries(g, e));
+        kernel.add(1, dense);
+      }
+    }
+    for (const g of [0, 1]) expect(Buffer.from(vector.result(g)!).equals(Buffer.from(scalar.result(g)!))).toBe(true);
+    // Chunks to NTT form (every layer, the last one's shuffles included) alike.
+    const words = Uint32Array.from({ length: 4 * k * N }, (_, i) => (i % 2 === 0 ? Math.floor(next() * 2 ** 32) : Math.floor(next() * 2 ** 10)));
+    expect(Buffer.from(vector.transformCiphertext(words)).equals(Buffer.from(scalar.transformCiphertext(words)))).toBe(true);
   }, 120_000);
 
   it('histogram shares: the WASM and JS paths decrypt to the same sums as the SEAL path', () => {
