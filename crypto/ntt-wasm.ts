@@ -484,6 +484,58 @@ function nttSimdBody(): number[] {
   ];
 }
 
+function inttSimdBody(): number[] {
+  // inttBody two butterflies at a time (params ptr 0, n 1, iroots 2, iwq 3, q 4, mLast 5): lanes
+  // j, j + 1 of one twiddle while gap >= 2; the first layer (gap 1) pairs neighbouring twiddles
+  // by shuffles, as nttSimdBody's last. Values stay in [0, 2q).
+  // locals i32: m 6, gap 7, i 8, j 9, end 10, pj 11, pg 12; v128: W 13, WF 14, Q 15, Q2 16,
+  // MI 17, MF 18, X 19, Y 20, T 21, R 22, ZERO 23 (never set), A 24, B 25
+  const [ptr, n, iroots, iwq, q, mLast, m, gap, i, j, end, pj, pg, W, WF, Q, Q2, MI, MF, X, Y, T, R, ZERO, A, B] =
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25] as const;
+  // (X, Y) -> A = X + Y mod 2q, B = (X - Y + 2q) w^-1 mod q
+  const butterfly = [
+    ...get(X), ...get(Y), ...SIMD.i64add, ...set(A), ...reduceVec(A, Q2, T, ZERO), ...set(A),
+    ...get(X), ...get(Q2), ...SIMD.i64add, ...get(Y), ...SIMD.i64sub, ...set(T),
+    ...get(T), ...get(W), ...SIMD.i64mul,
+    ...toF64(T, MI, MF), ...get(WF), ...SIMD.f64mul, ...roundToI64(MI, MF), ...get(Q), ...SIMD.i64mul, ...SIMD.i64sub, ...tee(R),
+    ...get(R), ...get(ZERO), ...SIMD.i64ltS, ...get(Q), ...SIMD.and, ...SIMD.i64add, ...set(B),
+  ];
+  const inner = [
+    ...get(ptr), ...get(j), ...i32c(3), OP.i32shl, OP.i32add, ...tee(pj), ...get(gap), ...i32c(3), OP.i32shl, OP.i32add, ...set(pg),
+    ...get(pj), ...SIMD.load, ...set(X), ...get(pg), ...SIMD.load, ...set(Y),
+    ...butterfly,
+    ...get(pj), ...get(A), ...SIMD.store, ...get(pg), ...get(B), ...SIMD.store,
+  ];
+  const perI = [
+    ...get(iroots), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...load64, ...SIMD.i64splat, ...set(W),
+    ...get(iwq), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...loadF64, ...SIMD.f64splat, ...set(WF),
+    ...get(i), ...get(gap), OP.i32mul, ...i32c(1), OP.i32shl, ...tee(j), ...get(gap), OP.i32add, ...set(end),
+    ...forStep(j, end, 2, inner),
+  ];
+  const firstPair = [
+    ...get(iroots), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...SIMD.load, ...set(W),
+    ...get(iwq), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...SIMD.load, ...set(WF),
+    ...get(ptr), ...get(i), ...i32c(4), OP.i32shl, OP.i32add, ...tee(pj), ...SIMD.load, ...set(A),
+    ...get(pj), ...i32c(16), OP.i32add, ...tee(pg), ...SIMD.load, ...set(B),
+    ...get(A), ...get(B), ...LOW_LANES, ...set(X), ...get(A), ...get(B), ...HIGH_LANES, ...set(Y),
+    ...butterfly,
+    ...get(pj), ...get(A), ...get(B), ...LOW_LANES, ...SIMD.store,
+    ...get(pg), ...get(A), ...get(B), ...HIGH_LANES, ...SIMD.store,
+  ];
+  const outer = [
+    OP.block, OP.void, OP.loop, OP.void,
+    ...get(m), ...get(mLast), OP.i32ltU, OP.brIf, 1,
+    ...i32c(0), ...set(i),
+    ...get(gap), ...i32c(2), OP.i32geU, OP.if, OP.void, ...forLoop(i, m, perI), OP.else, ...forStep(i, m, 2, firstPair), OP.end,
+    ...get(m), ...i32c(1), OP.i32shrU, ...set(m), ...get(gap), ...i32c(1), OP.i32shl, ...set(gap),
+    OP.br, 0, OP.end, OP.end,
+  ];
+  return [
+    ...vec([[7, I32], [13, V128]]), ...simdConstants(q, Q, Q2, MI, MF),
+    ...get(n), ...i32c(1), OP.i32shrU, ...set(m), ...i32c(1), ...set(gap), ...outer, OP.end,
+  ];
+}
+
 function macSimdBody(): number[] {
   // macBody two coefficients at a time (params acc 0, ct 1, x 2, n 3, q 4, qinv 5, off 6): each
   // product adds a b mod q + q in [0, 2q), b in [0, 4q) from the lazy transform.
@@ -511,7 +563,7 @@ function macSimdBody(): number[] {
   ];
 }
 
-/** The module; with `simd`, also nttSimd and macSimd (an engine without Wasm SIMD rejects those). */
+/** The module; with `simd`, also nttSimd, macSimd and inttSimd (an engine without Wasm SIMD rejects those). */
 function moduleBytes(simd: boolean): Uint8Array {
   const types = vec([
     [0x60, ...vec([[I32], [I32], [I32], [I64], [I64], [I64]]), 0],
@@ -527,7 +579,7 @@ function moduleBytes(simd: boolean): Uint8Array {
     [0x60, ...vec([[I32], [I32], [I64], [F64]]), 0],
     [0x60, ...vec([[I32], [I32], [I32], [I64], [F64]]), 0],
   ]);
-  const funcs = vec([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9], [9], [10], [11], ...(simd ? [[1], [2]] : [])]);
+  const funcs = vec([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9], [9], [10], [11], ...(simd ? [[1], [2], [5]] : [])]);
   const memory = vec([[0x00, ...uleb(16)]]);
   const exports = vec([
     [...name('memory'), 0x02, 0],
@@ -544,9 +596,9 @@ function moduleBytes(simd: boolean): Uint8Array {
     [...name('addSmall'), 0x00, 10],
     [...name('reduceLazy'), 0x00, 11],
     [...name('pointwise'), 0x00, 12],
-    ...(simd ? [[...name('nttSimd'), 0x00, 13], [...name('macSimd'), 0x00, 14]] : []),
+    ...(simd ? [[...name('nttSimd'), 0x00, 13], [...name('macSimd'), 0x00, 14], [...name('inttSimd'), 0x00, 15]] : []),
   ]);
-  const bodies = [liftBody(), nttBody(), macBody(), listBody(), scatterBody(), inttBody(), scaleBody(), foldBody(), switchBody(), addBody(false), addBody(true), reduceLazyBody(), pointwiseBody(), ...(simd ? [nttSimdBody(), macSimdBody()] : [])].map((b) => [...uleb(b.length), ...b]);
+  const bodies = [liftBody(), nttBody(), macBody(), listBody(), scatterBody(), inttBody(), scaleBody(), foldBody(), switchBody(), addBody(false), addBody(true), reduceLazyBody(), pointwiseBody(), ...(simd ? [nttSimdBody(), macSimdBody(), inttSimdBody()] : [])].map((b) => [...uleb(b.length), ...b]);
   const code = vec(bodies);
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...section(1, types), ...section(3, funcs), ...section(5, memory), ...section(7, exports), ...section(10, code)]);
 }
@@ -566,9 +618,10 @@ interface Exports {
   addSmall(dst: number, count: number, src: number, q: bigint): void;
   reduceLazy(ptr: number, count: number, q: bigint, rq: number): void;
   pointwise(dst: number, src: number, count: number, q: bigint, qinv: number): void;
-  /** ntt and mac, two coefficients at a time (absent where the engine has no Wasm SIMD). */
+  /** ntt, mac and intt, two coefficients at a time (absent where the engine has no Wasm SIMD). */
   nttSimd?: Exports['ntt'];
   macSimd?: Exports['mac'];
+  inttSimd?: Exports['intt'];
 }
 
 interface WasmApi {
@@ -664,9 +717,10 @@ export class WasmHistogramKernel {
   #lazyAdds: number[] = [];
 
   /** `lazyAdds`: products an accumulator takes before it is reduced (tests make it small). */
-  /** The transform and multiply-accumulate in use: the SIMD pair where the engine has it, else the scalar one. */
+  /** The transforms and multiply-accumulate in use: the SIMD ones where the engine has them, else the scalar ones. */
   readonly #ntt: Exports['ntt'];
   readonly #mac: Exports['mac'];
+  readonly #intt: Exports['intt'];
   /** Whether this kernel runs the SIMD pair. */
   readonly simd: boolean;
 
@@ -676,9 +730,10 @@ export class WasmHistogramKernel {
    */
   constructor(tables: readonly PrimeTables[], plainModulus: number, private readonly lazyAdds = LAZY_ADDS, simd = true) {
     const w = this.#wasm;
-    this.simd = simd && w.nttSimd !== undefined && w.macSimd !== undefined;
+    this.simd = simd && w.nttSimd !== undefined && w.macSimd !== undefined && w.inttSimd !== undefined;
     this.#ntt = this.simd ? w.nttSimd!.bind(w) : w.ntt.bind(w);
     this.#mac = this.simd ? w.macSimd!.bind(w) : w.mac.bind(w);
+    this.#intt = this.simd ? w.inttSimd!.bind(w) : w.intt.bind(w);
     this.#k = tables.length;
     this.#n = tables[0]!.roots.length;
     this.#q = tables.map((t) => BigInt(t.q));
@@ -1001,7 +1056,7 @@ export class WasmHistogramKernel {
   /** The inverse NTT of prime j's polynomial at `ptr`, in place, fully reduced. */
   #inverse(ptr: number, j: number): void {
     const poly = 8 * this.#n;
-    this.#wasm.intt(ptr, this.#n, this.#iroots + j * poly, this.#iwq + j * poly, this.#q[j]!, 1);
+    this.#intt(ptr, this.#n, this.#iroots + j * poly, this.#iwq + j * poly, this.#q[j]!, 1);
     this.#wasm.scale(ptr, this.#n, this.#nInv[j]!, this.#nInvQ[j]!, this.#q[j]!);
   }
 
@@ -1011,7 +1066,7 @@ export class WasmHistogramKernel {
    */
   #firstCoefficients(ptr: number, j: number, s: number, out: number): void {
     const poly = 8 * this.#n;
-    this.#wasm.intt(ptr, this.#n, this.#iroots + j * poly, this.#iwq + j * poly, this.#q[j]!, this.#n / s);
+    this.#intt(ptr, this.#n, this.#iroots + j * poly, this.#iwq + j * poly, this.#q[j]!, this.#n / s);
     this.#wasm.fold(ptr, this.#n, s, out, this.#q[j]!);
     this.#wasm.scale(out, s, this.#nInv[j]!, this.#nInvQ[j]!, this.#q[j]!);
   }

@@ -151,6 +151,8 @@ describe('own RNS NTT', () => {
     const tables = ctx.shape.levels[1]!.primes.map((q) => primeTables(q));
     const k = tables.length;
     const [vector, scalar] = [new WasmHistogramKernel(tables, T), new WasmHistogramKernel(tables, T, undefined, false)];
+    /** One polynomial's residues per prime of the level (below each prime), `polys` polynomials. */
+    const ctBytes = (polys: number) => BigUint64Array.from({ length: polys * N }, (_, i) => BigInt(Math.floor(next() * tables[Math.floor(i / N) % k]!.q)));
     expect([vector.simd, scalar.simd]).toEqual([true, false]);
     vector.begin(2);
     scalar.begin(2);
@@ -166,6 +168,17 @@ describe('own RNS NTT', () => {
       }
     }
     for (const g of [0, 1]) expect(Buffer.from(vector.result(g)!).equals(Buffer.from(scalar.result(g)!))).toBe(true);
+    // A share's finish (the inverse transforms, full and partial) and the key holder's products alike.
+    const low = k - 1;
+    const pk = new Uint8Array(BigUint64Array.from({ length: 2 * low * N }, (_, i) => BigInt(Math.floor(next() * tables[Math.floor(i / N) % low]!.q))).buffer);
+    const u = Int32Array.from({ length: 3000 }, (_, i) => 2 * ((i * 7919) % N) + (i % 2));
+    const errors = Int8Array.from({ length: 8 + N }, () => Math.floor(next() * 41) - 20);
+    const [fv, fs] = [vector.finishShare(1, 8, pk, u, errors), scalar.finishShare(1, 8, pk, u, errors)];
+    expect([...fv.c0]).toEqual([...fs.c0]);
+    expect(Buffer.from(fv.c1.buffer).equals(Buffer.from(fs.c1.buffer))).toBe(true);
+    const secret = Int8Array.from({ length: N }, () => Math.floor(next() * 3) - 1);
+    const c1 = new Uint32Array(new BigUint64Array(ctBytes(k)).buffer);
+    for (const stride of [1, 2, 16, N]) expect([...vector.prefixProducts(c1, secret, stride)]).toEqual([...scalar.prefixProducts(c1, secret, stride)]);
     // Chunks to NTT form (every layer, the last one's shuffles included) alike.
     const words = Uint32Array.from({ length: 4 * k * N }, (_, i) => (i % 2 === 0 ? Math.floor(next() * 2 ** 32) : Math.floor(next() * 2 ** 10)));
     expect(Buffer.from(vector.transformCiphertext(words)).equals(Buffer.from(scalar.transformCiphertext(words)))).toBe(true);
