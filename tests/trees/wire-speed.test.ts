@@ -8,6 +8,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keepAnswer, keepAnswerBlob, keptAnswer, keptAnswerBlob, withBytesAs } from '../../models/trees/wire.js';
+import { packRows, unpackRows } from '../../models/trees/passive.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -54,5 +55,20 @@ describe('withBytesAs', () => {
     const out = withBytesAs(message, (b) => `bytes:${b.length}`) as Record<string, unknown>;
     expect(out).toEqual({ to: 'bank', nonce: 'bytes:2', parts: [{ box: 'bytes:1' }], when: new Date(0), n: null });
     expect(Buffer.isBuffer(message.nonce)).toBe(true);
+  });
+});
+
+describe('the passive state\'s rows (passive.ts packRows)', () => {
+  it('keeps a level\'s rows as one base64 string of int32s, reads them back, and still reads a state saved as plain arrays', () => {
+    const rows = Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 110_000);
+    const packed = packRows(rows);
+    expect(typeof packed).toBe('string');
+    // A string, about 4/3 of 4 bytes a row: JSON.stringify copies it instead of formatting 100k numbers.
+    expect(packed.length).toBe(4 * Math.ceil((4 * rows.length) / 3));
+    expect([...unpackRows(packed)]).toEqual(rows);
+    expect([...unpackRows(JSON.parse(JSON.stringify(packed)) as string)]).toEqual(rows);
+    expect([...unpackRows(rows)]).toEqual(rows);
+    expect([...unpackRows(packRows([]))]).toEqual([]);
+    expect([...unpackRows(packRows([-1, 0, 2 ** 31 - 1]))]).toEqual([-1, 0, 2 ** 31 - 1]);
   });
 });
