@@ -16,7 +16,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { BFV_POLY_DEGREE } from './bfv-coeff.js';
-import { runBfvTask } from './bfv-worker.js';
+import { runBfvTask, sharedCopies } from './bfv-worker.js';
 import type { BfvResult, BfvTask, FeatureRef, KeyRef } from './bfv-worker.js';
 import { histogramSlots, shareCount, stridedPolynomials } from './bfv-histogram.js';
 import type { HistogramRequest } from './bfv-histogram.js';
@@ -119,19 +119,6 @@ export function resolveBfvWorkerUrl(moduleUrl: string = import.meta.url): Worker
     }
   }
   return { url, reason: 'running from source: using the compiled dist/crypto/bfv-worker.js' };
-}
-
-/** The arrays copied into one SharedArrayBuffer, as views: what a worker task carries by reference. */
-function sharedCopies(arrays: readonly Uint8Array[]): Uint8Array[] {
-  const shared = new Uint8Array(new SharedArrayBuffer(arrays.reduce((n, c) => n + c.length, 0)));
-  const out: Uint8Array[] = [];
-  let at = 0;
-  for (const c of arrays) {
-    shared.set(c, at);
-    out.push(shared.subarray(at, at + c.length));
-    at += c.length;
-  }
-  return out;
 }
 
 export function createBfvEngine(opts: BfvEngineOptions = {}): HeEngine {
@@ -257,7 +244,8 @@ class BfvEngine implements HeEngine {
       levels.push(transformed[k]![0]!);
       data.push(transformed[k + 1]!);
     }
-    const ntt = sharedCopies(data);
+    // The workers wrote each batch's NTT data into shared memory already (the 'ntt' op).
+    const ntt = data.every((d) => d.buffer instanceof SharedArrayBuffer) ? data : sharedCopies(data);
     const features = req.bins.length;
     const tasks: BfvTask[] = [];
     for (let f = 0; f < features; f++) {
