@@ -129,7 +129,7 @@ export async function benchTrees(opts: BenchTreesOptions = {}): Promise<BenchRow
           load.push(os.loadavg()[0]!);
           // This tree's CPU per process: a tree slower than its neighbours either did more work or waited.
           const spent = [...perTree.at(-1)!].map(([name, [c]]) => `${name} ${(c - before.get(name)![0]).toFixed(1)}`).join(', ');
-          log(`${plaintext ? 'plaintext' : 'BFV'} ${p.message} (load average ${os.loadavg()[0]!.toFixed(1)}; CPU-s ${spent})`);
+          log(`${new Date().toISOString().slice(11, 19)} ${plaintext ? 'plaintext' : 'BFV'} ${p.message} (load average ${os.loadavg()[0]!.toFixed(1)}; CPU-s ${spent})`);
         }
       });
       if (!started) throw new Error('the coordinator never reported the job as started');
