@@ -426,6 +426,47 @@ const reduceVec = (v: number, c: number, tmp: number, zero: number) => [
   ...get(v), ...get(c), ...SIMD.i64sub, ...tee(tmp), ...get(tmp), ...get(zero), ...SIMD.i64ltS, ...get(c), ...SIMD.and, ...SIMD.i64add,
 ];
 
+/** The locals a SIMD layer loop uses (indices into its function's locals). */
+interface SimdLayerLocals {
+  readonly ptr: number; readonly roots: number; readonly wq: number; readonly m: number; readonly gap: number;
+  readonly i: number; readonly j: number; readonly end: number; readonly pj: number; readonly pg: number;
+  readonly W: number; readonly WF: number; readonly A: number; readonly B: number;
+  /** What the butterfly reads: the lower and the upper element of each pair. */
+  readonly lo: number; readonly hi: number;
+}
+
+/**
+ * One layer's loops around a butterfly that reads `lo`, `hi` and twiddles W, WF and leaves its
+ * results in A, B: `wide` for gap >= 2 (lanes j, j + 1 of one twiddle, per twiddle i < m), `pairs`
+ * for gap 1 (elements 2i, 2i + 1 of twiddle m + i and 2i + 2, 2i + 3 of twiddle m + i + 1, brought
+ * into lanes by shuffles; i steps by 2). The forward and the inverse transform share them.
+ */
+function simdLayer(l: SimdLayerLocals, butterfly: number[]): { wide: number[]; pairs: number[] } {
+  const inner = [
+    ...get(l.ptr), ...get(l.j), ...i32c(3), OP.i32shl, OP.i32add, ...tee(l.pj), ...get(l.gap), ...i32c(3), OP.i32shl, OP.i32add, ...set(l.pg),
+    ...get(l.pj), ...SIMD.load, ...set(l.lo), ...get(l.pg), ...SIMD.load, ...set(l.hi),
+    ...butterfly,
+    ...get(l.pj), ...get(l.A), ...SIMD.store, ...get(l.pg), ...get(l.B), ...SIMD.store,
+  ];
+  const wide = [
+    ...get(l.roots), ...get(l.m), ...get(l.i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...load64, ...SIMD.i64splat, ...set(l.W),
+    ...get(l.wq), ...get(l.m), ...get(l.i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...loadF64, ...SIMD.f64splat, ...set(l.WF),
+    ...get(l.i), ...get(l.gap), OP.i32mul, ...i32c(1), OP.i32shl, ...tee(l.j), ...get(l.gap), OP.i32add, ...set(l.end),
+    ...forStep(l.j, l.end, 2, inner),
+  ];
+  const pairs = [
+    ...get(l.roots), ...get(l.m), ...get(l.i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...SIMD.load, ...set(l.W),
+    ...get(l.wq), ...get(l.m), ...get(l.i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...SIMD.load, ...set(l.WF),
+    ...get(l.ptr), ...get(l.i), ...i32c(4), OP.i32shl, OP.i32add, ...tee(l.pj), ...SIMD.load, ...set(l.A),
+    ...get(l.pj), ...i32c(16), OP.i32add, ...tee(l.pg), ...SIMD.load, ...set(l.B),
+    ...get(l.A), ...get(l.B), ...LOW_LANES, ...set(l.lo), ...get(l.A), ...get(l.B), ...HIGH_LANES, ...set(l.hi),
+    ...butterfly,
+    ...get(l.pj), ...get(l.A), ...get(l.B), ...LOW_LANES, ...SIMD.store,
+    ...get(l.pg), ...get(l.A), ...get(l.B), ...HIGH_LANES, ...SIMD.store,
+  ];
+  return { wide: forLoop(l.i, l.m, wide), pairs: forStep(l.i, l.m, 2, pairs) };
+}
+
 function nttSimdBody(): number[] {
   // The same transform as nttBody (params ptr 0, n 1, roots 2, wq 3, q 4, m0 5, reduce 6), two
   // butterflies at a time: lanes j, j + 1 of one twiddle while gap >= 2; in the last layer
@@ -443,32 +484,10 @@ function nttSimdBody(): number[] {
     ...get(U), ...get(R), ...SIMD.i64add, ...set(A),
     ...get(U), ...get(Q2), ...SIMD.i64add, ...get(R), ...SIMD.i64sub, ...set(B),
   ];
-  const inner = [
-    ...get(ptr), ...get(j), ...i32c(3), OP.i32shl, OP.i32add, ...tee(pj), ...get(gap), ...i32c(3), OP.i32shl, OP.i32add, ...set(pg),
-    ...get(pj), ...SIMD.load, ...set(U), ...get(pg), ...SIMD.load, ...set(X),
-    ...butterfly,
-    ...get(pj), ...get(A), ...SIMD.store, ...get(pg), ...get(B), ...SIMD.store,
-  ];
-  const perI = [
-    ...get(roots), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...load64, ...SIMD.i64splat, ...set(W),
-    ...get(wq), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...loadF64, ...SIMD.f64splat, ...set(WF),
-    ...get(i), ...get(gap), OP.i32mul, ...i32c(1), OP.i32shl, ...tee(j), ...get(gap), OP.i32add, ...set(end),
-    ...forStep(j, end, 2, inner),
-  ];
-  // gap 1: coefficients 2i, 2i + 1 (twiddle m + i) and 2i + 2, 2i + 3 (twiddle m + i + 1).
-  const lastPair = [
-    ...get(roots), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...SIMD.load, ...set(W),
-    ...get(wq), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...SIMD.load, ...set(WF),
-    ...get(ptr), ...get(i), ...i32c(4), OP.i32shl, OP.i32add, ...tee(pj), ...SIMD.load, ...set(A),
-    ...get(pj), ...i32c(16), OP.i32add, ...tee(pg), ...SIMD.load, ...set(B),
-    ...get(A), ...get(B), ...LOW_LANES, ...set(U), ...get(A), ...get(B), ...HIGH_LANES, ...set(X),
-    ...butterfly,
-    ...get(pj), ...get(A), ...get(B), ...LOW_LANES, ...SIMD.store,
-    ...get(pg), ...get(A), ...get(B), ...HIGH_LANES, ...SIMD.store,
-  ];
+  const layer = simdLayer({ ptr, roots, wq, m, gap, i, j, end, pj, pg, W, WF, A, B, lo: U, hi: X }, butterfly);
   const perM = [
     ...get(gap), ...i32c(1), OP.i32shrU, ...set(gap), ...i32c(0), ...set(i),
-    ...get(gap), ...i32c(2), OP.i32geU, OP.if, OP.void, ...forLoop(i, m, perI), OP.else, ...forStep(i, m, 2, lastPair), OP.end,
+    ...get(gap), ...i32c(2), OP.i32geU, OP.if, OP.void, ...layer.wide, OP.else, ...layer.pairs, OP.end,
   ];
   const outer = [
     OP.block, OP.void, OP.loop, OP.void, ...get(m), ...get(n), OP.i32geU, OP.brIf, 1, ...perM, ...get(m), ...i32c(1), OP.i32shl, ...set(m), OP.br, 0, OP.end, OP.end,
@@ -500,33 +519,12 @@ function inttSimdBody(): number[] {
     ...toF64(T, MI, MF), ...get(WF), ...SIMD.f64mul, ...roundToI64(MI, MF), ...get(Q), ...SIMD.i64mul, ...SIMD.i64sub, ...tee(R),
     ...get(R), ...get(ZERO), ...SIMD.i64ltS, ...get(Q), ...SIMD.and, ...SIMD.i64add, ...set(B),
   ];
-  const inner = [
-    ...get(ptr), ...get(j), ...i32c(3), OP.i32shl, OP.i32add, ...tee(pj), ...get(gap), ...i32c(3), OP.i32shl, OP.i32add, ...set(pg),
-    ...get(pj), ...SIMD.load, ...set(X), ...get(pg), ...SIMD.load, ...set(Y),
-    ...butterfly,
-    ...get(pj), ...get(A), ...SIMD.store, ...get(pg), ...get(B), ...SIMD.store,
-  ];
-  const perI = [
-    ...get(iroots), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...load64, ...SIMD.i64splat, ...set(W),
-    ...get(iwq), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...loadF64, ...SIMD.f64splat, ...set(WF),
-    ...get(i), ...get(gap), OP.i32mul, ...i32c(1), OP.i32shl, ...tee(j), ...get(gap), OP.i32add, ...set(end),
-    ...forStep(j, end, 2, inner),
-  ];
-  const firstPair = [
-    ...get(iroots), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...SIMD.load, ...set(W),
-    ...get(iwq), ...get(m), ...get(i), OP.i32add, ...i32c(3), OP.i32shl, OP.i32add, ...SIMD.load, ...set(WF),
-    ...get(ptr), ...get(i), ...i32c(4), OP.i32shl, OP.i32add, ...tee(pj), ...SIMD.load, ...set(A),
-    ...get(pj), ...i32c(16), OP.i32add, ...tee(pg), ...SIMD.load, ...set(B),
-    ...get(A), ...get(B), ...LOW_LANES, ...set(X), ...get(A), ...get(B), ...HIGH_LANES, ...set(Y),
-    ...butterfly,
-    ...get(pj), ...get(A), ...get(B), ...LOW_LANES, ...SIMD.store,
-    ...get(pg), ...get(A), ...get(B), ...HIGH_LANES, ...SIMD.store,
-  ];
+  const layer = simdLayer({ ptr, roots: iroots, wq: iwq, m, gap, i, j, end, pj, pg, W, WF, A, B, lo: X, hi: Y }, butterfly);
   const outer = [
     OP.block, OP.void, OP.loop, OP.void,
     ...get(m), ...get(mLast), OP.i32ltU, OP.brIf, 1,
     ...i32c(0), ...set(i),
-    ...get(gap), ...i32c(2), OP.i32geU, OP.if, OP.void, ...forLoop(i, m, perI), OP.else, ...forStep(i, m, 2, firstPair), OP.end,
+    ...get(gap), ...i32c(2), OP.i32geU, OP.if, OP.void, ...layer.wide, OP.else, ...layer.pairs, OP.end,
     ...get(m), ...i32c(1), OP.i32shrU, ...set(m), ...get(gap), ...i32c(1), OP.i32shl, ...set(gap),
     OP.br, 0, OP.end, OP.end,
   ];
