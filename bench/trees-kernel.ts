@@ -101,7 +101,7 @@ export async function benchTreesKernel(opts: BenchTreesKernelOptions = {}): Prom
     });
     const shares = ctx.maskedPrefixShares(d, large, plainsOf, groups, STRIDE, masks);
     const decrypt = Array.from({ length: reps }, () => timed(() => shares.forEach((share) => ctx.decryptPrefix(share))).cpu / shares.length);
-    rows.push({ area: 'trees-kernel', metric: `ms per prefix share decrypted (key holder, JS, stride ${STRIDE})`, value: median(decrypt), unit: 'ms CPU', note: `one thread of ${cores} cores; median of ${reps}` });
+    rows.push({ area: 'trees-kernel', metric: `ms per prefix share decrypted (key holder, WASM prefixProducts, stride ${STRIDE})`, value: median(decrypt), unit: 'ms CPU', note: `one thread of ${cores} cores; median of ${reps}` });
   } finally {
     d.delete();
   }
