@@ -19,9 +19,10 @@
  * or two to [0, q). This replaced 64 x 64-bit Shoup products from 32-bit halves (four i64
  * multiplies each, eight for the multiply-accumulate's 88-bit product): session 13, a product
  * 0.78 -> 0.65 ms on one thread (bench/trees-kernel.ts); the scatter and the entries below took
- * it to ~0.45-0.53 ms. Session 15: the transform and the multiply-accumulate two residues at a
- * time in Wasm SIMD (nttSimdBody, macSimdBody; the scalar pair stays, for engines without SIMD
- * and for the tests that compare the two): 0.50 -> 0.34 ms a product on one thread.
+ * it to ~0.45-0.53 ms. Session 15: the forward and inverse transforms and the multiply-accumulate
+ * two residues at a time in Wasm SIMD (nttSimdBody, inttSimdBody, macSimdBody; the scalar ones
+ * stay, for engines without SIMD and for the tests that compare the two): 0.50 -> 0.34 ms a
+ * product on one thread.
  * The key holder's prefix decryption uses the same transforms (prefixProducts).
  * Memory: one exported memory the caller lays out (u64 little-endian residues: exactly SEAL's
  * data layout, so NTT-form ciphertext bytes are copied in and out unchanged).
@@ -96,7 +97,12 @@ const OP = {
 
 /** while (get(i) < get(limit)) { body; i += 1 } */
 function forLoop(i: number, limit: number, body: number[]): number[] {
-  return [OP.block, OP.void, OP.loop, OP.void, ...get(i), ...get(limit), OP.i32geU, OP.brIf, 1, ...body, ...get(i), ...i32c(1), OP.i32add, ...set(i), OP.br, 0, OP.end, OP.end];
+  return forStep(i, limit, 1, body);
+}
+
+/** while (get(i) < get(limit)) { body; i += step } */
+function forStep(i: number, limit: number, step: number, body: number[]): number[] {
+  return [OP.block, OP.void, OP.loop, OP.void, ...get(i), ...get(limit), OP.i32geU, OP.brIf, 1, ...body, ...get(i), ...i32c(step), OP.i32add, ...set(i), OP.br, 0, OP.end, OP.end];
 }
 
 /** Leaves x mod q for x in [0, 2q) on the stack; x in local `tmp`. */
@@ -402,12 +408,7 @@ const LOW_LANES = shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 2
 const HIGH_LANES = shuffle([8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]);
 const EXP52 = 0x4330000000000000n;
 
-/** for (i = 0; i < limit; i += step) body */
-function forStep(i: number, limit: number, step: number, body: number[]): number[] {
-  return [OP.block, OP.void, OP.loop, OP.void, ...get(i), ...get(limit), OP.i32geU, OP.brIf, 1, ...body, ...get(i), ...i32c(step), OP.i32add, ...set(i), OP.br, 0, OP.end, OP.end];
-}
-
-/** The SIMD constants' locals: Q (q), Q2 (2q), MI (bits of 2^52), MF (2^52); `zero` is never set. */
+/** Sets the SIMD constants' locals: Q (q in both lanes), Q2 (2q; skipped when undefined), MI (the bits of 2^52), MF (2^52). */
 function simdConstants(q: number, Q: number, Q2: number | undefined, MI: number, MF: number): number[] {
   return [
     ...get(q), ...SIMD.i64splat, ...set(Q),
