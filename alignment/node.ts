@@ -38,6 +38,8 @@ interface Session {
   settle: { resolve: (r: PsiResult) => void; reject: (e: Error) => void };
   finished: Promise<PsiResult>;
   rule: IdRule;
+  /** Relays of this session's messages not yet acknowledged by the coordinator. */
+  relaying: Set<Promise<void>>;
 }
 
 export interface NodeAlignmentContext {
@@ -145,7 +147,7 @@ export class AlignmentHost {
     let settle!: Session['settle'];
     const finished = new Promise<PsiResult>((resolve, reject) => (settle = { resolve, reject }));
     finished.catch(() => undefined);
-    const session: Session = { party, peers, relayAddress: req.relayAddress, request: req, settle, finished, rule };
+    const session: Session = { party, peers, relayAddress: req.relayAddress, request: req, settle, finished, rule, relaying: new Set() };
     this.#sessions.set(id, session);
     this.ctx.log(`alignment ${id}: joined as ${party.role} with ${ids.length} enterprises (${describeIdRule(rule)})`);
     try {
@@ -270,12 +272,31 @@ export class AlignmentHost {
     await this.#blinder?.close();
   }
 
+  /**
+   * Relays the party's messages, and once the party has its result and everything it sent has
+   * been relayed, settles the session: only then does JoinAlignment answer 'ready'. A site that
+   * answered first could die before its last message (the leader's intersection) left it; the
+   * others would wait for it until the join's long deadline, with the coordinator none the wiser.
+   * The coordinator acknowledges a relay once the recipient has taken the message.
+   */
   async #send(session: Session, messages: PsiMessage[]): Promise<void> {
+    if (messages.length > 0) {
+      const relayed = this.#relay(session, messages);
+      session.relaying.add(relayed);
+      try {
+        await relayed;
+      } finally {
+        session.relaying.delete(relayed);
+      }
+    }
     if (session.party.finished && !session.result) {
-      session.result = session.party.result();
+      await Promise.all(session.relaying);
+      session.result ??= session.party.result();
       session.settle.resolve(session.result);
     }
-    if (messages.length === 0) return;
+  }
+
+  async #relay(session: Session, messages: PsiMessage[]): Promise<void> {
     const client = coordinatorAlignmentClient(session.relayAddress, this.ctx.transport);
     try {
       await Promise.all(messages.map(async (m) => {

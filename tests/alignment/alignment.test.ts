@@ -123,6 +123,34 @@ describe('alignment across three node processes', () => {
     expect(again.alignmentDigest).toBeTruthy();
   });
 
+  it('the leader killed after its result, before its intersection reached the others: the job fails at once, not at the join deadline', async () => {
+    // The leader (bank) has its result when it sends the intersection; it dies as that message
+    // reaches the relay, which loses it. The bank must not have answered 'ready' before its
+    // message was taken: the others would then wait for it for the join's 30 minutes.
+    let killed = false;
+    onRelay = (env) => {
+      if (env.kind !== 'intersection') return;
+      if (!killed) {
+        killed = true;
+        nodes.get('bank')!.child.kill('SIGKILL');
+      }
+      throw new FedcreditError('UNAVAILABLE', 'the sender died with this message');
+    };
+    const stages: string[] = [];
+    const started = Date.now();
+    const err = await runAlignment(coordinator.address, fed.as('coordinator-operator'), {}, (p) => stages.push(`${p.stage} ${p.site}`))
+      .then(() => undefined, (e: unknown) => e);
+    onRelay = () => undefined;
+    expect(killed).toBe(true);
+    expect(err).toBeInstanceOf(FedcreditError);
+    expect((err as Error).message).toMatch(/alignment aln-\S+ failed, nothing was stored: .*Run it again once bank is up\.$/);
+    expect(stages).not.toContain('ready bank');
+    expect(Date.now() - started).toBeLessThan(60_000);
+
+    nodes.set('bank', await startNode('bank'));
+    await waitForNodes(['bank']);
+  }, 120_000);
+
   it('every node stored the same intersection in the same order, and only the completed jobs', async () => {
     await Promise.all([...nodes.values()].map((n) => n.stop()));
     const stored = new Map<Site, StoredAlignmentRecord[]>();

@@ -43,6 +43,20 @@ let reference: AlignmentSummary__Output;
 let referenceEvents = 0;
 let last: AlignmentSummary__Output;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** An alignment that neither ends nor fails hangs the file to its timeout; say which one instead. */
+const ENDS_WITHIN_MS = 150_000;
+
+async function within<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} neither ended nor failed within ${ENDS_WITHIN_MS / 1000} s (seed ${SEED})`)), ENDS_WITHIN_MS);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 async function startNode(site: Site): Promise<SpawnedParty> {
   const node = await spawnNode(s, site);
@@ -93,7 +107,7 @@ async function killRuns(run: string, next: () => number, victim: () => Site | 'c
     }
     await sleep(delay);
     await kill9(who === 'coordinator' ? coordinator : nodes.get(who)!);
-    const { a, err } = await attempt;
+    const { a, err } = await within(attempt, `${run} kill ${k + 1} (${who}): the cut-off alignment`);
     console.log(`${run} kill ${k + 1}: ${who}, ${delay} ms after ${atCommit ? 'the third site\'s ready (logging and commit)' : `progress message ${at} of ~${referenceEvents}`}: ` +
       (a ? `the alignment had finished (${a.alignmentId})` : `failed ${err instanceof FedcreditError ? err.code : ''}: ${(err as Error).message.slice(0, 200)}`));
     if (a) sameIntersection(a);
@@ -103,7 +117,7 @@ async function killRuns(run: string, next: () => number, victim: () => Site | 'c
     }
     if (who === 'coordinator') coordinator = await spawnCoordinator(s);
     else nodes.set(who, await startNode(who));
-    last = await align({ n: 0, ready: 0 });
+    last = await within(align({ n: 0, ready: 0 }), `${run} kill ${k + 1} (${who}): the re-run after the restart`);
     sameIntersection(last);
   }
 }
