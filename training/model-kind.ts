@@ -121,6 +121,8 @@ export interface SiteInput {
   readonly labels?: { readonly train: readonly number[]; readonly validation: readonly number[] };
   /** The node's HE engine for this job (shared between jobs, owned by the node). */
   engine(): HeEngine;
+  /** The job's blobs (SiteIo.blobs), for a kind that reads back at open what it keeps there. */
+  readonly blobs?: KindBlobs;
 }
 
 /** Transport services a site's step may use. */

@@ -288,6 +288,7 @@ export class TrainingHost {
       start, train: transformRows(preprocessing, trainRaw), validation: transformRows(preprocessing, validationRaw), features: spec.features,
       raw: { train: trainRaw, validation: validationRaw }, ...(labels ? { labels } : {}),
       engine: (): HeEngine => (spec.plaintext ? (this.#plain ??= new PlainEngine()) : (this.#engine ??= createBfvEngine())),
+      blobs: jobBlobs(this.ctx.store, spec.jobId),
     };
     // The engine's threads, SEAL and kernels start while the job's first steps run (a passive's
     // first use is its first federated tree); a failure here shows again, with its error, at that use.

@@ -44,7 +44,13 @@ interface LevelRecord {
  * and the bank replays its kept answer (it has moved on to the next tree: a new attempt would be
  * refused as stale and the job could not resume).
  */
-interface FinishRecord { tree: number; attempt: string; answer?: KindMessage }
+interface FinishRecord {
+  tree: number;
+  attempt: string;
+  answer?: KindMessage;
+  /** Every passive has kept the tree: the notes left `answer` (announce). */
+  announced?: boolean;
+}
 
 /** A paged message's part count (0 on the wire means one part); refused above paging.ts MAX_PARTS. */
 function partCount(m: KindMessage): number {
@@ -163,11 +169,17 @@ export class TreesCoordinator implements KindCoordinator {
   async announce(ctx: DriverContext, outcome: EpochOutcome): Promise<void> {
     const rec = ctx.state['finish'] as FinishRecord | undefined;
     if (!rec?.answer || rec.tree !== outcome.epoch) throw new FedcreditError('INTERNAL', `tree ${outcome.epoch}: the bank's outcome was not recorded before its announcement`);
+    if (rec.announced) return;
     const answer = rec.answer;
     const ref = { jobId: ctx.jobId, attempt: rec.attempt, epoch: rec.tree, step: ctx.batches };
     const notes = field.sealedList(answer, 'perPassive');
     await Promise.all(ctx.passives.map((site) => ctx.call(site, 'TreeDone', ref, {
       tree: rec.tree, improved: outcome.improved, stop: outcome.stop, bestTree: field.number(answer, 'bestTree'), notes: relay(notes.find((n) => n.to === site), 'notes'),
     })));
+    // Every passive has kept the tree. The notes leave the record, which the driver saves with
+    // each step of the next tree: tree 0's carry the scoring key to each passive (megabytes).
+    // The driver's next save (the epoch's end) keeps this; until then a restart sends them again.
+    delete answer['perPassive'];
+    rec.announced = true;
   }
 }

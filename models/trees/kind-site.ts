@@ -32,7 +32,14 @@ export const CRASH_AFTER_ENV = 'FEDCREDIT_TREES_CRASH_AFTER';
 interface SiteState {
   bank?: BankState;
   passive?: PassiveState;
-  /** Bank: the per-model scoring key (leaf chain), made at tree 0's end (part.ts). */
+  /**
+   * The per-model scoring key (leaf chain, part.ts; the bank makes it at tree 0's end, each
+   * passive gets its public half with tree 0's notes): its ring degree here, the key itself in
+   * the write-once blob SCORING_KEY_BLOB. It never changes, and it is megabytes (the bank's with
+   * its secret half 4 MB as base64): in the state, every persist of every step rewrote it.
+   */
+  scoringKey?: { n: number };
+  /** The bank's scoring key as states saved before SCORING_KEY_BLOB kept it: read, never written. */
   scoring?: ScoringKeyState;
   /** The last answer of each step name, with the call it answered (`blob`: kept as the blob `answer/<name>`). */
   answers: Record<string, { key: string; answer: string; blob?: boolean }>;
@@ -45,6 +52,23 @@ const optNumber = (m: KindMessage, key: string): number => (typeof m[key] === 'n
 
 /** Steps whose answers are large (a level's ciphertexts or shares): kept as blobs, not in the state (design 4.7). */
 const BLOB_ANSWERS = new Set(['LevelStart', 'BuildHistograms']);
+/**
+ * Any other answer whose kept text is longer goes to a blob too: tree 0's FinishTree carries
+ * the scoring key to each passive (megabytes), and in the state it was rewritten with every
+ * persist of the whole next tree.
+ */
+const LARGE_ANSWER_CHARS = 256 * 1024;
+/** The blob holding the scoring key (SiteState.scoringKey), written once. */
+const SCORING_KEY_BLOB = 'scoring-key';
+
+/**
+ * The scoring key kept in its blob, as JSON: { n, publicKey, secretKey? } (base64). Absent once
+ * the job has finished (its blobs go with it; the model keeps the key): finish() says so if asked.
+ */
+async function readScoringKey(blobs: KindBlobs): Promise<ScoringKeyState | undefined> {
+  const bytes = await blobs.get(SCORING_KEY_BLOB);
+  return bytes && (JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as ScoringKeyState);
+}
 
 export async function openTreesSite(input: SiteInput, saved: KindState | undefined): Promise<KindSite> {
   const params = treeSiteParams(input.start);
@@ -58,6 +82,8 @@ export async function openTreesSite(input: SiteInput, saved: KindState | undefin
     return { owner: input.site, name: f.name, bins: all, binCount: f.binCount, missing: f.missing };
   });
   const state = (saved as SiteState | undefined) ?? { answers: {} };
+  const scoring = state.scoring ?? state.passive?.scoring
+    ?? (state.scoringKey ? await readScoringKey(siteBlobs(input.blobs, (state.inline ??= {}))) : undefined);
   const kernel = histogramKernel(input.engine());
   let keys: KeyRef | undefined;
   const keyRef = (): KeyRef => (keys ??= shareKeys({ publicKey: field.bytes(input.start, 'publicKey') }));
@@ -65,10 +91,10 @@ export async function openTreesSite(input: SiteInput, saved: KindState | undefin
     if (!input.labels) throw new FedcreditError('INTERNAL', `site ${input.site}: the bank's labels were not loaded`);
     const labels = [...input.labels.train, ...input.labels.validation];
     state.bank ??= newBankState(labels, nTrain);
-    return new TreesSite(input, state, new BankTrees({ site: input.site, passives: input.passives, columns, labels, nTrain, params, kernel, keys: keyRef }, state.bank), undefined, binned.map((f) => f.cuts));
+    return new TreesSite(input, state, new BankTrees({ site: input.site, passives: input.passives, columns, labels, nTrain, params, kernel, keys: keyRef }, state.bank), undefined, binned.map((f) => f.cuts), scoring);
   }
   state.passive ??= newPassiveState();
-  return new TreesSite(input, state, undefined, new PassiveTrees({ site: input.site, bank: input.bank, columns, binned, nTrain, params, kernel, keys: keyRef }, state.passive), binned.map((f) => f.cuts));
+  return new TreesSite(input, state, undefined, new PassiveTrees({ site: input.site, bank: input.bank, columns, binned, nTrain, params, kernel, keys: keyRef }, state.passive), binned.map((f) => f.cuts), scoring);
 }
 
 class TreesSite implements KindSite {
@@ -78,6 +104,8 @@ class TreesSite implements KindSite {
     private readonly bank: BankTrees | undefined,
     private readonly passive: PassiveTrees | undefined,
     private readonly cuts: readonly (readonly number[])[],
+    /** The scoring key (SiteState.scoringKey), once made or received. */
+    private scoring: ScoringKeyState | undefined,
   ) {}
 
   get epoch(): number { return this.bank ? this.bank.state.tree : Math.max(0, this.passive!.state.done + 1); }
@@ -177,7 +205,7 @@ class TreesSite implements KindSite {
         break;
       }
       case 'FinishTree': {
-        const done = this.#bank(name).finishTree(tree, s, tree === 0 ? await this.#scoringKeyChunks() : []);
+        const done = this.#bank(name).finishTree(tree, s, tree === 0 ? await this.#scoringKeyChunks(blobs) : []);
         answer = done.answer;
         io.log(`training ${ref.jobId}: tree ${tree} done, validation AUC ${done.outcome.auc.toFixed(4)}${done.outcome.improved ? ' (best)' : ''}${done.outcome.stop ? '; stopping' : ''}`);
         break;
@@ -205,18 +233,20 @@ class TreesSite implements KindSite {
         answer = this.#passive(name).applySplits(tree, field.number(payload, 'level'), field.sealed(payload, 'choice'), s);
         break;
       case 'TreeDone': {
-        const already = this.#passive(name).treeDone(tree, field.bool(payload, 'stop'), field.number(payload, 'bestTree'), field.sealed(payload, 'notes'), s);
-        answer = { site: this.input.site, already };
+        const done = this.#passive(name).treeDone(tree, field.bool(payload, 'stop'), field.number(payload, 'bestTree'), field.sealed(payload, 'notes'), s);
+        if (done.scoring) await this.#keepScoringKey(done.scoring, blobs);
+        answer = { site: this.input.site, already: done.already };
         break;
       }
       default:
         throw new FedcreditError('BAD_REQUEST', `boosted trees have no step ${name.slice(0, 40)}`);
     }
-    if (BLOB_ANSWERS.has(name)) {
+    const text = BLOB_ANSWERS.has(name) ? undefined : keepAnswer(answer);
+    if (text === undefined || text.length > LARGE_ANSWER_CHARS) {
       await blobs.put(`answer/${name}`, keepAnswerBlob(answer));
       this.state.answers[name] = { key, answer: '', blob: true };
     } else {
-      this.state.answers[name] = { key, answer: keepAnswer(answer) };
+      this.state.answers[name] = { key, answer: text };
     }
     await io.persist();
     if (name === 'BuildHistograms') await blobs.drop('recv/');
@@ -226,30 +256,40 @@ class TreesSite implements KindSite {
   }
 
   /**
-   * The bank's per-model scoring key (section 7.1), made once (tree 0's end, before its answer is
-   * persisted with the key in the state) with the ring degree the passives' count needs
+   * The bank's per-model scoring key (section 7.1), made once (tree 0's end, kept before that
+   * step's answer is persisted) with the ring degree the passives' count needs
    * (crypto/bfv-batch.ts ringDegreeFor); its public half goes with tree 0's notes to each passive.
    */
-  async #scoringKeyChunks(): Promise<Uint8Array[]> {
-    if (!this.state.scoring) {
+  async #scoringKeyChunks(blobs: KindBlobs): Promise<Uint8Array[]> {
+    if (!this.scoring) {
       const ctx = await BfvBatchContext.create(ringDegreeFor(this.input.passives.length));
       try {
         const k = ctx.generateKeys();
-        this.state.scoring = { n: k.n, publicKey: Buffer.from(k.publicKey).toString('base64'), secretKey: Buffer.from(k.secretKey).toString('base64') };
+        await this.#keepScoringKey({ n: k.n, publicKey: Buffer.from(k.publicKey).toString('base64'), secretKey: Buffer.from(k.secretKey).toString('base64') }, blobs);
       } finally {
         ctx.dispose();
       }
     }
-    return [jsonChunk({ n: this.state.scoring.n }), Buffer.from(this.state.scoring.publicKey, 'base64')];
+    return [jsonChunk({ n: this.scoring!.n }), Buffer.from(this.scoring!.publicKey, 'base64')];
+  }
+
+  /** The scoring key to its blob (synced) before the state that names it is persisted. */
+  async #keepScoringKey(key: ScoringKeyState, blobs: KindBlobs): Promise<void> {
+    await blobs.put(SCORING_KEY_BLOB, Buffer.from(JSON.stringify(key), 'utf8'));
+    this.state.scoringKey = { n: key.n };
+    this.scoring = key;
   }
 
   finish(): FinishedPart {
     const depth = treeSiteParams(this.input.start).depth;
+    if (this.state.scoringKey && !this.scoring) {
+      throw new FedcreditError('INTERNAL', `${this.input.site}: job ${this.input.jobId}'s scoring key is not in the node's store (blob ${SCORING_KEY_BLOB}); train the model again`);
+    }
     if (this.bank) {
-      const part = bankTreesPart(this.input, this.bank.kept(), this.bank.state.base, this.cuts, { depth, ...(this.state.scoring ? { scoring: this.state.scoring } : {}) });
+      const part = bankTreesPart(this.input, this.bank.kept(), this.bank.state.base, this.cuts, { depth, ...(this.scoring ? { scoring: this.scoring } : {}) });
       return { part, featureCount: this.cuts.length, validationLogits: this.bank.validationLogits(), described: part.described };
     }
-    const scoring = this.passive!.state.scoring;
+    const scoring = this.scoring ? { n: this.scoring.n, publicKey: this.scoring.publicKey } : undefined;
     const part = passiveTreesPart(this.passive!.state.trees, this.input.features, { depth, ...(scoring ? { scoring } : {}) });
     return { part, featureCount: this.cuts.length, described: part.described };
   }

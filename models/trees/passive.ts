@@ -58,7 +58,10 @@ export interface PassiveState {
   /** Last tree announced. */
   done: number;
   stopped: boolean;
-  /** The bank's per-model scoring key (leaf chain, section 7.1), from tree 0's notes: ring degree and base64 public key. */
+  /**
+   * The bank's scoring key as states saved before it moved to a blob kept it (kind-site.ts
+   * SCORING_KEY_BLOB; treeDone hands it on now): read, never written.
+   */
   scoring?: { n: number; publicKey: string };
 }
 
@@ -220,12 +223,18 @@ export class PassiveTrees {
     return { toBank: s.seal('trees-partition', this.x.bank, [packBits(bits)]), site: this.x.site };
   }
 
-  /** Announce: keep this tree's splits with the bank's notes; on stop, keep trees 0..best. */
-  treeDone(tree: number, stop: boolean, bestTree: number, notes: SealedPayload__Output | undefined, s: Sealer): boolean {
-    if (tree <= this.state.done) return true;
+  /**
+   * Announce: keep this tree's splits with the bank's notes; on stop, keep trees 0..best. Tree
+   * 0's notes also carry the bank's per-model scoring key (leaf chain, section 7.1): handed back
+   * for the caller to keep (it is megabytes and never changes: not part of this state).
+   */
+  treeDone(tree: number, stop: boolean, bestTree: number, notes: SealedPayload__Output | undefined, s: Sealer): { already: boolean; scoring?: { n: number; publicKey: string } } {
+    if (tree <= this.state.done) return { already: true };
     const opened = notes ? s.open('trees-notes', this.x.bank, notes) : [];
     const parsed = notes ? parseJson<{ node: number; gain: number; cover: number; riskierLeft: boolean }[]>(opened[0], 'the bank\'s tree notes') : [];
-    if (opened[1] && opened[2]) this.state.scoring = { n: parseJson<{ n: number }>(opened[1], 'the scoring key\'s ring degree').n, publicKey: Buffer.from(opened[2]).toString('base64') };
+    const scoring = opened[1] && opened[2]
+      ? { n: parseJson<{ n: number }>(opened[1], 'the scoring key\'s ring degree').n, publicKey: Buffer.from(opened[2]).toString('base64') }
+      : undefined;
     const splits = this.state.tree === tree ? this.state.splits : [];
     for (const n of parsed) {
       const sp = splits.find((x) => x.node === n.node);
@@ -241,6 +250,6 @@ export class PassiveTrees {
       this.state.trees = this.state.trees.filter((t) => t.tree <= bestTree);
       this.state.stopped = true;
     }
-    return false;
+    return { already: false, ...(scoring ? { scoring } : {}) };
   }
 }

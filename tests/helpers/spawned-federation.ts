@@ -81,6 +81,16 @@ export async function spawnedFederation(name: string, enterprises: number, opts:
  * while it is copied (ENOENT, or a copy that does not open): the copy is made again.
  */
 export async function readNodeCopy<Part>(dir: string, site: Site, version: string, ids: readonly string[]): Promise<{ part: Part; vectors: Map<string, Float64Array | undefined> }> {
+  return withNodeCopy(dir, site, async (store) => {
+    const part = ((await listSiteModels(store)) as unknown as (Part & { modelVersion: string })[]).find((p) => p.modelVersion === version);
+    if (!part) throw new Error(`${site} has no stored part of model ${version}`);
+    const got = await store.features.getMany([...ids]);
+    return { part, vectors: new Map(ids.map((id, k) => [id, got[k] ? bytesToFloat64(got[k]) : undefined])) };
+  });
+}
+
+/** Reads a copy of a running node's store (the node holds the lock). */
+export async function withNodeCopy<T>(dir: string, site: Site, read: (store: NodeStore) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     // A fresh folder per attempt: a copy torn by a compaction (a table file gone, or a store
     // that then does not open) is not reused.
@@ -90,10 +100,7 @@ export async function readNodeCopy<Part>(dir: string, site: Site, version: strin
       fs.rmSync(path.join(copy, 'store', 'LOCK'), { force: true });
       const store = await NodeStore.open(copy);
       try {
-        const part = ((await listSiteModels(store)) as unknown as (Part & { modelVersion: string })[]).find((p) => p.modelVersion === version);
-        if (!part) throw new Error(`${site} has no stored part of model ${version}`);
-        const got = await store.features.getMany([...ids]);
-        return { part, vectors: new Map(ids.map((id, k) => [id, got[k] ? bytesToFloat64(got[k]) : undefined])) };
+        return await read(store);
       } finally {
         await store.close();
       }

@@ -15,7 +15,7 @@ import { treesParamsAny } from '../../models/trees/kind.js';
 import { CRASH_AFTER_ENV } from '../../models/trees/kind-site.js';
 import { treeParams } from '../../models/trees/params.js';
 import type { TreesPart } from '../../models/trees/part.js';
-import { readNodeCopy, spawnedFederation, type SpawnedFederation } from '../helpers/spawned-federation.js';
+import { readNodeCopy, spawnedFederation, withNodeCopy, type SpawnedFederation } from '../helpers/spawned-federation.js';
 import { trainThroughKill } from '../helpers/resume.js';
 import { spawnNode, waitForLog } from '../training-transport/helpers.js';
 
@@ -47,6 +47,19 @@ describe('kill -9 during a boosted-trees job', () => {
     // Passive sites won splits: the kills below interrupt real passive work.
     expect(structure!.flatMap((t) => t.nodes).some((n) => n.owner === 'tax' || n.owner === 'power')).toBe(true);
   }, 300_000);
+
+  it('keeps the scoring key out of the job record every step rewrites: written once beside it, and in the model', async () => {
+    for (const site of ['bank', 'tax'] as const) {
+      const part = (await readNodeCopy<TreesPart & { scoringSecretKey?: string }>(fx.s.dir, site, uninterrupted.modelVersion, [])).part;
+      expect(part.scoringPublicKey.length, site).toBeGreaterThan(100_000);
+      if (site === 'bank') expect(part.scoringSecretKey!.length).toBeGreaterThan(100_000);
+      const record = JSON.stringify(await withNodeCopy(fx.s.dir, site, (store) => store.training.get(uninterrupted.jobId)));
+      expect(JSON.parse(record).kind.scoringKey, site).toEqual({ n: part.scoringN });
+      expect(record.includes(part.scoringPublicKey.slice(1000, 1100)), `${site}'s job record holds the scoring key`).toBe(false);
+      // Without the key (megabytes), the rest of a 1,500-enterprise job's record is small.
+      expect(record.length, site).toBeLessThan(part.scoringPublicKey.length / 2);
+    }
+  });
 
   for (const [who, killAt] of [
     ['tax', /BuildHistograms of tree 2 level 1 answered/],
