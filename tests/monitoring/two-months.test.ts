@@ -77,9 +77,11 @@ function watch(out: string): ChildProcess {
 }
 
 type Line = { eventId: string; kind: string; runId: string; subject?: string; skipCode?: string; direction?: string; errors?: unknown[] };
+/** The file's complete lines: read while the watch client appends, a last line without its newline is still being written. */
 function lines(file: string): Line[] {
   if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Line);
+  const text = fs.readFileSync(file, 'utf8');
+  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Line);
 }
 
 beforeAll(async () => {
