@@ -169,7 +169,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   addService(server, 'Backup', backupHandlers(() => ({
     role: 'coordinator', dataDir: opts.dataDir,
     databases: [{ name: 'registry', db: registry.db }, { name: 'log', db: transparencyLog.store.database }, { name: 'alignments', db: alignment.db },
-      { name: 'models', db: models.db }, { name: 'training', db: training.db }, { name: 'consent', db: scoring.ledgerDb }, { name: 'monitoring', db: monitoring.state.db }],
+      { name: 'models', db: models.db }, { name: 'training', db: training.db }, { name: 'training-strings', db: training.stringsDb }, { name: 'consent', db: scoring.ledgerDb }, { name: 'monitoring', db: monitoring.state.db }],
     files: ['identity.pem'],
   }), log), opts.transport, log, limiter);
   const host = opts.host ?? '127.0.0.1';

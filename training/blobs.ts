@@ -8,9 +8,19 @@
 import type { NodeStore } from '../site/store.js';
 import type { KindBlobs } from './model-kind.js';
 
+/** The sublevel of every job's blobs, for a caller that writes them in its own batch (training/node.ts). */
+export function jobBlobSublevel(store: NodeStore) {
+  return store.db.sublevel<string, Uint8Array>('trainblob', { valueEncoding: 'view' });
+}
+
+/** A blob's key in jobBlobSublevel. */
+export function jobBlobKey(jobId: string, name: string): string {
+  return `${jobId}/${name}`;
+}
+
 export function jobBlobs(store: NodeStore, jobId: string): KindBlobs {
-  const db = store.db.sublevel<string, Uint8Array>('trainblob', { valueEncoding: 'view' });
-  const key = (name: string): string => `${jobId}/${name}`;
+  const db = jobBlobSublevel(store);
+  const key = (name: string): string => jobBlobKey(jobId, name);
   return {
     put: async (name, bytes) => { await store.db.batch().put(key(name), bytes, { sublevel: db }).write({ sync: true }); },
     get: async (name) => db.get(key(name)),

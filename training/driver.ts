@@ -60,6 +60,7 @@ import { peerKeysOf, type NodeRegistry } from '../registration/registry.js';
 import { NodeCalls, STEP_DEADLINE_MS, type TrainingMessageRecord } from './node-calls.js';
 import { upgradeJobRecord, type CoordinatorJobState } from './job-record.js';
 import { listJobs } from './job-list.js';
+import { LargeStrings } from './large-strings.js';
 
 export const DEFAULT_PURPOSE = 'credit-scoring';
 /** How long a node may stay unreachable before a job gives up (and stays resumable). */
@@ -87,9 +88,13 @@ export class TrainingCoordinator {
    * pair included, ~1.3 MB of JSON) before every write.
    */
   readonly #writtenLeases = new Map<string, { holder: string; generation: number }>();
+  /** Each job's large strings (the kind's key pair: training/large-strings.ts), as its record last written names them. */
+  readonly #strings = new Map<string, LargeStrings>();
 
   private constructor(
     readonly db: Level<string, CoordinatorJobState>,
+    /** The job records' large strings, under `jobId/sha256`: written once, not with every save. */
+    readonly stringsDb: Level<string, string>,
     private readonly opts: {
       registry: NodeRegistry; alignments: AlignmentCoordinator; models: ModelRegistry; transparencyLog: CoordinatorLog;
       transport: Transport; log: (line: string) => void; retryMs: number; onMessage?: (m: TrainingMessageRecord) => void;
@@ -111,9 +116,16 @@ export class TrainingCoordinator {
     fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     const db = new Level<string, CoordinatorJobState>(path.join(opts.dataDir, 'training'), { valueEncoding: 'json' });
     await db.open();
+    const stringsDb = new Level<string, string>(path.join(opts.dataDir, 'training-strings'), { valueEncoding: 'utf8' });
+    try {
+      await stringsDb.open();
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
     const envRetry = Number(process.env.FEDCREDIT_TRAINING_RETRY_MS);
     const retryMs = opts.retryMs ?? (Number.isFinite(envRetry) && envRetry > 0 ? envRetry : DEFAULT_RETRY_MS);
-    return new TrainingCoordinator(db, { ...opts, retryMs });
+    return new TrainingCoordinator(db, stringsDb, { ...opts, retryMs });
   }
 
   handlers(): TrainingHandlers {
@@ -237,8 +249,11 @@ export class TrainingCoordinator {
   /** Resume an unfinished job, or follow it if it is running already. */
   resume(jobId: string, progress: (p: TrainingProgress) => void): Promise<ModelMetadata> {
     return this.#claim(jobId, progress, async () => {
-      const state = await this.db.get(jobId);
-      if (!state) throw new FedcreditError('NOT_FOUND', `no training job '${jobId.slice(0, 70)}' at the coordinator`);
+      const stored = await this.db.get(jobId);
+      if (!stored) throw new FedcreditError('NOT_FOUND', `no training job '${jobId.slice(0, 70)}' at the coordinator`);
+      const strings = new LargeStrings();
+      const state = await strings.attach(stored, (hash) => this.stringsDb.get(`${jobId}/${hash}`), `training job ${jobId}`);
+      this.#strings.set(jobId, strings);
       upgradeJobRecord(state);
       if (state.phase === 'done') {
         const model = await this.opts.models.get(state.modelVersion);
@@ -316,6 +331,7 @@ export class TrainingCoordinator {
     })().finally(() => {
       this.#running.delete(jobId);
       this.#states.delete(jobId);
+      this.#strings.delete(jobId);
     });
     this.#running.set(jobId, { listeners, done });
     return done;
@@ -328,7 +344,7 @@ export class TrainingCoordinator {
     // Held by this process: by an earlier driver of it that has ended (the claim above is free).
     const previous = stored?.lease ?? state.lease;
     state.lease = { holder: this.#incarnation, generation: (previous?.generation ?? 0) + 1, takenAt: now, renewedAt: now };
-    await this.db.batch().put(state.jobId, state).write({ sync: true });
+    await this.#write(state);
     this.#writtenLeases.set(state.jobId, { holder: state.lease.holder, generation: state.lease.generation });
     this.opts.log(`training ${state.jobId}: driving it (lease generation ${state.lease.generation}${previous ? `, taken over from ${previous.holder === this.#incarnation ? 'this process' : `process ${previous.holder}`}` : ''})`);
   }
@@ -524,8 +540,30 @@ export class TrainingCoordinator {
       throw new FedcreditError('LEASE_LOST', `job ${state.jobId}: driver ${lease.generation} of process ${lease.holder} lost its lease to driver ${stored.generation} of process ${stored.holder}; that driver carries on`);
     }
     lease.renewedAt = new Date().toISOString();
-    await this.db.batch().put(state.jobId, state).write({ sync: true });
+    await this.#write(state);
     this.#writtenLeases.set(state.jobId, { holder: lease.holder, generation: lease.generation });
+  }
+
+  /**
+   * The job's record, synced; its large strings (training/large-strings.ts) first, once, in their
+   * own store, and those no record names any more deleted after it.
+   */
+  async #write(state: CoordinatorJobState): Promise<void> {
+    let strings = this.#strings.get(state.jobId);
+    if (!strings) this.#strings.set(state.jobId, (strings = new LargeStrings()));
+    const detached = strings.detach(state);
+    if (detached.added.size > 0) {
+      const batch = this.stringsDb.batch();
+      for (const [hash, text] of detached.added) batch.put(`${state.jobId}/${hash}`, text);
+      await batch.write({ sync: true });
+    }
+    await this.db.batch().put(state.jobId, detached.record).write({ sync: true });
+    detached.commit();
+    if (detached.dropped.length > 0) {
+      const batch = this.stringsDb.batch();
+      for (const hash of detached.dropped) batch.del(`${state.jobId}/${hash}`);
+      await batch.write();
+    }
   }
 
   async #nextVersion(): Promise<string> {
@@ -546,6 +584,7 @@ export class TrainingCoordinator {
     this.#calls.close();
     await this.#engine?.close();
     await this.db.close();
+    await this.stringsDb.close();
   }
 }
 

@@ -46,7 +46,8 @@ import { saveSiteModelInBatch, type StoredPart } from '../site/model-store.js';
 import { checkBatchRule, checkTrainingPolicy, type TrainingPolicy } from '../site/policy.js';
 import { openPayload, sealPayload } from './envelope.js';
 import { bytesToFloat64, type NodeStore } from '../site/store.js';
-import { jobBlobs } from './blobs.js';
+import { jobBlobKey, jobBlobs, jobBlobSublevel } from './blobs.js';
+import { LargeStrings } from './large-strings.js';
 
 /** The caller of a call without a TLS identity (insecure test servers). */
 const COORDINATOR = 'coordinator';
@@ -112,7 +113,12 @@ interface LiveJob {
   /** The site's preprocessing, fitted on its training split (kept with its part of the model). */
   preprocessing: FittedPreprocessing;
   queue: Promise<unknown>;
+  /** The record's large strings, kept as blobs of the job (#persist). */
+  strings: LargeStrings;
 }
+
+/** The blob name of a job record's large string (training/large-strings.ts). */
+const RECORD_STRING = 'record-string/';
 
 const JOB_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -265,7 +271,7 @@ export class TrainingHost {
     });
   }
 
-  async #build(spec: NodeJobSpec, saved: NodeJobState | undefined): Promise<LiveJob> {
+  async #build(spec: NodeJobSpec, saved: NodeJobState | undefined, strings = new LargeStrings()): Promise<LiveJob> {
     const { store, site } = this.ctx;
     const alignment = await store.alignments.get(spec.alignmentId);
     if (!alignment) throw new FedcreditError('NOT_FOUND', `site ${site}: alignment ${spec.alignmentId} of job ${spec.jobId} is gone`);
@@ -295,7 +301,7 @@ export class TrainingHost {
     if (!spec.plaintext) void input.engine().warm?.().catch(() => undefined);
     const siteObj = await kind.openSite(input, saved?.kind);
     const state: NodeJobState = saved ?? { spec, kind: siteObj.save(), updatedAt: new Date().toISOString() };
-    return { state, kind, site: siteObj, input, preprocessing, queue: Promise.resolve() };
+    return { state, kind, site: siteObj, input, preprocessing, queue: Promise.resolve(), strings };
   }
 
   /** The live job, reloading it from the store after a restart. */
@@ -303,9 +309,15 @@ export class TrainingHost {
     let job = this.#jobs.get(jobId);
     if (!job) {
       job = (async () => {
-        const saved = await upgradeJobState((await this.ctx.store.training.get(jobId)) as NodeJobState | LegacyJobState | undefined);
-        if (!saved) throw new FedcreditError('NOT_FOUND', `site ${this.ctx.site} has no training job '${jobId.slice(0, 70)}'`);
-        const live = await this.#build(saved.spec, saved);
+        const stored = await upgradeJobState((await this.ctx.store.training.get(jobId)) as NodeJobState | LegacyJobState | undefined);
+        if (!stored) throw new FedcreditError('NOT_FOUND', `site ${this.ctx.site} has no training job '${jobId.slice(0, 70)}'`);
+        const strings = new LargeStrings();
+        const blobs = jobBlobs(this.ctx.store, jobId);
+        const saved = await strings.attach(stored, async (hash) => {
+          const bytes = await blobs.get(`${RECORD_STRING}${hash}`);
+          return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+        }, `site ${this.ctx.site}, job ${jobId}`);
+        const live = await this.#build(saved.spec, saved, strings);
         this.ctx.log(`training ${jobId}: reloaded at epoch ${live.site.epoch} step ${live.site.step}`);
         return live;
       })();
@@ -324,10 +336,23 @@ export class TrainingHost {
     return run;
   }
 
+  /**
+   * Write the job's record before an answer leaves. Its large strings (a kind's base64 rows, margins,
+   * keys: training/large-strings.ts) are blobs of the job, written in the same synced batch the
+   * first time a record names them and deleted in the batch whose record no longer does.
+   */
   async #persist(job: LiveJob): Promise<void> {
+    const jobId = job.state.spec.jobId;
     job.state.kind = job.site.save();
     job.state.updatedAt = new Date().toISOString();
-    await this.ctx.store.db.batch().put(job.state.spec.jobId, job.state, { sublevel: this.ctx.store.training }).write({ sync: true });
+    const detached = job.strings.detach(job.state);
+    const blobs = jobBlobSublevel(this.ctx.store);
+    const batch = this.ctx.store.db.batch();
+    for (const [hash, text] of detached.added) batch.put(jobBlobKey(jobId, `${RECORD_STRING}${hash}`), Buffer.from(text, 'utf8'), { sublevel: blobs });
+    batch.put(jobId, detached.record, { sublevel: this.ctx.store.training });
+    for (const hash of detached.dropped) batch.del(jobBlobKey(jobId, `${RECORD_STRING}${hash}`), { sublevel: blobs });
+    await batch.write({ sync: true });
+    detached.commit();
   }
 
   // -- steps -----------------------------------------------------------------------------
@@ -405,6 +430,7 @@ export class TrainingHost {
     job.state.kind = job.site.save();
     const batch = this.ctx.store.db.batch();
     saveSiteModelInBatch(this.ctx.store, batch, model);
+    // The finished record holds its strings itself: the job's blobs go below.
     batch.put(spec.jobId, job.state, { sublevel: this.ctx.store.training });
     await batch.write({ sync: true });
     await job.site.close();

@@ -81,7 +81,9 @@ describe('online backup and restore', () => {
     await appends;
 
     const restoredDir = path.join(dir, 'coordinator-restored');
-    await restoreBackup(file, restoredDir);
+    const { header } = await restoreBackup(file, restoredDir);
+    // Every store, the job records' large strings (training/large-strings.ts) with the records.
+    expect(header.databases).toEqual(['registry', 'log', 'alignments', 'models', 'training', 'training-strings', 'consent', 'monitoring']);
     const restored = await startCoordinator({ dataDir: restoredDir, transport: INSECURE, log: quiet });
     try {
       const summary = await auditVerify({ coordinator: restored.address, transport: INSECURE, stateFile: path.join(dir, 'auditor.json'), quorum: 0 });

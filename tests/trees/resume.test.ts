@@ -7,6 +7,9 @@
  * the finished model equals an uninterrupted run's: the same AUC after every tree and the bank's
  * same structure and leaf weights, bit for bit.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Level } from 'level';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTraining } from '../../training/client.js';
 import type { ModelMetadata } from '../../training/model-registry.js';
@@ -58,6 +61,32 @@ describe('kill -9 during a boosted-trees job', () => {
       expect(record.includes(part.scoringPublicKey.slice(1000, 1100)), `${site}'s job record holds the scoring key`).toBe(false);
       // Without the key (megabytes), the rest of a 1,500-enterprise job's record is small.
       expect(record.length, site).toBeLessThan(part.scoringPublicKey.length / 2);
+    }
+  });
+
+  it('keeps the job\'s key pair out of the coordinator\'s job record every save rewrites: stored once beside it', async () => {
+    // A copy of the coordinator's two stores (it holds their locks).
+    const copy = path.join(fx.s.dir, `coordinator-copy-${Date.now()}`);
+    for (const name of ['training', 'training-strings']) {
+      fs.cpSync(path.join(fx.s.dir, 'coordinator', name), path.join(copy, name), { recursive: true });
+      fs.rmSync(path.join(copy, name, 'LOCK'), { force: true });
+    }
+    const records = new Level<string, { kindState: { keys: { publicKey: unknown; secretKey: unknown } } }>(path.join(copy, 'training'), { valueEncoding: 'json' });
+    const strings = new Level<string, string>(path.join(copy, 'training-strings'), { valueEncoding: 'utf8' });
+    try {
+      const record = (await records.get(uninterrupted.jobId))!;
+      const text = JSON.stringify(record);
+      for (const part of ['publicKey', 'secretKey'] as const) {
+        const ref = record.kindState.keys[part] as { 'fc:string': string };
+        expect(Object.keys(ref), part).toEqual(['fc:string']);
+        const key = (await strings.get(`${uninterrupted.jobId}/${ref['fc:string']}`))!;
+        expect(key.length, part).toBeGreaterThan(100_000);
+        expect(text.includes(key.slice(1000, 1100)), `the record holds the ${part}`).toBe(false);
+        expect(text.length).toBeLessThan(key.length / 4);
+      }
+    } finally {
+      await records.close();
+      await strings.close();
     }
   });
 
