@@ -84,8 +84,8 @@ export class TrainingCoordinator {
   /**
    * The lease this process last wrote into each job's record. Only #takeLease and #save write
    * job records and LevelDB's LOCK keeps every other process off the store, so this is the
-   * stored lease: #save checks it without reading back and parsing the whole record (the key
-   * pair included, ~1.3 MB of JSON) before every write.
+   * stored lease: #save checks it without reading back and parsing the whole record before
+   * every write.
    */
   readonly #writtenLeases = new Map<string, { holder: string; generation: number }>();
   /** Each job's large strings (the kind's key pair: training/large-strings.ts), as its record last written names them. */

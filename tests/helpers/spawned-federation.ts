@@ -15,6 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Level } from 'level';
 import type { SpawnedParty } from '../../lib/spawn-party.js';
 import type { Site } from '../../schema/site-schema.js';
 import { listSiteModels } from '../../site/model-store.js';
@@ -89,24 +90,51 @@ export async function readNodeCopy<Part>(dir: string, site: Site, version: strin
   });
 }
 
-/** Reads a copy of a running node's store (the node holds the lock). */
-export async function withNodeCopy<T>(dir: string, site: Site, read: (store: NodeStore) => Promise<T>): Promise<T> {
+/**
+ * Reads a copy of a running party's stores (it holds their locks): `stores` are folders under
+ * `from`, copied under a fresh folder per attempt, where `read` opens them. A copy torn by a
+ * compaction (a table file gone, or a store that then does not open) is made again.
+ */
+async function withStoresCopy<T>(from: string, stores: readonly string[], read: (copy: string) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    // A fresh folder per attempt: a copy torn by a compaction (a table file gone, or a store
-    // that then does not open) is not reused.
-    const copy = path.join(dir, `node-${site}-copy-${Date.now()}-${attempt}`);
+    const copy = `${from}-copy-${Date.now()}-${attempt}`;
     try {
-      fs.cpSync(path.join(dir, `node-${site}`, 'store'), path.join(copy, 'store'), { recursive: true });
-      fs.rmSync(path.join(copy, 'store', 'LOCK'), { force: true });
-      const store = await NodeStore.open(copy);
-      try {
-        return await read(store);
-      } finally {
-        await store.close();
+      for (const name of stores) {
+        fs.cpSync(path.join(from, name), path.join(copy, name), { recursive: true });
+        fs.rmSync(path.join(copy, name, 'LOCK'), { force: true });
       }
+      return await read(copy);
     } catch (err) {
       if (attempt >= 5) throw err;
       await new Promise((r) => setTimeout(r, 500));
     }
   }
+}
+
+/** Reads a copy of a running node's store (the node holds the lock). */
+export async function withNodeCopy<T>(dir: string, site: Site, read: (store: NodeStore) => Promise<T>): Promise<T> {
+  return withStoresCopy(path.join(dir, `node-${site}`), ['store'], async (copy) => {
+    const store = await NodeStore.open(copy);
+    try {
+      return await read(store);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+/** Reads a copy of the running coordinator's training stores: its job records and their large strings (training/large-strings.ts). */
+export async function withCoordinatorTrainingCopy<T>(dir: string, read: (records: Level<string, unknown>, strings: Level<string, string>) => Promise<T>): Promise<T> {
+  return withStoresCopy(path.join(dir, 'coordinator'), ['training', 'training-strings'], async (copy) => {
+    const records = new Level<string, unknown>(path.join(copy, 'training'), { valueEncoding: 'json' });
+    const strings = new Level<string, string>(path.join(copy, 'training-strings'), { valueEncoding: 'utf8' });
+    try {
+      await records.open();
+      await strings.open();
+      return await read(records, strings);
+    } finally {
+      await records.close();
+      await strings.close();
+    }
+  });
 }

@@ -7,9 +7,6 @@
  * the finished model equals an uninterrupted run's: the same AUC after every tree and the bank's
  * same structure and leaf weights, bit for bit.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { Level } from 'level';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTraining } from '../../training/client.js';
 import type { ModelMetadata } from '../../training/model-registry.js';
@@ -18,7 +15,7 @@ import { treesParamsAny } from '../../models/trees/kind.js';
 import { CRASH_AFTER_ENV } from '../../models/trees/kind-site.js';
 import { treeParams } from '../../models/trees/params.js';
 import type { TreesPart } from '../../models/trees/part.js';
-import { readNodeCopy, spawnedFederation, withNodeCopy, type SpawnedFederation } from '../helpers/spawned-federation.js';
+import { readNodeCopy, spawnedFederation, withCoordinatorTrainingCopy, withNodeCopy, type SpawnedFederation } from '../helpers/spawned-federation.js';
 import { trainThroughKill } from '../helpers/resume.js';
 import { spawnNode, waitForLog } from '../training-transport/helpers.js';
 
@@ -65,28 +62,18 @@ describe('kill -9 during a boosted-trees job', () => {
   });
 
   it('keeps the job\'s key pair out of the coordinator\'s job record every save rewrites: stored once beside it', async () => {
-    // A copy of the coordinator's two stores (it holds their locks).
-    const copy = path.join(fx.s.dir, `coordinator-copy-${Date.now()}`);
-    for (const name of ['training', 'training-strings']) {
-      fs.cpSync(path.join(fx.s.dir, 'coordinator', name), path.join(copy, name), { recursive: true });
-      fs.rmSync(path.join(copy, name, 'LOCK'), { force: true });
-    }
-    const records = new Level<string, { kindState: { keys: { publicKey: unknown; secretKey: unknown } } }>(path.join(copy, 'training'), { valueEncoding: 'json' });
-    const strings = new Level<string, string>(path.join(copy, 'training-strings'), { valueEncoding: 'utf8' });
-    try {
-      const record = (await records.get(uninterrupted.jobId))!;
-      const text = JSON.stringify(record);
-      for (const part of ['publicKey', 'secretKey'] as const) {
-        const ref = record.kindState.keys[part] as { 'fc:string': string };
-        expect(Object.keys(ref), part).toEqual(['fc:string']);
-        const key = (await strings.get(`${uninterrupted.jobId}/${ref['fc:string']}`))!;
-        expect(key.length, part).toBeGreaterThan(100_000);
-        expect(text.includes(key.slice(1000, 1100)), `the record holds the ${part}`).toBe(false);
-        expect(text.length).toBeLessThan(key.length / 4);
-      }
-    } finally {
-      await records.close();
-      await strings.close();
+    type Record = { kindState: { keys: { publicKey: { 'fc:string': string }; secretKey: { 'fc:string': string } } } };
+    const { record, keys } = await withCoordinatorTrainingCopy(fx.s.dir, async (records, strings) => {
+      const stored = (await records.get(uninterrupted.jobId)) as Record;
+      const text = async (part: 'publicKey' | 'secretKey') => (await strings.get(`${uninterrupted.jobId}/${stored.kindState.keys[part]['fc:string']}`)) ?? '';
+      return { record: stored, keys: { publicKey: await text('publicKey'), secretKey: await text('secretKey') } };
+    });
+    const text = JSON.stringify(record);
+    for (const part of ['publicKey', 'secretKey'] as const) {
+      expect(Object.keys(record.kindState.keys[part]), part).toEqual(['fc:string']);
+      expect(keys[part].length, part).toBeGreaterThan(100_000);
+      expect(text.includes(keys[part].slice(1000, 1100)), `the record holds the ${part}`).toBe(false);
+      expect(text.length).toBeLessThan(keys[part].length / 4);
     }
   });
 
