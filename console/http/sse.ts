@@ -3,7 +3,13 @@
  * streamed response; `run` sends messages until it returns or the browser goes away (`signal`).
  * A comment line every 15 s keeps proxies from closing an idle stream. Messages are JSON in the
  * shape live.js applies (text, value, append, reload, close: static/live.ts).
+ *
+ * A stream whose messages add lines gives each such message an id (a running count): a browser
+ * that reconnects (a proxy or the network cut it; EventSource retries on its own) sends the last
+ * one back as Last-Event-ID, and `resumeAfter` makes the handler go on after it instead of
+ * sending the page's lines a second time.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Writable } from 'node:stream';
 import type { Response } from './router.js';
 
@@ -22,6 +28,20 @@ export interface SseSink {
 }
 
 export const KEEPALIVE_MS = 15_000;
+
+const COUNT = /^\d{1,15}$/;
+
+/**
+ * Where a stream of counted lines starts: after the `after` the page was rendered with (its
+ * query), or after the browser's Last-Event-ID if it reconnected further on. Anything else in
+ * either is taken as 0 / absent (a hand-typed URL at worst shows lines twice, never fails).
+ */
+export function resumeAfter(after: string | null | undefined, headers: IncomingHttpHeaders): number {
+  const rendered = COUNT.test(after?.trim() ?? '') ? Number(after!.trim()) : 0;
+  const header = headers['last-event-id'];
+  const seen = typeof header === 'string' && COUNT.test(header.trim()) ? Number(header.trim()) : 0;
+  return Math.max(rendered, seen);
+}
 
 export function sse(run: (sink: SseSink, signal: AbortSignal) => Promise<void>): Response {
   return {

@@ -50,8 +50,10 @@ async function post(who: Who, p: string, fields: Record<string, string>): Promis
 }
 
 /** Reads an SSE response until the server closes it or a message says close; the JSON messages. */
-async function sseMessages(who: Who, p: string, until: (m: Record<string, unknown>) => boolean = (m) => m['close'] === true || m['reload'] === true): Promise<Record<string, unknown>[]> {
-  const res = await fetch(consoleServer.url + p, { headers: { cookie: who.cookie, accept: 'text/event-stream' } });
+/** The messages of one SSE stream; `ids` gets each message's event id ('' for none). */
+async function sseMessages(who: Who, p: string, until: (m: Record<string, unknown>) => boolean = (m) => m['close'] === true || m['reload'] === true,
+  opts: { lastEventId?: string; ids?: string[] } = {}): Promise<Record<string, unknown>[]> {
+  const res = await fetch(consoleServer.url + p, { headers: { cookie: who.cookie, accept: 'text/event-stream', ...(opts.lastEventId ? { 'last-event-id': opts.lastEventId } : {}) } });
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const messages: Record<string, unknown>[] = [];
   const reader = res.body!.getReader();
@@ -68,6 +70,7 @@ async function sseMessages(who: Who, p: string, until: (m: Record<string, unknow
       if (!data) continue;
       const m = JSON.parse(data) as Record<string, unknown>;
       messages.push(m);
+      opts.ids?.push(block.split('\n').find((l) => l.startsWith('id: '))?.slice(4) ?? '');
       if (until(m)) {
         await reader.cancel();
         return messages;
@@ -171,16 +174,24 @@ describe('coordinator console pages', () => {
     const page = await get(viewer, jobPath);
     expect(page.status).toBe(200);
     expect(page.body).toMatch(/data-sse="\/training\/trn-[^"]+\/events\?after=0"/);
-    // Two browsers on the job: the console holds the one stream that started it.
-    const [a, b] = await Promise.all([sseMessages(viewer, `${jobPath}/events?after=0`), sseMessages(admin, `${jobPath}/events?after=0`), (async () => {
-      await new Promise((r) => setTimeout(r, 500));
-      expect(jobStreams.openStreams).toBe(1);
-    })()]);
+    // Two browsers on the job: the console holds the one stream that started it. A third one
+    // reconnects (EventSource sends the id of the last epoch it showed): it goes on after it.
+    const aIds: string[] = [];
+    const [a, b, c] = await Promise.all([sseMessages(viewer, `${jobPath}/events?after=0`, undefined, { ids: aIds }), sseMessages(admin, `${jobPath}/events?after=0`),
+      sseMessages(viewer, `${jobPath}/events?after=0`, undefined, { lastEventId: '2' }), (async () => {
+        await new Promise((r) => setTimeout(r, 500));
+        expect(jobStreams.openStreams).toBe(1);
+      })()]);
+    const epochLines = (messages: Record<string, unknown>[]) => messages.map((m) => (m['append'] as Record<string, string> | undefined)?.['epochs']).filter((l) => l !== undefined);
     for (const messages of [a!, b!]) {
-      const epochs = messages.filter((m) => (m['append'] as Record<string, string> | undefined)?.['epochs'] !== undefined);
-      expect(epochs.length).toBeGreaterThanOrEqual(2);
+      expect(epochLines(messages)).toHaveLength(3);
       expect(messages.at(-1)).toMatchObject({ close: true });
     }
+    // Each epoch's line carries the count of epochs shown with it; nothing else is numbered.
+    expect(aIds.filter((id) => id !== '')).toEqual(['1', '2', '3']);
+    expect(a!.filter((_, i) => aIds[i] !== '').every((m) => m['append'] !== undefined)).toBe(true);
+    expect(epochLines(c!)).toEqual([epochLines(a!)[2]]);
+    expect(epochLines(c!)[0]).toMatch(/^epoch 3: validation AUC/);
     const zhEpoch = (b!.find((m) => m['append']) as { append: { epochs: string } }).append.epochs;
     expect(zhEpoch).toMatch(/^第 1 轮：验证集 AUC 0\.\d{3}$/);
 
@@ -191,6 +202,11 @@ describe('coordinator console pages', () => {
     expect(done.body).not.toContain('id="resume-form"');
     // A finished job's events: its state, then close, no stream opened for it.
     expect(await sseMessages(viewer, `${jobPath}/events?after=3`)).toEqual([{ text: { 'job-state': 'done' }, close: true }]);
+    // A browser cut off after the first epoch that reconnects once the job ended: the epochs it
+    // missed (the console kept them), then the state.
+    const late = await sseMessages(viewer, `${jobPath}/events?after=0`, undefined, { lastEventId: '1' });
+    expect(epochLines(late)).toEqual(epochLines(a!).slice(1));
+    expect(late.at(-1)).toEqual({ text: { 'job-state': 'done' }, close: true });
 
     const resumed = await post(admin, `${jobPath}/resume`, {});
     expect(resumed.status).toBe(303);
@@ -210,6 +226,11 @@ describe('coordinator console pages', () => {
     const messages = await sseMessages(admin, `${runPath}/events?after=0`);
     expect(messages.filter((m) => m['append']).length).toBeGreaterThan(0);
     expect(messages.at(-1)).toMatchObject({ reload: true });
+    // A browser that reconnects after the second line gets the rest, numbered on from there.
+    const ids: string[] = [];
+    const rest = await sseMessages(admin, `${runPath}/events?after=0`, undefined, { lastEventId: '2', ids });
+    expect(rest.filter((m) => m['append'])).toEqual(messages.filter((m) => m['append']).slice(2));
+    expect(ids.filter((id) => id !== '')).toEqual(messages.filter((m) => m['append']).slice(2).map((_, i) => String(i + 3)));
     const page = await get(admin, runPath);
     expect(page.body).toMatch(/data-alignment="[^"]+"/);
     const list = await get(admin, '/alignments');

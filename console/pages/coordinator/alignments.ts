@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { html, type Html } from '../../http/html.js';
 import { redirect, type RequestContext, type Response } from '../../http/router.js';
-import { sse } from '../../http/sse.js';
+import { resumeAfter, sse, type SseSink } from '../../http/sse.js';
 import { page } from '../layout.js';
 import { fromServiceError } from '../../../lib/grpc.js';
 import { FedcreditError } from '../../../lib/errors.js';
@@ -21,7 +21,7 @@ import { listAlignments, num } from './reads.js';
 const MAX_RUNS = 50;
 const RUN_DEADLINE_MS = 6 * 3600_000;
 
-interface AlignmentRun {
+export interface AlignmentRun {
   id: string;
   started: number;
   messages: AlignmentProgress__Output[];
@@ -133,18 +133,30 @@ export async function alignmentRunPage(ctx: RequestContext): Promise<Response> {
 ${r ? html`<h2>${ctx.t('coordinator.align.result')}</h2>${alignmentsTable(ctx, [r])}` : ''}`);
 }
 
+/**
+ * What a run's stream sends from line `sent` on: each line with its count as the event id (a
+ * reconnecting browser goes on after the last it showed), then, once the run ended, its state
+ * and the end: reload to show the result, or close on an error (the page keeps the error; a
+ * stream that just ended would have the browser reconnect and show every line again).
+ * Returns the next line to send.
+ */
+export function sendAlignmentRun(ctx: RequestContext, run: AlignmentRun, sent: number, sink: SseSink): number {
+  for (; sent < run.messages.length; sent++) sink.send({ append: { 'align-messages': line(run.messages[sent]!) } }, String(sent + 1));
+  if (run.ended) {
+    const state = run.error ? `${ctx.t('coordinator.align.failed')}: ${run.error.code} ${run.error.message}` : run.result?.alignmentId ?? '';
+    sink.send(run.error ? { text: { 'align-state': state }, close: true } : { text: { 'align-state': state }, reload: true });
+  }
+  return sent;
+}
+
 export async function alignmentRunEvents(ctx: RequestContext): Promise<Response> {
   const run = runOf(ctx);
-  let sent = Math.max(0, Math.floor(Number(ctx.query.get('after') ?? 0)) || 0);
+  let sent = resumeAfter(ctx.query.get('after'), ctx.headers);
   return sse(async (sink, signal) => {
     await new Promise<void>((resolve) => {
       const flush = () => {
-        for (; sent < run.messages.length; sent++) sink.send({ append: { 'align-messages': line(run.messages[sent]!) } });
-        if (run.ended) {
-          const state = run.error ? `${ctx.t('coordinator.align.failed')}: ${run.error.code} ${run.error.message}` : run.result?.alignmentId ?? '';
-          sink.send({ text: { 'align-state': state }, reload: !run.error });
-          finish();
-        }
+        sent = sendAlignmentRun(ctx, run, sent, sink);
+        if (run.ended) finish();
       };
       const finish = () => {
         run.listeners.delete(flush);

@@ -53,6 +53,16 @@ export class JobStreams {
   }
 
   /**
+   * The epochs this console kept of a job whose stream has ended, from `afterEpoch` on: for a
+   * browser that reconnects after the end (it missed the last epochs while it was cut off).
+   */
+  keptEpochs(jobId: string, afterEpoch: number): JobEvent[] {
+    const f = this.#jobs.get(jobId);
+    if (!f?.ended) return [];
+    return f.history.filter((e) => e.type === 'progress' && e.progress.stage === 'epoch' && e.progress.epoch >= afterEpoch);
+  }
+
+  /**
    * Starts a job (or resumes one) and holds its stream; resolves with the job id once the
    * coordinator answered (the job is stored: 'accepted', or for a finished job at once), rejects
    * with the coordinator's refusal.
@@ -96,14 +106,15 @@ export class JobStreams {
     // one that ended with the model is replayed as it was.
     const endedBadly = f?.ended === true && f.history.some((e) => e.type === 'end' && e.error !== undefined);
     if (!f || endedBadly) f = this.#follow(client, jobId);
-    for (const e of f.history) {
-      if (e.type === 'progress' && e.progress.stage === 'epoch' && e.progress.epoch < afterEpoch) continue;
-      listener(e);
-    }
+    // Kept or live, an epoch the page already shows is not sent again.
+    const fresh = (e: JobEvent) => {
+      if (!(e.type === 'progress' && e.progress.stage === 'epoch' && e.progress.epoch < afterEpoch)) listener(e);
+    };
+    for (const e of f.history) fresh(e);
     const followed = f;
-    if (!followed.ended) followed.listeners.add(listener);
+    if (!followed.ended) followed.listeners.add(fresh);
     return () => {
-      followed.listeners.delete(listener);
+      followed.listeners.delete(fresh);
       if (followed.followOnly && !followed.ended && followed.listeners.size === 0) {
         followed.call.cancel();
         this.#jobs.delete(jobId);

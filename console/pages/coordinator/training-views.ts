@@ -7,7 +7,7 @@
 import { CommanderError, InvalidArgumentError } from 'commander';
 import { html, type Html } from '../../http/html.js';
 import { redirect, type RequestContext, type Response } from '../../http/router.js';
-import { sse, type SseSink } from '../../http/sse.js';
+import { resumeAfter, sse, type SseSink } from '../../http/sse.js';
 import { page } from '../layout.js';
 import type { JobSummary__Output } from '../../../proto/gen/fedcredit/v1/JobSummary.js';
 import { facts, listAlignments, listJobs, num, word } from './reads.js';
@@ -122,11 +122,16 @@ function liveMessage(ctx: RequestContext, e: JobEvent, best: { auc: number }): R
 /** GET /training/:job/events: the console's one stream of the job (job-stream.ts), fanned out to this browser. */
 export async function jobEvents(ctx: RequestContext): Promise<Response> {
   const jobId = ctx.params['job'] ?? '';
-  const after = Math.max(0, Math.floor(Number(ctx.query.get('after') ?? 0)) || 0);
+  const after = resumeAfter(ctx.query.get('after'), ctx.headers);
   const [job] = await listJobs(ctx, { jobId });
   const best = { auc: job && job.aucHistory.length > 0 ? Math.max(...job.aucHistory) : 0 };
   return sse(async (sink: SseSink, signal: AbortSignal) => {
+    // An epoch's line carries the count of epochs shown with it: a reconnect goes on after it.
+    const send = (e: JobEvent) => sink.send(liveMessage(ctx, e, best), e.type === 'progress' && e.progress.stage === 'epoch' ? String(e.progress.epoch + 1) : undefined);
     if (!job || (!job.running && !jobStreams.isFollowing(jobId))) {
+      // Ended: the epochs a browser that reconnected after the end missed (if this console kept
+      // them), then the job's state.
+      for (const e of jobStreams.keptEpochs(jobId, after)) send(e);
       sink.send({ text: { 'job-state': job ? stageWord(ctx, job.stage) : ctx.t('coordinator.train.notRunning') }, close: true });
       return;
     }
@@ -137,7 +142,7 @@ export async function jobEvents(ctx: RequestContext): Promise<Response> {
         resolve();
       };
       unsubscribe = jobStreams.subscribe(ctx.clients.training, jobId, after, (e) => {
-        sink.send(liveMessage(ctx, e, best));
+        send(e);
         if (e.type === 'end') queueMicrotask(done);
       });
       if (signal.aborted) done();

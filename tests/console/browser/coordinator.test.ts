@@ -14,6 +14,7 @@
  * (tests/console/browser/harness.ts). Skipped locally with a message when Chromium is missing; fails in CI.
  */
 import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,13 +142,43 @@ describe.skipIf(!run)('coordinator console in Chromium', () => {
     await shot(page, 'admin', 'job-failed', 'en');
 
     nodes.set('power', await inProcessNode(s, 'power'));
-    await Promise.all([page.waitForURL(/\/training\/trn-[^/]+$/), page.click('#resume-form button[type=submit]')]);
+    // The job page's streams as the console receives them, with the id a reconnect sends back.
+    const streams: { after: string | null; lastEventId: string | undefined }[] = [];
+    const record = (req: IncomingMessage) => {
+      const url = new URL(req.url ?? '/', 'http://console');
+      if (url.pathname.endsWith('/events')) streams.push({ after: url.searchParams.get('after'), lastEventId: req.headers['last-event-id'] as string | undefined });
+    };
+    consoleServer.server.on('request', record);
+    // The page is at the job's URL already: wait for the job page the resume redirects to.
+    const resumedPage = page.waitForResponse((r) => /^\/training\/trn-[^/]+$/.test(new URL(r.url()).pathname) && r.request().method() === 'GET');
+    await page.click('#resume-form button[type=submit]');
+    await resumedPage;
+    await page.waitForLoadState('domcontentloaded');
+    const rendered = await page.locator('#epochs li.epoch').count();
+    // The network cuts the page's stream after its first epoch: EventSource reconnects on its own
+    // (3 s) with the id of the last epoch it showed, and the page goes on without a line twice.
+    await live.first().waitFor({ timeout: 120_000 });
+    const cutAt = await page.locator('#epochs li').count();
+    const openAtCut = await page.getAttribute('#live', 'data-live') === 'open';
+    consoleServer.server.closeAllConnections();
     await page.waitForFunction(() => /done/.test(document.getElementById('job-state')?.textContent ?? ''), undefined, { timeout: 150_000 });
-    const arrived = await page.locator('#epochs li').allInnerTexts();
+    await page.waitForFunction(() => document.getElementById('epochs')?.children.length === 3, undefined, { timeout: 30_000 }).catch(() => undefined);
+    consoleServer.server.off('request', record);
+    const arrived = await page.locator('#epochs li').evaluateAll((lis) => lis.map((li) => `${li.className || 'live'}: ${li.textContent ?? ''}`));
+    const why = `epochs on the page ${JSON.stringify(arrived)}, rendered ${rendered}, cut after ${cutAt}, streams ${JSON.stringify(streams)}`;
     // Epochs by SSE on this page (after the resume) plus the one the page rendered from the record.
-    expect(await live.count()).toBeGreaterThanOrEqual(2);
-    expect(arrived.length).toBe(3);
-    for (const line of arrived) expect(line).toMatch(/^epoch \d: validation AUC 0\.\d{3}/);
+    expect(await live.count(), why).toBeGreaterThanOrEqual(2);
+    expect(arrived, why).toHaveLength(3);
+    for (const line of arrived) expect(line).toMatch(/^(epoch|live): epoch \d: validation AUC 0\.\d{3}/);
+    expect(arrived.map((l) => l.replace(/^\w+: epoch (\d).*$/, '$1')), why).toEqual(['1', '2', '3']);
+    // The page's stream, then (unless the job had ended before the cut) the reconnect with the id
+    // of the last epoch it showed.
+    expect(streams[0], why).toEqual({ after: String(rendered), lastEventId: undefined });
+    if (openAtCut) {
+      expect(streams.length, why).toBe(2);
+      expect(streams[1]!.after, why).toBe(String(rendered));
+      expect(Number(streams[1]!.lastEventId), why).toBeGreaterThanOrEqual(cutAt);
+    }
     await shot(page, 'admin', 'job-done', 'en');
     await context.close();
   }, 300_000);
