@@ -201,12 +201,14 @@ describe('coordinator console pages', () => {
     expect(done.body).not.toContain('data-sse=');
     expect(done.body).not.toContain('id="resume-form"');
     // A finished job's events: its state, then close, no stream opened for it.
-    expect(await sseMessages(viewer, `${jobPath}/events?after=3`)).toEqual([{ text: { 'job-state': 'done' }, close: true }]);
+    // (as the live stream's end says it: the model, and the last progress message cleared)
+    const ended = { text: { 'job-state': expect.stringMatching(/^done: model m\d+$/), 'job-message': '' }, close: true };
+    expect(await sseMessages(viewer, `${jobPath}/events?after=3`)).toEqual([ended]);
     // A browser cut off after the first epoch that reconnects once the job ended: the epochs it
     // missed (the console kept them), then the state.
     const late = await sseMessages(viewer, `${jobPath}/events?after=0`, undefined, { lastEventId: '1' });
     expect(epochLines(late)).toEqual(epochLines(a!).slice(1));
-    expect(late.at(-1)).toEqual({ text: { 'job-state': 'done' }, close: true });
+    expect(late.at(-1)).toEqual(ended);
 
     const resumed = await post(admin, `${jobPath}/resume`, {});
     expect(resumed.status).toBe(303);

@@ -119,6 +119,14 @@ function liveMessage(ctx: RequestContext, e: JobEvent, best: { auc: number }): R
   }
 }
 
+/** The state of a job that is not running, as the live stream's end would have said it. */
+function endedMessage(ctx: RequestContext, job: JobSummary__Output | undefined): Record<string, unknown> {
+  if (!job) return { text: { 'job-state': ctx.t('coordinator.train.notRunning') }, close: true };
+  if (job.stage === 'done') return { text: { 'job-state': ctx.t('coordinator.train.done', { model: job.modelVersion }), 'job-message': '' }, close: true };
+  if (job.stage === 'failed') return { text: { 'job-state': ctx.t('coordinator.train.failedLive', { code: job.errorCode }), 'job-message': job.errorMessage }, close: true };
+  return { text: { 'job-state': stageWord(ctx, job.stage) }, close: true };
+}
+
 /** GET /training/:job/events: the console's one stream of the job (job-stream.ts), fanned out to this browser. */
 export async function jobEvents(ctx: RequestContext): Promise<Response> {
   const jobId = ctx.params['job'] ?? '';
@@ -132,7 +140,7 @@ export async function jobEvents(ctx: RequestContext): Promise<Response> {
       // Ended: the epochs a browser that reconnected after the end missed (if this console kept
       // them), then the job's state.
       for (const e of jobStreams.keptEpochs(jobId, after)) send(e);
-      sink.send({ text: { 'job-state': job ? stageWord(ctx, job.stage) : ctx.t('coordinator.train.notRunning') }, close: true });
+      sink.send(endedMessage(ctx, job));
       return;
     }
     await new Promise<void>((resolve) => {
