@@ -17,6 +17,8 @@ export interface LiveMessage {
   text?: Record<string, string>;
   value?: Record<string, number>;
   append?: Record<string, string>;
+  /** The element's status colour (live.js: class status-ok, -warn or -bad). */
+  status?: Record<string, 'ok' | 'warn' | 'bad'>;
   reload?: boolean;
   close?: boolean;
 }

@@ -6,9 +6,12 @@
  *
  *   <div data-sse="/training/J/events">   EventSource on that URL. Each message's data is JSON
  *       { "text": { "<id>": "..." }, "value": { "<id>": 0.5 }, "append": { "<id>": "line" },
- *         "reload": true, "close": true }
+ *         "status": { "<id>": "ok" }, "reload": true, "close": true }
  *     text: sets the element's textContent; value: a <progress> or <meter> value; append: adds a
- *     <li> with that text to a list; reload: reloads the page; close: stops listening.
+ *     <li> with that text to a list; status: ok, warn or bad sets the element's status colour
+ *     (class status-ok/-warn/-bad; any other word is ignored); reload: reloads the page; close:
+ *     stops listening. A message with an id (SSE `id:`) is sent back as Last-Event-ID by the
+ *     browser's own reconnect (console/http/sse.ts).
  *   <form data-upload="/ingests">          the chosen file is sent with XHR PUT to that URL,
  *     with the form's _csrf as x-csrf-token and the other fields as the query string; progress
  *     in the form's <progress data-progress>, text in [data-status]; a JSON answer
@@ -16,11 +19,19 @@
  */
 export const LIVE_JS = `'use strict';
 (function () {
+  var STATUS = ['ok', 'warn', 'bad'];
   function byId(id) { return document.getElementById(id); }
   function apply(msg) {
     var k, el;
     if (msg.text) for (k in msg.text) { el = byId(k); if (el) el.textContent = String(msg.text[k]); }
     if (msg.value) for (k in msg.value) { el = byId(k); if (el && 'value' in el) el.value = Number(msg.value[k]); }
+    if (msg.status) for (k in msg.status) {
+      el = byId(k);
+      if (el && STATUS.indexOf(msg.status[k]) >= 0) {
+        el.classList.remove('status-ok', 'status-warn', 'status-bad');
+        el.classList.add('status-' + msg.status[k]);
+      }
+    }
     if (msg.append) for (k in msg.append) {
       el = byId(k);
       if (el) { var li = document.createElement('li'); li.textContent = String(msg.append[k]); el.appendChild(li); }

@@ -202,7 +202,7 @@ describe('coordinator console pages', () => {
     expect(done.body).not.toContain('id="resume-form"');
     // A finished job's events: its state, then close, no stream opened for it.
     // (as the live stream's end says it: the model, and the last progress message cleared)
-    const ended = { text: { 'job-state': expect.stringMatching(/^done: model m\d+$/), 'job-message': '' }, close: true };
+    const ended = { text: { 'job-state': expect.stringMatching(/^done: model m\d+$/), 'job-message': '' }, status: { 'job-state': 'ok' }, close: true };
     expect(await sseMessages(viewer, `${jobPath}/events?after=3`)).toEqual([ended]);
     // A browser cut off after the first epoch that reconnects once the job ended: the epochs it
     // missed (the console kept them), then the state.

@@ -58,7 +58,7 @@ describe('an alignment run\'s stream', () => {
     const bad = recorder();
     sendAlignmentRun(ctx, failed, 3, bad.sink);
     expect(bad.sent).toHaveLength(1);
-    expect(bad.sent[0]!.message).toMatchObject({ close: true });
+    expect(bad.sent[0]!.message).toMatchObject({ close: true, status: { 'align-state': 'bad' } });
     expect(bad.sent[0]!.message).not.toHaveProperty('reload');
     expect((bad.sent[0]!.message['text'] as Record<string, string>)['align-state']).toContain('UNAVAILABLE power is unreachable');
   });

@@ -144,7 +144,7 @@ export function sendAlignmentRun(ctx: RequestContext, run: AlignmentRun, sent: n
   for (; sent < run.messages.length; sent++) sink.send({ append: { 'align-messages': line(run.messages[sent]!) } }, String(sent + 1));
   if (run.ended) {
     const state = run.error ? `${ctx.t('coordinator.align.failed')}: ${run.error.code} ${run.error.message}` : run.result?.alignmentId ?? '';
-    sink.send(run.error ? { text: { 'align-state': state }, close: true } : { text: { 'align-state': state }, reload: true });
+    sink.send(run.error ? { text: { 'align-state': state }, status: { 'align-state': 'bad' }, close: true } : { text: { 'align-state': state }, reload: true });
   }
   return sent;
 }

@@ -100,7 +100,7 @@ function liveMessage(ctx: RequestContext, e: JobEvent, best: { auc: number }): R
   if (e.type === 'end') {
     if (!e.error) return { close: true };
     const state = e.error.code === 'JOB_NOT_RUNNING' ? ctx.t('coordinator.train.notRunning') : ctx.t('coordinator.train.failedLive', { code: e.error.code });
-    return { text: { 'job-state': state, 'job-message': e.error.code === 'JOB_NOT_RUNNING' ? '' : e.error.message }, close: true };
+    return { text: { 'job-state': state, 'job-message': e.error.code === 'JOB_NOT_RUNNING' ? '' : e.error.message }, status: { 'job-state': e.error.code === 'JOB_NOT_RUNNING' ? 'warn' : 'bad' }, close: true };
   }
   const p = e.progress;
   switch (p.stage) {
@@ -111,7 +111,7 @@ function liveMessage(ctx: RequestContext, e: JobEvent, best: { auc: number }): R
         text: { 'job-epoch': String(p.epoch + 1), 'job-auc': ctx.fmt.metric(best.auc), 'job-state': ctx.t('coordinator.stage.training') },
       };
     case 'finished':
-      return { text: { 'job-state': ctx.t('coordinator.train.done', { model: p.model?.modelVersion ?? '' }), 'job-message': '' } };
+      return { text: { 'job-state': ctx.t('coordinator.train.done', { model: p.model?.modelVersion ?? '' }), 'job-message': '' }, status: { 'job-state': 'ok' } };
     case 'following':
       return { text: { 'job-state': ctx.t('coordinator.train.following'), 'job-message': p.message } };
     default:
@@ -122,8 +122,8 @@ function liveMessage(ctx: RequestContext, e: JobEvent, best: { auc: number }): R
 /** The state of a job that is not running, as the live stream's end would have said it. */
 function endedMessage(ctx: RequestContext, job: JobSummary__Output | undefined): Record<string, unknown> {
   if (!job) return { text: { 'job-state': ctx.t('coordinator.train.notRunning') }, close: true };
-  if (job.stage === 'done') return { text: { 'job-state': ctx.t('coordinator.train.done', { model: job.modelVersion }), 'job-message': '' }, close: true };
-  if (job.stage === 'failed') return { text: { 'job-state': ctx.t('coordinator.train.failedLive', { code: job.errorCode }), 'job-message': job.errorMessage }, close: true };
+  if (job.stage === 'done') return { text: { 'job-state': ctx.t('coordinator.train.done', { model: job.modelVersion }), 'job-message': '' }, status: { 'job-state': 'ok' }, close: true };
+  if (job.stage === 'failed') return { text: { 'job-state': ctx.t('coordinator.train.failedLive', { code: job.errorCode }), 'job-message': job.errorMessage }, status: { 'job-state': 'bad' }, close: true };
   return { text: { 'job-state': stageWord(ctx, job.stage) }, close: true };
 }
 

@@ -137,6 +137,8 @@ describe.skipIf(!run)('coordinator console in Chromium', () => {
     // A node stops: the job fails (resumable), the page says so.
     await nodes.get('power')!.stop();
     await page.waitForFunction(() => /failed/.test(document.getElementById('job-state')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    // live.js sets the state's colour from the message (status-bad), not only its words.
+    expect(await page.getAttribute('#job-state', 'class')).toBe('status-bad');
     await page.reload();
     expect(await page.locator('.error-box code[data-error-code]').innerText()).toBe('UNAVAILABLE');
     await shot(page, 'admin', 'job-failed', 'en');
@@ -169,6 +171,7 @@ describe.skipIf(!run)('coordinator console in Chromium', () => {
     // Epochs by SSE on this page (after the resume) plus the one the page rendered from the record.
     expect(await live.count(), why).toBeGreaterThanOrEqual(2);
     expect(arrived, why).toHaveLength(3);
+    expect(await page.getAttribute('#job-state', 'class'), why).toBe('status-ok');
     for (const line of arrived) expect(line).toMatch(/^(epoch|live): epoch \d: validation AUC 0\.\d{3}/);
     expect(arrived.map((l) => l.replace(/^\w+: epoch (\d).*$/, '$1')), why).toEqual(['1', '2', '3']);
     // The page's stream, then (unless the job had ended before the cut) the reconnect with the id
