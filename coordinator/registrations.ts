@@ -119,16 +119,21 @@ export function registrationHandlers(ctx: RegistrationContext): RegistrationHand
   };
 }
 
+/** How often the coordinator asks every registered node for its health (coordinator/server.ts). */
+export const HEALTH_POLL_MS = 3_000;
+
 /**
  * Asks one node for its health. A node answering under another identity key than the one
  * registered is KEY_MISMATCH, never SERVING: its peers and the log still use the registered key.
  */
-export async function pollNode(ctx: RegistrationContext, site: string, address: string): Promise<void> {
+export async function pollNode(ctx: Pick<RegistrationContext, 'registry' | 'transport' | 'log' | 'onFeaturesChanged'>, site: string, address: string): Promise<void> {
   const { registry, transport } = ctx;
+  // Only about the registration current when the poll began: a poll that ends after the node
+  // registered again (killed and restarted, at this address or another) says nothing about the
+  // new process, and marking it UNREACHABLE would refuse its queries until the next poll.
+  const registration = registry.registrationOf(site);
+  const before = registry.healthOf(site).health;
   const client = dataNodeClient(address, transport, site);
-  // Only about the address still registered: a poll of an address the node left (it restarted
-  // and registered anew meanwhile) says nothing about the node.
-  const current = async () => (await registry.get(site))?.address === address;
   try {
     const res = await call(client, client.Health, {}, 2_000);
     const registered = await registry.get(site);
@@ -138,19 +143,23 @@ export async function pollNode(ctx: RegistrationContext, site: string, address: 
       registry.setHealth(site, {
         health: 'KEY_MISMATCH', lastSeenMs: Date.now(),
         lastError: `the node at ${address} runs under key ${keyFingerprint(keyHex)}, not the registered ${keyFingerprint(registered.identityPublicKeyHex)}${res.detail ? ` (${res.detail})` : ''}`,
-      });
-    } else {
-      registry.setHealth(site, { health: res.status, lastSeenMs: Date.now(), lastError: res.detail });
+      }, registration);
+    } else if (registry.setHealth(site, { health: res.status, lastSeenMs: Date.now(), lastError: res.detail }, registration)) {
+      if (before === 'UNREACHABLE') ctx.log(`node ${site} at ${address} answers again (${res.status})`);
       if (res.asOf || res.featuresEpoch !== '0') ctx.onFeaturesChanged?.(site, res.featuresEpoch, res.asOf);
     }
   } catch (err) {
     const prev = registry.healthOf(site);
     // A poll in flight when the coordinator stops finds the registry closed: said, not thrown (nothing awaits a poll).
-    const still = await current().catch((e: unknown) => {
+    const still = await registry.get(site).then((r) => r?.address === address, (e: unknown) => {
       ctx.log(`health poll of ${site} not recorded: ${(e as Error).message}`);
       return false;
     });
-    if (still) registry.setHealth(site, { health: 'UNREACHABLE', lastSeenMs: prev.lastSeenMs, lastError: (err as Error).message });
+    const lastError = (err as Error).message;
+    if (still && registry.setHealth(site, { health: 'UNREACHABLE', lastSeenMs: prev.lastSeenMs, lastError }, registration) && prev.health !== 'UNREACHABLE') {
+      // Said once per change (queries to the site are refused SHARE_MISSING until a poll answers).
+      ctx.log(`node ${site} at ${address} is unreachable (${lastError.slice(0, 200)}); its queries are refused until it answers a health poll (every ${HEALTH_POLL_MS / 1000} s) or registers again`);
+    }
   } finally {
     client.close();
   }

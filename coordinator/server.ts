@@ -16,7 +16,7 @@ import { AlignmentCoordinator } from '../alignment/coordinator.js';
 import { backupHandlers } from '../backup/service.js';
 import type { PsiEnvelope__Output } from '../proto/gen/fedcredit/v1/PsiEnvelope.js';
 import { CoordinatorLog, transparencyLogHandlers } from '../log/service.js';
-import { pollNode, registrationHandlers } from './registrations.js';
+import { HEALTH_POLL_MS, pollNode, registrationHandlers } from './registrations.js';
 import { ModelRegistry } from '../training/model-registry.js';
 import { TrainingCoordinator } from '../training/driver.js';
 import type { TrainingMessageRecord } from '../training/node-calls.js';
@@ -27,7 +27,6 @@ import { CoordinatorStatusView } from './status.js';
 import { startMonitoring, type CoordinatorMonitoringOptions, type RunningMonitoring } from './monitoring.js';
 
 export const VERSION = '0.1.0';
-const HEALTH_POLL_MS = 3_000;
 
 export interface CoordinatorOptions {
   dataDir: string;

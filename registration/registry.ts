@@ -70,6 +70,7 @@ export class NodeRegistry {
   private readonly notes = new Map<string, RegistrationNote>();
   /** Bumped by every accepted registration, so callers that cache addresses know to read again. */
   #generation = 0;
+  readonly #registrations = new Map<string, number>();
 
   private constructor(
     readonly db: Level<string, RegisteredNode>,
@@ -143,6 +144,7 @@ export class NodeRegistry {
     // A node that just registered is up at its new address: a health poll of the old one (it was
     // killed and restarted) must not keep it UNREACHABLE, which refuses queries until the next poll.
     this.health.delete(r.site);
+    this.#registrations.set(r.site, (this.#registrations.get(r.site) ?? 0) + 1);
     this.#generation++;
     this.notes.delete(r.site);
     return { replaced: existing !== undefined && existing.address !== r.address };
@@ -154,6 +156,7 @@ export class NodeRegistry {
     if (existing === undefined) return undefined;
     await this.db.del(site, { sync: true });
     this.#generation++;
+    this.#registrations.set(site, this.registrationOf(site) + 1);
     this.health.delete(site);
     this.notes.set(site, { state: 'REMOVED', message: `removed by the coordinator's operator: ${reason}`, atMs: nowMs, identityPublicKeyHex: existing.identityPublicKeyHex });
     return existing;
@@ -201,8 +204,20 @@ export class NodeRegistry {
     return this.db.get(site);
   }
 
-  setHealth(site: string, health: NodeHealth): void {
+  /**
+   * Which registration of the site this process has seen last (a count, in memory). A health poll
+   * takes it when it starts and hands it to `setHealth`: a poll that ends after the node
+   * registered again (restarted, at the same address or another) says nothing about it.
+   */
+  registrationOf(site: string): number {
+    return this.#registrations.get(site) ?? 0;
+  }
+
+  /** Records a site's health; with `registration`, only while that registration is the latest (returns whether it did). */
+  setHealth(site: string, health: NodeHealth, registration?: number): boolean {
+    if (registration !== undefined && registration !== this.registrationOf(site)) return false;
     this.health.set(site, health);
+    return true;
   }
 
   healthOf(site: string): NodeHealth {

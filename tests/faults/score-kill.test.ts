@@ -100,8 +100,8 @@ async function ask(subject: string, queryId: string): Promise<Outcome> {
   }
 }
 
-function expectReferenceScore(o: Outcome, what: string): void {
-  expect(o.code, `${what} ${o.queryId}: ${o.message}`).toBeUndefined();
+function expectReferenceScore(o: Outcome, what: string, context: () => string = () => ''): void {
+  if (o.code !== undefined) expect.fail(`${what} ${o.queryId}: ${o.code}: ${o.message}\n${context()}`);
   const ref = reference.get(o.subject)!;
   expect({ points: o.result!.points, pd: o.result!.probabilityOfDefault }, `${what} ${o.queryId}`).toEqual(ref);
   answered.push({ queryId: o.queryId, logIndex: o.result!.logIndex, entry: o.result!.entry });
@@ -144,7 +144,9 @@ async function killRounds(run: string, next: () => number, victim: () => Site | 
       unanswered.add(o.queryId);
     }
     // One retry each, now that the party is back: the same score as an uninterrupted query.
-    for (const o of await Promise.all(failed.map((o) => ask(o.subject, `${o.queryId}-retry`)))) expectReferenceScore(o, 'retry after the restart');
+    // (A refusal names what the coordinator last said of the nodes' health and registrations.)
+    const healthLines = () => coordinator.logLines.filter((l) => /unreachable|answers again|registered node/.test(l)).slice(-8).join('\n');
+    for (const o of await Promise.all(failed.map((o) => ask(o.subject, `${o.queryId}-retry`)))) expectReferenceScore(o, 'retry after the restart', healthLines);
     counts.answered += outcomes.length - failed.length;
     counts.failed += failed.length;
   }
