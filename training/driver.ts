@@ -579,7 +579,7 @@ export class TrainingCoordinator {
 
   async close(): Promise<void> {
     this.#calls.stop();
-    // Running jobs stop at their next call; they resume at the next start.
+    // Running jobs stop before their next step (a step under way finishes); they resume at the next start.
     await Promise.race([Promise.allSettled([...this.#running.values()].map((r) => r.done)), new Promise((resolve) => setTimeout(resolve, 3_000))]);
     this.#calls.close();
     await this.#engine?.close();
