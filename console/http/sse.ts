@@ -45,6 +45,21 @@ export function resumeAfter(after: string | null | undefined, headers: IncomingH
   return Math.max(rendered, seen);
 }
 
+const EVENT_ID = /^\d{1,20}$/;
+
+/**
+ * `resumeAfter` for a stream whose ids are stored event ids (the bank's portfolio events, bigints)
+ * rather than counts: the later of the id the page was rendered with and Last-Event-ID; undefined
+ * when neither is a plain id (the caller then starts at its newest).
+ */
+export function resumeAfterEventId(after: string | null | undefined, headers: IncomingHttpHeaders): bigint | undefined {
+  const id = (v: unknown) => (typeof v === 'string' && EVENT_ID.test(v.trim()) ? BigInt(v.trim()) : undefined);
+  const rendered = id(after);
+  const seen = id(headers['last-event-id']);
+  if (rendered === undefined || seen === undefined) return rendered ?? seen;
+  return rendered > seen ? rendered : seen;
+}
+
 export function sse(run: (sink: SseSink, signal: AbortSignal) => Promise<void>): Response {
   return {
     status: 200,

@@ -8,7 +8,8 @@
  *       { "text": { "<id>": "..." }, "value": { "<id>": 0.5 }, "append": { "<id>": "line" },
  *         "status": { "<id>": "ok" }, "reload": true, "close": true }
  *     text: sets the element's textContent; value: a <progress> or <meter> value; append: adds a
- *     <li> with that text to a list; status: ok, warn or bad sets the element's status colour
+ *     <li> with that text to a list (at its top if the list has data-newest-first), and hides
+ *     what says the list is empty (elements with data-empty-for="<id>"); status: ok, warn or bad sets the element's status colour
  *     (class status-ok/-warn/-bad; any other word is ignored); reload: reloads the page; close:
  *     stops listening. A message with an id (SSE `id:`) is sent back as Last-Event-ID by the
  *     browser's own reconnect (console/http/sse.ts).
@@ -34,7 +35,11 @@ export const LIVE_JS = `'use strict';
     }
     if (msg.append) for (k in msg.append) {
       el = byId(k);
-      if (el) { var li = document.createElement('li'); li.textContent = String(msg.append[k]); el.appendChild(li); }
+      if (!el) continue;
+      var li = document.createElement('li');
+      li.textContent = String(msg.append[k]);
+      if (el.hasAttribute('data-newest-first')) el.insertBefore(li, el.firstChild); else el.appendChild(li);
+      document.querySelectorAll('[data-empty-for="' + k + '"]').forEach(function (empty) { empty.hidden = true; });
     }
   }
   function listen(node) {

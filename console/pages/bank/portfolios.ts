@@ -13,7 +13,7 @@ import { html, type Html } from '../../http/html.js';
 import type { RequestContext, Response, Route } from '../../http/router.js';
 import { ConsoleError } from '../../http/errors.js';
 import { multipart } from '../../http/forms.js';
-import { sse } from '../../http/sse.js';
+import { resumeAfterEventId, sse, type SseSink } from '../../http/sse.js';
 import { page } from '../layout.js';
 import { parseConsent } from '../../../consent/verify.js';
 import { checkPortfolioName } from '../../../monitoring/portfolio-store.js';
@@ -117,8 +117,8 @@ ${itemsTable(ctx, items)}</section>
 ${addForm(ctx, portfolio)}
 <section><h2>${t('bank.portfolio.events')}</h2><p class="muted">${t('bank.portfolio.eventsNote')}</p>
 ${watcher.failure ? html`<p class="error-box">${t('bank.portfolio.watchError', watcher.failure)}</p>` : ''}
-<div data-sse="/portfolios/${portfolio}/events"><ul id="portfolio-live" class="events"></ul></div>
-${events.length === 0 ? html`<p class="muted" data-no-events>${t('bank.portfolio.noEvents')}</p>` : html`<ul class="events" data-events>${events.map((e) => html`<li data-event="${e.eventId}" data-event-kind="${e.kind}">${BigInt(e.eventId) > seenBefore ? html`<strong class="status-warn">${t('bank.portfolio.new')}</strong> ` : ''}<code>#${e.eventId}</code> ${eventText(ctx, e)}</li>`)}</ul>`}
+<div data-sse="/portfolios/${portfolio}/events?after=${events[0]?.eventId ?? '0'}"><ul id="portfolio-live" class="events" data-newest-first></ul></div>
+${events.length === 0 ? html`<p class="muted" data-no-events data-empty-for="portfolio-live">${t('bank.portfolio.noEvents')}</p>` : html`<ul class="events" data-events>${events.map((e) => html`<li data-event="${e.eventId}" data-event-kind="${e.kind}">${BigInt(e.eventId) > seenBefore ? html`<strong class="status-warn">${t('bank.portfolio.new')}</strong> ` : ''}<code>#${e.eventId}</code> ${eventText(ctx, e)}</li>`)}</ul>`}
 </section>
 <section><h2>${t('bank.portfolio.runs')}</h2>${runs.length === 0 ? html`<p class="muted">${t('bank.portfolio.noRuns')}</p>` : html`<table class="data"><tbody>
 ${runs.map((r) => html`<tr><td><a href="/portfolios/${portfolio}/runs/${encodeURIComponent(r.runId)}"><code>${r.runId}</code></a></td><td>${r.stage}</td><td>${r.asOf}</td><td>${t('bank.run.summary', { items: r.items, scored: r.scored, changed: r.changed })}</td></tr>`)}
@@ -128,17 +128,27 @@ ${runs.map((r) => html`<tr><td><a href="/portfolios/${portfolio}/runs/${encodeUR
 async function eventsStream(ctx: RequestContext): Promise<Response> {
   const portfolio = portfolioParam(ctx);
   const watcher = ensureWatcher(ctx, portfolio);
+  // After the newest event the page shows (its ?after=), or the last one a reconnecting browser
+  // got (Last-Event-ID): events stored between the page and its stream, or while a stream was
+  // cut, come at once, and none twice. Without either, from the newest stored.
+  let last = resumeAfterEventId(ctx.query.get('after'), ctx.headers) ?? BigInt(readEvents(watcher.file, 1)[0]?.eventId ?? '0');
   return sse(async (sink, signal) => {
-    let last = BigInt(readEvents(watcher.file, 1)[0]?.eventId ?? '0');
     while (!signal.aborted && !sink.closed) {
+      last = sendEventsAfter(ctx, watcher.file, last, sink);
       await new Promise((r) => setTimeout(r, 1_000));
-      const fresh = readEvents(watcher.file, 500).filter((e) => BigInt(e.eventId) > last).reverse();
-      for (const e of fresh) {
-        sink.send({ append: { 'portfolio-live': `#${e.eventId} ${eventText(ctx, e)}` } }, e.eventId);
-        last = BigInt(e.eventId);
-      }
     }
   });
+}
+
+/** Sends the stored events after `last`, oldest first, each with its id; returns the last id sent (or `last`). */
+export function sendEventsAfter(ctx: RequestContext, file: string, last: bigint, sink: SseSink): bigint {
+  const fresh = readEvents(file, 500).filter((e) => BigInt(e.eventId) > last).reverse();
+  for (const e of fresh) {
+    if (sink.closed) break;
+    sink.send({ append: { 'portfolio-live': `#${e.eventId} ${eventText(ctx, e)}` } }, e.eventId);
+    last = BigInt(e.eventId);
+  }
+  return last;
 }
 
 async function runPage(ctx: RequestContext): Promise<Response> {

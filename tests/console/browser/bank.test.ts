@@ -6,12 +6,14 @@
  * admin scores an enterprise by uploading its consent and sees points and the opened
  * explanations, opens the query's receipt (checked against keys pinned by an auditor's verify
  * run) and downloads it; a revoked consent shows CONSENT_REVOKED with its explanation; adds an
- * enterprise to a portfolio by upload and sees it listed; the viewer's POST /score is refused.
+ * enterprise to a portfolio by upload and sees it listed, and the portfolio's monitoring events
+ * arrive live, each once, across a stream the network cut; the viewer's POST /score is refused.
  *
  * Its own federation (the scoring fixture, with a portfolio) and an in-process console, with the
  * harness's certificate, browser, sign-in and screenshot helpers (tests/console/browser/harness.ts).
  */
 import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -28,6 +30,8 @@ import { encodeRevocation, revokeConsent } from '../../../consent/verify.js';
 import { monitoringClient } from '../../../proto/clients.js';
 import { call } from '../../../lib/grpc.js';
 import { signSealingKey } from '../../../scoring/protocol.js';
+import { readEvents } from '../../../console/pages/bank/watcher.js';
+import type { RunProgress__Output } from '../../../proto/gen/fedcredit/v1/RunProgress.js';
 
 const run = browserOrSkip('tests/console/browser/bank.test.ts');
 
@@ -184,6 +188,56 @@ describe.skipIf(!run)('the bank console in Chromium', () => {
     expect(await page.locator('[data-add-result]').innerText()).toContain('1 of 1 added');
     expect(await page.locator(`tr[data-item="${subject}"]`).count()).toBe(1);
   }, 60_000);
+
+  it('the portfolio page shows each monitoring event once as it is stored, across a cut stream', async () => {
+    // Runs as the coordinator's operator starts them (a bank may start one a day by hand).
+    const operator = monitoringClient(fx.coordinator.address, fx.fed.as('coordinator-operator'));
+    const startRun = () => new Promise<string>((resolve, reject) => {
+      const progress: RunProgress__Output[] = [];
+      const s = operator.StartRun({ portfolio: 'bank-a/smes', asOf: '', reason: 'console test' });
+      s.on('data', (p: RunProgress__Output) => progress.push(p));
+      s.on('error', reject);
+      s.on('end', () => {
+        const end = progress.at(-1);
+        if (end?.stage === 'finished') resolve(end.runId);
+        else reject(new Error(`the run did not finish: ${JSON.stringify(end)}`));
+      });
+    });
+    const streams: { after: string | null; lastEventId: string | undefined }[] = [];
+    const record = (req: IncomingMessage) => {
+      const url = new URL(req.url ?? '/', 'https://console');
+      if (url.pathname === '/portfolios/smes/events') streams.push({ after: url.searchParams.get('after'), lastEventId: req.headers['last-event-id'] as string | undefined });
+    };
+    consoleServer.server.on('request', record);
+    const page = await signedIn('alice', 'en');
+    try {
+      await page.goto(`${origin}/portfolios/smes`);
+      const newestShown = (await page.locator('[data-events] li[data-event]').first().getAttribute('data-event').catch(() => null)) ?? '0';
+      const liveLine = (run: string) => page.waitForFunction((r) => [...document.querySelectorAll('#portfolio-live li')].some((li) => li.textContent?.includes(`run ${r}:`)), run, { timeout: 60_000 });
+      const first = await startRun();
+      await liveLine(first);
+      // The network cuts the page's stream; the next run's events are stored meanwhile, and the
+      // page's EventSource reconnects on its own (3 s) with the last event id it got.
+      consoleServer.server.closeAllConnections();
+      const second = await startRun();
+      await liveLine(second);
+      const live = await page.locator('#portfolio-live li').allInnerTexts();
+      const stored = readEvents(path.join(fx.dir, 'console-data', 'events', 'smes.jsonl'), 1000).map((e) => e.eventId).reverse();
+      const why = `live ${JSON.stringify(live)}, stored ${JSON.stringify(stored)}, shown at render up to #${newestShown}, streams ${JSON.stringify(streams)}`;
+      // Every event stored after the newest the page rendered, each once, newest first as the
+      // rendered list; the page no longer says there are no events.
+      expect(live.map((l) => /^#(\d+) /.exec(l)?.[1]), why).toEqual(stored.filter((id) => BigInt(id) > BigInt(newestShown)).reverse());
+      expect(await page.locator('[data-no-events]').isVisible()).toBe(false);
+      expect(streams[0], why).toEqual({ after: newestShown, lastEventId: undefined });
+      expect(streams.length, why).toBeGreaterThanOrEqual(2);
+      expect(streams.at(-1)!.after, why).toBe(newestShown);
+      expect(BigInt(streams.at(-1)!.lastEventId ?? '0'), why).toBeGreaterThan(BigInt(newestShown));
+      await shot(page, 'portfolio-live', 'en');
+    } finally {
+      consoleServer.server.off('request', record);
+      operator.close();
+    }
+  }, 180_000);
 
   it('every view, in en and zh-CN, for the admin and the viewer', async () => {
     const views: [string, string][] = [['dashboard', '/'], ['queries', '/queries'], ['models', '/models'], ['model', '/models/m1'], ['portfolios', '/portfolios'], ['portfolio', '/portfolios/smes']];
