@@ -9,9 +9,9 @@
  *         "status": { "<id>": "ok" }, "reload": true, "close": true }
  *     text: sets the element's textContent; value: a <progress> or <meter> value; append: adds a
  *     <li> with that text to a list (at its top if the list has data-newest-first), and hides
- *     what says the list is empty (elements with data-empty-for="<id>"); status: ok, warn or bad sets the element's status colour
- *     (class status-ok/-warn/-bad; any other word is ignored); reload: reloads the page; close:
- *     stops listening. A message with an id (SSE `id:`) is sent back as Last-Event-ID by the
+ *     what says the list is empty (elements with data-empty-for="<id>"); status: ok, warn or
+ *     bad sets the element's status colour (class status-ok/-warn/-bad; any other word is
+ *     ignored); reload: reloads the page; close: stops listening. A message with an id (SSE `id:`) is sent back as Last-Event-ID by the
  *     browser's own reconnect (console/http/sse.ts).
  *   <form data-upload="/ingests">          the chosen file is sent with XHR PUT to that URL,
  *     with the form's _csrf as x-csrf-token and the other fields as the query string; progress
