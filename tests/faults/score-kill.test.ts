@@ -57,18 +57,30 @@ const answered: { queryId: string; logIndex: number; entry: Uint8Array }[] = [];
 const auditorState = () => path.join(s.dir, 'auditor-before-kills.json');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A node started, resolved once it has registered its (new) address with the coordinator. */
+/**
+ * A node started, resolved once it has registered its (new) address with the coordinator and
+ * kept its own record of that registration. The node says "registered" before it writes the
+ * record: a kill in between (the next round's, a few ms later) leaves the registration entry
+ * without the node's record for good, which audit verify rightly reports (ENTRY_UNRECORDED).
+ */
 async function startNode(site: Site): Promise<SpawnedParty> {
   const node = await spawnNode(s, site);
-  const registered = new Promise<void>((resolve, reject) => {
+  const REGISTERED = /registered with coordinator .*\(log entry (\d+)\)/;
+  const logIndex = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`node ${site} did not register with the coordinator within 90 s; last lines:\n${node.logLines.slice(-20).join('\n')}`)), 90_000);
-    const done = () => { clearTimeout(timer); resolve(); };
-    if (node.logLines.some((l) => /registered with coordinator/.test(l))) return done();
-    readline.createInterface({ input: node.child.stderr! }).on('line', (l) => { if (/registered with coordinator/.test(l)) done(); });
+    const done = (m: RegExpExecArray | null) => { if (m) { clearTimeout(timer); resolve(Number(m[1])); } };
+    const seen = node.logLines.map((l) => REGISTERED.exec(l)).find((m) => m !== null);
+    if (seen) return done(seen);
+    readline.createInterface({ input: node.child.stderr! }).on('line', (l) => done(REGISTERED.exec(l)));
     node.child.once('exit', (code, signal) => { clearTimeout(timer); reject(new Error(`node ${site} exited (${code ?? signal}) before registering`)); });
   });
-  await registered;
-  return node;
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const { records } = await fetchServedRecords(node.address, s.fed.as('auditor-1'), site, 0);
+    if (records.some((r) => (JSON.parse(Buffer.from(r.record).toString('utf8')) as ServedRecord).logIndex === logIndex)) return node;
+    if (Date.now() > until) throw new Error(`node ${site} registered at log entry ${logIndex} but kept no record of it within 30 s`);
+    await sleep(50);
+  }
 }
 
 async function logEntries(): Promise<LogEntry[]> {
